@@ -1,0 +1,359 @@
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
+/// what is due, and an audit trail anyone can verify.
+#[derive(Parser, Debug)]
+#[command(name = "steward", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database: sqlite://FILE or postgres://USER@HOST/DB
+    #[arg(long, global = true, env = "STEWARD_DB", default_value = "sqlite://steward.db")]
+    pub db: String,
+    /// Council short name; needed when the database holds more than one
+    #[arg(long, global = true, env = "STEWARD_COUNCIL")]
+    pub council: Option<String>,
+    /// Print JSON instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Act as of this day (YYYY-MM-DD) instead of today
+    #[arg(long, global = true, value_parser = parse_date, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Name recorded in the audit trail as the one who made the change
+    #[arg(long, global = true, env = "STEWARD_ACTOR", default_value = "cli")]
+    pub actor: String,
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2027-05-16"))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Councils held in this database
+    #[command(subcommand)]
+    Council(CouncilCmd),
+    /// Policy packs: presets, checking, adoption and versions
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// People: members and staff, their terms and offices
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Equipment: laptops, tablets, phones and the rest
+    #[command(subcommand)]
+    Equipment(EquipmentCmd),
+    /// Signatures of the council's policy
+    #[command(subcommand)]
+    Acceptance(AcceptanceCmd),
+    /// Loans of equipment: issue, extend, recall, return, charge
+    #[command(subcommand)]
+    Loan(LoanCmd),
+    /// What is due: overdue returns, charges, signatures, PAT tests, evaluations, replacements
+    Due,
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Create a demo database with a council for each preset, then serve it
+    Demo(ServeArgs),
+    /// Serve an existing database over HTTP
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Create the data and exit without serving (demo only)
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CouncilCmd {
+    /// Register a council
+    Create {
+        /// Short name used in URLs and --council (lower case, digits, hyphens)
+        #[arg(long)]
+        slug: String,
+        /// The council's name as people know it
+        #[arg(long)]
+        name: String,
+        /// Adopt this built-in policy at once (see `steward policy list`)
+        #[arg(long)]
+        preset: Option<String>,
+    },
+    /// List councils
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCmd {
+    /// List built-in presets and, with a council, its adopted versions
+    List,
+    /// Show a policy's rules with their clauses
+    Show {
+        /// A preset id or a pack file; the council's policy in force when omitted
+        source: Option<String>,
+        /// Show this adopted version of the council's policy
+        #[arg(long, conflicts_with = "source")]
+        version: Option<i64>,
+        /// Print the text people sign instead of the rules
+        #[arg(long)]
+        text: bool,
+    },
+    /// Check pack files and report every problem with file:line:column
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Adopt a pack as the council's next policy version
+    Adopt {
+        /// Pack file, or a preset id with --preset
+        file: Option<PathBuf>,
+        /// Adopt a built-in preset instead of a file
+        #[arg(long, conflicts_with = "file")]
+        preset: Option<String>,
+        /// Day the version takes effect (default: today)
+        #[arg(long, value_parser = parse_date)]
+        effective: Option<NaiveDate>,
+    },
+    /// List the council's adopted versions
+    Versions,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// Register a person
+    Add(PersonAdd),
+    /// List people
+    List,
+    /// Show a person with their terms, offices and loans
+    Show { reference: String },
+    /// Import people from CSV; any bad row imports nothing
+    Import { file: PathBuf },
+    /// Offices a person holds
+    #[command(subcommand)]
+    Office(OfficeCmd),
+    /// Start a new term of office (or engagement)
+    Term {
+        reference: String,
+        #[arg(long, value_parser = parse_date)]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date)]
+        until: Option<NaiveDate>,
+    },
+    /// Record that a person left office; starts the return clock on what they hold
+    Leave {
+        reference: String,
+        /// Day they left (default: today)
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+        /// not_re_elected, stood_down, disqualified, died or term_ended
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PersonAdd {
+    /// The council's reference for the person
+    #[arg(long = "ref")]
+    pub reference: String,
+    #[arg(long)]
+    pub name: String,
+    /// councillor, co_opted_member, independent_member, committee_appointee, employee,
+    /// contractor, temporary_staff or volunteer
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Key shared by people at the same address
+    #[arg(long)]
+    pub household: Option<String>,
+    /// First day of the current term (default: today)
+    #[arg(long, value_parser = parse_date)]
+    pub term_start: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub term_end: Option<NaiveDate>,
+    /// An office the policy names (repeatable)
+    #[arg(long = "office")]
+    pub offices: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OfficeCmd {
+    /// Give a person an office
+    Add {
+        reference: String,
+        office: String,
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+    },
+    /// End a person's office
+    End {
+        reference: String,
+        office: String,
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EquipmentCmd {
+    /// Register an item
+    Add(EquipmentAdd),
+    /// List equipment
+    List,
+    /// Show an item and its loans
+    Show { tag: String },
+    /// Import equipment from CSV; any bad row imports nothing
+    Import { file: PathBuf },
+    /// Record a passed PAT test
+    PatTest {
+        tag: String,
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+    },
+    /// Change an item's state (in_stock, in_repair, awaiting_erasure, erased, disposed, lost, stolen)
+    State { tag: String, state: String },
+}
+
+#[derive(Args, Debug)]
+pub struct EquipmentAdd {
+    #[arg(long)]
+    pub tag: String,
+    /// laptop, tablet, mobile_phone, desktop, removable_media or accessory
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub model: String,
+    /// Replacement cost in pounds, e.g. 799.00
+    #[arg(long)]
+    pub cost: String,
+    #[arg(long)]
+    pub serial: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    pub purchased: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub pat_tested: Option<NaiveDate>,
+    #[arg(long)]
+    pub encrypted: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AcceptanceCmd {
+    /// Sign the policy in force by typing your name
+    Sign {
+        reference: String,
+        #[arg(long)]
+        typed_name: String,
+    },
+    /// Record a signed paper form on someone's behalf
+    RecordPaper {
+        reference: String,
+        #[arg(long, value_parser = parse_date)]
+        signed_on: NaiveDate,
+        /// The officer entering the form
+        #[arg(long)]
+        recorded_by: String,
+    },
+    /// Who has and has not signed the policy in force
+    List {
+        /// Only those who still need to sign
+        #[arg(long)]
+        outstanding: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LoanCmd {
+    /// Ask whether an item may be lent, without lending it
+    Check(IssueArgs),
+    /// Lend an item, if the policy allows
+    Issue(IssueArgs),
+    /// List loans (open ones unless --all)
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a loan
+    Show { id: i64 },
+    /// Extend a loan's due date with the approvals the policy needs
+    Extend {
+        id: i64,
+        #[arg(long, value_parser = parse_date)]
+        until: NaiveDate,
+        /// Reference of an approver (repeatable)
+        #[arg(long = "approved-by")]
+        approved_by: Vec<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Ask for an item back
+    Recall {
+        id: i64,
+        /// Reference of the officer recalling it
+        #[arg(long)]
+        by: String,
+        #[arg(long, value_parser = parse_date)]
+        return_by: Option<NaiveDate>,
+    },
+    /// Record an item's return
+    Return { id: i64 },
+    /// Raise the charge the policy allows for an item not returned in time
+    Charge { id: i64 },
+}
+
+#[derive(Args, Debug)]
+pub struct IssueArgs {
+    /// Reference of the borrower
+    pub reference: String,
+    /// Asset tag of the item
+    pub tag: String,
+    /// Reference of the officer authorising the loan, where the policy needs one
+    #[arg(long)]
+    pub authorised_by: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Check the whole chain; exits 7 naming the first record altered, removed or reordered
+    Verify,
+    /// Show audit records
+    Log {
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(parse_date("2027-05-16").is_ok());
+        assert!(parse_date("16/05/2027").unwrap_err().contains("YYYY-MM-DD"));
+    }
+}

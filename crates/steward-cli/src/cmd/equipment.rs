@@ -1,0 +1,95 @@
+use crate::app::App;
+use crate::args::EquipmentCmd;
+use crate::exit;
+use crate::output::{Table, opt};
+use steward_domain::import::parse_equipment;
+use steward_domain::ops::equipment;
+use steward_domain::repo::NewEquipment;
+use steward_domain::{Pence, RegisterTx};
+use steward_policy::{EquipmentKind, EquipmentState};
+
+pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
+    let ctx = app.ctx();
+    let mut tx = app.begin().await?;
+    let council = app.council(&mut tx).await?;
+    match cmd {
+        EquipmentCmd::Add(a) => {
+            let new = NewEquipment {
+                asset_tag: a.tag.parse()?,
+                kind: a.kind.parse::<EquipmentKind>()?,
+                model: a.model,
+                serial: a.serial,
+                purchased_on: a.purchased,
+                replacement_cost: Pence::parse_pounds(&a.cost)?,
+                pat_tested_on: a.pat_tested,
+                encrypted: a.encrypted,
+                state: EquipmentState::InStock,
+            };
+            let item = equipment::add(&mut tx, &ctx, &council, new).await?;
+            tx.commit().await?;
+            app.out.emit(&item, || format!("Registered {} ({}, {}).\n", item.asset_tag, item.kind, item.model))?;
+        }
+        EquipmentCmd::List => {
+            let all = tx.equipment_list(council.id).await?;
+            app.out.emit(&all, || {
+                let mut t = Table::new(&["TAG", "KIND", "MODEL", "STATE", "COST", "PURCHASED", "PAT TEST"]);
+                for e in &all {
+                    t.row(vec![
+                        e.asset_tag.to_string(),
+                        e.kind.to_string(),
+                        e.model.clone(),
+                        e.state.to_string(),
+                        e.replacement_cost.to_string(),
+                        opt(&e.purchased_on),
+                        opt(&e.pat_tested_on),
+                    ]);
+                }
+                t.render()
+            })?;
+        }
+        EquipmentCmd::Show { tag } => {
+            let item = equipment::find(&mut tx, &council, &tag.parse()?).await?;
+            let loan = tx.open_loan_of_equipment(item.id).await?;
+            let value = serde_json::json!({ "equipment": item, "open_loan": loan });
+            app.out.emit(&value, || {
+                format!(
+                    "{} {} ({})\nState: {}\nSerial: {}\nPurchased: {}\nReplacement cost: {}\nPAT tested: {}\nEncrypted: {}\nOpen loan: {}\n",
+                    item.asset_tag,
+                    item.model,
+                    item.kind,
+                    item.state,
+                    opt(&item.serial),
+                    opt(&item.purchased_on),
+                    item.replacement_cost,
+                    opt(&item.pat_tested_on),
+                    if item.encrypted { "yes" } else { "no" },
+                    loan.as_ref().map(|l| l.id.to_string()).unwrap_or_else(|| "none".into())
+                )
+            })?;
+        }
+        EquipmentCmd::Import { file } => {
+            let name = file.display().to_string();
+            let data = std::fs::read(&file).map_err(|e| crate::Exit {
+                code: exit::INVALID,
+                message: format!("{name}: cannot read the file: {e}"),
+            })?;
+            let rows = parse_equipment(&name, &data)?;
+            let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
+            let count = equipment::import(&mut tx, &ctx, &council, &name, rows, |n| bar.set_position(n)).await?;
+            tx.commit().await?;
+            bar.finish_and_clear();
+            app.out.emit(&serde_json::json!({ "imported": count }), || format!("Imported {count} items.\n"))?;
+        }
+        EquipmentCmd::PatTest { tag, on } => {
+            let item = equipment::record_pat_test(&mut tx, &ctx, &council, &tag.parse()?, on.unwrap_or(ctx.today)).await?;
+            tx.commit().await?;
+            app.out.emit(&item, || format!("{} passed a PAT test on {}.\n", item.asset_tag, opt(&item.pat_tested_on)))?;
+        }
+        EquipmentCmd::State { tag, state } => {
+            let item = equipment::set_state(&mut tx, &ctx, &council, &tag.parse()?, state.parse()?).await?;
+            tx.commit().await?;
+            app.out.emit(&item, || format!("{} is now {}.\n", item.asset_tag, item.state))?;
+        }
+    }
+    Ok(exit::OK)
+}

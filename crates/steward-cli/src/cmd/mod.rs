@@ -1,0 +1,47 @@
+mod acceptance;
+mod audit;
+mod council;
+mod demo;
+mod due;
+mod equipment;
+mod loan;
+mod person;
+mod policy;
+
+use crate::app::App;
+use crate::args::{Cli, Command};
+
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    // Checking pack files needs no database.
+    if let Command::Policy(crate::args::PolicyCmd::Check { files }) = &cli.command {
+        return policy::check_files(files, cli.global.json);
+    }
+    if let Command::Demo(args) = &cli.command {
+        return demo::run(&cli.global, args).await;
+    }
+    let app = App::open(cli.global).await?;
+    match cli.command {
+        Command::Council(c) => council::run(&app, c).await,
+        Command::Policy(c) => policy::run(&app, c).await,
+        Command::Person(c) => person::run(&app, c).await,
+        Command::Equipment(c) => equipment::run(&app, c).await,
+        Command::Acceptance(c) => acceptance::run(&app, c).await,
+        Command::Loan(c) => loan::run(&app, c).await,
+        Command::Due => due::run(&app).await,
+        Command::Audit(c) => audit::run(&app, c).await,
+        Command::Serve(args) => demo::serve(app.store.clone(), args.listen).await,
+        Command::Demo(_) => Ok(crate::exit::OK),
+    }
+}
+
+/// A progress bar on the terminal for long work; hidden for JSON output and non-terminals.
+pub fn progress(len: u64, json: bool) -> indicatif::ProgressBar {
+    if json || len < 200 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows") {
+        bar.set_style(style);
+    }
+    bar
+}

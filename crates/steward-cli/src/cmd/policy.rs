@@ -1,0 +1,234 @@
+use crate::app::App;
+use crate::args::PolicyCmd;
+use crate::exit;
+use crate::output::Table;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use steward_domain::ops::policy;
+use steward_policy::explain::{RuleLine, rules};
+use steward_policy::{CheckError, LoadedPack, check_pack, presets};
+
+pub fn load_preset(id: &str) -> anyhow::Result<LoadedPack> {
+    let Some(preset) = presets::find(id) else {
+        let known: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
+        return Err(crate::Exit {
+            code: exit::NOT_FOUND,
+            message: format!("there is no preset '{id}'; presets are: {}", known.join(", ")),
+        }
+        .into());
+    };
+    Ok(presets::load(preset)?)
+}
+
+/// Reads and checks a pack file; `text_file` is resolved beside it.
+pub fn load_file(path: &Path) -> anyhow::Result<LoadedPack> {
+    let name = path.display().to_string();
+    let source = std::fs::read_to_string(path).map_err(|e| crate::Exit {
+        code: exit::INVALID,
+        message: format!("{name}: cannot read the file: {e}"),
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let read = move |rel: &str| {
+        std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))
+    };
+    Ok(check_pack(&name, &source, &read)?)
+}
+
+#[derive(Serialize)]
+struct Checked {
+    file: String,
+    ok: bool,
+    hash: Option<String>,
+    problems: Vec<steward_policy::Problem>,
+}
+
+pub fn check_files(files: &[PathBuf], json: bool) -> anyhow::Result<u8> {
+    let mut results = Vec::new();
+    let mut failed = false;
+    for path in files {
+        match load_file(path) {
+            Ok(loaded) => results.push(Checked {
+                file: path.display().to_string(),
+                ok: true,
+                hash: Some(loaded.hash),
+                problems: Vec::new(),
+            }),
+            Err(err) => {
+                failed = true;
+                match err.downcast::<CheckError>() {
+                    Ok(check) => {
+                        if !json {
+                            eprintln!("{check}");
+                        }
+                        results.push(Checked {
+                            file: check.file.clone(),
+                            ok: false,
+                            hash: None,
+                            problems: check.problems,
+                        });
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    } else {
+        for r in &results {
+            if r.ok {
+                println!("{}: ok", r.file);
+            } else {
+                eprintln!("{}: {} problem(s)", r.file, r.problems.len());
+            }
+        }
+    }
+    Ok(if failed { exit::INVALID } else { exit::OK })
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    id: &'a str,
+    title: &'a str,
+    version: &'a str,
+    hash: &'a str,
+    rules: Vec<RuleLine>,
+}
+
+fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
+    if text {
+        return app.out.emit(&serde_json::json!({ "text": loaded.acceptance_text }), || {
+            if loaded.acceptance_text.is_empty() {
+                "This policy asks for no signature.\n".into()
+            } else {
+                format!("{}\n", loaded.acceptance_text.trim_end())
+            }
+        });
+    }
+    let meta = &loaded.pack.pack;
+    let shown = Shown {
+        id: &meta.id,
+        title: &meta.title,
+        version: &meta.version,
+        hash: &loaded.hash,
+        rules: rules(&loaded.pack),
+    };
+    app.out.emit(&shown, || {
+        let mut out = format!(
+            "{} (version {}, adopted {})\n{}\n\n",
+            meta.title, meta.version, meta.adopted, meta.summary
+        );
+        let mut t = Table::new(&["TOPIC", "RULE", "CLAUSE"]);
+        for r in &shown.rules {
+            t.row(vec![r.topic.into(), r.text.clone(), r.citation.clause.clone()]);
+        }
+        out.push_str(&t.render());
+        out
+    })
+}
+
+pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
+    match cmd {
+        PolicyCmd::Check { files } => return check_files(&files, app.out.json),
+        PolicyCmd::List => {
+            #[derive(Serialize)]
+            struct Row {
+                id: &'static str,
+                name: &'static str,
+            }
+            let rows: Vec<Row> = presets::all()
+                .iter()
+                .map(|p| Row { id: p.id, name: p.name })
+                .collect();
+            app.out.emit(&rows, || {
+                let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
+                for r in &rows {
+                    t.row(vec![r.id.into(), r.name.into()]);
+                }
+                t.render()
+            })?;
+        }
+        PolicyCmd::Show { source, version, text } => {
+            let loaded = match (source, version) {
+                (Some(s), _) if presets::find(&s).is_some() => load_preset(&s)?,
+                (Some(s), _) => load_file(Path::new(&s))?,
+                (None, number) => {
+                    let mut tx = app.begin().await?;
+                    let council = app.council(&mut tx).await?;
+                    let stored = match number {
+                        Some(n) => policy::version(&mut tx, &council, n).await?,
+                        None => policy::require(&mut tx, &council, app.today()).await?.version,
+                    };
+                    let acceptance = stored.acceptance_text.clone();
+                    check_pack(&format!("version {}", stored.number), &stored.source, &move |_| Ok(acceptance.clone()))?
+                }
+            };
+            show(app, &loaded, text)?;
+        }
+        PolicyCmd::Adopt { file, preset, effective } => {
+            let loaded = match (file, preset) {
+                (Some(f), None) => load_file(&f)?,
+                (None, Some(p)) => load_preset(&p)?,
+                _ => {
+                    return Err(crate::Exit {
+                        code: exit::USAGE,
+                        message: "name a pack file or --preset ID".into(),
+                    }
+                    .into());
+                }
+            };
+            let ctx = app.ctx();
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let version = policy::adopt(&mut tx, &ctx, &council, &loaded, effective.unwrap_or(ctx.today)).await?;
+            tx.commit().await?;
+            app.out.emit(&version, || {
+                format!(
+                    "{} adopted {} as version {}, in force from {}.\n",
+                    council.name, version.title, version.number, version.effective_from
+                )
+            })?;
+        }
+        PolicyCmd::Versions => {
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let versions = policy::versions(&mut tx, &council).await?;
+            #[derive(Serialize)]
+            struct Row<'a> {
+                number: i64,
+                pack_id: &'a str,
+                title: &'a str,
+                label: &'a str,
+                effective_from: chrono::NaiveDate,
+                hash: &'a str,
+                adopted_by: &'a str,
+            }
+            let rows: Vec<Row<'_>> = versions
+                .iter()
+                .map(|v| Row {
+                    number: v.number,
+                    pack_id: &v.pack_id,
+                    title: &v.title,
+                    label: &v.label,
+                    effective_from: v.effective_from,
+                    hash: &v.hash,
+                    adopted_by: &v.adopted_by,
+                })
+                .collect();
+            app.out.emit(&rows, || {
+                let mut t = Table::new(&["VERSION", "POLICY", "LABEL", "IN FORCE FROM", "HASH"]);
+                for r in &rows {
+                    t.row(vec![
+                        r.number.to_string(),
+                        r.title.into(),
+                        r.label.into(),
+                        r.effective_from.to_string(),
+                        r.hash.chars().take(12).collect(),
+                    ]);
+                }
+                t.render()
+            })?;
+        }
+    }
+    Ok(exit::OK)
+}

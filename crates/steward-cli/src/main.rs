@@ -1,0 +1,106 @@
+//! The `steward` command.
+
+mod app;
+mod args;
+mod cmd;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+use steward_domain::{DomainError, ErrorKind};
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const INTERNAL: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INVALID: u8 = 3;
+    pub const NOT_FOUND: u8 = 4;
+    pub const REFUSED: u8 = 5;
+    pub const CONFLICT: u8 = 6;
+    pub const AUDIT_FAILED: u8 = 7;
+}
+
+/// An error that carries its own exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::from(exit::INTERNAL);
+        }
+    };
+    match runtime.block_on(cmd::run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let (code, kind) = classify(&err);
+            report(&err, kind, json);
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn classify(err: &anyhow::Error) -> (u8, &'static str) {
+    if let Some(e) = err.downcast_ref::<Exit>() {
+        return (e.code, "error");
+    }
+    if let Some(e) = err.downcast_ref::<DomainError>() {
+        return match e.kind() {
+            ErrorKind::NotFound => (exit::NOT_FOUND, "not_found"),
+            ErrorKind::Invalid => (exit::INVALID, "invalid"),
+            ErrorKind::Conflict => (exit::CONFLICT, "conflict"),
+            ErrorKind::Refused => (exit::REFUSED, "refused"),
+            ErrorKind::Internal => (exit::INTERNAL, "internal"),
+        };
+    }
+    if err.downcast_ref::<steward_policy::CheckError>().is_some()
+        || err.downcast_ref::<steward_domain::import::ImportErrors>().is_some()
+        || err.downcast_ref::<steward_domain::InvalidValue>().is_some()
+        || err.downcast_ref::<steward_policy::vocab::UnknownWord>().is_some()
+    {
+        return (exit::INVALID, "invalid");
+    }
+    (exit::INTERNAL, "internal")
+}
+
+fn report(err: &anyhow::Error, kind: &str, json: bool) {
+    if json {
+        let mut body = serde_json::json!({ "error": { "kind": kind, "message": err.to_string() } });
+        if let Some(DomainError::Refused { refusals, .. }) = err.downcast_ref::<DomainError>() {
+            body["error"]["refusals"] = serde_json::to_value(refusals).unwrap_or_default();
+        }
+        println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+    }
+    match err.downcast_ref::<DomainError>() {
+        Some(DomainError::Refused { action, refusals }) => {
+            eprintln!("{action} refused:");
+            for r in refusals {
+                eprintln!("  - {r}");
+            }
+        }
+        _ => eprintln!("error: {err:#}"),
+    }
+}

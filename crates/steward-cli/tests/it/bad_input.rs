@@ -1,0 +1,84 @@
+//! Bad input gets a clear message naming where the problem is, and nothing is written.
+
+use crate::support::Env;
+
+#[test]
+fn broken_policy_file_reports_every_problem_with_its_place() {
+    let env = Env::new();
+    let path = env.file(
+        "broken.toml",
+        "[pack]\nid = \"x\"\ntitle = \"T\"\nversion = \"1\"\nadopted = 2027-01-01\ncolour = \"red\"\n\n[scope]\nkinds = [\"wizard\"]\nclause = \"1\"\n",
+    );
+    let run = env.run(&["policy", "check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("broken.toml:6:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("colour"), "{}", run.stderr);
+    assert!(run.stderr.contains("broken.toml:9:"), "{}", run.stderr);
+    let good = env.run(&["policy", "check", "--json", path.to_str().unwrap()]);
+    assert_eq!(good.code, 3);
+}
+
+#[test]
+fn presets_all_pass_the_checker() {
+    let env = Env::new();
+    let list = env.ok(&["policy", "list"]);
+    let ids: Vec<&str> = list.as_array().unwrap().iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(ids.len(), 5);
+    for id in ids {
+        let shown = env.ok(&["policy", "show", id]);
+        assert!(!shown["rules"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn bad_csv_rows_import_nothing_and_are_all_listed() {
+    let env = Env::new();
+    env.council("town-it-policy", "2027-01-01");
+    let path = env.file(
+        "people.csv",
+        "reference,name,kind,household\nM1,Ann Oak,councillor,H1\nM2,,councillor,H2\nM3,Cal Fir,wizard,H3\nM1,Dup Oak,councillor,H4\n",
+    );
+    let run = env.run(&["person", "import", path.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    for line in ["people.csv:3", "people.csv:4", "people.csv:5"] {
+        assert!(run.stderr.contains(line), "missing {line} in {}", run.stderr);
+    }
+    let people = env.ok(&["person", "list"]);
+    assert_eq!(people.as_array().map(Vec::len), Some(0));
+
+    let good = env.file("ok.csv", "reference,name,kind\nM1,Ann Oak,councillor\nM2,Bo Elm,councillor\n");
+    let done = env.ok(&["person", "import", good.to_str().unwrap(), "--as-of", "2027-01-02"]);
+    assert_eq!(done["imported"], 2);
+    // Importing the same people again clashes with the register and writes nothing.
+    let again = env.run(&["person", "import", good.to_str().unwrap()]);
+    assert_eq!(again.code, 3, "{}", again.stderr);
+    assert!(again.stderr.contains("ok.csv:2"), "{}", again.stderr);
+}
+
+#[test]
+fn unknown_people_and_equipment_and_bad_dates() {
+    let env = Env::new();
+    env.council("town-it-policy", "2027-01-01");
+    let run = env.fails(&["loan", "issue", "NOBODY", "LAP-1"], 4);
+    assert!(run.stderr.contains("NOBODY"), "{}", run.stderr);
+    let run = env.run(&["due", "--as-of", "2027-13-01"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
+    let run = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "lots"], 3);
+    assert!(run.stderr.contains("799.00"), "{}", run.stderr);
+    let run = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "toaster", "--model", "X", "--cost", "5"], 3);
+    assert!(run.stderr.contains("laptop"), "{}", run.stderr);
+    env.ok(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "5"]);
+    let dup = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "5"], 6);
+    assert!(dup.stderr.contains("asset_tag"), "{}", dup.stderr);
+}
+
+#[test]
+fn several_councils_need_naming() {
+    let env = Env::new();
+    env.ok(&["council", "create", "--slug", "one", "--name", "One Council", "--preset", "city-aup"]);
+    env.ok(&["council", "create", "--slug", "two", "--name", "Two Council", "--preset", "town-it-policy"]);
+    let run = env.fails(&["person", "list"], 3);
+    assert!(run.stderr.contains("--council"), "{}", run.stderr);
+    env.ok(&["person", "list", "--council", "two"]);
+}

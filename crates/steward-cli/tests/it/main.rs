@@ -1,0 +1,13 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! End-to-end scenarios through the `steward` binary, one database per test. The backend is
+//! chosen by STEWARD_TEST_BACKEND (sqlite by default, or postgres).
+
+mod audit;
+mod bad_input;
+mod borough;
+mod city;
+mod city_aup;
+mod county;
+mod serve;
+mod support;
+mod town;

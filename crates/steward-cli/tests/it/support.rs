@@ -1,0 +1,95 @@
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use steward_store::testing::TestDb;
+
+pub struct Env {
+    pub db: TestDb,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            db: TestDb::new_blocking(),
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+        cmd.env_remove("STEWARD_COUNCIL")
+            .env("STEWARD_DB", &self.db.url)
+            .env("STEWARD_ACTOR", "test")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = self.command().args(args).output().expect("run steward");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs with --json, asserts success and returns the parsed output.
+    pub fn ok(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let run = self.run(&all);
+        assert_eq!(run.code, 0, "steward {args:?} failed:\n{}\n{}", run.stdout, run.stderr);
+        run.json()
+    }
+
+    /// Runs with --json, asserts the exit code and returns the output.
+    pub fn fails(&self, args: &[&str], code: i32) -> Run {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let run = self.run(&all);
+        assert_eq!(run.code, code, "steward {args:?} should exit {code}:\n{}\n{}", run.stdout, run.stderr);
+        run
+    }
+
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let mut f = std::fs::File::create(&path).expect("create file");
+        f.write_all(contents.as_bytes()).expect("write file");
+        path
+    }
+
+    /// A council under a preset, in force from `from`.
+    pub fn council(&self, preset: &str, from: &str) {
+        self.ok(&["council", "create", "--slug", "test-council", "--name", "Test Council", "--preset", preset, "--as-of", from]);
+    }
+}
+
+/// The refusals of a refused command, as (gate, clause) pairs.
+pub fn refusals(run: &Run) -> Vec<(String, Option<String>)> {
+    run.json()["error"]["refusals"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no refusals in {}", run.stdout))
+        .iter()
+        .map(|r| {
+            (
+                r["gate"].as_str().unwrap_or_default().to_string(),
+                r["citation"]["clause"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}

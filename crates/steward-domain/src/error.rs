@@ -1,0 +1,104 @@
+use crate::repo::RepoError;
+use serde::Serialize;
+use steward_policy::decide::Refusal;
+
+/// Why a command did not happen. Nothing was written when any of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{what} '{key}' was not found")]
+    NotFound { what: &'static str, key: String },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("{action} refused: {}", join_refusals(.refusals))]
+    Refused {
+        action: &'static str,
+        refusals: Vec<Refusal>,
+    },
+    #[error("council '{council}' has not adopted a policy in force on {on}; adopt one with `steward policy adopt`")]
+    NoPolicy { council: String, on: chrono::NaiveDate },
+    #[error("{0}")]
+    Policy(#[from] steward_policy::CheckError),
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportErrors),
+    #[error(transparent)]
+    Repo(RepoError),
+}
+
+fn join_refusals(refusals: &[Refusal]) -> String {
+    refusals
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<RepoError> for DomainError {
+    fn from(e: RepoError) -> Self {
+        match e {
+            RepoError::Conflict { constraint } => conflict_for(&constraint),
+            other => DomainError::Repo(other),
+        }
+    }
+}
+
+/// Turns a storage uniqueness rule into the field a person would correct.
+fn conflict_for(constraint: &str) -> DomainError {
+    let (field, message) = match constraint {
+        "councils_slug_unique" => ("council", "a council with this short name already exists"),
+        "people_ref_unique" => ("reference", "a person with this reference already exists"),
+        "equipment_tag_unique" => ("asset_tag", "equipment with this asset tag already exists"),
+        "loans_one_open_per_equipment" => ("asset_tag", "this equipment is already on loan"),
+        "pack_versions_number_unique" => (
+            "policy",
+            "another policy version was adopted at the same moment; try again",
+        ),
+        _ => ("record", "this record already exists"),
+    };
+    DomainError::Conflict {
+        field: field.to_string(),
+        message: message.to_string(),
+    }
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        DomainError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, key: impl ToString) -> Self {
+        DomainError::NotFound {
+            what,
+            key: key.to_string(),
+        }
+    }
+
+    /// A short machine-readable kind for exit codes and API problem types.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            DomainError::NotFound { .. } => ErrorKind::NotFound,
+            DomainError::Invalid { .. } | DomainError::Policy(_) | DomainError::Import(_) => {
+                ErrorKind::Invalid
+            }
+            DomainError::Conflict { .. } => ErrorKind::Conflict,
+            DomainError::Refused { .. } | DomainError::NoPolicy { .. } => ErrorKind::Refused,
+            DomainError::Repo(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    Invalid,
+    Conflict,
+    Refused,
+    Internal,
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

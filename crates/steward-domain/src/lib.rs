@@ -1,0 +1,18 @@
+//! The register: people, their offices and terms, equipment, loans and acceptances, and the
+//! commands that change them. Commands ask the policy crate for every decision and write an
+//! audit record beside every change.
+
+pub mod audit;
+pub mod ctx;
+pub mod error;
+pub mod ids;
+pub mod import;
+pub mod ops;
+pub mod records;
+pub mod repo;
+
+pub use ctx::Ctx;
+pub use error::{DomainError, DomainResult, ErrorKind};
+pub use ids::{AssetTag, CouncilSlug, InvalidValue, Pence, PersonRef};
+pub use records::*;
+pub use repo::{RegisterTx, RepoError, RepoResult};

@@ -1,0 +1,176 @@
+use super::{NONE, audit};
+use crate::ctx::Ctx;
+use crate::error::{DomainError, DomainResult};
+use crate::ids::AssetTag;
+use crate::import::{EquipmentRow, ImportErrors, RowError};
+use crate::records::{Council, Equipment};
+use crate::repo::{NewEquipment, RegisterTx};
+use chrono::NaiveDate;
+use steward_policy::EquipmentState;
+
+pub async fn find<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    tag: &AssetTag,
+) -> DomainResult<Equipment> {
+    tx.equipment_by_tag(council.id, tag)
+        .await?
+        .ok_or_else(|| DomainError::not_found("equipment", tag))
+}
+
+fn check_new(new: &NewEquipment, today: NaiveDate) -> DomainResult<()> {
+    if new.model.trim().is_empty() {
+        return Err(DomainError::invalid("model", "give the make and model"));
+    }
+    if new.replacement_cost.0 <= 0 {
+        return Err(DomainError::invalid(
+            "replacement_cost",
+            "the replacement cost must be more than zero",
+        ));
+    }
+    if new.pat_tested_on.is_some_and(|d| d > today) {
+        return Err(DomainError::invalid("pat_tested_on", "a PAT test cannot be dated in the future"));
+    }
+    if new.state == EquipmentState::Issued {
+        return Err(DomainError::invalid(
+            "state",
+            "equipment is issued by recording a loan, not by its state",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn add<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    new: NewEquipment,
+) -> DomainResult<Equipment> {
+    check_new(&new, ctx.today)?;
+    let item = tx.insert_equipment(council.id, &new).await?;
+    audit(tx, ctx, council.id, "equipment.add", "equipment", &item.asset_tag, NONE, Some(&item)).await?;
+    Ok(item)
+}
+
+pub async fn record_pat_test<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    tag: &AssetTag,
+    tested_on: NaiveDate,
+) -> DomainResult<Equipment> {
+    let item = find(tx, council, tag).await?;
+    if tested_on > ctx.today {
+        return Err(DomainError::invalid("date", "a PAT test cannot be dated in the future"));
+    }
+    if item.pat_tested_on.is_some_and(|d| d > tested_on) {
+        return Err(DomainError::invalid(
+            "date",
+            "a later PAT test is already recorded for this item",
+        ));
+    }
+    let after = Equipment {
+        pat_tested_on: Some(tested_on),
+        ..item.clone()
+    };
+    tx.update_equipment(&after).await?;
+    audit(tx, ctx, council.id, "equipment.pat_test", "equipment", tag, Some(&item), Some(&after)).await?;
+    Ok(after)
+}
+
+/// Which manual state changes make sense. Issue and return go through loans instead.
+fn allowed_change(from: EquipmentState, to: EquipmentState) -> bool {
+    use EquipmentState::*;
+    match to {
+        Issued => false,
+        InStock => matches!(from, InRepair | Returned | Erased),
+        InRepair => matches!(from, InStock | Returned | Erased),
+        Returned => false,
+        AwaitingErasure => matches!(from, InStock | Returned | InRepair),
+        Erased => matches!(from, AwaitingErasure | Returned | InStock | InRepair),
+        Disposed => matches!(from, Erased),
+        Lost | Stolen => !matches!(from, Disposed | Lost | Stolen),
+    }
+}
+
+pub async fn set_state<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    tag: &AssetTag,
+    to: EquipmentState,
+) -> DomainResult<Equipment> {
+    let item = find(tx, council, tag).await?;
+    if !allowed_change(item.state, to) {
+        let hint = match to {
+            EquipmentState::Issued => "issue it with `steward loan issue`",
+            EquipmentState::Returned => "record the return with `steward loan return`",
+            EquipmentState::Disposed => "equipment must be erased before disposal",
+            _ => "that change is not possible from its current state",
+        };
+        return Err(DomainError::invalid(
+            "state",
+            format!("{tag} is {} and cannot become {to}: {hint}", item.state),
+        ));
+    }
+    let after = Equipment {
+        state: to,
+        ..item.clone()
+    };
+    tx.update_equipment(&after).await?;
+    audit(tx, ctx, council.id, "equipment.state", "equipment", tag, Some(&item), Some(&after)).await?;
+    Ok(after)
+}
+
+pub async fn import<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    file: &str,
+    rows: Vec<EquipmentRow>,
+    mut progress: impl FnMut(u64),
+) -> DomainResult<usize> {
+    let mut errors = Vec::new();
+    let mut news = Vec::with_capacity(rows.len());
+    for row in rows {
+        if tx.equipment_by_tag(council.id, &row.asset_tag).await?.is_some() {
+            errors.push(RowError {
+                line: row.line,
+                column: Some("asset_tag".into()),
+                message: format!("{} is already registered", row.asset_tag),
+            });
+        }
+        let new = NewEquipment {
+            asset_tag: row.asset_tag,
+            kind: row.kind,
+            model: row.model,
+            serial: row.serial,
+            purchased_on: row.purchased_on,
+            replacement_cost: row.replacement_cost,
+            pat_tested_on: row.pat_tested_on,
+            encrypted: row.encrypted,
+            state: row.state,
+        };
+        if let Err(DomainError::Invalid { field, message }) = check_new(&new, ctx.today) {
+            errors.push(RowError {
+                line: row.line,
+                column: Some(field),
+                message,
+            });
+        }
+        news.push(new);
+    }
+    if !errors.is_empty() {
+        return Err(ImportErrors {
+            file: file.to_string(),
+            errors,
+        }
+        .into());
+    }
+    let count = news.len();
+    for (done, new) in news.into_iter().enumerate() {
+        add(tx, ctx, council, new).await?;
+        progress(done as u64 + 1);
+    }
+    Ok(count)
+}

@@ -1,0 +1,43 @@
+//! Commands and queries over the register. Each command runs inside one transaction, asks the
+//! policy for its decision and writes its audit record beside the change.
+
+pub mod acceptance;
+pub mod council;
+pub mod due;
+pub mod equipment;
+pub mod loans;
+pub mod people;
+pub mod policy;
+
+use crate::ctx::Ctx;
+use crate::error::DomainResult;
+use crate::records::AuditEvent;
+use crate::repo::RegisterTx;
+use serde::Serialize;
+
+/// Appends one audit record for a change to `entity` `id`.
+pub(crate) async fn audit<T: RegisterTx, B: Serialize, A: Serialize>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council_id: i64,
+    action: &str,
+    entity: &str,
+    id: impl ToString,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> DomainResult<()> {
+    let to_json = |v: Option<serde_json::Value>| v.filter(|v| !v.is_null());
+    let event = AuditEvent {
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_id: id.to_string(),
+        before: to_json(before.and_then(|b| serde_json::to_value(b).ok())),
+        after: to_json(after.and_then(|a| serde_json::to_value(a).ok())),
+    };
+    tx.append_audit(council_id, ctx.now, &ctx.actor, &event)
+        .await?;
+    Ok(())
+}
+
+/// Placeholder type for audit calls with nothing on one side.
+pub(crate) const NONE: Option<&()> = None;

@@ -1,0 +1,365 @@
+use super::{NONE, audit, policy};
+use crate::ctx::Ctx;
+use crate::error::{DomainError, DomainResult};
+use crate::ids::PersonRef;
+use crate::import::{ImportErrors, PersonRow, RowError};
+use crate::records::{Council, Loan, OfficeHolding, Person, Term};
+use crate::repo::{NewPerson, RegisterTx};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use steward_policy::decide::leaving_return_by;
+use steward_policy::model::OfficeHolder;
+use steward_policy::{OfficeId, Pack, TermEndReason};
+
+pub async fn find<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    reference: &PersonRef,
+) -> DomainResult<Person> {
+    tx.person_by_ref(council.id, reference)
+        .await?
+        .ok_or_else(|| DomainError::not_found("person", reference))
+}
+
+fn check_name(name: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(DomainError::invalid("name", "give a name of 1 to 200 characters"));
+    }
+    Ok(name.to_string())
+}
+
+/// Checks that the pack names the office and that this kind of person can hold it.
+fn check_office(pack: &Pack, person: &Person, office: &OfficeId) -> DomainResult<()> {
+    let Some(found) = pack.office(office) else {
+        let known: Vec<&str> = pack
+            .offices
+            .iter()
+            .filter(|o| o.holder != OfficeHolder::Body)
+            .map(|o| o.id.as_str())
+            .collect();
+        return Err(DomainError::invalid(
+            "office",
+            format!(
+                "the council's policy names no office '{office}'; it names: {}",
+                known.join(", ")
+            ),
+        ));
+    };
+    match found.holder {
+        OfficeHolder::Body => Err(DomainError::invalid(
+            "office",
+            format!("{} is a body, not an office a person holds", found.name),
+        )),
+        OfficeHolder::Member if !person.kind.is_member() => Err(DomainError::invalid(
+            "office",
+            format!("{} is held by a member, and {} is not one", found.name, person.name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AddPerson {
+    pub person: NewPerson,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+    pub offices: Vec<OfficeId>,
+}
+
+pub async fn add<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    req: AddPerson,
+) -> DomainResult<Person> {
+    let mut new = req.person;
+    new.name = check_name(&new.name)?;
+    let person = tx.insert_person(council.id, &new).await?;
+    audit(tx, ctx, council.id, "person.add", "person", &person.reference, NONE, Some(&person)).await?;
+    if let Some(starts) = req.term_start {
+        start_term(tx, ctx, council, &person, starts, req.term_end).await?;
+    }
+    if !req.offices.is_empty() {
+        let active = policy::require(tx, council, ctx.today).await?;
+        let from = req.term_start.unwrap_or(ctx.today);
+        for office in &req.offices {
+            check_office(&active.pack, &person, office)?;
+            let holding = tx.insert_office(person.id, office, from, None).await?;
+            audit(tx, ctx, council.id, "office.assign", "person", &person.reference, NONE, Some(&holding)).await?;
+        }
+    }
+    Ok(person)
+}
+
+pub async fn start_term<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    person: &Person,
+    starts: NaiveDate,
+    ends: Option<NaiveDate>,
+) -> DomainResult<Term> {
+    if ends.is_some_and(|e| e < starts) {
+        return Err(DomainError::invalid("term_end", "a term cannot end before it starts"));
+    }
+    let terms = tx.terms(person.id).await?;
+    if terms.iter().any(|t| t.ends.is_none_or(|e| e >= starts)) {
+        return Err(DomainError::invalid(
+            "term_start",
+            format!("{} already has a term running on {starts}; end it first", person.name),
+        ));
+    }
+    let term = tx.insert_term(person.id, starts, ends).await?;
+    audit(tx, ctx, council.id, "term.start", "person", &person.reference, NONE, Some(&term)).await?;
+    Ok(term)
+}
+
+pub async fn assign_office<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    reference: &PersonRef,
+    office: &OfficeId,
+    starts: NaiveDate,
+) -> DomainResult<OfficeHolding> {
+    let person = find(tx, council, reference).await?;
+    let active = policy::require(tx, council, ctx.today).await?;
+    check_office(&active.pack, &person, office)?;
+    let held = tx.offices(person.id).await?;
+    if held.iter().any(|h| &h.office == office && h.ends.is_none_or(|e| e >= starts)) {
+        return Err(DomainError::invalid(
+            "office",
+            format!("{} already holds {office} on {starts}", person.name),
+        ));
+    }
+    let holding = tx.insert_office(person.id, office, starts, None).await?;
+    audit(tx, ctx, council.id, "office.assign", "person", &person.reference, NONE, Some(&holding)).await?;
+    Ok(holding)
+}
+
+pub async fn end_office<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    reference: &PersonRef,
+    office: &OfficeId,
+    ends: NaiveDate,
+) -> DomainResult<OfficeHolding> {
+    let person = find(tx, council, reference).await?;
+    let held = tx.offices(person.id).await?;
+    let Some(holding) = held.into_iter().find(|h| &h.office == office && h.ends.is_none()) else {
+        return Err(DomainError::invalid(
+            "office",
+            format!("{} does not hold {office}", person.name),
+        ));
+    };
+    if ends < holding.starts {
+        return Err(DomainError::invalid("date", "an office cannot end before it starts"));
+    }
+    tx.end_office(holding.id, ends).await?;
+    let after = OfficeHolding {
+        ends: Some(ends),
+        ..holding.clone()
+    };
+    audit(tx, ctx, council.id, "office.end", "person", &person.reference, Some(&holding), Some(&after)).await?;
+    Ok(after)
+}
+
+/// What leaving office set in motion.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Leaving {
+    pub person: Person,
+    pub left_on: NaiveDate,
+    pub reason: TermEndReason,
+    /// Each open loan with the date it must now be back by.
+    pub loans: Vec<Loan>,
+    /// The clause setting the return deadline, when the policy has one.
+    pub citation: Option<steward_policy::Citation>,
+}
+
+/// Ends a person's term: offices end with it, and each item they hold gets the return
+/// deadline the policy sets for leavers.
+pub async fn leave<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    reference: &PersonRef,
+    left_on: NaiveDate,
+    reason: TermEndReason,
+) -> DomainResult<Leaving> {
+    let person = find(tx, council, reference).await?;
+    let terms = tx.terms(person.id).await?;
+    let Some(term) = terms.into_iter().rev().find(|t| t.ends.is_none_or(|e| e >= left_on)) else {
+        return Err(DomainError::invalid(
+            "person",
+            format!("{} has no term running on {left_on}", person.name),
+        ));
+    };
+    if left_on < term.starts {
+        return Err(DomainError::invalid("date", "the leaving date is before the term started"));
+    }
+    tx.end_term(term.id, left_on, reason).await?;
+    let ended = Term {
+        ends: Some(left_on),
+        end_reason: Some(reason),
+        ..term.clone()
+    };
+    audit(tx, ctx, council.id, "term.end", "person", &person.reference, Some(&term), Some(&ended)).await?;
+
+    for holding in tx.offices(person.id).await? {
+        if holding.ends.is_none_or(|e| e > left_on) {
+            tx.end_office(holding.id, left_on).await?;
+            let after = OfficeHolding {
+                ends: Some(left_on),
+                ..holding.clone()
+            };
+            audit(tx, ctx, council.id, "office.end", "person", &person.reference, Some(&holding), Some(&after)).await?;
+        }
+    }
+
+    let active = policy::require(tx, council, left_on).await?;
+    let deadline = leaving_return_by(&active.pack, left_on);
+    let mut loans = Vec::new();
+    for loan in tx.loans_of_person(person.id).await? {
+        if !loan.is_open() {
+            continue;
+        }
+        let Some(dated) = &deadline else {
+            loans.push(loan);
+            continue;
+        };
+        let after = Loan {
+            leaving_by: Some(dated.date),
+            leaving_clause: Some(dated.citation.clause.clone()),
+            ..loan.clone()
+        };
+        tx.update_loan(&after).await?;
+        audit(tx, ctx, council.id, "loan.leaving_deadline", "loan", loan.id, Some(&loan), Some(&after)).await?;
+        loans.push(after);
+    }
+    Ok(Leaving {
+        person,
+        left_on,
+        reason,
+        loans,
+        citation: deadline.map(|d| d.citation),
+    })
+}
+
+/// Everything the register knows about one person.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PersonDetail {
+    pub person: Person,
+    pub terms: Vec<Term>,
+    pub offices: Vec<OfficeHolding>,
+    pub loans: Vec<Loan>,
+}
+
+pub async fn detail<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    reference: &PersonRef,
+) -> DomainResult<PersonDetail> {
+    let person = find(tx, council, reference).await?;
+    Ok(PersonDetail {
+        terms: tx.terms(person.id).await?,
+        offices: tx.offices(person.id).await?,
+        loans: tx.loans_of_person(person.id).await?,
+        person,
+    })
+}
+
+/// Offices a person holds on a day.
+pub async fn offices_on<T: RegisterTx>(
+    tx: &mut T,
+    person_id: i64,
+    day: NaiveDate,
+) -> DomainResult<Vec<OfficeId>> {
+    Ok(tx
+        .offices(person_id)
+        .await?
+        .into_iter()
+        .filter(|h| h.covers(day))
+        .map(|h| h.office)
+        .collect())
+}
+
+pub async fn in_office<T: RegisterTx>(tx: &mut T, person_id: i64, day: NaiveDate) -> DomainResult<bool> {
+    Ok(tx.terms(person_id).await?.iter().any(|t| t.covers(day)))
+}
+
+/// Imports checked rows; any row that clashes with the register fails the whole import.
+pub async fn import<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    file: &str,
+    rows: Vec<PersonRow>,
+    mut progress: impl FnMut(u64),
+) -> DomainResult<usize> {
+    let mut errors = Vec::new();
+    let needs_pack = rows.iter().any(|r| !r.offices.is_empty());
+    let active = if needs_pack {
+        Some(policy::require(tx, council, ctx.today).await?)
+    } else {
+        None
+    };
+    for row in &rows {
+        if tx.person_by_ref(council.id, &row.reference).await?.is_some() {
+            errors.push(RowError {
+                line: row.line,
+                column: Some("reference".into()),
+                message: format!("a person with reference {} is already registered", row.reference),
+            });
+        }
+        if let Some(active) = &active {
+            for office in &row.offices {
+                let probe = Person {
+                    id: 0,
+                    council_id: council.id,
+                    reference: row.reference.clone(),
+                    name: row.name.clone(),
+                    kind: row.kind,
+                    email: None,
+                    household: None,
+                };
+                if let Err(e) = check_office(&active.pack, &probe, office) {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: Some("offices".into()),
+                        message: match e {
+                            DomainError::Invalid { message, .. } => message,
+                            other => other.to_string(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ImportErrors {
+            file: file.to_string(),
+            errors,
+        }
+        .into());
+    }
+    let count = rows.len();
+    for (done, row) in rows.into_iter().enumerate() {
+        let req = AddPerson {
+            person: NewPerson {
+                reference: row.reference,
+                name: row.name,
+                kind: row.kind,
+                email: row.email,
+                household: row.household,
+            },
+            term_start: row.term_start,
+            term_end: row.term_end,
+            offices: row.offices,
+        };
+        add(tx, ctx, council, req).await?;
+        progress(done as u64 + 1);
+    }
+    Ok(count)
+}

@@ -1,0 +1,200 @@
+//! What the register holds. These are also the wire types the API serves and the CLI prints.
+
+use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason};
+
+pub type Id = i64;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Council {
+    pub id: Id,
+    pub slug: CouncilSlug,
+    pub name: String,
+}
+
+/// One adopted version of a council's policy. Versions are never changed, only superseded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackVersion {
+    pub id: Id,
+    pub council_id: Id,
+    /// 1 for the first pack a council adopts, then 2, 3...
+    pub number: i64,
+    pub pack_id: String,
+    pub title: String,
+    pub label: String,
+    /// Hash of the exact text adopted and the text people sign.
+    pub hash: String,
+    pub source: String,
+    pub acceptance_text: String,
+    /// The day the version takes effect.
+    pub effective_from: NaiveDate,
+    pub adopted_at: DateTime<Utc>,
+    pub adopted_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: Id,
+    pub council_id: Id,
+    pub reference: PersonRef,
+    pub name: String,
+    pub kind: PersonKind,
+    pub email: Option<String>,
+    /// Free-text key shared by people living at the same address.
+    pub household: Option<String>,
+}
+
+/// A term of office for a member, or an engagement for staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Term {
+    pub id: Id,
+    pub person_id: Id,
+    pub starts: NaiveDate,
+    pub ends: Option<NaiveDate>,
+    pub end_reason: Option<TermEndReason>,
+}
+
+impl Term {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.starts <= day && self.ends.is_none_or(|end| day <= end)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficeHolding {
+    pub id: Id,
+    pub person_id: Id,
+    pub office: OfficeId,
+    pub starts: NaiveDate,
+    pub ends: Option<NaiveDate>,
+}
+
+impl OfficeHolding {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.starts <= day && self.ends.is_none_or(|end| day <= end)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Equipment {
+    pub id: Id,
+    pub council_id: Id,
+    pub asset_tag: AssetTag,
+    pub kind: EquipmentKind,
+    pub model: String,
+    pub serial: Option<String>,
+    pub purchased_on: Option<NaiveDate>,
+    pub replacement_cost: Pence,
+    pub pat_tested_on: Option<NaiveDate>,
+    pub encrypted: bool,
+    pub state: EquipmentState,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Loan {
+    pub id: Id,
+    pub council_id: Id,
+    pub equipment_id: Id,
+    pub person_id: Id,
+    pub issued_on: NaiveDate,
+    /// End of the loan period, when the policy limits it.
+    pub due_on: Option<NaiveDate>,
+    pub due_clause: Option<String>,
+    /// Set by a recall.
+    pub recall_by: Option<NaiveDate>,
+    pub recall_clause: Option<String>,
+    /// Set when the holder leaves office.
+    pub leaving_by: Option<NaiveDate>,
+    pub leaving_clause: Option<String>,
+    pub returned_on: Option<NaiveDate>,
+    pub pack_version_id: Id,
+}
+
+impl Loan {
+    pub fn is_open(&self) -> bool {
+        self.returned_on.is_none()
+    }
+
+    /// The earliest date by which the item must be back, and the clause that sets it.
+    pub fn return_by(&self) -> Option<(NaiveDate, &str)> {
+        [
+            (self.due_on, self.due_clause.as_deref()),
+            (self.recall_by, self.recall_clause.as_deref()),
+            (self.leaving_by, self.leaving_clause.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(date, clause)| Some((date?, clause.unwrap_or(""))))
+        .min_by_key(|(date, _)| *date)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub id: Id,
+    pub loan_id: Id,
+    pub previous_due: Option<NaiveDate>,
+    pub new_due: NaiveDate,
+    pub reason: String,
+    /// References of the people who approved, with the office each approved as.
+    pub approvals: Vec<Approval>,
+    pub granted_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub person: PersonRef,
+    pub office: OfficeId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Charge {
+    pub id: Id,
+    pub loan_id: Id,
+    pub amount: Pence,
+    pub raised_on: NaiveDate,
+    pub clause: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureMethod {
+    /// The person read the text and typed their name.
+    SelfService,
+    /// A signed paper form, recorded by an officer.
+    PaperForm,
+}
+
+impl SignatureMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureMethod::SelfService => "self_service",
+            SignatureMethod::PaperForm => "paper_form",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub id: Id,
+    pub person_id: Id,
+    pub pack_version_id: Id,
+    pub pack_hash: String,
+    pub signed_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub method: SignatureMethod,
+    pub typed_name: Option<String>,
+    /// Who entered a paper form.
+    pub recorded_by: Option<String>,
+}
+
+/// A change as the audit trail records it, before it is chained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}

@@ -1,0 +1,267 @@
+//! The storage interface the domain needs. One transaction is one `RegisterTx`: every write
+//! and its audit record commit together or not at all.
+
+use crate::audit::AuditRecord;
+use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
+use crate::records::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::future::Future;
+use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// A uniqueness rule was broken; `constraint` is the index name, e.g. `people_ref_unique`.
+    #[error("already exists ({constraint})")]
+    Conflict { constraint: String },
+    /// A stored row could not be read back into a record (a bad value in the database).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type RepoResult<T> = Result<T, RepoError>;
+
+#[derive(Clone, Debug)]
+pub struct NewPackVersion {
+    pub pack_id: String,
+    pub title: String,
+    pub label: String,
+    pub hash: String,
+    pub source: String,
+    pub acceptance_text: String,
+    pub effective_from: NaiveDate,
+    pub adopted_at: DateTime<Utc>,
+    pub adopted_by: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewPerson {
+    pub reference: PersonRef,
+    pub name: String,
+    pub kind: PersonKind,
+    pub email: Option<String>,
+    pub household: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewEquipment {
+    pub asset_tag: AssetTag,
+    pub kind: EquipmentKind,
+    pub model: String,
+    pub serial: Option<String>,
+    pub purchased_on: Option<NaiveDate>,
+    pub replacement_cost: Pence,
+    pub pat_tested_on: Option<NaiveDate>,
+    pub encrypted: bool,
+    pub state: EquipmentState,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewLoan {
+    pub equipment_id: Id,
+    pub person_id: Id,
+    pub issued_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub due_clause: Option<String>,
+    pub pack_version_id: Id,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAcceptance {
+    pub person_id: Id,
+    pub pack_version_id: Id,
+    pub pack_hash: String,
+    pub signed_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub method: SignatureMethod,
+    pub typed_name: Option<String>,
+    pub recorded_by: Option<String>,
+}
+
+/// Filter for reading the audit trail; all conditions are optional and combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub after_seq: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// Reads and writes inside one transaction. Every method works within the council the
+/// transaction was opened for unless it takes a council id explicitly.
+pub trait RegisterTx: Send {
+    // Councils (the transaction for creating a council is opened without one).
+    fn insert_council(
+        &mut self,
+        slug: &CouncilSlug,
+        name: &str,
+    ) -> impl Future<Output = RepoResult<Council>> + Send;
+    fn council(&mut self, slug: &CouncilSlug)
+    -> impl Future<Output = RepoResult<Option<Council>>> + Send;
+    fn councils(&mut self) -> impl Future<Output = RepoResult<Vec<Council>>> + Send;
+
+    // Policy versions.
+    fn insert_pack_version(
+        &mut self,
+        council_id: Id,
+        new: &NewPackVersion,
+    ) -> impl Future<Output = RepoResult<PackVersion>> + Send;
+    /// All versions, oldest first.
+    fn pack_versions(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<PackVersion>>> + Send;
+
+    // People.
+    fn insert_person(
+        &mut self,
+        council_id: Id,
+        new: &NewPerson,
+    ) -> impl Future<Output = RepoResult<Person>> + Send;
+    fn update_person(&mut self, person: &Person) -> impl Future<Output = RepoResult<()>> + Send;
+    fn person_by_ref(
+        &mut self,
+        council_id: Id,
+        reference: &PersonRef,
+    ) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
+    fn person(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
+    fn people(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
+    fn household_members(
+        &mut self,
+        council_id: Id,
+        household: &str,
+    ) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
+
+    fn insert_term(
+        &mut self,
+        person_id: Id,
+        starts: NaiveDate,
+        ends: Option<NaiveDate>,
+    ) -> impl Future<Output = RepoResult<Term>> + Send;
+    fn end_term(
+        &mut self,
+        term_id: Id,
+        ends: NaiveDate,
+        reason: TermEndReason,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// A person's terms, earliest first.
+    fn terms(&mut self, person_id: Id) -> impl Future<Output = RepoResult<Vec<Term>>> + Send;
+
+    fn insert_office(
+        &mut self,
+        person_id: Id,
+        office: &OfficeId,
+        starts: NaiveDate,
+        ends: Option<NaiveDate>,
+    ) -> impl Future<Output = RepoResult<OfficeHolding>> + Send;
+    fn end_office(
+        &mut self,
+        holding_id: Id,
+        ends: NaiveDate,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// A person's offices, past and present, earliest first.
+    fn offices(
+        &mut self,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<OfficeHolding>>> + Send;
+
+    // Equipment.
+    fn insert_equipment(
+        &mut self,
+        council_id: Id,
+        new: &NewEquipment,
+    ) -> impl Future<Output = RepoResult<Equipment>> + Send;
+    fn update_equipment(
+        &mut self,
+        equipment: &Equipment,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    fn equipment_by_tag(
+        &mut self,
+        council_id: Id,
+        tag: &AssetTag,
+    ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
+    fn equipment_by_id(&mut self, id: Id)
+    -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
+    fn equipment_list(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
+
+    // Loans.
+    fn insert_loan(
+        &mut self,
+        council_id: Id,
+        new: &NewLoan,
+    ) -> impl Future<Output = RepoResult<Loan>> + Send;
+    /// Writes every mutable field of the loan (due, recall, leaving, returned).
+    fn update_loan(&mut self, loan: &Loan) -> impl Future<Output = RepoResult<()>> + Send;
+    fn loan(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
+    /// Loans of the council, newest first; only open ones when `open_only`.
+    fn loans(
+        &mut self,
+        council_id: Id,
+        open_only: bool,
+    ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
+    fn loans_of_person(
+        &mut self,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
+    fn open_loan_of_equipment(
+        &mut self,
+        equipment_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
+
+    fn insert_extension(
+        &mut self,
+        loan_id: Id,
+        previous_due: Option<NaiveDate>,
+        new_due: NaiveDate,
+        reason: &str,
+        approvals: &[Approval],
+        granted_on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Extension>> + Send;
+    fn extensions(&mut self, loan_id: Id)
+    -> impl Future<Output = RepoResult<Vec<Extension>>> + Send;
+
+    fn insert_charge(
+        &mut self,
+        loan_id: Id,
+        amount: Pence,
+        raised_on: NaiveDate,
+        clause: &str,
+    ) -> impl Future<Output = RepoResult<Charge>> + Send;
+    fn charges(&mut self, loan_id: Id) -> impl Future<Output = RepoResult<Vec<Charge>>> + Send;
+
+    // Acceptances.
+    fn insert_acceptance(
+        &mut self,
+        new: &NewAcceptance,
+    ) -> impl Future<Output = RepoResult<Acceptance>> + Send;
+    /// A person's signatures, newest first.
+    fn acceptances(
+        &mut self,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Acceptance>>> + Send;
+
+    // Audit.
+    /// Appends the event to the council's chain, after the current head.
+    fn append_audit(
+        &mut self,
+        council_id: Id,
+        at: DateTime<Utc>,
+        actor: &str,
+        event: &AuditEvent,
+    ) -> impl Future<Output = RepoResult<AuditRecord>> + Send;
+    /// Records of a council by sequence, filtered.
+    fn audit_records(
+        &mut self,
+        council_id: Id,
+        filter: &AuditFilter,
+    ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
+    /// The sequence number of the last record the council's chain reached.
+    fn audit_head(&mut self, council_id: Id)
+    -> impl Future<Output = RepoResult<Option<i64>>> + Send;
+}

@@ -1,0 +1,164 @@
+//! A pack's rules as plain sentences, each with its clause, for people to read.
+
+use crate::citation::Citation;
+use crate::model::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleLine {
+    pub topic: &'static str,
+    pub text: String,
+    pub citation: Citation,
+}
+
+fn words<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string().replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn offices(pack: &Pack, ids: &[OfficeId]) -> String {
+    ids.iter()
+        .map(|id| pack.office_name(id))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// Every rule of the pack, in the order the sections appear in the format.
+pub fn rules(pack: &Pack) -> Vec<RuleLine> {
+    let mut out = Vec::new();
+    let mut push = |topic: &'static str, text: String, clause: &Clause| {
+        out.push(RuleLine {
+            topic,
+            text,
+            citation: Citation::new(pack, clause),
+        })
+    };
+    push("Scope", format!("Covers: {}", words(&pack.scope.kinds)), &pack.scope.clause);
+    if let Some(r) = &pack.review {
+        let every = r.every.map(|p| format!(" every {p}")).unwrap_or_default();
+        push("Review", format!("Reviewed{every} by {}", offices(pack, &r.owners)), &r.clause);
+    }
+    for o in &pack.offices {
+        push("Office", format!("{} ({})", o.name, o.id), &o.clause);
+    }
+    if let Some(a) = &pack.acceptance {
+        let mut text = format!("\"{}\" must be signed", a.form);
+        if a.required_before_issue {
+            text.push_str(" before equipment is issued");
+        }
+        if a.lapses_on_new_version {
+            text.push_str("; each new version needs a new signature");
+        }
+        if let Some(p) = a.renew_every {
+            text.push_str(&format!("; renewed every {p}"));
+        }
+        push("Acceptance", text, &a.clause);
+    }
+    for e in &pack.equipment {
+        let who = if e.offices.is_empty() {
+            e.audience.as_str().replace('_', " ")
+        } else {
+            format!("holders of {}", offices(pack, &e.offices).replace(" and ", " or "))
+        };
+        push("Equipment", format!("Lends {} to {who}", words(&e.kinds)), &e.clause);
+        if let Some(ev) = &e.evaluation {
+            push("Equipment", format!("Equipment and needs evaluated every {}", ev.every), &ev.clause);
+        }
+    }
+    let l = &pack.loans;
+    if let Some(m) = &l.max_period {
+        push("Loans", format!("Longest loan: {}", m.length), &m.clause);
+    }
+    if let Some(x) = &l.extension {
+        let agree = match x.agreement {
+            Agreement::All => "all of",
+            Agreement::Any => "any of",
+        };
+        let exceptional = if x.exceptional_only { ", in exceptional circumstances only" } else { "" };
+        push("Loans", format!("Extensions need {agree}: {}{exceptional}", offices(pack, &x.approvers)), &x.clause);
+    }
+    if let Some(h) = &l.household_limit {
+        push("Loans", format!("At most {} per household", h.max), &h.clause);
+    }
+    if let Some(a) = &l.authorisation {
+        push("Loans", format!("Use must be authorised by {}", offices(pack, &a.by)), &a.clause);
+    }
+    if let Some(p) = &l.pat_test {
+        let retest = p.retest_every.map(|r| format!(", repeated every {r}")).unwrap_or_default();
+        push("Loans", format!("PAT test before first use{retest}"), &p.clause);
+    }
+    if let Some(r) = &l.recall {
+        push("Loans", format!("{} may recall equipment at any time (default notice {})", offices(pack, &r.by), r.notice), &r.clause);
+    }
+    if let Some(lo) = &l.leaving_office {
+        push("Loans", format!("Leavers return equipment {}", if lo.return_within.is_zero() { "immediately".to_string() } else { format!("within {}", lo.return_within) }), &lo.clause);
+        if let Some(c) = &lo.charge {
+            let what = match c {
+                Charge::ReplacementCost { .. } => "the full replacement cost".to_string(),
+                Charge::Fixed { pence, .. } => format!("{pence} pence"),
+            };
+            push("Loans", format!("Late return may be charged {what}"), c.clause());
+        }
+    }
+    if let Some(e) = &l.erasure_before_reuse {
+        push("Loans", "Returned equipment is erased before reuse or disposal".into(), &e.clause);
+    }
+    if let Some(r) = &pack.refresh {
+        let first = if r.priority_offices.is_empty() { String::new() } else { format!(", {} first", offices(pack, &r.priority_offices)) };
+        push("Refresh", format!("Replaced about every {}{first}, then oldest first", r.every), &r.clause);
+    }
+    if let Some(p) = &pack.phones {
+        let text = match p.personal_calls {
+            PersonalCalls::Reimburse => "Personal calls are paid for by the holder",
+            PersonalCalls::OwnTimeOnly => "Personal calls only in the holder's own time",
+        };
+        push("Phones", text.into(), &p.clause);
+    }
+    if let Some(f) = &pack.family_use {
+        let text = if f.allowed { "Family may use it for private purposes, without network access" } else { "No use by friends or family" };
+        push("Use", text.into(), &f.clause);
+    }
+    if let Some(w) = &pack.web {
+        for r in &w.rules {
+            let action = match r.action {
+                WebAction::Block => "blocked",
+                WebAction::OwnTimeOnly => "only in own time",
+                WebAction::OutsideWorkingHours => "only outside working hours",
+                WebAction::Allow => "allowed",
+            };
+            push("Web", format!("{}: {action}", words(&r.categories)), &r.clause);
+        }
+        if let Some(x) = &w.exceptions {
+            push("Web", format!("Exceptions approved by {}", pack.office_name(&x.approver)), &x.clause);
+        }
+        if let Some(a) = &w.accidental_access {
+            push("Web", format!("Report accidental access to {}", pack.office_name(&a.report_to)), &a.clause);
+        }
+    }
+    if let Some(s) = &pack.software {
+        let text = match (&s.install.allowed, &s.install.approver) {
+            (false, _) => "No software of the user's own may be installed".to_string(),
+            (true, Some(a)) => format!("Installs need authorisation by {}", pack.office_name(a)),
+            (true, None) => "Installs allowed".to_string(),
+        };
+        push("Software", text, &s.install.clause);
+    }
+    for r in &pack.reporting {
+        push("Reporting", format!("{} goes to {}", format!("{:?}", r.kind).to_lowercase(), pack.office_name(&r.report_to)), &r.clause);
+    }
+    if let Some(b) = &pack.breaches {
+        for r in &b.routes {
+            push("Breaches", format!("Breaches by {} go to {}", r.audience.as_str(), offices(pack, &r.handlers).replace(" and ", " or ")), &r.clause);
+        }
+        if let Some(e) = &b.escalation {
+            push("Breaches", format!("Serious cases go to {}", pack.office_name(&e.to)), &e.clause);
+        }
+    }
+    for d in &pack.duties {
+        push("Duty", d.summary.clone(), &d.clause);
+    }
+    out
+}

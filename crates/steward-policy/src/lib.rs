@@ -1,0 +1,19 @@
+//! Council ICT policy packs and the decisions derived from them.
+//!
+//! Pure: no I/O beyond reading the text it is handed, no clock. Every decision takes `today`
+//! (or `now`) as an argument and carries the clause it rests on.
+
+pub mod check;
+pub mod citation;
+pub mod decide;
+pub mod explain;
+pub mod model;
+pub mod period;
+pub mod presets;
+pub mod vocab;
+
+pub use check::{CheckError, LoadedPack, Problem, check_pack};
+pub use citation::Citation;
+pub use model::{Clause, OfficeId, Pack};
+pub use period::Period;
+pub use vocab::{Audience, EquipmentKind, EquipmentState, PersonKind, TermEndReason};

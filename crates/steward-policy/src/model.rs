@@ -1,0 +1,791 @@
+//! The policy pack: a council's ICT policy as data. Every rule names the clause it encodes.
+//!
+//! The structs mirror the TOML layout one to one (see docs/policy-format.md); unknown keys are
+//! refused so that a misspelt rule is never silently ignored.
+
+use crate::period::Period;
+use crate::vocab::{Audience, EquipmentKind, PersonKind};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where in the council's document a rule comes from: "28.9", "4.5", or a heading such as
+/// "Internet use" in documents without numbered clauses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Clause(pub String);
+
+impl fmt::Display for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The identifier a pack gives an office ("monitoring_officer", "mayor"); lower case, digits
+/// and underscores.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OfficeId(pub String);
+
+impl OfficeId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_well_formed(s: &str) -> bool {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    }
+}
+
+impl fmt::Display for OfficeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub pack: PackMeta,
+    pub review: Option<Review>,
+    pub scope: Scope,
+    #[serde(default)]
+    pub offices: Vec<Office>,
+    pub acceptance: Option<Acceptance>,
+    #[serde(default)]
+    pub equipment: Vec<EquipmentRule>,
+    #[serde(default)]
+    pub loans: Loans,
+    pub refresh: Option<Refresh>,
+    pub phones: Option<Phones>,
+    pub family_use: Option<FamilyUse>,
+    pub personal_use: Option<PersonalUse>,
+    pub web: Option<Web>,
+    pub mail: Option<Mail>,
+    pub software: Option<Software>,
+    #[serde(default)]
+    pub posture: Vec<PostureDuty>,
+    #[serde(default)]
+    pub reporting: Vec<ReportingDuty>,
+    pub monitoring: Option<Monitoring>,
+    pub breaches: Option<Breaches>,
+    #[serde(default)]
+    pub duties: Vec<Duty>,
+}
+
+/// What the document is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    /// Short identifier, lower case with hyphens ("borough-members-protocol").
+    pub id: String,
+    /// The document's own title, used in every citation.
+    pub title: String,
+    /// The council's own version label for the document.
+    pub version: String,
+    /// When the council adopted this version of the document.
+    #[serde(deserialize_with = "literal::date")]
+    pub adopted: NaiveDate,
+    /// One or two sentences on what the document is and whom it serves.
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// How often the document is reviewed and by whom.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub every: Option<Period>,
+    #[serde(default)]
+    pub owners: Vec<OfficeId>,
+    pub clause: Clause,
+}
+
+/// Whom the document covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub kinds: Vec<PersonKind>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeHolder {
+    /// Held by a member: Mayor, Cabinet Member, Leader of the Opposition.
+    Member,
+    /// Held by an officer or a team of officers: Monitoring Officer, Town Clerk, service desk.
+    Officer,
+    /// A committee or body that receives matters but signs nothing itself: Standards Committee.
+    Body,
+}
+
+/// An office, team or body the document names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    pub id: OfficeId,
+    pub name: String,
+    pub holder: OfficeHolder,
+    pub clause: Clause,
+}
+
+/// What people must sign, and when a signature stops counting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptance {
+    /// Name of the form or statement signed ("Member acceptance form").
+    pub form: String,
+    /// Whether equipment may be issued before a current signature exists.
+    #[serde(default = "yes")]
+    pub required_before_issue: bool,
+    /// A new version of the document needs a new signature.
+    #[serde(default = "yes")]
+    pub lapses_on_new_version: bool,
+    /// A signature also lapses this long after it was given.
+    pub renew_every: Option<Period>,
+    /// The office paper forms go back to.
+    pub return_to: Option<OfficeId>,
+    /// The text people read and sign, as Markdown.
+    pub text: Option<String>,
+    /// Or a Markdown file beside the pack, read when the pack is loaded.
+    pub text_file: Option<String>,
+    pub clause: Clause,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Which kinds of equipment the council lends, and to whom.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquipmentRule {
+    pub kinds: Vec<EquipmentKind>,
+    /// Who may borrow it; everyone in scope when absent.
+    #[serde(default = "everyone")]
+    pub audience: Audience,
+    /// Only holders of one of these offices may borrow it; anyone in the audience when empty.
+    #[serde(default)]
+    pub offices: Vec<OfficeId>,
+    /// Regular review of the holder's equipment and needs.
+    pub evaluation: Option<Evaluation>,
+    pub clause: Clause,
+}
+
+fn everyone() -> Audience {
+    Audience::Everyone
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub every: Period,
+    pub by: Option<OfficeId>,
+    pub clause: Clause,
+}
+
+/// The rules of lending.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loans {
+    pub max_period: Option<MaxPeriod>,
+    pub extension: Option<Extension>,
+    pub household_limit: Option<HouseholdLimit>,
+    pub authorisation: Option<Authorisation>,
+    pub pat_test: Option<PatTest>,
+    pub recall: Option<Recall>,
+    pub leaving_office: Option<LeavingOffice>,
+    pub erasure_before_reuse: Option<Erasure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaxPeriod {
+    pub length: Period,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Agreement {
+    /// Every named office must approve.
+    All,
+    /// Any one of the named offices may approve.
+    Any,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    pub approvers: Vec<OfficeId>,
+    pub agreement: Agreement,
+    /// The document allows extensions only in exceptional circumstances; a reason is required.
+    #[serde(default)]
+    pub exceptional_only: bool,
+    /// Longest single extension; unlimited when absent.
+    pub max_length: Option<Period>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdLimit {
+    pub max: u32,
+    /// The kinds counted against the limit; every kind when empty.
+    #[serde(default)]
+    pub kinds: Vec<EquipmentKind>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authorisation {
+    pub by: Vec<OfficeId>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatTest {
+    /// Kinds that need a PAT test before first use; every kind when empty.
+    #[serde(default)]
+    pub kinds: Vec<EquipmentKind>,
+    /// How long a test stays good; a test is needed only once when absent.
+    pub retest_every: Option<Period>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recall {
+    pub by: Vec<OfficeId>,
+    /// Return-by date offered when the officer names none.
+    pub notice: Period,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeavingOffice {
+    pub return_within: Period,
+    /// Equipment must stop being used at once, whatever the return deadline.
+    #[serde(default)]
+    pub stop_use: bool,
+    pub charge: Option<Charge>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Charge {
+    /// The full cost to the council of replacing the item.
+    ReplacementCost { clause: Clause },
+    /// A fixed sum in pence.
+    Fixed { pence: i64, clause: Clause },
+}
+
+impl Charge {
+    pub fn clause(&self) -> &Clause {
+        match self {
+            Charge::ReplacementCost { clause } | Charge::Fixed { clause, .. } => clause,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Erasure {
+    /// Kinds that must be erased before reuse or disposal; every kind when empty.
+    #[serde(default)]
+    pub kinds: Vec<EquipmentKind>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshOrder {
+    OldestFirst,
+}
+
+/// The rolling replacement programme.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refresh {
+    pub every: Period,
+    #[serde(default)]
+    pub kinds: Vec<EquipmentKind>,
+    /// Holders of these offices come first.
+    #[serde(default)]
+    pub priority_offices: Vec<OfficeId>,
+    pub order: RefreshOrder,
+    /// Equipment reported unfit for purpose is replaced at once when repair is not viable.
+    #[serde(default)]
+    pub urgent_when_unfit: bool,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalCalls {
+    /// Personal calls are paid for or reimbursed by the holder.
+    Reimburse,
+    /// Personal calls are kept to the holder's own time.
+    OwnTimeOnly,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phones {
+    pub personal_calls: PersonalCalls,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyUse {
+    pub allowed: bool,
+    /// When family use is allowed, whether family members may reach the council network.
+    #[serde(default)]
+    pub network_access: bool,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalUseAllowance {
+    /// Occasional and reasonable personal use at any time.
+    Occasional,
+    /// Personal use only in the user's own time (outside working hours or in the windows).
+    OwnTime,
+    /// Allowed but kept to a minimum in working hours.
+    MinimalInWorkingHours,
+    /// Any private use when the equipment is not needed for council business.
+    WhenNotNeeded,
+}
+
+/// A span of the week: days and a time of day range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub days: Vec<Weekday>,
+    #[serde(deserialize_with = "literal::time")]
+    pub start: NaiveTime,
+    #[serde(deserialize_with = "literal::time")]
+    pub end: NaiveTime,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalUse {
+    pub allowance: PersonalUseAllowance,
+    pub working_hours: Option<Window>,
+    /// Times inside working hours that count as the user's own (a lunch break).
+    #[serde(default)]
+    pub own_time: Vec<Window>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebAction {
+    Block,
+    /// Allowed only in the user's own time.
+    OwnTimeOnly,
+    /// Allowed only outside working hours.
+    OutsideWorkingHours,
+    Allow,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebRule {
+    /// Category names as the filter lists spell them ("gambling", "adult").
+    pub categories: Vec<String>,
+    pub action: WebAction,
+    #[serde(default = "everyone")]
+    pub audience: Audience,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebExceptions {
+    pub approver: OfficeId,
+    pub max_length: Option<Period>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccidentalAccess {
+    pub report_to: OfficeId,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    #[serde(default)]
+    pub rules: Vec<WebRule>,
+    pub exceptions: Option<WebExceptions>,
+    pub accidental_access: Option<AccidentalAccess>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forwarding {
+    Forbidden,
+    /// Allowed where the receiving account is protected (password, encryption).
+    AllowedWithControls,
+    Allowed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoForwarding {
+    pub rule: Forwarding,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialAddress {
+    /// Domains that count as the council's own.
+    pub domains: Vec<String>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfidentialRoute {
+    /// Encrypted or password protected.
+    Encrypted,
+    /// Only through the named secure mail route.
+    SecureRoute,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfidentialMail {
+    /// The lowest protective marking the rule covers ("OFFICIAL"); any confidential mail when absent.
+    pub marking: Option<String>,
+    pub route: ConfidentialRoute,
+    /// Domain of the secure route, when there is one.
+    pub secure_domain: Option<String>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disclaimer {
+    pub marking: String,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mail {
+    pub official_address: Option<OfficialAddress>,
+    pub auto_forwarding: Option<AutoForwarding>,
+    pub confidential: Option<ConfidentialMail>,
+    pub disclaimer: Option<Disclaimer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareInstall {
+    /// Whether users may have extra software installed at all.
+    pub allowed: bool,
+    /// Who authorises an install, when installs are allowed.
+    pub approver: Option<OfficeId>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareCopies {
+    pub approver: OfficeId,
+    /// Whether the permission must be in writing.
+    #[serde(default)]
+    pub in_writing: bool,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRef {
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Software {
+    pub install: SoftwareInstall,
+    pub licensed_only: Option<RuleRef>,
+    pub copies: Option<SoftwareCopies>,
+    /// All software is bought through this office.
+    pub purchase_via: Option<OfficeId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostureCheck {
+    Antivirus,
+    AutomaticUpdates,
+    Firewall,
+    ScreenLock,
+    PasswordOrPin,
+    DiskEncryption,
+    NoOwnSoftware,
+    NoSettingsChanges,
+}
+
+/// A security duty a device check can verify.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostureDuty {
+    pub check: PostureCheck,
+    #[serde(default)]
+    pub kinds: Vec<EquipmentKind>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    Fault,
+    SecurityProblem,
+    Virus,
+    CompromisedLogin,
+    LostOrStolen,
+    AccidentalAccess,
+    MisuseByOthers,
+    OffensiveContent,
+    SoftwareInstall,
+    WebException,
+    ThirdPartyAccess,
+    LoanExtension,
+    Training,
+    Accessibility,
+    PhoneEvaluation,
+    Erasure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Immediately,
+    Promptly,
+    Routine,
+}
+
+/// A duty to report something, and to whom.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingDuty {
+    pub kind: ReportKind,
+    pub report_to: OfficeId,
+    /// The route applies only to these kinds of equipment; to all when empty.
+    #[serde(default)]
+    pub equipment: Vec<EquipmentKind>,
+    pub urgency: Urgency,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    #[serde(default)]
+    pub web: bool,
+    #[serde(default)]
+    pub mail: bool,
+    #[serde(default)]
+    pub phone: bool,
+    #[serde(default)]
+    pub device_history: bool,
+    /// Offices who may see monitoring findings.
+    pub visible_to: Vec<OfficeId>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreachRoute {
+    pub audience: Audience,
+    pub handlers: Vec<OfficeId>,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    pub to: OfficeId,
+    /// In the document's terms, when a case goes on ("serious, and also a breach of the code of conduct").
+    pub when: String,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    NoAction,
+    Advice,
+    RestrictSoftware,
+    RemoveInformation,
+    WithdrawAccess,
+    ReplacementCharge,
+    Disciplinary,
+    Police,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRule {
+    pub outcome: Outcome,
+    pub clause: Clause,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breaches {
+    pub routes: Vec<BreachRoute>,
+    pub escalation: Option<Escalation>,
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeRule>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyTopic {
+    RemovableMedia,
+    Disposal,
+    ProtectiveMarking,
+    Training,
+    Accessibility,
+    FreedomOfInformation,
+    DataProtection,
+    Inspection,
+    Confidentiality,
+    Backups,
+    PhysicalSecurity,
+    Passwords,
+    SocialMedia,
+    Conduct,
+    Costs,
+    ThirdPartyAccess,
+    Retention,
+}
+
+/// A duty that no decision rests on but that people must see, in the project's own words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    pub topic: DutyTopic,
+    pub summary: String,
+    pub office: Option<OfficeId>,
+    pub clause: Clause,
+}
+
+/// Dates and times in a pack may be TOML literals (`adopted = 2019-11-04`, `start = 09:00`)
+/// or quoted text (`"2019-11-04"`, `"09:00"`); people write both, and both must mean the same.
+pub(crate) mod literal {
+    use chrono::{NaiveDate, NaiveTime};
+    use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
+    use std::fmt;
+    use toml::value::Datetime;
+
+    pub(crate) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        d.deserialize_any(DateVisitor)
+    }
+
+    pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        d.deserialize_any(TimeVisitor)
+    }
+
+    /// TOML hands its date and time literals to serde as a one-entry map; this unwraps it.
+    fn toml_literal<'de, A: MapAccess<'de>>(map: A) -> Result<Datetime, A::Error> {
+        de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+
+    struct DateVisitor;
+
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = NaiveDate;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date like 2024-05-01")
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<NaiveDate, E> {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| E::invalid_value(Unexpected::Str(s), &self))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NaiveDate, A::Error> {
+            let literal = toml_literal(map)?;
+            match (literal.date, literal.time, literal.offset) {
+                (Some(d), None, None) => {
+                    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                        .ok_or_else(|| de::Error::invalid_value(Unexpected::Other("date"), &self))
+                }
+                _ => Err(de::Error::invalid_type(
+                    Unexpected::Other("date and time"),
+                    &self,
+                )),
+            }
+        }
+    }
+
+    struct TimeVisitor;
+
+    impl<'de> Visitor<'de> for TimeVisitor {
+        type Value = NaiveTime;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a time of day like \"09:00\"")
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<NaiveTime, E> {
+            s.trim()
+                .parse()
+                .map_err(|_| E::invalid_value(Unexpected::Str(s), &self))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NaiveTime, A::Error> {
+            let literal = toml_literal(map)?;
+            match (literal.date, literal.time, literal.offset) {
+                (None, Some(t), None) => NaiveTime::from_hms_nano_opt(
+                    u32::from(t.hour),
+                    u32::from(t.minute),
+                    u32::from(t.second.unwrap_or(0)),
+                    t.nanosecond.unwrap_or(0),
+                )
+                .ok_or_else(|| de::Error::invalid_value(Unexpected::Other("time"), &self)),
+                _ => Err(de::Error::invalid_type(
+                    Unexpected::Other("date and time"),
+                    &self,
+                )),
+            }
+        }
+    }
+}
+
+impl Pack {
+    pub fn office(&self, id: &OfficeId) -> Option<&Office> {
+        self.offices.iter().find(|o| &o.id == id)
+    }
+
+    /// The office's name as the document gives it, or the identifier if the pack lacks it.
+    pub fn office_name(&self, id: &OfficeId) -> String {
+        self.office(id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+}

@@ -1,0 +1,22 @@
+//! Storage for the register on SQLite or PostgreSQL, behind the domain's `RegisterTx` trait.
+//!
+//! One [`Store`] is a connection pool; one [`StoreTx`] is one database transaction. Writes and
+//! their audit records commit together. The audit table is append-only in the database itself,
+//! and [`Store::verify_audit`] re-checks a council's whole hash chain.
+
+mod audit;
+mod equipment;
+mod error;
+mod loans;
+mod migrate;
+mod open;
+mod people;
+mod policy;
+mod register;
+mod rows;
+pub mod testing;
+mod tx;
+
+pub use error::StoreError;
+pub use open::{Backend, Store};
+pub use tx::StoreTx;

@@ -1,0 +1,201 @@
+//! Loans of equipment, their extensions and the charges raised against them.
+
+use crate::rows::{Cols, date_text, opt_date_text};
+use crate::tx::StoreTx;
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use steward_domain::repo::NewLoan;
+use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, RepoResult};
+
+const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
+                    recall_by, recall_clause, leaving_by, leaving_clause, returned_on, \
+                    pack_version_id";
+const EXTENSION: &str = "id, loan_id, previous_due, new_due, reason, approvals, granted_on";
+const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
+
+/// Newest first: the order people read a history of loans in.
+const NEWEST_FIRST: &str = "ORDER BY issued_on DESC, id DESC";
+
+fn loan(row: &AnyRow) -> RepoResult<Loan> {
+    let c = Cols::new(row, "loans");
+    Ok(Loan {
+        id: c.int("id")?,
+        council_id: c.int("council_id")?,
+        equipment_id: c.int("equipment_id")?,
+        person_id: c.int("person_id")?,
+        issued_on: c.date("issued_on")?,
+        due_on: c.opt_date("due_on")?,
+        due_clause: c.opt_text("due_clause")?,
+        recall_by: c.opt_date("recall_by")?,
+        recall_clause: c.opt_text("recall_clause")?,
+        leaving_by: c.opt_date("leaving_by")?,
+        leaving_clause: c.opt_text("leaving_clause")?,
+        returned_on: c.opt_date("returned_on")?,
+        pack_version_id: c.int("pack_version_id")?,
+    })
+}
+
+fn extension(row: &AnyRow) -> RepoResult<Extension> {
+    let c = Cols::new(row, "extensions");
+    Ok(Extension {
+        id: c.int("id")?,
+        loan_id: c.int("loan_id")?,
+        previous_due: c.opt_date("previous_due")?,
+        new_due: c.date("new_due")?,
+        reason: c.text("reason")?,
+        approvals: c.json("approvals")?,
+        granted_on: c.date("granted_on")?,
+    })
+}
+
+fn charge(row: &AnyRow) -> RepoResult<Charge> {
+    let c = Cols::new(row, "charges");
+    Ok(Charge {
+        id: c.int("id")?,
+        loan_id: c.int("loan_id")?,
+        amount: Pence(c.int("amount")?),
+        raised_on: c.date("raised_on")?,
+        clause: c.text("clause")?,
+    })
+}
+
+fn no_loan(loan_id: Id) -> impl FnOnce() -> String {
+    move || format!("no loan has id {loan_id}")
+}
+
+pub(crate) async fn insert(tx: &mut StoreTx, council_id: Id, new: &NewLoan) -> RepoResult<Loan> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO loans (council_id, equipment_id, person_id, issued_on, due_on, due_clause,
+                            pack_version_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {LOAN}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(new.equipment_id)
+        .bind(new.person_id)
+        .bind(date_text(new.issued_on))
+        .bind(opt_date_text(new.due_on))
+        .bind(new.due_clause.as_deref())
+        .bind(new.pack_version_id);
+    let row = tx.one(query, || "the loan was not stored".into()).await?;
+    loan(&row)
+}
+
+pub(crate) async fn update(tx: &mut StoreTx, l: &Loan) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "UPDATE loans SET due_on = $3, due_clause = $4, recall_by = $5, recall_clause = $6,
+                leaving_by = $7, leaving_clause = $8, returned_on = $9
+         WHERE id = $1 AND council_id = $2",
+    )
+    .bind(l.id)
+    .bind(l.council_id)
+    .bind(opt_date_text(l.due_on))
+    .bind(l.due_clause.as_deref())
+    .bind(opt_date_text(l.recall_by))
+    .bind(l.recall_clause.as_deref())
+    .bind(opt_date_text(l.leaving_by))
+    .bind(l.leaving_clause.as_deref())
+    .bind(opt_date_text(l.returned_on));
+    tx.exec_one(query, no_loan(l.id)).await
+}
+
+pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Loan>> {
+    let sql = format!("SELECT {LOAN} FROM loans WHERE id = $1");
+    let query = sqlx::query(&sql).bind(id);
+    tx.optional(query).await?.as_ref().map(loan).transpose()
+}
+
+pub(crate) async fn list(
+    tx: &mut StoreTx,
+    council_id: Id,
+    open_only: bool,
+) -> RepoResult<Vec<Loan>> {
+    let open = if open_only {
+        "AND returned_on IS NULL"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {LOAN} FROM loans WHERE council_id = $1 {open} {NEWEST_FIRST}");
+    let query = sqlx::query(&sql).bind(council_id);
+    tx.all(query).await?.iter().map(loan).collect()
+}
+
+pub(crate) async fn of_person(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Loan>> {
+    let sql = format!("SELECT {LOAN} FROM loans WHERE person_id = $1 {NEWEST_FIRST}");
+    let query = sqlx::query(&sql).bind(person_id);
+    tx.all(query).await?.iter().map(loan).collect()
+}
+
+pub(crate) async fn open_of_equipment(
+    tx: &mut StoreTx,
+    equipment_id: Id,
+) -> RepoResult<Option<Loan>> {
+    let sql = format!("SELECT {LOAN} FROM loans WHERE equipment_id = $1 AND returned_on IS NULL");
+    let query = sqlx::query(&sql).bind(equipment_id);
+    tx.optional(query).await?.as_ref().map(loan).transpose()
+}
+
+pub(crate) async fn insert_extension(
+    tx: &mut StoreTx,
+    loan_id: Id,
+    previous_due: Option<NaiveDate>,
+    new_due: NaiveDate,
+    reason: &str,
+    approvals: &[Approval],
+    granted_on: NaiveDate,
+) -> RepoResult<Extension> {
+    tx.writable()?;
+    let approvals = serde_json::to_string(approvals)
+        .map_err(|err| RepoError::Backend(format!("could not encode approvals: {err}")))?;
+    let sql = format!(
+        "INSERT INTO extensions (council_id, loan_id, previous_due, new_due, reason, approvals,
+                                 granted_on)
+         SELECT council_id, $1, $2, $3, $4, $5, $6 FROM loans WHERE id = $1
+         RETURNING {EXTENSION}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(loan_id)
+        .bind(opt_date_text(previous_due))
+        .bind(date_text(new_due))
+        .bind(reason)
+        .bind(approvals)
+        .bind(date_text(granted_on));
+    let row = tx.one(query, no_loan(loan_id)).await?;
+    extension(&row)
+}
+
+pub(crate) async fn extensions(tx: &mut StoreTx, loan_id: Id) -> RepoResult<Vec<Extension>> {
+    let sql =
+        format!("SELECT {EXTENSION} FROM extensions WHERE loan_id = $1 ORDER BY granted_on, id");
+    let query = sqlx::query(&sql).bind(loan_id);
+    tx.all(query).await?.iter().map(extension).collect()
+}
+
+pub(crate) async fn insert_charge(
+    tx: &mut StoreTx,
+    loan_id: Id,
+    amount: Pence,
+    raised_on: NaiveDate,
+    clause: &str,
+) -> RepoResult<Charge> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO charges (council_id, loan_id, amount, raised_on, clause)
+         SELECT council_id, $1, $2, $3, $4 FROM loans WHERE id = $1 RETURNING {CHARGE}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(loan_id)
+        .bind(amount.0)
+        .bind(date_text(raised_on))
+        .bind(clause);
+    let row = tx.one(query, no_loan(loan_id)).await?;
+    charge(&row)
+}
+
+pub(crate) async fn charges(tx: &mut StoreTx, loan_id: Id) -> RepoResult<Vec<Charge>> {
+    let sql = format!("SELECT {CHARGE} FROM charges WHERE loan_id = $1 ORDER BY raised_on, id");
+    let query = sqlx::query(&sql).bind(loan_id);
+    tx.all(query).await?.iter().map(charge).collect()
+}

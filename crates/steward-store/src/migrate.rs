@@ -1,0 +1,121 @@
+//! Schema migrations: numbered SQL files per backend, each applied once, in its own
+//! transaction, recorded in `schema_migrations`.
+
+use crate::error::StoreError;
+use crate::open::{Backend, Store};
+use crate::rows::time_text;
+use chrono::Utc;
+use sqlx::{Any, Row, Transaction};
+
+struct Migration {
+    version: i64,
+    sql: &'static str,
+}
+
+const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("../migrations/sqlite/0001_initial.sql"),
+}];
+
+const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("../migrations/postgres/0001_initial.sql"),
+}];
+
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)";
+
+/// Any fixed number: it only has to be the same for every process migrating this database.
+const PG_MIGRATION_LOCK: i64 = 0x0053_5445_5741_5244;
+
+fn migrations(backend: Backend) -> &'static [Migration] {
+    match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    }
+}
+
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+    let known = migrations(store.backend);
+    for migration in known {
+        apply(store, migration).await?;
+    }
+    let latest = known.last().map_or(0, |m| m.version);
+    let found = newest_applied(store).await?;
+    if found > latest {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            known: latest,
+        });
+    }
+    Ok(())
+}
+
+/// Takes a lock that every migrating process takes, so two processes opening a new database
+/// at once apply each migration exactly once: the second waits, then sees it recorded.
+async fn locked(store: &Store, version: i64) -> Result<Transaction<'static, Any>, StoreError> {
+    let fail = |source| StoreError::Migrate { version, source };
+    let begin = match store.backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    let mut tx = store.pool.begin_with(begin).await.map_err(fail)?;
+    if store.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(PG_MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        // "relation already exists, skipping" on every open is noise.
+        sqlx::raw_sql("SET LOCAL client_min_messages = warning")
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+    }
+    sqlx::raw_sql(LEDGER)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail)?;
+    Ok(tx)
+}
+
+async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
+    let version = migration.version;
+    let fail = |source| StoreError::Migrate { version, source };
+    let mut tx = locked(store, version).await?;
+    let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(fail)?;
+    if applied.is_some() {
+        return tx.rollback().await.map_err(fail);
+    }
+    sqlx::raw_sql(migration.sql)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail)?;
+    sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+        .bind(version)
+        .bind(time_text(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(fail)?;
+    tx.commit().await.map_err(fail)?;
+    tracing::info!(version, "applied database migration");
+    Ok(())
+}
+
+async fn newest_applied(store: &Store) -> Result<i64, StoreError> {
+    let fail = |source| StoreError::Migrate { version: 0, source };
+    let row = sqlx::query("SELECT version FROM schema_migrations ORDER BY version DESC LIMIT 1")
+        .fetch_optional(&store.pool)
+        .await
+        .map_err(fail)?;
+    match row {
+        Some(row) => row.try_get::<i64, _>("version").map_err(fail),
+        None => Ok(0),
+    }
+}

@@ -1,0 +1,170 @@
+use crate::error::StoreError;
+use crate::migrate;
+use crate::tx::{Mode, StoreTx};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Connection, Executor};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to one register database. Cheap to clone; clones share the pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+}
+
+/// How long a SQLite writer waits for another writer to finish before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// Every SQLite connection: write-ahead log so readers never block the writer; a full sync on
+/// each commit so an acknowledged write survives a crash or power cut; foreign keys enforced
+/// (SQLite leaves them off unless asked, per connection).
+fn sqlite_pragmas() -> String {
+    format!(
+        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;"
+    )
+}
+
+impl Store {
+    /// Opens (and on first use creates) the database and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let (backend, url) = connect_url(url)?;
+        sqlx::any::install_default_drivers();
+        let pragmas = sqlite_pragmas();
+        let pool = AnyPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(sqlx::raw_sql(&pragmas)).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    // A transaction dropped without commit queues its rollback on the
+                    // connection; the ping makes it run. A connection still inside a
+                    // transaction after that (the rollback failed) is in a state we cannot
+                    // vouch for, so it is closed rather than handed to the next caller.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(StoreError::Connect)?;
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction for reading and writing. Commit it with [`StoreTx::commit`]; dropping it
+    /// rolls back.
+    pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        StoreTx::begin(self, Mode::Write).await
+    }
+
+    /// A transaction that sees one consistent snapshot and refuses writes. It holds no write
+    /// lock, so any number can run beside a writer.
+    pub async fn read(&self) -> Result<StoreTx, StoreError> {
+        StoreTx::begin(self, Mode::Read).await
+    }
+
+    /// The underlying pool, for diagnostics and tests. Register changes belong in a
+    /// [`StoreTx`], which keeps the audit chain and the locking rules.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection; waits for those in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Checks the address and returns the backend with the address the driver should get.
+fn connect_url(url: &str) -> Result<(Backend, String), StoreError> {
+    let url = url.trim();
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() {
+            return Err(StoreError::UnsupportedUrl(
+                "the sqlite:// address has no file path",
+            ));
+        }
+        if path.contains(":memory:") || rest.contains("mode=memory") {
+            return Err(StoreError::UnsupportedUrl(
+                "in-memory SQLite databases are not supported",
+            ));
+        }
+        // Create the file on first use unless the caller chose a mode.
+        let url = match rest.split_once('?') {
+            Some((_, query)) if query.split('&').any(|p| p.starts_with("mode=")) => url.to_string(),
+            Some(_) => format!("{url}&mode=rwc"),
+            None => format!("{url}?mode=rwc"),
+        };
+        return Ok((Backend::Sqlite, url));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    if url.starts_with("sqlite:") {
+        return Err(StoreError::UnsupportedUrl(
+            "SQLite addresses must start with sqlite:// followed by a file path",
+        ));
+    }
+    Err(StoreError::UnsupportedUrl("unsupported database address"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked() {
+        let ok = |u: &str| connect_url(u).ok();
+        assert_eq!(
+            ok("sqlite:///var/lib/steward.db"),
+            Some((
+                Backend::Sqlite,
+                "sqlite:///var/lib/steward.db?mode=rwc".into()
+            ))
+        );
+        assert_eq!(
+            ok("sqlite://reg.db?mode=ro"),
+            Some((Backend::Sqlite, "sqlite://reg.db?mode=ro".into()))
+        );
+        assert_eq!(
+            ok("postgres://u@h/db").map(|x| x.0),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            ok("postgresql://u@h/db").map(|x| x.0),
+            Some(Backend::Postgres)
+        );
+        for bad in [
+            "sqlite::memory:",
+            "sqlite://:memory:",
+            "sqlite://",
+            "mysql://x",
+            "reg.db",
+        ] {
+            assert!(connect_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! People, their terms and the offices they hold.
+
+use crate::rows::{Cols, date_text, opt_date_text};
+use crate::tx::StoreTx;
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use steward_domain::repo::NewPerson;
+use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
+use steward_policy::{OfficeId, TermEndReason};
+
+const PERSON: &str = "id, council_id, reference, name, kind, email, household";
+const TERM: &str = "id, person_id, starts, ends, end_reason";
+const OFFICE: &str = "id, person_id, office, starts, ends";
+
+fn person(row: &AnyRow) -> RepoResult<Person> {
+    let c = Cols::new(row, "people");
+    Ok(Person {
+        id: c.int("id")?,
+        council_id: c.int("council_id")?,
+        reference: c.parsed("reference", "a person reference")?,
+        name: c.text("name")?,
+        kind: c.parsed("kind", "a kind of person")?,
+        email: c.opt_text("email")?,
+        household: c.opt_text("household")?,
+    })
+}
+
+fn term(row: &AnyRow) -> RepoResult<Term> {
+    let c = Cols::new(row, "terms");
+    Ok(Term {
+        id: c.int("id")?,
+        person_id: c.int("person_id")?,
+        starts: c.date("starts")?,
+        ends: c.opt_date("ends")?,
+        end_reason: c.opt_parsed("end_reason", "a reason a term ended")?,
+    })
+}
+
+fn office(row: &AnyRow) -> RepoResult<OfficeHolding> {
+    let c = Cols::new(row, "office_holdings");
+    let office = c.text("office")?;
+    if !OfficeId::is_well_formed(&office) {
+        return Err(RepoError::Corrupt(
+            "office_holdings.office does not hold an office identifier".into(),
+        ));
+    }
+    Ok(OfficeHolding {
+        id: c.int("id")?,
+        person_id: c.int("person_id")?,
+        office: OfficeId(office),
+        starts: c.date("starts")?,
+        ends: c.opt_date("ends")?,
+    })
+}
+
+fn no_person(person_id: Id) -> impl FnOnce() -> String {
+    move || format!("no person has id {person_id}")
+}
+
+pub(crate) async fn insert(
+    tx: &mut StoreTx,
+    council_id: Id,
+    new: &NewPerson,
+) -> RepoResult<Person> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO people (council_id, reference, name, kind, email, household)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {PERSON}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(new.reference.as_str())
+        .bind(new.name.as_str())
+        .bind(new.kind.as_str())
+        .bind(new.email.as_deref())
+        .bind(new.household.as_deref());
+    let row = tx
+        .one(query, || format!("no council has id {council_id}"))
+        .await?;
+    person(&row)
+}
+
+pub(crate) async fn update(tx: &mut StoreTx, p: &Person) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "UPDATE people SET reference = $3, name = $4, kind = $5, email = $6, household = $7
+         WHERE id = $1 AND council_id = $2",
+    )
+    .bind(p.id)
+    .bind(p.council_id)
+    .bind(p.reference.as_str())
+    .bind(p.name.as_str())
+    .bind(p.kind.as_str())
+    .bind(p.email.as_deref())
+    .bind(p.household.as_deref());
+    tx.exec_one(query, no_person(p.id)).await
+}
+
+pub(crate) async fn by_ref(
+    tx: &mut StoreTx,
+    council_id: Id,
+    reference: &PersonRef,
+) -> RepoResult<Option<Person>> {
+    let sql = format!("SELECT {PERSON} FROM people WHERE council_id = $1 AND reference = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(reference.as_str());
+    tx.optional(query).await?.as_ref().map(person).transpose()
+}
+
+pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Person>> {
+    let sql = format!("SELECT {PERSON} FROM people WHERE id = $1");
+    let query = sqlx::query(&sql).bind(id);
+    tx.optional(query).await?.as_ref().map(person).transpose()
+}
+
+pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Person>> {
+    let sql = format!("SELECT {PERSON} FROM people WHERE council_id = $1 ORDER BY reference");
+    let query = sqlx::query(&sql).bind(council_id);
+    tx.all(query).await?.iter().map(person).collect()
+}
+
+pub(crate) async fn household(
+    tx: &mut StoreTx,
+    council_id: Id,
+    household: &str,
+) -> RepoResult<Vec<Person>> {
+    let sql = format!(
+        "SELECT {PERSON} FROM people WHERE council_id = $1 AND household = $2 ORDER BY reference"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(household);
+    tx.all(query).await?.iter().map(person).collect()
+}
+
+pub(crate) async fn insert_term(
+    tx: &mut StoreTx,
+    person_id: Id,
+    starts: NaiveDate,
+    ends: Option<NaiveDate>,
+) -> RepoResult<Term> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO terms (council_id, person_id, starts, ends)
+         SELECT council_id, $1, $2, $3 FROM people WHERE id = $1 RETURNING {TERM}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(person_id)
+        .bind(date_text(starts))
+        .bind(opt_date_text(ends));
+    let row = tx.one(query, no_person(person_id)).await?;
+    term(&row)
+}
+
+pub(crate) async fn end_term(
+    tx: &mut StoreTx,
+    term_id: Id,
+    ends: NaiveDate,
+    reason: TermEndReason,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query("UPDATE terms SET ends = $2, end_reason = $3 WHERE id = $1")
+        .bind(term_id)
+        .bind(date_text(ends))
+        .bind(reason.as_str());
+    tx.exec_one(query, || format!("no term has id {term_id}"))
+        .await
+}
+
+pub(crate) async fn terms(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Term>> {
+    let sql = format!("SELECT {TERM} FROM terms WHERE person_id = $1 ORDER BY starts, id");
+    let query = sqlx::query(&sql).bind(person_id);
+    tx.all(query).await?.iter().map(term).collect()
+}
+
+pub(crate) async fn insert_office(
+    tx: &mut StoreTx,
+    person_id: Id,
+    office_id: &OfficeId,
+    starts: NaiveDate,
+    ends: Option<NaiveDate>,
+) -> RepoResult<OfficeHolding> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO office_holdings (council_id, person_id, office, starts, ends)
+         SELECT council_id, $1, $2, $3, $4 FROM people WHERE id = $1 RETURNING {OFFICE}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(person_id)
+        .bind(office_id.as_str())
+        .bind(date_text(starts))
+        .bind(opt_date_text(ends));
+    let row = tx.one(query, no_person(person_id)).await?;
+    office(&row)
+}
+
+pub(crate) async fn end_office(
+    tx: &mut StoreTx,
+    holding_id: Id,
+    ends: NaiveDate,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query("UPDATE office_holdings SET ends = $2 WHERE id = $1")
+        .bind(holding_id)
+        .bind(date_text(ends));
+    tx.exec_one(query, || format!("no office holding has id {holding_id}"))
+        .await
+}
+
+pub(crate) async fn offices(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<OfficeHolding>> {
+    let sql =
+        format!("SELECT {OFFICE} FROM office_holdings WHERE person_id = $1 ORDER BY starts, id");
+    let query = sqlx::query(&sql).bind(person_id);
+    tx.all(query).await?.iter().map(office).collect()
+}

@@ -1,0 +1,233 @@
+//! The domain's storage interface, implemented by the per-area modules.
+
+use crate::tx::StoreTx;
+use crate::{audit, equipment, loans, people, policy};
+use chrono::{DateTime, NaiveDate, Utc};
+use steward_domain::audit::AuditRecord;
+use steward_domain::repo::{
+    AuditFilter, NewAcceptance, NewEquipment, NewLoan, NewPackVersion, NewPerson,
+};
+use steward_domain::*;
+use steward_policy::{OfficeId, TermEndReason};
+
+impl RegisterTx for StoreTx {
+    async fn insert_council(&mut self, slug: &CouncilSlug, name: &str) -> RepoResult<Council> {
+        policy::insert_council(self, slug, name).await
+    }
+
+    async fn council(&mut self, slug: &CouncilSlug) -> RepoResult<Option<Council>> {
+        policy::council_by_slug(self, slug).await
+    }
+
+    async fn councils(&mut self) -> RepoResult<Vec<Council>> {
+        policy::councils(self).await
+    }
+
+    async fn insert_pack_version(
+        &mut self,
+        council_id: Id,
+        new: &NewPackVersion,
+    ) -> RepoResult<PackVersion> {
+        policy::insert_pack_version(self, council_id, new).await
+    }
+
+    async fn pack_versions(&mut self, council_id: Id) -> RepoResult<Vec<PackVersion>> {
+        policy::pack_versions(self, council_id).await
+    }
+
+    async fn insert_person(&mut self, council_id: Id, new: &NewPerson) -> RepoResult<Person> {
+        people::insert(self, council_id, new).await
+    }
+
+    async fn update_person(&mut self, person: &Person) -> RepoResult<()> {
+        people::update(self, person).await
+    }
+
+    async fn person_by_ref(
+        &mut self,
+        council_id: Id,
+        reference: &PersonRef,
+    ) -> RepoResult<Option<Person>> {
+        people::by_ref(self, council_id, reference).await
+    }
+
+    async fn person(&mut self, id: Id) -> RepoResult<Option<Person>> {
+        people::by_id(self, id).await
+    }
+
+    async fn people(&mut self, council_id: Id) -> RepoResult<Vec<Person>> {
+        people::list(self, council_id).await
+    }
+
+    async fn household_members(
+        &mut self,
+        council_id: Id,
+        household: &str,
+    ) -> RepoResult<Vec<Person>> {
+        people::household(self, council_id, household).await
+    }
+
+    async fn insert_term(
+        &mut self,
+        person_id: Id,
+        starts: NaiveDate,
+        ends: Option<NaiveDate>,
+    ) -> RepoResult<Term> {
+        people::insert_term(self, person_id, starts, ends).await
+    }
+
+    async fn end_term(
+        &mut self,
+        term_id: Id,
+        ends: NaiveDate,
+        reason: TermEndReason,
+    ) -> RepoResult<()> {
+        people::end_term(self, term_id, ends, reason).await
+    }
+
+    async fn terms(&mut self, person_id: Id) -> RepoResult<Vec<Term>> {
+        people::terms(self, person_id).await
+    }
+
+    async fn insert_office(
+        &mut self,
+        person_id: Id,
+        office: &OfficeId,
+        starts: NaiveDate,
+        ends: Option<NaiveDate>,
+    ) -> RepoResult<OfficeHolding> {
+        people::insert_office(self, person_id, office, starts, ends).await
+    }
+
+    async fn end_office(&mut self, holding_id: Id, ends: NaiveDate) -> RepoResult<()> {
+        people::end_office(self, holding_id, ends).await
+    }
+
+    async fn offices(&mut self, person_id: Id) -> RepoResult<Vec<OfficeHolding>> {
+        people::offices(self, person_id).await
+    }
+
+    async fn insert_equipment(
+        &mut self,
+        council_id: Id,
+        new: &NewEquipment,
+    ) -> RepoResult<Equipment> {
+        equipment::insert(self, council_id, new).await
+    }
+
+    async fn update_equipment(&mut self, equipment: &Equipment) -> RepoResult<()> {
+        equipment::update(self, equipment).await
+    }
+
+    async fn equipment_by_tag(
+        &mut self,
+        council_id: Id,
+        tag: &AssetTag,
+    ) -> RepoResult<Option<Equipment>> {
+        equipment::by_tag(self, council_id, tag).await
+    }
+
+    async fn equipment_by_id(&mut self, id: Id) -> RepoResult<Option<Equipment>> {
+        equipment::by_id(self, id).await
+    }
+
+    async fn equipment_list(&mut self, council_id: Id) -> RepoResult<Vec<Equipment>> {
+        equipment::list(self, council_id).await
+    }
+
+    async fn insert_loan(&mut self, council_id: Id, new: &NewLoan) -> RepoResult<Loan> {
+        loans::insert(self, council_id, new).await
+    }
+
+    async fn update_loan(&mut self, loan: &Loan) -> RepoResult<()> {
+        loans::update(self, loan).await
+    }
+
+    async fn loan(&mut self, id: Id) -> RepoResult<Option<Loan>> {
+        loans::by_id(self, id).await
+    }
+
+    async fn loans(&mut self, council_id: Id, open_only: bool) -> RepoResult<Vec<Loan>> {
+        loans::list(self, council_id, open_only).await
+    }
+
+    async fn loans_of_person(&mut self, person_id: Id) -> RepoResult<Vec<Loan>> {
+        loans::of_person(self, person_id).await
+    }
+
+    async fn open_loan_of_equipment(&mut self, equipment_id: Id) -> RepoResult<Option<Loan>> {
+        loans::open_of_equipment(self, equipment_id).await
+    }
+
+    async fn insert_extension(
+        &mut self,
+        loan_id: Id,
+        previous_due: Option<NaiveDate>,
+        new_due: NaiveDate,
+        reason: &str,
+        approvals: &[Approval],
+        granted_on: NaiveDate,
+    ) -> RepoResult<Extension> {
+        loans::insert_extension(
+            self,
+            loan_id,
+            previous_due,
+            new_due,
+            reason,
+            approvals,
+            granted_on,
+        )
+        .await
+    }
+
+    async fn extensions(&mut self, loan_id: Id) -> RepoResult<Vec<Extension>> {
+        loans::extensions(self, loan_id).await
+    }
+
+    async fn insert_charge(
+        &mut self,
+        loan_id: Id,
+        amount: Pence,
+        raised_on: NaiveDate,
+        clause: &str,
+    ) -> RepoResult<Charge> {
+        loans::insert_charge(self, loan_id, amount, raised_on, clause).await
+    }
+
+    async fn charges(&mut self, loan_id: Id) -> RepoResult<Vec<Charge>> {
+        loans::charges(self, loan_id).await
+    }
+
+    async fn insert_acceptance(&mut self, new: &NewAcceptance) -> RepoResult<Acceptance> {
+        policy::insert_acceptance(self, new).await
+    }
+
+    async fn acceptances(&mut self, person_id: Id) -> RepoResult<Vec<Acceptance>> {
+        policy::acceptances(self, person_id).await
+    }
+
+    async fn append_audit(
+        &mut self,
+        council_id: Id,
+        at: DateTime<Utc>,
+        actor: &str,
+        event: &AuditEvent,
+    ) -> RepoResult<AuditRecord> {
+        audit::append(self, council_id, at, actor, event).await
+    }
+
+    async fn audit_records(
+        &mut self,
+        council_id: Id,
+        filter: &AuditFilter,
+    ) -> RepoResult<Vec<AuditRecord>> {
+        audit::records(self, council_id, filter).await
+    }
+
+    /// None when the council has no records yet (or does not exist).
+    async fn audit_head(&mut self, council_id: Id) -> RepoResult<Option<i64>> {
+        Ok(audit::head_seq(self, council_id)
+            .await?
+            .filter(|seq| *seq > 0))
+    }
+}

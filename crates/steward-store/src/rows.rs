@@ -1,0 +1,130 @@
+//! Reading stored values back into typed fields, and the text forms values are stored in.
+//!
+//! A value that does not read back is reported as corrupt by table and column only: the
+//! value itself may be personal data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::str::FromStr;
+use steward_domain::audit::timestamp_text;
+use steward_domain::{RepoError, RepoResult};
+
+const DATE_FORMAT: &str = "%Y-%m-%d";
+
+pub(crate) fn date_text(day: NaiveDate) -> String {
+    day.format(DATE_FORMAT).to_string()
+}
+
+pub(crate) fn opt_date_text(day: Option<NaiveDate>) -> Option<String> {
+    day.map(date_text)
+}
+
+pub(crate) fn time_text(at: DateTime<Utc>) -> String {
+    timestamp_text(at)
+}
+
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, DATE_FORMAT).ok()
+}
+
+/// The columns of one row of one table.
+pub(crate) struct Cols<'r> {
+    row: &'r AnyRow,
+    table: &'static str,
+}
+
+impl<'r> Cols<'r> {
+    pub(crate) fn new(row: &'r AnyRow, table: &'static str) -> Self {
+        Cols { row, table }
+    }
+
+    fn bad(&self, col: &str, what: &str) -> RepoError {
+        RepoError::Corrupt(format!("{}.{col} does not hold {what}", self.table))
+    }
+
+    pub(crate) fn int(&self, col: &str) -> RepoResult<i64> {
+        self.row
+            .try_get::<i64, _>(col)
+            .map_err(|_| self.bad(col, "a whole number"))
+    }
+
+    pub(crate) fn text(&self, col: &str) -> RepoResult<String> {
+        self.row
+            .try_get::<String, _>(col)
+            .map_err(|_| self.bad(col, "text"))
+    }
+
+    pub(crate) fn opt_text(&self, col: &str) -> RepoResult<Option<String>> {
+        self.row
+            .try_get::<Option<String>, _>(col)
+            .map_err(|_| self.bad(col, "text"))
+    }
+
+    /// A value stored as its text form, parsed back with `FromStr`.
+    pub(crate) fn parsed<T: FromStr>(&self, col: &str, what: &str) -> RepoResult<T> {
+        self.text(col)?.parse().map_err(|_| self.bad(col, what))
+    }
+
+    pub(crate) fn opt_parsed<T: FromStr>(&self, col: &str, what: &str) -> RepoResult<Option<T>> {
+        self.opt_text(col)?
+            .map(|text| text.parse().map_err(|_| self.bad(col, what)))
+            .transpose()
+    }
+
+    pub(crate) fn date(&self, col: &str) -> RepoResult<NaiveDate> {
+        parse_date(&self.text(col)?).ok_or_else(|| self.bad(col, "a date"))
+    }
+
+    pub(crate) fn opt_date(&self, col: &str) -> RepoResult<Option<NaiveDate>> {
+        self.opt_text(col)?
+            .map(|text| parse_date(&text).ok_or_else(|| self.bad(col, "a date")))
+            .transpose()
+    }
+
+    pub(crate) fn time(&self, col: &str) -> RepoResult<DateTime<Utc>> {
+        parse_time(&self.text(col)?).ok_or_else(|| self.bad(col, "a timestamp"))
+    }
+
+    /// Booleans are stored as 0/1 integers: the backends disagree on a boolean type.
+    pub(crate) fn flag(&self, col: &str) -> RepoResult<bool> {
+        match self.int(col)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(self.bad(col, "0 or 1")),
+        }
+    }
+
+    /// JSON text, e.g. the approvals of an extension.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, col: &str) -> RepoResult<T> {
+        serde_json::from_str(&self.text(col)?).map_err(|_| self.bad(col, "valid JSON"))
+    }
+}
+
+pub(crate) fn flag_int(flag: bool) -> i64 {
+    i64::from(flag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_round_trip_as_text() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 9).unwrap_or_default();
+        assert_eq!(date_text(day), "2027-03-09");
+        assert_eq!(parse_date("2027-03-09"), Some(day));
+        assert_eq!(parse_date("09/03/2027"), None);
+        let at = parse_time("2027-03-09T10:11:12.123456Z");
+        assert_eq!(
+            at.map(time_text).as_deref(),
+            Some("2027-03-09T10:11:12.123456Z")
+        );
+    }
+}
