@@ -19,6 +19,18 @@ fn words<T: std::fmt::Display>(items: &[T]) -> String {
         .join(", ")
 }
 
+/// "CompromisedLogin" as "compromised login".
+fn variant<T: std::fmt::Debug>(value: &T) -> String {
+    let mut out = String::new();
+    for (i, ch) in format!("{value:?}").chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
 fn offices(pack: &Pack, ids: &[OfficeId]) -> String {
     ids.iter()
         .map(|id| pack.office_name(id))
@@ -138,6 +150,51 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             push("Web", format!("Report accidental access to {}", pack.office_name(&a.report_to)), &a.clause);
         }
     }
+    if let Some(p) = &pack.personal_use {
+        let text = match p.allowance {
+            PersonalUseAllowance::Occasional => "Personal use: occasional and reasonable",
+            PersonalUseAllowance::OwnTime => "Personal use: in the user's own time only",
+            PersonalUseAllowance::MinimalInWorkingHours => "Personal use: kept to a minimum in working hours",
+            PersonalUseAllowance::WhenNotNeeded => "Personal use: when not needed for council business",
+        };
+        push("Use", text.into(), &p.clause);
+    }
+    if let Some(m) = &pack.mail {
+        if let Some(a) = &m.official_address {
+            push("Mail", format!("Council business from the council's own address ({})", a.domains.join(", ")), &a.clause);
+        }
+        if let Some(f) = &m.auto_forwarding {
+            let text = match f.rule {
+                Forwarding::Forbidden => "Automatic forwarding is forbidden",
+                Forwarding::AllowedWithControls => "Forwarding to personal accounts allowed with access controls",
+                Forwarding::Allowed => "Forwarding allowed",
+            };
+            push("Mail", text.into(), &f.clause);
+        }
+        if let Some(c) = &m.confidential {
+            let route = match c.route {
+                ConfidentialRoute::Encrypted => "encrypted or password protected",
+                ConfidentialRoute::SecureRoute => "sent only by the secure route",
+            };
+            let what = c.marking.as_deref().map(|m| format!("{m} and above")).unwrap_or_else(|| "Confidential".into());
+            push("Mail", format!("{what} mail leaving the council is {route}"), &c.clause);
+        }
+        if let Some(d) = &m.disclaimer {
+            push("Mail", format!("{} external mail carries the council's disclaimer", d.marking), &d.clause);
+        }
+    }
+    for p in &pack.posture {
+        push("Security", format!("Device check: {}", variant(&p.check)), &p.clause);
+    }
+    if let Some(m) = &pack.monitoring {
+        let mut what = Vec::new();
+        for (on, name) in [(m.web, "web"), (m.mail, "mail"), (m.phone, "phone"), (m.device_history, "device history")] {
+            if on {
+                what.push(name);
+            }
+        }
+        push("Monitoring", format!("Monitors {}; findings seen by {}", what.join(", "), offices(pack, &m.visible_to)), &m.clause);
+    }
     if let Some(s) = &pack.software {
         let text = match (&s.install.allowed, &s.install.approver) {
             (false, _) => "No software of the user's own may be installed".to_string(),
@@ -147,7 +204,7 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         push("Software", text, &s.install.clause);
     }
     for r in &pack.reporting {
-        push("Reporting", format!("{} goes to {}", format!("{:?}", r.kind).to_lowercase(), pack.office_name(&r.report_to)), &r.clause);
+        push("Reporting", format!("Report {} to {}", variant(&r.kind), pack.office_name(&r.report_to)), &r.clause);
     }
     if let Some(b) = &pack.breaches {
         for r in &b.routes {

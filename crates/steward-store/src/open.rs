@@ -12,41 +12,42 @@ pub enum Backend {
 }
 
 /// A pool of connections to one register database. Cheap to clone; clones share the pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
 }
 
-/// How long a SQLite writer waits for another writer to finish before giving up.
-const SQLITE_BUSY_TIMEOUT_MS: u64 = 5_000;
-
-/// Every SQLite connection: write-ahead log so readers never block the writer; a full sync on
-/// each commit so an acknowledged write survives a crash or power cut; foreign keys enforced
-/// (SQLite leaves them off unless asked, per connection).
-fn sqlite_pragmas() -> String {
-    format!(
-        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
-         PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
-         PRAGMA foreign_keys = ON;"
-    )
+/// Only the backend: the pool's options include the address, which may carry a password.
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
 }
+
+/// Every SQLite connection: a writer waits up to 5 s for another writer to finish; the
+/// write-ahead log lets readers and the writer proceed without blocking each other; a full
+/// sync on each commit makes an acknowledged write survive a crash or power cut; foreign keys
+/// are enforced (SQLite leaves that to each connection to ask for).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA foreign_keys = ON;";
 
 impl Store {
     /// Opens (and on first use creates) the database and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let (backend, url) = connect_url(url)?;
         sqlx::any::install_default_drivers();
-        let pragmas = sqlite_pragmas();
         let pool = AnyPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
-                let pragmas = pragmas.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute(sqlx::raw_sql(&pragmas)).await?;
+                        conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
                     }
                     Ok(())
                 })

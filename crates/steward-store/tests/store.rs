@@ -21,14 +21,14 @@ async fn setup() -> Result<(TestDb, Store), StoreError> {
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("no such day {y}-{m}-{d}"))
 }
 
 /// A time the store keeps exactly (it stores microseconds).
 fn at(hour: u32, min: u32, micros: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 5, 4, hour, min, 0)
         .single()
-        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("no such time {hour}:{min}"))
         + chrono::Duration::microseconds(i64::from(micros))
 }
 
@@ -152,6 +152,32 @@ async fn opening_again_changes_nothing_and_sqlite_is_durable() -> TestResult {
         assert!(count(&store, "PRAGMA busy_timeout").await? >= 1000);
     }
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_may_create_the_schema_at_once() -> TestResult {
+    let db = TestDb::new().await;
+    let (a, b) = tokio::join!(Store::open(&db.url), Store::open(&db.url));
+    let (a, _b) = (a?, b?);
+    assert_eq!(
+        count(&a, "SELECT COUNT(*) FROM schema_migrations").await?,
+        1
+    );
+    Ok(())
+}
+
+#[test]
+fn the_blocking_constructor_makes_a_usable_database() -> TestResult {
+    let db = TestDb::new_blocking();
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let store = db.open().await?;
+        let mut tx = store.begin().await?;
+        council(&mut tx, "ashbury").await?;
+        tx.commit().await?;
+        store.close().await;
+        Ok::<(), Box<dyn std::error::Error>>(())
+    })
 }
 
 #[tokio::test]
@@ -647,6 +673,16 @@ async fn the_database_refuses_to_change_audit_records() -> TestResult {
         assert!(
             message.contains("audit records cannot be changed"),
             "{sql}: {message}"
+        );
+    }
+    if store.backend() == Backend::Postgres {
+        let truncate = sqlx::raw_sql("TRUNCATE audit_events")
+            .execute(store.pool())
+            .await;
+        let message = truncate.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("audit records cannot be changed"),
+            "{message}"
         );
     }
     assert_eq!(store.verify_audit(id).await?, Ok(3));

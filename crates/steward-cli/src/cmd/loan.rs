@@ -3,7 +3,7 @@ use crate::args::{IssueArgs, LoanCmd};
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::ops::{loans, policy};
-use steward_domain::{DomainError, PersonRef};
+use steward_domain::PersonRef;
 
 fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
     let mut out = String::new();
@@ -78,7 +78,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
         LoanCmd::Show { id } => {
             let loan = loans::find(&mut tx, &council, id).await?;
             let document = policy::in_force(&mut tx, &council, ctx.today).await?.map(|a| a.pack.pack.title).unwrap_or_default();
-            let view = loans::view(&mut tx, &council, &document, loan).await?;
+            let view = loans::view(&mut tx, &document, loan).await?;
             app.out.emit(&view, || {
                 let mut out = format!(
                     "Loan {}: {} ({}) to {} ({})\nIssued: {}\n",
@@ -118,10 +118,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             })?;
         }
         LoanCmd::Charge { id } => {
-            let charge = loans::raise_charge(&mut tx, &ctx, &council, id).await.map_err(|e| match e {
-                DomainError::Refused { .. } => e,
-                other => other,
-            })?;
+            let charge = loans::raise_charge(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
             app.out.emit(&charge, || format!("Charge of {} raised for loan {id} (clause {}).\n", charge.amount, charge.clause))?;
         }

@@ -377,7 +377,6 @@ pub struct LoanView {
 
 pub async fn view<T: RegisterTx>(
     tx: &mut T,
-    council: &Council,
     document: &str,
     loan: Loan,
 ) -> DomainResult<LoanView> {
@@ -389,7 +388,6 @@ pub async fn view<T: RegisterTx>(
         .equipment_by_id(loan.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", loan.equipment_id))?;
-    let _ = council;
     let return_by = loan.return_by().map(|(date, clause)| Dated {
         date,
         citation: Citation {
@@ -423,7 +421,7 @@ pub async fn list<T: RegisterTx>(
     let loans = tx.loans(council.id, open_only).await?;
     let mut out = Vec::with_capacity(loans.len());
     for loan in loans {
-        out.push(view(tx, council, &document, loan).await?);
+        out.push(view(tx, &document, loan).await?);
     }
     Ok(out)
 }

@@ -15,7 +15,9 @@ use crate::records::AuditEvent;
 use crate::repo::RegisterTx;
 use serde::Serialize;
 
-/// Appends one audit record for a change to `entity` `id`.
+/// Appends one audit record for a change to `entity` `id`. Every argument is a field of the
+/// record, so callers spell out each record in full rather than through a builder.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn audit<T: RegisterTx, B: Serialize, A: Serialize>(
     tx: &mut T,
     ctx: &Ctx,
