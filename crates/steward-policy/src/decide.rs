@@ -721,3 +721,143 @@ pub fn is_personal_office(pack: &Pack, id: &OfficeId) -> bool {
     pack.office(id)
         .is_some_and(|o| o.holder != OfficeHolder::Body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    fn pack(id: &str) -> Pack {
+        presets::load(presets::find(id).unwrap()).unwrap().pack
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts<'a>(
+        kind: PersonKind,
+        offices: &'a [OfficeId],
+        acceptance: &'a AcceptanceStatus,
+        item_kind: EquipmentKind,
+        household: &'a [EquipmentKind],
+    ) -> IssueFacts<'a> {
+        IssueFacts {
+            borrower: BorrowerFacts {
+                name: "A Member",
+                kind,
+                in_office: true,
+                offices,
+                acceptance,
+            },
+            item: ItemFacts {
+                asset_tag: "X-1",
+                kind: item_kind,
+                state: EquipmentState::InStock,
+                pat_tested_on: None,
+            },
+            household_loans: household,
+            authorised_by: None,
+        }
+    }
+
+    #[test]
+    fn every_unmet_gate_is_listed_with_its_clause() {
+        let p = pack("borough-members-protocol");
+        let missing = acceptance_status(&p, "hash", &[], d("2027-01-01"));
+        let f = facts(PersonKind::Employee, &[], &missing, EquipmentKind::MobilePhone, &[]);
+        let decision = issue_decision(&p, &f, d("2027-01-01"));
+        let gates: Vec<Gate> = decision.refusals.iter().map(|r| r.gate).collect();
+        assert!(gates.contains(&Gate::Scope));
+        assert!(gates.contains(&Gate::Acceptance));
+        assert!(!decision.is_allowed());
+        assert!(decision.refusals.iter().all(|r| r.gate == Gate::Scope || r.citation.is_some()));
+    }
+
+    #[test]
+    fn one_machine_per_household_counts_only_laptops() {
+        let p = pack("town-it-policy");
+        let none = AcceptanceStatus::NotRequired;
+        let held = [EquipmentKind::Laptop];
+        let f = facts(PersonKind::Councillor, &[], &none, EquipmentKind::Laptop, &held);
+        let refused = issue_decision(&p, &f, d("2027-01-01"));
+        assert_eq!(refused.refusals.len(), 1);
+        assert_eq!(refused.refusals[0].gate, Gate::HouseholdLimit);
+        let f = facts(PersonKind::Councillor, &[], &none, EquipmentKind::Laptop, &[]);
+        let allowed = issue_decision(&p, &f, d("2027-11-30"));
+        assert_eq!(allowed.due.map(|x| x.date), Some(d("2028-02-29")));
+    }
+
+    #[test]
+    fn signatures_lapse_with_new_versions() {
+        let p = pack("county-members-policy");
+        let old = [SignatureFacts { pack_hash: "old", signed_on: d("2026-01-01") }];
+        assert!(matches!(acceptance_status(&p, "new", &old, d("2027-01-01")), AcceptanceStatus::Lapsed { .. }));
+        let current = [SignatureFacts { pack_hash: "new", signed_on: d("2026-01-01") }];
+        assert!(acceptance_status(&p, "new", &current, d("2027-01-01")).is_satisfied());
+        // A signature dated after the day asked about does not count yet.
+        let future = [SignatureFacts { pack_hash: "new", signed_on: d("2027-06-01") }];
+        assert!(matches!(acceptance_status(&p, "new", &future, d("2027-01-01")), AcceptanceStatus::Missing { .. }));
+        assert_eq!(acceptance_status(&pack("town-it-policy"), "x", &[], d("2027-01-01")), AcceptanceStatus::NotRequired);
+    }
+
+    #[test]
+    fn extension_agreement_all_and_any() {
+        let p = pack("town-it-policy");
+        let mayor = [OfficeId("mayor".into())];
+        let clerk = [OfficeId("town_clerk".into())];
+        let both_people: [&[OfficeId]; 2] = [&mayor, &clerk];
+        let ask = |approvers: &[&[OfficeId]], reason: &str| {
+            extension_decision(
+                &p,
+                &ExtensionFacts { current_due: Some(d("2027-04-04")), new_due: d("2027-05-04"), approvers, reason },
+                d("2027-03-01"),
+            )
+        };
+        assert!(ask(&both_people, "exceptional").is_ok());
+        assert!(ask(&[&mayor], "exceptional").is_err());
+        assert!(ask(&both_people, " ").is_err());
+        let no_rule = extension_decision(
+            &pack("city-members-code"),
+            &ExtensionFacts { current_due: Some(d("2027-04-04")), new_due: d("2027-05-04"), approvers: &[], reason: "x" },
+            d("2027-03-01"),
+        );
+        assert_eq!(no_rule.unwrap_err()[0].gate, Gate::NoProvision);
+    }
+
+    #[test]
+    fn leaving_deadlines_and_charges() {
+        let city = pack("city-members-code");
+        let by = leaving_return_by(&city, d("2027-05-06")).unwrap();
+        assert_eq!((by.date, by.citation.clause.as_str()), (d("2027-05-16"), "28.9"));
+        assert_eq!(leaving_charge(&city, Some(by.date), false, 79_900, d("2027-05-16")), None);
+        let charge = leaving_charge(&city, Some(by.date), false, 79_900, d("2027-05-17")).unwrap();
+        assert_eq!(charge.amount_pence, 79_900);
+        assert_eq!(leaving_charge(&city, Some(by.date), true, 79_900, d("2027-06-01")), None);
+        let county = pack("county-members-policy");
+        assert_eq!(leaving_return_by(&county, d("2027-01-31")).unwrap().date, d("2027-02-28"));
+        assert_eq!(leaving_charge(&county, Some(d("2027-02-28")), false, 1, d("2027-12-01")), None);
+        let borough = pack("borough-members-protocol");
+        assert_eq!(leaving_return_by(&borough, d("2027-05-06")).unwrap().date, d("2027-05-06"));
+        assert_eq!(leaving_return_by(&pack("town-it-policy"), d("2027-05-06")), None);
+    }
+
+    #[test]
+    fn recall_only_by_named_office_with_default_notice() {
+        let p = pack("county-members-policy");
+        let dsm = [OfficeId("democratic_support_manager".into())];
+        let ok = recall_decision(&p, &dsm, None, d("2027-02-01")).unwrap();
+        assert_eq!(ok.date, d("2027-02-08"));
+        assert!(recall_decision(&p, &[], None, d("2027-02-01")).is_err());
+        assert!(recall_decision(&p, &dsm, Some(d("2027-01-01")), d("2027-02-01")).is_err());
+        assert!(recall_decision(&pack("city-aup"), &dsm, None, d("2027-02-01")).is_err());
+    }
+
+    #[test]
+    fn evaluations_roll_forward_yearly() {
+        let p = pack("borough-members-protocol");
+        let next = next_evaluation(&p, EquipmentKind::MobilePhone, d("2026-02-01"), d("2027-06-01")).unwrap();
+        assert_eq!(next.date, d("2028-02-01"));
+        assert_eq!(next_evaluation(&p, EquipmentKind::Laptop, d("2026-02-01"), d("2027-06-01")), None);
+    }
+}
