@@ -17,7 +17,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Database: sqlite://FILE or postgres://USER@HOST/DB
-    #[arg(long, global = true, env = "STEWARD_DB", default_value = "sqlite://steward.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "STEWARD_DB",
+        default_value = "sqlite://steward.db"
+    )]
     pub db: String,
     /// Council short name; needed when the database holds more than one
     #[arg(long, global = true, env = "STEWARD_COUNCIL")]

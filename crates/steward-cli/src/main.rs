@@ -33,7 +33,11 @@ fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -77,9 +81,13 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
         };
     }
     if err.downcast_ref::<steward_policy::CheckError>().is_some()
-        || err.downcast_ref::<steward_domain::import::ImportErrors>().is_some()
+        || err
+            .downcast_ref::<steward_domain::import::ImportErrors>()
+            .is_some()
         || err.downcast_ref::<steward_domain::InvalidValue>().is_some()
-        || err.downcast_ref::<steward_policy::vocab::UnknownWord>().is_some()
+        || err
+            .downcast_ref::<steward_policy::vocab::UnknownWord>()
+            .is_some()
     {
         return (exit::INVALID, "invalid");
     }
@@ -92,7 +100,10 @@ fn report(err: &anyhow::Error, kind: &str, json: bool) {
         if let Some(DomainError::Refused { refusals, .. }) = err.downcast_ref::<DomainError>() {
             body["error"]["refusals"] = serde_json::to_value(refusals).unwrap_or_default();
         }
-        println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&body).unwrap_or_default()
+        );
     }
     match err.downcast_ref::<DomainError>() {
         Some(DomainError::Refused { action, refusals }) => {

@@ -46,7 +46,13 @@ impl Table {
         };
         line(self.headers.clone(), &mut out);
         line(
-            widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(|s| s.as_str()).collect(),
+            widths
+                .iter()
+                .map(|w| "-".repeat(*w))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
             &mut out,
         );
         for row in &self.rows {
@@ -65,7 +71,11 @@ pub struct Out {
 
 impl Out {
     /// Prints `value` as JSON, or the human text produced by `human`.
-    pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
+    pub fn emit<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
         let mut stdout = std::io::stdout().lock();
         if self.json {
             serde_json::to_writer_pretty(&mut stdout, value)?;
@@ -78,5 +88,8 @@ impl Out {
 }
 
 pub fn opt<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+    value
+        .as_ref()
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "-".into())
 }

@@ -160,7 +160,10 @@ impl std::fmt::Display for ChainProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChainProblem::Altered { seq } => {
-                write!(f, "record {seq} was altered: its contents no longer match its hash")
+                write!(
+                    f,
+                    "record {seq} was altered: its contents no longer match its hash"
+                )
             }
             ChainProblem::DataAltered { seq } => write!(
                 f,
@@ -280,7 +283,8 @@ mod tests {
     fn chain(n: i64) -> Vec<AuditRecord> {
         let mut out: Vec<AuditRecord> = Vec::new();
         for i in 0..n {
-            let at = Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0).unwrap() + chrono::Duration::seconds(i);
+            let at =
+                Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0).unwrap() + chrono::Duration::seconds(i);
             let event = AuditEvent {
                 action: "person.add".into(),
                 entity: "person".into(),
@@ -308,17 +312,26 @@ mod tests {
 
         let mut edited = base.clone();
         edited[4].actor = "someone else".into();
-        assert_eq!(verify_chain(&edited, Some(10)), Err(ChainProblem::Altered { seq: 5 }));
+        assert_eq!(
+            verify_chain(&edited, Some(10)),
+            Err(ChainProblem::Altered { seq: 5 })
+        );
 
         let mut data = base.clone();
         data[2].after = Some("{\"name\":\"Changed\"}".into());
-        assert_eq!(verify_chain(&data, Some(10)), Err(ChainProblem::DataAltered { seq: 3 }));
+        assert_eq!(
+            verify_chain(&data, Some(10)),
+            Err(ChainProblem::DataAltered { seq: 3 })
+        );
 
         let mut removed = base.clone();
         removed.remove(6);
         assert_eq!(
             verify_chain(&removed, Some(10)),
-            Err(ChainProblem::Missing { expected_seq: 7, found_seq: 8 })
+            Err(ChainProblem::Missing {
+                expected_seq: 7,
+                found_seq: 8
+            })
         );
 
         // Reordering in a table means renumbering: swap two records' sequence numbers.
@@ -326,12 +339,18 @@ mod tests {
         swapped[3].seq = 5;
         swapped[4].seq = 4;
         swapped.sort_by_key(|r| r.seq);
-        assert_eq!(verify_chain(&swapped, Some(10)), Err(ChainProblem::Reordered { seq: 4 }));
+        assert_eq!(
+            verify_chain(&swapped, Some(10)),
+            Err(ChainProblem::Reordered { seq: 4 })
+        );
 
         let truncated = &base[..8];
         assert_eq!(
             verify_chain(truncated, Some(10)),
-            Err(ChainProblem::Truncated { last_seq: 8, head_seq: 10 })
+            Err(ChainProblem::Truncated {
+                last_seq: 8,
+                head_seq: 10
+            })
         );
     }
 
@@ -340,6 +359,9 @@ mod tests {
         let mut records = chain(5);
         records[1].actor = "forger".into();
         records[1].hash = records[1].expected_hash();
-        assert_eq!(verify_chain(&records, Some(5)), Err(ChainProblem::BrokenLink { seq: 3 }));
+        assert_eq!(
+            verify_chain(&records, Some(5)),
+            Err(ChainProblem::BrokenLink { seq: 3 })
+        );
     }
 }

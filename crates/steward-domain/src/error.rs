@@ -16,8 +16,13 @@ pub enum DomainError {
         action: &'static str,
         refusals: Vec<Refusal>,
     },
-    #[error("council '{council}' has not adopted a policy in force on {on}; adopt one with `steward policy adopt`")]
-    NoPolicy { council: String, on: chrono::NaiveDate },
+    #[error(
+        "council '{council}' has not adopted a policy in force on {on}; adopt one with `steward policy adopt`"
+    )]
+    NoPolicy {
+        council: String,
+        on: chrono::NaiveDate,
+    },
     #[error("{0}")]
     Policy(#[from] steward_policy::CheckError),
     #[error("{0}")]

@@ -1028,7 +1028,7 @@ LAP-3,laptop,Fine,£7.999,S1,,
         ));
         assert!(message(&err, 2, "replacement_cost").contains("more than £0.00"));
         assert!(message(&err, 2, "encrypted").contains("yes, no, true, false, y, n, 1, 0"));
-        assert!(message(&err, 2, "state").contains("'lent out' is not a equipment state"));
+        assert!(message(&err, 2, "state").contains("'lent out' is not an equipment state"));
         assert_eq!(
             message(&err, 6, "serial"),
             "'S1' is already used on line 5; each must be different"

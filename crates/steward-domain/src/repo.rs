@@ -99,8 +99,10 @@ pub trait RegisterTx: Send {
         slug: &CouncilSlug,
         name: &str,
     ) -> impl Future<Output = RepoResult<Council>> + Send;
-    fn council(&mut self, slug: &CouncilSlug)
-    -> impl Future<Output = RepoResult<Option<Council>>> + Send;
+    fn council(
+        &mut self,
+        slug: &CouncilSlug,
+    ) -> impl Future<Output = RepoResult<Option<Council>>> + Send;
     fn councils(&mut self) -> impl Future<Output = RepoResult<Vec<Council>>> + Send;
 
     // Policy versions.
@@ -183,8 +185,10 @@ pub trait RegisterTx: Send {
         council_id: Id,
         tag: &AssetTag,
     ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
-    fn equipment_by_id(&mut self, id: Id)
-    -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
+    fn equipment_by_id(
+        &mut self,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
     fn equipment_list(
         &mut self,
         council_id: Id,
@@ -223,8 +227,10 @@ pub trait RegisterTx: Send {
         approvals: &[Approval],
         granted_on: NaiveDate,
     ) -> impl Future<Output = RepoResult<Extension>> + Send;
-    fn extensions(&mut self, loan_id: Id)
-    -> impl Future<Output = RepoResult<Vec<Extension>>> + Send;
+    fn extensions(
+        &mut self,
+        loan_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Extension>>> + Send;
 
     fn insert_charge(
         &mut self,
@@ -262,6 +268,8 @@ pub trait RegisterTx: Send {
         filter: &AuditFilter,
     ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
     /// The sequence number of the last record the council's chain reached.
-    fn audit_head(&mut self, council_id: Id)
-    -> impl Future<Output = RepoResult<Option<i64>>> + Send;
+    fn audit_head(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<i64>>> + Send;
 }

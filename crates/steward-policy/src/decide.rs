@@ -83,10 +83,7 @@ pub enum AcceptanceStatus {
         citation: Citation,
     },
     /// Signed before, but the signature no longer counts.
-    Lapsed {
-        reason: String,
-        citation: Citation,
-    },
+    Lapsed { reason: String, citation: Citation },
     /// Never signed.
     Missing { citation: Citation },
 }
@@ -245,11 +242,7 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
         ));
     }
 
-    match pack
-        .equipment
-        .iter()
-        .find(|r| r.kinds.contains(&item.kind))
-    {
+    match pack.equipment.iter().find(|r| r.kinds.contains(&item.kind)) {
         None => refusals.push(refuse(
             Gate::NotOffered,
             format!("the policy makes no provision for lending a {kind_word}"),
@@ -332,7 +325,10 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
             }
             (Some(tested), _) if tested > today => refusals.push(refuse(
                 Gate::PatTest,
-                format!("{}'s PAT test is dated in the future ({tested})", item.asset_tag),
+                format!(
+                    "{}'s PAT test is dated in the future ({tested})",
+                    item.asset_tag
+                ),
                 None,
             )),
             _ => allowed_by.push(citation),
@@ -443,7 +439,9 @@ pub fn extension_decision(
         ));
     }
     if let Some(max) = rule.max_length
-        && max.after(current).is_some_and(|limit| facts.new_due > limit)
+        && max
+            .after(current)
+            .is_some_and(|limit| facts.new_due > limit)
     {
         refusals.push(refuse(
             Gate::Date,
@@ -765,13 +763,24 @@ mod tests {
     fn every_unmet_gate_is_listed_with_its_clause() {
         let p = pack("borough-members-protocol");
         let missing = acceptance_status(&p, "hash", &[], d("2027-01-01"));
-        let f = facts(PersonKind::Employee, &[], &missing, EquipmentKind::MobilePhone, &[]);
+        let f = facts(
+            PersonKind::Employee,
+            &[],
+            &missing,
+            EquipmentKind::MobilePhone,
+            &[],
+        );
         let decision = issue_decision(&p, &f, d("2027-01-01"));
         let gates: Vec<Gate> = decision.refusals.iter().map(|r| r.gate).collect();
         assert!(gates.contains(&Gate::Scope));
         assert!(gates.contains(&Gate::Acceptance));
         assert!(!decision.is_allowed());
-        assert!(decision.refusals.iter().all(|r| r.gate == Gate::Scope || r.citation.is_some()));
+        assert!(
+            decision
+                .refusals
+                .iter()
+                .all(|r| r.gate == Gate::Scope || r.citation.is_some())
+        );
     }
 
     #[test]
@@ -779,11 +788,23 @@ mod tests {
         let p = pack("town-it-policy");
         let none = AcceptanceStatus::NotRequired;
         let held = [EquipmentKind::Laptop];
-        let f = facts(PersonKind::Councillor, &[], &none, EquipmentKind::Laptop, &held);
+        let f = facts(
+            PersonKind::Councillor,
+            &[],
+            &none,
+            EquipmentKind::Laptop,
+            &held,
+        );
         let refused = issue_decision(&p, &f, d("2027-01-01"));
         assert_eq!(refused.refusals.len(), 1);
         assert_eq!(refused.refusals[0].gate, Gate::HouseholdLimit);
-        let f = facts(PersonKind::Councillor, &[], &none, EquipmentKind::Laptop, &[]);
+        let f = facts(
+            PersonKind::Councillor,
+            &[],
+            &none,
+            EquipmentKind::Laptop,
+            &[],
+        );
         let allowed = issue_decision(&p, &f, d("2027-11-30"));
         assert_eq!(allowed.due.map(|x| x.date), Some(d("2028-02-29")));
     }
@@ -791,14 +812,32 @@ mod tests {
     #[test]
     fn signatures_lapse_with_new_versions() {
         let p = pack("county-members-policy");
-        let old = [SignatureFacts { pack_hash: "old", signed_on: d("2026-01-01") }];
-        assert!(matches!(acceptance_status(&p, "new", &old, d("2027-01-01")), AcceptanceStatus::Lapsed { .. }));
-        let current = [SignatureFacts { pack_hash: "new", signed_on: d("2026-01-01") }];
+        let old = [SignatureFacts {
+            pack_hash: "old",
+            signed_on: d("2026-01-01"),
+        }];
+        assert!(matches!(
+            acceptance_status(&p, "new", &old, d("2027-01-01")),
+            AcceptanceStatus::Lapsed { .. }
+        ));
+        let current = [SignatureFacts {
+            pack_hash: "new",
+            signed_on: d("2026-01-01"),
+        }];
         assert!(acceptance_status(&p, "new", &current, d("2027-01-01")).is_satisfied());
         // A signature dated after the day asked about does not count yet.
-        let future = [SignatureFacts { pack_hash: "new", signed_on: d("2027-06-01") }];
-        assert!(matches!(acceptance_status(&p, "new", &future, d("2027-01-01")), AcceptanceStatus::Missing { .. }));
-        assert_eq!(acceptance_status(&pack("town-it-policy"), "x", &[], d("2027-01-01")), AcceptanceStatus::NotRequired);
+        let future = [SignatureFacts {
+            pack_hash: "new",
+            signed_on: d("2027-06-01"),
+        }];
+        assert!(matches!(
+            acceptance_status(&p, "new", &future, d("2027-01-01")),
+            AcceptanceStatus::Missing { .. }
+        ));
+        assert_eq!(
+            acceptance_status(&pack("town-it-policy"), "x", &[], d("2027-01-01")),
+            AcceptanceStatus::NotRequired
+        );
     }
 
     #[test]
@@ -810,7 +849,12 @@ mod tests {
         let ask = |approvers: &[&[OfficeId]], reason: &str| {
             extension_decision(
                 &p,
-                &ExtensionFacts { current_due: Some(d("2027-04-04")), new_due: d("2027-05-04"), approvers, reason },
+                &ExtensionFacts {
+                    current_due: Some(d("2027-04-04")),
+                    new_due: d("2027-05-04"),
+                    approvers,
+                    reason,
+                },
                 d("2027-03-01"),
             )
         };
@@ -819,7 +863,12 @@ mod tests {
         assert!(ask(&both_people, " ").is_err());
         let no_rule = extension_decision(
             &pack("city-members-code"),
-            &ExtensionFacts { current_due: Some(d("2027-04-04")), new_due: d("2027-05-04"), approvers: &[], reason: "x" },
+            &ExtensionFacts {
+                current_due: Some(d("2027-04-04")),
+                new_due: d("2027-05-04"),
+                approvers: &[],
+                reason: "x",
+            },
             d("2027-03-01"),
         );
         assert_eq!(no_rule.unwrap_err()[0].gate, Gate::NoProvision);
@@ -829,17 +878,38 @@ mod tests {
     fn leaving_deadlines_and_charges() {
         let city = pack("city-members-code");
         let by = leaving_return_by(&city, d("2027-05-06")).unwrap();
-        assert_eq!((by.date, by.citation.clause.as_str()), (d("2027-05-16"), "28.9"));
-        assert_eq!(leaving_charge(&city, Some(by.date), false, 79_900, d("2027-05-16")), None);
+        assert_eq!(
+            (by.date, by.citation.clause.as_str()),
+            (d("2027-05-16"), "28.9")
+        );
+        assert_eq!(
+            leaving_charge(&city, Some(by.date), false, 79_900, d("2027-05-16")),
+            None
+        );
         let charge = leaving_charge(&city, Some(by.date), false, 79_900, d("2027-05-17")).unwrap();
         assert_eq!(charge.amount_pence, 79_900);
-        assert_eq!(leaving_charge(&city, Some(by.date), true, 79_900, d("2027-06-01")), None);
+        assert_eq!(
+            leaving_charge(&city, Some(by.date), true, 79_900, d("2027-06-01")),
+            None
+        );
         let county = pack("county-members-policy");
-        assert_eq!(leaving_return_by(&county, d("2027-01-31")).unwrap().date, d("2027-02-28"));
-        assert_eq!(leaving_charge(&county, Some(d("2027-02-28")), false, 1, d("2027-12-01")), None);
+        assert_eq!(
+            leaving_return_by(&county, d("2027-01-31")).unwrap().date,
+            d("2027-02-28")
+        );
+        assert_eq!(
+            leaving_charge(&county, Some(d("2027-02-28")), false, 1, d("2027-12-01")),
+            None
+        );
         let borough = pack("borough-members-protocol");
-        assert_eq!(leaving_return_by(&borough, d("2027-05-06")).unwrap().date, d("2027-05-06"));
-        assert_eq!(leaving_return_by(&pack("town-it-policy"), d("2027-05-06")), None);
+        assert_eq!(
+            leaving_return_by(&borough, d("2027-05-06")).unwrap().date,
+            d("2027-05-06")
+        );
+        assert_eq!(
+            leaving_return_by(&pack("town-it-policy"), d("2027-05-06")),
+            None
+        );
     }
 
     #[test]
@@ -856,8 +926,17 @@ mod tests {
     #[test]
     fn evaluations_roll_forward_yearly() {
         let p = pack("borough-members-protocol");
-        let next = next_evaluation(&p, EquipmentKind::MobilePhone, d("2026-02-01"), d("2027-06-01")).unwrap();
+        let next = next_evaluation(
+            &p,
+            EquipmentKind::MobilePhone,
+            d("2026-02-01"),
+            d("2027-06-01"),
+        )
+        .unwrap();
         assert_eq!(next.date, d("2028-02-01"));
-        assert_eq!(next_evaluation(&p, EquipmentKind::Laptop, d("2026-02-01"), d("2027-06-01")), None);
+        assert_eq!(
+            next_evaluation(&p, EquipmentKind::Laptop, d("2026-02-01"), d("2027-06-01")),
+            None
+        );
     }
 }

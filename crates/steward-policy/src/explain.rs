@@ -48,10 +48,18 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             citation: Citation::new(pack, clause),
         })
     };
-    push("Scope", format!("Covers: {}", words(&pack.scope.kinds)), &pack.scope.clause);
+    push(
+        "Scope",
+        format!("Covers: {}", words(&pack.scope.kinds)),
+        &pack.scope.clause,
+    );
     if let Some(r) = &pack.review {
         let every = r.every.map(|p| format!(" every {p}")).unwrap_or_default();
-        push("Review", format!("Reviewed{every} by {}", offices(pack, &r.owners)), &r.clause);
+        push(
+            "Review",
+            format!("Reviewed{every} by {}", offices(pack, &r.owners)),
+            &r.clause,
+        );
     }
     for o in &pack.offices {
         push("Office", format!("{} ({})", o.name, o.id), &o.clause);
@@ -73,11 +81,22 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         let who = if e.offices.is_empty() {
             e.audience.as_str().replace('_', " ")
         } else {
-            format!("holders of {}", offices(pack, &e.offices).replace(" and ", " or "))
+            format!(
+                "holders of {}",
+                offices(pack, &e.offices).replace(" and ", " or ")
+            )
         };
-        push("Equipment", format!("Lends {} to {who}", words(&e.kinds)), &e.clause);
+        push(
+            "Equipment",
+            format!("Lends {} to {who}", words(&e.kinds)),
+            &e.clause,
+        );
         if let Some(ev) = &e.evaluation {
-            push("Equipment", format!("Equipment and needs evaluated every {}", ev.every), &ev.clause);
+            push(
+                "Equipment",
+                format!("Equipment and needs evaluated every {}", ev.every),
+                &ev.clause,
+            );
         }
     }
     let l = &pack.loans;
@@ -89,38 +108,99 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             Agreement::All => "all of",
             Agreement::Any => "any of",
         };
-        let exceptional = if x.exceptional_only { ", in exceptional circumstances only" } else { "" };
-        push("Loans", format!("Extensions need {agree}: {}{exceptional}", offices(pack, &x.approvers)), &x.clause);
+        let exceptional = if x.exceptional_only {
+            ", in exceptional circumstances only"
+        } else {
+            ""
+        };
+        push(
+            "Loans",
+            format!(
+                "Extensions need {agree}: {}{exceptional}",
+                offices(pack, &x.approvers)
+            ),
+            &x.clause,
+        );
     }
     if let Some(h) = &l.household_limit {
-        push("Loans", format!("At most {} per household", h.max), &h.clause);
+        push(
+            "Loans",
+            format!("At most {} per household", h.max),
+            &h.clause,
+        );
     }
     if let Some(a) = &l.authorisation {
-        push("Loans", format!("Use must be authorised by {}", offices(pack, &a.by)), &a.clause);
+        push(
+            "Loans",
+            format!("Use must be authorised by {}", offices(pack, &a.by)),
+            &a.clause,
+        );
     }
     if let Some(p) = &l.pat_test {
-        let retest = p.retest_every.map(|r| format!(", repeated every {r}")).unwrap_or_default();
-        push("Loans", format!("PAT test before first use{retest}"), &p.clause);
+        let retest = p
+            .retest_every
+            .map(|r| format!(", repeated every {r}"))
+            .unwrap_or_default();
+        push(
+            "Loans",
+            format!("PAT test before first use{retest}"),
+            &p.clause,
+        );
     }
     if let Some(r) = &l.recall {
-        push("Loans", format!("{} may recall equipment at any time (default notice {})", offices(pack, &r.by), r.notice), &r.clause);
+        push(
+            "Loans",
+            format!(
+                "{} may recall equipment at any time (default notice {})",
+                offices(pack, &r.by),
+                r.notice
+            ),
+            &r.clause,
+        );
     }
     if let Some(lo) = &l.leaving_office {
-        push("Loans", format!("Leavers return equipment {}", if lo.return_within.is_zero() { "immediately".to_string() } else { format!("within {}", lo.return_within) }), &lo.clause);
+        push(
+            "Loans",
+            format!(
+                "Leavers return equipment {}",
+                if lo.return_within.is_zero() {
+                    "immediately".to_string()
+                } else {
+                    format!("within {}", lo.return_within)
+                }
+            ),
+            &lo.clause,
+        );
         if let Some(c) = &lo.charge {
             let what = match c {
                 Charge::ReplacementCost { .. } => "the full replacement cost".to_string(),
                 Charge::Fixed { pence, .. } => format!("{pence} pence"),
             };
-            push("Loans", format!("Late return may be charged {what}"), c.clause());
+            push(
+                "Loans",
+                format!("Late return may be charged {what}"),
+                c.clause(),
+            );
         }
     }
     if let Some(e) = &l.erasure_before_reuse {
-        push("Loans", "Returned equipment is erased before reuse or disposal".into(), &e.clause);
+        push(
+            "Loans",
+            "Returned equipment is erased before reuse or disposal".into(),
+            &e.clause,
+        );
     }
     if let Some(r) = &pack.refresh {
-        let first = if r.priority_offices.is_empty() { String::new() } else { format!(", {} first", offices(pack, &r.priority_offices)) };
-        push("Refresh", format!("Replaced about every {}{first}, then oldest first", r.every), &r.clause);
+        let first = if r.priority_offices.is_empty() {
+            String::new()
+        } else {
+            format!(", {} first", offices(pack, &r.priority_offices))
+        };
+        push(
+            "Refresh",
+            format!("Replaced about every {}{first}, then oldest first", r.every),
+            &r.clause,
+        );
     }
     if let Some(p) = &pack.phones {
         let text = match p.personal_calls {
@@ -130,7 +210,11 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         push("Phones", text.into(), &p.clause);
     }
     if let Some(f) = &pack.family_use {
-        let text = if f.allowed { "Family may use it for private purposes, without network access" } else { "No use by friends or family" };
+        let text = if f.allowed {
+            "Family may use it for private purposes, without network access"
+        } else {
+            "No use by friends or family"
+        };
         push("Use", text.into(), &f.clause);
     }
     if let Some(w) = &pack.web {
@@ -141,32 +225,60 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 WebAction::OutsideWorkingHours => "only outside working hours",
                 WebAction::Allow => "allowed",
             };
-            push("Web", format!("{}: {action}", words(&r.categories)), &r.clause);
+            push(
+                "Web",
+                format!("{}: {action}", words(&r.categories)),
+                &r.clause,
+            );
         }
         if let Some(x) = &w.exceptions {
-            push("Web", format!("Exceptions approved by {}", pack.office_name(&x.approver)), &x.clause);
+            push(
+                "Web",
+                format!("Exceptions approved by {}", pack.office_name(&x.approver)),
+                &x.clause,
+            );
         }
         if let Some(a) = &w.accidental_access {
-            push("Web", format!("Report accidental access to {}", pack.office_name(&a.report_to)), &a.clause);
+            push(
+                "Web",
+                format!(
+                    "Report accidental access to {}",
+                    pack.office_name(&a.report_to)
+                ),
+                &a.clause,
+            );
         }
     }
     if let Some(p) = &pack.personal_use {
         let text = match p.allowance {
             PersonalUseAllowance::Occasional => "Personal use: occasional and reasonable",
             PersonalUseAllowance::OwnTime => "Personal use: in the user's own time only",
-            PersonalUseAllowance::MinimalInWorkingHours => "Personal use: kept to a minimum in working hours",
-            PersonalUseAllowance::WhenNotNeeded => "Personal use: when not needed for council business",
+            PersonalUseAllowance::MinimalInWorkingHours => {
+                "Personal use: kept to a minimum in working hours"
+            }
+            PersonalUseAllowance::WhenNotNeeded => {
+                "Personal use: when not needed for council business"
+            }
         };
         push("Use", text.into(), &p.clause);
     }
     if let Some(m) = &pack.mail {
         if let Some(a) = &m.official_address {
-            push("Mail", format!("Council business from the council's own address ({})", a.domains.join(", ")), &a.clause);
+            push(
+                "Mail",
+                format!(
+                    "Council business from the council's own address ({})",
+                    a.domains.join(", ")
+                ),
+                &a.clause,
+            );
         }
         if let Some(f) = &m.auto_forwarding {
             let text = match f.rule {
                 Forwarding::Forbidden => "Automatic forwarding is forbidden",
-                Forwarding::AllowedWithControls => "Forwarding to personal accounts allowed with access controls",
+                Forwarding::AllowedWithControls => {
+                    "Forwarding to personal accounts allowed with access controls"
+                }
                 Forwarding::Allowed => "Forwarding allowed",
             };
             push("Mail", text.into(), &f.clause);
@@ -176,24 +288,56 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 ConfidentialRoute::Encrypted => "encrypted or password protected",
                 ConfidentialRoute::SecureRoute => "sent only by the secure route",
             };
-            let what = c.marking.as_deref().map(|m| format!("{m} and above")).unwrap_or_else(|| "Confidential".into());
-            push("Mail", format!("{what} mail leaving the council is {route}"), &c.clause);
+            let what = c
+                .marking
+                .as_deref()
+                .map(|m| format!("{m} and above"))
+                .unwrap_or_else(|| "Confidential".into());
+            push(
+                "Mail",
+                format!("{what} mail leaving the council is {route}"),
+                &c.clause,
+            );
         }
         if let Some(d) = &m.disclaimer {
-            push("Mail", format!("{} external mail carries the council's disclaimer", d.marking), &d.clause);
+            push(
+                "Mail",
+                format!(
+                    "{} external mail carries the council's disclaimer",
+                    d.marking
+                ),
+                &d.clause,
+            );
         }
     }
     for p in &pack.posture {
-        push("Security", format!("Device check: {}", variant(&p.check)), &p.clause);
+        push(
+            "Security",
+            format!("Device check: {}", variant(&p.check)),
+            &p.clause,
+        );
     }
     if let Some(m) = &pack.monitoring {
         let mut what = Vec::new();
-        for (on, name) in [(m.web, "web"), (m.mail, "mail"), (m.phone, "phone"), (m.device_history, "device history")] {
+        for (on, name) in [
+            (m.web, "web"),
+            (m.mail, "mail"),
+            (m.phone, "phone"),
+            (m.device_history, "device history"),
+        ] {
             if on {
                 what.push(name);
             }
         }
-        push("Monitoring", format!("Monitors {}; findings seen by {}", what.join(", "), offices(pack, &m.visible_to)), &m.clause);
+        push(
+            "Monitoring",
+            format!(
+                "Monitors {}; findings seen by {}",
+                what.join(", "),
+                offices(pack, &m.visible_to)
+            ),
+            &m.clause,
+        );
     }
     if let Some(s) = &pack.software {
         let text = match (&s.install.allowed, &s.install.approver) {
@@ -204,14 +348,34 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         push("Software", text, &s.install.clause);
     }
     for r in &pack.reporting {
-        push("Reporting", format!("Report {} to {}", variant(&r.kind), pack.office_name(&r.report_to)), &r.clause);
+        push(
+            "Reporting",
+            format!(
+                "Report {} to {}",
+                variant(&r.kind),
+                pack.office_name(&r.report_to)
+            ),
+            &r.clause,
+        );
     }
     if let Some(b) = &pack.breaches {
         for r in &b.routes {
-            push("Breaches", format!("Breaches by {} go to {}", r.audience.as_str(), offices(pack, &r.handlers).replace(" and ", " or ")), &r.clause);
+            push(
+                "Breaches",
+                format!(
+                    "Breaches by {} go to {}",
+                    r.audience.as_str(),
+                    offices(pack, &r.handlers).replace(" and ", " or ")
+                ),
+                &r.clause,
+            );
         }
         if let Some(e) = &b.escalation {
-            push("Breaches", format!("Serious cases go to {}", pack.office_name(&e.to)), &e.clause);
+            push(
+                "Breaches",
+                format!("Serious cases go to {}", pack.office_name(&e.to)),
+                &e.clause,
+            );
         }
     }
     for d in &pack.duties {

@@ -199,24 +199,45 @@ mod tests {
         assert_eq!("3 Months".parse(), Ok(Period::months(3)));
         assert_eq!("4 years".parse(), Ok(Period::years(4)));
         assert_eq!("immediately".parse(), Ok(Period::IMMEDIATELY));
-        for bad in ["", "ten", "3", "3 fortnights", "-1 days", "1.5 months", "99999 years"] {
+        for bad in [
+            "",
+            "ten",
+            "3",
+            "3 fortnights",
+            "-1 days",
+            "1.5 months",
+            "99999 years",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn month_arithmetic_clamps_to_month_end() {
-        assert_eq!(Period::months(1).after(d(2027, 1, 31)), Some(d(2027, 2, 28)));
-        assert_eq!(Period::months(1).after(d(2028, 1, 31)), Some(d(2028, 2, 29)));
-        assert_eq!(Period::months(3).after(d(2027, 11, 30)), Some(d(2028, 2, 29)));
+        assert_eq!(
+            Period::months(1).after(d(2027, 1, 31)),
+            Some(d(2027, 2, 28))
+        );
+        assert_eq!(
+            Period::months(1).after(d(2028, 1, 31)),
+            Some(d(2028, 2, 29))
+        );
+        assert_eq!(
+            Period::months(3).after(d(2027, 11, 30)),
+            Some(d(2028, 2, 29))
+        );
         assert_eq!(Period::years(1).after(d(2028, 2, 29)), Some(d(2029, 2, 28)));
         assert_eq!(Period::days(10).after(d(2027, 5, 6)), Some(d(2027, 5, 16)));
-        assert_eq!(Period::IMMEDIATELY.after(d(2027, 5, 6)), Some(d(2027, 5, 6)));
+        assert_eq!(
+            Period::IMMEDIATELY.after(d(2027, 5, 6)),
+            Some(d(2027, 5, 6))
+        );
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {
-        (1990i32..2100, 1u32..=12, 1u32..=31)
-            .prop_map(|(y, m, day)| month_end(d(y, m, 1)).min(d(y, m, 1) + chrono::Days::new(u64::from(day - 1))))
+        (1990i32..2100, 1u32..=12, 1u32..=31).prop_map(|(y, m, day)| {
+            month_end(d(y, m, 1)).min(d(y, m, 1) + chrono::Days::new(u64::from(day - 1)))
+        })
     }
 
     proptest! {

@@ -38,7 +38,9 @@ pub fn page(title: &str, body: &str) -> String {
 pub fn index(councils: &[Council]) -> String {
     let mut body = String::from("<h1>Councils</h1>");
     if councils.is_empty() {
-        body.push_str("<p>No councils yet. Create one with <code>steward council create</code>.</p>");
+        body.push_str(
+            "<p>No councils yet. Create one with <code>steward council create</code>.</p>",
+        );
     } else {
         body.push_str("<ul>");
         for c in councils {
@@ -74,11 +76,19 @@ pub fn due(council: &Council, report: &DueReport) -> String {
             body.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(item.kind.label()),
-                item.due_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "Now".into()),
+                item.due_on
+                    .map(|d| d.format("%-d %B %Y").to_string())
+                    .unwrap_or_else(|| "Now".into()),
                 escape(item.person_name.as_deref().unwrap_or("")),
                 escape(item.asset_tag.as_deref().unwrap_or("")),
                 escape(&item.detail),
-                escape(&item.citation.as_ref().map(|c| c.to_string()).unwrap_or_default()),
+                escape(
+                    &item
+                        .citation
+                        .as_ref()
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                ),
             ));
         }
         body.push_str("</tbody></table>");

@@ -38,10 +38,18 @@ async fn security_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
 }
@@ -66,7 +74,10 @@ struct WebError(StatusCode, String);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let body = html::page("Error", &format!("<h1>{}</h1><p>{}</p>", self.0, html::escape(&self.1)));
+        let body = html::page(
+            "Error",
+            &format!("<h1>{}</h1><p>{}</p>", self.0, html::escape(&self.1)),
+        );
         (self.0, Html(body)).into_response()
     }
 }
@@ -78,7 +89,10 @@ impl From<steward_domain::DomainError> for WebError {
             NotFound => WebError(StatusCode::NOT_FOUND, e.to_string()),
             Internal => {
                 tracing::error!(error = %e, "request failed");
-                WebError(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong. Try again later.".into())
+                WebError(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong. Try again later.".into(),
+                )
             }
             _ => WebError(StatusCode::BAD_REQUEST, e.to_string()),
         }
@@ -88,7 +102,10 @@ impl From<steward_domain::DomainError> for WebError {
 impl From<steward_store::StoreError> for WebError {
     fn from(e: steward_store::StoreError) -> Self {
         tracing::error!(error = %e, "database unavailable");
-        WebError(StatusCode::SERVICE_UNAVAILABLE, "The database is not available.".into())
+        WebError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database is not available.".into(),
+        )
     }
 }
 
@@ -97,7 +114,11 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
         }
     }
 }
@@ -125,7 +146,10 @@ async fn due_page(
         .map_err(|_| WebError(StatusCode::NOT_FOUND, "No such council.".into()))?;
     let today = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            WebError(StatusCode::BAD_REQUEST, "The date must be written as YYYY-MM-DD, for example 2027-05-16.".into())
+            WebError(
+                StatusCode::BAD_REQUEST,
+                "The date must be written as YYYY-MM-DD, for example 2027-05-16.".into(),
+            )
         })?,
         None => (state.today)(),
     };
@@ -136,5 +160,8 @@ async fn due_page(
 }
 
 async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], html::CSS)
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        html::CSS,
+    )
 }

@@ -10,8 +10,18 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
     let mut tx = app.begin().await?;
     let council = app.council(&mut tx).await?;
     match cmd {
-        AcceptanceCmd::Sign { reference, typed_name } => {
-            let signed = acceptance::sign(&mut tx, &ctx, &council, &reference.parse()?, Signature::Typed { name: typed_name }).await?;
+        AcceptanceCmd::Sign {
+            reference,
+            typed_name,
+        } => {
+            let signed = acceptance::sign(
+                &mut tx,
+                &ctx,
+                &council,
+                &reference.parse()?,
+                Signature::Typed { name: typed_name },
+            )
+            .await?;
             tx.commit().await?;
             app.out.emit(&signed, || {
                 format!(
@@ -22,17 +32,29 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
-        AcceptanceCmd::RecordPaper { reference, signed_on, recorded_by } => {
+        AcceptanceCmd::RecordPaper {
+            reference,
+            signed_on,
+            recorded_by,
+        } => {
             let signed = acceptance::sign(
                 &mut tx,
                 &ctx,
                 &council,
                 &reference.parse()?,
-                Signature::Paper { signed_on, recorded_by: recorded_by.parse()? },
+                Signature::Paper {
+                    signed_on,
+                    recorded_by: recorded_by.parse()?,
+                },
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&signed, || format!("Recorded the paper form signed on {} for {reference}.\n", signed.signed_on))?;
+            app.out.emit(&signed, || {
+                format!(
+                    "Recorded the paper form signed on {} for {reference}.\n",
+                    signed.signed_on
+                )
+            })?;
         }
         AcceptanceCmd::List { outstanding } => {
             let mut all = acceptance::register(&mut tx, &council, ctx.today).await?;
@@ -43,16 +65,37 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 let mut t = Table::new(&["REF", "NAME", "STATUS", "DETAIL", "CLAUSE"]);
                 for a in &all {
                     let (status, detail, clause) = match &a.status {
-                        AcceptanceStatus::NotRequired => ("not required", String::new(), String::new()),
-                        AcceptanceStatus::Current { signed_on, until, citation } => (
+                        AcceptanceStatus::NotRequired => {
+                            ("not required", String::new(), String::new())
+                        }
+                        AcceptanceStatus::Current {
+                            signed_on,
+                            until,
+                            citation,
+                        } => (
                             "signed",
-                            format!("on {signed_on}{}", until.map(|u| format!(", good until {u}")).unwrap_or_default()),
+                            format!(
+                                "on {signed_on}{}",
+                                until
+                                    .map(|u| format!(", good until {u}"))
+                                    .unwrap_or_default()
+                            ),
                             citation.to_string(),
                         ),
-                        AcceptanceStatus::Lapsed { reason, citation } => ("lapsed", reason.clone(), citation.to_string()),
-                        AcceptanceStatus::Missing { citation } => ("not signed", String::new(), citation.to_string()),
+                        AcceptanceStatus::Lapsed { reason, citation } => {
+                            ("lapsed", reason.clone(), citation.to_string())
+                        }
+                        AcceptanceStatus::Missing { citation } => {
+                            ("not signed", String::new(), citation.to_string())
+                        }
                     };
-                    t.row(vec![a.person.reference.to_string(), a.person.name.clone(), status.into(), detail, clause]);
+                    t.row(vec![
+                        a.person.reference.to_string(),
+                        a.person.name.clone(),
+                        status.into(),
+                        detail,
+                        clause,
+                    ]);
                 }
                 t.render()
             })?;

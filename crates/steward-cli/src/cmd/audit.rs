@@ -3,9 +3,9 @@ use crate::args::AuditCmd;
 use crate::exit;
 use crate::output::Table;
 use serde::Serialize;
+use steward_domain::RegisterTx;
 use steward_domain::audit::ChainProblem;
 use steward_domain::repo::AuditFilter;
-use steward_domain::RegisterTx;
 
 #[derive(Serialize)]
 struct Verified {
@@ -29,18 +29,28 @@ pub async fn run(app: &App, cmd: AuditCmd) -> anyhow::Result<u8> {
                     records: *n,
                     ok: true,
                     problem: None,
-                    message: format!("The audit trail of {} is intact: {n} records verified.", council.name),
+                    message: format!(
+                        "The audit trail of {} is intact: {n} records verified.",
+                        council.name
+                    ),
                 },
                 Err(problem) => Verified {
                     council: council.slug.to_string(),
                     records: 0,
                     ok: false,
                     problem: Some(problem.clone()),
-                    message: format!("The audit trail of {} has been tampered with: {problem}.", council.name),
+                    message: format!(
+                        "The audit trail of {} has been tampered with: {problem}.",
+                        council.name
+                    ),
                 },
             };
             app.out.emit(&report, || format!("{}\n", report.message))?;
-            Ok(if report.ok { exit::OK } else { exit::AUDIT_FAILED })
+            Ok(if report.ok {
+                exit::OK
+            } else {
+                exit::AUDIT_FAILED
+            })
         }
         AuditCmd::Log { entity, id, limit } => {
             let filter = AuditFilter {

@@ -2,8 +2,8 @@ use crate::app::App;
 use crate::args::CouncilCmd;
 use crate::exit;
 use crate::output::Table;
-use steward_domain::ops::{council, policy};
 use steward_domain::CouncilSlug;
+use steward_domain::ops::{council, policy};
 
 pub async fn run(app: &App, cmd: CouncilCmd) -> anyhow::Result<u8> {
     match cmd {
@@ -24,7 +24,10 @@ pub async fn run(app: &App, cmd: CouncilCmd) -> anyhow::Result<u8> {
                 let adopted = preset
                     .map(|p| format!(" and adopted the {p} policy"))
                     .unwrap_or_default();
-                format!("Created council {} ({}){adopted}.\n", created.name, created.slug)
+                format!(
+                    "Created council {} ({}){adopted}.\n",
+                    created.name, created.slug
+                )
             })?;
         }
         CouncilCmd::List => {

@@ -9,31 +9,56 @@ use steward_domain::ops::{acceptance, council, equipment, loans, people, policy}
 use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{Council, Ctx, Pence, RegisterTx};
 use steward_policy::model::OfficeHolder;
-use steward_policy::{EquipmentKind, EquipmentState, PersonKind, Period, TermEndReason, presets};
+use steward_policy::{EquipmentKind, EquipmentState, Period, PersonKind, TermEndReason, presets};
 use steward_store::{Store, StoreTx};
 
 const COUNCILS: &[(&str, &str, &str)] = &[
     ("city-members-code", "ashbury-city", "Ashbury City Council"),
-    ("county-members-policy", "brackenshire-county", "Brackenshire County Council"),
+    (
+        "county-members-policy",
+        "brackenshire-county",
+        "Brackenshire County Council",
+    ),
     ("city-aup", "caldmoor-city", "Caldmoor City Council"),
     ("town-it-policy", "dunmere-town", "Dunmere Town Council"),
-    ("borough-members-protocol", "fenwold-borough", "Fenwold Borough Council"),
+    (
+        "borough-members-protocol",
+        "fenwold-borough",
+        "Fenwold Borough Council",
+    ),
 ];
 
-const FIRST: &[&str] = &["Alex", "Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kit", "Lia"];
-const LAST: &[&str] = &["Marlow", "Pennick", "Quarry", "Rushby", "Stanmer", "Tolley", "Upcott", "Vane", "Wexley", "Yarrow"];
+const FIRST: &[&str] = &[
+    "Alex", "Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kit", "Lia",
+];
+const LAST: &[&str] = &[
+    "Marlow", "Pennick", "Quarry", "Rushby", "Stanmer", "Tolley", "Upcott", "Vane", "Wexley",
+    "Yarrow",
+];
 
 fn days_ago(today: NaiveDate, n: u32) -> NaiveDate {
     Period::days(n).before(today).unwrap_or(today)
 }
 
 fn name(i: usize) -> String {
-    format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 7 + 3) % LAST.len()])
+    format!(
+        "{} {}",
+        FIRST[i % FIRST.len()],
+        LAST[(i * 7 + 3) % LAST.len()]
+    )
 }
 
-async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str, &str, &str), offset: usize) -> anyhow::Result<()> {
+async fn seed_council(
+    store: &Store,
+    actor: &str,
+    today: NaiveDate,
+    spec: &(&str, &str, &str),
+    offset: usize,
+) -> anyhow::Result<()> {
     let (preset_id, slug, title) = *spec;
-    let Some(preset) = presets::find(preset_id) else { return Ok(()) };
+    let Some(preset) = presets::find(preset_id) else {
+        return Ok(());
+    };
     let loaded = presets::load(preset)?;
     let pack = loaded.pack.clone();
     let start = Period::years(3).before(today).unwrap_or(today);
@@ -47,11 +72,21 @@ async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str
     // Officers for each office the policy names.
     let mut officers = Vec::new();
     let mut n = offset;
-    for office in pack.offices.iter().filter(|o| o.holder == OfficeHolder::Officer) {
+    for office in pack
+        .offices
+        .iter()
+        .filter(|o| o.holder == OfficeHolder::Officer)
+    {
         n += 1;
         let reference = format!("S{:03}", officers.len() + 1);
         let req = people::AddPerson {
-            person: NewPerson { reference: reference.parse()?, name: name(n), kind: PersonKind::Employee, email: None, household: None },
+            person: NewPerson {
+                reference: reference.parse()?,
+                name: name(n),
+                kind: PersonKind::Employee,
+                email: None,
+                household: None,
+            },
             term_start: Some(start),
             term_end: None,
             offices: vec![office.id.clone()],
@@ -59,8 +94,17 @@ async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str
         people::add(&mut tx, &ctx, &c, req).await?;
         officers.push((reference, office.id.clone()));
     }
-    let member_offices: Vec<_> = pack.offices.iter().filter(|o| o.holder == OfficeHolder::Member).map(|o| o.id.clone()).collect();
-    let member_kind = if pack.scope.kinds.contains(&PersonKind::Councillor) { PersonKind::Councillor } else { pack.scope.kinds[0] };
+    let member_offices: Vec<_> = pack
+        .offices
+        .iter()
+        .filter(|o| o.holder == OfficeHolder::Member)
+        .map(|o| o.id.clone())
+        .collect();
+    let member_kind = if pack.scope.kinds.contains(&PersonKind::Councillor) {
+        PersonKind::Councillor
+    } else {
+        pack.scope.kinds[0]
+    };
     let mut members = Vec::new();
     for i in 0..8 {
         n += 1;
@@ -85,23 +129,43 @@ async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str
     let checked = days_ago(today, 150);
     let ctx = ctx_on(checked);
     let mut tx = store.begin().await?;
-    let stock = [(EquipmentKind::Laptop, 9), (EquipmentKind::Tablet, 4), (EquipmentKind::MobilePhone, 2)];
+    let stock = [
+        (EquipmentKind::Laptop, 9),
+        (EquipmentKind::Tablet, 4),
+        (EquipmentKind::MobilePhone, 2),
+    ];
     let mut tags = Vec::new();
     let mut i = 0u32;
     for (kind, count) in stock {
         for k in 0..count {
             i += 1;
-            let prefix = match kind { EquipmentKind::Laptop => "LAP", EquipmentKind::Tablet => "TAB", _ => "PHN" };
+            let prefix = match kind {
+                EquipmentKind::Laptop => "LAP",
+                EquipmentKind::Tablet => "TAB",
+                _ => "PHN",
+            };
             let tag = format!("{prefix}-{:04}", 100 + k);
             // Spread purchases over five years so the replacement plan has something to order.
-            let bought = Period::days(130 * i + 30).before(today).unwrap_or(today).min(checked);
+            let bought = Period::days(130 * i + 30)
+                .before(today)
+                .unwrap_or(today)
+                .min(checked);
             let new = NewEquipment {
                 asset_tag: tag.parse()?,
                 kind,
-                model: match kind { EquipmentKind::Laptop => "Lenvo T14", EquipmentKind::Tablet => "Tablet Air 10", _ => "Handset S5" }.into(),
+                model: match kind {
+                    EquipmentKind::Laptop => "Lenvo T14",
+                    EquipmentKind::Tablet => "Tablet Air 10",
+                    _ => "Handset S5",
+                }
+                .into(),
                 serial: Some(format!("SN{slug}{i:04}").replace('-', "")),
                 purchased_on: Some(bought),
-                replacement_cost: Pence(match kind { EquipmentKind::Laptop => 89_900, EquipmentKind::Tablet => 59_900, _ => 42_000 }),
+                replacement_cost: Pence(match kind {
+                    EquipmentKind::Laptop => 89_900,
+                    EquipmentKind::Tablet => 59_900,
+                    _ => 42_000,
+                }),
                 pat_tested_on: Some(checked).filter(|_| k != 3),
                 encrypted: true,
                 state: EquipmentState::InStock,
@@ -118,16 +182,43 @@ async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str
         let ctx = ctx_on(day);
         let mut tx = store.begin().await?;
         if pack.acceptance.is_some() && i % 3 != 2 {
-            acceptance::sign(&mut tx, &ctx, &c, &member.parse()?, acceptance::Signature::Typed { name: name(offset + officers.len() + i + 1) }).await?;
+            acceptance::sign(
+                &mut tx,
+                &ctx,
+                &c,
+                &member.parse()?,
+                acceptance::Signature::Typed {
+                    name: name(offset + officers.len() + i + 1),
+                },
+            )
+            .await?;
         }
-        let authoriser = pack.loans.authorisation.as_ref().and_then(|a| officers.iter().find(|(_, o)| a.by.contains(o))).map(|(r, _)| r.parse()).transpose()?;
+        let authoriser = pack
+            .loans
+            .authorisation
+            .as_ref()
+            .and_then(|a| officers.iter().find(|(_, o)| a.by.contains(o)))
+            .map(|(r, _)| r.parse())
+            .transpose()?;
         // Each member asks for a laptop, and office holders for a phone too. Refusals are part
         // of the picture: the demo leaves them for people to find on the due page.
         let wanted = [EquipmentKind::Laptop, EquipmentKind::MobilePhone];
         for kind in wanted {
-            let nth = if kind == EquipmentKind::Laptop { i } else { i.min(1) };
+            let nth = if kind == EquipmentKind::Laptop {
+                i
+            } else {
+                i.min(1)
+            };
             if let Some((_, tag)) = tags.iter().filter(|(k, _)| *k == kind).nth(nth) {
-                let _ = loans::issue(&mut tx, &ctx, &c, &member.parse()?, &tag.parse()?, authoriser.as_ref()).await;
+                let _ = loans::issue(
+                    &mut tx,
+                    &ctx,
+                    &c,
+                    &member.parse()?,
+                    &tag.parse()?,
+                    authoriser.as_ref(),
+                )
+                .await;
             }
         }
         tx.commit().await?;
@@ -135,13 +226,25 @@ async fn seed_council(store: &Store, actor: &str, today: NaiveDate, spec: &(&str
     // One member lost their seat three weeks ago and has not returned their equipment.
     let mut tx = store.begin().await?;
     let left = days_ago(today, 21);
-    people::leave(&mut tx, &ctx_on(left), &c, &members[0].parse()?, left, TermEndReason::NotReElected).await?;
+    people::leave(
+        &mut tx,
+        &ctx_on(left),
+        &c,
+        &members[0].parse()?,
+        left,
+        TermEndReason::NotReElected,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
-    let db = if global.db == "sqlite://steward.db" { "sqlite://steward-demo.db".to_string() } else { global.db.clone() };
+    let db = if global.db == "sqlite://steward.db" {
+        "sqlite://steward-demo.db".to_string()
+    } else {
+        global.db.clone()
+    };
     let store = Store::open(&db).await?;
     let today = global.as_of.unwrap_or_else(|| Local::now().date_naive());
     let mut tx = store.begin().await?;
@@ -151,7 +254,10 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
         for (i, spec) in COUNCILS.iter().enumerate() {
             seed_council(&store, &global.actor, today, spec, i * 20).await?;
         }
-        eprintln!("Created demo data in {db}: {} councils with made-up people and equipment.", COUNCILS.len());
+        eprintln!(
+            "Created demo data in {db}: {} councils with made-up people and equipment.",
+            COUNCILS.len()
+        );
     } else {
         eprintln!("Using the existing demo data in {db}.");
     }

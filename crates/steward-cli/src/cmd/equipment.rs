@@ -27,12 +27,25 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             };
             let item = equipment::add(&mut tx, &ctx, &council, new).await?;
             tx.commit().await?;
-            app.out.emit(&item, || format!("Registered {} ({}, {}).\n", item.asset_tag, item.kind, item.model))?;
+            app.out.emit(&item, || {
+                format!(
+                    "Registered {} ({}, {}).\n",
+                    item.asset_tag, item.kind, item.model
+                )
+            })?;
         }
         EquipmentCmd::List => {
             let all = tx.equipment_list(council.id).await?;
             app.out.emit(&all, || {
-                let mut t = Table::new(&["TAG", "KIND", "MODEL", "STATE", "COST", "PURCHASED", "PAT TEST"]);
+                let mut t = Table::new(&[
+                    "TAG",
+                    "KIND",
+                    "MODEL",
+                    "STATE",
+                    "COST",
+                    "PURCHASED",
+                    "PAT TEST",
+                ]);
                 for e in &all {
                     t.row(vec![
                         e.asset_tag.to_string(),
@@ -75,20 +88,42 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             })?;
             let rows = parse_equipment(&name, &data)?;
             let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
-            let count = equipment::import(&mut tx, &ctx, &council, &name, rows, |n| bar.set_position(n)).await?;
+            let count = equipment::import(&mut tx, &ctx, &council, &name, rows, |n| {
+                bar.set_position(n)
+            })
+            .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out.emit(&serde_json::json!({ "imported": count }), || format!("Imported {count} items.\n"))?;
+            app.out
+                .emit(&serde_json::json!({ "imported": count }), || {
+                    format!("Imported {count} items.\n")
+                })?;
         }
         EquipmentCmd::PatTest { tag, on } => {
-            let item = equipment::record_pat_test(&mut tx, &ctx, &council, &tag.parse()?, on.unwrap_or(ctx.today)).await?;
+            let item = equipment::record_pat_test(
+                &mut tx,
+                &ctx,
+                &council,
+                &tag.parse()?,
+                on.unwrap_or(ctx.today),
+            )
+            .await?;
             tx.commit().await?;
-            app.out.emit(&item, || format!("{} passed a PAT test on {}.\n", item.asset_tag, opt(&item.pat_tested_on)))?;
+            app.out.emit(&item, || {
+                format!(
+                    "{} passed a PAT test on {}.\n",
+                    item.asset_tag,
+                    opt(&item.pat_tested_on)
+                )
+            })?;
         }
         EquipmentCmd::State { tag, state } => {
-            let item = equipment::set_state(&mut tx, &ctx, &council, &tag.parse()?, state.parse()?).await?;
+            let item = equipment::set_state(&mut tx, &ctx, &council, &tag.parse()?, state.parse()?)
+                .await?;
             tx.commit().await?;
-            app.out.emit(&item, || format!("{} is now {}.\n", item.asset_tag, item.state))?;
+            app.out.emit(&item, || {
+                format!("{} is now {}.\n", item.asset_tag, item.state)
+            })?;
         }
     }
     Ok(exit::OK)

@@ -2,15 +2,19 @@ use crate::app::App;
 use crate::args::{IssueArgs, LoanCmd};
 use crate::exit;
 use crate::output::{Table, opt};
-use steward_domain::ops::{loans, policy};
 use steward_domain::PersonRef;
+use steward_domain::ops::{loans, policy};
 
 fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
     let mut out = String::new();
     if d.is_allowed() {
         out.push_str("Allowed.\n");
         if let Some(due) = &d.due {
-            out.push_str(&format!("Return due {} ({})\n", due.date.format("%-d %B %Y"), due.citation));
+            out.push_str(&format!(
+                "Return due {} ({})\n",
+                due.date.format("%-d %B %Y"),
+                due.citation
+            ));
         }
         for c in &d.allowed_by {
             out.push_str(&format!("  meets {c}\n"));
@@ -38,28 +42,67 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
     match cmd {
         LoanCmd::Check(a) => {
             let auth = authoriser(&a)?;
-            let check = loans::check_issue(&mut tx, &ctx, &council, &a.reference.parse()?, &a.tag.parse()?, auth.as_ref()).await?;
-            app.out.emit(&check, || describe_decision(&check.decision))?;
-            return Ok(if check.decision.is_allowed() { exit::OK } else { exit::REFUSED });
+            let check = loans::check_issue(
+                &mut tx,
+                &ctx,
+                &council,
+                &a.reference.parse()?,
+                &a.tag.parse()?,
+                auth.as_ref(),
+            )
+            .await?;
+            app.out
+                .emit(&check, || describe_decision(&check.decision))?;
+            return Ok(if check.decision.is_allowed() {
+                exit::OK
+            } else {
+                exit::REFUSED
+            });
         }
         LoanCmd::Issue(a) => {
             let auth = authoriser(&a)?;
-            let issued = loans::issue(&mut tx, &ctx, &council, &a.reference.parse()?, &a.tag.parse()?, auth.as_ref()).await?;
+            let issued = loans::issue(
+                &mut tx,
+                &ctx,
+                &council,
+                &a.reference.parse()?,
+                &a.tag.parse()?,
+                auth.as_ref(),
+            )
+            .await?;
             tx.commit().await?;
             app.out.emit(&issued, || {
                 let due = issued
                     .decision
                     .due
                     .as_ref()
-                    .map(|d| format!(" Return due {} ({}).", d.date.format("%-d %B %Y"), d.citation))
+                    .map(|d| {
+                        format!(
+                            " Return due {} ({}).",
+                            d.date.format("%-d %B %Y"),
+                            d.citation
+                        )
+                    })
                     .unwrap_or_default();
-                format!("Loan {} issued: {} to {}.{due}\n", issued.loan.id, a.tag, a.reference)
+                format!(
+                    "Loan {} issued: {} to {}.{due}\n",
+                    issued.loan.id, a.tag, a.reference
+                )
             })?;
         }
         LoanCmd::List { all } => {
             let views = loans::list(&mut tx, &council, !all, ctx.today).await?;
             app.out.emit(&views, || {
-                let mut t = Table::new(&["LOAN", "ITEM", "KIND", "HOLDER", "ISSUED", "RETURN BY", "CLAUSE", "RETURNED"]);
+                let mut t = Table::new(&[
+                    "LOAN",
+                    "ITEM",
+                    "KIND",
+                    "HOLDER",
+                    "ISSUED",
+                    "RETURN BY",
+                    "CLAUSE",
+                    "RETURNED",
+                ]);
                 for v in &views {
                     t.row(vec![
                         v.loan.id.to_string(),
@@ -67,8 +110,14 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                         v.kind.to_string(),
                         format!("{} ({})", v.person_name, v.person),
                         v.loan.issued_on.to_string(),
-                        v.return_by.as_ref().map(|d| d.date.to_string()).unwrap_or_else(|| "-".into()),
-                        v.return_by.as_ref().map(|d| d.citation.clause.clone()).unwrap_or_else(|| "-".into()),
+                        v.return_by
+                            .as_ref()
+                            .map(|d| d.date.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        v.return_by
+                            .as_ref()
+                            .map(|d| d.citation.clause.clone())
+                            .unwrap_or_else(|| "-".into()),
                         opt(&v.loan.returned_on),
                     ]);
                 }
@@ -77,50 +126,96 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
         }
         LoanCmd::Show { id } => {
             let loan = loans::find(&mut tx, &council, id).await?;
-            let document = policy::in_force(&mut tx, &council, ctx.today).await?.map(|a| a.pack.pack.title).unwrap_or_default();
+            let document = policy::in_force(&mut tx, &council, ctx.today)
+                .await?
+                .map(|a| a.pack.pack.title)
+                .unwrap_or_default();
             let view = loans::view(&mut tx, &document, loan).await?;
             app.out.emit(&view, || {
                 let mut out = format!(
                     "Loan {}: {} ({}) to {} ({})\nIssued: {}\n",
-                    view.loan.id, view.asset_tag, view.kind, view.person_name, view.person, view.loan.issued_on
+                    view.loan.id,
+                    view.asset_tag,
+                    view.kind,
+                    view.person_name,
+                    view.person,
+                    view.loan.issued_on
                 );
                 if let Some(d) = &view.return_by {
-                    out.push_str(&format!("Return by: {} ({})\n", d.date.format("%-d %B %Y"), d.citation));
+                    out.push_str(&format!(
+                        "Return by: {} ({})\n",
+                        d.date.format("%-d %B %Y"),
+                        d.citation
+                    ));
                 }
                 if let Some(r) = view.loan.returned_on {
                     out.push_str(&format!("Returned: {r}\n"));
                 }
                 for c in &view.charges {
-                    out.push_str(&format!("Charge: {} raised {} (clause {})\n", c.amount, c.raised_on, c.clause));
+                    out.push_str(&format!(
+                        "Charge: {} raised {} (clause {})\n",
+                        c.amount, c.raised_on, c.clause
+                    ));
                 }
                 out
             })?;
         }
-        LoanCmd::Extend { id, until, approved_by, reason } => {
-            let approvers = approved_by.iter().map(|r| r.parse()).collect::<Result<Vec<PersonRef>, _>>()?;
-            let ext = loans::extend(&mut tx, &ctx, &council, id, until, &approvers, &reason).await?;
+        LoanCmd::Extend {
+            id,
+            until,
+            approved_by,
+            reason,
+        } => {
+            let approvers = approved_by
+                .iter()
+                .map(|r| r.parse())
+                .collect::<Result<Vec<PersonRef>, _>>()?;
+            let ext =
+                loans::extend(&mut tx, &ctx, &council, id, until, &approvers, &reason).await?;
             tx.commit().await?;
-            app.out.emit(&ext, || format!("Loan {id} extended to {}.\n", ext.new_due.format("%-d %B %Y")))?;
+            app.out.emit(&ext, || {
+                format!(
+                    "Loan {id} extended to {}.\n",
+                    ext.new_due.format("%-d %B %Y")
+                )
+            })?;
         }
         LoanCmd::Recall { id, by, return_by } => {
-            let recalled = loans::recall(&mut tx, &ctx, &council, id, &by.parse()?, return_by).await?;
+            let recalled =
+                loans::recall(&mut tx, &ctx, &council, id, &by.parse()?, return_by).await?;
             tx.commit().await?;
             app.out.emit(&recalled, || {
-                format!("Loan {id} recalled: return by {} ({}).\n", recalled.return_by.date.format("%-d %B %Y"), recalled.return_by.citation)
+                format!(
+                    "Loan {id} recalled: return by {} ({}).\n",
+                    recalled.return_by.date.format("%-d %B %Y"),
+                    recalled.return_by.citation
+                )
             })?;
         }
         LoanCmd::Return { id } => {
             let returned = loans::return_loan(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
             app.out.emit(&returned, || {
-                let erase = returned.erasure.as_ref().map(|c| format!(" It must be erased before reuse ({c}).")).unwrap_or_default();
-                format!("Loan {id} returned; {} is now {}.{erase}\n", returned.equipment.asset_tag, returned.equipment.state)
+                let erase = returned
+                    .erasure
+                    .as_ref()
+                    .map(|c| format!(" It must be erased before reuse ({c})."))
+                    .unwrap_or_default();
+                format!(
+                    "Loan {id} returned; {} is now {}.{erase}\n",
+                    returned.equipment.asset_tag, returned.equipment.state
+                )
             })?;
         }
         LoanCmd::Charge { id } => {
             let charge = loans::raise_charge(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
-            app.out.emit(&charge, || format!("Charge of {} raised for loan {id} (clause {}).\n", charge.amount, charge.clause))?;
+            app.out.emit(&charge, || {
+                format!(
+                    "Charge of {} raised for loan {id} (clause {}).\n",
+                    charge.amount, charge.clause
+                )
+            })?;
         }
     }
     Ok(exit::OK)

@@ -14,7 +14,9 @@ fn office_id(text: &str) -> anyhow::Result<OfficeId> {
     } else {
         Err(crate::Exit {
             code: exit::INVALID,
-            message: format!("'{text}' is not an office id; use the id the policy gives, e.g. monitoring_officer"),
+            message: format!(
+                "'{text}' is not an office id; use the id the policy gives, e.g. monitoring_officer"
+            ),
         }
         .into())
     }
@@ -36,18 +38,29 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 },
                 term_start: Some(a.term_start.unwrap_or(ctx.today)),
                 term_end: a.term_end,
-                offices: a.offices.iter().map(|o| office_id(o)).collect::<Result<_, _>>()?,
+                offices: a
+                    .offices
+                    .iter()
+                    .map(|o| office_id(o))
+                    .collect::<Result<_, _>>()?,
             };
             let person = people::add(&mut tx, &ctx, &council, req).await?;
             tx.commit().await?;
-            app.out.emit(&person, || format!("Registered {} ({}).\n", person.name, person.reference))?;
+            app.out.emit(&person, || {
+                format!("Registered {} ({}).\n", person.name, person.reference)
+            })?;
         }
         PersonCmd::List => {
             let all = tx.people(council.id).await?;
             app.out.emit(&all, || {
                 let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD"]);
                 for p in &all {
-                    t.row(vec![p.reference.to_string(), p.name.clone(), p.kind.to_string(), opt(&p.household)]);
+                    t.row(vec![
+                        p.reference.to_string(),
+                        p.name.clone(),
+                        p.kind.to_string(),
+                        opt(&p.household),
+                    ]);
                 }
                 t.render()
             })?;
@@ -62,16 +75,37 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 }
                 out.push_str("\nTerms:\n");
                 for t in &detail.terms {
-                    out.push_str(&format!("  {} to {} {}\n", t.starts, opt(&t.ends), opt(&t.end_reason)));
+                    out.push_str(&format!(
+                        "  {} to {} {}\n",
+                        t.starts,
+                        opt(&t.ends),
+                        opt(&t.end_reason)
+                    ));
                 }
                 out.push_str("Offices:\n");
                 for o in &detail.offices {
-                    out.push_str(&format!("  {} from {} to {}\n", o.office, o.starts, opt(&o.ends)));
+                    out.push_str(&format!(
+                        "  {} from {} to {}\n",
+                        o.office,
+                        o.starts,
+                        opt(&o.ends)
+                    ));
                 }
                 out.push_str("Loans:\n");
                 for l in &detail.loans {
-                    let back = l.return_by().map(|(d, c)| format!("due {d} (clause {c})")).unwrap_or_default();
-                    out.push_str(&format!("  loan {} issued {} {}{}\n", l.id, l.issued_on, back, l.returned_on.map(|d| format!(" returned {d}")).unwrap_or_default()));
+                    let back = l
+                        .return_by()
+                        .map(|(d, c)| format!("due {d} (clause {c})"))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  loan {} issued {} {}{}\n",
+                        l.id,
+                        l.issued_on,
+                        back,
+                        l.returned_on
+                            .map(|d| format!(" returned {d}"))
+                            .unwrap_or_default()
+                    ));
                 }
                 out
             })?;
@@ -84,38 +118,102 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             })?;
             let rows = parse_people(&name, &data)?;
             let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
-            let count = people::import(&mut tx, &ctx, &council, &name, rows, |n| bar.set_position(n)).await?;
+            let count = people::import(&mut tx, &ctx, &council, &name, rows, |n| {
+                bar.set_position(n)
+            })
+            .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out.emit(&serde_json::json!({ "imported": count }), || format!("Imported {count} people.\n"))?;
+            app.out
+                .emit(&serde_json::json!({ "imported": count }), || {
+                    format!("Imported {count} people.\n")
+                })?;
         }
-        PersonCmd::Office(OfficeCmd::Add { reference, office, from }) => {
-            let held = people::assign_office(&mut tx, &ctx, &council, &reference.parse()?, &office_id(&office)?, from.unwrap_or(ctx.today)).await?;
+        PersonCmd::Office(OfficeCmd::Add {
+            reference,
+            office,
+            from,
+        }) => {
+            let held = people::assign_office(
+                &mut tx,
+                &ctx,
+                &council,
+                &reference.parse()?,
+                &office_id(&office)?,
+                from.unwrap_or(ctx.today),
+            )
+            .await?;
             tx.commit().await?;
-            app.out.emit(&held, || format!("{reference} holds {office} from {}.\n", held.starts))?;
+            app.out.emit(&held, || {
+                format!("{reference} holds {office} from {}.\n", held.starts)
+            })?;
         }
-        PersonCmd::Office(OfficeCmd::End { reference, office, on }) => {
-            let held = people::end_office(&mut tx, &ctx, &council, &reference.parse()?, &office_id(&office)?, on.unwrap_or(ctx.today)).await?;
+        PersonCmd::Office(OfficeCmd::End {
+            reference,
+            office,
+            on,
+        }) => {
+            let held = people::end_office(
+                &mut tx,
+                &ctx,
+                &council,
+                &reference.parse()?,
+                &office_id(&office)?,
+                on.unwrap_or(ctx.today),
+            )
+            .await?;
             tx.commit().await?;
-            app.out.emit(&held, || format!("{reference} no longer holds {office} after {}.\n", opt(&held.ends)))?;
+            app.out.emit(&held, || {
+                format!(
+                    "{reference} no longer holds {office} after {}.\n",
+                    opt(&held.ends)
+                )
+            })?;
         }
-        PersonCmd::Term { reference, from, until } => {
+        PersonCmd::Term {
+            reference,
+            from,
+            until,
+        } => {
             let person = people::find(&mut tx, &council, &reference.parse::<PersonRef>()?).await?;
             let term = people::start_term(&mut tx, &ctx, &council, &person, from, until).await?;
             tx.commit().await?;
-            app.out.emit(&term, || format!("{} starts a term on {from}.\n", person.name))?;
+            app.out.emit(&term, || {
+                format!("{} starts a term on {from}.\n", person.name)
+            })?;
         }
-        PersonCmd::Leave { reference, on, reason } => {
+        PersonCmd::Leave {
+            reference,
+            on,
+            reason,
+        } => {
             let reason: TermEndReason = reason.parse()?;
             let left_on = on.unwrap_or(ctx.today);
-            let leaving = people::leave(&mut tx, &ctx, &council, &reference.parse()?, left_on, reason).await?;
+            let leaving = people::leave(
+                &mut tx,
+                &ctx,
+                &council,
+                &reference.parse()?,
+                left_on,
+                reason,
+            )
+            .await?;
             tx.commit().await?;
             app.out.emit(&leaving, || {
-                let mut out = format!("{} left office on {left_on} ({}).\n", leaving.person.name, reason.as_str().replace('_', " "));
+                let mut out = format!(
+                    "{} left office on {left_on} ({}).\n",
+                    leaving.person.name,
+                    reason.as_str().replace('_', " ")
+                );
                 for l in &leaving.loans {
                     match (l.leaving_by, &leaving.citation) {
-                        (Some(by), Some(c)) => out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id)),
-                        _ => out.push_str(&format!("  Loan {}: the policy sets no return deadline for leavers\n", l.id)),
+                        (Some(by), Some(c)) => {
+                            out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id))
+                        }
+                        _ => out.push_str(&format!(
+                            "  Loan {}: the policy sets no return deadline for leavers\n",
+                            l.id
+                        )),
                     }
                 }
                 out

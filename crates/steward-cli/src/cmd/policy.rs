@@ -13,7 +13,10 @@ pub fn load_preset(id: &str) -> anyhow::Result<LoadedPack> {
         let known: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
         return Err(crate::Exit {
             code: exit::NOT_FOUND,
-            message: format!("there is no preset '{id}'; presets are: {}", known.join(", ")),
+            message: format!(
+                "there is no preset '{id}'; presets are: {}",
+                known.join(", ")
+            ),
         }
         .into());
     };
@@ -97,13 +100,16 @@ struct Shown<'a> {
 
 fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
     if text {
-        return app.out.emit(&serde_json::json!({ "text": loaded.acceptance_text }), || {
-            if loaded.acceptance_text.is_empty() {
-                "This policy asks for no signature.\n".into()
-            } else {
-                format!("{}\n", loaded.acceptance_text.trim_end())
-            }
-        });
+        return app.out.emit(
+            &serde_json::json!({ "text": loaded.acceptance_text }),
+            || {
+                if loaded.acceptance_text.is_empty() {
+                    "This policy asks for no signature.\n".into()
+                } else {
+                    format!("{}\n", loaded.acceptance_text.trim_end())
+                }
+            },
+        );
     }
     let meta = &loaded.pack.pack;
     let shown = Shown {
@@ -120,7 +126,11 @@ fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
         );
         let mut t = Table::new(&["TOPIC", "RULE", "CLAUSE"]);
         for r in &shown.rules {
-            t.row(vec![r.topic.into(), r.text.clone(), r.citation.clause.clone()]);
+            t.row(vec![
+                r.topic.into(),
+                r.text.clone(),
+                r.citation.clause.clone(),
+            ]);
         }
         out.push_str(&t.render());
         out
@@ -138,7 +148,10 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             }
             let rows: Vec<Row> = presets::all()
                 .iter()
-                .map(|p| Row { id: p.id, name: p.name })
+                .map(|p| Row {
+                    id: p.id,
+                    name: p.name,
+                })
                 .collect();
             app.out.emit(&rows, || {
                 let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
@@ -148,7 +161,11 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
                 t.render()
             })?;
         }
-        PolicyCmd::Show { source, version, text } => {
+        PolicyCmd::Show {
+            source,
+            version,
+            text,
+        } => {
             let loaded = match (source, version) {
                 (Some(s), _) if presets::find(&s).is_some() => load_preset(&s)?,
                 (Some(s), _) => load_file(Path::new(&s))?,
@@ -157,15 +174,27 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
                     let council = app.council(&mut tx).await?;
                     let stored = match number {
                         Some(n) => policy::version(&mut tx, &council, n).await?,
-                        None => policy::require(&mut tx, &council, app.today()).await?.version,
+                        None => {
+                            policy::require(&mut tx, &council, app.today())
+                                .await?
+                                .version
+                        }
                     };
                     let acceptance = stored.acceptance_text.clone();
-                    check_pack(&format!("version {}", stored.number), &stored.source, &move |_| Ok(acceptance.clone()))?
+                    check_pack(
+                        &format!("version {}", stored.number),
+                        &stored.source,
+                        &move |_| Ok(acceptance.clone()),
+                    )?
                 }
             };
             show(app, &loaded, text)?;
         }
-        PolicyCmd::Adopt { file, preset, effective } => {
+        PolicyCmd::Adopt {
+            file,
+            preset,
+            effective,
+        } => {
             let loaded = match (file, preset) {
                 (Some(f), None) => load_file(&f)?,
                 (None, Some(p)) => load_preset(&p)?,
@@ -180,7 +209,14 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             let ctx = app.ctx();
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
-            let version = policy::adopt(&mut tx, &ctx, &council, &loaded, effective.unwrap_or(ctx.today)).await?;
+            let version = policy::adopt(
+                &mut tx,
+                &ctx,
+                &council,
+                &loaded,
+                effective.unwrap_or(ctx.today),
+            )
+            .await?;
             tx.commit().await?;
             app.out.emit(&version, || {
                 format!(

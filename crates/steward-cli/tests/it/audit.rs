@@ -6,8 +6,32 @@ use sqlx::Executor;
 fn busy_council() -> Env {
     let env = Env::new();
     env.council("town-it-policy", "2027-01-04");
-    env.ok(&["person", "add", "--ref", "M1", "--name", "Ann Oak", "--kind", "councillor", "--as-of", "2027-01-04"]);
-    env.ok(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "500", "--as-of", "2027-01-04"]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "M1",
+        "--name",
+        "Ann Oak",
+        "--kind",
+        "councillor",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-1",
+        "--kind",
+        "laptop",
+        "--model",
+        "X",
+        "--cost",
+        "500",
+        "--as-of",
+        "2027-01-04",
+    ]);
     env.ok(&["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"]);
     env
 }
@@ -29,21 +53,44 @@ fn drop_guards(url: &str) -> Vec<&'static str> {
             "DROP TRIGGER audit_events_no_delete ON audit_events",
         ]
     } else {
-        vec!["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"]
+        vec![
+            "DROP TRIGGER audit_events_no_update",
+            "DROP TRIGGER audit_events_no_delete",
+        ]
     }
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
 }
 
 #[test]
 fn every_change_is_recorded_and_verifies() {
     let env = busy_council();
     let log = env.ok(&["audit", "log", "--limit", "100"]);
-    let actions: Vec<&str> = log.as_array().unwrap().iter().filter_map(|r| r["action"].as_str()).collect();
-    for expected in ["council.create", "policy.adopt", "person.add", "term.start", "equipment.add", "loan.issue", "equipment.state"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    for expected in [
+        "council.create",
+        "policy.adopt",
+        "person.add",
+        "term.start",
+        "equipment.add",
+        "loan.issue",
+        "equipment.state",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
     assert!(log.as_array().unwrap().iter().all(|r| r["actor"] == "test"));
     let verified = env.ok(&["audit", "verify"]);
@@ -54,9 +101,15 @@ fn every_change_is_recorded_and_verifies() {
 #[test]
 fn the_database_refuses_to_change_audit_records() {
     let env = busy_council();
-    let result = block_on(tamper(&env.db.url, &["UPDATE audit_events SET actor = 'someone' WHERE seq = 2"]));
+    let result = block_on(tamper(
+        &env.db.url,
+        &["UPDATE audit_events SET actor = 'someone' WHERE seq = 2"],
+    ));
     assert!(result.is_err(), "UPDATE on the audit trail must be refused");
-    let result = block_on(tamper(&env.db.url, &["DELETE FROM audit_events WHERE seq = 2"]));
+    let result = block_on(tamper(
+        &env.db.url,
+        &["DELETE FROM audit_events WHERE seq = 2"],
+    ));
     assert!(result.is_err(), "DELETE on the audit trail must be refused");
 }
 
@@ -85,7 +138,11 @@ fn removed_and_reordered_records_are_named() {
 
     let env = busy_council();
     let mut sql = drop_guards(&env.db.url);
-    sql.extend(["UPDATE audit_events SET seq = 1000 WHERE seq = 2", "UPDATE audit_events SET seq = 2 WHERE seq = 3", "UPDATE audit_events SET seq = 3 WHERE seq = 1000"]);
+    sql.extend([
+        "UPDATE audit_events SET seq = 1000 WHERE seq = 2",
+        "UPDATE audit_events SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_events SET seq = 3 WHERE seq = 1000",
+    ]);
     block_on(tamper(&env.db.url, &sql)).unwrap();
     let run = env.fails(&["audit", "verify"], 7);
     assert_eq!(run.json()["problem"]["problem"], "reordered");

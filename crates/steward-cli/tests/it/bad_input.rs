@@ -22,7 +22,12 @@ fn broken_policy_file_reports_every_problem_with_its_place() {
 fn presets_all_pass_the_checker() {
     let env = Env::new();
     let list = env.ok(&["policy", "list"]);
-    let ids: Vec<&str> = list.as_array().unwrap().iter().filter_map(|p| p["id"].as_str()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
     assert_eq!(ids.len(), 5);
     for id in ids {
         let shown = env.ok(&["policy", "show", id]);
@@ -41,13 +46,26 @@ fn bad_csv_rows_import_nothing_and_are_all_listed() {
     let run = env.run(&["person", "import", path.to_str().unwrap()]);
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     for line in ["people.csv:3", "people.csv:4", "people.csv:5"] {
-        assert!(run.stderr.contains(line), "missing {line} in {}", run.stderr);
+        assert!(
+            run.stderr.contains(line),
+            "missing {line} in {}",
+            run.stderr
+        );
     }
     let people = env.ok(&["person", "list"]);
     assert_eq!(people.as_array().map(Vec::len), Some(0));
 
-    let good = env.file("ok.csv", "reference,name,kind\nM1,Ann Oak,councillor\nM2,Bo Elm,councillor\n");
-    let done = env.ok(&["person", "import", good.to_str().unwrap(), "--as-of", "2027-01-02"]);
+    let good = env.file(
+        "ok.csv",
+        "reference,name,kind\nM1,Ann Oak,councillor\nM2,Bo Elm,councillor\n",
+    );
+    let done = env.ok(&[
+        "person",
+        "import",
+        good.to_str().unwrap(),
+        "--as-of",
+        "2027-01-02",
+    ]);
     assert_eq!(done["imported"], 2);
     // Importing the same people again clashes with the register and writes nothing.
     let again = env.run(&["person", "import", good.to_str().unwrap()]);
@@ -64,20 +82,91 @@ fn unknown_people_and_equipment_and_bad_dates() {
     let run = env.run(&["due", "--as-of", "2027-13-01"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
-    let run = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "lots"], 3);
+    let run = env.fails(
+        &[
+            "equipment",
+            "add",
+            "--tag",
+            "LAP-1",
+            "--kind",
+            "laptop",
+            "--model",
+            "X",
+            "--cost",
+            "lots",
+        ],
+        3,
+    );
     assert!(run.stderr.contains("799.00"), "{}", run.stderr);
-    let run = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "toaster", "--model", "X", "--cost", "5"], 3);
+    let run = env.fails(
+        &[
+            "equipment",
+            "add",
+            "--tag",
+            "LAP-1",
+            "--kind",
+            "toaster",
+            "--model",
+            "X",
+            "--cost",
+            "5",
+        ],
+        3,
+    );
     assert!(run.stderr.contains("laptop"), "{}", run.stderr);
-    env.ok(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "5"]);
-    let dup = env.fails(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "X", "--cost", "5"], 6);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-1",
+        "--kind",
+        "laptop",
+        "--model",
+        "X",
+        "--cost",
+        "5",
+    ]);
+    let dup = env.fails(
+        &[
+            "equipment",
+            "add",
+            "--tag",
+            "LAP-1",
+            "--kind",
+            "laptop",
+            "--model",
+            "X",
+            "--cost",
+            "5",
+        ],
+        6,
+    );
     assert!(dup.stderr.contains("asset_tag"), "{}", dup.stderr);
 }
 
 #[test]
 fn several_councils_need_naming() {
     let env = Env::new();
-    env.ok(&["council", "create", "--slug", "one", "--name", "One Council", "--preset", "city-aup"]);
-    env.ok(&["council", "create", "--slug", "two", "--name", "Two Council", "--preset", "town-it-policy"]);
+    env.ok(&[
+        "council",
+        "create",
+        "--slug",
+        "one",
+        "--name",
+        "One Council",
+        "--preset",
+        "city-aup",
+    ]);
+    env.ok(&[
+        "council",
+        "create",
+        "--slug",
+        "two",
+        "--name",
+        "Two Council",
+        "--preset",
+        "town-it-policy",
+    ]);
     let run = env.fails(&["person", "list"], 3);
     assert!(run.stderr.contains("--council"), "{}", run.stderr);
     env.ok(&["person", "list", "--council", "two"]);

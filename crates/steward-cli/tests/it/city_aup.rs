@@ -8,44 +8,141 @@ const PRESET: &str = include_str!("../../../steward-policy/presets/city-aup.toml
 fn setup() -> Env {
     let env = Env::new();
     env.council("city-aup", "2026-04-01");
-    env.ok(&["person", "add", "--ref", "V1", "--name", "Jo Kemp", "--kind", "volunteer", "--term-start", "2026-04-01", "--as-of", "2027-01-04"]);
-    env.ok(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "T14", "--cost", "700", "--as-of", "2027-01-04"]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "V1",
+        "--name",
+        "Jo Kemp",
+        "--kind",
+        "volunteer",
+        "--term-start",
+        "2026-04-01",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-1",
+        "--kind",
+        "laptop",
+        "--model",
+        "T14",
+        "--cost",
+        "700",
+        "--as-of",
+        "2027-01-04",
+    ]);
     env
 }
 
 #[test]
 fn return_sends_equipment_for_erasure() {
     let env = setup();
-    env.ok(&["acceptance", "sign", "V1", "--typed-name", "Jo Kemp", "--as-of", "2027-01-04"]);
+    env.ok(&[
+        "acceptance",
+        "sign",
+        "V1",
+        "--typed-name",
+        "Jo Kemp",
+        "--as-of",
+        "2027-01-04",
+    ]);
     env.ok(&["loan", "issue", "V1", "LAP-1", "--as-of", "2027-01-04"]);
     let back = env.ok(&["loan", "return", "1", "--as-of", "2027-03-01"]);
     assert_eq!(back["equipment"]["state"], "awaiting_erasure");
     assert_eq!(back["erasure"]["clause"], "Infrastructure security");
     // It cannot go out again until erased.
-    env.ok(&["person", "add", "--ref", "E1", "--name", "Kay Ng", "--kind", "employee", "--as-of", "2027-03-01"]);
-    env.ok(&["acceptance", "sign", "E1", "--typed-name", "Kay Ng", "--as-of", "2027-03-01"]);
-    let refused = env.fails(&["loan", "issue", "E1", "LAP-1", "--as-of", "2027-03-01"], 5);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "E1",
+        "--name",
+        "Kay Ng",
+        "--kind",
+        "employee",
+        "--as-of",
+        "2027-03-01",
+    ]);
+    env.ok(&[
+        "acceptance",
+        "sign",
+        "E1",
+        "--typed-name",
+        "Kay Ng",
+        "--as-of",
+        "2027-03-01",
+    ]);
+    let refused = env.fails(
+        &["loan", "issue", "E1", "LAP-1", "--as-of", "2027-03-01"],
+        5,
+    );
     assert_eq!(refusals(&refused)[0].0, "availability");
-    env.ok(&["equipment", "state", "LAP-1", "erased", "--as-of", "2027-03-02"]);
+    env.ok(&[
+        "equipment",
+        "state",
+        "LAP-1",
+        "erased",
+        "--as-of",
+        "2027-03-02",
+    ]);
     env.ok(&["loan", "issue", "E1", "LAP-1", "--as-of", "2027-03-02"]);
 }
 
 #[test]
 fn new_version_needs_a_new_signature_and_old_versions_stay_readable() {
     let env = setup();
-    env.ok(&["acceptance", "sign", "V1", "--typed-name", "Jo Kemp", "--as-of", "2027-01-04"]);
-    let before = env.ok(&["acceptance", "list", "--outstanding", "--as-of", "2027-01-05"]);
+    env.ok(&[
+        "acceptance",
+        "sign",
+        "V1",
+        "--typed-name",
+        "Jo Kemp",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    let before = env.ok(&[
+        "acceptance",
+        "list",
+        "--outstanding",
+        "--as-of",
+        "2027-01-05",
+    ]);
     assert_eq!(before.as_array().map(Vec::len), Some(0));
 
     let changed = PRESET.replacen("version = \"", "version = \"rev-", 1);
     let path = env.file("aup-v2.toml", &changed);
-    let adopted = env.ok(&["policy", "adopt", path.to_str().unwrap(), "--effective", "2027-02-01", "--as-of", "2027-01-20"]);
+    let adopted = env.ok(&[
+        "policy",
+        "adopt",
+        path.to_str().unwrap(),
+        "--effective",
+        "2027-02-01",
+        "--as-of",
+        "2027-01-20",
+    ]);
     assert_eq!(adopted["number"], 2);
 
     // Until the new version takes effect the old signature counts.
-    let still = env.ok(&["acceptance", "list", "--outstanding", "--as-of", "2027-01-31"]);
+    let still = env.ok(&[
+        "acceptance",
+        "list",
+        "--outstanding",
+        "--as-of",
+        "2027-01-31",
+    ]);
     assert_eq!(still.as_array().map(Vec::len), Some(0));
-    let after = env.ok(&["acceptance", "list", "--outstanding", "--as-of", "2027-02-01"]);
+    let after = env.ok(&[
+        "acceptance",
+        "list",
+        "--outstanding",
+        "--as-of",
+        "2027-02-01",
+    ]);
     assert_eq!(after[0]["status"]["status"], "lapsed");
 
     let versions = env.ok(&["policy", "versions"]);
@@ -53,5 +150,16 @@ fn new_version_needs_a_new_signature_and_old_versions_stay_readable() {
     let old = env.ok(&["policy", "show", "--version", "1"]);
     assert!(!old["version"].as_str().unwrap().starts_with("rev-"));
     // Adopting the identical text again is refused.
-    env.fails(&["policy", "adopt", path.to_str().unwrap(), "--effective", "2027-03-01", "--as-of", "2027-02-20"], 6);
+    env.fails(
+        &[
+            "policy",
+            "adopt",
+            path.to_str().unwrap(),
+            "--effective",
+            "2027-03-01",
+            "--as-of",
+            "2027-02-20",
+        ],
+        6,
+    );
 }

@@ -6,24 +6,96 @@ use crate::support::{Env, refusals};
 fn setup() -> Env {
     let env = Env::new();
     env.council("county-members-policy", "2026-09-01");
-    env.ok(&["person", "add", "--ref", "S1", "--name", "Hal Moss", "--kind", "employee", "--office", "democratic_support_manager", "--term-start", "2020-01-01", "--as-of", "2027-01-04"]);
-    env.ok(&["person", "add", "--ref", "M1", "--name", "Ida Lowe", "--kind", "councillor", "--term-start", "2025-05-01", "--as-of", "2027-01-04"]);
-    env.ok(&["equipment", "add", "--tag", "LAP-1", "--kind", "laptop", "--model", "T14", "--cost", "700", "--as-of", "2027-01-04"]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "S1",
+        "--name",
+        "Hal Moss",
+        "--kind",
+        "employee",
+        "--office",
+        "democratic_support_manager",
+        "--term-start",
+        "2020-01-01",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "M1",
+        "--name",
+        "Ida Lowe",
+        "--kind",
+        "councillor",
+        "--term-start",
+        "2025-05-01",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-1",
+        "--kind",
+        "laptop",
+        "--model",
+        "T14",
+        "--cost",
+        "700",
+        "--as-of",
+        "2027-01-04",
+    ]);
     env
 }
 
 #[test]
 fn paper_form_and_authorisation_before_issue() {
     let env = setup();
-    let refused = env.fails(&["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"], 5);
+    let refused = env.fails(
+        &["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"],
+        5,
+    );
     let got = refusals(&refused);
     assert!(got.iter().any(|(g, _)| g == "acceptance"), "{got:?}");
-    assert!(got.contains(&("authorisation".into(), Some("7".into()))), "{got:?}");
+    assert!(
+        got.contains(&("authorisation".into(), Some("7".into()))),
+        "{got:?}"
+    );
 
-    env.ok(&["acceptance", "record-paper", "M1", "--signed-on", "2027-01-03", "--recorded-by", "S1", "--as-of", "2027-01-04"]);
-    let still = env.fails(&["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"], 5);
-    assert_eq!(refusals(&still), vec![("authorisation".into(), Some("7".into()))]);
-    let issued = env.ok(&["loan", "issue", "M1", "LAP-1", "--authorised-by", "S1", "--as-of", "2027-01-04"]);
+    env.ok(&[
+        "acceptance",
+        "record-paper",
+        "M1",
+        "--signed-on",
+        "2027-01-03",
+        "--recorded-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    let still = env.fails(
+        &["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"],
+        5,
+    );
+    assert_eq!(
+        refusals(&still),
+        vec![("authorisation".into(), Some("7".into()))]
+    );
+    let issued = env.ok(&[
+        "loan",
+        "issue",
+        "M1",
+        "LAP-1",
+        "--authorised-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
     assert_eq!(issued["loan"]["id"], 1);
 
     let list = env.ok(&["acceptance", "list", "--as-of", "2027-01-04"]);
@@ -33,9 +105,31 @@ fn paper_form_and_authorisation_before_issue() {
 #[test]
 fn recall_by_the_named_officer_only() {
     let env = setup();
-    env.ok(&["acceptance", "record-paper", "M1", "--signed-on", "2027-01-03", "--recorded-by", "S1", "--as-of", "2027-01-04"]);
-    env.ok(&["loan", "issue", "M1", "LAP-1", "--authorised-by", "S1", "--as-of", "2027-01-04"]);
-    let refused = env.fails(&["loan", "recall", "1", "--by", "M1", "--as-of", "2027-02-01"], 5);
+    env.ok(&[
+        "acceptance",
+        "record-paper",
+        "M1",
+        "--signed-on",
+        "2027-01-03",
+        "--recorded-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "loan",
+        "issue",
+        "M1",
+        "LAP-1",
+        "--authorised-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    let refused = env.fails(
+        &["loan", "recall", "1", "--by", "M1", "--as-of", "2027-02-01"],
+        5,
+    );
     assert_eq!(refusals(&refused)[0].1.as_deref(), Some("28"));
     let recalled = env.ok(&["loan", "recall", "1", "--by", "S1", "--as-of", "2027-02-01"]);
     assert_eq!(recalled["return_by"]["date"], "2027-02-08");
@@ -45,13 +139,67 @@ fn recall_by_the_named_officer_only() {
 #[test]
 fn one_month_from_the_end_of_january() {
     let env = setup();
-    env.ok(&["acceptance", "record-paper", "M1", "--signed-on", "2027-01-03", "--recorded-by", "S1", "--as-of", "2027-01-04"]);
-    env.ok(&["loan", "issue", "M1", "LAP-1", "--authorised-by", "S1", "--as-of", "2027-01-04"]);
-    let left = env.ok(&["person", "leave", "M1", "--on", "2027-01-31", "--reason", "disqualified", "--as-of", "2027-01-31"]);
+    env.ok(&[
+        "acceptance",
+        "record-paper",
+        "M1",
+        "--signed-on",
+        "2027-01-03",
+        "--recorded-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "loan",
+        "issue",
+        "M1",
+        "LAP-1",
+        "--authorised-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    let left = env.ok(&[
+        "person",
+        "leave",
+        "M1",
+        "--on",
+        "2027-01-31",
+        "--reason",
+        "disqualified",
+        "--as-of",
+        "2027-01-31",
+    ]);
     assert_eq!(left["loans"][0]["leaving_by"], "2027-02-28");
     assert_eq!(left["citation"]["clause"], "27");
     // Out of office, nothing more may be issued.
-    env.ok(&["equipment", "add", "--tag", "LAP-2", "--kind", "laptop", "--model", "T14", "--cost", "700", "--as-of", "2027-02-01"]);
-    let refused = env.fails(&["loan", "issue", "M1", "LAP-2", "--authorised-by", "S1", "--as-of", "2027-02-01"], 5);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-2",
+        "--kind",
+        "laptop",
+        "--model",
+        "T14",
+        "--cost",
+        "700",
+        "--as-of",
+        "2027-02-01",
+    ]);
+    let refused = env.fails(
+        &[
+            "loan",
+            "issue",
+            "M1",
+            "LAP-2",
+            "--authorised-by",
+            "S1",
+            "--as-of",
+            "2027-02-01",
+        ],
+        5,
+    );
     assert!(refusals(&refused).iter().any(|(g, _)| g == "in_office"));
 }

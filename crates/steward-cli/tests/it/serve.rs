@@ -7,10 +7,18 @@ use std::process::Stdio;
 
 fn get(addr: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut text = String::new();
     stream.read_to_string(&mut text).unwrap();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, text)
 }
 
@@ -18,24 +26,73 @@ fn get(addr: &str, path: &str) -> (u16, String) {
 fn serves_health_and_the_due_page() {
     let env = Env::new();
     env.council("city-members-code", "2026-01-01");
-    env.ok(&["person", "add", "--ref", "M1", "--name", "Eve <Marsh>", "--kind", "councillor", "--term-start", "2023-05-04"]);
-    env.ok(&["equipment", "add", "--tag", "LAP-7", "--kind", "laptop", "--model", "X1", "--cost", "799.00"]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "M1",
+        "--name",
+        "Eve <Marsh>",
+        "--kind",
+        "councillor",
+        "--term-start",
+        "2023-05-04",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-7",
+        "--kind",
+        "laptop",
+        "--model",
+        "X1",
+        "--cost",
+        "799.00",
+    ]);
     env.ok(&["loan", "issue", "M1", "LAP-7", "--as-of", "2027-01-10"]);
-    env.ok(&["person", "leave", "M1", "--on", "2027-05-06", "--reason", "not_re_elected", "--as-of", "2027-05-06"]);
+    env.ok(&[
+        "person",
+        "leave",
+        "M1",
+        "--on",
+        "2027-05-06",
+        "--reason",
+        "not_re_elected",
+        "--as-of",
+        "2027-05-06",
+    ]);
 
-    let mut child = env.command().args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().expect("start server");
+    let mut child = env
+        .command()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start server");
     let stdout = child.stdout.take().unwrap();
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first).unwrap();
-    let addr = first.split("http://").nth(1).and_then(|s| s.split('/').next()).expect("URL printed").to_string();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("URL printed")
+        .to_string();
 
     let (status, body) = get(&addr, "/health");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""));
     let (status, body) = get(&addr, "/councils/test-council/due?as_of=2027-05-20");
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("Overdue return") && body.contains("clause 28.9, Code on use of IT equipment"), "{body}");
-    assert!(body.contains("Eve &lt;Marsh&gt;"), "names are escaped: {body}");
+    assert!(
+        body.contains("Overdue return")
+            && body.contains("clause 28.9, Code on use of IT equipment"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Eve &lt;Marsh&gt;"),
+        "names are escaped: {body}"
+    );
     assert!(body.to_lowercase().contains("content-security-policy"));
     let (status, _) = get(&addr, "/councils/test-council/due?as_of=20-05-2027");
     assert_eq!(status, 400);

@@ -17,8 +17,12 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -53,7 +57,11 @@ impl Env {
         let mut all = args.to_vec();
         all.push("--json");
         let run = self.run(&all);
-        assert_eq!(run.code, 0, "steward {args:?} failed:\n{}\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code, 0,
+            "steward {args:?} failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
         run.json()
     }
 
@@ -62,7 +70,11 @@ impl Env {
         let mut all = args.to_vec();
         all.push("--json");
         let run = self.run(&all);
-        assert_eq!(run.code, code, "steward {args:?} should exit {code}:\n{}\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code, code,
+            "steward {args:?} should exit {code}:\n{}\n{}",
+            run.stdout, run.stderr
+        );
         run
     }
 
@@ -75,7 +87,18 @@ impl Env {
 
     /// A council under a preset, in force from `from`.
     pub fn council(&self, preset: &str, from: &str) {
-        self.ok(&["council", "create", "--slug", "test-council", "--name", "Test Council", "--preset", preset, "--as-of", from]);
+        self.ok(&[
+            "council",
+            "create",
+            "--slug",
+            "test-council",
+            "--name",
+            "Test Council",
+            "--preset",
+            preset,
+            "--as-of",
+            from,
+        ]);
     }
 }
 

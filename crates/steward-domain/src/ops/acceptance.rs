@@ -78,7 +78,10 @@ pub async fn sign<T: RegisterTx>(
     if !active.pack.scope.kinds.contains(&person.kind) {
         return Err(DomainError::invalid(
             "person",
-            format!("{} is not covered by {}", person.name, active.pack.pack.title),
+            format!(
+                "{} is not covered by {}",
+                person.name, active.pack.pack.title
+            ),
         ));
     }
     let (method, typed_name, recorded_by, signed_on) = match signature {
@@ -89,14 +92,22 @@ pub async fn sign<T: RegisterTx>(
                     "type your name exactly as the register holds it to sign",
                 ));
             }
-            (SignatureMethod::SelfService, Some(name.trim().to_string()), None, ctx.today)
+            (
+                SignatureMethod::SelfService,
+                Some(name.trim().to_string()),
+                None,
+                ctx.today,
+            )
         }
         Signature::Paper {
             signed_on,
             recorded_by,
         } => {
             if signed_on > ctx.today {
-                return Err(DomainError::invalid("signed_on", "a form cannot be signed in the future"));
+                return Err(DomainError::invalid(
+                    "signed_on",
+                    "a form cannot be signed in the future",
+                ));
             }
             if signed_on < active.version.effective_from {
                 return Err(DomainError::invalid(
@@ -133,7 +144,17 @@ pub async fn sign<T: RegisterTx>(
         recorded_by,
     };
     let acceptance = tx.insert_acceptance(&new).await?;
-    audit(tx, ctx, council.id, "acceptance.sign", "person", &person.reference, NONE, Some(&acceptance)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "acceptance.sign",
+        "person",
+        &person.reference,
+        NONE,
+        Some(&acceptance),
+    )
+    .await?;
     Ok(acceptance)
 }
 

@@ -19,7 +19,17 @@ pub async fn create<T: RegisterTx>(
         ));
     }
     let council = tx.insert_council(slug, name).await?;
-    audit(tx, ctx, council.id, "council.create", "council", &council.slug, NONE, Some(&council)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "council.create",
+        "council",
+        &council.slug,
+        NONE,
+        Some(&council),
+    )
+    .await?;
     Ok(council)
 }
 

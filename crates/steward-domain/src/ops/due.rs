@@ -66,7 +66,9 @@ pub struct DueReport {
 }
 
 fn within(date: NaiveDate, today: NaiveDate, days: u32) -> bool {
-    Period::days(days).after(today).is_some_and(|limit| date <= limit)
+    Period::days(days)
+        .after(today)
+        .is_some_and(|limit| date <= limit)
 }
 
 pub async fn report<T: RegisterTx>(
@@ -89,7 +91,10 @@ pub async fn report<T: RegisterTx>(
     let mut refresh_inputs = Vec::new();
     for view in &views {
         let item = tx.equipment_by_id(view.loan.equipment_id).await?;
-        let base = |kind: DueKind, due_on: Option<NaiveDate>, detail: String, citation: Option<Citation>| DueItem {
+        let base = |kind: DueKind,
+                    due_on: Option<NaiveDate>,
+                    detail: String,
+                    citation: Option<Citation>| DueItem {
             kind,
             due_on,
             person: Some(view.person.to_string()),
@@ -105,7 +110,11 @@ pub async fn report<T: RegisterTx>(
                 items.push(base(
                     DueKind::OverdueReturn,
                     Some(*date),
-                    format!("{} was due back {days} day{} ago", view.asset_tag, if days == 1 { "" } else { "s" }),
+                    format!(
+                        "{} was due back {days} day{} ago",
+                        view.asset_tag,
+                        if days == 1 { "" } else { "s" }
+                    ),
                     Some(citation.clone()),
                 ));
             } else if within(*date, today, SOON_DAYS) {
@@ -144,12 +153,21 @@ pub async fn report<T: RegisterTx>(
                 items.push(base(
                     DueKind::PhoneEvaluation,
                     Some(next.date),
-                    format!("{} and its holder's needs are due for evaluation", view.asset_tag),
+                    format!(
+                        "{} and its holder's needs are due for evaluation",
+                        view.asset_tag
+                    ),
                     Some(next.citation),
                 ));
             }
             if let Some(purchased_on) = item.purchased_on {
-                refresh_inputs.push((item.asset_tag.to_string(), item.kind, purchased_on, view.loan.person_id, view.clone()));
+                refresh_inputs.push((
+                    item.asset_tag.to_string(),
+                    item.kind,
+                    purchased_on,
+                    view.loan.person_id,
+                    view.clone(),
+                ));
             }
         }
     }
@@ -165,9 +183,18 @@ pub async fn report<T: RegisterTx>(
         }
         if let Some((due, citation)) = decide::pat_retest_due(pack, item.kind, item.pat_tested_on) {
             let (show, detail) = match due {
-                None => (true, format!("{} has never been PAT tested", item.asset_tag)),
-                Some(d) if d < today => (true, format!("{}'s PAT test ran out on {d}", item.asset_tag)),
-                Some(d) => (within(d, today, PLAN_DAYS), format!("{}'s PAT test runs out on {d}", item.asset_tag)),
+                None => (
+                    true,
+                    format!("{} has never been PAT tested", item.asset_tag),
+                ),
+                Some(d) if d < today => (
+                    true,
+                    format!("{}'s PAT test ran out on {d}", item.asset_tag),
+                ),
+                Some(d) => (
+                    within(d, today, PLAN_DAYS),
+                    format!("{}'s PAT test runs out on {d}", item.asset_tag),
+                ),
             };
             if show {
                 items.push(DueItem {
@@ -188,10 +215,15 @@ pub async fn report<T: RegisterTx>(
         let (kind, detail, citation) = match entry.status {
             AcceptanceStatus::Missing { citation } => (
                 DueKind::AcceptanceMissing,
-                format!("has not signed version {} of the policy", entry.policy_version),
+                format!(
+                    "has not signed version {} of the policy",
+                    entry.policy_version
+                ),
                 citation,
             ),
-            AcceptanceStatus::Lapsed { reason, citation } => (DueKind::AcceptanceLapsed, reason, citation),
+            AcceptanceStatus::Lapsed { reason, citation } => {
+                (DueKind::AcceptanceLapsed, reason, citation)
+            }
             _ => continue,
         };
         items.push(DueItem {
@@ -221,8 +253,14 @@ pub async fn report<T: RegisterTx>(
         })
         .collect();
     let horizon = Period::days(PLAN_DAYS).after(today).unwrap_or(today);
-    for (rank, entry) in decide::refresh_queue(pack, &candidates, horizon).into_iter().enumerate() {
-        let view = refresh_inputs.iter().find(|(tag, ..)| *tag == entry.asset_tag).map(|(.., v)| v);
+    for (rank, entry) in decide::refresh_queue(pack, &candidates, horizon)
+        .into_iter()
+        .enumerate()
+    {
+        let view = refresh_inputs
+            .iter()
+            .find(|(tag, ..)| *tag == entry.asset_tag)
+            .map(|(.., v)| v);
         items.push(DueItem {
             kind: DueKind::Refresh,
             due_on: Some(entry.replace_from),
@@ -233,7 +271,11 @@ pub async fn report<T: RegisterTx>(
             detail: format!(
                 "place {} in the replacement queue{}",
                 rank + 1,
-                if entry.priority { " (priority office holder)" } else { "" }
+                if entry.priority {
+                    " (priority office holder)"
+                } else {
+                    ""
+                }
             ),
             citation: Some(entry.citation),
         });
@@ -267,7 +309,10 @@ pub async fn report<T: RegisterTx>(
     Ok(DueReport {
         council: council.name.clone(),
         as_of: today,
-        policy: Some(format!("{} (version {})", pack.pack.title, active.version.number)),
+        policy: Some(format!(
+            "{} (version {})",
+            pack.pack.title, active.version.number
+        )),
         items,
     })
 }

@@ -29,7 +29,10 @@ fn check_new(new: &NewEquipment, today: NaiveDate) -> DomainResult<()> {
         ));
     }
     if new.pat_tested_on.is_some_and(|d| d > today) {
-        return Err(DomainError::invalid("pat_tested_on", "a PAT test cannot be dated in the future"));
+        return Err(DomainError::invalid(
+            "pat_tested_on",
+            "a PAT test cannot be dated in the future",
+        ));
     }
     if new.state == EquipmentState::Issued {
         return Err(DomainError::invalid(
@@ -48,7 +51,17 @@ pub async fn add<T: RegisterTx>(
 ) -> DomainResult<Equipment> {
     check_new(&new, ctx.today)?;
     let item = tx.insert_equipment(council.id, &new).await?;
-    audit(tx, ctx, council.id, "equipment.add", "equipment", &item.asset_tag, NONE, Some(&item)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.add",
+        "equipment",
+        &item.asset_tag,
+        NONE,
+        Some(&item),
+    )
+    .await?;
     Ok(item)
 }
 
@@ -61,7 +74,10 @@ pub async fn record_pat_test<T: RegisterTx>(
 ) -> DomainResult<Equipment> {
     let item = find(tx, council, tag).await?;
     if tested_on > ctx.today {
-        return Err(DomainError::invalid("date", "a PAT test cannot be dated in the future"));
+        return Err(DomainError::invalid(
+            "date",
+            "a PAT test cannot be dated in the future",
+        ));
     }
     if item.pat_tested_on.is_some_and(|d| d > tested_on) {
         return Err(DomainError::invalid(
@@ -74,7 +90,17 @@ pub async fn record_pat_test<T: RegisterTx>(
         ..item.clone()
     };
     tx.update_equipment(&after).await?;
-    audit(tx, ctx, council.id, "equipment.pat_test", "equipment", tag, Some(&item), Some(&after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.pat_test",
+        "equipment",
+        tag,
+        Some(&item),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -118,7 +144,17 @@ pub async fn set_state<T: RegisterTx>(
         ..item.clone()
     };
     tx.update_equipment(&after).await?;
-    audit(tx, ctx, council.id, "equipment.state", "equipment", tag, Some(&item), Some(&after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.state",
+        "equipment",
+        tag,
+        Some(&item),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -133,7 +169,11 @@ pub async fn import<T: RegisterTx>(
     let mut errors = Vec::new();
     let mut news = Vec::with_capacity(rows.len());
     for row in rows {
-        if tx.equipment_by_tag(council.id, &row.asset_tag).await?.is_some() {
+        if tx
+            .equipment_by_tag(council.id, &row.asset_tag)
+            .await?
+            .is_some()
+        {
             errors.push(RowError {
                 line: row.line,
                 column: Some("asset_tag".into()),

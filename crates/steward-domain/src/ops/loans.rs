@@ -124,7 +124,11 @@ pub async fn issue<T: RegisterTx>(
         person_id: check.person.id,
         issued_on: ctx.today,
         due_on: check.decision.due.as_ref().map(|d| d.date),
-        due_clause: check.decision.due.as_ref().map(|d| d.citation.clause.clone()),
+        due_clause: check
+            .decision
+            .due
+            .as_ref()
+            .map(|d| d.citation.clause.clone()),
         pack_version_id: active.version.id,
     };
     let loan = tx.insert_loan(council.id, &new).await?;
@@ -133,8 +137,28 @@ pub async fn issue<T: RegisterTx>(
         ..check.equipment.clone()
     };
     tx.update_equipment(&item).await?;
-    audit(tx, ctx, council.id, "loan.issue", "loan", loan.id, NONE, Some(&loan)).await?;
-    audit(tx, ctx, council.id, "equipment.state", "equipment", &item.asset_tag, Some(&check.equipment), Some(&item)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "loan.issue",
+        "loan",
+        loan.id,
+        NONE,
+        Some(&loan),
+    )
+    .await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.state",
+        "equipment",
+        &item.asset_tag,
+        Some(&check.equipment),
+        Some(&item),
+    )
+    .await?;
     Ok(Issued {
         loan,
         decision: check.decision,
@@ -184,12 +208,13 @@ pub async fn extend<T: RegisterTx>(
         approvers: &held_refs,
         reason,
     };
-    let granted = decide::extension_decision(&active.pack, &facts, ctx.today).map_err(|refusals| {
-        DomainError::Refused {
-            action: "extension",
-            refusals,
-        }
-    })?;
+    let granted =
+        decide::extension_decision(&active.pack, &facts, ctx.today).map_err(|refusals| {
+            DomainError::Refused {
+                action: "extension",
+                refusals,
+            }
+        })?;
     // Record which office each approver approved as: the first of theirs the rule names.
     let rule_offices: Vec<OfficeId> = active
         .pack
@@ -210,7 +235,14 @@ pub async fn extend<T: RegisterTx>(
         })
         .collect();
     let extension = tx
-        .insert_extension(loan.id, loan.due_on, granted.date, reason.trim(), &approvals, ctx.today)
+        .insert_extension(
+            loan.id,
+            loan.due_on,
+            granted.date,
+            reason.trim(),
+            &approvals,
+            ctx.today,
+        )
         .await?;
     let after = Loan {
         due_on: Some(granted.date),
@@ -218,7 +250,17 @@ pub async fn extend<T: RegisterTx>(
         ..loan.clone()
     };
     tx.update_loan(&after).await?;
-    audit(tx, ctx, council.id, "loan.extend", "loan", loan.id, Some(&loan), Some(&extension)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "loan.extend",
+        "loan",
+        loan.id,
+        Some(&loan),
+        Some(&extension),
+    )
+    .await?;
     Ok(extension)
 }
 
@@ -241,19 +283,30 @@ pub async fn recall<T: RegisterTx>(
     let active = policy::require(tx, council, ctx.today).await?;
     let officer = people::find(tx, council, by).await?;
     let offices = people::offices_on(tx, officer.id, ctx.today).await?;
-    let dated = decide::recall_decision(&active.pack, &offices, return_by, ctx.today).map_err(
-        |r| DomainError::Refused {
-            action: "recall",
-            refusals: vec![r],
-        },
-    )?;
+    let dated =
+        decide::recall_decision(&active.pack, &offices, return_by, ctx.today).map_err(|r| {
+            DomainError::Refused {
+                action: "recall",
+                refusals: vec![r],
+            }
+        })?;
     let after = Loan {
         recall_by: Some(dated.date),
         recall_clause: Some(dated.citation.clause.clone()),
         ..loan.clone()
     };
     tx.update_loan(&after).await?;
-    audit(tx, ctx, council.id, "loan.recall", "loan", loan.id, Some(&loan), Some(&after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "loan.recall",
+        "loan",
+        loan.id,
+        Some(&loan),
+        Some(&after),
+    )
+    .await?;
     Ok(Recalled {
         loan: after,
         return_by: dated,
@@ -277,7 +330,10 @@ pub async fn return_loan<T: RegisterTx>(
     let loan = find(tx, council, loan_id).await?;
     must_be_open(&loan)?;
     if ctx.today < loan.issued_on {
-        return Err(DomainError::invalid("date", "a loan cannot be returned before it was issued"));
+        return Err(DomainError::invalid(
+            "date",
+            "a loan cannot be returned before it was issued",
+        ));
     }
     let active = policy::require(tx, council, ctx.today).await?;
     let item = tx
@@ -295,8 +351,28 @@ pub async fn return_loan<T: RegisterTx>(
         ..item.clone()
     };
     tx.update_equipment(&item_after).await?;
-    audit(tx, ctx, council.id, "loan.return", "loan", loan.id, Some(&loan), Some(&after)).await?;
-    audit(tx, ctx, council.id, "equipment.state", "equipment", &item.asset_tag, Some(&item), Some(&item_after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "loan.return",
+        "loan",
+        loan.id,
+        Some(&loan),
+        Some(&after),
+    )
+    .await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.state",
+        "equipment",
+        &item.asset_tag,
+        Some(&item),
+        Some(&item_after),
+    )
+    .await?;
     Ok(Returned {
         loan: after,
         equipment: item_after,
@@ -356,9 +432,24 @@ pub async fn raise_charge<T: RegisterTx>(
         });
     };
     let charge = tx
-        .insert_charge(loan.id, Pence(due.amount_pence), ctx.today, &due.citation.clause)
+        .insert_charge(
+            loan.id,
+            Pence(due.amount_pence),
+            ctx.today,
+            &due.citation.clause,
+        )
         .await?;
-    audit(tx, ctx, council.id, "charge.raise", "loan", loan.id, NONE, Some(&charge)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "charge.raise",
+        "loan",
+        loan.id,
+        NONE,
+        Some(&charge),
+    )
+    .await?;
     Ok(charge)
 }
 
@@ -375,11 +466,7 @@ pub struct LoanView {
     pub charges: Vec<Charge>,
 }
 
-pub async fn view<T: RegisterTx>(
-    tx: &mut T,
-    document: &str,
-    loan: Loan,
-) -> DomainResult<LoanView> {
+pub async fn view<T: RegisterTx>(tx: &mut T, document: &str, loan: Loan) -> DomainResult<LoanView> {
     let person = tx
         .person(loan.person_id)
         .await?

@@ -24,7 +24,10 @@ pub async fn find<T: RegisterTx>(
 fn check_name(name: &str) -> DomainResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(DomainError::invalid("name", "give a name of 1 to 200 characters"));
+        return Err(DomainError::invalid(
+            "name",
+            "give a name of 1 to 200 characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -53,7 +56,10 @@ fn check_office(pack: &Pack, person: &Person, office: &OfficeId) -> DomainResult
         )),
         OfficeHolder::Member if !person.kind.is_member() => Err(DomainError::invalid(
             "office",
-            format!("{} is held by a member, and {} is not one", found.name, person.name),
+            format!(
+                "{} is held by a member, and {} is not one",
+                found.name, person.name
+            ),
         )),
         _ => Ok(()),
     }
@@ -76,7 +82,17 @@ pub async fn add<T: RegisterTx>(
     let mut new = req.person;
     new.name = check_name(&new.name)?;
     let person = tx.insert_person(council.id, &new).await?;
-    audit(tx, ctx, council.id, "person.add", "person", &person.reference, NONE, Some(&person)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "person.add",
+        "person",
+        &person.reference,
+        NONE,
+        Some(&person),
+    )
+    .await?;
     if let Some(starts) = req.term_start {
         start_term(tx, ctx, council, &person, starts, req.term_end).await?;
     }
@@ -86,7 +102,17 @@ pub async fn add<T: RegisterTx>(
         for office in &req.offices {
             check_office(&active.pack, &person, office)?;
             let holding = tx.insert_office(person.id, office, from, None).await?;
-            audit(tx, ctx, council.id, "office.assign", "person", &person.reference, NONE, Some(&holding)).await?;
+            audit(
+                tx,
+                ctx,
+                council.id,
+                "office.assign",
+                "person",
+                &person.reference,
+                NONE,
+                Some(&holding),
+            )
+            .await?;
         }
     }
     Ok(person)
@@ -101,17 +127,33 @@ pub async fn start_term<T: RegisterTx>(
     ends: Option<NaiveDate>,
 ) -> DomainResult<Term> {
     if ends.is_some_and(|e| e < starts) {
-        return Err(DomainError::invalid("term_end", "a term cannot end before it starts"));
+        return Err(DomainError::invalid(
+            "term_end",
+            "a term cannot end before it starts",
+        ));
     }
     let terms = tx.terms(person.id).await?;
     if terms.iter().any(|t| t.ends.is_none_or(|e| e >= starts)) {
         return Err(DomainError::invalid(
             "term_start",
-            format!("{} already has a term running on {starts}; end it first", person.name),
+            format!(
+                "{} already has a term running on {starts}; end it first",
+                person.name
+            ),
         ));
     }
     let term = tx.insert_term(person.id, starts, ends).await?;
-    audit(tx, ctx, council.id, "term.start", "person", &person.reference, NONE, Some(&term)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "term.start",
+        "person",
+        &person.reference,
+        NONE,
+        Some(&term),
+    )
+    .await?;
     Ok(term)
 }
 
@@ -127,14 +169,27 @@ pub async fn assign_office<T: RegisterTx>(
     let active = policy::require(tx, council, ctx.today).await?;
     check_office(&active.pack, &person, office)?;
     let held = tx.offices(person.id).await?;
-    if held.iter().any(|h| &h.office == office && h.ends.is_none_or(|e| e >= starts)) {
+    if held
+        .iter()
+        .any(|h| &h.office == office && h.ends.is_none_or(|e| e >= starts))
+    {
         return Err(DomainError::invalid(
             "office",
             format!("{} already holds {office} on {starts}", person.name),
         ));
     }
     let holding = tx.insert_office(person.id, office, starts, None).await?;
-    audit(tx, ctx, council.id, "office.assign", "person", &person.reference, NONE, Some(&holding)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "office.assign",
+        "person",
+        &person.reference,
+        NONE,
+        Some(&holding),
+    )
+    .await?;
     Ok(holding)
 }
 
@@ -148,21 +203,37 @@ pub async fn end_office<T: RegisterTx>(
 ) -> DomainResult<OfficeHolding> {
     let person = find(tx, council, reference).await?;
     let held = tx.offices(person.id).await?;
-    let Some(holding) = held.into_iter().find(|h| &h.office == office && h.ends.is_none()) else {
+    let Some(holding) = held
+        .into_iter()
+        .find(|h| &h.office == office && h.ends.is_none())
+    else {
         return Err(DomainError::invalid(
             "office",
             format!("{} does not hold {office}", person.name),
         ));
     };
     if ends < holding.starts {
-        return Err(DomainError::invalid("date", "an office cannot end before it starts"));
+        return Err(DomainError::invalid(
+            "date",
+            "an office cannot end before it starts",
+        ));
     }
     tx.end_office(holding.id, ends).await?;
     let after = OfficeHolding {
         ends: Some(ends),
         ..holding.clone()
     };
-    audit(tx, ctx, council.id, "office.end", "person", &person.reference, Some(&holding), Some(&after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "office.end",
+        "person",
+        &person.reference,
+        Some(&holding),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -190,14 +261,21 @@ pub async fn leave<T: RegisterTx>(
 ) -> DomainResult<Leaving> {
     let person = find(tx, council, reference).await?;
     let terms = tx.terms(person.id).await?;
-    let Some(term) = terms.into_iter().rev().find(|t| t.ends.is_none_or(|e| e >= left_on)) else {
+    let Some(term) = terms
+        .into_iter()
+        .rev()
+        .find(|t| t.ends.is_none_or(|e| e >= left_on))
+    else {
         return Err(DomainError::invalid(
             "person",
             format!("{} has no term running on {left_on}", person.name),
         ));
     };
     if left_on < term.starts {
-        return Err(DomainError::invalid("date", "the leaving date is before the term started"));
+        return Err(DomainError::invalid(
+            "date",
+            "the leaving date is before the term started",
+        ));
     }
     tx.end_term(term.id, left_on, reason).await?;
     let ended = Term {
@@ -205,7 +283,17 @@ pub async fn leave<T: RegisterTx>(
         end_reason: Some(reason),
         ..term.clone()
     };
-    audit(tx, ctx, council.id, "term.end", "person", &person.reference, Some(&term), Some(&ended)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "term.end",
+        "person",
+        &person.reference,
+        Some(&term),
+        Some(&ended),
+    )
+    .await?;
 
     for holding in tx.offices(person.id).await? {
         if holding.ends.is_none_or(|e| e > left_on) {
@@ -214,7 +302,17 @@ pub async fn leave<T: RegisterTx>(
                 ends: Some(left_on),
                 ..holding.clone()
             };
-            audit(tx, ctx, council.id, "office.end", "person", &person.reference, Some(&holding), Some(&after)).await?;
+            audit(
+                tx,
+                ctx,
+                council.id,
+                "office.end",
+                "person",
+                &person.reference,
+                Some(&holding),
+                Some(&after),
+            )
+            .await?;
         }
     }
 
@@ -235,7 +333,17 @@ pub async fn leave<T: RegisterTx>(
             ..loan.clone()
         };
         tx.update_loan(&after).await?;
-        audit(tx, ctx, council.id, "loan.leaving_deadline", "loan", loan.id, Some(&loan), Some(&after)).await?;
+        audit(
+            tx,
+            ctx,
+            council.id,
+            "loan.leaving_deadline",
+            "loan",
+            loan.id,
+            Some(&loan),
+            Some(&after),
+        )
+        .await?;
         loans.push(after);
     }
     Ok(Leaving {
@@ -285,7 +393,11 @@ pub async fn offices_on<T: RegisterTx>(
         .collect())
 }
 
-pub async fn in_office<T: RegisterTx>(tx: &mut T, person_id: i64, day: NaiveDate) -> DomainResult<bool> {
+pub async fn in_office<T: RegisterTx>(
+    tx: &mut T,
+    person_id: i64,
+    day: NaiveDate,
+) -> DomainResult<bool> {
     Ok(tx.terms(person_id).await?.iter().any(|t| t.covers(day)))
 }
 
@@ -306,11 +418,18 @@ pub async fn import<T: RegisterTx>(
         None
     };
     for row in &rows {
-        if tx.person_by_ref(council.id, &row.reference).await?.is_some() {
+        if tx
+            .person_by_ref(council.id, &row.reference)
+            .await?
+            .is_some()
+        {
             errors.push(RowError {
                 line: row.line,
                 column: Some("reference".into()),
-                message: format!("a person with reference {} is already registered", row.reference),
+                message: format!(
+                    "a person with reference {} is already registered",
+                    row.reference
+                ),
             });
         }
         if let Some(active) = &active {

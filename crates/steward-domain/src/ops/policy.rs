@@ -116,7 +116,17 @@ pub async fn adopt<T: RegisterTx>(
         hash: &version.hash,
         effective_from,
     };
-    audit(tx, ctx, council.id, "policy.adopt", "policy", version.number, NONE, Some(&after)).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "policy.adopt",
+        "policy",
+        version.number,
+        NONE,
+        Some(&after),
+    )
+    .await?;
     Ok(version)
 }
 
