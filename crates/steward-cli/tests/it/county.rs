@@ -53,6 +53,33 @@ fn setup() -> Env {
     env
 }
 
+/// M1 has signed on paper and holds LAP-1, authorised by the Democratic Support Manager.
+fn on_loan() -> Env {
+    let env = setup();
+    env.ok(&[
+        "acceptance",
+        "record-paper",
+        "M1",
+        "--signed-on",
+        "2027-01-03",
+        "--recorded-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "loan",
+        "issue",
+        "M1",
+        "LAP-1",
+        "--authorised-by",
+        "S1",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env
+}
+
 #[test]
 fn paper_form_and_authorisation_before_issue() {
     let env = setup();
@@ -104,28 +131,7 @@ fn paper_form_and_authorisation_before_issue() {
 
 #[test]
 fn recall_by_the_named_officer_only() {
-    let env = setup();
-    env.ok(&[
-        "acceptance",
-        "record-paper",
-        "M1",
-        "--signed-on",
-        "2027-01-03",
-        "--recorded-by",
-        "S1",
-        "--as-of",
-        "2027-01-04",
-    ]);
-    env.ok(&[
-        "loan",
-        "issue",
-        "M1",
-        "LAP-1",
-        "--authorised-by",
-        "S1",
-        "--as-of",
-        "2027-01-04",
-    ]);
+    let env = on_loan();
     let refused = env.fails(
         &["loan", "recall", "1", "--by", "M1", "--as-of", "2027-02-01"],
         5,
@@ -138,28 +144,7 @@ fn recall_by_the_named_officer_only() {
 
 #[test]
 fn one_month_from_the_end_of_january() {
-    let env = setup();
-    env.ok(&[
-        "acceptance",
-        "record-paper",
-        "M1",
-        "--signed-on",
-        "2027-01-03",
-        "--recorded-by",
-        "S1",
-        "--as-of",
-        "2027-01-04",
-    ]);
-    env.ok(&[
-        "loan",
-        "issue",
-        "M1",
-        "LAP-1",
-        "--authorised-by",
-        "S1",
-        "--as-of",
-        "2027-01-04",
-    ]);
+    let env = on_loan();
     let left = env.ok(&[
         "person",
         "leave",

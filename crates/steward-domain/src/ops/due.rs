@@ -161,13 +161,8 @@ pub async fn report<T: RegisterTx>(
                 ));
             }
             if let Some(purchased_on) = item.purchased_on {
-                refresh_inputs.push((
-                    item.asset_tag.to_string(),
-                    item.kind,
-                    purchased_on,
-                    view.loan.person_id,
-                    view.clone(),
-                ));
+                let held = people::offices_on(tx, view.loan.person_id, today).await?;
+                refresh_inputs.push((view, item.kind, purchased_on, held));
             }
         }
     }
@@ -238,15 +233,10 @@ pub async fn report<T: RegisterTx>(
         });
     }
 
-    let mut offices = Vec::new();
-    for (.., person_id, _) in &refresh_inputs {
-        offices.push(people::offices_on(tx, *person_id, today).await?);
-    }
     let candidates: Vec<RefreshCandidate<'_>> = refresh_inputs
         .iter()
-        .zip(&offices)
-        .map(|((tag, kind, purchased_on, _, _), held)| RefreshCandidate {
-            asset_tag: tag,
+        .map(|(view, kind, purchased_on, held)| RefreshCandidate {
+            asset_tag: view.asset_tag.as_str(),
             kind: *kind,
             purchased_on: *purchased_on,
             holder_offices: held,
@@ -257,10 +247,9 @@ pub async fn report<T: RegisterTx>(
         .into_iter()
         .enumerate()
     {
-        let view = refresh_inputs
+        let view = views
             .iter()
-            .find(|(tag, ..)| *tag == entry.asset_tag)
-            .map(|(.., v)| v);
+            .find(|v| v.asset_tag.as_str() == entry.asset_tag);
         items.push(DueItem {
             kind: DueKind::Refresh,
             due_on: Some(entry.replace_from),

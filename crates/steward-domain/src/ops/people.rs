@@ -65,6 +65,56 @@ fn check_office(pack: &Pack, person: &Person, office: &OfficeId) -> DomainResult
     }
 }
 
+/// Records that `person` holds `office` from `starts`, with its audit record.
+async fn open_office<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    person: &Person,
+    office: &OfficeId,
+    starts: NaiveDate,
+) -> DomainResult<OfficeHolding> {
+    let holding = tx.insert_office(person.id, office, starts, None).await?;
+    audit(
+        tx,
+        ctx,
+        person.council_id,
+        "office.assign",
+        "person",
+        &person.reference,
+        NONE,
+        Some(&holding),
+    )
+    .await?;
+    Ok(holding)
+}
+
+/// Ends a holding on `ends`, with its audit record.
+async fn close_office<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    person: &Person,
+    holding: OfficeHolding,
+    ends: NaiveDate,
+) -> DomainResult<OfficeHolding> {
+    tx.end_office(holding.id, ends).await?;
+    let after = OfficeHolding {
+        ends: Some(ends),
+        ..holding.clone()
+    };
+    audit(
+        tx,
+        ctx,
+        person.council_id,
+        "office.end",
+        "person",
+        &person.reference,
+        Some(&holding),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
 #[derive(Clone, Debug)]
 pub struct AddPerson {
     pub person: NewPerson,
@@ -101,18 +151,7 @@ pub async fn add<T: RegisterTx>(
         let from = req.term_start.unwrap_or(ctx.today);
         for office in &req.offices {
             check_office(&active.pack, &person, office)?;
-            let holding = tx.insert_office(person.id, office, from, None).await?;
-            audit(
-                tx,
-                ctx,
-                council.id,
-                "office.assign",
-                "person",
-                &person.reference,
-                NONE,
-                Some(&holding),
-            )
-            .await?;
+            open_office(tx, ctx, &person, office, from).await?;
         }
     }
     Ok(person)
@@ -178,19 +217,7 @@ pub async fn assign_office<T: RegisterTx>(
             format!("{} already holds {office} on {starts}", person.name),
         ));
     }
-    let holding = tx.insert_office(person.id, office, starts, None).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "office.assign",
-        "person",
-        &person.reference,
-        NONE,
-        Some(&holding),
-    )
-    .await?;
-    Ok(holding)
+    open_office(tx, ctx, &person, office, starts).await
 }
 
 pub async fn end_office<T: RegisterTx>(
@@ -218,23 +245,7 @@ pub async fn end_office<T: RegisterTx>(
             "an office cannot end before it starts",
         ));
     }
-    tx.end_office(holding.id, ends).await?;
-    let after = OfficeHolding {
-        ends: Some(ends),
-        ..holding.clone()
-    };
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "office.end",
-        "person",
-        &person.reference,
-        Some(&holding),
-        Some(&after),
-    )
-    .await?;
-    Ok(after)
+    close_office(tx, ctx, &person, holding, ends).await
 }
 
 /// What leaving office set in motion.
@@ -297,22 +308,7 @@ pub async fn leave<T: RegisterTx>(
 
     for holding in tx.offices(person.id).await? {
         if holding.ends.is_none_or(|e| e > left_on) {
-            tx.end_office(holding.id, left_on).await?;
-            let after = OfficeHolding {
-                ends: Some(left_on),
-                ..holding.clone()
-            };
-            audit(
-                tx,
-                ctx,
-                council.id,
-                "office.end",
-                "person",
-                &person.reference,
-                Some(&holding),
-                Some(&after),
-            )
-            .await?;
+            close_office(tx, ctx, &person, holding, left_on).await?;
         }
     }
 
