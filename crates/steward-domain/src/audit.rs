@@ -355,6 +355,40 @@ mod tests {
     }
 
     #[test]
+    fn tampering_at_any_position_is_detected() {
+        let n = 12;
+        let base = chain(n);
+        for i in 0..base.len() {
+            let mut edited = base.clone();
+            edited[i].entity_id.push('x');
+            assert!(verify_chain(&edited, Some(n)).is_err(), "edit at {i}");
+
+            let mut data = base.clone();
+            data[i].after = Some("{\"name\":\"someone else\"}".into());
+            assert!(verify_chain(&data, Some(n)).is_err(), "data changed at {i}");
+
+            let mut removed = base.clone();
+            removed.remove(i);
+            assert!(verify_chain(&removed, Some(n)).is_err(), "removal at {i}");
+
+            for j in 0..base.len() {
+                if i == j {
+                    continue;
+                }
+                let mut swapped = base.clone();
+                let (a, b) = (swapped[i].seq, swapped[j].seq);
+                swapped[i].seq = b;
+                swapped[j].seq = a;
+                swapped.sort_by_key(|r| r.seq);
+                assert!(
+                    verify_chain(&swapped, Some(n)).is_err(),
+                    "swap of {i} and {j}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn rehashing_an_edit_still_breaks_the_next_link() {
         let mut records = chain(5);
         records[1].actor = "forger".into();

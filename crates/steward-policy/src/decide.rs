@@ -468,9 +468,10 @@ pub fn extension_decision(
         .filter(|o| !covered.contains(o))
         .cloned()
         .collect();
-    let distinct_people_ok = facts.approvers.len() >= covered.len().min(rule.approvers.len());
+    // Where all must agree, one person holding two of the offices is still one approval.
+    let enough_people = facts.approvers.len() >= covered.len();
     match rule.agreement {
-        Agreement::All if !missing.is_empty() || !distinct_people_ok => refusals.push(refuse(
+        Agreement::All if !missing.is_empty() || !enough_people => refusals.push(refuse(
             Gate::Approval,
             format!(
                 "an extension needs the approval of the {}; missing: the {}",
@@ -860,6 +861,11 @@ mod tests {
         };
         assert!(ask(&both_people, "exceptional").is_ok());
         assert!(ask(&[&mayor], "exceptional").is_err());
+        let both_offices = [OfficeId("mayor".into()), OfficeId("town_clerk".into())];
+        assert!(
+            ask(&[&both_offices], "exceptional").is_err(),
+            "one person is one approval"
+        );
         assert!(ask(&both_people, " ").is_err());
         let no_rule = extension_decision(
             &pack("city-members-code"),
