@@ -68,6 +68,12 @@ pub enum Command {
     /// The audit trail
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Accounts that sign in: administrators, auditors, officers and members
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API tokens for scripts and other systems
+    #[command(subcommand)]
+    Token(TokenCmd),
     /// Create a demo database with a council for each preset, then serve it
     Demo(ServeArgs),
     /// Serve an existing database over HTTP
@@ -344,6 +350,71 @@ pub enum AuditCmd {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create an account; its password is read from standard input
+    Create(UserCreate),
+    /// List the council's accounts
+    List,
+    /// Disable an account: it cannot sign in or use its tokens, and its sessions end now
+    Disable { username: String },
+    /// Let a disabled account sign in again
+    Enable { username: String },
+    /// Reset a password (read from standard input); the user must choose their own at next
+    /// sign-in, and their sessions end now
+    Password {
+        username: String,
+        /// Read the new password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct UserCreate {
+    /// 3 to 64 lower-case letters, digits, '.', '_', '-' or '@'
+    #[arg(long)]
+    pub username: String,
+    /// admin, auditor, officer or member
+    #[arg(long, required_unless_present = "admin", conflicts_with = "admin")]
+    pub role: Option<String>,
+    /// Shorthand for --role admin
+    #[arg(long)]
+    pub admin: bool,
+    /// Reference of the person the account acts as (needed for officers and members)
+    #[arg(long = "person", value_name = "REF")]
+    pub person: Option<String>,
+    /// Read the password from the first line of standard input (there is no default password)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The user must choose their own password at first sign-in
+    #[arg(long)]
+    pub temporary: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create a token for an account; it is printed once and cannot be shown again
+    Create {
+        /// The account the token acts for
+        #[arg(long)]
+        username: String,
+        /// What the token may do: no more than its account (admin, auditor, officer, member)
+        #[arg(long)]
+        role: String,
+        /// What the token is for
+        #[arg(long)]
+        name: String,
+        /// The token stops working at the start of this day (UTC)
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        expires: Option<NaiveDate>,
+    },
+    /// List tokens (never their secrets)
+    List,
+    /// Revoke a token at once
+    Revoke { id: i64 },
 }
 
 #[cfg(test)]

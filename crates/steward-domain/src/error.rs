@@ -55,6 +55,15 @@ fn conflict_for(constraint: &str) -> DomainError {
         "people_ref_unique" => ("reference", "a person with this reference already exists"),
         "equipment_tag_unique" => ("asset_tag", "equipment with this asset tag already exists"),
         "loans_one_open_per_equipment" => ("asset_tag", "this equipment is already on loan"),
+        "users_username_unique" => ("username", "that username is taken"),
+        "api_tokens_hash_unique" => (
+            "token",
+            "a token with this secret already exists; try again",
+        ),
+        "sessions_pkey" => (
+            "session",
+            "a session with this id already exists; try again",
+        ),
         "pack_versions_number_unique" => (
             "policy",
             "another policy version was adopted at the same moment; try again",
@@ -107,3 +116,21 @@ pub enum ErrorKind {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_constraints_name_the_field_to_correct() {
+        let err = DomainError::from(RepoError::Conflict {
+            constraint: "users_username_unique".into(),
+        });
+        assert_eq!(err.to_string(), "username: that username is taken");
+        assert_eq!(err.kind(), ErrorKind::Conflict);
+        let err = DomainError::from(RepoError::Conflict {
+            constraint: "api_tokens_hash_unique".into(),
+        });
+        assert!(err.to_string().starts_with("token: "));
+    }
+}

@@ -3,6 +3,7 @@
 //! audit record beside every change.
 
 pub mod audit;
+pub mod auth;
 pub mod ctx;
 pub mod error;
 pub mod ids;

@@ -81,6 +81,9 @@ fn sqlite_unique_index(columns: &str) -> Option<&'static str> {
         "loans.equipment_id" => "loans_one_open_per_equipment",
         "audit_events.council_id, audit_events.seq" => "audit_events_pkey",
         "schema_migrations.version" => "schema_migrations_pkey",
+        "users.council_id, users.username" => "users_username_unique",
+        "sessions.id_hash" => "sessions_pkey",
+        "api_tokens.token_hash" => "api_tokens_hash_unique",
         _ => return None,
     })
 }
@@ -98,6 +101,14 @@ mod tests {
         assert_eq!(
             sqlite_unique_index("loans.equipment_id"),
             Some("loans_one_open_per_equipment")
+        );
+        assert_eq!(
+            sqlite_unique_index("users.council_id, users.username"),
+            Some("users_username_unique")
+        );
+        assert_eq!(
+            sqlite_unique_index("api_tokens.token_hash"),
+            Some("api_tokens_hash_unique")
         );
         assert_eq!(sqlite_unique_index("people.name"), None);
     }

@@ -1,10 +1,12 @@
-//! Storage for the register on SQLite or PostgreSQL, behind the domain's `RegisterTx` trait.
+//! Storage for the register on SQLite or PostgreSQL, behind the domain's `RegisterTx` trait
+//! (and `AuthTx` for accounts, sessions and API tokens).
 //!
 //! One [`Store`] is a connection pool; one [`StoreTx`] is one database transaction. Writes and
 //! their audit records commit together. The audit table is append-only in the database itself,
 //! and [`Store::verify_audit`] re-checks a council's whole hash chain.
 
 mod audit;
+mod auth;
 mod equipment;
 mod error;
 mod loans;
@@ -14,8 +16,10 @@ mod people;
 mod policy;
 mod register;
 mod rows;
+mod sessions;
 pub mod testing;
 mod tx;
+mod users;
 
 pub use error::StoreError;
 pub use open::{Backend, Store};

@@ -55,6 +55,12 @@ impl<'r> Cols<'r> {
             .map_err(|_| self.bad(col, "a whole number"))
     }
 
+    pub(crate) fn opt_int(&self, col: &str) -> RepoResult<Option<i64>> {
+        self.row
+            .try_get::<Option<i64>, _>(col)
+            .map_err(|_| self.bad(col, "a whole number"))
+    }
+
     pub(crate) fn text(&self, col: &str) -> RepoResult<String> {
         self.row
             .try_get::<String, _>(col)
@@ -92,6 +98,12 @@ impl<'r> Cols<'r> {
         parse_time(&self.text(col)?).ok_or_else(|| self.bad(col, "a timestamp"))
     }
 
+    pub(crate) fn opt_time(&self, col: &str) -> RepoResult<Option<DateTime<Utc>>> {
+        self.opt_text(col)?
+            .map(|text| parse_time(&text).ok_or_else(|| self.bad(col, "a timestamp")))
+            .transpose()
+    }
+
     /// Booleans are stored as 0/1 integers: the backends disagree on a boolean type.
     pub(crate) fn flag(&self, col: &str) -> RepoResult<bool> {
         match self.int(col)? {
@@ -109,6 +121,10 @@ impl<'r> Cols<'r> {
 
 pub(crate) fn flag_int(flag: bool) -> i64 {
     i64::from(flag)
+}
+
+pub(crate) fn opt_time_text(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(time_text)
 }
 
 #[cfg(test)]

@@ -1,46 +1,109 @@
-//! The HTTP side of Steward. For now: a health check and a read-only page of what is due.
+//! The HTTP side of Steward: the web pages, a health check, and the static assets they use.
+//!
+//! Pages are minijinja templates (`pages.rs`, `templates/`) styled with govuk-frontend, served
+//! with a strict Content Security Policy: no inline script or style anywhere.
 
-mod html;
+mod assets;
+mod pages;
 
-use axum::extract::{Path, Query, State};
+use assets::Assets;
+use axum::extract::{FromRef, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use minijinja::context;
+use minijinja::value::Serde;
+use pages::{FieldError, Page, Pages};
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use steward_domain::CouncilSlug;
+use steward_domain::ops::due::{DueItem, DueKind, DueReport};
 use steward_domain::ops::{council, due};
 use steward_store::Store;
 
+pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
+
 /// Gives the date pages are drawn for. The server reads the clock here, at the edge, so
 /// tests and demos can pin it.
-pub type Today = std::sync::Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// The Content Security Policy on every response: scripts, styles and images from this server
+/// only, and nothing inline.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; \
+form-action 'self'";
+
+/// Marks a request that reached this server over TLS. A listener that terminates TLS itself
+/// inserts it into the request's extensions; only such requests get Strict-Transport-Security.
+/// The plain HTTP listener in [`serve`] never does, so HSTS is never sent over plain HTTP
+/// (whatever scheme a request line or header claims).
+#[derive(Clone, Copy, Debug)]
+pub struct ArrivedOverTls;
 
 #[derive(Clone)]
 struct AppState {
     store: Store,
     today: Today,
+    pages: Arc<Pages>,
+    assets: Arc<Assets>,
 }
 
-pub fn router(store: Store, today: Today) -> Router {
+impl FromRef<AppState> for Arc<Assets> {
+    fn from_ref(state: &AppState) -> Self {
+        state.assets.clone()
+    }
+}
+
+/// Could not start serving.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("page templates: {0:#}")]
+    Templates(#[from] minijinja::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// The whole application. Assets come from `STEWARD_ASSETS`, else [`DEFAULT_ASSETS_DIR`].
+pub fn router(store: Store, today: Today) -> Result<Router, StartError> {
+    router_with_assets(store, today, Assets::from_env())
+}
+
+fn router_with_assets(store: Store, today: Today, assets: Assets) -> Result<Router, StartError> {
+    let pages = Arc::new(Pages::new(&assets)?);
+    Ok(app(AppState {
+        store,
+        today,
+        pages,
+        assets: Arc::new(assets),
+    }))
+}
+
+fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/health", get(health))
         .route("/councils/{slug}/due", get(due_page))
-        .route("/assets/steward.css", get(stylesheet))
-        .layer(axum::middleware::map_response(security_headers))
-        .with_state(AppState { store, today })
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            error_pages,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
-async fn security_headers(mut res: Response) -> Response {
+async fn security_headers(req: Request, next: Next) -> Response {
+    let tls = req.extensions().get::<ArrivedOverTls>().is_some();
+    let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ),
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -51,6 +114,16 @@ async fn security_headers(mut res: Response) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages will carry personal data: keep them out of shared and browser caches.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     res
 }
 
@@ -60,25 +133,41 @@ pub async fn serve(
     listen: SocketAddr,
     today: Today,
     on_ready: impl FnOnce(SocketAddr),
-) -> std::io::Result<()> {
+) -> Result<(), StartError> {
+    let app = router(store, today)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(store, today))
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
+        .await?;
+    Ok(())
 }
 
-struct WebError(StatusCode, String);
+/// A request that could not be answered with the page it asked for. Handlers return it; the
+/// `error_pages` layer turns it into a page in the site's layout.
+#[derive(Clone, Debug)]
+struct WebError {
+    status: StatusCode,
+    /// Said to the person; never internal details.
+    message: String,
+}
+
+impl WebError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        WebError {
+            status,
+            message: message.into(),
+        }
+    }
+}
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let body = html::page(
-            "Error",
-            &format!("<h1>{}</h1><p>{}</p>", self.0, html::escape(&self.1)),
-        );
-        (self.0, Html(body)).into_response()
+        let mut res = (self.status, self.message.clone()).into_response();
+        res.extensions_mut().insert(self);
+        res
     }
 }
 
@@ -86,15 +175,12 @@ impl From<steward_domain::DomainError> for WebError {
     fn from(e: steward_domain::DomainError) -> Self {
         use steward_domain::ErrorKind::*;
         match e.kind() {
-            NotFound => WebError(StatusCode::NOT_FOUND, e.to_string()),
+            NotFound => WebError::new(StatusCode::NOT_FOUND, e.to_string()),
             Internal => {
                 tracing::error!(error = %e, "request failed");
-                WebError(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong. Try again later.".into(),
-                )
+                WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
             }
-            _ => WebError(StatusCode::BAD_REQUEST, e.to_string()),
+            _ => WebError::new(StatusCode::BAD_REQUEST, e.to_string()),
         }
     }
 }
@@ -102,11 +188,59 @@ impl From<steward_domain::DomainError> for WebError {
 impl From<steward_store::StoreError> for WebError {
     fn from(e: steward_store::StoreError) -> Self {
         tracing::error!(error = %e, "database unavailable");
-        WebError(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The database is not available.".into(),
-        )
+        WebError::new(StatusCode::SERVICE_UNAVAILABLE, "")
     }
+}
+
+impl From<minijinja::Error> for WebError {
+    fn from(e: minijinja::Error) -> Self {
+        tracing::error!(error = format!("{e:#}"), "page could not be rendered");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+    }
+}
+
+/// Renders the page for a [`WebError`] a handler returned.
+async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
+    let Some(err) = res.extensions().get::<WebError>().cloned() else {
+        return res;
+    };
+    let (title, paragraphs): (&str, Vec<String>) = match err.status {
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            vec![
+                "If you typed the web address, check it is correct.".into(),
+                "If you pasted the web address, check you copied the entire address.".into(),
+            ],
+        ),
+        StatusCode::BAD_REQUEST => (
+            "There is a problem with the request",
+            vec![err.message.clone()],
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Sorry, the service is unavailable",
+            vec!["The register's database cannot be reached. Try again later.".into()],
+        ),
+        _ => (
+            "Sorry, there is a problem with the service",
+            vec!["Try again later.".into()],
+        ),
+    };
+    let body = state.pages.render(
+        "pages/error.html",
+        &Page::new(title),
+        context! { heading => title, paragraphs },
+    );
+    match body {
+        Ok(html) => (err.status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "error page could not be rendered");
+            (err.status, title.to_string()).into_response()
+        }
+    }
+}
+
+async fn not_found() -> WebError {
+    WebError::new(StatusCode::NOT_FOUND, "")
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -123,12 +257,31 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+#[derive(Serialize)]
+struct CouncilRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+}
+
 async fn index(State(state): State<AppState>) -> Result<Html<String>, WebError> {
     let mut tx = state.store.begin().await?;
     let councils = steward_domain::RegisterTx::councils(&mut tx)
         .await
         .map_err(steward_domain::DomainError::from)?;
-    Ok(Html(html::index(&councils)))
+    let rows: Vec<CouncilRow<'_>> = councils
+        .iter()
+        .map(|c| CouncilRow {
+            name: &c.name,
+            slug: c.slug.as_str(),
+        })
+        .collect();
+    let page = Page::new("Councils").nav("councils");
+    let html = state.pages.render(
+        "pages/councils.html",
+        &page,
+        context! { councils => Serde(&rows) },
+    )?;
+    Ok(Html(html))
 }
 
 #[derive(Deserialize)]
@@ -136,32 +289,102 @@ struct DueQuery {
     as_of: Option<String>,
 }
 
+/// One row of the due table, ready to show.
+#[derive(Serialize)]
+struct DueRow {
+    what: &'static str,
+    due_on: Option<NaiveDate>,
+    overdue: bool,
+    who: Option<String>,
+    who_ref: Option<String>,
+    item: Option<String>,
+    detail: String,
+    clause: Option<String>,
+}
+
+impl From<&DueItem> for DueRow {
+    fn from(item: &DueItem) -> Self {
+        DueRow {
+            what: item.kind.label(),
+            due_on: item.due_on,
+            overdue: item.kind == DueKind::OverdueReturn,
+            who: item.person_name.clone(),
+            who_ref: item.person.clone(),
+            item: item.asset_tag.clone(),
+            detail: item.detail.clone(),
+            clause: item.citation.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DueView {
+    as_of: NaiveDate,
+    policy: Option<String>,
+    rows: Vec<DueRow>,
+}
+
+impl From<&DueReport> for DueView {
+    fn from(report: &DueReport) -> Self {
+        DueView {
+            as_of: report.as_of,
+            policy: report.policy.clone(),
+            rows: report.items.iter().map(DueRow::from).collect(),
+        }
+    }
+}
+
+const AS_OF_FORMAT: &str = "%d/%m/%Y";
+
 async fn due_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<DueQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let slug: CouncilSlug = slug
         .parse()
-        .map_err(|_| WebError(StatusCode::NOT_FOUND, "No such council.".into()))?;
-    let today = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            WebError(
-                StatusCode::BAD_REQUEST,
-                "The date must be written as YYYY-MM-DD, for example 2027-05-16.".into(),
-            )
-        })?,
-        None => (state.today)(),
-    };
+        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, ""))?;
     let mut tx = state.store.begin().await?;
     let found = council::find(&mut tx, &slug).await?;
-    let report = due::report(&mut tx, &found, today).await?;
-    Ok(Html(html::due(&found, &report)))
+    let asked = q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let mut page = Page::new("What is due").council(&found).nav("due");
+    let (status, as_of_text, view) = match asked.map(steward_domain::import::parse_date) {
+        Some(Err(_)) => {
+            page.errors.push(FieldError {
+                field: "as_of",
+                message: "Enter the date as day/month/year, for example 16/05/2027".into(),
+            });
+            (
+                StatusCode::BAD_REQUEST,
+                asked.unwrap_or_default().to_string(),
+                None,
+            )
+        }
+        chosen => {
+            let today = match chosen {
+                Some(Ok(day)) => day,
+                _ => (state.today)(),
+            };
+            let report = due::report(&mut tx, &found, today).await?;
+            (
+                StatusCode::OK,
+                today.format(AS_OF_FORMAT).to_string(),
+                Some(DueView::from(&report)),
+            )
+        }
+    };
+    let field_errors = pages::by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/due.html",
+        &page,
+        context! {
+            as_of_text,
+            field_errors,
+            report => view.as_ref().map(Serde),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
 }
 
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        html::CSS,
-    )
-}
+#[cfg(test)]
+mod tests;

@@ -264,11 +264,19 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
     if args.no_serve {
         return Ok(exit::OK);
     }
-    serve(store, args.listen).await
+    serve(store, args.listen, global.as_of).await
 }
 
-pub async fn serve(store: Store, listen: SocketAddr) -> anyhow::Result<u8> {
-    let today: steward_web::Today = Arc::new(|| Local::now().date_naive());
+/// Serves the register; pages are drawn for `as_of` when given, else for the real today.
+pub async fn serve(
+    store: Store,
+    listen: SocketAddr,
+    as_of: Option<NaiveDate>,
+) -> anyhow::Result<u8> {
+    let today: steward_web::Today = match as_of {
+        Some(day) => Arc::new(move || day),
+        None => Arc::new(|| Local::now().date_naive()),
+    };
     steward_web::serve(store, listen, today, |addr| {
         println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
     })

@@ -7,6 +7,8 @@ mod equipment;
 mod loan;
 mod person;
 mod policy;
+mod token;
+mod user;
 
 use crate::app::App;
 use crate::args::{Cli, Command};
@@ -29,7 +31,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Loan(c) => loan::run(&app, c).await,
         Command::Due => due::run(&app).await,
         Command::Audit(c) => audit::run(&app, c).await,
-        Command::Serve(args) => demo::serve(app.store.clone(), args.listen).await,
+        Command::User(c) => user::run(&app, c).await,
+        Command::Token(c) => token::run(&app, c).await,
+        Command::Serve(args) => demo::serve(app.store.clone(), args.listen, app.global.as_of).await,
         Command::Demo(_) => Ok(crate::exit::OK),
     }
 }

@@ -216,6 +216,13 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                         )),
                     }
                 }
+                for a in &leaving.access_withdrawn {
+                    let disabled = if a.disabled { "; account disabled" } else { "" };
+                    out.push_str(&format!(
+                        "  Account {} ({}): {} session(s) ended{disabled}\n",
+                        a.username, a.role, a.sessions_ended
+                    ));
+                }
                 out
             })?;
         }

@@ -2,6 +2,7 @@
 //! End-to-end scenarios through the `steward` binary, one database per test. The backend is
 //! chosen by STEWARD_TEST_BACKEND (sqlite by default, or postgres).
 
+mod accounts;
 mod audit;
 mod bad_input;
 mod borough;

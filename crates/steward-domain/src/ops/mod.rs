@@ -8,6 +8,9 @@ pub mod equipment;
 pub mod loans;
 pub mod people;
 pub mod policy;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
 
 use crate::ctx::Ctx;
 use crate::error::DomainResult;

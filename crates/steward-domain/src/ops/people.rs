@@ -1,4 +1,5 @@
-use super::{NONE, audit, policy};
+use super::{NONE, audit, policy, users};
+use crate::auth::AuthTx;
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::PersonRef;
@@ -258,11 +259,16 @@ pub struct Leaving {
     pub loans: Vec<Loan>,
     /// The clause setting the return deadline, when the policy has one.
     pub citation: Option<steward_policy::Citation>,
+    /// The accounts linked to the person, when leaving took away their access.
+    #[serde(default)]
+    pub access_withdrawn: Vec<users::AccessWithdrawn>,
 }
 
 /// Ends a person's term: offices end with it, and each item they hold gets the return
-/// deadline the policy sets for leavers.
-pub async fn leave<T: RegisterTx>(
+/// deadline the policy sets for leavers. Unless another term of theirs runs past the leaving
+/// day, their access ends at once: every session of an account linked to them ends, and their
+/// member accounts are disabled.
+pub async fn leave<T: AuthTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
@@ -312,6 +318,17 @@ pub async fn leave<T: RegisterTx>(
         }
     }
 
+    let still_serving = tx
+        .terms(person.id)
+        .await?
+        .iter()
+        .any(|t| t.id != term.id && t.ends.is_none_or(|e| e > left_on));
+    let access_withdrawn = if still_serving {
+        Vec::new()
+    } else {
+        users::withdraw_access(tx, ctx, &person).await?
+    };
+
     let active = policy::require(tx, council, left_on).await?;
     let deadline = leaving_return_by(&active.pack, left_on);
     let mut loans = Vec::new();
@@ -348,6 +365,7 @@ pub async fn leave<T: RegisterTx>(
         reason,
         loans,
         citation: deadline.map(|d| d.citation),
+        access_withdrawn,
     })
 }
 

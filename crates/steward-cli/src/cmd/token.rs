@@ -1,0 +1,86 @@
+use super::user::time;
+use crate::app::App;
+use crate::args::TokenCmd;
+use crate::exit;
+use crate::output::{Table, opt};
+use steward_domain::auth::Role;
+use steward_domain::ops::tokens::{self, CreateToken};
+
+pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
+    let ctx = app.ctx();
+    let mut tx = app.begin().await?;
+    let council = app.council(&mut tx).await?;
+    match cmd {
+        TokenCmd::Create {
+            username,
+            role,
+            name,
+            expires,
+        } => {
+            let req = CreateToken {
+                username: username.parse()?,
+                role: role.parse::<Role>()?,
+                name,
+                expires_on: expires,
+            };
+            let created = tokens::create(&mut tx, &ctx, &council, req).await?;
+            tx.commit().await?;
+            let t = &created.token;
+            let body = serde_json::json!({
+                "token": t,
+                "secret": created.secret.expose(),
+            });
+            app.out.emit(&body, || {
+                let expiry = t
+                    .expires_on
+                    .map(|d| format!(", stops working on {d}"))
+                    .unwrap_or_default();
+                format!(
+                    "Created token {} \"{}\" for {username} ({}{expiry}).\n\
+                     Copy it now; it cannot be shown again:\n\n{}\n",
+                    t.id,
+                    t.name,
+                    t.role,
+                    created.secret.expose()
+                )
+            })?;
+        }
+        TokenCmd::List => {
+            let all = tokens::list(&mut tx, &council, ctx.now).await?;
+            app.out.emit(&all, || {
+                let mut table = Table::new(&[
+                    "ID",
+                    "NAME",
+                    "USER",
+                    "ROLE",
+                    "STATUS",
+                    "CREATED",
+                    "LAST USED",
+                    "EXPIRES",
+                ]);
+                for v in &all {
+                    let t = &v.token;
+                    table.row(vec![
+                        t.id.to_string(),
+                        t.name.clone(),
+                        opt(&v.username),
+                        t.role.to_string(),
+                        v.status.as_str().to_string(),
+                        time(&t.created_at),
+                        t.last_used_at.as_ref().map(time).unwrap_or("-".into()),
+                        opt(&t.expires_on),
+                    ]);
+                }
+                table.render()
+            })?;
+        }
+        TokenCmd::Revoke { id } => {
+            let token = tokens::revoke(&mut tx, &ctx, &council, id).await?;
+            tx.commit().await?;
+            app.out.emit(&token, || {
+                format!("Revoked token {} \"{}\".\n", token.id, token.name)
+            })?;
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,32 @@
+//! Accounts, sign-in, sessions and API tokens: the pieces the web application authenticates
+//! with. Everything here is pure (rules, hashing, the session and throttling decisions) except
+//! the storage interface [`AuthTx`]; the commands that use them live in `ops::users`,
+//! `ops::sessions` and `ops::tokens`.
+//!
+//! Secrets never leave in readable form: passwords are kept only as argon2id hashes, session ids
+//! and API tokens only as SHA-256 digests, and none of these is ever serialised or audited.
+
+mod hashing;
+mod password;
+mod repo;
+mod role;
+mod secret;
+mod session;
+mod throttle;
+mod token;
+mod user;
+mod username;
+
+pub(crate) use hashing::dummy_verify;
+pub use hashing::{HashCost, HashedPassword, PRODUCTION_COST, hash_password, verify_password};
+pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};
+pub use repo::{AuthTx, NewApiToken, NewUser};
+pub use role::Role;
+pub use secret::{SessionSecret, TOKEN_PREFIX, TokenSecret, constant_time_eq, digest, random_text};
+pub use session::{
+    ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, Session, SessionPolicy, SessionState, session_state,
+};
+pub use throttle::{SignInHistory, Throttle, ThrottlePolicy, address_key, locked_until, throttle};
+pub use token::ApiToken;
+pub use user::User;
+pub use username::Username;

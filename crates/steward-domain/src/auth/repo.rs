@@ -1,0 +1,142 @@
+//! The storage the account commands need, kept apart from the register's `RegisterTx` (which
+//! it extends, for the audit trail and the people accounts link to).
+
+use super::hashing::HashedPassword;
+use super::role::Role;
+use super::session::Session;
+use super::token::ApiToken;
+use super::user::User;
+use super::username::Username;
+use crate::records::Id;
+use crate::repo::{RegisterTx, RepoResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::future::Future;
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: Username,
+    pub role: Role,
+    pub person_id: Option<Id>,
+    pub password_hash: HashedPassword,
+    pub must_change_password: bool,
+    /// Also the time the password was set.
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewApiToken {
+    /// SHA-256 hex of the token.
+    pub token_hash: String,
+    pub name: String,
+    pub role: Role,
+    pub created_by: Id,
+    pub created_at: DateTime<Utc>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// Accounts, sign-in failures, sessions and API tokens, inside one transaction.
+pub trait AuthTx: RegisterTx {
+    // Accounts.
+    fn insert_user(
+        &mut self,
+        council_id: Id,
+        new: &NewUser,
+    ) -> impl Future<Output = RepoResult<User>> + Send;
+    /// Writes every mutable field: role, person, the flags, and the two times.
+    fn update_user(&mut self, user: &User) -> impl Future<Output = RepoResult<()>> + Send;
+    fn set_password_hash(
+        &mut self,
+        user_id: Id,
+        hash: &HashedPassword,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    fn user(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<User>>> + Send;
+    fn user_by_username(
+        &mut self,
+        council_id: Id,
+        username: &Username,
+    ) -> impl Future<Output = RepoResult<Option<User>>> + Send;
+    /// The council's accounts by username.
+    fn users(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<User>>> + Send;
+    fn users_of_person(
+        &mut self,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<User>>> + Send;
+    fn password_hash(
+        &mut self,
+        user_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<HashedPassword>>> + Send;
+
+    // Failed sign-ins. The password tried is never given to the store.
+    fn record_sign_in_failure(
+        &mut self,
+        council_id: Id,
+        username: &str,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Failures for a username in a council at or after `since`.
+    fn sign_in_failures_for_username(
+        &mut self,
+        council_id: Id,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<Vec<DateTime<Utc>>>> + Send;
+    /// Failures from an address in any council at or after `since`.
+    fn sign_in_failures_from_address(
+        &mut self,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<Vec<DateTime<Utc>>>> + Send;
+
+    // Sessions, filed under the digest of their id.
+    fn insert_session(&mut self, session: &Session) -> impl Future<Output = RepoResult<()>> + Send;
+    fn session(
+        &mut self,
+        id_hash: &str,
+    ) -> impl Future<Output = RepoResult<Option<Session>>> + Send;
+    fn touch_session(
+        &mut self,
+        id_hash: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    fn end_session(
+        &mut self,
+        id_hash: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Ends every open session of the user except `keep` (a digest); returns how many ended.
+    fn end_sessions_of_user(
+        &mut self,
+        user_id: Id,
+        at: DateTime<Utc>,
+        keep: Option<&str>,
+    ) -> impl Future<Output = RepoResult<u64>> + Send;
+
+    // API tokens.
+    fn insert_token(
+        &mut self,
+        council_id: Id,
+        new: &NewApiToken,
+    ) -> impl Future<Output = RepoResult<ApiToken>> + Send;
+    fn token(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<ApiToken>>> + Send;
+    fn token_by_hash(
+        &mut self,
+        token_hash: &str,
+    ) -> impl Future<Output = RepoResult<Option<ApiToken>>> + Send;
+    /// The council's tokens, newest first.
+    fn tokens(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<ApiToken>>> + Send;
+    fn revoke_token(
+        &mut self,
+        id: Id,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    fn touch_token(
+        &mut self,
+        id: Id,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+}

@@ -1,0 +1,284 @@
+//! Signing in and out, and recognising a signed-in browser.
+
+use super::audit;
+use crate::auth::{
+    AuthTx, Session, SessionPolicy, SessionSecret, SessionState, SignInHistory, Throttle,
+    ThrottlePolicy, User, Username, address_key, dummy_verify, random_text, session_state,
+    throttle, verify_password,
+};
+use crate::ctx::Ctx;
+use crate::error::DomainResult;
+use crate::records::Council;
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::net::IpAddr;
+
+/// A successful sign-in: the account, its new session, and the session id to give the
+/// browser (the store keeps only its digest). The CSRF token is `session.csrf_token`.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session: Session,
+    pub secret: SessionSecret,
+}
+
+/// Why a sign-in was refused. Wrong credentials and disabled accounts are recorded as failed
+/// attempts; attempts refused by throttling are not checked and not counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignInError {
+    /// The same words whether or not the username exists.
+    #[error("the username or password is not right")]
+    BadCredentials,
+    #[error(
+        "this account is locked after too many failed sign-ins; try again after {}",
+        moment(.until)
+    )]
+    AccountLocked { until: DateTime<Utc> },
+    /// Only said to someone who gave the right password.
+    #[error("this account is disabled; ask the council's administrator")]
+    Disabled,
+    #[error(
+        "too many failed sign-ins from this address; try again after {}",
+        moment(.until)
+    )]
+    AddressThrottled { until: DateTime<Utc> },
+}
+
+fn moment(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The username as it is filed for throttling: trimmed, lower-cased, at most 64 characters.
+fn tried_name(username: &str) -> String {
+    username.trim().to_lowercase().chars().take(64).collect()
+}
+
+/// Audit records of a user's own actions name the user as the actor.
+fn as_user(user: &User, now: DateTime<Utc>) -> Ctx {
+    Ctx::new(user.username.to_string(), now, now.date_naive())
+}
+
+/// Checks a username and password for `council` and, if they are right and nothing stops it,
+/// starts a session.
+///
+/// Throttling comes first ([`ThrottlePolicy::default`]: 5 failures in 15 minutes lock the
+/// account, 20 refuse the address). An unknown username costs the same hashing work as a wrong
+/// password and gets the same answer.
+///
+/// The outer result is the usual one: an error there means nothing was written and the
+/// transaction should be dropped. The inner one is the answer to the person signing in. A wrong
+/// password records the failed attempt (the username tried, the address, the time: never the
+/// password), so **commit the transaction whichever answer comes back**.
+pub async fn sign_in<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    username: &str,
+    password: &str,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> DomainResult<Result<SignedIn, SignInError>> {
+    let policy = ThrottlePolicy::default();
+    let tried = tried_name(username);
+    let address = address_key(address);
+    let since = now - policy.lookback();
+    let user = match tried.parse::<Username>() {
+        Ok(name) => tx.user_by_username(council.id, &name).await?,
+        Err(_) => None,
+    };
+    let account_failures = tx
+        .sign_in_failures_for_username(council.id, &tried, since)
+        .await?;
+    let address_failures = tx.sign_in_failures_from_address(&address, since).await?;
+    let history = SignInHistory {
+        account_failures: &account_failures,
+        last_success: user.as_ref().and_then(|u| u.last_sign_in_at),
+        address_failures: &address_failures,
+    };
+    // A throttled attempt is refused unchecked and not counted, so a lock ends when the rule
+    // says rather than being drawn out by each further try.
+    match throttle(&policy, &history, now) {
+        Throttle::AddressRefused { until } => {
+            return Ok(Err(SignInError::AddressThrottled { until }));
+        }
+        Throttle::AccountLocked { until } => {
+            return Ok(Err(SignInError::AccountLocked { until }));
+        }
+        Throttle::Open => {}
+    }
+    let refusal = match &user {
+        None => {
+            dummy_verify(password);
+            Some(SignInError::BadCredentials)
+        }
+        Some(user) => {
+            let right = match tx.password_hash(user.id).await? {
+                Some(stored) => verify_password(password, &stored),
+                None => {
+                    dummy_verify(password);
+                    false
+                }
+            };
+            if !right {
+                Some(SignInError::BadCredentials)
+            } else if user.disabled {
+                Some(SignInError::Disabled)
+            } else {
+                None
+            }
+        }
+    };
+    if let Some(refusal) = refusal {
+        tx.record_sign_in_failure(council.id, &tried, &address, now)
+            .await?;
+        return Ok(Err(refusal));
+    }
+    let Some(user) = user else {
+        return Ok(Err(SignInError::BadCredentials));
+    };
+    let secret = SessionSecret::generate()?;
+    let session = Session {
+        id_hash: secret.digest(),
+        user_id: user.id,
+        council_id: council.id,
+        created_at: now,
+        last_seen_at: now,
+        ended_at: None,
+        csrf_token: random_text()?,
+    };
+    tx.insert_session(&session).await?;
+    let user = User {
+        last_sign_in_at: Some(now),
+        ..user
+    };
+    tx.update_user(&user).await?;
+    audit(
+        tx,
+        &as_user(&user, now),
+        council.id,
+        "session.start",
+        "user",
+        &user.username,
+        super::NONE,
+        Some(&session),
+    )
+    .await?;
+    Ok(Ok(SignedIn {
+        user,
+        session,
+        secret,
+    }))
+}
+
+/// Ends the session the browser holds. Returns whether there was an open one to end.
+pub async fn sign_out<T: AuthTx>(
+    tx: &mut T,
+    raw_session_id: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let Some(secret) = SessionSecret::parse(raw_session_id) else {
+        return Ok(false);
+    };
+    let Some(session) = tx.session(&secret.digest()).await? else {
+        return Ok(false);
+    };
+    if session.ended_at.is_some() {
+        return Ok(false);
+    }
+    end(tx, session, now, "session.end").await?;
+    Ok(true)
+}
+
+async fn end<T: AuthTx>(
+    tx: &mut T,
+    session: Session,
+    now: DateTime<Utc>,
+    action: &str,
+) -> DomainResult<()> {
+    tx.end_session(&session.id_hash, now).await?;
+    let after = Session {
+        ended_at: Some(now),
+        ..session.clone()
+    };
+    let actor = match tx.user(session.user_id).await? {
+        Some(user) => as_user(&user, now),
+        None => Ctx::new("system", now, now.date_naive()),
+    };
+    let name = actor.actor.clone();
+    audit(
+        tx,
+        &actor,
+        session.council_id,
+        action,
+        "user",
+        name,
+        Some(&session),
+        Some(&after),
+    )
+    .await
+}
+
+/// The account behind a session id, if the session is still good: open, not idle for the idle
+/// timeout, not older than the absolute one, and its account not disabled. A session found
+/// expired is ended here; a good one has its last use set to `now`. Writes, so commit.
+pub async fn authenticate_session<T: AuthTx>(
+    tx: &mut T,
+    raw_session_id: &str,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> DomainResult<Option<(User, Session)>> {
+    let Some(secret) = SessionSecret::parse(raw_session_id) else {
+        return Ok(None);
+    };
+    let Some(session) = tx.session(&secret.digest()).await? else {
+        return Ok(None);
+    };
+    match session_state(&session, now, policy) {
+        SessionState::Ended => return Ok(None),
+        SessionState::IdleExpired | SessionState::AbsoluteExpired => {
+            end(tx, session, now, "session.expire").await?;
+            return Ok(None);
+        }
+        SessionState::Active => {}
+    }
+    let user = tx
+        .user(session.user_id)
+        .await?
+        .filter(|u| u.council_id == session.council_id);
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        end(tx, session, now, "session.end").await?;
+        return Ok(None);
+    };
+    tx.touch_session(&session.id_hash, now).await?;
+    let session = Session {
+        last_seen_at: now,
+        ..session
+    };
+    Ok(Some((user, session)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_what_happened_in_plain_words() {
+        assert_eq!(
+            SignInError::BadCredentials.to_string(),
+            "the username or password is not right"
+        );
+        let until = DateTime::parse_from_rfc3339("2027-05-04T12:15:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            SignInError::AccountLocked { until }.to_string(),
+            "this account is locked after too many failed sign-ins; try again after 2027-05-04T12:15:00Z"
+        );
+        assert!(SignInError::Disabled.to_string().contains("disabled"));
+        assert!(
+            SignInError::AddressThrottled { until }
+                .to_string()
+                .contains("from this address")
+        );
+        assert_eq!(tried_name("  Ada.Quill "), "ada.quill");
+        assert_eq!(tried_name(&"x".repeat(500)).len(), 64);
+    }
+}

@@ -1,0 +1,214 @@
+//! API tokens: made for an account with a role no greater than its own, shown once, revoked.
+
+use super::{audit, users};
+use crate::auth::{ApiToken, AuthTx, NewApiToken, Role, TokenSecret, User, Username};
+use crate::ctx::Ctx;
+use crate::error::{DomainError, DomainResult};
+use crate::records::{Council, Id};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug)]
+pub struct CreateToken {
+    /// The account the token acts for.
+    pub username: Username,
+    pub role: Role,
+    pub name: String,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A new token. `secret` is the only time the token is available: show it, then drop it.
+#[derive(Debug)]
+pub struct CreatedToken {
+    pub token: ApiToken,
+    pub secret: TokenSecret,
+}
+
+/// Why `user` cannot have a token with `role`, if they cannot.
+fn role_problem(user: &User, role: Role) -> Option<String> {
+    if !user.role.may_grant(role) {
+        return Some(format!(
+            "{} account cannot make a token with the {role} role; a token can do no more than \
+             the account it acts for",
+            users::with_article(user.role)
+        ));
+    }
+    if role.needs_person() && user.person_id.is_none() {
+        return Some(format!(
+            "{} token acts as a person in the register, and {} is not linked to one",
+            users::with_article(role),
+            user.username
+        ));
+    }
+    None
+}
+
+pub async fn create<T: AuthTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    req: CreateToken,
+) -> DomainResult<CreatedToken> {
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(DomainError::invalid(
+            "name",
+            "give the token a name of 1 to 100 characters saying what it is for",
+        ));
+    }
+    if req.expires_on.is_some_and(|day| day <= ctx.today) {
+        return Err(DomainError::invalid(
+            "expires",
+            format!("the expiry day must be after today ({})", ctx.today),
+        ));
+    }
+    let user = users::find(tx, council, &req.username).await?;
+    if user.disabled {
+        return Err(DomainError::invalid(
+            "username",
+            format!("{} is disabled", user.username),
+        ));
+    }
+    if let Some(problem) = role_problem(&user, req.role) {
+        return Err(DomainError::invalid("role", problem));
+    }
+    let secret = TokenSecret::generate()?;
+    let new = NewApiToken {
+        token_hash: secret.digest(),
+        name: name.to_string(),
+        role: req.role,
+        created_by: user.id,
+        created_at: ctx.now,
+        expires_on: req.expires_on,
+    };
+    let token = tx.insert_token(council.id, &new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "token.create",
+        "api_token",
+        token.id,
+        super::NONE,
+        Some(&token),
+    )
+    .await?;
+    Ok(CreatedToken { token, secret })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Expired => "expired",
+            TokenStatus::Revoked => "revoked",
+        }
+    }
+}
+
+/// A token as listed: never its secret.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenView {
+    #[serde(flatten)]
+    pub token: ApiToken,
+    pub username: Option<Username>,
+    pub status: TokenStatus,
+}
+
+pub async fn list<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<TokenView>> {
+    let mut out = Vec::new();
+    for token in tx.tokens(council.id).await? {
+        let username = tx.user(token.created_by).await?.map(|u| u.username);
+        let status = if token.revoked_at.is_some() {
+            TokenStatus::Revoked
+        } else if token.is_live(now) {
+            TokenStatus::Active
+        } else {
+            TokenStatus::Expired
+        };
+        out.push(TokenView {
+            token,
+            username,
+            status,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn revoke<T: AuthTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    id: Id,
+) -> DomainResult<ApiToken> {
+    let token = tx
+        .token(council.id, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("token", id))?;
+    if token.revoked_at.is_some() {
+        return Err(DomainError::Conflict {
+            field: "token".into(),
+            message: format!("token {id} is already revoked"),
+        });
+    }
+    tx.revoke_token(token.id, ctx.now).await?;
+    let after = ApiToken {
+        revoked_at: Some(ctx.now),
+        ..token.clone()
+    };
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "token.revoke",
+        "api_token",
+        token.id,
+        Some(&token),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// The account and token behind a presented token, if it is live and its account can still
+/// give it its role. Records the use, so commit.
+pub async fn authenticate<T: AuthTx>(
+    tx: &mut T,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<(User, ApiToken)>> {
+    let Some(secret) = TokenSecret::parse(raw_token) else {
+        return Ok(None);
+    };
+    let Some(token) = tx.token_by_hash(&secret.digest()).await? else {
+        return Ok(None);
+    };
+    if !token.is_live(now) {
+        return Ok(None);
+    }
+    let user = tx
+        .user(token.created_by)
+        .await?
+        .filter(|u| u.council_id == token.council_id && !u.disabled);
+    let Some(user) = user.filter(|u| role_problem(u, token.role).is_none()) else {
+        return Ok(None);
+    };
+    tx.touch_token(token.id, now).await?;
+    let token = ApiToken {
+        last_used_at: Some(now),
+        ..token
+    };
+    Ok(Some((user, token)))
+}

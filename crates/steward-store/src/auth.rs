@@ -1,0 +1,123 @@
+//! The domain's account storage interface, `AuthTx`, for a store transaction.
+
+use crate::tx::StoreTx;
+use crate::{sessions, users};
+use chrono::{DateTime, Utc};
+use steward_domain::auth::{
+    ApiToken, AuthTx, HashedPassword, NewApiToken, NewUser, Session, User, Username,
+};
+use steward_domain::{Id, RepoResult};
+
+impl AuthTx for StoreTx {
+    async fn insert_user(&mut self, council_id: Id, new: &NewUser) -> RepoResult<User> {
+        users::insert(self, council_id, new).await
+    }
+
+    async fn update_user(&mut self, user: &User) -> RepoResult<()> {
+        users::update(self, user).await
+    }
+
+    async fn set_password_hash(&mut self, user_id: Id, hash: &HashedPassword) -> RepoResult<()> {
+        users::set_password_hash(self, user_id, hash).await
+    }
+
+    async fn user(&mut self, id: Id) -> RepoResult<Option<User>> {
+        users::by_id(self, id).await
+    }
+
+    async fn user_by_username(
+        &mut self,
+        council_id: Id,
+        username: &Username,
+    ) -> RepoResult<Option<User>> {
+        users::by_username(self, council_id, username).await
+    }
+
+    async fn users(&mut self, council_id: Id) -> RepoResult<Vec<User>> {
+        users::list(self, council_id).await
+    }
+
+    async fn users_of_person(&mut self, person_id: Id) -> RepoResult<Vec<User>> {
+        users::of_person(self, person_id).await
+    }
+
+    async fn password_hash(&mut self, user_id: Id) -> RepoResult<Option<HashedPassword>> {
+        users::password_hash(self, user_id).await
+    }
+
+    async fn record_sign_in_failure(
+        &mut self,
+        council_id: Id,
+        username: &str,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        users::record_failure(self, council_id, username, address, at).await
+    }
+
+    async fn sign_in_failures_for_username(
+        &mut self,
+        council_id: Id,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> RepoResult<Vec<DateTime<Utc>>> {
+        users::failures_for_username(self, council_id, username, since).await
+    }
+
+    async fn sign_in_failures_from_address(
+        &mut self,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> RepoResult<Vec<DateTime<Utc>>> {
+        users::failures_from_address(self, address, since).await
+    }
+
+    async fn insert_session(&mut self, session: &Session) -> RepoResult<()> {
+        sessions::insert_session(self, session).await
+    }
+
+    async fn session(&mut self, id_hash: &str) -> RepoResult<Option<Session>> {
+        sessions::session_by_hash(self, id_hash).await
+    }
+
+    async fn touch_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::touch_session(self, id_hash, at).await
+    }
+
+    async fn end_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::end_session(self, id_hash, at).await
+    }
+
+    async fn end_sessions_of_user(
+        &mut self,
+        user_id: Id,
+        at: DateTime<Utc>,
+        keep: Option<&str>,
+    ) -> RepoResult<u64> {
+        sessions::end_sessions_of_user(self, user_id, at, keep).await
+    }
+
+    async fn insert_token(&mut self, council_id: Id, new: &NewApiToken) -> RepoResult<ApiToken> {
+        sessions::insert_token(self, council_id, new).await
+    }
+
+    async fn token(&mut self, council_id: Id, id: Id) -> RepoResult<Option<ApiToken>> {
+        sessions::token_by_id(self, council_id, id).await
+    }
+
+    async fn token_by_hash(&mut self, token_hash: &str) -> RepoResult<Option<ApiToken>> {
+        sessions::token_by_hash(self, token_hash).await
+    }
+
+    async fn tokens(&mut self, council_id: Id) -> RepoResult<Vec<ApiToken>> {
+        sessions::tokens(self, council_id).await
+    }
+
+    async fn revoke_token(&mut self, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::revoke_token(self, id, at).await
+    }
+
+    async fn touch_token(&mut self, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::touch_token(self, id, at).await
+    }
+}

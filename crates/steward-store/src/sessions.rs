@@ -1,0 +1,187 @@
+//! Sessions and API tokens, each filed under the digest of its secret.
+
+use crate::rows::{Cols, opt_date_text, opt_time_text, time_text};
+use crate::tx::StoreTx;
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use steward_domain::auth::{ApiToken, NewApiToken, Session};
+use steward_domain::{Id, RepoResult};
+
+const SESSION: &str =
+    "id_hash, council_id, user_id, created_at, last_seen_at, ended_at, csrf_token";
+const TOKEN: &str = "id, council_id, name, role, created_by, created_at, last_used_at, \
+                     revoked_at, expires_on";
+
+fn session(row: &AnyRow) -> RepoResult<Session> {
+    let c = Cols::new(row, "sessions");
+    Ok(Session {
+        id_hash: c.text("id_hash")?,
+        council_id: c.int("council_id")?,
+        user_id: c.int("user_id")?,
+        created_at: c.time("created_at")?,
+        last_seen_at: c.time("last_seen_at")?,
+        ended_at: c.opt_time("ended_at")?,
+        csrf_token: c.text("csrf_token")?,
+    })
+}
+
+fn token(row: &AnyRow) -> RepoResult<ApiToken> {
+    let c = Cols::new(row, "api_tokens");
+    Ok(ApiToken {
+        id: c.int("id")?,
+        council_id: c.int("council_id")?,
+        name: c.text("name")?,
+        role: c.parsed("role", "a role")?,
+        created_by: c.int("created_by")?,
+        created_at: c.time("created_at")?,
+        last_used_at: c.opt_time("last_used_at")?,
+        revoked_at: c.opt_time("revoked_at")?,
+        expires_on: c.opt_date("expires_on")?,
+    })
+}
+
+pub(crate) async fn insert_session(tx: &mut StoreTx, s: &Session) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "INSERT INTO sessions (id_hash, council_id, user_id, created_at, last_seen_at, ended_at,
+             csrf_token)
+         SELECT $1, council_id, id, $3, $4, $5, $6 FROM users WHERE id = $2 AND council_id = $7",
+    )
+    .bind(s.id_hash.as_str())
+    .bind(s.user_id)
+    .bind(time_text(s.created_at))
+    .bind(time_text(s.last_seen_at))
+    .bind(opt_time_text(s.ended_at))
+    .bind(s.csrf_token.as_str())
+    .bind(s.council_id);
+    match tx.exec(query).await? {
+        0 => Err(steward_domain::RepoError::Backend(format!(
+            "no user has id {} in council {}",
+            s.user_id, s.council_id
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) async fn session_by_hash(
+    tx: &mut StoreTx,
+    id_hash: &str,
+) -> RepoResult<Option<Session>> {
+    let sql = format!("SELECT {SESSION} FROM sessions WHERE id_hash = $1");
+    let query = sqlx::query(&sql).bind(id_hash);
+    tx.optional(query).await?.as_ref().map(session).transpose()
+}
+
+fn no_session() -> String {
+    "no such session".to_string()
+}
+
+pub(crate) async fn touch_session(
+    tx: &mut StoreTx,
+    id_hash: &str,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(time_text(at));
+    tx.exec_one(query, no_session).await
+}
+
+pub(crate) async fn end_session(
+    tx: &mut StoreTx,
+    id_hash: &str,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query =
+        sqlx::query("UPDATE sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL")
+            .bind(id_hash)
+            .bind(time_text(at));
+    tx.exec(query).await.map(|_| ())
+}
+
+pub(crate) async fn end_sessions_of_user(
+    tx: &mut StoreTx,
+    user_id: Id,
+    at: DateTime<Utc>,
+    keep: Option<&str>,
+) -> RepoResult<u64> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "UPDATE sessions SET ended_at = $2
+         WHERE user_id = $1 AND ended_at IS NULL AND id_hash <> $3",
+    )
+    .bind(user_id)
+    .bind(time_text(at))
+    .bind(keep.unwrap_or_default());
+    tx.exec(query).await
+}
+
+pub(crate) async fn insert_token(
+    tx: &mut StoreTx,
+    council_id: Id,
+    new: &NewApiToken,
+) -> RepoResult<ApiToken> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO api_tokens (council_id, token_hash, name, role, created_by, created_at,
+             expires_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TOKEN}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(new.token_hash.as_str())
+        .bind(new.name.as_str())
+        .bind(new.role.as_str())
+        .bind(new.created_by)
+        .bind(time_text(new.created_at))
+        .bind(opt_date_text(new.expires_on));
+    let row = tx
+        .one(query, || format!("no council has id {council_id}"))
+        .await?;
+    token(&row)
+}
+
+pub(crate) async fn token_by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<ApiToken>> {
+    let sql = format!("SELECT {TOKEN} FROM api_tokens WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
+    tx.optional(query).await?.as_ref().map(token).transpose()
+}
+
+pub(crate) async fn token_by_hash(
+    tx: &mut StoreTx,
+    token_hash: &str,
+) -> RepoResult<Option<ApiToken>> {
+    let sql = format!("SELECT {TOKEN} FROM api_tokens WHERE token_hash = $1");
+    let query = sqlx::query(&sql).bind(token_hash);
+    tx.optional(query).await?.as_ref().map(token).transpose()
+}
+
+pub(crate) async fn tokens(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<ApiToken>> {
+    let sql = format!("SELECT {TOKEN} FROM api_tokens WHERE council_id = $1 ORDER BY id DESC");
+    let query = sqlx::query(&sql).bind(council_id);
+    tx.all(query).await?.iter().map(token).collect()
+}
+
+pub(crate) async fn revoke_token(tx: &mut StoreTx, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+    tx.writable()?;
+    let query =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(time_text(at));
+    tx.exec_one(query, || format!("no live token has id {id}"))
+        .await
+}
+
+pub(crate) async fn touch_token(tx: &mut StoreTx, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(time_text(at));
+    tx.exec_one(query, || format!("no token has id {id}")).await
+}

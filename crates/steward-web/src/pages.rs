@@ -1,0 +1,263 @@
+//! Server-rendered pages: minijinja templates embedded in the binary, every value HTML-escaped
+//! on the way out.
+//!
+//! `layout.html` is the shell every page extends; `components.html` holds the form and error
+//! macros; `pages/` holds one template per page. Handlers build a context with [`Page`] and the
+//! page's own values.
+
+use crate::assets::Assets;
+use chrono::NaiveDate;
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+use steward_domain::Council;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    (
+        "components.html",
+        include_str!("../templates/components.html"),
+    ),
+    (
+        "pages/councils.html",
+        include_str!("../templates/pages/councils.html"),
+    ),
+    (
+        "pages/due.html",
+        include_str!("../templates/pages/due.html"),
+    ),
+    (
+        "pages/error.html",
+        include_str!("../templates/pages/error.html"),
+    ),
+];
+
+/// The compiled templates.
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+impl Pages {
+    /// Compiles every template, so a mistake in one fails at start-up rather than on a request.
+    pub fn new(assets: &Assets) -> Result<Pages, minijinja::Error> {
+        let mut env = Environment::new();
+        // Every template is HTML, whatever its name.
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // Printing a missing value is an error; testing one with `if` is allowed.
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        let assets = assets.clone();
+        // Asset addresses are built from names in the templates and a hex digest: nothing to
+        // escape, and `/` left as it is reads better in the page source.
+        env.add_function("asset", move |name: &str| {
+            Value::from_safe_string(assets.url(name))
+        });
+        env.add_filter("long_date", long_date);
+        env.add_filter("long_dates_in", long_dates_in);
+        for (name, _) in TEMPLATES {
+            env.get_template(name)?;
+        }
+        Ok(Pages { env })
+    }
+
+    pub fn render(
+        &self,
+        name: &str,
+        page: &Page<'_>,
+        values: Value,
+    ) -> Result<String, minijinja::Error> {
+        let ctx = minijinja::context! { ..values, ..Value::from(Serde(page)) };
+        self.env.get_template(name)?.render(ctx)
+    }
+}
+
+/// What the layout needs from every page.
+#[derive(Serialize)]
+pub struct Page<'a> {
+    /// The page's own name; the layout adds the council, the service and any "Error: ".
+    pub title: &'a str,
+    pub council: Option<CouncilRef<'a>>,
+    /// Which service navigation item is the current page.
+    pub nav: Option<&'static str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(title: &'a str) -> Page<'a> {
+        Page {
+            title,
+            council: None,
+            nav: None,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn council(mut self, council: &'a Council) -> Self {
+        self.council = Some(CouncilRef::from(council));
+        self
+    }
+
+    pub fn nav(mut self, id: &'static str) -> Self {
+        self.nav = Some(id);
+        self
+    }
+}
+
+#[derive(Serialize)]
+pub struct CouncilRef<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+}
+
+impl<'a> From<&'a Council> for CouncilRef<'a> {
+    fn from(c: &'a Council) -> Self {
+        CouncilRef {
+            name: &c.name,
+            slug: c.slug.as_str(),
+        }
+    }
+}
+
+/// A problem with one form field: `field` is the input's id, which the error summary links to.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Errors keyed by field, for the field macros.
+pub fn by_field(errors: &[FieldError]) -> Value {
+    let map: std::collections::BTreeMap<&str, &str> = errors
+        .iter()
+        .map(|e| (e.field, e.message.as_str()))
+        .collect();
+    Value::from(Serde(map))
+}
+
+fn long(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// `2027-05-16` as `16 May 2027`.
+fn long_date(value: &str) -> Result<String, minijinja::Error> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(long)
+        .map_err(|_| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("'{value}' is not a date"),
+            )
+        })
+}
+
+/// Rewrites every `2027-05-16` inside a sentence as `16 May 2027`; anything else is left alone.
+fn long_dates_in(text: &str) -> String {
+    const LEN: usize = 10;
+    let bytes = text.as_bytes();
+    let shaped = |at: usize| {
+        bytes.get(at..at + LEN).is_some_and(|window| {
+            window.iter().enumerate().all(|(k, b)| match k {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+        }) && (at == 0 || !bytes[at - 1].is_ascii_digit())
+            && bytes.get(at + LEN).is_none_or(|b| !b.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while at + LEN <= bytes.len() {
+        // A matching window is all ASCII, so both ends are character boundaries.
+        if shaped(at)
+            && let Ok(date) = NaiveDate::parse_from_str(&text[at..at + LEN], "%Y-%m-%d")
+        {
+            out.push_str(&text[copied..at]);
+            out.push_str(&long(date));
+            at += LEN;
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        assert_eq!(long_date("2027-05-16").unwrap(), "16 May 2027");
+        assert_eq!(long_date("2027-01-04").unwrap(), "4 January 2027");
+        assert!(long_date("16/05/2027").is_err());
+    }
+
+    #[test]
+    fn dates_inside_sentences_are_rewritten() {
+        assert_eq!(
+            long_dates_in("LAP-1 is due back on 2027-05-16"),
+            "LAP-1 is due back on 16 May 2027"
+        );
+        assert_eq!(
+            long_dates_in("2027-01-04 to 2027-02-01."),
+            "4 January 2027 to 1 February 2027."
+        );
+        // Not dates, or not on their own: left as they are.
+        for text in [
+            "SN2027-05-161",
+            "12027-05-16",
+            "2027-13-01 is no month",
+            "2027-05",
+            "",
+            "café 2027-05-1",
+        ] {
+            assert_eq!(long_dates_in(text), text);
+        }
+        assert_eq!(long_dates_in("né 2027-05-16 ü"), "né 16 May 2027 ü");
+    }
+
+    #[test]
+    fn every_template_compiles_and_escapes() {
+        let pages = Pages::new(&Assets::open(std::path::Path::new("/nonexistent"))).unwrap();
+        let html = pages
+            .render(
+                "pages/error.html",
+                &Page::new("Page <not> found"),
+                minijinja::context! { heading => "<b>", paragraphs => vec!["a & b"] },
+            )
+            .unwrap();
+        assert!(
+            html.contains("<title>Page &lt;not&gt; found - Steward</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;b&gt;") && html.contains("a &amp; b"),
+            "{html}"
+        );
+        assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    }
+
+    #[test]
+    fn errors_prefix_the_title() {
+        let pages = Pages::new(&Assets::open(std::path::Path::new("/nonexistent"))).unwrap();
+        let mut page = Page::new("Thing");
+        page.errors.push(FieldError {
+            field: "x",
+            message: "Enter x".into(),
+        });
+        let html = pages
+            .render(
+                "pages/error.html",
+                &page,
+                minijinja::context! { heading => "h", paragraphs => Vec::<String>::new() },
+            )
+            .unwrap();
+        assert!(
+            html.contains("<title>Error: Thing - Steward</title>"),
+            "{html}"
+        );
+    }
+}

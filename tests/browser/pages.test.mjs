@@ -1,0 +1,195 @@
+// The web pages in a real browser: content, the as-of form's error handling, keyboard access,
+// and axe-core's WCAG 2.2 A and AA checks on every page visited.
+//
+// Run with `node --test tests/browser/` after `cargo build -p steward-cli` and `scripts/assets`.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  axeViolations,
+  describeViolations,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startDemo,
+} from "./support.mjs";
+
+const AS_OF = "2027-05-20";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo(AS_OF);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * Opens `path`, checks the response status, runs axe, records a screenshot, and fails on any
+ * accessibility violation or anything that went wrong loading the page.
+ */
+async function visit(path, { status = 200, name, viewport } = {}) {
+  const opened = await newPage(browser, viewport ? { viewport } : {});
+  const response = await opened.page.goto(new URL(path, server.url).href);
+  assert.equal(response.status(), status, `status of ${path}`);
+  await settled(opened.page);
+  return check(opened, name);
+}
+
+/** Waits until govuk-frontend's script has started (the page's module scripts have run). */
+async function settled(page) {
+  await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"));
+}
+
+async function check(opened, name) {
+  const { page, problems } = opened;
+  await screenshot(page, name);
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations.map((v) => v.id),
+    [],
+    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
+  );
+  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return opened;
+}
+
+/** The text of each cell of each body row of the first table. */
+function tableRows(page) {
+  return page.$$eval("table tbody tr", (rows) =>
+    rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => cell.innerText.trim())),
+  );
+}
+
+test("the council list links to each council's page of what is due", async () => {
+  const { page, context } = await visit("/", { name: "councils" });
+  assert.equal(await page.title(), "Councils - Steward");
+  const links = await page.$$eval("main table a", (as) =>
+    as.map((a) => [a.textContent.trim(), a.getAttribute("href")]),
+  );
+  assert.equal(links.length, 5, JSON.stringify(links));
+  assert.deepEqual(links[0], ["Ashbury City Council", "/councils/ashbury-city/due"]);
+
+  // Styled by govuk-frontend in Arial, with no GOV.UK typeface or branding.
+  const font = await page.evaluate(() => getComputedStyle(document.querySelector("h1")).fontFamily);
+  assert.match(font, /^arial, helvetica, sans-serif$/i);
+  const text = await page.evaluate(() => document.documentElement.outerHTML);
+  assert.doesNotMatch(text, /GOV\.UK|GDS Transport|govuk-logo|crown/i);
+  assert.equal(await page.locator(".govuk-generic-header").innerText(), "Steward");
+  await context.close();
+});
+
+test("the first Tab reaches the skip link, which leads to the main content", async () => {
+  const { page, context } = await newPage(browser);
+  await page.goto(server.url);
+  await settled(page);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Skip to main content");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main-content");
+  await context.close();
+});
+
+test("every council's page of what is due shows its items with their clauses", async () => {
+  const { page: index, context } = await visit("/", { name: "councils" });
+  const councils = await index.$$eval("main table a", (as) =>
+    as.map((a) => ({ name: a.textContent.trim(), href: a.getAttribute("href") })),
+  );
+  await context.close();
+
+  for (const council of councils) {
+    const slug = council.href.split("/")[2];
+    const { page, context } = await visit(council.href, { name: `due-${slug}` });
+    assert.equal(await page.title(), `What is due - ${council.name} - Steward`);
+    assert.equal(await page.locator("h1").innerText(), "What is due");
+    assert.equal(await page.locator(".govuk-service-navigation__service-name").innerText(), council.name);
+    assert.equal(await page.locator('[aria-current="page"]').innerText(), "What is due");
+    assert.match(await page.locator("main").innerText(), /As of 20 May 2027\./);
+    const rows = await tableRows(page);
+    assert.ok(rows.length > 0, `${council.name} has something due`);
+    for (const row of rows) {
+      assert.equal(row.length, 6, JSON.stringify(row));
+      assert.match(row[1], /^(Now|\d{1,2} [A-Z][a-z]+ \d{4})$/, `due date of ${JSON.stringify(row)}`);
+      assert.ok(row[5].length > 0, `clause of ${JSON.stringify(row)}`);
+      assert.doesNotMatch(row.join(" "), /\d{4}-\d{2}-\d{2}/, "dates are written out");
+    }
+    if (slug === "ashbury-city") {
+      const overdue = rows.find((row) => row[0] === "Overdue return");
+      assert.ok(overdue, JSON.stringify(rows));
+      assert.equal(overdue[1], "9 May 2027");
+      assert.equal(overdue[3], "LAP-0100");
+      assert.equal(overdue[4], "LAP-0100 was due back 11 days ago");
+      assert.equal(overdue[5], "clause 28.9, Code on use of IT equipment");
+    }
+    await context.close();
+  }
+});
+
+test("a date that cannot be read is explained in the error summary and at the field", async () => {
+  const { page, context, problems } = await visit("/councils/dunmere-town/due", { name: "due-dunmere-town" });
+  await page.getByLabel("Show what is due on").fill("31/02/2027");
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Show" }).click(),
+  ]);
+  assert.equal(response.status(), 400);
+  await settled(page);
+  assert.equal(await page.title(), "Error: What is due - Dunmere Town Council - Steward");
+
+  // govuk-frontend moves focus to the summary, whose link leads to the field.
+  const summary = page.locator(".govuk-error-summary");
+  assert.equal(await summary.locator("h2").innerText(), "There is a problem");
+  assert.ok(await summary.evaluate((el) => el === document.activeElement), "the summary has focus");
+  const link = summary.locator("a");
+  assert.equal(await link.getAttribute("href"), "#as_of");
+  const message = "Enter the date as day/month/year, for example 16/05/2027";
+  assert.equal(await link.innerText(), message);
+  assert.equal((await page.locator("#as_of-error").textContent()).trim(), `Error: ${message}`);
+  assert.equal(await page.locator("#as_of").inputValue(), "31/02/2027");
+  assert.equal(await page.locator("#as_of").getAttribute("aria-describedby"), "as_of-hint as_of-error");
+  assert.equal(await page.locator("table").count(), 0);
+  await check({ page, problems }, "due-error");
+
+  await link.click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "as_of");
+
+  // Correcting the date shows the page for that day.
+  await page.locator("#as_of").fill("16/05/2027");
+  const [fixed] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Show" }).click(),
+  ]);
+  assert.equal(fixed.status(), 200);
+  assert.equal(await page.title(), "What is due - Dunmere Town Council - Steward");
+  assert.match(await page.locator("caption").innerText(), /due as of 16 May 2027$/);
+  await context.close();
+});
+
+test("a narrow screen keeps the table readable by scrolling it", async () => {
+  const { page, context } = await visit("/councils/fenwold-borough/due", {
+    name: "due-fenwold-borough-narrow",
+    viewport: { width: 375, height: 800 },
+  });
+  const region = page.getByRole("region", { name: /items due as of/ });
+  assert.equal(await region.getAttribute("tabindex"), "0");
+  const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(pageWidth <= 375, `the page itself does not scroll sideways (${pageWidth}px)`);
+  await context.close();
+});
+
+test("unknown pages and councils get a page not found in the site's layout", async () => {
+  for (const [path, name] of [
+    ["/no/such/page", "not-found"],
+    ["/councils/nowhere/due", "not-found-council"],
+  ]) {
+    const { page, context } = await visit(path, { status: 404, name });
+    assert.equal(await page.title(), "Page not found - Steward");
+    assert.equal(await page.locator("h1").innerText(), "Page not found");
+    await context.close();
+  }
+});

@@ -1,0 +1,175 @@
+// Shared pieces of the browser tests: the demo server, the browser, axe-core and screenshots.
+//
+// Nothing here builds anything. The tests expect target/debug/steward to exist (run
+// `cargo build -p steward-cli`) and the web assets to be built (run `scripts/assets`);
+// `scripts/test` does both before it runs them.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const binary = join(root, "target/debug/steward");
+const chromiumPath = "/usr/bin/chromium";
+const stylesheet = join(root, "crates/steward-web/assets/dist/steward.css");
+const screenshotDir = join(root, "target/screenshots");
+
+/** How long the server may take to print its address before the tests give up. */
+const START_LIMIT_MS = 60_000;
+
+/**
+ * Starts `steward demo` on a fresh SQLite database and a free port, pinned to `asOf`, and
+ * resolves once the server prints its address. `stop()` ends it and removes the database.
+ */
+export async function startDemo(asOf) {
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: run \`cargo build -p steward-cli\` first`);
+  }
+  if (!existsSync(stylesheet)) {
+    throw new Error(`${stylesheet} is missing: run scripts/assets first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "steward-browser-"));
+  const env = { ...process.env };
+  for (const name of ["STEWARD_DB", "STEWARD_COUNCIL", "STEWARD_ACTOR", "STEWARD_ASSETS"]) {
+    delete env[name];
+  }
+  const child = spawn(
+    binary,
+    ["demo", "--db", `sqlite://${dir}/demo.db`, "--listen", "127.0.0.1:0", "--as-of", asOf],
+    { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text) => {
+    stderr += text;
+  });
+  const exited = new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
+
+  const url = await new Promise((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`steward demo printed no address within ${START_LIMIT_MS} ms:\n${stderr}`)),
+      START_LIMIT_MS,
+    );
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const found = line.match(/https?:\/\/\S+?\//);
+      if (found) {
+        clearTimeout(timer);
+        done(found[0]);
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      fail(new Error(`steward demo exited (${code ?? signal}) before serving:\n${stderr}`));
+    });
+  });
+
+  return {
+    url,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGINT");
+        const stopped = await Promise.race([
+          exited,
+          new Promise((done) => setTimeout(() => done(null), 5_000)),
+        ]);
+        if (stopped === null) {
+          child.kill("SIGKILL");
+          await exited;
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless; never a browser Playwright downloads. */
+export function launchBrowser() {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} is missing: install Debian's Chromium (apt-get install -y chromium)`);
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/**
+ * A new page that records what goes wrong while it is used: script errors, console errors
+ * (Content Security Policy refusals among them) and sub-resources that failed to load.
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`script error: ${err.message}`));
+  page.on("console", (msg) => {
+    // A page answered with 404 or 400 on purpose is not a problem; anything else logged as an
+    // error is.
+    if (msg.type() === "error" && !/^Failed to load resource: .* (400|404)/.test(msg.text())) {
+      problems.push(`console error: ${msg.text()}`);
+    }
+  });
+  page.on("response", (res) => {
+    if (res.request().resourceType() !== "document" && res.status() >= 400) {
+      problems.push(`${res.status()} for ${res.url()}`);
+    }
+  });
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+  return { page, context, problems };
+}
+
+const axeSource = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * The WCAG 2.0, 2.1 and 2.2 level A and AA rules. (axe-core has no "wcag22a" tag: none of its
+ * rules checks a level A criterion that 2.2 added.)
+ */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Runs axe-core on the page as it is now and returns its violations. axe is evaluated through
+ * the browser's debugging protocol, which the page's Content Security Policy does not cover,
+ * so the page is checked with its real policy in force.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      }),
+    WCAG_TAGS,
+  );
+  return results.violations;
+}
+
+/** axe's violations as text a person can act on. */
+export function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => {
+          const summary = n.failureSummary.replaceAll("\n", "\n      ");
+          return `    at ${n.target.join(" ")}\n      ${summary}`;
+        })
+        .join("\n");
+      return `  ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join("\n");
+}
+
+/** Writes a full-page screenshot to target/screenshots/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
