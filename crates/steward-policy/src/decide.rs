@@ -4,7 +4,7 @@
 use crate::citation::Citation;
 use crate::model::{Agreement, Charge, Pack};
 use crate::model::{OfficeHolder, OfficeId};
-use crate::period::Period;
+use crate::period::{Period, long_date};
 use crate::vocab::{EquipmentKind, EquipmentState, PersonKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -139,8 +139,8 @@ pub fn acceptance_status(
         Some(last_day) if last_day < today => AcceptanceStatus::Lapsed {
             reason: format!(
                 "signature of {} ran out on {}; it must be renewed every {}",
-                latest.signed_on,
-                last_day,
+                long_date(latest.signed_on),
+                long_date(last_day),
                 rule.renew_every.unwrap_or(Period::IMMEDIATELY)
             ),
             citation,
@@ -317,8 +317,9 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
                 refusals.push(refuse(
                     Gate::PatTest,
                     format!(
-                        "{}'s PAT test of {tested} is more than {every} old and must be repeated",
-                        item.asset_tag
+                        "{}'s PAT test of {} is more than {every} old and must be repeated",
+                        item.asset_tag,
+                        long_date(tested)
                     ),
                     Some(citation),
                 ))
@@ -432,8 +433,9 @@ pub fn extension_decision(
         refusals.push(refuse(
             Gate::Date,
             format!(
-                "the new date {} must be after the current due date {current} and after today",
-                facts.new_due
+                "the new date {} must be after the current due date {} and after today",
+                long_date(facts.new_due),
+                long_date(current)
             ),
             None,
         ));
@@ -529,7 +531,7 @@ pub fn recall_decision(
         Some(d) if d < today => {
             return Err(refuse(
                 Gate::Date,
-                format!("the return-by date {d} is in the past"),
+                format!("the return-by date {} is in the past", long_date(d)),
                 None,
             ));
         }

@@ -15,5 +15,5 @@ pub mod vocab;
 pub use check::{CheckError, LoadedPack, Problem, check_pack};
 pub use citation::Citation;
 pub use model::{Clause, OfficeId, Pack};
-pub use period::Period;
+pub use period::{Period, long_date};
 pub use vocab::{Audience, EquipmentKind, EquipmentState, PersonKind, TermEndReason};

@@ -166,6 +166,11 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// A date as people write it in the UK: "16 May 2027".
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days()

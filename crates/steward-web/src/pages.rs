@@ -55,7 +55,6 @@ impl Pages {
             Value::from_safe_string(assets.url(name))
         });
         env.add_filter("long_date", long_date);
-        env.add_filter("long_dates_in", long_dates_in);
         for (name, _) in TEMPLATES {
             env.get_template(name)?;
         }
@@ -136,52 +135,16 @@ pub fn by_field(errors: &[FieldError]) -> Value {
     Value::from(Serde(map))
 }
 
-fn long(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
-}
-
 /// `2027-05-16` as `16 May 2027`.
 fn long_date(value: &str) -> Result<String, minijinja::Error> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map(long)
+        .map(steward_policy::long_date)
         .map_err(|_| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
                 format!("'{value}' is not a date"),
             )
         })
-}
-
-/// Rewrites every `2027-05-16` inside a sentence as `16 May 2027`; anything else is left alone.
-fn long_dates_in(text: &str) -> String {
-    const LEN: usize = 10;
-    let bytes = text.as_bytes();
-    let shaped = |at: usize| {
-        bytes.get(at..at + LEN).is_some_and(|window| {
-            window.iter().enumerate().all(|(k, b)| match k {
-                4 | 7 => *b == b'-',
-                _ => b.is_ascii_digit(),
-            })
-        }) && (at == 0 || !bytes[at - 1].is_ascii_digit())
-            && bytes.get(at + LEN).is_none_or(|b| !b.is_ascii_digit())
-    };
-    let mut out = String::with_capacity(text.len());
-    let (mut copied, mut at) = (0, 0);
-    while at + LEN <= bytes.len() {
-        // A matching window is all ASCII, so both ends are character boundaries.
-        if shaped(at)
-            && let Ok(date) = NaiveDate::parse_from_str(&text[at..at + LEN], "%Y-%m-%d")
-        {
-            out.push_str(&text[copied..at]);
-            out.push_str(&long(date));
-            at += LEN;
-            copied = at;
-        } else {
-            at += 1;
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 #[cfg(test)]
@@ -193,30 +156,6 @@ mod tests {
         assert_eq!(long_date("2027-05-16").unwrap(), "16 May 2027");
         assert_eq!(long_date("2027-01-04").unwrap(), "4 January 2027");
         assert!(long_date("16/05/2027").is_err());
-    }
-
-    #[test]
-    fn dates_inside_sentences_are_rewritten() {
-        assert_eq!(
-            long_dates_in("LAP-1 is due back on 2027-05-16"),
-            "LAP-1 is due back on 16 May 2027"
-        );
-        assert_eq!(
-            long_dates_in("2027-01-04 to 2027-02-01."),
-            "4 January 2027 to 1 February 2027."
-        );
-        // Not dates, or not on their own: left as they are.
-        for text in [
-            "SN2027-05-161",
-            "12027-05-16",
-            "2027-13-01 is no month",
-            "2027-05",
-            "",
-            "café 2027-05-1",
-        ] {
-            assert_eq!(long_dates_in(text), text);
-        }
-        assert_eq!(long_dates_in("né 2027-05-16 ü"), "né 16 May 2027 ü");
     }
 
     #[test]

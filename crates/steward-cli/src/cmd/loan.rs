@@ -4,6 +4,7 @@ use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::PersonRef;
 use steward_domain::ops::{loans, policy};
+use steward_policy::long_date;
 
 fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
     let mut out = String::new();
@@ -12,7 +13,7 @@ fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
         if let Some(due) = &d.due {
             out.push_str(&format!(
                 "Return due {} ({})\n",
-                due.date.format("%-d %B %Y"),
+                long_date(due.date),
                 due.citation
             ));
         }
@@ -76,13 +77,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                     .decision
                     .due
                     .as_ref()
-                    .map(|d| {
-                        format!(
-                            " Return due {} ({}).",
-                            d.date.format("%-d %B %Y"),
-                            d.citation
-                        )
-                    })
+                    .map(|d| format!(" Return due {} ({}).", long_date(d.date), d.citation))
                     .unwrap_or_default();
                 format!(
                     "Loan {} issued: {} to {}.{due}\n",
@@ -144,7 +139,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 if let Some(d) = &view.return_by {
                     out.push_str(&format!(
                         "Return by: {} ({})\n",
-                        d.date.format("%-d %B %Y"),
+                        long_date(d.date),
                         d.citation
                     ));
                 }
@@ -174,10 +169,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 loans::extend(&mut tx, &ctx, &council, id, until, &approvers, &reason).await?;
             tx.commit().await?;
             app.out.emit(&ext, || {
-                format!(
-                    "Loan {id} extended to {}.\n",
-                    ext.new_due.format("%-d %B %Y")
-                )
+                format!("Loan {id} extended to {}.\n", long_date(ext.new_due))
             })?;
         }
         LoanCmd::Recall { id, by, return_by } => {
@@ -187,7 +179,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             app.out.emit(&recalled, || {
                 format!(
                     "Loan {id} recalled: return by {} ({}).\n",
-                    recalled.return_by.date.format("%-d %B %Y"),
+                    long_date(recalled.return_by.date),
                     recalled.return_by.citation
                 )
             })?;

@@ -7,7 +7,7 @@ use crate::repo::RegisterTx;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_policy::decide::{self, AcceptanceStatus, Dated, RefreshCandidate};
-use steward_policy::{Citation, Period};
+use steward_policy::{Citation, Period, long_date};
 
 /// How far ahead "due soon" looks.
 const SOON_DAYS: u32 = 14;
@@ -121,7 +121,7 @@ pub async fn report<T: RegisterTx>(
                 items.push(base(
                     DueKind::ReturnSoon,
                     Some(*date),
-                    format!("{} is due back on {date}", view.asset_tag),
+                    format!("{} is due back on {}", view.asset_tag, long_date(*date)),
                     Some(citation.clone()),
                 ));
             }
@@ -184,11 +184,11 @@ pub async fn report<T: RegisterTx>(
                 ),
                 Some(d) if d < today => (
                     true,
-                    format!("{}'s PAT test ran out on {d}", item.asset_tag),
+                    format!("{}'s PAT test ran out on {}", item.asset_tag, long_date(d)),
                 ),
                 Some(d) => (
                     within(d, today, PLAN_DAYS),
-                    format!("{}'s PAT test runs out on {d}", item.asset_tag),
+                    format!("{}'s PAT test runs out on {}", item.asset_tag, long_date(d)),
                 ),
             };
             if show {

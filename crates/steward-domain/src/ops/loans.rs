@@ -413,7 +413,10 @@ pub async fn raise_charge<T: RegisterTx>(
             (None, _) => "the policy sets no return deadline for leavers".to_string(),
             (_, None) => "the holder has not left office".to_string(),
             (_, Some(by)) if loan.is_open() => {
-                format!("the item is not overdue: it may be returned until {by}")
+                format!(
+                    "the item is not overdue: it may be returned until {}",
+                    steward_policy::long_date(by)
+                )
             }
             _ => "the item was returned".to_string(),
         };
