@@ -6,6 +6,7 @@
 //! Secrets never leave in readable form: passwords are kept only as argon2id hashes, session ids
 //! and API tokens only as SHA-256 digests, and none of these is ever serialised or audited.
 
+mod access;
 mod hashing;
 mod password;
 mod repo;
@@ -17,6 +18,7 @@ mod token;
 mod user;
 mod username;
 
+pub use access::{AdminAccess, Denied, MemberAccess, OfficerAccess, Principal, ReadAccess};
 pub(crate) use hashing::dummy_verify;
 pub use hashing::{HashCost, HashedPassword, PRODUCTION_COST, hash_password, verify_password};
 pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};

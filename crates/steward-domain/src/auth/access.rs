@@ -1,0 +1,181 @@
+//! Who may do what, decided in this one place. A request becomes a [`Principal`]; a handler
+//! asks it for the capability it needs (`officer()`, `reader()`, ...) and gets a value it must
+//! pass on, or a [`Denied`] that becomes a refusal. Pages, the API and exports all ask here.
+
+use super::role::Role;
+use super::user::User;
+use crate::records::Id;
+use serde::Serialize;
+use steward_policy::OfficeId;
+
+/// Someone signed in (by session or token), with the role they act in for this request.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user: User,
+    /// The role in force: a token may carry a lower role than its account's.
+    pub role: Role,
+    /// Offices the linked person holds today, per the register.
+    pub offices: Vec<OfficeId>,
+}
+
+/// Why a capability was not given; shown to the person as a plain refusal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub &'static str);
+
+/// Acting for oneself: one's own equipment, signatures and requests.
+#[derive(Clone, Debug)]
+pub struct MemberAccess {
+    pub council_id: Id,
+    pub user_id: Id,
+    pub person_id: Id,
+}
+
+/// Reading every record of the council (officers, auditors, administrators).
+#[derive(Clone, Debug)]
+pub struct ReadAccess {
+    pub council_id: Id,
+    pub user_id: Id,
+}
+
+/// Changing the register: people, equipment, loans, signatures on paper.
+#[derive(Clone, Debug)]
+pub struct OfficerAccess {
+    pub council_id: Id,
+    pub user_id: Id,
+    pub person_id: Option<Id>,
+    pub offices: Vec<OfficeId>,
+}
+
+/// Managing the council itself: accounts, tokens, adopting policy versions.
+#[derive(Clone, Debug)]
+pub struct AdminAccess {
+    pub council_id: Id,
+    pub user_id: Id,
+}
+
+impl Principal {
+    pub fn new(user: User, role: Role, offices: Vec<OfficeId>) -> Principal {
+        // A token can narrow an account's role, never widen it.
+        let role = if user.role.may_grant(role) {
+            role
+        } else {
+            user.role
+        };
+        Principal {
+            user,
+            role,
+            offices,
+        }
+    }
+
+    pub fn council_id(&self) -> Id {
+        self.user.council_id
+    }
+
+    /// Self-service, for anyone whose account is linked to a person.
+    pub fn member(&self) -> Result<MemberAccess, Denied> {
+        let person_id = self.user.person_id.ok_or(Denied(
+            "this account is not linked to a person in the register",
+        ))?;
+        Ok(MemberAccess {
+            council_id: self.council_id(),
+            user_id: self.user.id,
+            person_id,
+        })
+    }
+
+    pub fn reader(&self) -> Result<ReadAccess, Denied> {
+        match self.role {
+            Role::Officer | Role::Auditor | Role::Admin => Ok(ReadAccess {
+                council_id: self.council_id(),
+                user_id: self.user.id,
+            }),
+            Role::Member => Err(Denied(
+                "only officers, auditors and administrators can see this",
+            )),
+        }
+    }
+
+    pub fn officer(&self) -> Result<OfficerAccess, Denied> {
+        match self.role {
+            Role::Officer | Role::Admin => Ok(OfficerAccess {
+                council_id: self.council_id(),
+                user_id: self.user.id,
+                person_id: self.user.person_id,
+                offices: self.offices.clone(),
+            }),
+            Role::Auditor => Err(Denied("auditors can read everything but change nothing")),
+            Role::Member => Err(Denied("only officers can change the register")),
+        }
+    }
+
+    pub fn admin(&self) -> Result<AdminAccess, Denied> {
+        match self.role {
+            Role::Admin => Ok(AdminAccess {
+                council_id: self.council_id(),
+                user_id: self.user.id,
+            }),
+            _ => Err(Denied("only administrators can do this")),
+        }
+    }
+
+    /// Whether this principal may see records about `person_id`: their own always, anyone's
+    /// with read access.
+    pub fn may_see_person(&self, person_id: Id) -> bool {
+        self.reader().is_ok() || self.user.person_id == Some(person_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn user(role: Role, person: Option<Id>) -> User {
+        User {
+            id: 1,
+            council_id: 9,
+            username: "someone".parse().unwrap(),
+            role,
+            person_id: person,
+            must_change_password: false,
+            disabled: false,
+            created_at: Utc::now(),
+            password_changed_at: Utc::now(),
+            last_sign_in_at: None,
+        }
+    }
+
+    #[test]
+    fn each_role_gets_exactly_its_capabilities() {
+        let cases = [
+            (Role::Member, Some(5), [true, false, false, false]),
+            (Role::Officer, Some(6), [true, true, true, false]),
+            (Role::Auditor, None, [false, true, false, false]),
+            (Role::Admin, None, [false, true, true, true]),
+        ];
+        for (role, person, [member, reader, officer, admin]) in cases {
+            let p = Principal::new(user(role, person), role, Vec::new());
+            assert_eq!(p.member().is_ok(), member, "{role:?} member");
+            assert_eq!(p.reader().is_ok(), reader, "{role:?} reader");
+            assert_eq!(p.officer().is_ok(), officer, "{role:?} officer");
+            assert_eq!(p.admin().is_ok(), admin, "{role:?} admin");
+        }
+    }
+
+    #[test]
+    fn a_token_cannot_widen_its_accounts_role() {
+        let p = Principal::new(user(Role::Member, Some(5)), Role::Admin, Vec::new());
+        assert_eq!(p.role, Role::Member);
+        let p = Principal::new(user(Role::Admin, None), Role::Auditor, Vec::new());
+        assert!(p.officer().is_err() && p.reader().is_ok());
+    }
+
+    #[test]
+    fn members_see_only_themselves() {
+        let p = Principal::new(user(Role::Member, Some(5)), Role::Member, Vec::new());
+        assert!(p.may_see_person(5));
+        assert!(!p.may_see_person(6));
+    }
+}
