@@ -1,5 +1,6 @@
-// The web pages in a real browser: content, the as-of form's error handling, keyboard access,
-// and axe-core's WCAG 2.2 A and AA checks on every page visited.
+// The web pages in a real browser: signing in with the demo's accounts, a member signing the
+// policy and seeing their equipment, the as-of form's error handling, keyboard access, and
+// axe-core's WCAG 2.2 A and AA checks on every page visited.
 //
 // Run with `node --test tests/browser/` after `cargo build -p steward-cli` and `scripts/assets`.
 
@@ -33,12 +34,45 @@ after(async () => {
  * Opens `path`, checks the response status, runs axe, records a screenshot, and fails on any
  * accessibility violation or anything that went wrong loading the page.
  */
-async function visit(path, { status = 200, name, viewport } = {}) {
+async function visit(path, { status = 200, name, viewport, as } = {}) {
   const opened = await newPage(browser, viewport ? { viewport } : {});
+  if (as) {
+    await signIn(opened, as.slug, as.role);
+  }
   const response = await opened.page.goto(new URL(path, server.url).href);
   assert.equal(response.status(), status, `status of ${path}`);
   await settled(opened.page);
   return check(opened, name);
+}
+
+/** Signs in on the council's sign-in page with the demo account for `role`. */
+async function signIn(opened, slug, role, { name } = {}) {
+  const { page } = opened;
+  const account = server.account(slug, role);
+  await page.goto(new URL(`/councils/${slug}/sign-in`, server.url).href);
+  await settled(page);
+  if (name) {
+    await check(opened, name);
+  }
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
+  assert.equal(response.status(), 200, `signed in as the ${role} of ${slug}`);
+  await settled(page);
+  return account;
+}
+
+/** Submits the page's form with the button named `button`; resolves to the response. */
+async function submit(page, button) {
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: button }).click(),
+  ]);
+  await settled(page);
+  return response;
 }
 
 /** Waits until govuk-frontend's script has started (the page's module scripts have run). */
@@ -66,14 +100,14 @@ function tableRows(page) {
   );
 }
 
-test("the council list links to each council's page of what is due", async () => {
+test("the council list links to each council's sign-in page", async () => {
   const { page, context } = await visit("/", { name: "councils" });
   assert.equal(await page.title(), "Councils - Steward");
   const links = await page.$$eval("main table a", (as) =>
     as.map((a) => [a.textContent.trim(), a.getAttribute("href")]),
   );
   assert.equal(links.length, 5, JSON.stringify(links));
-  assert.deepEqual(links[0], ["Ashbury City Council", "/councils/ashbury-city/due"]);
+  assert.deepEqual(links[0], ["Ashbury City Council", "/councils/ashbury-city/sign-in"]);
 
   // Styled by govuk-frontend in Arial, with no GOV.UK typeface or branding.
   const font = await page.evaluate(() => getComputedStyle(document.querySelector("h1")).fontFamily);
@@ -104,7 +138,10 @@ test("every council's page of what is due shows its items with their clauses", a
 
   for (const council of councils) {
     const slug = council.href.split("/")[2];
-    const { page, context } = await visit(council.href, { name: `due-${slug}` });
+    const { page, context } = await visit(`/councils/${slug}/due`, {
+      name: `due-${slug}`,
+      as: { slug, role: "auditor" },
+    });
     assert.equal(await page.title(), `What is due - ${council.name} - Steward`);
     assert.equal(await page.locator("h1").innerText(), "What is due");
     assert.equal(await page.locator(".govuk-service-navigation__service-name").innerText(), council.name);
@@ -131,7 +168,10 @@ test("every council's page of what is due shows its items with their clauses", a
 });
 
 test("a date that cannot be read is explained in the error summary and at the field", async () => {
-  const { page, context, problems } = await visit("/councils/dunmere-town/due", { name: "due-dunmere-town" });
+  const { page, context, problems } = await visit("/councils/dunmere-town/due", {
+    name: "due-dunmere-town",
+    as: { slug: "dunmere-town", role: "officer" },
+  });
   await page.getByLabel("Show what is due on").fill("31/02/2027");
   const [response] = await Promise.all([
     page.waitForNavigation(),
@@ -174,6 +214,7 @@ test("a narrow screen keeps the table readable by scrolling it", async () => {
   const { page, context } = await visit("/councils/fenwold-borough/due", {
     name: "due-fenwold-borough-narrow",
     viewport: { width: 375, height: 800 },
+    as: { slug: "fenwold-borough", role: "admin" },
   });
   const region = page.getByRole("region", { name: /items due as of/ });
   assert.equal(await region.getAttribute("tabindex"), "0");
@@ -192,4 +233,114 @@ test("unknown pages and councils get a page not found in the site's layout", asy
     assert.equal(await page.locator("h1").innerText(), "Page not found");
     await context.close();
   }
+});
+
+test("signing in: a wrong password is explained, a right one leads to the register", async () => {
+  const opened = await newPage(browser);
+  const { page, context, problems } = opened;
+  await page.goto(new URL("/councils/dunmere-town/sign-in", server.url).href);
+  await settled(page);
+  assert.equal(await page.title(), "Sign in - Dunmere Town Council - Steward");
+  await check(opened, "sign-in");
+
+  await page.getByLabel("Username").fill("auditor");
+  await page.getByLabel("Password").fill("not the password at all");
+  const refused = await submit(page, "Sign in");
+  assert.equal(refused.status(), 400);
+  assert.equal(await page.title(), "Error: Sign in - Dunmere Town Council - Steward");
+  const summary = page.locator(".govuk-error-summary");
+  assert.ok(await summary.evaluate((el) => el === document.activeElement), "the summary has focus");
+  const link = summary.locator("a");
+  assert.equal(await link.innerText(), "The username or password is not right.");
+  assert.equal(await link.getAttribute("href"), "#username");
+  assert.equal(await page.locator("#username").inputValue(), "auditor");
+  assert.equal(await page.locator("#password").inputValue(), "", "the password is never sent back");
+  await check({ page, problems }, "sign-in-error");
+
+  const account = server.account("dunmere-town", "auditor");
+  await page.getByLabel("Password").fill(account.password);
+  const signed = await submit(page, "Sign in");
+  assert.equal(signed.status(), 200);
+  assert.equal(new URL(page.url()).pathname, "/councils/dunmere-town/due");
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "steward_session");
+  assert.ok(session, JSON.stringify(cookies));
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.secure, true);
+  assert.equal(session.sameSite, "Lax");
+  assert.equal(session.expires, -1, "a session cookie, gone when the browser closes");
+
+  // An auditor reads the register but has no equipment pages of their own.
+  const nav = await page.locator("#navigation").innerText();
+  assert.match(nav, /What is due/);
+  assert.doesNotMatch(nav, /Your equipment/);
+  const mine = await page.goto(new URL("/councils/dunmere-town/me", server.url).href);
+  assert.equal(mine.status(), 403);
+  await settled(page);
+  assert.equal(await page.locator("h1").innerText(), "You cannot see this page");
+  await check({ page, problems }, "forbidden");
+
+  // Signing out ends the session: the register asks for a sign-in again.
+  await page.goto(new URL("/councils/dunmere-town/due", server.url).href);
+  await settled(page);
+  const out = await submit(page, "Sign out");
+  assert.equal(out.status(), 200);
+  assert.equal(new URL(page.url()).pathname, "/councils/dunmere-town/sign-in");
+  await page.goto(new URL("/councils/dunmere-town/due", server.url).href);
+  assert.equal(new URL(page.url()).pathname, "/councils/dunmere-town/sign-in");
+  await context.close();
+});
+
+test("a member signs the policy and sees their laptop's return date and clause", async () => {
+  const opened = await newPage(browser);
+  const { page, context, problems } = opened;
+  await signIn(opened, "fenwold-borough", "member", { name: "sign-in-fenwold-borough" });
+  assert.equal(new URL(page.url()).pathname, "/councils/fenwold-borough/me");
+  assert.equal(await page.title(), "Your equipment - Fenwold Borough Council - Steward");
+  const nav = await page.locator("#navigation").innerText();
+  assert.match(nav, /Your equipment/);
+  assert.match(nav, /Read and sign the policy/);
+  assert.doesNotMatch(nav, /What is due/);
+  const name = (await page.locator(".govuk-caption-l").innerText()).trim();
+
+  // The policy, with a wrong name first.
+  await page.getByRole("link", { name: "Read and sign the policy" }).first().click();
+  await settled(page);
+  assert.equal(await page.title(), "Read and sign the policy - Fenwold Borough Council - Steward");
+  assert.ok((await page.locator(".steward-policy-text h2").count()) > 0, "the text is rendered");
+  await check(opened, "policy");
+  await page.getByLabel("Type your full name to sign").fill("Somebody Else");
+  const refused = await submit(page, "Sign the policy");
+  assert.equal(refused.status(), 400);
+  assert.equal(await page.title(), "Error: Read and sign the policy - Fenwold Borough Council - Steward");
+  const link = page.locator(".govuk-error-summary a");
+  assert.equal(await link.getAttribute("href"), "#typed_name");
+  assert.equal(await link.innerText(), "Type your name exactly as the register holds it to sign.");
+  await check({ page, problems }, "policy-error");
+
+  await page.getByLabel("Type your full name to sign").fill(name);
+  const signed = await submit(page, "Sign the policy");
+  assert.equal(signed.status(), 200);
+  assert.equal(await page.locator("h1").innerText(), "You have signed the policy");
+  const receipt = await page.locator(".govuk-summary-list").innerText();
+  assert.match(receipt, /Date\s+20 May 2027/);
+  assert.match(receipt, /Policy version\s+1 /);
+  assert.match(receipt, /Text signed\s+[0-9a-f]{12}/);
+  await check({ page, problems }, "policy-signed");
+
+  // Their equipment: the recalled laptop, its date written out, and the clause.
+  await page.getByRole("link", { name: "Your equipment" }).first().click();
+  await settled(page);
+  const rows = await tableRows(page);
+  const laptop = rows.find((row) => row[0].startsWith("LAP-"));
+  assert.ok(laptop, JSON.stringify(rows));
+  assert.equal(laptop[2], "24 May 2027");
+  assert.equal(laptop[3], "clause 8.2, Protocol on the use of ICT by Members");
+  assert.match(await page.locator("main").innerText(), /You signed the policy on 20 May 2027/);
+  await check({ page, problems }, "your-equipment");
+
+  // Members do not see the register.
+  const due = await page.goto(new URL("/councils/fenwold-borough/due", server.url).href);
+  assert.equal(due.status(), 403);
+  await context.close();
 });

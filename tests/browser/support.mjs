@@ -23,7 +23,8 @@ const START_LIMIT_MS = 60_000;
 
 /**
  * Starts `steward demo` on a fresh SQLite database and a free port, pinned to `asOf`, and
- * resolves once the server prints its address. `stop()` ends it and removes the database.
+ * resolves once the server prints its address. `accounts` holds the demo accounts it printed
+ * before that ({council, role, username, password}); `stop()` ends it and removes the database.
  */
 export async function startDemo(asOf) {
   if (!existsSync(binary)) {
@@ -49,6 +50,7 @@ export async function startDemo(asOf) {
   });
   const exited = new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
 
+  const accounts = [];
   const url = await new Promise((done, fail) => {
     const timer = setTimeout(
       () => fail(new Error(`steward demo printed no address within ${START_LIMIT_MS} ms:\n${stderr}`)),
@@ -56,6 +58,11 @@ export async function startDemo(asOf) {
     );
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
+      const account = line.match(/^\s+([a-z0-9-]+)\s+(admin|auditor|officer|member)\s+(\S+)\s+(\S+)$/);
+      if (account) {
+        const [, council, role, username, password] = account;
+        accounts.push({ council, role, username, password });
+      }
       const found = line.match(/https?:\/\/\S+?\//);
       if (found) {
         clearTimeout(timer);
@@ -70,6 +77,13 @@ export async function startDemo(asOf) {
 
   return {
     url,
+    accounts,
+    /** The demo account with `role` in the council `slug`. */
+    account(slug, role) {
+      const found = accounts.find((a) => a.council === slug && a.role === role);
+      if (!found) throw new Error(`steward demo printed no ${role} account for ${slug}`);
+      return found;
+    },
     stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
@@ -110,9 +124,9 @@ export async function newPage(browser, options = {}) {
   const problems = [];
   page.on("pageerror", (err) => problems.push(`script error: ${err.message}`));
   page.on("console", (msg) => {
-    // A page answered with 404 or 400 on purpose is not a problem; anything else logged as an
+    // A page answered with 400, 403 or 404 on purpose is not a problem; anything else logged as an
     // error is.
-    if (msg.type() === "error" && !/^Failed to load resource: .* (400|404)/.test(msg.text())) {
+    if (msg.type() === "error" && !/^Failed to load resource: .* (400|403|404)/.test(msg.text())) {
       problems.push(`console error: ${msg.text()}`);
     }
   });

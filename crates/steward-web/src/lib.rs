@@ -3,26 +3,32 @@
 //! Pages are minijinja templates (`pages.rs`, `templates/`) styled with govuk-frontend, served
 //! with a strict Content Security Policy: no inline script or style anywhere.
 
+mod account;
+mod api;
 mod assets;
+mod markdown;
+mod me;
 mod pages;
+mod routes;
+mod session;
 
 use assets::Assets;
-use axum::extract::{FromRef, Path, Query, Request, State};
+use axum::extract::{FromRef, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::context;
 use minijinja::value::Serde;
 use pages::{FieldError, Page, Pages};
 use serde::{Deserialize, Serialize};
+use session::SignedIn;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use steward_domain::CouncilSlug;
+use steward_domain::ops::due;
 use steward_domain::ops::due::{DueItem, DueKind, DueReport};
-use steward_domain::ops::{council, due};
 use steward_store::Store;
 
 pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
@@ -30,6 +36,10 @@ pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
 /// Gives the date pages are drawn for. The server reads the clock here, at the edge, so
 /// tests and demos can pin it.
 pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// Gives the moment a request is handled: sessions, sign-in throttling and audit records use
+/// it. Like [`Today`], read at the edge so tests and demos can pin it.
+pub type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// The Content Security Policy on every response: scripts, styles and images from this server
 /// only, and nothing inline.
@@ -48,6 +58,7 @@ pub struct ArrivedOverTls;
 struct AppState {
     store: Store,
     today: Today,
+    now: Now,
     pages: Arc<Pages>,
     assets: Arc<Assets>,
 }
@@ -68,15 +79,21 @@ pub enum StartError {
 }
 
 /// The whole application. Assets come from `STEWARD_ASSETS`, else [`DEFAULT_ASSETS_DIR`].
-pub fn router(store: Store, today: Today) -> Result<Router, StartError> {
-    router_with_assets(store, today, Assets::from_env())
+pub fn router(store: Store, today: Today, now: Now) -> Result<Router, StartError> {
+    router_with_assets(store, today, now, Assets::from_env())
 }
 
-fn router_with_assets(store: Store, today: Today, assets: Assets) -> Result<Router, StartError> {
+fn router_with_assets(
+    store: Store,
+    today: Today,
+    now: Now,
+    assets: Assets,
+) -> Result<Router, StartError> {
     let pages = Arc::new(Pages::new(&assets)?);
     Ok(app(AppState {
         store,
         today,
+        now,
         pages,
         assets: Arc::new(assets),
     }))
@@ -84,10 +101,10 @@ fn router_with_assets(store: Store, today: Today, assets: Assets) -> Result<Rout
 
 fn app(state: AppState) -> Router {
     Router::new()
-        .route("/", get(index))
         .route("/health", get(health))
-        .route("/councils/{slug}/due", get(due_page))
+        .merge(routes::page_router())
         .route("/assets/{*path}", get(assets::serve))
+        .nest("/api/v1", api::router(&state))
         .fallback(not_found)
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
@@ -132,16 +149,21 @@ pub async fn serve(
     store: Store,
     listen: SocketAddr,
     today: Today,
+    now: Now,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
-    let app = router(store, today)?;
+    let app = router(store, today, now)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The peer's address is what sign-in throttling counts against.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -160,6 +182,33 @@ impl WebError {
             status,
             message: message.into(),
         }
+    }
+
+    fn not_found() -> Self {
+        WebError::new(StatusCode::NOT_FOUND, "")
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        WebError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn internal(what: &str) -> Self {
+        tracing::error!(what, "request failed");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+    }
+
+    /// A form whose CSRF token was missing or wrong.
+    fn form_expired() -> Self {
+        WebError::new(StatusCode::FORBIDDEN, FORM_EXPIRED)
+    }
+}
+
+/// What the 403 page says when a form's token did not match.
+const FORM_EXPIRED: &str = "Your form has expired; go back and try again.";
+
+impl From<steward_domain::auth::Denied> for WebError {
+    fn from(denied: steward_domain::auth::Denied) -> Self {
+        WebError::new(StatusCode::FORBIDDEN, pages::sentence(denied.0))
     }
 }
 
@@ -215,6 +264,16 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
         StatusCode::BAD_REQUEST => (
             "There is a problem with the request",
             vec![err.message.clone()],
+        ),
+        StatusCode::FORBIDDEN if err.message == FORM_EXPIRED => {
+            ("Your form has expired", vec![err.message.clone()])
+        }
+        StatusCode::FORBIDDEN => (
+            "You cannot see this page",
+            vec![
+                err.message.clone(),
+                "If you think you should, ask the council's administrator.".into(),
+            ],
         ),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
@@ -338,16 +397,17 @@ const AS_OF_FORMAT: &str = "%d/%m/%Y";
 
 async fn due_page(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    signed: SignedIn,
     Query(q): Query<DueQuery>,
 ) -> Result<Response, WebError> {
-    let slug: CouncilSlug = slug
-        .parse()
-        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, ""))?;
+    signed.principal.reader()?;
     let mut tx = state.store.begin().await?;
-    let found = council::find(&mut tx, &slug).await?;
+    let found = signed.council.clone();
     let asked = q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let mut page = Page::new("What is due").council(&found).nav("due");
+    let mut page = Page::new("What is due")
+        .council(&found)
+        .viewer(&signed)
+        .nav("due");
     let (status, as_of_text, view) = match asked.map(steward_domain::import::parse_date) {
         Some(Err(_)) => {
             page.errors.push(FieldError {

@@ -30,6 +30,23 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/error.html",
         include_str!("../templates/pages/error.html"),
     ),
+    (
+        "pages/sign_in.html",
+        include_str!("../templates/pages/sign_in.html"),
+    ),
+    (
+        "pages/password.html",
+        include_str!("../templates/pages/password.html"),
+    ),
+    ("pages/me.html", include_str!("../templates/pages/me.html")),
+    (
+        "pages/policy.html",
+        include_str!("../templates/pages/policy.html"),
+    ),
+    (
+        "pages/signed.html",
+        include_str!("../templates/pages/signed.html"),
+    ),
 ];
 
 /// The compiled templates.
@@ -81,6 +98,18 @@ pub struct Page<'a> {
     /// Which service navigation item is the current page.
     pub nav: Option<&'static str>,
     pub errors: Vec<FieldError>,
+    /// Who is signed in, for the navigation and the sign-out form.
+    pub viewer: Option<Viewer>,
+}
+
+/// The signed-in account as the layout needs it: which links to show, and the token its
+/// forms carry.
+#[derive(Serialize)]
+pub struct Viewer {
+    pub username: String,
+    pub member: bool,
+    pub reader: bool,
+    pub csrf_token: String,
 }
 
 impl<'a> Page<'a> {
@@ -90,7 +119,21 @@ impl<'a> Page<'a> {
             council: None,
             nav: None,
             errors: Vec::new(),
+            viewer: None,
         }
+    }
+
+    /// Shows the navigation the principal's capabilities allow.
+    pub fn viewer(mut self, signed: &crate::session::SignedIn) -> Self {
+        let p = &signed.principal;
+        let settled = !p.user.must_change_password;
+        self.viewer = Some(Viewer {
+            username: p.user.username.to_string(),
+            member: settled && p.member().is_ok(),
+            reader: settled && p.reader().is_ok(),
+            csrf_token: signed.session.csrf_token.clone(),
+        });
+        self
     }
 
     pub fn council(mut self, council: &'a Council) -> Self {
@@ -133,6 +176,19 @@ pub fn by_field(errors: &[FieldError]) -> Value {
         .map(|e| (e.field, e.message.as_str()))
         .collect();
     Value::from(Serde(map))
+}
+
+/// A message from the domain as a sentence: a capital first letter and a full stop.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !out.is_empty() && !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
 }
 
 /// `2027-05-16` as `16 May 2027`.

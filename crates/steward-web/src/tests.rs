@@ -1,15 +1,22 @@
-//! Requests through the whole router, without a socket.
+//! Requests through the whole router, without a socket. `access` walks every page over real
+//! connections, for every role.
+
+mod access;
 
 use super::*;
 use axum::body::Body;
 use axum::http::Request;
-use steward_domain::Ctx;
+use steward_domain::auth::{Password, Role};
+use steward_domain::ops::{council, users};
+use steward_domain::{Council, Ctx};
 use steward_store::testing::TestDb;
 use tower::ServiceExt;
 
 struct Site {
     app: Router,
     state: AppState,
+    /// Minutes the server's clock has been moved on from 10:00 on 20 May 2027.
+    minutes: Arc<std::sync::atomic::AtomicI64>,
     _db: TestDb,
     _assets: tempfile::TempDir,
 }
@@ -35,6 +42,16 @@ async fn site() -> Site {
     )
     .await
     .unwrap();
+    let found = council::find(&mut tx, &"dunmere-town".parse().unwrap())
+        .await
+        .unwrap();
+    for (username, role, must_change) in [
+        ("audrey", Role::Auditor, false),
+        ("clerk", Role::Admin, false),
+        ("newbie", Role::Auditor, true),
+    ] {
+        add_user(&mut tx, &ctx, &found, username, role, None, must_change).await;
+    }
     tx.commit().await.unwrap();
 
     let assets = tempfile::tempdir().unwrap();
@@ -42,22 +59,123 @@ async fn site() -> Site {
     std::fs::write(assets.path().join("notes.txt"), "not served").unwrap();
     let today: Today = Arc::new(|| day("2027-05-20"));
     let found = Assets::open(assets.path());
+    let minutes = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let moved = minutes.clone();
+    let now: Now = Arc::new(move || {
+        day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc()
+            + chrono::TimeDelta::minutes(moved.load(std::sync::atomic::Ordering::SeqCst))
+    });
     let state = AppState {
         store,
         today,
+        now,
         pages: Arc::new(Pages::new(&found).unwrap()),
         assets: Arc::new(found),
     };
     Site {
         app: app(state.clone()),
         state,
+        minutes,
         _db: db,
         _assets: assets,
     }
 }
 
+/// The password every test account has.
+pub(crate) const PASSWORD: &str = "plum tuesday lantern 47";
+
+pub(crate) async fn add_user(
+    tx: &mut steward_store::StoreTx,
+    ctx: &Ctx,
+    council: &Council,
+    username: &str,
+    role: Role,
+    person: Option<&str>,
+    must_change_password: bool,
+) {
+    let username: steward_domain::auth::Username = username.parse().unwrap();
+    let password = Password::new(PASSWORD, &username).unwrap();
+    let req = users::CreateUser {
+        username,
+        role,
+        person: person.map(|p| p.parse().unwrap()),
+        password,
+        must_change_password,
+    };
+    users::create(tx, ctx, council, req).await.unwrap();
+}
+
 async fn get(site: &Site, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     send(site, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// A GET with the given cookies.
+async fn get_as(
+    site: &Site,
+    uri: &str,
+    cookies: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let req = Request::get(uri)
+        .header(header::COOKIE, cookies)
+        .body(Body::empty())
+        .unwrap();
+    send(site, req).await
+}
+
+async fn post_as(
+    site: &Site,
+    uri: &str,
+    cookies: &str,
+    form: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let req = Request::post(uri)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    send(site, req).await
+}
+
+/// The `name=value` of each cookie a response sets.
+fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The value of the hidden `csrf_token` field in a page.
+fn csrf_field(html: &str) -> String {
+    html.split(r#"name="csrf_token" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Signs in through the form and returns the session cookie.
+async fn sign_in(site: &Site, username: &str) -> String {
+    let (_, headers, html) = get(site, "/councils/dunmere-town/sign-in").await;
+    let form_cookie = set_cookies(&headers).join("; ");
+    let token = csrf_field(&html);
+    let (status, headers, body) = post_as(
+        site,
+        "/councils/dunmere-town/sign-in",
+        &form_cookie,
+        &format!(
+            "csrf_token={token}&username={username}&password={}",
+            PASSWORD.replace(' ', "+")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("steward_session=") && c.len() > 20)
+        .unwrap()
 }
 
 async fn send(site: &Site, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -91,7 +209,7 @@ async fn index_lists_councils_escaped_in_the_layout() {
     assert!(html.contains(r##"<a href="#main-content" class="govuk-skip-link""##));
     assert!(html.contains(r#"<main class="govuk-main-wrapper" id="main-content">"#));
     assert!(html.contains("Dunmere &lt;Town&gt; Council"), "{html}");
-    assert!(html.contains(r#"href="/councils/dunmere-town/due""#));
+    assert!(html.contains(r#"href="/councils/dunmere-town/sign-in""#));
     assert!(
         !html.contains("GOV.UK") && !html.contains("crown"),
         "{html}"
@@ -110,7 +228,8 @@ async fn index_lists_councils_escaped_in_the_layout() {
 #[tokio::test]
 async fn due_page_names_the_council_in_title_and_navigation() {
     let site = site().await;
-    let (status, _, html) = get(&site, "/councils/dunmere-town/due").await;
+    let me = sign_in(&site, "audrey").await;
+    let (status, _, html) = get_as(&site, "/councils/dunmere-town/due", &me).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(
         title(&html),
@@ -126,9 +245,11 @@ async fn due_page_names_the_council_in_title_and_navigation() {
 #[tokio::test]
 async fn a_bad_date_is_shown_through_the_error_summary_and_the_field() {
     let site = site().await;
-    let (status, _, html) = get(
+    let me = sign_in(&site, "clerk").await;
+    let (status, _, html) = get_as(
         &site,
         "/councils/dunmere-town/due?as_of=31%2F02%2F2027%3Cb%3E",
+        &me,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -155,11 +276,11 @@ async fn a_bad_date_is_shown_through_the_error_summary_and_the_field() {
         "no report for an unreadable date: {html}"
     );
 
-    let (status, _, _) = get(&site, "/councils/dunmere-town/due?as_of=2027-05-16").await;
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due?as_of=2027-05-16", &me).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = get(&site, "/councils/dunmere-town/due?as_of=16/05/2027").await;
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due?as_of=16/05/2027", &me).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = get(&site, "/councils/dunmere-town/due?as_of=").await;
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due?as_of=", &me).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -283,4 +404,293 @@ async fn failures_get_pages_that_say_what_to_do_without_internal_details() {
             "{html}"
         );
     }
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_fresh_session_cookie_with_safe_attributes() {
+    let site = site().await;
+    let (status, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        title(&html),
+        "Sign in - Dunmere &lt;Town&gt; Council - Steward"
+    );
+    let form = headers[header::SET_COOKIE].to_str().unwrap();
+    for part in [
+        "steward_form=",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+    ] {
+        assert!(form.contains(part), "{form}");
+    }
+    assert!(!csrf_field(&html).is_empty());
+
+    let first = sign_in(&site, "audrey").await;
+    let second = sign_in(&site, "audrey").await;
+    assert_ne!(first, second, "a new session id at every sign-in");
+
+    // Signing in again from a browser that holds a session ends the old one.
+    let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    let cookies = format!("{}; {first}", set_cookies(&headers).join("; "));
+    let body = format!(
+        "csrf_token={}&username=clerk&password={}",
+        csrf_field(&html),
+        PASSWORD.replace(' ', "+")
+    );
+    let (status, _, _) = post_as(&site, "/councils/dunmere-town/sign-in", &cookies, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due", &first).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the old session has ended");
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due", &second).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The whole Set-Cookie line of a successful sign-in.
+    let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    let form_cookie = set_cookies(&headers).join("; ");
+    let body = format!(
+        "csrf_token={}&username=audrey&password={}",
+        csrf_field(&html),
+        PASSWORD.replace(' ', "+")
+    );
+    let (status, headers, _) =
+        post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/due");
+    let line = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("steward_session="))
+        .unwrap()
+        .to_string();
+    assert!(
+        line.ends_with("; Path=/; Secure; HttpOnly; SameSite=Lax"),
+        "{line}"
+    );
+    assert!(!line.contains("Max-Age") && !line.contains("Expires"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
+    let site = site().await;
+    let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    let form_cookie = set_cookies(&headers).join("; ");
+    let token = csrf_field(&html);
+    let mut answers = Vec::new();
+    for user in ["audrey", "nobody"] {
+        let body = format!("csrf_token={token}&username={user}&password=not+the+password");
+        let (status, _, html) =
+            post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(title(&html).starts_with("Error: Sign in - "), "{html}");
+        assert!(
+            html.contains(r##"<a href="#username">The username or password is not right.</a>"##),
+            "{html}"
+        );
+        answers.push(html.replace(user, "USER"));
+    }
+    assert_eq!(answers[0], answers[1]);
+
+    // Empty fields are named at each field.
+    let (status, _, html) = post_as(
+        &site,
+        "/councils/dunmere-town/sign-in",
+        &form_cookie,
+        &format!("csrf_token={token}&username=&password="),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains(r##"<a href="#username">Enter your username</a>"##));
+    assert!(html.contains(r##"<a href="#password">Enter your password</a>"##));
+    assert!(html.contains(r#"id="password-error""#));
+
+    // Five failures lock the account, and the page says until when.
+    for _ in 0..5 {
+        let body = format!("csrf_token={token}&username=clerk&password=wrong+password+here");
+        post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
+    }
+    let body = format!(
+        "csrf_token={token}&username=clerk&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let (status, _, html) =
+        post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("This account is locked after too many failed sign-ins. Try again after 10:15 UTC on 20 May 2027."),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_right_token_have_expired() {
+    let site = site().await;
+    let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    let form_cookie = set_cookies(&headers).join("; ");
+    let token = csrf_field(&html);
+    let password = PASSWORD.replace(' ', "+");
+    for (cookies, body) in [
+        (
+            "",
+            format!("csrf_token={token}&username=audrey&password={password}"),
+        ),
+        (
+            form_cookie.as_str(),
+            format!("username=audrey&password={password}"),
+        ),
+        (
+            form_cookie.as_str(),
+            format!("csrf_token=x{token}&username=audrey&password={password}"),
+        ),
+        (
+            "steward_form=",
+            "csrf_token=&username=audrey&password=x".to_string(),
+        ),
+    ] {
+        let (status, _, html) =
+            post_as(&site, "/councils/dunmere-town/sign-in", cookies, &body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{cookies} {body}");
+        assert!(title(&html).starts_with("Your form has expired"), "{html}");
+        assert!(html.contains("Your form has expired; go back and try again."));
+    }
+
+    // Signed in, the session's token is the one that counts.
+    let me = sign_in(&site, "audrey").await;
+    let (status, _, _) = post_as(
+        &site,
+        "/councils/dunmere-town/sign-out",
+        &format!("{me}; {form_cookie}"),
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let site = site().await;
+    let me = sign_in(&site, "audrey").await;
+    let (status, _, html) = get_as(&site, "/councils/dunmere-town/due", &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sign out"), "{html}");
+    let token = csrf_field(&html);
+    let (status, headers, _) = post_as(
+        &site,
+        "/councils/dunmere-town/sign-out",
+        &me,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/sign-in");
+    assert!(
+        set_cookies(&headers).contains(&"steward_session=".to_string()),
+        "{headers:?}"
+    );
+    let (status, headers, _) = get_as(&site, "/councils/dunmere-town/due", &me).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/sign-in");
+}
+
+#[tokio::test]
+async fn a_password_set_by_someone_else_must_be_changed_first() {
+    let site = site().await;
+    let me = sign_in(&site, "newbie").await;
+    let (status, headers, _) = get_as(&site, "/councils/dunmere-town/due", &me).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        "/councils/dunmere-town/account/password"
+    );
+    let (status, _, html) = get_as(&site, "/councils/dunmere-town/account/password", &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("What is due"), "no other links yet: {html}");
+    let token = csrf_field(&html);
+    let uri = "/councils/dunmere-town/account/password";
+    let (status, _, html) = post_as(
+        &site,
+        uri,
+        &me,
+        &format!("csrf_token={token}&current_password=wrong&new_password=a+brand+new+secret&confirm_password=a+brand+new+secret+2"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains(r##"<a href="#confirm_password">Enter the same new password twice</a>"##),
+        "{html}"
+    );
+    let (status, _, html) = post_as(
+        &site,
+        uri,
+        &me,
+        &format!("csrf_token={token}&current_password=wrong&new_password=a+brand+new+secret&confirm_password=a+brand+new+secret"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains(r##"<a href="#current_password">That is not the current password.</a>"##),
+        "{html}"
+    );
+    let (status, headers, _) = post_as(
+        &site,
+        uri,
+        &me,
+        &format!(
+            "csrf_token={token}&current_password={}&new_password=a+brand+new+secret&confirm_password=a+brand+new+secret",
+            PASSWORD.replace(' ', "+")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/due");
+    let (status, _, _) = get_as(&site, "/councils/dunmere-town/due", &me).await;
+    assert_eq!(status, StatusCode::OK, "the session carries on");
+}
+
+#[tokio::test]
+async fn sessions_end_after_thirty_minutes_unused_or_twelve_hours_in_all() {
+    use std::sync::atomic::Ordering;
+    let site = site().await;
+    let due = "/councils/dunmere-town/due";
+    let me = sign_in(&site, "audrey").await;
+    site.minutes.store(29, Ordering::SeqCst);
+    assert_eq!(get_as(&site, due, &me).await.0, StatusCode::OK);
+    // 30 minutes after that last use, it has ended.
+    site.minutes.store(59, Ordering::SeqCst);
+    let (status, headers, _) = get_as(&site, due, &me).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/sign-in");
+
+    // Used every 20 minutes, a session still ends 12 hours after sign-in.
+    site.minutes.store(0, Ordering::SeqCst);
+    let busy = sign_in(&site, "audrey").await;
+    let mut minute = 0;
+    while minute < 12 * 60 - 20 {
+        minute += 20;
+        site.minutes.store(minute, Ordering::SeqCst);
+        assert_eq!(
+            get_as(&site, due, &busy).await.0,
+            StatusCode::OK,
+            "{minute}"
+        );
+    }
+    site.minutes.store(12 * 60, Ordering::SeqCst);
+    assert_eq!(get_as(&site, due, &busy).await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_session_for_one_council_is_no_good_in_another() {
+    let site = site().await;
+    let mut tx = site.state.store.begin().await.unwrap();
+    let ctx = Ctx::new("test", (site.state.now)(), day("2027-05-20"));
+    council::create(&mut tx, &ctx, &"fenwold".parse().unwrap(), "Fenwold")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let me = sign_in(&site, "audrey").await;
+    let (status, headers, _) = get_as(&site, "/councils/fenwold/due", &me).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/councils/fenwold/sign-in");
 }

@@ -5,7 +5,8 @@ use crate::exit;
 use chrono::{Local, NaiveDate, Utc};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use steward_domain::ops::{acceptance, council, equipment, loans, people, policy};
+use steward_domain::auth::{Password, Role, Username, random_text};
+use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, users};
 use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{Council, Ctx, Pence, RegisterTx};
 use steward_policy::model::OfficeHolder;
@@ -48,16 +49,73 @@ fn name(i: usize) -> String {
     )
 }
 
+/// One demo account, printed when the demo starts.
+pub struct DemoAccount {
+    pub council: String,
+    pub role: Role,
+    pub username: String,
+    pub password: String,
+}
+
+/// A made-up password for one demo account: random, so no two demo databases share one, and
+/// shown only in the table the demo prints.
+fn demo_password() -> anyhow::Result<String> {
+    let text: String = random_text()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect();
+    Ok(format!("demo-{text}"))
+}
+
+/// An administrator, an auditor, an officer (the first officer in the register) and a member
+/// (the first one still in office who holds a laptop), each with a password printed at start-up.
+async fn seed_accounts(
+    store: &Store,
+    ctx: &Ctx,
+    c: &Council,
+    officer: &str,
+    member: &str,
+) -> anyhow::Result<Vec<DemoAccount>> {
+    let mut tx = store.begin().await?;
+    let mut out = Vec::new();
+    for (role, username, person) in [
+        (Role::Admin, "admin", None),
+        (Role::Auditor, "auditor", None),
+        (Role::Officer, "officer", Some(officer)),
+        (Role::Member, "member", Some(member)),
+    ] {
+        let username: Username = username.parse()?;
+        let password = demo_password()?;
+        let req = users::CreateUser {
+            username: username.clone(),
+            role,
+            person: person.map(str::parse).transpose()?,
+            password: Password::new(password.clone(), &username)?,
+            must_change_password: false,
+        };
+        users::create(&mut tx, ctx, c, req).await?;
+        out.push(DemoAccount {
+            council: c.slug.to_string(),
+            role,
+            username: username.to_string(),
+            password,
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
 async fn seed_council(
     store: &Store,
     actor: &str,
     today: NaiveDate,
     spec: &(&str, &str, &str),
     offset: usize,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<DemoAccount>> {
     let (preset_id, slug, title) = *spec;
     let Some(preset) = presets::find(preset_id) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let loaded = presets::load(preset)?;
     let pack = loaded.pack.clone();
@@ -236,7 +294,82 @@ async fn seed_council(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+
+    // The demo member: someone still in office with a laptop.
+    let mut tx = store.begin().await?;
+    let mut member = None;
+    for reference in &members[1..] {
+        let person = people::find(&mut tx, &c, &reference.parse()?).await?;
+        let mut laptop = None;
+        for loan in tx.loans_of_person(person.id).await? {
+            if let Some(item) = tx.equipment_by_id(loan.equipment_id).await?
+                && loan.is_open()
+                && item.kind == EquipmentKind::Laptop
+            {
+                laptop = Some(loan.id);
+            }
+        }
+        if let Some(loan) = laptop {
+            member = Some((reference.clone(), loan));
+            break;
+        }
+    }
+    drop(tx);
+    let (member, loan) = member.unwrap_or_else(|| (members[1].clone(), 0));
+    // Where the policy lets an officer recall equipment, the member's laptop was recalled a
+    // few days ago, so their page shows a date to return it by and the clause behind it.
+    let recaller = pack
+        .loans
+        .recall
+        .as_ref()
+        .and_then(|r| officers.iter().find(|(_, o)| r.by.contains(o)));
+    if let Some((officer, _)) = recaller
+        && loan != 0
+    {
+        let mut tx = store.begin().await?;
+        let day = days_ago(today, 3);
+        loans::recall(&mut tx, &ctx_on(day), &c, loan, &officer.parse()?, None).await?;
+        tx.commit().await?;
+    }
+    let officer = officers
+        .first()
+        .map(|(r, _)| r.clone())
+        .unwrap_or_else(|| members[1].clone());
+    seed_accounts(store, &ctx_on(today), &c, &officer, &member).await
+}
+
+/// The demo accounts as a table, to standard output before the server's address.
+fn print_accounts(accounts: &[DemoAccount]) {
+    println!("Demo accounts (made up for this demo database only):");
+    let rows: Vec<[String; 4]> = accounts
+        .iter()
+        .map(|a| {
+            [
+                a.council.clone(),
+                a.role.to_string(),
+                a.username.clone(),
+                a.password.clone(),
+            ]
+        })
+        .collect();
+    let header = ["COUNCIL", "ROLE", "USERNAME", "PASSWORD"].map(String::from);
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in [&header].into_iter().chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("  {}", line.join("  ").trim_end());
+    }
 }
 
 pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
@@ -251,15 +384,20 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
     let existing = tx.councils().await?;
     drop(tx);
     if existing.is_empty() {
+        let mut accounts = Vec::new();
         for (i, spec) in COUNCILS.iter().enumerate() {
-            seed_council(&store, &global.actor, today, spec, i * 20).await?;
+            accounts.extend(seed_council(&store, &global.actor, today, spec, i * 20).await?);
         }
         eprintln!(
             "Created demo data in {db}: {} councils with made-up people and equipment.",
             COUNCILS.len()
         );
+        print_accounts(&accounts);
     } else {
-        eprintln!("Using the existing demo data in {db}.");
+        eprintln!(
+            "Using the existing demo data in {db}. Its accounts' passwords were printed when it \
+             was created; delete the database to start afresh with new ones."
+        );
     }
     if args.no_serve {
         return Ok(exit::OK);
@@ -277,7 +415,13 @@ pub async fn serve(
         Some(day) => Arc::new(move || day),
         None => Arc::new(|| Local::now().date_naive()),
     };
-    steward_web::serve(store, listen, today, |addr| {
+    // Pinned to a day, the clock keeps running through that day's hours, so sessions still
+    // time out; the date part stays the day asked for.
+    let now: steward_web::Now = match as_of {
+        Some(day) => Arc::new(move || day.and_time(Utc::now().time()).and_utc()),
+        None => Arc::new(Utc::now),
+    };
+    steward_web::serve(store, listen, today, now, |addr| {
         println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
     })
     .await?;

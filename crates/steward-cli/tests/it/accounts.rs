@@ -38,7 +38,7 @@ fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
     }
 }
 
-fn create_user(env: &Env, args: &[&str], password: &str) -> Run {
+pub fn create_user(env: &Env, args: &[&str], password: &str) -> Run {
     let mut all = vec!["user", "create", "--password-stdin", "--json"];
     all.extend_from_slice(args);
     with_stdin(env, &all, &format!("{password}\n"))

@@ -3,6 +3,7 @@
 //! chosen by STEWARD_TEST_BACKEND (sqlite by default, or postgres).
 
 mod accounts;
+mod api;
 mod audit;
 mod bad_input;
 mod borough;

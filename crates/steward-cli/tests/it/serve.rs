@@ -1,4 +1,4 @@
-//! The server: a health check and the read-only page of what is due.
+//! The server: a health check, signing in, and the page of what is due.
 
 use crate::support::Env;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -6,10 +6,17 @@ use std::net::TcpStream;
 use std::process::Stdio;
 
 fn get(addr: &str, path: &str) -> (u16, String) {
+    send(addr, "GET", path, "", "")
+}
+
+/// One request on its own connection; the answer's status and its whole text.
+fn send(addr: &str, method: &str, path: &str, cookies: &str, form: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookies}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
     )
     .unwrap();
     let mut text = String::new();
@@ -20,6 +27,36 @@ fn get(addr: &str, path: &str) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, text)
+}
+
+/// The `name=value` part of the answer's cookie named `name`.
+fn set_cookie(text: &str, name: &str) -> String {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .filter_map(|c| c.split(';').next())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .expect("cookie set")
+        .to_string()
+}
+
+/// Signs in through the form and returns the session cookie.
+fn sign_in(addr: &str, council: &str, username: &str, password: &str) -> String {
+    let path = format!("/councils/{council}/sign-in");
+    let (status, page) = get(addr, &path);
+    assert_eq!(status, 200, "{page}");
+    let form_cookie = set_cookie(&page, "steward_form");
+    let token = page
+        .split(r#"name="csrf_token" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("token");
+    let form = format!(
+        "csrf_token={token}&username={username}&password={}",
+        password.replace(' ', "+")
+    );
+    let (status, answer) = send(addr, "POST", &path, &form_cookie, &form);
+    assert_eq!(status, 303, "{answer}");
+    set_cookie(&answer, "steward_session")
 }
 
 #[test]
@@ -63,6 +100,14 @@ fn serves_health_and_the_due_page() {
         "2027-05-06",
     ]);
 
+    let password = "plum tuesday lantern 47";
+    let made = crate::accounts::create_user(
+        &env,
+        &["--username", "audrey", "--role", "auditor"],
+        password,
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+
     let mut child = env
         .command()
         .args(["serve", "--listen", "127.0.0.1:0"])
@@ -82,7 +127,16 @@ fn serves_health_and_the_due_page() {
     let (status, body) = get(&addr, "/health");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""));
+    // Not signed in, the page sends you to sign in.
     let (status, body) = get(&addr, "/councils/test-council/due?as_of=2027-05-20");
+    assert_eq!(status, 303, "{body}");
+    assert!(
+        body.contains("location: /councils/test-council/sign-in"),
+        "{body}"
+    );
+    let me = sign_in(&addr, "test-council", "audrey", password);
+    let due = |path: &str| send(&addr, "GET", path, &me, "");
+    let (status, body) = due("/councils/test-council/due?as_of=2027-05-20");
     assert_eq!(status, 200, "{body}");
     assert!(
         body.contains("Overdue return")
@@ -94,7 +148,7 @@ fn serves_health_and_the_due_page() {
         "names are escaped: {body}"
     );
     assert!(body.to_lowercase().contains("content-security-policy"));
-    let (status, _) = get(&addr, "/councils/test-council/due?as_of=20-05-2027");
+    let (status, _) = due("/councils/test-council/due?as_of=20-05-2027");
     assert_eq!(status, 400);
     let (status, _) = get(&addr, "/councils/nowhere/due");
     assert_eq!(status, 404);

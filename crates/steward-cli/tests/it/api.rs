@@ -1,0 +1,552 @@
+//! The JSON API at /api/v1, through `steward serve` and tokens made with the CLI.
+
+use crate::support::Env;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Stdio};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    content_type: String,
+    www_authenticate: Option<String>,
+    body: Value,
+}
+
+impl Server {
+    fn start(env: &Env, as_of: &str) -> Server {
+        let mut child = env
+            .command()
+            .args(["serve", "--listen", "127.0.0.1:0", "--as-of", as_of])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start server");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .expect("URL printed")
+            .to_string();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Server {
+            child,
+            base: format!("http://{addr}/api/v1"),
+            agent,
+        }
+    }
+
+    fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut res = res.expect("request");
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let www_authenticate = header("www-authenticate");
+        let status = res.status().as_u16();
+        let text = res.body_mut().read_to_string().expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+        };
+        Reply {
+            status,
+            content_type,
+            www_authenticate,
+            body,
+        }
+    }
+
+    fn get(&self, token: &str, path: &str) -> Reply {
+        Self::reply(
+            self.agent
+                .get(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {token}"))
+                .call(),
+        )
+    }
+
+    fn post_raw(&self, token: &str, path: &str, body: &str) -> Reply {
+        Self::reply(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json")
+                .send(body),
+        )
+    }
+
+    fn post(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.post_raw(token, path, &body.to_string())
+    }
+}
+
+fn user(env: &Env, args: &[&str]) {
+    let mut all = vec!["user", "create", "--password-stdin", "--json"];
+    all.extend_from_slice(args);
+    let mut child = env
+        .command()
+        .args(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run steward");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "user create {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn token(env: &Env, username: &str, role: &str) -> String {
+    let made = env.ok(&[
+        "token",
+        "create",
+        "--username",
+        username,
+        "--role",
+        role,
+        "--name",
+        "api test",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    made["secret"].as_str().unwrap().to_string()
+}
+
+/// A town council (one machine per household) with three councillors, a clerk, two laptops,
+/// and an account with a token for each role.
+struct Town {
+    env: Env,
+    officer: String,
+    auditor: String,
+    ada: String,
+    cy: String,
+}
+
+fn town() -> Town {
+    let env = Env::new();
+    env.council("town-it-policy", "2027-01-04");
+    for (r, name, household) in [
+        ("M1", "Ada Quill", "H1"),
+        ("M2", "Ben Quill", "H1"),
+        ("M3", "Cy Rowe", "H2"),
+    ] {
+        env.ok(&[
+            "person",
+            "add",
+            "--ref",
+            r,
+            "--name",
+            name,
+            "--kind",
+            "councillor",
+            "--household",
+            household,
+            "--term-start",
+            "2026-05-07",
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "S1",
+        "--name",
+        "Dot Clerk",
+        "--kind",
+        "employee",
+        "--office",
+        "town_clerk",
+        "--term-start",
+        "2020-01-01",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    for tag in ["LAP-1", "LAP-2"] {
+        env.ok(&[
+            "equipment",
+            "add",
+            "--tag",
+            tag,
+            "--kind",
+            "laptop",
+            "--model",
+            "T14",
+            "--cost",
+            "650",
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    user(&env, &["--admin", "--username", "clerk"]);
+    user(
+        &env,
+        &["--username", "dot", "--role", "officer", "--person", "S1"],
+    );
+    user(&env, &["--username", "audit", "--role", "auditor"]);
+    user(
+        &env,
+        &["--username", "ada", "--role", "member", "--person", "M1"],
+    );
+    user(
+        &env,
+        &["--username", "cyrowe", "--role", "member", "--person", "M3"],
+    );
+    Town {
+        officer: token(&env, "dot", "officer"),
+        auditor: token(&env, "audit", "auditor"),
+        ada: token(&env, "ada", "member"),
+        cy: token(&env, "cyrowe", "member"),
+        env,
+    }
+}
+
+fn is_problem(r: &Reply, status: u16) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.content_type, "application/problem+json", "{}", r.body);
+    assert_eq!(r.body["status"], status);
+    for key in ["type", "title", "detail"] {
+        assert!(r.body[key].is_string(), "{key} missing: {}", r.body);
+    }
+}
+
+#[test]
+fn officers_lend_members_see_their_own_and_auditors_only_read() {
+    let t = town();
+    let api = Server::start(&t.env, "2027-01-05");
+
+    // The officer lends Ada a laptop; her housemate Ben is refused a second, with the clause.
+    let first = api.post(
+        &t.officer,
+        "/loans",
+        json!({"person": "M1", "asset_tag": "LAP-1"}),
+    );
+    assert_eq!(first.status, 201, "{}", first.body);
+    let refused = api.post(
+        &t.officer,
+        "/loans",
+        json!({"person": "M2", "asset_tag": "LAP-2"}),
+    );
+    is_problem(&refused, 409);
+    assert!(refused.body["type"].as_str().unwrap().ends_with("/refused"));
+    assert_eq!(refused.body["refusals"][0]["gate"], "household_limit");
+    assert_eq!(refused.body["refusals"][0]["citation"]["clause"], "4.5");
+    let check = api.post(
+        &t.officer,
+        "/loans/check",
+        json!({"person": "M2", "asset_tag": "LAP-2"}),
+    );
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert_eq!(
+        check.body["decision"]["refusals"][0]["gate"],
+        "household_limit"
+    );
+    let issued = api.post(
+        &t.officer,
+        "/loans",
+        json!({"person": "M3", "asset_tag": "LAP-2"}),
+    );
+    assert_eq!(issued.status, 201, "{}", issued.body);
+    assert_eq!(issued.body["loan"]["due_on"], "2027-04-05");
+    let cy_loan = issued.body["loan"]["id"].as_i64().unwrap();
+    let ada_loan = first.body["loan"]["id"].as_i64().unwrap();
+
+    // Cy sees his own loan with its due date and clause.
+    let mine = api.get(&t.cy, "/me/loans");
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let items = mine.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["asset_tag"], "LAP-2");
+    assert_eq!(items[0]["return_by"]["date"], "2027-04-05");
+    assert_eq!(items[0]["return_by"]["citation"]["clause"], "4.5");
+    assert_eq!(mine.body["next_cursor"], Value::Null);
+    let me = api.get(&t.cy, "/me");
+    assert_eq!(me.body["person"]["reference"], "M3", "{}", me.body);
+    assert_eq!(api.get(&t.cy, &format!("/loans/{cy_loan}")).status, 200);
+
+    // A member cannot list people, nor tell another member's loan from a missing one.
+    is_problem(&api.get(&t.cy, "/people"), 403);
+    let other = api.get(&t.cy, &format!("/loans/{ada_loan}"));
+    let missing = api.get(&t.cy, "/loans/999");
+    is_problem(&other, 404);
+    is_problem(&missing, 404);
+    assert_eq!(
+        other.body["detail"]
+            .as_str()
+            .unwrap()
+            .replace(&ada_loan.to_string(), "N"),
+        missing.body["detail"].as_str().unwrap().replace("999", "N")
+    );
+    is_problem(
+        &api.post(
+            &t.ada,
+            "/loans",
+            json!({"person": "M1", "asset_tag": "LAP-2"}),
+        ),
+        403,
+    );
+
+    // The auditor reads everything and changes nothing.
+    for path in [
+        "/people",
+        "/people/M1",
+        "/equipment",
+        "/equipment/LAP-1",
+        "/loans",
+        &format!("/loans/{ada_loan}"),
+        "/acceptances?outstanding=true",
+        "/due?as_of=2027-05-01",
+        "/policy",
+        "/policy/versions",
+        "/policy/versions/1",
+        "/policy/presets",
+        "/audit?entity=loan",
+        "/audit/verify",
+    ] {
+        let r = api.get(&t.auditor, path);
+        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+    }
+    let posts = [
+        (
+            "/people",
+            json!({"reference": "M9", "name": "Nia", "kind": "councillor"}),
+        ),
+        ("/people/M1/offices", json!({"office": "mayor"})),
+        ("/people/M1/leave", json!({"reason": "resigned"})),
+        (
+            "/equipment",
+            json!({"asset_tag": "X", "kind": "laptop", "model": "m", "replacement_cost": "1"}),
+        ),
+        ("/equipment/LAP-1/pat-test", json!({})),
+        ("/equipment/LAP-1/state", json!({"state": "retired"})),
+        (
+            "/acceptances",
+            json!({"person": "M1", "signed_on": "2027-01-05"}),
+        ),
+        (
+            "/loans/check",
+            json!({"person": "M1", "asset_tag": "LAP-1"}),
+        ),
+        ("/loans", json!({"person": "M1", "asset_tag": "LAP-1"})),
+        (
+            &format!("/loans/{ada_loan}/extend"),
+            json!({"until": "2027-06-01", "approved_by": [], "reason": "r"}),
+        ),
+        (&format!("/loans/{ada_loan}/recall"), json!({})),
+        (&format!("/loans/{ada_loan}/return"), json!({})),
+        (&format!("/loans/{ada_loan}/charge"), json!({})),
+        ("/policy/adopt", json!({"preset": "town-it-policy"})),
+        (
+            "/tokens",
+            json!({"username": "audit", "role": "auditor", "name": "more"}),
+        ),
+        ("/tokens/1/revoke", json!({})),
+    ];
+    let ops = api.get(&t.auditor, "/openapi.json").body;
+    let mut documented_posts = 0;
+    for methods in ops["paths"].as_object().unwrap().values() {
+        documented_posts += usize::from(methods.get("post").is_some());
+    }
+    // Every POST but the pack checker (a read) and the member's own signature is tried.
+    assert_eq!(posts.len(), documented_posts - 2);
+    for (path, body) in &posts {
+        let r = api.post(&t.auditor, path, body.clone());
+        is_problem(&r, 403);
+    }
+    // The officer's own commands, with optional fields left out.
+    // This policy asks for no signature, so signing is refused as invalid, naming the field.
+    let signed = api.post(&t.cy, "/me/acceptance", json!({"typed_name": "Cy Rowe"}));
+    is_problem(&signed, 422);
+    assert_eq!(signed.body["errors"][0]["field"], "policy");
+    // No recall under this policy: refused, with the gate.
+    let recall = api.post(&t.officer, &format!("/loans/{cy_loan}/recall"), json!({}));
+    is_problem(&recall, 409);
+    assert_eq!(recall.body["refusals"][0]["gate"], "no_provision");
+    let returned = Server::reply(
+        api.agent
+            .post(format!("{}/loans/{cy_loan}/return", api.base))
+            .header("Authorization", format!("Bearer {}", t.officer))
+            .send_empty(),
+    );
+    assert_eq!(returned.status, 200, "{}", returned.body);
+    assert_eq!(returned.body["loan"]["returned_on"], "2027-01-05");
+    let audit = api.get(
+        &t.auditor,
+        &format!("/audit?entity=loan&entity_id={cy_loan}"),
+    );
+    let actions: Vec<&str> = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["loan.issue", "loan.return"]);
+    assert_eq!(audit.body["items"][1]["actor"], "dot (API)");
+
+    // Of all those requests, only the officer's return changed anything.
+    assert_eq!(
+        api.get(&t.auditor, "/loans?open=true").body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn failures_are_problem_details() {
+    let t = town();
+    let api = Server::start(&t.env, "2027-01-05");
+
+    let unknown = api.get("stw_not_a_real_token", "/me");
+    is_problem(&unknown, 401);
+    assert!(unknown.www_authenticate.unwrap().starts_with("Bearer"));
+    let none = Server::reply(api.agent.get(format!("{}/people", api.base)).call());
+    is_problem(&none, 401);
+
+    let bad_json = api.post_raw(&t.officer, "/loans", "{\"person\": ");
+    is_problem(&bad_json, 400);
+    let wrong_type = api.post_raw(
+        &t.officer,
+        "/loans",
+        "{\"person\": 1, \"asset_tag\": \"X\"}",
+    );
+    is_problem(&wrong_type, 422);
+    let bad_ref = api.post(
+        &t.officer,
+        "/people",
+        json!({"reference": "", "name": "N", "kind": "councillor"}),
+    );
+    is_problem(&bad_ref, 422);
+    assert_eq!(bad_ref.body["errors"][0]["field"], "reference");
+    // No record may hold a NUL (PostgreSQL cannot store one): refused before the database.
+    let nul = api.post(
+        &t.officer,
+        "/people",
+        json!({"reference": "M7", "name": "A\u{0}B", "kind": "councillor"}),
+    );
+    is_problem(&nul, 422);
+    is_problem(&api.get(&t.officer, "/audit?entity=%00"), 400);
+    let bad_date = api.get(&t.officer, "/due?as_of=tomorrow");
+    is_problem(&bad_date, 400);
+    assert_eq!(bad_date.body["errors"][0]["field"], "as_of");
+    is_problem(&api.get(&t.officer, "/people?limit=0"), 400);
+    is_problem(&api.get(&t.officer, "/people?cursor=nonsense"), 400);
+    is_problem(&api.get(&t.officer, "/people/NOBODY"), 404);
+    is_problem(&api.get(&t.officer, "/nowhere"), 404);
+
+    let not_json = Server::reply(
+        api.agent
+            .post(format!("{}/loans", api.base))
+            .header("Authorization", format!("Bearer {}", t.officer))
+            .header("Content-Type", "text/plain")
+            .send("person=M1"),
+    );
+    is_problem(&not_json, 415);
+
+    // An administrator makes a token through the API; it works at once, until revoked.
+    user(&t.env, &["--admin", "--username", "second"]);
+    let admin = token(&t.env, "second", "admin");
+    let made = api.post(
+        &admin,
+        "/tokens",
+        json!({"username": "audit", "role": "auditor", "name": "export"}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let secret = made.body["secret"].as_str().unwrap().to_string();
+    assert_eq!(api.get(&secret, "/audit/verify").body["ok"], true);
+    let id = made.body["token"]["id"].as_i64().unwrap();
+    let revoked = api.post(&admin, &format!("/tokens/{id}/revoke"), json!({}));
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    is_problem(&api.get(&secret, "/audit/verify"), 401);
+    is_problem(&api.get(&t.officer, "/tokens"), 403);
+
+    let open = api.get("", "/openapi.json");
+    assert_eq!(open.status, 200);
+    assert_eq!(open.body["openapi"], "3.1.0");
+
+    let checked = Server::reply(
+        api.agent
+            .post(format!("{}/policy/check", api.base))
+            .header("Authorization", format!("Bearer {}", t.officer))
+            .send("[pack]\nid = 1\n"),
+    );
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert_eq!(checked.body["valid"], false);
+    assert!(checked.body["problems"][0]["line"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn cursors_walk_a_long_list_without_gaps_or_repeats() {
+    let env = Env::new();
+    env.council("town-it-policy", "2027-01-04");
+    user(&env, &["--admin", "--username", "clerk"]);
+    let admin = token(&env, "clerk", "admin");
+    let api = Server::start(&env, "2027-01-05");
+    for i in 0..120 {
+        let r = api.post(
+            &admin,
+            "/people",
+            json!({"reference": format!("P{i:03}"), "name": format!("Person {i}"), "kind": "councillor"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let mut seen = Vec::new();
+    let mut path = "/people?limit=50".to_string();
+    let mut pages = 0;
+    loop {
+        let page = api.get(&admin, &path);
+        assert_eq!(page.status, 200, "{}", page.body);
+        pages += 1;
+        for p in page.body["items"].as_array().unwrap() {
+            seen.push(p["reference"].as_str().unwrap().to_string());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(c) => path = format!("/people?limit=50&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(seen.len(), 120);
+    assert_eq!(unique.len(), 120);
+    let expected: Vec<String> = (0..120).map(|i| format!("P{i:03}")).collect();
+    assert_eq!(seen, expected);
+}

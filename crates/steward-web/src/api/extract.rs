@@ -1,0 +1,332 @@
+//! What every handler takes from a request: the caller (by bearer token), a JSON body and query
+//! values whose rejections are problem details, and the cursor paging of lists.
+
+use super::ApiState;
+use super::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use steward_domain::auth::Principal;
+use steward_domain::ops::{people, tokens};
+use steward_domain::{Council, Ctx, RegisterTx};
+
+/// The caller: who the token acts for, in which council, with the role the token carries.
+pub(crate) struct Caller {
+    pub principal: Principal,
+    pub council: Council,
+    /// The day the request acts on: the server's today, unless a read asks `as_of`.
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+impl Caller {
+    /// The context commands record: the account's username as the actor.
+    pub fn ctx(&self) -> Ctx {
+        Ctx::new(
+            format!("{} (API)", self.principal.user.username),
+            self.now,
+            self.today,
+        )
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+impl FromRequestParts<ApiState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let raw = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+        let today = (state.today)();
+        let now = (state.now)();
+        let mut tx = state.store.begin().await?;
+        let Some((user, token)) = tokens::authenticate(&mut tx, raw, now).await? else {
+            return Err(ApiError::unauthorized());
+        };
+        let council = tx
+            .councils()
+            .await
+            .map_err(steward_domain::DomainError::from)?
+            .into_iter()
+            .find(|c| c.id == user.council_id)
+            .ok_or_else(ApiError::unauthorized)?;
+        let offices = match user.person_id {
+            Some(person) => people::offices_on(&mut tx, person, today).await?,
+            None => Vec::new(),
+        };
+        // Commit, so the token's last use is recorded whatever the request goes on to do.
+        tx.commit().await?;
+        Ok(Caller {
+            principal: Principal::new(user, token.role, offices),
+            council,
+            today,
+            now,
+        })
+    }
+}
+
+/// A JSON body; malformed or mistyped bodies become problem details. An empty body reads as
+/// `{}`, so commands whose fields are all optional can be sent without one.
+pub(crate) struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_field("body", e.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_slice(b"{}")
+                .map(Body)
+                .map_err(|e| ApiError::invalid("body", e.to_string()));
+        }
+        if json_type != Some(true) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_field("body", format!("the body is not valid JSON: {e}")))?;
+        if has_nul(&value) {
+            return Err(ApiError::invalid("body", NUL_MESSAGE));
+        }
+        serde_json::from_value(value)
+            .map(Body)
+            .map_err(|e| ApiError::invalid("body", e.to_string()))
+    }
+}
+
+const NUL_MESSAGE: &str = "text may not contain the NUL character";
+
+/// Whether any string in `value` holds a NUL, which no record may store.
+fn has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// A text body (a policy pack's TOML).
+pub(crate) struct Text(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for Text {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_field("body", e.body_text()))?;
+        String::from_utf8(bytes.to_vec())
+            .map(Text)
+            .map_err(|_| ApiError::bad_field("body", "the body is not UTF-8 text"))
+    }
+}
+
+/// Query values, each kept as text and parsed by the handler that uses it, so a bad value
+/// names its field.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Params {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    pub as_of: Option<String>,
+    pub outstanding: Option<String>,
+    pub open: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Query values; a query string that cannot be read becomes a problem detail.
+pub(crate) struct Q(pub Params);
+
+impl<S: Send + Sync> FromRequestParts<S> for Q {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(p) = Query::<Params>::from_request_parts(parts, state).await?;
+        let all = [
+            &p.limit,
+            &p.cursor,
+            &p.as_of,
+            &p.outstanding,
+            &p.open,
+            &p.entity,
+            &p.entity_id,
+            &p.from,
+            &p.to,
+        ];
+        if all
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|t| t.contains('\0')))
+        {
+            return Err(ApiError::bad_field("query", NUL_MESSAGE));
+        }
+        Ok(Q(p))
+    }
+}
+
+/// A query value as given; an empty one (`?as_of=`) is a value too, and is refused where it
+/// does not parse.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim)
+}
+
+/// A day as `YYYY-MM-DD` (or `DD/MM/YYYY`).
+pub(crate) fn parse_day(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
+    steward_domain::import::parse_date(text.trim())
+        .map_err(|_| ApiError::bad_field(field, "give the day as YYYY-MM-DD, e.g. 2027-05-16"))
+}
+
+impl Params {
+    /// `as_of`, else the server's today.
+    pub fn as_of(&self, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+        given(&self.as_of).map_or(Ok(today), |t| parse_day("as_of", t))
+    }
+
+    pub fn flag(&self, field: &'static str) -> Result<bool, ApiError> {
+        let value = match field {
+            "outstanding" => &self.outstanding,
+            "open" => &self.open,
+            _ => return Ok(false),
+        };
+        match given(value) {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(ApiError::bad_field(field, "give true or false")),
+        }
+    }
+
+    pub fn text(&self, field: &'static str) -> Option<String> {
+        let value = match field {
+            "entity" => &self.entity,
+            "entity_id" => &self.entity_id,
+            _ => &None,
+        };
+        given(value).map(str::to_string)
+    }
+
+    /// A moment: an RFC 3339 time, or a day (its start for `from`, its end for `to`).
+    pub fn moment(&self, field: &'static str) -> Result<Option<DateTime<Utc>>, ApiError> {
+        let value = if field == "from" {
+            &self.from
+        } else {
+            &self.to
+        };
+        let Some(text) = given(value) else {
+            return Ok(None);
+        };
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Some(t.with_timezone(&Utc)));
+        }
+        let day = parse_day(field, text).map_err(|_| {
+            ApiError::bad_field(
+                field,
+                "give a day (2027-05-16) or a time (2027-05-16T09:30:00Z)",
+            )
+        })?;
+        let time = if field == "from" {
+            day.and_hms_opt(0, 0, 0)
+        } else {
+            day.and_hms_milli_opt(23, 59, 59, 999)
+        };
+        Ok(time.map(|t| t.and_utc()))
+    }
+
+    pub fn page(&self) -> Result<PageAt, ApiError> {
+        let limit = match given(&self.limit) {
+            None => DEFAULT_LIMIT,
+            Some(t) => match t.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::bad_field(
+                        "limit",
+                        format!("give a whole number from 1 to {MAX_LIMIT}"),
+                    ));
+                }
+            },
+        };
+        let after = match given(&self.cursor) {
+            None => None,
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+                ApiError::bad_field("cursor", "use the next_cursor of an earlier page")
+            })?),
+        };
+        Ok(PageAt { limit, after })
+    }
+}
+
+pub(crate) const DEFAULT_LIMIT: usize = 50;
+pub(crate) const MAX_LIMIT: usize = 200;
+const CURSOR_PREFIX: &str = "after:";
+
+/// Where a page starts: after the item with this key, in key order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PageAt {
+    pub limit: usize,
+    pub after: Option<i64>,
+}
+
+/// Cursors are opaque to callers: the key of the last item given, hex-encoded.
+pub(crate) fn encode_cursor(key: i64) -> String {
+    hex::encode(format!("{CURSOR_PREFIX}{key}"))
+}
+
+fn decode_cursor(text: &str) -> Option<i64> {
+    let bytes = hex::decode(text).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    text.strip_prefix(CURSOR_PREFIX)?.parse().ok()
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize)]
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl PageAt {
+    /// The page of `items` (in any order) by their unique, stable `key`.
+    pub fn of<T>(self, mut items: Vec<T>, key: impl Fn(&T) -> i64) -> Page<T> {
+        items.sort_by_key(|i| key(i));
+        let mut items: Vec<T> = items
+            .into_iter()
+            .filter(|i| self.after.is_none_or(|a| key(i) > a))
+            .take(self.limit + 1)
+            .collect();
+        let more = items.len() > self.limit;
+        items.truncate(self.limit);
+        let next_cursor = if more {
+            items.last().map(|i| encode_cursor(key(i)))
+        } else {
+            None
+        };
+        Page { items, next_cursor }
+    }
+}

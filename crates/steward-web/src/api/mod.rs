@@ -1,0 +1,357 @@
+//! The JSON API at `/api/v1`: the register's commands and reads for callers holding an API
+//! token (`Authorization: Bearer stw_...`), with failures as RFC 9457 problem details.
+//!
+//! Routes are registered only through [`Routes::add`], which records each one's documentation
+//! beside it, so the OpenAPI document (`/api/v1/openapi.json`) lists exactly what is served.
+
+mod error;
+mod extract;
+mod handlers;
+mod openapi;
+#[cfg(test)]
+mod tests;
+
+use crate::{Now, Today};
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use axum::{Json, Router};
+use error::ApiError;
+use handlers as h;
+use openapi::{BodyDoc, Op};
+use std::sync::Arc;
+use steward_store::Store;
+
+#[derive(Clone)]
+pub(crate) struct ApiState {
+    store: Store,
+    today: Today,
+    now: Now,
+    document: Arc<serde_json::Value>,
+}
+
+/// The router under construction and the documentation of every route added to it.
+struct Routes {
+    router: Router<ApiState>,
+    ops: Vec<Op>,
+}
+
+impl Routes {
+    fn add<H, T>(mut self, op: Op, handler: H) -> Self
+    where
+        H: Handler<T, ApiState>,
+        T: 'static,
+    {
+        let method: MethodRouter<ApiState> = if op.method == Method::POST {
+            post(handler)
+        } else {
+            get(handler)
+        };
+        self.router = self.router.route(op.path, method);
+        self.ops.push(op);
+        self
+    }
+}
+
+use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember};
+
+/// Every route of the API with its documentation.
+fn routes() -> Routes {
+    let r = Routes {
+        router: Router::new(),
+        ops: Vec::new(),
+    };
+    let list = &["limit", "cursor"];
+    let dated_list = &["limit", "cursor", "as_of"];
+    r.add(
+        Op::get("/openapi.json", "This OpenAPI document", Public),
+        openapi_json,
+    )
+    .add(
+        Op::get(
+            "/me",
+            "The caller's own person record, offices and signature",
+            Member,
+        )
+        .query(&["as_of"]),
+        h::me,
+    )
+    .add(
+        Op::get(
+            "/me/loans",
+            "The caller's own loans, with due dates and clauses",
+            Member,
+        )
+        .query(dated_list),
+        h::my_loans,
+    )
+    .add(
+        Op::post(
+            "/me/acceptance",
+            "Sign the policy in force by typing one's name",
+            Member,
+        )
+        .body(BodyDoc::Json(openapi::typed_signature))
+        .created(),
+        h::sign_myself,
+    )
+    .add(
+        Op::get(
+            "/policy",
+            "The policy version in force, with its rules",
+            ReaderOrMember,
+        )
+        .query(&["as_of"]),
+        h::policy_in_force,
+    )
+    .add(
+        Op::get("/policy/versions", "Every adopted policy version", Reader).query(list),
+        h::policy_versions,
+    )
+    .add(
+        Op::get(
+            "/policy/versions/{n}",
+            "One policy version, with its rules",
+            ReaderOrMember,
+        ),
+        h::policy_version,
+    )
+    .add(
+        Op::get("/policy/presets", "The built-in policy presets", Reader),
+        h::policy_presets,
+    )
+    .add(
+        Op::post("/policy/check", "Check a policy pack's TOML text", Reader).body(BodyDoc::Toml),
+        h::policy_check,
+    )
+    .add(
+        Op::post("/policy/adopt", "Adopt a new policy version", Admin)
+            .body(BodyDoc::Json(openapi::adopt))
+            .created(),
+        h::policy_adopt,
+    )
+    .add(
+        Op::get("/people", "People in the register", Reader).query(list),
+        h::people_list,
+    )
+    .add(
+        Op::post("/people", "Register a person", Officer)
+            .body(BodyDoc::Json(openapi::add_person))
+            .created(),
+        h::people_add,
+    )
+    .add(
+        Op::get(
+            "/people/{ref}",
+            "One person with terms, offices and loans",
+            Reader,
+        ),
+        h::person_show,
+    )
+    .add(
+        Op::post("/people/{ref}/offices", "Give a person an office", Officer)
+            .body(BodyDoc::Json(openapi::add_office))
+            .created(),
+        h::person_office,
+    )
+    .add(
+        Op::post("/people/{ref}/leave", "A person leaves office", Officer)
+            .body(BodyDoc::Json(openapi::leave)),
+        h::person_leave,
+    )
+    .add(
+        Op::get("/equipment", "Equipment in the register", Reader).query(list),
+        h::equipment_list,
+    )
+    .add(
+        Op::post("/equipment", "Register an item of equipment", Officer)
+            .body(BodyDoc::Json(openapi::add_equipment))
+            .created(),
+        h::equipment_add,
+    )
+    .add(
+        Op::get("/equipment/{tag}", "One item and its open loan", Reader),
+        h::equipment_show,
+    )
+    .add(
+        Op::post(
+            "/equipment/{tag}/pat-test",
+            "Record a passed PAT test",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::pat_test)),
+        h::equipment_pat_test,
+    )
+    .add(
+        Op::post("/equipment/{tag}/state", "Change an item's state", Officer)
+            .body(BodyDoc::Json(openapi::set_state)),
+        h::equipment_state,
+    )
+    .add(
+        Op::get("/acceptances", "Who has signed the policy in force", Reader).query(&[
+            "limit",
+            "cursor",
+            "as_of",
+            "outstanding",
+        ]),
+        h::acceptances_list,
+    )
+    .add(
+        Op::post("/acceptances", "Record a signed paper form", Officer)
+            .body(BodyDoc::Json(openapi::paper_form))
+            .created(),
+        h::acceptance_paper,
+    )
+    .add(
+        Op::get("/loans", "Loans, oldest first", Reader)
+            .query(&["limit", "cursor", "as_of", "open"]),
+        h::loans_list,
+    )
+    .add(
+        Op::get(
+            "/loans/{id}",
+            "One loan (members: their own only)",
+            ReaderOrMember,
+        )
+        .query(&["as_of"]),
+        h::loan_show,
+    )
+    .add(
+        Op::post(
+            "/loans/check",
+            "Ask the policy about a loan, without lending",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::issue)),
+        h::loan_check,
+    )
+    .add(
+        Op::post(
+            "/loans",
+            "Issue a loan; refused with the gates and clauses",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::issue))
+        .created(),
+        h::loan_issue,
+    )
+    .add(
+        Op::post(
+            "/loans/{id}/extend",
+            "Extend a loan with approvals",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::extend))
+        .created(),
+        h::loan_extend,
+    )
+    .add(
+        Op::post("/loans/{id}/recall", "Recall a loan", Officer)
+            .body(BodyDoc::Json(openapi::recall)),
+        h::loan_recall,
+    )
+    .add(
+        Op::post("/loans/{id}/return", "Record a loan's return", Officer),
+        h::loan_return,
+    )
+    .add(
+        Op::post(
+            "/loans/{id}/charge",
+            "Raise the charge the policy allows",
+            Officer,
+        )
+        .created(),
+        h::loan_charge,
+    )
+    .add(
+        Op::get(
+            "/due",
+            "What is due: returns, charges, signatures, PAT tests",
+            Reader,
+        )
+        .query(&["as_of"]),
+        h::due_report,
+    )
+    .add(
+        Op::get("/audit", "The audit trail, in order", Reader).query(&[
+            "limit",
+            "cursor",
+            "entity",
+            "entity_id",
+            "from",
+            "to",
+        ]),
+        h::audit_log,
+    )
+    .add(
+        Op::get("/audit/verify", "Verify the audit chain", Reader),
+        h::audit_verify,
+    )
+    .add(
+        Op::get("/users", "The council's accounts", Admin).query(list),
+        h::users_list,
+    )
+    .add(
+        Op::get(
+            "/tokens",
+            "The council's API tokens, never their secrets",
+            Admin,
+        )
+        .query(list),
+        h::tokens_list,
+    )
+    .add(
+        Op::post(
+            "/tokens",
+            "Make an API token; its secret is shown only here",
+            Admin,
+        )
+        .body(BodyDoc::Json(openapi::new_token))
+        .created(),
+        h::token_create,
+    )
+    .add(
+        Op::post("/tokens/{id}/revoke", "Revoke an API token", Admin),
+        h::token_revoke,
+    )
+}
+
+/// The API, to be nested at `/api/v1`, sharing the application's store and clocks.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) -> Router<S> {
+    with_parts(app.store.clone(), app.today.clone(), app.now.clone())
+}
+
+fn with_parts<S: Clone + Send + Sync + 'static>(store: Store, today: Today, now: Now) -> Router<S> {
+    let Routes { router, ops } = routes();
+    let document = Arc::new(openapi::document(&ops));
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(ApiState {
+            store,
+            today,
+            now,
+            document,
+        })
+}
+
+async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<ApiState>,
+) -> Json<serde_json::Value> {
+    Json((*state.document).clone())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("there is no such API endpoint; see /api/v1/openapi.json")
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "this endpoint does not take that method; see /api/v1/openapi.json",
+    )
+    .into_response()
+}

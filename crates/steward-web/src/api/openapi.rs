@@ -1,0 +1,431 @@
+//! The OpenAPI 3.1 document, built from the same list that registers the routes.
+
+use super::error::TYPE_BASE;
+use super::extract::{DEFAULT_LIMIT, MAX_LIMIT};
+use axum::http::Method;
+use serde_json::{Map, Value, json};
+use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
+
+/// The capability a route asks the caller's `Principal` for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    Public,
+    Member,
+    Reader,
+    ReaderOrMember,
+    Officer,
+    Admin,
+}
+
+impl Access {
+    fn words(self) -> &'static str {
+        match self {
+            Access::Public => "No token needed.",
+            Access::Member => "Needs a token whose account is linked to a person.",
+            Access::Reader => "Needs an officer, auditor or administrator token.",
+            Access::ReaderOrMember => {
+                "Needs an officer, auditor or administrator token, or a member's own token."
+            }
+            Access::Officer => "Needs an officer or administrator token.",
+            Access::Admin => "Needs an administrator token.",
+        }
+    }
+}
+
+/// A request body's kind.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BodyDoc {
+    Json(fn() -> Value),
+    Toml,
+}
+
+/// One documented route.
+#[derive(Clone, Debug)]
+pub(crate) struct Op {
+    pub method: Method,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    pub query: &'static [&'static str],
+    pub body: Option<BodyDoc>,
+    pub created: bool,
+}
+
+impl Op {
+    fn new(method: Method, path: &'static str, summary: &'static str, access: Access) -> Op {
+        Op {
+            method,
+            path,
+            summary,
+            access,
+            query: &[],
+            body: None,
+            created: false,
+        }
+    }
+
+    pub fn get(path: &'static str, summary: &'static str, access: Access) -> Op {
+        Op::new(Method::GET, path, summary, access)
+    }
+
+    pub fn post(path: &'static str, summary: &'static str, access: Access) -> Op {
+        Op::new(Method::POST, path, summary, access)
+    }
+
+    pub fn query(mut self, names: &'static [&'static str]) -> Op {
+        self.query = names;
+        self
+    }
+
+    pub fn body(mut self, body: BodyDoc) -> Op {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn created(mut self) -> Op {
+        self.created = true;
+        self
+    }
+
+    /// The `{name}` segments of the path.
+    fn path_params(&self) -> Vec<&'static str> {
+        self.path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect()
+    }
+}
+
+fn text() -> Value {
+    json!({ "type": "string" })
+}
+
+/// A person's reference, as `PersonRef` accepts it.
+fn reference() -> Value {
+    json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,32}$" })
+}
+
+/// An asset tag, as `AssetTag` accepts it.
+fn tag() -> Value {
+    json!({ "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,32}$" })
+}
+
+fn office() -> Value {
+    json!({ "type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$" })
+}
+
+/// One of a vocabulary's words.
+fn words<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Value {
+    let words: Vec<&str> = all.iter().map(|w| word(*w)).collect();
+    json!({ "type": "string", "enum": words })
+}
+
+fn day() -> Value {
+    json!({ "type": "string", "format": "date", "description": "YYYY-MM-DD" })
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": properties,
+    })
+}
+
+pub(crate) fn typed_signature() -> Value {
+    object(
+        &["typed_name"],
+        json!({ "typed_name": { "type": "string", "description": "The caller's name as registered" } }),
+    )
+}
+
+pub(crate) fn adopt() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Either `preset` or `source`.",
+        "properties": {
+            "preset": { "type": "string", "description": "A built-in preset id" },
+            "source": { "type": "string", "description": "The pack's TOML text" },
+            "effective_from": day(),
+        },
+    })
+}
+
+pub(crate) fn add_person() -> Value {
+    object(
+        &["reference", "name", "kind"],
+        json!({
+            "reference": reference(),
+            "name": text(),
+            "kind": words(PersonKind::ALL, PersonKind::as_str),
+            "email": text(),
+            "household": text(),
+            "term_start": day(),
+            "term_end": day(),
+            "offices": { "type": "array", "items": office() },
+        }),
+    )
+}
+
+pub(crate) fn add_office() -> Value {
+    object(&["office"], json!({ "office": office(), "from": day() }))
+}
+
+pub(crate) fn leave() -> Value {
+    object(
+        &["reason"],
+        json!({ "on": day(), "reason": words(TermEndReason::ALL, TermEndReason::as_str) }),
+    )
+}
+
+pub(crate) fn add_equipment() -> Value {
+    object(
+        &["asset_tag", "kind", "model", "replacement_cost"],
+        json!({
+            "asset_tag": tag(),
+            "kind": words(EquipmentKind::ALL, EquipmentKind::as_str),
+            "model": text(),
+            "serial": text(),
+            "purchased_on": day(),
+            "replacement_cost": {
+                "type": "string",
+                "pattern": "^[0-9]{1,9}(\\.[0-9]{1,2})?$",
+                "description": "Pounds, such as 650.00",
+            },
+            "pat_tested_on": day(),
+            "encrypted": { "type": "boolean" },
+        }),
+    )
+}
+
+pub(crate) fn pat_test() -> Value {
+    object(&[], json!({ "on": day() }))
+}
+
+pub(crate) fn set_state() -> Value {
+    object(
+        &["state"],
+        json!({ "state": words(EquipmentState::ALL, EquipmentState::as_str) }),
+    )
+}
+
+pub(crate) fn paper_form() -> Value {
+    object(
+        &["person", "signed_on"],
+        json!({ "person": reference(), "signed_on": day(), "recorded_by": reference() }),
+    )
+}
+
+pub(crate) fn issue() -> Value {
+    object(
+        &["person", "asset_tag"],
+        json!({ "person": reference(), "asset_tag": tag(), "authorised_by": reference() }),
+    )
+}
+
+pub(crate) fn extend() -> Value {
+    object(
+        &["until", "approved_by", "reason"],
+        json!({
+            "until": day(),
+            "approved_by": { "type": "array", "items": reference() },
+            "reason": text(),
+        }),
+    )
+}
+
+pub(crate) fn recall() -> Value {
+    object(&[], json!({ "by": reference(), "return_by": day() }))
+}
+
+pub(crate) fn new_token() -> Value {
+    object(
+        &["username", "role", "name"],
+        json!({
+            "username": text(),
+            "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
+            "name": { "type": "string", "description": "What the token is for" },
+            "expires_on": day(),
+        }),
+    )
+}
+
+fn query_param(name: &str) -> Value {
+    let (schema, description) = match name {
+        "limit" => (
+            json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT }),
+            "Items per page",
+        ),
+        "cursor" => (
+            json!({ "type": "string", "pattern": "^[0-9a-f]+$" }),
+            "The next_cursor of the previous page",
+        ),
+        "as_of" => (day(), "Act as of this day instead of today"),
+        "outstanding" | "open" => (json!({ "type": "boolean" }), "Only these"),
+        "from" | "to" => (
+            text(),
+            "A day (YYYY-MM-DD) or an RFC 3339 time bounding the records",
+        ),
+        _ => (text(), "Only records matching this"),
+    };
+    json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
+}
+
+/// A value that names a record in the demo data, so tools exploring the API can reach one.
+fn path_example(name: &str) -> &'static str {
+    match name {
+        "ref" => "M001",
+        "tag" => "LAP-0100",
+        _ => "1",
+    }
+}
+
+fn problem_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } },
+    })
+}
+
+fn operation(op: &Op) -> Value {
+    let mut params: Vec<Value> = op
+        .path_params()
+        .into_iter()
+        .map(|name| {
+            json!({
+                "name": name,
+                "in": "path",
+                "required": true,
+                "schema": text(),
+                "example": path_example(name),
+            })
+        })
+        .collect();
+    params.extend(op.query.iter().map(|q| query_param(q)));
+    let success = if op.created { "201" } else { "200" };
+    let mut responses = Map::new();
+    responses.insert(
+        success.into(),
+        json!({ "description": "Done", "content": { "application/json": { "schema": {} } } }),
+    );
+    if op.access != Access::Public {
+        responses.insert("400".into(), problem_response("Bad query value or body"));
+        responses.insert("401".into(), problem_response("No live token"));
+        responses.insert(
+            "403".into(),
+            problem_response("The token's role may not do this"),
+        );
+        responses.insert("404".into(), problem_response("No such record"));
+        responses.insert(
+            "409".into(),
+            problem_response("Refused by the policy, or conflicts with the register"),
+        );
+        responses.insert("422".into(), problem_response("Invalid input"));
+    }
+    let mut out = json!({
+        "summary": op.summary,
+        "description": op.access.words(),
+        "operationId": operation_id(op),
+        "parameters": params,
+        "responses": responses,
+    });
+    if op.access == Access::Public {
+        out["security"] = json!([]);
+    }
+    match op.body {
+        Some(BodyDoc::Json(schema)) => {
+            let schema = schema();
+            // A body whose fields are all optional may be left out.
+            let required = schema["required"].as_array().is_some_and(|r| !r.is_empty());
+            out["requestBody"] = json!({
+                "required": required,
+                "content": { "application/json": { "schema": schema } },
+            });
+        }
+        Some(BodyDoc::Toml) => {
+            out["requestBody"] = json!({
+                "required": true,
+                "content": { "text/plain": { "schema": { "type": "string" } } },
+            });
+        }
+        None => {}
+    }
+    out
+}
+
+fn operation_id(op: &Op) -> String {
+    let mut id = op.method.as_str().to_lowercase();
+    for part in op.path.split('/').filter(|s| !s.is_empty()) {
+        let part = part.trim_start_matches('{').trim_end_matches('}');
+        id.push('_');
+        id.extend(
+            part.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+        );
+    }
+    id
+}
+
+/// The document describing `ops`.
+pub(crate) fn document(ops: &[Op]) -> Value {
+    let mut paths = Map::new();
+    for op in ops {
+        let entry = paths
+            .entry(op.path.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(methods) = entry {
+            methods.insert(op.method.as_str().to_lowercase(), operation(op));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Steward API",
+            "version": "1",
+            "description": "The council's ICT register. Send `Authorization: Bearer stw_...`. \
+                Lists are paged: `?limit=` (default 50, at most 200) and `?cursor=` from the \
+                previous page's `next_cursor`. Failures are RFC 9457 problem details.",
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "title", "status", "detail"],
+                    "properties": {
+                        "type": { "type": "string", "description": format!("{TYPE_BASE}<kind>") },
+                        "title": text(),
+                        "status": { "type": "integer" },
+                        "detail": text(),
+                        "errors": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": { "field": text(), "message": text() },
+                            },
+                        },
+                        "refusals": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "gate": text(),
+                                    "message": text(),
+                                    "citation": {
+                                        "type": ["object", "null"],
+                                        "properties": { "clause": text(), "document": text() },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    })
+}

@@ -1,0 +1,115 @@
+//! Every page the site serves, in one table: the router is built from it, and the access tests
+//! walk it, so a page added here is covered by them without anyone remembering to.
+
+use crate::{AppState, account, due_page, index, me};
+use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+/// What a page asks of whoever requests it. The handler enforces it by asking the
+/// [`steward_domain::auth::Principal`]; this is the same rule written down for the tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in to the council.
+    SignedIn,
+    /// `principal.member()`: an account linked to a person, acting for themselves.
+    Member,
+    /// `principal.reader()`: officers, auditors and administrators.
+    Reader,
+}
+
+// The access tests read `method` and `need`; the router only the path and handler.
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct PageRoute {
+    pub method: Method,
+    /// The address, with `{slug}` for the council.
+    pub path: &'static str,
+    pub need: Need,
+    handler: MethodRouter<AppState>,
+}
+
+fn page(
+    method: Method,
+    path: &'static str,
+    need: Need,
+    handler: MethodRouter<AppState>,
+) -> PageRoute {
+    PageRoute {
+        method,
+        path,
+        need,
+        handler,
+    }
+}
+
+/// The pages, one row per method and address.
+pub fn pages() -> Vec<PageRoute> {
+    use Need::*;
+    vec![
+        page(Method::GET, "/", Public, get(index)),
+        page(
+            Method::GET,
+            "/councils/{slug}/sign-in",
+            Public,
+            get(account::sign_in_page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/sign-in",
+            Public,
+            post(account::sign_in),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/sign-out",
+            SignedIn,
+            post(account::sign_out),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/account/password",
+            SignedIn,
+            get(account::password_page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/account/password",
+            SignedIn,
+            post(account::change_password),
+        ),
+        page(Method::GET, "/councils/{slug}/due", Reader, get(due_page)),
+        page(
+            Method::GET,
+            "/councils/{slug}/me",
+            Member,
+            get(me::equipment),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/me/policy",
+            Member,
+            get(me::policy_page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/me/policy",
+            Member,
+            post(me::sign_policy),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/me/policy/signed",
+            Member,
+            get(me::signed),
+        ),
+    ]
+}
+
+/// The router for every page in [`pages`].
+pub fn page_router() -> Router<AppState> {
+    pages()
+        .into_iter()
+        .fold(Router::new(), |router, p| router.route(p.path, p.handler))
+}

@@ -1,0 +1,289 @@
+//! Who is asking: the session cookie, the signed-in [`Principal`], and the CSRF check every
+//! form goes through.
+//!
+//! * [`SignedIn`] reads the `steward_session` cookie, asks `ops::sessions::authenticate_session`
+//!   whether it is still good for the council in the address, and builds the principal from the
+//!   account and the offices its person holds today. Without a good session it redirects to the
+//!   council's sign-in page; an account that must change its password is sent to the password
+//!   page first. Handlers then ask the principal for the capability they need.
+//! * [`CsrfForm`] is the only way a handler reads a posted form. With a session it compares the
+//!   form's `csrf_token` with the session's; on the sign-in form (no session yet) with the
+//!   random value in the short-lived `steward_form` cookie. Either way in constant time, and any
+//!   failure is the "form has expired" page.
+
+use crate::{AppState, WebError};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Form, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use steward_domain::auth::{Principal, Session, SessionPolicy, constant_time_eq, random_text};
+use steward_domain::ops::{council, people, sessions};
+use steward_domain::{Council, CouncilSlug, Ctx};
+
+/// The cookie holding the session id.
+pub const SESSION_COOKIE: &str = "steward_session";
+/// The cookie holding the sign-in form's double-submit token.
+pub const FORM_COOKIE: &str = "steward_form";
+/// How long a sign-in form stays good, in seconds.
+const FORM_COOKIE_SECONDS: u32 = 3600;
+
+/// The value of one cookie the browser sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+fn header_value(text: String) -> Result<HeaderValue, WebError> {
+    HeaderValue::try_from(text).map_err(|_| WebError::internal("a cookie could not be written"))
+}
+
+/// The session cookie: sent back only over HTTPS, never readable by scripts, kept on
+/// cross-site links but not cross-site posts, and gone when the browser closes. The server
+/// ends it sooner (30 minutes idle, 12 hours in all).
+pub fn session_cookie(secret: &str) -> Result<HeaderValue, WebError> {
+    header_value(format!(
+        "{SESSION_COOKIE}={secret}; Path=/; Secure; HttpOnly; SameSite=Lax"
+    ))
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("steward_session=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The sign-in form's token cookie: same-site posts only, for an hour.
+pub fn form_cookie(token: &str) -> Result<HeaderValue, WebError> {
+    header_value(format!(
+        "{FORM_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={FORM_COOKIE_SECONDS}"
+    ))
+}
+
+pub fn clear_form_cookie() -> HeaderValue {
+    HeaderValue::from_static("steward_form=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// A fresh random token for a sign-in form.
+pub fn new_form_token() -> Result<String, WebError> {
+    random_text().map_err(WebError::from)
+}
+
+/// The council named by the `{slug}` in the address; an unknown or malformed one is not found.
+pub async fn council_from_path(parts: &mut Parts, state: &AppState) -> Result<Council, Response> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| WebError::not_found().into_response())?;
+    let slug: CouncilSlug = params
+        .iter()
+        .find(|(k, _)| *k == "slug")
+        .and_then(|(_, v)| v.parse().ok())
+        .ok_or_else(|| WebError::not_found().into_response())?;
+    let mut tx = state.store.begin().await.map_err(reject)?;
+    council::find(&mut tx, &slug).await.map_err(reject)
+}
+
+fn reject(e: impl Into<WebError>) -> Response {
+    e.into().into_response()
+}
+
+pub fn sign_in_path(council: &Council) -> String {
+    format!("/councils/{}/sign-in", council.slug)
+}
+
+pub fn password_path(council: &Council) -> String {
+    format!("/councils/{}/account/password", council.slug)
+}
+
+/// A signed-in request for one council: the council, the principal and the session.
+pub struct SignedIn {
+    pub council: Council,
+    pub principal: Principal,
+    pub session: Session,
+    /// The moment the request is handled, from the server's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub today: chrono::NaiveDate,
+}
+
+impl SignedIn {
+    /// A context for commands the signed-in user makes: the audit trail names their account.
+    pub fn ctx(&self) -> Ctx {
+        Ctx::new(
+            self.principal.user.username.to_string(),
+            self.now,
+            self.today,
+        )
+    }
+}
+
+/// Where someone lands after signing in: the password page while they must change it, then
+/// the register for readers and their own equipment for members.
+pub fn home_path(council: &Council, principal: &Principal) -> String {
+    if principal.user.must_change_password {
+        password_path(council)
+    } else if principal.reader().is_ok() {
+        format!("/councils/{}/due", council.slug)
+    } else {
+        format!("/councils/{}/me", council.slug)
+    }
+}
+
+/// The CSRF token of the request's session, left for [`CsrfForm`] by [`SignedIn`].
+#[derive(Clone)]
+struct SessionCsrf(String);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let council = council_from_path(parts, state).await?;
+        let to_sign_in = Redirect::to(&sign_in_path(&council)).into_response();
+        let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_sign_in);
+        };
+        let now = (state.now)();
+        let today = (state.today)();
+        let mut tx = state.store.begin().await.map_err(reject)?;
+        let found = sessions::authenticate_session(&mut tx, &raw, now, &SessionPolicy::default())
+            .await
+            .map_err(reject)?;
+        let Some((user, session)) = found else {
+            tx.commit().await.map_err(reject)?;
+            return Err(to_sign_in);
+        };
+        if session.council_id != council.id {
+            tx.commit().await.map_err(reject)?;
+            return Err(to_sign_in);
+        }
+        let offices = match user.person_id {
+            Some(person) => people::offices_on(&mut tx, person, today)
+                .await
+                .map_err(reject)?,
+            None => Vec::new(),
+        };
+        tx.commit().await.map_err(reject)?;
+        let role = user.role;
+        let principal = Principal::new(user, role, offices);
+        if principal.user.must_change_password {
+            let path = parts.uri.path();
+            let allowed = path == password_path(&council) || path.ends_with("/sign-out");
+            if !allowed {
+                return Err(Redirect::to(&password_path(&council)).into_response());
+            }
+        }
+        parts
+            .extensions
+            .insert(SessionCsrf(session.csrf_token.clone()));
+        Ok(SignedIn {
+            council,
+            principal,
+            session,
+            now,
+            today,
+        })
+    }
+}
+
+/// The address the request came from: the TCP peer, never a header a client can write.
+pub struct PeerAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(addr)) => Ok(PeerAddr(addr.ip())),
+            // Only requests handed to the router in-process (tests) arrive without a peer.
+            None => Ok(PeerAddr(IpAddr::V4(Ipv4Addr::UNSPECIFIED))),
+        }
+    }
+}
+
+/// A posted form whose CSRF token has been checked. Put it last among a handler's arguments,
+/// after [`SignedIn`] when the page needs a session.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct TokenOnly {
+    csrf_token: Option<String>,
+}
+
+fn form_request(bytes: Bytes) -> Request {
+    let mut req = Request::new(Body::from(bytes));
+    *req.method_mut() = Method::POST;
+    req.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    req
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let expired = || WebError::form_expired().into_response();
+        let expected = match req.extensions().get::<SessionCsrf>() {
+            Some(SessionCsrf(token)) => Some(token.clone()),
+            None => cookie(req.headers(), FORM_COOKIE),
+        };
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| expired())?;
+        let Form(TokenOnly { csrf_token }) = Form::from_request(form_request(bytes.clone()), &())
+            .await
+            .map_err(|_| expired())?;
+        let good = match (expected, csrf_token) {
+            (Some(expected), Some(given)) => {
+                !expected.is_empty() && constant_time_eq(&expected, &given)
+            }
+            _ => false,
+        };
+        if !good {
+            return Err(expired());
+        }
+        let Form(value) = Form::<T>::from_request(form_request(bytes), &())
+            .await
+            .map_err(|_| WebError::bad_request("the form could not be read").into_response())?;
+        Ok(CsrfForm(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; steward_session_x=2; steward_session=abc"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "a").as_deref(), Some("1"));
+        assert_eq!(cookie(&headers, FORM_COOKIE), None);
+    }
+
+    #[test]
+    fn session_cookies_have_the_safe_attributes() {
+        let c = session_cookie("abc").unwrap();
+        let text = c.to_str().unwrap();
+        for part in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(text.contains(part), "{text}");
+        }
+        assert!(
+            !text.contains("Max-Age") && !text.contains("Expires"),
+            "{text}"
+        );
+        let f = form_cookie("x").unwrap();
+        assert!(f.to_str().unwrap().contains("SameSite=Strict"));
+    }
+}

@@ -1,0 +1,471 @@
+//! Who may reach which page: one account per role (and a second member) signs in over HTTP to
+//! a server on a real socket, and every route in the route table is asked for by each of them
+//! and by someone not signed in. A page added to the table is covered here without more work.
+
+use super::{PASSWORD, add_user};
+use crate::routes::{Need, pages};
+use crate::{AppState, Now, Today, app};
+use axum::http::Method;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use steward_domain::auth::Role;
+use steward_domain::ops::{acceptance, council, equipment, loans, people, policy};
+use steward_domain::repo::{NewEquipment, NewPerson};
+use steward_domain::{Ctx, Pence};
+use steward_policy::{EquipmentKind, EquipmentState, PersonKind, presets};
+use steward_store::testing::TestDb;
+
+const SLUG: &str = "fenwold-borough";
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// A response as the tests need it.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn cookies(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn to_sign_in(&self) -> bool {
+        self.status == 303 && self.header("location") == Some(&format!("/councils/{SLUG}/sign-in"))
+    }
+}
+
+/// One HTTP/1.1 request on its own connection.
+fn request(addr: SocketAddr, method: &Method, path: &str, cookies: &str, form: &str) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !cookies.is_empty() {
+        head.push_str(&format!("Cookie: {cookies}\r\n"));
+    }
+    if *method == Method::POST {
+        head.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    head.push_str("\r\n");
+    head.push_str(form);
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn csrf_field(html: &str) -> Option<String> {
+    html.split(r#"name="csrf_token" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(str::to_string)
+}
+
+/// A server on port 0 with its own database, holding one council with two members who each
+/// hold a laptop, an officer, an auditor and an administrator.
+struct Server {
+    addr: SocketAddr,
+    /// Runs the server until the test ends.
+    _runtime: tokio::runtime::Runtime,
+    _db: TestDb,
+}
+
+async fn seed(store: &steward_store::Store) {
+    let start = day("2027-01-04");
+    let ctx = Ctx::new("test", start.and_hms_opt(9, 0, 0).unwrap().and_utc(), start);
+    let mut tx = store.begin().await.unwrap();
+    let c = council::create(
+        &mut tx,
+        &ctx,
+        &SLUG.parse().unwrap(),
+        "Fenwold Borough Council",
+    )
+    .await
+    .unwrap();
+    let preset = presets::find("borough-members-protocol").unwrap();
+    policy::adopt(&mut tx, &ctx, &c, &presets::load(preset).unwrap(), start)
+        .await
+        .unwrap();
+    for (reference, name, kind, offices) in [
+        (
+            "S1",
+            "Olive Desk",
+            PersonKind::Employee,
+            vec!["legal_and_democratic_services_manager"],
+        ),
+        ("M1", "Ada Quill", PersonKind::Councillor, vec![]),
+        ("M2", "Bo Fenn", PersonKind::Councillor, vec![]),
+    ] {
+        let req = people::AddPerson {
+            person: NewPerson {
+                reference: reference.parse().unwrap(),
+                name: name.into(),
+                kind,
+                email: None,
+                household: None,
+            },
+            term_start: Some(start),
+            term_end: None,
+            offices: offices
+                .into_iter()
+                .map(|o| steward_policy::OfficeId(o.to_string()))
+                .collect(),
+        };
+        people::add(&mut tx, &ctx, &c, req).await.unwrap();
+    }
+    for tag in ["LAP-1", "LAP-2"] {
+        let new = NewEquipment {
+            asset_tag: tag.parse().unwrap(),
+            kind: EquipmentKind::Laptop,
+            model: "T14".into(),
+            serial: None,
+            purchased_on: Some(start),
+            replacement_cost: Pence(65_000),
+            pat_tested_on: Some(start),
+            encrypted: true,
+            state: EquipmentState::InStock,
+        };
+        equipment::add(&mut tx, &ctx, &c, new).await.unwrap();
+    }
+    for (reference, name, tag) in [("M1", "Ada Quill", "LAP-1"), ("M2", "Bo Fenn", "LAP-2")] {
+        acceptance::sign(
+            &mut tx,
+            &ctx,
+            &c,
+            &reference.parse().unwrap(),
+            acceptance::Signature::Typed { name: name.into() },
+        )
+        .await
+        .unwrap();
+        loans::issue(
+            &mut tx,
+            &ctx,
+            &c,
+            &reference.parse().unwrap(),
+            &tag.parse().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    // Ada's laptop is recalled a week before the day the server is pinned to.
+    let recalled = day("2027-05-13");
+    let ctx = Ctx::new(
+        "test",
+        recalled.and_hms_opt(9, 0, 0).unwrap().and_utc(),
+        recalled,
+    );
+    let ada_loan = loans::list(&mut tx, &c, true, recalled)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.asset_tag.as_str() == "LAP-1")
+        .unwrap();
+    loans::recall(
+        &mut tx,
+        &ctx,
+        &c,
+        ada_loan.loan.id,
+        &"S1".parse().unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+    for (username, role, person) in [
+        ("clerk", Role::Admin, None),
+        ("audrey", Role::Auditor, None),
+        ("olive", Role::Officer, Some("S1")),
+        ("ada", Role::Member, Some("M1")),
+        ("bofenn", Role::Member, Some("M2")),
+    ] {
+        add_user(&mut tx, &ctx, &c, username, role, person, false).await;
+    }
+    tx.commit().await.unwrap();
+}
+
+impl Server {
+    fn start() -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (db, addr) = runtime.block_on(async {
+            let db = TestDb::new().await;
+            let store = db.open().await.unwrap();
+            seed(&store).await;
+            let today: Today = Arc::new(|| day("2027-05-20"));
+            let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
+            let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
+            let state = AppState {
+                store,
+                today,
+                now,
+                pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
+                assets: Arc::new(found),
+            };
+            // Bound before the server starts, so the first request cannot arrive too early.
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move { axum::serve(listener, service).await });
+            (db, addr)
+        });
+        Server {
+            addr,
+            _runtime: runtime,
+            _db: db,
+        }
+    }
+
+    fn get(&self, path: &str, cookies: &str) -> Answer {
+        request(self.addr, &Method::GET, path, cookies, "")
+    }
+
+    fn post(&self, path: &str, cookies: &str, form: &str) -> Answer {
+        request(self.addr, &Method::POST, path, cookies, form)
+    }
+
+    /// Signs in through the form; returns the session cookie and the session's CSRF token.
+    fn sign_in(&self, username: &str) -> (String, String) {
+        let path = format!("/councils/{SLUG}/sign-in");
+        let page = self.get(&path, "");
+        let form_cookie = page.cookies().join("; ");
+        let token = csrf_field(&page.body).unwrap();
+        let answer = self.post(
+            &path,
+            &form_cookie,
+            &format!(
+                "csrf_token={token}&username={username}&password={}",
+                PASSWORD.replace(' ', "+")
+            ),
+        );
+        assert_eq!(answer.status, 303, "{username}: {}", answer.body);
+        let session = answer
+            .cookies()
+            .into_iter()
+            .find(|c| c.starts_with("steward_session=") && c.len() > 20)
+            .unwrap();
+        // Every signed-in page carries the session's token in its sign-out form.
+        let home = answer.header("location").unwrap().to_string();
+        let page = self.get(&home, &session);
+        assert_eq!(page.status, 200, "{username} at {home}");
+        (session, csrf_field(&page.body).unwrap())
+    }
+}
+
+/// Whether a role passes a route's need, written out here rather than asked of the code.
+fn allowed(role: Option<&str>, need: Need) -> bool {
+    match (role, need) {
+        (_, Need::Public) => true,
+        (None, _) => false,
+        (Some(_), Need::SignedIn) => true,
+        (Some(r), Need::Member) => matches!(r, "ada" | "bofenn" | "olive"),
+        (Some(r), Need::Reader) => matches!(r, "olive" | "audrey" | "clerk"),
+    }
+}
+
+#[test]
+fn every_route_answers_each_role_as_the_table_says() {
+    let server = Server::start();
+    let accounts = ["clerk", "audrey", "olive", "ada", "bofenn"];
+    let sessions: BTreeMap<&str, (String, String)> =
+        accounts.iter().map(|u| (*u, server.sign_in(u))).collect();
+    let table = pages();
+    assert!(table.iter().any(|p| p.need == Need::Reader));
+    assert!(table.iter().any(|p| p.need == Need::Member));
+
+    // Sign-out goes last: it ends the session the other requests use.
+    let mut routes: Vec<_> = table.iter().collect();
+    routes.sort_by_key(|p| p.path.ends_with("/sign-out"));
+
+    for route in routes {
+        let path = route.path.replace("{slug}", SLUG);
+        let is_post = route.method == Method::POST;
+
+        // Someone not signed in.
+        let anon = if is_post {
+            server.post(&path, "", "csrf_token=x")
+        } else {
+            server.get(&path, "")
+        };
+        if route.need == Need::Public {
+            let want = if is_post { 403 } else { 200 };
+            assert_eq!(anon.status, want, "anonymous {} {path}", route.method);
+        } else {
+            assert!(
+                anon.to_sign_in(),
+                "anonymous {} {path}: {}",
+                route.method,
+                anon.status
+            );
+        }
+
+        for user in accounts {
+            let (cookie, token) = &sessions[user];
+            let who = format!("{user} {} {path}", route.method);
+            if is_post {
+                // Without the token, or with someone else's, a form has expired.
+                let missing = server.post(&path, cookie, "");
+                let other = &sessions[if user == "ada" { "bofenn" } else { "ada" }].1;
+                let wrong = server.post(&path, cookie, &format!("csrf_token={other}"));
+                for answer in [missing, wrong] {
+                    if allowed(Some(user), route.need) || route.need == Need::Public {
+                        assert_eq!(answer.status, 403, "{who} without its token");
+                        assert!(answer.body.contains("Your form has expired"), "{who}");
+                    } else {
+                        assert_eq!(answer.status, 403, "{who}");
+                    }
+                }
+            }
+            if route.need == Need::Public && is_post {
+                continue;
+            }
+            let answer = if is_post {
+                server.post(&path, cookie, &format!("csrf_token={token}"))
+            } else {
+                server.get(&path, cookie)
+            };
+            if allowed(Some(user), route.need) {
+                assert!(
+                    matches!(answer.status, 200 | 303 | 400) && !answer.to_sign_in()
+                        || path.ends_with("/sign-out") && answer.to_sign_in(),
+                    "{who}: {} {}",
+                    answer.status,
+                    answer.body
+                );
+                if !is_post {
+                    assert!(
+                        answer.status == 200 || answer.status == 303 && path.ends_with("/signed"),
+                        "{who}: {}",
+                        answer.status
+                    );
+                }
+            } else {
+                assert_eq!(answer.status, 403, "{who}: {}", answer.body);
+                assert!(answer.body.contains("You cannot see this page"), "{who}");
+            }
+
+            // A member never sees another member's name or equipment.
+            let (others, theirs) = match user {
+                "ada" => (["Bo Fenn", "LAP-2"], ["Ada Quill", "LAP-1"]),
+                "bofenn" => (["Ada Quill", "LAP-1"], ["Bo Fenn", "LAP-2"]),
+                _ => continue,
+            };
+            for word in others {
+                assert!(!answer.body.contains(word), "{who} shows {word}");
+            }
+            if path.ends_with("/me") && !is_post {
+                for word in theirs {
+                    assert!(answer.body.contains(word), "{who} lacks {word}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_member_sees_their_equipment_with_its_date_and_clause_and_can_sign() {
+    let server = Server::start();
+    let (ada, token) = server.sign_in("ada");
+    let page = server.get(&format!("/councils/{SLUG}/me"), &ada);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("LAP-1"), "{}", page.body);
+    assert!(
+        page.body.contains("20 May 2027")
+            && page
+                .body
+                .contains("clause 8.2, Protocol on the use of ICT by Members"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("You signed the policy on 4 January 2027"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"aria-current="page""#));
+
+    let policy = server.get(&format!("/councils/{SLUG}/me/policy"), &ada);
+    assert_eq!(policy.status, 200);
+    assert!(
+        policy.body.contains("<h2 class=\"govuk-heading-m\">"),
+        "{}",
+        policy.body
+    );
+    let path = format!("/councils/{SLUG}/me/policy");
+    let wrong = server.post(
+        &path,
+        &ada,
+        &format!("csrf_token={token}&typed_name=Bo+Fenn"),
+    );
+    assert_eq!(wrong.status, 400);
+    assert!(
+        wrong.body.contains(r##"<a href="#typed_name">Type your name exactly as the register holds it to sign.</a>"##),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong
+            .body
+            .contains("<title>Error: Read and sign the policy")
+    );
+    let done = server.post(
+        &path,
+        &ada,
+        &format!("csrf_token={token}&typed_name=ada+quill"),
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let receipt = server.get(done.header("location").unwrap(), &ada);
+    assert_eq!(receipt.status, 200);
+    assert!(receipt.body.contains("You have signed the policy"));
+    assert!(receipt.body.contains("20 May 2027"), "{}", receipt.body);
+
+    // The auditor reads the register, where both members appear, but cannot sign for anyone.
+    let (audrey, audrey_token) = server.sign_in("audrey");
+    let due = server.get(&format!("/councils/{SLUG}/due"), &audrey);
+    assert_eq!(due.status, 200);
+    let refused = server.post(
+        &path,
+        &audrey,
+        &format!("csrf_token={audrey_token}&typed_name=x"),
+    );
+    assert_eq!(refused.status, 403);
+}
