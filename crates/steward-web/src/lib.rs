@@ -6,8 +6,11 @@
 mod account;
 mod api;
 mod assets;
+mod back_office;
+mod listing;
 mod markdown;
 mod me;
+mod oversight;
 mod pages;
 mod routes;
 mod session;

@@ -47,6 +47,99 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/signed.html",
         include_str!("../templates/pages/signed.html"),
     ),
+    ("listing.html", include_str!("../templates/listing.html")),
+    (
+        "pages/office_people.html",
+        include_str!("../templates/pages/office_people.html"),
+    ),
+    (
+        "pages/office_person.html",
+        include_str!("../templates/pages/office_person.html"),
+    ),
+    (
+        "pages/office_person_new.html",
+        include_str!("../templates/pages/office_person_new.html"),
+    ),
+    (
+        "pages/office_equipment.html",
+        include_str!("../templates/pages/office_equipment.html"),
+    ),
+    (
+        "pages/office_item.html",
+        include_str!("../templates/pages/office_item.html"),
+    ),
+    (
+        "pages/office_item_new.html",
+        include_str!("../templates/pages/office_item_new.html"),
+    ),
+    (
+        "pages/office_loans.html",
+        include_str!("../templates/pages/office_loans.html"),
+    ),
+    (
+        "pages/office_loan.html",
+        include_str!("../templates/pages/office_loan.html"),
+    ),
+    (
+        "pages/office_issue.html",
+        include_str!("../templates/pages/office_issue.html"),
+    ),
+    (
+        "pages/office_paper.html",
+        include_str!("../templates/pages/office_paper.html"),
+    ),
+    (
+        "pages/office_signatures.html",
+        include_str!("../templates/pages/office_signatures.html"),
+    ),
+    (
+        "pages/oversight_policy.html",
+        include_str!("../templates/pages/oversight_policy.html"),
+    ),
+    (
+        "pages/oversight_versions.html",
+        include_str!("../templates/pages/oversight_versions.html"),
+    ),
+    (
+        "pages/oversight_text.html",
+        include_str!("../templates/pages/oversight_text.html"),
+    ),
+    (
+        "pages/oversight_check.html",
+        include_str!("../templates/pages/oversight_check.html"),
+    ),
+    (
+        "pages/oversight_adopt.html",
+        include_str!("../templates/pages/oversight_adopt.html"),
+    ),
+    (
+        "pages/oversight_audit.html",
+        include_str!("../templates/pages/oversight_audit.html"),
+    ),
+    (
+        "pages/oversight_verify.html",
+        include_str!("../templates/pages/oversight_verify.html"),
+    ),
+    (
+        "pages/oversight_accounts.html",
+        include_str!("../templates/pages/oversight_accounts.html"),
+    ),
+    (
+        "pages/oversight_account_new.html",
+        include_str!("../templates/pages/oversight_account_new.html"),
+    ),
+    (
+        "pages/oversight_tokens.html",
+        include_str!("../templates/pages/oversight_tokens.html"),
+    ),
+    (
+        "pages/oversight_token_new.html",
+        include_str!("../templates/pages/oversight_token_new.html"),
+    ),
+    (
+        "pages/oversight_token_made.html",
+        include_str!("../templates/pages/oversight_token_made.html"),
+    ),
 ];
 
 /// The compiled templates.
@@ -109,6 +202,7 @@ pub struct Viewer {
     pub username: String,
     pub member: bool,
     pub reader: bool,
+    pub admin: bool,
     pub csrf_token: String,
 }
 
@@ -131,6 +225,7 @@ impl<'a> Page<'a> {
             username: p.user.username.to_string(),
             member: settled && p.member().is_ok(),
             reader: settled && p.reader().is_ok(),
+            admin: settled && p.admin().is_ok(),
             csrf_token: signed.session.csrf_token.clone(),
         });
         self

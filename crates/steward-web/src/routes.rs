@@ -18,6 +18,10 @@ pub enum Need {
     Member,
     /// `principal.reader()`: officers, auditors and administrators.
     Reader,
+    /// `principal.officer()`: officers and administrators, who change the register.
+    Officer,
+    /// `principal.admin()`: administrators, who manage the council itself.
+    Admin,
 }
 
 // The access tests read `method` and `need`; the router only the path and handler.
@@ -30,7 +34,7 @@ pub struct PageRoute {
     handler: MethodRouter<AppState>,
 }
 
-fn page(
+pub(crate) fn page(
     method: Method,
     path: &'static str,
     need: Need,
@@ -47,7 +51,7 @@ fn page(
 /// The pages, one row per method and address.
 pub fn pages() -> Vec<PageRoute> {
     use Need::*;
-    vec![
+    let mut v = vec![
         page(Method::GET, "/", Public, get(index)),
         page(
             Method::GET,
@@ -104,7 +108,10 @@ pub fn pages() -> Vec<PageRoute> {
             Member,
             get(me::signed),
         ),
-    ]
+    ];
+    v.extend(crate::oversight::pages());
+    v.extend(crate::back_office::pages());
+    v
 }
 
 /// The router for every page in [`pages`].

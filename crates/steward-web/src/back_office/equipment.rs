@@ -1,0 +1,414 @@
+//! Equipment: the list, one item, adding an item, recording a PAT test and changing its state.
+
+use super::{
+    base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
+};
+use crate::listing::{ListQuery, Listing, Row, column};
+use crate::pages::{FieldError, by_field, sentence};
+use crate::session::{CsrfForm, SignedIn};
+use crate::{AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use steward_domain::ops::equipment;
+use steward_domain::repo::NewEquipment;
+use steward_domain::{AssetTag, DomainError, Equipment, Pence, RegisterTx};
+use steward_policy::{EquipmentKind, EquipmentState, long_date};
+
+const COLUMNS: &[crate::listing::Column] = &[
+    column("tag", "Asset tag"),
+    column("kind", "Kind"),
+    column("model", "Model"),
+    column("state", "State"),
+    column("cost", "Cost"),
+    column("purchased", "Purchased"),
+    column("pat", "PAT test"),
+];
+
+fn words(text: &str) -> String {
+    text.replace('_', " ")
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let mut tx = state.store.begin().await?;
+    let b = base(&signed);
+    let items = tx
+        .equipment_list(signed.council.id)
+        .await
+        .map_err(DomainError::from)?;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows = items
+        .iter()
+        .map(|e| {
+            Row::new(vec![
+                e.asset_tag.to_string(),
+                words(e.kind.as_str()),
+                e.model.clone(),
+                words(e.state.as_str()),
+                e.replacement_cost.to_string(),
+                e.purchased_on
+                    .map(long_date)
+                    .unwrap_or_else(|| "Not recorded".into()),
+                e.pat_tested_on
+                    .map(long_date)
+                    .unwrap_or_else(|| "Not recorded".into()),
+            ])
+            .key(4, format!("{:015}", e.replacement_cost.0))
+            .key(5, day(e.purchased_on))
+            .key(6, day(e.pat_tested_on))
+            .link(format!("{b}/equipment/{}", e.asset_tag))
+        })
+        .collect();
+    let action = format!("{b}/equipment");
+    let listing = Listing::new(&action, &[], COLUMNS, "tag", &query, rows);
+    if query.wants_csv() {
+        return listing.csv("equipment");
+    }
+    let page = office_page("Equipment", &signed, "equipment");
+    let html = state.pages.render(
+        "pages/office_equipment.html",
+        &page,
+        context! {
+            list => Serde(&listing),
+            action,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: &'static str,
+    text: String,
+}
+
+fn choice(value: &'static str) -> Choice {
+    Choice {
+        value,
+        text: sentence(&words(value)).trim_end_matches('.').to_string(),
+    }
+}
+
+/// The values the item page's forms show again after an error.
+#[derive(Default, Deserialize, Serialize)]
+pub struct ItemForms {
+    #[serde(default)]
+    tested_on: String,
+    #[serde(default)]
+    state: String,
+}
+
+async fn render_item(
+    state: &AppState,
+    signed: &SignedIn,
+    tag: &str,
+    done: Option<&str>,
+    forms: &ItemForms,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let tag: AssetTag = tag.parse().map_err(|_| WebError::not_found())?;
+    let mut tx = state.store.begin().await?;
+    let item: Equipment = equipment::find(&mut tx, &signed.council, &tag).await?;
+    let open = tx
+        .open_loan_of_equipment(item.id)
+        .await
+        .map_err(DomainError::from)?
+        .map(|l| l.id);
+    drop(tx);
+    let states: Vec<Choice> = EquipmentState::ALL
+        .iter()
+        .filter(|s| !matches!(s, EquipmentState::Issued | EquipmentState::Returned))
+        .map(|s| choice(s.as_str()))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let title = format!("{} ({})", item.asset_tag, words(item.kind.as_str()));
+    let mut page = office_page(&title, signed, "equipment");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/office_item.html",
+        &page,
+        context! {
+            item => context! {
+                asset_tag => item.asset_tag.to_string(),
+                kind => words(item.kind.as_str()),
+                model => &item.model,
+                serial => &item.serial,
+                state => words(item.state.as_str()),
+                cost => item.replacement_cost.to_string(),
+                purchased_on => item.purchased_on.map(long_date),
+                pat_tested_on => item.pat_tested_on.map(long_date),
+                encrypted => item.encrypted,
+            },
+            open_loan => open,
+            states => Serde(&states),
+            done,
+            forms => Serde(forms),
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, tag)): Path<(String, String)>,
+    Query(done): Query<Done>,
+) -> Result<Response, WebError> {
+    let forms = ItemForms::default();
+    render_item(
+        &state,
+        &signed,
+        &tag,
+        done.done.as_deref(),
+        &forms,
+        Vec::new(),
+    )
+    .await
+}
+
+fn back_to(signed: &SignedIn, tag: &AssetTag, done: &str) -> Response {
+    let to = format!("{}/equipment/{tag}?done={done}", base(signed));
+    Redirect::to(&to).into_response()
+}
+
+pub async fn pat_test(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, raw)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ItemForms>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let tag: AssetTag = raw.parse().map_err(|_| WebError::not_found())?;
+    let mut errors = Vec::new();
+    let on = required_date(
+        &mut errors,
+        "tested_on",
+        &form.tested_on,
+        "the date of the PAT test",
+    );
+    let Some(on) = on else {
+        return render_item(&state, &signed, &raw, None, &form, errors).await;
+    };
+    let mut tx = state.store.begin().await?;
+    match equipment::record_pat_test(&mut tx, &signed.ctx(), &signed.council, &tag, on).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, &tag, "tested"))
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = form_errors(e, &["tested_on"], "tested_on")?;
+            render_item(&state, &signed, &raw, None, &form, errors).await
+        }
+    }
+}
+
+pub async fn change_state(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, raw)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ItemForms>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let tag: AssetTag = raw.parse().map_err(|_| WebError::not_found())?;
+    let mut errors = Vec::new();
+    let to: Option<EquipmentState> = parsed(
+        &mut errors,
+        "state",
+        &form.state,
+        "Choose the equipment's new state",
+    );
+    let Some(to) = to else {
+        return render_item(&state, &signed, &raw, None, &form, errors).await;
+    };
+    let mut tx = state.store.begin().await?;
+    match equipment::set_state(&mut tx, &signed.ctx(), &signed.council, &tag, to).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, &tag, "state"))
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = form_errors(e, &["state"], "state")?;
+            render_item(&state, &signed, &raw, None, &form, errors).await
+        }
+    }
+}
+
+#[derive(Default, Deserialize, Serialize)]
+pub struct ItemForm {
+    #[serde(default)]
+    asset_tag: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    serial: String,
+    #[serde(default)]
+    cost: String,
+    #[serde(default)]
+    purchased_on: String,
+    #[serde(default)]
+    pat_tested_on: String,
+    #[serde(default)]
+    encrypted: Option<String>,
+}
+
+async fn render_new(
+    state: &AppState,
+    signed: &SignedIn,
+    form: &ItemForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let kinds: Vec<Choice> = EquipmentKind::ALL
+        .iter()
+        .map(|k| choice(k.as_str()))
+        .collect();
+    let mut page = office_page("Add equipment", signed, "equipment");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/office_item_new.html",
+        &page,
+        context! {
+            form => Serde(form),
+            kinds => Serde(&kinds),
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    render_new(&state, &signed, &ItemForm::default(), Vec::new()).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<ItemForm>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let mut errors = Vec::new();
+    let tag: Option<AssetTag> = parsed(
+        &mut errors,
+        "asset_tag",
+        &form.asset_tag,
+        "Enter the asset tag, for example LAP-12",
+    );
+    let kind: Option<EquipmentKind> = parsed(
+        &mut errors,
+        "kind",
+        &form.kind,
+        "Choose what kind of equipment it is",
+    );
+    if form.model.trim().is_empty() {
+        errors.push(error("model", "Enter the make and model"));
+    }
+    let cost = if form.cost.trim().is_empty() {
+        errors.push(error(
+            "cost",
+            "Enter the replacement cost in pounds, for example 650.00",
+        ));
+        None
+    } else {
+        match Pence::parse_pounds(&form.cost) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                errors.push(error(
+                    "cost",
+                    "Enter the replacement cost in pounds, for example 650.00",
+                ));
+                None
+            }
+        }
+    };
+    let purchased_on = optional_date(
+        &mut errors,
+        "purchased_on",
+        &form.purchased_on,
+        "the purchase date",
+    );
+    let pat_tested_on = optional_date(
+        &mut errors,
+        "pat_tested_on",
+        &form.pat_tested_on,
+        "the date of the last PAT test",
+    );
+    let (Some(tag), Some(kind), Some(cost), true) = (tag, kind, cost, errors.is_empty()) else {
+        return render_new(&state, &signed, &form, errors).await;
+    };
+    let serial = Some(form.serial.trim().to_string()).filter(|s| !s.is_empty());
+    let new = NewEquipment {
+        asset_tag: tag.clone(),
+        kind,
+        model: form.model.trim().to_string(),
+        serial,
+        purchased_on,
+        replacement_cost: cost,
+        pat_tested_on,
+        encrypted: form.encrypted.is_some(),
+        state: EquipmentState::InStock,
+    };
+    let mut tx = state.store.begin().await?;
+    match equipment::add(&mut tx, &signed.ctx(), &signed.council, new).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, &tag, "added"))
+        }
+        Err(e) => {
+            drop(tx);
+            let fields = [
+                "asset_tag",
+                "kind",
+                "model",
+                "serial",
+                "purchased_on",
+                "pat_tested_on",
+            ];
+            let mut errors = form_errors(e, &fields, "asset_tag")?;
+            for e in &mut errors {
+                if e.message.contains("replacement cost") {
+                    e.field = "cost";
+                }
+            }
+            render_new(&state, &signed, &form, errors).await
+        }
+    }
+}

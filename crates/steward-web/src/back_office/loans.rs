@@ -1,0 +1,509 @@
+//! Loans: the list, issuing equipment as the policy allows, and returning, recalling and
+//! extending one loan.
+
+use super::{
+    base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
+};
+use crate::listing::{ListQuery, Listing, Row, column};
+use crate::pages::{FieldError, by_field};
+use crate::session::{CsrfForm, SignedIn};
+use crate::{AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use steward_domain::ops::{loans, policy};
+use steward_domain::{AssetTag, DomainError, PersonRef, RegisterTx};
+use steward_policy::long_date;
+
+const COLUMNS: &[crate::listing::Column] = &[
+    column("loan", "Loan"),
+    column("person", "Person"),
+    column("item", "Item"),
+    column("issued", "Lent on"),
+    column("return_by", "Return by"),
+    column("clause", "Policy clause"),
+    column("returned", "Returned"),
+];
+
+#[derive(Deserialize)]
+pub struct LoanFilter {
+    #[serde(default)]
+    show: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(filter): Query<LoanFilter>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let all = filter.show.as_deref() == Some("all");
+    let mut tx = state.store.begin().await?;
+    let views = loans::list(&mut tx, &signed.council, !all, signed.today).await?;
+    let b = base(&signed);
+    let rows = views
+        .iter()
+        .map(|v| {
+            let by = v.return_by.as_ref();
+            Row::new(vec![
+                format!("Loan {}", v.loan.id),
+                format!("{} ({})", v.person_name, v.person),
+                format!("{} ({})", v.asset_tag, v.kind.as_str().replace('_', " ")),
+                long_date(v.loan.issued_on),
+                by.map(|d| long_date(d.date))
+                    .unwrap_or_else(|| "No date set".into()),
+                by.map(|d| d.citation.to_string()).unwrap_or_default(),
+                v.loan.returned_on.map(long_date).unwrap_or_default(),
+            ])
+            .key(0, format!("{:012}", v.loan.id))
+            .key(3, v.loan.issued_on.to_string())
+            .key(4, by.map(|d| d.date.to_string()).unwrap_or_default())
+            .key(
+                6,
+                v.loan
+                    .returned_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+            .link(format!("{b}/loans/{}", v.loan.id))
+        })
+        .collect();
+    let action = format!("{b}/loans");
+    let show = if all { "all" } else { "" };
+    let listing = Listing::new(
+        &action,
+        &[("show", show)],
+        COLUMNS,
+        "loan",
+        &filter.list,
+        rows,
+    );
+    if filter.list.wants_csv() {
+        return listing.csv("loans");
+    }
+    let page = office_page("Loans", &signed, "loans");
+    let html = state.pages.render(
+        "pages/office_loans.html",
+        &page,
+        context! {
+            list => Serde(&listing),
+            action,
+            all,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Default, Deserialize, Serialize)]
+pub struct IssueForm {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    asset_tag: String,
+    #[serde(default)]
+    authorised_by: String,
+}
+
+async fn render_issue(
+    state: &AppState,
+    signed: &SignedIn,
+    form: &IssueForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let mut page = office_page("Issue equipment", signed, "loans");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/office_issue.html",
+        &page,
+        context! {
+            form => Serde(form),
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct IssuePrefill {
+    #[serde(default)]
+    person: Option<String>,
+    #[serde(default)]
+    asset_tag: Option<String>,
+}
+
+pub async fn issue_form(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(prefill): Query<IssuePrefill>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let form = IssueForm {
+        person: prefill.person.unwrap_or_default(),
+        asset_tag: prefill.asset_tag.unwrap_or_default(),
+        authorised_by: String::new(),
+    };
+    render_issue(&state, &signed, &form, Vec::new()).await
+}
+
+/// Asks the policy first; lends only when it says yes, and otherwise shows every refusal with
+/// its clause and writes nothing.
+pub async fn issue(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<IssueForm>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let mut errors = Vec::new();
+    let person: Option<PersonRef> = parsed(
+        &mut errors,
+        "person",
+        &form.person,
+        "Enter the reference of the person borrowing it",
+    );
+    let tag: Option<AssetTag> = parsed(
+        &mut errors,
+        "asset_tag",
+        &form.asset_tag,
+        "Enter the asset tag of the equipment",
+    );
+    let authoriser: Option<PersonRef> = if form.authorised_by.trim().is_empty() {
+        None
+    } else {
+        parsed(&mut errors, "authorised_by", &form.authorised_by, "")
+    };
+    let (Some(person), Some(tag), true) = (person, tag, errors.is_empty()) else {
+        return render_issue(&state, &signed, &form, errors).await;
+    };
+    let ctx = signed.ctx();
+    let mut tx = state.store.begin().await?;
+    let fields = ["person", "asset_tag", "authorised_by"];
+    let check = loans::check_issue(
+        &mut tx,
+        &ctx,
+        &signed.council,
+        &person,
+        &tag,
+        authoriser.as_ref(),
+    )
+    .await;
+    let refused = match check {
+        Ok(check) if check.decision.is_allowed() => None,
+        Ok(check) => Some(DomainError::Refused {
+            action: "issue",
+            refusals: check.decision.refusals,
+        }),
+        Err(e) => Some(e),
+    };
+    if let Some(e) = refused {
+        let errors = form_errors(e, &fields, "person")?;
+        return render_issue(&state, &signed, &form, errors).await;
+    }
+    match loans::issue(
+        &mut tx,
+        &ctx,
+        &signed.council,
+        &person,
+        &tag,
+        authoriser.as_ref(),
+    )
+    .await
+    {
+        Ok(issued) => {
+            tx.commit().await?;
+            let to = format!("{}/loans/{}?done=issued", base(&signed), issued.loan.id);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => {
+            let errors = form_errors(e, &fields, "person")?;
+            render_issue(&state, &signed, &form, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The values the loan page's forms show again after an error.
+#[derive(Default, Deserialize, Serialize)]
+pub struct LoanForms {
+    #[serde(default)]
+    recall_by: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    approved_by: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct LoanPage {
+    id: i64,
+    person: String,
+    person_name: String,
+    asset_tag: String,
+    kind: String,
+    issued_on: String,
+    return_by: Option<String>,
+    clause: Option<String>,
+    due_on: Option<String>,
+    recall_by: Option<String>,
+    leaving_by: Option<String>,
+    returned_on: Option<String>,
+    open: bool,
+    extensions: Vec<String>,
+}
+
+async fn render_loan(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    done: Option<&str>,
+    forms: &LoanForms,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let mut tx = state.store.begin().await?;
+    let loan = loans::find(&mut tx, &signed.council, id).await?;
+    let document = policy::in_force(&mut tx, &signed.council, signed.today)
+        .await?
+        .map(|a| a.pack.pack.title)
+        .unwrap_or_default();
+    let extensions = tx
+        .extensions(loan.id)
+        .await
+        .map_err(DomainError::from)?
+        .into_iter()
+        .map(|x| {
+            format!(
+                "Extended on {} to {}: {}",
+                long_date(x.granted_on),
+                long_date(x.new_due),
+                x.reason
+            )
+        })
+        .collect();
+    let v = loans::view(&mut tx, &document, loan).await?;
+    let view = LoanPage {
+        id: v.loan.id,
+        person: v.person.to_string(),
+        person_name: v.person_name.clone(),
+        asset_tag: v.asset_tag.to_string(),
+        kind: v.kind.as_str().replace('_', " "),
+        issued_on: long_date(v.loan.issued_on),
+        return_by: v.return_by.as_ref().map(|d| long_date(d.date)),
+        clause: v.return_by.as_ref().map(|d| d.citation.to_string()),
+        due_on: v.loan.due_on.map(long_date),
+        recall_by: v.loan.recall_by.map(long_date),
+        leaving_by: v.loan.leaving_by.map(long_date),
+        returned_on: v.loan.returned_on.map(long_date),
+        open: v.loan.is_open(),
+        extensions,
+    };
+    let title = format!("Loan {id}");
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let mut page = office_page(&title, signed, "loans");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/office_loan.html",
+        &page,
+        context! {
+            loan => Serde(&view),
+            done,
+            forms => Serde(forms),
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// The loan number in the address; anything else is not a loan.
+fn loan_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse().map_err(|_| WebError::not_found())
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    Query(done): Query<Done>,
+) -> Result<Response, WebError> {
+    let id = loan_id(&id)?;
+    render_loan(
+        &state,
+        &signed,
+        id,
+        done.done.as_deref(),
+        &LoanForms::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+fn back_to(signed: &SignedIn, id: i64, done: &str) -> Response {
+    Redirect::to(&format!("{}/loans/{id}?done={done}", base(signed))).into_response()
+}
+
+pub async fn return_loan(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(_form): CsrfForm<LoanForms>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let id = loan_id(&id)?;
+    let mut tx = state.store.begin().await?;
+    match loans::return_loan(&mut tx, &signed.ctx(), &signed.council, id).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, id, "returned"))
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = form_errors(e, &[], "return")?;
+            render_loan(&state, &signed, id, None, &LoanForms::default(), errors).await
+        }
+    }
+}
+
+pub async fn recall(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<LoanForms>,
+) -> Result<Response, WebError> {
+    let officer = signed.principal.officer()?;
+    let id = loan_id(&id)?;
+    let mut errors = Vec::new();
+    let until = optional_date(
+        &mut errors,
+        "recall_by",
+        &form.recall_by,
+        "the return-by date",
+    );
+    let mut tx = state.store.begin().await?;
+    let me = match officer.person_id {
+        Some(pid) => tx.person(pid).await.map_err(DomainError::from)?,
+        None => None,
+    };
+    drop(tx);
+    let Some(me) = me else {
+        errors.push(error(
+            "recall_by",
+            "Your account is not linked to a person in the register, so a recall cannot be \
+             recorded in your name; ask an administrator to link it",
+        ));
+        return render_loan(&state, &signed, id, None, &form, errors).await;
+    };
+    if !errors.is_empty() {
+        return render_loan(&state, &signed, id, None, &form, errors).await;
+    }
+    let mut tx = state.store.begin().await?;
+    match loans::recall(
+        &mut tx,
+        &signed.ctx(),
+        &signed.council,
+        id,
+        &me.reference,
+        until,
+    )
+    .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, id, "recalled"))
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = form_errors(e, &["recall_by"], "recall_by")?;
+            render_loan(&state, &signed, id, None, &form, errors).await
+        }
+    }
+}
+
+pub async fn extend(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<LoanForms>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let id = loan_id(&id)?;
+    let mut errors = Vec::new();
+    let until = required_date(&mut errors, "until", &form.until, "the new return-by date");
+    let mut approvers: Vec<PersonRef> = Vec::new();
+    for word in form
+        .approved_by
+        .split([',', ' ', ';'])
+        .filter(|w| !w.is_empty())
+    {
+        match word.parse() {
+            Ok(r) => approvers.push(r),
+            Err(_) => {
+                errors.push(error(
+                    "approved_by",
+                    format!("'{word}' is not a person's reference"),
+                ));
+                break;
+            }
+        }
+    }
+    if approvers.is_empty() && !errors.iter().any(|e| e.field == "approved_by") {
+        errors.push(error(
+            "approved_by",
+            "Enter the references of the people who approved the extension",
+        ));
+    }
+    if form.reason.trim().is_empty() {
+        errors.push(error("reason", "Enter the reason for the extension"));
+    }
+    let (Some(until), true) = (until, errors.is_empty()) else {
+        return render_loan(&state, &signed, id, None, &form, errors).await;
+    };
+    let mut tx = state.store.begin().await?;
+    match loans::extend(
+        &mut tx,
+        &signed.ctx(),
+        &signed.council,
+        id,
+        until,
+        &approvers,
+        form.reason.trim(),
+    )
+    .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back_to(&signed, id, "extended"))
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = form_errors(e, &["until", "approved_by", "reason"], "until")?;
+            render_loan(&state, &signed, id, None, &form, errors).await
+        }
+    }
+}

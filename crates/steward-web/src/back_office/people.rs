@@ -1,0 +1,321 @@
+//! People: the list, one person's record, and adding a person.
+
+use super::{base, error, form_errors, may_change, office_page, optional_date, parsed};
+use crate::listing::{ListQuery, Listing, Row, column};
+use crate::pages::{FieldError, by_field, sentence};
+use crate::session::{CsrfForm, SignedIn};
+use crate::{AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use steward_domain::ops::{acceptance, loans, people, policy};
+use steward_domain::repo::NewPerson;
+use steward_domain::{DomainError, PersonRef, RegisterTx};
+use steward_policy::decide::AcceptanceStatus;
+use steward_policy::{PersonKind, long_date};
+
+const COLUMNS: &[crate::listing::Column] = &[
+    column("ref", "Reference"),
+    column("name", "Name"),
+    column("kind", "Kind"),
+    column("household", "Household"),
+    column("in_office", "In office today"),
+];
+
+fn kind_words(kind: PersonKind) -> String {
+    kind.as_str().replace('_', " ")
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let mut tx = state.store.begin().await?;
+    let b = base(&signed);
+    let mut rows = Vec::new();
+    for p in tx
+        .people(signed.council.id)
+        .await
+        .map_err(DomainError::from)?
+    {
+        let serving = people::in_office(&mut tx, p.id, signed.today).await?;
+        rows.push(
+            Row::new(vec![
+                p.reference.to_string(),
+                p.name.clone(),
+                kind_words(p.kind),
+                p.household.clone().unwrap_or_default(),
+                if serving { "Yes" } else { "No" }.to_string(),
+            ])
+            .link(format!("{b}/people/{}", p.reference)),
+        );
+    }
+    let action = format!("{b}/people");
+    let listing = Listing::new(&action, &[], COLUMNS, "ref", &query, rows);
+    if query.wants_csv() {
+        return listing.csv("people");
+    }
+    let page = office_page("People", &signed, "people");
+    let html = state.pages.render(
+        "pages/office_people.html",
+        &page,
+        context! {
+            list => Serde(&listing),
+            action,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Serialize)]
+struct LoanLine {
+    id: i64,
+    asset_tag: String,
+    issued_on: String,
+    return_by: Option<String>,
+    clause: Option<String>,
+    returned_on: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Period {
+    what: String,
+    from: String,
+    to: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, reference)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let reference: PersonRef = reference.parse().map_err(|_| WebError::not_found())?;
+    let mut tx = state.store.begin().await?;
+    let found = people::detail(&mut tx, &signed.council, &reference).await?;
+    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let document = active
+        .as_ref()
+        .map(|a| a.pack.pack.title.clone())
+        .unwrap_or_default();
+    let mut loan_lines = Vec::new();
+    for loan in found.loans.iter().rev().cloned() {
+        let v = loans::view(&mut tx, &document, loan).await?;
+        loan_lines.push(LoanLine {
+            id: v.loan.id,
+            asset_tag: v.asset_tag.to_string(),
+            issued_on: long_date(v.loan.issued_on),
+            return_by: v.return_by.as_ref().map(|d| long_date(d.date)),
+            clause: v.return_by.as_ref().map(|d| d.citation.to_string()),
+            returned_on: v.loan.returned_on.map(long_date),
+        });
+    }
+    let signature = match &active {
+        Some(a) => Some(
+            match acceptance::status_of(&mut tx, a, found.person.id, signed.today).await? {
+                AcceptanceStatus::NotRequired => {
+                    "The policy in force asks no signature of them.".to_string()
+                }
+                AcceptanceStatus::Current {
+                    signed_on,
+                    until,
+                    citation,
+                } => match until {
+                    Some(until) => format!(
+                        "Signed on {}, good until {} ({citation}).",
+                        long_date(signed_on),
+                        long_date(until)
+                    ),
+                    None => format!("Signed on {} ({citation}).", long_date(signed_on)),
+                },
+                AcceptanceStatus::Lapsed { reason, citation } => format!(
+                    "Their signature no longer counts: {} They need to sign again ({citation}).",
+                    sentence(&reason)
+                ),
+                AcceptanceStatus::Missing { citation } => {
+                    format!("Not signed. They need to sign the policy in force ({citation}).")
+                }
+            },
+        ),
+        None => None,
+    };
+    let terms: Vec<Period> = found
+        .terms
+        .iter()
+        .map(|t| Period {
+            what: t
+                .end_reason
+                .map(|r| format!("Ended: {}", r.as_str().replace('_', " ")))
+                .unwrap_or_default(),
+            from: long_date(t.starts),
+            to: t.ends.map(long_date),
+        })
+        .collect();
+    let offices: Vec<Period> = found
+        .offices
+        .iter()
+        .map(|o| Period {
+            what: o.office.0.replace('_', " "),
+            from: long_date(o.starts),
+            to: o.ends.map(long_date),
+        })
+        .collect();
+    let p = &found.person;
+    let title = p.name.clone();
+    let page = office_page(&title, &signed, "people");
+    let html = state.pages.render(
+        "pages/office_person.html",
+        &page,
+        context! {
+            reference => p.reference.to_string(),
+            name => &p.name,
+            kind => kind_words(p.kind),
+            household => &p.household,
+            email => &p.email,
+            terms => Serde(&terms),
+            offices => Serde(&offices),
+            loans => Serde(&loan_lines),
+            signature,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Default, Deserialize, Serialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    term_start: String,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: &'static str,
+    text: String,
+}
+
+async fn render_new(
+    state: &AppState,
+    signed: &SignedIn,
+    form: &PersonForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let kinds: Vec<Choice> = PersonKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str(),
+            text: sentence(&kind_words(*k)).trim_end_matches('.').to_string(),
+        })
+        .collect();
+    let mut page = office_page("Add a person", signed, "people");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/office_person_new.html",
+        &page,
+        context! {
+            form => Serde(form),
+            kinds => Serde(&kinds),
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+            may_change => may_change(&signed.principal),
+        },
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    render_new(&state, &signed, &PersonForm::default(), Vec::new()).await
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, WebError> {
+    signed.principal.officer()?;
+    let mut errors = Vec::new();
+    let reference: Option<PersonRef> = parsed(
+        &mut errors,
+        "reference",
+        &form.reference,
+        "Enter a reference for the person, for example M12",
+    );
+    if form.name.trim().is_empty() {
+        errors.push(error("name", "Enter the person's full name"));
+    }
+    let kind: Option<PersonKind> = parsed(
+        &mut errors,
+        "kind",
+        &form.kind,
+        "Choose what kind of person they are",
+    );
+    let term_start = optional_date(
+        &mut errors,
+        "term_start",
+        &form.term_start,
+        "the date their term or engagement started",
+    );
+    let (Some(reference), Some(kind), true) = (reference, kind, errors.is_empty()) else {
+        return render_new(&state, &signed, &form, errors).await;
+    };
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let req = people::AddPerson {
+        person: NewPerson {
+            reference: reference.clone(),
+            name: form.name.trim().to_string(),
+            kind,
+            email: text(&form.email),
+            household: text(&form.household),
+        },
+        term_start,
+        term_end: None,
+        offices: Vec::new(),
+    };
+    let mut tx = state.store.begin().await?;
+    match people::add(&mut tx, &signed.ctx(), &signed.council, req).await {
+        Ok(_) => {
+            tx.commit().await?;
+            let to = format!("{}/people/{}", base(&signed), reference);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) => {
+            drop(tx);
+            let fields = [
+                "reference",
+                "name",
+                "kind",
+                "household",
+                "email",
+                "term_start",
+            ];
+            let errors = form_errors(e, &fields, "reference")?;
+            render_new(&state, &signed, &form, errors).await
+        }
+    }
+}

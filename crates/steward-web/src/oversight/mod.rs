@@ -1,0 +1,109 @@
+//! Oversight of the council: the policy and its versions, the audit trail and its
+//! verification, and the administrator's accounts and API tokens.
+//!
+//! Readers (officers, auditors, administrators) see the policy and the audit trail and may
+//! check a pack, which writes nothing; everything that changes something needs `admin()`.
+
+mod accounts;
+mod audit;
+mod policy;
+mod tokens;
+
+use crate::routes::{Need, PageRoute, page};
+use axum::http::Method;
+use axum::routing::{get, post};
+use steward_domain::Council;
+
+/// The oversight pages, one row per method and address.
+pub fn pages() -> Vec<PageRoute> {
+    use Need::*;
+    let get_page = |path, need, handler| page(Method::GET, path, need, handler);
+    let post_page = |path, need, handler| page(Method::POST, path, need, handler);
+    vec![
+        get_page("/councils/{slug}/policy", Reader, get(policy::show)),
+        get_page(
+            "/councils/{slug}/policy/versions",
+            Reader,
+            get(policy::versions),
+        ),
+        get_page("/councils/{slug}/policy/text", Reader, get(policy::text)),
+        get_page(
+            "/councils/{slug}/policy/check",
+            Reader,
+            get(policy::check_page),
+        ),
+        // Checking writes nothing, so any reader may post it.
+        post_page("/councils/{slug}/policy/check", Reader, post(policy::check)),
+        get_page(
+            "/councils/{slug}/policy/adopt",
+            Admin,
+            get(policy::adopt_page),
+        ),
+        post_page("/councils/{slug}/policy/adopt", Admin, post(policy::adopt)),
+        get_page("/councils/{slug}/audit", Reader, get(audit::log)),
+        get_page("/councils/{slug}/audit/verify", Reader, get(audit::verify)),
+        get_page(
+            "/councils/{slug}/admin/accounts",
+            Admin,
+            get(accounts::list),
+        ),
+        get_page(
+            "/councils/{slug}/admin/accounts/new",
+            Admin,
+            get(accounts::new_page),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/new",
+            Admin,
+            post(accounts::create),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/disable",
+            Admin,
+            post(accounts::disable),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/enable",
+            Admin,
+            post(accounts::enable),
+        ),
+        get_page("/councils/{slug}/admin/tokens", Admin, get(tokens::list)),
+        get_page(
+            "/councils/{slug}/admin/tokens/new",
+            Admin,
+            get(tokens::new_page),
+        ),
+        post_page(
+            "/councils/{slug}/admin/tokens/new",
+            Admin,
+            post(tokens::create),
+        ),
+        post_page(
+            "/councils/{slug}/admin/tokens/revoke",
+            Admin,
+            post(tokens::revoke),
+        ),
+    ]
+}
+
+/// The address of one of the council's pages: `at(council, "/audit")`.
+fn at(council: &Council, rest: &str) -> String {
+    format!("/councils/{}{rest}", council.slug)
+}
+
+/// A moment as people read it: "10:04 UTC, 20 May 2027".
+fn moment(at: &chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} UTC, {}",
+        at.format("%H:%M"),
+        steward_policy::long_date(at.date_naive())
+    )
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The first twelve characters of a hash, enough to tell versions apart.
+fn short_hash(hash: &str) -> String {
+    hash.chars().take(12).collect()
+}

@@ -1,0 +1,454 @@
+//! The policy: the version in force with every rule and its clause, every version adopted,
+//! the text people sign, checking a pack (for any reader) and adopting one (administrators).
+
+use super::{at, moment, short_hash};
+use crate::pages::{FieldError, Page, sentence};
+use crate::session::{CsrfForm, SignedIn};
+use crate::{AppState, WebError, markdown};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::{Deserialize, Serialize};
+use steward_domain::ops::policy;
+use steward_domain::{DomainError, PackVersion};
+use steward_policy::{CheckError, LoadedPack, Pack, Problem, check_pack, explain, presets};
+
+/// `?version=N` picks a version; without it, the one in force today.
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    version: Option<String>,
+    adopted: Option<String>,
+}
+
+impl VersionQuery {
+    fn number(&self) -> Result<Option<i64>, WebError> {
+        match self.version.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| WebError::bad_request("The version must be a whole number.")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    number: i64,
+    title: String,
+    label: String,
+    effective_from: String,
+    adopted_by: String,
+    adopted_at: String,
+    short_hash: String,
+    in_force: bool,
+}
+
+fn version_row(v: &PackVersion, in_force: Option<i64>) -> VersionRow {
+    VersionRow {
+        number: v.number,
+        title: v.title.clone(),
+        label: v.label.clone(),
+        effective_from: v.effective_from.to_string(),
+        adopted_by: v.adopted_by.clone(),
+        adopted_at: moment(&v.adopted_at),
+        short_hash: short_hash(&v.hash),
+        in_force: in_force == Some(v.number),
+    }
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    topic: &'static str,
+    text: String,
+    clause: String,
+}
+
+fn rule_rows(pack: &Pack) -> Vec<RuleRow> {
+    explain::rules(pack)
+        .into_iter()
+        .map(|r| RuleRow {
+            topic: r.topic,
+            text: r.text,
+            clause: r.citation.to_string(),
+        })
+        .collect()
+}
+
+/// The version asked for, or the one in force; with the number of the one in force.
+async fn chosen(
+    state: &AppState,
+    signed: &SignedIn,
+    q: &VersionQuery,
+) -> Result<(Option<PackVersion>, Option<i64>), WebError> {
+    let asked = q.number()?;
+    let mut tx = state.store.read().await?;
+    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let in_force = active.as_ref().map(|a| a.version.number);
+    let version = match asked {
+        Some(n) => Some(policy::version(&mut tx, &signed.council, n).await?),
+        None => active.map(|a| a.version),
+    };
+    Ok((version, in_force))
+}
+
+/// The policy in force (or `?version=N`), with every rule and its clause.
+pub async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<VersionQuery>,
+) -> Result<Html<String>, WebError> {
+    signed.principal.reader()?;
+    let (version, in_force) = chosen(&state, &signed, &q).await?;
+    let (summary, rules) = match &version {
+        Some(v) => (
+            Some(version_row(v, in_force)),
+            rule_rows(&policy::parse_version(v)?),
+        ),
+        None => (None, Vec::new()),
+    };
+    let page = Page::new("Policy")
+        .council(&signed.council)
+        .viewer(&signed)
+        .nav("oversight-policy");
+    Ok(Html(state.pages.render(
+        "pages/oversight_policy.html",
+        &page,
+        context! {
+            version => summary.as_ref().map(Serde),
+            rules => Serde(&rules),
+            admin => signed.principal.admin().is_ok(),
+        },
+    )?))
+}
+
+/// Every version the council has adopted, newest first.
+pub async fn versions(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<VersionQuery>,
+) -> Result<Html<String>, WebError> {
+    signed.principal.reader()?;
+    let mut tx = state.store.read().await?;
+    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let in_force = active.as_ref().map(|a| a.version.number);
+    let mut rows: Vec<VersionRow> = policy::versions(&mut tx, &signed.council)
+        .await?
+        .iter()
+        .map(|v| version_row(v, in_force))
+        .collect();
+    rows.reverse();
+    let adopted = q.adopted.as_deref().and_then(|n| n.parse::<i64>().ok());
+    let page = Page::new("Policy versions")
+        .council(&signed.council)
+        .viewer(&signed)
+        .nav("oversight-policy");
+    Ok(Html(state.pages.render(
+        "pages/oversight_versions.html",
+        &page,
+        context! { versions => Serde(&rows), adopted },
+    )?))
+}
+
+/// The text people sign, for the version in force or `?version=N`.
+pub async fn text(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<VersionQuery>,
+) -> Result<Html<String>, WebError> {
+    signed.principal.reader()?;
+    let (version, in_force) = chosen(&state, &signed, &q).await?;
+    let body = version
+        .as_ref()
+        .filter(|v| !v.acceptance_text.trim().is_empty())
+        .map(|v| Value::from_safe_string(markdown::to_html(&v.acceptance_text)));
+    let page = Page::new("The text people sign")
+        .council(&signed.council)
+        .viewer(&signed)
+        .nav("oversight-policy");
+    Ok(Html(state.pages.render(
+        "pages/oversight_text.html",
+        &page,
+        context! {
+            version => version.as_ref().map(|v| Serde(version_row(v, in_force))),
+            body,
+        },
+    )?))
+}
+
+/// Every problem of a pack as the error summary lists them: "line:column: message", in order.
+pub(crate) fn problem_errors(field: &'static str, error: &CheckError) -> Vec<FieldError> {
+    let mut problems: Vec<&Problem> = error.problems.iter().collect();
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems
+        .into_iter()
+        .map(|p| FieldError {
+            field,
+            message: p.to_string(),
+        })
+        .collect()
+}
+
+/// What the field itself says when the summary lists the pack's problems.
+fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
+    let mine: Vec<&FieldError> = errors.iter().filter(|e| e.field == field).collect();
+    match mine.as_slice() {
+        [] => None,
+        [one] => Some(one.message.clone()),
+        many => Some(format!(
+            "The pack has {} problems, listed at the top of the page",
+            many.len()
+        )),
+    }
+}
+
+/// A pasted pack, checked. Packs pasted into the page cannot refer to other files.
+pub(super) fn check_text(text: &str) -> Result<LoadedPack, CheckError> {
+    check_pack("pasted text", text, &|name: &str| {
+        Err(format!(
+            "a pasted pack cannot refer to a file ({name}); put the text in acceptance.text"
+        ))
+    })
+}
+
+const PACK_FIELD: &str = "pack_toml";
+
+#[derive(Deserialize)]
+pub struct CheckForm {
+    #[serde(default)]
+    pack_toml: String,
+}
+
+fn render_check(
+    state: &AppState,
+    signed: &SignedIn,
+    errors: Vec<FieldError>,
+    text: &str,
+    passed: Option<&LoadedPack>,
+) -> Result<Html<String>, WebError> {
+    let mut page = Page::new("Check a policy pack")
+        .council(&signed.council)
+        .viewer(signed)
+        .nav("oversight-policy");
+    let pack_error = field_message(&errors, PACK_FIELD);
+    page.errors = errors;
+    let passed = passed.map(|loaded| {
+        context! {
+            title => &loaded.pack.pack.title,
+            label => &loaded.pack.pack.version,
+            rules => Serde(rule_rows(&loaded.pack)),
+        }
+    });
+    Ok(Html(state.pages.render(
+        "pages/oversight_check.html",
+        &page,
+        context! {
+            pack_toml => text,
+            pack_error,
+            passed,
+            csrf_token => &signed.session.csrf_token,
+        },
+    )?))
+}
+
+pub async fn check_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Html<String>, WebError> {
+    signed.principal.reader()?;
+    render_check(&state, &signed, Vec::new(), "", None)
+}
+
+/// Checks pasted text and shows every problem; nothing is written.
+pub async fn check(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<CheckForm>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    if form.pack_toml.trim().is_empty() {
+        let errors = vec![FieldError {
+            field: PACK_FIELD,
+            message: "Paste the policy pack's TOML text".into(),
+        }];
+        let html = render_check(&state, &signed, errors, &form.pack_toml, None)?;
+        return Ok((StatusCode::BAD_REQUEST, html).into_response());
+    }
+    match check_text(&form.pack_toml) {
+        Ok(loaded) => {
+            Ok(
+                render_check(&state, &signed, Vec::new(), &form.pack_toml, Some(&loaded))?
+                    .into_response(),
+            )
+        }
+        Err(e) => {
+            let errors = problem_errors(PACK_FIELD, &e);
+            let html = render_check(&state, &signed, errors, &form.pack_toml, None)?;
+            Ok((StatusCode::BAD_REQUEST, html).into_response())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PresetOption {
+    id: &'static str,
+    name: &'static str,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdoptForm {
+    #[serde(default)]
+    preset: String,
+    #[serde(default)]
+    pack_toml: String,
+    #[serde(default)]
+    effective: String,
+}
+
+fn render_adopt(
+    state: &AppState,
+    signed: &SignedIn,
+    errors: Vec<FieldError>,
+    form: &AdoptForm,
+) -> Result<Html<String>, WebError> {
+    let mut page = Page::new("Adopt a new policy version")
+        .council(&signed.council)
+        .viewer(signed)
+        .nav("oversight-policy");
+    let field_errors = context! {
+        preset => field_message(&errors, "preset"),
+        pack_toml => field_message(&errors, PACK_FIELD),
+        effective => field_message(&errors, "effective"),
+    };
+    page.errors = errors;
+    let options: Vec<PresetOption> = presets::all()
+        .iter()
+        .map(|p| PresetOption {
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    Ok(Html(state.pages.render(
+        "pages/oversight_adopt.html",
+        &page,
+        context! {
+            presets => Serde(&options),
+            preset => &form.preset,
+            pack_toml => &form.pack_toml,
+            effective => &form.effective,
+            field_errors,
+            csrf_token => &signed.session.csrf_token,
+        },
+    )?))
+}
+
+pub async fn adopt_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Html<String>, WebError> {
+    signed.principal.admin()?;
+    let form = AdoptForm {
+        effective: signed.today.format("%d/%m/%Y").to_string(),
+        ..AdoptForm::default()
+    };
+    render_adopt(&state, &signed, Vec::new(), &form)
+}
+
+/// The pack the form chose, or what is wrong with the choice.
+fn chosen_pack(form: &AdoptForm) -> Result<LoadedPack, Vec<FieldError>> {
+    let preset = form.preset.trim();
+    let pasted = !form.pack_toml.trim().is_empty();
+    let one = |field, message: &str| {
+        vec![FieldError {
+            field,
+            message: message.into(),
+        }]
+    };
+    match (preset.is_empty(), pasted) {
+        (true, false) => Err(one(
+            "preset",
+            "Choose a preset or paste the policy pack's TOML text",
+        )),
+        (false, true) => Err(one(
+            "preset",
+            "Choose a preset or paste TOML text, not both",
+        )),
+        (false, false) => match presets::find(preset) {
+            Some(found) => presets::load(found).map_err(|e| problem_errors("preset", &e)),
+            None => Err(one("preset", "Choose one of the presets listed")),
+        },
+        (true, true) => check_text(&form.pack_toml).map_err(|e| problem_errors(PACK_FIELD, &e)),
+    }
+}
+
+/// Adopts the chosen pack as the council's next version, from the effective date.
+pub async fn adopt(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    CsrfForm(form): CsrfForm<AdoptForm>,
+) -> Result<Response, WebError> {
+    signed.principal.admin()?;
+    let mut errors = Vec::new();
+    let effective = match form.effective.trim() {
+        "" => {
+            errors.push(FieldError {
+                field: "effective",
+                message: "Enter the date the version takes effect".into(),
+            });
+            None
+        }
+        text => match steward_domain::import::parse_date(text) {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "effective",
+                    message: "Enter the date as day/month/year, for example 01/06/2027".into(),
+                });
+                None
+            }
+        },
+    };
+    let loaded = match chosen_pack(&form) {
+        Ok(loaded) => Some(loaded),
+        Err(mut found) => {
+            found.append(&mut errors);
+            errors = found;
+            None
+        }
+    };
+    if let (Some(loaded), Some(effective), true) = (loaded, effective, errors.is_empty()) {
+        let mut tx = state.store.begin().await?;
+        let done = policy::adopt(&mut tx, &signed.ctx(), &signed.council, &loaded, effective).await;
+        match done {
+            Ok(version) => {
+                tx.commit().await?;
+                let to = at(
+                    &signed.council,
+                    &format!("/policy/versions?adopted={}", version.number),
+                );
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(DomainError::Invalid { field, message }) => errors.push(FieldError {
+                field: if field == "effective_from" {
+                    "effective"
+                } else {
+                    "preset"
+                },
+                message: sentence(&message),
+            }),
+            Err(DomainError::Conflict { message, .. }) => errors.push(FieldError {
+                field: if form.preset.trim().is_empty() {
+                    PACK_FIELD
+                } else {
+                    "preset"
+                },
+                message: sentence(&message),
+            }),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let html = render_adopt(&state, &signed, errors, &form)?;
+    Ok((StatusCode::BAD_REQUEST, html).into_response())
+}

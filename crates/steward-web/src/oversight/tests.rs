@@ -1,0 +1,459 @@
+//! The oversight pages through the whole router: checking packs, adopting, the audit log and
+//! its CSV, accounts and tokens, and what an auditor is refused.
+
+use super::policy::{check_text, problem_errors};
+use crate::pages::{Page, Pages};
+use crate::{AppState, Now, Today, app};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::NaiveDate;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use steward_domain::Ctx;
+use steward_domain::auth::{Password, Role};
+use steward_domain::ops::{council, people, policy, sessions, users};
+use steward_domain::repo::NewPerson;
+use steward_policy::{PersonKind, presets};
+use steward_store::testing::TestDb;
+use tower::ServiceExt;
+
+const SLUG: &str = "wexcombe-city";
+const PASSWORD: &str = "copper lantern autumn 58";
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+struct Site {
+    app: Router,
+    state: AppState,
+    _db: TestDb,
+}
+
+async fn site() -> Site {
+    let db = TestDb::new().await;
+    let store = db.open().await.unwrap();
+    let start = day("2027-01-04");
+    let ctx = Ctx::new(
+        "setup",
+        start.and_hms_opt(9, 0, 0).unwrap().and_utc(),
+        start,
+    );
+    let mut tx = store.begin().await.unwrap();
+    let c = council::create(
+        &mut tx,
+        &ctx,
+        &SLUG.parse().unwrap(),
+        "Wexcombe City Council",
+    )
+    .await
+    .unwrap();
+    let preset = presets::find("city-aup").unwrap();
+    policy::adopt(&mut tx, &ctx, &c, &presets::load(preset).unwrap(), start)
+        .await
+        .unwrap();
+    let req = people::AddPerson {
+        person: NewPerson {
+            reference: "M7".parse().unwrap(),
+            name: "Ivy Marsh".into(),
+            kind: PersonKind::Councillor,
+            email: None,
+            household: None,
+        },
+        term_start: Some(start),
+        term_end: None,
+        offices: Vec::new(),
+    };
+    people::add(&mut tx, &ctx, &c, req).await.unwrap();
+    for (name, role) in [("clerk", Role::Admin), ("audrey", Role::Auditor)] {
+        let username: steward_domain::auth::Username = name.parse().unwrap();
+        let req = users::CreateUser {
+            password: Password::new(PASSWORD, &username).unwrap(),
+            username,
+            role,
+            person: None,
+            must_change_password: false,
+        };
+        users::create(&mut tx, &ctx, &c, req).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
+    let today: Today = Arc::new(|| day("2027-05-20"));
+    let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
+    let state = AppState {
+        store,
+        today,
+        now,
+        pages: Arc::new(Pages::new(&found).unwrap()),
+        assets: Arc::new(found),
+    };
+    Site {
+        app: app(state.clone()),
+        state,
+        _db: db,
+    }
+}
+
+/// A session for `username`: its cookie and its CSRF token.
+async fn session(site: &Site, username: &str) -> (String, String) {
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::find(&mut tx, &SLUG.parse().unwrap())
+        .await
+        .unwrap();
+    let signed = sessions::sign_in(
+        &mut tx,
+        &c,
+        username,
+        PASSWORD,
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+        (site.state.now)(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    (
+        format!("steward_session={}", signed.secret.expose()),
+        signed.session.csrf_token,
+    )
+}
+
+async fn send(site: &Site, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = site.app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+async fn get(site: &Site, path: &str, cookie: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let req = Request::get(format!("/councils/{SLUG}{path}"))
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    send(site, req).await
+}
+
+/// Form-encodes pairs.
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", super::audit::encode_value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn post(
+    site: &Site,
+    path: &str,
+    cookie: &str,
+    pairs: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let req = Request::post(format!("/councils/{SLUG}{path}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(pairs)))
+        .unwrap();
+    send(site, req).await
+}
+
+const BROKEN: &str = "[pack]\nid = \"x\"\ntitle = 3\n\n[scope\n";
+
+#[test]
+fn every_problem_is_listed_as_line_and_column_linked_to_the_text() {
+    let error = check_text("[pack]\nid = 5\n").unwrap_err();
+    let errors = problem_errors("pack_toml", &error);
+    assert!(!errors.is_empty());
+    for e in &errors {
+        let (line, rest) = e.message.split_once(':').unwrap();
+        let (column, message) = rest.split_once(": ").unwrap();
+        assert!(
+            line.parse::<usize>().is_ok() && column.parse::<usize>().is_ok(),
+            "{e:?}"
+        );
+        assert!(!message.is_empty());
+    }
+    let pages = Pages::new(&crate::assets::Assets::open(std::path::Path::new("/x"))).unwrap();
+    let mut page = Page::new("Check a policy pack");
+    page.errors = errors.clone();
+    let html = pages
+        .render(
+            "pages/oversight_check.html",
+            &page,
+            minijinja::context! {
+                council => minijinja::context! { name => "C", slug => "c" },
+                pack_toml => "[pack]\nid = 5\n",
+                pack_error => "The pack has problems",
+                csrf_token => "t",
+            },
+        )
+        .unwrap();
+    assert!(html.contains("<title>Error: Check a policy pack"), "{html}");
+    for e in &errors {
+        let escaped = e.message.replace('`', "&#x60;").replace('\'', "&#x27;");
+        assert!(
+            html.contains(&format!(
+                r##"<li><a href="#pack_toml">{}</a></li>"##,
+                e.message
+            )) || html.contains(&format!(r##"<li><a href="#pack_toml">{escaped}</a></li>"##)),
+            "{} in {html}",
+            e.message
+        );
+    }
+    assert!(html.contains(r#"id="pack_toml" name="pack_toml""#));
+}
+
+#[tokio::test]
+async fn any_reader_checks_a_pack_and_sees_every_problem_but_cannot_adopt() {
+    let site = site().await;
+    let (audrey, token) = session(&site, "audrey").await;
+    let (status, _, html) = post(
+        &site,
+        "/policy/check",
+        &audrey,
+        &[("csrf_token", &token), ("pack_toml", BROKEN)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(
+        html.contains(r##"<a href="#pack_toml">5:7: unclosed table"##),
+        "{html}"
+    );
+    let good = presets::find("town-it-policy").unwrap().source;
+    let (status, _, html) = post(
+        &site,
+        "/policy/check",
+        &audrey,
+        &[("csrf_token", &token), ("pack_toml", good)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("No problems found"), "{html}");
+
+    let (status, _, html) = post(
+        &site,
+        "/policy/adopt",
+        &audrey,
+        &[
+            ("csrf_token", &token),
+            ("preset", "town-it-policy"),
+            ("effective", "01/06/2027"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("You cannot see this page"));
+    let (_, _, versions) = get(&site, "/policy/versions", &audrey).await;
+    assert!(!versions.contains("Version 2"), "{versions}");
+}
+
+#[tokio::test]
+async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
+    let site = site().await;
+    let (clerk, token) = session(&site, "clerk").await;
+    let (status, _, html) = post(
+        &site,
+        "/policy/adopt",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("pack_toml", BROKEN),
+            ("effective", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains(r##"<a href="#effective">Enter the date"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#pack_toml">5:7: unclosed table"##),
+        "{html}"
+    );
+
+    let (status, headers, html) = post(
+        &site,
+        "/policy/adopt",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("preset", "town-it-policy"),
+            ("effective", "01/06/2027"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let to = headers[header::LOCATION].to_str().unwrap();
+    assert_eq!(to, format!("/councils/{SLUG}/policy/versions?adopted=2"));
+    let (_, _, versions) = get(&site, "/policy/versions?adopted=2", &clerk).await;
+    assert!(
+        versions.contains("Version 2 has been adopted."),
+        "{versions}"
+    );
+    let (_, _, next) = get(&site, "/policy?version=2", &clerk).await;
+    assert!(
+        next.contains("This is not the version in force today"),
+        "{next}"
+    );
+    let (status, _, rules) = get(&site, "/policy", &clerk).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        rules.contains("version 1"),
+        "version 1 is still in force: {rules}"
+    );
+
+    // The adoption is in the trail, which still verifies.
+    let (_, _, log) = get(&site, "/audit?entity=policy&id=2", &clerk).await;
+    assert!(
+        log.contains("policy.adopt") && log.contains("1 record matches"),
+        "{log}"
+    );
+    let (_, _, verified) = get(&site, "/audit/verify", &clerk).await;
+    assert!(verified.contains("The audit trail is intact"), "{verified}");
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_pages_and_exports_guarded_csv() {
+    let site = site().await;
+    let (audrey, _) = session(&site, "audrey").await;
+    let (status, _, html) = get(&site, "/audit?entity=user", &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("user.create") && !html.contains("policy.adopt"),
+        "{html}"
+    );
+    assert!(html.contains("govuk-details"), "{html}");
+    let (status, _, html) = get(&site, "/audit?from=31%2F02%2F2027", &audrey).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains(r##"<a href="#from">"##), "{html}");
+    let (status, headers, csv) = get(&site, "/audit?entity=user&format=csv", &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(csv.matches(",setup,user.create,user,").count(), 2, "{csv}");
+    assert!(csv.contains(",user,clerk,"), "{csv}");
+}
+
+#[tokio::test]
+async fn accounts_and_tokens_are_managed_by_administrators_only() {
+    let site = site().await;
+    let (clerk, token) = session(&site, "clerk").await;
+    let (status, _, html) = post(
+        &site,
+        "/admin/accounts/new",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("username", "ivy"),
+            ("role", "member"),
+            ("person", "M7"),
+            ("password", "short"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains(r##"<a href="#password">"##), "{html}");
+    assert!(html.contains("<title>Error: Create an account"), "{html}");
+    let (status, headers, _) = post(
+        &site,
+        "/admin/accounts/new",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("username", "ivy"),
+            ("role", "member"),
+            ("person", "M7"),
+            ("password", "violet harbour seven 22"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    let (_, _, list) = get(
+        &site,
+        to.trim_start_matches(&format!("/councils/{SLUG}")),
+        &clerk,
+    )
+    .await;
+    assert!(list.contains("Account ivy created."), "{list}");
+    assert!(list.contains("M7"), "{list}");
+
+    let (status, _, made) = post(
+        &site,
+        "/admin/tokens/new",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("username", "clerk"),
+            ("role", "auditor"),
+            ("name", "nightly export"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let secret = made
+        .split(r#"id="token-secret">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string();
+    assert!(secret.len() > 20, "{secret}");
+    let (_, _, tokens) = get(&site, "/admin/tokens", &clerk).await;
+    assert!(tokens.contains("nightly export") && !tokens.contains(&secret));
+
+    let (status, _, _) = post(
+        &site,
+        "/admin/tokens/revoke",
+        &clerk,
+        &[("csrf_token", &token), ("id", "1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &site,
+        "/admin/accounts/disable",
+        &clerk,
+        &[("csrf_token", &token), ("username", "ivy")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = post(
+        &site,
+        "/admin/accounts/disable",
+        &clerk,
+        &[("csrf_token", &token), ("username", "clerk")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (audrey, audrey_token) = session(&site, "audrey").await;
+    for path in ["/admin/accounts", "/admin/tokens", "/admin/accounts/new"] {
+        let (status, _, _) = get(&site, path, &audrey).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (status, _, _) = post(
+        &site,
+        "/admin/accounts/enable",
+        &audrey,
+        &[("csrf_token", &audrey_token), ("username", "ivy")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, _, log) = get(&site, "/audit?entity=user&id=ivy", &audrey).await;
+    assert!(
+        log.contains("user.create") && log.contains("user.disable") && !log.contains("user.enable"),
+        "{log}"
+    );
+}

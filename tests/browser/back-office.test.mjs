@@ -1,0 +1,158 @@
+// The officer back office in a real browser: an officer tries to lend a laptop to a member who
+// has not signed the policy, sees the refusal and its clause in the error summary, records the
+// member's paper form, then lends it. axe-core checks every page visited.
+//
+// Run with `node --test tests/browser/` after `cargo build -p steward-cli` and `scripts/assets`.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  axeViolations,
+  describeViolations,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startDemo,
+} from "./support.mjs";
+
+const AS_OF = "2027-05-20";
+const SLUG = "fenwold-borough";
+// In the demo every third member has not signed; M006 has no household and holds no laptop.
+const MEMBER = "M006";
+const LAPTOP = "LAP-0108";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo(AS_OF);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Waits until govuk-frontend's script has started. */
+async function settled(page) {
+  await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"));
+}
+
+/** Screenshot, axe, and nothing that failed to load. */
+async function check(opened, name) {
+  const { page, problems } = opened;
+  await screenshot(page, name);
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations.map((v) => v.id),
+    [],
+    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
+  );
+  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+}
+
+async function go(opened, path, name, status = 200) {
+  const response = await opened.page.goto(new URL(path, server.url).href);
+  assert.equal(response.status(), status, `status of ${path}`);
+  await settled(opened.page);
+  await check(opened, name);
+}
+
+async function submit(page, button) {
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: button, exact: true }).click(),
+  ]);
+  await settled(page);
+  return response;
+}
+
+async function signIn(opened, role) {
+  const { page } = opened;
+  const account = server.account(SLUG, role);
+  await page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  await settled(page);
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  const response = await submit(page, "Sign in");
+  assert.equal(response.status(), 200, `signed in as the ${role} of ${SLUG}`);
+}
+
+test("an officer is refused with the clause, records the paper form, then lends the laptop", async () => {
+  const opened = await newPage(browser);
+  const { page, context } = opened;
+  await signIn(opened, "officer");
+  const base = `/councils/${SLUG}`;
+
+  // The back office is in the navigation.
+  for (const name of ["People", "Equipment", "Loans", "Signatures"]) {
+    assert.equal(await page.getByRole("link", { name, exact: true }).count(), 1, name);
+  }
+  await go(opened, `${base}/people`, "office-people");
+  assert.match(await page.locator("main table").innerText(), new RegExp(MEMBER));
+  await go(opened, `${base}/people?sort=name&dir=desc&q=M00`, "office-people-sorted");
+  assert.equal(await page.locator("th[aria-sort=descending]").innerText(), "Name ▼");
+  await go(opened, `${base}/equipment`, "office-equipment");
+  await go(opened, `${base}/equipment/${LAPTOP}`, "office-item");
+  await go(opened, `${base}/signatures`, "office-signatures");
+  assert.match(await page.locator("main table").innerText(), /Not signed/);
+
+  // Refused: every reason with its clause, and nothing lent.
+  await go(opened, `${base}/loans/issue`, "office-issue");
+  await page.getByLabel("Person's reference", { exact: true }).fill(MEMBER);
+  await page.getByLabel("Asset tag", { exact: true }).fill(LAPTOP);
+  const refused = await submit(page, "Issue equipment");
+  assert.equal(refused.status(), 400);
+  assert.match(await page.title(), /^Error: Issue equipment - /);
+  const summary = await page.locator(".govuk-error-summary").innerText();
+  assert.match(
+    summary,
+    /has not signed the signed protocol for the current policy \(clause 1\.2, Protocol on the use of ICT by Members\)/,
+  );
+  assert.equal(
+    await page.evaluate(() => document.activeElement.classList.contains("govuk-error-summary")),
+    true,
+    "focus moves to the error summary",
+  );
+  await check(opened, "office-issue-refused");
+  await go(opened, `${base}/loans?q=${LAPTOP}`, "office-loans-before");
+  assert.match(await page.locator("main").innerText(), /No loans match/);
+
+  // The member's paper form.
+  await go(opened, `${base}/signatures/paper?person=${MEMBER}`, "office-paper");
+  await page.getByLabel("Date the form was signed", { exact: true }).fill("19/05/2027");
+  const recorded = await submit(page, "Record the paper form");
+  assert.equal(recorded.status(), 200);
+  assert.match(
+    await page.locator(".govuk-notification-banner").innerText(),
+    new RegExp(`paper form for ${MEMBER} has been recorded`),
+  );
+  await check(opened, "office-paper-recorded");
+
+  // Now the policy allows it.
+  await go(opened, `${base}/loans/issue?person=${MEMBER}`, "office-issue-again");
+  await page.getByLabel("Asset tag", { exact: true }).fill(LAPTOP);
+  const issued = await submit(page, "Issue equipment");
+  assert.equal(issued.status(), 200);
+  assert.match(page.url(), /\/loans\/\d+\?done=issued$/);
+  const banner = await page.locator(".govuk-notification-banner").innerText();
+  assert.match(banner, new RegExp(`${LAPTOP} has been lent to .+\\.`));
+  // This council's protocol lends for the member's term, with no fixed date to show.
+  assert.match(banner, /Return by .+ \(clause .+\)|The policy sets no return date/);
+  await check(opened, "office-loan-issued");
+
+  await go(opened, `${base}/loans?q=${LAPTOP}`, "office-loans-after");
+  const rows = await page.locator("main table tbody tr").count();
+  assert.equal(rows, 1);
+  await go(opened, `${base}/people/${MEMBER}`, "office-person");
+  assert.match(await page.locator("main").innerText(), /Signed on 19 May 2027/);
+
+  // The auditor sees the lists but no forms.
+  await context.close();
+  const auditor = await newPage(browser);
+  await signIn(auditor, "auditor");
+  await go(auditor, `${base}/loans`, "office-loans-auditor");
+  assert.equal(await auditor.page.getByRole("link", { name: "Issue equipment" }).count(), 0);
+  await auditor.context.close();
+});
