@@ -4,7 +4,8 @@
 // `cargo build -p steward-cli`) and the web assets to be built (run `scripts/assets`);
 // `scripts/test` does both before it runs them.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -22,7 +23,28 @@ const screenshotDir = join(root, "target/screenshots");
 const START_LIMIT_MS = 60_000;
 
 /**
- * Starts `steward demo` on a fresh SQLite database and a free port, pinned to `asOf`, and
+ * A fresh database for one demo server: SQLite in `dir`, or, when STEWARD_BROWSER_PG names a
+ * PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432), a new database on it.
+ * Returns its URL and how to remove it.
+ */
+function freshDatabase(dir) {
+  const server = process.env.STEWARD_BROWSER_PG;
+  if (!server) {
+    return { url: `sqlite://${dir}/demo.db`, drop() {} };
+  }
+  const name = `steward_b_${randomBytes(8).toString("hex")}`;
+  const base = server.replace(/\/+$/, "");
+  execFileSync("psql", [`${base}/postgres`, "-Atqc", `CREATE DATABASE ${name}`]);
+  return {
+    url: `${base}/${name}`,
+    drop() {
+      execFileSync("psql", [`${base}/postgres`, "-Atqc", `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+    },
+  };
+}
+
+/**
+ * Starts `steward demo` on a fresh database (see freshDatabase) and a free port, pinned to `asOf`, and
  * resolves once the server prints its address. `accounts` holds the demo accounts it printed
  * before that ({council, role, username, password}); `stop()` ends it and removes the database.
  */
@@ -34,13 +56,14 @@ export async function startDemo(asOf) {
     throw new Error(`${stylesheet} is missing: run scripts/assets first`);
   }
   const dir = mkdtempSync(join(tmpdir(), "steward-browser-"));
+  const database = freshDatabase(dir);
   const env = { ...process.env };
   for (const name of ["STEWARD_DB", "STEWARD_COUNCIL", "STEWARD_ACTOR", "STEWARD_ASSETS"]) {
     delete env[name];
   }
   const child = spawn(
     binary,
-    ["demo", "--db", `sqlite://${dir}/demo.db`, "--listen", "127.0.0.1:0", "--as-of", asOf],
+    ["demo", "--db", database.url, "--listen", "127.0.0.1:0", "--as-of", asOf],
     { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
@@ -97,6 +120,7 @@ export async function startDemo(asOf) {
           await exited;
         }
       }
+      database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
