@@ -249,6 +249,13 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             );
         }
     }
+    if let Some(p) = &pack.passwords {
+        push(
+            "Security",
+            format!("Passwords are changed at least every {}", p.max_age),
+            &p.clause,
+        );
+    }
     if let Some(p) = &pack.personal_use {
         let text = match p.allowance {
             PersonalUseAllowance::Occasional => "Personal use: occasional and reasonable",

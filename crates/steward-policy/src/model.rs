@@ -63,6 +63,7 @@ pub struct Pack {
     pub refresh: Option<Refresh>,
     pub phones: Option<Phones>,
     pub family_use: Option<FamilyUse>,
+    pub passwords: Option<Passwords>,
     pub personal_use: Option<PersonalUse>,
     pub web: Option<Web>,
     pub mail: Option<Mail>,
@@ -352,6 +353,14 @@ pub struct FamilyUse {
     /// When family use is allowed, whether family members may reach the council network.
     #[serde(default)]
     pub network_access: bool,
+    pub clause: Clause,
+}
+
+/// How long a password may be kept before its holder is asked to choose a new one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Passwords {
+    pub max_age: Period,
     pub clause: Clause,
 }
 

@@ -79,11 +79,20 @@ impl Direct {
     }
 
     fn sign_in(&self, username: &str, password: &str) -> Result<SignedIn, SignInError> {
+        self.sign_in_at(username, password, Utc::now())
+    }
+
+    fn sign_in_at(
+        &self,
+        username: &str,
+        password: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<SignedIn, SignInError> {
         self.rt.block_on(async {
             let mut tx = self.store.begin().await.expect("begin");
             let c = council::resolve(&mut tx, None).await.expect("council");
             let address = "192.0.2.10".parse().expect("address");
-            let outcome = sessions::sign_in(&mut tx, &c, username, password, address, Utc::now())
+            let outcome = sessions::sign_in(&mut tx, &c, username, password, address, now)
                 .await
                 .expect("sign in");
             tx.commit().await.expect("commit");
@@ -482,4 +491,45 @@ fn leaving_office_ends_the_members_sessions_and_disables_the_account() {
     assert!(actions.contains(&"session.end_all"), "{actions:?}");
     assert!(actions.contains(&"user.disable"), "{actions:?}");
     env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn a_password_older_than_the_policy_allows_must_be_changed_at_sign_in() {
+    let env = Env::new();
+    env.council("borough-members-protocol", "2026-01-01");
+    let made = create_user(
+        &env,
+        &["--username", "clerk", "--admin", "--as-of", "2027-01-01"],
+        PASSWORD,
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let direct = Direct::open(&env);
+    let at = |day: &str| {
+        chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .unwrap()
+            .and_hms_opt(23, 59, 0)
+            .unwrap()
+            .and_utc()
+    };
+    // The borough preset asks for a new password every 90 days (clause 2.6).
+    let fresh = direct
+        .sign_in_at("clerk", PASSWORD, at("2027-03-31"))
+        .expect("signed in");
+    assert!(!fresh.user.must_change_password);
+    let stale = direct
+        .sign_in_at("clerk", PASSWORD, at("2027-04-01"))
+        .expect("signed in");
+    assert!(
+        stale.user.must_change_password,
+        "90 days after 1 January 2027"
+    );
+    let log = env.ok(&["audit", "log", "--entity", "user", "--limit", "500"]);
+    let expired = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "user.password_expired")
+        .expect("the prompt is audited");
+    assert!(expired["after"].as_str().unwrap().contains("2.6"));
+    direct.close();
 }

@@ -57,6 +57,29 @@ fn as_user(user: &User, now: DateTime<Utc>) -> Ctx {
     Ctx::new(user.username.to_string(), now, now.date_naive())
 }
 
+/// The clause that asks for a new password, when the policy in force sets a longest age and
+/// the user's password has reached it.
+async fn password_expired<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    user: &User,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<steward_policy::Citation>> {
+    let today = now.date_naive();
+    let Some(active) = super::policy::in_force(tx, council, today).await? else {
+        return Ok(None);
+    };
+    let Some(rule) = &active.pack.passwords else {
+        return Ok(None);
+    };
+    let changed = user.password_changed_at.date_naive();
+    Ok(rule
+        .max_age
+        .after(changed)
+        .filter(|due| *due <= today)
+        .map(|_| steward_policy::Citation::new(&active.pack, &rule.clause)))
+}
+
 /// Checks a username and password for `council` and, if they are right and nothing stops it,
 /// starts a session.
 ///
@@ -145,11 +168,26 @@ pub async fn sign_in<T: AuthTx>(
         csrf_token: random_text()?,
     };
     tx.insert_session(&session).await?;
+    let expired = password_expired(tx, council, &user, now).await?;
     let user = User {
         last_sign_in_at: Some(now),
+        must_change_password: user.must_change_password || expired.is_some(),
         ..user
     };
     tx.update_user(&user).await?;
+    if let Some(citation) = &expired {
+        audit(
+            tx,
+            &as_user(&user, now),
+            council.id,
+            "user.password_expired",
+            "user",
+            &user.username,
+            super::NONE,
+            Some(citation),
+        )
+        .await?;
+    }
     audit(
         tx,
         &as_user(&user, now),

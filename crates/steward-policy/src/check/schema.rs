@@ -244,6 +244,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("refresh", Shape::Table(&REFRESH)),
     opt("phones", Shape::Table(&PHONES)),
     opt("family_use", Shape::Table(&FAMILY_USE)),
+    opt("passwords", Shape::Table(&PASSWORDS)),
     opt("personal_use", Shape::Table(&PERSONAL_USE)),
     opt("web", Shape::Table(&WEB)),
     opt("mail", Shape::Table(&MAIL)),
@@ -380,6 +381,8 @@ pub(crate) static PHONES: Table = fields(&[
     req("personal_calls", one_of::<PersonalCalls>()),
     req("clause", CLAUSE),
 ]);
+
+pub(crate) static PASSWORDS: Table = fields(&[req("max_age", PERIOD), req("clause", CLAUSE)]);
 
 pub(crate) static FAMILY_USE: Table = fields(&[
     req("allowed", FLAG),

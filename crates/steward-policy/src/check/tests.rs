@@ -140,6 +140,10 @@ allowed = true
 network_access = false
 clause = "8.1"
 
+[passwords]
+max_age = "90 days"
+clause = "7.3"
+
 [personal_use]
 allowance = "own_time"
 clause = "9.1"
@@ -969,6 +973,7 @@ fn schema_keys_match_the_model() {
         (&schema::ESCALATION, serde_fields::<Escalation>()),
         (&schema::OUTCOME_RULE, serde_fields::<OutcomeRule>()),
         (&schema::DUTY, serde_fields::<Duty>()),
+        (&schema::PASSWORDS, serde_fields::<Passwords>()),
     ];
     let tables = schema_tables();
     assert_eq!(

@@ -79,8 +79,9 @@ async fn site() -> Site {
     add_user(&mut tx, &ctx, &c, "olive", Role::Officer, Some("S1"), false).await;
     add_user(&mut tx, &ctx, &c, "audrey", Role::Auditor, None, false).await;
     tx.commit().await.unwrap();
-    let today: Today = Arc::new(|| day("2027-05-20"));
-    let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
+    // Within the borough's 90-day password age (clause 2.6) of the accounts made on 4 January.
+    let today: Today = Arc::new(|| day("2027-03-20"));
+    let now: Now = Arc::new(|| day("2027-03-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
     let state = AppState {
         store,
@@ -187,7 +188,7 @@ async fn open_loans(site: &Site) -> usize {
     let c = council::find(&mut tx, &"fenwold".parse().unwrap())
         .await
         .unwrap();
-    loans::list(&mut tx, &c, true, day("2027-05-20"))
+    loans::list(&mut tx, &c, true, day("2027-03-20"))
         .await
         .unwrap()
         .len()
@@ -223,7 +224,7 @@ async fn issuing_is_refused_with_its_clause_until_the_paper_form_is_recorded() {
         "{html}"
     );
 
-    let paper = format!("csrf_token={token}&person=M1&signed_on=19%2F05%2F2027");
+    let paper = format!("csrf_token={token}&person=M1&signed_on=19%2F03%2F2027");
     let (status, to, html) = post(&site, &format!("{BASE}/signatures/paper"), &olive, &paper).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
     assert_eq!(to, format!("{BASE}/signatures?recorded=M1"));
