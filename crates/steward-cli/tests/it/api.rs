@@ -378,6 +378,20 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
             json!({"username": "audit", "role": "auditor", "name": "more"}),
         ),
         ("/tokens/1/revoke", json!({})),
+        ("/people/import", json!({})),
+        ("/equipment/import", json!({})),
+        ("/people/S1/offices/town_clerk/end", json!({})),
+        ("/people/M1/terms", json!({"from": "2030-01-01"})),
+        (
+            "/users",
+            json!({"username": "x1x", "role": "auditor", "password": "a long phrase here"}),
+        ),
+        ("/users/ada/disable", json!({})),
+        ("/users/ada/enable", json!({})),
+        (
+            "/users/ada/password",
+            json!({"password": "a long phrase here"}),
+        ),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;
@@ -549,4 +563,122 @@ fn cursors_walk_a_long_list_without_gaps_or_repeats() {
     assert_eq!(unique.len(), 120);
     let expected: Vec<String> = (0..120).map(|i| format!("P{i:03}")).collect();
     assert_eq!(seen, expected);
+}
+
+impl Server {
+    fn post_csv(&self, token: &str, path: &str, body: &str) -> Reply {
+        Self::reply(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "text/csv")
+                .send(body),
+        )
+    }
+}
+
+#[test]
+fn imports_terms_offices_and_accounts_work_through_the_api() {
+    let t = town();
+    let admin = token(&t.env, "clerk", "admin");
+    let api = Server::start(&t.env, "2027-01-05");
+
+    // A file with one bad row imports nothing and names the line and column.
+    let bad = "reference,name,kind\nM7,Eve Sands,councillor\nM8,Fay Long,wizard\n";
+    let r = api.post_csv(&t.officer, "/people/import", bad);
+    is_problem(&r, 422);
+    assert_eq!(r.body["errors"][0]["field"], "kind", "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 3:"),
+        "{}",
+        r.body
+    );
+    assert_eq!(api.get(&t.officer, "/people/M7").status, 404);
+    // Auditors read; they do not import.
+    is_problem(&api.post_csv(&t.auditor, "/people/import", bad), 403);
+
+    let good = "reference,name,kind,term_start\nM7,Eve Sands,councillor,2026-05-07\n";
+    let r = api.post_csv(&t.officer, "/people/import", good);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["imported"], 1);
+    let r = api.post_csv(
+        &t.officer,
+        "/equipment/import",
+        "asset_tag,kind,model,replacement_cost\nLAP-9,laptop,T14,650.00\n",
+    );
+    assert_eq!(r.body["imported"], 1, "{}", r.body);
+    assert_eq!(api.get(&t.officer, "/equipment/LAP-9").status, 200);
+
+    // Offices end, and new terms start, through the API.
+    let r = api.post(
+        &t.officer,
+        "/people/S1/offices/town_clerk/end",
+        json!({"on": "2027-01-05"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["ends"], "2027-01-05");
+    let r = api.post(&t.officer, "/people/S1/offices/town_clerk/end", json!({}));
+    is_problem(&r, 422);
+    let r = api.post(
+        &t.officer,
+        "/people/M7/terms",
+        json!({"from": "2027-01-01"}),
+    );
+    is_problem(&r, 422);
+    assert_eq!(r.body["errors"][0]["field"], "term_start", "{}", r.body);
+
+    // A field of the wrong type is named, not the whole body.
+    let r = api.post(
+        &t.officer,
+        "/people",
+        json!({"reference": "M9", "name": "Gil", "kind": "councillor", "offices": ["mayor", 7]}),
+    );
+    is_problem(&r, 422);
+    assert_eq!(r.body["errors"][0]["field"], "offices[1]", "{}", r.body);
+    let r = api.post(
+        &t.officer,
+        "/people",
+        json!({"name": "Gil", "kind": "councillor"}),
+    );
+    assert_eq!(r.body["errors"][0]["field"], "reference", "{}", r.body);
+
+    // Accounts: only administrators make, reset, disable and enable them.
+    let new = json!({"username": "eve", "role": "member", "person": "M7", "password": "a temporary phrase 42"});
+    is_problem(&api.post(&t.officer, "/users", new.clone()), 403);
+    let r = api.post(&admin, "/users", new.clone());
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["must_change_password"], true);
+    let r = api.post(&admin, "/users", new);
+    is_problem(&r, 409);
+    assert_eq!(r.body["errors"][0]["field"], "username");
+    let r = api.post(&admin, "/users/eve/password", json!({"password": "short"}));
+    is_problem(&r, 422);
+    assert_eq!(r.body["errors"][0]["field"], "password");
+    let r = api.post(
+        &admin,
+        "/users/eve/password",
+        json!({"password": "another temporary phrase"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = api.post(&admin, "/users/eve/disable", json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["user"]["disabled"], true);
+    is_problem(&api.post(&admin, "/users/eve/disable", json!({})), 409);
+    assert_eq!(api.post(&admin, "/users/eve/enable", json!({})).status, 200);
+    // An administrator cannot lock themselves out.
+    is_problem(&api.post(&admin, "/users/clerk/disable", json!({})), 409);
+    is_problem(&api.post(&admin, "/users/nobody/enable", json!({})), 404);
+    // Every change is in the audit trail.
+    let log = api.get(&t.auditor, "/audit?entity=user&entity_id=eve");
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"user.create"), "{actions:?}");
+    assert!(actions.contains(&"user.disable"), "{actions:?}");
 }

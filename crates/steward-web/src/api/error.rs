@@ -236,12 +236,26 @@ impl From<DomainError> for ApiError {
                 out.problems = check.problems;
                 out
             }
-            DomainError::Import(errors) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "Invalid input",
-                errors.to_string(),
-            ),
+            DomainError::Import(import) => {
+                let mut out = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "Invalid input",
+                    format!(
+                        "{} row(s) of the file have problems; nothing was imported",
+                        import.rows_with_problems()
+                    ),
+                );
+                out.errors = import
+                    .errors
+                    .iter()
+                    .map(|e| FieldProblem {
+                        field: e.column.clone().unwrap_or_else(|| "body".into()),
+                        message: format!("line {}: {}", e.line, e.message),
+                    })
+                    .collect();
+                out
+            }
             DomainError::Repo(repo) => {
                 tracing::error!(error = %repo, "API request failed in the register");
                 ApiError::internal()

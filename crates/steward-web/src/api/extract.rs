@@ -96,9 +96,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
             .await
             .map_err(|e| ApiError::bad_field("body", e.body_text()))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return serde_json::from_slice(b"{}")
-                .map(Body)
-                .map_err(|e| ApiError::invalid("body", e.to_string()));
+            return from_json(serde_json::Value::Object(serde_json::Map::new())).map(Body);
         }
         if json_type != Some(true) {
             return Err(ApiError::new(
@@ -113,10 +111,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         if has_nul(&value) {
             return Err(ApiError::invalid("body", NUL_MESSAGE));
         }
-        serde_json::from_value(value)
-            .map(Body)
-            .map_err(|e| ApiError::invalid("body", e.to_string()))
+        from_json(value).map(Body)
     }
+}
+
+/// Reads a body into `T`; a value of the wrong type or a missing or unknown field is a 422
+/// naming the field (`offices[1]`), not the whole body.
+fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = inner
+            .split(" at line ")
+            .next()
+            .unwrap_or(&inner)
+            .to_string();
+        match path.as_str() {
+            "." | "" => match missing_or_unknown(&message) {
+                Some(name) => ApiError::invalid(&name, message),
+                None => ApiError::invalid("body", message),
+            },
+            _ => ApiError::invalid(&path, message),
+        }
+    })
+}
+
+/// The field a top-level "missing field `x`" or "unknown field `x`" message is about.
+fn missing_or_unknown(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
+    rest.split('`').next().map(str::to_string)
 }
 
 const NUL_MESSAGE: &str = "text may not contain the NUL character";

@@ -161,6 +161,34 @@ fn routes() -> Routes {
         h::person_leave,
     )
     .add(
+        Op::post(
+            "/people/import",
+            "Import people from a CSV file; any bad row imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Csv),
+        h::people_import,
+    )
+    .add(
+        Op::post(
+            "/people/{ref}/offices/{office}/end",
+            "End a person's office",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::end_office)),
+        h::person_office_end,
+    )
+    .add(
+        Op::post(
+            "/people/{ref}/terms",
+            "Start a new term for a person",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::new_term))
+        .created(),
+        h::person_term,
+    )
+    .add(
         Op::get("/equipment", "Equipment in the register", Reader).query(list),
         h::equipment_list,
     )
@@ -169,6 +197,15 @@ fn routes() -> Routes {
             .body(BodyDoc::Json(openapi::add_equipment))
             .created(),
         h::equipment_add,
+    )
+    .add(
+        Op::post(
+            "/equipment/import",
+            "Import equipment from a CSV file; any bad row imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Csv),
+        h::equipment_import,
     )
     .add(
         Op::get("/equipment/{tag}", "One item and its open loan", Reader),
@@ -291,6 +328,33 @@ fn routes() -> Routes {
     .add(
         Op::get("/users", "The council's accounts", Admin).query(list),
         h::users_list,
+    )
+    .add(
+        Op::post("/users", "Make an account with a temporary password", Admin)
+            .body(BodyDoc::Json(openapi::new_user))
+            .created(),
+        h::user_create,
+    )
+    .add(
+        Op::post(
+            "/users/{username}/disable",
+            "Disable an account and end its sessions",
+            Admin,
+        ),
+        h::user_disable,
+    )
+    .add(
+        Op::post("/users/{username}/enable", "Enable an account", Admin),
+        h::user_enable,
+    )
+    .add(
+        Op::post(
+            "/users/{username}/password",
+            "Reset a password; its holder chooses their own at next sign-in",
+            Admin,
+        )
+        .body(BodyDoc::Json(openapi::reset_password)),
+        h::user_reset_password,
     )
     .add(
         Op::get(

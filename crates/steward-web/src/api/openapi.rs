@@ -37,6 +37,7 @@ impl Access {
 pub(crate) enum BodyDoc {
     Json(fn() -> Value),
     Toml,
+    Csv,
 }
 
 /// One documented route.
@@ -252,6 +253,38 @@ pub(crate) fn new_token() -> Value {
     )
 }
 
+pub(crate) fn end_office() -> Value {
+    object(&[], json!({ "on": day() }))
+}
+
+pub(crate) fn new_term() -> Value {
+    object(&["from"], json!({ "from": day(), "until": day() }))
+}
+
+pub(crate) fn new_user() -> Value {
+    object(
+        &["username", "role", "password"],
+        json!({
+            "username": { "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" },
+            "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
+            "person": reference(),
+            "password": {
+                "type": "string",
+                "minLength": 12,
+                "maxLength": 128,
+                "description": "Temporary: its holder must choose their own at first sign-in",
+            },
+        }),
+    )
+}
+
+pub(crate) fn reset_password() -> Value {
+    object(
+        &["password"],
+        json!({ "password": { "type": "string", "minLength": 12, "maxLength": 128 } }),
+    )
+}
+
 fn query_param(name: &str) -> Value {
     let (schema, description) = match name {
         "limit" => (
@@ -278,6 +311,8 @@ fn path_example(name: &str) -> &'static str {
     match name {
         "ref" => "M001",
         "tag" => "LAP-0100",
+        "office" => "service_desk",
+        "username" => "officer",
         _ => "1",
     }
 }
@@ -348,6 +383,12 @@ fn operation(op: &Op) -> Value {
             out["requestBody"] = json!({
                 "required": true,
                 "content": { "text/plain": { "schema": { "type": "string" } } },
+            });
+        }
+        Some(BodyDoc::Csv) => {
+            out["requestBody"] = json!({
+                "required": true,
+                "content": { "text/csv": { "schema": { "type": "string" } } },
             });
         }
         None => {}

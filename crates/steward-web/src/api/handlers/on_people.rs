@@ -1,0 +1,226 @@
+//! People.
+
+use super::*;
+
+pub(crate) async fn people_list(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Q(q): Q,
+) -> ApiResult<Json<Page<steward_domain::Person>>> {
+    caller.principal.reader()?;
+    let page = q.page()?;
+    let mut tx = read(&state).await?;
+    let all = tx
+        .people(caller.council.id)
+        .await
+        .map_err(steward_domain::DomainError::from)?;
+    Ok(Json(page.of(all, |p| p.id)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AddPerson {
+    reference: String,
+    name: String,
+    kind: String,
+    email: Option<String>,
+    household: Option<String>,
+    term_start: Option<String>,
+    term_end: Option<String>,
+    #[serde(default)]
+    offices: Vec<String>,
+}
+
+pub(crate) async fn people_add(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Body(b): Body<AddPerson>,
+) -> ApiResult<Response> {
+    caller.principal.officer()?;
+    let req = people::AddPerson {
+        person: NewPerson {
+            reference: field("reference", &b.reference)?,
+            name: b.name,
+            kind: field::<PersonKind>("kind", &b.kind)?,
+            email: b.email,
+            household: b.household,
+        },
+        term_start: Some(opt_day("term_start", &b.term_start)?.unwrap_or(caller.today)),
+        term_end: opt_day("term_end", &b.term_end)?,
+        offices: b
+            .offices
+            .iter()
+            .map(|o| office("offices", o))
+            .collect::<ApiResult<_>>()?,
+    };
+    let mut tx = write(&state).await?;
+    let person = people::add(&mut tx, &caller.ctx(), &caller.council, req).await?;
+    tx.commit().await?;
+    Ok(created(person))
+}
+
+pub(crate) async fn person_show(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(r): Seg,
+) -> ApiResult<Json<people::PersonDetail>> {
+    caller.principal.reader()?;
+    let reference = path_ref(&r)?;
+    let mut tx = read(&state).await?;
+    Ok(Json(
+        people::detail(&mut tx, &caller.council, &reference).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AddOffice {
+    office: String,
+    from: Option<String>,
+}
+
+pub(crate) async fn person_office(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(r): Seg,
+    Body(b): Body<AddOffice>,
+) -> ApiResult<Response> {
+    caller.principal.officer()?;
+    let reference = path_ref(&r)?;
+    let office = office("office", &b.office)?;
+    let from = opt_day("from", &b.from)?.unwrap_or(caller.today);
+    let mut tx = write(&state).await?;
+    let held = people::assign_office(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &reference,
+        &office,
+        from,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created(held))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Leave {
+    on: Option<String>,
+    reason: String,
+}
+
+pub(crate) async fn person_leave(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(r): Seg,
+    Body(b): Body<Leave>,
+) -> ApiResult<Json<people::Leaving>> {
+    caller.principal.officer()?;
+    let reference = path_ref(&r)?;
+    let reason: TermEndReason = field("reason", &b.reason)?;
+    let on = opt_day("on", &b.on)?.unwrap_or(caller.today);
+    let mut tx = write(&state).await?;
+    let leaving = people::leave(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &reference,
+        on,
+        reason,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(leaving))
+}
+
+pub(crate) async fn people_import(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Text(csv): Text,
+) -> ApiResult<Json<Imported>> {
+    caller.principal.officer()?;
+    let rows = steward_domain::import::parse_people("body", csv.as_bytes())
+        .map_err(steward_domain::DomainError::from)?;
+    let mut tx = write(&state).await?;
+    let imported = people::import(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        "body",
+        rows,
+        |_| {},
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Imported { imported }))
+}
+
+/// How many rows an import added; all of them, or none and an error.
+#[derive(Serialize)]
+pub(crate) struct Imported {
+    pub imported: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EndOffice {
+    on: Option<String>,
+}
+
+pub(crate) async fn person_office_end(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg2(r, o): Seg2,
+    Body(b): Body<EndOffice>,
+) -> ApiResult<Json<steward_domain::OfficeHolding>> {
+    caller.principal.officer()?;
+    let reference = path_ref(&r)?;
+    let office = office("office", &o)
+        .map_err(|_| ApiError::not_found(format!("office '{o}' was not found")))?;
+    let on = opt_day("on", &b.on)?.unwrap_or(caller.today);
+    let mut tx = write(&state).await?;
+    let held = people::end_office(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &reference,
+        &office,
+        on,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(held))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewTerm {
+    from: String,
+    until: Option<String>,
+}
+
+pub(crate) async fn person_term(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(r): Seg,
+    Body(b): Body<NewTerm>,
+) -> ApiResult<Response> {
+    caller.principal.officer()?;
+    let reference = path_ref(&r)?;
+    let from = day("from", &b.from)?;
+    let until = opt_day("until", &b.until)?;
+    let mut tx = write(&state).await?;
+    let person = people::find(&mut tx, &caller.council, &reference).await?;
+    let term = people::start_term(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &person,
+        from,
+        until,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created(term))
+}

@@ -1,0 +1,73 @@
+//! What is due, and the audit trail.
+
+use super::*;
+
+pub(crate) async fn due_report(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Q(q): Q,
+) -> ApiResult<Json<due::DueReport>> {
+    caller.principal.reader()?;
+    let on = q.as_of(caller.today)?;
+    let mut tx = read(&state).await?;
+    Ok(Json(due::report(&mut tx, &caller.council, on).await?))
+}
+
+pub(crate) async fn audit_log(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Q(q): Q,
+) -> ApiResult<Json<Page<steward_domain::audit::AuditRecord>>> {
+    caller.principal.reader()?;
+    let page = q.page()?;
+    let filter = AuditFilter {
+        entity: q.text("entity"),
+        entity_id: q.text("entity_id"),
+        from: q.moment("from")?,
+        to: q.moment("to")?,
+        after_seq: page.after,
+        limit: i64::try_from(page.limit + 1).ok(),
+    };
+    let mut tx = read(&state).await?;
+    let records = tx
+        .audit_records(caller.council.id, &filter)
+        .await
+        .map_err(steward_domain::DomainError::from)?;
+    let page = PageAt {
+        after: None,
+        ..page
+    };
+    Ok(Json(page.of(records, |r| r.seq)))
+}
+
+#[derive(Serialize)]
+pub(crate) struct Verified {
+    ok: bool,
+    records: Option<i64>,
+    problem: Option<steward_domain::audit::ChainProblem>,
+    message: String,
+}
+
+pub(crate) async fn audit_verify(
+    State(state): State<ApiState>,
+    caller: Caller,
+) -> ApiResult<Json<Verified>> {
+    caller.principal.reader()?;
+    let name = &caller.council.name;
+    Ok(Json(
+        match state.store.verify_audit(caller.council.id).await? {
+            Ok(n) => Verified {
+                ok: true,
+                records: Some(n),
+                problem: None,
+                message: format!("The audit trail of {name} is intact: {n} records verified."),
+            },
+            Err(problem) => Verified {
+                ok: false,
+                records: None,
+                message: format!("The audit trail of {name} has been tampered with: {problem}."),
+                problem: Some(problem),
+            },
+        },
+    ))
+}

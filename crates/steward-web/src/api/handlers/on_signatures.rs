@@ -1,0 +1,71 @@
+//! Signatures.
+
+use super::*;
+
+pub(crate) async fn acceptances_list(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Q(q): Q,
+) -> ApiResult<Json<Page<acceptance::PersonAcceptance>>> {
+    caller.principal.reader()?;
+    let page = q.page()?;
+    let on = q.as_of(caller.today)?;
+    let outstanding = q.flag("outstanding")?;
+    let mut tx = read(&state).await?;
+    let mut all = acceptance::register(&mut tx, &caller.council, on).await?;
+    if outstanding {
+        all.retain(|a| !a.status.is_satisfied());
+    }
+    Ok(Json(page.of(all, |a| a.person.id)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PaperForm {
+    person: String,
+    signed_on: String,
+    /// The officer who entered the form; the caller's own person when left out.
+    recorded_by: Option<String>,
+}
+
+pub(crate) async fn acceptance_paper(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Body(b): Body<PaperForm>,
+) -> ApiResult<Response> {
+    let access = caller.principal.officer()?;
+    let reference: PersonRef = field("person", &b.person)?;
+    let signed_on = day("signed_on", &b.signed_on)?;
+    let mut tx = write(&state).await?;
+    let recorded_by = match (&b.recorded_by, access.person_id) {
+        (Some(r), _) => field("recorded_by", r)?,
+        (None, Some(id)) => own_reference(&mut tx, id).await?,
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "recorded_by",
+                "name the officer who entered the form",
+            ));
+        }
+    };
+    let signed = acceptance::sign(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &reference,
+        Signature::Paper {
+            signed_on,
+            recorded_by,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created(signed))
+}
+
+pub(super) async fn own_reference(tx: &mut StoreTx, person_id: Id) -> ApiResult<PersonRef> {
+    tx.person(person_id)
+        .await
+        .map_err(steward_domain::DomainError::from)?
+        .map(|p| p.reference)
+        .ok_or_else(|| ApiError::not_found("your person record was not found"))
+}
