@@ -182,10 +182,11 @@ test("an auditor reads the policy and the audit trail but can change nothing", a
   for (const [path, fields] of [
     ["/policy/adopt", { preset: "town-it-policy", effective: "01/06/2027" }],
     ["/admin/accounts/new", { username: "sneaky", role: "admin", password: "long enough password 99" }],
-    ["/admin/accounts/disable", { username: server.account(SLUG, "admin").username }],
-    ["/admin/accounts/enable", { username: server.account(SLUG, "admin").username }],
+    [`/admin/accounts/${server.account(SLUG, "admin").username}/disable`, {}],
+    [`/admin/accounts/${server.account(SLUG, "admin").username}/enable`, {}],
+    [`/admin/accounts/${server.account(SLUG, "admin").username}/password`, { password: "long enough password 99" }],
     ["/admin/tokens/new", { username: auditor.username, role: "auditor", name: "mine" }],
-    ["/admin/tokens/revoke", { id: "1" }],
+    ["/admin/tokens/1/revoke", {}],
   ]) {
     const refused = await postForm(page, `/councils/${SLUG}${path}`, token, fields);
     assert.equal(refused.status(), 403, `POST ${path}`);
@@ -234,6 +235,23 @@ test("an administrator creates an account whose holder must choose a password", 
   assert.match(row, /auditor/);
   assert.match(row, /Never/);
   await check(opened, "oversight-account-created");
+
+  // The account's own page: an administrator cannot disable themselves, and a refusal is
+  // explained at the top of the page.
+  await page.getByRole("link", { name: "newauditor" }).click();
+  await settled(page);
+  await check(opened, "oversight-account");
+  assert.match(await page.locator("main").innerText(), /Must choose a password/);
+  await page.getByLabel("Temporary password").fill("short");
+  const weak = await submit(page, "Reset the password");
+  assert.equal(weak.status(), 400);
+  assert.match(await page.title(), /^Error: Account newauditor - /);
+  assert.equal(await page.locator(".govuk-error-summary a").getAttribute("href"), "#password");
+  await check(opened, "oversight-account-error");
+  await submit(page, "Disable newauditor");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /The account is disabled/);
+  await submit(page, "Enable newauditor");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /The account is enabled/);
 
   // API tokens: the secret is shown once.
   await open(opened, `/councils/${SLUG}/admin/tokens/new`, "oversight-token-new");

@@ -3,11 +3,11 @@
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{
     CsrfForm, FORM_COOKIE, PeerAddr, SESSION_COOKIE, SignedIn, clear_form_cookie,
-    clear_session_cookie, cookie, form_cookie, home_path, new_form_token, session_cookie,
-    sign_in_path,
+    clear_session_cookie, cookie, form_cookie, home_path, new_form_token, safe_next,
+    session_cookie, sign_in_path,
 };
 use crate::{AppState, WebError};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -31,6 +31,7 @@ fn render_sign_in(
     errors: Vec<FieldError>,
     username: &str,
     token: &str,
+    next: Option<&str>,
 ) -> Result<Html<String>, WebError> {
     let mut page = Page::new("Sign in").council(council);
     page.errors = errors;
@@ -38,18 +39,26 @@ fn render_sign_in(
     Ok(Html(state.pages.render(
         "pages/sign_in.html",
         &page,
-        context! { username, field_errors, csrf_token => token },
+        context! { username, field_errors, csrf_token => token, next },
     )?))
 }
 
-/// The sign-in form, with a fresh double-submit token in a cookie and a hidden field.
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// The sign-in form, with a fresh double-submit token in a cookie and a hidden field. `?next=`
+/// is the council page to return to afterwards.
 pub async fn sign_in_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
     let council = find_council(&state, &slug).await?;
     let token = new_form_token()?;
-    let html = render_sign_in(&state, &council, Vec::new(), "", &token)?;
+    let next = q.next.as_deref().and_then(|n| safe_next(&council, n));
+    let html = render_sign_in(&state, &council, Vec::new(), "", &token, next.as_deref())?;
     Ok((
         AppendHeaders([(header::SET_COOKIE, form_cookie(&token)?)]),
         html,
@@ -63,6 +72,8 @@ pub struct SignInForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// "12:15 UTC on 20 May 2027".
@@ -96,6 +107,7 @@ pub async fn sign_in(
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, WebError> {
     let council = find_council(&state, &slug).await?;
+    let next = safe_next(&council, &form.next);
     // The form keeps its token while it is being corrected.
     let token = cookie(&headers, FORM_COOKIE).unwrap_or_default();
     let mut errors = Vec::new();
@@ -138,7 +150,10 @@ pub async fn sign_in(
                 tx.commit().await?;
                 let role = signed.user.role;
                 let principal = Principal::new(signed.user, role, offices);
-                let to = home_path(&council, &principal);
+                let to = match next {
+                    Some(next) if !principal.user.must_change_password => next,
+                    _ => home_path(&council, &principal),
+                };
                 return Ok((
                     AppendHeaders([
                         (header::SET_COOKIE, session_cookie(signed.secret.expose())?),
@@ -157,7 +172,14 @@ pub async fn sign_in(
             }
         }
     }
-    let html = render_sign_in(&state, &council, errors, form.username.trim(), &token)?;
+    let html = render_sign_in(
+        &state,
+        &council,
+        errors,
+        form.username.trim(),
+        &token,
+        next.as_deref(),
+    )?;
     Ok((StatusCode::BAD_REQUEST, html).into_response())
 }
 

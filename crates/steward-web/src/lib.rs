@@ -31,7 +31,7 @@ use session::SignedIn;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use steward_domain::ops::due;
-use steward_domain::ops::due::{DueItem, DueKind, DueReport};
+use steward_domain::ops::due::{DueItem, DueReport};
 use steward_store::Store;
 
 pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
@@ -351,49 +351,54 @@ struct DueQuery {
     as_of: Option<String>,
 }
 
-/// One row of the due table, ready to show.
-#[derive(Serialize)]
-struct DueRow {
-    what: &'static str,
-    due_on: Option<NaiveDate>,
-    overdue: bool,
-    who: Option<String>,
-    who_ref: Option<String>,
-    item: Option<String>,
-    detail: String,
-    clause: Option<String>,
-}
-
-impl From<&DueItem> for DueRow {
-    fn from(item: &DueItem) -> Self {
-        DueRow {
-            what: item.kind.label(),
-            due_on: item.due_on,
-            overdue: item.kind == DueKind::OverdueReturn,
-            who: item.person_name.clone(),
-            who_ref: item.person.clone(),
-            item: item.asset_tag.clone(),
-            detail: item.detail.clone(),
-            clause: item.citation.as_ref().map(ToString::to_string),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct DueView {
     as_of: NaiveDate,
     policy: Option<String>,
-    rows: Vec<DueRow>,
+    list: listing::Listing,
 }
 
-impl From<&DueReport> for DueView {
-    fn from(report: &DueReport) -> Self {
-        DueView {
-            as_of: report.as_of,
-            policy: report.policy.clone(),
-            rows: report.items.iter().map(DueRow::from).collect(),
-        }
-    }
+const DUE_COLUMNS: &[listing::Column] = &[
+    listing::column("what", "What"),
+    listing::column("due", "Due"),
+    listing::column("who", "Who"),
+    listing::column("item", "Item"),
+    listing::column("detail", "Detail"),
+    listing::column("clause", "Policy clause"),
+];
+
+/// The report as listing rows: each names who and what, when, and the clause behind it.
+fn due_rows(council: &steward_domain::Council, report: &DueReport) -> Vec<listing::Row> {
+    report
+        .items
+        .iter()
+        .map(|item: &DueItem| {
+            let who = match (&item.person_name, &item.person) {
+                (Some(name), Some(r)) => format!("{name} ({r})"),
+                (Some(name), None) => name.clone(),
+                (None, Some(r)) => r.to_string(),
+                (None, None) => String::new(),
+            };
+            let row = listing::Row::new(vec![
+                item.kind.label().to_string(),
+                item.due_on
+                    .map(steward_policy::long_date)
+                    .unwrap_or_else(|| "Now".into()),
+                who,
+                item.asset_tag.clone().unwrap_or_default(),
+                item.detail.clone(),
+                item.citation
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ])
+            .key(1, item.due_on.map(|d| d.to_string()).unwrap_or_default());
+            match &item.person {
+                Some(r) => row.link(format!("/councils/{}/people/{r}", council.slug)),
+                None => row,
+            }
+        })
+        .collect()
 }
 
 const AS_OF_FORMAT: &str = "%d/%m/%Y";
@@ -402,6 +407,7 @@ async fn due_page(
     State(state): State<AppState>,
     signed: SignedIn,
     Query(q): Query<DueQuery>,
+    Query(query): Query<listing::ListQuery>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
     let mut tx = state.store.begin().await?;
@@ -411,6 +417,7 @@ async fn due_page(
         .council(&found)
         .viewer(&signed)
         .nav("due");
+    let action = format!("/councils/{}/due", found.slug);
     let (status, as_of_text, view) = match asked.map(steward_domain::import::parse_date) {
         Some(Err(_)) => {
             page.errors.push(FieldError {
@@ -429,10 +436,31 @@ async fn due_page(
                 _ => (state.today)(),
             };
             let report = due::report(&mut tx, &found, today).await?;
+            let day = today.to_string();
+            let keep: &[(&str, &str)] = if asked.is_some() {
+                &[("as_of", &day)]
+            } else {
+                &[]
+            };
+            let list = listing::Listing::new(
+                &action,
+                keep,
+                DUE_COLUMNS,
+                "due",
+                &query,
+                due_rows(&found, &report),
+            );
+            if query.wants_csv() {
+                return list.csv(&format!("due-{today}"));
+            }
             (
                 StatusCode::OK,
                 today.format(AS_OF_FORMAT).to_string(),
-                Some(DueView::from(&report)),
+                Some(DueView {
+                    as_of: report.as_of,
+                    policy: report.policy.clone(),
+                    list,
+                }),
             )
         }
     };
@@ -443,6 +471,7 @@ async fn due_page(
         context! {
             as_of_text,
             field_errors,
+            action,
             report => view.as_ref().map(Serde),
         },
     )?;

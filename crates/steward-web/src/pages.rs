@@ -133,6 +133,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_tokens.html"),
     ),
     (
+        "pages/oversight_token.html",
+        include_str!("../templates/pages/oversight_token.html"),
+    ),
+    (
+        "pages/oversight_account.html",
+        include_str!("../templates/pages/oversight_account.html"),
+    ),
+    (
+        "pages/office_offices.html",
+        include_str!("../templates/pages/office_offices.html"),
+    ),
+    (
         "pages/oversight_token_new.html",
         include_str!("../templates/pages/oversight_token_new.html"),
     ),
@@ -328,6 +340,28 @@ mod tests {
             "{html}"
         );
         assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    }
+
+    #[test]
+    fn every_template_file_is_compiled_in() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        for dir in [root.clone(), root.join("pages")] {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "html") {
+                    let name = path.strip_prefix(&root).unwrap().to_string_lossy();
+                    files.push(name.replace('\\', "/"));
+                }
+            }
+        }
+        for name in &files {
+            assert!(
+                TEMPLATES.iter().any(|(n, _)| n == name),
+                "{name} is not in TEMPLATES"
+            );
+        }
+        assert_eq!(files.len(), TEMPLATES.len());
     }
 
     #[test]

@@ -98,6 +98,29 @@ pub fn sign_in_path(council: &Council) -> String {
     format!("/councils/{}/sign-in", council.slug)
 }
 
+/// The sign-in page, asked to come back to `path` afterwards.
+fn sign_in_returning(council: &Council, path: &str) -> String {
+    format!(
+        "{}?next={}",
+        sign_in_path(council),
+        crate::listing::encode(path)
+    )
+}
+
+/// `next` when it is a page of this council worth returning to, never an address elsewhere:
+/// it must start with the council's own path, and may not hold `//`, a backslash or a control
+/// character that a browser could read as another host.
+pub fn safe_next(council: &Council, next: &str) -> Option<String> {
+    let own = format!("/councils/{}/", council.slug);
+    let fine = next.len() <= 2000
+        && next.starts_with(&own)
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.starts_with(&format!("{own}sign-"));
+    fine.then(|| next.to_string())
+}
+
 pub fn password_path(council: &Council) -> String {
     format!("/councils/{}/account/password", council.slug)
 }
@@ -144,7 +167,16 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let council = council_from_path(parts, state).await?;
-        let to_sign_in = Redirect::to(&sign_in_path(&council)).into_response();
+        // A page asked for by link comes back after signing in; a form posted cannot.
+        let to_sign_in = if parts.method == axum::http::Method::GET {
+            let asked = parts
+                .uri
+                .path_and_query()
+                .map_or(parts.uri.path(), |p| p.as_str());
+            Redirect::to(&sign_in_returning(&council, asked)).into_response()
+        } else {
+            Redirect::to(&sign_in_path(&council)).into_response()
+        };
         let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_sign_in);
         };

@@ -591,7 +591,10 @@ async fn signing_out_ends_the_session() {
     );
     let (status, headers, _) = get_as(&site, "/councils/dunmere-town/due", &me).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/sign-in");
+    assert_eq!(
+        headers[header::LOCATION],
+        "/councils/dunmere-town/sign-in?next=%2Fcouncils%2Fdunmere-town%2Fdue"
+    );
 }
 
 #[tokio::test]
@@ -661,7 +664,13 @@ async fn sessions_end_after_thirty_minutes_unused_or_twelve_hours_in_all() {
     site.minutes.store(59, Ordering::SeqCst);
     let (status, headers, _) = get_as(&site, due, &me).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/sign-in");
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/councils/dunmere-town/sign-in?next="),
+        "{headers:?}"
+    );
 
     // Used every 20 minutes, a session still ends 12 hours after sign-in.
     site.minutes.store(0, Ordering::SeqCst);
@@ -692,5 +701,71 @@ async fn a_session_for_one_council_is_no_good_in_another() {
     let me = sign_in(&site, "audrey").await;
     let (status, headers, _) = get_as(&site, "/councils/fenwold/due", &me).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/councils/fenwold/sign-in");
+    assert_eq!(
+        headers[header::LOCATION],
+        "/councils/fenwold/sign-in?next=%2Fcouncils%2Ffenwold%2Fdue"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_returns_to_the_page_first_asked_for_and_nowhere_else() {
+    let site = site().await;
+    let (status, headers, _) = get(&site, "/councils/dunmere-town/people?q=ada").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert_eq!(
+        to,
+        "/councils/dunmere-town/sign-in?next=%2Fcouncils%2Fdunmere-town%2Fpeople%3Fq%3Dada"
+    );
+    let (_, headers, html) = get(&site, &to).await;
+    assert!(html.contains(r#"name="next" value=""#), "{html}");
+    assert!(html.contains("people?q=ada"), "{html}");
+    let form_cookie = set_cookies(&headers).join("; ");
+    let sign_in_with = |next: &str| {
+        format!(
+            "csrf_token={}&username=audrey&password={}&next={}",
+            csrf_field(&html),
+            PASSWORD.replace(' ', "+"),
+            crate::listing::encode(next)
+        )
+    };
+    let (status, headers, _) = post_as(
+        &site,
+        "/councils/dunmere-town/sign-in",
+        &form_cookie,
+        &sign_in_with("/councils/dunmere-town/people?q=ada"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        "/councils/dunmere-town/people?q=ada"
+    );
+    // Another site, another council or a look-alike address is never followed.
+    for evil in [
+        "https://evil.example/",
+        "//evil.example/councils/dunmere-town/",
+        "/councils/dunmere-town//evil.example",
+        "/councils/dunmere-town/\\evil.example",
+        "/councils/fenwold/due",
+        "/councils/dunmere-town-x/due",
+        "/councils/dunmere-town/sign-out",
+    ] {
+        let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+        let form_cookie = set_cookies(&headers).join("; ");
+        let body = format!(
+            "csrf_token={}&username=audrey&password={}&next={}",
+            csrf_field(&html),
+            PASSWORD.replace(' ', "+"),
+            crate::listing::encode(evil)
+        );
+        let (status, headers, _) =
+            post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{evil}");
+        assert_eq!(
+            headers[header::LOCATION],
+            "/councils/dunmere-town/due",
+            "{evil}"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 
 mod equipment;
 mod loans;
+mod offices;
 mod people;
 mod signatures;
 
@@ -22,8 +23,6 @@ use steward_domain::auth::Principal;
 /// The back office's pages, for the route table.
 pub fn pages() -> Vec<PageRoute> {
     use Need::*;
-    let c = "/councils/{slug}";
-    let _ = c;
     vec![
         page(
             Method::GET,
@@ -48,6 +47,24 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/people/{reference}",
             Reader,
             get(people::detail),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/people/{reference}/offices",
+            Reader,
+            get(offices::page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/people/{reference}/offices",
+            Officer,
+            post(offices::give),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/people/{reference}/offices/{office}/end",
+            Officer,
+            post(offices::end),
         ),
         page(
             Method::GET,

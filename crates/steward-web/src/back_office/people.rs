@@ -10,12 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use steward_domain::ops::{acceptance, loans, people, policy};
 use steward_domain::repo::NewPerson;
 use steward_domain::{DomainError, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
-use steward_policy::{PersonKind, long_date};
+use steward_policy::{OfficeId, PersonKind, long_date};
 
 const COLUMNS: &[crate::listing::Column] = &[
     column("ref", "Reference"),
@@ -188,20 +188,81 @@ pub async fn detail(
     Ok(Html(html).into_response())
 }
 
-#[derive(Default, Deserialize, Serialize)]
+#[derive(Default, Serialize)]
 pub struct PersonForm {
-    #[serde(default)]
     reference: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     household: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     term_start: String,
+    /// The office checkboxes ticked: a field that may be sent many times.
+    offices: Vec<String>,
+}
+
+impl PersonForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> PersonForm {
+        let mut form = PersonForm::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "reference" => form.reference = value,
+                "name" => form.name = value,
+                "kind" => form.kind = value,
+                "household" => form.household = value,
+                "email" => form.email = value,
+                "term_start" => form.term_start = value,
+                "offices" => form.offices.push(value),
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+/// An office a person can be given under the policy in force: offices held by members or
+/// officers, not bodies.
+#[derive(Serialize)]
+pub(super) struct OfficeChoice {
+    pub value: String,
+    pub text: String,
+    holder: &'static str,
+}
+
+/// The register calls an office field `office`; the forms call theirs `offices`.
+pub(super) fn office_field(e: DomainError) -> DomainError {
+    match e {
+        DomainError::Invalid { field, message } if field == "office" => DomainError::Invalid {
+            field: "offices".into(),
+            message,
+        },
+        other => other,
+    }
+}
+
+pub(super) async fn office_choices(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+) -> Result<Vec<OfficeChoice>, WebError> {
+    use steward_policy::model::OfficeHolder;
+    let active = policy::in_force(tx, &signed.council, signed.today).await?;
+    Ok(active
+        .map(|a| {
+            a.pack
+                .offices
+                .iter()
+                .filter(|o| o.holder != OfficeHolder::Body)
+                .map(|o| OfficeChoice {
+                    value: o.id.to_string(),
+                    text: o.name.clone(),
+                    holder: if o.holder == OfficeHolder::Member {
+                        "held by a member"
+                    } else {
+                        "held by an officer"
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 #[derive(Serialize)]
@@ -228,6 +289,9 @@ async fn render_new(
             text: sentence(&kind_words(*k)).trim_end_matches('.').to_string(),
         })
         .collect();
+    let mut tx = state.store.read().await?;
+    let offices = office_choices(&mut tx, signed).await?;
+    drop(tx);
     let mut page = office_page("Add a person", signed, "people");
     page.errors = errors;
     let field_errors = by_field(&page.errors);
@@ -237,6 +301,7 @@ async fn render_new(
         context! {
             form => Serde(form),
             kinds => Serde(&kinds),
+            offices => Serde(&offices),
             field_errors,
             csrf_token => &signed.session.csrf_token,
             may_change => may_change(&signed.principal),
@@ -256,10 +321,19 @@ pub async fn new_form(
 pub async fn add(
     State(state): State<AppState>,
     signed: SignedIn,
-    CsrfForm(form): CsrfForm<PersonForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
+    let form = PersonForm::from_pairs(pairs);
     let mut errors = Vec::new();
+    let mut offices = Vec::new();
+    for o in &form.offices {
+        if OfficeId::is_well_formed(o) {
+            offices.push(OfficeId(o.clone()));
+        } else {
+            errors.push(error("offices", "Choose offices from the list"));
+        }
+    }
     let reference: Option<PersonRef> = parsed(
         &mut errors,
         "reference",
@@ -295,7 +369,7 @@ pub async fn add(
         },
         term_start,
         term_end: None,
-        offices: Vec::new(),
+        offices,
     };
     let mut tx = state.store.begin().await?;
     match people::add(&mut tx, &signed.ctx(), &signed.council, req).await {
@@ -313,8 +387,9 @@ pub async fn add(
                 "household",
                 "email",
                 "term_start",
+                "offices",
             ];
-            let errors = form_errors(e, &fields, "reference")?;
+            let errors = form_errors(office_field(e), &fields, "reference")?;
             render_new(&state, &signed, &form, errors).await
         }
     }

@@ -250,3 +250,55 @@ async fn issuing_is_refused_with_its_clause_until_the_paper_form_is_recorded() {
     assert!(csv.starts_with("Loan,Person,Item"), "{csv}");
     assert!(csv.contains("Flo Hart (M1)"), "{csv}");
 }
+
+#[tokio::test]
+async fn offices_are_given_with_a_new_person_and_given_and_ended_on_their_page() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let (_, _, form) = get(&site, &format!("{BASE}/people/new"), &olive).await;
+    assert!(form.contains(r#"value="cabinet_member""#), "{form}");
+    // An office held by members cannot go to an employee; the error is at the checkboxes.
+    let body = format!(
+        "csrf_token={token}&reference=S2&name=Pat+Lane&kind=employee&offices=cabinet_member"
+    );
+    let (status, _, page) = post(&site, &format!("{BASE}/people/new"), &olive, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains(r##"<a href="#offices">"##), "{page}");
+    let body = format!(
+        "csrf_token={token}&reference=M2&name=Cy+Rowe&kind=councillor&offices=cabinet_member&offices=leader"
+    );
+    let (status, to, _) = post(&site, &format!("{BASE}/people/new"), &olive, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, format!("{BASE}/people/M2"));
+    let (_, _, offices) = get(&site, &format!("{BASE}/people/M2/offices"), &olive).await;
+    assert!(
+        offices.contains("Cabinet Member") && offices.contains("Leader of the Council"),
+        "{offices}"
+    );
+
+    let end = format!("{BASE}/people/M2/offices/leader/end");
+    let (status, to, _) = post(&site, &end, &olive, &format!("csrf_token={token}")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, format!("{BASE}/people/M2/offices?done=ended"));
+    let (status, _, again) = post(&site, &end, &olive, &format!("csrf_token={token}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(again.contains("does not hold"), "{again}");
+
+    let give = format!("{BASE}/people/M1/offices");
+    let body = format!("csrf_token={token}&office=leader&from=31%2F02%2F2027");
+    let (status, _, page) = post(&site, &give, &olive, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains(r##"<a href="#from">"##), "{page}");
+    let body = format!("csrf_token={token}&office=leader");
+    let (status, _, _) = post(&site, &give, &olive, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // An auditor sees the offices and may change none of them.
+    let (audrey, audrey_token) = sign_in(&site, "audrey").await;
+    let (status, _, page) = get(&site, &give, &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Leader of the Council") && !page.contains("Give the office"));
+    let body = format!("csrf_token={audrey_token}&office=mayor");
+    let (status, _, _) = post(&site, &give, &audrey, &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -2,75 +2,86 @@
 //! disabling and enabling. Every change goes through `ops::users`, which audits it.
 
 use super::{at, moment};
+use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::auth::{Password, Role, Username};
+use steward_domain::auth::{Password, Role, User, Username};
 use steward_domain::ops::users::{self, CreateUser};
 use steward_domain::{DomainError, PersonRef};
 
-#[derive(Serialize)]
-struct AccountRow {
-    username: String,
-    role: &'static str,
-    person: Option<String>,
-    disabled: bool,
-    last_sign_in: Option<String>,
-    yourself: bool,
+const COLUMNS: &[crate::listing::Column] = &[
+    column("username", "Username"),
+    column("role", "Role"),
+    column("person", "Person"),
+    column("status", "Status"),
+    column("last_sign_in", "Last sign-in"),
+];
+
+fn status_words(user: &User) -> &'static str {
+    if user.disabled {
+        "Disabled"
+    } else if user.must_change_password {
+        "Must choose a password"
+    } else {
+        "Active"
+    }
 }
 
 /// What the list says was just done.
 #[derive(Deserialize)]
 pub struct Done {
     created: Option<String>,
-    disabled: Option<String>,
-    enabled: Option<String>,
 }
 
-impl Done {
-    fn message(&self) -> Option<String> {
-        let name = |n: &Option<String>| n.as_deref().and_then(|n| n.parse::<Username>().ok());
-        if let Some(u) = name(&self.created) {
-            return Some(format!(
-                "Account {u} created. They must choose their own password when they first sign in."
-            ));
-        }
-        if let Some(u) = name(&self.disabled) {
-            return Some(format!(
-                "Account {u} disabled. Its sessions have ended and it can no longer sign in."
-            ));
-        }
-        name(&self.enabled).map(|u| format!("Account {u} enabled. It can sign in again."))
-    }
-}
-
-/// Every account of the council.
+/// Every account of the council, searchable, sortable and as CSV.
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
     Query(done): Query<Done>,
-) -> Result<Html<String>, WebError> {
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     signed.principal.admin()?;
     let mut tx = state.store.read().await?;
-    let me = &signed.principal.user.username;
-    let rows: Vec<AccountRow> = users::list(&mut tx, &signed.council)
+    let rows: Vec<Row> = users::list(&mut tx, &signed.council)
         .await?
         .into_iter()
-        .map(|v| AccountRow {
-            yourself: &v.user.username == me,
-            username: v.user.username.to_string(),
-            role: v.user.role.as_str(),
-            person: v.person.map(|p| p.to_string()),
-            disabled: v.user.disabled,
-            last_sign_in: v.user.last_sign_in_at.as_ref().map(moment),
+        .map(|v| {
+            let last = v.user.last_sign_in_at;
+            Row::new(vec![
+                v.user.username.to_string(),
+                v.user.role.as_str().to_string(),
+                v.person.map(|p| p.to_string()).unwrap_or_default(),
+                status_words(&v.user).to_string(),
+                last.as_ref().map(moment).unwrap_or_else(|| "Never".into()),
+            ])
+            .key(4, last.map(|t| t.to_rfc3339()).unwrap_or_default())
+            .link(at(
+                &signed.council,
+                &format!("/admin/accounts/{}", v.user.username),
+            ))
         })
         .collect();
+    let action = at(&signed.council, "/admin/accounts");
+    let listing = Listing::new(&action, &[], COLUMNS, "username", &query, rows);
+    if query.wants_csv() {
+        return listing.csv("accounts");
+    }
+    let created = done
+        .created
+        .as_deref()
+        .and_then(|n| n.parse::<Username>().ok())
+        .map(|u| {
+            format!(
+                "Account {u} created. They must choose their own password when they first sign in."
+            )
+        });
     let page = Page::new("Accounts")
         .council(&signed.council)
         .viewer(&signed)
@@ -78,12 +89,104 @@ pub async fn list(
     Ok(Html(state.pages.render(
         "pages/oversight_accounts.html",
         &page,
+        context! { list => Serde(&listing), action, done => created },
+    )?)
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct AccountView {
+    username: String,
+    role: &'static str,
+    person: Option<String>,
+    status: &'static str,
+    disabled: bool,
+    created: String,
+    password_changed: String,
+    last_sign_in: Option<String>,
+    yourself: bool,
+}
+
+/// What the account page says was just done.
+#[derive(Deserialize)]
+pub struct AccountDone {
+    done: Option<String>,
+}
+
+async fn render_account(
+    state: &AppState,
+    signed: &SignedIn,
+    username: &Username,
+    done: Option<&str>,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let mut tx = state.store.read().await?;
+    let found = users::list(&mut tx, &signed.council)
+        .await?
+        .into_iter()
+        .find(|v| &v.user.username == username)
+        .ok_or_else(WebError::not_found)?;
+    let user = &found.user;
+    let view = AccountView {
+        username: user.username.to_string(),
+        role: user.role.as_str(),
+        person: found.person.as_ref().map(|p| p.to_string()),
+        status: status_words(user),
+        disabled: user.disabled,
+        created: moment(&user.created_at),
+        password_changed: moment(&user.password_changed_at),
+        last_sign_in: user.last_sign_in_at.as_ref().map(moment),
+        yourself: user.username == signed.principal.user.username,
+    };
+    let done = match done {
+        Some("disabled") => {
+            Some("The account is disabled. Its sessions have ended and it can no longer sign in.")
+        }
+        Some("enabled") => Some("The account is enabled. It can sign in again."),
+        Some("reset") => Some(
+            "The password has been reset. Every session of the account has ended, and its holder must choose their own password at the next sign-in.",
+        ),
+        _ => None,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let title = format!("Account {username}");
+    let mut page = Page::new(&title)
+        .council(&signed.council)
+        .viewer(signed)
+        .nav("accounts");
+    page.errors = errors;
+    let field_errors = by_field(&page.errors);
+    let html = state.pages.render(
+        "pages/oversight_account.html",
+        &page,
         context! {
-            accounts => Serde(&rows),
-            done => done.message(),
+            account => Serde(&view),
+            done,
+            field_errors,
             csrf_token => &signed.session.csrf_token,
         },
-    )?))
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+fn path_username(text: &str) -> Result<Username, WebError> {
+    text.parse().map_err(|_| WebError::not_found())
+}
+
+/// One account, with what an administrator may do to it.
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, username)): Path<(String, String)>,
+    Query(done): Query<AccountDone>,
+) -> Result<Response, WebError> {
+    signed.principal.admin()?;
+    let username = path_username(&username)?;
+    render_account(&state, &signed, &username, done.done.as_deref(), Vec::new()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -250,67 +353,126 @@ pub async fn create(
     Ok((StatusCode::BAD_REQUEST, html).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct AccountForm {
-    #[serde(default)]
-    username: String,
+/// The account an action is about, which may not be the administrator's own: they would lock
+/// themselves out.
+fn other(signed: &SignedIn, username: &Username) -> Option<FieldError> {
+    (username == &signed.principal.user.username).then(|| {
+        error(
+            "action",
+            "You cannot disable, enable or reset the account you are signed in with",
+        )
+    })
 }
 
-/// The account named by a disable or enable form.
-fn named(signed: &SignedIn, form: &AccountForm) -> Result<Username, WebError> {
-    let username: Username = form
-        .username
-        .parse()
-        .map_err(|_| WebError::bad_request("Choose an account from the list."))?;
-    if username == signed.principal.user.username {
-        return Err(WebError::bad_request(
-            "You cannot disable or enable the account you are signed in with.",
-        ));
-    }
-    Ok(username)
-}
-
-fn refused(e: DomainError) -> WebError {
+/// The account page again, with a refusal in its error summary.
+fn refusal(e: DomainError) -> Result<FieldError, WebError> {
     match e {
-        DomainError::Conflict { message, .. } => WebError::bad_request(sentence(&message)),
-        other => other.into(),
+        DomainError::Conflict { message, .. } => Ok(error("action", sentence(&message))),
+        DomainError::Invalid { message, .. } => Ok(error("password", sentence(&message))),
+        other => Err(other.into()),
     }
 }
+
+fn done_at(signed: &SignedIn, username: &Username, done: &str) -> Response {
+    let to = at(
+        &signed.council,
+        &format!("/admin/accounts/{username}?done={done}"),
+    );
+    Redirect::to(&to).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
 
 pub async fn disable(
     State(state): State<AppState>,
     signed: SignedIn,
-    CsrfForm(form): CsrfForm<AccountForm>,
+    Path((_, username)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let username = named(&signed, &form)?;
+    let username = path_username(&username)?;
+    if let Some(refused) = other(&signed, &username) {
+        return render_account(&state, &signed, &username, None, vec![refused]).await;
+    }
     let mut tx = state.store.begin().await?;
-    users::disable(&mut tx, &signed.ctx(), &signed.council, &username)
-        .await
-        .map_err(refused)?;
-    tx.commit().await?;
-    let to = at(
-        &signed.council,
-        &format!("/admin/accounts?disabled={username}"),
-    );
-    Ok(Redirect::to(&to).into_response())
+    match users::disable(&mut tx, &signed.ctx(), &signed.council, &username).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(done_at(&signed, &username, "disabled"))
+        }
+        Err(e) => {
+            drop(tx);
+            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
+        }
+    }
 }
 
 pub async fn enable(
     State(state): State<AppState>,
     signed: SignedIn,
-    CsrfForm(form): CsrfForm<AccountForm>,
+    Path((_, username)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let username = named(&signed, &form)?;
+    let username = path_username(&username)?;
+    if let Some(refused) = other(&signed, &username) {
+        return render_account(&state, &signed, &username, None, vec![refused]).await;
+    }
     let mut tx = state.store.begin().await?;
-    users::enable(&mut tx, &signed.ctx(), &signed.council, &username)
-        .await
-        .map_err(refused)?;
-    tx.commit().await?;
-    let to = at(
+    match users::enable(&mut tx, &signed.ctx(), &signed.council, &username).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(done_at(&signed, &username, "enabled"))
+        }
+        Err(e) => {
+            drop(tx);
+            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// An administrator's reset: the holder chooses their own password at the next sign-in.
+pub async fn reset(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, username)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<Response, WebError> {
+    signed.principal.admin()?;
+    let username = path_username(&username)?;
+    if let Some(refused) = other(&signed, &username) {
+        return render_account(&state, &signed, &username, None, vec![refused]).await;
+    }
+    if form.password.is_empty() {
+        let missing = error("password", "Enter a temporary password");
+        return render_account(&state, &signed, &username, None, vec![missing]).await;
+    }
+    let mut tx = state.store.begin().await?;
+    let change = users::PasswordChange::Reset;
+    match users::set_password(
+        &mut tx,
+        &signed.ctx(),
         &signed.council,
-        &format!("/admin/accounts?enabled={username}"),
-    );
-    Ok(Redirect::to(&to).into_response())
+        &username,
+        change,
+        &form.password,
+    )
+    .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(done_at(&signed, &username, "reset"))
+        }
+        Err(e) => {
+            drop(tx);
+            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
+        }
+    }
 }

@@ -57,15 +57,25 @@ pub fn pages() -> Vec<PageRoute> {
             Admin,
             post(accounts::create),
         ),
+        get_page(
+            "/councils/{slug}/admin/accounts/{username}",
+            Admin,
+            get(accounts::detail),
+        ),
         post_page(
-            "/councils/{slug}/admin/accounts/disable",
+            "/councils/{slug}/admin/accounts/{username}/disable",
             Admin,
             post(accounts::disable),
         ),
         post_page(
-            "/councils/{slug}/admin/accounts/enable",
+            "/councils/{slug}/admin/accounts/{username}/enable",
             Admin,
             post(accounts::enable),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/{username}/password",
+            Admin,
+            post(accounts::reset),
         ),
         get_page("/councils/{slug}/admin/tokens", Admin, get(tokens::list)),
         get_page(
@@ -78,8 +88,13 @@ pub fn pages() -> Vec<PageRoute> {
             Admin,
             post(tokens::create),
         ),
+        get_page(
+            "/councils/{slug}/admin/tokens/{id}",
+            Admin,
+            get(tokens::detail),
+        ),
         post_page(
-            "/councils/{slug}/admin/tokens/revoke",
+            "/councils/{slug}/admin/tokens/{id}/revoke",
             Admin,
             post(tokens::revoke),
         ),

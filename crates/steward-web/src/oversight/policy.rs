@@ -2,6 +2,7 @@
 //! the text people sign, checking a pack (for any reader) and adopting one (administrators).
 
 use super::{at, moment, short_hash};
+use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, Page, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError, markdown};
@@ -13,7 +14,9 @@ use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
 use steward_domain::ops::policy;
 use steward_domain::{DomainError, PackVersion};
-use steward_policy::{CheckError, LoadedPack, Pack, Problem, check_pack, explain, presets};
+use steward_policy::{
+    CheckError, LoadedPack, Pack, Problem, check_pack, explain, long_date, presets,
+};
 
 /// `?version=N` picks a version; without it, the one in force today.
 #[derive(Deserialize)]
@@ -125,21 +128,67 @@ pub async fn show(
 }
 
 /// Every version the council has adopted, newest first.
+const VERSION_COLUMNS: &[crate::listing::Column] = &[
+    column("version", "Version"),
+    column("title", "Title"),
+    column("label", "Label"),
+    column("from", "In force from"),
+    column("adopted_by", "Adopted by"),
+    column("adopted_at", "Adopted"),
+    column("hash", "Text hash"),
+];
+
+/// Every version adopted, newest first by default, searchable and as CSV.
 pub async fn versions(
     State(state): State<AppState>,
     signed: SignedIn,
     Query(q): Query<VersionQuery>,
-) -> Result<Html<String>, WebError> {
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     signed.principal.reader()?;
     let mut tx = state.store.read().await?;
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
     let in_force = active.as_ref().map(|a| a.version.number);
-    let mut rows: Vec<VersionRow> = policy::versions(&mut tx, &signed.council)
+    let rows: Vec<Row> = policy::versions(&mut tx, &signed.council)
         .await?
         .iter()
-        .map(|v| version_row(v, in_force))
+        .map(|v| {
+            let number = if in_force == Some(v.number) {
+                format!("Version {} (in force)", v.number)
+            } else {
+                format!("Version {}", v.number)
+            };
+            Row::new(vec![
+                number,
+                v.title.clone(),
+                v.label.clone(),
+                long_date(v.effective_from),
+                v.adopted_by.clone(),
+                moment(&v.adopted_at),
+                short_hash(&v.hash),
+            ])
+            .key(0, format!("{:012}", v.number))
+            .key(3, v.effective_from.to_string())
+            .key(5, v.adopted_at.to_rfc3339())
+            .link(at(
+                &signed.council,
+                &format!("/policy?version={}", v.number),
+            ))
+        })
         .collect();
-    rows.reverse();
+    let action = at(&signed.council, "/policy/versions");
+    // Newest first unless the reader sorts otherwise.
+    let query = ListQuery {
+        dir: query
+            .dir
+            .clone()
+            .or_else(|| query.sort.is_none().then(|| "desc".into())),
+        ..query
+    };
+    let listing = Listing::new(&action, &[], VERSION_COLUMNS, "version", &query, rows);
+    if query.wants_csv() {
+        return listing.csv("policy-versions");
+    }
     let adopted = q.adopted.as_deref().and_then(|n| n.parse::<i64>().ok());
     let page = Page::new("Policy versions")
         .council(&signed.council)
@@ -148,8 +197,9 @@ pub async fn versions(
     Ok(Html(state.pages.render(
         "pages/oversight_versions.html",
         &page,
-        context! { versions => Serde(&rows), adopted },
-    )?))
+        context! { list => Serde(&listing), action, adopted },
+    )?)
+    .into_response())
 }
 
 /// The text people sign, for the version in force or `?version=N`.

@@ -413,30 +413,90 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     let (_, _, tokens) = get(&site, "/admin/tokens", &clerk).await;
     assert!(tokens.contains("nightly export") && !tokens.contains(&secret));
 
-    let (status, _, _) = post(
+    let (status, headers, _) = post(
         &site,
-        "/admin/tokens/revoke",
+        "/admin/tokens/1/revoke",
         &clerk,
-        &[("csrf_token", &token), ("id", "1")],
+        &[("csrf_token", &token)],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = post(
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("/councils/{SLUG}/admin/tokens/1?done=revoked")
+    );
+    let (_, _, revoked) = get(&site, "/admin/tokens/1?done=revoked", &clerk).await;
+    assert!(revoked.contains("Token 1 revoked."), "{revoked}");
+    assert!(!revoked.contains("Revoke this token"), "{revoked}");
+    // Revoking twice is explained on the token's page.
+    let (status, _, again) = post(
         &site,
-        "/admin/accounts/disable",
+        "/admin/tokens/1/revoke",
         &clerk,
-        &[("csrf_token", &token), ("username", "ivy")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = post(
-        &site,
-        "/admin/accounts/disable",
-        &clerk,
-        &[("csrf_token", &token), ("username", "clerk")],
+        &[("csrf_token", &token)],
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(again.contains("govuk-error-summary"), "{again}");
+    let (status, _, _) = post(
+        &site,
+        "/admin/accounts/ivy/disable",
+        &clerk,
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Refusals are shown in the error summary of the account's page.
+    let (status, _, own) = post(
+        &site,
+        "/admin/accounts/clerk/disable",
+        &clerk,
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(own.contains("<title>Error: Account clerk"), "{own}");
+    assert!(own.contains(r##"<a href="#action">"##), "{own}");
+    let (status, _, twice) = post(
+        &site,
+        "/admin/accounts/ivy/disable",
+        &clerk,
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(twice.contains("already disabled"), "{twice}");
+    let (status, _, weak) = post(
+        &site,
+        "/admin/accounts/ivy/password",
+        &clerk,
+        &[("csrf_token", &token), ("password", "short")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(weak.contains(r##"<a href="#password">"##), "{weak}");
+    let (status, _, _) = post(
+        &site,
+        "/admin/accounts/ivy/password",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("password", "amber window river 71"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = get(&site, "/admin/accounts/nobody", &clerk).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The accounts list searches and downloads as CSV.
+    let (_, _, found) = get(&site, "/admin/accounts?q=ivy", &clerk).await;
+    assert!(found.contains("1 account matching"), "{found}");
+    let (_, _, csv) = get(&site, "/admin/accounts?format=csv", &clerk).await;
+    assert!(
+        csv.starts_with("Username,Role,Person,Status,Last sign-in"),
+        "{csv}"
+    );
+    assert!(csv.contains("ivy,member,M7,Disabled,Never"), "{csv}");
 
     let (audrey, audrey_token) = session(&site, "audrey").await;
     for path in ["/admin/accounts", "/admin/tokens", "/admin/accounts/new"] {
@@ -445,15 +505,18 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     }
     let (status, _, _) = post(
         &site,
-        "/admin/accounts/enable",
+        "/admin/accounts/ivy/enable",
         &audrey,
-        &[("csrf_token", &audrey_token), ("username", "ivy")],
+        &[("csrf_token", &audrey_token)],
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, _, log) = get(&site, "/audit?entity=user&id=ivy", &audrey).await;
     assert!(
-        log.contains("user.create") && log.contains("user.disable") && !log.contains("user.enable"),
+        log.contains("user.create")
+            && log.contains("user.disable")
+            && log.contains("user.password_reset")
+            && !log.contains("user.enable"),
         "{log}"
     );
 }

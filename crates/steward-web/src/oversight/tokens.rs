@@ -2,10 +2,11 @@
 //! the result page, once), and revoking one. Every change goes through `ops::tokens`.
 
 use super::{at, moment};
+use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -15,46 +16,74 @@ use steward_domain::auth::{Role, Username};
 use steward_domain::ops::tokens::{self, CreateToken};
 use steward_domain::ops::users;
 use steward_domain::{DomainError, Id};
+use steward_policy::long_date;
 
-#[derive(Serialize)]
-struct TokenRow {
-    id: Id,
-    name: String,
-    username: Option<String>,
-    role: &'static str,
-    created: String,
-    last_used: Option<String>,
-    expires_on: Option<String>,
-    status: &'static str,
+const COLUMNS: &[crate::listing::Column] = &[
+    column("number", "Number"),
+    column("name", "Name"),
+    column("account", "Account"),
+    column("role", "Role"),
+    column("created", "Created"),
+    column("last_used", "Last used"),
+    column("status", "Status"),
+];
+
+fn status_words(v: &tokens::TokenView) -> String {
+    match (v.status, v.token.expires_on) {
+        (tokens::TokenStatus::Active, Some(until)) => format!("Active, until {}", long_date(until)),
+        (status, _) => {
+            let word = status.as_str();
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    revoked: Option<String>,
-}
-
+/// Every token of the council, never its secret.
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(done): Query<Done>,
-) -> Result<Html<String>, WebError> {
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
     signed.principal.admin()?;
     let mut tx = state.store.read().await?;
-    let rows: Vec<TokenRow> = tokens::list(&mut tx, &signed.council, signed.now)
+    let rows: Vec<Row> = tokens::list(&mut tx, &signed.council, signed.now)
         .await?
         .into_iter()
-        .map(|v| TokenRow {
-            id: v.token.id,
-            name: v.token.name,
-            username: v.username.map(|u| u.to_string()),
-            role: v.token.role.as_str(),
-            created: moment(&v.token.created_at),
-            last_used: v.token.last_used_at.as_ref().map(moment),
-            expires_on: v.token.expires_on.map(|d| d.to_string()),
-            status: v.status.as_str(),
+        .map(|v| {
+            let t = &v.token;
+            Row::new(vec![
+                t.id.to_string(),
+                t.name.clone(),
+                v.username
+                    .as_ref()
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+                t.role.as_str().to_string(),
+                moment(&t.created_at),
+                t.last_used_at
+                    .as_ref()
+                    .map(moment)
+                    .unwrap_or_else(|| "Never".into()),
+                status_words(&v),
+            ])
+            .key(0, format!("{:012}", t.id))
+            .key(4, t.created_at.to_rfc3339())
+            .key(
+                5,
+                t.last_used_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            )
+            .link(at(&signed.council, &format!("/admin/tokens/{}", t.id)))
         })
         .collect();
-    let revoked = done.revoked.and_then(|id| id.parse::<Id>().ok());
+    let action = at(&signed.council, "/admin/tokens");
+    let listing = Listing::new(&action, &[], COLUMNS, "number", &query, rows);
+    if query.wants_csv() {
+        return listing.csv("api-tokens");
+    }
     let page = Page::new("API tokens")
         .council(&signed.council)
         .viewer(&signed)
@@ -62,12 +91,88 @@ pub async fn list(
     Ok(Html(state.pages.render(
         "pages/oversight_tokens.html",
         &page,
+        context! { list => Serde(&listing), action },
+    )?)
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct TokenDetail {
+    id: Id,
+    name: String,
+    username: Option<String>,
+    role: &'static str,
+    created: String,
+    last_used: Option<String>,
+    status: String,
+    revoked: bool,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn render_token(
+    state: &AppState,
+    signed: &SignedIn,
+    id: Id,
+    done: bool,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let mut tx = state.store.read().await?;
+    let v = tokens::list(&mut tx, &signed.council, signed.now)
+        .await?
+        .into_iter()
+        .find(|v| v.token.id == id)
+        .ok_or_else(WebError::not_found)?;
+    let view = TokenDetail {
+        id,
+        name: v.token.name.clone(),
+        username: v.username.as_ref().map(|u| u.to_string()),
+        role: v.token.role.as_str(),
+        created: moment(&v.token.created_at),
+        last_used: v.token.last_used_at.as_ref().map(moment),
+        status: status_words(&v),
+        revoked: v.status == tokens::TokenStatus::Revoked,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let title = format!("API token {id}");
+    let mut page = Page::new(&title)
+        .council(&signed.council)
+        .viewer(signed)
+        .nav("accounts");
+    page.errors = errors;
+    let html = state.pages.render(
+        "pages/oversight_token.html",
+        &page,
         context! {
-            tokens => Serde(&rows),
-            revoked,
+            token => Serde(&view),
+            done,
             csrf_token => &signed.session.csrf_token,
         },
-    )?))
+    )?;
+    Ok((status, Html(html)).into_response())
+}
+
+fn path_id(text: &str) -> Result<Id, WebError> {
+    text.parse().map_err(|_| WebError::not_found())
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, id)): Path<(String, String)>,
+    Query(done): Query<Done>,
+) -> Result<Response, WebError> {
+    signed.principal.admin()?;
+    let id = path_id(&id)?;
+    let done = done.done.as_deref() == Some("revoked");
+    render_token(&state, &signed, id, done, Vec::new()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -222,31 +327,28 @@ pub async fn create(
 }
 
 #[derive(Deserialize)]
-pub struct RevokeForm {
-    #[serde(default)]
-    id: String,
-}
+pub struct NoFields {}
 
 pub async fn revoke(
     State(state): State<AppState>,
     signed: SignedIn,
-    CsrfForm(form): CsrfForm<RevokeForm>,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let id: Id = form
-        .id
-        .trim()
-        .parse()
-        .map_err(|_| WebError::bad_request("Choose a token from the list."))?;
+    let id = path_id(&id)?;
     let mut tx = state.store.begin().await?;
     match tokens::revoke(&mut tx, &signed.ctx(), &signed.council, id).await {
-        Ok(_) => {}
-        Err(DomainError::Conflict { message, .. }) => {
-            return Err(WebError::bad_request(sentence(&message)));
+        Ok(_) => {
+            tx.commit().await?;
+            let to = at(&signed.council, &format!("/admin/tokens/{id}?done=revoked"));
+            Ok(Redirect::to(&to).into_response())
         }
-        Err(e) => return Err(e.into()),
+        Err(DomainError::Conflict { message, .. }) => {
+            drop(tx);
+            let refused = error("revoke", sentence(&message));
+            render_token(&state, &signed, id, false, vec![refused]).await
+        }
+        Err(e) => Err(e.into()),
     }
-    tx.commit().await?;
-    let to = at(&signed.council, &format!("/admin/tokens?revoked={id}"));
-    Ok(Redirect::to(&to).into_response())
 }

@@ -48,8 +48,13 @@ impl Answer {
             .collect()
     }
 
+    /// A redirect to the sign-in page, perhaps asked to come back afterwards.
     fn to_sign_in(&self) -> bool {
-        self.status == 303 && self.header("location") == Some(&format!("/councils/{SLUG}/sign-in"))
+        let page = format!("/councils/{SLUG}/sign-in");
+        self.status == 303
+            && self
+                .header("location")
+                .is_some_and(|l| l == page || l.starts_with(&format!("{page}?next=")))
     }
 }
 
@@ -213,9 +218,24 @@ async fn seed(store: &steward_store::Store) {
         ("olive", Role::Officer, Some("S1")),
         ("ada", Role::Member, Some("M1")),
         ("bofenn", Role::Member, Some("M2")),
+        ("spare", Role::Auditor, None),
     ] {
         add_user(&mut tx, &ctx, &c, username, role, person, false).await;
     }
+    // Token 1, for the pages about one token.
+    steward_domain::ops::tokens::create(
+        &mut tx,
+        &ctx,
+        &c,
+        steward_domain::ops::tokens::CreateToken {
+            username: "spare".parse().unwrap(),
+            role: Role::Auditor,
+            name: "nightly export".into(),
+            expires_on: None,
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -324,7 +344,9 @@ fn every_route_answers_each_role_as_the_table_says() {
             .replace("{slug}", SLUG)
             .replace("{reference}", "M1")
             .replace("{tag}", "LAP-1")
-            .replace("{id}", "1");
+            .replace("{id}", "1")
+            .replace("{username}", "spare")
+            .replace("{office}", "legal_and_democratic_services_manager");
         let is_post = route.method == Method::POST;
 
         // Someone not signed in.
