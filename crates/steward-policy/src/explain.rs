@@ -355,15 +355,43 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         push("Software", text, &s.install.clause);
     }
     for r in &pack.reporting {
-        push(
-            "Reporting",
-            format!(
-                "Report {} to {}",
-                variant(&r.kind),
-                pack.office_name(&r.report_to)
-            ),
-            &r.clause,
+        let mut text = format!(
+            "Report {} to {}",
+            variant(&r.kind),
+            pack.office_name(&r.report_to)
         );
+        if !r.equipment.is_empty() {
+            text.push_str(&format!(" (for {})", words(&r.equipment)));
+        }
+        if r.audience != crate::vocab::Audience::Everyone {
+            text.push_str(&format!(", by {}", r.audience.as_str()));
+        }
+        let within = r.respond_within.or_else(|| {
+            pack.response_times
+                .as_ref()
+                .and_then(|t| t.for_urgency(r.urgency))
+        });
+        text.push_str(&format!(", {}", variant(&r.urgency)));
+        if let Some(span) = within {
+            text.push_str(&format!("; acted on within {span}"));
+        }
+        push("Reporting", text, &r.clause);
+        if let Some(a) = &r.approval {
+            let joiner = if a.agreement == Agreement::All {
+                " and "
+            } else {
+                " or "
+            };
+            push(
+                "Approvals",
+                format!(
+                    "A {} request needs the agreement of {}",
+                    variant(&r.kind),
+                    offices(pack, &a.by).replace(" and ", joiner)
+                ),
+                &a.clause,
+            );
+        }
     }
     if let Some(b) = &pack.breaches {
         for r in &b.routes {

@@ -3,6 +3,7 @@
 //! Pure: no I/O beyond reading the text it is handed, no clock. Every decision takes `today`
 //! (or `now`) as an argument and carries the clause it rests on.
 
+pub mod cases;
 pub mod check;
 pub mod citation;
 pub mod decide;
@@ -10,10 +11,13 @@ pub mod explain;
 pub mod model;
 pub mod period;
 pub mod presets;
+pub mod requests;
+pub mod span;
 pub mod vocab;
 
 pub use check::{CheckError, LoadedPack, Problem, check_pack};
 pub use citation::Citation;
 pub use model::{Clause, OfficeId, Pack};
 pub use period::{Period, long_date};
+pub use span::Span;
 pub use vocab::{Audience, EquipmentKind, EquipmentState, PersonKind, TermEndReason};

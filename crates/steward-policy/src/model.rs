@@ -4,6 +4,7 @@
 //! refused so that a misspelt rule is never silently ignored.
 
 use crate::period::Period;
+use crate::span::Span;
 use crate::vocab::{Audience, EquipmentKind, PersonKind};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -72,6 +73,7 @@ pub struct Pack {
     pub posture: Vec<PostureDuty>,
     #[serde(default)]
     pub reporting: Vec<ReportingDuty>,
+    pub response_times: Option<ResponseTimes>,
     pub monitoring: Option<Monitoring>,
     pub breaches: Option<Breaches>,
     #[serde(default)]
@@ -604,8 +606,44 @@ pub struct ReportingDuty {
     /// The route applies only to these kinds of equipment; to all when empty.
     #[serde(default)]
     pub equipment: Vec<EquipmentKind>,
+    /// Whose reports take this route; everyone's when absent.
+    #[serde(default = "everyone")]
+    pub audience: Audience,
     pub urgency: Urgency,
+    /// How soon the receiving office must act; the council's `[response_times]` for the
+    /// urgency when absent.
+    pub respond_within: Option<Span>,
+    /// Who must agree before what is asked for may go ahead, where no other section says.
+    pub approval: Option<Approval>,
     pub clause: Clause,
+}
+
+/// Agreement needed before a request goes ahead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub by: Vec<OfficeId>,
+    pub agreement: Agreement,
+    pub clause: Clause,
+}
+
+/// The council's service levels: how soon a report of each urgency is acted on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseTimes {
+    pub immediately: Option<Span>,
+    pub promptly: Option<Span>,
+    pub routine: Option<Span>,
+}
+
+impl ResponseTimes {
+    pub fn for_urgency(&self, urgency: Urgency) -> Option<Span> {
+        match urgency {
+            Urgency::Immediately => self.immediately,
+            Urgency::Promptly => self.promptly,
+            Urgency::Routine => self.routine,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use crate::model::{
     WebAction, literal,
 };
 use crate::period::Period;
+use crate::span::Span;
 use crate::vocab::{Audience, EquipmentKind, PersonKind};
 use Words::{OneOf, Say};
 use chrono::Weekday;
@@ -206,6 +207,10 @@ const PERIOD: Shape = value(
     check_as::<Period>,
     Say("a length of time like \"10 days\", \"3 months\" or \"immediately\""),
 );
+const SPAN: Shape = value(
+    check_as::<Span>,
+    Say("a response time like \"4 hours\", \"2 days\" or \"1 week\""),
+);
 const DATE: Shape = value(check_date, Say("a date like 2024-05-01"));
 const TIME: Shape = value(check_time, Say("a time of day like \"09:00\""));
 const DAYS: Shape = list(
@@ -251,6 +256,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("software", Shape::Table(&SOFTWARE)),
     opt("posture", Shape::Tables(&POSTURE_DUTY)),
     opt("reporting", Shape::Tables(&REPORTING_DUTY)),
+    opt("response_times", Shape::Table(&RESPONSE_TIMES)),
     opt("monitoring", Shape::Table(&MONITORING)),
     opt("breaches", Shape::Table(&BREACHES)),
     opt("duties", Shape::Tables(&DUTY)),
@@ -478,8 +484,23 @@ pub(crate) static REPORTING_DUTY: Table = fields(&[
     req("kind", one_of::<ReportKind>()),
     req("report_to", OFFICE),
     opt("equipment", EQUIPMENT_KINDS),
+    opt("audience", AUDIENCE),
     req("urgency", one_of::<Urgency>()),
+    opt("respond_within", SPAN),
+    opt("approval", Shape::Table(&APPROVAL)),
     req("clause", CLAUSE),
+]);
+
+pub(crate) static APPROVAL: Table = fields(&[
+    req("by", SIGNERS),
+    req("agreement", one_of::<Agreement>()),
+    req("clause", CLAUSE),
+]);
+
+pub(crate) static RESPONSE_TIMES: Table = fields(&[
+    opt("immediately", SPAN),
+    opt("promptly", SPAN),
+    opt("routine", SPAN),
 ]);
 
 pub(crate) static MONITORING: Table = fields(&[

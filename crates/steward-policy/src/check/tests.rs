@@ -218,8 +218,16 @@ clause = "13.1"
 kind = "lost_or_stolen"
 report_to = "monitoring_officer"
 equipment = ["laptop"]
+audience = "members"
 urgency = "immediately"
+respond_within = "4 hours"
+approval = { by = ["monitoring_officer"], agreement = "any", clause = "14.2" }
 clause = "14.1"
+
+[response_times]
+immediately = "4 hours"
+promptly = "2 days"
+routine = "2 weeks"
 
 [monitoring]
 web = true
@@ -967,6 +975,8 @@ fn schema_keys_match_the_model() {
         (&schema::SOFTWARE_COPIES, serde_fields::<SoftwareCopies>()),
         (&schema::POSTURE_DUTY, serde_fields::<PostureDuty>()),
         (&schema::REPORTING_DUTY, serde_fields::<ReportingDuty>()),
+        (&schema::APPROVAL, serde_fields::<Approval>()),
+        (&schema::RESPONSE_TIMES, serde_fields::<ResponseTimes>()),
         (&schema::MONITORING, serde_fields::<Monitoring>()),
         (&schema::BREACHES, serde_fields::<Breaches>()),
         (&schema::BREACH_ROUTE, serde_fields::<BreachRoute>()),
@@ -1077,6 +1087,7 @@ fn schema_office_references_are_the_office_fields() {
         ("loans.recall.by", true),
         ("monitoring.visible_to", false),
         ("refresh.priority_offices", false),
+        ("reporting.approval.by", true),
         ("reporting.report_to", false),
         ("review.owners", false),
         ("software.copies.approver", true),

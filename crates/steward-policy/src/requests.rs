@@ -1,0 +1,239 @@
+//! Who receives a report or request, how soon they must act, and who must agree before it goes
+//! ahead: all from the pack, each answer with its clause.
+//!
+//! A request's route is the first `[[reporting]]` entry for its kind that covers the
+//! requester and the equipment it is about. Approvals come from the section that governs what
+//! is asked for (an extension from `[loans.extension]`, an install from `[software.install]`,
+//! a web exception from `[web.exceptions]`, a phone's replacement from its `[[equipment]]`
+//! evaluation) and otherwise from the route's own `approval`.
+
+use crate::citation::Citation;
+use crate::decide::{Gate, Refusal};
+use crate::model::{Agreement, Clause, OfficeId, Pack, ReportKind, ReportingDuty, Urgency};
+use crate::period::Period;
+use crate::span::Span;
+use crate::vocab::{EquipmentKind, PersonKind};
+use serde::{Deserialize, Serialize};
+
+/// What a request is about, as far as routing cares.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestFacts {
+    pub kind: ReportKind,
+    /// The kind of person asking; `None` when nobody in the register is (an officer acting for
+    /// the council, say).
+    pub requester: Option<PersonKind>,
+    pub equipment: Option<EquipmentKind>,
+}
+
+/// Who must agree before a request goes ahead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRule {
+    pub approvers: Vec<OfficeId>,
+    pub agreement: Agreement,
+    /// The document allows it only in exceptional circumstances: a reason must be given.
+    pub exceptional_only: bool,
+    /// The longest the thing approved may last (an extension, a web exception).
+    pub max_length: Option<Period>,
+    /// The agreement must be in writing.
+    pub in_writing: bool,
+    pub citation: Citation,
+}
+
+/// Where a request goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    pub handler: OfficeId,
+    pub handler_name: String,
+    pub urgency: Urgency,
+    pub respond_within: Option<Span>,
+    pub citation: Citation,
+    pub approval: Option<ApprovalRule>,
+}
+
+/// A kind in words for sentences: "a lost or stolen device report".
+pub fn kind_words(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::Fault => "a fault",
+        ReportKind::SecurityProblem => "a security problem",
+        ReportKind::Virus => "a suspected virus",
+        ReportKind::CompromisedLogin => "a login someone else may know",
+        ReportKind::LostOrStolen => "lost or stolen equipment",
+        ReportKind::AccidentalAccess => "an unsuitable site reached by accident",
+        ReportKind::MisuseByOthers => "misuse by someone else",
+        ReportKind::OffensiveContent => "offensive mail or content received",
+        ReportKind::SoftwareInstall => "a software installation",
+        ReportKind::WebException => "access to a blocked website",
+        ReportKind::ThirdPartyAccess => "access for a third party",
+        ReportKind::LoanExtension => "a longer loan",
+        ReportKind::Training => "training needs",
+        ReportKind::Accessibility => "accessibility needs",
+        ReportKind::PhoneEvaluation => "a phone evaluation",
+        ReportKind::Erasure => "erasure or disposal of equipment or media",
+    }
+}
+
+fn covers(duty: &ReportingDuty, facts: &RequestFacts) -> bool {
+    let equipment = duty.equipment.is_empty()
+        || facts
+            .equipment
+            .is_some_and(|kind| duty.equipment.contains(&kind));
+    let audience = match facts.requester {
+        Some(kind) => duty.audience.includes(kind),
+        None => true,
+    };
+    duty.kind == facts.kind && equipment && audience
+}
+
+fn rule(
+    pack: &Pack,
+    approvers: Vec<OfficeId>,
+    agreement: Agreement,
+    clause: &Clause,
+) -> ApprovalRule {
+    ApprovalRule {
+        approvers,
+        agreement,
+        exceptional_only: false,
+        max_length: None,
+        in_writing: false,
+        citation: Citation::new(pack, clause),
+    }
+}
+
+/// The agreement the pack asks for before a request of this kind goes ahead, if any.
+fn approval(
+    pack: &Pack,
+    facts: &RequestFacts,
+    duty: Option<&ReportingDuty>,
+) -> Option<ApprovalRule> {
+    let own = duty
+        .and_then(|d| d.approval.as_ref())
+        .map(|a| rule(pack, a.by.clone(), a.agreement, &a.clause));
+    let governing = match facts.kind {
+        ReportKind::LoanExtension => pack.loans.extension.as_ref().map(|e| ApprovalRule {
+            exceptional_only: e.exceptional_only,
+            max_length: e.max_length,
+            ..rule(pack, e.approvers.clone(), e.agreement, &e.clause)
+        }),
+        ReportKind::SoftwareInstall => pack.software.as_ref().and_then(|s| {
+            s.install
+                .approver
+                .as_ref()
+                .map(|a| rule(pack, vec![a.clone()], Agreement::Any, &s.install.clause))
+        }),
+        ReportKind::WebException => {
+            pack.web
+                .as_ref()
+                .and_then(|w| w.exceptions.as_ref())
+                .map(|e| ApprovalRule {
+                    max_length: e.max_length,
+                    ..rule(pack, vec![e.approver.clone()], Agreement::Any, &e.clause)
+                })
+        }
+        ReportKind::PhoneEvaluation => pack
+            .equipment
+            .iter()
+            .filter(|e| e.kinds.contains(&EquipmentKind::MobilePhone))
+            .find_map(|e| e.evaluation.as_ref())
+            .and_then(|ev| {
+                ev.by
+                    .as_ref()
+                    .map(|by| rule(pack, vec![by.clone()], Agreement::Any, &ev.clause))
+            }),
+        _ => None,
+    };
+    governing.or(own)
+}
+
+/// Where a request goes and who must agree to it, or why the policy does not provide for it.
+pub fn route(pack: &Pack, facts: &RequestFacts) -> Result<Route, Refusal> {
+    if facts.kind == ReportKind::SoftwareInstall
+        && let Some(s) = &pack.software
+        && !s.install.allowed
+    {
+        return Err(Refusal {
+            gate: Gate::NoProvision,
+            message: "The policy does not allow extra software to be installed".into(),
+            citation: Some(Citation::new(pack, &s.install.clause)),
+        });
+    }
+    if facts.kind == ReportKind::LoanExtension && pack.loans.extension.is_none() {
+        let citation = pack
+            .loans
+            .max_period
+            .as_ref()
+            .map(|m| Citation::new(pack, &m.clause));
+        return Err(Refusal {
+            gate: Gate::NoProvision,
+            message: "The policy provides for no extension of a loan".into(),
+            citation,
+        });
+    }
+    let duty = pack.reporting.iter().find(|d| covers(d, facts));
+    let approval = approval(pack, facts, duty);
+    let times = pack.response_times.clone().unwrap_or_default();
+    match (duty, approval) {
+        (Some(d), approval) => Ok(Route {
+            handler: d.report_to.clone(),
+            handler_name: pack.office_name(&d.report_to),
+            urgency: d.urgency,
+            respond_within: d.respond_within.or_else(|| times.for_urgency(d.urgency)),
+            citation: Citation::new(pack, &d.clause),
+            approval,
+        }),
+        // A section that names who approves, with no reporting route: the first approver
+        // receives it.
+        (None, Some(a)) => match a.approvers.first() {
+            Some(first) => Ok(Route {
+                handler: first.clone(),
+                handler_name: pack.office_name(first),
+                urgency: Urgency::Routine,
+                respond_within: times.for_urgency(Urgency::Routine),
+                citation: a.citation.clone(),
+                approval: Some(a),
+            }),
+            None => Err(no_route(facts)),
+        },
+        (None, None) => Err(no_route(facts)),
+    }
+}
+
+fn no_route(facts: &RequestFacts) -> Refusal {
+    Refusal {
+        gate: Gate::NoProvision,
+        message: format!(
+            "The policy names no one to receive {}{}",
+            kind_words(facts.kind),
+            match facts.equipment {
+                Some(kind) => format!(" about a {}", kind.as_str().replace('_', " ")),
+                None => String::new(),
+            }
+        ),
+        citation: None,
+    }
+}
+
+/// Whether a recorded set of approving offices is enough under `rule`.
+pub fn approved(rule: &ApprovalRule, given: &[OfficeId]) -> bool {
+    match rule.agreement {
+        Agreement::All => rule.approvers.iter().all(|a| given.contains(a)),
+        Agreement::Any => rule.approvers.iter().any(|a| given.contains(a)),
+    }
+}
+
+/// Where a recall goes: the office that asked for the item back.
+pub fn recall_route(pack: &Pack, by: &OfficeId) -> Option<Route> {
+    let recall = pack.loans.recall.as_ref()?;
+    let times = pack.response_times.clone().unwrap_or_default();
+    Some(Route {
+        handler: by.clone(),
+        handler_name: pack.office_name(by),
+        urgency: Urgency::Promptly,
+        respond_within: times.for_urgency(Urgency::Promptly),
+        citation: Citation::new(pack, &recall.clause),
+        approval: None,
+    })
+}
+
+#[cfg(test)]
+mod tests;
