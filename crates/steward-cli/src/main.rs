@@ -19,6 +19,7 @@ pub mod exit {
     pub const REFUSED: u8 = 5;
     pub const CONFLICT: u8 = 6;
     pub const AUDIT_FAILED: u8 = 7;
+    pub const FORBIDDEN: u8 = 8;
 }
 
 /// An error that carries its own exit code.
@@ -77,6 +78,7 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
             ErrorKind::Invalid => (exit::INVALID, "invalid"),
             ErrorKind::Conflict => (exit::CONFLICT, "conflict"),
             ErrorKind::Refused => (exit::REFUSED, "refused"),
+            ErrorKind::Forbidden => (exit::FORBIDDEN, "forbidden"),
             ErrorKind::Internal => (exit::INTERNAL, "internal"),
         };
     }

@@ -23,6 +23,9 @@ pub enum DomainError {
         council: String,
         on: chrono::NaiveDate,
     },
+    /// The account acting may not do this (not the office that handles it, not an approver).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Policy(#[from] steward_policy::CheckError),
     #[error("{0}")]
@@ -100,6 +103,7 @@ impl DomainError {
             }
             DomainError::Conflict { .. } => ErrorKind::Conflict,
             DomainError::Refused { .. } | DomainError::NoPolicy { .. } => ErrorKind::Refused,
+            DomainError::Forbidden(_) => ErrorKind::Forbidden,
             DomainError::Repo(_) => ErrorKind::Internal,
         }
     }
@@ -112,6 +116,7 @@ pub enum ErrorKind {
     Invalid,
     Conflict,
     Refused,
+    Forbidden,
     Internal,
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 use std::str::FromStr;
-use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind};
+use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason};
 
 /// The most rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
@@ -213,6 +213,41 @@ pub fn parse_equipment(file: &str, data: &[u8]) -> Result<Vec<EquipmentRow>, Imp
             pat_tested_on: pat_tested_on?,
             encrypted: encrypted?.unwrap_or(false),
             state: state?.unwrap_or(EquipmentState::InStock),
+        })
+    })
+}
+
+/// One person leaving office, as a row of a leavers file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaverRow {
+    pub line: u64,
+    pub reference: PersonRef,
+    pub left_on: NaiveDate,
+    pub reason: TermEndReason,
+}
+
+/// Parses a file of people leaving office (an election result, resignations). Columns:
+/// `reference`, `left_on`, `reason` (not_re_elected, stood_down, ...). A person may appear once.
+pub fn parse_leavers(file: &str, data: &[u8]) -> Result<Vec<LeaverRow>, ImportErrors> {
+    let reference_blank = blank_code_hint::<PersonRef>();
+    let reason_blank = blank_word_hint::<TermEndReason>();
+    let mut references: HashMap<PersonRef, u64> = HashMap::new();
+    read_table(file, &LEAVERS, data, |f| {
+        let reference = f.required("reference", &reference_blank, |s| {
+            s.parse::<PersonRef>().map_err(|e| e.to_string())
+        });
+        if let Some(reference) = &reference {
+            f.unique("reference", reference, &mut references);
+        }
+        let left_on = f.required("left_on", "write the day they left office", parse_date);
+        let reason = f.required("reason", &reason_blank, |s| {
+            s.parse::<TermEndReason>().map_err(|e| e.to_string())
+        });
+        Some(LeaverRow {
+            line: f.line,
+            reference: reference?,
+            left_on: left_on?,
+            reason: reason?,
         })
     })
 }
@@ -421,6 +456,12 @@ const PEOPLE: Spec = Spec {
     rows: "a people file",
     required: &["reference", "name", "kind"],
     optional: &["email", "household", "term_start", "term_end", "offices"],
+};
+
+const LEAVERS: Spec = Spec {
+    rows: "a file of people leaving office",
+    required: &["reference", "left_on", "reason"],
+    optional: &[],
 };
 
 const EQUIPMENT: Spec = Spec {

@@ -11,6 +11,7 @@ pub mod import;
 pub mod ops;
 pub mod records;
 pub mod repo;
+pub mod workflow;
 
 pub use ctx::Ctx;
 pub use error::{DomainError, DomainResult, ErrorKind};

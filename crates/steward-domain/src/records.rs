@@ -110,6 +110,9 @@ pub struct Loan {
     pub leaving_clause: Option<String>,
     pub returned_on: Option<NaiveDate>,
     pub pack_version_id: Id,
+    /// How the loan ended when the item did not come back: lost or stolen.
+    #[serde(default)]
+    pub ended_as: Option<EquipmentState>,
 }
 
 impl Loan {

@@ -33,6 +33,8 @@ pub enum Gate {
     Approval,
     Date,
     Reason,
+    /// Access withdrawn as the outcome of a breach case.
+    AccessWithdrawn,
 }
 
 /// Why something was refused, in plain words, with the clause when the policy is the reason.
@@ -163,6 +165,8 @@ pub struct BorrowerFacts<'a> {
     /// Offices held on the day.
     pub offices: &'a [OfficeId],
     pub acceptance: &'a AcceptanceStatus,
+    /// Access withdrawn by a breach case's outcome, with the clause it rests on.
+    pub access_withdrawn: Option<&'a Citation>,
 }
 
 #[derive(Clone, Debug)]
@@ -219,6 +223,17 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
                 b.kind.as_str().replace('_', " ")
             ),
             Some(scope),
+        ));
+    }
+
+    if let Some(citation) = b.access_withdrawn {
+        refusals.push(refuse(
+            Gate::AccessWithdrawn,
+            format!(
+                "{}'s access to council ICT has been withdrawn as the outcome of a breach case",
+                b.name
+            ),
+            Some(citation.clone()),
         ));
     }
 
@@ -750,6 +765,7 @@ mod tests {
                 in_office: true,
                 offices,
                 acceptance,
+                access_withdrawn: None,
             },
             item: ItemFacts {
                 asset_tag: "X-1",

@@ -20,6 +20,7 @@ mod sessions;
 pub mod testing;
 mod tx;
 mod users;
+mod workflow;
 
 pub use error::StoreError;
 pub use open::{Backend, Store};

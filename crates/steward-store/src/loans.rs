@@ -9,7 +9,7 @@ use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, Re
 
 const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
                     recall_by, recall_clause, leaving_by, leaving_clause, returned_on, \
-                    pack_version_id";
+                    pack_version_id, ended_as";
 const EXTENSION: &str = "id, loan_id, previous_due, new_due, reason, approvals, granted_on";
 const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
 
@@ -32,6 +32,7 @@ fn loan(row: &AnyRow) -> RepoResult<Loan> {
         leaving_clause: c.opt_text("leaving_clause")?,
         returned_on: c.opt_date("returned_on")?,
         pack_version_id: c.int("pack_version_id")?,
+        ended_as: c.opt_word("ended_as")?,
     })
 }
 
@@ -86,7 +87,7 @@ pub(crate) async fn update(tx: &mut StoreTx, l: &Loan) -> RepoResult<()> {
     tx.writable()?;
     let query = sqlx::query(
         "UPDATE loans SET due_on = $3, due_clause = $4, recall_by = $5, recall_clause = $6,
-                leaving_by = $7, leaving_clause = $8, returned_on = $9
+                leaving_by = $7, leaving_clause = $8, returned_on = $9, ended_as = $10
          WHERE id = $1 AND council_id = $2",
     )
     .bind(l.id)
@@ -97,7 +98,8 @@ pub(crate) async fn update(tx: &mut StoreTx, l: &Loan) -> RepoResult<()> {
     .bind(l.recall_clause.as_deref())
     .bind(opt_date_text(l.leaving_by))
     .bind(l.leaving_clause.as_deref())
-    .bind(opt_date_text(l.returned_on));
+    .bind(opt_date_text(l.returned_on))
+    .bind(l.ended_as.as_ref().map(crate::rows::word));
     tx.exec_one(query, no_loan(l.id)).await
 }
 

@@ -113,10 +113,51 @@ impl<'r> Cols<'r> {
         }
     }
 
+    /// A word of a serde vocabulary (`"open"`, `"awaiting_approval"`), stored bare.
+    pub(crate) fn word<T: serde::de::DeserializeOwned>(&self, col: &str) -> RepoResult<T> {
+        serde_json::from_value(serde_json::Value::String(self.text(col)?))
+            .map_err(|_| self.bad(col, "a known word"))
+    }
+
+    pub(crate) fn opt_word<T: serde::de::DeserializeOwned>(
+        &self,
+        col: &str,
+    ) -> RepoResult<Option<T>> {
+        self.opt_text(col)?
+            .map(|text| {
+                serde_json::from_value(serde_json::Value::String(text))
+                    .map_err(|_| self.bad(col, "a known word"))
+            })
+            .transpose()
+    }
+
+    pub(crate) fn opt_json<T: serde::de::DeserializeOwned>(
+        &self,
+        col: &str,
+    ) -> RepoResult<Option<T>> {
+        self.opt_text(col)?
+            .map(|text| serde_json::from_str(&text).map_err(|_| self.bad(col, "valid JSON")))
+            .transpose()
+    }
+
     /// JSON text, e.g. the approvals of an extension.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, col: &str) -> RepoResult<T> {
         serde_json::from_str(&self.text(col)?).map_err(|_| self.bad(col, "valid JSON"))
     }
+}
+
+/// The bare word serde writes for a unit variant: `RequestState::InProgress` as `in_progress`.
+pub(crate) fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// JSON text of a value; the types stored this way always serialize.
+pub(crate) fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
 pub(crate) fn flag_int(flag: bool) -> i64 {

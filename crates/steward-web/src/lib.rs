@@ -228,6 +228,7 @@ impl From<steward_domain::DomainError> for WebError {
         use steward_domain::ErrorKind::*;
         match e.kind() {
             NotFound => WebError::new(StatusCode::NOT_FOUND, e.to_string()),
+            Forbidden => WebError::new(StatusCode::FORBIDDEN, pages::sentence(&e.to_string())),
             Internal => {
                 tracing::error!(error = %e, "request failed");
                 WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "")

@@ -5,6 +5,7 @@
 use super::role::Role;
 use super::user::User;
 use crate::records::Id;
+use crate::workflow::{Case, Request};
 use serde::Serialize;
 use steward_policy::OfficeId;
 
@@ -117,6 +118,105 @@ impl Principal {
                 user_id: self.user.id,
             }),
             _ => Err(Denied("only administrators can do this")),
+        }
+    }
+
+    fn holds_any(&self, offices: &[OfficeId]) -> bool {
+        offices.iter().any(|o| self.offices.contains(o))
+    }
+
+    /// Seeing a request: the person it is for; auditors and administrators; officers whose
+    /// office must act on it or approve it. Officers do not browse other offices' queues:
+    /// requests can hold personal matters (a disability, a stolen phone).
+    pub fn may_see_request(&self, request: &Request) -> bool {
+        if request.requester_id.is_some() && self.user.person_id == request.requester_id {
+            return true;
+        }
+        match self.role {
+            Role::Auditor | Role::Admin => true,
+            Role::Officer => {
+                self.offices.contains(&request.handler)
+                    || request
+                        .approval
+                        .as_ref()
+                        .is_some_and(|a| self.holds_any(&a.approvers))
+            }
+            Role::Member => false,
+        }
+    }
+
+    /// Acting on a request as its handler: an officer holding the office that must act, or
+    /// an administrator.
+    pub fn handler_of(&self, request: &Request) -> Result<OfficerAccess, Denied> {
+        let access = self.officer()?;
+        if self.role == Role::Admin || self.offices.contains(&request.handler) {
+            Ok(access)
+        } else {
+            Err(Denied(
+                "only the office that handles this request can act on it",
+            ))
+        }
+    }
+
+    /// The approving offices this principal holds for a request: approving is personal to
+    /// the holders of the offices the policy names, administrators included.
+    pub fn approver_for(
+        &self,
+        request: &Request,
+    ) -> Result<(OfficerAccess, Vec<OfficeId>), Denied> {
+        let access = self.officer()?;
+        let Some(rule) = &request.approval else {
+            return Err(Denied("this request needs no approval"));
+        };
+        let held: Vec<OfficeId> = rule
+            .approvers
+            .iter()
+            .filter(|o| self.offices.contains(o))
+            .cloned()
+            .collect();
+        if held.is_empty() {
+            return Err(Denied(
+                "only holders of the offices the policy names can approve this request",
+            ));
+        }
+        Ok((access, held))
+    }
+
+    /// The person a request is for, acting for themselves.
+    pub fn requester_of(&self, request: &Request) -> Result<MemberAccess, Denied> {
+        let access = self.member()?;
+        if request.requester_id == Some(access.person_id) {
+            Ok(access)
+        } else {
+            Err(Denied("this is not your request"))
+        }
+    }
+
+    /// Seeing a breach case: auditors, and officers holding an office that handles it or that
+    /// it was escalated to. Nobody else, administrators included.
+    pub fn may_see_case(&self, case: &Case) -> bool {
+        match self.role {
+            Role::Auditor => true,
+            Role::Officer | Role::Admin => {
+                self.holds_any(&case.handlers)
+                    || case
+                        .escalated_to
+                        .as_ref()
+                        .is_some_and(|o| self.offices.contains(o))
+            }
+            Role::Member => false,
+        }
+    }
+
+    /// Handling a breach case: an officer holding one of its handling offices.
+    pub fn case_handler(&self, case: &Case) -> Result<OfficerAccess, Denied> {
+        let access = self.officer()?;
+        if self.holds_any(&case.handlers) {
+            Ok(access)
+        } else {
+            Err(Denied(
+                "only the offices the policy names to handle this case can act on it",
+            ))
         }
     }
 

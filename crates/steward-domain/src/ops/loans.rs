@@ -4,6 +4,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::ids::{AssetTag, Pence, PersonRef};
 use crate::records::{Approval, Charge, Council, Equipment, Extension, Loan, Person};
 use crate::repo::{NewLoan, RegisterTx};
+use crate::workflow::WorkflowTx;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_policy::decide::{
@@ -50,7 +51,7 @@ pub struct IssueCheck {
 }
 
 /// Asks the policy whether `tag` may be lent to `reference` today, without lending it.
-pub async fn check_issue<T: RegisterTx>(
+pub async fn check_issue<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
@@ -72,6 +73,12 @@ pub async fn check_issue<T: RegisterTx>(
         }
         None => None,
     };
+    let withdrawn = super::cases::withdrawn(tx, person.id, ctx.today)
+        .await?
+        .map(|w| Citation {
+            clause: w.clause,
+            document: w.document,
+        });
     let facts = IssueFacts {
         borrower: BorrowerFacts {
             name: &person.name,
@@ -79,6 +86,7 @@ pub async fn check_issue<T: RegisterTx>(
             in_office,
             offices: &offices,
             acceptance: &status,
+            access_withdrawn: withdrawn.as_ref(),
         },
         item: ItemFacts {
             asset_tag: item.asset_tag.as_str(),
@@ -103,7 +111,7 @@ pub struct Issued {
     pub decision: IssueDecision,
 }
 
-pub async fn issue<T: RegisterTx>(
+pub async fn issue<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
@@ -270,7 +278,7 @@ pub struct Recalled {
     pub return_by: Dated,
 }
 
-pub async fn recall<T: RegisterTx>(
+pub async fn recall<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
@@ -307,6 +315,15 @@ pub async fn recall<T: RegisterTx>(
         Some(&after),
     )
     .await?;
+    let by_office = active
+        .pack
+        .loans
+        .recall
+        .as_ref()
+        .and_then(|r| r.by.iter().find(|o| offices.contains(o)).cloned());
+    if let Some(office) = by_office {
+        super::requests::record_recall(tx, ctx, council, &after, &office, dated.date).await?;
+    }
     Ok(Recalled {
         loan: after,
         return_by: dated,
@@ -321,7 +338,7 @@ pub struct Returned {
     pub erasure: Option<Citation>,
 }
 
-pub async fn return_loan<T: RegisterTx>(
+pub async fn return_loan<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
@@ -373,6 +390,7 @@ pub async fn return_loan<T: RegisterTx>(
         Some(&item_after),
     )
     .await?;
+    super::requests::close_recalls(tx, ctx, council, loan.id).await?;
     Ok(Returned {
         loan: after,
         equipment: item_after,
@@ -442,6 +460,37 @@ pub async fn raise_charge<T: RegisterTx>(
             &due.citation.clause,
         )
         .await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "charge.raise",
+        "loan",
+        loan.id,
+        NONE,
+        Some(&charge),
+    )
+    .await?;
+    Ok(charge)
+}
+
+/// Raises a charge of `amount` on a loan, on a ground other than late return (a breach case's
+/// replacement charge), citing `clause`. One charge per loan.
+pub async fn charge_for<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    loan: &Loan,
+    amount: Pence,
+    clause: &str,
+) -> DomainResult<Charge> {
+    if !tx.charges(loan.id).await?.is_empty() {
+        return Err(DomainError::Conflict {
+            field: "loan".into(),
+            message: format!("a charge has already been raised for loan {}", loan.id),
+        });
+    }
+    let charge = tx.insert_charge(loan.id, amount, ctx.today, clause).await?;
     audit(
         tx,
         ctx,

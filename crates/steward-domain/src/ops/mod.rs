@@ -2,12 +2,15 @@
 //! policy for its decision and writes its audit record beside the change.
 
 pub mod acceptance;
+pub mod cases;
 pub mod council;
 pub mod due;
 pub mod equipment;
+pub mod leaving;
 pub mod loans;
 pub mod people;
 pub mod policy;
+pub mod requests;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -196,6 +196,9 @@ impl From<DomainError> for ApiError {
         let detail = e.to_string();
         match e {
             DomainError::NotFound { .. } => ApiError::not_found(detail),
+            DomainError::Forbidden(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", message)
+            }
             DomainError::Invalid { field, message } => ApiError::invalid(&field, message),
             DomainError::Conflict { field, message } => {
                 let mut out = ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", detail);

@@ -1,0 +1,444 @@
+//! Reports and requests: raising one (routed by the pack to the office that must act, with its
+//! response time and any approvals it needs), seeing them, and acting on them.
+//!
+//! Raising a report of lost or stolen equipment acts at once: the item is marked lost or
+//! stolen, its loan ends, and the follow-ups the service desk must do are opened.
+
+mod act;
+mod effects;
+mod view;
+
+pub use act::*;
+pub use view::*;
+
+use super::{audit, equipment, people, policy};
+use crate::auth::{MemberAccess, OfficerAccess};
+use crate::ctx::Ctx;
+use crate::error::{DomainError, DomainResult};
+use crate::ids::{AssetTag, PersonRef};
+use crate::records::{Council, Equipment, Loan, Person};
+use crate::workflow::*;
+use serde::{Deserialize, Serialize};
+use steward_policy::model::ReportKind;
+use steward_policy::requests::{RequestFacts, Route, route};
+use steward_policy::{Citation, EquipmentKind};
+
+/// What someone asks for or reports.
+#[derive(Clone, Debug)]
+pub struct Raise {
+    pub kind: ReportKind,
+    /// The item it is about, when there is one.
+    pub equipment: Option<AssetTag>,
+    pub summary: String,
+    pub details: RequestDetails,
+}
+
+/// A request just raised, with where the policy sent it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Raised {
+    pub request: Request,
+    pub route: Route,
+    /// What raising it did at once (an item marked lost, its loan ended).
+    pub done: Vec<String>,
+}
+
+pub async fn find<T: WorkflowTx>(tx: &mut T, council: &Council, id: i64) -> DomainResult<Request> {
+    match tx.request(id).await? {
+        Some(r) if r.council_id == council.id => Ok(r),
+        _ => Err(DomainError::not_found("request", id)),
+    }
+}
+
+/// Kinds that are always about one item.
+fn needs_item(kind: ReportKind) -> bool {
+    matches!(
+        kind,
+        ReportKind::Fault
+            | ReportKind::LostOrStolen
+            | ReportKind::SoftwareInstall
+            | ReportKind::LoanExtension
+            | ReportKind::Erasure
+            | ReportKind::PhoneEvaluation
+    )
+}
+
+/// The details a kind needs, checked before anything is stored.
+fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> DomainResult<()> {
+    use RequestDetails as D;
+    let fits = matches!(
+        (kind, details),
+        (ReportKind::LoanExtension, D::Extension { .. })
+            | (ReportKind::SoftwareInstall, D::Software { .. })
+            | (ReportKind::WebException, D::Website { .. })
+            | (ReportKind::LostOrStolen, D::Loss { .. })
+            | (ReportKind::AccidentalAccess, D::Visit { .. } | D::None)
+            | (ReportKind::Erasure, D::Erasure { .. })
+    ) || (!matches!(
+        kind,
+        ReportKind::LoanExtension
+            | ReportKind::SoftwareInstall
+            | ReportKind::WebException
+            | ReportKind::LostOrStolen
+            | ReportKind::Erasure
+            | ReportKind::AccidentalAccess
+    ) && *details == D::None);
+    if !fits {
+        return Err(DomainError::invalid(
+            "details",
+            format!(
+                "these details do not fit a request of kind {}",
+                RequestKind::Report(kind)
+            ),
+        ));
+    }
+    match details {
+        D::Software { name, .. } if name.trim().is_empty() => Err(DomainError::invalid(
+            "software",
+            "give the name of the software to be installed",
+        )),
+        D::Website { host, until } => {
+            valid_host(host)?;
+            if *until < ctx.today {
+                return Err(DomainError::invalid(
+                    "until",
+                    "the day access is needed until cannot be in the past",
+                ));
+            }
+            Ok(())
+        }
+        D::Loss {
+            noticed_on, place, ..
+        } => {
+            if *noticed_on > ctx.today {
+                return Err(DomainError::invalid(
+                    "noticed_on",
+                    "the day the loss was noticed cannot be in the future",
+                ));
+            }
+            if place.trim().is_empty() {
+                return Err(DomainError::invalid(
+                    "place",
+                    "say where it was lost or stolen, as far as you know",
+                ));
+            }
+            Ok(())
+        }
+        D::Extension { until } if *until <= ctx.today => Err(DomainError::invalid(
+            "until",
+            "a longer loan must run to a day after today",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A website's host name as the web filter matches it: letters, digits, hyphens and dots.
+pub fn valid_host(host: &str) -> DomainResult<()> {
+    let h = host.trim().trim_end_matches('.');
+    let ok = !h.is_empty()
+        && h.len() <= 253
+        && h.contains('.')
+        && h.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "host",
+            format!("'{host}' is not a website's name; give it like www.example.org"),
+        ))
+    }
+}
+
+/// The open loan of `item` to `person`, if they hold it now.
+async fn held_by<T: WorkflowTx>(
+    tx: &mut T,
+    item: &Equipment,
+    person: &Person,
+) -> DomainResult<Option<Loan>> {
+    Ok(tx
+        .open_loan_of_equipment(item.id)
+        .await?
+        .filter(|l| l.person_id == person.id))
+}
+
+struct Subject {
+    requester: Option<Person>,
+    item: Option<Equipment>,
+    loan: Option<Loan>,
+}
+
+async fn subject<T: WorkflowTx>(
+    tx: &mut T,
+    council: &Council,
+    requester: Option<Person>,
+    req: &Raise,
+    must_hold: bool,
+) -> DomainResult<Subject> {
+    if req.summary.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "summary",
+            "say briefly what it is about",
+        ));
+    }
+    if req.kind == ReportKind::MisuseByOthers {
+        return Err(DomainError::invalid(
+            "kind",
+            "concerns about someone's use of council ICT are raised as breach cases",
+        ));
+    }
+    let item = match &req.equipment {
+        Some(tag) => Some(equipment::find(tx, council, tag).await?),
+        None => None,
+    };
+    let loan = match (&item, &requester) {
+        (Some(item), Some(person)) => held_by(tx, item, person).await?,
+        _ => None,
+    };
+    if must_hold && item.is_some() && loan.is_none() {
+        return Err(DomainError::invalid(
+            "equipment",
+            "you can only report on equipment you hold; choose one of your items",
+        ));
+    }
+    if matches!(
+        req.kind,
+        ReportKind::LoanExtension | ReportKind::LostOrStolen
+    ) && item.is_some()
+        && loan.is_none()
+        && requester.is_some()
+    {
+        return Err(DomainError::invalid(
+            "equipment",
+            "this item is not on loan to the person the request is for",
+        ));
+    }
+    Ok(Subject {
+        requester,
+        item,
+        loan,
+    })
+}
+
+/// A member reports something or asks for something for themselves.
+pub async fn raise_for_self<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    access: &MemberAccess,
+    req: Raise,
+) -> DomainResult<Raised> {
+    let me = tx
+        .person(access.person_id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("person", access.person_id))?;
+    let s = subject(tx, council, Some(me), &req, true).await?;
+    store(tx, ctx, council, s, req).await
+}
+
+/// An officer raises a request for a person, or for the council when `for_person` is none.
+pub async fn raise_as_officer<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    _access: &OfficerAccess,
+    for_person: Option<&PersonRef>,
+    req: Raise,
+) -> DomainResult<Raised> {
+    let requester = match for_person {
+        Some(r) => Some(people::find(tx, council, r).await?),
+        None => None,
+    };
+    let s = subject(tx, council, requester, &req, false).await?;
+    store(tx, ctx, council, s, req).await
+}
+
+async fn store<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    s: Subject,
+    req: Raise,
+) -> DomainResult<Raised> {
+    check_details(req.kind, &req.details, ctx)?;
+    let active = policy::require(tx, council, ctx.today).await?;
+    let facts = RequestFacts {
+        kind: req.kind,
+        requester: s.requester.as_ref().map(|p| p.kind),
+        equipment: s.item.as_ref().map(|i| i.kind),
+    };
+    let found = route(&active.pack, &facts).map_err(|r| DomainError::Refused {
+        action: "request",
+        refusals: vec![r],
+    })?;
+    // Asked after routing, so that what the policy forbids outright is refused with its
+    // clause before anyone is asked which item it is for.
+    if needs_item(req.kind) && s.item.is_none() {
+        return Err(DomainError::invalid(
+            "equipment",
+            "say which item of equipment this is about",
+        ));
+    }
+    if let (Some(rule), RequestDetails::Website { until, .. }) = (&found.approval, &req.details)
+        && let Some(max) = rule.max_length
+        && max.after(ctx.today).is_some_and(|limit| *until > limit)
+    {
+        return Err(DomainError::invalid(
+            "until",
+            format!("an exception may last at most {max} ({})", rule.citation),
+        ));
+    }
+    let state = if found.approval.is_some() {
+        RequestState::AwaitingApproval
+    } else {
+        RequestState::Open
+    };
+    let new = NewRequest {
+        kind: RequestKind::Report(req.kind),
+        state,
+        requester_id: s.requester.as_ref().map(|p| p.id),
+        raised_by: ctx.actor.clone(),
+        equipment_id: s.item.as_ref().map(|i| i.id),
+        loan_id: s.loan.as_ref().map(|l| l.id),
+        summary: req.summary.trim().to_string(),
+        details: req.details.clone(),
+        handler: found.handler.clone(),
+        handler_name: found.handler_name.clone(),
+        clause: found.citation.clause.clone(),
+        document: found.citation.document.clone(),
+        urgency: found.urgency,
+        due_at: found.respond_within.map(|w| w.after(ctx.now)),
+        approval: found.approval.clone(),
+        created_at: ctx.now,
+    };
+    let request = tx.insert_request(council.id, &new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "request.raise",
+        "request",
+        request.id,
+        super::NONE,
+        Some(&request),
+    )
+    .await?;
+    let sent = format!("Sent to {} ({}).", found.handler_name, found.citation);
+    let event = NewEvent {
+        request_id: request.id,
+        at: ctx.now,
+        actor: ctx.actor.clone(),
+        kind: EventKind::State,
+        text: sent,
+        internal: false,
+    };
+    tx.insert_request_event(council.id, &event).await?;
+    let done =
+        effects::on_raise(tx, ctx, council, &request, &s.requester, &s.item, &s.loan).await?;
+    Ok(Raised {
+        request,
+        route: found,
+        done,
+    })
+}
+
+/// Opens the request an officer's recall of an item makes: the holder must bring it back by
+/// `return_by`, and the recalling office follows it up until the loan ends.
+pub async fn record_recall<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    loan: &Loan,
+    by_office: &steward_policy::OfficeId,
+    return_by: chrono::NaiveDate,
+) -> DomainResult<Option<Request>> {
+    let active = policy::require(tx, council, ctx.today).await?;
+    let Some(found) = steward_policy::requests::recall_route(&active.pack, by_office) else {
+        return Ok(None);
+    };
+    let item = tx.equipment_by_id(loan.equipment_id).await?;
+    let tag = item
+        .as_ref()
+        .map(|i| i.asset_tag.to_string())
+        .unwrap_or_default();
+    let new = NewRequest {
+        kind: RequestKind::Recall,
+        state: RequestState::Open,
+        requester_id: Some(loan.person_id),
+        raised_by: ctx.actor.clone(),
+        equipment_id: Some(loan.equipment_id),
+        loan_id: Some(loan.id),
+        summary: format!("Return {tag} by {}", steward_policy::long_date(return_by)),
+        details: RequestDetails::Recall { return_by },
+        handler: found.handler.clone(),
+        handler_name: found.handler_name.clone(),
+        clause: found.citation.clause.clone(),
+        document: found.citation.document.clone(),
+        urgency: found.urgency,
+        due_at: return_by.and_hms_opt(17, 0, 0).map(|t| t.and_utc()),
+        approval: None,
+        created_at: ctx.now,
+    };
+    let request = tx.insert_request(council.id, &new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "request.raise",
+        "request",
+        request.id,
+        super::NONE,
+        Some(&request),
+    )
+    .await?;
+    Ok(Some(request))
+}
+
+/// Closes the open recall of a loan once the item is back.
+pub async fn close_recalls<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    loan_id: i64,
+) -> DomainResult<()> {
+    let open: Vec<Request> = tx
+        .requests(council.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == RequestKind::Recall && r.loan_id == Some(loan_id))
+        .filter(|r| !r.state.is_closed())
+        .collect();
+    for r in open {
+        act::close(
+            tx,
+            ctx,
+            &r,
+            RequestState::Resolved,
+            "The item has been returned.",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What the citation of a request reads as.
+pub fn citation(request: &Request) -> Citation {
+    Citation {
+        clause: request.clause.clone(),
+        document: request.document.clone(),
+    }
+}
+
+/// Item kinds whose data can be wiped remotely: the follow-up after a loss names the wipe.
+fn wipeable(kind: EquipmentKind) -> bool {
+    matches!(
+        kind,
+        EquipmentKind::Laptop | EquipmentKind::Tablet | EquipmentKind::MobilePhone
+    )
+}

@@ -1,0 +1,176 @@
+//! The storage the workflow needs: requests with their history, approvals and follow-ups, the
+//! effects approved requests have (web exceptions, authorised software, erasures), and breach
+//! cases with what came of them.
+
+use super::records::*;
+use crate::records::Id;
+use crate::repo::RepoResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::future::Future;
+use steward_policy::OfficeId;
+use steward_policy::model::Urgency;
+use steward_policy::requests::ApprovalRule;
+
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub state: RequestState,
+    pub requester_id: Option<Id>,
+    pub raised_by: String,
+    pub equipment_id: Option<Id>,
+    pub loan_id: Option<Id>,
+    pub summary: String,
+    pub details: RequestDetails,
+    pub handler: OfficeId,
+    pub handler_name: String,
+    pub clause: String,
+    pub document: String,
+    pub urgency: Urgency,
+    pub due_at: Option<DateTime<Utc>>,
+    pub approval: Option<ApprovalRule>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub request_id: Id,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: EventKind,
+    pub text: String,
+    pub internal: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub subject_id: Option<Id>,
+    pub reporter_id: Option<Id>,
+    pub source: CaseSource,
+    pub summary: String,
+    pub details: String,
+    pub handlers: Vec<OfficeId>,
+    pub clause: String,
+    pub document: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Reads and writes of the workflow inside one transaction, within one council.
+pub trait WorkflowTx: crate::auth::AuthTx {
+    fn insert_request(
+        &mut self,
+        council_id: Id,
+        new: &NewRequest,
+    ) -> impl Future<Output = RepoResult<Request>> + Send;
+    /// Writes every mutable field: state, assignee, details, outcome, times.
+    fn update_request(&mut self, request: &Request) -> impl Future<Output = RepoResult<()>> + Send;
+    fn request(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Request>>> + Send;
+    /// Every request of the council, oldest first.
+    fn requests(&mut self, council_id: Id)
+    -> impl Future<Output = RepoResult<Vec<Request>>> + Send;
+
+    fn insert_request_event(
+        &mut self,
+        council_id: Id,
+        event: &NewEvent,
+    ) -> impl Future<Output = RepoResult<RequestEvent>> + Send;
+    fn request_events(
+        &mut self,
+        request_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<RequestEvent>>> + Send;
+
+    fn insert_request_approval(
+        &mut self,
+        council_id: Id,
+        approval: &RequestApproval,
+    ) -> impl Future<Output = RepoResult<RequestApproval>> + Send;
+    fn request_approvals(
+        &mut self,
+        request_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<RequestApproval>>> + Send;
+
+    fn insert_request_task(
+        &mut self,
+        council_id: Id,
+        request_id: Id,
+        title: &str,
+    ) -> impl Future<Output = RepoResult<RequestTask>> + Send;
+    fn update_request_task(
+        &mut self,
+        task: &RequestTask,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    fn request_tasks(
+        &mut self,
+        request_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<RequestTask>>> + Send;
+
+    fn insert_web_exception(
+        &mut self,
+        exception: &WebException,
+    ) -> impl Future<Output = RepoResult<WebException>> + Send;
+    /// Every exception of the council, newest first.
+    fn web_exceptions(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<WebException>>> + Send;
+
+    fn insert_authorised_software(
+        &mut self,
+        software: &AuthorisedSoftware,
+    ) -> impl Future<Output = RepoResult<AuthorisedSoftware>> + Send;
+    fn authorised_software(
+        &mut self,
+        equipment_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<AuthorisedSoftware>>> + Send;
+
+    fn insert_erasure(
+        &mut self,
+        erasure: &Erasure,
+    ) -> impl Future<Output = RepoResult<Erasure>> + Send;
+    fn erasures(
+        &mut self,
+        equipment_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Erasure>>> + Send;
+
+    fn insert_case(
+        &mut self,
+        council_id: Id,
+        new: &NewCase,
+    ) -> impl Future<Output = RepoResult<Case>> + Send;
+    fn update_case(&mut self, case: &Case) -> impl Future<Output = RepoResult<()>> + Send;
+    fn case(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Case>>> + Send;
+    /// Every case of the council, oldest first.
+    fn cases(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Case>>> + Send;
+    fn insert_case_note(
+        &mut self,
+        council_id: Id,
+        case_id: Id,
+        at: DateTime<Utc>,
+        actor: &str,
+        text: &str,
+    ) -> impl Future<Output = RepoResult<CaseNote>> + Send;
+    fn case_notes(&mut self, case_id: Id)
+    -> impl Future<Output = RepoResult<Vec<CaseNote>>> + Send;
+
+    fn insert_withdrawal(
+        &mut self,
+        withdrawal: &Withdrawal,
+    ) -> impl Future<Output = RepoResult<Withdrawal>> + Send;
+    fn withdrawals(
+        &mut self,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Withdrawal>>> + Send;
+    fn lift_withdrawal(
+        &mut self,
+        id: Id,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+
+    fn insert_restriction(
+        &mut self,
+        restriction: &Restriction,
+    ) -> impl Future<Output = RepoResult<Restriction>> + Send;
+    fn restrictions(
+        &mut self,
+        equipment_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Restriction>>> + Send;
+}
