@@ -1,7 +1,8 @@
 use crate::args::Global;
 use crate::output::Out;
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use steward_domain::ops::council;
+use steward_domain::auth::{Principal, Username};
+use steward_domain::ops::{council, people, users};
 use steward_domain::{Council, CouncilSlug, Ctx};
 use steward_store::{Store, StoreTx};
 
@@ -43,6 +44,47 @@ impl App {
 
     pub async fn begin(&self) -> anyhow::Result<StoreTx> {
         Ok(self.store.begin().await?)
+    }
+
+    /// The account a command acts as, with the offices its person holds today, as if it had
+    /// signed in: the workflow's access rules then apply to the command line as to the web.
+    pub async fn principal(
+        &self,
+        tx: &mut StoreTx,
+        council: &Council,
+        username: Option<&str>,
+    ) -> anyhow::Result<Principal> {
+        let Some(username) = username else {
+            return Err(crate::Exit {
+                code: crate::exit::USAGE,
+                message: "say which account acts: add --as USERNAME (or set STEWARD_AS)".into(),
+            }
+            .into());
+        };
+        let username: Username = username.parse()?;
+        let user = users::find(tx, council, &username).await?;
+        if user.disabled {
+            return Err(crate::Exit {
+                code: crate::exit::FORBIDDEN,
+                message: format!("account {username} is disabled"),
+            }
+            .into());
+        }
+        let offices = match user.person_id {
+            Some(person) => people::offices_on(tx, person, self.today).await?,
+            None => Vec::new(),
+        };
+        let role = user.role;
+        Ok(Principal::new(user, role, offices))
+    }
+
+    /// The context of a command made as `principal`: the audit trail names its account.
+    pub fn ctx_as(&self, principal: &Principal) -> Ctx {
+        Ctx::new(principal.user.username.to_string(), self.now, self.today)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
     pub async fn council(&self, tx: &mut StoreTx) -> anyhow::Result<Council> {

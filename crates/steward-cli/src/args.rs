@@ -74,6 +74,10 @@ pub enum Command {
     /// API tokens for scripts and other systems
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Reports and requests: faults, incidents, approvals, follow-ups
+    Request(RequestArgs),
+    /// Breach cases: concerns about someone's use of council ICT
+    Case(CaseArgs),
     /// Create a demo database with a council for each preset, then serve it
     Demo(ServeArgs),
     /// Serve an existing database over HTTP
@@ -174,6 +178,9 @@ pub enum PersonCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Record many people leaving office at once from a CSV file (reference,left_on,reason);
+    /// any bad row records nothing
+    LeaveMany { file: PathBuf },
 }
 
 #[derive(Args, Debug)]
@@ -432,4 +439,189 @@ mod tests {
         assert!(parse_date("2027-05-16").is_ok());
         assert!(parse_date("16/05/2027").unwrap_err().contains("YYYY-MM-DD"));
     }
+}
+
+/// The account a workflow command acts as: what it may see and do is that account's.
+#[derive(Args, Debug)]
+pub struct Acting {
+    /// Username of the account to act as
+    #[arg(
+        long = "as",
+        global = true,
+        env = "STEWARD_AS",
+        value_name = "USERNAME"
+    )]
+    pub as_user: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    pub acting: Acting,
+    #[command(subcommand)]
+    pub command: RequestCmd,
+}
+
+#[derive(Args, Debug)]
+pub struct RaiseArgs {
+    /// fault, security_problem, virus, compromised_login, lost_or_stolen, accidental_access,
+    /// offensive_content, software_install, web_exception, third_party_access, loan_extension,
+    /// training, accessibility, phone_evaluation or erasure
+    #[arg(long)]
+    pub kind: String,
+    /// Officers: the person it is for (leave out for the council itself)
+    #[arg(long = "for")]
+    pub person: Option<String>,
+    /// The item it is about
+    #[arg(long)]
+    pub equipment: Option<String>,
+    #[arg(long)]
+    pub summary: String,
+    /// A longer loan, or web access, until this day
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub software: Option<String>,
+    #[arg(long)]
+    pub licence: Option<String>,
+    /// The website for a web exception
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The item was stolen rather than lost
+    #[arg(long)]
+    pub stolen: bool,
+    #[arg(long)]
+    pub noticed_on: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub police_reference: Option<String>,
+    /// The address reached by accident
+    #[arg(long)]
+    pub address: Option<String>,
+    /// An erasure ends in disposal
+    #[arg(long)]
+    pub dispose: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RequestCmd {
+    /// Report a problem or ask for something
+    Raise(Box<RaiseArgs>),
+    /// Requests this account may see
+    List {
+        /// Only requests in this state
+        #[arg(long)]
+        state: Option<String>,
+        /// Only requests past their response time
+        #[arg(long)]
+        late: bool,
+    },
+    /// One request with its history, approvals and follow-ups
+    Show { id: i64 },
+    Comment {
+        id: i64,
+        text: String,
+        /// A note for officers only
+        #[arg(long)]
+        internal: bool,
+    },
+    /// Take a request up, or give it to someone in the office
+    Assign {
+        id: i64,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    Approve {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Refuse {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Mark a follow-up done
+    Done {
+        id: i64,
+        task: i64,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    Resolve {
+        id: i64,
+        #[arg(long)]
+        outcome: String,
+        /// For erasure requests: how the data was erased
+        #[arg(long)]
+        method: Option<String>,
+        #[arg(long)]
+        certificate: Option<String>,
+        /// For erasure requests: the item was disposed of
+        #[arg(long)]
+        dispose: bool,
+    },
+    Withdraw {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CaseArgs {
+    #[command(flatten)]
+    pub acting: Acting,
+    #[command(subcommand)]
+    pub command: CaseCmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCmd {
+    /// Raise a concern; with --anonymous nothing about who raised it is kept
+    Raise {
+        /// The person it is about
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long)]
+        summary: String,
+        #[arg(long, default_value = "")]
+        details: String,
+        #[arg(long)]
+        anonymous: bool,
+    },
+    /// Cases this account handles (auditors: all)
+    List,
+    /// Open a case; the look is recorded in the audit trail
+    Show {
+        id: i64,
+    },
+    Note {
+        id: i64,
+        text: String,
+    },
+    /// Refer a serious case on where the policy sends them
+    Escalate {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Close a case with an outcome the policy provides for
+    Close {
+        id: i64,
+        /// no_action, advice, restrict_software, remove_information, withdraw_access,
+        /// replacement_charge, disciplinary or police
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        note: String,
+        /// The item a restriction or charge is about
+        #[arg(long)]
+        equipment: Option<String>,
+    },
+    /// Lift the withdrawal of access the case made
+    RestoreAccess {
+        id: i64,
+    },
 }

@@ -468,11 +468,8 @@ async fn a_database_made_before_accounts_gains_them_on_open() -> TestResult {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
-    let files = std::fs::read_dir(format!(
-        "{}/migrations/{dir}",
-        env!("CARGO_MANIFEST_DIR")
-    ))?
-    .count();
+    let files =
+        std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))?.count();
     assert_eq!(
         count(&store, "SELECT COUNT(*) FROM schema_migrations").await?,
         i64::try_from(files)?,

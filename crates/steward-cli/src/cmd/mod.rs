@@ -1,5 +1,6 @@
 mod acceptance;
 mod audit;
+mod case;
 mod council;
 mod demo;
 mod due;
@@ -7,6 +8,7 @@ mod equipment;
 mod loan;
 mod person;
 mod policy;
+mod request;
 mod token;
 mod user;
 
@@ -33,6 +35,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,
         Command::Token(c) => token::run(&app, c).await,
+        Command::Request(c) => request::run(&app, c).await,
+        Command::Case(c) => case::run(&app, c).await,
         Command::Serve(args) => demo::serve(app.store.clone(), args.listen, app.global.as_of).await,
         Command::Demo(_) => Ok(crate::exit::OK),
     }

@@ -182,6 +182,60 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 format!("{} starts a term on {from}.\n", person.name)
             })?;
         }
+        PersonCmd::LeaveMany { file } => {
+            let name = file.display().to_string();
+            let data = std::fs::read(&file).map_err(|e| crate::Exit {
+                code: exit::INVALID,
+                message: format!("{name}: cannot read the file: {e}"),
+            })?;
+            let rows = steward_domain::import::parse_leavers(&name, &data)?;
+            let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
+            let left = steward_domain::ops::leaving::leave_many(
+                &mut tx,
+                &ctx,
+                &council,
+                &name,
+                rows,
+                |n| bar.set_position(n),
+            )
+            .await?;
+            tx.commit().await?;
+            bar.finish_and_clear();
+            app.out.emit(&left, || {
+                let mut t = Table::new(&["REF", "NAME", "LEFT", "LOAN", "RETURN BY", "CLAUSE"]);
+                for l in &left {
+                    if l.loans.is_empty() {
+                        t.row(vec![
+                            l.person.reference.to_string(),
+                            l.person.name.clone(),
+                            l.left_on.to_string(),
+                            "-".into(),
+                            "-".into(),
+                            "-".into(),
+                        ]);
+                    }
+                    for loan in &l.loans {
+                        t.row(vec![
+                            l.person.reference.to_string(),
+                            l.person.name.clone(),
+                            l.left_on.to_string(),
+                            loan.id.to_string(),
+                            opt(&loan.leaving_by),
+                            l.citation
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_else(|| "-".into()),
+                        ]);
+                    }
+                }
+                format!(
+                    "{} people left office.
+{}",
+                    left.len(),
+                    t.render()
+                )
+            })?;
+        }
         PersonCmd::Leave {
             reference,
             on,

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// The server, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
     agent: ureq::Agent,
@@ -22,15 +22,15 @@ impl Drop for Server {
     }
 }
 
-struct Reply {
-    status: u16,
-    content_type: String,
-    www_authenticate: Option<String>,
-    body: Value,
+pub(crate) struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub www_authenticate: Option<String>,
+    pub body: Value,
 }
 
 impl Server {
-    fn start(env: &Env, as_of: &str) -> Server {
+    pub(crate) fn start(env: &Env, as_of: &str) -> Server {
         let mut child = env
             .command()
             .args(["serve", "--listen", "127.0.0.1:0", "--as-of", as_of])
@@ -83,7 +83,7 @@ impl Server {
         }
     }
 
-    fn get(&self, token: &str, path: &str) -> Reply {
+    pub(crate) fn get(&self, token: &str, path: &str) -> Reply {
         Self::reply(
             self.agent
                 .get(format!("{}{path}", self.base))
@@ -102,12 +102,12 @@ impl Server {
         )
     }
 
-    fn post(&self, token: &str, path: &str, body: Value) -> Reply {
+    pub(crate) fn post(&self, token: &str, path: &str, body: Value) -> Reply {
         self.post_raw(token, path, &body.to_string())
     }
 }
 
-fn user(env: &Env, args: &[&str]) {
+pub(crate) fn user(env: &Env, args: &[&str]) {
     let mut all = vec!["user", "create", "--password-stdin", "--json"];
     all.extend_from_slice(args);
     let mut child = env
@@ -132,7 +132,7 @@ fn user(env: &Env, args: &[&str]) {
     );
 }
 
-fn token(env: &Env, username: &str, role: &str) -> String {
+pub(crate) fn token(env: &Env, username: &str, role: &str) -> String {
     let made = env.ok(&[
         "token",
         "create",
@@ -238,7 +238,7 @@ fn town() -> Town {
     }
 }
 
-fn is_problem(r: &Reply, status: u16) {
+pub(crate) fn is_problem(r: &Reply, status: u16) {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.content_type, "application/problem+json", "{}", r.body);
     assert_eq!(r.body["status"], status);
@@ -323,6 +323,17 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         403,
     );
 
+    // A request and a case exist, so that the auditor below is refused by role, not because
+    // there is nothing to act on.
+    let asked = api.post(
+        &t.ada,
+        "/me/requests",
+        json!({"kind": "loan_extension", "equipment": "LAP-1", "summary": "Recovering from an operation", "until": "2027-06-01"}),
+    );
+    assert_eq!(asked.status, 201, "{}", asked.body);
+    let concern = api.post(&t.ada, "/cases", json!({"summary": "A shared password"}));
+    assert_eq!(concern.status, 201, "{}", concern.body);
+
     // The auditor reads everything and changes nothing.
     for path in [
         "/people",
@@ -392,6 +403,23 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
             "/users/ada/password",
             json!({"password": "a long phrase here"}),
         ),
+        ("/people/leave", json!({})),
+        ("/requests", json!({"kind": "training", "summary": "x"})),
+        ("/me/requests", json!({"kind": "training", "summary": "x"})),
+        ("/requests/1/comments", json!({"text": "x"})),
+        ("/requests/1/assign", json!({})),
+        (
+            "/requests/1/decision",
+            json!({"decision": "approve", "reason": "x"}),
+        ),
+        ("/requests/1/tasks/1/done", json!({})),
+        ("/requests/1/resolve", json!({"outcome": "x"})),
+        ("/requests/1/withdraw", json!({})),
+        ("/cases", json!({"summary": "x"})),
+        ("/cases/1/notes", json!({"text": "x"})),
+        ("/cases/1/escalate", json!({"reason": "x"})),
+        ("/cases/1/close", json!({"outcome": "advice", "note": "x"})),
+        ("/cases/1/restore-access", json!({})),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;
@@ -566,7 +594,7 @@ fn cursors_walk_a_long_list_without_gaps_or_repeats() {
 }
 
 impl Server {
-    fn post_csv(&self, token: &str, path: &str, body: &str) -> Reply {
+    pub(crate) fn post_csv(&self, token: &str, path: &str, body: &str) -> Reply {
         Self::reply(
             self.agent
                 .post(format!("{}{path}", self.base))

@@ -13,3 +13,4 @@ mod county;
 mod serve;
 mod support;
 mod town;
+mod workflow;

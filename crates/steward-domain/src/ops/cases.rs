@@ -87,6 +87,14 @@ pub async fn raise<T: WorkflowTx>(
         document: route.citation.document.clone(),
         created_at: ctx.now,
     };
+    // An anonymous concern names no one in the trail either.
+    let anonymous_ctx;
+    let ctx = if source == CaseSource::Anonymous {
+        anonymous_ctx = Ctx::new("anonymous", ctx.now, ctx.today);
+        &anonymous_ctx
+    } else {
+        ctx
+    };
     let case = tx.insert_case(council.id, &new).await?;
     // The trail shows that a case exists and where it went, not what it says or who raised it.
     let trail = serde_json::json!({

@@ -186,6 +186,9 @@ pub(crate) struct Params {
     pub entity_id: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub state: Option<String>,
+    pub office: Option<String>,
+    pub late: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -206,6 +209,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.entity_id,
             &p.from,
             &p.to,
+            &p.state,
+            &p.office,
+            &p.late,
         ];
         if all
             .iter()
@@ -239,6 +245,7 @@ impl Params {
         let value = match field {
             "outstanding" => &self.outstanding,
             "open" => &self.open,
+            "late" => &self.late,
             _ => return Ok(false),
         };
         match given(value) {
@@ -252,6 +259,8 @@ impl Params {
         let value = match field {
             "entity" => &self.entity,
             "entity_id" => &self.entity_id,
+            "state" => &self.state,
+            "office" => &self.office,
             _ => &None,
         };
         given(value).map(str::to_string)

@@ -54,7 +54,7 @@ impl Routes {
     }
 }
 
-use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember};
+use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember, Token};
 
 /// Every route of the API with its documentation.
 fn routes() -> Routes {
@@ -324,6 +324,163 @@ fn routes() -> Routes {
     .add(
         Op::get("/audit/verify", "Verify the audit chain", Reader),
         h::audit_verify,
+    )
+    .add(
+        Op::post(
+            "/people/leave",
+            "Many people leave office at once, from CSV (reference,left_on,reason)",
+            Officer,
+        )
+        .body(BodyDoc::Csv),
+        h::people_leave_many,
+    )
+    .add(
+        Op::get(
+            "/requests",
+            "Requests the caller may see: their offices' queues and approvals",
+            Token,
+        )
+        .query(&["limit", "cursor", "state", "office", "late"]),
+        h::requests_list,
+    )
+    .add(
+        Op::post(
+            "/requests",
+            "Raise a request for someone, or for the council",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::raise_request))
+        .created(),
+        h::request_raise,
+    )
+    .add(
+        Op::get("/me/requests", "The caller's own requests", Member).query(list),
+        h::my_requests,
+    )
+    .add(
+        Op::post(
+            "/me/requests",
+            "Report a problem or ask for something for oneself",
+            Member,
+        )
+        .body(BodyDoc::Json(openapi::raise_request))
+        .created(),
+        h::my_request_raise,
+    )
+    .add(
+        Op::get(
+            "/requests/{id}",
+            "One request with its history, approvals and follow-ups",
+            Token,
+        ),
+        h::request_show,
+    )
+    .add(
+        Op::post("/requests/{id}/comments", "Comment on a request", Token)
+            .body(BodyDoc::Json(openapi::comment))
+            .created(),
+        h::request_comment,
+    )
+    .add(
+        Op::post(
+            "/requests/{id}/assign",
+            "Take up a request, or give it to someone in the office",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::assign)),
+        h::request_assign,
+    )
+    .add(
+        Op::post(
+            "/requests/{id}/decision",
+            "Approve or refuse a request, with a reason",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::decision)),
+        h::request_decide,
+    )
+    .add(
+        Op::post(
+            "/requests/{id}/tasks/{task}/done",
+            "Mark a follow-up done",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::task_done)),
+        h::request_task_done,
+    )
+    .add(
+        Op::post("/requests/{id}/resolve", "Resolve a request", Token)
+            .body(BodyDoc::Json(openapi::resolve)),
+        h::request_resolve,
+    )
+    .add(
+        Op::post("/requests/{id}/withdraw", "Withdraw a request", Token)
+            .body(BodyDoc::Json(openapi::withdraw)),
+        h::request_withdraw,
+    )
+    .add(
+        Op::get(
+            "/web-exceptions",
+            "Web exceptions in force now, or at `from`",
+            Reader,
+        )
+        .query(&["limit", "cursor", "from"]),
+        h::web_exceptions,
+    )
+    .add(
+        Op::get(
+            "/cases",
+            "Breach cases the caller handles (auditors: all)",
+            Token,
+        )
+        .query(list),
+        h::cases_list,
+    )
+    .add(
+        Op::post(
+            "/cases",
+            "Raise a concern about someone's use of council ICT",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::concern))
+        .created(),
+        h::case_raise,
+    )
+    .add(
+        Op::get("/cases/{id}", "Open a case; every look is audited", Token),
+        h::case_show,
+    )
+    .add(
+        Op::post("/cases/{id}/notes", "Add a handler's note", Token)
+            .body(BodyDoc::Json(openapi::case_note))
+            .created(),
+        h::case_note,
+    )
+    .add(
+        Op::post(
+            "/cases/{id}/escalate",
+            "Refer a serious case where the policy sends them",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::escalate)),
+        h::case_escalate,
+    )
+    .add(
+        Op::post(
+            "/cases/{id}/close",
+            "Close a case with an outcome the policy provides for",
+            Token,
+        )
+        .body(BodyDoc::Json(openapi::close_case)),
+        h::case_close,
+    )
+    .add(
+        Op::post(
+            "/cases/{id}/restore-access",
+            "Lift the withdrawal of access a case made",
+            Token,
+        ),
+        h::case_restore,
     )
     .add(
         Op::get("/users", "The council's accounts", Admin).query(list),

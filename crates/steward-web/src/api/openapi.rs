@@ -15,6 +15,8 @@ pub(crate) enum Access {
     ReaderOrMember,
     Officer,
     Admin,
+    /// Any live token; the record itself decides what the caller may see and do.
+    Token,
 }
 
 impl Access {
@@ -28,6 +30,10 @@ impl Access {
             }
             Access::Officer => "Needs an officer or administrator token.",
             Access::Admin => "Needs an administrator token.",
+            Access::Token => {
+                "Needs a token; what it may see and do is decided by the record (the person it \
+                 is for, the office that handles it, the offices that approve it)."
+            }
         }
     }
 }
@@ -285,6 +291,109 @@ pub(crate) fn reset_password() -> Value {
     )
 }
 
+pub(crate) fn raise_request() -> Value {
+    object(
+        &["kind", "summary"],
+        json!({
+            "kind": {
+                "type": "string",
+                "enum": ["fault", "security_problem", "virus", "compromised_login", "lost_or_stolen",
+                    "accidental_access", "offensive_content", "software_install", "web_exception",
+                    "third_party_access", "loan_extension", "training", "accessibility",
+                    "phone_evaluation", "erasure"],
+            },
+            "person": reference(),
+            "equipment": tag(),
+            "summary": text(),
+            "until": day(),
+            "software": text(),
+            "licence": text(),
+            "host": { "type": "string", "description": "A website's host name, like www.example.org" },
+            "stolen": { "type": "boolean" },
+            "noticed_on": day(),
+            "place": text(),
+            "police_reference": text(),
+            "address": text(),
+            "at": { "type": "string", "format": "date-time" },
+            "dispose": { "type": "boolean" },
+        }),
+    )
+}
+
+pub(crate) fn comment() -> Value {
+    object(
+        &["text"],
+        json!({ "text": text(), "internal": { "type": "boolean" } }),
+    )
+}
+
+pub(crate) fn assign() -> Value {
+    object(&[], json!({ "to": reference() }))
+}
+
+pub(crate) fn decision() -> Value {
+    object(
+        &["decision", "reason"],
+        json!({ "decision": { "type": "string", "enum": ["approve", "refuse"] }, "reason": text() }),
+    )
+}
+
+pub(crate) fn task_done() -> Value {
+    object(&[], json!({ "note": text() }))
+}
+
+pub(crate) fn resolve() -> Value {
+    object(
+        &["outcome"],
+        json!({
+            "outcome": text(),
+            "erasure": object(
+                &["method"],
+                json!({ "method": text(), "certificate": text(), "dispose": { "type": "boolean" } }),
+            ),
+        }),
+    )
+}
+
+pub(crate) fn withdraw() -> Value {
+    object(&[], json!({ "reason": text() }))
+}
+
+pub(crate) fn concern() -> Value {
+    object(
+        &["summary"],
+        json!({
+            "subject": reference(),
+            "summary": text(),
+            "details": text(),
+            "anonymous": { "type": "boolean" },
+        }),
+    )
+}
+
+pub(crate) fn case_note() -> Value {
+    object(&["text"], json!({ "text": text() }))
+}
+
+pub(crate) fn escalate() -> Value {
+    object(&["reason"], json!({ "reason": text() }))
+}
+
+pub(crate) fn close_case() -> Value {
+    object(
+        &["outcome", "note"],
+        json!({
+            "outcome": {
+                "type": "string",
+                "enum": ["no_action", "advice", "restrict_software", "remove_information",
+                    "withdraw_access", "replacement_charge", "disciplinary", "police"],
+            },
+            "note": text(),
+            "equipment": tag(),
+        }),
+    )
+}
+
 fn query_param(name: &str) -> Value {
     let (schema, description) = match name {
         "limit" => (
@@ -296,7 +405,12 @@ fn query_param(name: &str) -> Value {
             "The next_cursor of the previous page",
         ),
         "as_of" => (day(), "Act as of this day instead of today"),
-        "outstanding" | "open" => (json!({ "type": "boolean" }), "Only these"),
+        "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
+        "state" => (
+            json!({ "type": "string", "enum": ["open", "in_progress", "awaiting_approval", "approved", "refused", "resolved", "withdrawn"] }),
+            "Only requests in this state",
+        ),
+        "office" => (office(), "Only requests this office handles"),
         "from" | "to" => (
             text(),
             "A day (YYYY-MM-DD) or an RFC 3339 time bounding the records",
@@ -313,6 +427,7 @@ fn path_example(name: &str) -> &'static str {
         "tag" => "LAP-0100",
         "office" => "service_desk",
         "username" => "officer",
+        "task" => "1",
         _ => "1",
     }
 }

@@ -6,9 +6,11 @@
 
 mod act;
 mod effects;
+mod fields;
 mod view;
 
 pub use act::*;
+pub use fields::DetailFields;
 pub use view::*;
 
 use super::{audit, equipment, people, policy};

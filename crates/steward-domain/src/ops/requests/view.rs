@@ -162,3 +162,18 @@ pub async fn detail<T: WorkflowTx>(
         may,
     })
 }
+
+/// The web exceptions in force at `at`: the web filter lets each person through to their
+/// site until the exception ends.
+pub async fn exceptions_in_force<T: WorkflowTx>(
+    tx: &mut T,
+    council: &Council,
+    at: DateTime<Utc>,
+) -> DomainResult<Vec<WebException>> {
+    Ok(tx
+        .web_exceptions(council.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.starts_at <= at && at < e.ends_at)
+        .collect())
+}

@@ -121,19 +121,23 @@ async fn document(tx: &mut StoreTx, council: &Council, on: NaiveDate) -> ApiResu
 }
 
 mod on_accounts;
+mod on_cases;
 mod on_equipment;
 mod on_loans;
 mod on_me;
 mod on_people;
 mod on_policy;
 mod on_reports;
+mod on_requests;
 mod on_signatures;
 
 pub(crate) use on_accounts::*;
+pub(crate) use on_cases::*;
 pub(crate) use on_equipment::*;
 pub(crate) use on_loans::*;
 pub(crate) use on_me::*;
 pub(crate) use on_people::*;
 pub(crate) use on_policy::*;
 pub(crate) use on_reports::*;
+pub(crate) use on_requests::*;
 pub(crate) use on_signatures::*;

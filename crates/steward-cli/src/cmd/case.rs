@@ -1,0 +1,182 @@
+use crate::app::App;
+use crate::args::{CaseArgs, CaseCmd};
+use crate::exit;
+use crate::output::Table;
+use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};
+use steward_policy::model::Outcome;
+
+fn outcome(text: &str) -> anyhow::Result<Outcome> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_string())).map_err(|_| {
+        crate::Exit {
+            code: exit::INVALID,
+            message: format!(
+                "'{text}' is not an outcome; use no_action, advice, restrict_software, \
+                 remove_information, withdraw_access, replacement_charge, disciplinary or police"
+            ),
+        }
+        .into()
+    })
+}
+
+pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
+    let mut tx = app.begin().await?;
+    let council = app.council(&mut tx).await?;
+    // A concern raised anonymously needs no account: it may have come by post.
+    if let CaseCmd::Raise {
+        subject,
+        summary,
+        details,
+        anonymous: true,
+    } = &args.command
+    {
+        let concern = Concern {
+            subject: subject.as_deref().map(str::parse).transpose()?,
+            summary: summary.clone(),
+            details: details.clone(),
+        };
+        let case = cases::raise(&mut tx, &app.ctx(), &council, Raiser::Anonymous, concern).await?;
+        tx.commit().await?;
+        let sent =
+            serde_json::json!({ "id": case.id, "handlers": case.handlers, "clause": case.clause });
+        app.out.emit(&sent, || {
+            format!(
+                "Concern raised anonymously as case {}; it goes to {}.\n",
+                case.id,
+                case.handlers
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        })?;
+        return Ok(exit::OK);
+    }
+    let p = app
+        .principal(&mut tx, &council, args.acting.as_user.as_deref())
+        .await?;
+    let ctx = app.ctx_as(&p);
+    match args.command {
+        CaseCmd::Raise {
+            subject,
+            summary,
+            details,
+            ..
+        } => {
+            let officer = p.officer();
+            let member = p.member();
+            let raiser = match (&officer, &member) {
+                (Ok(o), _) => Raiser::Officer(o),
+                (Err(_), Ok(m)) => Raiser::Member(m),
+                (Err(d), Err(_)) => {
+                    return Err(crate::Exit {
+                        code: exit::FORBIDDEN,
+                        message: format!("{d}; raise it with --anonymous instead"),
+                    }
+                    .into());
+                }
+            };
+            let concern = Concern {
+                subject: subject.as_deref().map(str::parse).transpose()?,
+                summary,
+                details,
+            };
+            let case = cases::raise(&mut tx, &ctx, &council, raiser, concern).await?;
+            tx.commit().await?;
+            let sent = serde_json::json!({ "id": case.id, "handlers": case.handlers, "clause": case.clause });
+            app.out
+                .emit(&sent, || format!("Concern raised as case {}.\n", case.id))?;
+        }
+        CaseCmd::List => {
+            let all = cases::visible(&mut tx, &council, &p).await?;
+            app.out.emit(&all, || {
+                let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
+                for v in &all {
+                    t.row(vec![
+                        v.case.id.to_string(),
+                        v.case.state.words().to_string(),
+                        v.subject
+                            .as_ref()
+                            .map(|s| s.reference.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        v.handler_names.join(" or "),
+                        v.case.created_at.format("%Y-%m-%d").to_string(),
+                    ]);
+                }
+                t.render()
+            })?;
+        }
+        CaseCmd::Show { id } => {
+            let d = cases::open(&mut tx, &ctx, &council, &p, id).await?;
+            tx.commit().await?;
+            app.out.emit(&d, || {
+                let c = &d.view.case;
+                let mut out = format!(
+                    "Case {} ({}): {}\n{}\nHandled by {} (clause {}, {})\n",
+                    c.id,
+                    c.state.words(),
+                    c.summary,
+                    c.details,
+                    d.view.handler_names.join(" or "),
+                    c.clause,
+                    c.document
+                );
+                for n in &d.notes {
+                    out.push_str(&format!(
+                        "  {} {}: {}\n",
+                        n.at.format("%Y-%m-%d %H:%M"),
+                        n.actor,
+                        n.text
+                    ));
+                }
+                out
+            })?;
+        }
+        CaseCmd::Note { id, text } => {
+            let n = cases::note(&mut tx, &ctx, &council, &p, id, &text).await?;
+            tx.commit().await?;
+            app.out.emit(&n, || format!("Note added to case {id}.\n"))?;
+        }
+        CaseCmd::Escalate { id, reason } => {
+            let c = cases::escalate(&mut tx, &ctx, &council, &p, id, &reason).await?;
+            tx.commit().await?;
+            app.out.emit(&c, || {
+                format!(
+                    "Case {id} escalated to {} (clause {}).\n",
+                    c.escalated_to
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    c.escalation_clause.clone().unwrap_or_default()
+                )
+            })?;
+        }
+        CaseCmd::Close {
+            id,
+            outcome: word,
+            note,
+            equipment,
+        } => {
+            let details = OutcomeDetails {
+                note,
+                equipment: equipment.as_deref().map(str::parse).transpose()?,
+            };
+            let closed =
+                cases::close(&mut tx, &ctx, &council, &p, id, outcome(&word)?, details).await?;
+            tx.commit().await?;
+            app.out.emit(&closed, || {
+                let mut out = format!("Case {id} closed.\n");
+                for line in &closed.done {
+                    out.push_str(&format!("  {line}\n"));
+                }
+                out
+            })?;
+        }
+        CaseCmd::RestoreAccess { id } => {
+            let w = cases::restore_access(&mut tx, &ctx, &council, &p, id).await?;
+            tx.commit().await?;
+            app.out
+                .emit(&w, || format!("Access restored from {}.\n", w.from))?;
+        }
+    }
+    Ok(exit::OK)
+}

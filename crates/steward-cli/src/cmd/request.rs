@@ -1,0 +1,253 @@
+use crate::app::App;
+use crate::args::{RaiseArgs, RequestArgs, RequestCmd};
+use crate::exit;
+use crate::output::{Table, opt};
+use chrono::{DateTime, Utc};
+use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
+use steward_domain::workflow::{Decision, RequestKind, RequestState};
+
+fn when(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise)> {
+    let kind = match args.kind.parse::<RequestKind>()? {
+        RequestKind::Report(kind) => kind,
+        RequestKind::Recall => {
+            return Err(crate::Exit {
+                code: exit::INVALID,
+                message: "recalls are made with `steward loan recall`".into(),
+            }
+            .into());
+        }
+    };
+    let fields = DetailFields {
+        until: args.until,
+        software: args.software,
+        licence: args.licence,
+        host: args.host,
+        stolen: Some(args.stolen),
+        noticed_on: args.noticed_on,
+        place: args.place,
+        police_reference: args.police_reference,
+        address: args.address,
+        at: None,
+        dispose: Some(args.dispose),
+    };
+    let details = fields.into_details(kind, app.today(), app.now())?;
+    let equipment = args.equipment.as_deref().map(str::parse).transpose()?;
+    Ok((
+        args.person,
+        Raise {
+            kind,
+            equipment,
+            summary: args.summary,
+            details,
+        },
+    ))
+}
+
+fn table(views: &[RequestView]) -> String {
+    let mut t = Table::new(&[
+        "ID", "KIND", "STATE", "FOR", "ITEM", "OFFICE", "DUE", "LATE",
+    ]);
+    for v in views {
+        let r = &v.request;
+        t.row(vec![
+            r.id.to_string(),
+            r.kind.to_string(),
+            r.state.as_str().to_string(),
+            v.requester
+                .as_ref()
+                .map(|p| p.reference.to_string())
+                .unwrap_or_else(|| "-".into()),
+            opt(&v.asset_tag),
+            r.handler.to_string(),
+            r.due_at.as_ref().map(when).unwrap_or_else(|| "-".into()),
+            if v.late { "late" } else { "" }.to_string(),
+        ]);
+    }
+    t.render()
+}
+
+pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
+    let mut tx = app.begin().await?;
+    let council = app.council(&mut tx).await?;
+    let p = app
+        .principal(&mut tx, &council, args.acting.as_user.as_deref())
+        .await?;
+    let ctx = app.ctx_as(&p);
+    match args.command {
+        RequestCmd::Raise(raise) => {
+            let (person, raise) = raise_of(*raise, app)?;
+            let raised = match (p.officer(), person) {
+                (Ok(access), person) => {
+                    let person = person.as_deref().map(str::parse).transpose()?;
+                    requests::raise_as_officer(
+                        &mut tx,
+                        &ctx,
+                        &council,
+                        &access,
+                        person.as_ref(),
+                        raise,
+                    )
+                    .await?
+                }
+                (Err(_), Some(_)) => {
+                    return Err(crate::Exit {
+                        code: exit::FORBIDDEN,
+                        message: "only officers raise requests for someone else; leave out --for"
+                            .into(),
+                    }
+                    .into());
+                }
+                (Err(_), None) => {
+                    let access = p.member()?;
+                    requests::raise_for_self(&mut tx, &ctx, &council, &access, raise).await?
+                }
+            };
+            tx.commit().await?;
+            app.out.emit(&raised, || {
+                let r = &raised.request;
+                let mut out = format!(
+                    "Request {}: {} sent to {} ({}).\n",
+                    r.id,
+                    r.kind.title(),
+                    raised.route.handler_name,
+                    raised.route.citation
+                );
+                if let Some(due) = &r.due_at {
+                    out.push_str(&format!("To be acted on by {} UTC.\n", when(due)));
+                }
+                if let Some(a) = &raised.route.approval {
+                    out.push_str(&format!(
+                        "It needs the agreement of {} ({}).\n",
+                        a.approvers
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(if a.agreement == steward_policy::model::Agreement::All {
+                                " and "
+                            } else {
+                                " or "
+                            }),
+                        a.citation
+                    ));
+                }
+                for line in &raised.done {
+                    out.push_str(&format!("  {line}\n"));
+                }
+                out
+            })?;
+        }
+        RequestCmd::List { state, late } => {
+            let state: Option<RequestState> = state
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e: String| crate::Exit {
+                    code: exit::INVALID,
+                    message: e,
+                })?;
+            let all: Vec<RequestView> = requests::visible(&mut tx, &council, &p, app.now())
+                .await?
+                .into_iter()
+                .filter(|v| state.is_none_or(|s| v.request.state == s))
+                .filter(|v| !late || v.late)
+                .collect();
+            app.out.emit(&all, || table(&all))?;
+        }
+        RequestCmd::Show { id } => {
+            let d = requests::detail(&mut tx, &council, &p, id, app.now()).await?;
+            app.out.emit(&d, || {
+                let r = &d.view.request;
+                let mut out = format!(
+                    "Request {}: {} ({})\n{}\nHandled by {} (clause {}, {})\n",
+                    r.id,
+                    r.kind.title(),
+                    r.state.words(),
+                    r.summary,
+                    r.handler_name,
+                    r.clause,
+                    r.document
+                );
+                for t in &d.tasks {
+                    let mark = if t.done_at.is_some() { "x" } else { " " };
+                    out.push_str(&format!("  [{mark}] {} {}\n", t.id, t.title));
+                }
+                for e in &d.events {
+                    out.push_str(&format!("  {} {}: {}\n", when(&e.at), e.actor, e.text));
+                }
+                out
+            })?;
+        }
+        RequestCmd::Comment { id, text, internal } => {
+            let e = requests::comment(&mut tx, &ctx, &council, &p, id, &text, internal).await?;
+            tx.commit().await?;
+            app.out
+                .emit(&e, || format!("Comment added to request {id}.\n"))?;
+        }
+        RequestCmd::Assign { id, to } => {
+            let to = to.as_deref().map(str::parse).transpose()?;
+            let r = requests::assign(&mut tx, &ctx, &council, &p, id, to.as_ref()).await?;
+            tx.commit().await?;
+            app.out.emit(&r, || {
+                format!("Request {id} is {}.\n", r.state.words().to_lowercase())
+            })?;
+        }
+        RequestCmd::Approve { id, reason } => {
+            decide(app, tx, &council, &p, id, Decision::Approve, &reason).await?;
+        }
+        RequestCmd::Refuse { id, reason } => {
+            decide(app, tx, &council, &p, id, Decision::Refuse, &reason).await?;
+        }
+        RequestCmd::Done { id, task, note } => {
+            let t = requests::complete_task(&mut tx, &ctx, &council, &p, id, task, &note).await?;
+            tx.commit().await?;
+            app.out.emit(&t, || format!("Done: {}.\n", t.title))?;
+        }
+        RequestCmd::Resolve {
+            id,
+            outcome,
+            method,
+            certificate,
+            dispose,
+        } => {
+            let erasure = method.map(|method| ErasureRecord {
+                method,
+                certificate,
+                dispose,
+            });
+            let r = requests::resolve(&mut tx, &ctx, &council, &p, id, &outcome, erasure).await?;
+            tx.commit().await?;
+            app.out
+                .emit(&r, || format!("Request {id} is resolved.\n"))?;
+        }
+        RequestCmd::Withdraw { id, reason } => {
+            let r = requests::withdraw(&mut tx, &ctx, &council, &p, id, &reason).await?;
+            tx.commit().await?;
+            app.out
+                .emit(&r, || format!("Request {id} is withdrawn.\n"))?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+async fn decide(
+    app: &App,
+    mut tx: steward_store::StoreTx,
+    council: &steward_domain::Council,
+    p: &steward_domain::auth::Principal,
+    id: i64,
+    decision: Decision,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let ctx = app.ctx_as(p);
+    let d = requests::decide(&mut tx, &ctx, council, p, id, decision, reason).await?;
+    tx.commit().await?;
+    app.out.emit(&d, || match &d.outcome {
+        Some(done) => format!("Request {id} is {}: {done}\n", d.request.state.words()),
+        None => format!("Recorded; request {id} still awaits other approvals.\n"),
+    })?;
+    Ok(())
+}
