@@ -11,6 +11,7 @@ pub mod model;
 pub mod period;
 pub mod presets;
 pub mod vocab;
+pub mod workdays;
 
 pub use check::{CheckError, LoadedPack, Problem, check_pack};
 pub use citation::Citation;
