@@ -21,6 +21,7 @@ pub mod testing;
 mod tx;
 mod users;
 
+pub use audit::AuditCheck;
 pub use error::StoreError;
 pub use open::{Backend, Store};
 pub use tx::StoreTx;
