@@ -1,12 +1,18 @@
 //! How fast the audit verifier checks a chain: in memory (records as the database returns
 //! them) and from an export (JSON lines parsed and checked). `docs/performance.md` records the
 //! figures; run with `cargo bench -p steward-domain --bench audit_verify`.
+//!
+//! Time is the benchmark thread's CPU time, not the wall clock: the figure is what one core
+//! does, however busy the machine's other cores and processes are.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{TimeZone, Utc};
+use cpu_time::ThreadTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::Duration;
 use steward_domain::AuditEvent;
 use steward_domain::audit::export::{ExportLine, verify_export};
 use steward_domain::audit::{AuditRecord, TimeBuf, verify_chain};
@@ -40,13 +46,52 @@ fn export(records: &[AuditRecord]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut time = TimeBuf::default();
     for r in records {
-        serde_json::to_writer(&mut out, &ExportLine::of(r, &mut time)).unwrap();
+        serde_json::to_writer(&mut out, &ExportLine::of(r, &mut time).unwrap()).unwrap();
         out.push(b'\n');
     }
     out
 }
 
-fn bench(c: &mut Criterion) {
+/// CPU time of the calling thread.
+struct ThreadCpu;
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for ThreadCpu {
+    type Intermediate = ThreadTime;
+    type Value = Duration;
+
+    fn start(&self) -> ThreadTime {
+        ThreadTime::now()
+    }
+
+    fn end(&self, started: ThreadTime) -> Duration {
+        started.elapsed()
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Nanoseconds either way, so the wall clock's formatting fits.
+        WALL.formatter()
+    }
+}
+
+fn cpu() -> Criterion<ThreadCpu> {
+    Criterion::default().with_measurement(ThreadCpu)
+}
+
+fn bench(c: &mut Criterion<ThreadCpu>) {
     let records = chain(RECORDS);
     let lines = export(&records);
     let mut group = c.benchmark_group("audit_verify");
@@ -67,5 +112,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = cpu();
+    targets = bench
+}
 criterion_main!(benches);

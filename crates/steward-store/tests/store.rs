@@ -821,3 +821,36 @@ async fn concurrent_policy_versions_get_distinct_numbers() -> TestResult {
     assert_eq!(numbers, BTreeSet::from([2, 3, 4, 5]));
     Ok(())
 }
+
+#[tokio::test]
+async fn erasure_keeps_the_digest_and_happens_once() -> TestResult {
+    let (_db, store) = setup().await?;
+    let b = base(&store).await?;
+    append_many(&store, b.council.id, 3).await?;
+    let id = b.council.id;
+    let mut tx = store.begin().await?;
+    let head = tx.lock_audit_head(id).await?.ok_or("no head")?;
+    let last = tx
+        .audit_record(id, head.seq)
+        .await?
+        .ok_or("no last record")?;
+    assert_eq!(
+        (head.hash.as_str(), head.at),
+        (last.hash.as_str(), Some(last.at))
+    );
+    let kept = tx.audit_record(id, 2).await?.ok_or("no record 2")?;
+    tx.erase_audit_data(id, 2, day(2034, 1, 5)).await?;
+    let erased = tx.audit_record(id, 2).await?.ok_or("no record 2")?;
+    assert_eq!(
+        (erased.before.as_deref(), erased.after.as_deref()),
+        (None, None)
+    );
+    assert_eq!(erased.erased_on, Some(day(2034, 1, 5)));
+    assert_eq!(
+        (erased.data_digest.as_str(), erased.hash.as_str()),
+        (kept.data_digest.as_str(), kept.hash.as_str())
+    );
+    assert!(tx.erase_audit_data(id, 2, day(2034, 1, 6)).await.is_err());
+    assert!(tx.audit_record(id, 9_999).await?.is_none());
+    Ok(())
+}

@@ -162,12 +162,14 @@ async fn export(app: &App, council: &Council, out: &Path) -> anyhow::Result<u8> 
     app.store
         .visit_audit(council.id, |found| {
             let written_ok = match found {
-                Ok(record) => {
-                    let line = ExportLine::of(&record, &mut time);
-                    serde_json::to_writer(&mut writer, &line)
+                Ok(record) => match ExportLine::of(&record, &mut time) {
+                    Ok(line) => serde_json::to_writer(&mut writer, &line)
                         .map_err(anyhow::Error::from)
-                        .and_then(|()| writer.write_all(b"\n").map_err(anyhow::Error::from))
-                }
+                        .and_then(|()| writer.write_all(b"\n").map_err(anyhow::Error::from)),
+                    Err(problem) => Err(anyhow::anyhow!(
+                        "{problem}; run `steward audit verify`"
+                    )),
+                },
                 Err(problem) => Err(anyhow::anyhow!(
                     "a record cannot be read from the database ({problem}); run `steward audit verify`"
                 )),

@@ -1,11 +1,14 @@
 //! The exported chain: JSON lines, one record per line in seq order, each with every field the
-//! hash covers and the before/after data as the exact stored text. Verifying an export needs
-//! no database, so an auditor can check it on a machine the database administrator does not
+//! hash covers. The before/after data are embedded as JSON, byte for byte as stored and hashed,
+//! so reading a line back needs no unescaping or copying. Verifying an export needs no
+//! database, so an auditor can check it on a machine the database administrator does not
 //! control.
 
-use super::{AuditRecord, ChainReport, ChainVerifier, RecordView, TimeBuf};
+use super::export_parse::parse_canonical;
+use super::{AuditRecord, ChainProblem, ChainReport, ChainVerifier, RecordView, TimeBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::io::BufRead;
 
@@ -26,9 +29,9 @@ pub struct ExportLine<'a> {
     #[serde(borrow)]
     pub entity_id: Cow<'a, str>,
     #[serde(borrow)]
-    pub before: Option<Cow<'a, str>>,
+    pub before: Option<&'a RawValue>,
     #[serde(borrow)]
-    pub after: Option<Cow<'a, str>>,
+    pub after: Option<&'a RawValue>,
     #[serde(borrow)]
     pub data_digest: Cow<'a, str>,
     #[serde(borrow)]
@@ -40,10 +43,25 @@ pub struct ExportLine<'a> {
     pub erased_on: Option<NaiveDate>,
 }
 
+/// The stored data as embedded JSON. Everything Steward writes there is compact JSON; text
+/// that is not, or that would not come back byte for byte, was changed outside the program.
+fn embedded(text: Option<&str>, seq: i64) -> Result<Option<&RawValue>, ChainProblem> {
+    match text {
+        None => Ok(None),
+        Some(text) => match serde_json::from_str::<&RawValue>(text) {
+            Ok(raw) if raw.get().len() == text.len() => Ok(Some(raw)),
+            _ => Err(ChainProblem::DataAltered { seq }),
+        },
+    }
+}
+
 impl<'a> ExportLine<'a> {
-    pub fn of(record: &'a AuditRecord, time: &'a mut TimeBuf) -> ExportLine<'a> {
+    pub fn of(
+        record: &'a AuditRecord,
+        time: &'a mut TimeBuf,
+    ) -> Result<ExportLine<'a>, ChainProblem> {
         let v = record.view(time);
-        ExportLine {
+        Ok(ExportLine {
             council_id: v.council_id,
             seq: v.seq,
             at: Cow::Borrowed(v.at),
@@ -51,13 +69,13 @@ impl<'a> ExportLine<'a> {
             action: Cow::Borrowed(v.action),
             entity: Cow::Borrowed(v.entity),
             entity_id: Cow::Borrowed(v.entity_id),
-            before: v.before.map(Cow::Borrowed),
-            after: v.after.map(Cow::Borrowed),
+            before: embedded(v.before, v.seq)?,
+            after: embedded(v.after, v.seq)?,
             data_digest: Cow::Borrowed(v.data_digest),
             prev_hash: Cow::Borrowed(v.prev_hash),
             hash: Cow::Borrowed(v.hash),
             erased_on: v.erased_on,
-        }
+        })
     }
 
     /// The line's text, without its line break.
@@ -74,8 +92,8 @@ impl<'a> ExportLine<'a> {
             action: &self.action,
             entity: &self.entity,
             entity_id: &self.entity_id,
-            before: self.before.as_deref(),
-            after: self.after.as_deref(),
+            before: self.before.map(RawValue::get),
+            after: self.after.map(RawValue::get),
             data_digest: &self.data_digest,
             prev_hash: &self.prev_hash,
             hash: &self.hash,
@@ -103,7 +121,7 @@ pub fn verify_export(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
-                verifier.fail(super::ChainProblem::Unreadable {
+                verifier.fail(ChainProblem::Unreadable {
                     line: number + 1,
                     message: e.to_string(),
                 });
@@ -119,15 +137,21 @@ pub fn verify_export(
         if text.is_empty() {
             continue;
         }
-        let checked = match serde_json::from_str::<ExportLine<'_>>(text) {
-            Ok(record) => {
-                last_seq = record.seq;
-                verifier.push_view(&record.view())
+        let checked = match parse_canonical(text) {
+            Some(view) => {
+                last_seq = view.seq;
+                verifier.push_view(&view)
             }
-            Err(e) => Err(verifier.fail(super::ChainProblem::Unreadable {
-                line: number,
-                message: e.to_string(),
-            })),
+            None => match serde_json::from_str::<ExportLine<'_>>(text) {
+                Ok(record) => {
+                    last_seq = record.seq;
+                    verifier.push_view(&record.view())
+                }
+                Err(e) => Err(verifier.fail(ChainProblem::Unreadable {
+                    line: number,
+                    message: e.to_string(),
+                })),
+            },
         };
         if checked.is_err() {
             break;
@@ -152,14 +176,13 @@ pub struct ExportReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::ChainProblem;
     use crate::audit::verify::tests::chain;
 
     fn export(records: &[AuditRecord]) -> String {
         let mut out = String::new();
         let mut time = TimeBuf::default();
         for r in records {
-            out.push_str(&ExportLine::of(r, &mut time).to_line());
+            out.push_str(&ExportLine::of(r, &mut time).unwrap().to_line());
             out.push('\n');
         }
         out
@@ -183,5 +206,35 @@ mod tests {
             report.chain.outcome,
             Err(ChainProblem::Unreadable { line: 2, .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use crate::audit::verify::tests::chain;
+
+    #[test]
+    fn data_is_embedded_as_json_and_comes_back_exactly() {
+        let records = chain(1);
+        let mut time = TimeBuf::default();
+        let line = ExportLine::of(&records[0], &mut time).unwrap().to_line();
+        assert!(line.contains(r#""after":{"name":"Person 0"}"#), "{line}");
+        let back: ExportLine<'_> = serde_json::from_str(&line).unwrap();
+        assert_eq!(back.view().after, records[0].after.as_deref());
+    }
+
+    #[test]
+    fn stored_data_that_is_not_one_json_value_is_refused() {
+        for text in ["not json", " {}", "{} {}"] {
+            let mut records = chain(1);
+            records[0].after = Some(text.into());
+            let mut time = TimeBuf::default();
+            assert_eq!(
+                ExportLine::of(&records[0], &mut time).err(),
+                Some(ChainProblem::DataAltered { seq: 1 }),
+                "{text}"
+            );
+        }
     }
 }

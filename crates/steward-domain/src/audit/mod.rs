@@ -6,7 +6,9 @@
 
 pub mod checkpoint;
 pub mod export;
+mod export_parse;
 mod hashing;
+mod json_scan;
 mod verify;
 
 pub use hashing::{TimeBuf, data_digest, record_hash, timestamp_text};
@@ -55,7 +57,7 @@ pub struct AuditHead {
 }
 
 /// A record as the verifier reads it: borrowed text, so checking needs no allocation.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RecordView<'a> {
     pub council_id: i64,
     pub seq: i64,
@@ -87,8 +89,11 @@ impl AuditRecord {
             Some((seq, hash)) => (seq + 1, hash.to_string()),
             None => (1, GENESIS.to_string()),
         };
-        let before = event.before.as_ref().map(|v| v.to_string());
-        let after = event.after.as_ref().map(|v| v.to_string());
+        // A JSON null is stored as no data, so an export (where both read `null`) keeps it.
+        let text = |v: &Option<serde_json::Value>| {
+            v.as_ref().filter(|v| !v.is_null()).map(|v| v.to_string())
+        };
+        let (before, after) = (text(&event.before), text(&event.after));
         let digest = data_digest(before.as_deref(), after.as_deref());
         // Parse back what we print so the stored timestamp is exactly the hashed one.
         let at_text = timestamp_text(at);
