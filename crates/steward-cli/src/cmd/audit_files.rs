@@ -163,10 +163,9 @@ pub fn judge(
         .iter()
         .map(|f| {
             let outcome = f.checkpoint.as_ref().map_err(Clone::clone).and_then(|cp| {
-                let key = match trusted {
-                    Some(key) => *key,
-                    None => cp.signer()?,
-                };
+                let key = trusted.ok_or_else(|| {
+                    CheckpointError::KeyFile("there is no public key to check it against".into())
+                })?;
                 cp.check_signature(&key)?;
                 match chain.council_id {
                     Some(id) => cp.check_council(id, chain.council_slug)?,
