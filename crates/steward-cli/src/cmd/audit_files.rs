@@ -279,9 +279,11 @@ pub fn verdict(
         ),
     };
     if !checkpoints.is_empty() {
-        message.push_str(&match failed {
-            0 => format!(" All {} checkpoints hold.", checkpoints.len()),
-            n => format!(" {n} of {} checkpoints fail.", checkpoints.len()),
+        message.push_str(&match (checkpoints.len(), failed) {
+            (1, 0) => " The checkpoint holds.".to_string(),
+            (1, _) => " The checkpoint fails.".to_string(),
+            (n, 0) => format!(" All {n} checkpoints hold."),
+            (n, f) => format!(" {f} of {n} checkpoints fail."),
         });
     }
     Verified {
