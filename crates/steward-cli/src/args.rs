@@ -346,8 +346,9 @@ pub struct IssueArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
-    /// Check the whole chain; exits 7 naming the first record altered, removed or reordered
-    Verify,
+    /// Check the whole chain, and signed checkpoints against it; exits 7 naming the first
+    /// record altered, removed or reordered, or the checkpoint that no longer holds
+    Verify(AuditVerify),
     /// Show audit records
     Log {
         #[arg(long)]
@@ -357,6 +358,70 @@ pub enum AuditCmd {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// The key that signs checkpoints (kept in a file, never in the database)
+    #[command(subcommand)]
+    Key(AuditKeyCmd),
+    /// Sign the chain's current head into a checkpoint file, and note it in the chain
+    Checkpoint {
+        /// The private key file from `steward audit key create`
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Directory for the checkpoint file (created if missing)
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Record that the chain was quiet, if nothing was recorded for a while
+    Heartbeat {
+        /// How long without a record before a heartbeat is due, e.g. 24h, 90m, 7d
+        #[arg(long, default_value = "24h", value_parser = parse_span, value_name = "SPAN")]
+        quiet_for: chrono::Duration,
+    },
+    /// Write the whole chain as JSON lines, one record per line, for checking elsewhere
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AuditVerify {
+    /// Check signed checkpoint files in this directory against the chain
+    #[arg(long, value_name = "DIR")]
+    pub checkpoints: Option<PathBuf>,
+    /// The public key the checkpoints must be signed with (else the first checkpoint's key)
+    #[arg(long, value_name = "FILE", requires = "checkpoints")]
+    pub public_key: Option<PathBuf>,
+    /// Check an exported chain in this file instead of the database (needs no database)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditKeyCmd {
+    /// Make a new signing key: FILE (private, mode 0600) and FILE.pub
+    Create {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// A span of time such as `24h`, `90m`, `7d` or `3600s`.
+pub fn parse_span(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let bad =
+        || format!("'{text}' is not a span of time; write a number and a unit, e.g. 24h, 90m, 7d");
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let span = match unit {
+        "s" => chrono::Duration::try_seconds(n),
+        "m" => chrono::Duration::try_minutes(n),
+        "h" => chrono::Duration::try_hours(n),
+        "d" => chrono::Duration::try_days(n),
+        _ => None,
+    };
+    span.filter(|s| *s > chrono::Duration::zero())
+        .ok_or_else(bad)
 }
 
 #[derive(Subcommand, Debug)]
@@ -438,6 +503,15 @@ mod tests {
     fn dates_must_be_iso() {
         assert!(parse_date("2027-05-16").is_ok());
         assert!(parse_date("16/05/2027").unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn spans_need_a_unit() {
+        assert_eq!(parse_span("24h"), Ok(chrono::Duration::hours(24)));
+        assert_eq!(parse_span("7d"), Ok(chrono::Duration::days(7)));
+        assert!(parse_span("24").is_err());
+        assert!(parse_span("0h").is_err());
+        assert!(parse_span("h").is_err());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The storage interface the domain needs. One transaction is one `RegisterTx`: every write
 //! and its audit record commit together or not at all.
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditHead, AuditRecord};
 use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
 use crate::records::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -272,4 +272,24 @@ pub trait RegisterTx: Send {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Option<i64>>> + Send;
+    /// Locks the council's chain head until the transaction ends and returns it, with the time
+    /// of its last record; None if there is no such council.
+    fn lock_audit_head(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<AuditHead>>> + Send;
+    /// One record of the council's chain.
+    fn audit_record(
+        &mut self,
+        council_id: Id,
+        seq: i64,
+    ) -> impl Future<Output = RepoResult<Option<AuditRecord>>> + Send;
+    /// Removes a record's before/after data and marks it erased `on` that day; its digest
+    /// and hash stay. The only change the database lets anyone make to an audit record.
+    fn erase_audit_data(
+        &mut self,
+        council_id: Id,
+        seq: i64,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
 }

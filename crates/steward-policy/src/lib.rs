@@ -14,6 +14,7 @@ pub mod presets;
 pub mod requests;
 pub mod span;
 pub mod vocab;
+pub mod workdays;
 
 pub use check::{CheckError, LoadedPack, Problem, check_pack};
 pub use citation::Citation;

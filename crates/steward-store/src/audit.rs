@@ -2,17 +2,17 @@
 
 use crate::error::{StoreError, repo_error};
 use crate::open::Store;
-use crate::rows::{Cols, time_text};
+use crate::rows::{Cols, date_text, time_text};
 use crate::tx::StoreTx;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
-use steward_domain::audit::{AuditRecord, ChainProblem, ChainVerifier};
+use steward_domain::audit::{AuditHead, AuditRecord, ChainProblem, ChainReport, ChainVerifier};
 use steward_domain::repo::AuditFilter;
 use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
 
 const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
-                      after_data, data_digest, prev_hash, hash";
+                      after_data, data_digest, prev_hash, hash, erased_on";
 
 fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
     let c = Cols::new(row, "audit_events");
@@ -29,6 +29,7 @@ fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
         data_digest: c.text("data_digest")?,
         prev_hash: c.text("prev_hash")?,
         hash: c.text("hash")?,
+        erased_on: c.opt_date("erased_on")?,
     })
 }
 
@@ -60,7 +61,8 @@ pub(crate) async fn append(
     let rec = AuditRecord::chain(council_id, prev, at, actor, event);
 
     let sql = format!(
-        "INSERT INTO audit_events ({RECORD}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        "INSERT INTO audit_events ({RECORD}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)"
     );
     let insert = sqlx::query(&sql)
         .bind(rec.council_id)
@@ -141,6 +143,68 @@ pub(crate) async fn head_seq(tx: &mut StoreTx, council_id: Id) -> RepoResult<Opt
     }
 }
 
+/// Locks the council row the way an append does (a no-op update), so the head read here is
+/// still the head when the transaction commits. SQLite's write transaction holds the lock
+/// already; PostgreSQL takes the row lock.
+pub(crate) async fn lock_head(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<AuditHead>> {
+    tx.writable()?;
+    let lock = sqlx::query(
+        "UPDATE councils SET audit_seq = audit_seq WHERE id = $1 RETURNING audit_seq, audit_head",
+    )
+    .bind(council_id);
+    let Some(row) = tx.optional(lock).await? else {
+        return Ok(None);
+    };
+    let c = Cols::new(&row, "councils");
+    let seq = c.int("audit_seq")?;
+    let hash = c.text("audit_head")?;
+    let at = match one(tx, council_id, seq).await? {
+        Some(record) => Some(record.at),
+        None if seq == 0 => None,
+        None => {
+            return Err(RepoError::Corrupt(format!(
+                "council {council_id}'s chain head is record {seq}, which is not stored"
+            )));
+        }
+    };
+    Ok(Some(AuditHead { seq, hash, at }))
+}
+
+pub(crate) async fn one(
+    tx: &mut StoreTx,
+    council_id: Id,
+    seq: i64,
+) -> RepoResult<Option<AuditRecord>> {
+    let sql = format!("SELECT {RECORD} FROM audit_events WHERE council_id = $1 AND seq = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(seq);
+    match tx.optional(query).await? {
+        Some(row) => record(&row).map(Some),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn erase(
+    tx: &mut StoreTx,
+    council_id: Id,
+    seq: i64,
+    on: NaiveDate,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "UPDATE audit_events SET before_data = NULL, after_data = NULL, erased_on = $3
+         WHERE council_id = $1 AND seq = $2 AND erased_on IS NULL",
+    )
+    .bind(council_id)
+    .bind(seq)
+    .bind(date_text(on));
+    match tx.exec(query).await? {
+        1 => Ok(()),
+        _ => Err(RepoError::Backend(format!(
+            "audit record {seq} of council {council_id} is not stored or is already erased"
+        ))),
+    }
+}
+
 impl Store {
     /// Checks a council's whole audit chain: every hash, every link, no gaps, and nothing
     /// removed after the last record. Returns the number of records checked, or the first
@@ -149,35 +213,82 @@ impl Store {
         &self,
         council_id: i64,
     ) -> Result<Result<i64, ChainProblem>, StoreError> {
+        Ok(self.check_audit(council_id, []).await?.chain.outcome)
+    }
+
+    /// [`Store::verify_audit`] in full: also the hashes at the `watch` seqs (the seqs of signed
+    /// checkpoints) and the council's recorded head.
+    pub async fn check_audit(
+        &self,
+        council_id: i64,
+        watch: impl IntoIterator<Item = i64>,
+    ) -> Result<AuditCheck, StoreError> {
+        let mut verifier = ChainVerifier::watching(watch);
+        let head = self
+            .visit_audit(council_id, |found| match found {
+                Ok(record) => verifier.push(&record).is_ok(),
+                Err(problem) => {
+                    verifier.fail(problem);
+                    false
+                }
+            })
+            .await?;
+        Ok(AuditCheck {
+            head_seq: head,
+            chain: verifier.report(Some(head)),
+        })
+    }
+
+    /// Streams a council's chain in seq order to `visit` until it returns false, and returns
+    /// the council's recorded head, read in the same snapshot. A row that no longer reads back
+    /// as a record (edited outside the program) is passed on as that record's problem.
+    pub async fn visit_audit(
+        &self,
+        council_id: i64,
+        mut visit: impl FnMut(Result<AuditRecord, ChainProblem>) -> bool,
+    ) -> Result<i64, StoreError> {
         // One snapshot for the head and the records, so a concurrent append cannot make an
         // intact chain look truncated.
         let mut tx = self.read().await?;
         let head = head_seq(&mut tx, council_id)
             .await?
             .ok_or(StoreError::NoSuchCouncil(council_id))?;
-        let outcome = {
+        {
             let sql =
                 format!("SELECT {RECORD} FROM audit_events WHERE council_id = $1 ORDER BY seq");
             let mut rows = sqlx::query(&sql).bind(council_id).fetch(tx.connection());
-            let mut verifier = ChainVerifier::default();
-            loop {
-                let Some(row) = rows.try_next().await.map_err(repo_error)? else {
-                    break verifier.finish(Some(head));
-                };
-                let checked = match record(&row) {
-                    Ok(rec) => verifier.push(&rec),
-                    // A stored value that no longer reads back was edited outside the program.
+            while let Some(row) = rows.try_next().await.map_err(repo_error)? {
+                let found = match record(&row) {
+                    Ok(rec) => Ok(rec),
                     Err(RepoError::Corrupt(_)) => Err(ChainProblem::Altered {
                         seq: Cols::new(&row, "audit_events").int("seq")?,
                     }),
                     Err(other) => return Err(other.into()),
                 };
-                if let Err(problem) = checked {
-                    break Err(problem);
+                if !visit(found) {
+                    break;
                 }
             }
-        };
+        }
         tx.rollback().await?;
-        Ok(outcome)
+        Ok(head)
     }
+
+    /// The council's recorded head seq, for sizing progress bars.
+    pub async fn audit_head_seq(&self, council_id: i64) -> Result<i64, StoreError> {
+        let mut tx = self.read().await?;
+        let head = head_seq(&mut tx, council_id)
+            .await?
+            .ok_or(StoreError::NoSuchCouncil(council_id))?;
+        tx.rollback().await?;
+        Ok(head)
+    }
+}
+
+/// What checking a council's chain in the database found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditCheck {
+    /// The last seq the council's row says was written.
+    pub head_seq: i64,
+    pub chain: ChainReport,
 }

@@ -22,6 +22,7 @@ mod tx;
 mod users;
 mod workflow;
 
+pub use audit::AuditCheck;
 pub use error::StoreError;
 pub use open::{Backend, Store};
 pub use tx::StoreTx;

@@ -22,6 +22,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
     },
     Migration {
+        version: 3,
+        sql: include_str!("../migrations/sqlite/0003_audit_erasure.sql"),
+    },
+    Migration {
         version: 4,
         sql: include_str!("../migrations/sqlite/0004_workflow.sql"),
     },
@@ -35,6 +39,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 2,
         sql: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/postgres/0003_audit_erasure.sql"),
     },
     Migration {
         version: 4,

@@ -3,7 +3,7 @@
 use crate::tx::StoreTx;
 use crate::{audit, equipment, loans, people, policy};
 use chrono::{DateTime, NaiveDate, Utc};
-use steward_domain::audit::AuditRecord;
+use steward_domain::audit::{AuditHead, AuditRecord};
 use steward_domain::repo::{
     AuditFilter, NewAcceptance, NewEquipment, NewLoan, NewPackVersion, NewPerson,
 };
@@ -229,5 +229,22 @@ impl RegisterTx for StoreTx {
         Ok(audit::head_seq(self, council_id)
             .await?
             .filter(|seq| *seq > 0))
+    }
+
+    async fn lock_audit_head(&mut self, council_id: Id) -> RepoResult<Option<AuditHead>> {
+        audit::lock_head(self, council_id).await
+    }
+
+    async fn audit_record(&mut self, council_id: Id, seq: i64) -> RepoResult<Option<AuditRecord>> {
+        audit::one(self, council_id, seq).await
+    }
+
+    async fn erase_audit_data(
+        &mut self,
+        council_id: Id,
+        seq: i64,
+        on: NaiveDate,
+    ) -> RepoResult<()> {
+        audit::erase(self, council_id, seq, on).await
     }
 }

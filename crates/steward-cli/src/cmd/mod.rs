@@ -1,5 +1,6 @@
 mod acceptance;
 mod audit;
+mod audit_files;
 mod case;
 mod council;
 mod demo;
@@ -19,6 +20,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
     // Checking pack files needs no database.
     if let Command::Policy(crate::args::PolicyCmd::Check { files }) = &cli.command {
         return policy::check_files(files, cli.global.json);
+    }
+    if let Command::Audit(cmd) = &cli.command
+        && let Some(done) = audit::run_offline(cmd, cli.global.json)
+    {
+        return done;
     }
     if let Command::Demo(args) = &cli.command {
         return demo::run(&cli.global, args).await;
@@ -49,6 +55,18 @@ pub fn progress(len: u64, json: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(len);
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// A progress bar counting bytes, for reading large files.
+pub fn progress_bytes(len: u64, json: bool) -> indicatif::ProgressBar {
+    if json || len < 16 << 20 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes}") {
         bar.set_style(style);
     }
     bar

@@ -3,7 +3,7 @@
 use crate::support::Env;
 use sqlx::Executor;
 
-fn busy_council() -> Env {
+pub(crate) fn busy_council() -> Env {
     let env = Env::new();
     env.council("town-it-policy", "2027-01-04");
     env.ok(&[
@@ -36,17 +36,17 @@ fn busy_council() -> Env {
     env
 }
 
-async fn tamper(url: &str, statements: &[&str]) -> Result<(), sqlx::Error> {
+pub(crate) async fn tamper<S: AsRef<str>>(url: &str, statements: &[S]) -> Result<(), sqlx::Error> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(url).await?;
     for sql in statements {
-        pool.execute(*sql).await?;
+        pool.execute(sql.as_ref()).await?;
     }
     pool.close().await;
     Ok(())
 }
 
-fn drop_guards(url: &str) -> Vec<&'static str> {
+pub(crate) fn drop_guards(url: &str) -> Vec<&'static str> {
     if url.starts_with("postgres") {
         vec![
             "DROP TRIGGER audit_events_no_update ON audit_events",
@@ -60,7 +60,7 @@ fn drop_guards(url: &str) -> Vec<&'static str> {
     }
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -2,6 +2,7 @@
 //! policy for its decision and writes its audit record beside the change.
 
 pub mod acceptance;
+pub mod audit;
 pub mod cases;
 pub mod council;
 pub mod due;

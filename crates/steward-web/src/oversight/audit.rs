@@ -402,6 +402,7 @@ mod tests {
             data_digest: String::new(),
             prev_hash: String::new(),
             hash: "h".into(),
+            erased_on: None,
         }
     }
 
