@@ -12,6 +12,7 @@ mod markdown;
 mod me;
 mod oversight;
 mod pages;
+pub mod pdf;
 mod routes;
 mod session;
 
