@@ -9,6 +9,7 @@ pub mod decide;
 pub mod explain;
 pub mod model;
 pub mod period;
+pub mod phones;
 pub mod presets;
 pub mod vocab;
 
