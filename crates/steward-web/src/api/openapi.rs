@@ -6,6 +6,9 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 
+mod phones;
+pub(crate) use phones::*;
+
 /// The capability a route asks the caller's `Principal` for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -313,6 +316,7 @@ fn path_example(name: &str) -> &'static str {
         "tag" => "LAP-0100",
         "office" => "service_desk",
         "username" => "officer",
+        "period" => "2027-04",
         _ => "1",
     }
 }
