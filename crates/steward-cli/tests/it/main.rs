@@ -10,6 +10,7 @@ mod borough;
 mod city;
 mod city_aup;
 mod county;
+mod phones;
 mod serve;
 mod support;
 mod town;
