@@ -389,6 +389,15 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/users/ada/disable", json!({})),
         ("/users/ada/enable", json!({})),
         (
+            "/phone-lines",
+            json!({"asset_tag": "LAP-1", "number": "07700 900123"}),
+        ),
+        ("/phone-lines/1/remove", json!({})),
+        ("/phone-bills/import/2027-04", json!({})),
+        ("/phone-bills/1/statements", json!({"person": "M1"})),
+        ("/phone-statements/1/payments", json!({"amount": "1"})),
+        ("/me/phone-bills/1/personal", json!({"personal": []})),
+        (
             "/users/ada/password",
             json!({"password": "a long phrase here"}),
         ),
