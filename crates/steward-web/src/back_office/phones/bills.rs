@@ -188,7 +188,11 @@ pub async fn import(
     }
     let name = match form.name.trim() {
         "" => "pasted bill".to_string(),
-        given => given.chars().take(100).collect(),
+        given => given
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(100)
+            .collect(),
     };
     let (Some(period), true) = (period, errors.is_empty()) else {
         return render_import(&state, &signed, &form, errors, None).await;
