@@ -3,6 +3,9 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod phone;
+pub use phone::*;
+
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
 /// what is due, and an audit trail anyone can verify.
 #[derive(Parser, Debug)]
@@ -65,6 +68,9 @@ pub enum Command {
     Loan(LoanCmd),
     /// What is due: overdue returns, charges, signatures, PAT tests, evaluations, replacements
     Due,
+    /// Council phones: lines, itemised bills, personal calls and what is owed for them
+    #[command(subcommand)]
+    Phone(PhoneCmd),
     /// The audit trail
     #[command(subcommand)]
     Audit(AuditCmd),

@@ -71,6 +71,15 @@ fn conflict_for(constraint: &str) -> DomainError {
             "policy",
             "another policy version was adopted at the same moment; try again",
         ),
+        "phone_lines_number_unique" => ("number", "this number is already a council phone line"),
+        "phone_bills_line_period_unique" => (
+            "period",
+            "this month's bill for the line has already been imported",
+        ),
+        "phone_statements_bill_person_unique" => (
+            "person",
+            "a statement for this person on this bill has already been issued",
+        ),
         _ => ("record", "this record already exists"),
     };
     DomainError::Conflict {

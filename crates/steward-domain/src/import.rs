@@ -330,7 +330,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 // ---------------------------------------------------------------------------------------------
 // Field checks
 
-fn plain_text(s: &str, max: usize) -> Result<String, String> {
+pub(crate) fn plain_text(s: &str, max: usize) -> Result<String, String> {
     let length = s.chars().count();
     if length > max {
         return Err(format!(
@@ -445,23 +445,27 @@ fn blank_word_hint<T: FromStr<Err = steward_policy::vocab::UnknownWord>>() -> St
 // The table reader shared by both files
 
 /// The columns one kind of file has.
-struct Spec {
+pub(crate) struct Spec {
     /// How messages name the file: "a people file".
-    rows: &'static str,
-    required: &'static [&'static str],
-    optional: &'static [&'static str],
+    pub(crate) rows: &'static str,
+    pub(crate) required: &'static [&'static str],
+    pub(crate) optional: &'static [&'static str],
+    /// Other headings a column goes by in files from elsewhere, as (heading, column).
+    pub(crate) aliases: &'static [(&'static str, &'static str)],
 }
 
 const PEOPLE: Spec = Spec {
     rows: "a people file",
     required: &["reference", "name", "kind"],
     optional: &["email", "household", "term_start", "term_end", "offices"],
+    aliases: &[],
 };
 
 const LEAVERS: Spec = Spec {
     rows: "a file of people leaving office",
     required: &["reference", "left_on", "reason"],
     optional: &[],
+    aliases: &[],
 };
 
 const EQUIPMENT: Spec = Spec {
@@ -474,6 +478,7 @@ const EQUIPMENT: Spec = Spec {
         "encrypted",
         "state",
     ],
+    aliases: &[],
 };
 
 impl Spec {
@@ -486,6 +491,11 @@ impl Spec {
     }
 
     fn index(&self, name: &str) -> Option<usize> {
+        let name = self
+            .aliases
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map_or(name, |(_, column)| *column);
         self.columns().position(|c| c == name)
     }
 
@@ -510,8 +520,8 @@ enum Cell {
 }
 
 /// One row being checked. Field checks record their problems and return `None`.
-struct Fields<'a> {
-    line: u64,
+pub(crate) struct Fields<'a> {
+    pub(crate) line: u64,
     spec: &'a Spec,
     cells: &'a [Cell],
     errors: &'a mut Vec<RowError>,
@@ -526,7 +536,7 @@ impl Fields<'_> {
             .unwrap_or(&Cell::Empty)
     }
 
-    fn fail(&mut self, column: &str, message: String) {
+    pub(crate) fn fail(&mut self, column: &str, message: String) {
         self.failed = true;
         self.errors.push(RowError {
             line: self.line,
@@ -536,7 +546,7 @@ impl Fields<'_> {
     }
 
     /// A field that must have a value; `blank` says what to write there.
-    fn required<T>(
+    pub(crate) fn required<T>(
         &mut self,
         column: &str,
         blank: &str,
@@ -560,7 +570,7 @@ impl Fields<'_> {
     }
 
     /// A field that may be blank. `None` means it was bad; `Some(None)` that it was blank.
-    fn optional<T>(
+    pub(crate) fn optional<T>(
         &mut self,
         column: &str,
         parse: impl FnOnce(&str) -> Result<T, String>,
@@ -735,7 +745,7 @@ fn read_header(
 
 /// Reads a whole file, handing each row to `build`. Rows are kept only if the whole file is
 /// free of problems.
-fn read_table<T>(
+pub(crate) fn read_table<T>(
     file: &str,
     spec: &Spec,
     data: &[u8],

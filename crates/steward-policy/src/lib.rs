@@ -10,6 +10,7 @@ pub mod decide;
 pub mod explain;
 pub mod model;
 pub mod period;
+pub mod phones;
 pub mod presets;
 pub mod requests;
 pub mod span;

@@ -84,6 +84,11 @@ fn sqlite_unique_index(columns: &str) -> Option<&'static str> {
         "users.council_id, users.username" => "users_username_unique",
         "sessions.id_hash" => "sessions_pkey",
         "api_tokens.token_hash" => "api_tokens_hash_unique",
+        "phone_lines.council_id, phone_lines.number" => "phone_lines_number_unique",
+        "phone_bills.line_id, phone_bills.period" => "phone_bills_line_period_unique",
+        "phone_statements.bill_id, phone_statements.person_id" => {
+            "phone_statements_bill_person_unique"
+        }
         _ => return None,
     })
 }

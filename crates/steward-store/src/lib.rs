@@ -13,6 +13,7 @@ mod loans;
 mod migrate;
 mod open;
 mod people;
+mod phones;
 mod policy;
 mod register;
 mod rows;

@@ -29,6 +29,10 @@ const SQLITE: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/sqlite/0004_workflow.sql"),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/sqlite/0006_phones.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -47,6 +51,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 4,
         sql: include_str!("../migrations/postgres/0004_workflow.sql"),
+    },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/postgres/0006_phones.sql"),
     },
 ];
 

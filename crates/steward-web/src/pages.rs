@@ -49,6 +49,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("listing.html", include_str!("../templates/listing.html")),
     (
+        "phone_lines.html",
+        include_str!("../templates/phone_lines.html"),
+    ),
+    (
         "pages/office_people.html",
         include_str!("../templates/pages/office_people.html"),
     ),
@@ -151,6 +155,38 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/oversight_token_made.html",
         include_str!("../templates/pages/oversight_token_made.html"),
+    ),
+    (
+        "pages/phone_line_new.html",
+        include_str!("../templates/pages/phone_line_new.html"),
+    ),
+    (
+        "pages/phone_bills.html",
+        include_str!("../templates/pages/phone_bills.html"),
+    ),
+    (
+        "pages/phone_import.html",
+        include_str!("../templates/pages/phone_import.html"),
+    ),
+    (
+        "pages/phone_bill.html",
+        include_str!("../templates/pages/phone_bill.html"),
+    ),
+    (
+        "pages/phone_statements.html",
+        include_str!("../templates/pages/phone_statements.html"),
+    ),
+    (
+        "pages/phone_statement.html",
+        include_str!("../templates/pages/phone_statement.html"),
+    ),
+    (
+        "pages/my_phone.html",
+        include_str!("../templates/pages/my_phone.html"),
+    ),
+    (
+        "pages/my_phone_period.html",
+        include_str!("../templates/pages/my_phone_period.html"),
     ),
 ];
 

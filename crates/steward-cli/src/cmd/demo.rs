@@ -13,6 +13,8 @@ use steward_policy::model::OfficeHolder;
 use steward_policy::{EquipmentKind, EquipmentState, Period, PersonKind, TermEndReason, presets};
 use steward_store::{Store, StoreTx};
 
+mod phones;
+
 const COUNCILS: &[(&str, &str, &str)] = &[
     ("city-members-code", "ashbury-city", "Ashbury City Council"),
     (
@@ -335,7 +337,9 @@ async fn seed_council(
         .first()
         .map(|(r, _)| r.clone())
         .unwrap_or_else(|| members[1].clone());
-    seed_accounts(store, &ctx_on(today), &c, &officer, &member).await
+    let mut accounts = seed_accounts(store, &ctx_on(today), &c, &officer, &member).await?;
+    accounts.extend(phones::seed(store, actor, today, &c, &pack).await?);
+    Ok(accounts)
 }
 
 /// The demo accounts as a table, to standard output before the server's address.

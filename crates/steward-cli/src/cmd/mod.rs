@@ -8,6 +8,7 @@ mod due;
 mod equipment;
 mod loan;
 mod person;
+mod phone;
 mod policy;
 mod request;
 mod token;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Acceptance(c) => acceptance::run(&app, c).await,
         Command::Loan(c) => loan::run(&app, c).await,
         Command::Due => due::run(&app).await,
+        Command::Phone(c) => phone::run(&app, c).await,
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,
         Command::Token(c) => token::run(&app, c).await,

@@ -11,8 +11,8 @@ pub(crate) const PASSWORD: &str = "correct horse battery staple";
 /// The server, stopped when dropped.
 pub(crate) struct Server {
     child: Child,
-    base: String,
-    agent: ureq::Agent,
+    pub(crate) base: String,
+    pub(crate) agent: ureq::Agent,
 }
 
 impl Drop for Server {
@@ -58,7 +58,7 @@ impl Server {
         }
     }
 
-    fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    pub(crate) fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
         let mut res = res.expect("request");
         let header = |name: &str| {
             res.headers()
@@ -399,6 +399,15 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ),
         ("/users/ada/disable", json!({})),
         ("/users/ada/enable", json!({})),
+        (
+            "/phone-lines",
+            json!({"asset_tag": "LAP-1", "number": "07700 900123"}),
+        ),
+        ("/phone-lines/1/remove", json!({})),
+        ("/phone-bills/import/2027-04", json!({})),
+        ("/phone-bills/1/statements", json!({"person": "M1"})),
+        ("/phone-statements/1/payments", json!({"amount": "1"})),
+        ("/me/phone-bills/1/personal", json!({"personal": []})),
         (
             "/users/ada/password",
             json!({"password": "a long phrase here"}),

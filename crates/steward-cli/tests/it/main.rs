@@ -12,6 +12,7 @@ mod city;
 mod city_aup;
 mod county;
 mod erasure;
+mod phones;
 mod serve;
 mod support;
 mod tamper;

@@ -2,8 +2,8 @@
 
 use super::{acceptance, loans, people, policy};
 use crate::error::DomainResult;
+use crate::phones::PhoneTx;
 use crate::records::Council;
-use crate::repo::RegisterTx;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_policy::decide::{self, AcceptanceStatus, Dated, RefreshCandidate};
@@ -19,6 +19,7 @@ const PLAN_DAYS: u32 = 30;
 pub enum DueKind {
     OverdueReturn,
     ChargeAllowed,
+    PhoneCostsOwed,
     ReturnSoon,
     AcceptanceMissing,
     AcceptanceLapsed,
@@ -33,6 +34,7 @@ impl DueKind {
         match self {
             DueKind::OverdueReturn => "Overdue return",
             DueKind::ChargeAllowed => "Charge may be raised",
+            DueKind::PhoneCostsOwed => "Phone costs owed",
             DueKind::ReturnSoon => "Return due soon",
             DueKind::AcceptanceMissing => "Policy not signed",
             DueKind::AcceptanceLapsed => "Signature lapsed",
@@ -71,7 +73,7 @@ fn within(date: NaiveDate, today: NaiveDate, days: u32) -> bool {
         .is_some_and(|limit| date <= limit)
 }
 
-pub async fn report<T: RegisterTx>(
+pub async fn report<T: PhoneTx>(
     tx: &mut T,
     council: &Council,
     today: NaiveDate,
@@ -284,6 +286,8 @@ pub async fn report<T: RegisterTx>(
             citation: Some(review.citation),
         });
     }
+
+    items.extend(crate::phones::due::owed(tx, council).await?);
 
     // Refresh entries keep their queue order; everything else sorts by kind then date.
     items.sort_by(|a, b| {

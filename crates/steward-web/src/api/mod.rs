@@ -303,6 +303,115 @@ fn routes() -> Routes {
     )
     .add(
         Op::get(
+            "/phone-lines",
+            "Council phone lines, removed ones too",
+            Reader,
+        )
+        .query(list),
+        h::phone_lines_list,
+    )
+    .add(
+        Op::post(
+            "/phone-lines",
+            "Register a number as a phone's line",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::add_phone_line))
+        .created(),
+        h::phone_line_add,
+    )
+    .add(
+        Op::post(
+            "/phone-lines/{id}/remove",
+            "Stop a number being its phone's line",
+            Officer,
+        ),
+        h::phone_line_remove,
+    )
+    .add(
+        Op::get(
+            "/phone-bills",
+            "Imported phone bills with each holder's share",
+            Reader,
+        )
+        .query(list),
+        h::phone_bills_list,
+    )
+    .add(
+        Op::post(
+            "/phone-bills/import/{period}",
+            "Import a month's itemised bill from CSV; any bad row imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Csv)
+        .created(),
+        h::phone_bill_import,
+    )
+    .add(
+        Op::get(
+            "/phone-bills/{id}",
+            "One phone bill with every item",
+            Reader,
+        ),
+        h::phone_bill_show,
+    )
+    .add(
+        Op::post(
+            "/phone-bills/{id}/statements",
+            "Issue a holder's statement for their personal calls on a bill",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::issue_phone_statement))
+        .created(),
+        h::phone_statement_issue,
+    )
+    .add(
+        Op::get(
+            "/phone-statements",
+            "Statements for personal calls, with what is still owed",
+            Reader,
+        )
+        .query(&["limit", "cursor", "outstanding"]),
+        h::phone_statements_list,
+    )
+    .add(
+        Op::get(
+            "/phone-statements/{id}",
+            "One statement and its payments (members: their own only)",
+            ReaderOrMember,
+        ),
+        h::phone_statement_show,
+    )
+    .add(
+        Op::post(
+            "/phone-statements/{id}/payments",
+            "Record a payment; more than is still owed is refused",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::phone_payment))
+        .created(),
+        h::phone_payment,
+    )
+    .add(
+        Op::get(
+            "/me/phone-bills",
+            "The caller's own items on each phone bill, and where each stands",
+            Member,
+        )
+        .query(list),
+        h::my_phone_bills,
+    )
+    .add(
+        Op::post(
+            "/me/phone-bills/{id}/personal",
+            "Mark which of the caller's items on a bill were personal",
+            Member,
+        )
+        .body(BodyDoc::Json(openapi::phone_marks)),
+        h::my_phone_marks,
+    )
+    .add(
+        Op::get(
             "/due",
             "What is due: returns, charges, signatures, PAT tests",
             Reader,

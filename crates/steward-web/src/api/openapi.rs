@@ -6,6 +6,9 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 
+mod phones;
+pub(crate) use phones::*;
+
 /// The capability a route asks the caller's `Principal` for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -428,6 +431,7 @@ fn path_example(name: &str) -> &'static str {
         "office" => "service_desk",
         "username" => "officer",
         "task" => "1",
+        "period" => "2027-04",
         _ => "1",
     }
 }

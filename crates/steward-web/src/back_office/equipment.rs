@@ -124,6 +124,7 @@ async fn render_item(
         .await
         .map_err(DomainError::from)?
         .map(|l| l.id);
+    let phone_lines = super::phones::item_lines(&mut tx, &signed.council, &item).await?;
     drop(tx);
     let states: Vec<Choice> = EquipmentState::ALL
         .iter()
@@ -155,6 +156,8 @@ async fn render_item(
                 encrypted => item.encrypted,
             },
             open_loan => open,
+            is_phone => item.kind == EquipmentKind::MobilePhone,
+            phone_lines => Serde(&phone_lines),
             states => Serde(&states),
             done,
             forms => Serde(forms),

@@ -8,7 +8,10 @@ mod equipment;
 mod loans;
 mod offices;
 mod people;
+mod phones;
 mod signatures;
+
+pub use phones::pages as phone_pages;
 
 use crate::WebError;
 use crate::pages::{FieldError, Page, sentence};

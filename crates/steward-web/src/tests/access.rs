@@ -18,6 +18,8 @@ use steward_domain::{Ctx, Pence};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, presets};
 use steward_store::testing::TestDb;
 
+mod phones;
+
 const SLUG: &str = "fenwold-borough";
 
 fn day(text: &str) -> NaiveDate {
@@ -189,6 +191,7 @@ async fn seed(store: &steward_store::Store) {
         .await
         .unwrap();
     }
+    phones::seed(&mut tx, &c).await;
     // Ada's laptop is recalled a week before the day the server is pinned to.
     let recalled = day("2027-05-13");
     let ctx = Ctx::new(
@@ -346,7 +349,11 @@ fn every_route_answers_each_role_as_the_table_says() {
             .replace("{tag}", "LAP-1")
             .replace("{id}", "1")
             .replace("{username}", "spare")
-            .replace("{office}", "legal_and_democratic_services_manager");
+            .replace("{office}", "legal_and_democratic_services_manager")
+            .replace("{line}", "1")
+            .replace("{bill}", "1")
+            .replace("{statement}", "1")
+            .replace("{period}", "2027-04");
         let is_post = route.method == Method::POST;
 
         // Someone not signed in.
