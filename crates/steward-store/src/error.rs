@@ -84,6 +84,8 @@ fn sqlite_unique_index(columns: &str) -> Option<&'static str> {
         "users.council_id, users.username" => "users_username_unique",
         "sessions.id_hash" => "sessions_pkey",
         "api_tokens.token_hash" => "api_tokens_hash_unique",
+        "notices.council_id, notices.notice_key" => "notices_key_unique",
+        "outbox.council_id, outbox.message_id" => "outbox_message_id_unique",
         _ => return None,
     })
 }

@@ -21,6 +21,10 @@ const SQLITE: &[Migration] = &[
         version: 2,
         sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/sqlite/0005_outbox.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -31,6 +35,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 2,
         sql: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/postgres/0005_outbox.sql"),
     },
 ];
 

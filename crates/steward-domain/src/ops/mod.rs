@@ -6,9 +6,11 @@ pub mod council;
 pub mod due;
 pub mod equipment;
 pub mod loans;
+pub mod outbox;
 pub mod people;
 pub mod policy;
 pub mod sessions;
+pub mod sweep;
 pub mod tokens;
 pub mod users;
 
