@@ -5,8 +5,11 @@ mod demo;
 mod due;
 mod equipment;
 mod loan;
+mod outbox;
 mod person;
 mod policy;
+mod serve;
+mod sweep;
 mod token;
 mod user;
 
@@ -33,7 +36,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,
         Command::Token(c) => token::run(&app, c).await,
-        Command::Serve(args) => demo::serve(app.store.clone(), args.listen, app.global.as_of).await,
+        Command::Sweep(args) => sweep::run(&app, args).await,
+        Command::Outbox(c) => outbox::run(&app, c).await,
+        Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
     }
 }
