@@ -152,6 +152,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/oversight_token_made.html",
         include_str!("../templates/pages/oversight_token_made.html"),
     ),
+    (
+        "pages/notifications.html",
+        include_str!("../templates/pages/notifications.html"),
+    ),
+    (
+        "pages/notification.html",
+        include_str!("../templates/pages/notification.html"),
+    ),
 ];
 
 /// The compiled templates.

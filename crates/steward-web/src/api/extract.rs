@@ -186,6 +186,7 @@ pub(crate) struct Params {
     pub entity_id: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub state: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -206,6 +207,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.entity_id,
             &p.from,
             &p.to,
+            &p.state,
         ];
         if all
             .iter()
@@ -252,6 +254,7 @@ impl Params {
         let value = match field {
             "entity" => &self.entity,
             "entity_id" => &self.entity_id,
+            "state" => &self.state,
             _ => &None,
         };
         given(value).map(str::to_string)

@@ -278,6 +278,17 @@ pub(crate) fn new_user() -> Value {
     )
 }
 
+pub(crate) fn resolve_message() -> Value {
+    object(
+        &["outcome"],
+        json!({ "outcome": {
+            "type": "string",
+            "enum": ["sent", "resend"],
+            "description": "sent: it arrived; resend: send it again",
+        } }),
+    )
+}
+
 pub(crate) fn reset_password() -> Value {
     object(
         &["password"],
@@ -297,6 +308,10 @@ fn query_param(name: &str) -> Value {
         ),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" => (json!({ "type": "boolean" }), "Only these"),
+        "state" => (
+            words(steward_domain::outbox::MessageState::ALL, |s| s.as_str()),
+            "Only messages in this state",
+        ),
         "from" | "to" => (
             text(),
             "A day (YYYY-MM-DD) or an RFC 3339 time bounding the records",
