@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 const PASSWORD: &str = "correct horse battery staple";
 
 /// The server, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
     agent: ureq::Agent,
@@ -22,15 +22,15 @@ impl Drop for Server {
     }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub status: u16,
     content_type: String,
     www_authenticate: Option<String>,
-    body: Value,
+    pub body: Value,
 }
 
 impl Server {
-    fn start(env: &Env, as_of: &str) -> Server {
+    pub(crate) fn start(env: &Env, as_of: &str) -> Server {
         let mut child = env
             .command()
             .args(["serve", "--listen", "127.0.0.1:0", "--as-of", as_of])
@@ -83,7 +83,7 @@ impl Server {
         }
     }
 
-    fn get(&self, token: &str, path: &str) -> Reply {
+    pub(crate) fn get(&self, token: &str, path: &str) -> Reply {
         Self::reply(
             self.agent
                 .get(format!("{}{path}", self.base))
@@ -102,12 +102,12 @@ impl Server {
         )
     }
 
-    fn post(&self, token: &str, path: &str, body: Value) -> Reply {
+    pub(crate) fn post(&self, token: &str, path: &str, body: Value) -> Reply {
         self.post_raw(token, path, &body.to_string())
     }
 }
 
-fn user(env: &Env, args: &[&str]) {
+pub(crate) fn user(env: &Env, args: &[&str]) {
     let mut all = vec!["user", "create", "--password-stdin", "--json"];
     all.extend_from_slice(args);
     let mut child = env
@@ -132,7 +132,7 @@ fn user(env: &Env, args: &[&str]) {
     );
 }
 
-fn token(env: &Env, username: &str, role: &str) -> String {
+pub(crate) fn token(env: &Env, username: &str, role: &str) -> String {
     let made = env.ok(&[
         "token",
         "create",
@@ -386,6 +386,8 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
             "/users",
             json!({"username": "x1x", "role": "auditor", "password": "a long phrase here"}),
         ),
+        ("/notifications/1/retry", json!({})),
+        ("/notifications/1/resolve", json!({"outcome": "sent"})),
         ("/users/ada/disable", json!({})),
         ("/users/ada/enable", json!({})),
         (
