@@ -73,10 +73,10 @@ pub fn describe(report: &SweepReport) -> String {
                 f.key
             ));
         }
-        if let Some(routing) = &f.routing {
-            if f.outcome != Outcome::AlreadyQueued {
-                text.push_str(&format!("{}: {routing}\n", f.key));
-            }
+        if let Some(routing) = &f.routing
+            && f.outcome != Outcome::AlreadyQueued
+        {
+            text.push_str(&format!("{}: {routing}\n", f.key));
         }
     }
     text
