@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,6 +84,11 @@ pub enum Command {
     Request(RequestArgs),
     /// Breach cases: concerns about someone's use of council ICT
     Case(CaseArgs),
+    /// Look for what is due today and queue its email notices (`serve` does this daily)
+    Sweep(SweepArgs),
+    /// The outbox of email notices: send what is due, list, retry, settle
+    #[command(subcommand)]
+    Outbox(OutboxCmd),
     /// Create a demo database with a council for each preset, then serve it
     Demo(ServeArgs),
     /// Serve an existing database over HTTP
@@ -98,6 +103,64 @@ pub struct ServeArgs {
     /// Create the data and exit without serving (demo only)
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    /// When the daily sweep runs, as HH:MM on the clock in London
+    #[arg(long, default_value = "06:00", value_parser = parse_time, value_name = "HH:MM")]
+    pub sweep_at: NaiveTime,
+    /// Do not run the sweep (at start-up and daily)
+    #[arg(long)]
+    pub no_sweep: bool,
+}
+
+pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("'{text}' is not a time of day; write it as HH:MM, e.g. 06:00"))
+}
+
+/// Where email notices go. The mail server's user name and password are read from
+/// STEWARD_SMTP_USER and STEWARD_SMTP_PASSWORD (or STEWARD_SMTP_PASSWORD_FILE), never from
+/// the command line.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MailArgs {
+    /// Mail server: smtp://HOST:PORT (unencrypted, for a relay on this machine),
+    /// smtp+starttls://HOST:PORT or smtps://HOST:PORT
+    #[arg(long, env = "STEWARD_SMTP", value_name = "URL")]
+    pub smtp: Option<String>,
+    /// The address notices come from, e.g. "ICT Team <it@council.example.gov.uk>"
+    #[arg(long, env = "STEWARD_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Report what would be queued and charged, changing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCmd {
+    /// Send every message that is due now, then exit (all councils unless --council is given)
+    Send(MailArgs),
+    /// List messages, oldest first
+    List {
+        /// Only messages in this state: queued, sending, sent, failed, uncertain or no_address
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Show one message with its text
+    Show { id: i64 },
+    /// Queue a failed message, or one that had no address, to be tried again
+    Retry { id: i64 },
+    /// Settle a message that may have been sent: --sent if it arrived, --resend if it did not
+    Resolve {
+        id: i64,
+        #[arg(long, conflicts_with = "resend", required_unless_present = "resend")]
+        sent: bool,
+        #[arg(long)]
+        resend: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -503,6 +566,12 @@ mod tests {
     #[test]
     fn command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sweep_times_are_hours_and_minutes() {
+        assert_eq!(parse_time("06:00").ok(), NaiveTime::from_hms_opt(6, 0, 0));
+        assert!(parse_time("6am").unwrap_err().contains("HH:MM"));
     }
 
     #[test]

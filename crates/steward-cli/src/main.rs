@@ -4,6 +4,7 @@ mod app;
 mod args;
 mod cmd;
 mod output;
+mod uk_time;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -67,6 +67,10 @@ fn conflict_for(constraint: &str) -> DomainError {
             "session",
             "a session with this id already exists; try again",
         ),
+        "outbox_message_id_unique" => (
+            "message",
+            "a message for this notice and recipient is already queued",
+        ),
         "pack_versions_number_unique" => (
             "policy",
             "another policy version was adopted at the same moment; try again",

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod ops;
+pub mod outbox;
 pub mod phones;
 pub mod records;
 pub mod repo;

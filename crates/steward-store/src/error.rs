@@ -89,6 +89,8 @@ fn sqlite_unique_index(columns: &str) -> Option<&'static str> {
         "phone_statements.bill_id, phone_statements.person_id" => {
             "phone_statements_bill_person_unique"
         }
+        "notices.council_id, notices.notice_key" => "notices_key_unique",
+        "outbox.council_id, outbox.message_id" => "outbox_message_id_unique",
         _ => return None,
     })
 }

@@ -12,6 +12,7 @@ mod error;
 mod loans;
 mod migrate;
 mod open;
+mod outbox;
 mod people;
 mod phones;
 mod policy;

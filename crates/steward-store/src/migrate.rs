@@ -30,6 +30,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0004_workflow.sql"),
     },
     Migration {
+        version: 5,
+        sql: include_str!("../migrations/sqlite/0005_outbox.sql"),
+    },
+    Migration {
         version: 6,
         sql: include_str!("../migrations/sqlite/0006_phones.sql"),
     },
@@ -51,6 +55,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 4,
         sql: include_str!("../migrations/postgres/0004_workflow.sql"),
+    },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/postgres/0005_outbox.sql"),
     },
     Migration {
         version: 6,

@@ -188,6 +188,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/my_phone_period.html",
         include_str!("../templates/pages/my_phone_period.html"),
     ),
+    (
+        "pages/notifications.html",
+        include_str!("../templates/pages/notifications.html"),
+    ),
+    (
+        "pages/notification.html",
+        include_str!("../templates/pages/notification.html"),
+    ),
 ];
 
 /// The compiled templates.

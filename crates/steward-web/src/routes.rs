@@ -112,6 +112,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::oversight::pages());
     v.extend(crate::back_office::pages());
     v.extend(crate::back_office::phone_pages());
+    v.extend(crate::notifications::pages());
     v
 }
 

@@ -3,8 +3,6 @@
 use crate::args::{Global, ServeArgs};
 use crate::exit;
 use chrono::{Local, NaiveDate, Utc};
-use std::net::SocketAddr;
-use std::sync::Arc;
 use steward_domain::auth::{Password, Role, Username, random_text};
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, users};
 use steward_domain::repo::{NewEquipment, NewPerson};
@@ -406,28 +404,5 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
     if args.no_serve {
         return Ok(exit::OK);
     }
-    serve(store, args.listen, global.as_of).await
-}
-
-/// Serves the register; pages are drawn for `as_of` when given, else for the real today.
-pub async fn serve(
-    store: Store,
-    listen: SocketAddr,
-    as_of: Option<NaiveDate>,
-) -> anyhow::Result<u8> {
-    let today: steward_web::Today = match as_of {
-        Some(day) => Arc::new(move || day),
-        None => Arc::new(|| Local::now().date_naive()),
-    };
-    // Pinned to a day, the clock keeps running through that day's hours, so sessions still
-    // time out; the date part stays the day asked for.
-    let now: steward_web::Now = match as_of {
-        Some(day) => Arc::new(move || day.and_time(Utc::now().time()).and_utc()),
-        None => Arc::new(Utc::now),
-    };
-    steward_web::serve(store, listen, today, now, |addr| {
-        println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
-    })
-    .await?;
-    Ok(exit::OK)
+    super::serve::run(store, args, global).await
 }

@@ -7,10 +7,13 @@ mod demo;
 mod due;
 mod equipment;
 mod loan;
+mod outbox;
 mod person;
 mod phone;
 mod policy;
 mod request;
+mod serve;
+mod sweep;
 mod token;
 mod user;
 
@@ -45,7 +48,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Token(c) => token::run(&app, c).await,
         Command::Request(c) => request::run(&app, c).await,
         Command::Case(c) => case::run(&app, c).await,
-        Command::Serve(args) => demo::serve(app.store.clone(), args.listen, app.global.as_of).await,
+        Command::Sweep(args) => sweep::run(&app, args).await,
+        Command::Outbox(c) => outbox::run(&app, c).await,
+        Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
     }
 }

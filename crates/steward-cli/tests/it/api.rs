@@ -397,6 +397,8 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
             "/users",
             json!({"username": "x1x", "role": "auditor", "password": "a long phrase here"}),
         ),
+        ("/notifications/1/retry", json!({})),
+        ("/notifications/1/resolve", json!({"outcome": "sent"})),
         ("/users/ada/disable", json!({})),
         ("/users/ada/enable", json!({})),
         (

@@ -9,10 +9,12 @@ pub mod due;
 pub mod equipment;
 pub mod leaving;
 pub mod loans;
+pub mod outbox;
 pub mod people;
 pub mod policy;
 pub mod requests;
 pub mod sessions;
+pub mod sweep;
 pub mod tokens;
 pub mod users;
 

@@ -420,6 +420,40 @@ fn routes() -> Routes {
         h::due_report,
     )
     .add(
+        Op::get(
+            "/notifications",
+            "Email notices in the outbox (members: their own only)",
+            ReaderOrMember,
+        )
+        .query(&["limit", "cursor", "state"]),
+        h::notifications_list,
+    )
+    .add(
+        Op::get(
+            "/notifications/{id}",
+            "One notice message with its text (members: their own only)",
+            ReaderOrMember,
+        ),
+        h::notification_show,
+    )
+    .add(
+        Op::post(
+            "/notifications/{id}/retry",
+            "Queue a failed message, or one that had no address, to be sent again",
+            Officer,
+        ),
+        h::notification_retry,
+    )
+    .add(
+        Op::post(
+            "/notifications/{id}/resolve",
+            "Settle a message that may have been sent: it arrived, or send it again",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::resolve_message)),
+        h::notification_resolve,
+    )
+    .add(
         Op::get("/audit", "The audit trail, in order", Reader).query(&[
             "limit",
             "cursor",

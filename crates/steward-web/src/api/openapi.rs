@@ -287,6 +287,17 @@ pub(crate) fn new_user() -> Value {
     )
 }
 
+pub(crate) fn resolve_message() -> Value {
+    object(
+        &["outcome"],
+        json!({ "outcome": {
+            "type": "string",
+            "enum": ["sent", "resend"],
+            "description": "sent: it arrived; resend: send it again",
+        } }),
+    )
+}
+
 pub(crate) fn reset_password() -> Value {
     object(
         &["password"],
@@ -409,10 +420,21 @@ fn query_param(name: &str) -> Value {
         ),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
-        "state" => (
-            json!({ "type": "string", "enum": ["open", "in_progress", "awaiting_approval", "approved", "refused", "resolved", "withdrawn"] }),
-            "Only requests in this state",
-        ),
+        "state" => {
+            let mut states: Vec<&str> = steward_domain::workflow::RequestState::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            states.extend(
+                steward_domain::outbox::MessageState::ALL
+                    .iter()
+                    .map(|s| s.as_str()),
+            );
+            (
+                json!({ "type": "string", "enum": states }),
+                "Only records in this state: a request's or a message's, as the endpoint lists",
+            )
+        }
         "office" => (office(), "Only requests this office handles"),
         "from" | "to" => (
             text(),

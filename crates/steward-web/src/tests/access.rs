@@ -215,6 +215,12 @@ async fn seed(store: &steward_store::Store) {
     )
     .await
     .unwrap();
+    // The day's sweep tells Ada of the recall: notification 1, for the pages about one.
+    let swept = day("2027-05-20");
+    let sweep_ctx = Ctx::new("test", swept.and_hms_opt(6, 0, 0).unwrap().and_utc(), swept);
+    steward_domain::ops::sweep::run(&mut tx, &sweep_ctx, &c)
+        .await
+        .unwrap();
     for (username, role, person) in [
         ("clerk", Role::Admin, None),
         ("audrey", Role::Auditor, None),

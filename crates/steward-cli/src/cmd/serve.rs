@@ -1,0 +1,113 @@
+//! `steward serve` (and the demo's server): the web pages, the daily sweep and, with `--smtp`,
+//! the outbox sender, side by side in one process.
+
+use super::outbox::{clock, councils, mail_config};
+use crate::args::{Global, ServeArgs};
+use crate::exit;
+use crate::uk_time;
+use chrono::{NaiveTime, Utc};
+use std::sync::Arc;
+use steward_domain::Ctx;
+use steward_domain::ops::sweep;
+use steward_mail::{Clock, Smtp, Worker};
+use steward_store::Store;
+use tokio::sync::Notify;
+
+/// Serves the register; pages are drawn for `--as-of` when given, else for the real today.
+pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Result<u8> {
+    let clock = clock(global);
+    // New notices wake the sender at once rather than at its next poll.
+    let wake = Arc::new(Notify::new());
+    match mail_config(&args.mail)? {
+        Some(config) => {
+            let worker = Worker::new(
+                store.clone(),
+                Smtp::new(&config)?,
+                clock.clone(),
+                global.actor.clone(),
+            );
+            tokio::spawn(worker.run(wake.clone()));
+        }
+        None => eprintln!(
+            "No mail server given (--smtp): notices are queued in the outbox but not sent."
+        ),
+    }
+    if !args.no_sweep {
+        let pinned = global.as_of.is_some();
+        tokio::spawn(daily_sweep(
+            store.clone(),
+            clock.clone(),
+            pinned,
+            args.sweep_at,
+            wake,
+            global.actor.clone(),
+        ));
+    }
+    // Pinned to a day, the clock keeps running through that day's hours, so sessions still
+    // time out; the date part stays the day asked for.
+    let today: steward_web::Today = clock.today.clone();
+    let now: steward_web::Now = clock.now.clone();
+    steward_web::serve(store, args.listen, today, now, |addr| {
+        println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
+    })
+    .await?;
+    Ok(exit::OK)
+}
+
+/// Runs the sweep for every council now, then each day at `at` on London's clock. Pinned to a
+/// day by `--as-of`, it runs for that day only.
+async fn daily_sweep(
+    store: Store,
+    clock: Clock,
+    pinned: bool,
+    at: NaiveTime,
+    wake: Arc<Notify>,
+    actor: String,
+) {
+    loop {
+        let ctx = Ctx::new(actor.clone(), (clock.now)(), (clock.today)());
+        match sweep_all(&store, &ctx).await {
+            Ok(queued) if queued > 0 => wake.notify_one(),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "the daily sweep failed"),
+        }
+        if pinned {
+            return;
+        }
+        // Scheduling follows the real clock: the sweep is for whatever day it is then.
+        let now = Utc::now();
+        let next = uk_time::next_at(now, at);
+        let wait = (next - now).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Sweeps each council in its own transaction; answers how many notices were queued.
+async fn sweep_all(store: &Store, ctx: &Ctx) -> anyhow::Result<usize> {
+    let mut queued = 0;
+    for council in councils(store).await? {
+        let mut tx = store.begin().await?;
+        match sweep::run(&mut tx, ctx, &council).await {
+            Ok(report) => {
+                tx.commit().await?;
+                queued += report.queued;
+                if report.queued > 0 || report.charges > 0 {
+                    eprintln!(
+                        "Sweep for {} on {}: {} notice{} queued, {} charge{} raised.",
+                        council.name,
+                        ctx.today,
+                        report.queued,
+                        if report.queued == 1 { "" } else { "s" },
+                        report.charges,
+                        if report.charges == 1 { "" } else { "s" },
+                    );
+                }
+            }
+            Err(e) => {
+                // One council's failure does not stop the others' sweeps.
+                tracing::error!(council = %council.slug, error = %e, "sweep failed");
+            }
+        }
+    }
+    Ok(queued)
+}

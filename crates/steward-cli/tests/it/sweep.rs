@@ -1,0 +1,230 @@
+//! The daily sweep: idempotent for every preset, on whichever database the suite runs against;
+//! the leaver's charge raised once; a dry run that changes nothing; and the server running the
+//! sweep and the sender by itself.
+
+use crate::mailsink::Sink;
+use crate::support::Env;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+const COUNCILS: &[&str] = &[
+    "ashbury-city",
+    "brackenshire-county",
+    "caldmoor-city",
+    "dunmere-town",
+    "fenwold-borough",
+];
+
+fn count(env: &Env, council: &str) -> usize {
+    env.ok(&["outbox", "list", "--council", council])
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn sweeping_the_same_day_twice_queues_nothing_new_for_any_preset() {
+    let env = Env::new();
+    let demo = env.run(&["demo", "--no-serve", "--as-of", "2027-05-20"]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let mut total = 0;
+    for council in COUNCILS {
+        let sweep = |extra: &[&str]| {
+            let mut args = vec!["sweep", "--council", council, "--as-of", "2027-05-20"];
+            args.extend_from_slice(extra);
+            env.ok(&args)
+        };
+        let dry = sweep(&["--dry-run"]);
+        assert_eq!(
+            count(&env, council),
+            0,
+            "{council}: a dry run queues nothing"
+        );
+        let would = dry["findings"].as_array().unwrap().len();
+
+        let first = sweep(&[]);
+        let queued = first["queued"].as_u64().unwrap() as usize;
+        assert_eq!(queued, would, "{council}: {first:#}");
+        assert!(queued > 0, "{council} found nothing to tell: {first:#}");
+        let messages = count(&env, council);
+        assert_eq!(messages, first["messages"].as_u64().unwrap() as usize);
+        for f in first["findings"].as_array().unwrap() {
+            let decision = f["decision"].as_str().unwrap();
+            assert!(decision.contains(" \u{2014} "), "{council}: {decision}");
+        }
+
+        let second = sweep(&[]);
+        assert_eq!(second["queued"], 0, "{council}: {second:#}");
+        assert_eq!(second["charges"], 0, "{council}: {second:#}");
+        assert!(
+            second["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["outcome"] == "already_queued"),
+            "{council}: {second:#}"
+        );
+        assert_eq!(count(&env, council), messages, "{council}");
+        total += queued;
+    }
+    assert!(total > 10, "{total}");
+    env.ok(&["audit", "verify", "--council", "dunmere-town"]);
+}
+
+fn leaver() -> Env {
+    let env = Env::new();
+    // Leavers return equipment within 10 days or pay its replacement cost.
+    env.council("city-members-code", "2026-01-01");
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "M1",
+        "--name",
+        "Eve Marsh",
+        "--kind",
+        "councillor",
+        "--email",
+        "eve@example.org",
+        "--term-start",
+        "2023-05-04",
+    ]);
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "LAP-7",
+        "--kind",
+        "laptop",
+        "--model",
+        "X1",
+        "--cost",
+        "799.00",
+    ]);
+    env.ok(&["loan", "issue", "M1", "LAP-7", "--as-of", "2027-01-10"]);
+    env.ok(&[
+        "person",
+        "leave",
+        "M1",
+        "--on",
+        "2027-05-06",
+        "--reason",
+        "not_re_elected",
+        "--as-of",
+        "2027-05-06",
+    ]);
+    env
+}
+
+fn charges(env: &Env) -> Vec<Value> {
+    env.ok(&["loan", "show", "1"])["charges"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_sweep_raises_a_leavers_charge_once() {
+    let env = leaver();
+    // The last day to return it: a reminder, no charge.
+    let due = env.ok(&["sweep", "--as-of", "2027-05-16"]);
+    assert_eq!(due["charges"], 0, "{due:#}");
+    assert!(charges(&env).is_empty());
+    let keys: Vec<&str> = due["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"loan-ending:loan-1:2027-05-16"), "{keys:?}");
+
+    let dry = env.ok(&["sweep", "--as-of", "2027-05-17", "--dry-run"]);
+    assert!(charges(&env).is_empty(), "a dry run raises nothing");
+    assert!(
+        dry["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["action"]["kind"] == "raise_charge"),
+        "{dry:#}"
+    );
+
+    let late = env.ok(&["sweep", "--as-of", "2027-05-17"]);
+    assert_eq!(late["charges"], 1, "{late:#}");
+    let raised = charges(&env);
+    assert_eq!(raised.len(), 1);
+    assert_eq!(raised[0]["amount"], 79_900);
+    let finding = late["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "leaving-charge:loan-1")
+        .unwrap_or_else(|| panic!("{late:#}"));
+    assert!(
+        finding["decision"]
+            .as_str()
+            .unwrap()
+            .starts_with("Charge of £799.00 raised \u{2014} clause "),
+        "{finding:#}"
+    );
+
+    // Never twice: not the same day, not a week on, and not by hand afterwards.
+    for day in ["2027-05-17", "2027-05-24"] {
+        let again = env.ok(&["sweep", "--as-of", day]);
+        assert_eq!(again["charges"], 0, "{again:#}");
+    }
+    assert_eq!(charges(&env).len(), 1);
+    env.fails(&["loan", "charge", "1", "--as-of", "2027-05-25"], 6);
+    let log = env.ok(&["audit", "log", "--entity", "loan", "--id", "1"]);
+    let raised = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "charge.raise")
+        .count();
+    assert_eq!(raised, 1);
+    env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn the_server_sweeps_at_start_up_and_sends_in_the_background() {
+    let env = leaver();
+    let sink = Sink::start();
+    let mut child = env
+        .command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--as-of", "2027-05-17"])
+        .args([
+            "--smtp",
+            &sink.url(),
+            "--mail-from",
+            "it@ashbury.example.org",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("running at"), "{first}");
+    // The sweep queues the overdue reminder and the charge notice; the sender sends both.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while sink.to("eve@example.org").len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let received = sink.to("eve@example.org");
+    let subjects: Vec<&str> = received
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(
+        subjects.contains(&"A charge has been raised for LAP-7"),
+        "{subjects:?}"
+    );
+    assert_eq!(charges(&env).len(), 1);
+}

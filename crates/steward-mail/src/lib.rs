@@ -1,0 +1,19 @@
+//! Sending the outbox over SMTP.
+//!
+//! [`MailConfig`] says where mail goes (`smtp://` for a relay on loopback, `smtp+starttls://`
+//! or `smtps://` elsewhere) and who it is from; credentials come from the environment and are
+//! never printed. [`Worker`] claims one due message at a time (committing the claim before it
+//! speaks to the mail server), sends it, and records the outcome in a second transaction; see
+//! `steward_domain::outbox` for the states and why a message is sent at most once.
+
+mod compose;
+mod config;
+mod error;
+mod smtp;
+mod worker;
+
+pub use compose::compose;
+pub use config::{Login, MailConfig, Security, SmtpServer};
+pub use error::MailError;
+pub use smtp::Smtp;
+pub use worker::{CRASH_AFTER_SMTP, Clock, SendReport, Worker};
