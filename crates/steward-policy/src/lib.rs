@@ -10,7 +10,9 @@ pub mod explain;
 pub mod model;
 pub mod period;
 pub mod presets;
+pub mod uktime;
 pub mod vocab;
+pub mod web;
 
 pub use check::{CheckError, LoadedPack, Problem, check_pack};
 pub use citation::Citation;
