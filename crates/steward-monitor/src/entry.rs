@@ -71,7 +71,7 @@ pub fn domain_line(line: &[u8], each: &mut dyn FnMut(&[u8])) -> Result<(), &'sta
     let mut rest = words.peekable();
     if rest.peek().is_none() {
         // A lone address is an entry of its own, as UT1's lists have them.
-        return clean_host(first).map(|h| each(h));
+        return clean_host(first).map(each);
     }
     if !std::str::from_utf8(first).is_ok_and(|s| s.parse::<IpAddr>().is_ok()) {
         return Err("more than one word, and the first is not an address as in a hosts file");
@@ -85,9 +85,12 @@ pub fn domain_line(line: &[u8], each: &mut dyn FnMut(&[u8])) -> Result<(), &'sta
     Ok(())
 }
 
+/// A url-list entry as (host, path).
+pub type UrlEntry<'a> = (&'a [u8], &'a [u8]);
+
 /// A url-list entry: its host (without a `www.`-style label) and the path under it (empty for
 /// the whole host). `None` for a blank or comment line.
-pub fn url_line(line: &[u8]) -> Result<Option<(&[u8], &[u8])>, &'static str> {
+pub fn url_line(line: &[u8]) -> Result<Option<UrlEntry<'_>>, &'static str> {
     let line = trim(line);
     if line.is_empty() {
         return Ok(None);
@@ -146,7 +149,7 @@ mod tests {
 
     #[test]
     fn url_lines() {
-        fn u(s: &str) -> Option<(&[u8], &[u8])> {
+        fn u(s: &str) -> Option<UrlEntry<'_>> {
             url_line(s.as_bytes()).unwrap()
         }
         assert_eq!(
