@@ -9,6 +9,7 @@ pub mod category;
 pub mod entry;
 pub mod error;
 pub mod hash;
+pub mod helper;
 pub mod index;
 pub mod lines;
 pub mod lists;
