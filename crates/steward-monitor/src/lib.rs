@@ -14,6 +14,7 @@ pub mod index;
 pub mod lines;
 pub mod lists;
 pub mod matcher;
+pub mod scan;
 pub mod table;
 pub mod url;
 
