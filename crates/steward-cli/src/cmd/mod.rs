@@ -4,9 +4,10 @@ mod council;
 mod demo;
 mod due;
 mod equipment;
+pub mod filter;
 mod loan;
 mod person;
-mod policy;
+pub mod policy;
 mod token;
 mod user;
 
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Token(c) => token::run(&app, c).await,
         Command::Serve(args) => demo::serve(app.store.clone(), args.listen, app.global.as_of).await,
         Command::Demo(_) => Ok(crate::exit::OK),
+        Command::Filter(c) => filter::run(c, app.global.json),
     }
 }
 

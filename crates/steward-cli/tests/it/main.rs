@@ -10,6 +10,8 @@ mod borough;
 mod city;
 mod city_aup;
 mod county;
+mod filter;
 mod serve;
+mod squid;
 mod support;
 mod town;

@@ -171,8 +171,13 @@ pub fn reply_block(
             push_token(out, category);
             out.extend_from_slice(b" message=");
             let mut message = format!("Blocked: {category}");
-            if let Some(clause) = clause {
-                message.push_str(&format!(" (clause {clause})"));
+            // Numbered clauses read "clause 7.6"; headings are quoted, as citations are.
+            match clause {
+                Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) => {
+                    message.push_str(&format!(" (clause {c})"));
+                }
+                Some(c) => message.push_str(&format!(" (\u{201c}{c}\u{201d})")),
+                None => {}
             }
             push_quoted(out, message.as_bytes());
         }
