@@ -1,7 +1,8 @@
 //! The compiled index file: the matcher's tables written out as they sit in memory, so that
 //! loading is reading, with no parsing or hashing of list entries.
 //!
-//! Layout (little-endian): the magic `STWFIDX1`; a header of counts; the category names; then
+//! Layout (little-endian): the magic `STWFIDX1`; the version, the label range and the tables'
+//! value widths; a header of counts; the category names; then
 //! the domain slots, domain arena, masks, url slots, url arena and url paths. A checksum over
 //! everything after the header catches a damaged or truncated file.
 
@@ -50,7 +51,7 @@ impl Header {
     }
 }
 
-/// Where the checksum sits: after magic, version, two label bytes, two spare bytes, nine counts.
+/// Where the checksum sits: after magic, version, label range and value widths, nine counts.
 const CHECKSUM_AT: u64 = 8 + 4 + 4 + 9 * 8;
 
 fn names_bytes(m: &Matcher) -> Vec<u8> {
@@ -83,8 +84,13 @@ pub fn save(matcher: &Matcher, path: &Path) -> Result<u64, MonitorError> {
     let mut out = BufWriter::with_capacity(PIECE, file);
     out.write_all(MAGIC).map_err(io)?;
     out.write_all(&VERSION.to_le_bytes()).map_err(io)?;
-    out.write_all(&[matcher.min_labels, matcher.max_labels, 0, 0])
-        .map_err(io)?;
+    out.write_all(&[
+        matcher.min_labels,
+        matcher.max_labels,
+        matcher.domains.width,
+        matcher.urls.width,
+    ])
+    .map_err(io)?;
     for field in header.fields() {
         out.write_all(&field.to_le_bytes()).map_err(io)?;
     }
@@ -217,6 +223,10 @@ pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
         )));
     }
     let (min_labels, max_labels) = (head[12], head[13]);
+    let (domain_width, url_width) = (head[14], head[15]);
+    if ![2, 4].contains(&domain_width) || ![2, 4].contains(&url_width) {
+        return Err(bad(": its value widths are not 2 or 4 bytes"));
+    }
     let h = Header {
         names: word(0),
         domain_len: word(1),
@@ -263,12 +273,14 @@ pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
             slots: domain_slots,
             arena: domain_arena,
             len: h.domain_len as usize,
+            width: domain_width,
         },
         masks,
         urls: Table {
             slots: url_slots,
             arena: url_arena,
             len: h.url_len as usize,
+            width: url_width,
         },
         url_paths,
         min_labels,

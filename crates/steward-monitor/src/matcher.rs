@@ -174,7 +174,7 @@ impl MatcherBuilder {
     pub fn with_capacity(domains: usize, bytes: usize) -> MatcherBuilder {
         MatcherBuilder {
             names: Vec::new(),
-            domains: Table::with_capacity(domains, bytes),
+            domains: Table::with_capacity(domains, bytes, 2),
             masks: Vec::new(),
             mask_ids: FxHashMap::default(),
             urls: FxHashMap::default(),
@@ -243,7 +243,7 @@ impl MatcherBuilder {
 
     pub fn build(self) -> Matcher {
         let bytes: usize = self.urls.keys().map(Vec::len).sum();
-        let mut urls = Table::with_capacity(self.urls.len(), bytes);
+        let mut urls = Table::with_capacity(self.urls.len(), bytes, 4);
         let mut url_paths = Vec::new();
         let mut hosts: Vec<_> = self.urls.into_iter().collect();
         hosts.sort();

@@ -8,10 +8,16 @@ use std::process::Stdio;
 fn lists(env: &Env) -> PathBuf {
     let root = env.dir.path().join("lists");
     for (file, text) in [
-        ("adult/domains", "example.com\nvip.example.com\nnot a host\n"),
+        (
+            "adult/domains",
+            "example.com\nvip.example.com\nnot a host\n",
+        ),
         ("gambling/domains", "bet.example\n"),
         ("gambling/urls", "www.shared.example/bets\n"),
-        ("shopping/hosts", "0.0.0.0 shop.example\n127.0.0.1 localhost\n"),
+        (
+            "shopping/hosts",
+            "0.0.0.0 shop.example\n127.0.0.1 localhost\n",
+        ),
     ] {
         let path = root.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -79,8 +85,16 @@ fn compile_reports_entries_and_skipped_lines() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(human.code, 0);
-    assert!(human.stdout.contains("4 distinct domains"), "{}", human.stdout);
-    assert!(human.stderr.contains("adult/domains:3: "), "{}", human.stderr);
+    assert!(
+        human.stdout.contains("4 distinct domains"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stderr.contains("adult/domains:3: "),
+        "{}",
+        human.stderr
+    );
 }
 
 #[test]
@@ -136,7 +150,10 @@ fn the_helper_judges_by_a_policy_and_speaks_the_acl_protocol() {
         lines[0],
         "OK tag=gambling log=gambling message=\"Blocked: gambling (\u{201c}Internet use\u{201d})\" cat=gambling clause=\"Internet use\""
     );
-    assert_eq!(lines[1], "OK tag=adult log=adult message=\"Blocked: adult (\u{201c}Internet use\u{201d})\" cat=adult clause=\"Internet use\"");
+    assert_eq!(
+        lines[1],
+        "OK tag=adult log=adult message=\"Blocked: adult (\u{201c}Internet use\u{201d})\" cat=adult clause=\"Internet use\""
+    );
 }
 
 #[test]
@@ -197,6 +214,10 @@ not a log line
         "squid",
     ]);
     assert_eq!(human.code, 0);
-    assert!(human.stdout.contains("u1      gambling  2026-01-01  2"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("u1      gambling  2026-01-01  2"),
+        "{}",
+        human.stdout
+    );
     assert!(human.stderr.contains("access.log:4: "), "{}", human.stderr);
 }

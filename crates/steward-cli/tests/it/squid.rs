@@ -13,8 +13,14 @@ const MARKER: &str = "<!-- squid.conf fragment:";
 
 /// The first ```squid block after the marker in the guide.
 fn fragment() -> String {
-    let after = GUIDE.split(MARKER).nth(1).expect("marker in docs/web-filter.md");
-    let block = after.split("```squid\n").nth(1).expect("squid block after marker");
+    let after = GUIDE
+        .split(MARKER)
+        .nth(1)
+        .expect("marker in docs/web-filter.md");
+    let block = after
+        .split("```squid\n")
+        .nth(1)
+        .expect("squid block after marker");
     block.split("```").next().unwrap().to_string()
 }
 
@@ -139,10 +145,7 @@ fn squid_sends_blocked_sites_to_the_block_page_and_lets_others_through() {
     .unwrap();
     let fragment = fragment()
         .replace("/usr/local/bin/steward", steward)
-        .replace(
-            "/var/lib/steward/web-filter.idx",
-            index.to_str().unwrap(),
-        );
+        .replace("/var/lib/steward/web-filter.idx", index.to_str().unwrap());
     assert!(fragment.contains(steward), "{fragment}");
     let d = root.display();
     let conf = format!(

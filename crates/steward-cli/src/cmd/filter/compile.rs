@@ -2,8 +2,8 @@ use crate::output::Table;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use steward_monitor::lists::{self, ListReport};
 use steward_monitor::index;
+use steward_monitor::lists::{self, ListReport};
 
 #[derive(Serialize)]
 struct Compiled {
@@ -40,7 +40,11 @@ pub fn run(dirs: &[PathBuf], out: &Path, json: bool) -> anyhow::Result<u8> {
         }
         let mut table = Table::new(&["category", "domains", "urls"]);
         for c in &done.report.categories {
-            table.row(vec![c.name.clone(), c.domains.to_string(), c.urls.to_string()]);
+            table.row(vec![
+                c.name.clone(),
+                c.domains.to_string(),
+                c.urls.to_string(),
+            ]);
         }
         print!("{}", table.render());
         println!(

@@ -61,7 +61,9 @@ pub fn run(args: ScanArgs, json: bool) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&done)?);
         return Ok(crate::exit::OK);
     }
-    let mut table = Table::new(&["person", "category", "day", "count", "first", "last", "samples"]);
+    let mut table = Table::new(&[
+        "person", "category", "day", "count", "first", "last", "samples",
+    ]);
     for f in &done.findings {
         table.row(vec![
             f.person.clone(),
