@@ -3,7 +3,7 @@
 //!
 //! Layout (little-endian): the magic `STWFIDX1`; the version, the label range and the tables'
 //! value widths; a header of counts; the category names; then
-//! the domain slots, domain arena, masks, url slots, url arena and url paths. A checksum over
+//! the domain slots, domain arena, masks, sieve, url slots, url arena and url paths. A checksum over
 //! everything after the header catches a damaged or truncated file.
 
 use crate::error::MonitorError;
@@ -27,6 +27,7 @@ struct Header {
     domain_slots: u64,
     domain_arena: u64,
     masks: u64,
+    sieve: u64,
     url_len: u64,
     url_slots: u64,
     url_arena: u64,
@@ -35,13 +36,14 @@ struct Header {
 }
 
 impl Header {
-    fn fields(&self) -> [u64; 10] {
+    fn fields(&self) -> [u64; 11] {
         [
             self.names,
             self.domain_len,
             self.domain_slots,
             self.domain_arena,
             self.masks,
+            self.sieve,
             self.url_len,
             self.url_slots,
             self.url_arena,
@@ -51,8 +53,8 @@ impl Header {
     }
 }
 
-/// Where the checksum sits: after magic, version, label range and value widths, nine counts.
-const CHECKSUM_AT: u64 = 8 + 4 + 4 + 9 * 8;
+/// Where the checksum sits: after magic, version, label range and value widths, ten counts.
+const CHECKSUM_AT: u64 = 8 + 4 + 4 + 10 * 8;
 
 fn names_bytes(m: &Matcher) -> Vec<u8> {
     let mut out = Vec::new();
@@ -74,6 +76,7 @@ pub fn save(matcher: &Matcher, path: &Path) -> Result<u64, MonitorError> {
         domain_slots: matcher.domains.slots.len() as u64,
         domain_arena: matcher.domains.arena.len() as u64,
         masks: matcher.masks.len() as u64,
+        sieve: matcher.sieve.words.len() as u64,
         url_len: matcher.urls.len as u64,
         url_slots: matcher.urls.slots.len() as u64,
         url_arena: matcher.urls.arena.len() as u64,
@@ -103,6 +106,7 @@ pub fn save(matcher: &Matcher, path: &Path) -> Result<u64, MonitorError> {
     write_words(&matcher.domains.slots, &mut out, &mut put).map_err(io)?;
     put(&matcher.domains.arena, &mut out).map_err(io)?;
     write_words(&matcher.masks, &mut out, &mut put).map_err(io)?;
+    write_words(&matcher.sieve.words, &mut out, &mut put).map_err(io)?;
     write_words(&matcher.urls.slots, &mut out, &mut put).map_err(io)?;
     put(&matcher.urls.arena, &mut out).map_err(io)?;
     put(&matcher.url_paths, &mut out).map_err(io)?;
@@ -233,11 +237,12 @@ pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
         domain_slots: word(2),
         domain_arena: word(3),
         masks: word(4),
-        url_len: word(5),
-        url_slots: word(6),
-        url_arena: word(7),
-        url_paths: word(8),
-        checksum: word(9),
+        sieve: word(5),
+        url_len: word(6),
+        url_slots: word(7),
+        url_arena: word(8),
+        url_paths: word(9),
+        checksum: word(10),
     };
     let mut r = Reader {
         file,
@@ -249,6 +254,7 @@ pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
     let domain_slots = r.words(h.domain_slots)?;
     let domain_arena = r.bytes(h.domain_arena)?;
     let masks = r.words(h.masks)?;
+    let sieve = r.words(h.sieve)?;
     let url_slots = r.words(h.url_slots)?;
     let url_arena = r.bytes(h.url_arena)?;
     let url_paths = r.bytes(h.url_paths)?;
@@ -275,6 +281,7 @@ pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
             len: h.domain_len as usize,
             width: domain_width,
         },
+        sieve: crate::sieve::Sieve { words: sieve },
         masks,
         urls: Table {
             slots: url_slots,

@@ -15,6 +15,7 @@ pub mod lines;
 pub mod lists;
 pub mod matcher;
 pub mod scan;
+pub mod sieve;
 pub mod table;
 pub mod url;
 

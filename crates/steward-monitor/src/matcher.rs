@@ -8,6 +8,7 @@
 use crate::category::{CategoryId, CategorySet, MAX_CATEGORIES, is_category_name};
 use crate::error::MonitorError;
 use crate::hash;
+use crate::sieve::Sieve;
 use crate::table::Table;
 use crate::url::{Target, is_address, path_covers, split_url, strip_www};
 use rustc_hash::FxHashMap;
@@ -17,6 +18,8 @@ pub struct Matcher {
     pub(crate) names: Vec<String>,
     /// Host → index into `masks`.
     pub(crate) domains: Table,
+    /// Turns away most domain lookups before they reach the table.
+    pub(crate) sieve: Sieve,
     pub(crate) masks: Vec<u64>,
     /// Host → offset of its group in `url_paths`.
     pub(crate) urls: Table,
@@ -60,11 +63,23 @@ impl Matcher {
 
     /// Bytes of memory the tables take.
     pub fn bytes(&self) -> usize {
-        self.domains.bytes() + self.urls.bytes() + self.url_paths.len() + self.masks.len() * 8
+        self.domains.bytes()
+            + self.sieve.words.len() * 8
+            + self.urls.bytes()
+            + self.url_paths.len()
+            + self.masks.len() * 8
     }
 
     #[inline]
     fn domain_mask(&self, hash: u64, key: &[u8]) -> u64 {
+        if !self.sieve.may_contain(hash) {
+            return 0;
+        }
+        self.table_mask(hash, key)
+    }
+
+    #[inline]
+    fn table_mask(&self, hash: u64, key: &[u8]) -> u64 {
         match self.domains.get(hash, key) {
             Some(i) => self.masks.get(i as usize).copied().unwrap_or(0),
             None => 0,
@@ -80,25 +95,40 @@ impl Matcher {
             return CategorySet(self.domain_mask(hash::of(host), host));
         }
         let (min, max) = (usize::from(self.min_labels), usize::from(self.max_labels));
-        let mut mask = 0;
+        // First every suffix's hash, then every filter check, then the table: the checks do not
+        // wait on one another, so their trips to memory overlap.
+        let mut found = [(0u64, 0usize); 16];
+        let mut n = 0;
         let mut h = hash::SEED;
         let mut labels = 1;
         for i in (0..host.len()).rev() {
             let b = host[i];
             if b == b'.' {
                 // `h` now covers exactly host[i + 1..], which has `labels` labels.
-                if labels >= min && labels <= max {
-                    mask |= self.domain_mask(hash::finish(h), &host[i + 1..]);
+                if labels >= min && labels <= max && n < found.len() {
+                    found[n] = (hash::finish(h), i + 1);
+                    n += 1;
                 }
                 labels += 1;
                 if labels > max {
-                    return CategorySet(mask);
+                    break;
                 }
             }
             h = hash::step(h, b);
         }
-        if labels >= min {
-            mask |= self.domain_mask(hash::finish(h), host);
+        if labels >= min && labels <= max && n < found.len() {
+            found[n] = (hash::finish(h), 0);
+            n += 1;
+        }
+        let mut passed = [false; 16];
+        for (pass, (hash, _)) in passed.iter_mut().zip(&found[..n]) {
+            *pass = self.sieve.may_contain(*hash);
+        }
+        let mut mask = 0;
+        for (pass, (hash, start)) in passed.iter().zip(&found[..n]) {
+            if *pass {
+                mask |= self.table_mask(*hash, &host[*start..]);
+            }
         }
         CategorySet(mask)
     }
@@ -156,6 +186,7 @@ impl Matcher {
 pub struct MatcherBuilder {
     names: Vec<String>,
     domains: Table,
+    sieve: Sieve,
     masks: Vec<u64>,
     mask_ids: FxHashMap<u64, u32>,
     urls: FxHashMap<Vec<u8>, Vec<(Vec<u8>, u64)>>,
@@ -175,6 +206,7 @@ impl MatcherBuilder {
         MatcherBuilder {
             names: Vec::new(),
             domains: Table::with_capacity(domains, bytes, 2),
+            sieve: Sieve::for_keys(domains),
             masks: Vec::new(),
             mask_ids: FxHashMap::default(),
             urls: FxHashMap::default(),
@@ -212,10 +244,11 @@ impl MatcherBuilder {
     pub fn add_domain(&mut self, category: CategoryId, host: &[u8]) {
         let bit = CategorySet::single(category).0;
         let fresh = self.mask_id(bit);
+        let hash = hash::of(host);
         let mut merged = None;
         {
             let masks = &self.masks;
-            self.domains.upsert(host, fresh, |old| {
+            self.domains.upsert_hashed(hash, host, fresh, |old| {
                 let mask = masks.get(old as usize).copied().unwrap_or(0) | bit;
                 merged = Some(mask);
                 old
@@ -223,8 +256,9 @@ impl MatcherBuilder {
         }
         if let Some(mask) = merged {
             let id = self.mask_id(mask);
-            self.domains.upsert(host, id, |_| id);
+            self.domains.upsert_hashed(hash, host, id, |_| id);
         }
+        self.sieve.insert(hash);
         let labels = host.iter().filter(|&&b| b == b'.').count() + 1;
         let labels = labels.min(usize::from(u8::MAX)) as u8;
         self.min_labels = self.min_labels.min(labels);
@@ -241,7 +275,14 @@ impl MatcherBuilder {
         }
     }
 
-    pub fn build(self) -> Matcher {
+    pub fn build(mut self) -> Matcher {
+        if self.domains.len() > self.sieve.planned() * 2 {
+            // Far more domains than the capacity given: size the filter again.
+            self.sieve = Sieve::for_keys(self.domains.len());
+            for (key, _) in self.domains.iter() {
+                self.sieve.insert(hash::of(&key));
+            }
+        }
         let bytes: usize = self.urls.keys().map(Vec::len).sum();
         let mut urls = Table::with_capacity(self.urls.len(), bytes, 4);
         let mut url_paths = Vec::new();
@@ -274,6 +315,7 @@ impl MatcherBuilder {
                 self.max_labels
             },
             domains: self.domains,
+            sieve: self.sieve,
             masks: self.masks,
             urls,
             url_paths,

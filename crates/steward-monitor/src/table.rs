@@ -229,6 +229,17 @@ impl Table {
     /// `merge(old)`. Refuses (`false`) keys longer than [`MAX_KEY`], keys with a character no
     /// host name has, and values too large for the table.
     pub fn upsert(&mut self, key: &[u8], value: u32, merge: impl FnOnce(u32) -> u32) -> bool {
+        self.upsert_hashed(hash::of(key), key, value, merge)
+    }
+
+    /// [`Table::upsert`] for a caller that has the key's hash already.
+    pub fn upsert_hashed(
+        &mut self,
+        hash: u64,
+        key: &[u8],
+        value: u32,
+        merge: impl FnOnce(u32) -> u32,
+    ) -> bool {
         let mut packed = [0u8; MAX_PACKED];
         if key.len() > MAX_KEY || value > self.max_value() {
             return false;
@@ -236,7 +247,6 @@ impl Table {
         let Some(n) = pack(key, &mut packed) else {
             return false;
         };
-        let hash = hash::of(key);
         if let Some((offset, old)) = self.find(hash, key) {
             let new = merge(old);
             if new > self.max_value() {

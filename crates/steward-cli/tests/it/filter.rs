@@ -221,3 +221,50 @@ not a log line
     );
     assert!(human.stderr.contains("access.log:4: "), "{}", human.stderr);
 }
+
+#[test]
+fn the_helper_reloads_its_lists_on_hangup_without_dropping_requests() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+    let env = Env::new();
+    let dir = lists(&env);
+    let mut child = env
+        .command()
+        .args(["filter", "squid", "--lists", dir.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    let mut ask = |n: usize| {
+        writeln!(input, "{n} http://news.example/ 10.0.0.1/- - GET").unwrap();
+        let mut reply = String::new();
+        output.read_line(&mut reply).unwrap();
+        assert!(reply.starts_with(&format!("{n} ")), "{reply}");
+        reply
+    };
+    assert_eq!(ask(0), "0 ERR\n");
+    std::fs::write(dir.join("adult/domains"), "news.example\n").unwrap();
+    let pid = child.id().to_string();
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    // Every request is answered while the reload runs; the new lists apply once it is done.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut n = 1;
+    loop {
+        let reply = ask(n);
+        if reply.contains("cat=adult") {
+            break;
+        }
+        assert_eq!(reply, format!("{n} ERR\n"));
+        assert!(Instant::now() < deadline, "the reload did not take effect");
+        n += 1;
+    }
+    drop(input);
+    assert!(child.wait().unwrap().success());
+}

@@ -32,9 +32,16 @@ pub struct Line<'a> {
     pub request: Result<Request<'a>, &'static str>,
 }
 
+/// The words of a line, split at runs of spaces and tabs.
 fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(|&b| b == b' ' || b == b'\t')
-        .filter(|w| !w.is_empty())
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        let start = rest.iter().position(|&b| b != b' ' && b != b'\t')?;
+        let word = &rest[start..];
+        let end = memchr::memchr2(b' ', b'\t', word).unwrap_or(word.len());
+        rest = &word[end..];
+        Some(&word[..end])
+    })
 }
 
 fn is_channel(word: &[u8]) -> bool {
@@ -105,6 +112,11 @@ pub fn percent_decode(input: &[u8], out: &mut Vec<u8>) {
 /// characters dropped, since a stray newline would end the reply early.
 pub fn push_quoted(out: &mut Vec<u8>, value: &[u8]) {
     out.push(b'"');
+    push_escaped(out, value);
+    out.push(b'"');
+}
+
+fn push_escaped(out: &mut Vec<u8>, value: &[u8]) {
     for &b in value {
         match b {
             b'"' | b'\\' => {
@@ -115,7 +127,6 @@ pub fn push_quoted(out: &mut Vec<u8>, value: &[u8]) {
             _ => out.push(b),
         }
     }
-    out.push(b'"');
 }
 
 fn push_channel(out: &mut Vec<u8>, channel: Option<&[u8]>) {
@@ -169,17 +180,23 @@ pub fn reply_block(
             push_token(out, category);
             out.extend_from_slice(b" log=");
             push_token(out, category);
-            out.extend_from_slice(b" message=");
-            let mut message = format!("Blocked: {category}");
+            out.extend_from_slice(b" message=\"Blocked: ");
+            push_escaped(out, category.as_bytes());
             // Numbered clauses read "clause 7.6"; headings are quoted, as citations are.
             match clause {
                 Some(c) if c.starts_with(|ch: char| ch.is_ascii_digit()) => {
-                    message.push_str(&format!(" (clause {c})"));
+                    out.extend_from_slice(b" (clause ");
+                    push_escaped(out, c.as_bytes());
+                    out.push(b')');
                 }
-                Some(c) => message.push_str(&format!(" (\u{201c}{c}\u{201d})")),
+                Some(c) => {
+                    out.extend_from_slice(" (\u{201c}".as_bytes());
+                    push_escaped(out, c.as_bytes());
+                    out.extend_from_slice("\u{201d})".as_bytes());
+                }
                 None => {}
             }
-            push_quoted(out, message.as_bytes());
+            out.push(b'"');
         }
     }
     out.extend_from_slice(b" cat=");
