@@ -173,7 +173,7 @@ fn the_helper_refuses_bad_options_at_start() {
 }
 
 #[test]
-fn scan_sums_findings_from_plain_and_compressed_logs() {
+fn scan_sums_findings_per_person_category_and_day() {
     let env = Env::new();
     let dir = lists(&env);
     let log = "\
