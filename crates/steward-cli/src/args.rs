@@ -93,6 +93,9 @@ pub enum Command {
     Demo(ServeArgs),
     /// Serve an existing database over HTTP
     Serve(ServeArgs),
+    /// The web filter: compile category lists, answer Squid, scan its logs
+    #[command(subcommand)]
+    Filter(FilterCmd),
 }
 
 #[derive(Args, Debug)]
@@ -556,6 +559,91 @@ pub enum TokenCmd {
     List,
     /// Revoke a token at once
     Revoke { id: i64 },
+}
+
+/// Where the category lists come from: list directories, or an index from `filter compile`.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct ListsArgs {
+    /// A directory of lists, <DIR>/<category>/{domains,hosts,urls} (repeatable; merged)
+    #[arg(long, value_name = "DIR")]
+    pub lists: Vec<PathBuf>,
+    /// An index written by `steward filter compile`
+    #[arg(long, value_name = "FILE")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FilterCmd {
+    /// Compile category lists into an index that loads in a moment
+    Compile {
+        /// A directory of lists, <DIR>/<category>/{domains,hosts,urls} (repeatable; merged)
+        #[arg(long, value_name = "DIR", required = true, num_args = 1..)]
+        lists: Vec<PathBuf>,
+        /// Where to write the index
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Answer Squid on standard input and output, as url_rewrite_program or external_acl_type
+    Squid(SquidArgs),
+    /// Sum up Squid access logs (plain or .gz): who reached which category, per day
+    Scan(ScanArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum HelperProtocol {
+    /// url_rewrite_program: OK status=302 url="..." to block, ERR to pass
+    Rewrite,
+    /// external_acl_type with FORMAT %>a %un %>ru: OK when blocked, ERR to pass
+    Acl,
+}
+
+#[derive(Args, Debug)]
+pub struct SquidArgs {
+    #[command(flatten)]
+    pub source: ListsArgs,
+    /// Which categories to block, first named first (default: every category, by name)
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    pub categories: Vec<String>,
+    /// The protocol Squid speaks to this helper
+    #[arg(long, value_enum, default_value = "rewrite")]
+    pub protocol: HelperProtocol,
+    /// The block page; placeholders {category} {url} {host} {clause} {user} {client}
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        default_value = "http://steward.invalid/blocked?category={category}&url={url}"
+    )]
+    pub block_url: String,
+    /// Judge by this policy's [web] rules (a preset id or a pack file) instead of blocking
+    /// every category; people are not yet known to the filter, so only rules for everyone apply
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub policy: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormatArg {
+    /// Decide line by line
+    Auto,
+    /// Squid's native format
+    Squid,
+    /// The combined (Apache-style) format
+    Combined,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Access logs; names ending .gz are decompressed
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub source: ListsArgs,
+    /// Which categories count, first named first (default: every category, by name)
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    pub categories: Vec<String>,
+    /// The logs' format
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: LogFormatArg,
 }
 
 #[cfg(test)]

@@ -52,6 +52,15 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let json = cli.global.json;
+    // The web filter needs neither the database nor the async runtime: Squid's helper answers
+    // on plain blocking I/O.
+    let cli = match cli.command {
+        args::Command::Filter(cmd) => return finish(cmd::filter::run(cmd, json), json),
+        command => args::Cli {
+            global: cli.global,
+            command,
+        },
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -59,7 +68,11 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::INTERNAL);
         }
     };
-    match runtime.block_on(cmd::run(cli)) {
+    finish(runtime.block_on(cmd::run(cli)), json)
+}
+
+fn finish(result: anyhow::Result<u8>, json: bool) -> ExitCode {
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             let (code, kind) = classify(&err);
@@ -81,6 +94,17 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
             ErrorKind::Refused => (exit::REFUSED, "refused"),
             ErrorKind::Forbidden => (exit::FORBIDDEN, "forbidden"),
             ErrorKind::Internal => (exit::INTERNAL, "internal"),
+        };
+    }
+    if let Some(e) = err.downcast_ref::<steward_monitor::MonitorError>() {
+        return match e {
+            steward_monitor::MonitorError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                (exit::NOT_FOUND, "not_found")
+            }
+            e if e.is_invalid_input() => (exit::INVALID, "invalid"),
+            _ => (exit::INTERNAL, "internal"),
         };
     }
     if err.downcast_ref::<steward_policy::CheckError>().is_some()

@@ -14,7 +14,9 @@ pub mod phones;
 pub mod presets;
 pub mod requests;
 pub mod span;
+pub mod uktime;
 pub mod vocab;
+pub mod web;
 pub mod workdays;
 
 pub use check::{CheckError, LoadedPack, Problem, check_pack};

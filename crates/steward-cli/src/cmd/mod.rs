@@ -6,11 +6,12 @@ mod council;
 mod demo;
 mod due;
 mod equipment;
+pub mod filter;
 mod loan;
 mod outbox;
 mod person;
 mod phone;
-mod policy;
+pub mod policy;
 mod request;
 mod serve;
 mod sweep;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Outbox(c) => outbox::run(&app, c).await,
         Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
+        Command::Filter(c) => filter::run(c, app.global.json),
     }
 }
 
