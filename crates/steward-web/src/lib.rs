@@ -14,6 +14,7 @@ mod oversight;
 mod pages;
 mod routes;
 mod session;
+mod workflow_pages;
 
 use assets::Assets;
 use axum::extract::{FromRef, Query, Request, State};

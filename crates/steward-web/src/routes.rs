@@ -111,6 +111,7 @@ pub fn pages() -> Vec<PageRoute> {
     ];
     v.extend(crate::oversight::pages());
     v.extend(crate::back_office::pages());
+    v.extend(crate::workflow_pages::pages());
     v
 }
 
