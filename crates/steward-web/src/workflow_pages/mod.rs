@@ -195,6 +195,17 @@ pub fn office_words(pack: Option<&Pack>, office: &OfficeId) -> String {
     }
 }
 
+/// The pack in force today, for naming offices.
+async fn pack_in_force(
+    state: &crate::AppState,
+    signed: &crate::session::SignedIn,
+) -> Result<Option<Pack>, WebError> {
+    let mut tx = state.store.read().await?;
+    let active =
+        steward_domain::ops::policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    Ok(active.map(|a| a.pack))
+}
+
 /// The number in an address; anything else is not a record.
 fn record_id(raw: &str) -> Result<i64, WebError> {
     raw.parse().map_err(|_| WebError::not_found())

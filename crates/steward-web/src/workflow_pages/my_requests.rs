@@ -2,7 +2,7 @@
 //! notes), the confirmation after raising one, commenting and withdrawing.
 
 use super::raise::Sent;
-use super::{hidden, moment, record_id, view};
+use super::{hidden, moment, pack_in_force, record_id, view};
 use crate::back_office::{base, error, form_errors};
 use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, Page, by_field};
@@ -115,7 +115,8 @@ async fn render(
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
     let found = own(state, signed, id).await?;
-    let card = view::card(&found.view, None);
+    let pack = pack_in_force(state, signed).await?;
+    let card = view::card(&found.view, pack.as_ref());
     let title = format!("Request {id}");
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -171,7 +172,8 @@ pub async fn sent(
     let id = record_id(&id)?;
     let found = own(&state, &signed, id).await?;
     let r = &found.view.request;
-    let card = view::card(&found.view, None);
+    let pack = pack_in_force(&state, &signed).await?;
+    let card = view::card(&found.view, pack.as_ref());
     let done = found
         .events
         .iter()

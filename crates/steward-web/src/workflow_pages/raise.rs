@@ -449,6 +449,9 @@ pub async fn officer_submit(
     // The request may have gone to an office this officer does not hold: the confirmation is
     // this response, and links to the request only when they may open it.
     let r = &raised.request;
+    let mut tx = state.store.read().await?;
+    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    drop(tx);
     let card = view::card(
         &requests::RequestView {
             request: r.clone(),
@@ -457,7 +460,7 @@ pub async fn officer_submit(
             asset_tag: None,
             late: false,
         },
-        None,
+        active.as_ref().map(|a| &a.pack),
     );
     let sent = Sent {
         id: r.id,
