@@ -219,3 +219,141 @@ async fn the_handler_opens_notes_and_closes_a_case_and_every_look_is_audited() {
     let (status, _, _) = get(&site, &page, &hal).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A second council in the same register, under the city's members' code: breaches go to the
+/// Monitoring Officer, serious ones on to the Standards Committee, and access may be withdrawn.
+/// Monica (S9) is the Monitoring Officer; Cy (M9) holds LAP-9. Returns the case about Cy.
+async fn city(site: &Site) -> i64 {
+    let on = day("2027-03-19");
+    let ctx = Ctx::new("test", on.and_hms_opt(9, 0, 0).unwrap().and_utc(), on);
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::create(&mut tx, &ctx, &"ashbury".parse().unwrap(), "Ashbury")
+        .await
+        .unwrap();
+    let preset = presets::find("city-members-code").unwrap();
+    policy::adopt(&mut tx, &ctx, &c, &presets::load(preset).unwrap(), on)
+        .await
+        .unwrap();
+    for (reference, name, kind, office) in [
+        (
+            "S9",
+            "Monica Law",
+            PersonKind::Employee,
+            Some("monitoring_officer"),
+        ),
+        ("M9", "Cy Rowe", PersonKind::Councillor, None),
+    ] {
+        let req = people::AddPerson {
+            person: NewPerson {
+                reference: reference.parse().unwrap(),
+                name: name.into(),
+                kind,
+                email: None,
+                household: None,
+            },
+            term_start: Some(on),
+            term_end: None,
+            offices: office.map(|o| OfficeId(o.into())).into_iter().collect(),
+        };
+        people::add(&mut tx, &ctx, &c, req).await.unwrap();
+    }
+    add_user(
+        &mut tx,
+        &ctx,
+        &c,
+        "monica",
+        Role::Officer,
+        Some("S9"),
+        false,
+    )
+    .await;
+    add_user(&mut tx, &ctx, &c, "cyrowe", Role::Member, Some("M9"), false).await;
+    let case = steward_domain::ops::cases::raise(
+        &mut tx,
+        &Ctx::new("anonymous", ctx.now, ctx.today),
+        &c,
+        steward_domain::ops::cases::Raiser::Anonymous,
+        steward_domain::ops::cases::Concern {
+            subject: Some("M9".parse().unwrap()),
+            summary: "Abusive messages from a council account".into(),
+            details: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    case.id
+}
+
+#[tokio::test]
+async fn a_serious_case_is_referred_on_and_access_withdrawn_then_restored() {
+    let site = site().await;
+    let id = city(&site).await;
+    let base = "/councils/ashbury";
+    let page = format!("{base}/cases/{id}");
+    let (monica, token) = sign_in_at(&site, base, "monica").await;
+    let (status, _, html) = get(&site, &page, &monica).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(
+            "The policy sends a case on to Standards Committee when the complaint is serious \
+             (clause 28.10"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("Withdrawal of access"), "{html}");
+
+    let (status, to, _) = post(
+        &site,
+        &format!("{page}/escalate"),
+        &monica,
+        &format!("csrf_token={token}&reason=Repeated+after+a+warning"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&site, &to, &monica).await;
+    assert!(
+        html.contains("The case has been referred to Standards Committee."),
+        "{html}"
+    );
+
+    let (status, to, _) = post(
+        &site,
+        &format!("{page}/close"),
+        &monica,
+        &format!("csrf_token={token}&outcome=withdraw_access&outcome_note=Upheld+by+the+committee"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&site, &to, &monica).await;
+    assert!(
+        html.contains("Withdrawn as the outcome of this case"),
+        "{html}"
+    );
+    assert!(html.contains("Restore access"), "{html}");
+
+    let (status, to, _) = post(
+        &site,
+        &format!("{page}/restore"),
+        &monica,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&site, &to, &monica).await;
+    assert!(html.contains("Access has been restored."), "{html}");
+    assert!(!html.contains("Withdrawn as the outcome"), "{html}");
+    // Nothing more to restore.
+    let (status, _, html) = post(
+        &site,
+        &format!("{page}/restore"),
+        &monica,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("No withdrawal of access from this case is in force"),
+        "{html}"
+    );
+}

@@ -249,7 +249,12 @@ fn title(html: &str) -> &str {
 
 /// Signs in; returns the session cookie and its CSRF token.
 async fn sign_in(site: &Site, username: &str) -> (String, String) {
-    let uri = format!("{BASE}/sign-in");
+    sign_in_at(site, BASE, username).await
+}
+
+/// Signs in to the council at `base`.
+async fn sign_in_at(site: &Site, base: &str, username: &str) -> (String, String) {
+    let uri = format!("{base}/sign-in");
     let (_, form_cookie, html) = get(site, &uri, "").await;
     let form = format!(
         "csrf_token={}&username={username}&password={}",
@@ -272,7 +277,7 @@ async fn sign_in(site: &Site, username: &str) -> (String, String) {
         .find(|c| c.starts_with("steward_session=") && c.len() > 20)
         .unwrap()
         .to_string();
-    let (status, _, page) = get(site, &format!("{BASE}/account/password"), &session).await;
+    let (status, _, page) = get(site, &format!("{base}/account/password"), &session).await;
     assert_eq!(status, StatusCode::OK);
     let token = csrf(&page);
     (session, token)
