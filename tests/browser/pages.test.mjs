@@ -103,11 +103,15 @@ function tableRows(page) {
 test("the council list links to each council's sign-in page", async () => {
   const { page, context } = await visit("/", { name: "councils" });
   assert.equal(await page.title(), "Councils - Steward");
-  const links = await page.$$eval("main table a", (as) =>
+  const links = await page.$$eval("main table tbody th a", (as) =>
     as.map((a) => [a.textContent.trim(), a.getAttribute("href")]),
   );
   assert.equal(links.length, 5, JSON.stringify(links));
   assert.deepEqual(links[0], ["Ashbury City Council", "/councils/ashbury-city/sign-in"]);
+  // Each council's row also leads to its form for raising a concern without signing in.
+  const concerns = await page.$$eval("main table tbody td a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.equal(concerns.length, 5);
+  assert.equal(concerns[0], "/councils/ashbury-city/concerns/new");
 
   // Styled by govuk-frontend in Arial, with no GOV.UK typeface or branding.
   const font = await page.evaluate(() => getComputedStyle(document.querySelector("h1")).fontFamily);
@@ -131,7 +135,7 @@ test("the first Tab reaches the skip link, which leads to the main content", asy
 
 test("every council's page of what is due shows its items with their clauses", async () => {
   const { page: index, context } = await visit("/", { name: "councils" });
-  const councils = await index.$$eval("main table a", (as) =>
+  const councils = await index.$$eval("main table tbody th a", (as) =>
     as.map((a) => ({ name: a.textContent.trim(), href: a.getAttribute("href") })),
   );
   await context.close();

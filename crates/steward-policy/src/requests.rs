@@ -130,6 +130,14 @@ fn approval(
                     ..rule(pack, vec![e.approver.clone()], Agreement::Any, &e.clause)
                 })
         }
+        // The evaluation the pack provides is of phones; nothing else is evaluated under it.
+        ReportKind::PhoneEvaluation
+            if facts
+                .equipment
+                .is_some_and(|k| k != EquipmentKind::MobilePhone) =>
+        {
+            None
+        }
         ReportKind::PhoneEvaluation => pack
             .equipment
             .iter()

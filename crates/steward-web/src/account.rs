@@ -19,7 +19,7 @@ use steward_domain::ops::users::{self, PasswordChange};
 use steward_domain::ops::{council, people};
 use steward_domain::{Council, CouncilSlug, DomainError};
 
-async fn find_council(state: &AppState, slug: &str) -> Result<Council, WebError> {
+pub(crate) async fn find_council(state: &AppState, slug: &str) -> Result<Council, WebError> {
     let slug: CouncilSlug = slug.parse().map_err(|_| WebError::not_found())?;
     let mut tx = state.store.begin().await?;
     Ok(council::find(&mut tx, &slug).await?)

@@ -16,6 +16,7 @@ mod pages;
 pub mod pdf;
 mod routes;
 mod session;
+mod workflow_pages;
 
 use assets::Assets;
 use axum::extract::{FromRef, Query, Request, State};

@@ -56,6 +56,8 @@ pub struct Row {
     #[serde(skip)]
     keys: Vec<String>,
     pub href: Option<String>,
+    /// A word drawn as a tag beside the first cell ("Late"); not part of the CSV.
+    pub flag: Option<String>,
 }
 
 impl Row {
@@ -66,7 +68,13 @@ impl Row {
             cells,
             keys,
             href: None,
+            flag: None,
         }
+    }
+
+    pub fn flag(mut self, text: &str) -> Row {
+        self.flag = Some(text.to_string());
+        self
     }
 
     pub fn link(mut self, href: String) -> Row {

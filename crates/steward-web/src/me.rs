@@ -35,6 +35,15 @@ struct LoanRow {
     clause: Option<String>,
 }
 
+/// An item whose loan ended because it was reported lost or stolen.
+#[derive(Serialize)]
+struct GoneRow {
+    asset_tag: String,
+    kind: String,
+    state: &'static str,
+    on: chrono::NaiveDate,
+}
+
 /// The person's signature against the policy in force, in words.
 #[derive(Serialize)]
 struct SignatureView {
@@ -94,7 +103,23 @@ pub async fn equipment(
         .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let mut rows = Vec::new();
+    let mut gone = Vec::new();
     for loan in tx.loans_of_person(me.id).await.map_err(DomainError::from)? {
+        if let (Some(state), Some(on)) = (loan.ended_as, loan.returned_on) {
+            if let Some(item) = tx
+                .equipment_by_id(loan.equipment_id)
+                .await
+                .map_err(DomainError::from)?
+            {
+                gone.push(GoneRow {
+                    asset_tag: item.asset_tag.to_string(),
+                    kind: item.kind.to_string(),
+                    state: state.as_str(),
+                    on,
+                });
+            }
+            continue;
+        }
         if !loan.is_open() {
             continue;
         }
@@ -123,6 +148,7 @@ pub async fn equipment(
         context! {
             name => me.name,
             loans => Serde(&rows),
+            gone => Serde(&gone),
             signature => signature.as_ref().map(Serde),
         },
     )?))

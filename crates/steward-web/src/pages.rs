@@ -196,6 +196,59 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/notification.html",
         include_str!("../templates/pages/notification.html"),
     ),
+    ("workflow.html", include_str!("../templates/workflow.html")),
+    (
+        "pages/request_new.html",
+        include_str!("../templates/pages/request_new.html"),
+    ),
+    (
+        "pages/request_sent.html",
+        include_str!("../templates/pages/request_sent.html"),
+    ),
+    (
+        "pages/my_requests.html",
+        include_str!("../templates/pages/my_requests.html"),
+    ),
+    (
+        "pages/my_request.html",
+        include_str!("../templates/pages/my_request.html"),
+    ),
+    (
+        "pages/requests.html",
+        include_str!("../templates/pages/requests.html"),
+    ),
+    (
+        "pages/request.html",
+        include_str!("../templates/pages/request.html"),
+    ),
+    (
+        "pages/cases.html",
+        include_str!("../templates/pages/cases.html"),
+    ),
+    (
+        "pages/case.html",
+        include_str!("../templates/pages/case.html"),
+    ),
+    (
+        "pages/concern_new.html",
+        include_str!("../templates/pages/concern_new.html"),
+    ),
+    (
+        "pages/concern_sent.html",
+        include_str!("../templates/pages/concern_sent.html"),
+    ),
+    (
+        "pages/leaving.html",
+        include_str!("../templates/pages/leaving.html"),
+    ),
+    (
+        "pages/leaving_done.html",
+        include_str!("../templates/pages/leaving_done.html"),
+    ),
+    (
+        "pages/person_leave.html",
+        include_str!("../templates/pages/person_leave.html"),
+    ),
 ];
 
 /// The compiled templates.

@@ -113,6 +113,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::back_office::pages());
     v.extend(crate::back_office::phone_pages());
     v.extend(crate::notifications::pages());
+    v.extend(crate::workflow_pages::pages());
     v
 }
 

@@ -3,12 +3,18 @@
 use crate::args::{Global, ServeArgs};
 use crate::exit;
 use chrono::{Local, NaiveDate, Utc};
-use steward_domain::auth::{Password, Role, Username, random_text};
+use steward_domain::auth::{Password, Principal, Role, Username, random_text};
+use steward_domain::ops::cases::{self, Concern, Raiser};
+use steward_domain::ops::requests::{self, Raise};
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, users};
 use steward_domain::repo::{NewEquipment, NewPerson};
+use steward_domain::workflow::RequestDetails;
 use steward_domain::{Council, Ctx, Pence, RegisterTx};
-use steward_policy::model::OfficeHolder;
-use steward_policy::{EquipmentKind, EquipmentState, Period, PersonKind, TermEndReason, presets};
+use steward_policy::cases::case_route;
+use steward_policy::model::{OfficeHolder, ReportKind};
+use steward_policy::{
+    EquipmentKind, EquipmentState, OfficeId, Period, PersonKind, TermEndReason, presets,
+};
 use steward_store::{Store, StoreTx};
 
 mod phones;
@@ -127,9 +133,12 @@ async fn seed_council(
     let c: Council = council::create(&mut tx, &ctx, &slug.parse()?, title).await?;
     policy::adopt(&mut tx, &ctx, &c, &loaded, start).await?;
 
-    // Officers for each office the policy names.
+    // Officers for each office the policy names. The first, whose account the demo prints,
+    // also holds the offices that receive reports of lost equipment and handle concerns, so
+    // their requests and cases pages have the workflow on them.
     let mut officers = Vec::new();
     let mut n = offset;
+    let extra = demo_officer_offices(&pack);
     for office in pack
         .offices
         .iter()
@@ -137,6 +146,10 @@ async fn seed_council(
     {
         n += 1;
         let reference = format!("S{:03}", officers.len() + 1);
+        let mut offices = vec![office.id.clone()];
+        if officers.is_empty() {
+            offices.extend(extra.iter().filter(|o| **o != office.id).cloned());
+        }
         let req = people::AddPerson {
             person: NewPerson {
                 reference: reference.parse()?,
@@ -147,7 +160,7 @@ async fn seed_council(
             },
             term_start: Some(start),
             term_end: None,
-            offices: vec![office.id.clone()],
+            offices,
         };
         people::add(&mut tx, &ctx, &c, req).await?;
         officers.push((reference, office.id.clone()));
@@ -331,13 +344,157 @@ async fn seed_council(
         loans::recall(&mut tx, &ctx_on(day), &c, loan, &officer.parse()?, None).await?;
         tx.commit().await?;
     }
+    // The demo member also has a tablet (an iPad, to most councils), where the policy lends
+    // one to them.
+    if let Some((_, tablet)) = tags.iter().find(|(k, _)| *k == EquipmentKind::Tablet) {
+        let mut tx = store.begin().await?;
+        let day = days_ago(today, 30);
+        let lent = loans::issue(
+            &mut tx,
+            &ctx_on(day),
+            &c,
+            &member.parse()?,
+            &tablet.parse()?,
+            None,
+        )
+        .await;
+        if lent.is_ok() {
+            tx.commit().await?;
+        }
+    }
     let officer = officers
         .first()
         .map(|(r, _)| r.clone())
         .unwrap_or_else(|| members[1].clone());
     let mut accounts = seed_accounts(store, &ctx_on(today), &c, &officer, &member).await?;
     accounts.extend(phones::seed(store, actor, today, &c, &pack).await?);
+    seed_workflow(store, actor, today, &c, &members).await?;
     Ok(accounts)
+}
+
+/// Offices held by officers that receive reports of lost or stolen equipment or handle
+/// concerns about someone's use of council ICT.
+fn demo_officer_offices(pack: &steward_policy::Pack) -> Vec<OfficeId> {
+    let by_officer = |o: &OfficeId| {
+        pack.office(o)
+            .is_some_and(|found| found.holder == OfficeHolder::Officer)
+    };
+    let mut out: Vec<OfficeId> = Vec::new();
+    let lost = pack
+        .reporting
+        .iter()
+        .filter(|d| d.kind == ReportKind::LostOrStolen)
+        .map(|d| d.report_to.clone());
+    let cases = case_route(pack, None)
+        .map(|r| r.handlers)
+        .unwrap_or_default();
+    for office in lost.chain(cases) {
+        if by_officer(&office) && !out.contains(&office) {
+            out.push(office);
+        }
+    }
+    out
+}
+
+/// Requests and a concern from the last few days, so the officer's lists are not empty: a
+/// member's training needs, a fault with another's laptop (now past its response time), and a
+/// concern raised anonymously. What a council's policy does not provide for is left out.
+async fn seed_workflow(
+    store: &Store,
+    actor: &str,
+    today: NaiveDate,
+    c: &Council,
+    members: &[String],
+) -> anyhow::Result<()> {
+    let at = |day: NaiveDate, actor: &str| {
+        Ctx::new(
+            actor,
+            day.and_hms_opt(9, 30, 0).unwrap_or_default().and_utc(),
+            day,
+        )
+    };
+    let mut tx = store.begin().await?;
+    let user = users::find(&mut tx, c, &"officer".parse()?).await?;
+    let offices = match user.person_id {
+        Some(person) => people::offices_on(&mut tx, person, today).await?,
+        None => Vec::new(),
+    };
+    drop(tx);
+    let role = user.role;
+    let principal = Principal::new(user, role, offices);
+    let access = principal
+        .officer()
+        .map_err(|d| anyhow::anyhow!("the demo officer cannot act: {d}"))?;
+
+    let mut asks = Vec::new();
+    if let Some(reference) = members.get(2) {
+        asks.push((
+            1,
+            reference.clone(),
+            Raise {
+                kind: ReportKind::Training,
+                equipment: None,
+                summary: "Help with joining video meetings from the council laptop".into(),
+                details: RequestDetails::None,
+            },
+        ));
+    }
+    // The fault is with the laptop of the first member after those who holds one.
+    let mut tx = store.begin().await?;
+    let mut faulty = None;
+    for reference in members.iter().skip(3) {
+        let person = people::find(&mut tx, c, &reference.parse()?).await?;
+        for loan in tx.loans_of_person(person.id).await? {
+            if let Some(item) = tx.equipment_by_id(loan.equipment_id).await?
+                && loan.is_open()
+                && item.kind == EquipmentKind::Laptop
+                && faulty.is_none()
+            {
+                faulty = Some((reference.clone(), item.asset_tag));
+            }
+        }
+    }
+    drop(tx);
+    if let Some((reference, tag)) = faulty {
+        asks.push((
+            3,
+            reference,
+            Raise {
+                kind: ReportKind::Fault,
+                equipment: Some(tag),
+                summary: "Several keys on the keyboard have stopped working".into(),
+                details: RequestDetails::None,
+            },
+        ));
+    }
+    for (ago, reference, ask) in asks {
+        let mut tx = store.begin().await?;
+        let ctx = at(days_ago(today, ago), actor);
+        let raised =
+            requests::raise_as_officer(&mut tx, &ctx, c, &access, Some(&reference.parse()?), ask)
+                .await;
+        if raised.is_ok() {
+            tx.commit().await?;
+        }
+    }
+    if let Some(reference) = members.get(4) {
+        let mut tx = store.begin().await?;
+        let concern = Concern {
+            subject: Some(reference.parse()?),
+            summary: "Council laptop used for a private business".into(),
+            details: "Seen at the library using the council laptop to send invoices for a \
+                      catering business."
+                .into(),
+        };
+        let ctx = at(days_ago(today, 2), "anonymous");
+        if cases::raise(&mut tx, &ctx, c, Raiser::Anonymous, concern)
+            .await
+            .is_ok()
+        {
+            tx.commit().await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo accounts as a table, to standard output before the server's address.

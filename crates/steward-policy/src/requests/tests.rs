@@ -116,6 +116,9 @@ fn lost_devices_are_urgent_and_phone_replacements_need_the_manager() {
         [OfficeId("legal_and_democratic_services_manager".into())]
     );
     assert_eq!(a.citation.clause, "3.6");
+    // Only phones are evaluated: a tablet has no such route.
+    let tablet = facts(ReportKind::PhoneEvaluation, Some(EquipmentKind::Tablet));
+    assert!(route(&borough, &tablet).is_err());
 }
 
 #[test]

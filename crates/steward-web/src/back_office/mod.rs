@@ -169,12 +169,12 @@ pub fn pages() -> Vec<PageRoute> {
 }
 
 /// The council's address prefix.
-fn base(signed: &SignedIn) -> String {
+pub(crate) fn base(signed: &SignedIn) -> String {
     format!("/councils/{}", signed.council.slug)
 }
 
 /// A back-office page in the site's layout.
-fn office_page<'a>(title: &'a str, signed: &'a SignedIn, nav: &'static str) -> Page<'a> {
+pub(crate) fn office_page<'a>(title: &'a str, signed: &'a SignedIn, nav: &'static str) -> Page<'a> {
     Page::new(title)
         .council(&signed.council)
         .viewer(signed)
@@ -182,11 +182,11 @@ fn office_page<'a>(title: &'a str, signed: &'a SignedIn, nav: &'static str) -> P
 }
 
 /// Whether the signed-in account may change the register: the forms are shown only then.
-fn may_change(principal: &Principal) -> bool {
+pub(crate) fn may_change(principal: &Principal) -> bool {
     principal.officer().is_ok()
 }
 
-fn error(field: &'static str, message: impl Into<String>) -> FieldError {
+pub(crate) fn error(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
@@ -194,7 +194,7 @@ fn error(field: &'static str, message: impl Into<String>) -> FieldError {
 }
 
 /// A required date field: day/month/year or ISO.
-fn required_date(
+pub(crate) fn required_date(
     errors: &mut Vec<FieldError>,
     field: &'static str,
     text: &str,
@@ -209,7 +209,7 @@ fn required_date(
 }
 
 /// An optional date field; blank is none.
-fn optional_date(
+pub(crate) fn optional_date(
     errors: &mut Vec<FieldError>,
     field: &'static str,
     text: &str,
@@ -232,7 +232,7 @@ fn optional_date(
 }
 
 /// A value parsed from a required text field, or an error against that field.
-fn parsed<T: std::str::FromStr>(
+pub(crate) fn parsed<T: std::str::FromStr>(
     errors: &mut Vec<FieldError>,
     field: &'static str,
     text: &str,
@@ -257,7 +257,7 @@ where
 
 /// What a refused or invalid command means for the form: one error per refusal (with its
 /// clause) or against the field it names. Anything else is the request's failure.
-fn form_errors(
+pub(crate) fn form_errors(
     e: DomainError,
     fields: &[&'static str],
     fallback: &'static str,

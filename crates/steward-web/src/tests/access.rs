@@ -221,6 +221,20 @@ async fn seed(store: &steward_store::Store) {
     steward_domain::ops::sweep::run(&mut tx, &sweep_ctx, &c)
         .await
         .unwrap();
+    // Case 1: a concern about Bo, raised without a name, for the pages about one case.
+    steward_domain::ops::cases::raise(
+        &mut tx,
+        &Ctx::new("anonymous", ctx.now, ctx.today),
+        &c,
+        steward_domain::ops::cases::Raiser::Anonymous,
+        steward_domain::ops::cases::Concern {
+            subject: Some("M2".parse().unwrap()),
+            summary: "Shared a password".into(),
+            details: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     for (username, role, person) in [
         ("clerk", Role::Admin, None),
         ("audrey", Role::Auditor, None),
@@ -319,6 +333,23 @@ impl Server {
     }
 }
 
+/// Whether a record in the address is one the account may not see, so the page is "not
+/// found" to them whatever its need: request 1 is Ada's (the recall of her laptop), and case 1
+/// is for the Legal and Democratic Services Manager, whose office Olive holds and the
+/// administrator does not.
+fn hidden(user: &str, path: &str) -> bool {
+    let own_request = format!("/councils/{SLUG}/me/requests/1");
+    let case = format!("/councils/{SLUG}/cases/1");
+    (path.starts_with(&own_request) && user != "ada")
+        || (path.starts_with(&case) && user == "clerk")
+}
+
+/// Whether the record refuses the action to an account the route lets in: Ada may not
+/// withdraw request 1, a recall the council made of her.
+fn refused(user: &str, method: &Method, path: &str) -> bool {
+    *method == Method::POST && user == "ada" && path.ends_with("/me/requests/1/withdraw")
+}
+
 /// Whether a role passes a route's need, written out here rather than asked of the code.
 fn allowed(role: Option<&str>, need: Need) -> bool {
     match (role, need) {
@@ -405,7 +436,11 @@ fn every_route_answers_each_role_as_the_table_says() {
             } else {
                 server.get(&path, cookie)
             };
-            if allowed(Some(user), route.need) {
+            if allowed(Some(user), route.need) && hidden(user, &path) {
+                assert_eq!(answer.status, 404, "{who}: {}", answer.body);
+            } else if allowed(Some(user), route.need) && refused(user, &route.method, &path) {
+                assert_eq!(answer.status, 403, "{who}: {}", answer.body);
+            } else if allowed(Some(user), route.need) {
                 assert!(
                     matches!(answer.status, 200 | 303 | 400) && !answer.to_sign_in()
                         || path.ends_with("/sign-out") && answer.to_sign_in(),

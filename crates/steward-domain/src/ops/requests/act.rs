@@ -410,6 +410,12 @@ pub async fn resolve<T: WorkflowTx>(
     close(tx, ctx, &request, RequestState::Resolved, &text).await
 }
 
+/// Whether the person a request is for may take it back: anything they asked for, but not a
+/// recall, which the council made of them.
+pub(super) fn may_take_back(principal: &Principal, request: &Request) -> bool {
+    principal.requester_of(request).is_ok() && request.kind != RequestKind::Recall
+}
+
 /// The person a request is for takes it back, or the handling office closes it unanswered.
 pub async fn withdraw<T: WorkflowTx>(
     tx: &mut T,
@@ -420,7 +426,14 @@ pub async fn withdraw<T: WorkflowTx>(
     reason: &str,
 ) -> DomainResult<Request> {
     let request = find(tx, council, id).await?;
-    if principal.requester_of(&request).is_err() {
+    if !may_take_back(principal, &request) && principal.handler_of(&request).is_err() {
+        if request.kind == RequestKind::Recall && principal.requester_of(&request).is_ok() {
+            return Err(DomainError::Forbidden(
+                "a recall cannot be withdrawn by the person asked to return the item; return it, \
+                 or ask the office that recalled it"
+                    .into(),
+            ));
+        }
         principal.handler_of(&request).map_err(denied)?;
     }
     if request.state.is_closed() {

@@ -52,7 +52,7 @@ pub async fn find<T: WorkflowTx>(tx: &mut T, council: &Council, id: i64) -> Doma
 }
 
 /// Kinds that are always about one item.
-fn needs_item(kind: ReportKind) -> bool {
+pub fn needs_item(kind: ReportKind) -> bool {
     matches!(
         kind,
         ReportKind::Fault
@@ -343,6 +343,19 @@ async fn store<T: WorkflowTx>(
     tx.insert_request_event(council.id, &event).await?;
     let done =
         effects::on_raise(tx, ctx, council, &request, &s.requester, &s.item, &s.loan).await?;
+    // What was done at once goes into the history too, so the person who raised it and the
+    // office handling it can read it there later, not only in the reply to raising it.
+    for line in &done {
+        let event = NewEvent {
+            request_id: request.id,
+            at: ctx.now,
+            actor: ctx.actor.clone(),
+            kind: EventKind::State,
+            text: line.clone(),
+            internal: false,
+        };
+        tx.insert_request_event(council.id, &event).await?;
+    }
     Ok(Raised {
         request,
         route: found,

@@ -152,7 +152,7 @@ pub async fn detail<T: WorkflowTx>(
         handle: handler && open,
         approve: approver && request.state == RequestState::AwaitingApproval,
         comment: (handler || approver || requester) && open,
-        withdraw: (requester || handler) && open,
+        withdraw: (super::act::may_take_back(principal, &request) || handler) && open,
     };
     Ok(RequestDetail {
         view: view(tx, request, now).await?,
