@@ -86,7 +86,7 @@ test("an officer is refused with the clause, records the paper form, then lends 
   const base = `/councils/${SLUG}`;
 
   // The back office is in the navigation.
-  for (const name of ["People", "Equipment", "Loans", "Signatures"]) {
+  for (const name of ["Requests", "Cases", "People", "Equipment", "Loans", "Oversight"]) {
     assert.equal(await page.getByRole("link", { name, exact: true }).count(), 1, name);
   }
   await go(opened, `${base}/people`, "office-people");

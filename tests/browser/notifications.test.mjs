@@ -69,7 +69,7 @@ test("an officer sees the sweep's notices and why one cannot be sent", async () 
   await page.getByLabel("Username").fill(officer.username);
   await page.getByLabel("Password").fill(officer.password);
   await submit(page, "Sign in");
-  assert.match(await page.locator("#navigation").innerText(), /Notifications/);
+  assert.match(await page.locator("#navigation").innerText(), /Oversight/);
 
   // The sweep runs beside the server as it starts; wait for its notices to be filed.
   const list = url(`/councils/${SLUG}/notifications`);
@@ -84,7 +84,7 @@ test("an officer sees the sweep's notices and why one cannot be sent", async () 
   await settled(page);
   await check(opened, "notifications");
   assert.equal(await page.locator("h1").innerText(), "Notifications");
-  assert.equal(await page.locator('[aria-current="page"]').innerText(), "Notifications");
+  assert.equal(await page.locator('#navigation [aria-current="true"]').innerText(), "Oversight");
 
   // Officers have no address in the demo register, so their notices wait for someone to act.
   const waiting = page.getByRole("link", { name: /have no email address/ });

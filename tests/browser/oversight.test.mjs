@@ -114,14 +114,15 @@ test("an auditor reads the policy and the audit trail but can change nothing", a
   assert.equal(signed.status(), 200);
 
   const nav = await page.locator("#navigation").innerText();
-  assert.match(nav, /Policy/);
-  assert.match(nav, /Audit/);
-  assert.doesNotMatch(nav, /Accounts/);
+  assert.match(nav, /Oversight/);
+  await open(opened, `/councils/${SLUG}/oversight`, "oversight-hub");
+  assert.match(await page.locator("main").innerText(), /Audit trail/);
+  assert.doesNotMatch(await page.locator("main").innerText(), /Accounts/);
 
   // The policy in force, each rule with its clause, and no way to adopt another.
   await open(opened, `/councils/${SLUG}/policy`, "oversight-policy");
   assert.equal(await page.locator("h1").innerText(), "Policy");
-  assert.equal(await page.locator('[aria-current="page"]').innerText(), "Policy");
+  assert.equal(await page.locator('#navigation [aria-current="true"]').innerText(), "Oversight");
   const rules = await page.$$eval("table tbody tr", (rows) =>
     rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.innerText.trim())),
   );
@@ -207,7 +208,9 @@ test("an administrator creates an account whose holder must choose a password", 
   const { page, context } = opened;
   const admin = server.account(SLUG, "admin");
   await signInWith(page, admin.username, admin.password);
-  assert.match(await page.locator("#navigation").innerText(), /Accounts/);
+  await page.getByRole("link", { name: "Oversight" }).click();
+  await settled(page);
+  assert.match(await page.locator("main").innerText(), /Accounts and API tokens/);
 
   await open(opened, `/councils/${SLUG}/admin/accounts`, "oversight-accounts");
   await page.getByRole("link", { name: "Create an account" }).click();

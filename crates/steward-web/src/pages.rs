@@ -198,6 +198,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("workflow.html", include_str!("../templates/workflow.html")),
     (
+        "pages/oversight.html",
+        include_str!("../templates/pages/oversight.html"),
+    ),
+    (
         "pages/request_new.html",
         include_str!("../templates/pages/request_new.html"),
     ),

@@ -20,6 +20,7 @@ pub fn pages() -> Vec<PageRoute> {
     let get_page = |path, need, handler| page(Method::GET, path, need, handler);
     let post_page = |path, need, handler| page(Method::POST, path, need, handler);
     vec![
+        get_page("/councils/{slug}/oversight", Reader, get(hub)),
         get_page("/councils/{slug}/policy", Reader, get(policy::show)),
         get_page(
             "/councils/{slug}/policy/versions",
@@ -99,6 +100,24 @@ pub fn pages() -> Vec<PageRoute> {
             post(tokens::revoke),
         ),
     ]
+}
+
+/// The records below the navigation: policy, signatures, phone bills, notifications, the audit
+/// trail and, for administrators, accounts.
+async fn hub(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    signed: crate::session::SignedIn,
+) -> Result<axum::response::Html<String>, crate::WebError> {
+    signed.principal.reader()?;
+    let page = crate::pages::Page::new("Oversight")
+        .council(&signed.council)
+        .viewer(&signed)
+        .nav("oversight");
+    Ok(axum::response::Html(state.pages.render(
+        "pages/oversight.html",
+        &page,
+        minijinja::context! { admin => signed.principal.admin().is_ok() },
+    )?))
 }
 
 /// The address of one of the council's pages: `at(council, "/audit")`.
