@@ -228,3 +228,157 @@ fn the_server_sweeps_at_start_up_and_sends_in_the_background() {
     );
     assert_eq!(charges(&env).len(), 1);
 }
+
+#[test]
+fn the_sweep_chases_late_requests_weekly_and_opens_phone_evaluations_once() {
+    let env = Env::new();
+    env.council("borough-members-protocol", "2027-01-04");
+    for (r, name, kind, office) in [
+        ("M1", "Cab Member", "councillor", "cabinet_member"),
+        (
+            "S1",
+            "Lin Manager",
+            "employee",
+            "legal_and_democratic_services_manager",
+        ),
+        ("S2", "Hal Desk", "employee", "service_desk"),
+    ] {
+        env.ok(&[
+            "person",
+            "add",
+            "--ref",
+            r,
+            "--name",
+            name,
+            "--kind",
+            kind,
+            "--office",
+            office,
+            "--email",
+            &format!("{}@example.org", r.to_lowercase()),
+            "--term-start",
+            "2026-05-07",
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    env.ok(&[
+        "equipment",
+        "add",
+        "--tag",
+        "PHN-1",
+        "--kind",
+        "mobile_phone",
+        "--model",
+        "Phone",
+        "--cost",
+        "300",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    env.ok(&[
+        "acceptance",
+        "sign",
+        "M1",
+        "--typed-name",
+        "Cab Member",
+        "--as-of",
+        "2027-01-05",
+    ]);
+    env.ok(&["loan", "issue", "M1", "PHN-1", "--as-of", "2027-01-05"]);
+    let sweep = |day: &str| env.ok(&["sweep", "--as-of", day]);
+    // The help desk's officer passes on the holder's training needs on 1 February; the preset
+    // answers routine requests within ten days, and nobody at Member Services takes it up.
+    let mut child = env
+        .command()
+        .args([
+            "user",
+            "create",
+            "--username",
+            "desk",
+            "--role",
+            "officer",
+            "--person",
+            "S2",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password for tests\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let asked = env.ok(&[
+        "request",
+        "raise",
+        "--kind",
+        "training",
+        "--for",
+        "M1",
+        "--summary",
+        "Help with video calls",
+        "--as",
+        "desk",
+        "--as-of",
+        "2027-02-01",
+    ]);
+    assert_eq!(asked["request"]["handler"], "member_services");
+    let late = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["source"] == "late-request" && f["outcome"] == "queued")
+            .map(|f| f["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let on_time = sweep("2027-02-11");
+    assert!(late(&on_time).is_empty(), "{on_time:#}");
+    let a = sweep("2027-02-12");
+    let b = sweep("2027-02-13");
+    let c = sweep("2027-02-19");
+    assert_eq!(late(&a).len(), 1, "{a:#}");
+    assert!(late(&b).is_empty(), "{b:#}");
+    assert_eq!(late(&c).len(), 1, "a week later, a reminder: {c:#}");
+    // The phone is due its yearly evaluation on 5 January 2028: a request is opened for the
+    // manager two weeks before, once.
+    let before = sweep("2027-12-20");
+    assert!(
+        before["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["source"] != "phone-evaluation"),
+        "{before:#}"
+    );
+    let opened = sweep("2027-12-22");
+    let found: Vec<&Value> = opened["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["source"] == "phone-evaluation")
+        .collect();
+    assert_eq!(found.len(), 1, "{opened:#}");
+    assert!(
+        found[0]["recipients"][0]
+            .as_str()
+            .unwrap()
+            .contains("Lin Manager")
+    );
+    let again = sweep("2027-12-23");
+    assert!(
+        again["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["source"] == "phone-evaluation")
+            .all(|f| f["outcome"] == "already_queued"),
+        "{again:#}"
+    );
+}

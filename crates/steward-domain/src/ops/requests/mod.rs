@@ -415,6 +415,86 @@ pub async fn record_recall<T: WorkflowTx>(
     Ok(Some(request))
 }
 
+/// Opens the request for a phone's evaluation when the sweep finds it due: for the holder,
+/// with the office the policy names to evaluate phones and approve replacements. None when the
+/// policy routes no evaluations, or one is already open for the loan.
+pub async fn open_evaluation<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    loan_id: i64,
+    due: chrono::NaiveDate,
+) -> DomainResult<Option<Request>> {
+    let Some(loan) = tx
+        .loan(loan_id)
+        .await?
+        .filter(|l| l.council_id == council.id)
+    else {
+        return Ok(None);
+    };
+    let already = tx.requests(council.id).await?.into_iter().any(|r| {
+        r.kind == RequestKind::Report(ReportKind::PhoneEvaluation)
+            && r.loan_id == Some(loan.id)
+            && !r.state.is_closed()
+    });
+    if already {
+        return Ok(None);
+    }
+    let holder = tx.person(loan.person_id).await?;
+    let item = tx.equipment_by_id(loan.equipment_id).await?;
+    let active = policy::require(tx, council, ctx.today).await?;
+    let facts = RequestFacts {
+        kind: ReportKind::PhoneEvaluation,
+        requester: holder.as_ref().map(|p| p.kind),
+        equipment: item.as_ref().map(|i| i.kind),
+    };
+    let Ok(found) = route(&active.pack, &facts) else {
+        return Ok(None);
+    };
+    let tag = item
+        .as_ref()
+        .map(|i| i.asset_tag.to_string())
+        .unwrap_or_default();
+    let new = NewRequest {
+        kind: RequestKind::Report(ReportKind::PhoneEvaluation),
+        state: if found.approval.is_some() {
+            RequestState::AwaitingApproval
+        } else {
+            RequestState::Open
+        },
+        requester_id: Some(loan.person_id),
+        raised_by: ctx.actor.clone(),
+        equipment_id: Some(loan.equipment_id),
+        loan_id: Some(loan.id),
+        summary: format!(
+            "Yearly evaluation of {tag} and its holder's needs, due {}",
+            steward_policy::long_date(due)
+        ),
+        details: RequestDetails::None,
+        handler: found.handler.clone(),
+        handler_name: found.handler_name.clone(),
+        clause: found.citation.clause.clone(),
+        document: found.citation.document.clone(),
+        urgency: found.urgency,
+        due_at: due.and_hms_opt(17, 0, 0).map(|t| t.and_utc()),
+        approval: found.approval.clone(),
+        created_at: ctx.now,
+    };
+    let request = tx.insert_request(council.id, &new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "request.raise",
+        "request",
+        request.id,
+        super::NONE,
+        Some(&request),
+    )
+    .await?;
+    Ok(Some(request))
+}
+
 /// Closes the open recall of a loan once the item is back.
 pub async fn close_recalls<T: WorkflowTx>(
     tx: &mut T,

@@ -12,10 +12,11 @@
 //! (from the gathered [`Day`], or through the transaction) and returns [`Finding`]s, each with
 //! its key, its [`Letter`], whom it is for and, optionally, an [`Action`]. It writes nothing:
 //! the runner queues the notices (and takes actions) unless this is a dry run. Register the new
-//! source in [`sources`]. Late requests and phone evaluations are meant to come in this way
-//! once the register holds those records.
+//! source in [`sources`].
 
+mod evaluations;
 mod facts;
+mod late;
 mod overdue;
 mod pat;
 mod recalls;
@@ -66,6 +67,8 @@ pub fn sources<T: SweepTx + 'static>() -> Vec<Box<dyn Source<T>>> {
         Box::new(review::Review),
         Box::new(pat::PatTests),
         Box::new(refresh::Refresh),
+        Box::new(evaluations::Evaluations),
+        Box::new(late::LateRequests),
     ]
 }
 
@@ -75,6 +78,8 @@ pub fn sources<T: SweepTx + 'static>() -> Vec<Box<dyn Source<T>>> {
 pub enum Action {
     /// Raise the charge the policy allows for a leaver's unreturned item.
     RaiseCharge { loan_id: Id },
+    /// Open a request for a phone's evaluation, for the office the policy names.
+    OpenEvaluation { loan_id: Id, due: NaiveDate },
 }
 
 /// One thing that needs telling.
@@ -296,8 +301,14 @@ async fn settle<T: SweepTx>(
         .filter(|(_, m)| m.state == MessageState::NoAddress)
         .map(|(r, _)| r.describe())
         .collect();
-    if let Some(Action::RaiseCharge { loan_id }) = finding.action {
-        entry.charge = Some(loans::raise_charge(tx, ctx, &day.council, loan_id).await?);
+    match finding.action {
+        Some(Action::RaiseCharge { loan_id }) => {
+            entry.charge = Some(loans::raise_charge(tx, ctx, &day.council, loan_id).await?);
+        }
+        Some(Action::OpenEvaluation { loan_id, due }) => {
+            super::requests::open_evaluation(tx, ctx, &day.council, loan_id, due).await?;
+        }
+        None => {}
     }
     Ok(entry)
 }
