@@ -5,7 +5,7 @@
 //! control.
 
 use super::export_parse::parse_canonical;
-use super::{AuditRecord, ChainProblem, ChainReport, ChainVerifier, RecordView, TimeBuf};
+use super::{AuditRecord, ChainProblem, ChainReport, ChainVerifier, Local, RecordView, TimeBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -102,6 +102,89 @@ impl<'a> ExportLine<'a> {
     }
 }
 
+/// Lines are read a batch at a time; a batch's records are parsed and hashed on every core,
+/// then linked in order on the calling thread, so the first problem found is the first in
+/// the file however the work was shared.
+const BATCH_LINES: usize = 16_384;
+
+/// Below this many lines a batch is checked on the calling thread alone.
+const SPLIT_FROM: usize = 2_048;
+
+#[derive(Default)]
+struct Batch {
+    text: String,
+    /// Each non-empty line's number in the file and its place in `text`.
+    lines: Vec<(u64, std::ops::Range<usize>)>,
+}
+
+enum Parsed<'a> {
+    Fast(RecordView<'a>),
+    Slow(ExportLine<'a>),
+}
+
+impl Parsed<'_> {
+    fn view(&self) -> RecordView<'_> {
+        match self {
+            Parsed::Fast(v) => *v,
+            Parsed::Slow(line) => line.view(),
+        }
+    }
+}
+
+// Nearly every line is a record, and boxing it would allocate once per line.
+#[allow(clippy::large_enum_variant)]
+enum Checked<'a> {
+    Record(Parsed<'a>, Local),
+    Unreadable { line: u64, message: String },
+}
+
+fn check_line(number: u64, text: &str) -> Checked<'_> {
+    let parsed = match parse_canonical(text) {
+        Some(view) => Parsed::Fast(view),
+        None => match serde_json::from_str::<ExportLine<'_>>(text) {
+            Ok(line) => Parsed::Slow(line),
+            Err(e) => {
+                return Checked::Unreadable {
+                    line: number,
+                    message: e.to_string(),
+                };
+            }
+        },
+    };
+    let local = Local::of(&parsed.view());
+    Checked::Record(parsed, local)
+}
+
+fn check_lines<'a>(text: &'a str, lines: &[(u64, std::ops::Range<usize>)]) -> Vec<Checked<'a>> {
+    lines
+        .iter()
+        .map(|(number, range)| check_line(*number, text.get(range.clone()).unwrap_or_default()))
+        .collect()
+}
+
+fn check_batch(batch: &Batch, workers: usize) -> Vec<Checked<'_>> {
+    if workers < 2 || batch.lines.len() < SPLIT_FROM {
+        return check_lines(&batch.text, &batch.lines);
+    }
+    let share = batch.lines.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let mut parts = batch.lines.chunks(share);
+        let first = parts.next().unwrap_or_default();
+        let others: Vec<_> = parts
+            .map(|part| scope.spawn(|| check_lines(&batch.text, part)))
+            .collect();
+        let mut out = check_lines(&batch.text, first);
+        for handle in others {
+            match handle.join() {
+                Ok(mut part) => out.append(&mut part),
+                // A worker only parses and hashes; if it died, its panic is ours.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
 /// Verifies an export read from `input`, noting the hashes at the `watch` seqs. The chain's
 /// head is its last line, so removal of the newest lines is only caught by a checkpoint;
 /// `progress` is told the number of bytes read now and then.
@@ -111,49 +194,62 @@ pub fn verify_export(
     mut progress: impl FnMut(u64),
 ) -> ExportReport {
     let mut verifier = ChainVerifier::watching(watch);
-    let mut line = String::new();
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let mut batch = Batch::default();
     let mut number: u64 = 0;
     let mut bytes: u64 = 0;
     let mut last_seq: i64 = 0;
-    loop {
-        line.clear();
-        let read = match input.read_line(&mut line) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
-                verifier.fail(ChainProblem::Unreadable {
-                    line: number + 1,
-                    message: e.to_string(),
-                });
-                break;
-            }
-        };
-        number += 1;
-        bytes += read as u64;
-        if number.is_multiple_of(65_536) {
-            progress(bytes);
-        }
-        let text = line.trim_end_matches(['\n', '\r']);
-        if text.is_empty() {
-            continue;
-        }
-        let checked = match parse_canonical(text) {
-            Some(view) => {
-                last_seq = view.seq;
-                verifier.push_view(&view)
-            }
-            None => match serde_json::from_str::<ExportLine<'_>>(text) {
-                Ok(record) => {
-                    last_seq = record.seq;
-                    verifier.push_view(&record.view())
+    'batches: loop {
+        batch.text.clear();
+        batch.lines.clear();
+        let mut ended = false;
+        let mut unreadable = None;
+        while batch.lines.len() < BATCH_LINES {
+            let start = batch.text.len();
+            match input.read_line(&mut batch.text) {
+                Ok(0) => {
+                    ended = true;
+                    break;
                 }
-                Err(e) => Err(verifier.fail(ChainProblem::Unreadable {
-                    line: number,
-                    message: e.to_string(),
-                })),
-            },
-        };
-        if checked.is_err() {
+                Ok(read) => {
+                    number += 1;
+                    bytes += read as u64;
+                    let line = batch.text.get(start..).unwrap_or_default();
+                    let end = start + line.trim_end_matches(['\n', '\r']).len();
+                    if end > start {
+                        batch.lines.push((number, start..end));
+                    }
+                }
+                Err(e) => {
+                    unreadable = Some(ChainProblem::Unreadable {
+                        line: number + 1,
+                        message: e.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+        for checked in check_batch(&batch, workers) {
+            let outcome = match checked {
+                Checked::Record(parsed, local) => {
+                    let view = parsed.view();
+                    last_seq = view.seq;
+                    verifier.push_checked(&view, local)
+                }
+                Checked::Unreadable { line, message } => {
+                    Err(verifier.fail(ChainProblem::Unreadable { line, message }))
+                }
+            };
+            if outcome.is_err() {
+                break 'batches;
+            }
+        }
+        progress(bytes);
+        if let Some(problem) = unreadable {
+            verifier.fail(problem);
+            break;
+        }
+        if ended {
             break;
         }
     }
@@ -196,6 +292,28 @@ mod tests {
         assert_eq!(report.chain.outcome, Ok(30));
         assert_eq!(report.last_seq, 30);
         assert_eq!(report.chain.hash_at(10), Some(records[9].hash.as_str()));
+    }
+
+    #[test]
+    fn a_long_export_shared_between_cores_names_its_first_problem() {
+        let records = chain(20_000);
+        let text = export(&records);
+        let report = verify_export(text.as_bytes(), [17_000], |_| {});
+        assert_eq!(report.chain.outcome, Ok(20_000));
+        assert_eq!(
+            report.chain.hash_at(17_000),
+            Some(records[16_999].hash.as_str())
+        );
+        // One change in the second batch and one early in the first, in different shares.
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[18_500] = lines[18_500].replace("Person 18500", "Person X");
+        lines[3_000] = lines[3_000].replace("Person 3000", "Person Y");
+        let report = verify_export(lines.join("\n").as_bytes(), [], |_| {});
+        assert_eq!(
+            report.chain.outcome,
+            Err(ChainProblem::DataAltered { seq: 3_001 })
+        );
+        assert_eq!(report.chain.verified_through, 3_000);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod json_scan;
 mod verify;
 
 pub use hashing::{TimeBuf, data_digest, record_hash, timestamp_text};
+pub(crate) use verify::Local;
 pub use verify::{ChainProblem, ChainReport, ChainVerifier, verify_chain};
 
 use crate::records::AuditEvent;

@@ -94,6 +94,33 @@ fn hashes_under_other_seq(v: &RecordView<'_>) -> bool {
         .any(|seq| view_hash_hex(v, seq).as_slice() == v.hash.as_bytes())
 }
 
+/// What can be checked of one record on its own: its hash, and its data against the digest
+/// the hash covers. Computing this is most of a check's work, and needs nothing from the
+/// records before it, so it can be done for many records at once.
+pub(crate) struct Local {
+    hash: Result<HexHash, ChainProblem>,
+    data_intact: bool,
+}
+
+impl Local {
+    pub(crate) fn of(v: &RecordView<'_>) -> Local {
+        let hash = view_hash_hex(v, v.seq);
+        let hash = if hash.as_slice() == v.hash.as_bytes() {
+            Ok(hash)
+        } else if hashes_under_other_seq(v) {
+            Err(ChainProblem::Reordered { seq: v.seq })
+        } else {
+            Err(ChainProblem::Altered { seq: v.seq })
+        };
+        // Erasure removes the data but keeps the digest the hash covers.
+        let data_intact = match v.erased_on {
+            Some(_) => v.before.is_none() && v.after.is_none(),
+            None => data_digest_hex(v.before, v.after).as_slice() == v.data_digest.as_bytes(),
+        };
+        Local { hash, data_intact }
+    }
+}
+
 /// What a whole check found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainReport {
@@ -176,25 +203,30 @@ impl ChainVerifier {
         self.check(v).map_err(|problem| self.fail(problem))
     }
 
-    fn check(&mut self, v: &RecordView<'_>) -> Result<(), ChainProblem> {
-        let seq = v.seq;
-        let hash = view_hash_hex(v, seq);
-        if hash.as_slice() != v.hash.as_bytes() {
-            return Err(if hashes_under_other_seq(v) {
-                ChainProblem::Reordered { seq }
-            } else {
-                ChainProblem::Altered { seq }
-            });
+    /// Checks a record whose own hashes were already computed (see [`Local::of`]), possibly
+    /// on another thread; the links between records are checked here, in order.
+    pub(crate) fn push_checked(
+        &mut self,
+        v: &RecordView<'_>,
+        local: Local,
+    ) -> Result<(), ChainProblem> {
+        if let Some(problem) = &self.failed {
+            return Err(problem.clone());
         }
+        self.link(v, local).map_err(|problem| self.fail(problem))
+    }
+
+    fn check(&mut self, v: &RecordView<'_>) -> Result<(), ChainProblem> {
+        self.link(v, Local::of(v))
+    }
+
+    fn link(&mut self, v: &RecordView<'_>, local: Local) -> Result<(), ChainProblem> {
+        let seq = v.seq;
+        let hash = local.hash?;
         if *self.council_id.get_or_insert(v.council_id) != v.council_id {
             return Err(ChainProblem::Altered { seq });
         }
-        if v.erased_on.is_some() {
-            // Erasure removes the data but keeps the digest the hash covers.
-            if v.before.is_some() || v.after.is_some() {
-                return Err(ChainProblem::DataAltered { seq });
-            }
-        } else if data_digest_hex(v.before, v.after).as_slice() != v.data_digest.as_bytes() {
+        if !local.data_intact {
             return Err(ChainProblem::DataAltered { seq });
         }
         let expected_seq = self.last_seq + 1;
