@@ -10,6 +10,7 @@ mod auth;
 mod equipment;
 mod error;
 mod loans;
+mod network;
 mod migrate;
 mod open;
 mod outbox;
