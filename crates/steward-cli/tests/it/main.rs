@@ -13,6 +13,7 @@ mod city_aup;
 mod county;
 mod erasure;
 mod filter;
+mod filter_db;
 mod mail;
 mod mailsink;
 mod outbox;

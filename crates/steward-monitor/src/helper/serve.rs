@@ -268,7 +268,9 @@ pub fn reload_on_hangup<E: std::fmt::Display + 'static>(
                         eprintln!("steward filter: lists reloaded");
                     }
                     Err(e) => {
-                        eprintln!("steward filter: reload failed, keeping the old lists and people: {e:#}")
+                        eprintln!(
+                            "steward filter: reload failed, keeping the old lists and people: {e:#}"
+                        )
                     }
                 }
             }

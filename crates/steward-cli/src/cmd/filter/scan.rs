@@ -153,7 +153,11 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<u8> {
 }
 
 /// Writes the findings to the register in one transaction, with one audit record.
-fn record(global: &Global, files: &[ScannedFile], cells: &[NewFinding]) -> anyhow::Result<Recorded> {
+fn record(
+    global: &Global,
+    files: &[ScannedFile],
+    cells: &[NewFinding],
+) -> anyhow::Result<Recorded> {
     let rt = register::runtime()?;
     let app = register::open(&rt, global)?;
     rt.block_on(async {

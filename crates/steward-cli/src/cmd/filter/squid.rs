@@ -17,7 +17,9 @@ fn categories_in_order(
     categories: &[String],
 ) -> Result<Vec<CategoryId>, MonitorError> {
     if categories.is_empty() {
-        Ok(steward_monitor::category::sorted_order(matcher.categories()))
+        Ok(steward_monitor::category::sorted_order(
+            matcher.categories(),
+        ))
     } else {
         steward_monitor::category::resolve_order(categories, matcher.categories())
     }
@@ -125,7 +127,12 @@ pub fn run(args: SquidArgs, global: &Global) -> anyhow::Result<u8> {
         Arc::new(move || at.unwrap_or_else(Utc::now).timestamp());
     let source = super::source(&args.source);
     let (engine, shared) = if council.is_some() {
-        let load = register_loader(source.clone(), args.categories.clone(), global, clock.clone())?;
+        let load = register_loader(
+            source.clone(),
+            args.categories.clone(),
+            global,
+            clock.clone(),
+        )?;
         let engine = load()?;
         let shared = Arc::new(Shared::new(engine));
         helper::reload_on_hangup(shared.clone(), Box::new(load))?;

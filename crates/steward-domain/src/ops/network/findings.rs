@@ -62,7 +62,10 @@ pub async fn record<T: NetworkTx>(
             ));
         }
         if f.visits <= 0 {
-            return Err(DomainError::invalid("visits", "a finding has at least one visit"));
+            return Err(DomainError::invalid(
+                "visits",
+                "a finding has at least one visit",
+            ));
         }
     }
     let active = policy::require(tx, council, ctx.today).await?;
@@ -80,7 +83,10 @@ pub async fn record<T: NetworkTx>(
         } else {
             unknown += 1;
         }
-        stored.push(tx.put_web_finding(council.id, scan.id, person_id, f).await?);
+        stored.push(
+            tx.put_web_finding(council.id, scan.id, person_id, f)
+                .await?,
+        );
     }
     let cells = stored.len() as i64;
     tx.set_web_scan_cells(scan.id, cells).await?;

@@ -128,7 +128,9 @@ pub async fn remove_user<T: NetworkTx>(
         .await?
         .into_iter()
         .find(|u| u.username == username)
-        .ok_or_else(|| DomainError::not_found("proxy user name", format!("{username} of {reference}")))?;
+        .ok_or_else(|| {
+            DomainError::not_found("proxy user name", format!("{username} of {reference}"))
+        })?;
     tx.delete_proxy_user(user.id).await?;
     audit(
         tx,

@@ -79,10 +79,7 @@ pub(super) async fn open_cases<T: NetworkTx>(
             subject_id: person.as_ref().map(|p| p.id),
             reporter_id: None,
             source: CaseSource::Monitoring,
-            summary: format!(
-                "{visits} visits to {category} sites on {}",
-                long_date(day)
-            ),
+            summary: format!("{visits} visits to {category} sites on {}", long_date(day)),
             details: format!(
                 "The web filter's logs show {who_words} reaching sites in the {category} \
                  category {visits} times on {}, at or over the {} a day the policy sets ({cited}).",

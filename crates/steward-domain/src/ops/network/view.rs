@@ -9,10 +9,10 @@ use crate::ops::policy;
 use crate::ops::requests::PersonBrief;
 use crate::records::{Council, Id};
 use crate::workflow::{RequestDetails, RequestKind};
-use steward_policy::model::ReportKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use steward_policy::model::ReportKind;
 use steward_policy::web::host_within;
 
 /// An accidental visit someone reported, which may explain a finding.
@@ -91,7 +91,11 @@ pub async fn visible<T: NetworkTx>(
         BTreeMap::new();
     for f in found {
         cells
-            .entry((std::cmp::Reverse(f.day), f.identity.clone(), f.category.clone()))
+            .entry((
+                std::cmp::Reverse(f.day),
+                f.identity.clone(),
+                f.category.clone(),
+            ))
             .or_default()
             .push(f);
     }
@@ -140,8 +144,16 @@ pub async fn visible<T: NetworkTx>(
             category,
             day,
             visits: parts.iter().map(|p| p.visits).sum(),
-            first_seen: parts.iter().map(|p| p.first_seen).min().unwrap_or(first.first_seen),
-            last_seen: parts.iter().map(|p| p.last_seen).max().unwrap_or(first.last_seen),
+            first_seen: parts
+                .iter()
+                .map(|p| p.first_seen)
+                .min()
+                .unwrap_or(first.first_seen),
+            last_seen: parts
+                .iter()
+                .map(|p| p.last_seen)
+                .max()
+                .unwrap_or(first.last_seen),
             samples,
             reported,
         });
