@@ -2,7 +2,7 @@
 //! device on loan to them, judged by the council's policy in force with their exceptions;
 //! scanning logs into findings, the cases a threshold opens, and who may read the findings.
 
-use crate::api::user;
+use crate::api::{Server, token, user};
 use crate::support::Env;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -487,4 +487,64 @@ fn scanning_records_once_and_a_threshold_opens_one_case() {
     assert_eq!(findings(&env, "aud").code, 0);
     assert_eq!(findings(&env, "ada").code, 8);
     assert_eq!(findings(&env, "pat").code, 8);
+
+    // The API answers the same way.
+    let api = Server::start(&env, "2027-06-11");
+    let lin = token(&env, "lin", "officer");
+    let got = api.get(&lin, "/findings?person=M1&category=gambling");
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.body["items"][0]["visits"], 14);
+    assert_eq!(
+        api.get(&token(&env, "aud", "auditor"), "/findings").status,
+        200
+    );
+    assert_eq!(
+        api.get(&token(&env, "pat", "officer"), "/findings").status,
+        403
+    );
+    assert_eq!(
+        api.get(&token(&env, "ada", "member"), "/findings").status,
+        403
+    );
+    let named = api.get(&lin, "/people/M1/web-identities");
+    assert_eq!(named.body["usernames"][0], "ada.quill", "{}", named.body);
+    let added = api.post(
+        &lin,
+        "/people/S2/web-identities",
+        serde_json::json!({"username": "PAT.DESK"}),
+    );
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(added.body["username"], "pat.desk");
+    let set = api.post(
+        &lin,
+        "/equipment/LAP-1/addresses",
+        serde_json::json!({"addresses": ["10.1.0.8"]}),
+    );
+    assert_eq!(set.body["addresses"][0], "10.1.0.8", "{}", set.body);
+}
+
+#[test]
+fn the_block_page_names_the_clause_and_escapes_the_address() {
+    let env = Env::new();
+    env.council("county-members-policy", "2027-01-04");
+    let api = Server::start(&env, "2027-06-11");
+    let site = api.base.trim_end_matches("/api/v1").to_string();
+    let url = format!(
+        "{site}/councils/test-council/blocked?category=gambling&url=http%3A%2F%2Fbet.example%2F%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+    );
+    let mut res = api.agent.get(&url).call().unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let page = res.body_mut().read_to_string().unwrap();
+    assert!(page.contains("<strong>gambling</strong>"), "{page}");
+    assert!(page.contains("clause 18, Use of ICT Policy"), "{page}");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("&lt;script&gt;"), "{page}");
+    // The county asks for accidental visits to be reported; the form is one sign-in away,
+    // with the site filled in.
+    assert!(
+        page.contains(
+            "sign-in?next=%2Fcouncils%2Ftest-council%2Fme%2Frequests%2Fnew%3Fkind%3Daccidental_access%26host%3Dbet.example"
+        ),
+        "{page}"
+    );
 }
