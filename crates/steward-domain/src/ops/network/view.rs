@@ -48,6 +48,8 @@ fn host_of(text: &str) -> String {
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if authority.starts_with('[') {
         authority
+            .find(']')
+            .map_or(authority, |end| &authority[..=end])
     } else {
         authority.split(':').next().unwrap_or(authority)
     };
