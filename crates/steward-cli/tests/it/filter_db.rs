@@ -548,3 +548,63 @@ fn the_block_page_names_the_clause_and_escapes_the_address() {
         "{page}"
     );
 }
+
+#[test]
+fn a_reported_accidental_visit_is_shown_beside_the_finding_it_explains() {
+    let env = Env::new();
+    lists(&env);
+    env.council("county-members-policy", "2027-01-04");
+    person(&env, "M1", "Ada Quill", "councillor", &[]);
+    person(&env, "M2", "Bo Fenn", "councillor", &[]);
+    user(
+        &env,
+        &["--username", "ada", "--role", "member", "--person", "M1"],
+    );
+    user(&env, &["--username", "aud", "--role", "auditor"]);
+    for (r, name) in [("M1", "ada.quill"), ("M2", "bo")] {
+        env.ok(&[
+            "person",
+            "web-identity",
+            "add",
+            r,
+            name,
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    let reported = env.ok(&[
+        "request",
+        "raise",
+        "--as",
+        "ada",
+        "--kind",
+        "accidental_access",
+        "--summary",
+        "Clicked a link in an email",
+        "--address",
+        "http://bet.example/",
+        "--as-of",
+        "2027-06-10",
+    ]);
+    let id = reported["request"]["id"].clone();
+    // Ada and Bo each reached the site on 10 June; only Ada said it was an accident.
+    let log = env.file(
+        "access.log",
+        "1812621600.000 10 10.9.9.9 TCP_MISS/200 65 GET http://www.bet.example/x ada.quill HIER_DIRECT/1.2.3.4 text/html\n\
+         1812621660.000 10 10.9.9.8 TCP_MISS/200 65 GET http://www.bet.example/y bo HIER_DIRECT/1.2.3.4 text/html\n",
+    );
+    scan(&env, &log);
+    let seen = findings(&env, "aud");
+    assert_eq!(seen.code, 0, "{}", seen.stderr);
+    let rows = seen.json();
+    let of = |r: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["person"]["reference"] == r)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of("M1")["reported"][0]["request_id"], id);
+    assert_eq!(of("M2")["reported"], serde_json::json!([]));
+}
