@@ -381,7 +381,7 @@ fn day_log(extra: usize) -> String {
     log
 }
 
-fn scan(env: &Env, file: &PathBuf) -> serde_json::Value {
+fn scan(env: &Env, file: &std::path::Path) -> serde_json::Value {
     let dir = env.dir.path().join("lists");
     env.ok(&[
         "filter",
