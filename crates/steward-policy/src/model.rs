@@ -679,10 +679,14 @@ pub struct WebThreshold {
 }
 
 impl WebThreshold {
+    /// Whether visits to `category` count towards the threshold.
+    pub fn counts(&self, category: &str) -> bool {
+        self.categories.is_empty() || self.categories.iter().any(|c| c == category)
+    }
+
     /// Whether `visits` to `category` in a day reach the threshold.
     pub fn reached(&self, category: &str, visits: u64) -> bool {
-        visits >= u64::from(self.visits)
-            && (self.categories.is_empty() || self.categories.iter().any(|c| c == category))
+        visits >= u64::from(self.visits) && self.counts(category)
     }
 }
 

@@ -14,6 +14,7 @@ mod county;
 mod erasure;
 mod filter;
 mod filter_db;
+mod filter_scan;
 mod mail;
 mod mailsink;
 mod outbox;

@@ -205,6 +205,8 @@ pub async fn person(
     signed.principal.reader()?;
     let reference: PersonRef = reference.parse().map_err(|_| WebError::not_found())?;
     let mut tx = state.store.read().await?;
+    // Whether someone is in the register is not for those who may not read findings.
+    view::access(&mut tx, &signed.council, &signed.principal, signed.today).await?;
     let found = people::find(&mut tx, &signed.council, &reference).await?;
     drop(tx);
     let filters = Filters {

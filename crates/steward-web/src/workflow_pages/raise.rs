@@ -320,7 +320,7 @@ async fn read_form(
     } else {
         parsed(&mut errors, "equipment", &form.equipment, "")
     };
-    let details = kinds::details(kind, form, &mut errors);
+    let details = kinds::details(kind, form, signed.now, &mut errors);
     if form.summary.trim().is_empty() {
         errors.push(error(
             "summary",

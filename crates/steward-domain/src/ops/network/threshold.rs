@@ -34,7 +34,7 @@ pub(super) async fn open_cases<T: NetworkTx>(
     };
     let cells: BTreeSet<(String, String, NaiveDate)> = stored
         .iter()
-        .filter(|f| threshold.reached(&f.category, u64::MAX))
+        .filter(|f| threshold.counts(&f.category))
         .map(|f| (subject(f), f.category.clone(), f.day))
         .collect();
     let mut opened = Vec::new();

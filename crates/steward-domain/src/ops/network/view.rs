@@ -61,8 +61,8 @@ fn same_site(a: &str, b: &str) -> bool {
     !a.is_empty() && !b.is_empty() && (host_within(&a, &b) || host_within(&b, &a))
 }
 
-/// Who may read findings today, by the pack in force.
-async fn access<T: NetworkTx>(
+/// Refuses a principal who may not read findings today, by the pack in force.
+pub async fn access<T: NetworkTx>(
     tx: &mut T,
     council: &Council,
     principal: &Principal,
