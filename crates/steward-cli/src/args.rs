@@ -3,7 +3,9 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod network;
 mod phone;
+pub use network::*;
 pub use phone::*;
 
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
@@ -253,6 +255,9 @@ pub enum PersonCmd {
     /// Record many people leaving office at once from a CSV file (reference,left_on,reason);
     /// any bad row records nothing
     LeaveMany { file: PathBuf },
+    /// Names the web proxy knows a person by
+    #[command(subcommand)]
+    WebIdentity(WebIdentityCmd),
 }
 
 #[derive(Args, Debug)]
@@ -317,6 +322,9 @@ pub enum EquipmentCmd {
     },
     /// Change an item's state (in_stock, in_repair, awaiting_erasure, erased, disposed, lost, stolen)
     State { tag: String, state: String },
+    /// Network addresses of an item, by which the web filter knows whoever has it on loan
+    #[command(subcommand)]
+    Address(AddressCmd),
 }
 
 #[derive(Args, Debug)]
@@ -586,8 +594,11 @@ pub enum FilterCmd {
     },
     /// Answer Squid on standard input and output, as url_rewrite_program or external_acl_type
     Squid(SquidArgs),
-    /// Sum up Squid access logs (plain or .gz): who reached which category, per day
+    /// Sum up Squid access logs (plain or .gz): who reached which category, per day; with
+    /// --council, record the findings in the register
     Scan(ScanArgs),
+    /// What scanning recorded, for the offices the policy lets see it (and auditors)
+    Findings(FindingsArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -608,17 +619,20 @@ pub struct SquidArgs {
     /// The protocol Squid speaks to this helper
     #[arg(long, value_enum, default_value = "rewrite")]
     pub protocol: HelperProtocol,
-    /// The block page; placeholders {category} {url} {host} {clause} {user} {client}
-    #[arg(
-        long,
-        value_name = "TEMPLATE",
-        default_value = "http://steward.invalid/blocked?category={category}&url={url}"
-    )]
-    pub block_url: String,
+    /// The block page; placeholders {category} {url} {host} {clause} {user} {client}, and
+    /// {council} with --council [default: http://steward.invalid/blocked?category={category}&url={url},
+    /// or http://steward.invalid/councils/{council}/blocked?... with --council]
+    #[arg(long, value_name = "TEMPLATE")]
+    pub block_url: Option<String>,
     /// Judge by this policy's [web] rules (a preset id or a pack file) instead of blocking
-    /// every category; people are not yet known to the filter, so only rules for everyone apply
+    /// every category; only rules for everyone apply, since nobody is known without the
+    /// register (give --council to judge by the register instead)
     #[arg(long, value_name = "PRESET|FILE")]
     pub policy: Option<String>,
+    /// Judge every request as at this moment (RFC 3339) instead of when it arrives, to try
+    /// the rules out
+    #[arg(long, value_parser = parse_moment, value_name = "MOMENT")]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

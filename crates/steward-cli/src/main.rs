@@ -52,10 +52,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let json = cli.global.json;
-    // The web filter needs neither the database nor the async runtime: Squid's helper answers
-    // on plain blocking I/O.
+    // The web filter answers Squid on plain blocking I/O; it starts a runtime of its own only
+    // for the commands that read the register.
     let cli = match cli.command {
-        args::Command::Filter(cmd) => return finish(cmd::filter::run(cmd, json), json),
+        args::Command::Filter(cmd) => return finish(cmd::filter::run(cmd, &cli.global), json),
         command => args::Cli {
             global: cli.global,
             command,

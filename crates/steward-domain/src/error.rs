@@ -76,6 +76,8 @@ fn conflict_for(constraint: &str) -> DomainError {
             "another policy version was adopted at the same moment; try again",
         ),
         "phone_lines_number_unique" => ("number", "this number is already a council phone line"),
+        "proxy_users_username_unique" => ("username", "that proxy user name is someone else's"),
+        "equipment_addresses_address_unique" => ("address", "that address is another item's"),
         "phone_bills_line_period_unique" => (
             "period",
             "this month's bill for the line has already been imported",

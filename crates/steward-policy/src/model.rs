@@ -660,6 +660,34 @@ pub struct Monitoring {
     /// Offices who may see monitoring findings.
     pub visible_to: Vec<OfficeId>,
     pub clause: Clause,
+    /// When the web filter's findings become a breach case.
+    #[serde(default)]
+    pub threshold: Option<WebThreshold>,
+}
+
+/// A day's visits to sites in some categories that the council treats as a suspected breach:
+/// reaching `visits` or more in one category on one day opens a case for the breach handler.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebThreshold {
+    /// Visits in one category, by one person, on one day.
+    pub visits: u32,
+    /// The categories counted; every category when empty.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub clause: Clause,
+}
+
+impl WebThreshold {
+    /// Whether visits to `category` count towards the threshold.
+    pub fn counts(&self, category: &str) -> bool {
+        self.categories.is_empty() || self.categories.iter().any(|c| c == category)
+    }
+
+    /// Whether `visits` to `category` in a day reach the threshold.
+    pub fn reached(&self, category: &str, visits: u64) -> bool {
+        visits >= u64::from(self.visits) && self.counts(category)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

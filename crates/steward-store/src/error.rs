@@ -91,6 +91,10 @@ fn sqlite_unique_index(columns: &str) -> Option<&'static str> {
         }
         "notices.council_id, notices.notice_key" => "notices_key_unique",
         "outbox.council_id, outbox.message_id" => "outbox_message_id_unique",
+        "proxy_users.council_id, proxy_users.username" => "proxy_users_username_unique",
+        "equipment_addresses.council_id, equipment_addresses.address" => {
+            "equipment_addresses_address_unique"
+        }
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ mod equipment;
 mod error;
 mod loans;
 mod migrate;
+mod network;
 mod open;
 mod outbox;
 mod people;

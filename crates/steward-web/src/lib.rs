@@ -10,6 +10,7 @@ mod back_office;
 mod listing;
 mod markdown;
 mod me;
+mod monitoring;
 mod notifications;
 mod oversight;
 mod pages;

@@ -253,6 +253,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/person_leave.html",
         include_str!("../templates/pages/person_leave.html"),
     ),
+    (
+        "pages/blocked.html",
+        include_str!("../templates/pages/blocked.html"),
+    ),
+    (
+        "pages/monitoring_findings.html",
+        include_str!("../templates/pages/monitoring_findings.html"),
+    ),
+    (
+        "pages/web_identities.html",
+        include_str!("../templates/pages/web_identities.html"),
+    ),
+    (
+        "pages/item_addresses.html",
+        include_str!("../templates/pages/item_addresses.html"),
+    ),
 ];
 
 /// The compiled templates.

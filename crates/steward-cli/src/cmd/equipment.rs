@@ -125,6 +125,9 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
                 format!("{} is now {}.\n", item.asset_tag, item.state)
             })?;
         }
+        EquipmentCmd::Address(c) => {
+            return super::network::address(app, tx, &ctx, &council, c).await;
+        }
     }
     Ok(exit::OK)
 }

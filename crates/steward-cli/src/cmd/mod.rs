@@ -8,6 +8,7 @@ mod due;
 mod equipment;
 pub mod filter;
 mod loan;
+mod network;
 mod outbox;
 mod person;
 mod phone;
@@ -53,7 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Outbox(c) => outbox::run(&app, c).await,
         Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
-        Command::Filter(c) => filter::run(c, app.global.json),
+        Command::Filter(c) => filter::run(c, &app.global),
     }
 }
 

@@ -280,6 +280,9 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 out
             })?;
         }
+        PersonCmd::WebIdentity(c) => {
+            return super::network::web_identity(app, tx, &ctx, &council, c).await;
+        }
     }
     Ok(exit::OK)
 }

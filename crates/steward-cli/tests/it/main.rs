@@ -13,6 +13,8 @@ mod city_aup;
 mod county;
 mod erasure;
 mod filter;
+mod filter_db;
+mod filter_scan;
 mod mail;
 mod mailsink;
 mod outbox;

@@ -220,6 +220,17 @@ impl Principal {
         }
     }
 
+    /// Reading the web filter's findings: auditors, and officers (administrators included)
+    /// holding an office the pack's `[monitoring] visible_to` names. Nobody else.
+    pub fn findings_reader(&self, visible_to: &[OfficeId]) -> Result<ReadAccess, Denied> {
+        let denied = Denied("only the offices the policy names may see what monitoring found");
+        match self.role {
+            Role::Auditor => self.reader(),
+            Role::Officer | Role::Admin if self.holds_any(visible_to) => self.reader(),
+            _ => Err(denied),
+        }
+    }
+
     /// Whether this principal may see records about `person_id`: their own always, anyone's
     /// with read access.
     pub fn may_see_person(&self, person_id: Id) -> bool {

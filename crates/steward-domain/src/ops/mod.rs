@@ -9,6 +9,7 @@ pub mod due;
 pub mod equipment;
 pub mod leaving;
 pub mod loans;
+pub mod network;
 pub mod outbox;
 pub mod people;
 pub mod policy;

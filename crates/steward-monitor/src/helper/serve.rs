@@ -10,7 +10,6 @@ use super::protocol::{
     Protocol, parse_line, percent_decode, reply_block, reply_broken, reply_pass,
 };
 use super::template::{BlockUrl, Values};
-use crate::error::MonitorError;
 use crate::matcher::Matcher;
 use crate::url::split_url;
 use std::io::{self, Read, Write};
@@ -251,12 +250,12 @@ pub fn serve<R: Read, W: Write>(
     Ok(stats)
 }
 
-/// Reloads the engine with `load` whenever the process gets SIGHUP, on a thread of its own.
-/// A failed reload keeps the engine in use and says why on standard error, which Squid copies
-/// into its cache.log.
-pub fn reload_on_hangup(
+/// Reloads the engine with `load` whenever the process gets SIGHUP, on a thread of its own
+/// (the lists, and whatever the decider was built from). A failed reload keeps the engine in
+/// use and says why on standard error, which Squid copies into its cache.log.
+pub fn reload_on_hangup<E: std::fmt::Display + 'static>(
     shared: Arc<Shared>,
-    load: Box<dyn Fn() -> Result<Engine, MonitorError> + Send>,
+    load: Box<dyn Fn() -> Result<Engine, E> + Send>,
 ) -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP])?;
     std::thread::Builder::new()
@@ -269,7 +268,9 @@ pub fn reload_on_hangup(
                         eprintln!("steward filter: lists reloaded");
                     }
                     Err(e) => {
-                        eprintln!("steward filter: reload failed, keeping the old lists: {e}")
+                        eprintln!(
+                            "steward filter: reload failed, keeping the old lists and people: {e:#}"
+                        )
                     }
                 }
             }

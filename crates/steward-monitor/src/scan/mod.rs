@@ -4,7 +4,7 @@
 pub mod aggregate;
 pub mod logline;
 
-pub use aggregate::{Aggregator, Finding};
+pub use aggregate::{Aggregator, Finding, SAMPLES};
 pub use logline::{LogEntry, LogFormat};
 
 use crate::category::CategoryId;
@@ -102,6 +102,34 @@ impl<'m> Scanner<'m> {
         } else {
             self.scan(path, counted)
         }
+    }
+
+    /// The first line of a log (decompressed when its name ends `.gz`), at most 4 KiB: what
+    /// stays the same when the log grows or is rotated, so it can name the log.
+    pub fn first_line(path: &Path) -> Result<Vec<u8>, MonitorError> {
+        let file = std::fs::File::open(path).map_err(|e| MonitorError::io(path, e))?;
+        let mut input: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(file))
+        } else {
+            Box::new(file)
+        };
+        let mut line = Vec::new();
+        const MAX: usize = 4096;
+        let mut buf = [0u8; MAX];
+        while line.len() < MAX {
+            let n = match input.read(&mut buf[..MAX - line.len()]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(MonitorError::io(path, e)),
+            };
+            if let Some(nl) = memchr::memchr(b'\n', &buf[..n]) {
+                line.extend_from_slice(&buf[..nl]);
+                return Ok(line);
+            }
+            line.extend_from_slice(&buf[..n]);
+        }
+        Ok(line)
     }
 
     /// Scans a stream, naming it `name` in problems.

@@ -8,8 +8,8 @@ use super::Finding;
 use super::source::{Lines, Path, exists, span_of};
 use super::structure::Reference;
 use crate::model::{
-    Acceptance, Breaches, EquipmentRule, Loans, Mail, OfficeHolder, OfficeId, PersonalUse, Scope,
-    Web, Window,
+    Acceptance, Breaches, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
+    PersonalUse, Scope, Web, Window,
 };
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -68,6 +68,9 @@ pub(crate) fn check(
     }
     if let Some(breaches) = section::<Breaches>(readable, "breaches") {
         c.breaches(&breaches, &top.key("breaches"));
+    }
+    if let Some(monitoring) = section::<Monitoring>(readable, "monitoring") {
+        c.monitoring(&monitoring, &top.key("monitoring"));
     }
     Outcome {
         found: c.found,
@@ -423,21 +426,54 @@ impl Checker<'_> {
                     "`categories` must name at least one category".to_string(),
                 );
             }
-            for (j, category) in rule.categories.iter().enumerate() {
-                let well_formed = !category.is_empty()
-                    && category.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
-                    });
-                if !well_formed {
-                    self.problem(
-                        &categories.index(j),
-                        format!(
-                            "category {category:?} must be lower case letters, digits, `_` and \
-                             `-`, as the filter lists spell it, like \"gambling\""
-                        ),
-                    );
-                }
+            self.categories(&rule.categories, &categories);
+        }
+    }
+
+    fn categories(&mut self, names: &[String], path: &Path) {
+        for (j, category) in names.iter().enumerate() {
+            let well_formed = !category.is_empty()
+                && category.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+                });
+            if !well_formed {
+                self.problem(
+                    &path.index(j),
+                    format!(
+                        "category {category:?} must be lower case letters, digits, `_` and \
+                         `-`, as the filter lists spell it, like \"gambling\""
+                    ),
+                );
             }
+        }
+    }
+
+    fn monitoring(&mut self, monitoring: &Monitoring, path: &Path) {
+        let Some(threshold) = &monitoring.threshold else {
+            return;
+        };
+        let at = path.key("threshold");
+        if threshold.visits == 0 {
+            self.problem(
+                &at.key("visits"),
+                "`visits` must be at least 1: a day's visits in a category that open a case"
+                    .to_string(),
+            );
+        }
+        self.categories(&threshold.categories, &at.key("categories"));
+        if !monitoring.web {
+            self.problem(
+                &at,
+                "a threshold counts the web filter's findings; set `web = true` in [monitoring]"
+                    .to_string(),
+            );
+        }
+        if !self.written(&Path::root().key("breaches")) {
+            self.problem(
+                &at,
+                "a threshold opens breach cases, so the pack needs [breaches] saying who handles them"
+                    .to_string(),
+            );
         }
     }
 

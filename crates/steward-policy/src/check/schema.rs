@@ -510,6 +510,13 @@ pub(crate) static MONITORING: Table = fields(&[
     opt("device_history", FLAG),
     req("visible_to", OFFICES),
     req("clause", CLAUSE),
+    opt("threshold", Shape::Table(&WEB_THRESHOLD)),
+]);
+
+pub(crate) static WEB_THRESHOLD: Table = fields(&[
+    req("visits", COUNT),
+    opt("categories", TEXTS),
+    req("clause", CLAUSE),
 ]);
 
 pub(crate) static BREACHES: Table = fields(&[

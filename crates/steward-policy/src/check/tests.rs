@@ -236,6 +236,7 @@ phone = false
 device_history = true
 visible_to = ["monitoring_officer"]
 clause = "15.1"
+threshold = { visits = 10, categories = ["adult"], clause = "15.2" }
 
 [[breaches.routes]]
 audience = "members"
@@ -978,6 +979,7 @@ fn schema_keys_match_the_model() {
         (&schema::APPROVAL, serde_fields::<Approval>()),
         (&schema::RESPONSE_TIMES, serde_fields::<ResponseTimes>()),
         (&schema::MONITORING, serde_fields::<Monitoring>()),
+        (&schema::WEB_THRESHOLD, serde_fields::<WebThreshold>()),
         (&schema::BREACHES, serde_fields::<Breaches>()),
         (&schema::BREACH_ROUTE, serde_fields::<BreachRoute>()),
         (&schema::ESCALATION, serde_fields::<Escalation>()),
@@ -1104,4 +1106,31 @@ fn schema_office_references_are_the_office_fields() {
 fn enum_words_come_from_serde() {
     assert_eq!(choices::<Agreement>(), ["all", "any"]);
     assert_eq!(choices::<Audience>(), ["everyone", "members", "staff"]);
+}
+
+#[test]
+fn a_monitoring_threshold_needs_web_monitoring_breach_handling_and_a_count() {
+    let source = with_minimal(
+        "[[offices]]\nid = \"monitoring_officer\"\nname = \"Monitoring Officer\"\n\
+         holder = \"officer\"\nclause = \"2\"\n\n\
+         [monitoring]\nvisible_to = [\"monitoring_officer\"]\nclause = \"6\"\n\
+         threshold = { visits = 0, categories = [\"Adult\"], clause = \"6.2\" }\n",
+    );
+    let found = problems(&source).join("\n");
+    for expected in [
+        "monitoring.threshold.visits: `visits` must be at least 1",
+        "monitoring.threshold.categories[0]: category \"Adult\" must be lower case",
+        "monitoring.threshold: a threshold counts the web filter's findings; set `web = true`",
+        "monitoring.threshold: a threshold opens breach cases, so the pack needs [breaches]",
+    ] {
+        assert!(found.contains(expected), "{expected:?} not in:\n{found}");
+    }
+    let fine = source
+        .replace("visits = 0, categories = [\"Adult\"]", "visits = 5")
+        .replace("[monitoring]\n", "[monitoring]\nweb = true\n")
+        + "\n[[breaches.routes]]\naudience = \"members\"\nhandlers = [\"monitoring_officer\"]\nclause = \"7\"\n";
+    assert_eq!(problems(&fine), Vec::<String>::new());
+    let pack = load(&fine).pack;
+    let threshold = pack.monitoring.unwrap().threshold.unwrap();
+    assert!(threshold.reached("gambling", 5) && !threshold.reached("gambling", 4));
 }

@@ -189,6 +189,8 @@ pub(crate) struct Params {
     pub state: Option<String>,
     pub office: Option<String>,
     pub late: Option<String>,
+    pub person: Option<String>,
+    pub category: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -212,6 +214,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.state,
             &p.office,
             &p.late,
+            &p.person,
+            &p.category,
         ];
         if all
             .iter()
@@ -261,6 +265,10 @@ impl Params {
             "entity_id" => &self.entity_id,
             "state" => &self.state,
             "office" => &self.office,
+            "person" => &self.person,
+            "category" => &self.category,
+            "from" => &self.from,
+            "to" => &self.to,
             _ => &None,
         };
         given(value).map(str::to_string)

@@ -679,6 +679,51 @@ fn routes() -> Routes {
         Op::post("/tokens/{id}/revoke", "Revoke an API token", Admin),
         h::token_revoke,
     )
+    .add(
+        Op::get(
+            "/people/{ref}/web-identities",
+            "The names the web proxy knows a person by, and devices on loan to them today with their addresses",
+            Officer,
+        ),
+        h::web_identities,
+    )
+    .add(
+        Op::post(
+            "/people/{ref}/web-identities",
+            "Record a name the person gives the web proxy",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::proxy_name))
+        .created(),
+        h::web_identity_add,
+    )
+    .add(
+        Op::post(
+            "/people/{ref}/web-identities/remove",
+            "Forget one of a person's proxy user names",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::proxy_name)),
+        h::web_identity_remove,
+    )
+    .add(
+        Op::post(
+            "/equipment/{tag}/addresses",
+            "Set an item's network addresses, by which the web filter knows whoever has it on loan",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::equipment_addresses)),
+        h::equipment_addresses_set,
+    )
+    .add(
+        Op::get(
+            "/findings",
+            "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors",
+            Reader,
+        )
+        .query(&["person", "category", "from", "to", "limit", "cursor"]),
+        h::findings,
+    )
 }
 
 /// The API, to be nested at `/api/v1`, sharing the application's store and clocks.

@@ -6,7 +6,9 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 
+mod network;
 mod phones;
+pub(crate) use network::*;
 pub(crate) use phones::*;
 
 /// The capability a route asks the caller's `Principal` for.

@@ -125,6 +125,12 @@ async fn render_item(
         .map_err(DomainError::from)?
         .map(|l| l.id);
     let phone_lines = super::phones::item_lines(&mut tx, &signed.council, &item).await?;
+    let addresses: Vec<String> =
+        steward_domain::ops::network::identities::addresses_of(&mut tx, &signed.council, item.id)
+            .await?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
     drop(tx);
     let states: Vec<Choice> = EquipmentState::ALL
         .iter()
@@ -158,6 +164,7 @@ async fn render_item(
             open_loan => open,
             is_phone => item.kind == EquipmentKind::MobilePhone,
             phone_lines => Serde(&phone_lines),
+            addresses,
             states => Serde(&states),
             done,
             forms => Serde(forms),

@@ -167,6 +167,16 @@ pub async fn detail(
         })
         .collect();
     let p = &found.person;
+    // The filter's names for someone are for officers, who keep them.
+    let web_names: Option<Vec<String>> = if may_change(&signed.principal) {
+        let mut tx = state.store.read().await?;
+        let users =
+            steward_domain::ops::network::identities::users_of(&mut tx, &signed.council, p.id)
+                .await?;
+        Some(users.into_iter().map(|u| u.username).collect())
+    } else {
+        None
+    };
     let title = p.name.clone();
     let page = office_page(&title, &signed, "people");
     let html = state.pages.render(
@@ -183,6 +193,7 @@ pub async fn detail(
             loans => Serde(&loan_lines),
             signature,
             may_change => may_change(&signed.principal),
+            web_names,
         },
     )?;
     Ok(Html(html).into_response())

@@ -116,7 +116,10 @@ async fn hub(
     Ok(axum::response::Html(state.pages.render(
         "pages/oversight.html",
         &page,
-        minijinja::context! { admin => signed.principal.admin().is_ok() },
+        minijinja::context! {
+            admin => signed.principal.admin().is_ok(),
+            findings => crate::monitoring::may_read_findings(&state, &signed).await?,
+        },
     )?))
 }
 

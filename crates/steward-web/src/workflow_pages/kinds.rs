@@ -258,6 +258,7 @@ fn optional(text: &str) -> Option<String> {
 pub fn details(
     kind: ReportKind,
     form: &DetailsForm,
+    now: chrono::DateTime<chrono::Utc>,
     errors: &mut Vec<FieldError>,
 ) -> Option<RequestDetails> {
     let text = |errors: &mut Vec<FieldError>, field: &'static str, value: &str, missing: &str| {
@@ -337,6 +338,11 @@ pub fn details(
                 None
             }
         },
+        // The site, when given, lets monitoring show the report beside the visit it explains.
+        ReportKind::AccidentalAccess => Some(match optional(&form.host) {
+            Some(address) => RequestDetails::Visit { address, at: now },
+            None => RequestDetails::None,
+        }),
         _ => Some(RequestDetails::None),
     };
     if errors.len() > before { None } else { details }
@@ -420,7 +426,15 @@ mod tests {
             noticed_on: "31/02/2027".into(),
             ..DetailsForm::default()
         };
-        assert!(details(ReportKind::LostOrStolen, &form, &mut errors).is_none());
+        assert!(
+            details(
+                ReportKind::LostOrStolen,
+                &form,
+                "2027-05-16T09:00:00Z".parse().unwrap(),
+                &mut errors
+            )
+            .is_none()
+        );
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["stolen", "noticed_on", "place"]);
         let mut errors = Vec::new();
@@ -430,7 +444,13 @@ mod tests {
             place: "On the train".into(),
             ..DetailsForm::default()
         };
-        let found = details(ReportKind::LostOrStolen, &form, &mut errors).unwrap();
+        let found = details(
+            ReportKind::LostOrStolen,
+            &form,
+            "2027-05-16T09:00:00Z".parse().unwrap(),
+            &mut errors,
+        )
+        .unwrap();
         assert!(matches!(
             found,
             RequestDetails::Loss {

@@ -24,6 +24,9 @@ use steward_store::StoreTx;
 pub struct KindQuery {
     #[serde(default)]
     kind: Option<String>,
+    /// A website to fill in, from the web filter's block page.
+    #[serde(default)]
+    host: Option<String>,
 }
 
 /// An item the member holds, for the item select.
@@ -223,8 +226,22 @@ async fn form_page(
     q: KindQuery,
 ) -> Result<Response, WebError> {
     let asked = q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let host: String = q
+        .host
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(253)
+        .collect();
+    let summary = match asked {
+        Some("accidental_access") if !host.is_empty() => format!("Reached {host} by accident"),
+        _ => String::new(),
+    };
     let form = DetailsForm {
         kind: asked.unwrap_or_default().to_string(),
+        host,
+        summary,
         ..DetailsForm::default()
     };
     let draw = match asked {
@@ -303,7 +320,7 @@ async fn read_form(
     } else {
         parsed(&mut errors, "equipment", &form.equipment, "")
     };
-    let details = kinds::details(kind, form, &mut errors);
+    let details = kinds::details(kind, form, signed.now, &mut errors);
     if form.summary.trim().is_empty() {
         errors.push(error(
             "summary",

@@ -1,20 +1,25 @@
-//! `steward filter`: the web filter's commands. None of them opens the database.
+//! `steward filter`: the web filter's commands. Compiling lists needs no database; the helper
+//! and the log scanner read the register when given a council, and the findings always do.
 
 mod compile;
+mod findings;
+mod register;
 mod scan;
 mod squid;
 
-use crate::args::{FilterCmd, ListsArgs};
+use crate::args::{FilterCmd, Global, ListsArgs};
 use std::path::PathBuf;
 use steward_monitor::category::{resolve_order, sorted_order};
 use steward_monitor::lists::ListSource;
 use steward_monitor::{CategoryId, Matcher};
 
-pub fn run(cmd: FilterCmd, json: bool) -> anyhow::Result<u8> {
+pub fn run(cmd: FilterCmd, global: &Global) -> anyhow::Result<u8> {
+    let json = global.json;
     match cmd {
         FilterCmd::Compile { lists, out } => compile::run(&lists, &out, json),
-        FilterCmd::Squid(args) => squid::run(args),
-        FilterCmd::Scan(args) => scan::run(args, json),
+        FilterCmd::Squid(args) => squid::run(args, global),
+        FilterCmd::Scan(args) => scan::run(args, global),
+        FilterCmd::Findings(args) => findings::run(args, global),
     }
 }
 

@@ -1,8 +1,11 @@
-use crate::args::{LogFormatArg, ScanArgs};
+use super::register;
+use crate::args::{Global, LogFormatArg, ScanArgs};
 use crate::output::Table;
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Instant;
+use steward_domain::network::{NewFinding, source_of};
+use steward_domain::ops::network::findings::{self, Recorded, ScannedFile};
 use steward_monitor::scan::{Finding, LogFormat, LogProblem, ScanStats, Scanner};
 
 #[derive(Serialize)]
@@ -12,6 +15,9 @@ struct Scanned {
     seconds: f64,
     problems: Vec<LogProblem>,
     findings: Vec<Finding>,
+    /// What was written to the register, with --council.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded: Option<Recorded>,
 }
 
 fn progress_bar(total: u64) -> indicatif::ProgressBar {
@@ -27,7 +33,8 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
     bar
 }
 
-pub fn run(args: ScanArgs, json: bool) -> anyhow::Result<u8> {
+pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<u8> {
+    let json = global.json;
     let matcher = super::source(&args.source).load()?;
     let order = super::order(&matcher, &args.categories)?;
     let format = match args.format {
@@ -43,19 +50,55 @@ pub fn run(args: ScanArgs, json: bool) -> anyhow::Result<u8> {
         .sum();
     let bar = progress_bar(total);
     let started = Instant::now();
-    let mut scanner = Scanner::new(&matcher, order, format);
+    // One scanner per file: the register keeps each log's findings under the log's identity.
+    let mut stats = ScanStats::default();
+    let mut problems = Vec::new();
+    let mut found = Vec::new();
+    let mut files = Vec::new();
+    let mut cells = Vec::new();
     for file in &args.files {
         bar.set_message(file.display().to_string());
+        let source = source_of(&Scanner::first_line(file)?);
+        let mut scanner = Scanner::new(&matcher, order.clone(), format);
         scanner.scan_file(file, |n| bar.inc(n as u64))?;
+        let s = scanner.stats;
+        files.push(ScannedFile {
+            name: file.display().to_string(),
+            source: source.clone(),
+            lines: i64::try_from(s.lines).unwrap_or(i64::MAX),
+        });
+        for f in scanner.findings.findings(matcher.categories()) {
+            cells.push(NewFinding {
+                source: source.clone(),
+                identity: f.person.clone(),
+                category: f.category.clone(),
+                day: f.day,
+                visits: i64::try_from(f.count).unwrap_or(i64::MAX),
+                first_seen: f.first_seen,
+                last_seen: f.last_seen,
+                samples: f.samples.clone(),
+            });
+            found.push(f);
+        }
+        stats.files += s.files;
+        stats.lines += s.lines;
+        stats.bytes += s.bytes;
+        stats.matched += s.matched;
+        stats.malformed += s.malformed;
+        problems.extend(scanner.problems);
     }
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
-    let findings: Vec<Finding> = scanner.findings.findings(matcher.categories()).collect();
+    let recorded = match global.council {
+        Some(_) => Some(record(global, &files, &cells)?),
+        None => None,
+    };
     let done = Scanned {
-        stats: scanner.stats,
+        stats,
         seconds,
-        problems: scanner.problems,
-        findings,
+        problems,
+        findings: merged(found),
+        recorded,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&done)?);
@@ -87,6 +130,16 @@ pub fn run(args: ScanArgs, json: bool) -> anyhow::Result<u8> {
         s.matched,
         s.malformed
     );
+    if let Some(r) = &done.recorded {
+        println!(
+            "Recorded as scan {}: {} findings ({} of people the register knows, {} unknown); {} case(s) opened",
+            r.scan.id,
+            r.scan.cells,
+            r.known,
+            r.unknown,
+            r.cases.len()
+        );
+    }
     for p in &done.problems {
         eprintln!("unreadable line {p}");
     }
@@ -97,4 +150,48 @@ pub fn run(args: ScanArgs, json: bool) -> anyhow::Result<u8> {
         );
     }
     Ok(crate::exit::OK)
+}
+
+/// Writes the findings to the register in one transaction, with one audit record.
+fn record(
+    global: &Global,
+    files: &[ScannedFile],
+    cells: &[NewFinding],
+) -> anyhow::Result<Recorded> {
+    let rt = register::runtime()?;
+    let app = register::open(&rt, global)?;
+    rt.block_on(async {
+        let mut tx = app.begin().await?;
+        let council = app.council(&mut tx).await?;
+        let done = findings::record(&mut tx, &app.ctx(), &council, files, cells).await?;
+        tx.commit().await?;
+        Ok(done)
+    })
+}
+
+/// The files' findings summed per person, day and category, in that order.
+fn merged(found: Vec<Finding>) -> Vec<Finding> {
+    let mut cells: std::collections::BTreeMap<(String, chrono::NaiveDate, String), Finding> =
+        std::collections::BTreeMap::new();
+    for f in found {
+        let key = (f.person.clone(), f.day, f.category.clone());
+        match cells.get_mut(&key) {
+            Some(cell) => {
+                cell.count += f.count;
+                cell.first_seen = cell.first_seen.min(f.first_seen);
+                cell.last_seen = cell.last_seen.max(f.last_seen);
+                for s in f.samples {
+                    if cell.samples.len() < steward_monitor::scan::SAMPLES
+                        && !cell.samples.contains(&s)
+                    {
+                        cell.samples.push(s);
+                    }
+                }
+            }
+            None => {
+                cells.insert(key, f);
+            }
+        }
+    }
+    cells.into_values().collect()
 }

@@ -1,0 +1,61 @@
+//! `steward filter findings`: what scanning recorded, for whom the policy lets see it.
+
+use super::register;
+use crate::args::{FindingsArgs, Global};
+use crate::exit;
+use crate::output::Table;
+use steward_domain::network::FindingFilter;
+use steward_domain::ops::network::view;
+use steward_domain::ops::people;
+
+pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
+    let rt = register::runtime()?;
+    let app = register::open(&rt, global)?;
+    let found = rt.block_on(async {
+        let mut tx = app.store.read().await?;
+        let council = app.council(&mut tx).await?;
+        let principal = app
+            .principal(&mut tx, &council, args.acting.as_user.as_deref())
+            .await?;
+        let person_id = match &args.person {
+            Some(r) => Some(people::find(&mut tx, &council, &r.parse()?).await?.id),
+            None => None,
+        };
+        let filter = FindingFilter {
+            person_id,
+            category: args.category.clone(),
+            from: args.from,
+            to: args.to,
+        };
+        let found = view::visible(&mut tx, &council, &principal, app.today(), &filter).await?;
+        tx.rollback().await?;
+        anyhow::Ok(found)
+    })?;
+    app.out.emit(&found, || {
+        let mut t = Table::new(&[
+            "DAY", "WHO", "CATEGORY", "VISITS", "FIRST", "LAST", "REPORTED",
+        ]);
+        for f in &found {
+            let who = match &f.person {
+                Some(p) => format!("{} ({})", p.reference, f.identity),
+                None => format!("unknown ({})", f.identity),
+            };
+            let reported: Vec<String> = f
+                .reported
+                .iter()
+                .map(|r| format!("request {}", r.request_id))
+                .collect();
+            t.row(vec![
+                f.day.to_string(),
+                who,
+                f.category.clone(),
+                f.visits.to_string(),
+                f.first_seen.format("%H:%M:%S").to_string(),
+                f.last_seen.format("%H:%M:%S").to_string(),
+                reported.join(", "),
+            ]);
+        }
+        t.render()
+    })?;
+    Ok(exit::OK)
+}

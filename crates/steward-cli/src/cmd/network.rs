@@ -1,0 +1,106 @@
+//! `steward person web-identity ...` and `steward equipment address ...`: who the web filter
+//! knows behind a proxy user name or a device's address.
+
+use crate::app::App;
+use crate::args::{AddressCmd, WebIdentityCmd};
+use crate::exit;
+use crate::output::Table;
+use steward_domain::ops::network::identities;
+use steward_domain::{Council, Ctx};
+use steward_store::StoreTx;
+
+pub async fn web_identity(
+    app: &App,
+    mut tx: StoreTx,
+    ctx: &Ctx,
+    council: &Council,
+    cmd: WebIdentityCmd,
+) -> anyhow::Result<u8> {
+    match cmd {
+        WebIdentityCmd::Add {
+            reference,
+            username,
+        } => {
+            let user =
+                identities::add_user(&mut tx, ctx, council, &reference.parse()?, &username).await?;
+            tx.commit().await?;
+            app.out.emit(&user, || {
+                format!(
+                    "{reference} is known to the web proxy as {}.\n",
+                    user.username
+                )
+            })?;
+        }
+        WebIdentityCmd::Remove {
+            reference,
+            username,
+        } => {
+            let user =
+                identities::remove_user(&mut tx, ctx, council, &reference.parse()?, &username)
+                    .await?;
+            tx.commit().await?;
+            app.out.emit(&user, || {
+                format!(
+                    "{reference} is no longer known to the web proxy as {}.\n",
+                    user.username
+                )
+            })?;
+        }
+        WebIdentityCmd::List { reference } => {
+            let only = reference.as_deref().map(str::parse).transpose()?;
+            let lines = identities::list(&mut tx, council, only.as_ref(), ctx.today).await?;
+            app.out.emit(&lines, || {
+                let mut t = Table::new(&["REF", "NAME", "PROXY USERS", "DEVICES ON LOAN TODAY"]);
+                for l in &lines {
+                    let devices: Vec<String> = l
+                        .devices
+                        .iter()
+                        .map(|d| {
+                            let addresses: Vec<String> =
+                                d.addresses.iter().map(ToString::to_string).collect();
+                            format!("{} ({})", d.asset_tag, addresses.join(", "))
+                        })
+                        .collect();
+                    t.row(vec![
+                        l.reference.to_string(),
+                        l.name.clone(),
+                        l.usernames.join(", "),
+                        devices.join("; "),
+                    ]);
+                }
+                t.render()
+            })?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub async fn address(
+    app: &App,
+    mut tx: StoreTx,
+    ctx: &Ctx,
+    council: &Council,
+    cmd: AddressCmd,
+) -> anyhow::Result<u8> {
+    let (tag, addresses) = match cmd {
+        AddressCmd::Set { tag, addresses } => {
+            let parsed = addresses
+                .iter()
+                .map(|a| identities::network_address(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            (tag, parsed)
+        }
+        AddressCmd::Clear { tag } => (tag, Vec::new()),
+    };
+    let done = identities::set_addresses(&mut tx, ctx, council, &tag.parse()?, &addresses).await?;
+    tx.commit().await?;
+    app.out.emit(&done, || {
+        if done.addresses.is_empty() {
+            format!("{} has no network address.\n", done.asset_tag)
+        } else {
+            let list: Vec<String> = done.addresses.iter().map(ToString::to_string).collect();
+            format!("{} uses {}.\n", done.asset_tag, list.join(", "))
+        }
+    })?;
+    Ok(exit::OK)
+}

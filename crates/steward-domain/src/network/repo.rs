@@ -1,0 +1,86 @@
+//! The storage the web filter's commands need, beside the workflow's (findings open cases).
+
+use super::records::*;
+use crate::records::Id;
+use crate::repo::RepoResult;
+use crate::workflow::WorkflowTx;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::future::Future;
+use std::net::IpAddr;
+
+/// Proxy user names, equipment addresses and findings, inside one transaction. Reads by id
+/// return records of any council: callers check `council_id`.
+pub trait NetworkTx: WorkflowTx {
+    fn insert_proxy_user(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+        username: &str,
+        added_on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<ProxyUser>> + Send;
+    fn delete_proxy_user(&mut self, id: Id) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Every proxy user name of the council, by name.
+    fn proxy_users(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<ProxyUser>>> + Send;
+
+    fn insert_equipment_address(
+        &mut self,
+        council_id: Id,
+        equipment_id: Id,
+        address: IpAddr,
+        added_on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<EquipmentAddress>> + Send;
+    fn delete_equipment_address(&mut self, id: Id) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Every equipment address of the council.
+    fn equipment_addresses(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<EquipmentAddress>>> + Send;
+
+    fn insert_web_scan(
+        &mut self,
+        council_id: Id,
+        scanned_at: DateTime<Utc>,
+        scanned_by: &str,
+        files: i64,
+        lines: i64,
+    ) -> impl Future<Output = RepoResult<WebScan>> + Send;
+    fn set_web_scan_cells(
+        &mut self,
+        scan_id: Id,
+        cells: i64,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Writes a finding, replacing the one from the same source, identity, category and day.
+    fn put_web_finding(
+        &mut self,
+        council_id: Id,
+        scan_id: Id,
+        person_id: Option<Id>,
+        finding: &NewFinding,
+    ) -> impl Future<Output = RepoResult<WebFinding>> + Send;
+    /// The council's findings that pass `filter`, newest day first.
+    fn web_findings(
+        &mut self,
+        council_id: Id,
+        filter: &FindingFilter,
+    ) -> impl Future<Output = RepoResult<Vec<WebFinding>>> + Send;
+
+    /// The case opened for a subject's category on a day, if any.
+    fn web_finding_case(
+        &mut self,
+        council_id: Id,
+        subject: &str,
+        category: &str,
+        day: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Option<Id>>> + Send;
+    fn insert_web_finding_case(
+        &mut self,
+        council_id: Id,
+        subject: &str,
+        category: &str,
+        day: NaiveDate,
+        case_id: Id,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+}
