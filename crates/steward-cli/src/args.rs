@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 mod phone;
 pub use phone::*;
+mod retention;
+pub use retention::*;
 
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
 /// what is due, and an audit trail anyone can verify.
@@ -96,6 +98,9 @@ pub enum Command {
     /// The web filter: compile category lists, answer Squid, scan its logs
     #[command(subcommand)]
     Filter(FilterCmd),
+    /// Retention: what is due for purging under the policy, and purging it
+    #[command(subcommand)]
+    Retention(RetentionCmd),
 }
 
 #[derive(Args, Debug)]

@@ -17,6 +17,7 @@ mod people;
 mod phones;
 mod policy;
 mod register;
+mod retention;
 mod rows;
 mod sessions;
 pub mod testing;

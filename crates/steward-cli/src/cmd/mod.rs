@@ -13,6 +13,7 @@ mod person;
 mod phone;
 pub mod policy;
 mod request;
+mod retention;
 mod serve;
 mod sweep;
 mod token;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
         Command::Filter(c) => filter::run(c, app.global.json),
+        Command::Retention(c) => retention::run(&app, c).await,
     }
 }
 

@@ -1,0 +1,75 @@
+//! Requests against their response times, by kind: dealt with in time (met), dealt with after
+//! it or still open past it (late), and open within it. A request with no response time counts
+//! as met once closed. Only requests raised by the day of the report are counted, as they
+//! stood at the end of that day.
+
+use super::{Chart, Report, ReportName, ReportTx, col, num};
+use crate::error::DomainResult;
+use crate::records::Council;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+pub(super) async fn build<T: ReportTx>(
+    tx: &mut T,
+    council: &Council,
+    today: NaiveDate,
+) -> DomainResult<Report> {
+    let mut report = Report::new(
+        ReportName::Requests,
+        council,
+        today,
+        vec![
+            col("kind", "Kind"),
+            num("met", "Met"),
+            num("late", "Late"),
+            num("open", "Open"),
+            num("total", "Total"),
+        ],
+    );
+    let end = today
+        .succ_opt()
+        .unwrap_or(today)
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc());
+    let mut kinds: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    for request in tx.requests(council.id).await? {
+        let Some(end) = end else { break };
+        if request.created_at >= end {
+            continue;
+        }
+        let closed = request.closed_at.filter(|c| *c < end);
+        let slot = match (closed, request.due_at) {
+            (Some(at), Some(due)) if at > due => 1,
+            (Some(_), _) => 0,
+            (None, Some(due)) if due < end => 1,
+            (None, _) => 2,
+        };
+        kinds
+            .entry(request.kind.as_str().replace('_', " "))
+            .or_default()[slot] += 1;
+    }
+    let mut chart = Chart::new("Requests by kind", &["Met", "Late", "Open"]);
+    for (kind, counts) in kinds {
+        let total: i64 = counts.iter().sum();
+        report.rows.push(vec![
+            kind.clone(),
+            counts[0].to_string(),
+            counts[1].to_string(),
+            counts[2].to_string(),
+            total.to_string(),
+        ]);
+        let texts = ["met", "late", "open"]
+            .iter()
+            .zip(counts)
+            .map(|(w, n)| format!("{n} {w}"))
+            .collect();
+        chart.group(kind, &counts, texts);
+    }
+    report.chart = chart;
+    report.notes.push(
+        "Response times come from the route the policy gave each request when it was raised \
+         ([[reporting]] and [response_times])."
+            .into(),
+    );
+    Ok(report)
+}
