@@ -253,6 +253,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/person_leave.html",
         include_str!("../templates/pages/person_leave.html"),
     ),
+    (
+        "pages/reports.html",
+        include_str!("../templates/pages/reports.html"),
+    ),
+    (
+        "pages/report.html",
+        include_str!("../templates/pages/report.html"),
+    ),
+    (
+        "pages/retention.html",
+        include_str!("../templates/pages/retention.html"),
+    ),
 ];
 
 /// The compiled templates.

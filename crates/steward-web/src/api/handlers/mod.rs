@@ -131,6 +131,7 @@ mod on_phones;
 mod on_policy;
 mod on_reports;
 mod on_requests;
+mod on_retention;
 mod on_signatures;
 
 pub(crate) use on_accounts::*;
@@ -144,4 +145,5 @@ pub(crate) use on_phones::*;
 pub(crate) use on_policy::*;
 pub(crate) use on_reports::*;
 pub(crate) use on_requests::*;
+pub(crate) use on_retention::*;
 pub(crate) use on_signatures::*;
