@@ -101,6 +101,9 @@ pub enum Command {
     /// Retention: what is due for purging under the policy, and purging it
     #[command(subcommand)]
     Retention(RetentionCmd),
+    /// A report with the figures its web page charts: overdue, signatures, refresh, requests,
+    /// equipment
+    Report(ReportArgs),
 }
 
 #[derive(Args, Debug)]

@@ -11,3 +11,15 @@ pub enum RetentionCmd {
         dry_run: bool,
     },
 }
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// overdue, signatures, refresh, requests or equipment
+    pub name: String,
+    /// Print the rows as CSV instead of a table (or JSON)
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write the report as a PDF to this file
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<std::path::PathBuf>,
+}

@@ -12,6 +12,7 @@ mod outbox;
 mod person;
 mod phone;
 pub mod policy;
+mod report;
 mod request;
 mod retention;
 mod serve;
@@ -56,6 +57,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Demo(_) => Ok(crate::exit::OK),
         Command::Filter(c) => filter::run(c, app.global.json),
         Command::Retention(c) => retention::run(&app, c).await,
+        Command::Report(args) => report::run(&app, args).await,
     }
 }
 

@@ -17,6 +17,7 @@ mod mail;
 mod mailsink;
 mod outbox;
 mod phones;
+mod reports;
 mod retention;
 mod serve;
 mod squid;
