@@ -40,11 +40,8 @@ pub fn document(report: &Report) -> Document {
         flow.paragraph("Nothing to report.");
     } else {
         let headings: Vec<&str> = report.columns.iter().map(|c| c.label.as_str()).collect();
-        let shares: Vec<f32> = report
-            .columns
-            .iter()
-            .map(|c| if c.numeric { 0.7 } else { 1.0 })
-            .collect();
+        // Equal widths: a figure column's heading ("Replacement cost") needs room too.
+        let shares = vec![1.0; report.columns.len()];
         flow.table(&headings, &shares, &report.rows);
     }
     flow.finish()
