@@ -431,6 +431,7 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/cases/1/escalate", json!({"reason": "x"})),
         ("/cases/1/close", json!({"outcome": "advice", "note": "x"})),
         ("/cases/1/restore-access", json!({})),
+        ("/retention/purge", json!({})),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;

@@ -218,3 +218,38 @@ fn csv_headings_and_the_pdf() {
         Err(e) => panic!("pdftoppm: {e}"),
     }
 }
+
+#[test]
+fn the_api_gives_the_same_rows_and_the_retention_plan_to_administrators() {
+    use crate::api::{Server, is_problem, token, user};
+    let env = borough();
+    user(&env, &["--admin", "--username", "clerk"]);
+    user(&env, &["--username", "audit", "--role", "auditor"]);
+    user(
+        &env,
+        &["--username", "gil", "--role", "member", "--person", "M2"],
+    );
+    let admin = token(&env, "clerk", "admin");
+    let auditor = token(&env, "audit", "auditor");
+    let member = token(&env, "gil", "member");
+    let api = Server::start(&env, "2027-03-01");
+
+    let r = api.get(&auditor, "/reports/equipment?as_of=2027-03-01");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cli = env.ok(&["report", "equipment", "--as-of", "2027-03-01"]);
+    assert_eq!(r.body["rows"].as_array().unwrap().len(), rows(&cli).len());
+    assert_eq!(r.body["rows"][0]["state"], "in stock");
+    assert_eq!(r.body["rows"][0]["total"], "2");
+    assert_eq!(r.body["columns"][0]["label"], "State");
+    is_problem(&api.get(&member, "/reports/equipment"), 403);
+    is_problem(&api.get(&auditor, "/reports/nonsense"), 404);
+
+    // Retention is the administrator's: the borough's protocol sets no periods.
+    is_problem(&api.get(&auditor, "/retention"), 403);
+    let plan = api.get(&admin, "/retention");
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    assert_eq!(plan.body["not_set"].as_array().unwrap().len(), 5);
+    let done = api.post(&admin, "/retention/purge", serde_json::json!({}));
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["purged"], true);
+}

@@ -6,8 +6,22 @@
 use super::{Chart, Report, ReportName, ReportTx, col, num};
 use crate::error::DomainResult;
 use crate::records::Council;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
+
+/// Where a request stood at `end`: 0 met, 1 late, 2 open within its response time.
+fn standing(
+    closed: Option<DateTime<Utc>>,
+    due: Option<DateTime<Utc>>,
+    end: DateTime<Utc>,
+) -> usize {
+    match (closed, due) {
+        (Some(at), Some(due)) if at > due => 1,
+        (Some(_), _) => 0,
+        (None, Some(due)) if due < end => 1,
+        (None, _) => 2,
+    }
+}
 
 pub(super) async fn build<T: ReportTx>(
     tx: &mut T,
@@ -37,13 +51,7 @@ pub(super) async fn build<T: ReportTx>(
         if request.created_at >= end {
             continue;
         }
-        let closed = request.closed_at.filter(|c| *c < end);
-        let slot = match (closed, request.due_at) {
-            (Some(at), Some(due)) if at > due => 1,
-            (Some(_), _) => 0,
-            (None, Some(due)) if due < end => 1,
-            (None, _) => 2,
-        };
+        let slot = standing(request.closed_at.filter(|c| *c < end), request.due_at, end);
         kinds
             .entry(request.kind.as_str().replace('_', " "))
             .or_default()[slot] += 1;
@@ -72,4 +80,33 @@ pub(super) async fn build<T: ReportTx>(
             .into(),
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 5, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn met_late_and_open_against_the_response_time() {
+        let end = at(20, 0);
+        assert_eq!(
+            standing(Some(at(3, 9)), Some(at(4, 9)), end),
+            0,
+            "closed in time"
+        );
+        assert_eq!(
+            standing(Some(at(5, 9)), Some(at(4, 9)), end),
+            1,
+            "closed late"
+        );
+        assert_eq!(standing(Some(at(5, 9)), None, end), 0, "no response time");
+        assert_eq!(standing(None, Some(at(19, 9)), end), 1, "open past it");
+        assert_eq!(standing(None, Some(at(21, 9)), end), 2, "open within it");
+        assert_eq!(standing(None, None, end), 2);
+    }
 }
