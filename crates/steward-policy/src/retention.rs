@@ -50,13 +50,13 @@ impl RecordKind {
         }
     }
 
-    /// The day the period is counted from, in words.
+    /// The day the period is counted from, in words ("they were closed").
     pub fn counted_from(self) -> &'static str {
         match self {
-            RecordKind::ClosedRequests | RecordKind::ClosedCases => "closed",
-            RecordKind::Leavers => "left office",
-            RecordKind::Notices => "filed",
-            RecordKind::Sessions => "last used",
+            RecordKind::ClosedRequests | RecordKind::ClosedCases => "they were closed",
+            RecordKind::Leavers => "they left office",
+            RecordKind::Notices => "they were filed",
+            RecordKind::Sessions => "they were last used",
         }
     }
 

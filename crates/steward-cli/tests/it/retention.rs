@@ -2,9 +2,59 @@
 //! year after leaving, notices a year after filing): a dry run changes nothing, a purge takes
 //! exactly what is due, the audit trail still verifies, and a second purge takes nothing.
 
-use crate::api::user;
+use crate::api::{PASSWORD, user};
 use crate::support::Env;
 use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+/// Signs the clerk in once and fails one sign-in, on a server pinned to `day`: a session and a
+/// failed sign-in, both last used that day.
+fn sign_in_and_fail(env: &Env, day: &str) {
+    let mut child = env
+        .command()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-sweep",
+            "--as-of",
+            day,
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("URL printed")
+        .to_string();
+    crate::serve::sign_in(&addr, "test-council", "clerk", PASSWORD);
+    let path = "/councils/test-council/sign-in";
+    let (_, page) = crate::serve::get(&addr, path);
+    let cookie = page
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .filter_map(|c| c.split(';').next())
+        .find(|c| c.starts_with("steward_form="))
+        .expect("form cookie")
+        .to_string();
+    let token = page
+        .split(r#"name="csrf_token" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("token");
+    let form = format!("csrf_token={token}&username=clerk&password=not+the+password");
+    let (status, _) = crate::serve::send(&addr, "POST", path, &cookie, &form);
+    assert_eq!(status, 400, "a wrong password is refused");
+    let _ = child.kill();
+    let _ = child.wait();
+}
 
 fn person(env: &Env, reference: &str, name: &str, office: Option<&str>) {
     let mut args = vec![
@@ -122,6 +172,7 @@ fn town() -> Env {
         "--as-of",
         "2027-02-04",
     ]);
+    sign_in_and_fail(&env, "2027-02-05");
     for who in ["M1", "M2"] {
         env.ok(&[
             "person",
@@ -202,6 +253,12 @@ fn a_purge_takes_exactly_what_is_due_and_the_chain_still_verifies() {
     assert!(!notices.is_empty());
     assert_eq!(kind(&plan, "notices")["citation"]["clause"], "2.1");
     assert_eq!(kind(&plan, "leavers")["keep"], "1 year");
+    let sessions = due(&plan, "sessions");
+    assert_eq!(
+        sessions,
+        ["Failed sign-in as clerk", "Session of clerk"],
+        "{plan}"
+    );
     // The dry run changed nothing.
     assert_eq!(head(&env), before);
     assert!(!erased(&log(&env, "request", "1")));
@@ -219,6 +276,7 @@ fn a_purge_takes_exactly_what_is_due_and_the_chain_still_verifies() {
     assert_eq!(kind(&done, "leavers")["purged"], 1);
     assert_eq!(kind(&done, "notices")["purged"], notices.len());
     assert_eq!(kind(&done, "closed_cases")["purged"], 0);
+    assert_eq!(kind(&done, "sessions")["purged"], 2);
     assert!(done["audit_erased"].as_u64().unwrap() > 0);
 
     // What was due lost its personal data, in the register and in the audit trail.

@@ -119,7 +119,7 @@ pub async fn plan<T: RetentionTx>(
             label: rule.kind.label().to_string(),
             keep: rule.keep.to_string(),
             decision: format!(
-                "{} are kept for {} after they were {} ({})",
+                "{} are kept for {} after {} ({})",
                 rule.kind.label(),
                 rule.keep,
                 rule.kind.counted_from(),
