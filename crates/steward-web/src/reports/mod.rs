@@ -6,6 +6,8 @@
 mod chart;
 mod pdf;
 mod retention;
+#[cfg(test)]
+mod tests;
 
 use crate::pages::{FieldError, Page, by_field};
 use crate::routes::{Need, PageRoute, page};
