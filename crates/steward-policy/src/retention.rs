@@ -60,7 +60,7 @@ impl RecordKind {
         }
     }
 
-    fn keep(self, pack: &Pack) -> Option<&Keep> {
+    pub(crate) fn keep(self, pack: &Pack) -> Option<&Keep> {
         let r = pack.retention.as_ref()?;
         match self {
             RecordKind::ClosedRequests => r.closed_requests.as_ref(),
