@@ -7,6 +7,8 @@ mod network;
 mod phone;
 pub use network::*;
 pub use phone::*;
+mod retention;
+pub use retention::*;
 
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
 /// what is due, and an audit trail anyone can verify.
@@ -98,6 +100,12 @@ pub enum Command {
     /// The web filter: compile category lists, answer Squid, scan its logs
     #[command(subcommand)]
     Filter(FilterCmd),
+    /// Retention: what is due for purging under the policy, and purging it
+    #[command(subcommand)]
+    Retention(RetentionCmd),
+    /// A report with the figures its web page charts: overdue, signatures, refresh, requests,
+    /// equipment
+    Report(ReportArgs),
 }
 
 #[derive(Args, Debug)]

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod phones;
 pub mod records;
 pub mod repo;
+pub mod retention;
 pub mod workflow;
 
 pub use ctx::Ctx;

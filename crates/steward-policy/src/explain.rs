@@ -416,5 +416,19 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
     for d in &pack.duties {
         push("Duty", d.summary.clone(), &d.clause);
     }
+    for kind in crate::retention::RecordKind::ALL {
+        if let Some(keep) = kind.keep(pack) {
+            push(
+                "Retention",
+                format!(
+                    "{} are kept for {} after {}, then their personal data is purged",
+                    kind.label(),
+                    keep.keep,
+                    kind.counted_from()
+                ),
+                &keep.clause,
+            );
+        }
+    }
     out
 }

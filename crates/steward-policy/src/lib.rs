@@ -13,6 +13,7 @@ pub mod period;
 pub mod phones;
 pub mod presets;
 pub mod requests;
+pub mod retention;
 pub mod span;
 pub mod uktime;
 pub mod vocab;

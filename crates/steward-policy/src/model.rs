@@ -78,6 +78,7 @@ pub struct Pack {
     pub breaches: Option<Breaches>,
     #[serde(default)]
     pub duties: Vec<Duty>,
+    pub retention: Option<Retention>,
 }
 
 /// What the document is.
@@ -765,6 +766,31 @@ pub struct Duty {
     pub topic: DutyTopic,
     pub summary: String,
     pub office: Option<OfficeId>,
+    pub clause: Clause,
+}
+
+/// How long each kind of record is kept once it has ended, before its personal data is purged.
+/// A kind left out is kept until someone decides otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Requests, counted from the day they were closed.
+    pub closed_requests: Option<Keep>,
+    /// Breach cases, counted from the day they were closed.
+    pub closed_cases: Option<Keep>,
+    /// People whose every term has ended, counted from the last term's end.
+    pub leavers: Option<Keep>,
+    /// Notices and their email messages, counted from the day the notice was filed.
+    pub notices: Option<Keep>,
+    /// Signed-in sessions and failed sign-ins, counted from their last activity.
+    pub sessions: Option<Keep>,
+}
+
+/// One kind of record's retention period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Keep {
+    pub keep: Period,
     pub clause: Clause,
 }
 

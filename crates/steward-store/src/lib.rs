@@ -18,6 +18,7 @@ mod people;
 mod phones;
 mod policy;
 mod register;
+mod retention;
 mod rows;
 mod sessions;
 pub mod testing;

@@ -41,6 +41,10 @@ const SQLITE: &[Migration] = &[
         version: 7,
         sql: include_str!("../migrations/sqlite/0007_network.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("../migrations/sqlite/0009_retention.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -71,6 +75,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 7,
         sql: include_str!("../migrations/postgres/0007_network.sql"),
+    },
+    Migration {
+        version: 9,
+        sql: include_str!("../migrations/postgres/0009_retention.sql"),
     },
 ];
 

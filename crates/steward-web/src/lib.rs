@@ -15,6 +15,7 @@ mod notifications;
 mod oversight;
 mod pages;
 pub mod pdf;
+pub mod reports;
 mod routes;
 mod session;
 mod workflow_pages;

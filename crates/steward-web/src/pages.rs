@@ -269,6 +269,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/item_addresses.html",
         include_str!("../templates/pages/item_addresses.html"),
     ),
+    (
+        "pages/reports.html",
+        include_str!("../templates/pages/reports.html"),
+    ),
+    (
+        "pages/report.html",
+        include_str!("../templates/pages/report.html"),
+    ),
+    (
+        "pages/retention.html",
+        include_str!("../templates/pages/retention.html"),
+    ),
 ];
 
 /// The compiled templates.

@@ -115,6 +115,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::notifications::pages());
     v.extend(crate::workflow_pages::pages());
     v.extend(crate::monitoring::pages());
+    v.extend(crate::reports::pages());
     v
 }
 

@@ -13,7 +13,9 @@ mod outbox;
 mod person;
 mod phone;
 pub mod policy;
+mod report;
 mod request;
+mod retention;
 mod serve;
 mod sweep;
 mod token;
@@ -55,6 +57,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
         Command::Filter(c) => filter::run(c, &app.global),
+        Command::Retention(c) => retention::run(&app, c).await,
+        Command::Report(args) => report::run(&app, args).await,
     }
 }
 

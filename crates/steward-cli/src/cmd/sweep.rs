@@ -66,6 +66,27 @@ pub fn describe(report: &SweepReport) -> String {
             if report.charges == 1 { "" } else { "s" },
         ));
     }
+    if report.retention_purged > 0 {
+        text.push_str(&format!(
+            "{} record{} purged at the end of retention (see `steward retention plan`).\n",
+            report.retention_purged,
+            if report.retention_purged == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    } else if report.retention_due > 0 {
+        text.push_str(&format!(
+            "{} record{} due for purging at the end of retention.\n",
+            report.retention_due,
+            if report.retention_due == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        ));
+    }
     for f in &report.findings {
         for who in &f.without_address {
             text.push_str(&format!(

@@ -434,6 +434,7 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/people/M1/web-identities", json!({"username": "x"})),
         ("/people/M1/web-identities/remove", json!({"username": "x"})),
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
+        ("/retention/purge", json!({})),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;

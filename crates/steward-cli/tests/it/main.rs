@@ -19,6 +19,8 @@ mod mail;
 mod mailsink;
 mod outbox;
 mod phones;
+mod reports;
+mod retention;
 mod serve;
 mod squid;
 mod support;

@@ -5,12 +5,18 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
 
-fn get(addr: &str, path: &str) -> (u16, String) {
+pub(crate) fn get(addr: &str, path: &str) -> (u16, String) {
     send(addr, "GET", path, "", "")
 }
 
 /// One request on its own connection; the answer's status and its whole text.
-fn send(addr: &str, method: &str, path: &str, cookies: &str, form: &str) -> (u16, String) {
+pub(crate) fn send(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookies: &str,
+    form: &str,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     write!(
         stream,
@@ -40,7 +46,7 @@ fn set_cookie(text: &str, name: &str) -> String {
 }
 
 /// Signs in through the form and returns the session cookie.
-fn sign_in(addr: &str, council: &str, username: &str, password: &str) -> String {
+pub(crate) fn sign_in(addr: &str, council: &str, username: &str, password: &str) -> String {
     let path = format!("/councils/{council}/sign-in");
     let (status, page) = get(addr, &path);
     assert_eq!(status, 200, "{page}");

@@ -9,7 +9,7 @@ use super::source::{Lines, Path, exists, span_of};
 use super::structure::Reference;
 use crate::model::{
     Acceptance, Breaches, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
-    PersonalUse, Scope, Web, Window,
+    PersonalUse, Retention, Scope, Web, Window,
 };
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -71,6 +71,9 @@ pub(crate) fn check(
     }
     if let Some(monitoring) = section::<Monitoring>(readable, "monitoring") {
         c.monitoring(&monitoring, &top.key("monitoring"));
+    }
+    if let Some(retention) = section::<Retention>(readable, "retention") {
+        c.retention(&retention, &top.key("retention"));
     }
     Outcome {
         found: c.found,
@@ -386,6 +389,27 @@ impl Checker<'_> {
                 "`max` must be 1 or more; a household limit of 0 would forbid every loan"
                     .to_string(),
             );
+        }
+    }
+
+    fn retention(&mut self, retention: &Retention, path: &Path) {
+        let kinds = [
+            ("closed_requests", &retention.closed_requests),
+            ("closed_cases", &retention.closed_cases),
+            ("leavers", &retention.leavers),
+            ("notices", &retention.notices),
+            ("sessions", &retention.sessions),
+        ];
+        for (key, keep) in kinds {
+            if let Some(keep) = keep
+                && keep.keep.is_zero()
+            {
+                self.problem(
+                    &path.key(key).key("keep"),
+                    "`keep` must be longer than none: a record would be purged the day it ends"
+                        .to_string(),
+                );
+            }
         }
     }
 

@@ -260,6 +260,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("monitoring", Shape::Table(&MONITORING)),
     opt("breaches", Shape::Table(&BREACHES)),
     opt("duties", Shape::Tables(&DUTY)),
+    opt("retention", Shape::Table(&RETENTION)),
 ]);
 
 pub(crate) static PACK_META: Table = fields(&[
@@ -546,3 +547,13 @@ pub(crate) static DUTY: Table = fields(&[
     opt("office", OFFICE),
     req("clause", CLAUSE),
 ]);
+
+pub(crate) static RETENTION: Table = fields(&[
+    opt("closed_requests", Shape::Table(&KEEP)),
+    opt("closed_cases", Shape::Table(&KEEP)),
+    opt("leavers", Shape::Table(&KEEP)),
+    opt("notices", Shape::Table(&KEEP)),
+    opt("sessions", Shape::Table(&KEEP)),
+]);
+
+pub(crate) static KEEP: Table = fields(&[req("keep", PERIOD), req("clause", CLAUSE)]);

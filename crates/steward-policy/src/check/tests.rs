@@ -257,6 +257,26 @@ topic = "passwords"
 summary = "Keep passwords to yourself."
 office = "monitoring_officer"
 clause = "17.1"
+
+[retention.closed_requests]
+keep = "2 years"
+clause = "18"
+
+[retention.closed_cases]
+keep = "6 years"
+clause = "18"
+
+[retention.leavers]
+keep = "1 year"
+clause = "18"
+
+[retention.notices]
+keep = "1 year"
+clause = "18"
+
+[retention.sessions]
+keep = "90 days"
+clause = "18"
 "#;
 
 fn no_files(name: &str) -> Result<String, String> {
@@ -986,6 +1006,8 @@ fn schema_keys_match_the_model() {
         (&schema::OUTCOME_RULE, serde_fields::<OutcomeRule>()),
         (&schema::DUTY, serde_fields::<Duty>()),
         (&schema::PASSWORDS, serde_fields::<Passwords>()),
+        (&schema::RETENTION, serde_fields::<Retention>()),
+        (&schema::KEEP, serde_fields::<Keep>()),
     ];
     let tables = schema_tables();
     assert_eq!(
@@ -1133,4 +1155,31 @@ fn a_monitoring_threshold_needs_web_monitoring_breach_handling_and_a_count() {
     let pack = load(&fine).pack;
     let threshold = pack.monitoring.unwrap().threshold.unwrap();
     assert!(threshold.reached("gambling", 5) && !threshold.reached("gambling", 4));
+}
+
+#[test]
+fn retention_periods_are_read_and_a_zero_one_is_refused() {
+    let pack = load(&with_minimal(
+        "[retention.closed_requests]\nkeep = \"2 years\"\nclause = \"13\"\n",
+    ));
+    let keep = pack.pack.retention.unwrap().closed_requests.unwrap();
+    assert_eq!(keep.keep, crate::period::Period::years(2));
+    assert_eq!(keep.clause.0, "13");
+
+    let found = problems(&with_minimal(
+        "[retention.sessions]\nkeep = \"immediately\"\nclause = \"13\"\n[retention.notices]\nclause = \"13\"\n[retention.letters]\nkeep = \"1 year\"\nclause = \"13\"\n",
+    ));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("retention.sessions.keep") && p.contains("longer than none")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("retention.notices") && p.contains("keep")),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|p| p.contains("letters")), "{found:?}");
 }

@@ -724,6 +724,31 @@ fn routes() -> Routes {
         .query(&["person", "category", "from", "to", "limit", "cursor"]),
         h::findings,
     )
+    .add(
+        Op::get(
+            "/reports/{name}",
+            "A report's rows, columns and chart figures: overdue, signatures, refresh, requests or equipment",
+            Reader,
+        )
+        .query(&["as_of"]),
+        h::report_rows,
+    )
+    .add(
+        Op::get(
+            "/retention",
+            "What the policy's retention periods make due for purging today",
+            Admin,
+        ),
+        h::retention_plan,
+    )
+    .add(
+        Op::post(
+            "/retention/purge",
+            "Purge what is due: personal data removed, audit data erased, the purge recorded",
+            Admin,
+        ),
+        h::retention_purge,
+    )
 }
 
 /// The API, to be nested at `/api/v1`, sharing the application's store and clocks.

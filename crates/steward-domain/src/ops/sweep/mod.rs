@@ -35,6 +35,7 @@ use crate::error::DomainResult;
 use crate::outbox::{Letter, MessageState, OutboxTx};
 use crate::phones::PhoneTx;
 use crate::records::{Charge, Council, Id};
+use crate::retention::RetentionTx;
 use crate::workflow::WorkflowTx;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -42,9 +43,10 @@ use std::future::Future;
 use std::pin::Pin;
 use steward_policy::Citation;
 
-/// The storage the sweep needs: the outbox, and accounts for the officers fallback.
-pub trait SweepTx: OutboxTx + WorkflowTx + PhoneTx {}
-impl<T: OutboxTx + WorkflowTx + PhoneTx> SweepTx for T {}
+/// The storage the sweep needs: the outbox, accounts for the officers fallback, and what
+/// retention purges after the notices are filed.
+pub trait SweepTx: OutboxTx + WorkflowTx + PhoneTx + RetentionTx {}
+impl<T: OutboxTx + WorkflowTx + PhoneTx + RetentionTx> SweepTx for T {}
 
 /// What a source hands back.
 pub type Found<'a> = Pin<Box<dyn Future<Output = DomainResult<Vec<Finding>>> + Send + 'a>>;
@@ -140,6 +142,12 @@ pub struct SweepReport {
     pub queued: usize,
     pub messages: usize,
     pub charges: usize,
+    /// Records the policy's retention periods made due: purged by this run, or only counted
+    /// by a dry run (see `ops::retention`).
+    #[serde(default)]
+    pub retention_due: usize,
+    #[serde(default)]
+    pub retention_purged: usize,
 }
 
 /// Looks for everything due on `ctx.today` and files what is new.
@@ -175,6 +183,8 @@ async fn sweep<T: SweepTx + 'static>(
         queued: 0,
         messages: 0,
         charges: 0,
+        retention_due: 0,
+        retention_purged: 0,
     };
     let Some(active) = policy::in_force(tx, council, ctx.today).await? else {
         return Ok(report);
@@ -194,6 +204,15 @@ async fn sweep<T: SweepTx + 'static>(
             report.charges += usize::from(entry.charge.is_some());
             report.findings.push(entry);
         }
+    }
+    // Retention runs after the notices, so a notice filed today is never purged before it
+    // is sent; a purged record is marked, which keeps a second run from finding it again.
+    if dry {
+        report.retention_due = super::retention::plan(tx, ctx, council).await?.due_count();
+    } else {
+        let purged = super::retention::purge(tx, ctx, council).await?;
+        report.retention_due = purged.due_count();
+        report.retention_purged = purged.due_count();
     }
     if report.queued > 0 || report.charges > 0 {
         super::audit(

@@ -132,6 +132,7 @@ mod on_phones;
 mod on_policy;
 mod on_reports;
 mod on_requests;
+mod on_retention;
 mod on_signatures;
 
 pub(crate) use on_accounts::*;
@@ -146,4 +147,5 @@ pub(crate) use on_phones::*;
 pub(crate) use on_policy::*;
 pub(crate) use on_reports::*;
 pub(crate) use on_requests::*;
+pub(crate) use on_retention::*;
 pub(crate) use on_signatures::*;

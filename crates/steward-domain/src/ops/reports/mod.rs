@@ -1,0 +1,289 @@
+//! Reports for officers and auditors: each a table of rows with its columns, a chart of the
+//! same figures, and the clauses the figures rest on. The web pages, the API and the command
+//! line all show these rows, so a report reads the same wherever it is taken from.
+
+mod equipment;
+mod overdue;
+mod refresh;
+mod requests;
+mod signatures;
+
+use super::policy;
+use crate::error::{DomainError, DomainResult};
+use crate::phones::PhoneTx;
+use crate::records::Council;
+use crate::workflow::WorkflowTx;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The storage the reports read.
+pub trait ReportTx: PhoneTx + WorkflowTx {}
+impl<T: PhoneTx + WorkflowTx> ReportTx for T {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportName {
+    Overdue,
+    Signatures,
+    Refresh,
+    Requests,
+    Equipment,
+}
+
+impl ReportName {
+    pub const ALL: [ReportName; 5] = [
+        ReportName::Overdue,
+        ReportName::Signatures,
+        ReportName::Refresh,
+        ReportName::Requests,
+        ReportName::Equipment,
+    ];
+
+    /// The name in addresses, file names and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportName::Overdue => "overdue",
+            ReportName::Signatures => "signatures",
+            ReportName::Refresh => "refresh",
+            ReportName::Requests => "requests",
+            ReportName::Equipment => "equipment",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ReportName::Overdue => "Overdue returns and charges",
+            ReportName::Signatures => "Who has not signed the policy",
+            ReportName::Refresh => "Replacement plan by year",
+            ReportName::Requests => "Requests against their response times",
+            ReportName::Equipment => "Equipment by state and age",
+        }
+    }
+
+    /// One sentence on what the report shows.
+    pub fn summary(self) -> &'static str {
+        match self {
+            ReportName::Overdue => {
+                "Equipment past its return date and the charges the policy allows or that were raised."
+            }
+            ReportName::Signatures => {
+                "People the policy covers who have not signed the version in force, or whose signature lapsed."
+            }
+            ReportName::Refresh => {
+                "When each item reaches the age the policy replaces it at, and what replacing it costs, year by year."
+            }
+            ReportName::Requests => {
+                "Requests of each kind that were dealt with inside their response time, late, or still open."
+            }
+            ReportName::Equipment => "How many items are in each state, and how old they are.",
+        }
+    }
+}
+
+impl fmt::Display for ReportName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ReportName {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ReportName::ALL
+            .into_iter()
+            .find(|n| n.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = ReportName::ALL.iter().map(|n| n.as_str()).collect();
+                DomainError::invalid(
+                    "report",
+                    format!("'{s}' is not a report; use one of: {}", names.join(", ")),
+                )
+            })
+    }
+}
+
+/// One column of a report's table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Stable, for the CSV heading and the JSON.
+    pub key: String,
+    pub label: String,
+    /// Figures, aligned to the right.
+    pub numeric: bool,
+}
+
+fn col(key: &str, label: &str) -> Column {
+    Column {
+        key: key.to_string(),
+        label: label.to_string(),
+        numeric: false,
+    }
+}
+
+fn num(key: &str, label: &str) -> Column {
+    Column {
+        numeric: true,
+        ..col(key, label)
+    }
+}
+
+/// One bar of a chart: a category, with one value per series, each with its printed form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChartGroup {
+    pub label: String,
+    pub values: Vec<i64>,
+    pub texts: Vec<String>,
+}
+
+/// The figures a report's chart draws. With several series each bar is split into segments,
+/// one per series, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    pub title: String,
+    pub series: Vec<String>,
+    pub groups: Vec<ChartGroup>,
+}
+
+impl Chart {
+    fn new(title: &str, series: &[&str]) -> Chart {
+        Chart {
+            title: title.to_string(),
+            series: series.iter().map(|s| s.to_string()).collect(),
+            groups: Vec::new(),
+        }
+    }
+
+    fn group(&mut self, label: impl Into<String>, values: &[i64], texts: Vec<String>) {
+        self.groups.push(ChartGroup {
+            label: label.into(),
+            values: values.to_vec(),
+            texts,
+        });
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    pub name: ReportName,
+    pub title: String,
+    pub council: String,
+    pub as_of: NaiveDate,
+    /// The policy in force, or none.
+    pub policy: Option<String>,
+    /// What the figures rest on: the rules and their clauses, in sentences.
+    pub notes: Vec<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    pub chart: Chart,
+}
+
+impl Report {
+    fn new(name: ReportName, council: &Council, as_of: NaiveDate, columns: Vec<Column>) -> Self {
+        Report {
+            name,
+            title: name.title().to_string(),
+            council: council.name.clone(),
+            as_of,
+            policy: None,
+            notes: Vec::new(),
+            columns,
+            rows: Vec::new(),
+            chart: Chart::new("", &[]),
+        }
+    }
+
+    /// The table as CSV: a heading row of column labels, then the rows.
+    pub fn csv(&self) -> String {
+        let mut out = String::new();
+        let line = |cells: Vec<&str>, out: &mut String| {
+            let quoted: Vec<String> = cells.into_iter().map(csv_cell).collect();
+            out.push_str(&quoted.join(","));
+            out.push_str("\r\n");
+        };
+        line(
+            self.columns.iter().map(|c| c.label.as_str()).collect(),
+            &mut out,
+        );
+        for row in &self.rows {
+            line(row.iter().map(String::as_str).collect(), &mut out);
+        }
+        out
+    }
+
+    /// The rows as objects keyed by column, for the API.
+    pub fn records(&self) -> Vec<serde_json::Map<String, serde_json::Value>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                self.columns
+                    .iter()
+                    .zip(row)
+                    .map(|(c, v)| (c.key.clone(), serde_json::Value::String(v.clone())))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A CSV cell, quoted when it must be, and with a leading formula character defused so a
+/// spreadsheet shows the text rather than running it.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Builds report `name` as of `today`.
+pub async fn build<T: ReportTx>(
+    tx: &mut T,
+    council: &Council,
+    name: ReportName,
+    today: NaiveDate,
+) -> DomainResult<Report> {
+    let active = policy::in_force(tx, council, today).await?;
+    let mut report = match name {
+        ReportName::Overdue => overdue::build(tx, council, today).await?,
+        ReportName::Signatures => signatures::build(tx, council, today, active.is_some()).await?,
+        ReportName::Refresh => refresh::build(tx, council, today, active.as_ref()).await?,
+        ReportName::Requests => requests::build(tx, council, today).await?,
+        ReportName::Equipment => equipment::build(tx, council, today).await?,
+    };
+    report.policy = active.map(|a| format!("{} (version {})", a.pack.pack.title, a.version.number));
+    Ok(report)
+}
+
+/// "1 item", "3 items".
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a, b"), "\"a, b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("-3"), "-3");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for name in ReportName::ALL {
+            assert_eq!(name.as_str().parse::<ReportName>().unwrap(), name);
+        }
+        assert!("nonsense".parse::<ReportName>().is_err());
+    }
+}
