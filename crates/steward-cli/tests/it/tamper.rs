@@ -149,9 +149,11 @@ fn random_alterations_of_the_stored_rows_are_all_detected() {
     let (env, _) = fixture();
     let log = env.ok(&["audit", "log", "--limit", "1000"]);
     let records: Vec<AuditRecord> = serde_json::from_value(log).unwrap();
-    let store = block_on(env.db.open()).unwrap();
     let council = records[0].council_id;
+    // The store's pool lives in this runtime: a pool opened in another, since shut down, loses
+    // its connections.
     block_on(async {
+        let store = env.db.open().await.unwrap();
         sqlx::any::install_default_drivers();
         let pool = sqlx::AnyPool::connect(&env.db.url).await.unwrap();
         for sql in crate::audit::drop_guards(&env.db.url) {
