@@ -8,6 +8,7 @@ pub mod ctx;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod info;
 pub mod ops;
 pub mod outbox;
 pub mod phones;

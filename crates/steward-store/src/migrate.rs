@@ -37,6 +37,10 @@ const SQLITE: &[Migration] = &[
         version: 6,
         sql: include_str!("../migrations/sqlite/0006_phones.sql"),
     },
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/sqlite/0008_information_requests.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -63,6 +67,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 6,
         sql: include_str!("../migrations/postgres/0006_phones.sql"),
+    },
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/postgres/0008_information_requests.sql"),
     },
 ];
 

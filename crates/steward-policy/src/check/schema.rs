@@ -260,6 +260,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("monitoring", Shape::Table(&MONITORING)),
     opt("breaches", Shape::Table(&BREACHES)),
     opt("duties", Shape::Tables(&DUTY)),
+    opt("information_requests", Shape::Table(&INFORMATION_REQUESTS)),
 ]);
 
 pub(crate) static PACK_META: Table = fields(&[
@@ -537,5 +538,11 @@ pub(crate) static DUTY: Table = fields(&[
     req("topic", one_of::<DutyTopic>()),
     req("summary", FILLED),
     opt("office", OFFICE),
+    req("clause", CLAUSE),
+]);
+
+pub(crate) static INFORMATION_REQUESTS: Table = fields(&[
+    req("handlers", OFFICES),
+    opt("nation", one_of::<crate::workdays::Nation>()),
     req("clause", CLAUSE),
 ]);

@@ -256,6 +256,11 @@ topic = "passwords"
 summary = "Keep passwords to yourself."
 office = "monitoring_officer"
 clause = "17.1"
+
+[information_requests]
+handlers = ["monitoring_officer"]
+nation = "scotland"
+clause = "9.3"
 "#;
 
 fn no_files(name: &str) -> Result<String, String> {
@@ -984,6 +989,10 @@ fn schema_keys_match_the_model() {
         (&schema::OUTCOME_RULE, serde_fields::<OutcomeRule>()),
         (&schema::DUTY, serde_fields::<Duty>()),
         (&schema::PASSWORDS, serde_fields::<Passwords>()),
+        (
+            &schema::INFORMATION_REQUESTS,
+            serde_fields::<crate::model::InformationRequests>(),
+        ),
     ];
     let tables = schema_tables();
     assert_eq!(
@@ -1082,6 +1091,7 @@ fn schema_office_references_are_the_office_fields() {
         ("duties.office", false),
         ("equipment.evaluation.by", true),
         ("equipment.offices", false),
+        ("information_requests.handlers", false),
         ("loans.authorisation.by", true),
         ("loans.extension.approvers", true),
         ("loans.recall.by", true),
