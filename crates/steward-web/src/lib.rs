@@ -14,6 +14,7 @@ mod notifications;
 mod oversight;
 mod pages;
 pub mod pdf;
+pub mod records;
 mod routes;
 mod session;
 mod workflow_pages;

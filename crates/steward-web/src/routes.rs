@@ -114,6 +114,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::back_office::phone_pages());
     v.extend(crate::notifications::pages());
     v.extend(crate::workflow_pages::pages());
+    v.extend(crate::records::pages());
     v
 }
 
