@@ -7,6 +7,7 @@ mod demo;
 mod due;
 mod equipment;
 pub mod filter;
+pub(crate) mod info;
 mod loan;
 mod outbox;
 mod person;
@@ -54,6 +55,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(app.store.clone(), &args, &app.global).await,
         Command::Demo(_) => Ok(crate::exit::OK),
         Command::Filter(c) => filter::run(c, app.global.json),
+        Command::Foi(args) => info::run(&app, args, false).await,
+        Command::Sar(args) => info::run(&app, args, true).await,
     }
 }
 

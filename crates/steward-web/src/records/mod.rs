@@ -7,6 +7,8 @@ mod info;
 mod mine;
 pub mod pdfs;
 
+pub use document::{Section, sections};
+
 use crate::back_office::office_page;
 use crate::pdf::Document;
 use crate::routes::{Need, PageRoute, page};

@@ -230,12 +230,12 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         requests.push(RequestEntry {
             id: q.id,
             kind: q.kind.as_str().replace('_', " "),
-            summary: q.summary,
+            summary: r.scrub(&q.summary),
             state: q.state.words().to_string(),
             handled_by: q.handler_name,
             raised_at: q.created_at,
             closed_at: q.closed_at,
-            outcome: q.outcome,
+            outcome: q.outcome.as_deref().map(|o| r.scrub(o)),
             comments,
         });
     }
@@ -272,13 +272,13 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         cases.push(CaseEntry {
             id: c.id,
             role: role.into(),
-            summary: c.summary,
-            details: c.details,
+            summary: r.scrub(&c.summary),
+            details: r.scrub(&c.details),
             state: c.state.words().into(),
             opened_at: c.created_at,
             closed_at: c.closed_at,
             outcome: c.outcome.map(|o| format!("{o:?}")),
-            outcome_note: c.outcome_note,
+            outcome_note: c.outcome_note.as_deref().map(|o| r.scrub(o)),
             other_party: other.map(|_| REDACTED.to_string()),
             notes,
         });
@@ -306,7 +306,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         .await?
         .into_iter()
         .map(|m| NoticeEntry {
-            subject: m.subject,
+            subject: r.scrub(&m.subject),
             state: m.state.label().to_string(),
             queued_at: m.created_at,
             sent_at: m.sent_at,

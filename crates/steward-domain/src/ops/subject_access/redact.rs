@@ -20,6 +20,8 @@ pub struct Redactor {
     subject_ref: String,
     /// Office titles of people by username and by person reference, as held today.
     offices: HashMap<String, String>,
+    /// Other people's names, whole and by part, longest first, to find in free text.
+    names: Vec<String>,
 }
 
 impl Redactor {
@@ -34,7 +36,30 @@ impl Redactor {
         let mut own = Vec::new();
         let mut offices = HashMap::new();
         let mut titles: HashMap<Id, String> = HashMap::new();
-        for person in tx.people(council.id).await? {
+        let people = tx.people(council.id).await?;
+        let own_parts: Vec<String> = people
+            .iter()
+            .filter(|p| p.id == subject_id)
+            .flat_map(|p| {
+                p.name
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        for person in people.iter().filter(|p| p.id != subject_id) {
+            names.push(person.name.trim().to_string());
+            for part in person.name.split_whitespace() {
+                // A part the subject shares (a common surname) would redact their own name.
+                if part.chars().count() >= 2 && !own_parts.iter().any(|o| o == part) {
+                    names.push(part.to_string());
+                }
+            }
+        }
+        names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+        names.dedup();
+        for person in people {
             let held = crate::ops::people::offices_on(tx, person.id, today).await?;
             if !held.is_empty() {
                 let names: Vec<String> = held.iter().map(|o| pack.office_name(o)).collect();
@@ -53,6 +78,7 @@ impl Redactor {
             own,
             subject_ref: subject_ref.to_string(),
             offices,
+            names,
         })
     }
 
@@ -76,12 +102,57 @@ impl Redactor {
         }
     }
 
-    /// Text someone else wrote: withheld whole, since it is theirs.
+    /// Text someone else wrote: withheld whole, since it is theirs; the subject's own text
+    /// with other people's names taken out.
     pub fn text_by(&self, who: &str, text: &str) -> String {
         if self.is_subject(who) {
-            text.to_string()
+            self.scrub(text)
         } else {
             REDACTED.into()
         }
+    }
+
+    /// Free text with every other person's name, whole or by part, replaced by the marker.
+    /// Names are matched as whole words with their capitals, so "May" the name is caught
+    /// and "may" the word is not; a name written another way is not, which is why the
+    /// document asks to be read before it is sent.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for name in &self.names {
+            out = replace_word(&out, name, REDACTED);
+        }
+        out
+    }
+}
+
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&rest[..at]);
+        if bounded(before) && bounded(after) {
+            out.push_str(with);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_replaced_as_whole_words_only() {
+        assert_eq!(
+            replace_word("Bo shared it; Bob did not. Bo.", "Bo", "X"),
+            "X shared it; Bob did not. X."
+        );
     }
 }
