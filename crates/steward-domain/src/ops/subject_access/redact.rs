@@ -84,12 +84,15 @@ impl Redactor {
 
     /// Whether an actor (a username) or a person reference is the subject.
     pub fn is_subject(&self, who: &str) -> bool {
+        // The API records its callers as "username (API)".
+        let who = who.strip_suffix(" (API)").unwrap_or(who);
         self.own.iter().any(|u| u == who) || self.subject_ref == who
     }
 
     /// Who acted, as the document shows it: the subject as "you", the system as itself, and
     /// anyone else redacted but for their office.
     pub fn actor(&self, who: &str) -> String {
+        let who = who.strip_suffix(" (API)").unwrap_or(who);
         if self.is_subject(who) {
             "you".into()
         } else if AUTOMATIC.contains(&who) {
