@@ -322,8 +322,15 @@ pub(crate) async fn my_info_answer(
     let member = caller.principal.member()?;
     let id = path_id("request for help", &i)?;
     let mut tx = write(&state).await?;
-    let ask = ops::answer_mine(&mut tx, &caller.ctx(), &caller.council, &member, id, &b.answer)
-        .await?;
+    let ask = ops::answer_mine(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &member,
+        id,
+        &b.answer,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(ask))
 }

@@ -30,7 +30,10 @@ pub(crate) fn info_extend() -> Value {
 }
 
 pub(crate) fn info_ask() -> Value {
-    object(&["person"], json!({ "person": reference(), "asked_on": day() }))
+    object(
+        &["person"],
+        json!({ "person": reference(), "asked_on": day() }),
+    )
 }
 
 pub(crate) fn info_answer() -> Value {
