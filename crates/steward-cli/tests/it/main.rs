@@ -17,6 +17,7 @@ mod mail;
 mod mailsink;
 mod outbox;
 mod phones;
+mod records;
 mod serve;
 mod squid;
 mod support;
