@@ -18,6 +18,7 @@ use steward_policy::{
 use steward_store::{Store, StoreTx};
 
 mod phones;
+mod records;
 
 const COUNCILS: &[(&str, &str, &str)] = &[
     ("city-members-code", "ashbury-city", "Ashbury City Council"),
@@ -369,6 +370,8 @@ async fn seed_council(
     let mut accounts = seed_accounts(store, &ctx_on(today), &c, &officer, &member).await?;
     accounts.extend(phones::seed(store, actor, today, &c, &pack).await?);
     seed_workflow(store, actor, today, &c, &members).await?;
+    let helper = members.get(2).unwrap_or(&member).clone();
+    records::seed(store, today, &c, &pack, &member, &helper).await?;
     Ok(accounts)
 }
 
