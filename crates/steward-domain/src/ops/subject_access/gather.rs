@@ -369,9 +369,10 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         information_requests,
         audit,
         redaction: format!(
-            "Other people's names and what they wrote are shown as \"{REDACTED}\"; the office \
-             they acted in is kept where the register knows it. Free text the person or a \
-             handler wrote about a case is reproduced as written: read it before sending."
+            "Other people's names, and what they wrote, are shown as \"{REDACTED}\"; the office \
+             they acted in is kept where the register knows it. Their names are also taken out \
+             of free text, but a name written another way is not: read the document before \
+             sending it."
         ),
     })
 }
