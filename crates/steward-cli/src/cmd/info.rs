@@ -193,7 +193,12 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
             on,
         } => {
             let on = on.unwrap_or(ctx.today);
-            ops::answer_for(&mut tx, &ctx, &council, &p, &request, helper, on, &text).await?
+            let answer = ops::Answer {
+                helper,
+                on,
+                text: &text,
+            };
+            ops::answer_for(&mut tx, &ctx, &council, &p, &request, answer).await?
         }
         InfoCmd::Identity { request, on } => {
             ops::identity_checked(&mut tx, &ctx, &council, &p, &request, on).await?

@@ -344,8 +344,7 @@ fn hidden(user: &str, path: &str) -> bool {
     // Request for help 1 was asked of Ada.
     let own_ask = format!("/councils/{SLUG}/me/information-requests/1");
     let case = format!("/councils/{SLUG}/cases/1");
-    (path.starts_with(&own_request) && user != "ada")
-        || (path.starts_with(&own_ask) && user != "ada")
+    ((path.starts_with(&own_request) || path.starts_with(&own_ask)) && user != "ada")
         || (path.starts_with(&case) && user == "clerk")
 }
 

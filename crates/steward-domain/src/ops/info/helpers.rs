@@ -132,6 +132,15 @@ async fn helper_row<T: InfoTx>(
         .ok_or_else(|| DomainError::not_found("request for help", helper_id))
 }
 
+/// An answer from someone asked to help, as a handler records it.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    /// The request for help it answers.
+    pub helper: Id,
+    pub on: NaiveDate,
+    pub text: &'a str,
+}
+
 /// A handler records a helper's answer given some other way (by phone, on paper).
 pub async fn answer_for<T: InfoTx>(
     tx: &mut T,
@@ -139,14 +148,12 @@ pub async fn answer_for<T: InfoTx>(
     council: &Council,
     principal: &Principal,
     key: &str,
-    helper_id: Id,
-    answered_on: NaiveDate,
-    answer: &str,
+    answer: Answer<'_>,
 ) -> DomainResult<InfoView> {
     let request = super::find_visible(tx, council, principal, key).await?;
     access::handler(principal, &request.handlers).map_err(denied)?;
-    let helper = helper_row(tx, &request, helper_id).await?;
-    record_answer(tx, ctx, council, &request, &helper, answered_on, answer).await?;
+    let helper = helper_row(tx, &request, answer.helper).await?;
+    record_answer(tx, ctx, council, &request, &helper, answer.on, answer.text).await?;
     view(tx, request, ctx.today).await
 }
 

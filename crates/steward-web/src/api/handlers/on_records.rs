@@ -158,7 +158,12 @@ async fn acting(
         Action::Extend(to, reason) => ops::extend(&mut tx, &ctx, c, p, key, to, &reason).await?,
         Action::Ask(person, on) => ops::ask(&mut tx, &ctx, c, p, key, &person, on).await?,
         Action::Answer(helper, on, text) => {
-            ops::answer_for(&mut tx, &ctx, c, p, key, helper, on, &text).await?
+            let answer = ops::Answer {
+                helper,
+                on,
+                text: &text,
+            };
+            ops::answer_for(&mut tx, &ctx, c, p, key, answer).await?
         }
         Action::Identity(on) => ops::identity_checked(&mut tx, &ctx, c, p, key, on).await?,
         Action::Close(on, outcome) => ops::close(&mut tx, &ctx, c, p, key, on, &outcome).await?,

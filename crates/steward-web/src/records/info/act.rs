@@ -252,7 +252,12 @@ async fn run(
         }
         Action::Answer(helper, on, text) => {
             let on = on.unwrap_or(s.today);
-            ops::answer_for(tx, &ctx, c, p, key, helper, on, &text).await
+            let answer = ops::Answer {
+                helper,
+                on,
+                text: &text,
+            };
+            ops::answer_for(tx, &ctx, c, p, key, answer).await
         }
         Action::Identity(on) => ops::identity_checked(tx, &ctx, c, p, key, on).await,
         Action::Close(on, outcome) => ops::close(tx, &ctx, c, p, key, on, &outcome).await,
