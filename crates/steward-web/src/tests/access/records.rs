@@ -44,3 +44,85 @@ pub async fn seed(tx: &mut StoreTx, c: &Council) {
     .await
     .unwrap();
 }
+
+#[cfg(test)]
+mod pages {
+    use super::super::{SLUG, Server};
+
+    #[test]
+    fn a_handler_prints_the_subject_access_document_and_a_checked_form() {
+        let server = Server::start();
+        let (olive, token) = server.sign_in("olive");
+        let page = server.get(
+            &format!("/councils/{SLUG}/people/M1/subject-access"),
+            &olive,
+        );
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("Information held about Ada Quill"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("LAP-1"));
+        assert!(!page.body.contains("Bo Fenn") && !page.body.contains("Olive Desk"));
+        assert!(page.body.contains("[redacted: another person]"));
+        let pdf = server.get(
+            &format!("/councils/{SLUG}/people/M1/subject-access.pdf"),
+            &olive,
+        );
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        assert!(pdf.body.starts_with("%PDF-1.4"));
+
+        let list = server.get(&format!("/councils/{SLUG}/information-requests"), &olive);
+        assert!(list.body.contains("FOI-2027-0001"), "{}", list.body);
+        let mine = server.get(&format!("/councils/{SLUG}/information-requests/1"), &olive);
+        assert!(
+            mine.body
+                .contains("Ada Quill (M1), asked on 10 May 2027: not answered")
+        );
+
+        // Ada's form, returned as if it were Bo's: the error is against the reference field.
+        let form = server.get(
+            &format!("/councils/{SLUG}/people/M1/acceptance-form.pdf"),
+            &olive,
+        );
+        assert_eq!(form.status, 200);
+        let prefix = "FENWOLD-BOROUGH/M1/V1/";
+        let at = form.body.find(prefix).unwrap();
+        let reference = form.body[at..at + prefix.len() + 8].to_string();
+        let wrong = server.post(
+            &format!("/councils/{SLUG}/signatures/paper"),
+            &olive,
+            &format!(
+                "csrf_token={token}&person=M2&signed_on=19%2F05%2F2027&form_reference={}",
+                reference.replace('/', "%2F")
+            ),
+        );
+        assert_eq!(wrong.status, 400, "{}", wrong.body);
+        assert!(
+            wrong.body.contains(r##"<a href="#form_reference">This form was printed for Ada Quill (M1), not for Bo Fenn (M2)"##),
+            "{}",
+            wrong.body
+        );
+        let right = server.post(
+            &format!("/councils/{SLUG}/signatures/paper"),
+            &olive,
+            &format!(
+                "csrf_token={token}&person=M1&signed_on=19%2F05%2F2027&form_reference={}",
+                reference.replace('/', "%2F")
+            ),
+        );
+        assert_eq!(right.status, 303, "{}", right.body);
+
+        // Auditors read the register but do not produce the document.
+        let (audrey, _) = server.sign_in("audrey");
+        let refused = server.get(
+            &format!("/councils/{SLUG}/people/M1/subject-access"),
+            &audrey,
+        );
+        assert_eq!(refused.status, 403);
+        let read = server.get(&format!("/councils/{SLUG}/information-requests/1"), &audrey);
+        assert_eq!(read.status, 200);
+        assert!(!read.body.contains("Close the request"));
+    }
+}
