@@ -140,6 +140,8 @@ async fn handled<T: InfoTx>(
     principal: &Principal,
     key: &str,
 ) -> DomainResult<InfoRequest> {
+    // Auditors and members never act, whether or not the request exists.
+    principal.officer().map_err(denied)?;
     let request = super::find_visible(tx, council, principal, key).await?;
     access::handler(principal, &request.handlers).map_err(denied)?;
     Ok(request)

@@ -25,6 +25,7 @@ pub async fn ask<T: InfoTx>(
     person: &PersonRef,
     asked_on: NaiveDate,
 ) -> DomainResult<InfoView> {
+    principal.officer().map_err(denied)?;
     let request = super::find_visible(tx, council, principal, key).await?;
     access::handler(principal, &request.handlers).map_err(denied)?;
     if let Some(on) = request.closed_on {
@@ -150,6 +151,7 @@ pub async fn answer_for<T: InfoTx>(
     key: &str,
     answer: Answer<'_>,
 ) -> DomainResult<InfoView> {
+    principal.officer().map_err(denied)?;
     let request = super::find_visible(tx, council, principal, key).await?;
     access::handler(principal, &request.handlers).map_err(denied)?;
     let helper = helper_row(tx, &request, answer.helper).await?;
