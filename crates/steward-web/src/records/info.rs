@@ -2,6 +2,7 @@
 //! form to record a new one, and each request's page with its actions.
 
 mod act;
+mod forms;
 
 use crate::back_office::{base, error, office_page};
 use crate::listing::{ListQuery, Listing, Row, column};
