@@ -35,3 +35,43 @@ pub fn handler(p: &Principal, handlers: &[OfficeId]) -> Result<OfficerAccess, De
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::User;
+    use chrono::Utc;
+
+    fn principal(role: Role, offices: &[&str]) -> Principal {
+        let user = User {
+            id: 1,
+            council_id: 9,
+            username: "someone".parse().unwrap(),
+            role,
+            person_id: Some(5),
+            must_change_password: false,
+            disabled: false,
+            created_at: Utc::now(),
+            password_changed_at: Utc::now(),
+            last_sign_in_at: None,
+        };
+        let offices = offices.iter().map(|o| OfficeId(o.to_string())).collect();
+        Principal::new(user, role, offices)
+    }
+
+    #[test]
+    fn handlers_act_auditors_read_and_everyone_else_sees_nothing() {
+        let handlers = [OfficeId("town_clerk".into())];
+        let clerk = principal(Role::Officer, &["town_clerk"]);
+        let desk = principal(Role::Officer, &["service_desk"]);
+        let admin = principal(Role::Admin, &[]);
+        let auditor = principal(Role::Auditor, &[]);
+        let member = principal(Role::Member, &["town_clerk"]);
+        assert!(handler(&clerk, &handlers).is_ok() && handler(&admin, &handlers).is_ok());
+        assert!(handler(&desk, &handlers).is_err() && !may_see(&desk, &handlers));
+        assert!(may_see(&auditor, &handlers) && handler(&auditor, &handlers).is_err());
+        assert!(!may_see(&member, &handlers) && handler(&member, &handlers).is_err());
+        // A pack that names no office leaves requests to administrators.
+        assert!(handler(&clerk, &[]).is_err() && handler(&admin, &[]).is_ok());
+    }
+}

@@ -334,7 +334,6 @@ async fn receive(
             );
             Ok(Redirect::to(&to).into_response())
         }
-        Err(DomainError::Forbidden(m)) => Err(WebError::from(DomainError::Forbidden(m))),
         Err(e) => {
             drop(tx);
             let errors = field_errors(

@@ -114,6 +114,38 @@ mod pages {
         );
         assert_eq!(right.status, 303, "{}", right.body);
 
+        // Ada sees what she was asked on her own page, and answers it there.
+        let (ada, ada_token) = server.sign_in("ada");
+        let me = server.get(&format!("/councils/{SLUG}/me"), &ada);
+        assert!(
+            me.body
+                .contains("The council has asked you about 1 information request it must"),
+            "{}",
+            me.body
+        );
+        let path = format!("/councils/{SLUG}/me/information-requests/1/answer");
+        let empty = server.post(&path, &ada, &format!("csrf_token={ada_token}&answer=+"));
+        assert_eq!(empty.status, 400);
+        assert!(
+            empty.body.contains(r##"<a href="#answer">"##),
+            "{}",
+            empty.body
+        );
+        let done = server.post(
+            &path,
+            &ada,
+            &format!("csrf_token={ada_token}&answer=Two+emails"),
+        );
+        assert_eq!(done.status, 303, "{}", done.body);
+        let me = server.get(&format!("/councils/{SLUG}/me"), &ada);
+        assert!(!me.body.contains("information request it must"));
+        let shown = server.get(&format!("/councils/{SLUG}/information-requests/1"), &olive);
+        assert!(
+            shown.body.contains("answered on 20 May 2027: Two emails"),
+            "{}",
+            shown.body
+        );
+
         // Auditors read the register but do not produce the document.
         let (audrey, _) = server.sign_in("audrey");
         let refused = server.get(
