@@ -168,3 +168,55 @@ test("an administrator reads the information requests and prints a subject acces
   }
   await admin.context.close();
 });
+
+test("a member asked about a request answers it from their own page", async () => {
+  const base = `/councils/${SLUG}`;
+  const member = await newPage(browser);
+  await signIn(member, "member");
+  const { page } = member;
+  await go(member, `${base}/me`, "me-asked-about-request");
+  assert.match(await page.locator("main").innerText(), /asked you about 1 information request/);
+  await page.getByRole("link", { name: "Say what you hold" }).click();
+  await settled(page);
+  await check(member, "my-information-requests");
+  assert.match(await page.locator("main").innerText(), /FOI-2027-0001/);
+
+  // Sent empty, the answer comes back with its error linked to the field.
+  const [empty] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Send your answer", exact: true }).click(),
+  ]);
+  assert.equal(empty.status(), 400);
+  await settled(page);
+  assert.equal(await page.locator('.govuk-error-summary a[href="#answer"]').count(), 1);
+  await check(member, "my-information-requests-error");
+
+  await page.getByLabel(/What you hold about FOI-2027-0001/).fill("Two emails about the purchase");
+  const [sent] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name: "Send your answer", exact: true }).click(),
+  ]);
+  assert.equal(sent.status(), 200);
+  await settled(page);
+  assert.match(
+    await page.locator(".govuk-notification-banner").innerText(),
+    /Your answer about FOI-2027-0001 was recorded/,
+  );
+  await check(member, "my-information-requests-answered");
+  await member.context.close();
+});
+
+test("an administrator's form to record a request is accessible", async () => {
+  const admin = await newPage(browser);
+  await signIn(admin, "admin");
+  await go(admin, `/councils/${SLUG}/information-requests/new`, "information-request-new");
+  const [sent] = await Promise.all([
+    admin.page.waitForNavigation(),
+    admin.page.getByRole("button", { name: "Record the request", exact: true }).click(),
+  ]);
+  assert.equal(sent.status(), 400);
+  await settled(admin.page);
+  assert.equal(await admin.page.locator('.govuk-error-summary a[href="#kind"]').count(), 1);
+  await check(admin, "information-request-new-error");
+  await admin.context.close();
+});

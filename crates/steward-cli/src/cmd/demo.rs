@@ -370,8 +370,7 @@ async fn seed_council(
     let mut accounts = seed_accounts(store, &ctx_on(today), &c, &officer, &member).await?;
     accounts.extend(phones::seed(store, actor, today, &c, &pack).await?);
     seed_workflow(store, actor, today, &c, &members).await?;
-    let helper = members.get(2).unwrap_or(&member).clone();
-    records::seed(store, today, &c, &pack, &member, &helper).await?;
+    records::seed(store, today, &c, &pack, &member).await?;
     Ok(accounts)
 }
 

@@ -1,7 +1,7 @@
 //! Demo information requests, where the pack names who handles them: a freedom of
-//! information request a member was asked to help with, an environmental information request
-//! waiting for the requester to clarify, and a subject access request from the demo member
-//! with its identity checked.
+//! information request the demo member was asked to help with, an environmental information
+//! request waiting for the requester to clarify, and a subject access request from the demo
+//! member with its identity checked.
 
 use super::days_ago;
 use chrono::{NaiveDate, Utc};
@@ -22,7 +22,6 @@ pub async fn seed(
     c: &Council,
     pack: &Pack,
     member: &str,
-    helper: &str,
 ) -> anyhow::Result<()> {
     if pack.information_requests.is_none() {
         return Ok(());
@@ -55,7 +54,7 @@ pub async fn seed(
         c,
         &p,
         &foi.request.reference,
-        &helper.parse()?,
+        &member.parse()?,
         received,
     )
     .await?;

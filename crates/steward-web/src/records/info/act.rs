@@ -161,6 +161,22 @@ pub(super) async fn render(
             answer: h.helper.answer.clone().unwrap_or_default(),
         })
         .collect();
+    let answer_options: Vec<serde_json::Value> = v
+        .helpers
+        .iter()
+        .filter(|h| h.helper.answered_on.is_none())
+        .map(|h| {
+            serde_json::json!({
+                "value": h.helper.id.to_string(),
+                "text": format!("{} ({})", h.name, h.person),
+            })
+        })
+        .collect();
+    let nation = match r.nation {
+        steward_policy::workdays::Nation::EnglandWales => "England and Wales",
+        steward_policy::workdays::Nation::Scotland => "Scotland",
+        steward_policy::workdays::Nation::NorthernIreland => "Northern Ireland",
+    };
     let pauses: Vec<(String, String, String)> = v
         .pauses
         .iter()
@@ -198,7 +214,8 @@ pub(super) async fn render(
             identity_on => r.identity_checked_on.map(long_date),
             closed_on => r.closed_on.map(long_date),
             clause => v.citation.to_string(),
-            pauses, helpers => Serde(&helpers), may_act, waiting,
+            pauses, helpers => Serde(&helpers), may_act, waiting, nation,
+            answer_options => Serde(&answer_options),
             done => done.and_then(done_words),
             forms => Serde(forms),
             field_errors,

@@ -80,6 +80,13 @@ mod pages {
             mine.body
                 .contains("Ada Quill (M1), asked on 10 May 2027: not answered")
         );
+        assert!(
+            mine.body
+                .contains(r#"<option value="1">Ada Quill (M1)</option>"#),
+            "{}",
+            mine.body
+        );
+        assert!(mine.body.contains("England and Wales"));
 
         // Ada's form, returned as if it were Bo's: the error is against the reference field.
         let form = server.get(
