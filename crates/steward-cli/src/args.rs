@@ -9,6 +9,8 @@ pub use network::*;
 pub use phone::*;
 mod retention;
 pub use retention::*;
+mod records;
+pub use records::*;
 
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
 /// what is due, and an audit trail anyone can verify.
@@ -106,6 +108,10 @@ pub enum Command {
     /// A report with the figures its web page charts: overdue, signatures, refresh, requests,
     /// equipment
     Report(ReportArgs),
+    /// Freedom of information and environmental information requests, with their deadlines
+    Foi(InfoArgs),
+    /// Subject access requests, with their deadlines
+    Sar(InfoArgs),
 }
 
 #[derive(Args, Debug)]
@@ -237,6 +243,15 @@ pub enum PersonCmd {
     List,
     /// Show a person with their terms, offices and loans
     Show { reference: String },
+    /// Everything held about a person, other people redacted (subject access); producing it
+    /// is audited. JSON with --json, a PDF with --out
+    Export {
+        reference: String,
+        #[command(flatten)]
+        acting: Acting,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Import people from CSV; any bad row imports nothing
     Import { file: PathBuf },
     /// Offices a person holds
@@ -365,9 +380,23 @@ pub enum AcceptanceCmd {
         #[arg(long)]
         typed_name: String,
     },
-    /// Record a signed paper form on someone's behalf
+    /// Print the acceptance form of the policy in force, pre-filled for a person, as PDF
+    Form {
+        /// The person's reference
+        person: String,
+        /// Where to write the PDF
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Record a signed paper form on someone's behalf; with --reference, the form reference
+    /// printed on it is checked against the person and the policy version in force
     RecordPaper {
-        reference: String,
+        /// The person's reference (may be left out when --reference is given)
+        #[arg(required_unless_present = "form")]
+        reference: Option<String>,
+        /// The form reference printed on the form, e.g. FENWOLD-BOROUGH/M1/V1/3F9A0C2B
+        #[arg(long = "reference", id = "form")]
+        form: Option<String>,
         #[arg(long, value_parser = parse_date)]
         signed_on: NaiveDate,
         /// The officer entering the form

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod network;
+pub mod info;
 pub mod ops;
 pub mod outbox;
 pub mod phones;

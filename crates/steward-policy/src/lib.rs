@@ -8,6 +8,7 @@ pub mod check;
 pub mod citation;
 pub mod decide;
 pub mod explain;
+pub mod information;
 pub mod model;
 pub mod period;
 pub mod phones;

@@ -79,6 +79,7 @@ pub struct Pack {
     #[serde(default)]
     pub duties: Vec<Duty>,
     pub retention: Option<Retention>,
+    pub information_requests: Option<InformationRequests>,
 }
 
 /// What the document is.
@@ -791,6 +792,18 @@ pub struct Retention {
 #[serde(deny_unknown_fields)]
 pub struct Keep {
     pub keep: Period,
+    pub clause: Clause,
+}
+
+/// Who handles freedom of information, environmental information and subject access requests,
+/// and whose bank holidays count towards their deadlines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InformationRequests {
+    /// Any one of these offices handles a request and may produce a subject access document.
+    pub handlers: Vec<OfficeId>,
+    /// The part of the UK whose bank holidays count; England and Wales when absent.
+    pub nation: Option<crate::workdays::Nation>,
     pub clause: Clause,
 }
 

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod equipment;
 mod error;
+mod info;
 mod loans;
 mod migrate;
 mod network;

@@ -42,6 +42,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0007_network.sql"),
     },
     Migration {
+        version: 8,
+        sql: include_str!("../migrations/sqlite/0008_information_requests.sql"),
+    },
+    Migration {
         version: 9,
         sql: include_str!("../migrations/sqlite/0009_retention.sql"),
     },
@@ -75,6 +79,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 7,
         sql: include_str!("../migrations/postgres/0007_network.sql"),
+    },
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/postgres/0008_information_requests.sql"),
     },
     Migration {
         version: 9,

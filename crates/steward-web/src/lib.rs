@@ -16,6 +16,7 @@ mod oversight;
 mod pages;
 pub mod pdf;
 pub mod reports;
+pub mod records;
 mod routes;
 mod session;
 mod workflow_pages;

@@ -138,6 +138,12 @@ pub async fn equipment(
         )),
         None => None,
     };
+    // Information requests the member was asked about and has not answered yet.
+    let unanswered = steward_domain::ops::info::my_asks(&mut tx, &access, signed.today)
+        .await?
+        .iter()
+        .filter(|a| a.answered_on.is_none() && !a.closed)
+        .count();
     let page = Page::new("Your equipment")
         .council(&signed.council)
         .viewer(&signed)
@@ -150,6 +156,7 @@ pub async fn equipment(
             loans => Serde(&rows),
             gone => Serde(&gone),
             signature => signature.as_ref().map(Serde),
+            unanswered,
         },
     )?))
 }

@@ -281,6 +281,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/retention.html",
         include_str!("../templates/pages/retention.html"),
     ),
+    (
+        "pages/subject_access.html",
+        include_str!("../templates/pages/subject_access.html"),
+    ),
+    (
+        "pages/info_requests.html",
+        include_str!("../templates/pages/info_requests.html"),
+    ),
+    (
+        "pages/info_request_new.html",
+        include_str!("../templates/pages/info_request_new.html"),
+    ),
+    (
+        "pages/info_request.html",
+        include_str!("../templates/pages/info_request.html"),
+    ),
+    (
+        "pages/my_info_requests.html",
+        include_str!("../templates/pages/my_info_requests.html"),
+    ),
 ];
 
 /// The compiled templates.

@@ -116,6 +116,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::workflow_pages::pages());
     v.extend(crate::monitoring::pages());
     v.extend(crate::reports::pages());
+    v.extend(crate::records::pages());
     v
 }
 

@@ -3,6 +3,7 @@ use crate::args::AcceptanceCmd;
 use crate::exit;
 use crate::output::Table;
 use steward_domain::ops::acceptance::{self, Signature};
+use steward_domain::ops::acceptance_form;
 use steward_policy::decide::AcceptanceStatus;
 
 pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
@@ -34,25 +35,69 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
         }
         AcceptanceCmd::RecordPaper {
             reference,
+            form,
             signed_on,
             recorded_by,
         } => {
-            let signed = acceptance::sign(
-                &mut tx,
-                &ctx,
-                &council,
-                &reference.parse()?,
-                Signature::Paper {
-                    signed_on,
-                    recorded_by: recorded_by.parse()?,
-                },
-            )
-            .await?;
+            let person: Option<steward_domain::PersonRef> =
+                reference.as_deref().map(str::parse).transpose()?;
+            let signed = match (&form, &person) {
+                (Some(form), _) => {
+                    acceptance_form::record_returned(
+                        &mut tx,
+                        &ctx,
+                        &council,
+                        form,
+                        person.as_ref(),
+                        signed_on,
+                        recorded_by.parse()?,
+                    )
+                    .await?
+                }
+                (None, Some(person)) => {
+                    acceptance::sign(
+                        &mut tx,
+                        &ctx,
+                        &council,
+                        person,
+                        Signature::Paper {
+                            signed_on,
+                            recorded_by: recorded_by.parse()?,
+                        },
+                    )
+                    .await?
+                }
+                (None, None) => {
+                    return Err(crate::Exit {
+                        code: exit::USAGE,
+                        message: "say whose form it is, or give its --reference".into(),
+                    }
+                    .into());
+                }
+            };
             tx.commit().await?;
             app.out.emit(&signed, || {
                 format!(
-                    "Recorded the paper form signed on {} for {reference}.\n",
-                    signed.signed_on
+                    "Recorded the paper form signed on {} (acceptance {}).\n",
+                    signed.signed_on, signed.id
+                )
+            })?;
+        }
+        AcceptanceCmd::Form { person, out } => {
+            let form = acceptance_form::form(&mut tx, &ctx, &council, &person.parse()?).await?;
+            drop(tx);
+            let pdf = steward_web::records::pdfs::acceptance_form(&form).to_bytes();
+            std::fs::write(&out, pdf).map_err(|e| crate::Exit {
+                code: exit::INVALID,
+                message: format!("{}: the form could not be written: {e}", out.display()),
+            })?;
+            app.out.emit(&form, || {
+                format!(
+                    "Wrote the acceptance form for {} ({}) to {}; form reference {}.\n",
+                    form.name,
+                    form.person,
+                    out.display(),
+                    form.reference
                 )
             })?;
         }

@@ -19,6 +19,7 @@ use steward_store::{Store, StoreTx};
 
 mod phones;
 mod web;
+mod records;
 
 const COUNCILS: &[(&str, &str, &str)] = &[
     ("city-members-code", "ashbury-city", "Ashbury City Council"),
@@ -371,6 +372,7 @@ async fn seed_council(
     accounts.extend(phones::seed(store, actor, today, &c, &pack).await?);
     seed_workflow(store, actor, today, &c, &members).await?;
     web::seed(store, actor, today, &c, &pack, &member).await?;
+    records::seed(store, today, &c, &pack, &member).await?;
     Ok(accounts)
 }
 

@@ -7,6 +7,7 @@ mod demo;
 mod due;
 mod equipment;
 pub mod filter;
+pub(crate) mod info;
 mod loan;
 mod network;
 mod outbox;
@@ -59,6 +60,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Filter(c) => filter::run(c, &app.global),
         Command::Retention(c) => retention::run(&app, c).await,
         Command::Report(args) => report::run(&app, args).await,
+        Command::Foi(args) => info::run(&app, args, false).await,
+        Command::Sar(args) => info::run(&app, args, true).await,
     }
 }
 

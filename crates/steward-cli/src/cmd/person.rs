@@ -27,6 +27,14 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
     let mut tx = app.begin().await?;
     let council = app.council(&mut tx).await?;
     match cmd {
+        PersonCmd::Export {
+            reference,
+            acting,
+            out,
+        } => {
+            drop(tx);
+            return super::info::export(app, &reference, acting.as_user.as_deref(), out).await;
+        }
         PersonCmd::Add(a) => {
             let req = AddPerson {
                 person: NewPerson {

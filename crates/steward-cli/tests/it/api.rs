@@ -435,6 +435,33 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/people/M1/web-identities/remove", json!({"username": "x"})),
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
         ("/retention/purge", json!({})),
+        (
+            "/information-requests",
+            json!({"kind": "foi", "requester": "x", "summary": "x", "received_on": "2027-01-05"}),
+        ),
+        (
+            "/information-requests/1/pause",
+            json!({"asked_on": "2027-01-05"}),
+        ),
+        (
+            "/information-requests/1/resume",
+            json!({"answered_on": "2027-01-05"}),
+        ),
+        ("/information-requests/1/extend", json!({"reason": "x"})),
+        ("/information-requests/1/ask", json!({"person": "M1"})),
+        (
+            "/information-requests/1/answer",
+            json!({"helper": 1, "answer": "x"}),
+        ),
+        (
+            "/information-requests/1/identity",
+            json!({"checked_on": "2027-01-05"}),
+        ),
+        (
+            "/information-requests/1/close",
+            json!({"closed_on": "2027-01-05", "outcome": "x"}),
+        ),
+        ("/me/information-requests/1/answer", json!({"answer": "x"})),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;

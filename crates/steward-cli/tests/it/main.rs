@@ -21,6 +21,7 @@ mod outbox;
 mod phones;
 mod reports;
 mod retention;
+mod records;
 mod serve;
 mod squid;
 mod support;

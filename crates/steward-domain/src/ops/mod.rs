@@ -2,11 +2,13 @@
 //! policy for its decision and writes its audit record beside the change.
 
 pub mod acceptance;
+pub mod acceptance_form;
 pub mod audit;
 pub mod cases;
 pub mod council;
 pub mod due;
 pub mod equipment;
+pub mod info;
 pub mod leaving;
 pub mod loans;
 pub mod network;
@@ -17,6 +19,7 @@ pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod subject_access;
 pub mod sweep;
 pub mod tokens;
 pub mod users;

@@ -261,6 +261,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("breaches", Shape::Table(&BREACHES)),
     opt("duties", Shape::Tables(&DUTY)),
     opt("retention", Shape::Table(&RETENTION)),
+    opt("information_requests", Shape::Table(&INFORMATION_REQUESTS)),
 ]);
 
 pub(crate) static PACK_META: Table = fields(&[
@@ -557,3 +558,9 @@ pub(crate) static RETENTION: Table = fields(&[
 ]);
 
 pub(crate) static KEEP: Table = fields(&[req("keep", PERIOD), req("clause", CLAUSE)]);
+
+pub(crate) static INFORMATION_REQUESTS: Table = fields(&[
+    req("handlers", OFFICES),
+    opt("nation", one_of::<crate::workdays::Nation>()),
+    req("clause", CLAUSE),
+]);

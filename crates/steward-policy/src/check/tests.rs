@@ -277,6 +277,11 @@ clause = "18"
 [retention.sessions]
 keep = "90 days"
 clause = "18"
+
+[information_requests]
+handlers = ["monitoring_officer"]
+nation = "scotland"
+clause = "9.3"
 "#;
 
 fn no_files(name: &str) -> Result<String, String> {
@@ -1008,6 +1013,10 @@ fn schema_keys_match_the_model() {
         (&schema::PASSWORDS, serde_fields::<Passwords>()),
         (&schema::RETENTION, serde_fields::<Retention>()),
         (&schema::KEEP, serde_fields::<Keep>()),
+        (
+            &schema::INFORMATION_REQUESTS,
+            serde_fields::<crate::model::InformationRequests>(),
+        ),
     ];
     let tables = schema_tables();
     assert_eq!(
@@ -1106,6 +1115,7 @@ fn schema_office_references_are_the_office_fields() {
         ("duties.office", false),
         ("equipment.evaluation.by", true),
         ("equipment.offices", false),
+        ("information_requests.handlers", false),
         ("loans.authorisation.by", true),
         ("loans.extension.approvers", true),
         ("loans.recall.by", true),

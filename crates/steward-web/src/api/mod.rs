@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod handlers;
 mod openapi;
+mod records;
 #[cfg(test)]
 mod tests;
 
@@ -58,6 +59,10 @@ use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember, To
 
 /// Every route of the API with its documentation.
 fn routes() -> Routes {
+    records::routes(core_routes())
+}
+
+fn core_routes() -> Routes {
     let r = Routes {
         router: Router::new(),
         ops: Vec::new(),

@@ -9,7 +9,9 @@ use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 mod network;
 mod phones;
 pub(crate) use network::*;
+mod records;
 pub(crate) use phones::*;
+pub(crate) use records::*;
 
 /// The capability a route asks the caller's `Principal` for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,7 +228,15 @@ pub(crate) fn set_state() -> Value {
 pub(crate) fn paper_form() -> Value {
     object(
         &["person", "signed_on"],
-        json!({ "person": reference(), "signed_on": day(), "recorded_by": reference() }),
+        json!({
+            "person": reference(),
+            "signed_on": day(),
+            "recorded_by": reference(),
+            "form_reference": {
+                "type": "string",
+                "description": "The form reference printed on the form, such as FENWOLD/M1/V1/3F9A0C2B; checked against the person and the policy version in force",
+            },
+        }),
     )
 }
 

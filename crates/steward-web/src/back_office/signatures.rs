@@ -12,6 +12,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::ops::acceptance::{self, Signature};
+use steward_domain::ops::acceptance_form;
 use steward_domain::ops::policy;
 use steward_domain::{DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
@@ -127,6 +128,9 @@ pub struct PaperForm {
     person: String,
     #[serde(default)]
     signed_on: String,
+    /// The form reference printed on the form, checked against the person and version.
+    #[serde(default)]
+    form_reference: String,
 }
 
 /// The person the signed-in account is linked to, who records the form.
@@ -187,6 +191,7 @@ pub async fn paper_form(
     let form = PaperForm {
         person: prefill.person.unwrap_or_default(),
         signed_on: String::new(),
+        form_reference: String::new(),
     };
     render_paper(&state, &signed, &form, Vec::new()).await
 }
@@ -225,17 +230,30 @@ pub async fn record_paper(
         drop(tx);
         return render_paper(&state, &signed, &form, errors).await;
     };
-    let done = acceptance::sign(
-        &mut tx,
-        &signed.ctx(),
-        &signed.council,
-        &person,
-        Signature::Paper {
+    let done = if form.form_reference.trim().is_empty() {
+        acceptance::sign(
+            &mut tx,
+            &signed.ctx(),
+            &signed.council,
+            &person,
+            Signature::Paper {
+                signed_on,
+                recorded_by: me.reference,
+            },
+        )
+        .await
+    } else {
+        acceptance_form::record_returned(
+            &mut tx,
+            &signed.ctx(),
+            &signed.council,
+            &form.form_reference,
+            Some(&person),
             signed_on,
-            recorded_by: me.reference,
-        },
-    )
-    .await;
+            me.reference,
+        )
+        .await
+    };
     match done {
         Ok(_) => {
             tx.commit().await?;
@@ -248,7 +266,13 @@ pub async fn record_paper(
         }
         Err(e) => {
             drop(tx);
-            let errors = form_errors(e, &["person", "signed_on"], "person")?;
+            let errors = match e {
+                // The returned form's reference is what the command calls `reference`.
+                DomainError::Invalid { field, message } if field == "reference" => {
+                    vec![error("form_reference", crate::pages::sentence(&message))]
+                }
+                e => form_errors(e, &["person", "signed_on"], "person")?,
+            };
             render_paper(&state, &signed, &form, errors).await
         }
     }

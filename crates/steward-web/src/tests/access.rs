@@ -19,6 +19,7 @@ use steward_policy::{EquipmentKind, EquipmentState, PersonKind, presets};
 use steward_store::testing::TestDb;
 
 mod phones;
+mod records;
 
 const SLUG: &str = "fenwold-borough";
 
@@ -245,6 +246,7 @@ async fn seed(store: &steward_store::Store) {
     ] {
         add_user(&mut tx, &ctx, &c, username, role, person, false).await;
     }
+    records::seed(&mut tx, &c).await;
     // Token 1, for the pages about one token.
     steward_domain::ops::tokens::create(
         &mut tx,
@@ -339,8 +341,10 @@ impl Server {
 /// administrator does not.
 fn hidden(user: &str, path: &str) -> bool {
     let own_request = format!("/councils/{SLUG}/me/requests/1");
+    // Request for help 1 was asked of Ada.
+    let own_ask = format!("/councils/{SLUG}/me/information-requests/1");
     let case = format!("/councils/{SLUG}/cases/1");
-    (path.starts_with(&own_request) && user != "ada")
+    ((path.starts_with(&own_request) || path.starts_with(&own_ask)) && user != "ada")
         || (path.starts_with(&case) && user == "clerk")
 }
 

@@ -26,6 +26,9 @@ pub(crate) struct PaperForm {
     signed_on: String,
     /// The officer who entered the form; the caller's own person when left out.
     recorded_by: Option<String>,
+    /// The reference printed on a form Steward printed, checked against the person and
+    /// the policy version in force.
+    form_reference: Option<String>,
 }
 
 pub(crate) async fn acceptance_paper(
@@ -47,17 +50,40 @@ pub(crate) async fn acceptance_paper(
             ));
         }
     };
-    let signed = acceptance::sign(
-        &mut tx,
-        &caller.ctx(),
-        &caller.council,
-        &reference,
-        Signature::Paper {
-            signed_on,
-            recorded_by,
-        },
-    )
-    .await?;
+    let signed = match &b.form_reference {
+        Some(form) => {
+            steward_domain::ops::acceptance_form::record_returned(
+                &mut tx,
+                &caller.ctx(),
+                &caller.council,
+                form,
+                Some(&reference),
+                signed_on,
+                recorded_by,
+            )
+            .await
+            .map_err(|e| match e {
+                // The command calls the printed reference `reference`; the body, `form_reference`.
+                steward_domain::DomainError::Invalid { field, message } if field == "reference" => {
+                    ApiError::invalid("form_reference", message)
+                }
+                e => e.into(),
+            })?
+        }
+        None => {
+            acceptance::sign(
+                &mut tx,
+                &caller.ctx(),
+                &caller.council,
+                &reference,
+                Signature::Paper {
+                    signed_on,
+                    recorded_by,
+                },
+            )
+            .await?
+        }
+    };
     tx.commit().await?;
     Ok(created(signed))
 }
