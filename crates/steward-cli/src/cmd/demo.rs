@@ -18,8 +18,8 @@ use steward_policy::{
 use steward_store::{Store, StoreTx};
 
 mod phones;
-mod web;
 mod records;
+mod web;
 
 const COUNCILS: &[(&str, &str, &str)] = &[
     ("city-members-code", "ashbury-city", "Ashbury City Council"),

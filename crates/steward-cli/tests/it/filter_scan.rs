@@ -250,3 +250,47 @@ fn a_reported_accidental_visit_is_shown_beside_the_finding_it_explains() {
     assert_eq!(of("M1")["reported"][0]["request_id"], id);
     assert_eq!(of("M2")["reported"], serde_json::json!([]));
 }
+
+#[test]
+fn the_subject_access_document_holds_the_persons_web_findings_and_no_one_elses() {
+    let env = city();
+    user(
+        &env,
+        &["--username", "lin", "--role", "officer", "--person", "S1"],
+    );
+    env.ok(&[
+        "person",
+        "web-identity",
+        "add",
+        "S2",
+        "pat.desk",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    let log = env.file(
+        "access.log",
+        "1812621600.000 10 10.9.9.9 TCP_MISS/200 65 GET http://bet.example/ada ada.quill HIER_DIRECT/1.2.3.4 text/html\n\
+         1812621660.000 10 10.9.9.8 TCP_MISS/200 65 GET http://bet.example/pat pat.desk HIER_DIRECT/1.2.3.4 text/html\n",
+    );
+    scan(&env, &log);
+    let doc = env.ok(&[
+        "person",
+        "export",
+        "M1",
+        "--as",
+        "lin",
+        "--as-of",
+        "2027-06-11",
+    ]);
+    assert_eq!(doc["web_names"], serde_json::json!(["ada.quill"]));
+    let found = doc["web_findings"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["category"], "gambling");
+    assert_eq!(found[0]["day"], "2027-06-10");
+    assert_eq!(
+        found[0]["samples"],
+        serde_json::json!(["http://bet.example/ada"])
+    );
+    let text = doc.to_string();
+    assert!(!text.contains("pat"), "another person's visits: {text}");
+}

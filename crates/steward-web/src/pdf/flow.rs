@@ -30,22 +30,42 @@ fn wrap(text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if width(&candidate, size, bold) <= max || line.is_empty() {
-                line = candidate;
-            } else {
-                lines.push(std::mem::take(&mut line));
-                line = word.to_string();
+        for whole in paragraph.split_whitespace() {
+            for word in pieces(whole, size, bold, max) {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if width(&candidate, size, bold) <= max || line.is_empty() {
+                    line = candidate;
+                } else {
+                    lines.push(std::mem::take(&mut line));
+                    line = word.to_string();
+                }
             }
         }
         lines.push(line);
     }
     lines
+}
+
+/// A word wider than a line (a web address, say) broken into pieces that fit, so that it
+/// never runs off the page or into the next column.
+fn pieces(word: &str, size: f32, bold: bool, max: f32) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for (at, c) in word.char_indices() {
+        let next = at + c.len_utf8();
+        if end > start && width(word.get(start..next).unwrap_or_default(), size, bold) > max {
+            out.push(word.get(start..end).unwrap_or_default());
+            start = end;
+        }
+        end = next;
+    }
+    out.push(word.get(start..).unwrap_or_default());
+    out
 }
 
 impl Flow {
@@ -287,6 +307,19 @@ impl Cells {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_wider_than_the_line_is_broken_and_nothing_is_lost() {
+        let address = format!("http://example.com/{}", "abcdefgh".repeat(30));
+        let text = format!("see {address} today");
+        let lines = wrap(&text, 9.0, false, 120.0);
+        assert!(lines.len() > 3, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| width(l, 9.0, false) <= 120.0),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+    }
 
     #[test]
     fn long_text_wraps_within_the_width_and_runs_onto_more_pages() {

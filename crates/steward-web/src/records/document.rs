@@ -205,6 +205,35 @@ pub fn sections(doc: &SubjectAccessDocument) -> Vec<Section> {
             .collect(),
         "No information requests are recorded.",
     ));
+    let mut web = vec![vec![
+        "Names the web proxy knows you by".to_string(),
+        if doc.web_names.is_empty() {
+            "none recorded".to_string()
+        } else {
+            doc.web_names.join(", ")
+        },
+        String::new(),
+        String::new(),
+    ]];
+    web.extend(doc.web_findings.iter().map(|f| {
+        vec![
+            long_date(f.day),
+            f.category.replace('_', " "),
+            format!(
+                "{} between {} and {}",
+                f.visits,
+                at(f.first_seen),
+                at(f.last_seen)
+            ),
+            f.samples.join(" "),
+        ]
+    }));
+    out.push(section(
+        "Web monitoring",
+        &["Day", "Category", "Visits", "Examples"],
+        web,
+        "",
+    ));
     out.push(section(
         "The audit trail's records about you",
         &["Record", "When", "What", "By"],

@@ -5,6 +5,7 @@ use super::redact::{REDACTED, Redactor};
 use crate::auth::Principal;
 use crate::ctx::Ctx;
 use crate::error::DomainResult;
+use crate::network::FindingFilter;
 use crate::outbox::MessageFilter;
 use crate::records::{Council, Person, Term};
 use crate::repo::AuditFilter;
@@ -107,6 +108,19 @@ pub struct InformationEntry {
     pub closed_on: Option<NaiveDate>,
 }
 
+/// A day's visits to sites in one of the web filter's categories, as scanning the proxy's
+/// logs found them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WebFindingEntry {
+    pub day: NaiveDate,
+    pub category: String,
+    pub visits: i64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Addresses the person visited that day, as the log recorded them.
+    pub samples: Vec<String>,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: i64,
@@ -133,6 +147,9 @@ pub struct SubjectAccessDocument {
     pub phone_statements: Vec<StatementEntry>,
     pub notices: Vec<NoticeEntry>,
     pub information_requests: Vec<InformationEntry>,
+    /// The names the web proxy knows the person by.
+    pub web_names: Vec<String>,
+    pub web_findings: Vec<WebFindingEntry>,
     pub audit: Vec<AuditEntry>,
     /// How other people's data was treated, in words.
     pub redaction: String,
@@ -336,6 +353,31 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         }
     }
 
+    let web_names = tx
+        .proxy_users(council.id)
+        .await?
+        .into_iter()
+        .filter(|u| u.person_id == person.id)
+        .map(|u| u.username)
+        .collect();
+    let findings = FindingFilter {
+        person_id: Some(person.id),
+        ..FindingFilter::default()
+    };
+    let web_findings = tx
+        .web_findings(council.id, &findings)
+        .await?
+        .into_iter()
+        .map(|f| WebFindingEntry {
+            day: f.day,
+            category: f.category,
+            visits: f.visits,
+            first_seen: f.first_seen,
+            last_seen: f.last_seen,
+            samples: f.samples,
+        })
+        .collect();
+
     let filter = AuditFilter {
         entity: Some("person".into()),
         entity_id: Some(person.reference.to_string()),
@@ -367,6 +409,8 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         phone_statements,
         notices,
         information_requests,
+        web_names,
+        web_findings,
         audit,
         redaction: format!(
             "Other people's names, and what they wrote, are shown as \"{REDACTED}\"; the office \

@@ -16,6 +16,7 @@ use crate::error::DomainResult;
 use crate::ids::PersonRef;
 use crate::info::InfoTx;
 use crate::info::access;
+use crate::network::NetworkTx;
 use crate::ops::info::denied;
 use crate::ops::{NONE, audit, people, policy};
 use crate::outbox::OutboxTx;
@@ -25,8 +26,8 @@ use crate::workflow::WorkflowTx;
 use steward_policy::information::info_route;
 
 /// Everything the transaction must reach to gather the document.
-pub trait SubjectAccessTx: InfoTx + WorkflowTx + PhoneTx + OutboxTx + AuthTx {}
-impl<T: InfoTx + WorkflowTx + PhoneTx + OutboxTx + AuthTx> SubjectAccessTx for T {}
+pub trait SubjectAccessTx: InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx {}
+impl<T: InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx> SubjectAccessTx for T {}
 
 /// Produces the document for `person`, as of `ctx.today`.
 pub async fn produce<T: SubjectAccessTx>(
