@@ -19,6 +19,7 @@ mod phones;
 mod policy;
 mod register;
 mod retention;
+mod retention_findings;
 mod rows;
 mod sessions;
 pub mod testing;
