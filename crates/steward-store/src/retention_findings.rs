@@ -62,7 +62,9 @@ pub(crate) async fn purge_day(tx: &mut StoreTx, council_id: Id, key: &str) -> Re
         .exec(sqlx::query(findings).bind(council_id).bind(day.as_str()))
         .await?
     {
-        0 => Err(RepoError::Backend(format!("no web findings of {day} to purge"))),
+        0 => Err(RepoError::Backend(format!(
+            "no web findings of {day} to purge"
+        ))),
         _ => Ok(()),
     }
 }

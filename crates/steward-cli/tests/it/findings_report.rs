@@ -70,7 +70,13 @@ fn county() -> Env {
     lists(&env);
     env.council("county-members-policy", "2026-01-01");
     person(&env, "M1", "Ada Quill", "councillor", &[]);
-    person(&env, "S1", "Mo Officer", "employee", &["monitoring_officer"]);
+    person(
+        &env,
+        "S1",
+        "Mo Officer",
+        "employee",
+        &["monitoring_officer"],
+    );
     person(&env, "S2", "Pat Desk", "employee", &[]);
     env.ok(&[
         "person",
@@ -146,18 +152,36 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
     assert_eq!(groups[12]["texts"][0], "12 gambling");
     let notes = year["notes"].to_string();
     assert!(notes.contains("clause 6"), "{notes}");
-    assert!(notes.contains("1 year") && notes.contains("clause 13"), "{notes}");
+    assert!(
+        notes.contains("1 year") && notes.contains("clause 13"),
+        "{notes}"
+    );
 
     // From May 2026 the old day shows too; a short range goes week by week.
-    let long = report(&env, "aud", &["--from", "2026-05-01", "--as-of", "2027-06-11"]).json();
+    let long = report(
+        &env,
+        "aud",
+        &["--from", "2026-05-01", "--as-of", "2027-06-11"],
+    )
+    .json();
     assert_eq!(
         rows(&long)[0],
         row("May 2026", "2026-05-01", "gambling", ["3", "1", "0"])
     );
-    let weeks = report(&env, "moff", &["--from", "2027-06-01", "--as-of", "2027-06-11"]).json();
+    let weeks = report(
+        &env,
+        "moff",
+        &["--from", "2027-06-01", "--as-of", "2027-06-11"],
+    )
+    .json();
     assert_eq!(
         rows(&weeks)[0],
-        row("Week of 7 Jun 2027", "2027-06-07", "gambling", ["12", "1", "0"])
+        row(
+            "Week of 7 Jun 2027",
+            "2027-06-07",
+            "gambling",
+            ["12", "1", "0"]
+        )
     );
     assert_eq!(weeks["chart"]["groups"][0]["label"], "Week of 31 May 2027");
 
@@ -203,9 +227,18 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["rows"][0]["visits"], "12");
     assert_eq!(r.body["rows"][0]["people"], "1");
-    is_problem(&api.get(&token(&env, "pat", "officer"), "/reports/findings"), 403);
-    is_problem(&api.get(&token(&env, "ada", "member"), "/reports/findings"), 403);
-    let r = api.get(&token(&env, "aud", "auditor"), "/reports/findings?from=2027-07-01");
+    is_problem(
+        &api.get(&token(&env, "pat", "officer"), "/reports/findings"),
+        403,
+    );
+    is_problem(
+        &api.get(&token(&env, "ada", "member"), "/reports/findings"),
+        403,
+    );
+    let r = api.get(
+        &token(&env, "aud", "auditor"),
+        "/reports/findings?from=2027-07-01",
+    );
     is_problem(&r, 422);
 }
 
@@ -220,7 +253,7 @@ fn a_policy_that_does_not_monitor_web_use_says_so() {
     assert!(notes.contains("not in the policy"), "{notes}");
 }
 
-fn kind<'a>(plan: &'a Value) -> &'a Value {
+fn kind(plan: &Value) -> &Value {
     plan["kinds"]
         .as_array()
         .unwrap()
@@ -252,7 +285,10 @@ fn findings_older_than_their_period_are_purged_and_a_rescan_does_not_bring_them_
         .map(|r| r["reference"].as_str().unwrap())
         .collect();
     assert_eq!(due, ["Web findings of 2026-05-12 (2 findings)"]);
-    assert_eq!(findings["due"][0]["audit_records"], 1, "the old scan's record");
+    assert_eq!(
+        findings["due"][0]["audit_records"], 1,
+        "the old scan's record"
+    );
 
     let done = env.ok(&["retention", "purge", "--as-of", day]);
     assert_eq!(kind(&done)["purged"], 1);
@@ -300,7 +336,10 @@ fn a_day_whose_findings_opened_a_case_still_open_is_held() {
     let findings = kind(&plan);
     let held = findings["held"].as_array().unwrap();
     assert_eq!(held.len(), 1, "{findings}");
-    assert_eq!(held[0]["reference"], "Web findings of 2027-06-10 (2 findings)");
+    assert_eq!(
+        held[0]["reference"],
+        "Web findings of 2027-06-10 (2 findings)"
+    );
     assert!(
         held[0]["reason"]
             .as_str()

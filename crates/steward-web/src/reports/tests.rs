@@ -268,7 +268,10 @@ async fn the_findings_report_is_listed_and_shown_only_to_whom_it_is_for() {
     assert_eq!(status, StatusCode::OK);
     let page = text(&body);
     assert!(page.contains("not in the policy in force"), "{page}");
-    assert!(page.contains(r#"name="from""#) && page.contains("21&#x2f;05&#x2f;2026"), "{page}");
+    assert!(
+        page.contains(r#"name="from""#) && page.contains("21&#x2f;05&#x2f;2026"),
+        "{page}"
+    );
     // A first day after the last is a mistake on the form, linked to its field.
     let (status, _, body) = get(&site, &format!("{base}?from=01/06/2027"), &audit).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
