@@ -1,4 +1,5 @@
-// The reports and the retention page in a real browser: an auditor opens every report, whose
+// The reports and the retention page in a real browser: an auditor opens every report (the
+// monitoring findings report too, which auditors may read), whose
 // chart is an image with a title and its figures as text, and downloads its CSV and PDF (the
 // PDF drawn as PNG with pdftoppm, where installed, beside the screenshots); a member may not
 // see them; an administrator previews what retention would purge. axe-core's WCAG 2.2 A and AA
@@ -24,7 +25,7 @@ import {
 const AS_OF = "2027-05-20";
 const BOROUGH = "fenwold-borough";
 const TOWN = "dunmere-town";
-const REPORTS = ["overdue", "signatures", "refresh", "requests", "equipment"];
+const REPORTS = ["overdue", "signatures", "refresh", "requests", "equipment", "findings"];
 const ARTEFACTS = join(root, "target/screenshots");
 
 let server;

@@ -106,7 +106,7 @@ pub enum Command {
     #[command(subcommand)]
     Retention(RetentionCmd),
     /// A report with the figures its web page charts: overdue, signatures, refresh, requests,
-    /// equipment
+    /// equipment, findings
     Report(ReportArgs),
     /// Freedom of information and environmental information requests, with their deadlines
     Foi(InfoArgs),

@@ -785,6 +785,8 @@ pub struct Retention {
     pub notices: Option<Keep>,
     /// Signed-in sessions and failed sign-ins, counted from their last activity.
     pub sessions: Option<Keep>,
+    /// What scanning the web proxy's logs found, counted from the day of the visits.
+    pub monitoring_findings: Option<Keep>,
 }
 
 /// One kind of record's retention period.

@@ -17,15 +17,17 @@ pub enum RecordKind {
     Leavers,
     Notices,
     Sessions,
+    MonitoringFindings,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::ClosedRequests,
         RecordKind::ClosedCases,
         RecordKind::Leavers,
         RecordKind::Notices,
         RecordKind::Sessions,
+        RecordKind::MonitoringFindings,
     ];
 
     /// The pack's key for the kind.
@@ -36,6 +38,7 @@ impl RecordKind {
             RecordKind::Leavers => "leavers",
             RecordKind::Notices => "notices",
             RecordKind::Sessions => "sessions",
+            RecordKind::MonitoringFindings => "monitoring_findings",
         }
     }
 
@@ -47,6 +50,7 @@ impl RecordKind {
             RecordKind::Leavers => "People who have left office",
             RecordKind::Notices => "Notices and their email messages",
             RecordKind::Sessions => "Sessions and failed sign-ins",
+            RecordKind::MonitoringFindings => "Web monitoring findings",
         }
     }
 
@@ -57,6 +61,7 @@ impl RecordKind {
             RecordKind::Leavers => "they left office",
             RecordKind::Notices => "they were filed",
             RecordKind::Sessions => "they were last used",
+            RecordKind::MonitoringFindings => "the day of the visits",
         }
     }
 
@@ -68,6 +73,7 @@ impl RecordKind {
             RecordKind::Leavers => r.leavers.as_ref(),
             RecordKind::Notices => r.notices.as_ref(),
             RecordKind::Sessions => r.sessions.as_ref(),
+            RecordKind::MonitoringFindings => r.monitoring_findings.as_ref(),
         }
     }
 }
@@ -100,6 +106,11 @@ pub fn rules(pack: &Pack) -> Vec<Rule> {
             })
         })
         .collect()
+}
+
+/// The pack's rule for one kind, if it sets a period for it.
+pub fn rule(pack: &Pack, kind: RecordKind) -> Option<Rule> {
+    rules(pack).into_iter().find(|r| r.kind == kind)
 }
 
 /// What the register knows of one record that has ended.

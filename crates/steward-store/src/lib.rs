@@ -20,6 +20,7 @@ mod phones;
 mod policy;
 mod register;
 mod retention;
+mod retention_findings;
 mod rows;
 mod sessions;
 pub mod testing;

@@ -1,6 +1,7 @@
 //! The domain's retention interface, `RetentionTx`: ended records of each kind, the audit
 //! records about one, and purging one.
 
+use crate::retention_findings;
 use crate::rows::{Cols, date_text, parse_time};
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
@@ -27,6 +28,7 @@ impl RetentionTx for StoreTx {
             RecordKind::Leavers => leavers(self, council_id).await?,
             RecordKind::Notices => notices(self, council_id).await?,
             RecordKind::Sessions => sessions(self, council_id).await?,
+            RecordKind::MonitoringFindings => retention_findings::days(self, council_id).await?,
         };
         records.sort_by(|a, b| a.ended.cmp(&b.ended).then_with(|| a.key.cmp(&b.key)));
         Ok(records)
@@ -49,6 +51,7 @@ impl RetentionTx for StoreTx {
             }
             // Sign-in records name the account and the time, which the chain keeps.
             RecordKind::Sessions => return Ok(Vec::new()),
+            RecordKind::MonitoringFindings => retention_findings::AUDIT_ABOUT,
         };
         let sql =
             format!("SELECT seq FROM audit_events WHERE {LIVE_AUDIT} AND {about} ORDER BY seq");
@@ -100,6 +103,9 @@ impl RetentionTx for StoreTx {
             ],
             RecordKind::Sessions => {
                 return purge_session(self, council_id, key).await;
+            }
+            RecordKind::MonitoringFindings => {
+                return retention_findings::purge_day(self, council_id, key).await;
             }
         };
         let last = statements.len().saturating_sub(1);

@@ -14,8 +14,14 @@ pub enum RetentionCmd {
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
-    /// overdue, signatures, refresh, requests or equipment
+    /// overdue, signatures, refresh, requests, equipment or findings
     pub name: String,
+    /// findings: the account that reads them (an office the policy names, or an auditor)
+    #[command(flatten)]
+    pub acting: super::Acting,
+    /// findings: the first day (default: twelve months before --as-of); --as-of is the last
+    #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
     /// Print the rows as CSV instead of a table (or JSON)
     #[arg(long)]
     pub csv: bool,

@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::args::ReportArgs;
 use crate::exit;
 use std::io::Write;
-use steward_domain::ops::reports::{self, Report, ReportName};
+use steward_domain::ops::reports::{self, Asked, Report, ReportName};
 
 /// The report as people read it: title, date, what it rests on, the chart's figures, the rows.
 fn describe(report: &Report) -> String {
@@ -68,7 +68,17 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<u8> {
     let name: ReportName = args.name.parse()?;
     let mut tx = app.store.read().await?;
     let council = app.council(&mut tx).await?;
-    let report = reports::build(&mut tx, &council, name, app.today()).await?;
+    // Monitoring findings are read by an account the policy lets see them; the other reports
+    // by whoever runs the command, or the account named.
+    let reader = match (name.is_monitoring(), args.acting.as_user.as_deref()) {
+        (false, None) => None,
+        (_, user) => Some(app.principal(&mut tx, &council, user).await?),
+    };
+    let mut asked = Asked::new(name, app.today()).from(args.from);
+    if let Some(reader) = &reader {
+        asked = asked.by(reader);
+    }
+    let report = reports::build(&mut tx, &council, asked).await?;
     tx.commit().await?;
     if let Some(path) = &args.pdf {
         std::fs::write(path, steward_web::reports::pdf_bytes(&report))

@@ -15,6 +15,7 @@ mod erasure;
 mod filter;
 mod filter_db;
 mod filter_scan;
+mod findings_report;
 mod mail;
 mod mailsink;
 mod outbox;

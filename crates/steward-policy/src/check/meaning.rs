@@ -74,6 +74,15 @@ pub(crate) fn check(
     }
     if let Some(retention) = section::<Retention>(readable, "retention") {
         c.retention(&retention, &top.key("retention"));
+        let watches_web = section::<Monitoring>(readable, "monitoring").is_some_and(|m| m.web);
+        if retention.monitoring_findings.is_some() && !watches_web {
+            c.problem(
+                &top.key("retention").key("monitoring_findings"),
+                "a period for monitoring findings needs `[monitoring] web = true`: without it \
+                 the web filter's logs are not scanned into findings"
+                    .to_string(),
+            );
+        }
     }
     Outcome {
         found: c.found,
@@ -399,6 +408,7 @@ impl Checker<'_> {
             ("leavers", &retention.leavers),
             ("notices", &retention.notices),
             ("sessions", &retention.sessions),
+            ("monitoring_findings", &retention.monitoring_findings),
         ];
         for (key, keep) in kinds {
             if let Some(keep) = keep

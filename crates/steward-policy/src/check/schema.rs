@@ -555,6 +555,7 @@ pub(crate) static RETENTION: Table = fields(&[
     opt("leavers", Shape::Table(&KEEP)),
     opt("notices", Shape::Table(&KEEP)),
     opt("sessions", Shape::Table(&KEEP)),
+    opt("monitoring_findings", Shape::Table(&KEEP)),
 ]);
 
 pub(crate) static KEEP: Table = fields(&[req("keep", PERIOD), req("clause", CLAUSE)]);

@@ -278,6 +278,10 @@ clause = "18"
 keep = "90 days"
 clause = "18"
 
+[retention.monitoring_findings]
+keep = "1 year"
+clause = "18"
+
 [information_requests]
 handlers = ["monitoring_officer"]
 nation = "scotland"
@@ -1192,4 +1196,17 @@ fn retention_periods_are_read_and_a_zero_one_is_refused() {
         "{found:?}"
     );
     assert!(found.iter().any(|p| p.contains("letters")), "{found:?}");
+}
+
+#[test]
+fn a_period_for_monitoring_findings_needs_web_monitoring() {
+    let found = problems(&with_minimal(
+        "[retention.monitoring_findings]\nkeep = \"1 year\"\nclause = \"13\"\n",
+    ));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("retention.monitoring_findings") && p.contains("web = true")),
+        "{found:?}"
+    );
 }

@@ -732,10 +732,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/reports/{name}",
-            "A report's rows, columns and chart figures: overdue, signatures, refresh, requests or equipment",
+            "A report's rows, columns and chart figures: overdue, signatures, refresh, requests, equipment or findings (monitoring findings over time, from `from` to `as_of`; only for the offices the policy names and auditors)",
             Reader,
         )
-        .query(&["as_of"]),
+        .query(&["as_of", "from"]),
         h::report_rows,
     )
     .add(

@@ -6,24 +6,25 @@
 mod chart;
 mod pdf;
 mod retention;
+mod show;
 #[cfg(test)]
 mod tests;
 
-use crate::pages::{FieldError, Page, by_field};
+use crate::pages::Page;
 use crate::routes::{Need, PageRoute, page};
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use minijinja::context;
-use minijinja::value::{Serde, Value};
-use serde::{Deserialize, Serialize};
-use steward_domain::ops::reports::{self, Report, ReportName};
+use minijinja::value::Serde;
+use serde::Serialize;
+use steward_domain::ops::reports::{Report, ReportName};
 
 /// Each report's address, written out so the route table holds static paths.
-const PATHS: [(ReportName, &str, &str, &str); 5] = [
+const PATHS: [(ReportName, &str, &str, &str); 6] = [
     (
         ReportName::Overdue,
         "/councils/{slug}/reports/overdue",
@@ -54,6 +55,12 @@ const PATHS: [(ReportName, &str, &str, &str); 5] = [
         "/councils/{slug}/reports/equipment/csv",
         "/councils/{slug}/reports/equipment/pdf",
     ),
+    (
+        ReportName::Findings,
+        "/councils/{slug}/reports/findings",
+        "/councils/{slug}/reports/findings/csv",
+        "/councils/{slug}/reports/findings/pdf",
+    ),
 ];
 
 #[derive(Clone, Copy)]
@@ -81,8 +88,8 @@ pub fn pages() -> Vec<PageRoute> {
                 get(
                     move |state: State<AppState>,
                           signed: crate::session::SignedIn,
-                          q: Query<AsOf>| {
-                        show(state, signed, q, name, format)
+                          q: Query<show::Range>| {
+                        show::show(state, signed, q, name, format)
                     },
                 ),
             ));
@@ -112,8 +119,10 @@ struct Entry {
 
 async fn index(State(state): State<AppState>, signed: SignedIn) -> Result<Html<String>, WebError> {
     signed.principal.reader()?;
+    let findings = crate::monitoring::may_read_findings(&state, &signed).await?;
     let entries: Vec<Entry> = ReportName::ALL
         .into_iter()
+        .filter(|name| findings || !name.is_monitoring())
         .map(|name| Entry {
             href: format!("/councils/{}/reports/{name}", signed.council.slug),
             title: name.title(),
@@ -131,102 +140,7 @@ async fn index(State(state): State<AppState>, signed: SignedIn) -> Result<Html<S
     )?))
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct AsOf {
-    as_of: Option<String>,
-}
-
-const AS_OF_FORMAT: &str = "%d/%m/%Y";
-
-async fn show(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Query(q): Query<AsOf>,
-    name: ReportName,
-    format: Format,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let asked = q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let chosen = asked.map(steward_domain::import::parse_date);
-    let mut page = Page::new(name.title())
-        .council(&signed.council)
-        .viewer(&signed)
-        .nav("oversight");
-    let today = match chosen {
-        Some(Ok(day)) => day,
-        Some(Err(_)) if !matches!(format, Format::Html) => {
-            return Err(WebError::bad_request(
-                "Enter the date as day/month/year, for example 16/05/2027",
-            ));
-        }
-        Some(Err(_)) => {
-            page.errors.push(FieldError {
-                field: "as_of",
-                message: "Enter the date as day/month/year, for example 16/05/2027".into(),
-            });
-            signed.today
-        }
-        None => signed.today,
-    };
-    let mut tx = state.store.read().await?;
-    let report = reports::build(&mut tx, &signed.council, name, today).await?;
-    drop(tx);
-    let file = format!("{}-{name}-{today}", signed.council.slug);
-    match format {
-        Format::Csv => {
-            return download(
-                report.csv().into_bytes(),
-                "text/csv; charset=utf-8",
-                &file,
-                "csv",
-            );
-        }
-        Format::Pdf => {
-            return download(
-                pdf::document(&report).to_bytes(),
-                "application/pdf",
-                &file,
-                "pdf",
-            );
-        }
-        Format::Html => {}
-    }
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let as_of_text = match (asked, page.errors.is_empty()) {
-        (Some(text), false) => text.to_string(),
-        _ => today.format(AS_OF_FORMAT).to_string(),
-    };
-    let query = if asked.is_some() && page.errors.is_empty() {
-        format!("?as_of={today}")
-    } else {
-        String::new()
-    };
-    let base = format!("/councils/{}/reports/{name}", signed.council.slug);
-    let figure = chart::svg(&report.chart, name.as_str());
-    let field_errors = by_field(&page.errors);
-    let html = state.pages.render(
-        "pages/report.html",
-        &page,
-        context! {
-            report => Serde(&report),
-            summary => name.summary(),
-            chart => Value::from_safe_string(figure),
-            chart_text => chart::summary(&report.chart),
-            action => &base,
-            csv => format!("{base}/csv{query}"),
-            pdf => format!("{base}/pdf{query}"),
-            as_of_text,
-            field_errors,
-        },
-    )?;
-    Ok((status, Html(html)).into_response())
-}
-
-fn download(
+pub(super) fn download(
     body: Vec<u8>,
     mime: &'static str,
     file: &str,

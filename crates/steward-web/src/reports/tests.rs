@@ -32,7 +32,7 @@ struct Site {
 }
 
 /// A town council (retention: leavers a year after leaving, clause 2.1) with M1, who left
-/// office at the start of 2025, and an administrator; today is 20 May 2027.
+/// office at the start of 2025, an administrator and an auditor; today is 20 May 2027.
 async fn site() -> Site {
     let db = TestDb::new().await;
     let store = db.open().await.unwrap();
@@ -72,6 +72,15 @@ async fn site() -> Site {
         must_change_password: false,
     };
     users::create(&mut tx, &ctx, &c, req).await.unwrap();
+    let username: steward_domain::auth::Username = "audit".parse().unwrap();
+    let req = users::CreateUser {
+        password: Password::new(PASSWORD, &username).unwrap(),
+        username,
+        role: Role::Auditor,
+        person: None,
+        must_change_password: false,
+    };
+    users::create(&mut tx, &ctx, &c, req).await.unwrap();
     tx.commit().await.unwrap();
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
     let today: Today = Arc::new(|| day("2027-05-20"));
@@ -92,6 +101,10 @@ async fn site() -> Site {
 }
 
 async fn session(site: &Site) -> (String, String) {
+    session_of(site, "clerk").await
+}
+
+async fn session_of(site: &Site, username: &str) -> (String, String) {
     let mut tx = site.state.store.begin().await.unwrap();
     let c = council::find(&mut tx, &SLUG.parse().unwrap())
         .await
@@ -99,7 +112,7 @@ async fn session(site: &Site) -> (String, String) {
     let signed = sessions::sign_in(
         &mut tx,
         &c,
-        "clerk",
+        username,
         PASSWORD,
         IpAddr::V4(Ipv4Addr::LOCALHOST),
         (site.state.now)(),
@@ -232,4 +245,38 @@ async fn downloads_are_csv_and_pdf() {
     assert!(body.starts_with(b"%PDF-"));
     let (status, _, _) = get(&site, &format!("{base}/pdf?as_of=someday"), &cookie).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_findings_report_is_listed_and_shown_only_to_whom_it_is_for() {
+    let site = site().await;
+    let reports = format!("/councils/{SLUG}/reports");
+    let base = format!("{reports}/findings");
+    // The administrator holds no office the policy names: not listed, and refused.
+    let (admin, _) = session(&site).await;
+    let (_, _, body) = get(&site, &reports, &admin).await;
+    let index = text(&body);
+    assert!(index.contains("Equipment by state and age"), "{index}");
+    assert!(!index.contains("Monitoring findings over time"), "{index}");
+    let (status, _, _) = get(&site, &base, &admin).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The auditor sees it; the town's policy does not monitor web use, and the page says so.
+    let (audit, _) = session_of(&site, "audit").await;
+    let (_, _, body) = get(&site, &reports, &audit).await;
+    assert!(text(&body).contains("Monitoring findings over time"));
+    let (status, _, body) = get(&site, &base, &audit).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = text(&body);
+    assert!(page.contains("not in the policy in force"), "{page}");
+    assert!(
+        page.contains(r#"name="from""#) && page.contains("21&#x2f;05&#x2f;2026"),
+        "{page}"
+    );
+    // A first day after the last is a mistake on the form, linked to its field.
+    let (status, _, body) = get(&site, &format!("{base}?from=01/06/2027"), &audit).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text(&body).contains(r##"<a href="#from">"##));
+    let (status, _, body) = get(&site, &format!("{base}/csv?from=2027-01-01"), &audit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text(&body).starts_with("Period,Starts,Category,Visits,People,Unknown identities"));
 }

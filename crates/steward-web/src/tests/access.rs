@@ -349,11 +349,13 @@ fn hidden(user: &str, path: &str) -> bool {
 }
 
 /// Whether the record refuses the action to an account the route lets in: Ada may not
-/// withdraw request 1, a recall the council made of her; and what monitoring found is only
-/// for the office the policy names (Olive's) and auditors, not the administrator.
+/// withdraw request 1, a recall the council made of her; and what monitoring found, in its
+/// pages and its report, is only for the office the policy names (Olive's) and auditors, not
+/// the administrator.
 fn refused(user: &str, method: &Method, path: &str) -> bool {
     (*method == Method::POST && user == "ada" && path.ends_with("/me/requests/1/withdraw"))
         || (user == "clerk" && path.contains("/monitoring/"))
+        || (user == "clerk" && path.contains("/reports/findings"))
 }
 
 /// Whether a role passes a route's need, written out here rather than asked of the code.

@@ -139,6 +139,12 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<u8> {
             r.unknown,
             r.cases.len()
         );
+        if r.expired > 0 {
+            println!(
+                "{} findings not recorded: their day is past the policy's retention period",
+                r.expired
+            );
+        }
     }
     for p in &done.problems {
         eprintln!("unreadable line {p}");

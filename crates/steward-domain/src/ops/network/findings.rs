@@ -2,7 +2,9 @@
 //! identity, the identity in the log, the category and the day, and replaces the finding with
 //! the same key: scanning a log twice, or again after it grew or was rotated, counts each
 //! visit once. A scan is one audit record, holding counts and file identities but no
-//! addresses visited.
+//! addresses visited. Findings of a day already past the pack's retention period for
+//! monitoring findings are not recorded: that day's findings were, or are about to be,
+//! purged, and scanning an old log again must not bring them back.
 
 use super::directory::Directory;
 use super::threshold;
@@ -12,6 +14,7 @@ use crate::network::{NetworkTx, NewFinding, WebScan};
 use crate::ops::{audit, policy};
 use crate::records::{Council, Id};
 use serde::{Deserialize, Serialize};
+use steward_policy::retention::{self, Ended, RecordKind, Verdict};
 
 /// A log file as scanned.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -33,6 +36,9 @@ pub struct Recorded {
     pub unknown: i64,
     /// Breach cases opened because a day's visits reached the pack's threshold.
     pub cases: Vec<Id>,
+    /// Findings not recorded because their day is past the retention period.
+    #[serde(default)]
+    pub expired: i64,
 }
 
 #[derive(Serialize)]
@@ -43,6 +49,7 @@ struct ScanAudit<'a> {
     known: i64,
     unknown: i64,
     cases: &'a [Id],
+    expired: i64,
 }
 
 /// Records the findings of scanning `files`, resolving each identity to the person behind it
@@ -74,9 +81,23 @@ pub async fn record<T: NetworkTx>(
     let scan = tx
         .insert_web_scan(council.id, ctx.now, &ctx.actor, files.len() as i64, lines)
         .await?;
-    let (mut known, mut unknown) = (0, 0);
+    let (mut known, mut unknown, mut expired) = (0, 0, 0);
     let mut stored = Vec::with_capacity(findings.len());
+    let keep = retention::rule(&active.pack, RecordKind::MonitoringFindings);
     for f in findings {
+        if let Some(rule) = &keep {
+            let ended = Ended {
+                ended: f.day,
+                held_by: None,
+            };
+            if matches!(
+                retention::decide(rule, &ended, ctx.today),
+                Verdict::Due { .. }
+            ) {
+                expired += 1;
+                continue;
+            }
+        }
         let person_id = directory.person_for(&f.identity, f.day);
         if person_id.is_some() {
             known += 1;
@@ -107,6 +128,7 @@ pub async fn record<T: NetworkTx>(
             known,
             unknown,
             cases: &cases,
+            expired,
         }),
     )
     .await?;
@@ -115,5 +137,6 @@ pub async fn record<T: NetworkTx>(
         known,
         unknown,
         cases,
+        expired,
     })
 }

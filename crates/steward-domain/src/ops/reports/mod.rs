@@ -3,24 +3,26 @@
 //! line all show these rows, so a report reads the same wherever it is taken from.
 
 mod equipment;
+pub mod findings;
 mod overdue;
 mod refresh;
 mod requests;
 mod signatures;
 
 use super::policy;
+use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
+use crate::network::NetworkTx;
 use crate::phones::PhoneTx;
 use crate::records::Council;
-use crate::workflow::WorkflowTx;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// The storage the reports read.
-pub trait ReportTx: PhoneTx + WorkflowTx {}
-impl<T: PhoneTx + WorkflowTx> ReportTx for T {}
+pub trait ReportTx: PhoneTx + NetworkTx {}
+impl<T: PhoneTx + NetworkTx> ReportTx for T {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,15 +32,17 @@ pub enum ReportName {
     Refresh,
     Requests,
     Equipment,
+    Findings,
 }
 
 impl ReportName {
-    pub const ALL: [ReportName; 5] = [
+    pub const ALL: [ReportName; 6] = [
         ReportName::Overdue,
         ReportName::Signatures,
         ReportName::Refresh,
         ReportName::Requests,
         ReportName::Equipment,
+        ReportName::Findings,
     ];
 
     /// The name in addresses, file names and on the command line.
@@ -49,6 +53,7 @@ impl ReportName {
             ReportName::Refresh => "refresh",
             ReportName::Requests => "requests",
             ReportName::Equipment => "equipment",
+            ReportName::Findings => "findings",
         }
     }
 
@@ -59,6 +64,7 @@ impl ReportName {
             ReportName::Refresh => "Replacement plan by year",
             ReportName::Requests => "Requests against their response times",
             ReportName::Equipment => "Equipment by state and age",
+            ReportName::Findings => "Monitoring findings over time",
         }
     }
 
@@ -78,7 +84,15 @@ impl ReportName {
                 "Requests of each kind that were dealt with inside their response time, late, or still open."
             }
             ReportName::Equipment => "How many items are in each state, and how old they are.",
+            ReportName::Findings => {
+                "Visits the web filter's logs showed, and how many people made them, by week or month and category."
+            }
         }
+    }
+
+    /// Whether only the offices the policy names for monitoring, and auditors, may read it.
+    pub fn is_monitoring(self) -> bool {
+        self == ReportName::Findings
     }
 }
 
@@ -242,13 +256,75 @@ fn csv_cell(text: &str) -> String {
     }
 }
 
-/// Builds report `name` as of `today`.
-pub async fn build<T: ReportTx>(
+/// Which report, over which days, and for whom.
+#[derive(Clone, Copy, Debug)]
+pub struct Asked<'a> {
+    pub name: ReportName,
+    /// The last day, and the day the report is as of.
+    pub today: NaiveDate,
+    /// The first day, for a report over a range (findings); its default otherwise.
+    pub from: Option<NaiveDate>,
+    /// Who reads it. `None` is the command line acting with the database's own authority,
+    /// which monitoring findings never open to: someone must say which account reads them.
+    pub reader: Option<&'a Principal>,
+}
+
+impl<'a> Asked<'a> {
+    pub fn new(name: ReportName, today: NaiveDate) -> Self {
+        Asked {
+            name,
+            today,
+            from: None,
+            reader: None,
+        }
+    }
+
+    pub fn by(self, reader: &'a Principal) -> Self {
+        Asked {
+            reader: Some(reader),
+            ..self
+        }
+    }
+
+    pub fn from(self, from: Option<NaiveDate>) -> Self {
+        Asked { from, ..self }
+    }
+}
+
+/// Refuses a reader who may not open report `name` on `today`: readers for most reports,
+/// and for monitoring findings only the offices the pack in force names, and auditors.
+pub async fn access<T: ReportTx>(
     tx: &mut T,
     council: &Council,
     name: ReportName,
+    reader: Option<&Principal>,
     today: NaiveDate,
+) -> DomainResult<()> {
+    match (reader, name.is_monitoring()) {
+        (Some(p), true) => super::network::view::access(tx, council, p, today).await,
+        (Some(p), false) => p
+            .reader()
+            .map(|_| ())
+            .map_err(|d| DomainError::Forbidden(d.0.to_string())),
+        (None, true) => Err(DomainError::Forbidden(
+            "monitoring findings are read by an account the policy lets see them: say which \
+             account reads the report"
+                .to_string(),
+        )),
+        (None, false) => Ok(()),
+    }
+}
+
+/// Builds the report asked for.
+pub async fn build<T: ReportTx>(
+    tx: &mut T,
+    council: &Council,
+    asked: Asked<'_>,
 ) -> DomainResult<Report> {
+    let Asked {
+        name, today, from, ..
+    } = asked;
+    access(tx, council, name, asked.reader, today).await?;
     let active = policy::in_force(tx, council, today).await?;
     let mut report = match name {
         ReportName::Overdue => overdue::build(tx, council, today).await?,
@@ -256,6 +332,7 @@ pub async fn build<T: ReportTx>(
         ReportName::Refresh => refresh::build(tx, council, today, active.as_ref()).await?,
         ReportName::Requests => requests::build(tx, council, today).await?,
         ReportName::Equipment => equipment::build(tx, council, today).await?,
+        ReportName::Findings => findings::build(tx, council, today, from, active.as_ref()).await?,
     };
     report.policy = active.map(|a| format!("{} (version {})", a.pack.pack.title, a.version.number));
     Ok(report)

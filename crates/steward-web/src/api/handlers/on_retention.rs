@@ -1,7 +1,7 @@
 //! Reports' rows as JSON, and the retention plan and purge.
 
 use super::*;
-use steward_domain::ops::reports::{self, Chart, Column, ReportName};
+use steward_domain::ops::reports::{self, Asked, Chart, Column, ReportName};
 use steward_domain::ops::retention::{self, RetentionPlan};
 
 #[derive(Serialize)]
@@ -29,8 +29,10 @@ pub(crate) async fn report_rows(
         .parse()
         .map_err(|_| ApiError::not_found("no such report; see /api/v1/openapi.json"))?;
     let on = q.as_of(caller.today)?;
+    let from = opt_day("from", &q.text("from"))?;
+    let asked = Asked::new(name, on).by(&caller.principal).from(from);
     let mut tx = read(&state).await?;
-    let report = reports::build(&mut tx, &caller.council, name, on).await?;
+    let report = reports::build(&mut tx, &caller.council, asked).await?;
     Ok(Json(ReportRows {
         rows: report.records(),
         name: report.name,
