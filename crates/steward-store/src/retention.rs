@@ -43,7 +43,13 @@ impl RetentionTx for StoreTx {
         let about = match kind {
             RecordKind::ClosedRequests => "entity = 'request' AND entity_id = $2",
             RecordKind::ClosedCases => "entity = 'case' AND entity_id = $2",
-            RecordKind::Leavers => "entity = 'person' AND entity_id = $2",
+            // A proxy user name's records are found by the person they name, since a name
+            // already removed is no longer in the table.
+            RecordKind::Leavers => {
+                "((entity = 'person' AND entity_id = $2) OR (entity = 'proxy_user' AND \
+                 (after_data LIKE '%\"person\":\"' || $2 || '\"%' \
+                  OR before_data LIKE '%\"person\":\"' || $2 || '\"%')))"
+            }
             RecordKind::Notices => {
                 "((entity = 'notice' AND entity_id = $2) OR (entity = 'message' AND entity_id IN \
                  (SELECT CAST(o.id AS TEXT) FROM outbox o JOIN notices n ON n.id = o.notice_id \
@@ -90,6 +96,8 @@ impl RetentionTx for StoreTx {
                  WHERE council_id = $1 AND id = CAST($2 AS BIGINT) AND purged_on IS NULL",
             ],
             RecordKind::Leavers => &[
+                "DELETE FROM proxy_users WHERE council_id = $1 AND person_id = \
+                 (SELECT id FROM people WHERE council_id = $1 AND reference = $2)",
                 "UPDATE acceptances SET typed_name = NULL WHERE council_id = $1 AND person_id = \
                  (SELECT id FROM people WHERE council_id = $1 AND reference = $2)",
                 "UPDATE people SET name = $4, email = NULL, household = NULL, purged_on = $3 \

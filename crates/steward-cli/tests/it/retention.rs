@@ -119,6 +119,15 @@ fn town() -> Env {
         ]);
     }
     env.ok(&["loan", "issue", "M2", "LAP-2", "--as-of", "2027-01-05"]);
+    env.ok(&[
+        "person",
+        "web-identity",
+        "add",
+        "M1",
+        "ada.quill",
+        "--as-of",
+        "2027-01-05",
+    ]);
     // Three months on, LAP-2 is overdue: the sweep files a notice about it.
     env.ok(&["sweep", "--as-of", "2027-04-10"]);
     let asked = env.ok(&[
@@ -282,6 +291,10 @@ fn a_purge_takes_exactly_what_is_due_and_the_chain_still_verifies() {
     // What was due lost its personal data, in the register and in the audit trail.
     assert!(erased(&log(&env, "request", "1")));
     assert!(erased(&log(&env, "person", "M1")));
+    let names = env
+        .ok(&["person", "web-identity", "list", "M1"])
+        .to_string();
+    assert!(!names.contains("ada.quill"), "{names}");
     let shown = env.ok(&["person", "show", "M1"]).to_string();
     assert!(
         !shown.contains("Ada Quill") && shown.contains("(erased)"),
@@ -308,7 +321,7 @@ fn a_purge_takes_exactly_what_is_due_and_the_chain_still_verifies() {
     assert!(!note.contains("Ada") && !note.contains("M1"), "{note}");
     let all = env.ok(&["audit", "log", "--limit", "100000"]).to_string();
     assert!(
-        !all.contains("Ada Quill"),
+        !all.contains("Ada Quill") && !all.contains("ada.quill"),
         "the trail still names a purged leaver"
     );
 
