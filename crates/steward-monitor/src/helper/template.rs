@@ -64,13 +64,19 @@ impl Values<'_> {
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in value {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        }
+    let reserved = |b: &u8| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    // A run of unreserved bytes is copied at once; only the others are spelled out.
+    let mut rest = value;
+    while let Some(at) = rest.iter().position(reserved) {
+        let (plain, tail) = rest.split_at(at);
+        out.extend_from_slice(plain);
+        let Some((&b, after)) = tail.split_first() else {
+            break;
+        };
+        out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        rest = after;
     }
+    out.extend_from_slice(rest);
 }
 
 impl BlockUrl {
@@ -147,6 +153,31 @@ impl BlockUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every byte comes out unreserved or as %XX, and decoding gives the value back.
+        #[test]
+        fn encoding_round_trips(value in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let mut out = Vec::new();
+            push_encoded(&mut out, &value);
+            let mut back = Vec::new();
+            let mut i = 0;
+            while let Some(&b) = out.get(i) {
+                if b == b'%' {
+                    let hex = std::str::from_utf8(&out[i + 1..i + 3]).unwrap();
+                    prop_assert_eq!(hex.to_uppercase(), hex);
+                    back.push(u8::from_str_radix(hex, 16).unwrap());
+                    i += 3;
+                } else {
+                    prop_assert!(b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+                    back.push(b);
+                    i += 1;
+                }
+            }
+            prop_assert_eq!(back, value);
+        }
+    }
 
     #[test]
     fn renders_with_values_encoded() {
