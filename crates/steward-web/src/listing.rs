@@ -323,9 +323,10 @@ impl Listing {
     }
 }
 
-/// A cell a spreadsheet would run as a formula is prefixed with a quote, so it reads as text.
+/// A cell a spreadsheet would run as a formula (or a tab or carriage return that could start
+/// one) is prefixed with a quote, so it reads as text.
 pub fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_string()

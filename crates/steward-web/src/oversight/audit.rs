@@ -2,6 +2,7 @@
 //! verified end to end.
 
 use super::{at, moment};
+use crate::listing::defuse;
 use crate::pages::{FieldError, Page, by_field};
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
@@ -221,14 +222,9 @@ fn record_row(r: &AuditRecord) -> RecordRow {
     }
 }
 
-/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, a
-/// tab or a carriage return gets a leading apostrophe.
+/// A cell a spreadsheet will not run as a formula (see [`defuse`]), quoted where it must be.
 pub fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
+    let guarded = defuse(text);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {

@@ -291,19 +291,7 @@ pub async fn extend<T: InfoTx>(
         extension_reason: Some(reason),
         ..request
     };
-    tx.update_info_request(&request).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "information.extend",
-        "information_request",
-        &request.reference,
-        Some(&before),
-        Some(&request),
-    )
-    .await?;
-    view(tx, request, ctx.today).await
+    save(tx, ctx, council, "information.extend", before, request).await
 }
 
 /// Records that the requester's identity was checked (subject access).
@@ -329,19 +317,7 @@ pub async fn identity_checked<T: InfoTx>(
         identity_checked_on: Some(on),
         ..request
     };
-    tx.update_info_request(&request).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "information.identity",
-        "information_request",
-        &request.reference,
-        Some(&before),
-        Some(&request),
-    )
-    .await?;
-    view(tx, request, ctx.today).await
+    save(tx, ctx, council, "information.identity", before, request).await
 }
 
 /// Closes a request answered (or refused) on `on`, with the outcome in words.
@@ -381,19 +357,7 @@ pub async fn close<T: InfoTx>(
         outcome: Some(outcome),
         ..request
     };
-    tx.update_info_request(&request).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "information.close",
-        "information_request",
-        &request.reference,
-        Some(&before),
-        Some(&request),
-    )
-    .await?;
-    view(tx, request, ctx.today).await
+    save(tx, ctx, council, "information.close", before, request).await
 }
 
 /// Looks a request up for `principal`, "not found" when they may not see it.
@@ -405,5 +369,29 @@ pub async fn show<T: InfoTx>(
     key: &str,
 ) -> DomainResult<InfoView> {
     let request = super::find_visible(tx, council, principal, key).await?;
+    view(tx, request, ctx.today).await
+}
+
+/// Writes a changed request with its audit record, and shows it as it now stands.
+async fn save<T: InfoTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    action: &str,
+    before: InfoRequest,
+    request: InfoRequest,
+) -> DomainResult<InfoView> {
+    tx.update_info_request(&request).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        action,
+        "information_request",
+        &request.reference,
+        Some(&before),
+        Some(&request),
+    )
+    .await?;
     view(tx, request, ctx.today).await
 }
