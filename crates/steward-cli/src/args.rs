@@ -114,6 +114,28 @@ pub enum Command {
     Sar(InfoArgs),
 }
 
+/// What every list command takes: a search, an order, and a page.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ListArgs {
+    /// Only rows with a word beginning with each of these words (names, references, asset
+    /// tags, serial numbers)
+    #[arg(long)]
+    pub search: Option<String>,
+    /// The order: each list names the ones it offers
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// Reverse the order
+    #[arg(long)]
+    pub desc: bool,
+    /// Print one page of this many rows (1 to 200) and where the next starts, rather than
+    /// every row
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Continue from the cursor an earlier page printed
+    #[arg(long, requires = "limit")]
+    pub cursor: Option<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Address to listen on
@@ -122,6 +144,10 @@ pub struct ServeArgs {
     /// Create the data and exit without serving (demo only)
     #[arg(long)]
     pub no_serve: bool,
+    /// How big the demo register is: `county` grows the county council to 5,000 people and
+    /// 10,000 items, `tenth` to a tenth of that (demo only)
+    #[arg(long, value_enum, default_value = "small")]
+    pub size: crate::cmd::demo::DemoSize,
     #[command(flatten)]
     pub mail: MailArgs,
     /// When the daily sweep runs, as HH:MM on the clock in London
@@ -239,8 +265,20 @@ pub enum PolicyCmd {
 pub enum PersonCmd {
     /// Register a person
     Add(PersonAdd),
-    /// List people
-    List,
+    /// List people (sort by reference, name or kind)
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only people of this kind
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only people in office on the day (--as-of), or with --not-in-office only those who
+        /// are not
+        #[arg(long, conflicts_with = "not_in_office")]
+        in_office: bool,
+        #[arg(long)]
+        not_in_office: bool,
+    },
     /// Show a person with their terms, offices and loans
     Show { reference: String },
     /// Everything held about a person, other people redacted (subject access); producing it

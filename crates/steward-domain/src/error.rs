@@ -46,6 +46,10 @@ impl From<RepoError> for DomainError {
     fn from(e: RepoError) -> Self {
         match e {
             RepoError::Conflict { constraint } => conflict_for(&constraint),
+            RepoError::BadCursor => DomainError::invalid(
+                "cursor",
+                "the cursor belongs to another list or order; start from the first page",
+            ),
             other => DomainError::Repo(other),
         }
     }

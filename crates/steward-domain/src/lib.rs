@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod info;
+pub mod listing;
 pub mod network;
 pub mod ops;
 pub mod outbox;

@@ -3,6 +3,8 @@
 
 use crate::audit::{AuditHead, AuditRecord};
 use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
+use crate::listing::Listed;
+use crate::ops::people::list::{PeopleQuery, PersonListed};
 use crate::records::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
@@ -18,6 +20,9 @@ pub enum RepoError {
     Corrupt(String),
     #[error("database error: {0}")]
     Backend(String),
+    /// A list's cursor does not fit its sort: it came from another list or another order.
+    #[error("the cursor does not belong to this list")]
+    BadCursor,
 }
 
 pub type RepoResult<T> = Result<T, RepoError>;
@@ -104,6 +109,8 @@ pub trait RegisterTx: Send {
         slug: &CouncilSlug,
     ) -> impl Future<Output = RepoResult<Option<Council>>> + Send;
     fn councils(&mut self) -> impl Future<Output = RepoResult<Vec<Council>>> + Send;
+    fn council_by_id(&mut self, id: Id)
+    -> impl Future<Output = RepoResult<Option<Council>>> + Send;
 
     // Policy versions.
     fn insert_pack_version(
@@ -111,6 +118,12 @@ pub trait RegisterTx: Send {
         council_id: Id,
         new: &NewPackVersion,
     ) -> impl Future<Output = RepoResult<PackVersion>> + Send;
+    /// The version in force on `on`: the latest whose effective date has come.
+    fn pack_version_in_force(
+        &mut self,
+        council_id: Id,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Option<PackVersion>>> + Send;
     /// All versions, oldest first.
     fn pack_versions(
         &mut self,
@@ -131,6 +144,13 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
     fn person(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
     fn people(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
+    /// A page of the people list, with whether each is in office on `on`.
+    fn list_people(
+        &mut self,
+        council_id: Id,
+        query: &PeopleQuery,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Listed<PersonListed>>> + Send;
     fn household_members(
         &mut self,
         council_id: Id,

@@ -1,9 +1,9 @@
 //! The audit chain: appending in order, reading back, and verifying a council's whole chain.
 
 use crate::error::{StoreError, repo_error};
-use crate::open::Store;
+use crate::open::{Backend, Store};
 use crate::rows::{Cols, date_text, time_text};
-use crate::tx::StoreTx;
+use crate::tx::{ChainHead, StoreTx};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
@@ -33,11 +33,36 @@ fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
     })
 }
 
+/// The council's chain head, locked for the rest of the transaction: read from `audit_heads`
+/// on first use (PostgreSQL takes the row's lock; a SQLite writer holds the database's), then
+/// kept in the transaction. None if there is no such council.
+pub(crate) async fn held_head(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<ChainHead>> {
+    if let Some(head) = tx.held_head(council_id) {
+        return Ok(Some(head.clone()));
+    }
+    let sql = match tx.backend() {
+        Backend::Postgres => "SELECT seq, hash FROM audit_heads WHERE council_id = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT seq, hash FROM audit_heads WHERE council_id = $1",
+    };
+    let Some(row) = tx.optional(sqlx::query(sql).bind(council_id)).await? else {
+        return Ok(None);
+    };
+    let c = Cols::new(&row, "audit_heads");
+    let head = ChainHead {
+        council_id,
+        seq: c.int("seq")?,
+        hash: c.text("hash")?,
+        moved: false,
+    };
+    Ok(Some(tx.hold_head(head).clone()))
+}
+
 /// Appends after the council's current head.
 ///
-/// The council row holds the head (last seq and hash). Bumping its seq first takes the row's
-/// lock in PostgreSQL, so concurrent appenders for one council queue there and each sees the
-/// head the previous one left; in SQLite the transaction already holds the write lock.
+/// The head is locked and read once a transaction ([`held_head`]); each append moves it in
+/// memory, and commit writes it back once. Concurrent appenders for one council queue on the
+/// head's row lock in PostgreSQL, so each sees the head the previous one left; in SQLite the
+/// transaction already holds the write lock.
 pub(crate) async fn append(
     tx: &mut StoreTx,
     council_id: Id,
@@ -46,18 +71,10 @@ pub(crate) async fn append(
     event: &AuditEvent,
 ) -> RepoResult<AuditRecord> {
     tx.writable()?;
-    let bump = sqlx::query(
-        "UPDATE councils SET audit_seq = audit_seq + 1 WHERE id = $1
-         RETURNING audit_seq, audit_head",
-    )
-    .bind(council_id);
-    let row = tx
-        .one(bump, || format!("no council has id {council_id}"))
-        .await?;
-    let c = Cols::new(&row, "councils");
-    let seq = c.int("audit_seq")?;
-    let head = c.text("audit_head")?;
-    let prev = (seq > 1).then(|| (seq - 1, head.as_str()));
+    let head = held_head(tx, council_id)
+        .await?
+        .ok_or_else(|| RepoError::Backend(format!("no council has id {council_id}")))?;
+    let prev = (head.seq > 0).then(|| (head.seq, head.hash.as_str()));
     let rec = AuditRecord::chain(council_id, prev, at, actor, event);
 
     let sql = format!(
@@ -78,11 +95,11 @@ pub(crate) async fn append(
         .bind(rec.prev_hash.as_str())
         .bind(rec.hash.as_str());
     tx.exec(insert).await?;
-
-    let set_head = sqlx::query("UPDATE councils SET audit_head = $2 WHERE id = $1")
-        .bind(council_id)
-        .bind(rec.hash.as_str());
-    tx.exec(set_head).await?;
+    if let Some(held) = tx.held_head(council_id) {
+        held.seq = rec.seq;
+        held.hash = rec.hash.clone();
+        held.moved = true;
+    }
     Ok(rec)
 }
 
@@ -133,31 +150,27 @@ pub(crate) async fn records(
     tx.all(query).await?.iter().map(record).collect()
 }
 
-/// The council's recorded head seq (0 before the first record), or None if there is no such
-/// council.
+/// The council's recorded head seq (0 before the first record), as this transaction sees it,
+/// or None if there is no such council.
 pub(crate) async fn head_seq(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<i64>> {
-    let query = sqlx::query("SELECT audit_seq FROM councils WHERE id = $1").bind(council_id);
+    if let Some(head) = tx.held_head(council_id) {
+        return Ok(Some(head.seq));
+    }
+    let query = sqlx::query("SELECT seq FROM audit_heads WHERE council_id = $1").bind(council_id);
     match tx.optional(query).await? {
-        Some(row) => Cols::new(&row, "councils").int("audit_seq").map(Some),
+        Some(row) => Cols::new(&row, "audit_heads").int("seq").map(Some),
         None => Ok(None),
     }
 }
 
-/// Locks the council row the way an append does (a no-op update), so the head read here is
-/// still the head when the transaction commits. SQLite's write transaction holds the lock
-/// already; PostgreSQL takes the row lock.
+/// Locks the council's chain head the way an append does, so the head read here is still the
+/// head when the transaction commits.
 pub(crate) async fn lock_head(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<AuditHead>> {
     tx.writable()?;
-    let lock = sqlx::query(
-        "UPDATE councils SET audit_seq = audit_seq WHERE id = $1 RETURNING audit_seq, audit_head",
-    )
-    .bind(council_id);
-    let Some(row) = tx.optional(lock).await? else {
+    let Some(head) = held_head(tx, council_id).await? else {
         return Ok(None);
     };
-    let c = Cols::new(&row, "councils");
-    let seq = c.int("audit_seq")?;
-    let hash = c.text("audit_head")?;
+    let (seq, hash) = (head.seq, head.hash);
     let at = match one(tx, council_id, seq).await? {
         Some(record) => Some(record.at),
         None if seq == 0 => None,

@@ -1,6 +1,7 @@
 //! The council's equipment.
 
 use crate::rows::{Cols, flag_int, opt_date_text};
+use crate::search;
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::repo::NewEquipment;
@@ -51,11 +52,30 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || "the equipment was not stored".into())
         .await?;
-    equipment(&row)
+    let made = equipment(&row)?;
+    let words = search::of_equipment(&made);
+    search::index(tx, council_id, search::EQUIPMENT, made.id, &words, false).await?;
+    Ok(made)
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, e: &Equipment) -> RepoResult<()> {
     tx.writable()?;
+    // Most updates change only the item's state; its words are rewritten only when what they
+    // come from changed.
+    let before = sqlx::query(
+        "SELECT asset_tag, serial, model FROM equipment WHERE id = $1 AND council_id = $2",
+    )
+    .bind(e.id)
+    .bind(e.council_id);
+    let words_changed = match tx.optional(before).await? {
+        Some(row) => {
+            let c = Cols::new(&row, "equipment");
+            c.text("asset_tag")? != e.asset_tag.as_str()
+                || c.opt_text("serial")? != e.serial
+                || c.text("model")? != e.model
+        }
+        None => false,
+    };
     let query = sqlx::query(
         "UPDATE equipment SET asset_tag = $3, kind = $4, model = $5, serial = $6,
                 purchased_on = $7, replacement_cost = $8, pat_tested_on = $9, encrypted = $10,
@@ -75,7 +95,12 @@ pub(crate) async fn update(tx: &mut StoreTx, e: &Equipment) -> RepoResult<()> {
     .bind(e.state.as_str());
     let id = e.id;
     tx.exec_one(query, || format!("no equipment has id {id}"))
-        .await
+        .await?;
+    if words_changed {
+        let words = search::of_equipment(e);
+        search::index(tx, e.council_id, search::EQUIPMENT, e.id, &words, true).await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn by_tag(

@@ -68,8 +68,8 @@ pub(crate) async fn insert(tx: &mut StoreTx, council_id: Id, new: &NewLoan) -> R
     tx.writable()?;
     let sql = format!(
         "INSERT INTO loans (council_id, equipment_id, person_id, issued_on, due_on, due_clause,
-                            pack_version_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {LOAN}"
+                            pack_version_id, return_by, return_clause)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $6) RETURNING {LOAN}"
     );
     let query = sqlx::query(&sql)
         .bind(council_id)
@@ -87,7 +87,8 @@ pub(crate) async fn update(tx: &mut StoreTx, l: &Loan) -> RepoResult<()> {
     tx.writable()?;
     let query = sqlx::query(
         "UPDATE loans SET due_on = $3, due_clause = $4, recall_by = $5, recall_clause = $6,
-                leaving_by = $7, leaving_clause = $8, returned_on = $9, ended_as = $10
+                leaving_by = $7, leaving_clause = $8, returned_on = $9, ended_as = $10,
+                return_by = $11, return_clause = $12
          WHERE id = $1 AND council_id = $2",
     )
     .bind(l.id)
@@ -99,8 +100,29 @@ pub(crate) async fn update(tx: &mut StoreTx, l: &Loan) -> RepoResult<()> {
     .bind(opt_date_text(l.leaving_by))
     .bind(l.leaving_clause.as_deref())
     .bind(opt_date_text(l.returned_on))
-    .bind(l.ended_as.as_ref().map(crate::rows::word));
+    .bind(l.ended_as.as_ref().map(crate::rows::word))
+    .bind(l.return_by().map(|(date, _)| date_text(date)))
+    .bind(l.return_by().map(|(_, clause)| clause.to_string()));
     tx.exec_one(query, no_loan(l.id)).await
+}
+
+/// Sets `return_by` and `return_clause` of every loan stored before they were kept: run once,
+/// by the migration that added them, on the migration's own connection.
+pub(crate) async fn fill_return_by(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    let sql = format!("SELECT {LOAN} FROM loans");
+    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    for row in &rows {
+        let l = loan(row).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        if let Some((date, clause)) = l.return_by() {
+            sqlx::query("UPDATE loans SET return_by = $2, return_clause = $3 WHERE id = $1")
+                .bind(l.id)
+                .bind(date_text(date))
+                .bind(clause.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Loan>> {

@@ -49,6 +49,10 @@ const SQLITE: &[Migration] = &[
         version: 9,
         sql: include_str!("../migrations/sqlite/0009_retention.sql"),
     },
+    Migration {
+        version: 10,
+        sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -87,6 +91,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 9,
         sql: include_str!("../migrations/postgres/0009_retention.sql"),
+    },
+    Migration {
+        version: 10,
+        sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
     },
 ];
 
@@ -165,6 +173,7 @@ async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await
         .map_err(fail)?;
+    fill(version, &mut tx).await.map_err(fail)?;
     sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
         .bind(version)
         .bind(time_text(Utc::now()))
@@ -173,6 +182,16 @@ async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
         .map_err(fail)?;
     tx.commit().await.map_err(fail)?;
     tracing::info!(version, "applied database migration");
+    Ok(())
+}
+
+/// What a migration's SQL cannot do alone, done in its transaction: version 10's search
+/// index and loans' return-by dates are worked out by the program's own rules.
+async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
+    if version == 10 {
+        crate::search::fill(tx).await?;
+        crate::loans::fill_return_by(tx).await?;
+    }
     Ok(())
 }
 

@@ -1,9 +1,13 @@
 //! People, their terms and the offices they hold.
 
+use crate::listing::{Frag, KeyKind, ListSql};
 use crate::rows::{Cols, date_text, opt_date_text};
+use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
+use steward_domain::listing::Listed;
+use steward_domain::ops::people::list::{PeopleQuery, PeopleSort, PersonListed};
 use steward_domain::repo::NewPerson;
 use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
 use steward_policy::{OfficeId, TermEndReason};
@@ -77,7 +81,10 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || format!("no council has id {council_id}"))
         .await?;
-    person(&row)
+    let made = person(&row)?;
+    let words = search::of_person(&made);
+    search::index(tx, council_id, search::PERSON, made.id, &words, false).await?;
+    Ok(made)
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, p: &Person) -> RepoResult<()> {
@@ -93,7 +100,9 @@ pub(crate) async fn update(tx: &mut StoreTx, p: &Person) -> RepoResult<()> {
     .bind(p.kind.as_str())
     .bind(p.email.as_deref())
     .bind(p.household.as_deref());
-    tx.exec_one(query, no_person(p.id)).await
+    tx.exec_one(query, no_person(p.id)).await?;
+    let words = search::of_person(p);
+    search::index(tx, p.council_id, search::PERSON, p.id, &words, true).await
 }
 
 pub(crate) async fn by_ref(
@@ -209,4 +218,59 @@ pub(crate) async fn offices(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<O
         format!("SELECT {OFFICE} FROM office_holdings WHERE person_id = $1 ORDER BY starts, id");
     let query = sqlx::query(&sql).bind(person_id);
     tx.all(query).await?.iter().map(office).collect()
+}
+
+/// Whether a term of the person `p` covers `day`.
+fn in_office(day: NaiveDate) -> Frag {
+    let day = date_text(day);
+    Frag::new(
+        "EXISTS (SELECT 1 FROM terms t WHERE t.council_id = p.council_id AND t.person_id = p.id \
+         AND t.starts <= ? AND (t.ends IS NULL OR t.ends >= ?))",
+        vec![day.clone().into(), day.into()],
+    )
+}
+
+/// A page of the people list. Each sort's expression is the one its index is built on.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &PeopleQuery,
+    on: NaiveDate,
+) -> RepoResult<Listed<PersonListed>> {
+    let (sort, kind) = match query.sort {
+        PeopleSort::Reference => ("p.reference", KeyKind::Text),
+        PeopleSort::Name => ("lower(p.name)", KeyKind::Text),
+        PeopleSort::Kind => ("p.kind", KeyKind::Text),
+    };
+    let serving = in_office(on);
+    let select = Frag::new(
+        format!(
+            "p.id, p.council_id, p.reference, p.name, p.kind, p.email, p.household, \
+             CASE WHEN {} THEN 1 ELSE 0 END AS in_office",
+            serving.sql()
+        ),
+        serving.args().to_vec(),
+    );
+    let mut sql = ListSql::new(select, "people p", sort, kind, "p.id");
+    sql.eq("p.council_id", council_id);
+    if let Some(k) = query.filter.kind {
+        sql.eq("p.kind", k.as_str());
+    }
+    match query.filter.in_office {
+        Some(true) => {
+            sql.and(serving);
+        }
+        Some(false) => {
+            sql.and(serving.negated());
+        }
+        None => {}
+    }
+    sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        Ok(PersonListed {
+            person: person(row)?,
+            in_office: Cols::new(row, "people").int("in_office")? == 1,
+        })
+    })
+    .await
 }

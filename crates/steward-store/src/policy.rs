@@ -3,7 +3,7 @@
 use crate::open::Backend;
 use crate::rows::{Cols, date_text, time_text};
 use crate::tx::StoreTx;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use steward_domain::repo::{NewAcceptance, NewPackVersion};
 use steward_domain::{
@@ -83,7 +83,12 @@ pub(crate) async fn insert_council(
     let row = tx
         .one(query, || "the council was not stored".into())
         .await?;
-    council(&row)
+    let made = council(&row)?;
+    let head = sqlx::query("INSERT INTO audit_heads (council_id, seq, hash) VALUES ($1, 0, $2)")
+        .bind(made.id)
+        .bind(steward_domain::audit::GENESIS);
+    tx.exec(head).await?;
+    Ok(made)
 }
 
 pub(crate) async fn council_by_slug(
@@ -92,6 +97,12 @@ pub(crate) async fn council_by_slug(
 ) -> RepoResult<Option<Council>> {
     let sql = format!("SELECT {COUNCIL} FROM councils WHERE slug = $1");
     let query = sqlx::query(&sql).bind(slug.as_str());
+    tx.optional(query).await?.as_ref().map(council).transpose()
+}
+
+pub(crate) async fn council_by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Council>> {
+    let sql = format!("SELECT {COUNCIL} FROM councils WHERE id = $1");
+    let query = sqlx::query(&sql).bind(id);
     tx.optional(query).await?.as_ref().map(council).transpose()
 }
 
@@ -104,14 +115,12 @@ pub(crate) async fn councils(tx: &mut StoreTx) -> RepoResult<Vec<Council>> {
         .collect()
 }
 
-/// Holds the council's row until the transaction ends, so that counts over the council's
-/// rows cannot race another writer. SQLite needs nothing: a writer already holds the
-/// database's single write lock.
+/// Holds the council's audit chain head until the transaction ends, so that counts over the
+/// council's rows cannot race another writer (every writer appends to the chain). SQLite needs
+/// nothing: a writer already holds the database's single write lock.
 pub(crate) async fn lock_council(tx: &mut StoreTx, council_id: Id) -> RepoResult<()> {
     if tx.backend() == Backend::Postgres {
-        let query =
-            sqlx::query("SELECT id FROM councils WHERE id = $1 FOR UPDATE").bind(council_id);
-        tx.optional(query).await?;
+        crate::audit::held_head(tx, council_id).await?;
     }
     Ok(())
 }
@@ -145,6 +154,23 @@ pub(crate) async fn insert_pack_version(
         .one(query, || "the policy version was not stored".into())
         .await?;
     pack_version(&row)
+}
+
+pub(crate) async fn pack_version_in_force(
+    tx: &mut StoreTx,
+    council_id: Id,
+    on: NaiveDate,
+) -> RepoResult<Option<PackVersion>> {
+    let sql = format!(
+        "SELECT {PACK} FROM pack_versions WHERE council_id = $1 AND effective_from <= $2
+         ORDER BY effective_from DESC, number DESC LIMIT 1"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(date_text(on));
+    tx.optional(query)
+        .await?
+        .as_ref()
+        .map(pack_version)
+        .transpose()
 }
 
 pub(crate) async fn pack_versions(

@@ -23,12 +23,24 @@ impl RegisterTx for StoreTx {
         policy::councils(self).await
     }
 
+    async fn council_by_id(&mut self, id: Id) -> RepoResult<Option<Council>> {
+        policy::council_by_id(self, id).await
+    }
+
     async fn insert_pack_version(
         &mut self,
         council_id: Id,
         new: &NewPackVersion,
     ) -> RepoResult<PackVersion> {
         policy::insert_pack_version(self, council_id, new).await
+    }
+
+    async fn pack_version_in_force(
+        &mut self,
+        council_id: Id,
+        on: NaiveDate,
+    ) -> RepoResult<Option<PackVersion>> {
+        policy::pack_version_in_force(self, council_id, on).await
     }
 
     async fn pack_versions(&mut self, council_id: Id) -> RepoResult<Vec<PackVersion>> {
@@ -57,6 +69,16 @@ impl RegisterTx for StoreTx {
 
     async fn people(&mut self, council_id: Id) -> RepoResult<Vec<Person>> {
         people::list(self, council_id).await
+    }
+
+    async fn list_people(
+        &mut self,
+        council_id: Id,
+        query: &steward_domain::ops::people::list::PeopleQuery,
+        on: NaiveDate,
+    ) -> RepoResult<steward_domain::listing::Listed<steward_domain::ops::people::list::PersonListed>>
+    {
+        people::list_page(self, council_id, query, on).await
     }
 
     async fn household_members(

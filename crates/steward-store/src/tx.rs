@@ -21,6 +21,19 @@ pub struct StoreTx {
     /// then quietly turns COMMIT into ROLLBACK, while SQLite only undoes the one statement; so
     /// that both backends behave alike, a failed statement always costs the whole transaction.
     failed: bool,
+    /// The audit chain heads this transaction has locked, as its appends have moved them.
+    /// Each is written back once, at commit, however many records were appended.
+    heads: Vec<ChainHead>,
+}
+
+/// A council's audit chain head as a transaction holds it: read under lock on first use,
+/// moved in memory by each append, written back on commit when `moved`.
+#[derive(Clone, Debug)]
+pub(crate) struct ChainHead {
+    pub council_id: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub moved: bool,
 }
 
 /// How a transaction starts.
@@ -57,11 +70,15 @@ impl StoreTx {
             backend: store.backend,
             mode,
             failed: false,
+            heads: Vec::new(),
         })
     }
 
     /// Makes every write of the transaction permanent. A read-only transaction just ends.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if !self.failed {
+            self.write_back_heads().await;
+        }
         if self.failed {
             self.tx.rollback().await.map_err(StoreError::Commit)?;
             return Err(StoreError::TransactionFailed);
@@ -69,6 +86,37 @@ impl StoreTx {
         match self.mode {
             Mode::Write => self.tx.commit().await.map_err(StoreError::Commit),
             Mode::Read => self.tx.rollback().await.map_err(StoreError::Commit),
+        }
+    }
+
+    /// The chain head of `council_id` if this transaction has locked it.
+    pub(crate) fn held_head(&mut self, council_id: i64) -> Option<&mut ChainHead> {
+        self.heads.iter_mut().find(|h| h.council_id == council_id)
+    }
+
+    pub(crate) fn hold_head(&mut self, head: ChainHead) -> &mut ChainHead {
+        self.heads.retain(|h| h.council_id != head.council_id);
+        self.heads.push(head);
+        let last = self.heads.len() - 1;
+        &mut self.heads[last]
+    }
+
+    /// Writes each moved head back; a failure marks the transaction failed, so commit rolls
+    /// everything back.
+    async fn write_back_heads(&mut self) {
+        let moved: Vec<ChainHead> = self.heads.iter().filter(|h| h.moved).cloned().collect();
+        for head in moved {
+            let query =
+                sqlx::query("UPDATE audit_heads SET seq = $2, hash = $3 WHERE council_id = $1")
+                    .bind(head.council_id)
+                    .bind(head.seq)
+                    .bind(head.hash);
+            if self.exec(query).await.is_err() {
+                return;
+            }
+        }
+        for head in &mut self.heads {
+            head.moved = false;
         }
     }
 

@@ -515,6 +515,12 @@ async fn signing_in_starts_a_session_that_times_out() -> TestResult {
         .ok_or("ended early")?;
     assert_eq!(user.username.as_str(), "clerk");
     assert_eq!(session.last_seen_at, at(9, 29));
+    // Within a minute of the last use written, the use is not written again.
+    let later = at(9, 29) + chrono::TimeDelta::seconds(59);
+    let (_, session) = authenticate(&store, &raw, later)
+        .await?
+        .ok_or("ended early")?;
+    assert_eq!(session.last_seen_at, at(9, 29));
     assert!(authenticate(&store, &raw, at(9, 58)).await?.is_some());
     // Thirty minutes idle ends it, for good.
     assert!(authenticate(&store, &raw, at(10, 28)).await?.is_none());

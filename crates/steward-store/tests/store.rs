@@ -684,7 +684,8 @@ async fn the_database_refuses_to_change_audit_records() -> TestResult {
         "UPDATE audit_events SET actor = 'forger' WHERE council_id = $1 AND seq = 2",
         "DELETE FROM audit_events WHERE council_id = $1 AND seq = 3",
         "DELETE FROM audit_events WHERE council_id = $1",
-        "UPDATE councils SET audit_seq = 2 WHERE id = $1",
+        "UPDATE audit_heads SET seq = 2 WHERE council_id = $1",
+        "DELETE FROM audit_heads WHERE council_id = $1",
     ] {
         let message = refused(&store, sql, id).await;
         assert!(

@@ -19,6 +19,7 @@ pub mod records;
 pub mod reports;
 mod routes;
 mod session;
+mod touches;
 mod workflow_pages;
 
 use assets::Assets;
@@ -70,6 +71,7 @@ struct AppState {
     now: Now,
     pages: Arc<Pages>,
     assets: Arc<Assets>,
+    touches: Arc<touches::Touches>,
 }
 
 impl FromRef<AppState> for Arc<Assets> {
@@ -105,6 +107,7 @@ fn router_with_assets(
         now,
         pages,
         assets: Arc::new(assets),
+        touches: Arc::default(),
     }))
 }
 

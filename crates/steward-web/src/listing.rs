@@ -10,6 +10,10 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::WebError;
+use std::str::FromStr;
+use steward_domain::listing::{
+    Cursor, Direction, ListQuery as DomainQuery, Listed, SearchWords, Total, Window,
+};
 
 /// Rows on one page of a listing.
 pub const PER_PAGE: usize = 25;
@@ -28,6 +32,9 @@ pub struct ListQuery {
     pub page: Option<String>,
     #[serde(default)]
     pub format: Option<String>,
+    /// Where a list paged in the database continues from (its `next` or `previous` link).
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 impl ListQuery {
@@ -35,17 +42,70 @@ impl ListQuery {
     pub fn wants_csv(&self) -> bool {
         self.format.as_deref() == Some("csv")
     }
+
+    /// The search text, trimmed.
+    pub fn search_text(&self) -> &str {
+        self.q.as_deref().unwrap_or("").trim()
+    }
+
+    pub fn direction(&self) -> Direction {
+        match self.dir.as_deref() {
+            Some("desc") => Direction::Descending,
+            _ => Direction::Ascending,
+        }
+    }
+
+    /// The list's own sort named by `?sort=`, or its default.
+    pub fn sort_or_default<S: FromStr + Default>(&self) -> S {
+        self.sort
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default()
+    }
+
+    /// The cursor of the page asked for; one that does not read back (edited by hand, or from
+    /// an older link) starts the list from its first page.
+    pub fn cursor(&self) -> Option<Cursor> {
+        self.cursor.as_deref().and_then(|c| c.parse().ok())
+    }
+
+    /// The domain's query for a list paged in the database: this request's search, sort,
+    /// direction and page of [`PER_PAGE`] rows, with the list's own `filter`.
+    pub fn to_query<S: FromStr + Default, F>(&self, filter: F) -> DomainQuery<S, F> {
+        DomainQuery {
+            search: SearchWords::parse(self.search_text()),
+            sort: self.sort_or_default(),
+            direction: self.direction(),
+            filter,
+            window: Window::at(PER_PAGE as u32, self.cursor()),
+        }
+    }
 }
 
-/// One column: `key` is what `?sort=` names, `label` its heading.
+/// One column: `key` is what `?sort=` names, `label` its heading. A column of a list paged in
+/// the database can be sorted only where an index serves that order (`sortable`).
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
     pub key: &'static str,
     pub label: &'static str,
+    pub sortable: bool,
 }
 
 pub const fn column(key: &'static str, label: &'static str) -> Column {
-    Column { key, label }
+    Column {
+        key,
+        label,
+        sortable: true,
+    }
+}
+
+/// A column whose heading does not sort the list.
+pub const fn plain_column(key: &'static str, label: &'static str) -> Column {
+    Column {
+        key,
+        label,
+        sortable: false,
+    }
 }
 
 /// One record as the listing shows it: a cell per column (also what is searched and what the
@@ -96,6 +156,7 @@ impl Row {
 #[derive(Debug, Serialize)]
 pub struct Heading {
     pub label: &'static str,
+    /// Empty for a column that does not sort.
     pub href: String,
     /// `ascending`, `descending` or `none`, for `aria-sort`.
     pub aria_sort: &'static str,
@@ -125,6 +186,8 @@ pub struct Listing {
     pub csv_href: String,
     /// Hidden fields the search form keeps (the sort, and any filter of the page's own).
     pub keep: Vec<(String, String)>,
+    /// For lists paged in the database: "26 to 50 of 5,000" (or "of more than 10,000").
+    pub range: Option<String>,
     #[serde(skip)]
     all: Vec<Row>,
     #[serde(skip)]
@@ -282,8 +345,97 @@ impl Listing {
                 ("format", "csv"),
             ]),
             keep,
+            range: None,
             q,
             all,
+            columns: columns.to_vec(),
+        }
+    }
+
+    /// A page of a list paged in the database. `sort` is the sort in force (its name, as
+    /// `?sort=` gives it), `query` the request's, `extra` the page's own query parameters to
+    /// keep in every link.
+    pub fn paged(
+        base: &str,
+        extra: &[(&str, &str)],
+        columns: &[Column],
+        sort: &str,
+        query: &ListQuery,
+        listed: Listed<Row>,
+    ) -> Listing {
+        let q = query.search_text().to_string();
+        let descending = query.direction().is_descending();
+        let dir = if descending { "desc" } else { "asc" };
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all_pairs: Vec<(&str, &str)> = extra.to_vec();
+            all_pairs.extend_from_slice(pairs);
+            format!("{base}{}", query_string(&all_pairs))
+        };
+        let headings = columns
+            .iter()
+            .map(|c| {
+                let current = c.sortable && c.key == sort;
+                let next_dir = if current && !descending {
+                    "desc"
+                } else {
+                    "asc"
+                };
+                Heading {
+                    label: c.label,
+                    href: if c.sortable {
+                        with(&[("q", &q), ("sort", c.key), ("dir", next_dir)])
+                    } else {
+                        String::new()
+                    },
+                    aria_sort: match (current, descending) {
+                        (false, _) => "none",
+                        (true, false) => "ascending",
+                        (true, true) => "descending",
+                    },
+                }
+            })
+            .collect();
+        let at = |c: &Cursor| {
+            let c = c.to_string();
+            with(&[("q", &q), ("sort", sort), ("dir", dir), ("cursor", &c)])
+        };
+        let shown = listed.items.len() as u64;
+        let (total, more_than) = match listed.total {
+            Total::Exactly(n) => (n, false),
+            Total::AtLeast(n) => (n, true),
+        };
+        let range = (shown > 0).then(|| {
+            let of = if more_than {
+                format!("more than {}", thousands(total))
+            } else {
+                thousands(total)
+            };
+            format!(
+                "{} to {} of {of}",
+                thousands(listed.first_index + 1),
+                thousands(listed.first_index + shown)
+            )
+        });
+        let mut keep: Vec<(String, String)> = extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        keep.push(("sort".into(), sort.into()));
+        keep.push(("dir".into(), dir.into()));
+        Listing {
+            headings,
+            total: usize::try_from(total).unwrap_or(usize::MAX),
+            page: 1,
+            pages: 1,
+            previous: listed.previous.as_ref().map(at),
+            next: listed.next.as_ref().map(at),
+            links: Vec::new(),
+            csv_href: with(&[("q", &q), ("sort", sort), ("dir", dir), ("format", "csv")]),
+            keep,
+            range,
+            q,
+            rows: listed.items,
+            all: Vec::new(),
             columns: columns.to_vec(),
         }
     }
@@ -323,6 +475,62 @@ impl Listing {
     }
 }
 
+/// A whole number with thousands separated by commas, as people write it.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Every row of a list paged in the database, as the CSV download: `next` gives each batch of
+/// rows after the cursor (None for the first) until it gives no cursor back.
+pub async fn csv_of_all<F, Fut>(
+    name: &str,
+    columns: &[Column],
+    mut next: F,
+) -> Result<Response, WebError>
+where
+    F: FnMut(Option<Cursor>) -> Fut,
+    Fut: std::future::Future<Output = Result<Listed<Row>, WebError>>,
+{
+    let listing = Listing {
+        headings: Vec::new(),
+        rows: Vec::new(),
+        q: String::new(),
+        total: 0,
+        page: 1,
+        pages: 1,
+        previous: None,
+        next: None,
+        links: Vec::new(),
+        csv_href: String::new(),
+        keep: Vec::new(),
+        range: None,
+        all: Vec::new(),
+        columns: columns.to_vec(),
+    };
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let batch = next(cursor).await?;
+        all.extend(batch.items);
+        match batch.next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Listing { all, ..listing }.csv(name)
+}
+
+/// Rows an export reads at a time.
+pub const EXPORT_BATCH: u32 = steward_domain::listing::MAX_LIMIT;
+
 /// A cell a spreadsheet would run as a formula (or a tab or carriage return that could start
 /// one) is prefixed with a quote, so it reads as text.
 pub fn defuse(cell: &str) -> String {
@@ -353,6 +561,7 @@ mod tests {
             dir: some(dir),
             page: some(page),
             format: None,
+            cursor: None,
         }
     }
 
@@ -469,6 +678,43 @@ mod tests {
             rows(3),
         );
         assert_eq!(list.csv_text().unwrap().lines().count(), 1);
+    }
+
+    #[test]
+    fn paged_lists_link_by_cursor_and_say_where_they_are() {
+        let cursor = Cursor {
+            toward: steward_domain::listing::Toward::After,
+            value: steward_domain::listing::SortValue::Int(7),
+            id: 7,
+            index: 25,
+        };
+        let listed = Listed {
+            items: rows(25),
+            total: Total::Exactly(5_000),
+            first_index: 0,
+            next: Some(cursor.clone()),
+            previous: None,
+        };
+        let columns = &[column("name", "Name"), plain_column("n", "Number")];
+        let list = Listing::paged(
+            "/x",
+            &[("show", "all")],
+            columns,
+            "name",
+            &query("ada", "", "", ""),
+            listed,
+        );
+        assert_eq!(list.range.as_deref(), Some("1 to 25 of 5,000"));
+        assert_eq!(list.previous, None);
+        let next = list.next.unwrap();
+        assert!(
+            next.starts_with("/x?show=all&q=ada&sort=name&dir=asc&cursor="),
+            "{next}"
+        );
+        assert_eq!(list.headings[0].aria_sort, "ascending");
+        assert_eq!(list.headings[1].href, "");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use steward_domain::auth::{Principal, Session, SessionPolicy, constant_time_eq, random_text};
+use steward_domain::ops::sessions::SessionCheck;
 use steward_domain::ops::{council, people, sessions};
 use steward_domain::{Council, CouncilSlug, Ctx};
 
@@ -76,18 +77,16 @@ pub fn new_form_token() -> Result<String, WebError> {
     random_text().map_err(WebError::from)
 }
 
-/// The council named by the `{slug}` in the address; an unknown or malformed one is not found.
-pub async fn council_from_path(parts: &mut Parts, state: &AppState) -> Result<Council, Response> {
+/// The `{slug}` in the address; a malformed one is not found.
+async fn slug_from_path(parts: &mut Parts, state: &AppState) -> Result<CouncilSlug, Response> {
     let params = RawPathParams::from_request_parts(parts, state)
         .await
         .map_err(|_| WebError::not_found().into_response())?;
-    let slug: CouncilSlug = params
+    params
         .iter()
         .find(|(k, _)| *k == "slug")
         .and_then(|(_, v)| v.parse().ok())
-        .ok_or_else(|| WebError::not_found().into_response())?;
-    let mut tx = state.store.begin().await.map_err(reject)?;
-    council::find(&mut tx, &slug).await.map_err(reject)
+        .ok_or_else(|| WebError::not_found().into_response())
 }
 
 fn reject(e: impl Into<WebError>) -> Response {
@@ -166,7 +165,14 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let council = council_from_path(parts, state).await?;
+        let slug = slug_from_path(parts, state).await?;
+        let now = (state.now)();
+        let today = (state.today)();
+        // Everything a page needs to know of its visitor is read in one read transaction; the
+        // rare writes (ending a stale session, noting a session's use once a minute) each take
+        // a short transaction of their own, never the page's.
+        let mut tx = state.store.read().await.map_err(reject)?;
+        let council = council::find(&mut tx, &slug).await.map_err(reject)?;
         // A page asked for by link comes back after signing in; a form posted cannot.
         let to_sign_in = if parts.method == axum::http::Method::GET {
             let asked = parts
@@ -180,18 +186,27 @@ impl FromRequestParts<AppState> for SignedIn {
         let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_sign_in);
         };
-        let now = (state.now)();
-        let today = (state.today)();
-        let mut tx = state.store.begin().await.map_err(reject)?;
-        let found = sessions::authenticate_session(&mut tx, &raw, now, &SessionPolicy::default())
+        let check = sessions::check_session(&mut tx, &raw, now, &SessionPolicy::default())
             .await
             .map_err(reject)?;
-        let Some((user, session)) = found else {
-            tx.commit().await.map_err(reject)?;
-            return Err(to_sign_in);
+        let (user, session, touch) = match check {
+            SessionCheck::Unknown => return Err(to_sign_in),
+            SessionCheck::Stale { session, action } => {
+                drop(tx);
+                let mut write = state.store.begin().await.map_err(reject)?;
+                sessions::end_stale(&mut write, &session, now, action)
+                    .await
+                    .map_err(reject)?;
+                write.commit().await.map_err(reject)?;
+                return Err(to_sign_in);
+            }
+            SessionCheck::Good {
+                user,
+                session,
+                touch,
+            } => (user, session, touch),
         };
         if session.council_id != council.id {
-            tx.commit().await.map_err(reject)?;
             return Err(to_sign_in);
         }
         let offices = match user.person_id {
@@ -201,6 +216,13 @@ impl FromRequestParts<AppState> for SignedIn {
             None => Vec::new(),
         };
         tx.commit().await.map_err(reject)?;
+        if touch && state.touches.claim(&session.id_hash, now) {
+            let mut write = state.store.begin().await.map_err(reject)?;
+            sessions::touch(&mut write, &session, now)
+                .await
+                .map_err(reject)?;
+            write.commit().await.map_err(reject)?;
+        }
         let role = user.role;
         let principal = Principal::new(user, role, offices);
         if principal.user.must_change_password {

@@ -67,6 +67,7 @@ async fn site() -> Site {
     });
     let state = AppState {
         store,
+        touches: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),

@@ -17,6 +17,8 @@ use steward_policy::{
 };
 use steward_store::{Store, StoreTx};
 
+mod county;
+pub use county::DemoSize;
 mod phones;
 mod records;
 mod web;
@@ -36,6 +38,9 @@ const COUNCILS: &[(&str, &str, &str)] = &[
         "Fenwold Borough Council",
     ),
 ];
+
+/// The preset of the council `--size` grows.
+const COUNTY_PRESET: &str = "county-members-policy";
 
 const FIRST: &[&str] = &[
     "Alex", "Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kit", "Lia",
@@ -120,6 +125,7 @@ async fn seed_council(
     today: NaiveDate,
     spec: &(&str, &str, &str),
     offset: usize,
+    size: DemoSize,
 ) -> anyhow::Result<Vec<DemoAccount>> {
     let (preset_id, slug, title) = *spec;
     let Some(preset) = presets::find(preset_id) else {
@@ -373,6 +379,21 @@ async fn seed_council(
     seed_workflow(store, actor, today, &c, &members).await?;
     web::seed(store, actor, today, &c, &pack, &member).await?;
     records::seed(store, today, &c, &pack, &member).await?;
+    // The county council can be grown to a county's size, to measure the pages at scale.
+    if preset_id == COUNTY_PRESET {
+        let authoriser = pack
+            .loans
+            .authorisation
+            .as_ref()
+            .and_then(|a| officers.iter().find(|(_, o)| a.by.contains(o)))
+            .map(|(r, _)| r.as_str());
+        if let Some(grown) = county::grow(store, actor, today, &c, &pack, authoriser, size).await? {
+            eprintln!(
+                "Grew {} to {} people and {} items, with {} loans open and {} returned.",
+                c.name, grown.people, grown.items, grown.open_loans, grown.returned_loans
+            );
+        }
+    }
     Ok(accounts)
 }
 
@@ -549,7 +570,8 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
     if existing.is_empty() {
         let mut accounts = Vec::new();
         for (i, spec) in COUNCILS.iter().enumerate() {
-            accounts.extend(seed_council(&store, &global.actor, today, spec, i * 20).await?);
+            let seeded = seed_council(&store, &global.actor, today, spec, i * 20, args.size);
+            accounts.extend(seeded.await?);
         }
         eprintln!(
             "Created demo data in {db}: {} councils with made-up people and equipment.",

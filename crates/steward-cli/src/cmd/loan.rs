@@ -123,7 +123,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             let loan = loans::find(&mut tx, &council, id).await?;
             let document = policy::in_force(&mut tx, &council, ctx.today)
                 .await?
-                .map(|a| a.pack.pack.title)
+                .map(|a| a.pack.pack.title.clone())
                 .unwrap_or_default();
             let view = loans::view(&mut tx, &document, loan).await?;
             app.out.emit(&view, || {

@@ -1,11 +1,13 @@
+use super::listing;
 use crate::app::App;
 use crate::args::{OfficeCmd, PersonCmd};
 use crate::exit;
 use crate::output::{Table, opt};
+use steward_domain::PersonRef;
 use steward_domain::import::parse_people;
+use steward_domain::ops::people::list::{PeopleFilter, PeopleSort};
 use steward_domain::ops::people::{self, AddPerson};
 use steward_domain::repo::NewPerson;
-use steward_domain::{PersonRef, RegisterTx};
 use steward_policy::{OfficeId, PersonKind, TermEndReason};
 
 fn office_id(text: &str) -> anyhow::Result<OfficeId> {
@@ -58,20 +60,42 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 format!("Registered {} ({}).\n", person.name, person.reference)
             })?;
         }
-        PersonCmd::List => {
-            let all = tx.people(council.id).await?;
-            app.out.emit(&all, || {
-                let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD"]);
-                for p in &all {
+        PersonCmd::List {
+            list,
+            kind,
+            in_office,
+            not_in_office,
+        } => {
+            drop(tx);
+            let filter = PeopleFilter {
+                kind: kind.as_deref().map(str::parse::<PersonKind>).transpose()?,
+                in_office: match (in_office, not_in_office) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                },
+            };
+            let query = listing::query::<PeopleSort, _>(&list, filter)?;
+            let (council, today) = (&council, ctx.today);
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(people::list::list(&mut tx, council, &q, today).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
+                let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD", "IN OFFICE"]);
+                for p in fetched.items() {
                     t.row(vec![
-                        p.reference.to_string(),
-                        p.name.clone(),
-                        p.kind.to_string(),
-                        opt(&p.household),
+                        p.person.reference.to_string(),
+                        p.person.name.clone(),
+                        p.person.kind.to_string(),
+                        opt(&p.person.household),
+                        if p.in_office { "yes" } else { "no" }.to_string(),
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
+            return Ok(exit::OK);
         }
         PersonCmd::Show { reference } => {
             let detail = people::detail(&mut tx, &council, &reference.parse()?).await?;

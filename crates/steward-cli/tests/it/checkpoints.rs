@@ -235,13 +235,13 @@ fn winding_back_the_head_is_caught_by_a_checkpoint() {
         .map(String::from)
         .collect();
     sql.push(if env.db.url.starts_with("postgres") {
-        "DROP TRIGGER councils_audit_seq_only_grows ON councils".to_string()
+        "DROP TRIGGER audit_heads_seq_only_grows ON audit_heads".to_string()
     } else {
-        "DROP TRIGGER councils_audit_seq_only_grows".to_string()
+        "DROP TRIGGER audit_heads_seq_only_grows".to_string()
     });
     sql.push(format!("DELETE FROM audit_events WHERE seq >= {seq}"));
     sql.push(format!(
-        "UPDATE councils SET audit_seq = {}, audit_head = '{prev_hash}'",
+        "UPDATE audit_heads SET seq = {}, hash = '{prev_hash}'",
         seq - 1
     ));
     block_on(tamper(&env.db.url, &sql)).unwrap();

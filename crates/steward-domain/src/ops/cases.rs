@@ -207,7 +207,7 @@ async fn route_now<T: WorkflowTx>(
         action: "case",
         refusals: vec![r],
     })?;
-    Ok((active.pack, route))
+    Ok(((*active.pack).clone(), route))
 }
 
 /// Opens a case for reading. Every look is recorded in the audit trail, by whom and when.

@@ -555,7 +555,7 @@ pub async fn list<T: RegisterTx>(
 ) -> DomainResult<Vec<LoanView>> {
     let document = policy::in_force(tx, council, today)
         .await?
-        .map(|a| a.pack.pack.title)
+        .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let loans = tx.loans(council.id, open_only).await?;
     let mut out = Vec::with_capacity(loans.len());

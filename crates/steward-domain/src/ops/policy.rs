@@ -5,25 +5,48 @@ use crate::records::{Council, PackVersion};
 use crate::repo::{NewPackVersion, RegisterTx};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use steward_policy::{LoadedPack, Pack, check_pack};
 
 /// The policy in force for a council on a day: the stored version and its parsed rules.
 #[derive(Clone, Debug)]
 pub struct ActivePack {
     pub version: PackVersion,
-    pub pack: Pack,
+    pub pack: Arc<Pack>,
 }
+
+/// Packs already read back, by the hash of their text. A stored version never changes, so its
+/// rules are read once per process rather than once per request.
+static PARSED: OnceLock<Mutex<HashMap<String, Arc<Pack>>>> = OnceLock::new();
+
+/// Distinct versions kept; a process serving many councils keeps their current packs.
+const PARSED_KEPT: usize = 256;
 
 /// Re-reads a stored version. Versions were checked on adoption, so failure means the
 /// stored text was damaged.
-pub fn parse_version(version: &PackVersion) -> DomainResult<Pack> {
+pub fn parse_version(version: &PackVersion) -> DomainResult<Arc<Pack>> {
+    let parsed = PARSED.get_or_init(Mutex::default);
+    let key = format!("{}:{}", version.hash, version.number);
+    if let Ok(known) = parsed.lock()
+        && let Some(pack) = known.get(&key)
+    {
+        return Ok(pack.clone());
+    }
     let text = version.acceptance_text.clone();
     let loaded = check_pack(
         &format!("policy version {}", version.number),
         &version.source,
         &move |_| Ok(text.clone()),
     )?;
-    Ok(loaded.pack)
+    let pack = Arc::new(loaded.pack);
+    if let Ok(mut known) = parsed.lock() {
+        if known.len() >= PARSED_KEPT {
+            known.clear();
+        }
+        known.insert(key, pack.clone());
+    }
+    Ok(pack)
 }
 
 /// The version in force on `on`: the latest adopted whose effective date has come.
@@ -32,12 +55,7 @@ pub async fn in_force<T: RegisterTx>(
     council: &Council,
     on: NaiveDate,
 ) -> DomainResult<Option<ActivePack>> {
-    let versions = tx.pack_versions(council.id).await?;
-    let Some(version) = versions
-        .into_iter()
-        .filter(|v| v.effective_from <= on)
-        .max_by_key(|v| (v.effective_from, v.number))
-    else {
+    let Some(version) = tx.pack_version_in_force(council.id, on).await? else {
         return Ok(None);
     };
     let pack = parse_version(&version)?;

@@ -254,26 +254,51 @@ async fn end<T: AuthTx>(
     .await
 }
 
-/// The account behind a session id, if the session is still good: open, not idle for the idle
-/// timeout, not older than the absolute one, and its account not disabled. A session found
-/// expired is ended here; a good one has its last use set to `now`. Writes, so commit.
-pub async fn authenticate_session<T: AuthTx>(
+/// How often a session's or token's last use is written: at most once a minute, so that
+/// reading pages does not write to the database with every request. Idle time is counted from
+/// the last use written, so a session may end up to this much before its idle limit.
+pub const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// What a browser's session cookie is worth, found by reading alone.
+#[derive(Debug)]
+pub enum SessionCheck {
+    /// No such session, or one already ended.
+    Unknown,
+    /// The session has run out, or its account is gone or disabled: it must be ended (and the
+    /// ending recorded) with [`end_stale`], in a transaction of its own.
+    Stale {
+        session: Session,
+        action: &'static str,
+    },
+    /// Good. `touch` says its last use is old enough to be written again ([`touch`]).
+    Good {
+        user: User,
+        session: Session,
+        touch: bool,
+    },
+}
+
+/// Whether the browser holding `raw_session_id` is signed in at `now`. Reads only, so a page
+/// can check its visitor inside a read transaction.
+pub async fn check_session<T: AuthTx>(
     tx: &mut T,
     raw_session_id: &str,
     now: DateTime<Utc>,
     policy: &SessionPolicy,
-) -> DomainResult<Option<(User, Session)>> {
+) -> DomainResult<SessionCheck> {
     let Some(secret) = SessionSecret::parse(raw_session_id) else {
-        return Ok(None);
+        return Ok(SessionCheck::Unknown);
     };
     let Some(session) = tx.session(&secret.digest()).await? else {
-        return Ok(None);
+        return Ok(SessionCheck::Unknown);
     };
     match session_state(&session, now, policy) {
-        SessionState::Ended => return Ok(None),
+        SessionState::Ended => return Ok(SessionCheck::Unknown),
         SessionState::IdleExpired | SessionState::AbsoluteExpired => {
-            end(tx, session, now, "session.expire").await?;
-            return Ok(None);
+            return Ok(SessionCheck::Stale {
+                session,
+                action: "session.expire",
+            });
         }
         SessionState::Active => {}
     }
@@ -282,15 +307,72 @@ pub async fn authenticate_session<T: AuthTx>(
         .await?
         .filter(|u| u.council_id == session.council_id);
     let Some(user) = user.filter(|u| !u.disabled) else {
-        end(tx, session, now, "session.end").await?;
-        return Ok(None);
+        return Ok(SessionCheck::Stale {
+            session,
+            action: "session.end",
+        });
     };
-    tx.touch_session(&session.id_hash, now).await?;
-    let session = Session {
-        last_seen_at: now,
-        ..session
-    };
-    Ok(Some((user, session)))
+    let touch = now - session.last_seen_at >= TOUCH_EVERY;
+    Ok(SessionCheck::Good {
+        user,
+        session,
+        touch,
+    })
+}
+
+/// Ends a session [`check_session`] found stale, recording why, unless another request ended
+/// it first.
+pub async fn end_stale<T: AuthTx>(
+    tx: &mut T,
+    session: &Session,
+    now: DateTime<Utc>,
+    action: &str,
+) -> DomainResult<()> {
+    match tx.session(&session.id_hash).await? {
+        Some(current) if current.ended_at.is_none() => end(tx, current, now, action).await,
+        _ => Ok(()),
+    }
+}
+
+/// Records a session's use at `now`.
+pub async fn touch<T: AuthTx>(
+    tx: &mut T,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    Ok(tx.touch_session(&session.id_hash, now).await?)
+}
+
+/// [`check_session`], then the writes it calls for, in the one transaction: for callers that
+/// hold a write transaction anyway.
+pub async fn authenticate_session<T: AuthTx>(
+    tx: &mut T,
+    raw_session_id: &str,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> DomainResult<Option<(User, Session)>> {
+    match check_session(tx, raw_session_id, now, policy).await? {
+        SessionCheck::Unknown => Ok(None),
+        SessionCheck::Stale { session, action } => {
+            end_stale(tx, &session, now, action).await?;
+            Ok(None)
+        }
+        SessionCheck::Good {
+            user,
+            session,
+            touch: due,
+        } => {
+            if !due {
+                return Ok(Some((user, session)));
+            }
+            touch(tx, &session, now).await?;
+            let session = Session {
+                last_seen_at: now,
+                ..session
+            };
+            Ok(Some((user, session)))
+        }
+    }
 }
 
 #[cfg(test)]

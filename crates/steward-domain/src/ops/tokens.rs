@@ -182,13 +182,14 @@ pub async fn revoke<T: AuthTx>(
     Ok(after)
 }
 
-/// The account and token behind a presented token, if it is live and its account can still
-/// give it its role. Records the use, so commit.
-pub async fn authenticate<T: AuthTx>(
+/// The account a bearer token acts for, found by reading alone, and whether its last use is
+/// old enough to be written again ([`touch`]). None for an unknown, expired or revoked token,
+/// or one whose account can no longer hold its role.
+pub async fn check<T: AuthTx>(
     tx: &mut T,
     raw_token: &str,
     now: DateTime<Utc>,
-) -> DomainResult<Option<(User, ApiToken)>> {
+) -> DomainResult<Option<(User, ApiToken, bool)>> {
     let Some(secret) = TokenSecret::parse(raw_token) else {
         return Ok(None);
     };
@@ -205,7 +206,34 @@ pub async fn authenticate<T: AuthTx>(
     let Some(user) = user.filter(|u| role_problem(u, token.role).is_none()) else {
         return Ok(None);
     };
-    tx.touch_token(token.id, now).await?;
+    let due = token
+        .last_used_at
+        .is_none_or(|last| now - last >= super::sessions::TOUCH_EVERY);
+    Ok(Some((user, token, due)))
+}
+
+/// Records a token's use at `now`.
+pub async fn touch<T: AuthTx>(
+    tx: &mut T,
+    token: &ApiToken,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    Ok(tx.touch_token(token.id, now).await?)
+}
+
+/// [`check`], then its last use written when due, in the one transaction.
+pub async fn authenticate<T: AuthTx>(
+    tx: &mut T,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<(User, ApiToken)>> {
+    let Some((user, token, due)) = check(tx, raw_token, now).await? else {
+        return Ok(None);
+    };
+    if !due {
+        return Ok(Some((user, token)));
+    }
+    touch(tx, &token, now).await?;
     let token = ApiToken {
         last_used_at: Some(now),
         ..token

@@ -10,7 +10,9 @@ use axum::http::{StatusCode, header};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 use steward_domain::auth::Principal;
+use steward_domain::listing::{Cursor, Direction, ListQuery, Listed, SearchWords, Total, Window};
 use steward_domain::ops::{people, tokens};
 use steward_domain::{Council, Ctx, RegisterTx};
 
@@ -49,23 +51,27 @@ impl FromRequestParts<ApiState> for Caller {
         let raw = bearer(parts).ok_or_else(ApiError::unauthorized)?;
         let today = (state.today)();
         let now = (state.now)();
-        let mut tx = state.store.begin().await?;
-        let Some((user, token)) = tokens::authenticate(&mut tx, raw, now).await? else {
+        // Reads in a read transaction; the token's last use is written at most once a minute,
+        // in a short transaction of its own.
+        let mut tx = state.store.read().await?;
+        let Some((user, token, touch)) = tokens::check(&mut tx, raw, now).await? else {
             return Err(ApiError::unauthorized());
         };
         let council = tx
-            .councils()
+            .council_by_id(user.council_id)
             .await
             .map_err(steward_domain::DomainError::from)?
-            .into_iter()
-            .find(|c| c.id == user.council_id)
             .ok_or_else(ApiError::unauthorized)?;
         let offices = match user.person_id {
             Some(person) => people::offices_on(&mut tx, person, today).await?,
             None => Vec::new(),
         };
-        // Commit, so the token's last use is recorded whatever the request goes on to do.
         tx.commit().await?;
+        if touch && state.touches.claim(&format!("token {}", token.id), now) {
+            let mut write = state.store.begin().await?;
+            tokens::touch(&mut write, &token, now).await?;
+            write.commit().await?;
+        }
         Ok(Caller {
             principal: Principal::new(user, token.role, offices),
             council,
@@ -191,6 +197,11 @@ pub(crate) struct Params {
     pub late: Option<String>,
     pub person: Option<String>,
     pub category: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub kind: Option<String>,
+    pub in_office: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -216,6 +227,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.late,
             &p.person,
             &p.category,
+            &p.q,
+            &p.sort,
+            &p.dir,
+            &p.kind,
+            &p.in_office,
         ];
         if all
             .iter()
@@ -250,6 +266,7 @@ impl Params {
             "outstanding" => &self.outstanding,
             "open" => &self.open,
             "late" => &self.late,
+            "in_office" => &self.in_office,
             _ => return Ok(false),
         };
         match given(value) {
@@ -269,6 +286,7 @@ impl Params {
             "category" => &self.category,
             "from" => &self.from,
             "to" => &self.to,
+            "kind" => &self.kind,
             _ => &None,
         };
         given(value).map(str::to_string)
@@ -314,8 +332,11 @@ impl Params {
                 }
             },
         };
+        // Lists paged in the database read their own cursors (`list_query`); here only the
+        // shape of one is checked.
         let after = match given(&self.cursor) {
             None => None,
+            Some(c) if c.parse::<Cursor>().is_ok() => None,
             Some(c) => Some(decode_cursor(c).ok_or_else(|| {
                 ApiError::bad_field("cursor", "use the next_cursor of an earlier page")
             })?),
@@ -323,6 +344,73 @@ impl Params {
         Ok(PageAt { limit, after })
     }
 }
+
+impl Params {
+    /// A yes-or-no filter: absent means either.
+    pub fn either(&self, field: &'static str) -> Result<Option<bool>, ApiError> {
+        let value = match field {
+            "in_office" => &self.in_office,
+            _ => return Ok(None),
+        };
+        match given(value) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(_) => Err(ApiError::bad_field(field, "give true or false")),
+        }
+    }
+
+    /// A list paged in the database: `q` (words each row's name, reference, tag or serial
+    /// begins with), `sort` (the list's own orders), `dir` (`asc` or `desc`), `limit` and
+    /// `cursor` (the `next_cursor` or `previous_cursor` of an earlier page), with `filter`.
+    pub fn list_query<S, F>(&self, filter: F) -> Result<ListQuery<S, F>, ApiError>
+    where
+        S: FromStr<Err = String> + Default,
+    {
+        let page = self.page()?;
+        let search = match given(&self.q) {
+            Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
+                return Err(ApiError::bad_field(
+                    "q",
+                    format!("search with at most {MAX_SEARCH_CHARS} characters"),
+                ));
+            }
+            Some(q) => SearchWords::parse(q),
+            None => SearchWords::default(),
+        };
+        let sort = match given(&self.sort) {
+            Some(s) => s
+                .parse()
+                .map_err(|e: String| ApiError::bad_field("sort", e))?,
+            None => S::default(),
+        };
+        let direction = match given(&self.dir) {
+            None | Some("asc") => Direction::Ascending,
+            Some("desc") => Direction::Descending,
+            Some(_) => return Err(ApiError::bad_field("dir", "give asc or desc")),
+        };
+        let cursor = match given(&self.cursor) {
+            None => None,
+            Some(c) => Some(c.parse::<Cursor>().map_err(|_| {
+                ApiError::bad_field(
+                    "cursor",
+                    "use the next_cursor or previous_cursor of an earlier page",
+                )
+            })?),
+        };
+        let limit = u32::try_from(page.limit).unwrap_or(DEFAULT_LIMIT as u32);
+        Ok(ListQuery {
+            search,
+            sort,
+            direction,
+            filter,
+            window: Window::at(limit, cursor),
+        })
+    }
+}
+
+/// The longest search a list accepts.
+pub(crate) const MAX_SEARCH_CHARS: usize = 200;
 
 pub(crate) const DEFAULT_LIMIT: usize = 50;
 pub(crate) const MAX_LIMIT: usize = 200;
@@ -346,11 +434,27 @@ fn decode_cursor(text: &str) -> Option<i64> {
     text.strip_prefix(CURSOR_PREFIX)?.parse().ok()
 }
 
-/// One page of a list.
+/// One page of a list. Lists paged in the database also say how many items match in all
+/// and where the page before begins.
 #[derive(Debug, Serialize)]
 pub(crate) struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Total>,
+}
+
+impl<T> From<Listed<T>> for Page<T> {
+    fn from(listed: Listed<T>) -> Page<T> {
+        Page {
+            next_cursor: listed.next.as_ref().map(Cursor::to_string),
+            previous_cursor: listed.previous.as_ref().map(Cursor::to_string),
+            total: Some(listed.total),
+            items: listed.items,
+        }
+    }
 }
 
 impl PageAt {
@@ -369,6 +473,11 @@ impl PageAt {
         } else {
             None
         };
-        Page { items, next_cursor }
+        Page {
+            items,
+            next_cursor,
+            previous_cursor: None,
+            total: None,
+        }
     }
 }

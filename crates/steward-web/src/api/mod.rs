@@ -30,6 +30,7 @@ pub(crate) struct ApiState {
     today: Today,
     now: Now,
     document: Arc<serde_json::Value>,
+    touches: Arc<crate::touches::Touches>,
 }
 
 /// The router under construction and the documentation of every route added to it.
@@ -137,7 +138,9 @@ fn core_routes() -> Routes {
         h::policy_adopt,
     )
     .add(
-        Op::get("/people", "People in the register", Reader).query(list),
+        Op::get("/people", "People in the register", Reader).query(&[
+            "limit", "cursor", "q", "sort", "dir", "kind", "in_office", "as_of",
+        ]),
         h::people_list,
     )
     .add(
@@ -758,10 +761,20 @@ fn core_routes() -> Routes {
 
 /// The API, to be nested at `/api/v1`, sharing the application's store and clocks.
 pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) -> Router<S> {
-    with_parts(app.store.clone(), app.today.clone(), app.now.clone())
+    with_parts(
+        app.store.clone(),
+        app.today.clone(),
+        app.now.clone(),
+        app.touches.clone(),
+    )
 }
 
-fn with_parts<S: Clone + Send + Sync + 'static>(store: Store, today: Today, now: Now) -> Router<S> {
+fn with_parts<S: Clone + Send + Sync + 'static>(
+    store: Store,
+    today: Today,
+    now: Now,
+    touches: Arc<crate::touches::Touches>,
+) -> Router<S> {
     let Routes { router, ops } = routes();
     let document = Arc::new(openapi::document(&ops));
     router
@@ -772,6 +785,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(store: Store, today: Today, now:
             today,
             now,
             document,
+            touches,
         })
 }
 

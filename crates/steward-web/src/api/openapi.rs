@@ -427,9 +427,23 @@ fn query_param(name: &str) -> Value {
             "Items per page",
         ),
         "cursor" => (
-            json!({ "type": "string", "pattern": "^[0-9a-f]+$" }),
-            "The next_cursor of the previous page",
+            json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 1000 }),
+            "The next_cursor (or previous_cursor) of an earlier page",
         ),
+        "q" => (
+            json!({ "type": "string", "maxLength": 200 }),
+            "Words that each begin a word of the item's name, reference, asset tag or serial",
+        ),
+        "sort" => (text(), "The order: one of the list's own sorts"),
+        "dir" => (
+            json!({ "type": "string", "enum": ["asc", "desc"] }),
+            "Ascending (the default) or descending",
+        ),
+        "in_office" => (
+            json!({ "type": "boolean" }),
+            "Only people in office (true) or not (false) that day",
+        ),
+        "kind" => (text(), "Only records of this kind"),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
         "state" => {

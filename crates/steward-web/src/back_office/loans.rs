@@ -284,7 +284,7 @@ async fn render_loan(
     let loan = loans::find(&mut tx, &signed.council, id).await?;
     let document = policy::in_force(&mut tx, &signed.council, signed.today)
         .await?
-        .map(|a| a.pack.pack.title)
+        .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let extensions = tx
         .extensions(loan.id)

@@ -1,7 +1,7 @@
 //! People: the list, one person's record, and adding a person.
 
 use super::{base, error, form_errors, may_change, office_page, optional_date, parsed};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -10,56 +10,102 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
+use steward_domain::ops::people::list::{PeopleFilter, PeopleQuery, PersonListed};
 use steward_domain::ops::{acceptance, loans, people, policy};
 use steward_domain::repo::NewPerson;
-use steward_domain::{DomainError, PersonRef, RegisterTx};
+use steward_domain::{DomainError, PersonRef};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::{OfficeId, PersonKind, long_date};
 
 const COLUMNS: &[crate::listing::Column] = &[
-    column("ref", "Reference"),
+    column("reference", "Reference"),
     column("name", "Name"),
     column("kind", "Kind"),
-    column("household", "Household"),
-    column("in_office", "In office today"),
+    plain_column("household", "Household"),
+    plain_column("in_office", "In office today"),
 ];
 
 fn kind_words(kind: PersonKind) -> String {
     kind.as_str().replace('_', " ")
 }
 
+/// The people list's own filters, as the page's query gives them.
+#[derive(Deserialize)]
+pub struct PeopleParams {
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    serving: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+fn row(b: &str, p: &PersonListed) -> Row {
+    Row::new(vec![
+        p.person.reference.to_string(),
+        p.person.name.clone(),
+        kind_words(p.person.kind),
+        p.person.household.clone().unwrap_or_default(),
+        if p.in_office { "Yes" } else { "No" }.to_string(),
+    ])
+    .link(format!("{b}/people/{}", p.person.reference))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ListQuery>,
+    Query(params): Query<PeopleParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
+    let filter = PeopleFilter {
+        kind: params.kind.as_deref().and_then(|k| k.parse().ok()),
+        in_office: match params.serving.as_deref() {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
+    };
+    let query: PeopleQuery = params.list.to_query(filter);
     let b = base(&signed);
-    let mut rows = Vec::new();
-    for p in tx
-        .people(signed.council.id)
-        .await
-        .map_err(DomainError::from)?
-    {
-        let serving = people::in_office(&mut tx, p.id, signed.today).await?;
-        rows.push(
-            Row::new(vec![
-                p.reference.to_string(),
-                p.name.clone(),
-                kind_words(p.kind),
-                p.household.clone().unwrap_or_default(),
-                if serving { "Yes" } else { "No" }.to_string(),
-            ])
-            .link(format!("{b}/people/{}", p.reference)),
-        );
+    let council = &signed.council;
+    if params.list.wants_csv() {
+        return csv_of_all("people", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = people::list::list(&mut tx, council, &batch, signed.today).await?;
+                Ok(page.map(|p| row(&b, &p)))
+            }
+        })
+        .await;
     }
+    let mut tx = state.store.read().await?;
+    let page = people::list::list(&mut tx, council, &query, signed.today).await?;
+    drop(tx);
     let action = format!("{b}/people");
-    let listing = Listing::new(&action, &[], COLUMNS, "ref", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("people");
-    }
+    let kind = params.kind.clone().unwrap_or_default();
+    let serving = params.serving.clone().unwrap_or_default();
+    let listing = Listing::paged(
+        &action,
+        &[("kind", &kind), ("serving", &serving)],
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|p| row(&b, &p)),
+    );
+    let kinds: Vec<(String, String)> = PersonKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                sentence(&kind_words(*k)).trim_end_matches('.').to_string(),
+            )
+        })
+        .collect();
     let page = office_page("People", &signed, "people");
     let html = state.pages.render(
         "pages/office_people.html",
@@ -67,6 +113,9 @@ pub async fn list(
         context! {
             list => Serde(&listing),
             action,
+            kinds,
+            kind,
+            serving,
             may_change => may_change(&signed.principal),
         },
     )?;

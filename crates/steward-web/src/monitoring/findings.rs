@@ -66,6 +66,7 @@ impl ListQueryFields {
             dir: self.dir.clone(),
             page: self.page.clone(),
             format: self.format.clone(),
+            cursor: None,
         }
     }
 }

@@ -74,7 +74,7 @@ pub(crate) async fn may_read_findings(
     let active =
         steward_domain::ops::policy::in_force(&mut tx, &signed.council, signed.today).await?;
     let visible_to = active
-        .and_then(|a| a.pack.monitoring.map(|m| m.visible_to))
+        .and_then(|a| a.pack.monitoring.as_ref().map(|m| m.visible_to.clone()))
         .unwrap_or_default();
     Ok(signed.principal.findings_reader(&visible_to).is_ok())
 }

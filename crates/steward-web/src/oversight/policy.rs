@@ -108,7 +108,7 @@ pub async fn show(
     let (summary, rules) = match &version {
         Some(v) => (
             Some(version_row(v, in_force)),
-            rule_rows(&policy::parse_version(v)?),
+            rule_rows(&*policy::parse_version(v)?),
         ),
         None => (None, Vec::new()),
     };

@@ -83,6 +83,7 @@ async fn site() -> Site {
     let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
     let state = AppState {
         store,
+        touches: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),

@@ -194,7 +194,7 @@ async fn render(
         None => false,
     };
     tx.commit().await?;
-    let pack = active.as_ref().map(|a| &a.pack);
+    let pack = active.as_ref().map(|a| &*a.pack);
     let outcomes: Vec<OutcomeChoice> = found
         .outcomes
         .iter()

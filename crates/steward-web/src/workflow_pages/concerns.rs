@@ -138,7 +138,7 @@ async fn raise(
             let names: Vec<String> = case
                 .handlers
                 .iter()
-                .map(|h| super::office_words(active.as_ref().map(|a| &a.pack), h))
+                .map(|h| super::office_words(active.as_ref().map(|a| &*a.pack), h))
                 .collect();
             let clause = Citation {
                 clause: case.clause.clone(),

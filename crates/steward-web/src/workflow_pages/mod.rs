@@ -199,7 +199,7 @@ pub fn office_words(pack: Option<&Pack>, office: &OfficeId) -> String {
 async fn pack_in_force(
     state: &crate::AppState,
     signed: &crate::session::SignedIn,
-) -> Result<Option<Pack>, WebError> {
+) -> Result<Option<std::sync::Arc<Pack>>, WebError> {
     let mut tx = state.store.read().await?;
     let active =
         steward_domain::ops::policy::in_force(&mut tx, &signed.council, signed.today).await?;

@@ -116,7 +116,7 @@ async fn render(
 ) -> Result<Response, WebError> {
     let found = own(state, signed, id).await?;
     let pack = pack_in_force(state, signed).await?;
-    let card = view::card(&found.view, pack.as_ref());
+    let card = view::card(&found.view, pack.as_deref());
     let title = format!("Request {id}");
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -173,7 +173,7 @@ pub async fn sent(
     let found = own(&state, &signed, id).await?;
     let r = &found.view.request;
     let pack = pack_in_force(&state, &signed).await?;
-    let card = view::card(&found.view, pack.as_ref());
+    let card = view::card(&found.view, pack.as_deref());
     let done = found
         .events
         .iter()

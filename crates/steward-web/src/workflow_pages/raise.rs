@@ -477,7 +477,7 @@ pub async fn officer_submit(
             asset_tag: None,
             late: false,
         },
-        active.as_ref().map(|a| &a.pack),
+        active.as_ref().map(|a| &*a.pack),
     );
     let sent = Sent {
         id: r.id,

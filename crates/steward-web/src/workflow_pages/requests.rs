@@ -198,7 +198,7 @@ async fn render(
         requests::detail(&mut tx, &signed.council, &signed.principal, id, signed.now).await?;
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
     drop(tx);
-    let card = view::card(&found.view, active.as_ref().map(|a| &a.pack));
+    let card = view::card(&found.view, active.as_ref().map(|a| &*a.pack));
     let mine = found.view.request.assignee_id.is_some()
         && found.view.request.assignee_id == signed.principal.user.person_id;
     // Officers' notes may be kept from the person the request is for; only those who handle

@@ -153,7 +153,7 @@ pub async fn filter_facts<T: NetworkTx>(
         });
     }
     Ok(FilterFacts {
-        pack: active.pack,
+        pack: (*active.pack).clone(),
         people,
     })
 }

@@ -70,7 +70,7 @@ pub async fn access<T: NetworkTx>(
 ) -> DomainResult<()> {
     let visible_to = policy::in_force(tx, council, today)
         .await?
-        .and_then(|a| a.pack.monitoring.map(|m| m.visible_to))
+        .and_then(|a| a.pack.monitoring.as_ref().map(|m| m.visible_to.clone()))
         .unwrap_or_default();
     principal
         .findings_reader(&visible_to)

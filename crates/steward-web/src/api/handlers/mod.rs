@@ -116,7 +116,7 @@ async fn write(state: &ApiState) -> ApiResult<StoreTx> {
 async fn document(tx: &mut StoreTx, council: &Council, on: NaiveDate) -> ApiResult<String> {
     Ok(policy::in_force(tx, council, on)
         .await?
-        .map(|a| a.pack.pack.title)
+        .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default())
 }
 

@@ -137,5 +137,7 @@ pub(crate) async fn findings(
     Ok(Json(Page {
         items: page.items.into_iter().map(|(_, f)| f).collect(),
         next_cursor: page.next_cursor,
+        previous_cursor: None,
+        total: None,
     }))
 }

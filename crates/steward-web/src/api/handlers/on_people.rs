@@ -1,20 +1,29 @@
 //! People.
 
 use super::*;
+use steward_domain::ops::people::list::{PeopleFilter, PeopleSort, PersonListed};
 
 pub(crate) async fn people_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<Page<steward_domain::Person>>> {
+) -> ApiResult<Json<Page<PersonListed>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
+    let filter = PeopleFilter {
+        kind: q
+            .text("kind")
+            .map(|k| {
+                k.parse::<PersonKind>()
+                    .map_err(|e| ApiError::bad_field("kind", e.to_string()))
+            })
+            .transpose()?,
+        in_office: q.either("in_office")?,
+    };
+    let query = q.list_query::<PeopleSort, _>(filter)?;
+    let on = q.as_of(caller.today)?;
     let mut tx = read(&state).await?;
-    let all = tx
-        .people(caller.council.id)
-        .await
-        .map_err(steward_domain::DomainError::from)?;
-    Ok(Json(page.of(all, |p| p.id)))
+    let page = people::list::list(&mut tx, &caller.council, &query, on).await?;
+    Ok(Json(page.into()))
 }
 
 #[derive(Deserialize)]

@@ -167,6 +167,7 @@ async fn site() -> Site {
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
     let state = AppState {
         store,
+        touches: Default::default(),
         today,
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),

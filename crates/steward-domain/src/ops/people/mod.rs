@@ -1,3 +1,5 @@
+pub mod list;
+
 use super::{NONE, audit, policy, users};
 use crate::auth::AuthTx;
 use crate::ctx::Ctx;

@@ -1,0 +1,349 @@
+//! Paged lists in SQL: one builder every list uses, so each filters, searches, counts, sorts
+//! and cuts its page in the database with the same keyset rules.
+//!
+//! A list names its tables, its columns, an SQL expression to sort by (one an index exists for,
+//! never NULL) and the row's unique id as a tie-break. [`ListSql::fetch`] then runs two
+//! statements whatever the register's size: a count of the matching rows (capped where a list
+//! can be long) and the page itself, `LIMIT` one more than asked to learn whether more follow.
+
+use crate::rows::Cols;
+use crate::tx::{Query, StoreTx};
+use sqlx::any::AnyRow;
+use steward_domain::listing::{
+    Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
+};
+use steward_domain::{RepoError, RepoResult};
+
+/// A value bound to a placeholder.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Int(n)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(t: &str) -> Arg {
+        Arg::Text(t.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(t: String) -> Arg {
+        Arg::Text(t)
+    }
+}
+
+/// Binds `args` to `sql`'s placeholders in order.
+pub(crate) fn bound<'q>(sql: &'q str, args: &[Arg]) -> Query<'q> {
+    let mut query = sqlx::query(sql);
+    for arg in args {
+        query = match arg {
+            Arg::Int(n) => query.bind(*n),
+            Arg::Text(t) => query.bind(t.clone()),
+        };
+    }
+    query
+}
+
+/// Whether a list's sort expression gives text or whole numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    Text,
+    Int,
+}
+
+/// Column aliases the builder adds to each row; a list's own columns must not use them.
+const SORT_ALIAS: &str = "list_sort_key";
+const ID_ALIAS: &str = "list_row_id";
+
+/// A piece of SQL with `?` where each of its values goes, in order. Pieces are numbered
+/// (`$1`, `$2`...) only when a statement is put together, so a statement binds exactly the
+/// values its own pieces use: the count leaves out the columns' values, for instance.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Frag {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Frag {
+    pub(crate) fn new(sql: impl Into<String>, args: Vec<Arg>) -> Frag {
+        Frag {
+            sql: sql.into(),
+            args,
+        }
+    }
+
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub(crate) fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// The condition's opposite.
+    pub(crate) fn negated(&self) -> Frag {
+        Frag::new(format!("NOT ({})", self.sql), self.args.clone())
+    }
+}
+
+/// Puts pieces together into one statement with numbered placeholders and their values.
+struct Statement {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Statement {
+    fn new() -> Statement {
+        Statement {
+            sql: String::new(),
+            args: Vec::new(),
+        }
+    }
+
+    fn text(&mut self, text: &str) -> &mut Statement {
+        self.sql.push_str(text);
+        self
+    }
+
+    fn frag(&mut self, frag: &Frag) -> &mut Statement {
+        let mut values = frag.args.iter();
+        for c in frag.sql.chars() {
+            if c == '?' {
+                if let Some(v) = values.next() {
+                    self.args.push(v.clone());
+                }
+                self.sql.push_str(&format!("${}", self.args.len()));
+            } else {
+                self.sql.push(c);
+            }
+        }
+        self
+    }
+}
+
+/// One list's SQL, built up condition by condition.
+pub(crate) struct ListSql {
+    select: Frag,
+    from: String,
+    conditions: Vec<Frag>,
+    sort: String,
+    kind: KeyKind,
+    id: String,
+    /// Stop counting here; lists that can run to hundreds of thousands of rows say "more than".
+    count_cap: Option<u64>,
+}
+
+impl ListSql {
+    /// `select`: the columns a row needs; `from`: the tables and joins; `sort`: the indexed,
+    /// never-NULL expression to order by; `id`: the unique id that breaks ties.
+    pub(crate) fn new(select: Frag, from: &str, sort: &str, kind: KeyKind, id: &str) -> ListSql {
+        ListSql {
+            select,
+            from: from.to_string(),
+            conditions: Vec::new(),
+            sort: sort.to_string(),
+            kind,
+            id: id.to_string(),
+            count_cap: None,
+        }
+    }
+
+    /// Adds a condition, ANDed with the others, with a `?` for each of its values.
+    pub(crate) fn and(&mut self, condition: Frag) -> &mut ListSql {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// Adds `column = value`.
+    pub(crate) fn eq(&mut self, column: &str, value: impl Into<Arg>) -> &mut ListSql {
+        self.and(Frag::new(format!("{column} = ?"), vec![value.into()]))
+    }
+
+    /// Counts no further than `cap` rows.
+    pub(crate) fn count_at_most(&mut self, cap: u64) -> &mut ListSql {
+        self.count_cap = Some(cap);
+        self
+    }
+
+    /// Keeps rows each search word finds: for every word, the row's id in one of `targets`
+    /// (entity kind, id expression) has an indexed word beginning with it.
+    pub(crate) fn search(
+        &mut self,
+        council_id: i64,
+        words: &SearchWords,
+        targets: &[(&str, &str)],
+    ) -> &mut ListSql {
+        for word in words.words() {
+            let mut alternatives = Vec::new();
+            let mut args = Vec::new();
+            for (entity, id_expr) in targets {
+                args.extend([
+                    Arg::Int(council_id),
+                    Arg::from(*entity),
+                    Arg::from(word.as_str()),
+                ]);
+                let range = match prefix_end(word) {
+                    Some(end) => {
+                        args.push(Arg::Text(end));
+                        "word >= ? AND word < ?"
+                    }
+                    None => "word >= ?",
+                };
+                alternatives.push(format!(
+                    "{id_expr} IN (SELECT entity_id FROM search_words \
+                     WHERE council_id = ? AND entity = ? AND {range})"
+                ));
+            }
+            self.and(Frag::new(format!("({})", alternatives.join(" OR ")), args));
+        }
+        self
+    }
+
+    fn where_clause(&self, statement: &mut Statement, extra: Option<&Frag>) {
+        for (i, condition) in self.conditions.iter().chain(extra).enumerate() {
+            statement.text(if i == 0 { " WHERE " } else { " AND " });
+            statement.frag(condition);
+        }
+    }
+
+    async fn count(&self, tx: &mut StoreTx) -> RepoResult<Total> {
+        let mut statement = Statement::new();
+        match self.count_cap {
+            Some(_) => statement.text(&format!(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {}",
+                self.from
+            )),
+            None => statement.text(&format!("SELECT COUNT(*) AS n FROM {}", self.from)),
+        };
+        self.where_clause(&mut statement, None);
+        if let Some(cap) = self.count_cap {
+            statement.text(&format!(" LIMIT {}) capped", cap + 1));
+        }
+        let row = tx
+            .one(bound(&statement.sql, &statement.args), || {
+                "a count gave no row".into()
+            })
+            .await?;
+        let n = u64::try_from(Cols::new(&row, "list").int("n")?).unwrap_or(0);
+        Ok(match self.count_cap {
+            Some(cap) if n > cap => Total::AtLeast(cap),
+            _ => Total::Exactly(n),
+        })
+    }
+
+    /// The page `window` asks for, in `direction`, with the count of every matching row.
+    /// `read` turns each row into the list's item.
+    pub(crate) async fn fetch<T>(
+        self,
+        tx: &mut StoreTx,
+        window: &Window,
+        direction: Direction,
+        read: impl Fn(&AnyRow) -> RepoResult<T>,
+    ) -> RepoResult<Listed<T>> {
+        let total = self.count(tx).await?;
+        let limit = u64::from(window.limit());
+        // Reading backwards (towards the start of the list) runs the order the other way and
+        // turns the rows round afterwards.
+        let toward = window.from.as_ref().map_or(Toward::After, |c| c.toward);
+        let backwards = toward == Toward::Before;
+        let ascending = direction.is_descending() == backwards;
+        let keyset = match &window.from {
+            Some(cursor) => {
+                let value = match (&cursor.value, self.kind) {
+                    (SortValue::Text(t), KeyKind::Text) => Arg::Text(t.clone()),
+                    (SortValue::Int(n), KeyKind::Int) => Arg::Int(*n),
+                    _ => return Err(RepoError::BadCursor),
+                };
+                let op = if ascending { ">" } else { "<" };
+                Some(Frag::new(
+                    format!("({}, {}) {op} (?, ?)", self.sort, self.id),
+                    vec![value, Arg::Int(cursor.id)],
+                ))
+            }
+            None => None,
+        };
+        let order = if ascending { "ASC" } else { "DESC" };
+        let mut statement = Statement::new();
+        statement.text("SELECT ").frag(&self.select).text(&format!(
+            ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM {}",
+            self.sort, self.id, self.from
+        ));
+        self.where_clause(&mut statement, keyset.as_ref());
+        statement.text(&format!(
+            " ORDER BY {} {order}, {} {order} LIMIT {}",
+            self.sort,
+            self.id,
+            limit + 1
+        ));
+        let mut rows = tx.all(bound(&statement.sql, &statement.args)).await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let key_of = |row: &AnyRow| -> RepoResult<(SortValue, i64)> {
+            let c = Cols::new(row, "list");
+            let value = match self.kind {
+                KeyKind::Text => SortValue::Text(c.text(SORT_ALIAS)?),
+                KeyKind::Int => SortValue::Int(c.int(SORT_ALIAS)?),
+            };
+            Ok((value, c.int(ID_ALIAS)?))
+        };
+        let start = window.from.as_ref().map_or(0, |c| c.index);
+        let count = rows.len() as u64;
+        // Going forwards, rows lie before this page whenever it was reached through a cursor;
+        // going backwards, when the query found more than a page.
+        let (rows_before, rows_after) = match (window.from.is_some(), backwards) {
+            (false, _) => (false, more),
+            (true, false) => (true, more),
+            (true, true) => (more, true),
+        };
+        let first_index = if backwards && more {
+            start.saturating_sub(count)
+        } else if backwards {
+            // Nothing lies before: this is the first page, whatever the cursor thought.
+            0
+        } else {
+            start
+        };
+        let next = match (rows_after, rows.last()) {
+            (true, Some(last)) => {
+                let (value, id) = key_of(last)?;
+                Some(Cursor {
+                    toward: Toward::After,
+                    value,
+                    id,
+                    index: first_index + count,
+                })
+            }
+            _ => None,
+        };
+        let previous = match (rows_before, rows.first()) {
+            (true, Some(first)) => {
+                let (value, id) = key_of(first)?;
+                Some(Cursor {
+                    toward: Toward::Before,
+                    value,
+                    id,
+                    index: first_index,
+                })
+            }
+            _ => None,
+        };
+        let items = rows.iter().map(read).collect::<RepoResult<Vec<T>>>()?;
+        Ok(Listed {
+            items,
+            total,
+            first_index,
+            next,
+            previous,
+        })
+    }
+}
