@@ -10,6 +10,7 @@
 //! | 409 | `conflict` | clashes with what is recorded (`errors` names the field) |
 //! | 409 | `refused` | the policy refuses it (`refusals`: gate, message, clause) |
 //! | 409 | `no-policy` | the council has no policy in force on the day |
+//! | 413 | `payload-too-large` | a body over 2 MiB |
 //! | 415 | `unsupported-media-type` | a JSON body sent without `Content-Type: application/json` |
 //! | 422 | `invalid` | a well-formed body with a value that is not acceptable (`errors`) |
 //! | 500 | `internal` | logged without personal data; the body says only that it failed |

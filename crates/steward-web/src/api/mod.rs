@@ -780,6 +780,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(whole_body))
         .with_state(ApiState {
             store,
             today,
@@ -787,6 +788,36 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             document,
             touches,
         })
+}
+
+/// The largest request body the API reads.
+const BODY_LIMIT: usize = 2 << 20;
+
+/// Reads every request's body before it is answered, whatever the handler does with it. A
+/// response sent while part of the body is unread would make the connection unusable, and a
+/// client reusing it for its next request would find it closed; a body over the limit is
+/// answered 413 here, for every endpoint alike.
+async fn whole_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(_) => ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            format!("send at most {} bytes", BODY_LIMIT),
+        )
+        .into_response(),
+    }
 }
 
 async fn openapi_json(

@@ -121,3 +121,26 @@ fn cursors_walk_without_gaps_or_repeats() {
     }
     assert_eq!(seen, (1..=120).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_before_anything_else() {
+    let (app, _db) = app().await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/people")
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b' '; BODY_LIMIT + 1]))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // At the limit, the request goes on to ask for a token.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/people")
+        .body(Body::from(vec![b' '; BODY_LIMIT]))
+        .unwrap();
+    assert_eq!(
+        app.oneshot(req).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
