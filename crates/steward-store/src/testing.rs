@@ -203,3 +203,91 @@ mod tests {
         assert_ne!(fresh_name(), fresh_name());
     }
 }
+
+/// Every SQL statement the process runs, as sqlx reports it through `tracing`: for tests that
+/// check how many statements a piece of work issues, or how the database plans them.
+///
+/// sqlx's SQLite driver runs statements on a worker thread of its own, so the log listens
+/// process-wide: a test using it should be alone in its test binary, or read only the
+/// statements that match what it is looking for.
+pub mod statements {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Mutex, OnceLock};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    static LOG: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    static NEXT_SPAN: AtomicU64 = AtomicU64::new(1);
+
+    struct Listener;
+
+    struct Statement(Option<String>, Option<String>);
+
+    impl Visit for Statement {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            match field.name() {
+                "summary" => self.0 = Some(value.to_string()),
+                "db.statement" => self.1 = Some(value.to_string()),
+                _ => {}
+            }
+        }
+
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if matches!(field.name(), "summary" | "db.statement") {
+                self.record_str(field, format!("{value:?}").trim_matches('"'));
+            }
+        }
+    }
+
+    impl Subscriber for Listener {
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            metadata.target() == "sqlx::query"
+        }
+
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(NEXT_SPAN.fetch_add(1, Ordering::Relaxed))
+        }
+
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+        fn event(&self, event: &Event<'_>) {
+            let mut found = Statement(None, None);
+            event.record(&mut found);
+            // The full text when sqlx shortened the summary, else the summary is the text.
+            let sql = match found {
+                Statement(_, Some(full)) if !full.trim().is_empty() => full.trim().to_string(),
+                Statement(Some(summary), _) => summary,
+                _ => return,
+            };
+            if let Some(log) = LOG.get()
+                && let Ok(mut log) = log.lock()
+            {
+                log.push(sql);
+            }
+        }
+
+        fn enter(&self, _: &Id) {}
+
+        fn exit(&self, _: &Id) {}
+    }
+
+    /// Starts listening (once per process; later calls do nothing). Panics if another global
+    /// `tracing` subscriber is already set, which only a test would do.
+    pub fn listen() {
+        if LOG.set(Mutex::new(Vec::new())).is_ok()
+            && tracing::subscriber::set_global_default(Listener).is_err()
+        {
+            panic!("a tracing subscriber was already set; the statement log cannot listen");
+        }
+    }
+
+    /// The statements run since the last call, oldest first.
+    pub fn take() -> Vec<String> {
+        LOG.get()
+            .and_then(|log| log.lock().ok().map(|mut log| std::mem::take(&mut *log)))
+            .unwrap_or_default()
+    }
+}
