@@ -57,6 +57,10 @@ const SQLITE: &[Migration] = &[
         version: 15,
         sql: include_str!("../migrations/sqlite/0015_reporting.sql"),
     },
+    Migration {
+        version: 16,
+        sql: include_str!("../migrations/sqlite/0016_daily_runs.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -103,6 +107,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 15,
         sql: include_str!("../migrations/postgres/0015_reporting.sql"),
+    },
+    Migration {
+        version: 16,
+        sql: include_str!("../migrations/postgres/0016_daily_runs.sql"),
     },
 ];
 

@@ -82,13 +82,17 @@ async fn daily_sweep(
     }
 }
 
-/// Sweeps each council in its own transaction; answers how many notices were queued.
+/// Sweeps each council in its own transaction, unless another server sharing the database
+/// has swept it today; answers how many notices were queued.
 async fn sweep_all(store: &Store, ctx: &Ctx) -> anyhow::Result<usize> {
     let mut queued = 0;
     for council in councils(store).await? {
         let mut tx = store.begin().await?;
-        match sweep::run(&mut tx, ctx, &council).await {
-            Ok(report) => {
+        match sweep::run_daily(&mut tx, ctx, &council).await {
+            Ok(None) => {
+                tx.rollback().await?;
+            }
+            Ok(Some(report)) => {
                 tx.commit().await?;
                 queued += report.queued;
                 if report.queued > 0 || report.charges > 0 {

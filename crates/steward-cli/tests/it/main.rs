@@ -24,6 +24,7 @@ mod records;
 mod reports;
 mod retention;
 mod serve;
+mod servers;
 mod squid;
 mod support;
 mod sweep;

@@ -14,6 +14,7 @@
 //! the runner queues the notices (and takes actions) unless this is a dry run. Register the new
 //! source in [`sources`].
 
+mod daily;
 mod evaluations;
 mod facts;
 mod late;
@@ -26,6 +27,7 @@ mod review;
 mod route;
 mod signatures;
 
+pub use daily::{DailyRunTx, SWEEP_JOB, run_daily};
 pub use facts::Day;
 
 use super::outbox::{self, Audience};
