@@ -108,7 +108,7 @@ fn each_report_gives_the_rows_of_the_register() {
     let signatures = env.ok(&["report", "signatures", "--as-of", "2027-03-01"]);
     let got = rows(&signatures);
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(got[0][0..4], ["M2", "Gil Penn", "councillor", "Not signed"]);
+    assert_eq!(got[0][0..4], ["M2", "Gil Penn", "Councillor", "Not signed"]);
     assert!(got[0][5].contains("1.2"), "{got:?}");
     let bars = &signatures["chart"]["groups"];
     assert_eq!(bars[0]["label"], "Signed");
@@ -140,8 +140,8 @@ fn each_report_gives_the_rows_of_the_register() {
     assert_eq!(
         got,
         [
-            ["in stock", "2", "0", "1", "1", "0", "0"],
-            ["issued", "1", "0", "0", "0", "1", "0"],
+            ["In stock", "2", "0", "1", "1", "0", "0"],
+            ["Issued", "1", "0", "0", "0", "1", "0"],
         ]
     );
 
@@ -238,7 +238,7 @@ fn the_api_gives_the_same_rows_and_the_retention_plan_to_administrators() {
     assert_eq!(r.status, 200, "{}", r.body);
     let cli = env.ok(&["report", "equipment", "--as-of", "2027-03-01"]);
     assert_eq!(r.body["rows"].as_array().unwrap().len(), rows(&cli).len());
-    assert_eq!(r.body["rows"][0]["state"], "in stock");
+    assert_eq!(r.body["rows"][0]["state"], "In stock");
     assert_eq!(r.body["rows"][0]["total"], "2");
     assert_eq!(r.body["columns"][0]["label"], "State");
     is_problem(&api.get(&member, "/reports/equipment"), 403);

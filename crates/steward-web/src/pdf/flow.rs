@@ -3,19 +3,26 @@
 //! their values (so they read without colour), and lines to sign on.
 
 use super::metrics::width;
-use super::{Document, Font, PAGE_HEIGHT, PAGE_WIDTH, Page};
+use super::{Document, Fill, Font, PAGE_HEIGHT, PAGE_WIDTH, Page};
 
 const MARGIN: f32 = 56.0;
 const BODY: f32 = 11.0;
 const LEADING: f32 = 1.35;
 const FOOTER_SPACE: f32 = 40.0;
 
-/// One bar of a chart: its label, its length as a number, and the value as printed.
+/// One bar of a chart: its label, one length per series (drawn end to end, each with its
+/// series' fill), and its figures as printed.
 #[derive(Clone, Debug)]
 pub struct Bar {
     pub label: String,
-    pub value: f64,
+    pub segments: Vec<f64>,
     pub text: String,
+}
+
+impl Bar {
+    fn total(&self) -> f64 {
+        self.segments.iter().map(|v| v.max(0.0)).sum()
+    }
 }
 
 pub struct Flow {
@@ -207,16 +214,21 @@ impl Flow {
         self.page().line(MARGIN, y, MARGIN + Flow::usable(), y, 0.5);
     }
 
-    /// Horizontal bars scaled to the largest value, each with its label and printed value.
-    pub fn bars(&mut self, caption: &str, bars: &[Bar]) {
+    /// Horizontal bars scaled to the largest, each with its label and printed figures; with
+    /// more than one series, each bar is split into one segment per series, and a key above
+    /// names each series beside its fill.
+    pub fn bars(&mut self, caption: &str, series: &[String], bars: &[Bar]) {
         self.lines(caption, BODY, Font::Bold, 0.0);
         self.gap(4.0);
+        if series.len() > 1 {
+            self.key(series);
+        }
         let label_width = 170.0;
-        let value_width = 60.0;
+        let value_width = 90.0;
         let span = Self::usable() - label_width - value_width;
         let max = bars
             .iter()
-            .map(|b| b.value)
+            .map(Bar::total)
             .fold(0.0_f64, f64::max)
             .max(f64::MIN_POSITIVE);
         let row = 16.0;
@@ -224,30 +236,48 @@ impl Flow {
             self.need(row);
             self.y -= row;
             let y = self.y;
-            let length = (bar.value / max) as f32 * span;
             let label = wrap(&bar.label, 9.0, false, label_width - 6.0)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
             let page = self.page();
             page.text(MARGIN, y + 3.0, 9.0, Font::Regular, &label);
-            page.rect(
-                MARGIN + label_width,
-                y,
-                length.max(0.5),
-                11.0,
-                Some(0.35),
-                true,
-            );
-            page.text(
-                MARGIN + label_width + length + 4.0,
-                y + 3.0,
-                9.0,
-                Font::Bold,
-                &bar.text,
-            );
+            let mut x = MARGIN + label_width;
+            for (n, value) in bar.segments.iter().enumerate() {
+                let length = (value.max(0.0) / max) as f32 * span;
+                if length > 0.0 {
+                    page.filled_rect(x, y, length, 11.0, Fill::of_series(n));
+                    x += length;
+                }
+            }
+            if bar.total() <= 0.0 {
+                page.rect(x, y, 0.5, 11.0, None, true);
+            }
+            page.text(x + 4.0, y + 3.0, 9.0, Font::Bold, &bar.text);
         }
         self.gap(10.0);
+    }
+
+    /// A line of swatches, each followed by its series' name.
+    fn key(&mut self, series: &[String]) {
+        let row = 14.0;
+        self.need(row);
+        self.y -= row;
+        let y = self.y;
+        let mut x = MARGIN;
+        for (n, name) in series.iter().enumerate() {
+            let name_width = width(name, 9.0, false);
+            if x + 16.0 + name_width > MARGIN + Self::usable() {
+                self.y -= row;
+                x = MARGIN;
+            }
+            let y = self.y.min(y);
+            let page = self.page();
+            page.filled_rect(x, y, 11.0, 9.0, Fill::of_series(n));
+            page.text(x + 15.0, y + 1.5, 9.0, Font::Regular, name);
+            x += 15.0 + name_width + 14.0;
+        }
+        self.gap(4.0);
     }
 
     /// "Signature" and a line to write on.
@@ -322,6 +352,41 @@ mod tests {
     }
 
     #[test]
+    fn bars_split_by_series_keep_each_series_fill_and_a_key() {
+        let mut flow = Flow::new("Doc", "Steward");
+        let series = ["Met".to_string(), "Late".to_string(), "Open".to_string()];
+        let bars = [
+            Bar {
+                label: "Fault".into(),
+                segments: vec![2.0, 1.0, 0.0],
+                text: "2 met, 1 late, 0 open".into(),
+            },
+            Bar {
+                label: "Recall".into(),
+                segments: vec![0.0, 0.0, 0.0],
+                text: "0 met, 0 late, 0 open".into(),
+            },
+        ];
+        flow.bars("Requests by kind", &series, &bars);
+        let doc = flow.finish();
+        let ops = &doc.pages[0].ops;
+        for name in [
+            "(Met)",
+            "(Late)",
+            "(Open)",
+            "(2 met, 1 late, 0 open)",
+            "(Fault)",
+        ] {
+            assert!(ops.contains(name), "{name} missing");
+        }
+        // Three swatches in the key, and the first bar's two segments: solid, then lines.
+        assert_eq!(ops.matches(" re W n ").count(), 5, "{ops}");
+        assert!(ops.contains("0.1 g"), "a solid fill");
+        assert!(ops.contains("0.8 w S"), "a fill of lines");
+        assert!(ops.contains(" 1.4 1.4 re "), "a fill of dots");
+    }
+
+    #[test]
     fn long_text_wraps_within_the_width_and_runs_onto_more_pages() {
         let lines = wrap(&"word ".repeat(200), 11.0, false, 300.0);
         assert!(lines.len() > 10);
@@ -337,15 +402,16 @@ mod tests {
         flow.table(&["Name", "Value"], &[2.0, 1.0], &rows);
         flow.bars(
             "Chart",
+            &["Items".to_string()],
             &[
                 Bar {
                     label: "One".into(),
-                    value: 1.0,
+                    segments: vec![1.0],
                     text: "1".into(),
                 },
                 Bar {
                     label: "Two".into(),
-                    value: 2.0,
+                    segments: vec![2.0],
                     text: "2".into(),
                 },
             ],

@@ -1,5 +1,6 @@
-//! A report as a PDF: its title and date, what it rests on, the chart as labelled bars, and
-//! the table.
+//! A report as a PDF: its title and date, what it rests on, the chart as on its page (bars
+//! split by series, each series with its own fill and named in a key, every bar with its
+//! figures), and the table.
 
 use crate::pdf::{Bar, Document, Flow};
 use steward_domain::ops::reports::Report;
@@ -29,12 +30,12 @@ pub fn document(report: &Report) -> Document {
         .iter()
         .map(|g| Bar {
             label: g.label.clone(),
-            value: g.values.iter().map(|v| (*v).max(0) as f64).sum(),
+            segments: g.values.iter().map(|v| (*v).max(0) as f64).collect(),
             text: g.texts.join(", "),
         })
         .collect();
     if !bars.is_empty() {
-        flow.bars(&report.chart.title, &bars);
+        flow.bars(&report.chart.title, &report.chart.series, &bars);
     }
     if report.rows.is_empty() {
         flow.paragraph("Nothing to report.");

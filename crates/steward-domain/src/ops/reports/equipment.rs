@@ -48,7 +48,7 @@ pub(super) async fn build<T: ReportTx>(
         if total == 0 {
             continue;
         }
-        let label = state.as_str().replace('_', " ");
+        let label = super::label(state.as_str());
         let mut row = vec![label.clone(), total.to_string()];
         row.extend(ages.iter().map(|n| n.to_string()));
         report.rows.push(row);
@@ -56,7 +56,8 @@ pub(super) async fn build<T: ReportTx>(
     }
     report.chart = chart;
     report.notes.push(format!(
-        "Ages are counted in whole years from each item's purchase date to {today}."
+        "Ages are counted in whole years from each item's purchase date to {}.",
+        steward_policy::long_date(today)
     ));
     Ok(report)
 }

@@ -343,6 +343,16 @@ fn count(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A stored word as a table's or chart's label: "in_stock" reads "In stock".
+fn label(code: &str) -> String {
+    let words = code.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

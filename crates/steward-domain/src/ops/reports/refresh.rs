@@ -89,7 +89,7 @@ pub(super) async fn build<T: ReportTx>(
         report.rows.push(vec![
             year.to_string(),
             entry.asset_tag.clone(),
-            item.kind.as_str().replace('_', " "),
+            super::label(item.kind.as_str()),
             item.model.clone(),
             item.purchased_on.map(|d| d.to_string()).unwrap_or_default(),
             entry.replace_from.to_string(),

@@ -53,7 +53,7 @@ pub(super) async fn build<T: ReportTx>(
         }
         let slot = standing(request.closed_at.filter(|c| *c < end), request.due_at, end);
         kinds
-            .entry(request.kind.as_str().replace('_', " "))
+            .entry(super::label(request.kind.as_str()))
             .or_default()[slot] += 1;
     }
     let mut chart = Chart::new("Requests by kind", &["Met", "Late", "Open"]);
@@ -75,8 +75,8 @@ pub(super) async fn build<T: ReportTx>(
     }
     report.chart = chart;
     report.notes.push(
-        "Response times come from the route the policy gave each request when it was raised \
-         ([[reporting]] and [response_times])."
+        "Response times come from the route the policy gave each request when it was raised: \
+         who handles that kind of request, and how soon they must answer."
             .into(),
     );
     Ok(report)

@@ -60,7 +60,7 @@ pub(super) async fn build<T: ReportTx>(
         report.rows.push(vec![
             entry.person.reference.to_string(),
             entry.person.name.clone(),
-            entry.person.kind.as_str().replace('_', " "),
+            super::label(entry.person.kind.as_str()),
             status.to_string(),
             detail,
             citation.to_string(),
