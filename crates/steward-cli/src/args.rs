@@ -257,6 +257,18 @@ pub enum PolicyCmd {
         #[arg(long, value_parser = parse_date)]
         effective: Option<NaiveDate>,
     },
+    /// What adopting a pack would change, in words, rule by rule, and who must sign again;
+    /// changes nothing
+    Changes {
+        /// Pack file, or a preset id with --preset
+        file: Option<PathBuf>,
+        /// A built-in preset instead of a file
+        #[arg(long, conflicts_with = "file")]
+        preset: Option<String>,
+        /// Day it would take effect (default: today)
+        #[arg(long, value_parser = parse_date)]
+        effective: Option<NaiveDate>,
+    },
     /// List the council's adopted versions
     Versions,
 }

@@ -62,7 +62,7 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         );
     }
     for o in &pack.offices {
-        push("Office", format!("{} ({})", o.name, o.id), &o.clause);
+        push("Office", o.name.clone(), &o.clause);
     }
     if let Some(a) = &pack.acceptance {
         let mut text = format!("\"{}\" must be signed", a.form);

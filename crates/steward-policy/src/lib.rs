@@ -4,6 +4,7 @@
 //! (or `now`) as an argument and carries the clause it rests on.
 
 pub mod cases;
+pub mod changes;
 pub mod check;
 pub mod citation;
 pub mod decide;

@@ -46,6 +46,35 @@ pub fn uk_local_from_unix(seconds: i64) -> Option<NaiveDateTime> {
     DateTime::<Utc>::from_timestamp(seconds, 0).map(uk_local)
 }
 
+/// A UK wall-clock time as people read it: "9:30am", "12:05pm", "midday", "midnight".
+pub fn clock_words(local: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    let (hour, minute) = (local.hour(), local.minute());
+    match (hour, minute) {
+        (0, 0) => "midnight".into(),
+        (12, 0) => "midday".into(),
+        _ => {
+            let half = if hour < 12 { "am" } else { "pm" };
+            let twelve = match hour % 12 {
+                0 => 12,
+                h => h,
+            };
+            format!("{twelve}:{minute:02}{half}")
+        }
+    }
+}
+
+/// A moment in the UK's local time (summer time included), as people read it:
+/// "9:30am on 16 May 2027".
+pub fn local_moment(utc: DateTime<Utc>) -> String {
+    let local = uk_local(utc);
+    format!(
+        "{} on {}",
+        clock_words(local),
+        crate::long_date(local.date())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +83,31 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn moments_read_in_local_time() {
+        assert_eq!(
+            local_moment(utc("2027-01-16T09:30:00Z")),
+            "9:30am on 16 January 2027"
+        );
+        // Summer time: an hour ahead, and past midnight that is the next day.
+        assert_eq!(
+            local_moment(utc("2027-05-16T23:30:00Z")),
+            "12:30am on 17 May 2027"
+        );
+        assert_eq!(
+            local_moment(utc("2027-05-16T11:00:00Z")),
+            "midday on 16 May 2027"
+        );
+        assert_eq!(
+            local_moment(utc("2027-12-31T00:00:00Z")),
+            "midnight on 31 December 2027"
+        );
+        assert_eq!(
+            local_moment(utc("2027-03-02T13:05:00Z")),
+            "1:05pm on 2 March 2027"
+        );
     }
 
     #[test]

@@ -76,13 +76,9 @@ pub struct SignInForm {
     next: String,
 }
 
-/// "12:15 UTC on 20 May 2027".
+/// "1:15pm on 20 May 2027", in the UK's local time.
 fn when(at: &DateTime<Utc>) -> String {
-    format!(
-        "{} UTC on {}",
-        at.format("%H:%M"),
-        steward_policy::long_date(at.date_naive())
-    )
+    steward_policy::uktime::local_moment(*at)
 }
 
 fn refusal(e: SignInError) -> String {

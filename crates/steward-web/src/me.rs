@@ -306,7 +306,6 @@ pub async fn signed(State(state): State<AppState>, signed: SignedIn) -> Result<R
             title => version.title,
             number => version.number,
             label => version.label,
-            short_hash => version.hash.chars().take(12).collect::<String>(),
         },
     )?;
     Ok(Html(html).into_response())

@@ -117,6 +117,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_adopt.html"),
     ),
     (
+        "pages/oversight_adopt_check.html",
+        include_str!("../templates/pages/oversight_adopt_check.html"),
+    ),
+    (
         "pages/oversight_audit.html",
         include_str!("../templates/pages/oversight_audit.html"),
     ),

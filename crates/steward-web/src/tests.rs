@@ -520,7 +520,7 @@ async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
         post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        html.contains("This account is locked after too many failed sign-ins. Try again after 10:15 UTC on 20 May 2027."),
+        html.contains("This account is locked after too many failed sign-ins. Try again after 11:15am on 20 May 2027."),
         "{html}"
     );
 }

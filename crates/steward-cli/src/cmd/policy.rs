@@ -225,6 +225,28 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
+        PolicyCmd::Changes {
+            file,
+            preset,
+            effective,
+        } => {
+            let loaded = match (file, preset) {
+                (Some(f), None) => load_file(&f)?,
+                (None, Some(p)) => load_preset(&p)?,
+                _ => {
+                    return Err(crate::Exit {
+                        code: exit::USAGE,
+                        message: "name a pack file or --preset ID".into(),
+                    }
+                    .into());
+                }
+            };
+            let mut tx = app.store.read().await?;
+            let council = app.council(&mut tx).await?;
+            let on = effective.unwrap_or(app.today());
+            let preview = policy::preview_adoption(&mut tx, &council, &loaded, on).await?;
+            app.out.emit(&preview, || changes_text(&preview))?;
+        }
         PolicyCmd::Versions => {
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
@@ -267,4 +289,45 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// A preview of an adoption as people read it: what it replaces, each changed rule with its
+/// clause, and who must sign.
+fn changes_text(preview: &policy::AdoptionPreview) -> String {
+    let mut out = format!(
+        "{} ({}), in force from {}",
+        preview.title,
+        preview.label,
+        steward_policy::long_date(preview.effective_from)
+    );
+    match &preview.replaces {
+        Some(v) => out.push_str(&format!(
+            ", would replace version {} ({}).\n",
+            v.number, v.title
+        )),
+        None => out.push_str(", would be the council's first policy.\n"),
+    }
+    if preview.changes.is_empty() {
+        out.push_str("No rule changes.\n");
+    }
+    for c in &preview.changes {
+        let clause = match &c.before_clause {
+            Some(was) => format!("clause {} (was {was})", c.clause),
+            None => format!("clause {}", c.clause),
+        };
+        out.push_str(&format!("\n{}: {} ({clause})\n", c.topic, c.kind.words()));
+        if let Some(before) = &c.before {
+            out.push_str(&format!("  now:  {before}\n"));
+        }
+        if let Some(after) = &c.after {
+            out.push_str(&format!("  then: {after}\n"));
+        }
+    }
+    if let Some(n) = preview.must_sign {
+        out.push_str(&format!(
+            "\n{n} {} covered and in office that day would need to sign it.\n",
+            if n == 1 { "person" } else { "people" }
+        ));
+    }
+    out
 }

@@ -468,8 +468,9 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
     for methods in ops["paths"].as_object().unwrap().values() {
         documented_posts += usize::from(methods.get("post").is_some());
     }
-    // Every POST but the pack checker (a read) and the member's own signature is tried.
-    assert_eq!(posts.len(), documented_posts - 2);
+    // Every POST but the pack checker and the adoption preview (reads) and the member's own
+    // signature is tried.
+    assert_eq!(posts.len(), documented_posts - 3);
     for (path, body) in &posts {
         let r = api.post(&t.auditor, path, body.clone());
         is_problem(&r, 403);
@@ -595,6 +596,22 @@ fn failures_are_problem_details() {
     assert_eq!(checked.status, 200, "{}", checked.body);
     assert_eq!(checked.body["valid"], false);
     assert!(checked.body["problems"][0]["line"].as_u64().unwrap() >= 1);
+
+    // Any reader may see what adopting a pack would change; nothing is adopted.
+    let preview = api.post(&t.auditor, "/policy/changes", json!({"preset": "city-aup"}));
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body["changes"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    assert!(
+        preview.body["replaces"]["number"].is_number(),
+        "{}",
+        preview.body
+    );
+    let versions = api.get(&t.auditor, "/policy/versions");
+    assert_eq!(versions.body["items"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]

@@ -188,3 +188,61 @@ fn one_month_from_the_end_of_january() {
     );
     assert!(refusals(&refused).iter().any(|(g, _)| g == "in_office"));
 }
+
+#[test]
+fn a_new_version_shows_its_changes_and_who_must_sign_before_it_is_adopted() {
+    let env = Env::new();
+    env.council("county-members-policy", "2027-01-04");
+    for (reference, start) in [
+        ("M1", "2026-05-07"),
+        ("M2", "2026-05-07"),
+        ("M3", "2027-06-01"),
+    ] {
+        env.ok(&[
+            "person",
+            "add",
+            "--ref",
+            reference,
+            "--name",
+            reference,
+            "--kind",
+            "councillor",
+            "--term-start",
+            start,
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    let preview = env.ok(&[
+        "policy",
+        "changes",
+        "--preset",
+        "city-aup",
+        "--effective",
+        "2027-03-01",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    // M3's term has not begun on the day it would take effect.
+    assert_eq!(preview["must_sign"], 2, "{preview}");
+    assert_eq!(preview["replaces"]["number"], 1);
+    let changes = preview["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["topic"].is_string() && c["clause"].is_string())
+    );
+    // Nothing was adopted.
+    let versions = env.ok(&["policy", "versions"]);
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+    let same = env.ok(&[
+        "policy",
+        "changes",
+        "--preset",
+        "county-members-policy",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    assert_eq!(same["changes"], serde_json::json!([]));
+}

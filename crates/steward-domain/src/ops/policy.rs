@@ -1,12 +1,15 @@
+use super::people::list::{PeopleFilter, PeopleQuery};
 use super::{NONE, audit};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
+use crate::listing::Window;
 use crate::records::{Council, PackVersion};
 use crate::repo::{NewPackVersion, RegisterTx};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use steward_policy::changes::{RuleChange, changes};
 use steward_policy::{LoadedPack, Pack, check_pack};
 
 /// The policy in force for a council on a day: the stored version and its parsed rules.
@@ -165,4 +168,58 @@ pub async fn version<T: RegisterTx>(
         .into_iter()
         .find(|v| v.number == number)
         .ok_or_else(|| DomainError::not_found("policy version", number))
+}
+
+/// What adopting a pack would change, shown before it is adopted.
+#[derive(Clone, Debug, Serialize)]
+pub struct AdoptionPreview {
+    pub title: String,
+    pub label: String,
+    pub effective_from: NaiveDate,
+    /// The version in force on the effective date, which the new one replaces.
+    pub replaces: Option<PackVersion>,
+    /// Every rule that differs from the version it replaces (or, with none, every rule).
+    pub changes: Vec<RuleChange>,
+    /// People covered and in office on the effective date who will need to sign the new
+    /// version before it counts for them, when the new version asks for a signature.
+    pub must_sign: Option<u64>,
+}
+
+/// What [`adopt`] would do with `loaded` from `effective_from`, without writing anything: the
+/// rules that change, in words, and who has to sign again.
+pub async fn preview_adoption<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    loaded: &LoadedPack,
+    effective_from: NaiveDate,
+) -> DomainResult<AdoptionPreview> {
+    let replaces = in_force(tx, council, effective_from).await?;
+    let changes = changes(replaces.as_ref().map(|a| &*a.pack), &loaded.pack);
+    let must_sign = match &loaded.pack.acceptance {
+        Some(a) if a.lapses_on_new_version || replaces.is_none() => {
+            let mut total = 0;
+            for kind in &loaded.pack.scope.kinds {
+                let query = PeopleQuery {
+                    filter: PeopleFilter {
+                        kind: Some(*kind),
+                        in_office: Some(true),
+                    },
+                    window: Window::first(1),
+                    ..PeopleQuery::default()
+                };
+                let page = tx.list_people(council.id, &query, effective_from).await?;
+                total += page.total.value();
+            }
+            Some(total)
+        }
+        _ => None,
+    };
+    Ok(AdoptionPreview {
+        title: loaded.pack.pack.title.clone(),
+        label: loaded.pack.pack.version.clone(),
+        effective_from,
+        replaces: replaces.map(|a| a.version),
+        changes,
+        must_sign,
+    })
 }

@@ -132,6 +132,15 @@ fn core_routes() -> Routes {
         h::policy_check,
     )
     .add(
+        Op::post(
+            "/policy/changes",
+            "What adopting a pack would change, in words, and who must sign; adopts nothing",
+            Reader,
+        )
+        .body(BodyDoc::Json(openapi::adopt)),
+        h::policy_changes,
+    )
+    .add(
         Op::post("/policy/adopt", "Adopt a new policy version", Admin)
             .body(BodyDoc::Json(openapi::adopt))
             .created(),

@@ -5,6 +5,7 @@
 //! check a pack, which writes nothing; everything that changes something needs `admin()`.
 
 mod accounts;
+mod adopt;
 mod audit;
 mod policy;
 mod tokens;
@@ -29,6 +30,11 @@ pub fn pages() -> Vec<PageRoute> {
         ),
         get_page("/councils/{slug}/policy/text", Reader, get(policy::text)),
         get_page(
+            "/councils/{slug}/policy/pack.toml",
+            Reader,
+            get(policy::download),
+        ),
+        get_page(
             "/councils/{slug}/policy/check",
             Reader,
             get(policy::check_page),
@@ -38,9 +44,9 @@ pub fn pages() -> Vec<PageRoute> {
         get_page(
             "/councils/{slug}/policy/adopt",
             Admin,
-            get(policy::adopt_page),
+            get(adopt::adopt_page),
         ),
-        post_page("/councils/{slug}/policy/adopt", Admin, post(policy::adopt)),
+        post_page("/councils/{slug}/policy/adopt", Admin, post(adopt::adopt)),
         get_page("/councils/{slug}/audit", Reader, get(audit::log)),
         get_page("/councils/{slug}/audit/verify", Reader, get(audit::verify)),
         get_page(
@@ -128,19 +134,10 @@ fn at(council: &Council, rest: &str) -> String {
     format!("/councils/{}{rest}", council.slug)
 }
 
-/// A moment as people read it: "10:04 UTC, 20 May 2027".
+/// A moment as people read it, in the UK's local time: "11:04am on 20 May 2027".
 fn moment(at: &chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "{} UTC, {}",
-        at.format("%H:%M"),
-        steward_policy::long_date(at.date_naive())
-    )
+    steward_policy::uktime::local_moment(*at)
 }
 
 #[cfg(test)]
 mod tests;
-
-/// The first twelve characters of a hash, enough to tell versions apart.
-fn short_hash(hash: &str) -> String {
-    hash.chars().take(12).collect()
-}

@@ -1,22 +1,20 @@
 //! The policy: the version in force with every rule and its clause, every version adopted,
 //! the text people sign, checking a pack (for any reader) and adopting one (administrators).
 
-use super::{at, moment, short_hash};
+use super::{at, moment};
 use crate::listing::{ListQuery, Listing, Row, column};
-use crate::pages::{FieldError, Page, sentence};
+use crate::pages::{FieldError, Page};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError, markdown};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
+use steward_domain::PackVersion;
 use steward_domain::ops::policy;
-use steward_domain::{DomainError, PackVersion};
-use steward_policy::{
-    CheckError, LoadedPack, Pack, Problem, check_pack, explain, long_date, presets,
-};
+use steward_policy::{CheckError, LoadedPack, Pack, Problem, check_pack, explain, long_date};
 
 /// `?version=N` picks a version; without it, the one in force today.
 #[derive(Deserialize)]
@@ -45,7 +43,6 @@ struct VersionRow {
     effective_from: String,
     adopted_by: String,
     adopted_at: String,
-    short_hash: String,
     in_force: bool,
 }
 
@@ -55,11 +52,50 @@ fn version_row(v: &PackVersion, in_force: Option<i64>) -> VersionRow {
         title: v.title.clone(),
         label: v.label.clone(),
         effective_from: v.effective_from.to_string(),
-        adopted_by: v.adopted_by.clone(),
+        adopted_by: actor_words(&v.adopted_by),
         adopted_at: moment(&v.adopted_at),
-        short_hash: short_hash(&v.hash),
         in_force: in_force == Some(v.number),
     }
+}
+
+/// Who adopted a version, as people read it: the account's name, or where it came from.
+fn actor_words(actor: &str) -> String {
+    match actor {
+        "cli" => "From the command line".into(),
+        other => match other.strip_suffix(" (API)") {
+            Some(user) => format!("{user}, through the API"),
+            None => other.to_string(),
+        },
+    }
+}
+
+/// A version's pack (`?version=N`, else the one in force) as the TOML file it was adopted
+/// from, to edit and adopt as a new version.
+pub async fn download(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, WebError> {
+    signed.principal.reader()?;
+    let (version, _) = chosen(&state, &signed, &q).await?;
+    let version = version.ok_or_else(WebError::not_found)?;
+    let name = format!(
+        "{}-policy-version-{}.toml",
+        signed.council.slug, version.number
+    );
+    let disposition = HeaderValue::try_from(format!("attachment; filename=\"{name}\""))
+        .map_err(|_| WebError::internal("a file name was not a header value"))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/toml; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        version.source,
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -135,7 +171,6 @@ const VERSION_COLUMNS: &[crate::listing::Column] = &[
     column("from", "In force from"),
     column("adopted_by", "Adopted by"),
     column("adopted_at", "Adopted"),
-    column("hash", "Text hash"),
 ];
 
 /// Every version adopted, newest first by default, searchable and as CSV.
@@ -163,9 +198,8 @@ pub async fn versions(
                 v.title.clone(),
                 v.label.clone(),
                 long_date(v.effective_from),
-                v.adopted_by.clone(),
+                actor_words(&v.adopted_by),
                 moment(&v.adopted_at),
-                short_hash(&v.hash),
             ])
             .key(0, format!("{:012}", v.number))
             .key(3, v.effective_from.to_string())
@@ -228,21 +262,42 @@ pub async fn text(
     )?))
 }
 
-/// Every problem of a pack as the error summary lists them: "line:column: message", in order.
-pub(crate) fn problem_errors(field: &'static str, error: &CheckError) -> Vec<FieldError> {
+/// Every problem of a pack as the error summary lists them, in order: "line:column: message",
+/// and, where the pasted `source` is given, the line itself as written, so the reader sees
+/// what to correct without counting lines.
+pub(crate) fn problem_errors(
+    field: &'static str,
+    error: &CheckError,
+    source: Option<&str>,
+) -> Vec<FieldError> {
     let mut problems: Vec<&Problem> = error.problems.iter().collect();
     problems.sort_by_key(|p| (p.line, p.column));
     problems
         .into_iter()
-        .map(|p| FieldError {
-            field,
-            message: p.to_string(),
+        .map(|p| {
+            let line = source
+                .and_then(|text| text.lines().nth(p.line.saturating_sub(1)))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let shown: String = l.chars().take(QUOTED_LINE_CHARS).collect();
+                    let cut = if shown.len() < l.len() { "…" } else { "" };
+                    format!(" (the line reads “{shown}{cut}”)")
+                })
+                .unwrap_or_default();
+            FieldError {
+                field,
+                message: format!("{p}{line}"),
+            }
         })
         .collect()
 }
 
+/// How much of an offending line an error quotes.
+const QUOTED_LINE_CHARS: usize = 80;
+
 /// What the field itself says when the summary lists the pack's problems.
-fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
+pub(super) fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
     let mine: Vec<&FieldError> = errors.iter().filter(|e| e.field == field).collect();
     match mine.as_slice() {
         [] => None,
@@ -263,7 +318,7 @@ pub(super) fn check_text(text: &str) -> Result<LoadedPack, CheckError> {
     })
 }
 
-const PACK_FIELD: &str = "pack_toml";
+pub(super) const PACK_FIELD: &str = "pack_toml";
 
 #[derive(Deserialize)]
 pub struct CheckForm {
@@ -334,171 +389,9 @@ pub async fn check(
             )
         }
         Err(e) => {
-            let errors = problem_errors(PACK_FIELD, &e);
+            let errors = problem_errors(PACK_FIELD, &e, Some(&form.pack_toml));
             let html = render_check(&state, &signed, errors, &form.pack_toml, None)?;
             Ok((StatusCode::BAD_REQUEST, html).into_response())
         }
     }
-}
-
-#[derive(Serialize)]
-struct PresetOption {
-    id: &'static str,
-    name: &'static str,
-}
-
-#[derive(Deserialize, Default)]
-pub struct AdoptForm {
-    #[serde(default)]
-    preset: String,
-    #[serde(default)]
-    pack_toml: String,
-    #[serde(default)]
-    effective: String,
-}
-
-fn render_adopt(
-    state: &AppState,
-    signed: &SignedIn,
-    errors: Vec<FieldError>,
-    form: &AdoptForm,
-) -> Result<Html<String>, WebError> {
-    let mut page = Page::new("Adopt a new policy version")
-        .council(&signed.council)
-        .viewer(signed)
-        .nav("oversight-policy");
-    let field_errors = context! {
-        preset => field_message(&errors, "preset"),
-        pack_toml => field_message(&errors, PACK_FIELD),
-        effective => field_message(&errors, "effective"),
-    };
-    page.errors = errors;
-    let options: Vec<PresetOption> = presets::all()
-        .iter()
-        .map(|p| PresetOption {
-            id: p.id,
-            name: p.name,
-        })
-        .collect();
-    Ok(Html(state.pages.render(
-        "pages/oversight_adopt.html",
-        &page,
-        context! {
-            presets => Serde(&options),
-            preset => &form.preset,
-            pack_toml => &form.pack_toml,
-            effective => &form.effective,
-            field_errors,
-            csrf_token => &signed.session.csrf_token,
-        },
-    )?))
-}
-
-pub async fn adopt_page(
-    State(state): State<AppState>,
-    signed: SignedIn,
-) -> Result<Html<String>, WebError> {
-    signed.principal.admin()?;
-    let form = AdoptForm {
-        effective: signed.today.format("%d/%m/%Y").to_string(),
-        ..AdoptForm::default()
-    };
-    render_adopt(&state, &signed, Vec::new(), &form)
-}
-
-/// The pack the form chose, or what is wrong with the choice.
-fn chosen_pack(form: &AdoptForm) -> Result<LoadedPack, Vec<FieldError>> {
-    let preset = form.preset.trim();
-    let pasted = !form.pack_toml.trim().is_empty();
-    let one = |field, message: &str| {
-        vec![FieldError {
-            field,
-            message: message.into(),
-        }]
-    };
-    match (preset.is_empty(), pasted) {
-        (true, false) => Err(one(
-            "preset",
-            "Choose a preset or paste the policy pack's TOML text",
-        )),
-        (false, true) => Err(one(
-            "preset",
-            "Choose a preset or paste TOML text, not both",
-        )),
-        (false, false) => match presets::find(preset) {
-            Some(found) => presets::load(found).map_err(|e| problem_errors("preset", &e)),
-            None => Err(one("preset", "Choose one of the presets listed")),
-        },
-        (true, true) => check_text(&form.pack_toml).map_err(|e| problem_errors(PACK_FIELD, &e)),
-    }
-}
-
-/// Adopts the chosen pack as the council's next version, from the effective date.
-pub async fn adopt(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    CsrfForm(form): CsrfForm<AdoptForm>,
-) -> Result<Response, WebError> {
-    signed.principal.admin()?;
-    let mut errors = Vec::new();
-    let effective = match form.effective.trim() {
-        "" => {
-            errors.push(FieldError {
-                field: "effective",
-                message: "Enter the date the version takes effect".into(),
-            });
-            None
-        }
-        text => match steward_domain::import::parse_date(text) {
-            Ok(day) => Some(day),
-            Err(_) => {
-                errors.push(FieldError {
-                    field: "effective",
-                    message: "Enter the date as day/month/year, for example 01/06/2027".into(),
-                });
-                None
-            }
-        },
-    };
-    let loaded = match chosen_pack(&form) {
-        Ok(loaded) => Some(loaded),
-        Err(mut found) => {
-            found.append(&mut errors);
-            errors = found;
-            None
-        }
-    };
-    if let (Some(loaded), Some(effective), true) = (loaded, effective, errors.is_empty()) {
-        let mut tx = state.store.begin().await?;
-        let done = policy::adopt(&mut tx, &signed.ctx(), &signed.council, &loaded, effective).await;
-        match done {
-            Ok(version) => {
-                tx.commit().await?;
-                let to = at(
-                    &signed.council,
-                    &format!("/policy/versions?adopted={}", version.number),
-                );
-                return Ok(Redirect::to(&to).into_response());
-            }
-            Err(DomainError::Invalid { field, message }) => errors.push(FieldError {
-                field: if field == "effective_from" {
-                    "effective"
-                } else {
-                    "preset"
-                },
-                message: sentence(&message),
-            }),
-            Err(DomainError::Conflict { message, .. }) => errors.push(FieldError {
-                field: if form.preset.trim().is_empty() {
-                    PACK_FIELD
-                } else {
-                    "preset"
-                },
-                message: sentence(&message),
-            }),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let html = render_adopt(&state, &signed, errors, &form)?;
-    Ok((StatusCode::BAD_REQUEST, html).into_response())
 }

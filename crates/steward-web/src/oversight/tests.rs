@@ -169,9 +169,16 @@ const BROKEN: &str = "[pack]\nid = \"x\"\ntitle = 3\n\n[scope\n";
 
 #[test]
 fn every_problem_is_listed_as_line_and_column_linked_to_the_text() {
-    let error = check_text("[pack]\nid = 5\n").unwrap_err();
-    let errors = problem_errors("pack_toml", &error);
+    let text = "[pack]\nid = 5\n";
+    let error = check_text(text).unwrap_err();
+    let errors = problem_errors("pack_toml", &error, Some(text));
     assert!(!errors.is_empty());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("(the line reads “id = 5”)")),
+        "{errors:?}"
+    );
     for e in &errors {
         let (line, rest) = e.message.split_once(':').unwrap();
         let (column, message) = rest.split_once(": ").unwrap();
@@ -280,6 +287,36 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
         "{html}"
     );
 
+    // First the changes, in words, with who must sign again; nothing is adopted yet.
+    let (status, _, check) = post(
+        &site,
+        "/policy/adopt",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("preset", "town-it-policy"),
+            ("effective", "01/06/2027"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert!(
+        check.contains("Check the changes before adopting"),
+        "{check}"
+    );
+    assert!(check.contains("1 June 2027"), "{check}");
+    // The city's policy gives way to the town's: its longest loan is a new rule, in words.
+    assert!(
+        check.contains("New rule") || check.contains("Rule changed"),
+        "{check}"
+    );
+    assert!(check.contains("Longest loan: 3 months"), "{check}");
+    // The town's policy asks for no signature, so nobody is asked to sign.
+    assert!(!check.contains("Who must sign"), "{check}");
+    assert!(check.contains(r#"name="confirm" value="yes""#), "{check}");
+    let (_, _, versions) = get(&site, "/policy/versions", &clerk).await;
+    assert!(!versions.contains("Version 2"), "{versions}");
+
     let (status, headers, html) = post(
         &site,
         "/policy/adopt",
@@ -288,6 +325,7 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
             ("csrf_token", &token),
             ("preset", "town-it-policy"),
             ("effective", "01/06/2027"),
+            ("confirm", "yes"),
         ],
     )
     .await;
@@ -319,6 +357,27 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
     );
     let (_, _, verified) = get(&site, "/audit/verify", &clerk).await;
     assert!(verified.contains("The audit trail is intact"), "{verified}");
+}
+
+#[tokio::test]
+async fn the_pack_in_force_downloads_as_the_toml_it_was_adopted_from() {
+    let site = site().await;
+    let (audrey, _) = session(&site, "audrey").await;
+    let (status, headers, toml) = get(&site, "/policy/pack.toml", &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "application/toml; charset=utf-8"
+    );
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("policy-version-1.toml")
+    );
+    assert_eq!(toml, presets::find("city-aup").unwrap().source);
+    let (status, _, _) = get(&site, "/policy/pack.toml?version=9", &audrey).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -121,13 +121,9 @@ pub(crate) struct Adopt {
     effective_from: Option<String>,
 }
 
-pub(crate) async fn policy_adopt(
-    State(state): State<ApiState>,
-    caller: Caller,
-    Body(body): Body<Adopt>,
-) -> ApiResult<Response> {
-    caller.principal.admin()?;
-    let loaded = match (&body.preset, &body.source) {
+/// The pack an adoption (or its preview) names: a preset or TOML text.
+fn named_pack(body: &Adopt) -> ApiResult<steward_policy::LoadedPack> {
+    Ok(match (&body.preset, &body.source) {
         (Some(id), None) => {
             let preset = steward_policy::presets::find(id)
                 .ok_or_else(|| ApiError::invalid("preset", format!("there is no preset '{id}'")))?;
@@ -141,11 +137,36 @@ pub(crate) async fn policy_adopt(
                 "give either the pack's TOML text as source or a preset id",
             ));
         }
-    };
+    })
+}
+
+pub(crate) async fn policy_adopt(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Body(body): Body<Adopt>,
+) -> ApiResult<Response> {
+    caller.principal.admin()?;
+    let loaded = named_pack(&body)?;
     let effective = opt_day("effective_from", &body.effective_from)?.unwrap_or(caller.today);
     let mut tx = write(&state).await?;
     let version =
         policy::adopt(&mut tx, &caller.ctx(), &caller.council, &loaded, effective).await?;
     tx.commit().await?;
     Ok(created(version))
+}
+
+/// What adopting the pack would change, rule by rule in words, and who must sign; adopts
+/// nothing.
+pub(crate) async fn policy_changes(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Body(body): Body<Adopt>,
+) -> ApiResult<Json<policy::AdoptionPreview>> {
+    caller.principal.reader()?;
+    let loaded = named_pack(&body)?;
+    let effective = opt_day("effective_from", &body.effective_from)?.unwrap_or(caller.today);
+    let mut tx = read(&state).await?;
+    Ok(Json(
+        policy::preview_adoption(&mut tx, &caller.council, &loaded, effective).await?,
+    ))
 }
