@@ -53,6 +53,10 @@ const SQLITE: &[Migration] = &[
         version: 10,
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/sqlite/0012_workflow_lists.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -95,6 +99,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 10,
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
+    },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/postgres/0012_workflow_lists.sql"),
     },
 ];
 
@@ -191,6 +199,9 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     if version == 10 {
         crate::search::fill(tx).await?;
         crate::loans::fill_return_by(tx).await?;
+    }
+    if version == 12 {
+        crate::workflow::fill_offices(tx).await?;
     }
     Ok(())
 }

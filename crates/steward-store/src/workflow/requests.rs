@@ -6,14 +6,14 @@ use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
-const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
+pub(super) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
     loan_id, summary, details, handler, handler_name, clause, document, urgency, due_at, \
     assignee_id, approval, outcome, created_at, updated_at, closed_at";
 const EVENT: &str = "id, request_id, at, actor, kind, text, internal";
 const APPROVAL: &str = "id, request_id, office, person_id, decision, reason, at";
 const TASK: &str = "id, request_id, title, done_at, done_by, note";
 
-fn request(row: &AnyRow) -> RepoResult<Request> {
+pub(super) fn request(row: &AnyRow) -> RepoResult<Request> {
     let c = Cols::new(row, "requests");
     Ok(Request {
         id: c.int("id")?,
@@ -113,7 +113,35 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || "the request was not stored".into())
         .await?;
-    request(&row)
+    let made = request(&row)?;
+    if let Some(rule) = &made.approval {
+        let offices: Vec<&str> = rule.approvers.iter().map(|o| o.as_str()).collect();
+        super::insert_offices(tx, APPROVERS, council_id, made.id, &offices).await?;
+    }
+    Ok(made)
+}
+
+/// Where a request's approving offices are kept as rows.
+const APPROVERS: &str = "request_approvers (council_id, request_id, office)";
+
+/// The open requests of one kind about a loan.
+pub(crate) async fn open_for_loan(
+    tx: &mut StoreTx,
+    council_id: Id,
+    loan_id: Id,
+    kind: RequestKind,
+) -> RepoResult<Vec<Request>> {
+    let sql = format!(
+        "SELECT {REQUEST} FROM requests WHERE council_id = $1 AND loan_id = $2 AND kind = $3
+         ORDER BY id"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(loan_id)
+        .bind(kind.as_str());
+    let rows = tx.all(query).await?;
+    let all: Vec<Request> = rows.iter().map(request).collect::<RepoResult<_>>()?;
+    Ok(all.into_iter().filter(|r| !r.state.is_closed()).collect())
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, r: &Request) -> RepoResult<()> {

@@ -88,22 +88,6 @@ pub async fn view<T: WorkflowTx>(
     })
 }
 
-/// Every request the principal may see, oldest first.
-pub async fn visible<T: WorkflowTx>(
-    tx: &mut T,
-    council: &Council,
-    principal: &Principal,
-    now: DateTime<Utc>,
-) -> DomainResult<Vec<RequestView>> {
-    let mut out = Vec::new();
-    for r in tx.requests(council.id).await? {
-        if principal.may_see_request(&r) {
-            out.push(view(tx, r, now).await?);
-        }
-    }
-    Ok(out)
-}
-
 /// One request with its history. A request the principal may not see is "not found", so its
 /// existence does not leak.
 pub async fn detail<T: WorkflowTx>(
