@@ -132,6 +132,13 @@ impl Principal {
         self.request_scope().admits_request(request)
     }
 
+    /// Whether this principal may learn that a request they may not open exists, and which
+    /// office has it: officers holding an office, so that a colleague's link does not end
+    /// in "not found". Members never learn of others' requests.
+    pub fn may_know_requests_exist(&self) -> bool {
+        self.role == Role::Officer && !self.offices.is_empty()
+    }
+
     /// Acting on a request as its handler: an officer holding the office that must act, or
     /// an administrator.
     pub fn handler_of(&self, request: &Request) -> Result<OfficerAccess, Denied> {

@@ -82,6 +82,14 @@ pub trait WorkflowTx: crate::auth::AuthTx {
         query: &RequestQuery,
         now: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<Listed<RequestView>>> + Send;
+    /// The people holding `office` on `day` with an enabled officer's or administrator's
+    /// account, by name.
+    fn office_colleagues(
+        &mut self,
+        council_id: Id,
+        office: &OfficeId,
+        day: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Vec<Colleague>>> + Send;
     /// The open requests of `kind` about a loan.
     fn open_requests_for_loan(
         &mut self,

@@ -43,6 +43,15 @@ impl WorkflowTx for StoreTx {
         lists::request_page(self, council_id, scope, query, now).await
     }
 
+    async fn office_colleagues(
+        &mut self,
+        council_id: Id,
+        office: &steward_policy::OfficeId,
+        day: NaiveDate,
+    ) -> RepoResult<Vec<Colleague>> {
+        requests::colleagues(self, council_id, office, day).await
+    }
+
     async fn open_requests_for_loan(
         &mut self,
         council_id: Id,

@@ -280,3 +280,39 @@ pub(crate) async fn tasks(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<Re
     let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
     rows.iter().map(task).collect()
 }
+
+/// The people holding `office` on `day` with an enabled officer's or administrator's account.
+pub(crate) async fn colleagues(
+    tx: &mut StoreTx,
+    council_id: Id,
+    office: &steward_policy::OfficeId,
+    day: chrono::NaiveDate,
+) -> RepoResult<Vec<Colleague>> {
+    let day = crate::rows::date_text(day);
+    let query = sqlx::query(
+        "SELECT p.id, p.reference, p.name, MIN(u.username) AS username
+         FROM office_holdings h
+         JOIN people p ON p.council_id = h.council_id AND p.id = h.person_id
+         JOIN users u ON u.council_id = p.council_id AND u.person_id = p.id
+         WHERE h.council_id = $1 AND h.office = $2 AND h.starts <= $3
+           AND (h.ends IS NULL OR h.ends >= $3)
+           AND u.role IN ('officer', 'admin') AND u.disabled = 0
+         GROUP BY p.id, p.reference, p.name
+         ORDER BY p.name, p.id",
+    )
+    .bind(council_id)
+    .bind(office.as_str())
+    .bind(day);
+    let rows = tx.all(query).await?;
+    rows.iter()
+        .map(|row| {
+            let c = Cols::new(row, "people");
+            Ok(Colleague {
+                id: c.int("id")?,
+                reference: c.text("reference")?,
+                name: c.text("name")?,
+                username: c.text("username")?,
+            })
+        })
+        .collect()
+}

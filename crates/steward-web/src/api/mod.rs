@@ -491,7 +491,9 @@ fn core_routes() -> Routes {
             "Requests the caller may see: their offices' queues and approvals",
             Token,
         )
-        .query(&["limit", "cursor", "state", "office", "late"]),
+        .query(&[
+            "limit", "cursor", "q", "sort", "dir", "state", "office", "late", "assigned",
+        ]),
         h::requests_list,
     )
     .add(
@@ -505,7 +507,9 @@ fn core_routes() -> Routes {
         h::request_raise,
     )
     .add(
-        Op::get("/me/requests", "The caller's own requests", Member).query(list),
+        Op::get("/me/requests", "The caller's own requests", Member).query(&[
+            "limit", "cursor", "q", "sort", "dir", "state", "late",
+        ]),
         h::my_requests,
     )
     .add(
@@ -584,7 +588,7 @@ fn core_routes() -> Routes {
             "Breach cases the caller handles (auditors: all)",
             Token,
         )
-        .query(list),
+        .query(&["limit", "cursor", "q", "sort", "dir", "state"]),
         h::cases_list,
     )
     .add(

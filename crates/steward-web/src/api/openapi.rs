@@ -432,7 +432,7 @@ fn query_param(name: &str) -> Value {
         ),
         "q" => (
             json!({ "type": "string", "maxLength": 200 }),
-            "Words that each begin a word of the item's name, reference, asset tag or serial",
+            "Words that each begin a word of the name, reference, asset tag or serial of the record or whom it is about; a whole number also finds the request or case with that number",
         ),
         "sort" => (text(), "The order: one of the list's own sorts"),
         "dir" => (
@@ -456,12 +456,22 @@ fn query_param(name: &str) -> Value {
                     .iter()
                     .map(|s| s.as_str()),
             );
+            // Requests and cases also take these: not yet closed, or any state at all.
+            for extra in ["all", "escalated", "closed"] {
+                if !states.contains(&extra) {
+                    states.push(extra);
+                }
+            }
             (
                 json!({ "type": "string", "enum": states }),
-                "Only records in this state: a request's or a message's, as the endpoint lists",
+                "Only records in this state: a request's, a case's or a message's, as the endpoint lists; open for those not yet dealt with, all for every state",
             )
         }
         "office" => (office(), "Only requests this office handles"),
+        "assigned" => (
+            json!({ "type": "string", "enum": ["me", "nobody"] }),
+            "Only requests taken up by the caller (me), or by nobody yet (nobody)",
+        ),
         "from" | "to" => (
             text(),
             "A day (YYYY-MM-DD) or an RFC 3339 time bounding the records",
