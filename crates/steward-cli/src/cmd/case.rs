@@ -1,7 +1,7 @@
 use crate::app::App;
 use crate::args::{CaseArgs, CaseCmd};
-use crate::exit;
 use crate::cmd::listing;
+use crate::exit;
 use crate::output::Table;
 use steward_domain::ops::case_list::{self, CaseFilter, CaseSort, CaseStates};
 use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};

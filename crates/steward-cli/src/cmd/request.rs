@@ -1,11 +1,11 @@
 use crate::app::App;
 use crate::args::{RaiseArgs, RequestArgs, RequestCmd};
-use crate::exit;
 use crate::cmd::listing;
+use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
-use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
+use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
 use steward_domain::repo::RegisterTx;
 use steward_domain::workflow::{Decision, RequestKind};
 
@@ -168,7 +168,9 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 message,
             };
             let state: StateChoice = match state.as_deref() {
-                Some(s) => s.parse().map_err(|e: String| invalid(format!("--state: {e}")))?,
+                Some(s) => s
+                    .parse()
+                    .map_err(|e: String| invalid(format!("--state: {e}")))?,
                 None => StateChoice::All,
             };
             let assigned = match assigned.as_deref() {
@@ -184,7 +186,9 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                     if steward_policy::OfficeId::is_well_formed(&o) {
                         Ok(steward_policy::OfficeId(o))
                     } else {
-                        Err(invalid(format!("--office: '{o}' is not an office identifier")))
+                        Err(invalid(format!(
+                            "--office: '{o}' is not an office identifier"
+                        )))
                     }
                 })
                 .transpose()?;

@@ -65,11 +65,7 @@ impl WorkingHours {
         };
         hours.nation = times
             .and_then(|t| t.nation)
-            .or_else(|| {
-                pack.information_requests
-                    .as_ref()
-                    .and_then(|i| i.nation)
-            })
+            .or_else(|| pack.information_requests.as_ref().and_then(|i| i.nation))
             .unwrap_or_default();
         hours
     }

@@ -220,18 +220,22 @@ pub(crate) async fn fill_offices(conn: &mut sqlx::AnyConnection) -> Result<(), s
     use sqlx::Row;
     use std::collections::BTreeSet;
     let mut rows: Vec<(&str, i64, i64, String)> = Vec::new();
-    let requests = sqlx::query(
-        "SELECT id, council_id, approval FROM requests WHERE approval IS NOT NULL",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let requests =
+        sqlx::query("SELECT id, council_id, approval FROM requests WHERE approval IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
     for row in &requests {
         let text: String = row.try_get("approval")?;
-        let rule: steward_policy::requests::ApprovalRule = serde_json::from_str(&text)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let rule: steward_policy::requests::ApprovalRule =
+            serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         let offices: BTreeSet<String> = rule.approvers.iter().map(|o| o.to_string()).collect();
         for office in offices {
-            rows.push(("request_approvers", row.try_get("council_id")?, row.try_get("id")?, office));
+            rows.push((
+                "request_approvers",
+                row.try_get("council_id")?,
+                row.try_get("id")?,
+                office,
+            ));
         }
     }
     let cases = sqlx::query("SELECT id, council_id, handlers FROM cases")
@@ -243,7 +247,12 @@ pub(crate) async fn fill_offices(conn: &mut sqlx::AnyConnection) -> Result<(), s
             serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         let offices: BTreeSet<String> = handlers.iter().map(|o| o.to_string()).collect();
         for office in offices {
-            rows.push(("case_handlers", row.try_get("council_id")?, row.try_get("id")?, office));
+            rows.push((
+                "case_handlers",
+                row.try_get("council_id")?,
+                row.try_get("id")?,
+                office,
+            ));
         }
     }
     for (table, council_id, id, office) in rows {

@@ -20,9 +20,9 @@ use steward_domain::ops::cases::{self, CaseView, OutcomeDetails};
 use steward_domain::ops::policy;
 use steward_domain::workflow::{Case, CaseSource, CaseState, WorkflowTx};
 use steward_domain::{AssetTag, DomainError, DomainResult};
+use steward_policy::Citation;
 use steward_policy::cases::outcome_words;
 use steward_policy::model::Outcome;
-use steward_policy::Citation;
 
 const COLUMNS: &[crate::listing::Column] = &[
     column("reference", "Case"),
@@ -85,7 +85,11 @@ pub async fn list(
     signed.principal.reader()?;
     let all = params.show.as_deref() == Some("all");
     let filter = CaseFilter {
-        state: if all { CaseStates::All } else { CaseStates::Open },
+        state: if all {
+            CaseStates::All
+        } else {
+            CaseStates::Open
+        },
     };
     let query: CaseQuery = params.list.to_query(filter);
     let b = base(&signed);

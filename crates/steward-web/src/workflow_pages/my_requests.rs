@@ -14,11 +14,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::requests::{self, RequestDetail};
-use steward_domain::workflow::EventKind;
 use steward_domain::listing::Window;
 use steward_domain::ops::requests::RequestView;
 use steward_domain::ops::requests::list::{RequestFilter, RequestQuery, StateChoice};
+use steward_domain::ops::requests::{self, RequestDetail};
+use steward_domain::workflow::EventKind;
 
 const COLUMNS: &[crate::listing::Column] = &[
     column("reference", "Request"),

@@ -15,11 +15,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::DomainResult;
-use steward_domain::ops::{policy, requests};
-use steward_domain::workflow::{Decision, RequestState};
 use steward_domain::listing::{Listed, Window};
 use steward_domain::ops::requests::RequestView;
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestQuery};
+use steward_domain::ops::{policy, requests};
+use steward_domain::workflow::{Decision, RequestState};
 use steward_policy::OfficeId;
 
 const COLUMNS: &[crate::listing::Column] = &[
@@ -118,9 +118,7 @@ pub async fn list(
     let council = &signed.council;
     // "Assigned to me" for an account with no person in the register finds nothing.
     let filter = filter_of(&params, &signed);
-    let query: RequestQuery = params
-        .list
-        .to_query(filter.clone().unwrap_or_default());
+    let query: RequestQuery = params.list.to_query(filter.clone().unwrap_or_default());
     if params.list.wants_csv() {
         return csv_of_all("requests", COLUMNS, |cursor| {
             let mut batch = query.clone();

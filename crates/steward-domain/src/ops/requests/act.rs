@@ -6,12 +6,12 @@ use super::super::audit;
 pub use super::effects::ErasureRecord;
 use super::{effects, find};
 use crate::auth::Principal;
+use crate::auth::Username;
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
-use crate::auth::Username;
 use crate::ids::PersonRef;
-use crate::records::Id;
 use crate::records::Council;
+use crate::records::Id;
 use crate::workflow::*;
 use steward_policy::model::ReportKind;
 use steward_policy::requests::approved;
@@ -162,7 +162,11 @@ pub async fn assign<T: WorkflowTx>(
         })?,
     };
     let Some(who) = colleagues.iter().find(|c| c.id == assignee) else {
-        let name = tx.person(assignee).await?.map(|p| p.name).unwrap_or_default();
+        let name = tx
+            .person(assignee)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
         return Err(DomainError::invalid(
             "assignee",
             format!(

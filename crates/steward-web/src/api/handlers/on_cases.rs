@@ -58,7 +58,9 @@ pub(crate) async fn cases_list(
     Q(q): Q,
 ) -> ApiResult<Json<Page<cases::CaseView>>> {
     let state_choice = match q.text("state") {
-        Some(s) => s.parse().map_err(|e: String| ApiError::bad_field("state", e))?,
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_field("state", e))?,
         None => CaseStates::All,
     };
     let filter = CaseFilter {

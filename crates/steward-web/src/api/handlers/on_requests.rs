@@ -3,9 +3,9 @@
 //! to decide; a request they may not see is simply not found.
 
 use super::*;
-use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise};
 use steward_domain::listing::Listed;
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
+use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise};
 use steward_domain::workflow::Decision;
 use steward_policy::model::ReportKind;
 
@@ -21,15 +21,17 @@ fn report_kind(text: &str) -> ApiResult<ReportKind> {
 }
 
 /// The filters of a request list as the query gives them; without `state`, every state.
-fn request_filter(q: &crate::api::extract::Params, caller: &Caller) -> ApiResult<Option<RequestFilter>> {
+fn request_filter(
+    q: &crate::api::extract::Params,
+    caller: &Caller,
+) -> ApiResult<Option<RequestFilter>> {
     let state = match q.text("state") {
-        Some(s) => s.parse().map_err(|e: String| ApiError::bad_field("state", e))?,
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_field("state", e))?,
         None => StateChoice::All,
     };
-    let office = q
-        .text("office")
-        .map(|o| office("office", &o))
-        .transpose()?;
+    let office = q.text("office").map(|o| office("office", &o)).transpose()?;
     let assigned = match q.text("assigned").as_deref() {
         None => None,
         Some("me") => match caller.principal.user.person_id {

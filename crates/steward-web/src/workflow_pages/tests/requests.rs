@@ -94,7 +94,8 @@ async fn a_member_reports_a_lost_tablet_and_sees_where_it_went_and_what_was_done
     assert_eq!(status, StatusCode::OK);
     for text in [
         "It has gone to Member Services (clause 2.3, Protocol on the use of ICT by Members).",
-        "They should respond by 14:00 UTC on 20 March 2027.",
+        // Raised at 10:00 on Saturday: four working hours from 09:00 on Monday.
+        "They should respond by 13:00 on 22 March 2027.",
         "TAB-1 is recorded as lost.",
         "Follow-up opened: Reset the passwords and end the sessions of Flo Hart.",
         "Follow-up opened: Record the remote wipe of TAB-1.",
@@ -152,9 +153,18 @@ async fn others_cannot_see_it_and_other_offices_cannot_act_on_it() {
 
     // The help desk does not browse Member Services' queue, and may not act on it.
     let (hal, hal_token) = sign_in(&site, "hal").await;
+    // It learns where the request went, and nothing else.
     let officers = format!("{BASE}/requests/{id}");
-    let (status, _, _) = get(&site, &officers, &hal).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, html) = get(&site, &officers, &hal).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        html.contains("This request went to Member Services"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Left it on") && !html.contains("Flo Hart"),
+        "{html}"
+    );
     let (status, _, html) = post(
         &site,
         &format!("{officers}/assign"),
@@ -213,10 +223,16 @@ async fn an_officer_takes_it_up_does_the_follow_ups_and_resolves_it() {
     let (status, _, html) = get(&site, &format!("{BASE}/requests"), &olive).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("Request {id}")), "{html}");
-    assert!(html.contains("14:00 UTC on 20 March 2027"), "{html}");
+    assert!(html.contains("13:00 on 22 March 2027"), "{html}");
+    assert!(!html.contains("UTC"), "{html}");
     assert!(!html.contains(">Late</strong>"), "{html}");
-    // Five hours on, it is past its four hours (and both have signed in again).
+    // Five hours on it is still the weekend, so not late; on Tuesday morning it is past its
+    // four working hours (and both have signed in again).
     site.later(300);
+    let (olive, _) = sign_in(&site, "olive").await;
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?late=yes"), &olive).await;
+    assert!(html.contains("No requests."), "{html}");
+    site.later(3 * 24 * 60 - 300);
     let (olive, token) = sign_in(&site, "olive").await;
     let (flo, flo_token) = sign_in(&site, "flo").await;
     let (_, _, html) = get(&site, &format!("{BASE}/requests?late=yes"), &olive).await;
@@ -237,7 +253,7 @@ async fn an_officer_takes_it_up_does_the_follow_ups_and_resolves_it() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, html) = get(&site, &to, &olive).await;
     assert!(
-        html.contains(&format!("You have taken up request {id}.")),
+        html.contains(&format!("Request {id} is assigned to Olive Desk.")),
         "{html}"
     );
     assert!(html.contains("Taken up by Olive Desk."), "{html}");
