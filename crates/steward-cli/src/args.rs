@@ -188,8 +188,10 @@ pub struct SweepArgs {
 pub enum OutboxCmd {
     /// Send every message that is due now, then exit (all councils unless --council is given)
     Send(MailArgs),
-    /// List messages, oldest first
+    /// List messages, oldest first. Sorts: queued (the default), state, attempts
     List {
+        #[command(flatten)]
+        list: ListArgs,
         /// Only messages in this state: queued, sending, sent, failed, uncertain or no_address
         #[arg(long)]
         state: Option<String>,

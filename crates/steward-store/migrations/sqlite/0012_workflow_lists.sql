@@ -33,3 +33,10 @@ CREATE INDEX cases_raised ON cases (council_id, created_at, id);
 CREATE INDEX cases_state ON cases (council_id, state, id);
 CREATE INDEX cases_subject ON cases (council_id, subject_id, id);
 CREATE INDEX cases_escalated_to ON cases (council_id, escalated_to, id);
+CREATE INDEX requests_loan ON requests (council_id, loan_id);
+
+-- The outbox list's orders.
+CREATE INDEX outbox_queued ON outbox (council_id, created_at, id);
+CREATE INDEX outbox_state ON outbox (council_id, state, id);
+CREATE INDEX outbox_attempts ON outbox (council_id, attempts, id);
+CREATE INDEX outbox_council_person ON outbox (council_id, person_id, id);

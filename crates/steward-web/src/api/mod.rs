@@ -433,7 +433,7 @@ fn core_routes() -> Routes {
             "Email notices in the outbox (members: their own only)",
             ReaderOrMember,
         )
-        .query(&["limit", "cursor", "state"]),
+        .query(&["limit", "cursor", "q", "sort", "dir", "state"]),
         h::notifications_list,
     )
     .add(
