@@ -202,6 +202,7 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     }
     if version == 12 {
         crate::workflow::fill_offices(tx).await?;
+        crate::info::fill(tx).await?;
     }
     Ok(())
 }

@@ -112,3 +112,18 @@ impl Principal {
         }
     }
 }
+
+impl Principal {
+    /// The information requests this principal may see: auditors and administrators all
+    /// (administrators handle any); officers those their offices handle; nobody else.
+    pub fn info_scope(&self) -> Scope {
+        match self.role {
+            Role::Auditor | Role::Admin => Scope::Everything,
+            Role::Officer => Scope::Offices {
+                offices: self.offices.clone(),
+                person_id: None,
+            },
+            Role::Member => Scope::Nothing,
+        }
+    }
+}

@@ -40,3 +40,18 @@ CREATE INDEX outbox_queued ON outbox (council_id, created_at, id);
 CREATE INDEX outbox_state ON outbox (council_id, state, id);
 CREATE INDEX outbox_attempts ON outbox (council_id, attempts, id);
 CREATE INDEX outbox_council_person ON outbox (council_id, person_id, id);
+
+-- Information requests: their handling offices as rows (from the JSON, as for cases), and an
+-- index for each order the register offers.
+CREATE TABLE information_request_handlers (
+    council_id BIGINT NOT NULL REFERENCES councils (id),
+    request_id BIGINT NOT NULL,
+    office TEXT NOT NULL,
+    CONSTRAINT information_request_handlers_pkey PRIMARY KEY (council_id, request_id, office),
+    FOREIGN KEY (council_id, request_id) REFERENCES information_requests (council_id, id)
+);
+CREATE INDEX information_request_handlers_office
+    ON information_request_handlers (council_id, office, request_id);
+CREATE INDEX information_requests_received ON information_requests (council_id, received_on, id);
+CREATE INDEX information_requests_reference ON information_requests (council_id, reference, id);
+CREATE INDEX information_requests_kind ON information_requests (council_id, kind, id);

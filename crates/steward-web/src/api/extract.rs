@@ -353,6 +353,7 @@ impl Params {
     pub fn either(&self, field: &'static str) -> Result<Option<bool>, ApiError> {
         let value = match field {
             "in_office" => &self.in_office,
+            "open" => &self.open,
             _ => return Ok(None),
         };
         match given(value) {
