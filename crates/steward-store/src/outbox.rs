@@ -4,11 +4,11 @@ use crate::listing::{Arg as ListArg, Frag, KeyKind, ListSql, bound};
 use crate::rows::{Cols, date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
+use steward_domain::listing::Listed;
+use steward_domain::ops::outbox::list::{MessageQuery, MessageSort};
 use steward_domain::outbox::{
     MessageFilter, MessageState, NewMessage, NewNotice, Notice, OutboxMessage, OutboxTx,
 };
-use steward_domain::listing::Listed;
-use steward_domain::ops::outbox::list::{MessageQuery, MessageSort};
 use steward_domain::{Id, RepoResult};
 use steward_policy::{Citation, OfficeId};
 
@@ -341,7 +341,13 @@ async fn message_page(
         MessageSort::State => ("m.state", KeyKind::Text),
         MessageSort::Attempts => ("m.attempts", KeyKind::Int),
     };
-    let mut sql = ListSql::new(Frag::new(MESSAGE, Vec::new()), MESSAGE_FROM, sort, kind, "m.id");
+    let mut sql = ListSql::new(
+        Frag::new(MESSAGE, Vec::new()),
+        MESSAGE_FROM,
+        sort,
+        kind,
+        "m.id",
+    );
     sql.eq("m.council_id", council_id);
     if let Some(state) = query.filter.state {
         sql.eq("m.state", state.as_str());

@@ -6,12 +6,17 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::auth::{Password, Principal, Role};
+use steward_domain::info::InfoKind;
 use steward_domain::listing::{Direction, ListQuery, Listed, SearchWords, Total, Window};
 use steward_domain::ops::case_list::{self, CaseFilter, CaseQuery, CaseSort, CaseStates};
 use steward_domain::ops::cases::{self, Concern, Raiser};
+use steward_domain::ops::info::list::{InfoFilter, InfoQuery, InfoSort};
+use steward_domain::ops::outbox::list::{MessageListFilter, MessageQuery, MessageSort};
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
 use steward_domain::ops::requests::{self, Raise, RequestView};
 use steward_domain::ops::{council, equipment, people, policy, users};
+use steward_domain::ops::{info as ops_info, outbox as outbox_ops};
+use steward_domain::outbox::{Letter, MessageState, Recipient};
 use steward_domain::repo::{NewEquipment, NewPerson, RegisterTx};
 use steward_domain::workflow::*;
 use steward_domain::*;
@@ -490,4 +495,207 @@ async fn cases_page_within_their_handlers() {
     let none = list(desk, CaseQuery::default()).await;
     assert!(none.items.is_empty());
     assert_eq!(none.total, Total::Exactly(0));
+}
+
+#[tokio::test]
+async fn information_requests_page_within_their_handlers() {
+    let t = county().await;
+    let mo = t.principal("S4").await;
+    let now = ctx_at(at("2027-03-01T10:00:00Z"));
+    let mut tx = t.tx().await;
+    for n in 0..9u32 {
+        let sar = n % 3 == 0;
+        let what = ops_info::Receive {
+            kind: if sar { InfoKind::Sar } else { InfoKind::Foi },
+            requester: format!("Requester {n}"),
+            subject: sar.then(|| "M1".parse().unwrap()),
+            received_on: day("2027-02-01") + chrono::Days::new(u64::from(n)),
+            summary: format!("Question {n}"),
+            nation: None,
+        };
+        ops_info::receive(&mut tx, &now, &t.council, &mo, what)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let list = |p: Principal, q: InfoQuery| {
+        let (store, council) = (t.store.clone(), t.council.clone());
+        async move {
+            let mut tx = store.read().await.unwrap();
+            ops_info::list::list(&mut tx, &council, &p, &q, day("2027-03-01"))
+                .await
+                .unwrap()
+        }
+    };
+    for sort in InfoSort::ALL {
+        for direction in [Direction::Ascending, Direction::Descending] {
+            let mut q = InfoQuery {
+                sort,
+                direction,
+                window: Window::first(4),
+                ..InfoQuery::default()
+            };
+            let mut seen = Vec::new();
+            let mut pages = Vec::new();
+            let last = loop {
+                let page = list(mo.clone(), q.clone()).await;
+                assert_eq!(page.total, Total::Exactly(9));
+                pages.push(page.items.iter().map(|v| v.request.id).collect::<Vec<_>>());
+                seen.extend(page.items.iter().map(|v| v.request.id));
+                match page.next.clone() {
+                    Some(next) => q.continue_from(next),
+                    None => break page,
+                }
+            };
+            let mut unique = seen.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), 9, "{sort:?} {direction:?}: {seen:?}");
+            // And back again to the first page.
+            let mut page = last;
+            let mut back = vec![pages.pop().unwrap()];
+            while let Some(previous) = page.previous.clone() {
+                q.continue_from(previous);
+                page = list(mo.clone(), q.clone()).await;
+                back.push(page.items.iter().map(|v| v.request.id).collect());
+            }
+            back.reverse();
+            pages.push(back.last().unwrap().clone());
+            assert_eq!(back, pages, "{sort:?} {direction:?}");
+        }
+    }
+    // Searched by reference, by requester and by whom a subject access request is about.
+    let search = |text: &str| InfoQuery {
+        search: SearchWords::parse(text),
+        ..InfoQuery::default()
+    };
+    let by_ref = list(mo.clone(), search("FOI-2027-0002")).await;
+    assert_eq!(by_ref.items.len(), 1, "{:?}", by_ref.items);
+    assert_eq!(list(mo.clone(), search("requester 4")).await.items.len(), 1);
+    let about_ada = list(mo.clone(), search("ada")).await;
+    assert_eq!(about_ada.total, Total::Exactly(3));
+    assert!(
+        about_ada
+            .items
+            .iter()
+            .all(|v| v.request.kind == InfoKind::Sar)
+    );
+    let sars = InfoQuery {
+        filter: InfoFilter {
+            kinds: vec![InfoKind::Sar],
+            open: Some(true),
+        },
+        ..InfoQuery::default()
+    };
+    assert_eq!(list(mo.clone(), sars).await.total, Total::Exactly(3));
+    // The service desk handles none: none shown, none counted.
+    let desk = t.principal("S1").await;
+    let none = list(desk, InfoQuery::default()).await;
+    assert!(none.items.is_empty());
+    assert_eq!(none.total, Total::Exactly(0));
+}
+
+#[tokio::test]
+async fn the_outbox_pages_by_state_and_members_see_their_own() {
+    let t = county().await;
+    let now = ctx_at(at("2027-03-01T10:00:00Z"));
+    let mut tx = t.tx().await;
+    let ada = people::find(&mut tx, &t.council, &"M1".parse().unwrap())
+        .await
+        .unwrap();
+    let cy = people::find(&mut tx, &t.council, &"M3".parse().unwrap())
+        .await
+        .unwrap();
+    for n in 0..11 {
+        let to = if n % 2 == 0 { &ada } else { &cy };
+        let letter = Letter {
+            subject: format!("Notice {n}"),
+            decision: "Return due".into(),
+            citation: steward_policy::Citation {
+                clause: "1".into(),
+                document: "Policy".into(),
+            },
+            paragraphs: vec!["Please".into()],
+            council: "Brack".into(),
+        };
+        let recipient = Recipient::Person {
+            person_id: to.id,
+            reference: to.reference.clone(),
+            name: to.name.clone(),
+            office: None,
+            // Ada has an address; Cy does not, so his wait for an officer.
+            address: (n % 2 == 0).then(|| "ada@example.org".to_string()),
+        };
+        outbox_ops::queue(
+            &mut tx,
+            &now,
+            &t.council,
+            &format!("k-{n}"),
+            "test",
+            &letter,
+            &[recipient],
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let list = |p: Principal, q: MessageQuery| {
+        let (store, council) = (t.store.clone(), t.council.clone());
+        async move {
+            let mut tx = store.read().await.unwrap();
+            outbox_ops::list::list(&mut tx, &council, &p, &q)
+                .await
+                .unwrap()
+        }
+    };
+    let desk = t.principal("S1").await;
+    for sort in MessageSort::ALL {
+        let mut q = MessageQuery {
+            sort,
+            direction: Direction::Descending,
+            window: Window::first(3),
+            ..MessageQuery::default()
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = list(desk.clone(), q.clone()).await;
+            assert_eq!(page.total, Total::Exactly(11));
+            seen.extend(page.items.iter().map(|m| m.id));
+            match page.next {
+                Some(next) => q.continue_from(next),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 11, "{sort:?}");
+    }
+    let no_address = MessageQuery {
+        filter: MessageListFilter {
+            state: Some(MessageState::NoAddress),
+            person_id: None,
+        },
+        ..MessageQuery::default()
+    };
+    assert_eq!(
+        list(desk.clone(), no_address).await.total,
+        Total::Exactly(5)
+    );
+    let mut tx = t.store.read().await.unwrap();
+    let attention = outbox_ops::list::attention(&mut tx, &t.council)
+        .await
+        .unwrap();
+    assert_eq!(attention.no_address, 5);
+    drop(tx);
+    let search = MessageQuery {
+        search: SearchWords::parse("cy"),
+        ..MessageQuery::default()
+    };
+    assert_eq!(list(desk, search).await.total, Total::Exactly(5));
+    // A member sees only their own, whatever they ask for.
+    let member = t.principal("M1").await;
+    let own = list(member, MessageQuery::default()).await;
+    assert_eq!(own.total, Total::Exactly(6));
+    assert!(own.items.iter().all(|m| m.person_id == Some(ada.id)));
 }

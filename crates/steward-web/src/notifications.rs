@@ -19,9 +19,9 @@ use axum::routing::{get, post};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::outbox::{self, Resolution};
 use steward_domain::listing::Window;
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageQuery};
+use steward_domain::ops::outbox::{self, Resolution};
 use steward_domain::outbox::{MessageState, OutboxMessage};
 use steward_domain::{Council, DomainError, Id};
 

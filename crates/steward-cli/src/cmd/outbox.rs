@@ -8,8 +8,8 @@ use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{Local, Utc};
 use std::sync::Arc;
-use steward_domain::ops::outbox::{self, Resolution};
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
+use steward_domain::ops::outbox::{self, Resolution};
 use steward_domain::outbox::{MessageState, OutboxMessage};
 use steward_domain::{Council, RegisterTx};
 use steward_mail::{Clock, Login, MailConfig, Smtp, Worker};
@@ -74,9 +74,11 @@ fn table(messages: &[OutboxMessage]) -> String {
             m.subject.clone(),
             m.state.to_string(),
             m.attempts.to_string(),
-            opt(&m
-                .next_attempt_at
-                .map(|t| crate::uk_time::london(t).format("%Y-%m-%d %H:%M").to_string())),
+            opt(&m.next_attempt_at.map(|t| {
+                crate::uk_time::london(t)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })),
             opt(&m.last_error),
         ]);
     }
@@ -140,7 +142,10 @@ pub async fn run(app: &App, cmd: OutboxCmd) -> anyhow::Result<u8> {
         OutboxCmd::List { list, state } => {
             drop(tx);
             let filter = MessageListFilter {
-                state: state.as_deref().map(str::parse::<MessageState>).transpose()?,
+                state: state
+                    .as_deref()
+                    .map(str::parse::<MessageState>)
+                    .transpose()?,
                 person_id: None,
             };
             let query = listing::query::<MessageSort, _>(&list, filter)?;

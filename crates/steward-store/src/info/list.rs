@@ -88,7 +88,8 @@ pub(crate) async fn page(
             (search::PERSON, "i.subject_id"),
             (search::INFO_REQUEST, "i.id"),
         ],
-        Some("i.id"),
+        // Its own reference (FOI-2027-0003) is among its indexed words.
+        None,
     );
     sql.fetch(tx, &query.window, query.direction, |row| {
         let c = Cols::new(row, "information_requests");

@@ -7,8 +7,8 @@ pub(crate) use rows::fill;
 
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
-use steward_domain::info::{InfoHelper, InfoPause, InfoRequest, InfoTx, NewInfoRequest};
 use steward_domain::auth::Scope;
+use steward_domain::info::{InfoHelper, InfoPause, InfoRequest, InfoTx, NewInfoRequest};
 use steward_domain::listing::Listed;
 use steward_domain::ops::info::list::{InfoListed, InfoQuery};
 use steward_domain::{Id, RepoResult};

@@ -93,7 +93,11 @@ pub(crate) async fn insert(
         .one(query, || "the information request was not stored".into())
         .await?;
     let made = request(&row)?;
-    for office in made.handlers.iter().collect::<std::collections::BTreeSet<_>>() {
+    for office in made
+        .handlers
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let sql = format!("INSERT INTO {} VALUES ($1, $2, $3)", super::list::HANDLERS);
         let query = sqlx::query(&sql)
             .bind(council_id)
@@ -278,18 +282,20 @@ pub(crate) async fn fill(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Err
         let unique: std::collections::BTreeSet<String> =
             handlers.iter().map(|o| o.to_string()).collect();
         for office in unique {
-            sqlx::query(&format!("INSERT INTO {} VALUES ($1, $2, $3)", super::list::HANDLERS))
-                .bind(council_id)
-                .bind(id)
-                .bind(office)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {} VALUES ($1, $2, $3)",
+                super::list::HANDLERS
+            ))
+            .bind(council_id)
+            .bind(id)
+            .bind(office)
+            .execute(&mut *conn)
+            .await?;
         }
         let reference: String = row.try_get("reference")?;
         let requester: String = row.try_get("requester")?;
         let words = crate::search::of_info_request(&reference, &requester);
-        crate::search::index_on(conn, council_id, crate::search::INFO_REQUEST, id, &words)
-            .await?;
+        crate::search::index_on(conn, council_id, crate::search::INFO_REQUEST, id, &words).await?;
     }
     Ok(())
 }

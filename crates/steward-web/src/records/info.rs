@@ -135,7 +135,8 @@ async fn list(
     }
     let mut tx = state.store.read().await?;
     let page = ops::list::list(&mut tx, council, principal, &query, today).await?;
-    let (overdue, due_soon) = ops::list::standing(&mut tx, council, principal, &kinds, today).await?;
+    let (overdue, due_soon) =
+        ops::list::standing(&mut tx, council, principal, &kinds, today).await?;
     let active = policy::in_force(&mut tx, council, today).await?;
     drop(tx);
     let handles = active

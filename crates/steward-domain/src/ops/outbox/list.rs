@@ -22,7 +22,11 @@ pub enum MessageSort {
 }
 
 impl MessageSort {
-    pub const ALL: [MessageSort; 3] = [MessageSort::Queued, MessageSort::State, MessageSort::Attempts];
+    pub const ALL: [MessageSort; 3] = [
+        MessageSort::Queued,
+        MessageSort::State,
+        MessageSort::Attempts,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

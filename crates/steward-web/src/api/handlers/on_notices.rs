@@ -1,8 +1,8 @@
 //! Notifications: the outbox's messages, and settling those the sender could not.
 
 use super::*;
-use steward_domain::ops::outbox::{self, MessageDetail, Resolution};
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
+use steward_domain::ops::outbox::{self, MessageDetail, Resolution};
 use steward_domain::outbox::{MessageState, OutboxMessage};
 
 /// Readers see every message; a member only those addressed to them.

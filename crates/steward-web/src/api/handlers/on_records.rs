@@ -78,7 +78,10 @@ pub(crate) async fn info_list(
 ) -> ApiResult<Json<Page<InfoView>>> {
     let on = q.as_of(caller.today)?;
     let kinds = match q.text("kind") {
-        Some(k) => vec![k.parse().map_err(|e: String| ApiError::bad_field("kind", e))?],
+        Some(k) => vec![
+            k.parse()
+                .map_err(|e: String| ApiError::bad_field("kind", e))?,
+        ],
         None => Vec::new(),
     };
     let open = q.either("open")?;
