@@ -15,7 +15,9 @@ use steward_domain::ops::case_list::{CaseQuery, CaseSort, CaseStates};
 use steward_domain::ops::cases::CaseView;
 use steward_domain::ops::requests::PersonBrief;
 use steward_domain::ops::requests::RequestView;
-use steward_domain::ops::requests::list::{Assigned, RequestQuery, RequestSort, StateChoice};
+use steward_domain::ops::requests::list::{
+    Assigned, RequestFilter, RequestQuery, RequestSort, StateChoice,
+};
 use steward_domain::workflow::{CaseState, RequestState};
 use steward_domain::{Id, RepoResult};
 use steward_policy::OfficeId;
@@ -148,7 +150,31 @@ pub(crate) async fn request_page(
     if let Some(condition) = request_scope(scope) {
         sql.and(condition);
     }
-    let f = &query.filter;
+    request_filters(&mut sql, &query.filter);
+    sql.search_numbered(
+        council_id,
+        &query.search,
+        &[
+            (search::PERSON, "r.requester_id"),
+            (search::EQUIPMENT, "r.equipment_id"),
+        ],
+        Some("r.id"),
+    );
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        let request = request(row)?;
+        Ok(RequestView {
+            late: request.is_late(now),
+            requester: brief(row, "requester")?,
+            assignee: brief(row, "assignee")?,
+            asset_tag: Cols::new(row, "requests").opt_text("item_tag")?,
+            request,
+        })
+    })
+    .await
+}
+
+/// The request list's own filters as conditions.
+fn request_filters(sql: &mut ListSql, f: &RequestFilter) {
     match f.state {
         StateChoice::Open => {
             sql.and(open_states("r.state"));
@@ -177,26 +203,6 @@ pub(crate) async fn request_page(
         }
         None => {}
     }
-    sql.search_numbered(
-        council_id,
-        &query.search,
-        &[
-            (search::PERSON, "r.requester_id"),
-            (search::EQUIPMENT, "r.equipment_id"),
-        ],
-        Some("r.id"),
-    );
-    sql.fetch(tx, &query.window, query.direction, |row| {
-        let request = request(row)?;
-        Ok(RequestView {
-            late: request.is_late(now),
-            requester: brief(row, "requester")?,
-            assignee: brief(row, "assignee")?,
-            asset_tag: Cols::new(row, "requests").opt_text("item_tag")?,
-            request,
-        })
-    })
-    .await
 }
 
 pub(crate) async fn case_page(

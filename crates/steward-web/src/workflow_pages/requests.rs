@@ -108,6 +108,26 @@ fn filter_of(params: &RequestParams, signed: &SignedIn) -> Option<RequestFilter>
     })
 }
 
+/// The offices of the pack in force, for the office filter.
+async fn office_choices(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+) -> Result<Vec<Choice>, WebError> {
+    let active = policy::in_force(tx, &signed.council, signed.today).await?;
+    Ok(active
+        .map(|a| {
+            a.pack
+                .offices
+                .iter()
+                .map(|o| Choice {
+                    value: o.id.to_string(),
+                    text: o.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -143,21 +163,8 @@ pub async fn list(
         }
         None => Listed::empty(),
     };
-    let active = policy::in_force(&mut tx, council, signed.today).await?;
+    let offices = office_choices(&mut tx, &signed).await?;
     drop(tx);
-    let offices: Vec<Choice> = active
-        .as_ref()
-        .map(|a| {
-            a.pack
-                .offices
-                .iter()
-                .map(|o| Choice {
-                    value: o.id.to_string(),
-                    text: o.name.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let action = format!("{b}/requests");
     let chosen_state = params.state.clone().unwrap_or_default();
     let office = params.office.clone().unwrap_or_default();
