@@ -479,8 +479,10 @@ async fn cases_page_within_their_handlers() {
         sorted.sort_unstable();
         assert_eq!(sorted, made, "{sort:?}");
     }
-    let mut q = CaseQuery::default();
-    q.search = SearchWords::parse("ada");
+    let q = CaseQuery {
+        search: SearchWords::parse("ada"),
+        ..CaseQuery::default()
+    };
     let found = list(mo.clone(), q).await;
     assert_eq!(found.total, Total::Exactly(4));
     assert!(
