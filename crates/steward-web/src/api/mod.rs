@@ -539,7 +539,7 @@ fn core_routes() -> Routes {
     .add(
         Op::post(
             "/requests/{id}/assign",
-            "Take up a request, or give it to someone in the office",
+            "Take up a request, or give it to an officer of the handling office; audited",
             Token,
         )
         .body(BodyDoc::Json(openapi::assign)),

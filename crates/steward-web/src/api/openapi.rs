@@ -354,7 +354,12 @@ pub(crate) fn comment() -> Value {
 }
 
 pub(crate) fn assign() -> Value {
-    object(&[], json!({ "to": reference() }))
+    let to = json!({
+        "type": "string",
+        "maxLength": 100,
+        "description": "The username or person reference of an officer of the handling office; the caller when left out",
+    });
+    object(&[], json!({ "to": to }))
 }
 
 pub(crate) fn decision() -> Value {

@@ -369,3 +369,67 @@ async fn an_officer_raises_a_request_for_someone_and_sees_where_it_went() {
     let (status, _, _) = post(&site, &new, &audrey, &body.replace(&token, &audrey_token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_request_is_assigned_to_a_named_officer_of_its_office_only() {
+    let site = site().await;
+    let (flo, flo_token) = sign_in(&site, "flo").await;
+    let id = report_lost(&site, &flo, &flo_token).await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let page = format!("{BASE}/requests/{id}");
+    let (_, _, html) = get(&site, &page, &olive).await;
+    assert!(html.contains("Assign it to a colleague"), "{html}");
+    assert!(
+        html.contains(r#"<option value="olive">Olive Desk (S1)</option>"#),
+        "{html}"
+    );
+    assert!(!html.contains(r#"<option value="hal">"#), "{html}");
+
+    // Nobody chosen, or someone outside Member Services: the page says so against the field.
+    let (status, _, html) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to="),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains(r##"<a href="#to">Choose the officer to give the request to</a>"##),
+        "{html}"
+    );
+    let (status, _, html) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to=hal"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("Hal Help is not an officer of the office that handles this request"),
+        "{html}"
+    );
+
+    let (status, to, _) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to=olive"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&site, &to, &olive).await;
+    assert!(
+        html.contains(&format!("Request {id} is assigned to Olive Desk.")),
+        "{html}"
+    );
+    // The queue shows who has it, and finds it among hers and not among the unassigned.
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?assigned=me"), &olive).await;
+    assert!(
+        html.contains(&format!("Request {id}<")) && html.contains("Olive Desk"),
+        "{html}"
+    );
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?assigned=nobody"), &olive).await;
+    assert!(!html.contains(&format!("Request {id}<")), "{html}");
+}
