@@ -188,8 +188,10 @@ pub struct SweepArgs {
 pub enum OutboxCmd {
     /// Send every message that is due now, then exit (all councils unless --council is given)
     Send(MailArgs),
-    /// List messages, oldest first
+    /// List messages, oldest first. Sorts: queued (the default), state, attempts
     List {
+        #[command(flatten)]
+        list: ListArgs,
         /// Only messages in this state: queued, sending, sent, failed, uncertain or no_address
         #[arg(long)]
         state: Option<String>,
@@ -848,12 +850,21 @@ pub enum RequestCmd {
     Raise(Box<RaiseArgs>),
     /// Requests this account may see
     List {
-        /// Only requests in this state
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only requests in this state; open (not yet dealt with), or all for every state.
+        /// Sorts: due (the default), raised, reference, state, office
         #[arg(long)]
         state: Option<String>,
         /// Only requests past their response time
         #[arg(long)]
         late: bool,
+        /// Only requests taken up by you (me) or by nobody yet (nobody)
+        #[arg(long)]
+        assigned: Option<String>,
+        /// Only requests this office handles
+        #[arg(long)]
+        office: Option<String>,
     },
     /// One request with its history, approvals and follow-ups
     Show { id: i64 },
@@ -864,9 +875,10 @@ pub enum RequestCmd {
         #[arg(long)]
         internal: bool,
     },
-    /// Take a request up, or give it to someone in the office
+    /// Take a request up, or give it to an officer of the handling office
     Assign {
         id: i64,
+        /// The colleague's username or person reference; yourself when left out
         #[arg(long)]
         to: Option<String>,
     },
@@ -929,8 +941,15 @@ pub enum CaseCmd {
         #[arg(long)]
         anonymous: bool,
     },
-    /// Cases this account handles (auditors: all)
-    List,
+    /// Cases this account handles (auditors: all). Sorts: raised (the default), reference,
+    /// state
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only cases in this state: open (open or escalated), escalated, closed or all
+        #[arg(long)]
+        state: Option<String>,
+    },
     /// Open a case; the look is recorded in the audit trail
     Show {
         id: i64,

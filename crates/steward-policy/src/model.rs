@@ -636,6 +636,13 @@ pub struct ResponseTimes {
     pub immediately: Option<Span>,
     pub promptly: Option<Span>,
     pub routine: Option<Span>,
+    /// The hours response times count; Monday to Friday, 09:00 to 17:00 when absent.
+    #[serde(default)]
+    pub working_hours: Option<Window>,
+    /// Whose bank holidays the service desk keeps; the information requests' nation, else
+    /// England and Wales, when absent.
+    #[serde(default)]
+    pub nation: Option<crate::workdays::Nation>,
 }
 
 impl ResponseTimes {

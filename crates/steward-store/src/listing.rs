@@ -180,9 +180,28 @@ impl ListSql {
         words: &SearchWords,
         targets: &[(&str, &str)],
     ) -> &mut ListSql {
+        self.search_numbered(council_id, words, targets, None)
+    }
+
+    /// As [`ListSql::search`], and a word that is a whole number also finds the row whose
+    /// `number` expression (its own reference number) equals it.
+    pub(crate) fn search_numbered(
+        &mut self,
+        council_id: i64,
+        words: &SearchWords,
+        targets: &[(&str, &str)],
+        number: Option<&str>,
+    ) -> &mut ListSql {
         for word in words.words() {
             let mut alternatives = Vec::new();
             let mut args = Vec::new();
+            if let Some(expr) = number
+                && word.bytes().all(|b| b.is_ascii_digit())
+                && let Ok(n) = word.parse::<i64>()
+            {
+                alternatives.push(format!("{expr} = ?"));
+                args.push(Arg::Int(n));
+            }
             for (entity, id_expr) in targets {
                 args.extend([
                     Arg::Int(council_id),

@@ -54,6 +54,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
     Migration {
+        version: 12,
+        sql: include_str!("../migrations/sqlite/0012_workflow_lists.sql"),
+    },
+    Migration {
         version: 15,
         sql: include_str!("../migrations/sqlite/0015_reporting.sql"),
     },
@@ -103,6 +107,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 10,
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
+    },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/postgres/0012_workflow_lists.sql"),
     },
     Migration {
         version: 15,
@@ -207,6 +215,10 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     if version == 10 {
         crate::search::fill(tx).await?;
         crate::loans::fill_return_by(tx).await?;
+    }
+    if version == 12 {
+        crate::workflow::fill_offices(tx).await?;
+        crate::info::fill(tx).await?;
     }
     Ok(())
 }

@@ -1,8 +1,11 @@
 //! Notices and the outbox: the domain's `OutboxTx` for a store transaction.
 
+use crate::listing::{Arg as ListArg, Frag, KeyKind, ListSql, bound};
 use crate::rows::{Cols, date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
+use steward_domain::listing::Listed;
+use steward_domain::ops::outbox::list::{MessageQuery, MessageSort};
 use steward_domain::outbox::{
     MessageFilter, MessageState, NewMessage, NewNotice, Notice, OutboxMessage, OutboxTx,
 };
@@ -299,6 +302,22 @@ impl OutboxTx for StoreTx {
         select_messages(self, council_id, filter, None).await
     }
 
+    async fn list_messages(
+        &mut self,
+        council_id: Id,
+        query: &MessageQuery,
+    ) -> RepoResult<Listed<OutboxMessage>> {
+        message_page(self, council_id, query).await
+    }
+
+    async fn count_messages(
+        &mut self,
+        council_id: Id,
+        states: &[MessageState],
+    ) -> RepoResult<Vec<(MessageState, u64)>> {
+        count_by_state(self, council_id, states).await
+    }
+
     async fn update_message_if(
         &mut self,
         message: &OutboxMessage,
@@ -307,4 +326,67 @@ impl OutboxTx for StoreTx {
     ) -> RepoResult<bool> {
         update_message_if(self, message, expected, claim).await
     }
+}
+
+/// Outbox lists count no further: the outbox only grows.
+const COUNT_CAP: u64 = 10_000;
+
+async fn message_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &MessageQuery,
+) -> RepoResult<Listed<OutboxMessage>> {
+    let (sort, kind) = match query.sort {
+        MessageSort::Queued => ("m.created_at", KeyKind::Text),
+        MessageSort::State => ("m.state", KeyKind::Text),
+        MessageSort::Attempts => ("m.attempts", KeyKind::Int),
+    };
+    let mut sql = ListSql::new(
+        Frag::new(MESSAGE, Vec::new()),
+        MESSAGE_FROM,
+        sort,
+        kind,
+        "m.id",
+    );
+    sql.eq("m.council_id", council_id);
+    if let Some(state) = query.filter.state {
+        sql.eq("m.state", state.as_str());
+    }
+    if let Some(person) = query.filter.person_id {
+        sql.eq("m.person_id", person);
+    }
+    sql.search_numbered(
+        council_id,
+        &query.search,
+        &[(crate::search::PERSON, "m.person_id")],
+        Some("m.id"),
+    );
+    sql.count_at_most(COUNT_CAP);
+    sql.fetch(tx, &query.window, query.direction, message).await
+}
+
+async fn count_by_state(
+    tx: &mut StoreTx,
+    council_id: Id,
+    states: &[MessageState],
+) -> RepoResult<Vec<(MessageState, u64)>> {
+    let mut args = vec![ListArg::Int(council_id)];
+    args.extend(states.iter().map(|s| ListArg::from(s.as_str())));
+    let marks: Vec<String> = (2..args.len() + 1).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT state, COUNT(*) AS n FROM outbox WHERE council_id = $1 AND state IN ({})
+         GROUP BY state",
+        marks.join(", ")
+    );
+    if states.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = tx.all(bound(&sql, &args)).await?;
+    rows.iter()
+        .map(|row| {
+            let c = Cols::new(row, "outbox");
+            let state: MessageState = c.parsed("state", "a message state")?;
+            Ok((state, u64::try_from(c.int("n")?).unwrap_or(0)))
+        })
+        .collect()
 }

@@ -15,6 +15,7 @@ use steward_domain::{Equipment, Person, RepoResult};
 /// The entity kinds the index holds, as `search_words.entity` stores them.
 pub(crate) const PERSON: &str = "person";
 pub(crate) const EQUIPMENT: &str = "equipment";
+pub(crate) const INFO_REQUEST: &str = "info_request";
 
 /// Rows a single insert statement carries: 4 values each, well under either backend's limit.
 const ROWS_PER_INSERT: usize = 200;
@@ -34,6 +35,15 @@ fn equipment_words(tag: &str, serial: &str, model: &str) -> BTreeSet<String> {
         .chain(words_of(model))
         .chain(std::iter::once(tag.to_lowercase()))
         .chain((!serial.is_empty()).then(|| serial.to_lowercase()))
+        .collect()
+}
+
+/// An information request is found by its reference (whole, or any part) and each word of
+/// whom it came from.
+pub(crate) fn of_info_request(reference: &str, requester: &str) -> BTreeSet<String> {
+    words_of(reference)
+        .chain(words_of(requester))
+        .chain(std::iter::once(reference.to_lowercase()))
         .collect()
 }
 
@@ -101,6 +111,20 @@ pub(crate) async fn index(
 ) -> RepoResult<()> {
     for (sql, args) in statements(council_id, entity, entity_id, words, replace) {
         tx.exec(bound(&sql, &args)).await?;
+    }
+    Ok(())
+}
+
+/// Makes `words` one new record's entry, on a migration's own connection.
+pub(crate) async fn index_on(
+    conn: &mut AnyConnection,
+    council_id: i64,
+    entity: &str,
+    entity_id: i64,
+    words: &BTreeSet<String>,
+) -> Result<(), sqlx::Error> {
+    for (sql, args) in statements(council_id, entity, entity_id, words, false) {
+        bound(&sql, &args).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -200,6 +200,10 @@ impl WebError {
         WebError::new(StatusCode::NOT_FOUND, "")
     }
 
+    fn is_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
+    }
+
     fn bad_request(message: impl Into<String>) -> Self {
         WebError::new(StatusCode::BAD_REQUEST, message)
     }

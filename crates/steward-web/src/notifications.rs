@@ -5,7 +5,9 @@
 //! goes through `ops::outbox`, which audits it. Last errors are the sender's own words, which
 //! never carry the recipient's details.
 
-use crate::listing::{Column, ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::pages::{FieldError, Page, sentence};
 use crate::routes::{Need, PageRoute, page};
 use crate::session::{CsrfForm, SignedIn};
@@ -17,8 +19,10 @@ use axum::routing::{get, post};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
+use steward_domain::ops::outbox::list::{MessageListFilter, MessageQuery};
 use steward_domain::ops::outbox::{self, Resolution};
-use steward_domain::outbox::{MessageFilter, MessageState, OutboxMessage};
+use steward_domain::outbox::{MessageState, OutboxMessage};
 use steward_domain::{Council, DomainError, Id};
 
 pub fn pages() -> Vec<PageRoute> {
@@ -55,13 +59,9 @@ fn at(council: &Council, rest: &str) -> String {
     format!("/councils/{}/notifications{rest}", council.slug)
 }
 
-/// "10:04 UTC, 20 May 2027".
+/// "10:04 on 20 May 2027", on the clock in London.
 fn moment(t: &chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "{} UTC, {}",
-        t.format("%H:%M"),
-        steward_policy::long_date(t.date_naive())
-    )
+    crate::workflow_pages::moment(*t)
 }
 
 /// Who a message is for, as officers read it.
@@ -84,66 +84,97 @@ fn state_words(m: &OutboxMessage) -> String {
 }
 
 const COLUMNS: &[Column] = &[
-    column("key", "Key"),
-    column("to", "Recipient"),
-    column("subject", "Subject"),
+    plain_column("key", "Key"),
+    plain_column("to", "Recipient"),
+    plain_column("subject", "Subject"),
     column("state", "State"),
     column("attempts", "Attempts"),
-    column("error", "Last error"),
+    plain_column("error", "Last error"),
     column("queued", "Queued"),
 ];
 
-#[derive(Serialize)]
-struct Attention {
-    uncertain: usize,
-    failed: usize,
-    no_address: usize,
+#[derive(Deserialize)]
+pub struct MessageParams {
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+fn row(council: &Council, m: &OutboxMessage) -> Row {
+    Row::new(vec![
+        m.key.clone(),
+        recipient(m),
+        m.subject.clone(),
+        state_words(m),
+        m.attempts.to_string(),
+        m.last_error.clone().unwrap_or_default(),
+        moment(&m.created_at),
+    ])
+    .link(at(council, &format!("/{}", m.id)))
 }
 
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ListQuery>,
+    Query(params): Query<MessageParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
-    let messages = outbox::list(&mut tx, &signed.council, &MessageFilter::default()).await?;
-    let count = |s: MessageState| messages.iter().filter(|m| m.state == s).count();
-    let attention = Attention {
-        uncertain: count(MessageState::Uncertain),
-        failed: count(MessageState::Failed),
-        no_address: count(MessageState::NoAddress),
+    let chosen = params
+        .state
+        .as_deref()
+        .and_then(|s| s.parse::<MessageState>().ok());
+    let filter = MessageListFilter {
+        state: chosen,
+        person_id: None,
     };
-    let rows: Vec<Row> = messages
-        .iter()
-        .map(|m| {
-            Row::new(vec![
-                m.key.clone(),
-                recipient(m),
-                m.subject.clone(),
-                state_words(m),
-                m.attempts.to_string(),
-                m.last_error.clone().unwrap_or_default(),
-                moment(&m.created_at),
-            ])
-            .key(4, format!("{:06}", m.attempts))
-            .key(6, format!("{}.{:012}", m.created_at.to_rfc3339(), m.id))
-            .link(at(&signed.council, &format!("/{}", m.id)))
+    let query: MessageQuery = params.list.to_query(filter);
+    let (council, principal) = (&signed.council, &signed.principal);
+    if params.list.wants_csv() {
+        return csv_of_all("notifications", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let state = state.clone();
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = outbox::list::list(&mut tx, council, principal, &batch).await?;
+                Ok(page.map(|m| row(council, &m)))
+            }
         })
-        .collect();
-    let action = at(&signed.council, "");
-    let listing = Listing::new(&action, &[], COLUMNS, "queued", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("notifications");
+        .await;
     }
+    let mut tx = state.store.read().await?;
+    let page = outbox::list::list(&mut tx, council, principal, &query).await?;
+    let attention = outbox::list::attention(&mut tx, council).await?;
+    drop(tx);
+    let action = at(council, "");
+    let chosen_state = chosen.map(|s| s.as_str()).unwrap_or_default();
+    let listing = Listing::paged(
+        &action,
+        &[("state", chosen_state)],
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|m| row(council, &m)),
+    );
+    let states: Vec<(String, String)> = MessageState::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.label().to_string()))
+        .collect();
     let page = Page::new("Notifications")
-        .council(&signed.council)
+        .council(council)
         .viewer(&signed)
         .nav("notifications");
     Ok(Html(state.pages.render(
         "pages/notifications.html",
         &page,
-        context! { list => Serde(&listing), action, attention => Serde(&attention) },
+        context! {
+            list => Serde(&listing),
+            action,
+            attention => Serde(&attention),
+            states,
+            chosen_state,
+        },
     )?)
     .into_response())
 }

@@ -230,6 +230,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/request.html"),
     ),
     (
+        "pages/request_elsewhere.html",
+        include_str!("../templates/pages/request_elsewhere.html"),
+    ),
+    (
         "pages/cases.html",
         include_str!("../templates/pages/cases.html"),
     ),

@@ -36,8 +36,11 @@ pub enum InfoCmd {
         #[arg(long)]
         nation: Option<String>,
     },
-    /// Requests this account handles (auditors: all), with their deadlines
+    /// Requests this account handles (auditors: all), with their deadlines. Sorts: received
+    /// (the default), reference, kind
     List {
+        #[command(flatten)]
+        list: super::ListArgs,
         /// Closed ones too
         #[arg(long)]
         all: bool,

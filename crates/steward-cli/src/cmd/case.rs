@@ -1,7 +1,9 @@
 use crate::app::App;
 use crate::args::{CaseArgs, CaseCmd};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
+use steward_domain::ops::case_list::{self, CaseFilter, CaseSort, CaseStates};
 use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};
 use steward_policy::model::Outcome;
 
@@ -86,11 +88,25 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
             app.out
                 .emit(&sent, || format!("Concern raised as case {}.\n", case.id))?;
         }
-        CaseCmd::List => {
-            let all = cases::visible(&mut tx, &council, &p).await?;
-            app.out.emit(&all, || {
+        CaseCmd::List { list, state } => {
+            drop(tx);
+            let state: CaseStates = match state.as_deref() {
+                Some(s) => s.parse().map_err(|e: String| crate::Exit {
+                    code: exit::INVALID,
+                    message: format!("--state: {e}"),
+                })?,
+                None => CaseStates::All,
+            };
+            let query = listing::query::<CaseSort, _>(&list, CaseFilter { state })?;
+            let (council, p, today) = (&council, &p, app.today());
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(case_list::list(&mut tx, council, p, &q, today).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
                 let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
-                for v in &all {
+                for v in fetched.items() {
                     t.row(vec![
                         v.case.id.to_string(),
                         v.case.state.words().to_string(),
@@ -99,11 +115,14 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
                             .map(|s| s.reference.to_string())
                             .unwrap_or_else(|| "-".into()),
                         v.handler_names.join(" or "),
-                        v.case.created_at.format("%Y-%m-%d").to_string(),
+                        crate::uk_time::london(v.case.created_at)
+                            .format("%Y-%m-%d")
+                            .to_string(),
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
+            return Ok(exit::OK);
         }
         CaseCmd::Show { id } => {
             let d = cases::open(&mut tx, &ctx, &council, &p, id).await?;

@@ -3,10 +3,12 @@
 
 use crate::app::App;
 use crate::args::{InfoArgs, InfoCmd};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
 use std::path::PathBuf;
 use steward_domain::info::InfoKind;
+use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::info::{self as ops, InfoView, Receive};
 use steward_domain::ops::subject_access;
 
@@ -82,14 +84,22 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
         &[InfoKind::Foi, InfoKind::Eir]
     };
     let view = match args.command {
-        InfoCmd::List { all } => {
-            let mut list = ops::list(&mut tx, &council, &p, kinds, ctx.today).await?;
-            if !all {
-                list.retain(|v| v.request.closed_on.is_none());
-            }
-            app.out.emit(&list, || {
+        InfoCmd::List { list, all } => {
+            drop(tx);
+            let filter = InfoFilter {
+                kinds: kinds.to_vec(),
+                open: (!all).then_some(true),
+            };
+            let query = listing::query::<InfoSort, _>(&list, filter)?;
+            let (council, p, today) = (&council, &p, ctx.today);
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(ops::list::list(&mut tx, council, p, &q, today).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
                 let mut t = Table::new(&["REF", "RECEIVED", "FROM", "DUE", "STANDING", "SUMMARY"]);
-                for v in &list {
+                for v in fetched.items() {
                     t.row(vec![
                         v.request.reference.clone(),
                         v.request.received_on.to_string(),
@@ -101,7 +111,7 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
                         v.request.summary.clone(),
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
             return Ok(exit::OK);
         }

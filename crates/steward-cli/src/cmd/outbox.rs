@@ -3,12 +3,14 @@
 
 use crate::app::App;
 use crate::args::{Global, MailArgs, OutboxCmd};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{Local, Utc};
 use std::sync::Arc;
+use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
 use steward_domain::ops::outbox::{self, Resolution};
-use steward_domain::outbox::{MessageFilter, MessageState, OutboxMessage};
+use steward_domain::outbox::{MessageState, OutboxMessage};
 use steward_domain::{Council, RegisterTx};
 use steward_mail::{Clock, Login, MailConfig, Smtp, Worker};
 
@@ -72,9 +74,11 @@ fn table(messages: &[OutboxMessage]) -> String {
             m.subject.clone(),
             m.state.to_string(),
             m.attempts.to_string(),
-            opt(&m
-                .next_attempt_at
-                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())),
+            opt(&m.next_attempt_at.map(|t| {
+                crate::uk_time::london(t)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })),
             opt(&m.last_error),
         ]);
     }
@@ -135,17 +139,25 @@ pub async fn run(app: &App, cmd: OutboxCmd) -> anyhow::Result<u8> {
     let council = app.council(&mut tx).await?;
     match cmd {
         OutboxCmd::Send(_) => {}
-        OutboxCmd::List { state } => {
-            let states = match state {
-                Some(s) => vec![s.parse::<MessageState>()?],
-                None => Vec::new(),
+        OutboxCmd::List { list, state } => {
+            drop(tx);
+            let filter = MessageListFilter {
+                state: state
+                    .as_deref()
+                    .map(str::parse::<MessageState>)
+                    .transpose()?,
+                person_id: None,
             };
-            let filter = MessageFilter {
-                states,
-                ..MessageFilter::default()
-            };
-            let messages = outbox::list(&mut tx, &council, &filter).await?;
-            app.out.emit(&messages, || table(&messages))?;
+            let query = listing::query::<MessageSort, _>(&list, filter)?;
+            let council = &council;
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(outbox::list::list_all(&mut tx, council, &q).await?)
+            })
+            .await?;
+            app.out
+                .emit(&fetched, || table(fetched.items()) + &fetched.footer())?;
+            return Ok(exit::OK);
         }
         OutboxCmd::Show { id } => {
             let d = outbox::detail(&mut tx, &council, id).await?;

@@ -1,13 +1,24 @@
 use crate::app::App;
 use crate::args::{RaiseArgs, RequestArgs, RequestCmd};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
+use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
 use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
-use steward_domain::workflow::{Decision, RequestKind, RequestState};
+use steward_domain::repo::RegisterTx;
+use steward_domain::workflow::{Decision, RequestKind};
 
+/// A moment on the clock in London.
 fn when(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M").to_string()
+    crate::uk_time::london(*at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+async fn person_name(app: &App, person: i64) -> anyhow::Result<String> {
+    let mut tx = app.store.read().await?;
+    Ok(tx.person(person).await?.map(|p| p.name).unwrap_or_default())
 }
 
 fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise)> {
@@ -49,7 +60,7 @@ fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise
 
 fn table(views: &[RequestView]) -> String {
     let mut t = Table::new(&[
-        "ID", "KIND", "STATE", "FOR", "ITEM", "OFFICE", "DUE", "LATE",
+        "ID", "KIND", "STATE", "FOR", "ITEM", "OFFICE", "ASSIGNED", "DUE", "LATE",
     ]);
     for v in views {
         let r = &v.request;
@@ -63,6 +74,10 @@ fn table(views: &[RequestView]) -> String {
                 .unwrap_or_else(|| "-".into()),
             opt(&v.asset_tag),
             r.handler.to_string(),
+            v.assignee
+                .as_ref()
+                .map(|p| p.reference.to_string())
+                .unwrap_or_else(|| "-".into()),
             r.due_at.as_ref().map(when).unwrap_or_else(|| "-".into()),
             if v.late { "late" } else { "" }.to_string(),
         ]);
@@ -117,7 +132,7 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                     raised.route.citation
                 );
                 if let Some(due) = &r.due_at {
-                    out.push_str(&format!("To be acted on by {} UTC.\n", when(due)));
+                    out.push_str(&format!("To be acted on by {}.\n", when(due)));
                 }
                 if let Some(a) = &raised.route.approval {
                     out.push_str(&format!(
@@ -140,22 +155,60 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 out
             })?;
         }
-        RequestCmd::List { state, late } => {
-            let state: Option<RequestState> = state
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e: String| crate::Exit {
-                    code: exit::INVALID,
-                    message: e,
-                })?;
-            let all: Vec<RequestView> = requests::visible(&mut tx, &council, &p, app.now())
-                .await?
-                .into_iter()
-                .filter(|v| state.is_none_or(|s| v.request.state == s))
-                .filter(|v| !late || v.late)
-                .collect();
-            app.out.emit(&all, || table(&all))?;
+        RequestCmd::List {
+            list,
+            state,
+            late,
+            assigned,
+            office,
+        } => {
+            drop(tx);
+            let invalid = |message: String| crate::Exit {
+                code: exit::INVALID,
+                message,
+            };
+            let state: StateChoice = match state.as_deref() {
+                Some(s) => s
+                    .parse()
+                    .map_err(|e: String| invalid(format!("--state: {e}")))?,
+                None => StateChoice::All,
+            };
+            let assigned = match assigned.as_deref() {
+                None => None,
+                Some("me") => Some(Assigned::To(p.user.person_id.ok_or_else(|| {
+                    invalid("--assigned me: this account is not linked to a person".into())
+                })?)),
+                Some("nobody") => Some(Assigned::Nobody),
+                Some(_) => return Err(invalid("--assigned: give me or nobody".into()).into()),
+            };
+            let office = office
+                .map(|o| {
+                    if steward_policy::OfficeId::is_well_formed(&o) {
+                        Ok(steward_policy::OfficeId(o))
+                    } else {
+                        Err(invalid(format!(
+                            "--office: '{o}' is not an office identifier"
+                        )))
+                    }
+                })
+                .transpose()?;
+            let now = app.now();
+            let filter = RequestFilter {
+                state,
+                office,
+                late_at: late.then_some(now),
+                assigned,
+            };
+            let query = listing::query::<RequestSort, _>(&list, filter)?;
+            let (council, p) = (&council, &p);
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(requests::list::list(&mut tx, council, p, &q, now).await?)
+            })
+            .await?;
+            app.out
+                .emit(&fetched, || table(fetched.items()) + &fetched.footer())?;
+            return Ok(exit::OK);
         }
         RequestCmd::Show { id } => {
             let d = requests::detail(&mut tx, &council, &p, id, app.now()).await?;
@@ -188,11 +241,17 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 .emit(&e, || format!("Comment added to request {id}.\n"))?;
         }
         RequestCmd::Assign { id, to } => {
-            let to = to.as_deref().map(str::parse).transpose()?;
-            let r = requests::assign(&mut tx, &ctx, &council, &p, id, to.as_ref()).await?;
+            let r = requests::assign(&mut tx, &ctx, &council, &p, id, to.as_deref()).await?;
             tx.commit().await?;
+            let who = match r.assignee_id {
+                Some(person) => person_name(app, person).await?,
+                None => String::new(),
+            };
             app.out.emit(&r, || {
-                format!("Request {id} is {}.\n", r.state.words().to_lowercase())
+                format!(
+                    "Request {id} is assigned to {who} and {}.\n",
+                    r.state.words().to_lowercase()
+                )
             })?;
         }
         RequestCmd::Approve { id, reason } => {

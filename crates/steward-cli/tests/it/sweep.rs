@@ -287,8 +287,9 @@ fn the_sweep_chases_late_requests_weekly_and_opens_phone_evaluations_once() {
     ]);
     env.ok(&["loan", "issue", "M1", "PHN-1", "--as-of", "2027-01-05"]);
     let sweep = |day: &str| env.ok(&["sweep", "--as-of", day]);
-    // The help desk's officer passes on the holder's training needs on 1 February; the preset
-    // answers routine requests within ten days, and nobody at Member Services takes it up.
+    // The help desk's officer passes on the holder's training needs on Monday 1 February; the
+    // preset answers routine requests within ten working days (due at the end of Friday
+    // 12 February), and nobody at Member Services takes it up.
     let mut child = env
         .command()
         .args([
@@ -338,11 +339,11 @@ fn the_sweep_chases_late_requests_weekly_and_opens_phone_evaluations_once() {
             .map(|f| f["key"].as_str().unwrap().to_string())
             .collect()
     };
-    let on_time = sweep("2027-02-11");
+    let on_time = sweep("2027-02-12");
     assert!(late(&on_time).is_empty(), "{on_time:#}");
-    let a = sweep("2027-02-12");
-    let b = sweep("2027-02-13");
-    let c = sweep("2027-02-19");
+    let a = sweep("2027-02-13");
+    let b = sweep("2027-02-14");
+    let c = sweep("2027-02-20");
     assert_eq!(late(&a).len(), 1, "{a:#}");
     assert!(late(&b).is_empty(), "{b:#}");
     assert_eq!(late(&c).len(), 1, "a week later, a reminder: {c:#}");

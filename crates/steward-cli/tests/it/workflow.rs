@@ -732,3 +732,141 @@ fn the_command_line_acts_as_an_account_with_its_rights() {
     ]);
     assert_eq!(left.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_request_is_given_to_a_colleague_and_the_queue_pages_by_who_has_it() {
+    let c = Council::new(
+        "town-it-policy",
+        &[
+            ("M1", "Ada Quill", "councillor", &[]),
+            ("M2", "Mo Mayor", "councillor", &["mayor"]),
+            ("S1", "Dot Clerk", "employee", &["town_clerk"]),
+            ("S2", "Eve Deputy", "employee", &["town_clerk"]),
+        ],
+        &[("LAP-1", "laptop")],
+    );
+    c.lend("M1", "LAP-1", "Ada Quill");
+    let env = &c.env;
+    let mut ids = Vec::new();
+    for until in ["2027-04-01", "2027-05-01", "2027-06-01"] {
+        let asked = env.ok(&[
+            "request",
+            "raise",
+            "--as",
+            "user-m1",
+            "--kind",
+            "loan_extension",
+            "--equipment",
+            "LAP-1",
+            "--summary",
+            "Longer please",
+            "--until",
+            until,
+            "--as-of",
+            "2027-02-01",
+        ]);
+        ids.push(asked["request"]["id"].as_i64().unwrap().to_string());
+    }
+    let at = ["--as-of", "2027-02-02"];
+    let given = env.ok(&[
+        &[
+            "request", "assign", &ids[0], "--to", "user-s2", "--as", "user-s1",
+        ],
+        &at[..],
+    ]
+    .concat());
+    assert!(given["assignee_id"].is_i64(), "{given}");
+    // By person reference too; someone outside the clerk's office cannot be given it.
+    env.ok(&[
+        &[
+            "request", "assign", &ids[1], "--to", "S1", "--as", "user-s1",
+        ],
+        &at[..],
+    ]
+    .concat());
+    let refused = env.run(
+        &[
+            &[
+                "request", "assign", &ids[2], "--to", "M2", "--as", "user-s1",
+            ],
+            &at[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Mo Mayor is not an officer"),
+        "{}",
+        refused.stderr
+    );
+    let mine = env.ok(&[
+        &["request", "list", "--as", "user-s2", "--assigned", "me"],
+        &at[..],
+    ]
+    .concat());
+    let ids_of = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids_of(&mine), [ids[0].clone()]);
+    assert_eq!(mine[0]["assignee"]["name"], "Eve Deputy");
+    let nobody = env.ok(&[
+        &["request", "list", "--as", "user-s1", "--assigned", "nobody"],
+        &at[..],
+    ]
+    .concat());
+    assert_eq!(ids_of(&nobody), [ids[2].clone()]);
+    // One page at a time: the first two by reference, then the rest from the cursor.
+    let first = env.ok(&[
+        &[
+            "request",
+            "list",
+            "--as",
+            "user-s1",
+            "--sort",
+            "reference",
+            "--limit",
+            "2",
+        ],
+        &at[..],
+    ]
+    .concat());
+    assert_eq!(first["total"]["count"], 3);
+    assert_eq!(ids_of(&first["items"]), ids[..2]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest = env.ok(&[
+        &[
+            "request",
+            "list",
+            "--as",
+            "user-s1",
+            "--sort",
+            "reference",
+            "--limit",
+            "2",
+            "--cursor",
+            cursor,
+        ],
+        &at[..],
+    ]
+    .concat());
+    assert_eq!(ids_of(&rest["items"]), ids[2..]);
+    assert!(rest["next_cursor"].is_null());
+    // The mayor approves these, but handles none: he sees them; an office with neither
+    // would see none.
+    let searched = env.ok(&[
+        &["request", "list", "--as", "user-m2", "--search", &ids[1]],
+        &at[..],
+    ]
+    .concat());
+    assert_eq!(ids_of(&searched), [ids[1].clone()]);
+    let shown = env.run(&[&["request", "list", "--as", "user-s1"], &at[..]].concat());
+    assert!(
+        shown.stdout.contains("ASSIGNED") && shown.stdout.contains("S2"),
+        "{}",
+        shown.stdout
+    );
+}

@@ -121,7 +121,7 @@ impl Principal {
         }
     }
 
-    fn holds_any(&self, offices: &[OfficeId]) -> bool {
+    pub(super) fn holds_any(&self, offices: &[OfficeId]) -> bool {
         offices.iter().any(|o| self.offices.contains(o))
     }
 
@@ -129,20 +129,14 @@ impl Principal {
     /// office must act on it or approve it. Officers do not browse other offices' queues:
     /// requests can hold personal matters (a disability, a stolen phone).
     pub fn may_see_request(&self, request: &Request) -> bool {
-        if request.requester_id.is_some() && self.user.person_id == request.requester_id {
-            return true;
-        }
-        match self.role {
-            Role::Auditor | Role::Admin => true,
-            Role::Officer => {
-                self.offices.contains(&request.handler)
-                    || request
-                        .approval
-                        .as_ref()
-                        .is_some_and(|a| self.holds_any(&a.approvers))
-            }
-            Role::Member => false,
-        }
+        self.request_scope().admits_request(request)
+    }
+
+    /// Whether this principal may learn that a request they may not open exists, and which
+    /// office has it: officers holding an office, so that a colleague's link does not end
+    /// in "not found". Members never learn of others' requests.
+    pub fn may_know_requests_exist(&self) -> bool {
+        self.role == Role::Officer && !self.offices.is_empty()
     }
 
     /// Acting on a request as its handler: an officer holding the office that must act, or
@@ -195,17 +189,7 @@ impl Principal {
     /// Seeing a breach case: auditors, and officers holding an office that handles it or that
     /// it was escalated to. Nobody else, administrators included.
     pub fn may_see_case(&self, case: &Case) -> bool {
-        match self.role {
-            Role::Auditor => true,
-            Role::Officer | Role::Admin => {
-                self.holds_any(&case.handlers)
-                    || case
-                        .escalated_to
-                        .as_ref()
-                        .is_some_and(|o| self.offices.contains(o))
-            }
-            Role::Member => false,
-        }
+        self.case_scope().admits_case(case)
     }
 
     /// Handling a breach case: an officer holding one of its handling offices.

@@ -11,6 +11,7 @@ mod hashing;
 mod password;
 mod repo;
 mod role;
+mod scope;
 mod secret;
 mod session;
 mod throttle;
@@ -24,6 +25,7 @@ pub use hashing::{HashCost, HashedPassword, PRODUCTION_COST, hash_password, veri
 pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};
 pub use repo::{AuthTx, NewApiToken, NewUser};
 pub use role::Role;
+pub use scope::Scope;
 pub use secret::{SessionSecret, TOKEN_PREFIX, TokenSecret, constant_time_eq, digest, random_text};
 pub use session::{
     ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, Session, SessionPolicy, SessionState, session_state,

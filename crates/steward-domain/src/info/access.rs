@@ -19,9 +19,9 @@ pub fn handles(p: &Principal, handlers: &[OfficeId]) -> bool {
     }
 }
 
-/// Seeing a request and its register entry.
+/// Seeing a request and its register entry: the same rule the lists apply in SQL.
 pub fn may_see(p: &Principal, handlers: &[OfficeId]) -> bool {
-    p.role == Role::Auditor || handles(p, handlers)
+    p.info_scope().admits_handled_by(handlers)
 }
 
 /// Acting on a request: receiving it, pausing, extending, asking for help, closing.

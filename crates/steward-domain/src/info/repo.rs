@@ -2,6 +2,9 @@
 //! extends, for the people involved and the audit trail).
 
 use super::records::{InfoHelper, InfoPause, InfoRequest, NewInfoRequest};
+use crate::auth::Scope;
+use crate::listing::Listed;
+use crate::ops::info::list::{InfoListed, InfoQuery};
 use crate::records::Id;
 use crate::repo::{RegisterTx, RepoResult};
 use chrono::NaiveDate;
@@ -10,6 +13,23 @@ use std::future::Future;
 /// Information requests, their pauses and the people asked to help. Reads by id return
 /// records of any council: callers check `council_id`.
 pub trait InfoTx: RegisterTx {
+    /// A page of the council's requests in `scope`, each with whom it is about.
+    fn list_info_requests(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &InfoQuery,
+    ) -> impl Future<Output = RepoResult<Listed<InfoListed>>> + Send;
+    /// The pauses of these requests, in one read.
+    fn info_pauses_of(
+        &mut self,
+        request_ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<InfoPause>>> + Send;
+    /// The helpers of these requests with their references and names, in one read.
+    fn info_helpers_of(
+        &mut self,
+        request_ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<(InfoHelper, String, String)>>> + Send;
     fn insert_info_request(
         &mut self,
         council_id: Id,

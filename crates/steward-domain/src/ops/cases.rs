@@ -176,22 +176,6 @@ async fn view<T: WorkflowTx>(tx: &mut T, council: &Council, case: Case) -> Domai
     })
 }
 
-/// Every case the principal may see, oldest first. Listing is not looking: it shows only the
-/// summary line, and is not audited case by case.
-pub async fn visible<T: WorkflowTx>(
-    tx: &mut T,
-    council: &Council,
-    principal: &Principal,
-) -> DomainResult<Vec<CaseView>> {
-    let mut out = Vec::new();
-    for c in tx.cases(council.id).await? {
-        if principal.may_see_case(&c) {
-            out.push(view(tx, council, c).await?);
-        }
-    }
-    Ok(out)
-}
-
 async fn route_now<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,

@@ -2,6 +2,8 @@
 //! for the people messages go to and the audit trail).
 
 use super::records::{MessageFilter, MessageState, NewMessage, NewNotice, Notice, OutboxMessage};
+use crate::listing::Listed;
+use crate::ops::outbox::list::MessageQuery;
 use crate::records::Id;
 use crate::repo::{RegisterTx, RepoResult};
 use std::future::Future;
@@ -42,6 +44,18 @@ pub trait OutboxTx: RegisterTx {
         council_id: Id,
         filter: &MessageFilter,
     ) -> impl Future<Output = RepoResult<Vec<OutboxMessage>>> + Send;
+    /// A page of the council's messages.
+    fn list_messages(
+        &mut self,
+        council_id: Id,
+        query: &MessageQuery,
+    ) -> impl Future<Output = RepoResult<Listed<OutboxMessage>>> + Send;
+    /// How many of the council's messages are in each of `states`.
+    fn count_messages(
+        &mut self,
+        council_id: Id,
+        states: &[MessageState],
+    ) -> impl Future<Output = RepoResult<Vec<(MessageState, u64)>>> + Send;
     /// Writes every mutable field of `message` (address, state, attempts, times, error, claim),
     /// but only while the stored message is in one of `expected` states and, when `claim` is
     /// given, still holds that claim. Answers whether it was written: two senders, or a sender

@@ -511,3 +511,13 @@ pub struct Restriction {
     pub on: NaiveDate,
     pub clause: String,
 }
+
+/// An officer of an office, someone a request may be given to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: Id,
+    pub reference: String,
+    pub name: String,
+    /// Their account's username, for naming them on the command line.
+    pub username: String,
+}

@@ -3,6 +3,12 @@
 //! cases with what came of them.
 
 use super::records::*;
+use crate::auth::Scope;
+use crate::listing::Listed;
+use crate::ops::case_list::CaseQuery;
+use crate::ops::cases::CaseView;
+use crate::ops::requests::RequestView;
+use crate::ops::requests::list::RequestQuery;
 use crate::records::Id;
 use crate::repo::RepoResult;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -67,6 +73,30 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     /// Every request of the council, oldest first.
     fn requests(&mut self, council_id: Id)
     -> impl Future<Output = RepoResult<Vec<Request>>> + Send;
+    /// A page of the council's requests in `scope`, with whom each is for, who has it and
+    /// its item; late as at `now`.
+    fn list_requests(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &RequestQuery,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<Listed<RequestView>>> + Send;
+    /// The people holding `office` on `day` with an enabled officer's or administrator's
+    /// account, by name.
+    fn office_colleagues(
+        &mut self,
+        council_id: Id,
+        office: &OfficeId,
+        day: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Vec<Colleague>>> + Send;
+    /// The open requests of `kind` about a loan.
+    fn open_requests_for_loan(
+        &mut self,
+        council_id: Id,
+        loan_id: Id,
+        kind: RequestKind,
+    ) -> impl Future<Output = RepoResult<Vec<Request>>> + Send;
 
     fn insert_request_event(
         &mut self,
@@ -140,6 +170,14 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     fn case(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Case>>> + Send;
     /// Every case of the council, oldest first.
     fn cases(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Case>>> + Send;
+    /// A page of the council's cases in `scope`, with whom each is about and who raised it;
+    /// the handlers' names are left for the caller to fill from the pack.
+    fn list_cases(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> impl Future<Output = RepoResult<Listed<CaseView>>> + Send;
     fn insert_case_note(
         &mut self,
         council_id: Id,

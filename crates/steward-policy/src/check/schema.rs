@@ -503,6 +503,8 @@ pub(crate) static RESPONSE_TIMES: Table = fields(&[
     opt("immediately", SPAN),
     opt("promptly", SPAN),
     opt("routine", SPAN),
+    opt("working_hours", Shape::Table(&WINDOW)),
+    opt("nation", one_of::<crate::workdays::Nation>()),
 ]);
 
 pub(crate) static MONITORING: Table = fields(&[

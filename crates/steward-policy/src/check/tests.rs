@@ -228,6 +228,8 @@ clause = "14.1"
 immediately = "4 hours"
 promptly = "2 days"
 routine = "2 weeks"
+working_hours = { days = ["Mon", "Tue", "Wed", "Thu", "Fri"], start = "08:30", end = "17:30" }
+nation = "england_wales"
 
 [monitoring]
 web = true

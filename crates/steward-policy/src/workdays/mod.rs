@@ -5,10 +5,12 @@
 //! chosen nation. See `docs/deadlines.md` for the rules.
 
 mod holidays;
+mod hours;
 #[cfg(test)]
 mod tests;
 
 pub use holidays::{BankHoliday, bank_holidays, easter_sunday};
+pub use hours::{WorkingHours, uk_to_utc};
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,11 @@ impl Holidays {
         if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             return false;
         }
+        self.is_working_day_ignoring_weekends(date)
+    }
+
+    /// Whether `date` is not a bank holiday, whatever day of the week it is.
+    fn is_working_day_ignoring_weekends(&mut self, date: NaiveDate) -> bool {
         if self.year != Some(date.year()) {
             self.year = Some(date.year());
             self.dates = bank_holidays(self.nation, date.year())

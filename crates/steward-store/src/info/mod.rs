@@ -1,13 +1,39 @@
 //! The domain's information request storage, `InfoTx`, for a store transaction.
 
+mod list;
 mod rows;
+
+pub(crate) use rows::fill;
 
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
+use steward_domain::auth::Scope;
 use steward_domain::info::{InfoHelper, InfoPause, InfoRequest, InfoTx, NewInfoRequest};
+use steward_domain::listing::Listed;
+use steward_domain::ops::info::list::{InfoListed, InfoQuery};
 use steward_domain::{Id, RepoResult};
 
 impl InfoTx for StoreTx {
+    async fn list_info_requests(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &InfoQuery,
+    ) -> RepoResult<Listed<InfoListed>> {
+        list::page(self, council_id, scope, query).await
+    }
+
+    async fn info_pauses_of(&mut self, request_ids: &[Id]) -> RepoResult<Vec<InfoPause>> {
+        list::pauses_of(self, request_ids).await
+    }
+
+    async fn info_helpers_of(
+        &mut self,
+        request_ids: &[Id],
+    ) -> RepoResult<Vec<(InfoHelper, String, String)>> {
+        list::helpers_of(self, request_ids).await
+    }
+
     async fn insert_info_request(
         &mut self,
         council_id: Id,

@@ -7,13 +7,16 @@ use sqlx::any::AnyRow;
 use steward_domain::info::{InfoHelper, InfoPause, InfoRequest, NewInfoRequest};
 use steward_domain::{Id, RepoResult};
 
-const REQUEST: &str = "id, council_id, kind, reference, requester, subject_id, nation, \
+pub(super) const REQUEST: &str = "id, council_id, kind, reference, requester, subject_id, nation, \
     received_on, summary, handlers, clause, document, extended_to, extension_reason, \
     identity_checked_on, closed_on, outcome, created_by, created_at";
-const PAUSE: &str = "id, request_id, asked_on, answered_on, note";
+pub(super) const PAUSE: &str = "id, request_id, asked_on, answered_on, note";
 const HELPER: &str = "id, request_id, person_id, asked_on, answered_on, answer";
+/// The helper's columns when the table is called `h`.
+pub(super) const HELPER_COLUMNS: &str =
+    "h.id, h.request_id, h.person_id, h.asked_on, h.answered_on, h.answer";
 
-fn request(row: &AnyRow) -> RepoResult<InfoRequest> {
+pub(super) fn request(row: &AnyRow) -> RepoResult<InfoRequest> {
     let c = Cols::new(row, "information_requests");
     Ok(InfoRequest {
         id: c.int("id")?,
@@ -38,7 +41,7 @@ fn request(row: &AnyRow) -> RepoResult<InfoRequest> {
     })
 }
 
-fn pause(row: &AnyRow) -> RepoResult<InfoPause> {
+pub(super) fn pause(row: &AnyRow) -> RepoResult<InfoPause> {
     let c = Cols::new(row, "information_request_pauses");
     Ok(InfoPause {
         id: c.int("id")?,
@@ -49,7 +52,7 @@ fn pause(row: &AnyRow) -> RepoResult<InfoPause> {
     })
 }
 
-fn helper(row: &AnyRow) -> RepoResult<InfoHelper> {
+pub(super) fn helper(row: &AnyRow) -> RepoResult<InfoHelper> {
     let c = Cols::new(row, "information_request_helpers");
     Ok(InfoHelper {
         id: c.int("id")?,
@@ -89,7 +92,30 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || "the information request was not stored".into())
         .await?;
-    request(&row)
+    let made = request(&row)?;
+    for office in made
+        .handlers
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let sql = format!("INSERT INTO {} VALUES ($1, $2, $3)", super::list::HANDLERS);
+        let query = sqlx::query(&sql)
+            .bind(council_id)
+            .bind(made.id)
+            .bind(office.as_str());
+        tx.exec(query).await?;
+    }
+    let words = crate::search::of_info_request(&made.reference, &made.requester);
+    crate::search::index(
+        tx,
+        council_id,
+        crate::search::INFO_REQUEST,
+        made.id,
+        &words,
+        false,
+    )
+    .await?;
+    Ok(made)
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, r: &InfoRequest) -> RepoResult<()> {
@@ -237,4 +263,39 @@ pub(crate) async fn helpers_of_person(
     );
     let rows = tx.all(sqlx::query(&sql).bind(person_id)).await?;
     rows.iter().map(helper).collect()
+}
+
+/// Fills the handler rows and search words of requests already stored: run once, by the
+/// migration that made them, on the migration's own connection.
+pub(crate) async fn fill(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, council_id, reference, requester, handlers FROM information_requests",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let (id, council_id): (i64, i64) = (row.try_get("id")?, row.try_get("council_id")?);
+        let text: String = row.try_get("handlers")?;
+        let handlers: Vec<steward_policy::OfficeId> =
+            serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let unique: std::collections::BTreeSet<String> =
+            handlers.iter().map(|o| o.to_string()).collect();
+        for office in unique {
+            sqlx::query(&format!(
+                "INSERT INTO {} VALUES ($1, $2, $3)",
+                super::list::HANDLERS
+            ))
+            .bind(council_id)
+            .bind(id)
+            .bind(office)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let reference: String = row.try_get("reference")?;
+        let requester: String = row.try_get("requester")?;
+        let words = crate::search::of_info_request(&reference, &requester);
+        crate::search::index_on(conn, council_id, crate::search::INFO_REQUEST, id, &words).await?;
+    }
+    Ok(())
 }

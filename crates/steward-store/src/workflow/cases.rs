@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
-const CASE: &str = "id, council_id, subject_id, reporter_id, source, summary, details, \
+pub(super) const CASE: &str = "id, council_id, subject_id, reporter_id, source, summary, details, \
     handlers, clause, document, state, escalated_to, escalation_clause, escalated_at, outcome, \
     outcome_clause, outcome_note, created_at, closed_at";
 const NOTE: &str = "id, case_id, at, actor, text";
@@ -16,7 +16,7 @@ const WITHDRAWAL: &str =
     "id, council_id, person_id, case_id, from_date, clause, document, lifted_on";
 const RESTRICTION: &str = "id, council_id, equipment_id, case_id, outcome, note, on_date, clause";
 
-fn case(row: &AnyRow) -> RepoResult<Case> {
+pub(super) fn case(row: &AnyRow) -> RepoResult<Case> {
     let c = Cols::new(row, "cases");
     Ok(Case {
         id: c.int("id")?,
@@ -100,8 +100,14 @@ pub(crate) async fn insert(tx: &mut StoreTx, council_id: Id, new: &NewCase) -> R
         .bind(word(&CaseState::Open))
         .bind(time_text(new.created_at));
     let row = tx.one(query, || "the case was not stored".into()).await?;
-    case(&row)
+    let made = case(&row)?;
+    let offices: Vec<&str> = made.handlers.iter().map(|o| o.as_str()).collect();
+    super::insert_offices(tx, HANDLERS, council_id, made.id, &offices).await?;
+    Ok(made)
 }
+
+/// Where a case's handling offices are kept as rows.
+const HANDLERS: &str = "case_handlers (council_id, case_id, office)";
 
 pub(crate) async fn update(tx: &mut StoreTx, k: &Case) -> RepoResult<()> {
     tx.writable()?;

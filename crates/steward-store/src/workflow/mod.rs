@@ -2,10 +2,17 @@
 
 mod cases;
 mod grants;
+mod lists;
 mod requests;
 
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
+use steward_domain::auth::Scope;
+use steward_domain::listing::Listed;
+use steward_domain::ops::case_list::CaseQuery;
+use steward_domain::ops::cases::CaseView;
+use steward_domain::ops::requests::RequestView;
+use steward_domain::ops::requests::list::RequestQuery;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
@@ -24,6 +31,34 @@ impl WorkflowTx for StoreTx {
 
     async fn requests(&mut self, council_id: Id) -> RepoResult<Vec<Request>> {
         requests::list(self, council_id).await
+    }
+
+    async fn list_requests(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &RequestQuery,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Listed<RequestView>> {
+        lists::request_page(self, council_id, scope, query, now).await
+    }
+
+    async fn office_colleagues(
+        &mut self,
+        council_id: Id,
+        office: &steward_policy::OfficeId,
+        day: NaiveDate,
+    ) -> RepoResult<Vec<Colleague>> {
+        requests::colleagues(self, council_id, office, day).await
+    }
+
+    async fn open_requests_for_loan(
+        &mut self,
+        council_id: Id,
+        loan_id: Id,
+        kind: RequestKind,
+    ) -> RepoResult<Vec<Request>> {
+        requests::open_for_loan(self, council_id, loan_id, kind).await
     }
 
     async fn insert_request_event(
@@ -113,6 +148,15 @@ impl WorkflowTx for StoreTx {
         cases::list(self, council_id).await
     }
 
+    async fn list_cases(
+        &mut self,
+        council_id: Id,
+        scope: &Scope,
+        query: &CaseQuery,
+    ) -> RepoResult<Listed<CaseView>> {
+        lists::case_page(self, council_id, scope, query).await
+    }
+
     async fn insert_case_note(
         &mut self,
         council_id: Id,
@@ -147,4 +191,77 @@ impl WorkflowTx for StoreTx {
     async fn restrictions(&mut self, equipment_id: Id) -> RepoResult<Vec<Restriction>> {
         cases::restrictions(self, equipment_id).await
     }
+}
+
+/// Writes one row per office into `table` (`name (council_id, record_id, office)`), each
+/// office once.
+async fn insert_offices(
+    tx: &mut StoreTx,
+    table: &str,
+    council_id: Id,
+    record_id: Id,
+    offices: &[&str],
+) -> RepoResult<()> {
+    let unique: std::collections::BTreeSet<&str> = offices.iter().copied().collect();
+    let sql = format!("INSERT INTO {table} VALUES ($1, $2, $3)");
+    for office in unique {
+        let query = sqlx::query(&sql)
+            .bind(council_id)
+            .bind(record_id)
+            .bind(office);
+        tx.exec(query).await?;
+    }
+    Ok(())
+}
+
+/// Fills the office rows of requests and cases already stored from their JSON: run once, by
+/// the migration that made those tables, on the migration's own connection.
+pub(crate) async fn fill_offices(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Row;
+    use std::collections::BTreeSet;
+    let mut rows: Vec<(&str, i64, i64, String)> = Vec::new();
+    let requests =
+        sqlx::query("SELECT id, council_id, approval FROM requests WHERE approval IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in &requests {
+        let text: String = row.try_get("approval")?;
+        let rule: steward_policy::requests::ApprovalRule =
+            serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let offices: BTreeSet<String> = rule.approvers.iter().map(|o| o.to_string()).collect();
+        for office in offices {
+            rows.push((
+                "request_approvers",
+                row.try_get("council_id")?,
+                row.try_get("id")?,
+                office,
+            ));
+        }
+    }
+    let cases = sqlx::query("SELECT id, council_id, handlers FROM cases")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &cases {
+        let text: String = row.try_get("handlers")?;
+        let handlers: Vec<steward_policy::OfficeId> =
+            serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let offices: BTreeSet<String> = handlers.iter().map(|o| o.to_string()).collect();
+        for office in offices {
+            rows.push((
+                "case_handlers",
+                row.try_get("council_id")?,
+                row.try_get("id")?,
+                office,
+            ));
+        }
+    }
+    for (table, council_id, id, office) in rows {
+        sqlx::query(&format!("INSERT INTO {table} VALUES ($1, $2, $3)"))
+            .bind(council_id)
+            .bind(id)
+            .bind(office)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

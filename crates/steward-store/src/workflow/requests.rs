@@ -6,14 +6,14 @@ use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
-const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
+pub(super) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
     loan_id, summary, details, handler, handler_name, clause, document, urgency, due_at, \
     assignee_id, approval, outcome, created_at, updated_at, closed_at";
 const EVENT: &str = "id, request_id, at, actor, kind, text, internal";
 const APPROVAL: &str = "id, request_id, office, person_id, decision, reason, at";
 const TASK: &str = "id, request_id, title, done_at, done_by, note";
 
-fn request(row: &AnyRow) -> RepoResult<Request> {
+pub(super) fn request(row: &AnyRow) -> RepoResult<Request> {
     let c = Cols::new(row, "requests");
     Ok(Request {
         id: c.int("id")?,
@@ -113,7 +113,35 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || "the request was not stored".into())
         .await?;
-    request(&row)
+    let made = request(&row)?;
+    if let Some(rule) = &made.approval {
+        let offices: Vec<&str> = rule.approvers.iter().map(|o| o.as_str()).collect();
+        super::insert_offices(tx, APPROVERS, council_id, made.id, &offices).await?;
+    }
+    Ok(made)
+}
+
+/// Where a request's approving offices are kept as rows.
+const APPROVERS: &str = "request_approvers (council_id, request_id, office)";
+
+/// The open requests of one kind about a loan.
+pub(crate) async fn open_for_loan(
+    tx: &mut StoreTx,
+    council_id: Id,
+    loan_id: Id,
+    kind: RequestKind,
+) -> RepoResult<Vec<Request>> {
+    let sql = format!(
+        "SELECT {REQUEST} FROM requests WHERE council_id = $1 AND loan_id = $2 AND kind = $3
+         ORDER BY id"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(loan_id)
+        .bind(kind.as_str());
+    let rows = tx.all(query).await?;
+    let all: Vec<Request> = rows.iter().map(request).collect::<RepoResult<_>>()?;
+    Ok(all.into_iter().filter(|r| !r.state.is_closed()).collect())
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, r: &Request) -> RepoResult<()> {
@@ -251,4 +279,40 @@ pub(crate) async fn tasks(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<Re
     let sql = format!("SELECT {TASK} FROM request_tasks WHERE request_id = $1 ORDER BY id");
     let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
     rows.iter().map(task).collect()
+}
+
+/// The people holding `office` on `day` with an enabled officer's or administrator's account.
+pub(crate) async fn colleagues(
+    tx: &mut StoreTx,
+    council_id: Id,
+    office: &steward_policy::OfficeId,
+    day: chrono::NaiveDate,
+) -> RepoResult<Vec<Colleague>> {
+    let day = crate::rows::date_text(day);
+    let query = sqlx::query(
+        "SELECT p.id, p.reference, p.name, MIN(u.username) AS username
+         FROM office_holdings h
+         JOIN people p ON p.council_id = h.council_id AND p.id = h.person_id
+         JOIN users u ON u.council_id = p.council_id AND u.person_id = p.id
+         WHERE h.council_id = $1 AND h.office = $2 AND h.starts <= $3
+           AND (h.ends IS NULL OR h.ends >= $3)
+           AND u.role IN ('officer', 'admin') AND u.disabled = 0
+         GROUP BY p.id, p.reference, p.name
+         ORDER BY p.name, p.id",
+    )
+    .bind(council_id)
+    .bind(office.as_str())
+    .bind(day);
+    let rows = tx.all(query).await?;
+    rows.iter()
+        .map(|row| {
+            let c = Cols::new(row, "people");
+            Ok(Colleague {
+                id: c.int("id")?,
+                reference: c.text("reference")?,
+                name: c.text("name")?,
+                username: c.text("username")?,
+            })
+        })
+        .collect()
 }

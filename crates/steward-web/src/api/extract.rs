@@ -202,6 +202,7 @@ pub(crate) struct Params {
     pub dir: Option<String>,
     pub kind: Option<String>,
     pub in_office: Option<String>,
+    pub assigned: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -232,6 +233,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.dir,
             &p.kind,
             &p.in_office,
+            &p.assigned,
         ];
         if all
             .iter()
@@ -287,6 +289,7 @@ impl Params {
             "from" => &self.from,
             "to" => &self.to,
             "kind" => &self.kind,
+            "assigned" => &self.assigned,
             _ => &None,
         };
         given(value).map(str::to_string)
@@ -350,6 +353,7 @@ impl Params {
     pub fn either(&self, field: &'static str) -> Result<Option<bool>, ApiError> {
         let value = match field {
             "in_office" => &self.in_office,
+            "open" => &self.open,
             _ => return Ok(None),
         };
         match given(value) {

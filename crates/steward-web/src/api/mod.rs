@@ -442,7 +442,7 @@ fn core_routes() -> Routes {
             "Email notices in the outbox (members: their own only)",
             ReaderOrMember,
         )
-        .query(&["limit", "cursor", "state"]),
+        .query(&["limit", "cursor", "q", "sort", "dir", "state"]),
         h::notifications_list,
     )
     .add(
@@ -500,7 +500,9 @@ fn core_routes() -> Routes {
             "Requests the caller may see: their offices' queues and approvals",
             Token,
         )
-        .query(&["limit", "cursor", "state", "office", "late"]),
+        .query(&[
+            "limit", "cursor", "q", "sort", "dir", "state", "office", "late", "assigned",
+        ]),
         h::requests_list,
     )
     .add(
@@ -514,7 +516,9 @@ fn core_routes() -> Routes {
         h::request_raise,
     )
     .add(
-        Op::get("/me/requests", "The caller's own requests", Member).query(list),
+        Op::get("/me/requests", "The caller's own requests", Member).query(&[
+            "limit", "cursor", "q", "sort", "dir", "state", "late",
+        ]),
         h::my_requests,
     )
     .add(
@@ -544,7 +548,7 @@ fn core_routes() -> Routes {
     .add(
         Op::post(
             "/requests/{id}/assign",
-            "Take up a request, or give it to someone in the office",
+            "Take up a request, or give it to an officer of the handling office; audited",
             Token,
         )
         .body(BodyDoc::Json(openapi::assign)),
@@ -593,7 +597,7 @@ fn core_routes() -> Routes {
             "Breach cases the caller handles (auditors: all)",
             Token,
         )
-        .query(list),
+        .query(&["limit", "cursor", "q", "sort", "dir", "state"]),
         h::cases_list,
     )
     .add(

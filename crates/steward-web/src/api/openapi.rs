@@ -354,7 +354,12 @@ pub(crate) fn comment() -> Value {
 }
 
 pub(crate) fn assign() -> Value {
-    object(&[], json!({ "to": reference() }))
+    let to = json!({
+        "type": "string",
+        "maxLength": 100,
+        "description": "The username or person reference of an officer of the handling office; the caller when left out",
+    });
+    object(&[], json!({ "to": to }))
 }
 
 pub(crate) fn decision() -> Value {
@@ -432,7 +437,7 @@ fn query_param(name: &str) -> Value {
         ),
         "q" => (
             json!({ "type": "string", "maxLength": 200 }),
-            "Words that each begin a word of the item's name, reference, asset tag or serial",
+            "Words that each begin a word of the name, reference, asset tag or serial of the record or whom it is about; a whole number also finds the request or case with that number",
         ),
         "sort" => (text(), "The order: one of the list's own sorts"),
         "dir" => (
@@ -456,12 +461,22 @@ fn query_param(name: &str) -> Value {
                     .iter()
                     .map(|s| s.as_str()),
             );
+            // Requests and cases also take these: not yet closed, or any state at all.
+            for extra in ["all", "escalated", "closed"] {
+                if !states.contains(&extra) {
+                    states.push(extra);
+                }
+            }
             (
                 json!({ "type": "string", "enum": states }),
-                "Only records in this state: a request's or a message's, as the endpoint lists",
+                "Only records in this state: a request's, a case's or a message's, as the endpoint lists; open for those not yet dealt with, all for every state",
             )
         }
         "office" => (office(), "Only requests this office handles"),
+        "assigned" => (
+            json!({ "type": "string", "enum": ["me", "nobody"] }),
+            "Only requests taken up by the caller (me), or by nobody yet (nobody)",
+        ),
         "from" | "to" => (
             text(),
             "A day (YYYY-MM-DD) or an RFC 3339 time bounding the records",

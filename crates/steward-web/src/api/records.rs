@@ -44,7 +44,9 @@ pub(super) fn routes(r: Routes) -> Routes {
             "Information requests the caller handles (auditors: all), with their deadlines",
             Token,
         )
-        .query(&["limit", "cursor", "as_of"]),
+        .query(&[
+            "limit", "cursor", "q", "sort", "dir", "kind", "open", "as_of",
+        ]),
         h::info_list,
     )
     .add(

@@ -5,7 +5,7 @@ mod act;
 mod forms;
 
 use crate::back_office::{base, error, office_page};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::routes::{Need, PageRoute, page};
 use crate::session::{CsrfForm, SignedIn};
@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use steward_domain::DomainError;
 use steward_domain::info::access;
 use steward_domain::info::{InfoKind, Standing};
+use steward_domain::listing::Window;
+use steward_domain::ops::info::list::{InfoFilter, InfoQuery};
 use steward_domain::ops::info::{self as ops, InfoView, Receive};
 use steward_domain::ops::policy;
 use steward_policy::information::info_route;
@@ -55,11 +57,11 @@ const COLUMNS: &[crate::listing::Column] = &[
     column("reference", "Reference"),
     column("kind", "Kind"),
     column("received", "Received"),
-    column("from", "From or about"),
-    column("summary", "Summary"),
-    column("due", "Due"),
-    column("standing", "Standing"),
-    column("clause", "Policy clause"),
+    plain_column("from", "From or about"),
+    plain_column("summary", "Summary"),
+    plain_column("due", "Due"),
+    plain_column("standing", "Standing"),
+    plain_column("clause", "Policy clause"),
 ];
 
 #[derive(Deserialize)]
@@ -79,6 +81,26 @@ fn who(v: &InfoView) -> String {
     }
 }
 
+fn row(b: &str, v: &InfoView) -> Row {
+    let r = &v.request;
+    let row = Row::new(vec![
+        r.reference.clone(),
+        r.kind.prefix().to_string(),
+        long_date(r.received_on),
+        who(v),
+        r.summary.clone(),
+        long_date(v.deadline.due_on),
+        v.deadline.standing.label().to_string(),
+        v.citation.to_string(),
+    ])
+    .link(format!("{b}/information-requests/{}", r.id));
+    match v.deadline.standing {
+        Standing::Overdue => row.flag("Overdue"),
+        Standing::DueSoon => row.flag("Due soon"),
+        _ => row,
+    }
+}
+
 async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -92,69 +114,45 @@ async fn list(
         .into_iter()
         .collect();
     let all = filter.show.as_deref() == Some("all");
+    let query: InfoQuery = filter.list.to_query(InfoFilter {
+        kinds: kinds.clone(),
+        open: (!all).then_some(true),
+    });
+    let b = base(&signed);
+    let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
+    if filter.list.wants_csv() {
+        return csv_of_all("information-requests", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = ops::list::list(&mut tx, council, principal, &batch, today).await?;
+                Ok(page.map(|v| row(&b, &v)))
+            }
+        })
+        .await;
+    }
     let mut tx = state.store.read().await?;
-    let views = ops::list(
-        &mut tx,
-        &signed.council,
-        &signed.principal,
-        &kinds,
-        signed.today,
-    )
-    .await?;
-    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let page = ops::list::list(&mut tx, council, principal, &query, today).await?;
+    let (overdue, due_soon) =
+        ops::list::standing(&mut tx, council, principal, &kinds, today).await?;
+    let active = policy::in_force(&mut tx, council, today).await?;
     drop(tx);
     let handles = active
         .as_ref()
-        .is_some_and(|a| access::handles(&signed.principal, &info_route(&a.pack).handlers));
-    let b = base(&signed);
-    let overdue = views
-        .iter()
-        .filter(|v| v.deadline.standing == Standing::Overdue)
-        .count();
-    let due_soon = views
-        .iter()
-        .filter(|v| v.deadline.standing == Standing::DueSoon)
-        .count();
-    let rows = views
-        .iter()
-        .filter(|v| all || v.request.closed_on.is_none())
-        .map(|v| {
-            let r = &v.request;
-            let row = Row::new(vec![
-                r.reference.clone(),
-                r.kind.prefix().to_string(),
-                long_date(r.received_on),
-                who(v),
-                r.summary.clone(),
-                long_date(v.deadline.due_on),
-                v.deadline.standing.label().to_string(),
-                v.citation.to_string(),
-            ])
-            .key(0, format!("{:012}", r.id))
-            .key(2, r.received_on.to_string())
-            .key(5, v.deadline.due_on.to_string())
-            .link(format!("{b}/information-requests/{}", r.id));
-            match v.deadline.standing {
-                Standing::Overdue => row.flag("Overdue"),
-                Standing::DueSoon => row.flag("Due soon"),
-                _ => row,
-            }
-        })
-        .collect();
+        .is_some_and(|a| access::handles(principal, &info_route(&a.pack).handlers));
     let action = format!("{b}/information-requests");
     let kind = filter.kind.clone().unwrap_or_default();
     let show = if all { "all" } else { "" };
-    let listing = Listing::new(
+    let listing = Listing::paged(
         &action,
         &[("kind", kind.as_str()), ("show", show)],
         COLUMNS,
-        "due",
+        query.sort.as_str(),
         &filter.list,
-        rows,
+        page.map(|v| row(&b, &v)),
     );
-    if filter.list.wants_csv() {
-        return listing.csv("information-requests");
-    }
     let page = office_page("Information requests", &signed, "information");
     let html = state.pages.render(
         "pages/info_requests.html",

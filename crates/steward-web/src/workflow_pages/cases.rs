@@ -4,7 +4,7 @@
 
 use super::{hidden, moment, office_words, record_id};
 use crate::back_office::{base, error, form_errors, office_page};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -14,23 +14,25 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::cases::{self, OutcomeDetails};
+use steward_domain::listing::Window;
+use steward_domain::ops::case_list::{self, CaseFilter, CaseQuery, CaseStates};
+use steward_domain::ops::cases::{self, CaseView, OutcomeDetails};
 use steward_domain::ops::policy;
 use steward_domain::workflow::{Case, CaseSource, CaseState, WorkflowTx};
 use steward_domain::{AssetTag, DomainError, DomainResult};
+use steward_policy::Citation;
 use steward_policy::cases::outcome_words;
 use steward_policy::model::Outcome;
-use steward_policy::{Citation, long_date};
 
 const COLUMNS: &[crate::listing::Column] = &[
-    column("case", "Case"),
+    column("reference", "Case"),
     column("raised", "Raised"),
-    column("summary", "Summary"),
-    column("about", "About"),
-    column("source", "Raised by"),
-    column("handlers", "Handled by"),
+    plain_column("summary", "Summary"),
+    plain_column("about", "About"),
+    plain_column("source", "Raised by"),
+    plain_column("handlers", "Handled by"),
     column("state", "State"),
-    column("clause", "Policy clause"),
+    plain_column("clause", "Policy clause"),
 ];
 
 fn source_words(source: CaseSource) -> &'static str {
@@ -50,60 +52,74 @@ fn citation(case: &Case) -> String {
 }
 
 #[derive(Deserialize)]
-pub struct CaseFilter {
+pub struct CaseParams {
     #[serde(default)]
     show: Option<String>,
     #[serde(flatten)]
     list: ListQuery,
 }
 
+fn row(b: &str, v: &CaseView) -> Row {
+    let c = &v.case;
+    Row::new(vec![
+        format!("Case {}", c.id),
+        moment(c.created_at),
+        c.summary.clone(),
+        v.subject
+            .as_ref()
+            .map(|p| format!("{} ({})", p.name, p.reference))
+            .unwrap_or_else(|| "No one named".into()),
+        source_words(c.source).to_string(),
+        v.handler_names.join(", "),
+        c.state.words().to_string(),
+        citation(c),
+    ])
+    .link(format!("{b}/cases/{}", c.id))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(filter): Query<CaseFilter>,
+    Query(params): Query<CaseParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let all = filter.show.as_deref() == Some("all");
-    let mut tx = state.store.read().await?;
-    let views = cases::visible(&mut tx, &signed.council, &signed.principal).await?;
-    drop(tx);
+    let all = params.show.as_deref() == Some("all");
+    let filter = CaseFilter {
+        state: if all {
+            CaseStates::All
+        } else {
+            CaseStates::Open
+        },
+    };
+    let query: CaseQuery = params.list.to_query(filter);
     let b = base(&signed);
-    let rows = views
-        .iter()
-        .filter(|v| all || v.case.state != CaseState::Closed)
-        .map(|v| {
-            let c = &v.case;
-            Row::new(vec![
-                format!("Case {}", c.id),
-                long_date(c.created_at.date_naive()),
-                c.summary.clone(),
-                v.subject
-                    .as_ref()
-                    .map(|p| format!("{} ({})", p.name, p.reference))
-                    .unwrap_or_else(|| "No one named".into()),
-                source_words(c.source).to_string(),
-                v.handler_names.join(", "),
-                c.state.words().to_string(),
-                citation(c),
-            ])
-            .key(0, format!("{:012}", c.id))
-            .key(1, c.created_at.to_rfc3339())
-            .link(format!("{b}/cases/{}", c.id))
+    let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
+    if params.list.wants_csv() {
+        return csv_of_all("cases", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = case_list::list(&mut tx, council, principal, &batch, today).await?;
+                Ok(page.map(|v| row(&b, &v)))
+            }
         })
-        .collect();
+        .await;
+    }
+    let mut tx = state.store.read().await?;
+    let page = case_list::list(&mut tx, council, principal, &query, today).await?;
+    drop(tx);
     let action = format!("{b}/cases");
     let show = if all { "all" } else { "" };
-    let listing = Listing::new(
+    let listing = Listing::paged(
         &action,
         &[("show", show)],
         COLUMNS,
-        "case",
-        &filter.list,
-        rows,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|v| row(&b, &v)),
     );
-    if filter.list.wants_csv() {
-        return listing.csv("cases");
-    }
     let page = office_page("Cases", &signed, "cases");
     let html = state.pages.render(
         "pages/cases.html",

@@ -178,12 +178,13 @@ pub fn pages() -> Vec<PageRoute> {
     ]
 }
 
-/// "14:00 UTC on 20 May 2027".
+/// "14:00 on 20 May 2027", on the clock in London.
 pub fn moment(at: DateTime<Utc>) -> String {
+    let local = steward_policy::uktime::uk_local(at);
     format!(
-        "{} UTC on {}",
-        at.format("%H:%M"),
-        steward_policy::long_date(at.date_naive())
+        "{} on {}",
+        local.format("%H:%M"),
+        steward_policy::long_date(local.date())
     )
 }
 

@@ -4,7 +4,7 @@
 use super::raise::Sent;
 use super::{hidden, moment, pack_in_force, record_id, view};
 use crate::back_office::{base, error, form_errors};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, Page, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -14,19 +14,36 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
+use steward_domain::ops::requests::RequestView;
+use steward_domain::ops::requests::list::{RequestFilter, RequestQuery, StateChoice};
 use steward_domain::ops::requests::{self, RequestDetail};
 use steward_domain::workflow::EventKind;
-use steward_policy::long_date;
 
 const COLUMNS: &[crate::listing::Column] = &[
-    column("request", "Request"),
+    column("reference", "Request"),
     column("raised", "Raised"),
-    column("what", "What"),
-    column("item", "Item"),
+    plain_column("what", "What"),
+    plain_column("item", "Item"),
     column("office", "Sent to"),
     column("state", "State"),
     column("due", "Due"),
 ];
+
+fn row(b: &str, v: &RequestView) -> Row {
+    let r = &v.request;
+    let row = Row::new(vec![
+        format!("Request {}", r.id),
+        moment(r.created_at),
+        r.kind.title().to_string(),
+        v.asset_tag.clone().unwrap_or_default(),
+        r.handler_name.clone(),
+        r.state.words().to_string(),
+        r.due_at.map(moment).unwrap_or_default(),
+    ])
+    .link(format!("{b}/me/requests/{}", r.id));
+    if v.late { row.flag("Late") } else { row }
+}
 
 fn my_page<'a>(title: &'a str, signed: &'a SignedIn) -> Page<'a> {
     Page::new(title)
@@ -38,39 +55,42 @@ fn my_page<'a>(title: &'a str, signed: &'a SignedIn) -> Page<'a> {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ListQuery>,
+    Query(params): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    signed.principal.member()?;
-    let mut tx = state.store.read().await?;
-    let all = requests::visible(&mut tx, &signed.council, &signed.principal, signed.now).await?;
-    drop(tx);
+    let access = signed.principal.member()?;
+    // Their own requests in every state: what was dealt with stays in their history.
+    let filter = RequestFilter {
+        state: StateChoice::All,
+        ..RequestFilter::default()
+    };
+    let query: RequestQuery = params.to_query(filter);
     let b = base(&signed);
-    let rows = all
-        .iter()
-        .filter(|v| signed.principal.requester_of(&v.request).is_ok())
-        .map(|v| {
-            let r = &v.request;
-            let row = Row::new(vec![
-                format!("Request {}", r.id),
-                long_date(r.created_at.date_naive()),
-                r.kind.title().to_string(),
-                v.asset_tag.clone().unwrap_or_default(),
-                r.handler_name.clone(),
-                r.state.words().to_string(),
-                r.due_at.map(moment).unwrap_or_default(),
-            ])
-            .key(0, format!("{:012}", r.id))
-            .key(1, r.created_at.to_rfc3339())
-            .key(6, r.due_at.map(|d| d.to_rfc3339()).unwrap_or_default())
-            .link(format!("{b}/me/requests/{}", r.id));
-            if v.late { row.flag("Late") } else { row }
+    let (council, now) = (&signed.council, signed.now);
+    if params.wants_csv() {
+        return csv_of_all("your-requests", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b, access) = (state.clone(), b.clone(), access.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = requests::list::mine(&mut tx, council, &access, &batch, now).await?;
+                Ok(page.map(|v| row(&b, &v)))
+            }
         })
-        .collect();
-    let action = format!("{b}/me/requests");
-    let listing = Listing::new(&action, &[], COLUMNS, "request", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("your-requests");
+        .await;
     }
+    let mut tx = state.store.read().await?;
+    let page = requests::list::mine(&mut tx, council, &access, &query, now).await?;
+    drop(tx);
+    let action = format!("{b}/me/requests");
+    let listing = Listing::paged(
+        &action,
+        &[],
+        COLUMNS,
+        query.sort.as_str(),
+        &params,
+        page.map(|v| row(&b, &v)),
+    );
     let page = my_page("Your requests", &signed);
     let html = state.pages.render(
         "pages/my_requests.html",

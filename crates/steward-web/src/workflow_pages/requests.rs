@@ -4,7 +4,7 @@
 
 use super::{hidden, moment, record_id, view};
 use crate::back_office::{base, error, form_errors, office_page};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -15,30 +15,36 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::DomainResult;
+use steward_domain::listing::{Listed, Window};
+use steward_domain::ops::requests::RequestView;
+use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestQuery};
 use steward_domain::ops::{policy, requests};
 use steward_domain::workflow::{Decision, RequestState};
-use steward_policy::long_date;
+use steward_policy::OfficeId;
 
 const COLUMNS: &[crate::listing::Column] = &[
-    column("request", "Request"),
+    column("reference", "Request"),
     column("raised", "Raised"),
-    column("what", "What"),
-    column("for", "For"),
-    column("item", "Item"),
+    plain_column("what", "What"),
+    plain_column("for", "For"),
+    plain_column("item", "Item"),
     column("office", "Office"),
+    plain_column("assigned", "Assigned to"),
     column("state", "State"),
     column("due", "Due"),
-    column("clause", "Policy clause"),
+    plain_column("clause", "Policy clause"),
 ];
 
 #[derive(Deserialize)]
-pub struct RequestFilter {
+pub struct RequestParams {
     #[serde(default)]
     state: Option<String>,
     #[serde(default)]
     office: Option<String>,
     #[serde(default)]
     late: Option<String>,
+    #[serde(default)]
+    assigned: Option<String>,
     #[serde(flatten)]
     list: ListQuery,
 }
@@ -49,85 +55,135 @@ struct Choice {
     text: String,
 }
 
+/// Who a request is for, in words.
+fn for_words(v: &RequestView) -> String {
+    v.requester
+        .as_ref()
+        .map(|p| format!("{} ({})", p.name, p.reference))
+        .unwrap_or_else(|| "The council".into())
+}
+
+fn row(b: &str, v: &RequestView) -> Row {
+    let r = &v.request;
+    let row = Row::new(vec![
+        format!("Request {}", r.id),
+        moment(r.created_at),
+        r.kind.title().to_string(),
+        for_words(v),
+        v.asset_tag.clone().unwrap_or_default(),
+        r.handler_name.clone(),
+        v.assignee
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "Nobody yet".into()),
+        r.state.words().to_string(),
+        r.due_at.map(moment).unwrap_or_else(|| "No time set".into()),
+        requests::citation(r).to_string(),
+    ])
+    .link(format!("{b}/requests/{}", r.id));
+    if v.late { row.flag("Late") } else { row }
+}
+
+/// The filters as the page's query gives them; a value that does not read shows what no
+/// filter would rather than failing.
+fn filter_of(params: &RequestParams, signed: &SignedIn) -> Option<RequestFilter> {
+    let assigned = match params.assigned.as_deref() {
+        Some("me") => Some(Assigned::To(signed.principal.user.person_id?)),
+        Some("nobody") => Some(Assigned::Nobody),
+        _ => None,
+    };
+    Some(RequestFilter {
+        state: params
+            .state
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_default(),
+        office: params
+            .office
+            .as_deref()
+            .filter(|o| OfficeId::is_well_formed(o))
+            .map(|o| OfficeId(o.to_string())),
+        late_at: (params.late.as_deref() == Some("yes")).then_some(signed.now),
+        assigned,
+    })
+}
+
+/// The offices of the pack in force, for the office filter.
+async fn office_choices(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+) -> Result<Vec<Choice>, WebError> {
+    let active = policy::in_force(tx, &signed.council, signed.today).await?;
+    Ok(active
+        .map(|a| {
+            a.pack
+                .offices
+                .iter()
+                .map(|o| Choice {
+                    value: o.id.to_string(),
+                    text: o.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(filter): Query<RequestFilter>,
+    Query(params): Query<RequestParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
-    let all = requests::visible(&mut tx, &signed.council, &signed.principal, signed.now).await?;
-    drop(tx);
-    // Unknown filter values show everything rather than failing.
-    let wanted_state = filter.state.clone().unwrap_or_default();
-    let office = filter.office.clone().unwrap_or_default();
-    let late_only = filter.late.as_deref() == Some("yes");
-    let mut offices: Vec<Choice> = Vec::new();
-    for v in &all {
-        let id = v.request.handler.to_string();
-        if !offices.iter().any(|o| o.value == id) {
-            offices.push(Choice {
-                value: id,
-                text: v.request.handler_name.clone(),
-            });
-        }
-    }
     let b = base(&signed);
-    let rows = all
-        .iter()
-        .filter(|v| match wanted_state.as_str() {
-            "" => !v.request.state.is_closed(),
-            "all" => true,
-            s => v.request.state.as_str() == s,
+    let council = &signed.council;
+    // "Assigned to me" for an account with no person in the register finds nothing.
+    let filter = filter_of(&params, &signed);
+    let query: RequestQuery = params.list.to_query(filter.clone().unwrap_or_default());
+    if params.list.wants_csv() {
+        return csv_of_all("requests", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b, filter) = (state.clone(), b.clone(), filter.clone());
+            let (principal, now) = (&signed.principal, signed.now);
+            async move {
+                if filter.is_none() {
+                    return Ok(Listed::empty());
+                }
+                let mut tx = state.store.read().await?;
+                let page = requests::list::list(&mut tx, council, principal, &batch, now).await?;
+                Ok(page.map(|v| row(&b, &v)))
+            }
         })
-        .filter(|v| office.is_empty() || v.request.handler.to_string() == office)
-        .filter(|v| !late_only || v.late)
-        .map(|v| {
-            let r = &v.request;
-            let row = Row::new(vec![
-                format!("Request {}", r.id),
-                long_date(r.created_at.date_naive()),
-                r.kind.title().to_string(),
-                v.requester
-                    .as_ref()
-                    .map(|p| format!("{} ({})", p.name, p.reference))
-                    .unwrap_or_else(|| "The council".into()),
-                v.asset_tag.clone().unwrap_or_default(),
-                r.handler_name.clone(),
-                r.state.words().to_string(),
-                r.due_at.map(moment).unwrap_or_else(|| "No time set".into()),
-                requests::citation(r).to_string(),
-            ])
-            .key(0, format!("{:012}", r.id))
-            .key(1, r.created_at.to_rfc3339())
-            // Requests with no response time go after those with one.
-            .key(
-                7,
-                r.due_at
-                    .map(|d| d.to_rfc3339())
-                    .unwrap_or_else(|| "~".into()),
-            )
-            .link(format!("{b}/requests/{}", r.id));
-            if v.late { row.flag("Late") } else { row }
-        })
-        .collect();
+        .await;
+    }
+    let mut tx = state.store.read().await?;
+    let page = match filter {
+        Some(_) => {
+            requests::list::list(&mut tx, council, &signed.principal, &query, signed.now).await?
+        }
+        None => Listed::empty(),
+    };
+    let offices = office_choices(&mut tx, &signed).await?;
+    drop(tx);
     let action = format!("{b}/requests");
+    let chosen_state = params.state.clone().unwrap_or_default();
+    let office = params.office.clone().unwrap_or_default();
+    let assigned = params.assigned.clone().unwrap_or_default();
+    let late_only = params.late.as_deref() == Some("yes");
     let late = if late_only { "yes" } else { "" };
-    let listing = Listing::new(
+    let listing = Listing::paged(
         &action,
         &[
-            ("state", &wanted_state),
+            ("state", &chosen_state),
             ("office", &office),
             ("late", late),
+            ("assigned", &assigned),
         ],
         COLUMNS,
-        "due",
-        &filter.list,
-        rows,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|v| row(&b, &v)),
     );
-    if filter.list.wants_csv() {
-        return listing.csv("requests");
-    }
     let states: Vec<Choice> = RequestState::ALL
         .iter()
         .map(|s| Choice {
@@ -144,7 +200,7 @@ pub async fn list(
             action,
             states => Serde(&states),
             offices => Serde(&offices),
-            chosen => context! { state => wanted_state, office, late => late_only },
+            chosen => context! { state => chosen_state, office, late => late_only, assigned },
             may_raise => signed.principal.officer().is_ok(),
         },
     )?;
@@ -176,6 +232,9 @@ pub struct RequestForms {
     dispose: String,
     #[serde(default)]
     withdraw_reason: String,
+    /// The colleague to give the request to, by username; absent for oneself.
+    #[serde(default)]
+    to: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -197,7 +256,21 @@ async fn render(
     let found =
         requests::detail(&mut tx, &signed.council, &signed.principal, id, signed.now).await?;
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let colleagues = if found.may.handle {
+        requests::colleagues(&mut tx, &signed.ctx(), &found.view.request).await?
+    } else {
+        Vec::new()
+    };
     drop(tx);
+    // Everyone but the one already holding it, by name.
+    let others: Vec<Choice> = colleagues
+        .iter()
+        .filter(|c| Some(c.id) != found.view.request.assignee_id)
+        .map(|c| Choice {
+            value: c.username.clone(),
+            text: format!("{} ({})", c.name, c.reference),
+        })
+        .collect();
     let card = view::card(&found.view, active.as_ref().map(|a| &*a.pack));
     let mine = found.view.request.assignee_id.is_some()
         && found.view.request.assignee_id == signed.principal.user.person_id;
@@ -226,6 +299,7 @@ async fn render(
             may_resolve => found.may.handle
                 && found.view.request.state != RequestState::AwaitingApproval,
             mine,
+            colleagues => Serde(&others),
             done,
             forms => Serde(forms),
             field_errors,
@@ -242,7 +316,7 @@ pub async fn detail(
     Query(done): Query<Done>,
 ) -> Result<Response, WebError> {
     let id = record_id(&id)?;
-    render(
+    let shown = render(
         &state,
         &signed,
         id,
@@ -250,12 +324,40 @@ pub async fn detail(
         &RequestForms::default(),
         Vec::new(),
     )
-    .await
+    .await;
+    match shown {
+        Err(e) if e.is_not_found() => elsewhere(&state, &signed, id).await?.ok_or(e),
+        other => other,
+    }
+}
+
+/// The page for an officer who may know a request exists but not open it: where it went.
+async fn elsewhere(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+) -> Result<Option<Response>, WebError> {
+    let mut tx = state.store.read().await?;
+    let office = requests::routed_to(&mut tx, &signed.council, &signed.principal, id).await?;
+    drop(tx);
+    let Some(office) = office else {
+        return Ok(None);
+    };
+    let title = format!("Request {id}");
+    let page = office_page(&title, signed, "requests");
+    let html = state.pages.render(
+        "pages/request_elsewhere.html",
+        &page,
+        context! { id, office },
+    )?;
+    Ok(Some((StatusCode::FORBIDDEN, Html(html)).into_response()))
 }
 
 /// One change to a request, as the domain takes it.
 enum Action {
-    Assign,
+    Assign {
+        to: Option<String>,
+    },
     Comment {
         text: String,
         internal: bool,
@@ -281,7 +383,7 @@ impl Action {
     /// What the page says once it is done, and where a problem with it is shown.
     fn names(&self) -> (&'static str, &'static [&'static str], &'static str) {
         match self {
-            Action::Assign => ("assigned", &[], "assign"),
+            Action::Assign { .. } => ("assigned", &["to"], "to"),
             Action::Comment { .. } => ("commented", &["comment", "internal"], "comment"),
             Action::Decide {
                 decision: Decision::Approve,
@@ -303,7 +405,9 @@ impl Action {
         let ctx = signed.ctx();
         let (c, p) = (&signed.council, &signed.principal);
         match self {
-            Action::Assign => requests::assign(tx, &ctx, c, p, id, None).await.map(drop),
+            Action::Assign { to } => requests::assign(tx, &ctx, c, p, id, to.as_deref())
+                .await
+                .map(drop),
             Action::Comment { text, internal } => {
                 requests::comment(tx, &ctx, c, p, id, &text, internal)
                     .await
@@ -363,7 +467,15 @@ pub async fn assign(
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
     let id = record_id(&id)?;
-    act(&state, &signed, id, &form, Action::Assign).await
+    let to = match form.to.as_deref().map(str::trim) {
+        None => None,
+        Some("") => {
+            let errors = vec![error("to", "Choose the officer to give the request to")];
+            return render(&state, &signed, id, None, &form, errors).await;
+        }
+        Some(named) => Some(named.to_string()),
+    };
+    act(&state, &signed, id, &form, Action::Assign { to }).await
 }
 
 pub async fn comment(

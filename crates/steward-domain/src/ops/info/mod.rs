@@ -5,6 +5,7 @@
 
 mod act;
 mod helpers;
+pub mod list;
 
 pub use act::*;
 pub use helpers::*;
@@ -120,22 +121,4 @@ pub async fn view<T: InfoTx>(
         helpers,
         request,
     })
-}
-
-/// The requests `principal` may see, of the kinds given (all when empty), oldest first.
-pub async fn list<T: InfoTx>(
-    tx: &mut T,
-    council: &Council,
-    principal: &Principal,
-    kinds: &[InfoKind],
-    today: NaiveDate,
-) -> DomainResult<Vec<InfoView>> {
-    let mut out = Vec::new();
-    for r in tx.info_requests(council.id).await? {
-        if (kinds.is_empty() || kinds.contains(&r.kind)) && access::may_see(principal, &r.handlers)
-        {
-            out.push(view(tx, r, today).await?);
-        }
-    }
-    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! The outbox: queueing notices for their recipients, the sender's claim-send-record cycle, and
 //! what officers do with messages that failed or may have gone.
 
+pub mod list;
 mod officer;
 mod queue;
 mod send;

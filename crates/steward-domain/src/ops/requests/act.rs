@@ -2,14 +2,16 @@
 //! and withdrawing. Each step checks who may take it (through `Principal`), writes the change,
 //! a line of the request's history and an audit record, in the caller's transaction.
 
-use super::super::{audit, people};
+use super::super::audit;
 pub use super::effects::ErasureRecord;
 use super::{effects, find};
 use crate::auth::Principal;
+use crate::auth::Username;
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::PersonRef;
 use crate::records::Council;
+use crate::records::Id;
 use crate::workflow::*;
 use steward_policy::model::ReportKind;
 use steward_policy::requests::approved;
@@ -131,59 +133,98 @@ pub async fn comment<T: WorkflowTx>(
     Ok(event)
 }
 
-/// Gives the request to someone in the handling office (by default the one acting): it is
-/// then in progress.
+/// Gives the request to someone in the handling office: the one acting when `to` is none,
+/// else the colleague named by username or person reference, who must hold that office today
+/// with an officer's account. The request is then in progress.
 pub async fn assign<T: WorkflowTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,
     principal: &Principal,
     id: i64,
-    to: Option<&PersonRef>,
+    to: Option<&str>,
 ) -> DomainResult<Request> {
     let request = find(tx, council, id).await?;
     let access = principal.handler_of(&request).map_err(denied)?;
     if request.state.is_closed() {
         return Err(closed_already(&request));
     }
-    let assignee = match to {
-        Some(r) => people::find(tx, council, r).await?,
-        None => {
-            let id = access.person_id.ok_or_else(|| {
-                DomainError::invalid(
-                    "assignee",
-                    "your account is not linked to a person; name who should take it up",
-                )
-            })?;
-            tx.person(id)
-                .await?
-                .ok_or_else(|| DomainError::not_found("person", id))?
-        }
+    let colleagues = tx
+        .office_colleagues(council.id, &request.handler, ctx.today)
+        .await?;
+    let assignee = match to.map(str::trim) {
+        Some(named) => colleague(tx, council, named).await?,
+        None => access.person_id.ok_or_else(|| {
+            DomainError::invalid(
+                "assignee",
+                "your account is not linked to a person; name who should take it up",
+            )
+        })?,
     };
-    let held = people::offices_on(tx, assignee.id, ctx.today).await?;
-    if !held.contains(&request.handler) {
+    let Some(who) = colleagues.iter().find(|c| c.id == assignee) else {
+        let name = tx
+            .person(assignee)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
         return Err(DomainError::invalid(
             "assignee",
             format!(
-                "{} does not hold the office that handles this request ({})",
-                assignee.name, request.handler_name
+                "{name} is not an officer of the office that handles this request ({})",
+                request.handler_name
             ),
         ));
-    }
+    };
     let state = match request.state {
         RequestState::Open => RequestState::InProgress,
         other => other,
     };
     let after = Request {
-        assignee_id: Some(assignee.id),
+        assignee_id: Some(assignee),
         state,
         updated_at: ctx.now,
         ..request.clone()
     };
     save(tx, ctx, &request, &after, "request.assign").await?;
-    let line = format!("Taken up by {}.", assignee.name);
+    let line = if Some(assignee) == access.person_id {
+        format!("Taken up by {}.", who.name)
+    } else {
+        format!("Assigned to {}.", who.name)
+    };
     note(tx, ctx, &request, EventKind::Assigned, &line, false).await?;
     Ok(after)
+}
+
+/// The person a colleague is named by: a person reference, else a username whose account is
+/// linked to a person.
+async fn colleague<T: WorkflowTx>(tx: &mut T, council: &Council, named: &str) -> DomainResult<Id> {
+    if let Ok(reference) = named.parse::<PersonRef>()
+        && let Some(p) = tx.person_by_ref(council.id, &reference).await?
+    {
+        return Ok(p.id);
+    }
+    if let Ok(username) = named.parse::<Username>()
+        && let Some(u) = tx.user_by_username(council.id, &username).await?
+        && let Some(person) = u.person_id
+    {
+        return Ok(person);
+    }
+    Err(DomainError::invalid(
+        "assignee",
+        format!("no colleague has the username or reference '{named}'"),
+    ))
+}
+
+/// The officers who may be given a request: those holding its handling office on `ctx.today`
+/// with an officer's or administrator's account, by name.
+pub async fn colleagues<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    request: &Request,
+) -> DomainResult<Vec<Colleague>> {
+    Ok(tx
+        .office_colleagues(request.council_id, &request.handler, ctx.today)
+        .await?)
 }
 
 /// What an approver's decision led to.

@@ -7,6 +7,7 @@
 mod act;
 mod effects;
 mod fields;
+pub mod list;
 mod view;
 
 pub use act::*;
@@ -23,7 +24,8 @@ use crate::workflow::*;
 use serde::{Deserialize, Serialize};
 use steward_policy::model::ReportKind;
 use steward_policy::requests::{RequestFacts, Route, route};
-use steward_policy::{Citation, EquipmentKind};
+use steward_policy::workdays::{WorkingHours, uk_to_utc};
+use steward_policy::{Citation, EquipmentKind, Pack};
 
 /// What someone asks for or reports.
 #[derive(Clone, Debug)]
@@ -315,7 +317,9 @@ async fn store<T: WorkflowTx>(
         clause: found.citation.clause.clone(),
         document: found.citation.document.clone(),
         urgency: found.urgency,
-        due_at: found.respond_within.map(|w| w.after(ctx.now)),
+        due_at: found
+            .respond_within
+            .map(|w| WorkingHours::of(&active.pack).due(ctx.now, w)),
         approval: found.approval.clone(),
         created_at: ctx.now,
     };
@@ -396,7 +400,7 @@ pub async fn record_recall<T: WorkflowTx>(
         clause: found.citation.clause.clone(),
         document: found.citation.document.clone(),
         urgency: found.urgency,
-        due_at: return_by.and_hms_opt(17, 0, 0).map(|t| t.and_utc()),
+        due_at: Some(close_of(&active.pack, return_by)),
         approval: None,
         created_at: ctx.now,
     };
@@ -432,12 +436,11 @@ pub async fn open_evaluation<T: WorkflowTx>(
     else {
         return Ok(None);
     };
-    let already = tx.requests(council.id).await?.into_iter().any(|r| {
-        r.kind == RequestKind::Report(ReportKind::PhoneEvaluation)
-            && r.loan_id == Some(loan.id)
-            && !r.state.is_closed()
-    });
-    if already {
+    let evaluation = RequestKind::Report(ReportKind::PhoneEvaluation);
+    let already = tx
+        .open_requests_for_loan(council.id, loan.id, evaluation)
+        .await?;
+    if !already.is_empty() {
         return Ok(None);
     }
     let holder = tx.person(loan.person_id).await?;
@@ -476,7 +479,7 @@ pub async fn open_evaluation<T: WorkflowTx>(
         clause: found.citation.clause.clone(),
         document: found.citation.document.clone(),
         urgency: found.urgency,
-        due_at: due.and_hms_opt(17, 0, 0).map(|t| t.and_utc()),
+        due_at: Some(close_of(&active.pack, due)),
         approval: found.approval.clone(),
         created_at: ctx.now,
     };
@@ -502,13 +505,9 @@ pub async fn close_recalls<T: WorkflowTx>(
     council: &Council,
     loan_id: i64,
 ) -> DomainResult<()> {
-    let open: Vec<Request> = tx
-        .requests(council.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.kind == RequestKind::Recall && r.loan_id == Some(loan_id))
-        .filter(|r| !r.state.is_closed())
-        .collect();
+    let open = tx
+        .open_requests_for_loan(council.id, loan_id, RequestKind::Recall)
+        .await?;
     for r in open {
         act::close(
             tx,
@@ -520,6 +519,11 @@ pub async fn close_recalls<T: WorkflowTx>(
         .await?;
     }
     Ok(())
+}
+
+/// The end of the working day on `day`, in UK time: when something due "by" a day is due.
+fn close_of(pack: &Pack, day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    uk_to_utc(day.and_time(WorkingHours::of(pack).end))
 }
 
 /// What the citation of a request reads as.

@@ -88,20 +88,22 @@ pub async fn view<T: WorkflowTx>(
     })
 }
 
-/// Every request the principal may see, oldest first.
-pub async fn visible<T: WorkflowTx>(
+/// The office a request went to, for an officer who may not open it but may know it exists:
+/// someone holding an office of the council learns which office has it, and nothing more.
+/// None for everyone else, to whom a request they may not see is simply not found.
+pub async fn routed_to<T: WorkflowTx>(
     tx: &mut T,
     council: &Council,
     principal: &Principal,
-    now: DateTime<Utc>,
-) -> DomainResult<Vec<RequestView>> {
-    let mut out = Vec::new();
-    for r in tx.requests(council.id).await? {
-        if principal.may_see_request(&r) {
-            out.push(view(tx, r, now).await?);
-        }
+    id: i64,
+) -> DomainResult<Option<String>> {
+    let Some(request) = tx.request(id).await?.filter(|r| r.council_id == council.id) else {
+        return Ok(None);
+    };
+    if principal.may_see_request(&request) || !principal.may_know_requests_exist() {
+        return Ok(None);
     }
-    Ok(out)
+    Ok(Some(request.handler_name))
 }
 
 /// One request with its history. A request the principal may not see is "not found", so its

@@ -24,7 +24,8 @@ impl<T: SweepTx> Source<T> for LateRequests {
                     continue;
                 }
                 let Some(due) = r.due_at else { continue };
-                let due_day = due.date_naive();
+                // The day it was due on the clock in London, where the desk works.
+                let due_day = steward_policy::uktime::uk_local(due).date();
                 if due_day >= day.today {
                     continue;
                 }

@@ -2,6 +2,7 @@
 //! the offices that handle it and auditors see it, and every look at one is audited.
 
 use super::*;
+use steward_domain::ops::case_list::{self, CaseFilter, CaseSort, CaseStates};
 use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};
 use steward_policy::model::Outcome;
 
@@ -56,10 +57,26 @@ pub(crate) async fn cases_list(
     caller: Caller,
     Q(q): Q,
 ) -> ApiResult<Json<Page<cases::CaseView>>> {
-    let page = q.page()?;
+    let state_choice = match q.text("state") {
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_field("state", e))?,
+        None => CaseStates::All,
+    };
+    let filter = CaseFilter {
+        state: state_choice,
+    };
+    let query = q.list_query::<CaseSort, _>(filter)?;
     let mut tx = read(&state).await?;
-    let all = cases::visible(&mut tx, &caller.council, &caller.principal).await?;
-    Ok(Json(page.of(all, |c| c.case.id)))
+    let page = case_list::list(
+        &mut tx,
+        &caller.council,
+        &caller.principal,
+        &query,
+        caller.today,
+    )
+    .await?;
+    Ok(Json(page.into()))
 }
 
 /// Opening a case is recorded in the audit trail, so it runs in a write transaction.

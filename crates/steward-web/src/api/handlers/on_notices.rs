@@ -1,8 +1,9 @@
 //! Notifications: the outbox's messages, and settling those the sender could not.
 
 use super::*;
+use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
 use steward_domain::ops::outbox::{self, MessageDetail, Resolution};
-use steward_domain::outbox::{MessageFilter, MessageState, OutboxMessage};
+use steward_domain::outbox::{MessageState, OutboxMessage};
 
 /// Readers see every message; a member only those addressed to them.
 fn own_only(caller: &Caller) -> ApiResult<Option<Id>> {
@@ -17,23 +18,22 @@ pub(crate) async fn notifications_list(
     caller: Caller,
     Q(q): Q,
 ) -> ApiResult<Json<Page<OutboxMessage>>> {
-    let person_id = own_only(&caller)?;
-    let page = q.page()?;
-    let states = match q.text("state") {
-        Some(text) => vec![
+    own_only(&caller)?;
+    let state_choice = q
+        .text("state")
+        .map(|text| {
             text.parse::<MessageState>()
-                .map_err(|e| ApiError::bad_field("state", e.to_string()))?,
-        ],
-        None => Vec::new(),
+                .map_err(|e| ApiError::bad_field("state", e.to_string()))
+        })
+        .transpose()?;
+    let filter = MessageListFilter {
+        state: state_choice,
+        person_id: None,
     };
-    let filter = MessageFilter {
-        states,
-        person_id,
-        ..MessageFilter::default()
-    };
+    let query = q.list_query::<MessageSort, _>(filter)?;
     let mut tx = read(&state).await?;
-    let all = outbox::list(&mut tx, &caller.council, &filter).await?;
-    Ok(Json(page.of(all, |m| m.id)))
+    let page = outbox::list::list(&mut tx, &caller.council, &caller.principal, &query).await?;
+    Ok(Json(page.into()))
 }
 
 pub(crate) async fn notification_show(

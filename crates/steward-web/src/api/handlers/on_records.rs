@@ -3,6 +3,7 @@
 //! requests, administrators, and auditors to read.
 
 use super::*;
+use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::info::{self as ops, InfoView, MyAsk, Receive};
 use steward_domain::ops::{acceptance_form, subject_access};
 
@@ -75,11 +76,19 @@ pub(crate) async fn info_list(
     caller: Caller,
     Q(q): Q,
 ) -> ApiResult<Json<Page<InfoView>>> {
-    let page = q.page()?;
     let on = q.as_of(caller.today)?;
+    let kinds = match q.text("kind") {
+        Some(k) => vec![
+            k.parse()
+                .map_err(|e: String| ApiError::bad_field("kind", e))?,
+        ],
+        None => Vec::new(),
+    };
+    let open = q.either("open")?;
+    let query = q.list_query::<InfoSort, _>(InfoFilter { kinds, open })?;
     let mut tx = read(&state).await?;
-    let all = ops::list(&mut tx, &caller.council, &caller.principal, &[], on).await?;
-    Ok(Json(page.of(all, |v| v.request.id)))
+    let page = ops::list::list(&mut tx, &caller.council, &caller.principal, &query, on).await?;
+    Ok(Json(page.into()))
 }
 
 pub(crate) async fn info_show(

@@ -3,8 +3,10 @@
 //! to decide; a request they may not see is simply not found.
 
 use super::*;
+use steward_domain::listing::Listed;
+use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
 use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise};
-use steward_domain::workflow::{Decision, RequestState};
+use steward_domain::workflow::Decision;
 use steward_policy::model::ReportKind;
 
 fn report_kind(text: &str) -> ApiResult<ReportKind> {
@@ -18,32 +20,55 @@ fn report_kind(text: &str) -> ApiResult<ReportKind> {
     }
 }
 
+/// The filters of a request list as the query gives them; without `state`, every state.
+fn request_filter(
+    q: &crate::api::extract::Params,
+    caller: &Caller,
+) -> ApiResult<Option<RequestFilter>> {
+    let state = match q.text("state") {
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_field("state", e))?,
+        None => StateChoice::All,
+    };
+    let office = q.text("office").map(|o| office("office", &o)).transpose()?;
+    let assigned = match q.text("assigned").as_deref() {
+        None => None,
+        Some("me") => match caller.principal.user.person_id {
+            Some(id) => Some(Assigned::To(id)),
+            // Nobody is assigned an account that is not a person: nothing matches.
+            None => return Ok(None),
+        },
+        Some("nobody") => Some(Assigned::Nobody),
+        Some(_) => return Err(ApiError::bad_field("assigned", "give me or nobody")),
+    };
+    Ok(Some(RequestFilter {
+        state,
+        office,
+        late_at: q.flag("late")?.then_some(caller.now),
+        assigned,
+    }))
+}
+
 pub(crate) async fn requests_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
 ) -> ApiResult<Json<Page<requests::RequestView>>> {
-    let page = q.page()?;
-    let wanted_state = q
-        .text("state")
-        .map(|s| s.parse::<RequestState>())
-        .transpose()
-        .map_err(|e| ApiError::bad_field("state", e))?;
-    let office = q.text("office");
-    let late = q.flag("late")?;
+    let Some(filter) = request_filter(&q, &caller)? else {
+        return Ok(Json(Listed::empty().into()));
+    };
+    let query = q.list_query::<RequestSort, _>(filter)?;
     let mut tx = read(&state).await?;
-    let all = requests::visible(&mut tx, &caller.council, &caller.principal, caller.now).await?;
-    let chosen = all
-        .into_iter()
-        .filter(|v| wanted_state.is_none_or(|s| v.request.state == s))
-        .filter(|v| {
-            office
-                .as_deref()
-                .is_none_or(|o| v.request.handler.as_str() == o)
-        })
-        .filter(|v| !late || v.late)
-        .collect();
-    Ok(Json(page.of(chosen, |v| v.request.id)))
+    let page = requests::list::list(
+        &mut tx,
+        &caller.council,
+        &caller.principal,
+        &query,
+        caller.now,
+    )
+    .await?;
+    Ok(Json(page.into()))
 }
 
 #[derive(Deserialize)]
@@ -153,14 +178,13 @@ pub(crate) async fn my_requests(
     Q(q): Q,
 ) -> ApiResult<Json<Page<requests::RequestView>>> {
     let access = caller.principal.member()?;
-    let page = q.page()?;
+    let Some(filter) = request_filter(&q, &caller)? else {
+        return Ok(Json(Listed::empty().into()));
+    };
+    let query = q.list_query::<RequestSort, _>(filter)?;
     let mut tx = read(&state).await?;
-    let mine = requests::visible(&mut tx, &caller.council, &caller.principal, caller.now)
-        .await?
-        .into_iter()
-        .filter(|v| v.request.requester_id == Some(access.person_id))
-        .collect();
-    Ok(Json(page.of(mine, |v| v.request.id)))
+    let page = requests::list::mine(&mut tx, &caller.council, &access, &query, caller.now).await?;
+    Ok(Json(page.into()))
 }
 
 pub(crate) async fn request_show(
@@ -225,7 +249,13 @@ pub(crate) async fn request_assign(
     Body(b): Body<AssignBody>,
 ) -> ApiResult<Json<steward_domain::workflow::Request>> {
     let id = path_id("request", &i)?;
-    let to: Option<PersonRef> = b.to.as_deref().map(|t| field("to", t)).transpose()?;
+    let to = b.to.as_deref().map(str::trim);
+    if to.is_some_and(|t| t.is_empty() || t.chars().count() > 100) {
+        return Err(ApiError::invalid(
+            "to",
+            "give the username or person reference of an officer of the handling office",
+        ));
+    }
     let mut tx = write(&state).await?;
     visible(&mut tx, &caller, id).await?;
     let request = requests::assign(
@@ -234,7 +264,7 @@ pub(crate) async fn request_assign(
         &caller.council,
         &caller.principal,
         id,
-        to.as_ref(),
+        to,
     )
     .await?;
     tx.commit().await?;

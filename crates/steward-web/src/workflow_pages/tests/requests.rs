@@ -94,7 +94,8 @@ async fn a_member_reports_a_lost_tablet_and_sees_where_it_went_and_what_was_done
     assert_eq!(status, StatusCode::OK);
     for text in [
         "It has gone to Member Services (clause 2.3, Protocol on the use of ICT by Members).",
-        "They should respond by 14:00 UTC on 20 March 2027.",
+        // Raised at 10:00 on Saturday: four working hours from 09:00 on Monday.
+        "They should respond by 13:00 on 22 March 2027.",
         "TAB-1 is recorded as lost.",
         "Follow-up opened: Reset the passwords and end the sessions of Flo Hart.",
         "Follow-up opened: Record the remote wipe of TAB-1.",
@@ -152,9 +153,18 @@ async fn others_cannot_see_it_and_other_offices_cannot_act_on_it() {
 
     // The help desk does not browse Member Services' queue, and may not act on it.
     let (hal, hal_token) = sign_in(&site, "hal").await;
+    // It learns where the request went, and nothing else.
     let officers = format!("{BASE}/requests/{id}");
-    let (status, _, _) = get(&site, &officers, &hal).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, html) = get(&site, &officers, &hal).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        html.contains("This request went to Member Services"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Left it on") && !html.contains("Flo Hart"),
+        "{html}"
+    );
     let (status, _, html) = post(
         &site,
         &format!("{officers}/assign"),
@@ -213,10 +223,16 @@ async fn an_officer_takes_it_up_does_the_follow_ups_and_resolves_it() {
     let (status, _, html) = get(&site, &format!("{BASE}/requests"), &olive).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("Request {id}")), "{html}");
-    assert!(html.contains("14:00 UTC on 20 March 2027"), "{html}");
+    assert!(html.contains("13:00 on 22 March 2027"), "{html}");
+    assert!(!html.contains("UTC"), "{html}");
     assert!(!html.contains(">Late</strong>"), "{html}");
-    // Five hours on, it is past its four hours (and both have signed in again).
+    // Five hours on it is still the weekend, so not late; on Tuesday morning it is past its
+    // four working hours (and both have signed in again).
     site.later(300);
+    let (olive, _) = sign_in(&site, "olive").await;
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?late=yes"), &olive).await;
+    assert!(html.contains("No requests."), "{html}");
+    site.later(3 * 24 * 60 - 300);
     let (olive, token) = sign_in(&site, "olive").await;
     let (flo, flo_token) = sign_in(&site, "flo").await;
     let (_, _, html) = get(&site, &format!("{BASE}/requests?late=yes"), &olive).await;
@@ -237,7 +253,7 @@ async fn an_officer_takes_it_up_does_the_follow_ups_and_resolves_it() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, html) = get(&site, &to, &olive).await;
     assert!(
-        html.contains(&format!("You have taken up request {id}.")),
+        html.contains(&format!("Request {id} is assigned to Olive Desk.")),
         "{html}"
     );
     assert!(html.contains("Taken up by Olive Desk."), "{html}");
@@ -352,4 +368,68 @@ async fn an_officer_raises_a_request_for_someone_and_sees_where_it_went() {
     );
     let (status, _, _) = post(&site, &new, &audrey, &body.replace(&token, &audrey_token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_request_is_assigned_to_a_named_officer_of_its_office_only() {
+    let site = site().await;
+    let (flo, flo_token) = sign_in(&site, "flo").await;
+    let id = report_lost(&site, &flo, &flo_token).await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let page = format!("{BASE}/requests/{id}");
+    let (_, _, html) = get(&site, &page, &olive).await;
+    assert!(html.contains("Assign it to a colleague"), "{html}");
+    assert!(
+        html.contains(r#"<option value="olive">Olive Desk (S1)</option>"#),
+        "{html}"
+    );
+    assert!(!html.contains(r#"<option value="hal">"#), "{html}");
+
+    // Nobody chosen, or someone outside Member Services: the page says so against the field.
+    let (status, _, html) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to="),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains(r##"<a href="#to">Choose the officer to give the request to</a>"##),
+        "{html}"
+    );
+    let (status, _, html) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to=hal"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("Hal Help is not an officer of the office that handles this request"),
+        "{html}"
+    );
+
+    let (status, to, _) = post(
+        &site,
+        &format!("{page}/assign"),
+        &olive,
+        &format!("csrf_token={token}&to=olive"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&site, &to, &olive).await;
+    assert!(
+        html.contains(&format!("Request {id} is assigned to Olive Desk.")),
+        "{html}"
+    );
+    // The queue shows who has it, and finds it among hers and not among the unassigned.
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?assigned=me"), &olive).await;
+    assert!(
+        html.contains(&format!("Request {id}<")) && html.contains("Olive Desk"),
+        "{html}"
+    );
+    let (_, _, html) = get(&site, &format!("{BASE}/requests?assigned=nobody"), &olive).await;
+    assert!(!html.contains(&format!("Request {id}<")), "{html}");
 }
