@@ -92,6 +92,19 @@ impl Store {
         &self.pool
     }
 
+    /// Brings the database's statistics up to date after loading much at once (a demo, a
+    /// large import), so that PostgreSQL's planner chooses the indexes the lists are built for
+    /// before its own background analysis gets round to it. SQLite plans by the schema alone.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("ANALYZE")
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
+        }
+        Ok(())
+    }
+
     /// Closes every connection; waits for those in use to be returned.
     pub async fn close(&self) {
         self.pool.close().await;

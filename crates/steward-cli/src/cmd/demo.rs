@@ -573,6 +573,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
             let seeded = seed_council(&store, &global.actor, today, spec, i * 20, args.size);
             accounts.extend(seeded.await?);
         }
+        store.analyze().await?;
         eprintln!(
             "Created demo data in {db}: {} councils with made-up people and equipment.",
             COUNCILS.len()
