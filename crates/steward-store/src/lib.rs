@@ -25,6 +25,7 @@ mod retention_findings;
 mod rows;
 mod search;
 mod sessions;
+mod signatures;
 pub mod testing;
 mod tx;
 mod users;

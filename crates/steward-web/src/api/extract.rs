@@ -202,6 +202,7 @@ pub(crate) struct Params {
     pub dir: Option<String>,
     pub kind: Option<String>,
     pub in_office: Option<String>,
+    pub show: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -232,6 +233,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.dir,
             &p.kind,
             &p.in_office,
+            &p.show,
         ];
         if all
             .iter()
@@ -287,6 +289,7 @@ impl Params {
             "from" => &self.from,
             "to" => &self.to,
             "kind" => &self.kind,
+            "show" => &self.show,
             _ => &None,
         };
         given(value).map(str::to_string)

@@ -444,6 +444,11 @@ fn query_param(name: &str) -> Value {
             "Only people in office (true) or not (false) that day",
         ),
         "kind" => (text(), "Only records of this kind"),
+        "show" => (
+            json!({ "type": "string", "enum": ["open", "overdue", "due-this-week", "all"] }),
+            "Which loans: open (not yet returned), overdue, due back within 7 days (today \
+             included) or all; without it, `open` decides",
+        ),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
         "state" => {
@@ -456,9 +461,17 @@ fn query_param(name: &str) -> Value {
                     .iter()
                     .map(|s| s.as_str()),
             );
+            states.extend(
+                steward_policy::EquipmentState::ALL
+                    .iter()
+                    .map(|s| s.as_str()),
+            );
+            states.sort_unstable();
+            states.dedup();
             (
                 json!({ "type": "string", "enum": states }),
-                "Only records in this state: a request's or a message's, as the endpoint lists",
+                "Only records in this state: a request's, a message's or an item's, as the \
+                 endpoint lists",
             )
         }
         "office" => (office(), "Only requests this office handles"),

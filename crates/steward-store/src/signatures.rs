@@ -1,0 +1,108 @@
+//! The signatures list: the people a policy covers, each with the dates of their latest
+//! signatures, read in one statement however many there are. The policy decides each row.
+
+use crate::listing::{Arg, Frag, KeyKind, ListSql};
+use crate::people::{in_office, person};
+use crate::rows::{Cols, date_text};
+use crate::search;
+use crate::tx::StoreTx;
+use steward_domain::listing::Listed;
+use steward_domain::ops::acceptance::list::{
+    SignatureListRow, SignatureQuery, SignatureScope, SignatureSort,
+};
+use steward_domain::{Id, RepoResult};
+use steward_policy::signatures::SignatureRow;
+
+/// The latest day the person `p` signed on or before the scope's day; of the version in force
+/// only when `hash` is given. Served by the index on (council, person, signed_on).
+fn latest_signature(on: &str, hash: Option<&str>) -> Frag {
+    let mut args: Vec<Arg> = vec![on.into()];
+    let of_version = match hash {
+        Some(h) => {
+            args.push(h.into());
+            " AND a.pack_hash = ?"
+        }
+        None => "",
+    };
+    Frag::new(
+        format!(
+            "(SELECT MAX(a.signed_on) FROM acceptances a WHERE a.council_id = p.council_id \
+             AND a.person_id = p.id AND a.signed_on <= ?{of_version})"
+        ),
+        args,
+    )
+}
+
+fn joined(parts: &[&Frag], sql: impl Fn(&[&str]) -> String) -> Frag {
+    let texts: Vec<&str> = parts.iter().map(|f| f.sql()).collect();
+    let args = parts.iter().flat_map(|f| f.args().to_vec()).collect();
+    Frag::new(sql(&texts), args)
+}
+
+/// A page of the people `scope` covers, each with their signature dates.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &SignatureQuery,
+    scope: &SignatureScope,
+) -> RepoResult<Listed<SignatureListRow>> {
+    let sort = match query.sort {
+        SignatureSort::Name => "lower(p.name)",
+        SignatureSort::Reference => "p.reference",
+        SignatureSort::Kind => "p.kind",
+    };
+    let on = date_text(scope.on);
+    let of_version = latest_signature(&on, Some(&scope.hash));
+    let any = latest_signature(&on, None);
+    let select = joined(&[&of_version, &any], |s| {
+        format!(
+            "p.id, p.council_id, p.reference, p.name, p.kind, p.email, p.household, \
+             {} AS signed_version, {} AS signed_any",
+            s[0], s[1]
+        )
+    });
+    let mut sql = ListSql::new(select, "people p", sort, KeyKind::Text, "p.id");
+    sql.eq("p.council_id", council_id);
+    let kinds: Vec<Arg> = scope.kinds.iter().map(|k| k.as_str().into()).collect();
+    let marks = vec!["?"; kinds.len()].join(", ");
+    sql.and(if kinds.is_empty() {
+        Frag::new("1 = 0", Vec::new())
+    } else {
+        Frag::new(format!("p.kind IN ({marks})"), kinds)
+    });
+    sql.and(in_office(scope.on));
+    if query.filter.outstanding {
+        // Outstanding: no signature that counts, or one older than the renewal period allows.
+        sql.and(match scope.outstanding {
+            None => Frag::new("1 = 0", Vec::new()),
+            Some(rule) => {
+                let counting = if rule.of_version_only {
+                    &of_version
+                } else {
+                    &any
+                };
+                match rule.good_from {
+                    None => joined(&[counting], |s| format!("{} IS NULL", s[0])),
+                    Some(from) => {
+                        let from = Frag::new("?", vec![date_text(from).into()]);
+                        joined(&[counting, &from], |s| {
+                            format!("COALESCE({}, '') < {}", s[0], s[1])
+                        })
+                    }
+                }
+            }
+        });
+    }
+    sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        let c = Cols::new(row, "people");
+        Ok(SignatureListRow {
+            person: person(row)?,
+            row: SignatureRow {
+                latest_of_version: c.opt_date("signed_version")?,
+                latest_any: c.opt_date("signed_any")?,
+            },
+        })
+    })
+    .await
+}
