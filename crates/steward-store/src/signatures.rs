@@ -11,7 +11,7 @@ use steward_domain::ops::acceptance::list::{
     SignatureListRow, SignatureQuery, SignatureScope, SignatureSort,
 };
 use steward_domain::{Id, RepoResult};
-use steward_policy::signatures::SignatureRow;
+use steward_policy::signatures::{Outstanding, SignatureRow};
 
 /// The latest day the person `p` signed on or before the scope's day; of the version in force
 /// only when `hash` is given. Served by the index on (council, person, signed_on).
@@ -31,6 +31,27 @@ fn latest_signature(on: &str, hash: Option<&str>) -> Frag {
         ),
         args,
     )
+}
+
+/// Whether the person `p` has no signature that counts on the scope's day: none of the version
+/// (or of any version) dated from `good_from` to the day. Written as NOT EXISTS so that
+/// PostgreSQL can answer it for every person at once, rather than a person at a time.
+fn no_good_signature(on: &str, hash: &str, rule: Outstanding) -> Frag {
+    let mut args: Vec<Arg> = vec![on.into()];
+    let mut sql = String::from(
+        "NOT EXISTS (SELECT 1 FROM acceptances a WHERE a.council_id = p.council_id \
+         AND a.person_id = p.id AND a.signed_on <= ?",
+    );
+    if let Some(from) = rule.good_from {
+        sql.push_str(" AND a.signed_on >= ?");
+        args.push(date_text(from).into());
+    }
+    if rule.of_version_only {
+        sql.push_str(" AND a.pack_hash = ?");
+        args.push(hash.into());
+    }
+    sql.push(')');
+    Frag::new(sql, args)
 }
 
 fn joined(parts: &[&Frag], sql: impl Fn(&[&str]) -> String) -> Frag {
@@ -72,25 +93,9 @@ pub(crate) async fn list_page(
     });
     sql.and(in_office(scope.on));
     if query.filter.outstanding {
-        // Outstanding: no signature that counts, or one older than the renewal period allows.
         sql.and(match scope.outstanding {
             None => Frag::new("1 = 0", Vec::new()),
-            Some(rule) => {
-                let counting = if rule.of_version_only {
-                    &of_version
-                } else {
-                    &any
-                };
-                match rule.good_from {
-                    None => joined(&[counting], |s| format!("{} IS NULL", s[0])),
-                    Some(from) => {
-                        let from = Frag::new("?", vec![date_text(from).into()]);
-                        joined(&[counting, &from], |s| {
-                            format!("COALESCE({}, '') < {}", s[0], s[1])
-                        })
-                    }
-                }
-            }
+            Some(rule) => no_good_signature(&on, &scope.hash, rule),
         });
     }
     sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
