@@ -74,7 +74,7 @@ pub(crate) async fn append(
     let head = held_head(tx, council_id)
         .await?
         .ok_or_else(|| RepoError::Backend(format!("no council has id {council_id}")))?;
-    let prev = (head.seq > 0).then(|| (head.seq, head.hash.as_str()));
+    let prev = (head.seq > 0).then_some((head.seq, head.hash.as_str()));
     let rec = AuditRecord::chain(council_id, prev, at, actor, event);
 
     let sql = format!(

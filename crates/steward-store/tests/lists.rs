@@ -280,7 +280,7 @@ fn query<S: Default, F>(sort: S, direction: Direction, filter: F, search: &str) 
 
 /// `rows` sorted by `key` then id, reversed for descending: the order every list promises.
 fn ordered<T, K: Ord>(mut rows: Vec<T>, d: Direction, key: impl Fn(&T) -> (K, i64)) -> Vec<i64> {
-    rows.sort_by(|a, b| key(a).cmp(&key(b)));
+    rows.sort_by_key(&key);
     let mut ids: Vec<i64> = rows.iter().map(|r| key(r).1).collect();
     if d.is_descending() {
         ids.reverse();

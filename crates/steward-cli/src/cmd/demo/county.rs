@@ -72,7 +72,7 @@ const MORE_LAST: &[&str] = &[
 
 /// A made-up name; the same `i` always gives the same name, and names repeat rarely.
 fn county_name(i: usize) -> String {
-    let last = if i % 3 == 0 {
+    let last = if i.is_multiple_of(3) {
         LAST[(i / 3) % LAST.len()]
     } else {
         MORE_LAST[(i * 7) % MORE_LAST.len()]

@@ -244,7 +244,7 @@ pub(super) async fn render_item(
                 pat_tested_on => item.pat_tested_on.map(long_date),
                 encrypted => item.encrypted,
             },
-            holder => found.holder.as_ref().map(loan_line).map(|l| Serde(l)),
+            holder => found.holder.as_ref().map(loan_line).map(Serde),
             loans => Serde(&found.loans.items.iter().map(loan_line).collect::<Vec<_>>()),
             loans_total => found.loans.total.value(),
             newer_loans,
