@@ -11,12 +11,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::listing::{Listed, Window};
+use steward_domain::listing::Window;
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
 use steward_domain::ops::acceptance::{self, PersonAcceptance, Signature};
 use steward_domain::ops::acceptance_form;
 use steward_domain::ops::policy;
-use steward_domain::{Council, DomainError, Person, PersonRef, RegisterTx};
+use steward_domain::{DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::long_date;
 use steward_store::StoreTx;
@@ -72,15 +72,6 @@ fn row(b: &str, p: &PersonAcceptance) -> Row {
     .link(format!("{b}/people/{}", p.person.reference))
 }
 
-async fn page_of(
-    tx: &mut StoreTx,
-    council: &Council,
-    query: &SignatureQuery,
-    today: chrono::NaiveDate,
-) -> Result<Listed<PersonAcceptance>, WebError> {
-    Ok(acceptance::list::list(tx, council, query, today).await?)
-}
-
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -90,12 +81,6 @@ pub async fn list(
     let outstanding = params.show.as_deref() == Some("outstanding");
     let query: SignatureQuery = params.list.to_query(SignatureFilter { outstanding });
     let (b, council, today) = (base(&signed), &signed.council, signed.today);
-    let mut tx = state.store.read().await?;
-    let Some(active) = policy::in_force(&mut tx, council, today).await? else {
-        drop(tx);
-        return render(&state, &signed, &params, None, None, 0).await;
-    };
-    drop(tx);
     if params.list.wants_csv() {
         return csv_of_all("signatures", COLUMNS, |cursor| {
             let mut batch = query.clone();
@@ -103,15 +88,18 @@ pub async fn list(
             let (state, b) = (state.clone(), b.clone());
             async move {
                 let mut tx = state.store.read().await?;
-                Ok(page_of(&mut tx, council, &batch, today)
-                    .await?
-                    .map(|p| row(&b, &p)))
+                let page = acceptance::list::list(&mut tx, council, &batch, today).await?;
+                Ok(page.map(|p| row(&b, &p)))
             }
         })
         .await;
     }
     let mut tx = state.store.read().await?;
-    let page = page_of(&mut tx, council, &query, today).await?;
+    let Some(active) = policy::in_force(&mut tx, council, today).await? else {
+        drop(tx);
+        return render(&state, &signed, &params, None, None, 0).await;
+    };
+    let page = acceptance::list::page(&mut tx, council, &active, &query, today).await?;
     // How many still need to sign, whatever the search: the count of the outstanding list.
     let waiting = if outstanding && query.search.is_empty() {
         page.total.value()
@@ -121,7 +109,7 @@ pub async fn list(
             window: Window::first(1),
             ..Default::default()
         };
-        page_of(&mut tx, council, &count, today)
+        acceptance::list::page(&mut tx, council, &active, &count, today)
             .await?
             .total
             .value()

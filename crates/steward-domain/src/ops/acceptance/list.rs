@@ -102,8 +102,8 @@ pub async fn list<T: RegisterTx>(
     page(tx, council, &active, query, today).await
 }
 
-/// A page of the list under the policy `active`.
-pub(super) async fn page<T: RegisterTx>(
+/// A page of the list under the policy `active`, for a caller that has it already.
+pub async fn page<T: RegisterTx>(
     tx: &mut T,
     council: &Council,
     active: &ActivePack,
