@@ -3,7 +3,7 @@
 
 use crate::audit::{AuditHead, AuditRecord};
 use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
-use crate::listing::Listed;
+use crate::listing::{Listed, Total};
 use crate::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
 use crate::ops::equipment::list::{EquipmentListed, EquipmentQuery};
 use crate::ops::loans::list::{LoanQuery, LoanRow};
@@ -295,6 +295,13 @@ pub trait RegisterTx: Send {
         query: &SignatureQuery,
         scope: &SignatureScope,
     ) -> impl Future<Output = RepoResult<Listed<SignatureListRow>>> + Send;
+    /// How many people `scope` covers who match `query`, without reading them.
+    fn count_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> impl Future<Output = RepoResult<Total>> + Send;
 
     // Audit.
     /// Appends the event to the council's chain, after the current head.

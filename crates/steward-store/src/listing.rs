@@ -250,6 +250,11 @@ impl ListSql {
         })
     }
 
+    /// Only the count of the matching rows, for a figure shown without the rows.
+    pub(crate) async fn total(self, tx: &mut StoreTx) -> RepoResult<Total> {
+        self.count(tx).await
+    }
+
     /// The page `window` asks for, in `direction`, with the count of every matching row.
     /// `read` turns each row into the list's item.
     pub(crate) async fn fetch<T>(

@@ -4,7 +4,7 @@ use crate::tx::StoreTx;
 use crate::{audit, equipment, loans, people, policy, signatures};
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::audit::{AuditHead, AuditRecord};
-use steward_domain::listing::Listed;
+use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
 use steward_domain::ops::equipment::list::{EquipmentListed, EquipmentQuery};
 use steward_domain::ops::loans::list::{LoanQuery, LoanRow};
@@ -256,6 +256,15 @@ impl RegisterTx for StoreTx {
         scope: &SignatureScope,
     ) -> RepoResult<Listed<SignatureListRow>> {
         signatures::list_page(self, council_id, query, scope).await
+    }
+
+    async fn count_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> RepoResult<Total> {
+        signatures::count(self, council_id, query, scope).await
     }
 
     async fn append_audit(

@@ -6,7 +6,7 @@ use crate::people::{in_office, person};
 use crate::rows::{Cols, date_text};
 use crate::search;
 use crate::tx::StoreTx;
-use steward_domain::listing::Listed;
+use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::acceptance::list::{
     SignatureListRow, SignatureQuery, SignatureScope, SignatureSort,
 };
@@ -60,13 +60,9 @@ fn joined(parts: &[&Frag], sql: impl Fn(&[&str]) -> String) -> Frag {
     Frag::new(sql(&texts), args)
 }
 
-/// A page of the people `scope` covers, each with their signature dates.
-pub(crate) async fn list_page(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &SignatureQuery,
-    scope: &SignatureScope,
-) -> RepoResult<Listed<SignatureListRow>> {
+/// The list's SQL: the people `scope` covers who match `query`, each with their signature
+/// dates (read as `signed_version` and `signed_any`).
+fn list_sql(council_id: Id, query: &SignatureQuery, scope: &SignatureScope) -> ListSql {
     let sort = match query.sort {
         SignatureSort::Name => "lower(p.name)",
         SignatureSort::Reference => "p.reference",
@@ -99,6 +95,17 @@ pub(crate) async fn list_page(
         });
     }
     sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
+    sql
+}
+
+/// A page of the people `scope` covers, each with their signature dates.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &SignatureQuery,
+    scope: &SignatureScope,
+) -> RepoResult<Listed<SignatureListRow>> {
+    let sql = list_sql(council_id, query, scope);
     sql.fetch(tx, &query.window, query.direction, |row| {
         let c = Cols::new(row, "people");
         Ok(SignatureListRow {
@@ -110,4 +117,14 @@ pub(crate) async fn list_page(
         })
     })
     .await
+}
+
+/// How many people the list would hold, without reading them.
+pub(crate) async fn count(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &SignatureQuery,
+    scope: &SignatureScope,
+) -> RepoResult<Total> {
+    list_sql(council_id, query, scope).total(tx).await
 }

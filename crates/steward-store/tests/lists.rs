@@ -743,6 +743,8 @@ async fn outstanding_signatures_by_version_and_by_age() {
                 got, want,
                 "of version only {of_version_only}, good from {good_from:?}"
             );
+            let counted = tx.count_signatures(r.council.id, &q, &scope).await.unwrap();
+            assert_eq!(counted, Total::Exactly(want.len() as u64));
         }
     }
     // A policy that asks for no signature leaves nobody outstanding.

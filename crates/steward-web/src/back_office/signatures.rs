@@ -104,15 +104,7 @@ pub async fn list(
     let waiting = if outstanding && query.search.is_empty() {
         page.total.value()
     } else {
-        let count = SignatureQuery {
-            filter: SignatureFilter { outstanding: true },
-            window: Window::first(1),
-            ..Default::default()
-        };
-        acceptance::list::page(&mut tx, council, &active, &count, today)
-            .await?
-            .total
-            .value()
+        acceptance::list::outstanding_count(&mut tx, council, &active, today).await?
     };
     drop(tx);
     let action = format!("{b}/signatures");

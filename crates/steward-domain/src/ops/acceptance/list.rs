@@ -102,6 +102,23 @@ pub async fn list<T: RegisterTx>(
     page(tx, council, &active, query, today).await
 }
 
+/// How many people covered by the policy `active` still need to sign on `today`.
+pub async fn outstanding_count<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    active: &ActivePack,
+    today: NaiveDate,
+) -> DomainResult<u64> {
+    let query = SignatureQuery {
+        filter: SignatureFilter { outstanding: true },
+        ..Default::default()
+    };
+    let total = tx
+        .count_signatures(council.id, &query, &scope(active, today))
+        .await?;
+    Ok(total.value())
+}
+
 /// A page of the list under the policy `active`, for a caller that has it already.
 pub async fn page<T: RegisterTx>(
     tx: &mut T,
