@@ -154,6 +154,11 @@ test("a member reports their iPad lost and an officer deals with it", async () =
   const desk = officer.page;
   await signIn(officer, "officer");
   await navigationOnOneLine(desk);
+  // The tablet's loan ended with the loss: the loans list says "Lost", never "Returned".
+  await go(officer, `${BASE}/loans?show=all&q=${tablet}`, "workflow-officer-lost-loan");
+  const ended = await desk.locator("main table tbody tr").first().innerText();
+  assert.match(ended, /Lost, recorded 20 May 2027/);
+  assert.doesNotMatch(ended, /Returned/);
   await follow(desk, desk.getByRole("link", { name: "Requests", exact: true }));
   await check(officer, "workflow-officer-queue");
   const row = desk.locator("main table tbody tr", { hasText: `Request ${id}` });

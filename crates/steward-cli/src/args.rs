@@ -383,8 +383,18 @@ pub enum OfficeCmd {
 pub enum EquipmentCmd {
     /// Register an item
     Add(EquipmentAdd),
-    /// List equipment
-    List,
+    /// List equipment with who holds each item (sort by tag, kind, model, state or
+    /// purchased)
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only items of this kind (laptop, tablet, mobile_phone...)
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only items in this state (in_stock, issued, in_repair...)
+        #[arg(long)]
+        state: Option<String>,
+    },
     /// Show an item and its loans
     Show { tag: String },
     /// Import equipment from CSV; any bad row imports nothing
@@ -455,8 +465,10 @@ pub enum AcceptanceCmd {
         #[arg(long)]
         recorded_by: String,
     },
-    /// Who has and has not signed the policy in force
+    /// Who has and has not signed the policy in force (sort by name, reference or kind)
     List {
+        #[command(flatten)]
+        list: ListArgs,
         /// Only those who still need to sign
         #[arg(long)]
         outstanding: bool,
@@ -469,8 +481,16 @@ pub enum LoanCmd {
     Check(IssueArgs),
     /// Lend an item, if the policy allows
     Issue(IssueArgs),
-    /// List loans (open ones unless --all)
+    /// List loans, open ones unless --show or --all says otherwise (sort by number,
+    /// lent_on, return_by or returned_on)
     List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Which loans: open, overdue, due-this-week (due back within 7 days, today
+        /// included) or all
+        #[arg(long, conflicts_with = "all")]
+        show: Option<String>,
+        /// Every loan, ended or not (the same as --show all)
         #[arg(long)]
         all: bool,
     },

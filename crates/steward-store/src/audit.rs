@@ -150,6 +150,38 @@ pub(crate) async fn records(
     tx.all(query).await?.iter().map(record).collect()
 }
 
+/// The latest `limit` records about one entity with one of `actions`, newest first. The
+/// index on (council, entity, entity_id) finds them and they are sorted after: one entity has
+/// few records. (Ordering by `seq` itself would let SQLite walk the whole chain backwards
+/// through its primary key instead.)
+pub(crate) async fn latest(
+    tx: &mut StoreTx,
+    council_id: Id,
+    entity: &str,
+    entity_id: &str,
+    actions: &[&str],
+    limit: i64,
+) -> RepoResult<Vec<AuditRecord>> {
+    if actions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..actions.len()).map(|i| format!("${}", i + 4)).collect();
+    let sql = format!(
+        "SELECT {RECORD} FROM audit_events WHERE council_id = $1 AND entity = $2 \
+         AND entity_id = $3 AND action IN ({}) ORDER BY seq + 0 DESC LIMIT {}",
+        marks.join(", "),
+        limit.clamp(0, 1_000)
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(entity.to_string())
+        .bind(entity_id.to_string());
+    for action in actions {
+        query = query.bind(action.to_string());
+    }
+    tx.all(query).await?.iter().map(record).collect()
+}
+
 /// The council's recorded head seq (0 before the first record), as this transaction sees it,
 /// or None if there is no such council.
 pub(crate) async fn head_seq(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<i64>> {

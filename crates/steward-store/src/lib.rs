@@ -26,6 +26,7 @@ mod retention_findings;
 mod rows;
 mod search;
 mod sessions;
+mod signatures;
 pub mod testing;
 mod tx;
 mod users;

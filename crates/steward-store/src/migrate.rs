@@ -54,6 +54,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
     Migration {
+        version: 11,
+        sql: include_str!("../migrations/sqlite/0011_item_lists.sql"),
+    },
+    Migration {
         version: 12,
         sql: include_str!("../migrations/sqlite/0012_workflow_lists.sql"),
     },
@@ -107,6 +111,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 10,
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
+    },
+    Migration {
+        version: 11,
+        sql: include_str!("../migrations/postgres/0011_item_lists.sql"),
     },
     Migration {
         version: 12,

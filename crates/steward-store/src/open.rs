@@ -86,6 +86,21 @@ impl Store {
         StoreTx::begin(self, Mode::Read).await
     }
 
+    /// Has PostgreSQL do at once what autovacuum does some while after a large change: gather
+    /// the statistics its planner chooses joins by, and mark the pages whose rows every reader
+    /// sees, which lets an index answer alone. Without them a register filled moments ago
+    /// looks empty to the planner, and a list joining loans to items can take seconds. SQLite's
+    /// planner needs neither for the register's queries.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("VACUUM ANALYZE")
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
+        }
+        Ok(())
+    }
+
     /// The underlying pool, for diagnostics and tests. Register changes belong in a
     /// [`StoreTx`], which keeps the audit chain and the locking rules.
     pub fn pool(&self) -> &AnyPool {

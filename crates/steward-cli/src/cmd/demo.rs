@@ -392,6 +392,7 @@ async fn seed_council(
                 "Grew {} to {} people and {} items, with {} loans open and {} returned.",
                 c.name, grown.people, grown.items, grown.open_loans, grown.returned_loans
             );
+            store.refresh_statistics().await?;
         }
     }
     Ok(accounts)

@@ -203,6 +203,7 @@ pub(crate) struct Params {
     pub kind: Option<String>,
     pub in_office: Option<String>,
     pub assigned: Option<String>,
+    pub show: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -234,6 +235,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.kind,
             &p.in_office,
             &p.assigned,
+            &p.show,
         ];
         if all
             .iter()
@@ -290,6 +292,7 @@ impl Params {
             "to" => &self.to,
             "kind" => &self.kind,
             "assigned" => &self.assigned,
+            "show" => &self.show,
             _ => &None,
         };
         given(value).map(str::to_string)

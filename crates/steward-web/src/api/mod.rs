@@ -206,7 +206,13 @@ fn core_routes() -> Routes {
         h::person_term,
     )
     .add(
-        Op::get("/equipment", "Equipment in the register", Reader).query(list),
+        Op::get(
+            "/equipment",
+            "Equipment in the register, each item with whoever holds it; sort by tag, kind, \
+             model, state or purchased",
+            Reader,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "kind", "state"]),
         h::equipment_list,
     )
     .add(
@@ -243,12 +249,12 @@ fn core_routes() -> Routes {
         h::equipment_state,
     )
     .add(
-        Op::get("/acceptances", "Who has signed the policy in force", Reader).query(&[
-            "limit",
-            "cursor",
-            "as_of",
-            "outstanding",
-        ]),
+        Op::get(
+            "/acceptances",
+            "Who has signed the policy in force; sort by name, reference or kind",
+            Reader,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "as_of", "outstanding"]),
         h::acceptances_list,
     )
     .add(
@@ -258,8 +264,15 @@ fn core_routes() -> Routes {
         h::acceptance_paper,
     )
     .add(
-        Op::get("/loans", "Loans, oldest first", Reader)
-            .query(&["limit", "cursor", "as_of", "open"]),
+        Op::get(
+            "/loans",
+            "Loans, oldest first unless sorted otherwise: by number, lent_on, return_by or \
+             returned_on",
+            Reader,
+        )
+        .query(&[
+            "limit", "cursor", "q", "sort", "dir", "show", "as_of", "open",
+        ]),
         h::loans_list,
     )
     .add(

@@ -449,6 +449,11 @@ fn query_param(name: &str) -> Value {
             "Only people in office (true) or not (false) that day",
         ),
         "kind" => (text(), "Only records of this kind"),
+        "show" => (
+            json!({ "type": "string", "enum": ["open", "overdue", "due-this-week", "all"] }),
+            "Which loans: open (not yet returned), overdue, due back within 7 days (today \
+             included) or all; without it, `open` decides",
+        ),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
         "state" => {
@@ -461,15 +466,19 @@ fn query_param(name: &str) -> Value {
                     .iter()
                     .map(|s| s.as_str()),
             );
+            states.extend(
+                steward_policy::EquipmentState::ALL
+                    .iter()
+                    .map(|s| s.as_str()),
+            );
             // Requests and cases also take these: not yet closed, or any state at all.
-            for extra in ["all", "escalated", "closed"] {
-                if !states.contains(&extra) {
-                    states.push(extra);
-                }
-            }
+            states.extend(["all", "escalated", "closed"]);
+            states.sort_unstable();
+            states.dedup();
             (
                 json!({ "type": "string", "enum": states }),
-                "Only records in this state: a request's, a case's or a message's, as the endpoint lists; open for those not yet dealt with, all for every state",
+                "Only records in this state: a request's, a case's, a message's or an item's, as \
+                 the endpoint lists; open for those not yet dealt with, all for every state",
             )
         }
         "office" => (office(), "Only requests this office handles"),

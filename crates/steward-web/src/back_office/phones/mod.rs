@@ -16,7 +16,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 use steward_domain::Pence;
 
-pub(super) use lines::item_lines;
+pub(super) use lines::{LineRow, item_lines};
 
 /// The phone pages, for the route table.
 pub fn pages() -> Vec<PageRoute> {
