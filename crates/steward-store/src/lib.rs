@@ -7,6 +7,7 @@
 
 mod audit;
 mod auth;
+mod due;
 mod equipment;
 mod error;
 mod info;

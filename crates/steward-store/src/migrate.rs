@@ -53,6 +53,10 @@ const SQLITE: &[Migration] = &[
         version: 10,
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/sqlite/0013_due.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -95,6 +99,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 10,
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
+    },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/postgres/0013_due.sql"),
     },
 ];
 
