@@ -5,6 +5,7 @@
 mod cases;
 mod leaving;
 mod requests;
+mod start;
 
 use crate::tests::{PASSWORD, add_user};
 use crate::{AppState, Now, Today, app};
