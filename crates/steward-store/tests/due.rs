@@ -3,8 +3,9 @@
 //! changes.
 
 use chrono::NaiveDate;
+use steward_domain::auth::{Principal, Role, User};
 use steward_domain::ops::due::{self, DueCache, DueKind};
-use steward_domain::ops::{acceptance, council, equipment, loans, people, policy};
+use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, start};
 use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{Council, Ctx, Pence};
 use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason, presets};
@@ -118,6 +119,27 @@ async fn borough(store: &Store, n: usize) -> Result<Council, Box<dyn std::error:
     Ok(c)
 }
 
+fn noon(on: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// An auditor's principal, who may read every count.
+fn auditor(council_id: i64) -> Principal {
+    let user = User {
+        id: 1,
+        council_id,
+        username: "audrey".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        role: Role::Auditor,
+        person_id: None,
+        must_change_password: false,
+        disabled: false,
+        created_at: noon(day("2026-01-01")),
+        password_changed_at: noon(day("2026-01-01")),
+        last_sign_in_at: None,
+    };
+    Principal::new(user, Role::Auditor, Vec::new())
+}
+
 /// Statements `tx` sends while `work` runs.
 async fn statements<T>(tx: &mut StoreTx, work: impl AsyncFnOnce(&mut StoreTx) -> T) -> (u64, T) {
     let before = tx.statements_sent();
@@ -153,6 +175,16 @@ async fn the_report_reads_as_many_statements_for_a_hundred_people_as_for_ten() -
             .map(|i| 1 + u64::from(i % 3 == 0))
             .sum();
         assert_eq!(counts.of(DueKind::OverdueReturn), overdue);
+        // The start page, once the report is kept: the key, and one statement of counts.
+        let cache = DueCache::default();
+        let auditor = auditor(c.id);
+        due::current(&mut tx, &cache, &c, today).await?;
+        let (start_cost, figures) = statements(&mut tx, async |tx| {
+            start::counts(tx, &cache, &c, &auditor, today, noon(today)).await
+        })
+        .await;
+        assert_eq!(figures?.overdue_returns, overdue);
+        assert_eq!(start_cost, 2, "{n} people");
         cost.push((n, sent, counts.total));
     }
     let [(_, small, small_total), (_, large, large_total)] = cost[..] else {
