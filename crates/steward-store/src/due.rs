@@ -1,7 +1,9 @@
 //! The facts of "what is due" for a whole council, one statement each, and the start page's
 //! counts in one statement.
 
+use crate::error::{StoreError, repo_error};
 use crate::listing::{Arg, bound};
+use crate::open::Store;
 use crate::rows::{Cols, date_text, time_text, word};
 use crate::tx::StoreTx;
 use crate::{equipment, loans, people};
@@ -12,7 +14,7 @@ use steward_domain::ops::due::repo::{
 };
 use steward_domain::outbox::MessageState;
 use steward_domain::workflow::{CaseState, RequestState};
-use steward_domain::{Charge, Equipment, Id, Pence, Person, RepoResult};
+use steward_domain::{Charge, Equipment, Id, Pence, Person, RepoError, RepoResult};
 use steward_policy::{EquipmentState, OfficeId};
 
 /// `a, b` as `t.a, t.b`: a table's column list under an alias.
@@ -53,25 +55,69 @@ fn owed(row: &AnyRow) -> RepoResult<OwedRow> {
     })
 }
 
+/// The audit head and the policy version in force on day `$2`.
+const KEY: &str = "SELECT h.seq,
+        (SELECT v.id FROM pack_versions v
+         WHERE v.council_id = h.council_id AND v.effective_from <= $2
+         ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS version_id
+    FROM audit_heads h WHERE h.council_id = $1";
+
+fn key(row: Option<AnyRow>, council_id: Id) -> RepoResult<DueKey> {
+    let row =
+        row.ok_or_else(|| RepoError::Backend(format!("council {council_id} has no audit head")))?;
+    let c = Cols::new(&row, "audit_heads");
+    Ok(DueKey {
+        head: c.int("seq")?,
+        version_id: c.opt_int("version_id")?,
+    })
+}
+
+/// Single reads that need no transaction of their own: a page whose report is kept needs only
+/// these, and one statement sees one consistent state on both backends.
+impl Store {
+    /// The key of the council's due report on `on` (see `ops::due::cache`). A report computed
+    /// after a miss reads the key again in its own read transaction.
+    pub async fn due_key(&self, council_id: Id, on: NaiveDate) -> Result<DueKey, StoreError> {
+        let row = sqlx::query(KEY)
+            .bind(council_id)
+            .bind(date_text(on))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(repo_error)?;
+        Ok(key(row, council_id)?)
+    }
+
+    /// The start page's counts of requests, cases and notifications.
+    pub async fn work_counts(
+        &self,
+        council_id: Id,
+        scope: &WorkScope<'_>,
+    ) -> Result<WorkCounts, StoreError> {
+        let (sql, args) = work_counts_sql(council_id, scope);
+        let row = bound(&sql, &args)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(repo_error)?;
+        Ok(counts(&row)?)
+    }
+}
+
+fn counts(row: &AnyRow) -> RepoResult<WorkCounts> {
+    let c = Cols::new(row, "counts");
+    let n = |col: &str| -> RepoResult<u64> { Ok(u64::try_from(c.int(col)?).unwrap_or(0)) };
+    Ok(WorkCounts {
+        requests_open: n("requests_open")?,
+        requests_late: n("requests_late")?,
+        requests_assigned: n("requests_assigned")?,
+        cases_open: n("cases_open")?,
+        notifications_failed: n("notifications_failed")?,
+    })
+}
+
 impl DueTx for StoreTx {
     async fn due_key(&mut self, council_id: Id, on: NaiveDate) -> RepoResult<DueKey> {
-        let query = sqlx::query(
-            "SELECT h.seq,
-                    (SELECT v.id FROM pack_versions v
-                     WHERE v.council_id = h.council_id AND v.effective_from <= $2
-                     ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS version_id
-             FROM audit_heads h WHERE h.council_id = $1",
-        )
-        .bind(council_id)
-        .bind(date_text(on));
-        let row = self
-            .one(query, || format!("council {council_id} has no audit head"))
-            .await?;
-        let c = Cols::new(&row, "audit_heads");
-        Ok(DueKey {
-            head: c.int("seq")?,
-            version_id: c.opt_int("version_id")?,
-        })
+        let query = sqlx::query(KEY).bind(council_id).bind(date_text(on));
+        key(self.optional(query).await?, council_id)
     }
 
     async fn open_loan_rows(&mut self, council_id: Id) -> RepoResult<Vec<OpenLoanRow>> {
@@ -210,15 +256,7 @@ impl DueTx for StoreTx {
         let row = self
             .one(bound(&sql, &args), || "the counts gave no row".into())
             .await?;
-        let c = Cols::new(&row, "counts");
-        let n = |col: &str| -> RepoResult<u64> { Ok(u64::try_from(c.int(col)?).unwrap_or(0)) };
-        Ok(WorkCounts {
-            requests_open: n("requests_open")?,
-            requests_late: n("requests_late")?,
-            requests_assigned: n("requests_assigned")?,
-            cases_open: n("cases_open")?,
-            notifications_failed: n("notifications_failed")?,
-        })
+        counts(&row)
     }
 }
 

@@ -15,9 +15,11 @@ use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use steward_domain::Council;
 use steward_domain::listing::Window;
-use steward_domain::ops::due::{self, DueFilter, DueItem, DueKind, DueQuery, DueSet};
+use steward_domain::ops::due::{self, DueCache, DueFilter, DueItem, DueKind, DueQuery, DueSet};
+use steward_store::{Store, StoreError};
 
 /// The date box's own format; ISO dates are read too.
 const AS_OF_FORMAT: &str = "%d/%m/%Y";
@@ -56,6 +58,19 @@ struct DueView {
     kinds: Vec<KindChoice>,
     kind: &'static str,
     total: u64,
+}
+
+/// The report kept for the council and day, if the register has not changed since it was
+/// computed: one statement, outside any transaction. Otherwise the caller computes it with
+/// `due::current` in a read transaction, which keeps it.
+pub(crate) async fn kept(
+    store: &Store,
+    cache: &DueCache,
+    council: &Council,
+    today: NaiveDate,
+) -> Result<Option<Arc<DueSet>>, StoreError> {
+    let key = store.due_key(council.id, today).await?;
+    Ok(due::kept(cache, council, today, key))
 }
 
 /// An item as a row: who and what, when, and the clause behind it.
@@ -121,9 +136,13 @@ pub async fn list(
         Some(Ok(day)) => day,
         None => signed.today,
     };
-    let mut tx = state.store.read().await?;
-    let set = due::current(&mut tx, &state.due, council, today).await?;
-    drop(tx);
+    let set = match kept(&state.store, &state.due, council, today).await? {
+        Some(set) => set,
+        None => {
+            let mut tx = state.store.read().await?;
+            due::current(&mut tx, &state.due, council, today).await?
+        }
+    };
     let kind = params
         .kind
         .as_deref()

@@ -9,6 +9,7 @@ use axum::response::Html;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
+use steward_domain::ops::due;
 use steward_domain::ops::start::{self, RequestScope, StartCounts};
 use steward_policy::long_date;
 
@@ -146,17 +147,17 @@ pub async fn page(
     signed: SignedIn,
 ) -> Result<Html<String>, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
-    let counts = start::counts(
-        &mut tx,
-        &state.due,
-        &signed.council,
-        &signed.principal,
-        signed.today,
-        signed.now,
-    )
-    .await?;
-    drop(tx);
+    let council = &signed.council;
+    let set = match crate::due_page::kept(&state.store, &state.due, council, signed.today).await? {
+        Some(set) => set,
+        None => {
+            let mut tx = state.store.read().await?;
+            due::current(&mut tx, &state.due, council, signed.today).await?
+        }
+    };
+    let scope = start::scope(&signed.principal, signed.now);
+    let work = state.store.work_counts(council.id, &scope).await?;
+    let counts = start::figures(&set, work, &signed.principal);
     let b = base(&signed);
     let page = office_page("Today's work", &signed, "start");
     let html = state.pages.render(

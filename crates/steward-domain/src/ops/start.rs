@@ -1,7 +1,8 @@
 //! The officers' start page: how much of each day's work is waiting, each figure a count the
 //! register answers set-based (the due report's counts, or one indexed count each).
 
-use super::due::{self, DueCache, DueKind, DueTx, repo::WorkScope};
+use super::due::repo::{WorkCounts, WorkScope};
+use super::due::{self, DueCache, DueKind, DueSet, DueTx};
 use crate::auth::{Principal, Role};
 use crate::error::{DomainError, DomainResult};
 use crate::records::Council;
@@ -43,7 +44,46 @@ pub struct StartCounts {
     pub due_total: u64,
 }
 
-/// The counts for `principal` on `today`; `now` decides which requests are late.
+/// Whose requests and cases `principal` counts, and which requests are late at `now`.
+pub fn scope(principal: &Principal, now: DateTime<Utc>) -> WorkScope<'_> {
+    let offices = principal.offices.as_slice();
+    let (request_offices, case_offices) = match principal.role {
+        Role::Auditor => (None, None),
+        Role::Admin => (None, Some(offices)),
+        Role::Officer | Role::Member => (Some(offices), Some(offices)),
+    };
+    WorkScope {
+        request_offices,
+        assignee: principal.user.person_id,
+        case_offices,
+        now,
+    }
+}
+
+/// The start page's figures from the due report and the counts of `scope(principal)`.
+pub fn figures(set: &DueSet, work: WorkCounts, principal: &Principal) -> StartCounts {
+    let c = set.counts();
+    StartCounts {
+        as_of: set.as_of,
+        overdue_returns: c.of(DueKind::OverdueReturn),
+        due_this_week: c.due_this_week,
+        signatures_outstanding: c.of(DueKind::AcceptanceMissing) + c.of(DueKind::AcceptanceLapsed),
+        request_scope: match principal.role {
+            Role::Auditor | Role::Admin => RequestScope::All,
+            Role::Officer | Role::Member => RequestScope::TheirOffices,
+        },
+        requests_open: work.requests_open,
+        requests_late: work.requests_late,
+        requests_assigned: principal.user.person_id.map(|_| work.requests_assigned),
+        cases_open: work.cases_open,
+        notifications_failed: work.notifications_failed,
+        review: set.review.clone(),
+        review_overdue: set.review_overdue(),
+        due_total: c.total,
+    }
+}
+
+/// The counts for `principal` on `today`, read in `tx`; `now` decides which requests are late.
 pub async fn counts<T: DueTx>(
     tx: &mut T,
     cache: &DueCache,
@@ -56,33 +96,6 @@ pub async fn counts<T: DueTx>(
         .reader()
         .map_err(|d| DomainError::Forbidden(d.0.to_string()))?;
     let set = due::current(tx, cache, council, today).await?;
-    let offices = principal.offices.as_slice();
-    let (request_scope, request_offices, case_offices) = match principal.role {
-        Role::Auditor => (RequestScope::All, None, None),
-        Role::Admin => (RequestScope::All, None, Some(offices)),
-        Role::Officer | Role::Member => (RequestScope::TheirOffices, Some(offices), Some(offices)),
-    };
-    let scope = WorkScope {
-        request_offices,
-        assignee: principal.user.person_id,
-        case_offices,
-        now,
-    };
-    let work = tx.work_counts(council.id, &scope).await?;
-    let c = set.counts();
-    Ok(StartCounts {
-        as_of: today,
-        overdue_returns: c.of(DueKind::OverdueReturn),
-        due_this_week: c.due_this_week,
-        signatures_outstanding: c.of(DueKind::AcceptanceMissing) + c.of(DueKind::AcceptanceLapsed),
-        request_scope,
-        requests_open: work.requests_open,
-        requests_late: work.requests_late,
-        requests_assigned: principal.user.person_id.map(|_| work.requests_assigned),
-        cases_open: work.cases_open,
-        notifications_failed: work.notifications_failed,
-        review: set.review.clone(),
-        review_overdue: set.review_overdue(),
-        due_total: c.total,
-    })
+    let work = tx.work_counts(council.id, &scope(principal, now)).await?;
+    Ok(figures(&set, work, principal))
 }

@@ -156,6 +156,22 @@ pub async fn compute<T: DueTx>(
     Ok(build::build(&active, &facts, council, today))
 }
 
+/// The report kept for `key` (read with [`repo::DueTx::due_key`], or by the store outside a
+/// transaction), if there is one.
+pub fn kept(
+    cache: &DueCache,
+    council: &Council,
+    today: NaiveDate,
+    key: repo::DueKey,
+) -> Option<Arc<DueSet>> {
+    cache.get(&CacheKey {
+        council_id: council.id,
+        day: today,
+        head: key.head,
+        version_id: key.version_id,
+    })
+}
+
 /// The report for `today` from `cache`, or computed and kept there when the register, the
 /// policy in force or the day has changed since. Give it a read transaction: the key and the
 /// facts are then read from one snapshot.

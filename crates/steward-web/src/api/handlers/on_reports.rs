@@ -28,9 +28,14 @@ pub(crate) async fn due_report(
         })
         .transpose()?;
     let query = q.list_query::<due::DueSort, _>(due::DueFilter { kind })?;
-    let mut tx = read(&state).await?;
-    let set = due::current(&mut tx, &state.due, &caller.council, on).await?;
-    drop(tx);
+    let council = &caller.council;
+    let set = match crate::due_page::kept(&state.store, &state.due, council, on).await? {
+        Some(set) => set,
+        None => {
+            let mut tx = read(&state).await?;
+            due::current(&mut tx, &state.due, council, on).await?
+        }
+    };
     Ok(Json(DuePage {
         council: set.council.clone(),
         as_of: set.as_of,
