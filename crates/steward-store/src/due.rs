@@ -289,6 +289,23 @@ fn inside(text: &str) -> String {
     out
 }
 
+/// The condition of open cases `offices` may see: handled by or escalated to one of them.
+fn seen_by(args: &mut Args, offices: &[OfficeId]) -> String {
+    if offices.is_empty() {
+        return "1 = 0".to_string();
+    }
+    let mut seen: Vec<String> = offices
+        .iter()
+        .map(|o| {
+            let pattern = args.add(inside(&format!("\"{}\"", o.as_str())));
+            format!("handlers LIKE {pattern} ESCAPE '!'")
+        })
+        .collect();
+    let escalated = args.list(offices.iter().map(OfficeId::as_str));
+    seen.push(format!("escalated_to IN ({escalated})"));
+    format!("({})", seen.join(" OR "))
+}
+
 /// One statement of scalar counts; each uses an index on (council, state or office).
 fn work_counts_sql(council_id: Id, scope: &WorkScope<'_>) -> (String, Vec<Arg>) {
     let mut args = Args::default();
@@ -315,20 +332,7 @@ fn work_counts_sql(council_id: Id, scope: &WorkScope<'_>) -> (String, Vec<Arg>) 
     let closed = args.add(word(&CaseState::Closed));
     let mut cases = format!("FROM cases WHERE council_id = {council} AND state <> {closed}");
     if let Some(offices) = scope.case_offices {
-        let mut seen: Vec<String> = offices
-            .iter()
-            .map(|o| {
-                let pattern = args.add(inside(&format!("\"{}\"", o.as_str())));
-                format!("handlers LIKE {pattern} ESCAPE '!'")
-            })
-            .collect();
-        if !offices.is_empty() {
-            let escalated = args.list(offices.iter().map(OfficeId::as_str));
-            seen.push(format!("escalated_to IN ({escalated})"));
-        } else {
-            seen.push("1 = 0".to_string());
-        }
-        cases.push_str(&format!(" AND ({})", seen.join(" OR ")));
+        cases.push_str(&format!(" AND {}", seen_by(&mut args, offices)));
     }
     let failed = args.add(word(&MessageState::Failed));
     let sql = format!(

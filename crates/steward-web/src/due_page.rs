@@ -157,41 +157,47 @@ pub async fn list(
         })
         .await;
     }
-    let page = set.page(&query)?;
-    let action = format!("{}/due", base(&signed));
-    let day = today.to_string();
-    let kind_word = kind.map_or("", DueKind::as_str);
-    let keep: Vec<(&str, &str)> = [
-        ("as_of", asked.map(|_| day.as_str())),
-        ("kind", Some(kind_word)),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k, v?)))
-    .collect();
-    let list = Listing::paged(
-        &action,
-        &keep,
-        COLUMNS,
-        query.sort.as_str(),
-        &params.list,
-        page.map(|i| row(council, &i)),
-    );
-    let view = DueView {
-        as_of: set.as_of,
-        policy: set.policy.clone(),
-        kinds: kind_choices(&set),
-        kind: kind_word,
-        total: set.counts().total,
-        list,
-    };
+    let view = view(&signed, &set, &query, &params.list, asked.is_some())?;
+    let as_of_text = today.format(AS_OF_FORMAT).to_string();
     render(
         &state,
         &signed,
         StatusCode::OK,
-        &today.format(AS_OF_FORMAT).to_string(),
+        &as_of_text,
         &[],
         Some(view),
     )
+}
+
+/// The page of the report `query` asks for, with the kinds to choose from; `dated` keeps an
+/// as-of date that was asked for in every link.
+fn view(
+    signed: &SignedIn,
+    set: &DueSet,
+    query: &DueQuery,
+    list: &ListQuery,
+    dated: bool,
+) -> Result<DueView, WebError> {
+    let page = set.page(query)?;
+    let action = format!("{}/due", base(signed));
+    let day = set.as_of.to_string();
+    let kind = query.filter.kind.map_or("", DueKind::as_str);
+    let keep: Vec<(&str, &str)> = [
+        ("as_of", dated.then_some(day.as_str())),
+        ("kind", Some(kind)),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, v?)))
+    .collect();
+    let rows = page.map(|i| row(&signed.council, &i));
+    Ok(DueView {
+        as_of: set.as_of,
+        policy: set.policy.clone(),
+        kinds: kind_choices(set),
+        kind,
+        total: set.counts().total,
+        list: Listing::paged(&action, &keep, COLUMNS, query.sort.as_str(), list, rows),
+    })
 }
 
 /// The page again with the date box in error, and no list.

@@ -41,103 +41,114 @@ fn count(label: &'static str, n: u64, noun: &str, href: String) -> Line {
     }
 }
 
-fn cards(b: &str, c: &StartCounts) -> Vec<Card> {
-    let mut requests = vec![];
+fn requests_card(b: &str, c: &StartCounts) -> Card {
     let (label, noun) = match c.request_scope {
         RequestScope::TheirOffices => ("Open for your offices", "open requests for your offices"),
         RequestScope::All => ("Open", "open requests"),
     };
-    requests.push(count(label, c.requests_open, noun, format!("{b}/requests")));
-    requests.push(count(
-        "Past their response time",
-        c.requests_late,
-        "late requests",
-        format!("{b}/requests?late=yes"),
-    ));
+    let mut lines = vec![
+        count(label, c.requests_open, noun, format!("{b}/requests")),
+        count(
+            "Past their response time",
+            c.requests_late,
+            "late requests",
+            format!("{b}/requests?late=yes"),
+        ),
+    ];
     if let Some(n) = c.requests_assigned {
         let href = format!("{b}/requests?assigned=me");
-        requests.push(count(
+        lines.push(count(
             "Assigned to you",
             n,
             "requests assigned to you",
             href,
         ));
     }
-    let review = match &c.review {
-        Some(r) => Line {
-            label: "Policy review",
-            figure: format!("Due {}", long_date(r.date)),
-            hidden: format!(" ({})", r.citation),
-            href: format!("{b}/policy"),
-            tag: c.review_overdue.then_some("Overdue"),
-        },
-        None => Line {
-            label: "Policy review",
-            figure: "No review date".into(),
-            hidden: String::new(),
-            href: format!("{b}/policy"),
-            tag: None,
-        },
+    Card {
+        title: "Requests",
+        lines,
+    }
+}
+
+/// The policy's next review, tagged when it has passed.
+fn review_line(b: &str, c: &StartCounts) -> Line {
+    let (figure, hidden) = match &c.review {
+        Some(r) => (
+            format!("Due {}", long_date(r.date)),
+            format!(" ({})", r.citation),
+        ),
+        None => ("No review date".to_string(), String::new()),
     };
+    Line {
+        label: "Policy review",
+        figure,
+        hidden,
+        href: format!("{b}/policy"),
+        tag: c.review_overdue.then_some("Overdue"),
+    }
+}
+
+fn cards(b: &str, c: &StartCounts) -> Vec<Card> {
+    let loans = vec![
+        count(
+            "Overdue returns",
+            c.overdue_returns,
+            "overdue returns",
+            format!("{b}/loans?show=overdue"),
+        ),
+        count(
+            "Due back this week",
+            c.due_this_week,
+            "loans due back this week",
+            format!("{b}/loans?show=due-this-week"),
+        ),
+    ];
+    let signatures = vec![count(
+        "Not signed, or lapsed",
+        c.signatures_outstanding,
+        "people who must sign the policy",
+        format!("{b}/signatures?show=outstanding"),
+    )];
+    let others = vec![
+        count(
+            "Open cases",
+            c.cases_open,
+            "open cases",
+            format!("{b}/cases"),
+        ),
+        count(
+            "Notifications that failed",
+            c.notifications_failed,
+            "notifications that failed",
+            format!("{b}/notifications?state=failed"),
+        ),
+    ];
+    let due = vec![
+        count(
+            "Everything due",
+            c.due_total,
+            "items due",
+            format!("{b}/due"),
+        ),
+        review_line(b, c),
+    ];
     vec![
         Card {
             title: "Loans",
-            lines: vec![
-                count(
-                    "Overdue returns",
-                    c.overdue_returns,
-                    "overdue returns",
-                    format!("{b}/loans?show=overdue"),
-                ),
-                count(
-                    "Due back this week",
-                    c.due_this_week,
-                    "loans due back this week",
-                    format!("{b}/loans?show=due-this-week"),
-                ),
-            ],
+            lines: loans,
         },
         Card {
             title: "Signatures",
-            lines: vec![count(
-                "Not signed, or lapsed",
-                c.signatures_outstanding,
-                "people who must sign the policy",
-                format!("{b}/signatures?show=outstanding"),
-            )],
+            lines: signatures,
         },
-        Card {
-            title: "Requests",
-            lines: requests,
-        },
+        requests_card(b, c),
         Card {
             title: "Cases and notifications",
-            lines: vec![
-                count(
-                    "Open cases",
-                    c.cases_open,
-                    "open cases",
-                    format!("{b}/cases"),
-                ),
-                count(
-                    "Notifications that failed",
-                    c.notifications_failed,
-                    "notifications that failed",
-                    format!("{b}/notifications?state=failed"),
-                ),
-            ],
+            lines: others,
         },
         Card {
             title: "What is due",
-            lines: vec![
-                count(
-                    "Everything due",
-                    c.due_total,
-                    "items due",
-                    format!("{b}/due"),
-                ),
-                review,
-            ],
+            lines: due,
         },
     ]
 }

@@ -63,27 +63,31 @@ pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
         next_cursor,
         previous_cursor,
     };
-    app.out.emit(&printed, || {
-        let mut text = format!(
-            "What is due at {} on {}\nPolicy: {}\n\n",
-            printed.council,
-            printed.as_of,
-            printed.policy.unwrap_or("none adopted")
-        );
-        let mut t = Table::new(&["WHAT", "DUE", "WHO", "ITEM", "DETAIL", "CLAUSE"]);
-        for item in printed.items {
-            t.row(vec![
-                item.kind.label().to_string(),
-                opt(&item.due_on),
-                item.person_name.clone().unwrap_or_else(|| "-".into()),
-                opt(&item.asset_tag),
-                item.detail.clone(),
-                opt(&item.citation),
-            ]);
-        }
-        text.push_str(&t.render());
-        text.push_str(&fetched.footer());
-        text
-    })?;
+    app.out
+        .emit(&printed, || human(&printed, &fetched.footer()))?;
     Ok(exit::OK)
+}
+
+/// The report as a table, with where the next page starts.
+fn human(printed: &Printed<'_>, footer: &str) -> String {
+    let mut text = format!(
+        "What is due at {} on {}\nPolicy: {}\n\n",
+        printed.council,
+        printed.as_of,
+        printed.policy.unwrap_or("none adopted")
+    );
+    let mut t = Table::new(&["WHAT", "DUE", "WHO", "ITEM", "DETAIL", "CLAUSE"]);
+    for item in printed.items {
+        t.row(vec![
+            item.kind.label().to_string(),
+            opt(&item.due_on),
+            item.person_name.clone().unwrap_or_else(|| "-".into()),
+            opt(&item.asset_tag),
+            item.detail.clone(),
+            opt(&item.citation),
+        ]);
+    }
+    text.push_str(&t.render());
+    text.push_str(footer);
+    text
 }

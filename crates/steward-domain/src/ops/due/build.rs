@@ -82,6 +82,38 @@ pub fn loan_view(document: &str, row: &OpenLoanRow, facts: &DueFacts) -> LoanVie
     }
 }
 
+/// An entry about an open loan, naming its borrower and item.
+fn about_loan(row: &OpenLoanRow, kind: DueKind, due: Option<Dated>, detail: String) -> DueEntry {
+    let item = DueItem {
+        kind,
+        due_on: due.as_ref().map(|d| d.date),
+        person: Some(row.person.to_string()),
+        person_name: Some(row.person_name.clone()),
+        asset_tag: Some(row.asset_tag.to_string()),
+        loan_id: Some(row.loan.id),
+        detail,
+        citation: due.map(|d| d.citation),
+    };
+    DueEntry::new(item, row.loan.id)
+}
+
+/// Overdue, or due back within [`SOON_DAYS`].
+fn return_entry(row: &OpenLoanRow, view: &LoanView, today: NaiveDate) -> Option<DueEntry> {
+    let due = view.return_by.clone()?;
+    let tag = &row.asset_tag;
+    if due.date < today {
+        let days = (today - due.date).num_days();
+        let plural = if days == 1 { "" } else { "s" };
+        let detail = format!("{tag} was due back {days} day{plural} ago");
+        Some(about_loan(row, DueKind::OverdueReturn, Some(due), detail))
+    } else if within(due.date, today, SOON_DAYS) {
+        let detail = format!("{tag} is due back on {}", long_date(due.date));
+        Some(about_loan(row, DueKind::ReturnSoon, Some(due), detail))
+    } else {
+        None
+    }
+}
+
 fn loan_entries(
     active: &ActivePack,
     row: &OpenLoanRow,
@@ -91,63 +123,30 @@ fn loan_entries(
 ) -> Vec<DueEntry> {
     let pack = &active.pack;
     let tag = &row.asset_tag;
-    let entry = |kind, due_on, detail, citation| {
-        DueEntry::new(
-            DueItem {
-                kind,
-                due_on,
-                person: Some(row.person.to_string()),
-                person_name: Some(row.person_name.clone()),
-                asset_tag: Some(tag.to_string()),
-                loan_id: Some(row.loan.id),
-                detail,
-                citation,
-            },
-            row.loan.id,
-        )
-    };
-    let mut out = Vec::new();
-    if let Some(Dated { date, citation }) = &view.return_by {
-        if *date < today {
-            let days = (today - *date).num_days();
-            let plural = if days == 1 { "" } else { "s" };
-            out.push(entry(
-                DueKind::OverdueReturn,
-                Some(*date),
-                format!("{tag} was due back {days} day{plural} ago"),
-                Some(citation.clone()),
-            ));
-        } else if within(*date, today, SOON_DAYS) {
-            out.push(entry(
-                DueKind::ReturnSoon,
-                Some(*date),
-                format!("{tag} is due back on {}", long_date(*date)),
-                Some(citation.clone()),
-            ));
-        }
-    }
+    let mut out: Vec<DueEntry> = return_entry(row, view, today).into_iter().collect();
     let cost = row.replacement_cost.0;
     if facts.charges_of(row.loan.id).is_empty()
         && let Some(charge) = decide::leaving_charge(pack, row.loan.leaving_by, false, cost, today)
     {
-        out.push(entry(
-            DueKind::ChargeAllowed,
-            Some(charge.from),
-            format!(
-                "a charge of {} may be raised for {tag}",
-                Pence(charge.amount_pence)
-            ),
-            Some(charge.citation),
-        ));
+        let detail = format!(
+            "a charge of {} may be raised for {tag}",
+            Pence(charge.amount_pence)
+        );
+        let due = Dated {
+            date: charge.from,
+            citation: charge.citation,
+        };
+        out.push(about_loan(row, DueKind::ChargeAllowed, Some(due), detail));
     }
     if let Some(next) = decide::next_evaluation(pack, row.kind, row.loan.issued_on, today)
         && within(next.date, today, PLAN_DAYS)
     {
-        out.push(entry(
+        let detail = format!("{tag} and its holder's needs are due for evaluation");
+        out.push(about_loan(
+            row,
             DueKind::PhoneEvaluation,
-            Some(next.date),
-            format!("{tag} and its holder's needs are due for evaluation"),
-            Some(next.citation),
+            Some(next),
+            detail,
         ));
     }
     out

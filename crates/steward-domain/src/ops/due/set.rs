@@ -195,33 +195,8 @@ impl DueSet {
         if descending {
             shown.reverse();
         }
-        // Where each entry lies against the cursor, in the order shown.
-        let against = |e: &DueEntry, value: &str, id: Id| {
-            let order = (e.key(sort).as_str(), e.subject).cmp(&(value, id));
-            if descending { order.reverse() } else { order }
-        };
         let n = shown.len();
-        let limit = query.window.limit() as usize;
-        let (start, end) = match &query.window.from {
-            None => (0, limit.min(n)),
-            Some(cursor) => {
-                let SortValue::Text(value) = &cursor.value else {
-                    return Err(bad_cursor());
-                };
-                match cursor.toward {
-                    Toward::After => {
-                        let start = shown
-                            .partition_point(|e| against(e, value, cursor.id) != Ordering::Greater);
-                        (start, (start + limit).min(n))
-                    }
-                    Toward::Before => {
-                        let end = shown
-                            .partition_point(|e| against(e, value, cursor.id) == Ordering::Less);
-                        (end.saturating_sub(limit), end)
-                    }
-                }
-            }
-        };
+        let (start, end) = window(&shown, query, descending)?;
         let page = shown.get(start..end).unwrap_or_default();
         let cursor_at = |e: &DueEntry, toward, index: usize| Cursor {
             toward,
@@ -241,6 +216,33 @@ impl DueSet {
                 .flatten(),
         })
     }
+}
+
+/// Where the page `query` asks for starts and ends among `shown` (in the order shown).
+fn window(shown: &[&DueEntry], query: &DueQuery, descending: bool) -> DomainResult<(usize, usize)> {
+    let n = shown.len();
+    let limit = query.window.limit() as usize;
+    let Some(cursor) = &query.window.from else {
+        return Ok((0, limit.min(n)));
+    };
+    let SortValue::Text(value) = &cursor.value else {
+        return Err(bad_cursor());
+    };
+    // Where each entry lies against the cursor's row, in the order shown.
+    let against = |e: &&DueEntry| {
+        let order = (e.key(query.sort).as_str(), e.subject).cmp(&(value.as_str(), cursor.id));
+        if descending { order.reverse() } else { order }
+    };
+    Ok(match cursor.toward {
+        Toward::After => {
+            let start = shown.partition_point(|e| against(e) != Ordering::Greater);
+            (start, (start + limit).min(n))
+        }
+        Toward::Before => {
+            let end = shown.partition_point(|e| against(e) == Ordering::Less);
+            (end.saturating_sub(limit), end)
+        }
+    })
 }
 
 fn bad_cursor() -> DomainError {
