@@ -3,12 +3,16 @@
 //! changes.
 
 use chrono::NaiveDate;
+use steward_domain::RegisterTx;
 use steward_domain::auth::{Principal, Role, User};
-use steward_domain::ops::due::{self, DueCache, DueKind};
+use steward_domain::ops::due::{self, DueCache, DueItem, DueKind};
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, start};
 use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{Council, Ctx, Pence};
-use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason, presets};
+use steward_policy::decide::{self, AcceptanceStatus, Dated, RefreshCandidate};
+use steward_policy::{
+    EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason, long_date, presets,
+};
 use steward_store::testing::TestDb;
 use steward_store::{Store, StoreTx};
 
@@ -255,5 +259,237 @@ async fn a_kept_report_costs_one_read_until_the_register_changes() -> TestResult
     assert_eq!(fresh.counts().of(DueKind::AcceptanceMissing), missing + 1);
     // The report at the older head was dropped; the two days' reports are kept.
     assert_eq!(cache.len(), 2);
+    Ok(())
+}
+
+/// The report as it was made before it was set-based: record by record, through the
+/// per-record reads, with the same decisions. Only what the borough fixture holds (no phone
+/// bills).
+async fn one_by_one(tx: &mut StoreTx, c: &Council, today: NaiveDate) -> Vec<DueItem> {
+    let active = policy::in_force(tx, c, today).await.unwrap().unwrap();
+    let pack = &active.pack;
+    let mut items = Vec::new();
+    let within = |d: NaiveDate, days| d <= today + chrono::Duration::days(days);
+    let item = |kind, due_on, view: &loans::LoanView, detail: String, citation| DueItem {
+        kind,
+        due_on,
+        person: Some(view.person.to_string()),
+        person_name: Some(view.person_name.clone()),
+        asset_tag: Some(view.asset_tag.to_string()),
+        loan_id: Some(view.loan.id),
+        detail,
+        citation: Some(citation),
+    };
+    let views = loans::list(tx, c, true, today).await.unwrap();
+    let mut candidates = Vec::new();
+    for view in &views {
+        let kit = tx
+            .equipment_by_id(view.loan.equipment_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let tag = &view.asset_tag;
+        if let Some(Dated { date, citation }) = view.return_by.clone() {
+            let days = (today - date).num_days();
+            if date < today {
+                let s = if days == 1 { "" } else { "s" };
+                let detail = format!("{tag} was due back {days} day{s} ago");
+                items.push(item(
+                    DueKind::OverdueReturn,
+                    Some(date),
+                    view,
+                    detail,
+                    citation,
+                ));
+            } else if within(date, 14) {
+                let detail = format!("{tag} is due back on {}", long_date(date));
+                items.push(item(
+                    DueKind::ReturnSoon,
+                    Some(date),
+                    view,
+                    detail,
+                    citation,
+                ));
+            }
+        }
+        let cost = kit.replacement_cost.0;
+        if let Some(ch) = decide::leaving_charge(pack, view.loan.leaving_by, false, cost, today)
+            && view.charges.is_empty()
+        {
+            let detail = format!(
+                "a charge of {} may be raised for {tag}",
+                Pence(ch.amount_pence)
+            );
+            items.push(item(
+                DueKind::ChargeAllowed,
+                Some(ch.from),
+                view,
+                detail,
+                ch.citation,
+            ));
+        }
+        if let Some(next) = decide::next_evaluation(pack, kit.kind, view.loan.issued_on, today)
+            && within(next.date, 30)
+        {
+            let detail = format!("{tag} and its holder's needs are due for evaluation");
+            let kind = DueKind::PhoneEvaluation;
+            items.push(item(kind, Some(next.date), view, detail, next.citation));
+        }
+        if let Some(bought) = kit.purchased_on {
+            let held = people::offices_on(tx, view.loan.person_id, today)
+                .await
+                .unwrap();
+            candidates.push((view, kit.kind, bought, held));
+        }
+    }
+    for kit in tx.equipment_list(c.id).await.unwrap() {
+        let gone = [
+            EquipmentState::Disposed,
+            EquipmentState::Lost,
+            EquipmentState::Stolen,
+        ];
+        let Some((due, citation)) = decide::pat_retest_due(pack, kit.kind, kit.pat_tested_on)
+        else {
+            continue;
+        };
+        let tag = &kit.asset_tag;
+        let (show, detail) = match due {
+            None => (true, format!("{tag} has never been PAT tested")),
+            Some(d) if d < today => (
+                true,
+                format!("{tag}'s PAT test ran out on {}", long_date(d)),
+            ),
+            Some(d) => (
+                within(d, 30),
+                format!("{tag}'s PAT test runs out on {}", long_date(d)),
+            ),
+        };
+        if show && !gone.contains(&kit.state) {
+            items.push(DueItem {
+                kind: DueKind::PatRetest,
+                due_on: due,
+                person: None,
+                person_name: None,
+                asset_tag: Some(tag.to_string()),
+                loan_id: None,
+                detail,
+                citation: Some(citation),
+            });
+        }
+    }
+    for entry in acceptance::register(tx, c, today).await.unwrap() {
+        let (kind, detail, citation) = match entry.status {
+            AcceptanceStatus::Missing { citation } => {
+                let v = entry.policy_version;
+                let detail = format!("has not signed version {v} of the policy");
+                (DueKind::AcceptanceMissing, detail, citation)
+            }
+            AcceptanceStatus::Lapsed { reason, citation } => {
+                (DueKind::AcceptanceLapsed, reason, citation)
+            }
+            _ => continue,
+        };
+        items.push(DueItem {
+            kind,
+            due_on: None,
+            person: Some(entry.person.reference.to_string()),
+            person_name: Some(entry.person.name.clone()),
+            asset_tag: None,
+            loan_id: None,
+            detail,
+            citation: Some(citation),
+        });
+    }
+    let refresh: Vec<RefreshCandidate<'_>> = candidates
+        .iter()
+        .map(|(view, kind, bought, held)| RefreshCandidate {
+            asset_tag: view.asset_tag.as_str(),
+            kind: *kind,
+            purchased_on: *bought,
+            holder_offices: held,
+        })
+        .collect();
+    let horizon = today + chrono::Duration::days(30);
+    for (rank, e) in decide::refresh_queue(pack, &refresh, horizon)
+        .into_iter()
+        .enumerate()
+    {
+        let view = views
+            .iter()
+            .find(|v| v.asset_tag.as_str() == e.asset_tag)
+            .unwrap();
+        let priority = if e.priority {
+            " (priority office holder)"
+        } else {
+            ""
+        };
+        let detail = format!("place {} in the replacement queue{priority}", rank + 1);
+        items.push(item(
+            DueKind::Refresh,
+            Some(e.replace_from),
+            view,
+            detail,
+            e.citation,
+        ));
+    }
+    if let Some(review) = decide::review_due(pack, active.version.effective_from)
+        && within(review.date, 30)
+    {
+        items.push(DueItem {
+            kind: DueKind::PolicyReview,
+            due_on: Some(review.date),
+            person: None,
+            person_name: None,
+            asset_tag: None,
+            loan_id: None,
+            detail: format!("{} is due for review", pack.pack.title),
+            citation: Some(review.citation),
+        });
+    }
+    items
+}
+
+fn sorted(items: Vec<DueItem>) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_report_holds_what_reading_record_by_record_finds() -> TestResult {
+    let db = TestDb::new().await;
+    let store = db.open().await?;
+    let c = borough(&store, 16).await?;
+    // A charge already raised, a recall and a returned loan change what is due.
+    let mut tx = store.begin().await?;
+    let at = ctx("2026-09-01");
+    let open = tx.loans(c.id, true).await?;
+    loans::return_loan(&mut tx, &at, &c, open[0].id).await?;
+    let officer = people::AddPerson {
+        person: NewPerson {
+            reference: "S001".parse()?,
+            name: "Legal Officer".into(),
+            kind: PersonKind::Employee,
+            email: None,
+            household: None,
+        },
+        term_start: Some(day("2025-05-01")),
+        term_end: None,
+        offices: vec![OfficeId("legal_and_democratic_services_manager".into())],
+    };
+    people::add(&mut tx, &at, &c, officer).await?;
+    loans::recall(&mut tx, &at, &c, open[1].id, &"S001".parse()?, None).await?;
+    tx.commit().await?;
+    for on in ["2026-09-20", "2026-10-15", "2027-06-01", "2030-01-01"] {
+        let today = day(on);
+        let mut tx = store.read().await?;
+        let set = due::compute(&mut tx, &c, today).await?;
+        let before = one_by_one(&mut tx, &c, today).await;
+        assert!(!before.is_empty(), "{on}");
+        assert_eq!(sorted(set.report().items), sorted(before), "{on}");
+    }
     Ok(())
 }
