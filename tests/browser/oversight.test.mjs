@@ -285,7 +285,7 @@ test("an administrator creates an account whose holder must choose a password", 
   await fresh.page.getByLabel("Type the new password again").fill("lantern orchard velvet 84");
   const changed = await submit(fresh.page, "Change password");
   assert.equal(changed.status(), 200);
-  assert.equal(new URL(fresh.page.url()).pathname, `/councils/${SLUG}/due`);
+  assert.equal(new URL(fresh.page.url()).pathname, `/councils/${SLUG}/start`);
   await open(fresh, `/councils/${SLUG}/audit`, "oversight-audit-new-auditor");
   await fresh.context.close();
 });

@@ -73,7 +73,8 @@ pub enum Command {
     #[command(subcommand)]
     Loan(LoanCmd),
     /// What is due: overdue returns, charges, signatures, PAT tests, evaluations, replacements
-    Due,
+    /// (sort by kind or due)
+    Due(DueArgs),
     /// Council phones: lines, itemised bills, personal calls and what is owed for them
     #[command(subcommand)]
     Phone(PhoneCmd),
@@ -112,6 +113,17 @@ pub enum Command {
     Foi(InfoArgs),
     /// Subject access requests, with their deadlines
     Sar(InfoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DueArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    /// Only items of this kind: overdue_return, charge_allowed, phone_costs_owed,
+    /// return_soon, acceptance_missing, acceptance_lapsed, pat_retest, phone_evaluation,
+    /// refresh or policy_review
+    #[arg(long)]
+    pub kind: Option<String>,
 }
 
 /// What every list command takes: a search, an order, and a page.

@@ -12,10 +12,10 @@ use steward_domain::ops::equipment::list::{
 use steward_domain::repo::NewEquipment;
 use steward_domain::{AssetTag, Equipment, Id, Pence, RepoResult};
 
-const EQUIPMENT: &str = "id, council_id, asset_tag, kind, model, serial, purchased_on, \
+pub(crate) const EQUIPMENT: &str = "id, council_id, asset_tag, kind, model, serial, purchased_on, \
                          replacement_cost, pat_tested_on, encrypted, state";
 
-fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
+pub(crate) fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
     let c = Cols::new(row, "equipment");
     Ok(Equipment {
         id: c.int("id")?,

@@ -8,6 +8,7 @@
 mod audit;
 mod auth;
 mod daily;
+mod due;
 mod equipment;
 mod error;
 mod info;

@@ -11,16 +11,16 @@ use steward_domain::ops::loans::list::{LoanQuery, LoanRow, LoanShow, LoanSort, W
 use steward_domain::repo::NewLoan;
 use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, RepoResult};
 
-const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
+pub(crate) const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
                     recall_by, recall_clause, leaving_by, leaving_clause, returned_on, \
                     pack_version_id, ended_as";
 const EXTENSION: &str = "id, loan_id, previous_due, new_due, reason, approvals, granted_on";
-const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
+pub(crate) const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
 
 /// Newest first: the order people read a history of loans in.
 const NEWEST_FIRST: &str = "ORDER BY issued_on DESC, id DESC";
 
-fn loan(row: &AnyRow) -> RepoResult<Loan> {
+pub(crate) fn loan(row: &AnyRow) -> RepoResult<Loan> {
     let c = Cols::new(row, "loans");
     Ok(Loan {
         id: c.int("id")?,
@@ -53,7 +53,7 @@ fn extension(row: &AnyRow) -> RepoResult<Extension> {
     })
 }
 
-fn charge(row: &AnyRow) -> RepoResult<Charge> {
+pub(crate) fn charge(row: &AnyRow) -> RepoResult<Charge> {
     let c = Cols::new(row, "charges");
     Ok(Charge {
         id: c.int("id")?,

@@ -62,6 +62,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0012_workflow_lists.sql"),
     },
     Migration {
+        version: 13,
+        sql: include_str!("../migrations/sqlite/0013_due.sql"),
+    },
+    Migration {
         version: 15,
         sql: include_str!("../migrations/sqlite/0015_reporting.sql"),
     },
@@ -119,6 +123,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 12,
         sql: include_str!("../migrations/postgres/0012_workflow_lists.sql"),
+    },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/postgres/0013_due.sql"),
     },
     Migration {
         version: 15,

@@ -12,7 +12,7 @@ use steward_domain::repo::NewPerson;
 use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
 use steward_policy::{OfficeId, TermEndReason};
 
-const PERSON: &str = "id, council_id, reference, name, kind, email, household";
+pub(crate) const PERSON: &str = "id, council_id, reference, name, kind, email, household";
 const TERM: &str = "id, person_id, starts, ends, end_reason";
 const OFFICE: &str = "id, person_id, office, starts, ends";
 

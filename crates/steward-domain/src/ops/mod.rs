@@ -20,6 +20,7 @@ pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod start;
 pub mod subject_access;
 pub mod sweep;
 pub mod tokens;

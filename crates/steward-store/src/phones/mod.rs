@@ -2,7 +2,7 @@
 
 mod bills;
 mod lines;
-mod statements;
+pub(crate) mod statements;
 
 use crate::tx::StoreTx;
 use chrono::NaiveDate;

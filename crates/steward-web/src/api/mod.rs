@@ -31,6 +31,7 @@ pub(crate) struct ApiState {
     now: Now,
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
+    due: Arc<steward_domain::ops::due::DueCache>,
 }
 
 /// The router under construction and the documentation of every route added to it.
@@ -443,10 +444,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/due",
-            "What is due: returns, charges, signatures, PAT tests",
+            "What is due: returns, charges, signatures, PAT tests; a page, with counts by kind",
             Reader,
         )
-        .query(&["as_of"]),
+        .query(&["limit", "cursor", "q", "sort", "dir", "kind", "as_of"]),
         h::due_report,
     )
     .add(
@@ -792,6 +793,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.today.clone(),
         app.now.clone(),
         app.touches.clone(),
+        app.due.clone(),
     )
 }
 
@@ -800,6 +802,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     today: Today,
     now: Now,
     touches: Arc<crate::touches::Touches>,
+    due: Arc<steward_domain::ops::due::DueCache>,
 ) -> Router<S> {
     let Routes { router, ops } = routes();
     let document = Arc::new(openapi::document(&ops));
@@ -813,6 +816,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             now,
             document,
             touches,
+            due,
         })
 }
 

@@ -2,15 +2,47 @@
 
 use super::*;
 
+/// One page of what is due, with the counts of the whole report.
+#[derive(Serialize)]
+pub(crate) struct DuePage {
+    council: String,
+    as_of: NaiveDate,
+    policy: Option<String>,
+    counts: due::DueCounts,
+    #[serde(flatten)]
+    page: Page<due::DueItem>,
+}
+
 pub(crate) async fn due_report(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<due::DueReport>> {
+) -> ApiResult<Json<DuePage>> {
     caller.principal.reader()?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
-    Ok(Json(due::report(&mut tx, &caller.council, on).await?))
+    let kind = q
+        .text("kind")
+        .map(|k| {
+            k.parse::<due::DueKind>()
+                .map_err(|e| ApiError::bad_field("kind", e))
+        })
+        .transpose()?;
+    let query = q.list_query::<due::DueSort, _>(due::DueFilter { kind })?;
+    let council = &caller.council;
+    let set = match crate::due_page::kept(&state.store, &state.due, council, on).await? {
+        Some(set) => set,
+        None => {
+            let mut tx = read(&state).await?;
+            due::current(&mut tx, &state.due, council, on).await?
+        }
+    };
+    Ok(Json(DuePage {
+        council: set.council.clone(),
+        as_of: set.as_of,
+        policy: set.policy.clone(),
+        counts: set.counts().clone(),
+        page: set.page(&query)?.into(),
+    }))
 }
 
 pub(crate) async fn audit_log(
