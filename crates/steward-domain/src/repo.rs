@@ -4,6 +4,7 @@
 use crate::audit::{AuditHead, AuditRecord};
 use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
 use crate::listing::Listed;
+use crate::ops::audit_log::{AuditLogQuery, NameKeys, Names};
 use crate::ops::people::list::{PeopleQuery, PersonListed};
 use crate::records::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -287,6 +288,18 @@ pub trait RegisterTx: Send {
         council_id: Id,
         filter: &AuditFilter,
     ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
+    /// A page of the council's audit log, filtered and sorted in the database.
+    fn list_audit(
+        &mut self,
+        council_id: Id,
+        query: &AuditLogQuery,
+    ) -> impl Future<Output = RepoResult<Listed<AuditRecord>>> + Send;
+    /// The names behind the ids a page of audit records mentions, one query per kind.
+    fn audit_names(
+        &mut self,
+        council_id: Id,
+        keys: &NameKeys,
+    ) -> impl Future<Output = RepoResult<Names>> + Send;
     /// The sequence number of the last record the council's chain reached.
     fn audit_head(
         &mut self,

@@ -11,10 +11,10 @@ use steward_domain::audit::{AuditHead, AuditRecord, ChainProblem, ChainReport, C
 use steward_domain::repo::AuditFilter;
 use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
 
-const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
+pub(crate) const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
                       after_data, data_digest, prev_hash, hash, erased_on";
 
-fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
+pub(crate) fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
     let c = Cols::new(row, "audit_events");
     Ok(AuditRecord {
         council_id: c.int("council_id")?,

@@ -53,6 +53,10 @@ const SQLITE: &[Migration] = &[
         version: 10,
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/sqlite/0014_audit_lists.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -95,6 +99,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 10,
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
+    },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/postgres/0014_audit_lists.sql"),
     },
 ];
 

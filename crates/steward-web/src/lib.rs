@@ -20,6 +20,7 @@ pub mod reports;
 mod routes;
 mod session;
 mod touches;
+mod verifying;
 mod workflow_pages;
 
 use assets::Assets;
@@ -72,6 +73,8 @@ struct AppState {
     pages: Arc<Pages>,
     assets: Arc<Assets>,
     touches: Arc<touches::Touches>,
+    /// The audit chains being checked, which bounds how many checks run at once.
+    checks: Arc<verifying::Checks>,
 }
 
 impl FromRef<AppState> for Arc<Assets> {
@@ -108,6 +111,7 @@ fn router_with_assets(
         pages,
         assets: Arc::new(assets),
         touches: Arc::default(),
+        checks: Arc::default(),
     }))
 }
 

@@ -68,6 +68,7 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),

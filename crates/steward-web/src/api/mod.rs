@@ -31,6 +31,7 @@ pub(crate) struct ApiState {
     now: Now,
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
+    checks: Arc<crate::verifying::Checks>,
 }
 
 /// The router under construction and the documentation of every route added to it.
@@ -56,7 +57,7 @@ impl Routes {
     }
 }
 
-use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember, Token};
+use openapi::Access::{Admin, Auditor, Member, Officer, Public, Reader, ReaderOrMember, Token};
 
 /// Every route of the API with its documentation.
 fn routes() -> Routes {
@@ -462,18 +463,31 @@ fn core_routes() -> Routes {
         h::notification_resolve,
     )
     .add(
-        Op::get("/audit", "The audit trail, in order", Reader).query(&[
+        Op::get(
+            "/audit",
+            "The audit trail by sequence number, oldest first (dir=desc for newest first); a time range lists by time",
+            Reader,
+        )
+        .query(&[
             "limit",
             "cursor",
+            "sort",
+            "dir",
             "entity",
             "entity_id",
+            "action",
+            "actor",
             "from",
             "to",
         ]),
         h::audit_log,
     )
     .add(
-        Op::get("/audit/verify", "Verify the audit chain", Reader),
+        Op::get(
+            "/audit/verify",
+            "Verify the whole audit chain; one check per council at a time (429 while one runs)",
+            Auditor,
+        ),
         h::audit_verify,
     )
     .add(
@@ -766,6 +780,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.today.clone(),
         app.now.clone(),
         app.touches.clone(),
+        app.checks.clone(),
     )
 }
 
@@ -774,6 +789,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     today: Today,
     now: Now,
     touches: Arc<crate::touches::Touches>,
+    checks: Arc<crate::verifying::Checks>,
 ) -> Router<S> {
     let Routes { router, ops } = routes();
     let document = Arc::new(openapi::document(&ops));
@@ -787,6 +803,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             now,
             document,
             touches,
+            checks,
         })
 }
 

@@ -6,6 +6,8 @@
 
 mod accounts;
 mod audit;
+mod audit_csv;
+mod audit_query;
 mod policy;
 mod tokens;
 

@@ -84,6 +84,7 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
@@ -146,7 +147,7 @@ async fn get(site: &Site, path: &str, cookie: &str) -> (StatusCode, axum::http::
 fn form(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", super::audit::encode_value(v)))
+        .map(|(k, v)| format!("{k}={}", crate::listing::encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -314,7 +315,7 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
     // The adoption is in the trail, which still verifies.
     let (_, _, log) = get(&site, "/audit?entity=policy&id=2", &clerk).await;
     assert!(
-        log.contains("policy.adopt") && log.contains("1 record matches"),
+        log.contains("<code>policy.adopt</code>") && log.contains("The only record that matches"),
         "{log}"
     );
     let (_, _, verified) = get(&site, "/audit/verify", &clerk).await;
@@ -328,10 +329,14 @@ async fn the_audit_log_filters_pages_and_exports_guarded_csv() {
     let (status, _, html) = get(&site, "/audit?entity=user", &audrey).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("user.create") && !html.contains("policy.adopt"),
+        html.contains("<code>user.create</code>") && !html.contains("<code>policy.adopt</code>"),
         "{html}"
     );
-    assert!(html.contains("govuk-details"), "{html}");
+    assert!(
+        html.contains("Setup created the account clerk with the role administrator."),
+        "{html}"
+    );
+    assert!(html.contains("Technical details"), "{html}");
     let (status, _, html) = get(&site, "/audit?from=31%2F02%2F2027", &audrey).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains(r##"<a href="#from">"##), "{html}");
@@ -514,10 +519,10 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, _, log) = get(&site, "/audit?entity=user&id=ivy", &audrey).await;
     assert!(
-        log.contains("user.create")
-            && log.contains("user.disable")
-            && log.contains("user.password_reset")
-            && !log.contains("user.enable"),
+        log.contains("<code>user.create</code>")
+            && log.contains("<code>user.disable</code>")
+            && log.contains("<code>user.password_reset</code>")
+            && !log.contains("<code>user.enable</code>"),
         "{log}"
     );
 }

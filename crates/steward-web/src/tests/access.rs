@@ -281,6 +281,7 @@ impl Server {
             let state = AppState {
                 store,
                 touches: Default::default(),
+                checks: Default::default(),
                 today,
                 now,
                 pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
