@@ -6,6 +6,7 @@
 //! and [`Store::verify_audit`] re-checks a council's whole hash chain.
 
 mod audit;
+mod audit_check;
 mod audit_list;
 mod auth;
 mod equipment;
