@@ -1,7 +1,9 @@
-//! How fast `audit verify` checks a council's chain in the database: a fresh database on the
-//! backend `STEWARD_TEST_BACKEND` selects (sqlite by default, or postgres on `STEWARD_TEST_PG`)
-//! is filled with `AUDIT_BENCH_RECORDS` loan-sized records (default 300,000), then the whole
-//! chain is checked, timed by the wall clock (the check shares its work between cores).
+//! How fast `audit verify` checks a council's chain in the database, and what a page of the
+//! audit log costs however long the chain: a fresh database on the backend
+//! `STEWARD_TEST_BACKEND` selects (sqlite by default, or postgres on `STEWARD_TEST_PG`) is
+//! filled with `AUDIT_BENCH_RECORDS` loan-sized records (default 300,000), then the whole
+//! chain is checked, timed by the wall clock (the check shares its work between cores), and
+//! pages of the log are read at its newest end, deep in it, filtered and over a range of days.
 //! `docs/performance.md` records the figures; run with
 //! `cargo bench -p steward-store --bench audit_check`.
 
@@ -10,7 +12,9 @@
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::time::Instant;
-use steward_domain::{AuditEvent, RegisterTx};
+use steward_domain::listing::{Cursor, Direction, SearchWords, SortValue, Toward, Window};
+use steward_domain::ops::audit_log::{self, AuditLogFilter, AuditLogQuery, AuditSort};
+use steward_domain::{AuditEvent, Council, RegisterTx};
 use steward_store::Store;
 use steward_store::testing::TestDb;
 
@@ -22,7 +26,7 @@ fn records() -> i64 {
 }
 
 /// A chain shaped like a council's: loan records with a small before/after.
-async fn fill(store: &Store, n: i64) -> i64 {
+async fn fill(store: &Store, n: i64) -> Council {
     let mut tx = store.begin().await.unwrap();
     let council = tx
         .insert_council(&"brackenshire".parse().unwrap(), "Brackenshire")
@@ -51,7 +55,71 @@ async fn fill(store: &Store, n: i64) -> i64 {
         }
     }
     tx.commit().await.unwrap();
-    council.id
+    council
+}
+
+/// A page of 25, newest first, from `cursor`, with `filter`.
+fn page(filter: AuditLogFilter, cursor: Option<Cursor>) -> AuditLogQuery {
+    AuditLogQuery {
+        search: SearchWords::default(),
+        sort: AuditSort::Seq,
+        direction: Direction::Descending,
+        filter,
+        window: Window::at(25, cursor),
+    }
+}
+
+/// Pages of the log, each timed alone: their cost must not grow with the chain.
+fn pages(c: &mut Criterion, rt: &tokio::runtime::Runtime, store: &Store, council: &Council) {
+    let deep = Cursor {
+        toward: Toward::After,
+        value: SortValue::Int(1_000),
+        id: 1_000,
+        index: 0,
+    };
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+    let loans = AuditLogFilter {
+        entity: Some("loan".into()),
+        ..AuditLogFilter::default()
+    };
+    let days = AuditLogFilter {
+        from: Some(audit_log::london_day_start(day(5))),
+        to: Some(audit_log::london_day_end(day(6))),
+        ..AuditLogFilter::default()
+    };
+    let one = AuditLogFilter {
+        entity: Some("loan".into()),
+        entity_id: Some("777".into()),
+        ..AuditLogFilter::default()
+    };
+    let cases = [
+        ("page_newest", page(AuditLogFilter::default(), None)),
+        (
+            "page_deep",
+            page(AuditLogFilter::default(), Some(deep.clone())),
+        ),
+        ("page_entity_deep", page(loans, Some(deep))),
+        ("page_two_days", page(days, None)),
+        ("page_one_record", page(one, None)),
+    ];
+    let mut group = c.benchmark_group(format!("audit_log_{:?}", store.backend()).to_lowercase());
+    group.sample_size(30);
+    for (name, query) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let mut tx = store.read().await.unwrap();
+                    let listed = audit_log::list(&mut tx, council, &query).await.unwrap();
+                    let listed = audit_log::describe_page(&mut tx, council, listed)
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                    assert!(!listed.items.is_empty());
+                })
+            })
+        });
+    }
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -74,11 +142,12 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("database", |b| {
         b.iter(|| {
-            let check = rt.block_on(store.check_audit(council, [n / 2])).unwrap();
+            let check = rt.block_on(store.check_audit(council.id, [n / 2])).unwrap();
             assert_eq!(check.chain.outcome, Ok(n));
         })
     });
     group.finish();
+    pages(c, &rt, &store, &council);
     rt.block_on(store.close());
 }
 
