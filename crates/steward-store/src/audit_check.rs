@@ -57,7 +57,7 @@ const ROWS_SQL: &str = "SELECT seq, at, actor, action, entity, entity_id, before
     WHERE council_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq";
 
 /// Records in one page read from PostgreSQL.
-const PG_PAGE: usize = 8192;
+const PG_PAGE: usize = 4096;
 
 /// The first seq of the council's chain, where reading starts.
 const FIRST_SQL: &str = "SELECT MIN(seq) FROM audit_events WHERE council_id = $1";
