@@ -292,6 +292,7 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
                 "If you think you should, ask the council's administrator.".into(),
             ],
         ),
+        StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
             vec!["The register's database cannot be reached. Try again later.".into()],

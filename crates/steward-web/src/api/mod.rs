@@ -4,6 +4,8 @@
 //! Routes are registered only through [`Routes::add`], which records each one's documentation
 //! beside it, so the OpenAPI document (`/api/v1/openapi.json`) lists exactly what is served.
 
+#[cfg(test)]
+mod audit_tests;
 mod error;
 mod extract;
 mod handlers;

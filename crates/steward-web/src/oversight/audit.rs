@@ -223,6 +223,13 @@ pub async fn verify(
     signed: SignedIn,
 ) -> Result<Html<String>, WebError> {
     signed.principal.reader()?;
+    // The page and the API share the server's few places for a check (see `verifying`).
+    let _running = state.checks.start(signed.council.id).map_err(|busy| {
+        WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::pages::sentence(busy.words()),
+        )
+    })?;
     let (intact, message) = verdict(state.store.verify_audit(signed.council.id).await?);
     let page = Page::new("Verify the audit trail")
         .council(&signed.council)
