@@ -242,7 +242,7 @@ async fn a_page_of_the_log_names_what_its_records_mention_in_one_batch() -> Test
         .map(|(_, d)| d.sentence.as_str())
         .collect();
     assert_eq!(sentences[0], "Dot added M1 to the register.");
-    assert_eq!(sentences[1], "Clerk lent an item to someone (loan 7).");
+    assert_eq!(sentences[1], "Clerk lent an item to someone as loan 7.");
     Ok(())
 }
 

@@ -172,7 +172,7 @@ fn records_read_as_sentences_with_tables_in_words() {
     let lent = &lent[0];
     assert_eq!(
         lent.sentence,
-        "The officer clerk lent LAP-0102 to Ada Quill (M003) (loan 9), due back 16 May 2027."
+        "The officer clerk lent LAP-0102 to Ada Quill (M003) as loan 9, due back 16 May 2027."
     );
     assert_eq!(lent.when, "9:30am, 16 May 2027");
     assert_eq!(lent.label, "Lent equipment");

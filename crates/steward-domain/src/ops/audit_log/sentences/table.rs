@@ -171,7 +171,7 @@ pub static ACTIONS: &[ActionWords] = &[
     // Loans and charges.
     words("loan.issue", "Lent equipment", |s| {
         format!(
-            "{} lent {} to {} (loan {}){}",
+            "{} lent {} to {} as loan {}{}",
             s.who(),
             s.item().unwrap_or_else(|| "an item".to_string()),
             s.person_id("person_id")
@@ -182,7 +182,7 @@ pub static ACTIONS: &[ActionWords] = &[
     }),
     words("loan.return", "Took equipment back", |s| {
         format!(
-            "{} took {} back from {} (loan {}){}",
+            "{} took {} back from {}, ending loan {}{}",
             s.who(),
             s.item().unwrap_or_else(|| "an item".to_string()),
             s.person_id("person_id")
@@ -202,7 +202,7 @@ pub static ACTIONS: &[ActionWords] = &[
     }),
     words("loan.recall", "Recalled a loan", |s| {
         format!(
-            "{} recalled {} from {} (loan {}){}",
+            "{} recalled {} from {}, on loan {}{}",
             s.who(),
             s.item().unwrap_or_else(|| "an item".to_string()),
             s.person_id("person_id")
@@ -216,7 +216,7 @@ pub static ACTIONS: &[ActionWords] = &[
         "Set a loan's date on leaving",
         |s| {
             format!(
-                "{} set the date {} must give back {} (loan {}), on leaving office{}",
+                "{} set the date {} must give back {}, on loan {}, on leaving office{}",
                 s.who(),
                 s.person_id("person_id")
                     .unwrap_or_else(|| "its holder".to_string()),
