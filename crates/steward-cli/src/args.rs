@@ -550,15 +550,8 @@ pub enum AuditCmd {
     /// Check the whole chain, and signed checkpoints against it; exits 7 naming the first
     /// record altered, removed or reordered, or the checkpoint that no longer holds
     Verify(AuditVerify),
-    /// Show audit records
-    Log {
-        #[arg(long)]
-        entity: Option<String>,
-        #[arg(long)]
-        id: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: i64,
-    },
+    /// Show audit records, oldest first, each in words (records as stored with --json)
+    Log(AuditLogArgs),
     /// The key that signs checkpoints (kept in a file, never in the database)
     #[command(subcommand)]
     Key(AuditKeyCmd),
@@ -582,6 +575,37 @@ pub enum AuditCmd {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct AuditLogArgs {
+    /// Only records of this kind, as recorded: person, equipment, loan, request, user...
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only records with this reference: a person's reference, an asset tag, a loan's number
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Only records of this action, as recorded: loan.issue, session.start...
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only records made by this account or name, as recorded
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Only records made on or after this day (in London); a range of days lists by time
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Only records made on or before this day (in London)
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Newest first
+    #[arg(long)]
+    pub desc: bool,
+    /// At most this many records, read from the database a page at a time
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: u32,
+    /// Continue after the records an earlier run showed (the cursor it printed)
+    #[arg(long)]
+    pub cursor: Option<String>,
 }
 
 #[derive(Args, Debug)]

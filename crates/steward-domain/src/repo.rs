@@ -7,6 +7,7 @@ use crate::listing::{Listed, Total};
 use crate::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
 use crate::ops::equipment::list::{EquipmentListed, EquipmentQuery};
 use crate::ops::loans::list::{LoanQuery, LoanRow};
+use crate::ops::audit_log::{AuditLogQuery, NameKeys, Names};
 use crate::ops::people::list::{PeopleQuery, PersonListed};
 use crate::records::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -318,6 +319,18 @@ pub trait RegisterTx: Send {
         council_id: Id,
         filter: &AuditFilter,
     ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
+    /// A page of the council's audit log, filtered and sorted in the database.
+    fn list_audit(
+        &mut self,
+        council_id: Id,
+        query: &AuditLogQuery,
+    ) -> impl Future<Output = RepoResult<Listed<AuditRecord>>> + Send;
+    /// The names behind the ids a page of audit records mentions, one query per kind.
+    fn audit_names(
+        &mut self,
+        council_id: Id,
+        keys: &NameKeys,
+    ) -> impl Future<Output = RepoResult<Names>> + Send;
     /// The sequence number of the last record the council's chain reached.
     fn audit_head(
         &mut self,

@@ -11,10 +11,10 @@ use steward_domain::audit::{AuditHead, AuditRecord, ChainProblem, ChainReport, C
 use steward_domain::repo::AuditFilter;
 use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
 
-const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
+pub(crate) const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
                       after_data, data_digest, prev_hash, hash, erased_on";
 
-fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
+pub(crate) fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
     let c = Cols::new(row, "audit_events");
     Ok(AuditRecord {
         council_id: c.int("council_id")?,
@@ -262,26 +262,15 @@ impl Store {
     }
 
     /// [`Store::verify_audit`] in full: also the hashes at the `watch` seqs (the seqs of signed
-    /// checkpoints) and the council's recorded head.
+    /// checkpoints) and the council's recorded head. Reading and hashing run on two cores at
+    /// once (see `audit_check.rs`).
     pub async fn check_audit(
         &self,
         council_id: i64,
         watch: impl IntoIterator<Item = i64>,
     ) -> Result<AuditCheck, StoreError> {
-        let mut verifier = ChainVerifier::watching(watch);
-        let head = self
-            .visit_audit(council_id, |found| match found {
-                Ok(record) => verifier.push(&record).is_ok(),
-                Err(problem) => {
-                    verifier.fail(problem);
-                    false
-                }
-            })
-            .await?;
-        Ok(AuditCheck {
-            head_seq: head,
-            chain: verifier.report(Some(head)),
-        })
+        self.check_audit_fast(council_id, ChainVerifier::watching(watch))
+            .await
     }
 
     /// Streams a council's chain in seq order to `visit` until it returns false, and returns

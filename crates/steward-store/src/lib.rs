@@ -6,6 +6,8 @@
 //! and [`Store::verify_audit`] re-checks a council's whole hash chain.
 
 mod audit;
+mod audit_check;
+mod audit_list;
 mod auth;
 mod daily;
 mod due;

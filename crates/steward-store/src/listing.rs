@@ -298,10 +298,16 @@ impl ListSql {
                     _ => return Err(RepoError::BadCursor),
                 };
                 let op = if ascending { ">" } else { "<" };
-                Some(Frag::new(
-                    format!("({}, {}) {op} (?, ?)", self.sort, self.id),
-                    vec![value, Arg::Int(cursor.id)],
-                ))
+                // A list sorted by its unique id needs no tie-break, and a plain comparison
+                // is one every planner turns into an index range.
+                if self.sort == self.id {
+                    Some(Frag::new(format!("{} {op} ?", self.sort), vec![value]))
+                } else {
+                    Some(Frag::new(
+                        format!("({}, {}) {op} (?, ?)", self.sort, self.id),
+                        vec![value, Arg::Int(cursor.id)],
+                    ))
+                }
             }
             None => None,
         };
@@ -312,12 +318,12 @@ impl ListSql {
             self.sort, self.id, self.from
         ));
         self.where_clause(&mut statement, keyset.as_ref());
-        statement.text(&format!(
-            " ORDER BY {} {order}, {} {order} LIMIT {}",
-            self.sort,
-            self.id,
-            limit + 1
-        ));
+        let order_by = if self.sort == self.id {
+            format!("{} {order}", self.sort)
+        } else {
+            format!("{} {order}, {} {order}", self.sort, self.id)
+        };
+        statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
         let mut rows = tx.all(bound(&statement.sql, &statement.args)).await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);

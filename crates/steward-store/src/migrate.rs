@@ -66,6 +66,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0013_due.sql"),
     },
     Migration {
+        version: 14,
+        sql: include_str!("../migrations/sqlite/0014_audit_lists.sql"),
+    },
+    Migration {
         version: 15,
         sql: include_str!("../migrations/sqlite/0015_reporting.sql"),
     },
@@ -127,6 +131,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 13,
         sql: include_str!("../migrations/postgres/0013_due.sql"),
+    },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/postgres/0014_audit_lists.sql"),
     },
     Migration {
         version: 15,

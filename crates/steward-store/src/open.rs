@@ -16,6 +16,9 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// The address the pool connects to, for the audit check's connection of the backend's
+    /// own driver. Never printed: it may carry a password.
+    pub(crate) url: std::sync::Arc<str>,
 }
 
 /// Only the backend: the pool's options include the address, which may carry a password.
@@ -65,7 +68,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(StoreError::Connect)?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            url: url.into(),
+        };
         migrate::run(&store).await?;
         Ok(store)
     }

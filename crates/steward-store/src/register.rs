@@ -1,7 +1,7 @@
 //! The domain's storage interface, implemented by the per-area modules.
 
 use crate::tx::StoreTx;
-use crate::{audit, equipment, loans, people, policy, signatures};
+use crate::{audit, audit_list, equipment, loans, people, policy, signatures};
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::audit::{AuditHead, AuditRecord};
 use steward_domain::listing::{Listed, Total};
@@ -286,6 +286,22 @@ impl RegisterTx for StoreTx {
     }
 
     /// None when the council has no records yet (or does not exist).
+    async fn list_audit(
+        &mut self,
+        council_id: Id,
+        query: &steward_domain::ops::audit_log::AuditLogQuery,
+    ) -> RepoResult<steward_domain::listing::Listed<AuditRecord>> {
+        audit_list::list_page(self, council_id, query).await
+    }
+
+    async fn audit_names(
+        &mut self,
+        council_id: Id,
+        keys: &steward_domain::ops::audit_log::NameKeys,
+    ) -> RepoResult<steward_domain::ops::audit_log::Names> {
+        audit_list::names(self, council_id, keys).await
+    }
+
     async fn audit_head(&mut self, council_id: Id) -> RepoResult<Option<i64>> {
         Ok(audit::head_seq(self, council_id)
             .await?

@@ -22,6 +22,7 @@ mod routes;
 mod session;
 mod start;
 mod touches;
+mod verifying;
 mod workflow_pages;
 
 use assets::Assets;
@@ -74,6 +75,8 @@ struct AppState {
     touches: Arc<touches::Touches>,
     /// What is due, as last computed for each council and day (see `ops::due::cache`).
     due: Arc<DueCache>,
+    /// The audit chains being checked, which bounds how many checks run at once.
+    checks: Arc<verifying::Checks>,
 }
 
 impl FromRef<AppState> for Arc<Assets> {
@@ -111,6 +114,7 @@ fn router_with_assets(
         assets: Arc::new(assets),
         touches: Arc::default(),
         due: Arc::default(),
+        checks: Arc::default(),
     }))
 }
 
@@ -295,6 +299,7 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
                 "If you think you should, ask the council's administrator.".into(),
             ],
         ),
+        StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
             vec!["The register's database cannot be reached. Try again later.".into()],

@@ -1,6 +1,7 @@
 mod acceptance;
 mod audit;
 mod audit_files;
+mod audit_log;
 mod case;
 mod council;
 pub mod demo;

@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod audit;
+mod audit_log;
 mod bad_input;
 mod borough;
 mod checkpoints;

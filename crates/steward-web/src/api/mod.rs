@@ -4,6 +4,8 @@
 //! Routes are registered only through [`Routes::add`], which records each one's documentation
 //! beside it, so the OpenAPI document (`/api/v1/openapi.json`) lists exactly what is served.
 
+#[cfg(test)]
+mod audit_tests;
 mod error;
 mod extract;
 mod handlers;
@@ -32,6 +34,7 @@ pub(crate) struct ApiState {
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    checks: Arc<crate::verifying::Checks>,
 }
 
 /// The router under construction and the documentation of every route added to it.
@@ -57,7 +60,7 @@ impl Routes {
     }
 }
 
-use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember, Token};
+use openapi::Access::{Admin, Auditor, Member, Officer, Public, Reader, ReaderOrMember, Token};
 
 /// Every route of the API with its documentation.
 fn routes() -> Routes {
@@ -485,18 +488,31 @@ fn core_routes() -> Routes {
         h::notification_resolve,
     )
     .add(
-        Op::get("/audit", "The audit trail, in order", Reader).query(&[
+        Op::get(
+            "/audit",
+            "The audit trail by sequence number, oldest first (dir=desc for newest first); a time range lists by time",
+            Reader,
+        )
+        .query(&[
             "limit",
             "cursor",
+            "sort",
+            "dir",
             "entity",
             "entity_id",
+            "action",
+            "actor",
             "from",
             "to",
         ]),
         h::audit_log,
     )
     .add(
-        Op::get("/audit/verify", "Verify the audit chain", Reader),
+        Op::get(
+            "/audit/verify",
+            "Verify the whole audit chain; one check per council at a time (429 while one runs)",
+            Auditor,
+        ),
         h::audit_verify,
     )
     .add(
@@ -794,6 +810,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.now.clone(),
         app.touches.clone(),
         app.due.clone(),
+        app.checks.clone(),
     )
 }
 
@@ -803,6 +820,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     now: Now,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    checks: Arc<crate::verifying::Checks>,
 ) -> Router<S> {
     let Routes { router, ops } = routes();
     let document = Arc::new(openapi::document(&ops));
@@ -817,6 +835,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             document,
             touches,
             due,
+            checks,
         })
 }
 

@@ -7,6 +7,8 @@
 mod accounts;
 mod adopt;
 mod audit;
+mod audit_csv;
+mod audit_query;
 mod policy;
 mod tokens;
 

@@ -89,6 +89,7 @@ async fn site() -> Site {
         store,
         touches: Default::default(),
         due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),

@@ -282,6 +282,7 @@ impl Server {
                 store,
                 touches: Default::default(),
                 due: Default::default(),
+                checks: Default::default(),
                 today,
                 now,
                 pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),

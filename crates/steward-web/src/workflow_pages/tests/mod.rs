@@ -170,6 +170,7 @@ async fn site() -> Site {
         store,
         touches: Default::default(),
         due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
