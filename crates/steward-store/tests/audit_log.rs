@@ -71,8 +71,7 @@ async fn walk(
 ) -> Result<Vec<i64>, Box<dyn std::error::Error>> {
     let mut pages: Vec<Vec<i64>> = Vec::new();
     let mut cursor = None;
-    let mut last_page = None;
-    loop {
+    let last_page = loop {
         let mut tx = store.read().await?;
         let page =
             audit_log::list(&mut tx, council, &query(filter.clone(), direction, cursor)).await?;
@@ -82,12 +81,9 @@ async fn walk(
         pages.push(page.items.iter().map(|r| r.seq).collect());
         match page.next {
             Some(next) => cursor = Some(next),
-            None => {
-                last_page = page.previous;
-                break;
-            }
+            None => break page.previous,
         }
-    }
+    };
     // Backwards: from the last page's "previous" to the first page.
     let mut back: Vec<Vec<i64>> = vec![pages.last().cloned().unwrap_or_default()];
     let mut cursor = last_page;

@@ -113,6 +113,7 @@ async fn api() -> Api {
         Arc::new(move || today),
         Arc::new(move || now),
         Arc::default(),
+        Arc::default(),
         checks.clone(),
     );
     Api {

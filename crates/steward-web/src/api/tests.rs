@@ -20,7 +20,14 @@ async fn app() -> (Router, steward_store::testing::TestDb) {
     let today: Today = Arc::new(|| chrono::NaiveDate::MIN);
     let now: Now = Arc::new(chrono::Utc::now);
     (
-        with_parts(store, today, now, Arc::default(), Arc::default()),
+        with_parts(
+            store,
+            today,
+            now,
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+        ),
         db,
     )
 }

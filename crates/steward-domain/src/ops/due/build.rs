@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use steward_policy::decide::{
     self, AcceptanceStatus, Dated, RefreshCandidate, SignatureFacts, acceptance_status,
 };
-use steward_policy::{Citation, Period, long_date};
+use steward_policy::{Period, long_date};
 
 /// Everything due on `today` under `active`, from `facts`.
 pub fn build(active: &ActivePack, facts: &DueFacts, council: &Council, today: NaiveDate) -> DueSet {
@@ -23,7 +23,7 @@ pub fn build(active: &ActivePack, facts: &DueFacts, council: &Council, today: Na
     let mut entries = Vec::new();
     let mut this_week = 0;
     for row in &facts.loans {
-        let view = loan_view(document, row, facts);
+        let view = loan_view(document, row, facts, today);
         if let Some(d) = &view.return_by
             && d.date >= today
             && within(d.date, today, WEEK_DAYS - 1)
@@ -64,20 +64,21 @@ pub fn build(active: &ActivePack, facts: &DueFacts, council: &Council, today: Na
 }
 
 /// An open loan as the sweep and the loans pages read it.
-pub fn loan_view(document: &str, row: &OpenLoanRow, facts: &DueFacts) -> LoanView {
+pub fn loan_view(
+    document: &str,
+    row: &OpenLoanRow,
+    facts: &DueFacts,
+    today: NaiveDate,
+) -> LoanView {
     LoanView {
         loan: row.loan.clone(),
         person: row.person.clone(),
         person_name: row.person_name.clone(),
         asset_tag: row.asset_tag.clone(),
         kind: row.kind,
-        return_by: row.loan.return_by().map(|(date, clause)| Dated {
-            date,
-            citation: Citation {
-                clause: clause.to_string(),
-                document: document.to_string(),
-            },
-        }),
+        return_by: crate::ops::loans::list::dated(&row.loan, document),
+        return_ground: row.loan.return_ground(),
+        status: row.loan.status(today),
         charges: facts.charges_of(row.loan.id).to_vec(),
     }
 }

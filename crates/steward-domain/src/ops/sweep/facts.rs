@@ -42,7 +42,7 @@ impl Day {
         let loans = facts
             .loans
             .iter()
-            .map(|row| build::loan_view(document, row, &facts))
+            .map(|row| build::loan_view(document, row, &facts, today))
             .collect();
         let costs = facts
             .loans
