@@ -21,6 +21,8 @@ const screenshotDir = join(root, "target/screenshots");
 
 /** How long the server may take to print its address before the tests give up. */
 const START_LIMIT_MS = 60_000;
+/** A county-sized register takes longer to grow, more so on PostgreSQL. */
+const COUNTY_START_LIMIT_MS = 600_000;
 
 /**
  * A fresh database for one demo server: SQLite in `dir`, or, when STEWARD_BROWSER_PG names a
@@ -47,8 +49,9 @@ function freshDatabase(dir) {
  * Starts `steward demo` on a fresh database (see freshDatabase) and a free port, pinned to `asOf`, and
  * resolves once the server prints its address. `accounts` holds the demo accounts it printed
  * before that ({council, role, username, password}); `stop()` ends it and removes the database.
+ * `size` is the demo's `--size` (small, tenth or county).
  */
-export async function startDemo(asOf) {
+export async function startDemo(asOf, { size = "small" } = {}) {
   if (!existsSync(binary)) {
     throw new Error(`${binary} is missing: run \`cargo build -p steward-cli\` first`);
   }
@@ -63,7 +66,7 @@ export async function startDemo(asOf) {
   }
   const child = spawn(
     binary,
-    ["demo", "--db", database.url, "--listen", "127.0.0.1:0", "--as-of", asOf],
+    ["demo", "--db", database.url, "--listen", "127.0.0.1:0", "--as-of", asOf, "--size", size],
     { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
@@ -75,9 +78,10 @@ export async function startDemo(asOf) {
 
   const accounts = [];
   const url = await new Promise((done, fail) => {
+    const limit = size === "small" ? START_LIMIT_MS : COUNTY_START_LIMIT_MS;
     const timer = setTimeout(
-      () => fail(new Error(`steward demo printed no address within ${START_LIMIT_MS} ms:\n${stderr}`)),
-      START_LIMIT_MS,
+      () => fail(new Error(`steward demo printed no address within ${limit} ms:\n${stderr}`)),
+      limit,
     );
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
