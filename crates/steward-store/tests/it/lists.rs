@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 //! The equipment, loans and signatures lists paged in the database, on the backend
 //! STEWARD_TEST_BACKEND selects: every page walked forwards and back with nothing twice or

@@ -461,8 +461,8 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
 async fn a_database_made_before_accounts_gains_them_on_open() -> TestResult {
     let db = TestDb::new().await;
     let first = match db.backend {
-        Backend::Sqlite => include_str!("../migrations/sqlite/0001_initial.sql"),
-        Backend::Postgres => include_str!("../migrations/postgres/0001_initial.sql"),
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0001_initial.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0001_initial.sql"),
     };
     {
         sqlx::any::install_default_drivers();

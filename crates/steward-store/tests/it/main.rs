@@ -1,0 +1,15 @@
+//! The store's integration tests, one binary: each module is one area of the register, run
+//! against SQLite or PostgreSQL as `STEWARD_TEST_BACKEND` says.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod audit_log;
+mod due;
+mod lists;
+mod phones;
+mod plans;
+mod reporting;
+mod store;
+mod workflow;
+mod workflow_lists;
