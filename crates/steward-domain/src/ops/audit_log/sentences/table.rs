@@ -649,6 +649,21 @@ pub static ACTIONS: &[ActionWords] = &[
             }
         )
     }),
+    // The once-a-day run a server claims for the council, which several servers share.
+    words("sweep.daily", "Ran the daily checks", |s| {
+        let count = |field: &str, one: &str, many: &str| {
+            let n = s.num(field).unwrap_or(0);
+            format!("{n} {}", if n == 1 { one } else { many })
+        };
+        format!(
+            "{} ran the day's checks{}: {} queued, {} raised, {} past retention removed",
+            s.who(),
+            opt(" for ", s.day("day")),
+            count("queued", "notice", "notices"),
+            count("charges", "charge", "charges"),
+            count("retention_purged", "record", "records"),
+        )
+    }),
     words(
         "retention.purge",
         "Removed records past their retention",
