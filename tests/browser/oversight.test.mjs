@@ -8,11 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -41,15 +39,7 @@ async function settled(page) {
 
 /** Screenshot, then axe and the page's own problems: none of either. */
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return checkPage(opened, name);
 }
 
 async function signInWith(page, username, password) {
