@@ -235,7 +235,8 @@ async fn notices(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord
 
 async fn sessions(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord>> {
     let sql = "SELECT s.id_hash, u.username, COALESCE(s.ended_at, s.last_seen_at) AS last_at \
-        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.council_id = $1";
+        FROM sessions s JOIN users u ON u.council_id = s.council_id AND u.id = s.user_id \
+        WHERE s.council_id = $1";
     let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
     let mut found = rows
         .iter()
@@ -286,5 +287,9 @@ async fn purge_session(tx: &mut StoreTx, council_id: Id, key: &str) -> RepoResul
     };
     let query = sqlx::query(sql).bind(council_id).bind(id);
     tx.exec_one(query, || "the session was already gone".to_string())
-        .await
+        .await?;
+    if key.starts_with("session:") {
+        crate::sessions::forget_session(tx, council_id, id).await?;
+    }
+    Ok(())
 }
