@@ -159,7 +159,7 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
         let (ids, users) = (keys.user_ids.len(), keys.usernames.len());
         let sql = format!(
             "SELECT u.id, u.username, u.role, p.name FROM users u \
-             LEFT JOIN people p ON p.id = u.person_id \
+             LEFT JOIN people p ON p.council_id = u.council_id AND p.id = u.person_id \
              WHERE u.council_id = $1 AND ({} OR {})",
             within("u.id", 2, ids),
             within("u.username", 2 + ids, users)

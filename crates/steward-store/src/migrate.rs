@@ -78,6 +78,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0016_daily_runs.sql"),
     },
     Migration {
+        version: 17,
+        sql: include_str!("../migrations/sqlite/0017_distributable_keys.sql"),
+    },
+    Migration {
         version: 19,
         sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
     },
@@ -147,6 +151,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 16,
         sql: include_str!("../migrations/postgres/0016_daily_runs.sql"),
+    },
+    Migration {
+        version: 17,
+        sql: include_str!("../migrations/postgres/0017_distributable_keys.sql"),
     },
     Migration {
         version: 19,
