@@ -71,7 +71,7 @@ impl App {
             .into());
         }
         let offices = match user.person_id {
-            Some(person) => people::offices_on(tx, person, self.today).await?,
+            Some(person) => people::offices_on(tx, council.id, person, self.today).await?,
             None => Vec::new(),
         };
         let role = user.role;

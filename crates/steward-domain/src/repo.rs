@@ -146,7 +146,11 @@ pub trait RegisterTx: Send {
         council_id: Id,
         reference: &PersonRef,
     ) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
-    fn person(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
+    fn person(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
     fn people(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
     /// A page of the people list, with whether each is in office on `on`.
     fn list_people(
@@ -163,21 +167,28 @@ pub trait RegisterTx: Send {
 
     fn insert_term(
         &mut self,
+        council_id: Id,
         person_id: Id,
         starts: NaiveDate,
         ends: Option<NaiveDate>,
     ) -> impl Future<Output = RepoResult<Term>> + Send;
     fn end_term(
         &mut self,
+        council_id: Id,
         term_id: Id,
         ends: NaiveDate,
         reason: TermEndReason,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     /// A person's terms, earliest first.
-    fn terms(&mut self, person_id: Id) -> impl Future<Output = RepoResult<Vec<Term>>> + Send;
+    fn terms(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Term>>> + Send;
 
     fn insert_office(
         &mut self,
+        council_id: Id,
         person_id: Id,
         office: &OfficeId,
         starts: NaiveDate,
@@ -185,12 +196,14 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<OfficeHolding>> + Send;
     fn end_office(
         &mut self,
+        council_id: Id,
         holding_id: Id,
         ends: NaiveDate,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     /// A person's offices, past and present, earliest first.
     fn offices(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<OfficeHolding>>> + Send;
 
@@ -211,6 +224,7 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
     fn equipment_by_id(
         &mut self,
+        council_id: Id,
         id: Id,
     ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
     fn equipment_list(
@@ -232,7 +246,11 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Loan>> + Send;
     /// Writes every mutable field of the loan (due, recall, leaving, returned).
     fn update_loan(&mut self, loan: &Loan) -> impl Future<Output = RepoResult<()>> + Send;
-    fn loan(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
+    fn loan(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
     /// Loans of the council, newest first; only open ones when `open_only`.
     fn loans(
         &mut self,
@@ -249,15 +267,18 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Listed<LoanRow>>> + Send;
     fn loans_of_person(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
     fn open_loan_of_equipment(
         &mut self,
+        council_id: Id,
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
 
     fn insert_extension(
         &mut self,
+        council_id: Id,
         loan_id: Id,
         previous_due: Option<NaiveDate>,
         new_due: NaiveDate,
@@ -267,26 +288,34 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Extension>> + Send;
     fn extensions(
         &mut self,
+        council_id: Id,
         loan_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Extension>>> + Send;
 
     fn insert_charge(
         &mut self,
+        council_id: Id,
         loan_id: Id,
         amount: Pence,
         raised_on: NaiveDate,
         clause: &str,
     ) -> impl Future<Output = RepoResult<Charge>> + Send;
-    fn charges(&mut self, loan_id: Id) -> impl Future<Output = RepoResult<Vec<Charge>>> + Send;
+    fn charges(
+        &mut self,
+        council_id: Id,
+        loan_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<Charge>>> + Send;
 
     // Acceptances.
     fn insert_acceptance(
         &mut self,
+        council_id: Id,
         new: &NewAcceptance,
     ) -> impl Future<Output = RepoResult<Acceptance>> + Send;
     /// A person's signatures, newest first.
     fn acceptances(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Acceptance>>> + Send;
     /// A page of the people `scope` covers, each with the dates of their latest signatures.

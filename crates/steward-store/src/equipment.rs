@@ -122,9 +122,13 @@ pub(crate) async fn by_tag(
         .transpose()
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Equipment>> {
-    let sql = format!("SELECT {EQUIPMENT} FROM equipment WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<Equipment>> {
+    let sql = format!("SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query)
         .await?
         .as_ref()

@@ -129,9 +129,9 @@ pub(crate) async fn fill_return_by(conn: &mut sqlx::AnyConnection) -> Result<(),
     Ok(())
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Loan>> {
-    let sql = format!("SELECT {LOAN} FROM loans WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(tx: &mut StoreTx, council_id: Id, id: Id) -> RepoResult<Option<Loan>> {
+    let sql = format!("SELECT {LOAN} FROM loans WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query).await?.as_ref().map(loan).transpose()
 }
 
@@ -150,23 +150,33 @@ pub(crate) async fn list(
     tx.all(query).await?.iter().map(loan).collect()
 }
 
-pub(crate) async fn of_person(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Loan>> {
-    let sql = format!("SELECT {LOAN} FROM loans WHERE person_id = $1 {NEWEST_FIRST}");
-    let query = sqlx::query(&sql).bind(person_id);
+pub(crate) async fn of_person(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<Loan>> {
+    let sql =
+        format!("SELECT {LOAN} FROM loans WHERE council_id = $1 AND person_id = $2 {NEWEST_FIRST}");
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(loan).collect()
 }
 
 pub(crate) async fn open_of_equipment(
     tx: &mut StoreTx,
+    council_id: Id,
     equipment_id: Id,
 ) -> RepoResult<Option<Loan>> {
-    let sql = format!("SELECT {LOAN} FROM loans WHERE equipment_id = $1 AND returned_on IS NULL");
-    let query = sqlx::query(&sql).bind(equipment_id);
+    let sql = format!(
+        "SELECT {LOAN} FROM loans
+         WHERE council_id = $1 AND equipment_id = $2 AND returned_on IS NULL"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(equipment_id);
     tx.optional(query).await?.as_ref().map(loan).transpose()
 }
 
 pub(crate) async fn insert_extension(
     tx: &mut StoreTx,
+    council_id: Id,
     loan_id: Id,
     previous_due: Option<NaiveDate>,
     new_due: NaiveDate,
@@ -180,7 +190,7 @@ pub(crate) async fn insert_extension(
     let sql = format!(
         "INSERT INTO extensions (council_id, loan_id, previous_due, new_due, reason, approvals,
                                  granted_on)
-         SELECT council_id, $1, $2, $3, $4, $5, $6 FROM loans WHERE id = $1
+         SELECT council_id, $1, $2, $3, $4, $5, $6 FROM loans WHERE council_id = $7 AND id = $1
          RETURNING {EXTENSION}"
     );
     let query = sqlx::query(&sql)
@@ -189,20 +199,28 @@ pub(crate) async fn insert_extension(
         .bind(date_text(new_due))
         .bind(reason)
         .bind(approvals)
-        .bind(date_text(granted_on));
+        .bind(date_text(granted_on))
+        .bind(council_id);
     let row = tx.one(query, no_loan(loan_id)).await?;
     extension(&row)
 }
 
-pub(crate) async fn extensions(tx: &mut StoreTx, loan_id: Id) -> RepoResult<Vec<Extension>> {
-    let sql =
-        format!("SELECT {EXTENSION} FROM extensions WHERE loan_id = $1 ORDER BY granted_on, id");
-    let query = sqlx::query(&sql).bind(loan_id);
+pub(crate) async fn extensions(
+    tx: &mut StoreTx,
+    council_id: Id,
+    loan_id: Id,
+) -> RepoResult<Vec<Extension>> {
+    let sql = format!(
+        "SELECT {EXTENSION} FROM extensions WHERE council_id = $1 AND loan_id = $2
+         ORDER BY granted_on, id"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(loan_id);
     tx.all(query).await?.iter().map(extension).collect()
 }
 
 pub(crate) async fn insert_charge(
     tx: &mut StoreTx,
+    council_id: Id,
     loan_id: Id,
     amount: Pence,
     raised_on: NaiveDate,
@@ -211,20 +229,29 @@ pub(crate) async fn insert_charge(
     tx.writable()?;
     let sql = format!(
         "INSERT INTO charges (council_id, loan_id, amount, raised_on, clause)
-         SELECT council_id, $1, $2, $3, $4 FROM loans WHERE id = $1 RETURNING {CHARGE}"
+         SELECT council_id, $1, $2, $3, $4 FROM loans WHERE council_id = $5 AND id = $1
+         RETURNING {CHARGE}"
     );
     let query = sqlx::query(&sql)
         .bind(loan_id)
         .bind(amount.0)
         .bind(date_text(raised_on))
-        .bind(clause);
+        .bind(clause)
+        .bind(council_id);
     let row = tx.one(query, no_loan(loan_id)).await?;
     charge(&row)
 }
 
-pub(crate) async fn charges(tx: &mut StoreTx, loan_id: Id) -> RepoResult<Vec<Charge>> {
-    let sql = format!("SELECT {CHARGE} FROM charges WHERE loan_id = $1 ORDER BY raised_on, id");
-    let query = sqlx::query(&sql).bind(loan_id);
+pub(crate) async fn charges(
+    tx: &mut StoreTx,
+    council_id: Id,
+    loan_id: Id,
+) -> RepoResult<Vec<Charge>> {
+    let sql = format!(
+        "SELECT {CHARGE} FROM charges WHERE council_id = $1 AND loan_id = $2
+         ORDER BY raised_on, id"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(loan_id);
     tx.all(query).await?.iter().map(charge).collect()
 }
 

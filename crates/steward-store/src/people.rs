@@ -115,9 +115,9 @@ pub(crate) async fn by_ref(
     tx.optional(query).await?.as_ref().map(person).transpose()
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Person>> {
-    let sql = format!("SELECT {PERSON} FROM people WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(tx: &mut StoreTx, council_id: Id, id: Id) -> RepoResult<Option<Person>> {
+    let sql = format!("SELECT {PERSON} FROM people WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query).await?.as_ref().map(person).transpose()
 }
 
@@ -141,6 +141,7 @@ pub(crate) async fn household(
 
 pub(crate) async fn insert_term(
     tx: &mut StoreTx,
+    council_id: Id,
     person_id: Id,
     starts: NaiveDate,
     ends: Option<NaiveDate>,
@@ -148,39 +149,51 @@ pub(crate) async fn insert_term(
     tx.writable()?;
     let sql = format!(
         "INSERT INTO terms (council_id, person_id, starts, ends)
-         SELECT council_id, $1, $2, $3 FROM people WHERE id = $1 RETURNING {TERM}"
+         SELECT council_id, $1, $2, $3 FROM people WHERE council_id = $4 AND id = $1 RETURNING {TERM}"
     );
     let query = sqlx::query(&sql)
         .bind(person_id)
         .bind(date_text(starts))
-        .bind(opt_date_text(ends));
+        .bind(opt_date_text(ends))
+        .bind(council_id);
     let row = tx.one(query, no_person(person_id)).await?;
     term(&row)
 }
 
 pub(crate) async fn end_term(
     tx: &mut StoreTx,
+    council_id: Id,
     term_id: Id,
     ends: NaiveDate,
     reason: TermEndReason,
 ) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE terms SET ends = $2, end_reason = $3 WHERE id = $1")
-        .bind(term_id)
-        .bind(date_text(ends))
-        .bind(reason.as_str());
+    let query = sqlx::query(
+        "UPDATE terms SET ends = $2, end_reason = $3 WHERE council_id = $4 AND id = $1",
+    )
+    .bind(term_id)
+    .bind(date_text(ends))
+    .bind(reason.as_str())
+    .bind(council_id);
     tx.exec_one(query, || format!("no term has id {term_id}"))
         .await
 }
 
-pub(crate) async fn terms(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Term>> {
-    let sql = format!("SELECT {TERM} FROM terms WHERE person_id = $1 ORDER BY starts, id");
-    let query = sqlx::query(&sql).bind(person_id);
+pub(crate) async fn terms(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<Term>> {
+    let sql = format!(
+        "SELECT {TERM} FROM terms WHERE council_id = $1 AND person_id = $2 ORDER BY starts, id"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(term).collect()
 }
 
 pub(crate) async fn insert_office(
     tx: &mut StoreTx,
+    council_id: Id,
     person_id: Id,
     office_id: &OfficeId,
     starts: NaiveDate,
@@ -189,34 +202,45 @@ pub(crate) async fn insert_office(
     tx.writable()?;
     let sql = format!(
         "INSERT INTO office_holdings (council_id, person_id, office, starts, ends)
-         SELECT council_id, $1, $2, $3, $4 FROM people WHERE id = $1 RETURNING {OFFICE}"
+         SELECT council_id, $1, $2, $3, $4 FROM people WHERE council_id = $5 AND id = $1
+         RETURNING {OFFICE}"
     );
     let query = sqlx::query(&sql)
         .bind(person_id)
         .bind(office_id.as_str())
         .bind(date_text(starts))
-        .bind(opt_date_text(ends));
+        .bind(opt_date_text(ends))
+        .bind(council_id);
     let row = tx.one(query, no_person(person_id)).await?;
     office(&row)
 }
 
 pub(crate) async fn end_office(
     tx: &mut StoreTx,
+    council_id: Id,
     holding_id: Id,
     ends: NaiveDate,
 ) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE office_holdings SET ends = $2 WHERE id = $1")
-        .bind(holding_id)
-        .bind(date_text(ends));
+    let query =
+        sqlx::query("UPDATE office_holdings SET ends = $2 WHERE council_id = $3 AND id = $1")
+            .bind(holding_id)
+            .bind(date_text(ends))
+            .bind(council_id);
     tx.exec_one(query, || format!("no office holding has id {holding_id}"))
         .await
 }
 
-pub(crate) async fn offices(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<OfficeHolding>> {
-    let sql =
-        format!("SELECT {OFFICE} FROM office_holdings WHERE person_id = $1 ORDER BY starts, id");
-    let query = sqlx::query(&sql).bind(person_id);
+pub(crate) async fn offices(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<OfficeHolding>> {
+    let sql = format!(
+        "SELECT {OFFICE} FROM office_holdings WHERE council_id = $1 AND person_id = $2
+         ORDER BY starts, id"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(office).collect()
 }
 

@@ -184,13 +184,15 @@ pub(crate) async fn pack_versions(
 
 pub(crate) async fn insert_acceptance(
     tx: &mut StoreTx,
+    council_id: Id,
     new: &NewAcceptance,
 ) -> RepoResult<Acceptance> {
     tx.writable()?;
     let sql = format!(
         "INSERT INTO acceptances (council_id, person_id, pack_version_id, pack_hash, signed_on,
                                   recorded_at, method, typed_name, recorded_by)
-         SELECT council_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM people WHERE id = $1
+         SELECT council_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM people
+         WHERE council_id = $9 AND id = $1
          RETURNING {ACCEPTANCE}"
     );
     let query = sqlx::query(&sql)
@@ -201,7 +203,8 @@ pub(crate) async fn insert_acceptance(
         .bind(time_text(new.recorded_at))
         .bind(new.method.as_str())
         .bind(new.typed_name.as_deref())
-        .bind(new.recorded_by.as_deref());
+        .bind(new.recorded_by.as_deref())
+        .bind(council_id);
     let person_id = new.person_id;
     let row = tx
         .one(query, || format!("no person has id {person_id}"))
@@ -209,11 +212,15 @@ pub(crate) async fn insert_acceptance(
     acceptance(&row)
 }
 
-pub(crate) async fn acceptances(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Acceptance>> {
+pub(crate) async fn acceptances(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<Acceptance>> {
     let sql = format!(
-        "SELECT {ACCEPTANCE} FROM acceptances WHERE person_id = $1
+        "SELECT {ACCEPTANCE} FROM acceptances WHERE council_id = $1 AND person_id = $2
          ORDER BY signed_on DESC, recorded_at DESC, id DESC"
     );
-    let query = sqlx::query(&sql).bind(person_id);
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(acceptance).collect()
 }

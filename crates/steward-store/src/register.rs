@@ -67,8 +67,8 @@ impl RegisterTx for StoreTx {
         people::by_ref(self, council_id, reference).await
     }
 
-    async fn person(&mut self, id: Id) -> RepoResult<Option<Person>> {
-        people::by_id(self, id).await
+    async fn person(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Person>> {
+        people::by_id(self, council_id, id).await
     }
 
     async fn people(&mut self, council_id: Id) -> RepoResult<Vec<Person>> {
@@ -95,42 +95,50 @@ impl RegisterTx for StoreTx {
 
     async fn insert_term(
         &mut self,
+        council_id: Id,
         person_id: Id,
         starts: NaiveDate,
         ends: Option<NaiveDate>,
     ) -> RepoResult<Term> {
-        people::insert_term(self, person_id, starts, ends).await
+        people::insert_term(self, council_id, person_id, starts, ends).await
     }
 
     async fn end_term(
         &mut self,
+        council_id: Id,
         term_id: Id,
         ends: NaiveDate,
         reason: TermEndReason,
     ) -> RepoResult<()> {
-        people::end_term(self, term_id, ends, reason).await
+        people::end_term(self, council_id, term_id, ends, reason).await
     }
 
-    async fn terms(&mut self, person_id: Id) -> RepoResult<Vec<Term>> {
-        people::terms(self, person_id).await
+    async fn terms(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Term>> {
+        people::terms(self, council_id, person_id).await
     }
 
     async fn insert_office(
         &mut self,
+        council_id: Id,
         person_id: Id,
         office: &OfficeId,
         starts: NaiveDate,
         ends: Option<NaiveDate>,
     ) -> RepoResult<OfficeHolding> {
-        people::insert_office(self, person_id, office, starts, ends).await
+        people::insert_office(self, council_id, person_id, office, starts, ends).await
     }
 
-    async fn end_office(&mut self, holding_id: Id, ends: NaiveDate) -> RepoResult<()> {
-        people::end_office(self, holding_id, ends).await
+    async fn end_office(
+        &mut self,
+        council_id: Id,
+        holding_id: Id,
+        ends: NaiveDate,
+    ) -> RepoResult<()> {
+        people::end_office(self, council_id, holding_id, ends).await
     }
 
-    async fn offices(&mut self, person_id: Id) -> RepoResult<Vec<OfficeHolding>> {
-        people::offices(self, person_id).await
+    async fn offices(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<OfficeHolding>> {
+        people::offices(self, council_id, person_id).await
     }
 
     async fn insert_equipment(
@@ -153,8 +161,8 @@ impl RegisterTx for StoreTx {
         equipment::by_tag(self, council_id, tag).await
     }
 
-    async fn equipment_by_id(&mut self, id: Id) -> RepoResult<Option<Equipment>> {
-        equipment::by_id(self, id).await
+    async fn equipment_by_id(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Equipment>> {
+        equipment::by_id(self, council_id, id).await
     }
 
     async fn equipment_list(&mut self, council_id: Id) -> RepoResult<Vec<Equipment>> {
@@ -177,8 +185,8 @@ impl RegisterTx for StoreTx {
         loans::update(self, loan).await
     }
 
-    async fn loan(&mut self, id: Id) -> RepoResult<Option<Loan>> {
-        loans::by_id(self, id).await
+    async fn loan(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Loan>> {
+        loans::by_id(self, council_id, id).await
     }
 
     async fn loans(&mut self, council_id: Id, open_only: bool) -> RepoResult<Vec<Loan>> {
@@ -194,16 +202,21 @@ impl RegisterTx for StoreTx {
         loans::list_page(self, council_id, query, today).await
     }
 
-    async fn loans_of_person(&mut self, person_id: Id) -> RepoResult<Vec<Loan>> {
-        loans::of_person(self, person_id).await
+    async fn loans_of_person(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Loan>> {
+        loans::of_person(self, council_id, person_id).await
     }
 
-    async fn open_loan_of_equipment(&mut self, equipment_id: Id) -> RepoResult<Option<Loan>> {
-        loans::open_of_equipment(self, equipment_id).await
+    async fn open_loan_of_equipment(
+        &mut self,
+        council_id: Id,
+        equipment_id: Id,
+    ) -> RepoResult<Option<Loan>> {
+        loans::open_of_equipment(self, council_id, equipment_id).await
     }
 
     async fn insert_extension(
         &mut self,
+        council_id: Id,
         loan_id: Id,
         previous_due: Option<NaiveDate>,
         new_due: NaiveDate,
@@ -213,6 +226,7 @@ impl RegisterTx for StoreTx {
     ) -> RepoResult<Extension> {
         loans::insert_extension(
             self,
+            council_id,
             loan_id,
             previous_due,
             new_due,
@@ -223,30 +237,35 @@ impl RegisterTx for StoreTx {
         .await
     }
 
-    async fn extensions(&mut self, loan_id: Id) -> RepoResult<Vec<Extension>> {
-        loans::extensions(self, loan_id).await
+    async fn extensions(&mut self, council_id: Id, loan_id: Id) -> RepoResult<Vec<Extension>> {
+        loans::extensions(self, council_id, loan_id).await
     }
 
     async fn insert_charge(
         &mut self,
+        council_id: Id,
         loan_id: Id,
         amount: Pence,
         raised_on: NaiveDate,
         clause: &str,
     ) -> RepoResult<Charge> {
-        loans::insert_charge(self, loan_id, amount, raised_on, clause).await
+        loans::insert_charge(self, council_id, loan_id, amount, raised_on, clause).await
     }
 
-    async fn charges(&mut self, loan_id: Id) -> RepoResult<Vec<Charge>> {
-        loans::charges(self, loan_id).await
+    async fn charges(&mut self, council_id: Id, loan_id: Id) -> RepoResult<Vec<Charge>> {
+        loans::charges(self, council_id, loan_id).await
     }
 
-    async fn insert_acceptance(&mut self, new: &NewAcceptance) -> RepoResult<Acceptance> {
-        policy::insert_acceptance(self, new).await
+    async fn insert_acceptance(
+        &mut self,
+        council_id: Id,
+        new: &NewAcceptance,
+    ) -> RepoResult<Acceptance> {
+        policy::insert_acceptance(self, council_id, new).await
     }
 
-    async fn acceptances(&mut self, person_id: Id) -> RepoResult<Vec<Acceptance>> {
-        policy::acceptances(self, person_id).await
+    async fn acceptances(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Acceptance>> {
+        policy::acceptances(self, council_id, person_id).await
     }
 
     async fn list_signatures(

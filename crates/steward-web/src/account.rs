@@ -140,7 +140,7 @@ pub async fn sign_in(
                 }
                 let today = (state.today)();
                 let offices = match signed.user.person_id {
-                    Some(person) => people::offices_on(&mut tx, person, today).await?,
+                    Some(person) => people::offices_on(&mut tx, council.id, person, today).await?,
                     None => Vec::new(),
                 };
                 tx.commit().await?;

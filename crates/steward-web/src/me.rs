@@ -19,7 +19,7 @@ use steward_policy::decide::AcceptanceStatus;
 use steward_store::StoreTx;
 
 async fn person(tx: &mut StoreTx, access: &MemberAccess) -> Result<Person, WebError> {
-    tx.person(access.person_id)
+    tx.person(access.council_id, access.person_id)
         .await
         .map_err(DomainError::from)?
         .filter(|p| p.council_id == access.council_id)
@@ -104,10 +104,14 @@ pub async fn equipment(
         .unwrap_or_default();
     let mut rows = Vec::new();
     let mut gone = Vec::new();
-    for loan in tx.loans_of_person(me.id).await.map_err(DomainError::from)? {
+    for loan in tx
+        .loans_of_person(signed.council.id, me.id)
+        .await
+        .map_err(DomainError::from)?
+    {
         if let (Some(state), Some(on)) = (loan.ended_as, loan.returned_on) {
             if let Some(item) = tx
-                .equipment_by_id(loan.equipment_id)
+                .equipment_by_id(signed.council.id, loan.equipment_id)
                 .await
                 .map_err(DomainError::from)?
             {
@@ -134,7 +138,7 @@ pub async fn equipment(
     }
     let signature = match &active {
         Some(active) => Some(signature_view(
-            &acceptance::status_of(&mut tx, active, me.id, signed.today).await?,
+            &acceptance::status_of(&mut tx, signed.council.id, active, me.id, signed.today).await?,
         )),
         None => None,
     };
@@ -189,7 +193,7 @@ async fn render_policy(
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
     let signature = match &active {
         Some(active) => Some(signature_view(
-            &acceptance::status_of(&mut tx, active, me.id, signed.today).await?,
+            &acceptance::status_of(&mut tx, signed.council.id, active, me.id, signed.today).await?,
         )),
         None => None,
     };
@@ -279,7 +283,7 @@ pub async fn signed(State(state): State<AppState>, signed: SignedIn) -> Result<R
     let mut tx = state.store.begin().await?;
     let me = person(&mut tx, &access).await?;
     let latest = tx
-        .acceptances(me.id)
+        .acceptances(me.council_id, me.id)
         .await
         .map_err(DomainError::from)?
         .into_iter()

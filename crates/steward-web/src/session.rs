@@ -210,7 +210,7 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(to_sign_in);
         }
         let offices = match user.person_id {
-            Some(person) => people::offices_on(&mut tx, person, today)
+            Some(person) => people::offices_on(&mut tx, council.id, person, today)
                 .await
                 .map_err(reject)?,
             None => Vec::new(),

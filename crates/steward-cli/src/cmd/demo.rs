@@ -322,8 +322,8 @@ async fn seed_council(
     for reference in &members[1..] {
         let person = people::find(&mut tx, &c, &reference.parse()?).await?;
         let mut laptop = None;
-        for loan in tx.loans_of_person(person.id).await? {
-            if let Some(item) = tx.equipment_by_id(loan.equipment_id).await?
+        for loan in tx.loans_of_person(c.id, person.id).await? {
+            if let Some(item) = tx.equipment_by_id(c.id, loan.equipment_id).await?
                 && loan.is_open()
                 && item.kind == EquipmentKind::Laptop
             {
@@ -442,7 +442,7 @@ async fn seed_workflow(
     let mut tx = store.begin().await?;
     let user = users::find(&mut tx, c, &"officer".parse()?).await?;
     let offices = match user.person_id {
-        Some(person) => people::offices_on(&mut tx, person, today).await?,
+        Some(person) => people::offices_on(&mut tx, c.id, person, today).await?,
         None => Vec::new(),
     };
     drop(tx);
@@ -470,8 +470,8 @@ async fn seed_workflow(
     let mut faulty = None;
     for reference in members.iter().skip(3) {
         let person = people::find(&mut tx, c, &reference.parse()?).await?;
-        for loan in tx.loans_of_person(person.id).await? {
-            if let Some(item) = tx.equipment_by_id(loan.equipment_id).await?
+        for loan in tx.loans_of_person(c.id, person.id).await? {
+            if let Some(item) = tx.equipment_by_id(c.id, loan.equipment_id).await?
                 && loan.is_open()
                 && item.kind == EquipmentKind::Laptop
                 && faulty.is_none()

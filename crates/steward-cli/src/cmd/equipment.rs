@@ -89,7 +89,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
         }
         EquipmentCmd::Show { tag } => {
             let item = equipment::find(&mut tx, &council, &tag.parse()?).await?;
-            let loan = tx.open_loan_of_equipment(item.id).await?;
+            let loan = tx.open_loan_of_equipment(council.id, item.id).await?;
             let value = serde_json::json!({ "equipment": item, "open_loan": loan });
             app.out.emit(&value, || {
                 format!(

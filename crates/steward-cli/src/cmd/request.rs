@@ -16,9 +16,13 @@ fn when(at: &DateTime<Utc>) -> String {
         .to_string()
 }
 
-async fn person_name(app: &App, person: i64) -> anyhow::Result<String> {
+async fn person_name(app: &App, council_id: i64, person: i64) -> anyhow::Result<String> {
     let mut tx = app.store.read().await?;
-    Ok(tx.person(person).await?.map(|p| p.name).unwrap_or_default())
+    Ok(tx
+        .person(council_id, person)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default())
 }
 
 fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise)> {
@@ -244,7 +248,7 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
             let r = requests::assign(&mut tx, &ctx, &council, &p, id, to.as_deref()).await?;
             tx.commit().await?;
             let who = match r.assignee_id {
-                Some(person) => person_name(app, person).await?,
+                Some(person) => person_name(app, council.id, person).await?,
                 None => String::new(),
             };
             app.out.emit(&r, || {

@@ -146,20 +146,24 @@ pub struct OutcomeChoice {
 
 async fn brief<T: WorkflowTx>(
     tx: &mut T,
+    council_id: i64,
     id: Option<i64>,
 ) -> DomainResult<Option<super::requests::PersonBrief>> {
     Ok(match id {
-        Some(id) => tx.person(id).await?.map(|p| super::requests::PersonBrief {
-            reference: p.reference,
-            name: p.name,
-        }),
+        Some(id) => tx
+            .person(council_id, id)
+            .await?
+            .map(|p| super::requests::PersonBrief {
+                reference: p.reference,
+                name: p.name,
+            }),
         None => None,
     })
 }
 
 async fn view<T: WorkflowTx>(tx: &mut T, council: &Council, case: Case) -> DomainResult<CaseView> {
-    let subject = brief(tx, case.subject_id).await?;
-    let reporter = brief(tx, case.reporter_id).await?;
+    let subject = brief(tx, case.council_id, case.subject_id).await?;
+    let reporter = brief(tx, case.council_id, case.reporter_id).await?;
     let names = match policy::in_force(tx, council, case.created_at.date_naive()).await? {
         Some(active) => case
             .handlers
@@ -184,7 +188,7 @@ async fn route_now<T: WorkflowTx>(
 ) -> DomainResult<(steward_policy::Pack, CaseRoute)> {
     let active = policy::require(tx, council, ctx.today).await?;
     let subject_kind = match case.subject_id {
-        Some(id) => tx.person(id).await?.map(|p| p.kind),
+        Some(id) => tx.person(council.id, id).await?.map(|p| p.kind),
         None => None,
     };
     let route = case_route(&active.pack, subject_kind).map_err(|r| DomainError::Refused {
@@ -420,7 +424,7 @@ pub async fn close<T: WorkflowTx>(
         refusals: vec![r],
     })?;
     let subject = match case.subject_id {
-        Some(id) => tx.person(id).await?,
+        Some(id) => tx.person(council.id, id).await?,
         None => None,
     };
     let done = carry_out(
@@ -517,7 +521,7 @@ async fn carry_out<T: WorkflowTx>(
             })?;
             let item = super::equipment::find(tx, council, tag).await?;
             let loan = tx
-                .loans_of_person(person.id)
+                .loans_of_person(council.id, person.id)
                 .await?
                 .into_iter()
                 .filter(|l| l.equipment_id == item.id)

@@ -30,7 +30,7 @@ pub async fn leave_many<T: AuthTx>(
             continue;
         };
         let running = tx
-            .terms(person.id)
+            .terms(council.id, person.id)
             .await?
             .iter()
             .any(|t| t.ends.is_none_or(|e| e >= row.left_on) && t.starts <= row.left_on);

@@ -95,7 +95,7 @@ pub async fn list<T: AuthTx>(tx: &mut T, council: &Council) -> DomainResult<Vec<
     let mut out = Vec::new();
     for user in tx.users(council.id).await? {
         let person = match user.person_id {
-            Some(id) => tx.person(id).await?.map(|p| p.reference),
+            Some(id) => tx.person(council.id, id).await?.map(|p| p.reference),
             None => None,
         };
         out.push(UserView { user, person });

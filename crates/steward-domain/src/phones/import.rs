@@ -118,7 +118,7 @@ pub async fn import<T: PhoneTx>(
         }
         match tx.active_phone_line(council.id, &row.number).await? {
             Some(line) => {
-                let item = tx.equipment_by_id(line.equipment_id).await?;
+                let item = tx.equipment_by_id(council.id, line.equipment_id).await?;
                 let asset_tag = item
                     .map(|e| e.asset_tag)
                     .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;

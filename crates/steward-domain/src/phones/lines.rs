@@ -78,7 +78,7 @@ pub async fn add<T: PhoneTx>(
     }
     if let Some(taken) = tx.active_phone_line(council.id, number).await? {
         let owner = tx
-            .equipment_by_id(taken.equipment_id)
+            .equipment_by_id(council.id, taken.equipment_id)
             .await?
             .map(|e| e.asset_tag.to_string())
             .unwrap_or_default();
@@ -126,7 +126,7 @@ pub async fn remove<T: PhoneTx>(
         });
     }
     let tag = tx
-        .equipment_by_id(line.equipment_id)
+        .equipment_by_id(council.id, line.equipment_id)
         .await?
         .map(|e| e.asset_tag)
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
@@ -185,11 +185,11 @@ pub async fn of_equipment<T: PhoneTx>(
 
 pub async fn view<T: PhoneTx>(tx: &mut T, line: PhoneLine) -> DomainResult<LineView> {
     let item = tx
-        .equipment_by_id(line.equipment_id)
+        .equipment_by_id(line.council_id, line.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
-    let holder = match tx.open_loan_of_equipment(item.id).await? {
-        Some(loan) => tx.person(loan.person_id).await?,
+    let holder = match tx.open_loan_of_equipment(item.council_id, item.id).await? {
+        Some(loan) => tx.person(loan.council_id, loan.person_id).await?,
         None => None,
     };
     Ok(LineView {

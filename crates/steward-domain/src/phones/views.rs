@@ -73,7 +73,7 @@ async fn bill_view_of<T: PhoneTx>(
         .await?
         .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
     let item = tx
-        .equipment_by_id(line.equipment_id)
+        .equipment_by_id(line.council_id, line.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
     let statements = tx.phone_statements_of_bill(bill.id).await?;
@@ -86,7 +86,7 @@ async fn bill_view_of<T: PhoneTx>(
     let mut holders = Vec::new();
     for (person_id, mine) in by_person {
         let person = tx
-            .person(person_id)
+            .person(bill.council_id, person_id)
             .await?
             .ok_or_else(|| DomainError::not_found("person", person_id))?;
         let personal: Vec<&&PhoneCall> = mine.iter().filter(|c| c.personal).collect();
@@ -189,7 +189,7 @@ async fn statement_view_with<T: PhoneTx>(
     payments: Vec<PhonePayment>,
 ) -> DomainResult<StatementView> {
     let person = tx
-        .person(statement.person_id)
+        .person(statement.council_id, statement.person_id)
         .await?
         .ok_or_else(|| DomainError::not_found("person", statement.person_id))?;
     let bill = tx
@@ -201,7 +201,7 @@ async fn statement_view_with<T: PhoneTx>(
         .await?
         .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
     let item = tx
-        .equipment_by_id(line.equipment_id)
+        .equipment_by_id(line.council_id, line.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
     let paid = total(payments.iter().map(|p| &p.amount));
@@ -285,7 +285,7 @@ pub async fn mine<T: PhoneTx>(
             .await?
             .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
         let item = tx
-            .equipment_by_id(line.equipment_id)
+            .equipment_by_id(council.id, line.equipment_id)
             .await?
             .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
         let statement = tx

@@ -284,7 +284,7 @@ async fn one_by_one(tx: &mut StoreTx, c: &Council, today: NaiveDate) -> Vec<DueI
     let mut candidates = Vec::new();
     for view in &views {
         let kit = tx
-            .equipment_by_id(view.loan.equipment_id)
+            .equipment_by_id(c.id, view.loan.equipment_id)
             .await
             .unwrap()
             .unwrap();
@@ -336,7 +336,7 @@ async fn one_by_one(tx: &mut StoreTx, c: &Council, today: NaiveDate) -> Vec<DueI
             items.push(item(kind, Some(next.date), view, detail, next.citation));
         }
         if let Some(bought) = kit.purchased_on {
-            let held = people::offices_on(tx, view.loan.person_id, today)
+            let held = people::offices_on(tx, c.id, view.loan.person_id, today)
                 .await
                 .unwrap();
             candidates.push((view, kit.kind, bought, held));

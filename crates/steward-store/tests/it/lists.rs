@@ -1,4 +1,3 @@
-
 //! The equipment, loans and signatures lists paged in the database, on the backend
 //! STEWARD_TEST_BACKEND selects: every page walked forwards and back with nothing twice or
 //! missing, in the order each sort promises, both ways, with each filter and the search.
@@ -74,7 +73,7 @@ async fn people(tx: &mut StoreTx, c: &Council) -> Vec<Person> {
         } else {
             (day("2025-05-01"), None)
         };
-        tx.insert_term(p.id, starts, ends).await.unwrap();
+        tx.insert_term(c.id, p.id, starts, ends).await.unwrap();
         out.push(p);
     }
     out
@@ -142,7 +141,7 @@ async fn loans(
             }
         }
         tx.update_loan(&loan).await.unwrap();
-        out.push(tx.loan(loan.id).await.unwrap().unwrap());
+        out.push(tx.loan(c.id, loan.id).await.unwrap().unwrap());
     }
     out
 }
@@ -194,7 +193,7 @@ async fn register() -> Register {
             _ => {}
         }
         for new in made {
-            tx.insert_acceptance(&new).await.unwrap();
+            tx.insert_acceptance(c.id, &new).await.unwrap();
         }
     }
     let active = policy::require(&mut tx, &c, day(TODAY)).await.unwrap();
@@ -601,7 +600,7 @@ async fn signatures_decide_each_person_as_their_whole_history_does() {
         let mut out = Vec::new();
         for p in &r.people {
             let serving = tx
-                .terms(p.id)
+                .terms(r.council.id, p.id)
                 .await
                 .unwrap()
                 .iter()
@@ -639,7 +638,7 @@ async fn signatures_decide_each_person_as_their_whole_history_does() {
     let mut tx = r.store.read().await.unwrap();
     let mut kinds = BTreeSet::new();
     for row in &rows {
-        let one = acceptance::status_of(&mut tx, &r.active, row.person.id, today)
+        let one = acceptance::status_of(&mut tx, r.council.id, &r.active, row.person.id, today)
             .await
             .unwrap();
         assert_eq!(row.status, one, "{}", row.person.reference);
@@ -684,7 +683,7 @@ async fn outstanding_signatures_by_version_and_by_age() {
     let mut tx = r.store.read().await.unwrap();
     let mut signatures: BTreeMap<i64, Vec<Acceptance>> = BTreeMap::new();
     for p in &r.people {
-        signatures.insert(p.id, tx.acceptances(p.id).await.unwrap());
+        signatures.insert(p.id, tx.acceptances(r.council.id, p.id).await.unwrap());
     }
     for of_version_only in [true, false] {
         for good_from in [None, Some(day("2027-01-31"))] {
@@ -715,7 +714,7 @@ async fn outstanding_signatures_by_version_and_by_age() {
                 let mut out = BTreeSet::new();
                 for p in &r.people {
                     if tx
-                        .terms(p.id)
+                        .terms(r.council.id, p.id)
                         .await
                         .unwrap()
                         .iter()

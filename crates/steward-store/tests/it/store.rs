@@ -249,7 +249,7 @@ async fn people_terms_and_offices_round_trip() -> TestResult {
     let mut ann = b.person.clone();
     assert_eq!(ann.reference.as_str(), "M0001");
     assert_eq!(ann.email.as_deref(), Some("M0001@example.org"));
-    assert_eq!(tx.person(ann.id).await?, Some(ann.clone()));
+    assert_eq!(tx.person(b.council.id, ann.id).await?, Some(ann.clone()));
     assert_eq!(
         tx.person_by_ref(b.council.id, &parse("M0001")).await?,
         Some(ann.clone())
@@ -266,20 +266,27 @@ async fn people_terms_and_offices_round_trip() -> TestResult {
     bob.kind = PersonKind::Employee;
     let bob = tx.insert_person(b.council.id, &bob).await?;
     let _carol = tx.insert_person(b.council.id, &new_person("M0003")).await?;
-    assert_eq!(tx.person(ann.id).await?, Some(ann.clone()));
+    assert_eq!(tx.person(b.council.id, ann.id).await?, Some(ann.clone()));
     assert_eq!(
         tx.household_members(b.council.id, "12 High St").await?,
         vec![ann.clone(), bob.clone()]
     );
     assert_eq!(tx.people(b.council.id).await?.len(), 3);
 
-    let later = tx.insert_term(ann.id, day(2027, 5, 8), None).await?;
+    let later = tx
+        .insert_term(b.council.id, ann.id, day(2027, 5, 8), None)
+        .await?;
     let earlier = tx
-        .insert_term(ann.id, day(2023, 5, 4), Some(day(2027, 5, 7)))
+        .insert_term(b.council.id, ann.id, day(2023, 5, 4), Some(day(2027, 5, 7)))
         .await?;
-    tx.end_term(later.id, day(2028, 1, 31), TermEndReason::StoodDown)
-        .await?;
-    let terms = tx.terms(ann.id).await?;
+    tx.end_term(
+        b.council.id,
+        later.id,
+        day(2028, 1, 31),
+        TermEndReason::StoodDown,
+    )
+    .await?;
+    let terms = tx.terms(b.council.id, ann.id).await?;
     assert_eq!(terms.len(), 2);
     assert_eq!(terms[0], earlier);
     assert_eq!(terms[1].ends, Some(day(2028, 1, 31)));
@@ -287,15 +294,17 @@ async fn people_terms_and_offices_round_trip() -> TestResult {
 
     let chair = OfficeId("chair".into());
     let held = tx
-        .insert_office(ann.id, &chair, day(2027, 5, 8), None)
+        .insert_office(b.council.id, ann.id, &chair, day(2027, 5, 8), None)
         .await?;
     assert_eq!(held.office, chair);
-    tx.end_office(held.id, day(2028, 5, 7)).await?;
-    let offices = tx.offices(ann.id).await?;
+    tx.end_office(b.council.id, held.id, day(2028, 5, 7))
+        .await?;
+    let offices = tx.offices(b.council.id, ann.id).await?;
     assert_eq!(offices.len(), 1);
     assert_eq!(offices[0].ends, Some(day(2028, 5, 7)));
     assert!(matches!(
-        tx.insert_term(999_999, day(2027, 1, 1), None).await,
+        tx.insert_term(b.council.id, 999_999, day(2027, 1, 1), None)
+            .await,
         Err(RepoError::Backend(_))
     ));
     tx.commit().await?;
@@ -321,7 +330,10 @@ async fn equipment_round_trips() -> TestResult {
     let mut kit = b.kit.clone();
     assert_eq!(kit.replacement_cost, Pence(79_900));
     assert!(kit.encrypted);
-    assert_eq!(tx.equipment_by_id(kit.id).await?, Some(kit.clone()));
+    assert_eq!(
+        tx.equipment_by_id(b.council.id, kit.id).await?,
+        Some(kit.clone())
+    );
     assert_eq!(
         tx.equipment_by_tag(b.council.id, &parse("LAP-0001"))
             .await?,
@@ -367,9 +379,9 @@ async fn loans_extensions_and_charges_round_trip() -> TestResult {
     let mut loan = tx.insert_loan(b.council.id, &new).await?;
     assert!(loan.is_open());
     assert_eq!(loan.due_clause.as_deref(), Some("loans.period"));
-    assert_eq!(tx.loan(loan.id).await?, Some(loan.clone()));
+    assert_eq!(tx.loan(b.council.id, loan.id).await?, Some(loan.clone()));
     assert_eq!(
-        tx.open_loan_of_equipment(b.kit.id).await?,
+        tx.open_loan_of_equipment(b.council.id, b.kit.id).await?,
         Some(loan.clone())
     );
 
@@ -378,7 +390,7 @@ async fn loans_extensions_and_charges_round_trip() -> TestResult {
     loan.leaving_by = Some(day(2027, 7, 1));
     loan.leaving_clause = Some("leaving".into());
     tx.update_loan(&loan).await?;
-    assert_eq!(tx.loan(loan.id).await?, Some(loan.clone()));
+    assert_eq!(tx.loan(b.council.id, loan.id).await?, Some(loan.clone()));
 
     let approvals = vec![Approval {
         person: parse("M0001"),
@@ -386,6 +398,7 @@ async fn loans_extensions_and_charges_round_trip() -> TestResult {
     }];
     let ext = tx
         .insert_extension(
+            b.council.id,
             loan.id,
             loan.due_on,
             day(2028, 11, 10),
@@ -396,16 +409,25 @@ async fn loans_extensions_and_charges_round_trip() -> TestResult {
         .await?;
     assert_eq!(ext.approvals, approvals);
     assert_eq!(ext.previous_due, Some(day(2028, 5, 10)));
-    assert_eq!(tx.extensions(loan.id).await?, vec![ext]);
+    assert_eq!(tx.extensions(b.council.id, loan.id).await?, vec![ext]);
     let charge = tx
-        .insert_charge(loan.id, Pence(12_345), day(2028, 12, 1), "charges.lost")
+        .insert_charge(
+            b.council.id,
+            loan.id,
+            Pence(12_345),
+            day(2028, 12, 1),
+            "charges.lost",
+        )
         .await?;
     assert_eq!(charge.amount, Pence(12_345));
-    assert_eq!(tx.charges(loan.id).await?, vec![charge]);
+    assert_eq!(tx.charges(b.council.id, loan.id).await?, vec![charge]);
 
     loan.returned_on = Some(day(2027, 6, 2));
     tx.update_loan(&loan).await?;
-    assert_eq!(tx.open_loan_of_equipment(b.kit.id).await?, None);
+    assert_eq!(
+        tx.open_loan_of_equipment(b.council.id, b.kit.id).await?,
+        None
+    );
     assert_eq!(tx.loans(b.council.id, true).await?, vec![]);
 
     // Returned equipment can go out again.
@@ -421,7 +443,10 @@ async fn loans_extensions_and_charges_round_trip() -> TestResult {
         tx.loans(b.council.id, false).await?,
         vec![second.clone(), loan.clone()]
     );
-    assert_eq!(tx.loans_of_person(b.person.id).await?, vec![second, loan]);
+    assert_eq!(
+        tx.loans_of_person(b.council.id, b.person.id).await?,
+        vec![second, loan]
+    );
     tx.commit().await?;
     Ok(())
 }
@@ -487,14 +512,23 @@ async fn acceptances_round_trip_newest_first() -> TestResult {
         recorded_by: None,
     };
     let older = tx
-        .insert_acceptance(&sign(day(2027, 5, 1), SignatureMethod::PaperForm))
+        .insert_acceptance(
+            b.council.id,
+            &sign(day(2027, 5, 1), SignatureMethod::PaperForm),
+        )
         .await?;
     let newer = tx
-        .insert_acceptance(&sign(day(2027, 5, 2), SignatureMethod::SelfService))
+        .insert_acceptance(
+            b.council.id,
+            &sign(day(2027, 5, 2), SignatureMethod::SelfService),
+        )
         .await?;
     assert_eq!(older.method, SignatureMethod::PaperForm);
     assert_eq!(older.recorded_at, at(10, 0, 42));
-    assert_eq!(tx.acceptances(b.person.id).await?, vec![newer, older]);
+    assert_eq!(
+        tx.acceptances(b.council.id, b.person.id).await?,
+        vec![newer, older]
+    );
     tx.commit().await?;
     Ok(())
 }

@@ -1,4 +1,3 @@
-
 //! Requests, approvals and breach cases through the domain commands, on the backend
 //! STEWARD_TEST_BACKEND selects.
 
@@ -128,7 +127,9 @@ impl Town {
         .await
         .unwrap();
         let offices = match user.person_id {
-            Some(p) => people::offices_on(&mut tx, p, day(on)).await.unwrap(),
+            Some(p) => people::offices_on(&mut tx, user.council_id, p, day(on))
+                .await
+                .unwrap(),
             None => Vec::new(),
         };
         let role = user.role;

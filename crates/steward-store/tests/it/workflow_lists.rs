@@ -1,4 +1,3 @@
-
 //! The request queue, members' own requests and breach cases, paged in the database: walking
 //! pages both ways, searching, filtering, every sort, who sees what, assigning and the
 //! working-hours deadline, on the backend STEWARD_TEST_BACKEND selects.
@@ -132,9 +131,14 @@ impl County {
             .parse()
             .unwrap();
         let user = users::find(&mut tx, &self.council, &name).await.unwrap();
-        let offices = people::offices_on(&mut tx, user.person_id.unwrap(), day("2027-02-01"))
-            .await
-            .unwrap();
+        let offices = people::offices_on(
+            &mut tx,
+            user.council_id,
+            user.person_id.unwrap(),
+            day("2027-02-01"),
+        )
+        .await
+        .unwrap();
         let role = user.role;
         Principal::new(user, role, offices)
     }

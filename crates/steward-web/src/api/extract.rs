@@ -63,7 +63,7 @@ impl FromRequestParts<ApiState> for Caller {
             .map_err(steward_domain::DomainError::from)?
             .ok_or_else(ApiError::unauthorized)?;
         let offices = match user.person_id {
-            Some(person) => people::offices_on(&mut tx, person, today).await?,
+            Some(person) => people::offices_on(&mut tx, council.id, person, today).await?,
             None => Vec::new(),
         };
         tx.commit().await?;

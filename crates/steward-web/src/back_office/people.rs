@@ -191,7 +191,15 @@ pub async fn detail(
     let (loan_lines, more_loans) = loan_lines(&mut tx, &signed, found.person.id).await?;
     let signature = match &active {
         Some(a) => Some(
-            match acceptance::status_of(&mut tx, a, found.person.id, signed.today).await? {
+            match acceptance::status_of(
+                &mut tx,
+                signed.council.id,
+                a,
+                found.person.id,
+                signed.today,
+            )
+            .await?
+            {
                 AcceptanceStatus::NotRequired => {
                     "The policy in force asks no signature of them.".to_string()
                 }

@@ -171,7 +171,7 @@ pub struct PaperForm {
 async fn recorder(tx: &mut StoreTx, signed: &SignedIn) -> Result<Option<Person>, WebError> {
     match signed.principal.user.person_id {
         Some(id) => Ok(tx
-            .person(id)
+            .person(signed.principal.user.council_id, id)
             .await
             .map_err(DomainError::from)?
             .filter(|p| p.council_id == signed.council.id)),

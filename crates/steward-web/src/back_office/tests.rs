@@ -374,12 +374,12 @@ async fn lend_and_lose(site: &Site) -> (i64, i64) {
     )
     .await
     .unwrap();
-    let mut lost = tx.loan(ids[1]).await.unwrap().unwrap();
+    let mut lost = tx.loan(c.id, ids[1]).await.unwrap().unwrap();
     lost.returned_on = Some(left);
     lost.ended_as = Some(EquipmentState::Lost);
     tx.update_loan(&lost).await.unwrap();
     let mut gone = tx
-        .equipment_by_id(lost.equipment_id)
+        .equipment_by_id(c.id, lost.equipment_id)
         .await
         .unwrap()
         .unwrap();

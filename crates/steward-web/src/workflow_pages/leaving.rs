@@ -226,7 +226,7 @@ async fn views(tx: &mut StoreTx, done: &[people::Leaving]) -> Result<Vec<LeaverV
         let mut items = Vec::new();
         for loan in &l.loans {
             let tag = tx
-                .equipment_by_id(loan.equipment_id)
+                .equipment_by_id(loan.council_id, loan.equipment_id)
                 .await
                 .map_err(DomainError::from)?
                 .map(|e| e.asset_tag.to_string())

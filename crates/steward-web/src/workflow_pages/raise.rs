@@ -65,14 +65,14 @@ impl Asker {
 async fn member_asker(tx: &mut StoreTx, signed: &SignedIn) -> Result<Asker, WebError> {
     let access = signed.principal.member()?;
     let person = tx
-        .person(access.person_id)
+        .person(access.council_id, access.person_id)
         .await
         .map_err(DomainError::from)?
         .filter(|p| p.council_id == signed.council.id)
         .ok_or_else(WebError::not_found)?;
     let mut items = Vec::new();
     for loan in tx
-        .loans_of_person(person.id)
+        .loans_of_person(signed.council.id, person.id)
         .await
         .map_err(DomainError::from)?
     {
@@ -80,7 +80,7 @@ async fn member_asker(tx: &mut StoreTx, signed: &SignedIn) -> Result<Asker, WebE
             continue;
         }
         if let Some(item) = tx
-            .equipment_by_id(loan.equipment_id)
+            .equipment_by_id(signed.council.id, loan.equipment_id)
             .await
             .map_err(DomainError::from)?
         {

@@ -22,11 +22,12 @@ pub struct PersonAcceptance {
 /// Works out whether `person`'s signatures satisfy the policy in force on `today`.
 pub async fn status_of<T: RegisterTx>(
     tx: &mut T,
+    council_id: i64,
     active: &policy::ActivePack,
     person_id: i64,
     today: NaiveDate,
 ) -> DomainResult<AcceptanceStatus> {
-    let signatures = tx.acceptances(person_id).await?;
+    let signatures = tx.acceptances(council_id, person_id).await?;
     let facts: Vec<SignatureFacts<'_>> = signatures
         .iter()
         .map(|s| SignatureFacts {
@@ -146,7 +147,7 @@ pub async fn sign<T: RegisterTx>(
         typed_name,
         recorded_by,
     };
-    let acceptance = tx.insert_acceptance(&new).await?;
+    let acceptance = tx.insert_acceptance(council.id, &new).await?;
     audit(
         tx,
         ctx,

@@ -92,7 +92,7 @@ pub async fn view<T: InfoTx>(
     let pauses = tx.info_pauses(request.id).await?;
     let mut helpers = Vec::new();
     for h in tx.info_helpers(request.id).await? {
-        let person = tx.person(h.person_id).await?;
+        let person = tx.person(request.council_id, h.person_id).await?;
         helpers.push(HelperView {
             person: person
                 .as_ref()
@@ -103,7 +103,7 @@ pub async fn view<T: InfoTx>(
         });
     }
     let subject: Option<Person> = match request.subject_id {
-        Some(id) => tx.person(id).await?,
+        Some(id) => tx.person(request.council_id, id).await?,
         None => None,
     };
     Ok(InfoView {

@@ -17,7 +17,7 @@ use steward_policy::decide::{
 use steward_policy::{Citation, EquipmentKind, EquipmentState, OfficeId};
 
 pub async fn find<T: RegisterTx>(tx: &mut T, council: &Council, id: i64) -> DomainResult<Loan> {
-    match tx.loan(id).await? {
+    match tx.loan(council.id, id).await? {
         Some(loan) if loan.council_id == council.id => Ok(loan),
         _ => Err(DomainError::not_found("loan", id)),
     }
@@ -35,9 +35,9 @@ async fn household_loans<T: RegisterTx>(
     };
     let mut kinds = Vec::new();
     for member in members {
-        for loan in tx.loans_of_person(member.id).await? {
+        for loan in tx.loans_of_person(council.id, member.id).await? {
             if loan.is_open()
-                && let Some(item) = tx.equipment_by_id(loan.equipment_id).await?
+                && let Some(item) = tx.equipment_by_id(council.id, loan.equipment_id).await?
             {
                 kinds.push(item.kind);
             }
@@ -66,14 +66,14 @@ pub async fn check_issue<T: WorkflowTx>(
     let person = people::find(tx, council, reference).await?;
     let item = equipment::find(tx, council, tag).await?;
     let active = policy::require(tx, council, ctx.today).await?;
-    let offices = people::offices_on(tx, person.id, ctx.today).await?;
-    let in_office = people::in_office(tx, person.id, ctx.today).await?;
-    let status = acceptance::status_of(tx, &active, person.id, ctx.today).await?;
+    let offices = people::offices_on(tx, council.id, person.id, ctx.today).await?;
+    let in_office = people::in_office(tx, council.id, person.id, ctx.today).await?;
+    let status = acceptance::status_of(tx, council.id, &active, person.id, ctx.today).await?;
     let household = household_loans(tx, council, &person).await?;
     let authoriser_offices = match authorised_by {
         Some(r) => {
             let officer = people::find(tx, council, r).await?;
-            Some(people::offices_on(tx, officer.id, ctx.today).await?)
+            Some(people::offices_on(tx, council.id, officer.id, ctx.today).await?)
         }
         None => None,
     };
@@ -211,7 +211,7 @@ pub async fn extend<T: RegisterTx>(
         }
         seen.push(r.clone());
         let p = people::find(tx, council, r).await?;
-        held.push(people::offices_on(tx, p.id, ctx.today).await?);
+        held.push(people::offices_on(tx, council.id, p.id, ctx.today).await?);
     }
     let held_refs: Vec<&[OfficeId]> = held.iter().map(|v| v.as_slice()).collect();
     let facts = ExtensionFacts {
@@ -248,6 +248,7 @@ pub async fn extend<T: RegisterTx>(
         .collect();
     let extension = tx
         .insert_extension(
+            council.id,
             loan.id,
             loan.due_on,
             granted.date,
@@ -312,7 +313,7 @@ pub async fn recall<T: WorkflowTx>(
     not_recalled(&loan)?;
     let active = policy::require(tx, council, ctx.today).await?;
     let officer = people::find(tx, council, by).await?;
-    let offices = people::offices_on(tx, officer.id, ctx.today).await?;
+    let offices = people::offices_on(tx, council.id, officer.id, ctx.today).await?;
     let dated =
         decide::recall_decision(&active.pack, &offices, return_by, ctx.today).map_err(|r| {
             DomainError::Refused {
@@ -378,7 +379,7 @@ pub async fn return_loan<T: WorkflowTx>(
     }
     let active = policy::require(tx, council, ctx.today).await?;
     let item = tx
-        .equipment_by_id(loan.equipment_id)
+        .equipment_by_id(council.id, loan.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", loan.equipment_id))?;
     let (state, erasure) = decide::state_after_return(&active.pack, item.kind);
@@ -432,10 +433,10 @@ pub async fn raise_charge<T: RegisterTx>(
     let loan = find(tx, council, loan_id).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     let item = tx
-        .equipment_by_id(loan.equipment_id)
+        .equipment_by_id(council.id, loan.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", loan.equipment_id))?;
-    if !tx.charges(loan.id).await?.is_empty() {
+    if !tx.charges(council.id, loan.id).await?.is_empty() {
         return Err(DomainError::Conflict {
             field: "loan".into(),
             message: format!("a charge has already been raised for loan {}", loan.id),
@@ -478,6 +479,7 @@ pub async fn raise_charge<T: RegisterTx>(
     };
     let charge = tx
         .insert_charge(
+            council.id,
             loan.id,
             Pence(due.amount_pence),
             ctx.today,
@@ -508,13 +510,15 @@ pub async fn charge_for<T: RegisterTx>(
     amount: Pence,
     clause: &str,
 ) -> DomainResult<Charge> {
-    if !tx.charges(loan.id).await?.is_empty() {
+    if !tx.charges(council.id, loan.id).await?.is_empty() {
         return Err(DomainError::Conflict {
             field: "loan".into(),
             message: format!("a charge has already been raised for loan {}", loan.id),
         });
     }
-    let charge = tx.insert_charge(loan.id, amount, ctx.today, clause).await?;
+    let charge = tx
+        .insert_charge(council.id, loan.id, amount, ctx.today, clause)
+        .await?;
     audit(
         tx,
         ctx,
@@ -554,14 +558,14 @@ pub async fn view<T: RegisterTx>(
     today: NaiveDate,
 ) -> DomainResult<LoanView> {
     let person = tx
-        .person(loan.person_id)
+        .person(loan.council_id, loan.person_id)
         .await?
         .ok_or_else(|| DomainError::not_found("person", loan.person_id))?;
     let item = tx
-        .equipment_by_id(loan.equipment_id)
+        .equipment_by_id(loan.council_id, loan.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", loan.equipment_id))?;
-    let charges = tx.charges(loan.id).await?;
+    let charges = tx.charges(loan.council_id, loan.id).await?;
     Ok(LoanView {
         person: person.reference,
         person_name: person.name,

@@ -85,7 +85,7 @@ pub async fn add_user<T: NetworkTx>(
         .find(|u| u.username == username);
     if let Some(taken) = taken {
         let holder = tx
-            .person(taken.person_id)
+            .person(council.id, taken.person_id)
             .await?
             .map(|p| p.reference.to_string())
             .unwrap_or_default();
@@ -195,7 +195,7 @@ pub async fn set_addresses<T: NetworkTx>(
     for a in all.iter().filter(|a| a.equipment_id != item.id) {
         if wanted.contains(&a.address) {
             let other = tx
-                .equipment_by_id(a.equipment_id)
+                .equipment_by_id(council.id, a.equipment_id)
                 .await?
                 .map(|e| e.asset_tag.to_string())
                 .unwrap_or_default();
@@ -280,7 +280,7 @@ pub async fn list<T: NetworkTx>(
         let mut devices = Vec::new();
         for (equipment_id, addresses) in directory.devices_of(p.id, day) {
             let tag = tx
-                .equipment_by_id(equipment_id)
+                .equipment_by_id(council.id, equipment_id)
                 .await?
                 .map(|e| e.asset_tag)
                 .ok_or_else(|| DomainError::not_found("equipment", equipment_id))?;

@@ -62,7 +62,7 @@ pub(super) async fn open_cases<T: NetworkTx>(
         }
         let Some(first) = same.first() else { continue };
         let person = match first.person_id {
-            Some(id) => tx.person(id).await?,
+            Some(id) => tx.person(council.id, id).await?,
             None => None,
         };
         // A pack whose breach routes do not cover this person opens nothing: the findings

@@ -111,7 +111,7 @@ pub async fn visible<T: NetworkTx>(
             Some(id) => match briefs.get(&id) {
                 Some(b) => b.clone(),
                 None => {
-                    let b = tx.person(id).await?.map(|p| PersonBrief {
+                    let b = tx.person(council.id, id).await?.map(|p| PersonBrief {
                         reference: p.reference,
                         name: p.name,
                     });

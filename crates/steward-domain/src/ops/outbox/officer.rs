@@ -100,7 +100,7 @@ pub async fn retry<T: OutboxTx>(
                 ));
             };
             let person = tx
-                .person(person_id)
+                .person(council.id, person_id)
                 .await?
                 .ok_or_else(|| DomainError::not_found("person", person_id))?;
             match person.email.map(|e| e.trim().to_string()) {

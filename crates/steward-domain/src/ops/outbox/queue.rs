@@ -58,7 +58,7 @@ async fn officers<T: OutboxTx + AuthTx>(
             continue;
         }
         seen.push(person_id);
-        if let Some(person) = tx.person(person_id).await? {
+        if let Some(person) = tx.person(council.id, person_id).await? {
             out.push(person_recipient(&person, None));
         }
     }
@@ -79,7 +79,7 @@ pub async fn recipients<T: OutboxTx + AuthTx>(
     let offices: Vec<&OfficeId> = match audience {
         Audience::Person(id) => {
             let person = tx
-                .person(*id)
+                .person(council.id, *id)
                 .await?
                 .filter(|p| p.council_id == council.id)
                 .ok_or_else(|| DomainError::not_found("person", id))?;
@@ -99,7 +99,7 @@ pub async fn recipients<T: OutboxTx + AuthTx>(
     }
     let mut holders: Vec<(Person, Vec<OfficeId>)> = Vec::new();
     for person in tx.people(council.id).await? {
-        let held = people::offices_on(tx, person.id, day).await?;
+        let held = people::offices_on(tx, council.id, person.id, day).await?;
         if offices.iter().any(|o| held.contains(o)) {
             holders.push((person, held));
         }

@@ -76,7 +76,9 @@ async fn open_office<T: RegisterTx>(
     office: &OfficeId,
     starts: NaiveDate,
 ) -> DomainResult<OfficeHolding> {
-    let holding = tx.insert_office(person.id, office, starts, None).await?;
+    let holding = tx
+        .insert_office(person.council_id, person.id, office, starts, None)
+        .await?;
     audit(
         tx,
         ctx,
@@ -99,7 +101,7 @@ async fn close_office<T: RegisterTx>(
     holding: OfficeHolding,
     ends: NaiveDate,
 ) -> DomainResult<OfficeHolding> {
-    tx.end_office(holding.id, ends).await?;
+    tx.end_office(person.council_id, holding.id, ends).await?;
     let after = OfficeHolding {
         ends: Some(ends),
         ..holding.clone()
@@ -174,7 +176,7 @@ pub async fn start_term<T: RegisterTx>(
             "a term cannot end before it starts",
         ));
     }
-    let terms = tx.terms(person.id).await?;
+    let terms = tx.terms(council.id, person.id).await?;
     if terms.iter().any(|t| t.ends.is_none_or(|e| e >= starts)) {
         return Err(DomainError::invalid(
             "term_start",
@@ -184,7 +186,7 @@ pub async fn start_term<T: RegisterTx>(
             ),
         ));
     }
-    let term = tx.insert_term(person.id, starts, ends).await?;
+    let term = tx.insert_term(council.id, person.id, starts, ends).await?;
     audit(
         tx,
         ctx,
@@ -210,7 +212,7 @@ pub async fn assign_office<T: RegisterTx>(
     let person = find(tx, council, reference).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     check_office(&active.pack, &person, office)?;
-    let held = tx.offices(person.id).await?;
+    let held = tx.offices(council.id, person.id).await?;
     if held
         .iter()
         .any(|h| &h.office == office && h.ends.is_none_or(|e| e >= starts))
@@ -232,7 +234,7 @@ pub async fn end_office<T: RegisterTx>(
     ends: NaiveDate,
 ) -> DomainResult<OfficeHolding> {
     let person = find(tx, council, reference).await?;
-    let held = tx.offices(person.id).await?;
+    let held = tx.offices(council.id, person.id).await?;
     let Some(holding) = held
         .into_iter()
         .find(|h| &h.office == office && h.ends.is_none())
@@ -279,7 +281,7 @@ pub async fn leave<T: AuthTx>(
     reason: TermEndReason,
 ) -> DomainResult<Leaving> {
     let person = find(tx, council, reference).await?;
-    let terms = tx.terms(person.id).await?;
+    let terms = tx.terms(council.id, person.id).await?;
     let Some(term) = terms
         .into_iter()
         .rev()
@@ -296,7 +298,7 @@ pub async fn leave<T: AuthTx>(
             "the leaving date is before the term started",
         ));
     }
-    tx.end_term(term.id, left_on, reason).await?;
+    tx.end_term(council.id, term.id, left_on, reason).await?;
     let ended = Term {
         ends: Some(left_on),
         end_reason: Some(reason),
@@ -314,14 +316,14 @@ pub async fn leave<T: AuthTx>(
     )
     .await?;
 
-    for holding in tx.offices(person.id).await? {
+    for holding in tx.offices(council.id, person.id).await? {
         if holding.ends.is_none_or(|e| e > left_on) {
             close_office(tx, ctx, &person, holding, left_on).await?;
         }
     }
 
     let still_serving = tx
-        .terms(person.id)
+        .terms(council.id, person.id)
         .await?
         .iter()
         .any(|t| t.id != term.id && t.ends.is_none_or(|e| e > left_on));
@@ -334,7 +336,7 @@ pub async fn leave<T: AuthTx>(
     let active = policy::require(tx, council, left_on).await?;
     let deadline = leaving_return_by(&active.pack, left_on);
     let mut loans = Vec::new();
-    for loan in tx.loans_of_person(person.id).await? {
+    for loan in tx.loans_of_person(council.id, person.id).await? {
         if !loan.is_open() {
             continue;
         }
@@ -387,9 +389,9 @@ pub async fn detail<T: RegisterTx>(
 ) -> DomainResult<PersonDetail> {
     let person = find(tx, council, reference).await?;
     Ok(PersonDetail {
-        terms: tx.terms(person.id).await?,
-        offices: tx.offices(person.id).await?,
-        loans: tx.loans_of_person(person.id).await?,
+        terms: tx.terms(council.id, person.id).await?,
+        offices: tx.offices(council.id, person.id).await?,
+        loans: tx.loans_of_person(council.id, person.id).await?,
         person,
     })
 }
@@ -397,11 +399,12 @@ pub async fn detail<T: RegisterTx>(
 /// Offices a person holds on a day.
 pub async fn offices_on<T: RegisterTx>(
     tx: &mut T,
+    council_id: i64,
     person_id: i64,
     day: NaiveDate,
 ) -> DomainResult<Vec<OfficeId>> {
     Ok(tx
-        .offices(person_id)
+        .offices(council_id, person_id)
         .await?
         .into_iter()
         .filter(|h| h.covers(day))
@@ -411,10 +414,15 @@ pub async fn offices_on<T: RegisterTx>(
 
 pub async fn in_office<T: RegisterTx>(
     tx: &mut T,
+    council_id: i64,
     person_id: i64,
     day: NaiveDate,
 ) -> DomainResult<bool> {
-    Ok(tx.terms(person_id).await?.iter().any(|t| t.covers(day)))
+    Ok(tx
+        .terms(council_id, person_id)
+        .await?
+        .iter()
+        .any(|t| t.covers(day)))
 }
 
 /// Imports checked rows; any row that clashes with the register fails the whole import.

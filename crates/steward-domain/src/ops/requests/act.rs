@@ -163,7 +163,7 @@ pub async fn assign<T: WorkflowTx>(
     };
     let Some(who) = colleagues.iter().find(|c| c.id == assignee) else {
         let name = tx
-            .person(assignee)
+            .person(council.id, assignee)
             .await?
             .map(|p| p.name)
             .unwrap_or_default();

@@ -136,7 +136,7 @@ pub(super) async fn on_approved<T: WorkflowTx>(
                 .ok_or_else(|| DomainError::invalid("loan", "this request is about no loan"))?;
             let mut refs = Vec::new();
             for a in approvals.iter().filter(|a| a.decision == Decision::Approve) {
-                if let Some(p) = tx.person(a.person_id).await?
+                if let Some(p) = tx.person(council.id, a.person_id).await?
                     && !refs.contains(&p.reference)
                 {
                     refs.push(p.reference);
@@ -210,7 +210,7 @@ pub(super) async fn on_approved<T: WorkflowTx>(
             )
             .await?;
             let who = tx
-                .person(person_id)
+                .person(council.id, person_id)
                 .await?
                 .map(|p| p.name)
                 .unwrap_or_default();
@@ -252,7 +252,7 @@ pub(super) async fn record_erasure<T: WorkflowTx>(
         .equipment_id
         .ok_or_else(|| DomainError::invalid("equipment", "this request is about no item"))?;
     let item = tx
-        .equipment_by_id(equipment_id)
+        .equipment_by_id(council.id, equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", equipment_id))?;
     if record.method.trim().is_empty() {

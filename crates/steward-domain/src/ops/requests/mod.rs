@@ -167,7 +167,7 @@ async fn held_by<T: WorkflowTx>(
     person: &Person,
 ) -> DomainResult<Option<Loan>> {
     Ok(tx
-        .open_loan_of_equipment(item.id)
+        .open_loan_of_equipment(item.council_id, item.id)
         .await?
         .filter(|l| l.person_id == person.id))
 }
@@ -239,7 +239,7 @@ pub async fn raise_for_self<T: WorkflowTx>(
     req: Raise,
 ) -> DomainResult<Raised> {
     let me = tx
-        .person(access.person_id)
+        .person(council.id, access.person_id)
         .await?
         .ok_or_else(|| DomainError::not_found("person", access.person_id))?;
     let s = subject(tx, council, Some(me), &req, true).await?;
@@ -381,7 +381,7 @@ pub async fn record_recall<T: WorkflowTx>(
     let Some(found) = steward_policy::requests::recall_route(&active.pack, by_office) else {
         return Ok(None);
     };
-    let item = tx.equipment_by_id(loan.equipment_id).await?;
+    let item = tx.equipment_by_id(council.id, loan.equipment_id).await?;
     let tag = item
         .as_ref()
         .map(|i| i.asset_tag.to_string())
@@ -430,7 +430,7 @@ pub async fn open_evaluation<T: WorkflowTx>(
     due: chrono::NaiveDate,
 ) -> DomainResult<Option<Request>> {
     let Some(loan) = tx
-        .loan(loan_id)
+        .loan(council.id, loan_id)
         .await?
         .filter(|l| l.council_id == council.id)
     else {
@@ -443,8 +443,8 @@ pub async fn open_evaluation<T: WorkflowTx>(
     if !already.is_empty() {
         return Ok(None);
     }
-    let holder = tx.person(loan.person_id).await?;
-    let item = tx.equipment_by_id(loan.equipment_id).await?;
+    let holder = tx.person(council.id, loan.person_id).await?;
+    let item = tx.equipment_by_id(council.id, loan.equipment_id).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     let facts = RequestFacts {
         kind: ReportKind::PhoneEvaluation,

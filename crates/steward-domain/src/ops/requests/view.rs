@@ -55,9 +55,13 @@ pub struct RequestDetail {
     pub may: Abilities,
 }
 
-async fn brief<T: WorkflowTx>(tx: &mut T, id: Option<Id>) -> DomainResult<Option<PersonBrief>> {
+async fn brief<T: WorkflowTx>(
+    tx: &mut T,
+    council_id: Id,
+    id: Option<Id>,
+) -> DomainResult<Option<PersonBrief>> {
     Ok(match id {
-        Some(id) => tx.person(id).await?.map(|p| PersonBrief {
+        Some(id) => tx.person(council_id, id).await?.map(|p| PersonBrief {
             reference: p.reference,
             name: p.name,
         }),
@@ -70,11 +74,11 @@ pub async fn view<T: WorkflowTx>(
     request: Request,
     now: DateTime<Utc>,
 ) -> DomainResult<RequestView> {
-    let requester = brief(tx, request.requester_id).await?;
-    let assignee = brief(tx, request.assignee_id).await?;
+    let requester = brief(tx, request.council_id, request.requester_id).await?;
+    let assignee = brief(tx, request.council_id, request.assignee_id).await?;
     let asset_tag = match request.equipment_id {
         Some(id) => tx
-            .equipment_by_id(id)
+            .equipment_by_id(request.council_id, id)
             .await?
             .map(|e| e.asset_tag.to_string()),
         None => None,
@@ -132,7 +136,7 @@ pub async fn detail<T: WorkflowTx>(
     let mut approvals = Vec::new();
     for a in tx.request_approvals(request.id).await? {
         let person = tx
-            .person(a.person_id)
+            .person(council.id, a.person_id)
             .await?
             .map(|p| p.name)
             .unwrap_or_default();

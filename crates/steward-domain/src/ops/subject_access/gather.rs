@@ -173,7 +173,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
     )
     .await?;
     let offices = tx
-        .offices(person.id)
+        .offices(council.id, person.id)
         .await?
         .into_iter()
         .map(|h| OfficeEntry {
@@ -184,10 +184,10 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         .collect();
 
     let mut loans = Vec::new();
-    for loan in tx.loans_of_person(person.id).await? {
-        let item = tx.equipment_by_id(loan.equipment_id).await?;
+    for loan in tx.loans_of_person(council.id, person.id).await? {
+        let item = tx.equipment_by_id(council.id, loan.equipment_id).await?;
         let charges = tx
-            .charges(loan.id)
+            .charges(council.id, loan.id)
             .await?
             .into_iter()
             .map(|c| format!("{} on {} (clause {})", c.amount, c.raised_on, c.clause))
@@ -214,7 +214,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
 
     let versions = tx.pack_versions(council.id).await?;
     let acceptances = tx
-        .acceptances(person.id)
+        .acceptances(council.id, person.id)
         .await?
         .into_iter()
         .map(|a| AcceptanceEntry {
@@ -398,7 +398,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
     Ok(SubjectAccessDocument {
         council: council.name.clone(),
         produced_on: ctx.today,
-        terms: tx.terms(person.id).await?,
+        terms: tx.terms(council.id, person.id).await?,
         person,
         offices,
         loans,

@@ -60,7 +60,7 @@ impl Redactor {
         names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
         names.dedup();
         for person in people {
-            let held = crate::ops::people::offices_on(tx, person.id, today).await?;
+            let held = crate::ops::people::offices_on(tx, council.id, person.id, today).await?;
             if !held.is_empty() {
                 let names: Vec<String> = held.iter().map(|o| pack.office_name(o)).collect();
                 titles.insert(person.id, names.join(", "));

@@ -86,7 +86,7 @@ pub(crate) async fn equipment_show(
     let mut tx = read(&state).await?;
     let item = equipment::find(&mut tx, &caller.council, &tag).await?;
     let open_loan = tx
-        .open_loan_of_equipment(item.id)
+        .open_loan_of_equipment(caller.council.id, item.id)
         .await
         .map_err(steward_domain::DomainError::from)?;
     Ok(Json(EquipmentDetail {

@@ -175,7 +175,7 @@ pub(crate) async fn loan_recall(
     let mut tx = write(&state).await?;
     let by = match (&b.by, access.person_id) {
         (Some(r), _) => field("by", r)?,
-        (None, Some(p)) => own_reference(&mut tx, p).await?,
+        (None, Some(p)) => own_reference(&mut tx, access.council_id, p).await?,
         (None, None) => return Err(ApiError::invalid("by", "name the officer recalling it")),
     };
     let recalled =

@@ -20,15 +20,17 @@ pub(crate) async fn me(
     let on = q.as_of(caller.today)?;
     let mut tx = read(&state).await?;
     let person = tx
-        .person(access.person_id)
+        .person(access.council_id, access.person_id)
         .await
         .map_err(steward_domain::DomainError::from)?
         .ok_or_else(|| ApiError::not_found("your person record was not found"))?;
     let acceptance = match policy::in_force(&mut tx, &caller.council, on).await? {
-        Some(active) => Some(acceptance::status_of(&mut tx, &active, person.id, on).await?),
+        Some(active) => {
+            Some(acceptance::status_of(&mut tx, caller.council.id, &active, person.id, on).await?)
+        }
         None => None,
     };
-    let offices = people::offices_on(&mut tx, person.id, on).await?;
+    let offices = people::offices_on(&mut tx, caller.council.id, person.id, on).await?;
     Ok(Json(Me {
         username: caller.principal.user.username.clone(),
         role: caller.principal.role,
@@ -50,7 +52,7 @@ pub(crate) async fn my_loans(
     let doc = document(&mut tx, &caller.council, on).await?;
     let mut views = Vec::new();
     for loan in tx
-        .loans_of_person(access.person_id)
+        .loans_of_person(caller.council.id, access.person_id)
         .await
         .map_err(steward_domain::DomainError::from)?
     {
@@ -73,7 +75,7 @@ pub(crate) async fn sign_myself(
     let access = caller.principal.member()?;
     let mut tx = write(&state).await?;
     let person = tx
-        .person(access.person_id)
+        .person(access.council_id, access.person_id)
         .await
         .map_err(steward_domain::DomainError::from)?
         .ok_or_else(|| ApiError::not_found("your person record was not found"))?;

@@ -42,7 +42,7 @@ pub(crate) async fn acceptance_paper(
     let mut tx = write(&state).await?;
     let recorded_by = match (&b.recorded_by, access.person_id) {
         (Some(r), _) => field("recorded_by", r)?,
-        (None, Some(id)) => own_reference(&mut tx, id).await?,
+        (None, Some(id)) => own_reference(&mut tx, access.council_id, id).await?,
         (None, None) => {
             return Err(ApiError::invalid(
                 "recorded_by",
@@ -88,8 +88,12 @@ pub(crate) async fn acceptance_paper(
     Ok(created(signed))
 }
 
-pub(super) async fn own_reference(tx: &mut StoreTx, person_id: Id) -> ApiResult<PersonRef> {
-    tx.person(person_id)
+pub(super) async fn own_reference(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> ApiResult<PersonRef> {
+    tx.person(council_id, person_id)
         .await
         .map_err(steward_domain::DomainError::from)?
         .map(|p| p.reference)

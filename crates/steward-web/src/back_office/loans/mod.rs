@@ -222,7 +222,7 @@ async fn render_loan(
         .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let extensions = tx
-        .extensions(loan.id)
+        .extensions(signed.council.id, loan.id)
         .await
         .map_err(DomainError::from)?
         .into_iter()
@@ -356,7 +356,10 @@ pub async fn recall(
     );
     let mut tx = state.store.begin().await?;
     let me = match officer.person_id {
-        Some(pid) => tx.person(pid).await.map_err(DomainError::from)?,
+        Some(pid) => tx
+            .person(officer.council_id, pid)
+            .await
+            .map_err(DomainError::from)?,
         None => None,
     };
     drop(tx);

@@ -22,7 +22,7 @@ use steward_policy::phones::{CallsRule, calls_rule};
 use steward_store::StoreTx;
 
 async fn person(tx: &mut StoreTx, access: &MemberAccess) -> Result<Person, WebError> {
-    tx.person(access.person_id)
+    tx.person(access.council_id, access.person_id)
         .await
         .map_err(DomainError::from)?
         .filter(|p| p.council_id == access.council_id)

@@ -18,7 +18,7 @@ pub async fn seed(tx: &mut StoreTx, c: &Council) {
         .await
         .unwrap()
         .unwrap();
-    let offices = people::offices_on(tx, user.person_id.unwrap(), d)
+    let offices = people::offices_on(tx, c.id, user.person_id.unwrap(), d)
         .await
         .unwrap();
     let role = user.role;

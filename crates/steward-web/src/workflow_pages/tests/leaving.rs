@@ -41,7 +41,7 @@ async fn in_office(site: &Site, reference: &str) -> bool {
     let person = people::find(&mut tx, &c, &reference.parse().unwrap())
         .await
         .unwrap();
-    people::in_office(&mut tx, person.id, day("2027-03-20"))
+    people::in_office(&mut tx, c.id, person.id, day("2027-03-20"))
         .await
         .unwrap()
 }

@@ -102,7 +102,7 @@ async fn lap_loan(tx: &mut steward_store::StoreTx, c: &Council) -> Option<i64> {
         .equipment_by_tag(c.id, &"LAP-1".parse().unwrap())
         .await
         .unwrap()?;
-    tx.open_loan_of_equipment(item.id)
+    tx.open_loan_of_equipment(c.id, item.id)
         .await
         .unwrap()
         .map(|l| l.id)
