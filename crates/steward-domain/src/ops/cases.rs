@@ -40,7 +40,7 @@ fn not_found(id: i64) -> DomainError {
 }
 
 async fn find<T: WorkflowTx>(tx: &mut T, council: &Council, id: i64) -> DomainResult<Case> {
-    match tx.case(id).await? {
+    match tx.case(council.id, id).await? {
         Some(c) if c.council_id == council.id => Ok(c),
         _ => Err(not_found(id)),
     }
@@ -242,7 +242,7 @@ pub async fn open<T: WorkflowTx>(
             });
         }
     }
-    let notes = tx.case_notes(case.id).await?;
+    let notes = tx.case_notes(council.id, case.id).await?;
     Ok(CaseDetail {
         view: view(tx, council, case).await?,
         notes,
@@ -592,11 +592,12 @@ async fn carry_out<T: WorkflowTx>(
 /// The withdrawal of access in force for a person on a day, with its clause: a gate on lending.
 pub async fn withdrawn<T: WorkflowTx>(
     tx: &mut T,
+    council_id: i64,
     person_id: i64,
     on: chrono::NaiveDate,
 ) -> DomainResult<Option<Withdrawal>> {
     Ok(tx
-        .withdrawals(person_id)
+        .withdrawals(council_id, person_id)
         .await?
         .into_iter()
         .find(|w| w.from <= on && w.lifted_on.is_none_or(|l| on < l)))
@@ -620,7 +621,7 @@ pub async fn restore_access<T: WorkflowTx>(
         return Err(DomainError::invalid("case", "this case names nobody"));
     };
     let found = tx
-        .withdrawals(person_id)
+        .withdrawals(council.id, person_id)
         .await?
         .into_iter()
         .find(|w| w.case_id == case.id && w.lifted_on.is_none())
@@ -628,7 +629,7 @@ pub async fn restore_access<T: WorkflowTx>(
             field: "case".into(),
             message: "no withdrawal of access from this case is in force".into(),
         })?;
-    tx.lift_withdrawal(found.id, ctx.today).await?;
+    tx.lift_withdrawal(council.id, found.id, ctx.today).await?;
     let after = Withdrawal {
         lifted_on: Some(ctx.today),
         ..found.clone()

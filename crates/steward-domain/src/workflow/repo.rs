@@ -69,7 +69,11 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<Request>> + Send;
     /// Writes every mutable field: state, assignee, details, outcome, times.
     fn update_request(&mut self, request: &Request) -> impl Future<Output = RepoResult<()>> + Send;
-    fn request(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Request>>> + Send;
+    fn request(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Request>>> + Send;
     /// Every request of the council, oldest first.
     fn requests(&mut self, council_id: Id)
     -> impl Future<Output = RepoResult<Vec<Request>>> + Send;
@@ -105,6 +109,7 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<RequestEvent>> + Send;
     fn request_events(
         &mut self,
+        council_id: Id,
         request_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<RequestEvent>>> + Send;
 
@@ -115,6 +120,7 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<RequestApproval>> + Send;
     fn request_approvals(
         &mut self,
+        council_id: Id,
         request_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<RequestApproval>>> + Send;
 
@@ -126,10 +132,12 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<RequestTask>> + Send;
     fn update_request_task(
         &mut self,
+        council_id: Id,
         task: &RequestTask,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     fn request_tasks(
         &mut self,
+        council_id: Id,
         request_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<RequestTask>>> + Send;
 
@@ -149,6 +157,7 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<AuthorisedSoftware>> + Send;
     fn authorised_software(
         &mut self,
+        council_id: Id,
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<AuthorisedSoftware>>> + Send;
 
@@ -158,6 +167,7 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<Erasure>> + Send;
     fn erasures(
         &mut self,
+        council_id: Id,
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Erasure>>> + Send;
 
@@ -167,7 +177,11 @@ pub trait WorkflowTx: crate::auth::AuthTx {
         new: &NewCase,
     ) -> impl Future<Output = RepoResult<Case>> + Send;
     fn update_case(&mut self, case: &Case) -> impl Future<Output = RepoResult<()>> + Send;
-    fn case(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<Case>>> + Send;
+    fn case(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Case>>> + Send;
     /// Every case of the council, oldest first.
     fn cases(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<Case>>> + Send;
     /// A page of the council's cases in `scope`, with whom each is about and who raised it;
@@ -186,8 +200,11 @@ pub trait WorkflowTx: crate::auth::AuthTx {
         actor: &str,
         text: &str,
     ) -> impl Future<Output = RepoResult<CaseNote>> + Send;
-    fn case_notes(&mut self, case_id: Id)
-    -> impl Future<Output = RepoResult<Vec<CaseNote>>> + Send;
+    fn case_notes(
+        &mut self,
+        council_id: Id,
+        case_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<CaseNote>>> + Send;
 
     fn insert_withdrawal(
         &mut self,
@@ -195,10 +212,12 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<Withdrawal>> + Send;
     fn withdrawals(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Withdrawal>>> + Send;
     fn lift_withdrawal(
         &mut self,
+        council_id: Id,
         id: Id,
         on: NaiveDate,
     ) -> impl Future<Output = RepoResult<()>> + Send;
@@ -209,6 +228,7 @@ pub trait WorkflowTx: crate::auth::AuthTx {
     ) -> impl Future<Output = RepoResult<Restriction>> + Send;
     fn restrictions(
         &mut self,
+        council_id: Id,
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Restriction>>> + Send;
 }

@@ -132,9 +132,9 @@ pub(crate) async fn update(tx: &mut StoreTx, k: &Case) -> RepoResult<()> {
         .await
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Case>> {
-    let sql = format!("SELECT {CASE} FROM cases WHERE id = $1");
-    tx.optional(sqlx::query(&sql).bind(id))
+pub(crate) async fn by_id(tx: &mut StoreTx, council_id: Id, id: Id) -> RepoResult<Option<Case>> {
+    let sql = format!("SELECT {CASE} FROM cases WHERE council_id = $1 AND id = $2");
+    tx.optional(sqlx::query(&sql).bind(council_id).bind(id))
         .await?
         .as_ref()
         .map(case)
@@ -170,9 +170,16 @@ pub(crate) async fn insert_note(
     note(&row)
 }
 
-pub(crate) async fn notes(tx: &mut StoreTx, case_id: Id) -> RepoResult<Vec<CaseNote>> {
-    let sql = format!("SELECT {NOTE} FROM case_notes WHERE case_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(case_id)).await?;
+pub(crate) async fn notes(
+    tx: &mut StoreTx,
+    council_id: Id,
+    case_id: Id,
+) -> RepoResult<Vec<CaseNote>> {
+    let sql =
+        format!("SELECT {NOTE} FROM case_notes WHERE council_id = $1 AND case_id = $2 ORDER BY id");
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(case_id))
+        .await?;
     rows.iter().map(note).collect()
 }
 
@@ -195,17 +202,32 @@ pub(crate) async fn insert_withdrawal(tx: &mut StoreTx, w: &Withdrawal) -> RepoR
     withdrawal(&row)
 }
 
-pub(crate) async fn withdrawals(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<Withdrawal>> {
-    let sql = format!("SELECT {WITHDRAWAL} FROM withdrawals WHERE person_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(person_id)).await?;
+pub(crate) async fn withdrawals(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<Withdrawal>> {
+    let sql = format!(
+        "SELECT {WITHDRAWAL} FROM withdrawals WHERE council_id = $1 AND person_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(person_id))
+        .await?;
     rows.iter().map(withdrawal).collect()
 }
 
-pub(crate) async fn lift(tx: &mut StoreTx, id: Id, on: NaiveDate) -> RepoResult<()> {
+pub(crate) async fn lift(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+    on: NaiveDate,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE withdrawals SET lifted_on = $2 WHERE id = $1")
-        .bind(id)
-        .bind(opt_date_text(Some(on)));
+    let query =
+        sqlx::query("UPDATE withdrawals SET lifted_on = $2 WHERE council_id = $3 AND id = $1")
+            .bind(id)
+            .bind(opt_date_text(Some(on)))
+            .bind(council_id);
     tx.exec_one(query, move || format!("no withdrawal has id {id}"))
         .await
 }
@@ -236,9 +258,14 @@ pub(crate) async fn insert_restriction(
 
 pub(crate) async fn restrictions(
     tx: &mut StoreTx,
+    council_id: Id,
     equipment_id: Id,
 ) -> RepoResult<Vec<Restriction>> {
-    let sql = format!("SELECT {RESTRICTION} FROM restrictions WHERE equipment_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(equipment_id)).await?;
+    let sql = format!(
+        "SELECT {RESTRICTION} FROM restrictions WHERE council_id = $1 AND equipment_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(equipment_id))
+        .await?;
     rows.iter().map(restriction).collect()
 }

@@ -110,11 +110,15 @@ pub(crate) async fn insert_software(
 
 pub(crate) async fn software_of(
     tx: &mut StoreTx,
+    council_id: Id,
     equipment_id: Id,
 ) -> RepoResult<Vec<AuthorisedSoftware>> {
-    let sql =
-        format!("SELECT {SOFTWARE} FROM authorised_software WHERE equipment_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(equipment_id)).await?;
+    let sql = format!(
+        "SELECT {SOFTWARE} FROM authorised_software WHERE council_id = $1 AND equipment_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(equipment_id))
+        .await?;
     rows.iter().map(software).collect()
 }
 
@@ -140,8 +144,16 @@ pub(crate) async fn insert_erasure(tx: &mut StoreTx, e: &Erasure) -> RepoResult<
     erasure(&row)
 }
 
-pub(crate) async fn erasures(tx: &mut StoreTx, equipment_id: Id) -> RepoResult<Vec<Erasure>> {
-    let sql = format!("SELECT {ERASURE} FROM erasures WHERE equipment_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(equipment_id)).await?;
+pub(crate) async fn erasures(
+    tx: &mut StoreTx,
+    council_id: Id,
+    equipment_id: Id,
+) -> RepoResult<Vec<Erasure>> {
+    let sql = format!(
+        "SELECT {ERASURE} FROM erasures WHERE council_id = $1 AND equipment_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(equipment_id))
+        .await?;
     rows.iter().map(erasure).collect()
 }

@@ -25,8 +25,8 @@ impl WorkflowTx for StoreTx {
         requests::update(self, request).await
     }
 
-    async fn request(&mut self, id: Id) -> RepoResult<Option<Request>> {
-        requests::by_id(self, id).await
+    async fn request(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Request>> {
+        requests::by_id(self, council_id, id).await
     }
 
     async fn requests(&mut self, council_id: Id) -> RepoResult<Vec<Request>> {
@@ -69,8 +69,12 @@ impl WorkflowTx for StoreTx {
         requests::insert_event(self, council_id, event).await
     }
 
-    async fn request_events(&mut self, request_id: Id) -> RepoResult<Vec<RequestEvent>> {
-        requests::events(self, request_id).await
+    async fn request_events(
+        &mut self,
+        council_id: Id,
+        request_id: Id,
+    ) -> RepoResult<Vec<RequestEvent>> {
+        requests::events(self, council_id, request_id).await
     }
 
     async fn insert_request_approval(
@@ -81,8 +85,12 @@ impl WorkflowTx for StoreTx {
         requests::insert_approval(self, council_id, approval).await
     }
 
-    async fn request_approvals(&mut self, request_id: Id) -> RepoResult<Vec<RequestApproval>> {
-        requests::approvals(self, request_id).await
+    async fn request_approvals(
+        &mut self,
+        council_id: Id,
+        request_id: Id,
+    ) -> RepoResult<Vec<RequestApproval>> {
+        requests::approvals(self, council_id, request_id).await
     }
 
     async fn insert_request_task(
@@ -94,12 +102,16 @@ impl WorkflowTx for StoreTx {
         requests::insert_task(self, council_id, request_id, title).await
     }
 
-    async fn update_request_task(&mut self, task: &RequestTask) -> RepoResult<()> {
-        requests::update_task(self, task).await
+    async fn update_request_task(&mut self, council_id: Id, task: &RequestTask) -> RepoResult<()> {
+        requests::update_task(self, council_id, task).await
     }
 
-    async fn request_tasks(&mut self, request_id: Id) -> RepoResult<Vec<RequestTask>> {
-        requests::tasks(self, request_id).await
+    async fn request_tasks(
+        &mut self,
+        council_id: Id,
+        request_id: Id,
+    ) -> RepoResult<Vec<RequestTask>> {
+        requests::tasks(self, council_id, request_id).await
     }
 
     async fn insert_web_exception(&mut self, exception: &WebException) -> RepoResult<WebException> {
@@ -119,17 +131,18 @@ impl WorkflowTx for StoreTx {
 
     async fn authorised_software(
         &mut self,
+        council_id: Id,
         equipment_id: Id,
     ) -> RepoResult<Vec<AuthorisedSoftware>> {
-        grants::software_of(self, equipment_id).await
+        grants::software_of(self, council_id, equipment_id).await
     }
 
     async fn insert_erasure(&mut self, erasure: &Erasure) -> RepoResult<Erasure> {
         grants::insert_erasure(self, erasure).await
     }
 
-    async fn erasures(&mut self, equipment_id: Id) -> RepoResult<Vec<Erasure>> {
-        grants::erasures(self, equipment_id).await
+    async fn erasures(&mut self, council_id: Id, equipment_id: Id) -> RepoResult<Vec<Erasure>> {
+        grants::erasures(self, council_id, equipment_id).await
     }
 
     async fn insert_case(&mut self, council_id: Id, new: &NewCase) -> RepoResult<Case> {
@@ -140,8 +153,8 @@ impl WorkflowTx for StoreTx {
         cases::update(self, case).await
     }
 
-    async fn case(&mut self, id: Id) -> RepoResult<Option<Case>> {
-        cases::by_id(self, id).await
+    async fn case(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Case>> {
+        cases::by_id(self, council_id, id).await
     }
 
     async fn cases(&mut self, council_id: Id) -> RepoResult<Vec<Case>> {
@@ -168,28 +181,32 @@ impl WorkflowTx for StoreTx {
         cases::insert_note(self, council_id, case_id, at, actor, text).await
     }
 
-    async fn case_notes(&mut self, case_id: Id) -> RepoResult<Vec<CaseNote>> {
-        cases::notes(self, case_id).await
+    async fn case_notes(&mut self, council_id: Id, case_id: Id) -> RepoResult<Vec<CaseNote>> {
+        cases::notes(self, council_id, case_id).await
     }
 
     async fn insert_withdrawal(&mut self, withdrawal: &Withdrawal) -> RepoResult<Withdrawal> {
         cases::insert_withdrawal(self, withdrawal).await
     }
 
-    async fn withdrawals(&mut self, person_id: Id) -> RepoResult<Vec<Withdrawal>> {
-        cases::withdrawals(self, person_id).await
+    async fn withdrawals(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Withdrawal>> {
+        cases::withdrawals(self, council_id, person_id).await
     }
 
-    async fn lift_withdrawal(&mut self, id: Id, on: NaiveDate) -> RepoResult<()> {
-        cases::lift(self, id, on).await
+    async fn lift_withdrawal(&mut self, council_id: Id, id: Id, on: NaiveDate) -> RepoResult<()> {
+        cases::lift(self, council_id, id, on).await
     }
 
     async fn insert_restriction(&mut self, restriction: &Restriction) -> RepoResult<Restriction> {
         cases::insert_restriction(self, restriction).await
     }
 
-    async fn restrictions(&mut self, equipment_id: Id) -> RepoResult<Vec<Restriction>> {
-        cases::restrictions(self, equipment_id).await
+    async fn restrictions(
+        &mut self,
+        council_id: Id,
+        equipment_id: Id,
+    ) -> RepoResult<Vec<Restriction>> {
+        cases::restrictions(self, council_id, equipment_id).await
     }
 }
 

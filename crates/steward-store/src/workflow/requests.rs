@@ -164,9 +164,9 @@ pub(crate) async fn update(tx: &mut StoreTx, r: &Request) -> RepoResult<()> {
         .await
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<Request>> {
-    let sql = format!("SELECT {REQUEST} FROM requests WHERE id = $1");
-    tx.optional(sqlx::query(&sql).bind(id))
+pub(crate) async fn by_id(tx: &mut StoreTx, council_id: Id, id: Id) -> RepoResult<Option<Request>> {
+    let sql = format!("SELECT {REQUEST} FROM requests WHERE council_id = $1 AND id = $2");
+    tx.optional(sqlx::query(&sql).bind(council_id).bind(id))
         .await?
         .as_ref()
         .map(request)
@@ -201,9 +201,17 @@ pub(crate) async fn insert_event(
     event(&row)
 }
 
-pub(crate) async fn events(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<RequestEvent>> {
-    let sql = format!("SELECT {EVENT} FROM request_events WHERE request_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
+pub(crate) async fn events(
+    tx: &mut StoreTx,
+    council_id: Id,
+    request_id: Id,
+) -> RepoResult<Vec<RequestEvent>> {
+    let sql = format!(
+        "SELECT {EVENT} FROM request_events WHERE council_id = $1 AND request_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(request_id))
+        .await?;
     rows.iter().map(event).collect()
 }
 
@@ -234,10 +242,15 @@ pub(crate) async fn insert_approval(
 
 pub(crate) async fn approvals(
     tx: &mut StoreTx,
+    council_id: Id,
     request_id: Id,
 ) -> RepoResult<Vec<RequestApproval>> {
-    let sql = format!("SELECT {APPROVAL} FROM request_approvals WHERE request_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
+    let sql = format!(
+        "SELECT {APPROVAL} FROM request_approvals WHERE council_id = $1 AND request_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(request_id))
+        .await?;
     rows.iter().map(approval).collect()
 }
 
@@ -262,22 +275,37 @@ pub(crate) async fn insert_task(
     task(&row)
 }
 
-pub(crate) async fn update_task(tx: &mut StoreTx, t: &RequestTask) -> RepoResult<()> {
+pub(crate) async fn update_task(
+    tx: &mut StoreTx,
+    council_id: Id,
+    t: &RequestTask,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query =
-        sqlx::query("UPDATE request_tasks SET done_at = $2, done_by = $3, note = $4 WHERE id = $1")
-            .bind(t.id)
-            .bind(opt_time_text(t.done_at))
-            .bind(t.done_by.as_deref())
-            .bind(t.note.as_deref());
+    let query = sqlx::query(
+        "UPDATE request_tasks SET done_at = $2, done_by = $3, note = $4
+             WHERE council_id = $5 AND id = $1",
+    )
+    .bind(t.id)
+    .bind(opt_time_text(t.done_at))
+    .bind(t.done_by.as_deref())
+    .bind(t.note.as_deref())
+    .bind(council_id);
     let id = t.id;
     tx.exec_one(query, move || format!("no follow-up has id {id}"))
         .await
 }
 
-pub(crate) async fn tasks(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<RequestTask>> {
-    let sql = format!("SELECT {TASK} FROM request_tasks WHERE request_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
+pub(crate) async fn tasks(
+    tx: &mut StoreTx,
+    council_id: Id,
+    request_id: Id,
+) -> RepoResult<Vec<RequestTask>> {
+    let sql = format!(
+        "SELECT {TASK} FROM request_tasks WHERE council_id = $1 AND request_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(request_id))
+        .await?;
     rows.iter().map(task).collect()
 }
 

@@ -311,7 +311,12 @@ async fn a_refusal_ends_the_request_with_its_reason() {
     let item = equipment::find(&mut tx, &t.council, &"LAP-1".parse().unwrap())
         .await
         .unwrap();
-    assert!(tx.authorised_software(item.id).await.unwrap().is_empty());
+    assert!(
+        tx.authorised_software(t.council.id, item.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Approved instead, the software is recorded as authorised on the item.
     let raised = requests::raise_as_officer(
         &mut tx,
@@ -342,7 +347,7 @@ async fn a_refusal_ends_the_request_with_its_reason() {
     )
     .await
     .unwrap();
-    let authorised = tx.authorised_software(item.id).await.unwrap();
+    let authorised = tx.authorised_software(t.council.id, item.id).await.unwrap();
     assert_eq!(authorised.len(), 1);
     assert_eq!(authorised[0].clause, "3.3");
     tx.commit().await.unwrap();
@@ -407,7 +412,10 @@ async fn a_lost_laptop_is_marked_lost_its_loan_ends_and_follow_ups_open() {
     let ended = loans::find(&mut tx, &t.council, loan.id).await.unwrap();
     assert_eq!(ended.returned_on, Some(c.today));
     assert_eq!(ended.ended_as, Some(EquipmentState::Lost));
-    let tasks = tx.request_tasks(raised.request.id).await.unwrap();
+    let tasks = tx
+        .request_tasks(t.council.id, raised.request.id)
+        .await
+        .unwrap();
     assert_eq!(tasks.len(), 2, "{tasks:?}");
     drop(tx);
 

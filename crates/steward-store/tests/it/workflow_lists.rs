@@ -405,7 +405,7 @@ async fn assigning_names_an_officer_of_the_office_and_is_audited() {
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid, "{who}");
     }
-    let events = tx.request_events(a.id).await.unwrap();
+    let events = tx.request_events(t.council.id, a.id).await.unwrap();
     assert!(events.iter().any(|e| e.text == "Assigned to Eve Desk."));
     tx.commit().await.unwrap();
     // The head of ICT may not assign the service desk's requests.

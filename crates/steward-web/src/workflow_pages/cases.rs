@@ -202,7 +202,7 @@ async fn render(
     // Restoring access belongs to the case that withdrew it, closed or not.
     let withdrawn = match c.subject_id {
         Some(person) => tx
-            .withdrawals(person)
+            .withdrawals(signed.council.id, person)
             .await
             .map_err(DomainError::from)?
             .into_iter()

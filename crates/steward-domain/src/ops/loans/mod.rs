@@ -77,7 +77,7 @@ pub async fn check_issue<T: WorkflowTx>(
         }
         None => None,
     };
-    let withdrawn = super::cases::withdrawn(tx, person.id, ctx.today)
+    let withdrawn = super::cases::withdrawn(tx, council.id, person.id, ctx.today)
         .await?
         .map(|w| Citation {
             clause: w.clause,

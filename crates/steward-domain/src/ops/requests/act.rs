@@ -262,7 +262,7 @@ pub async fn decide<T: WorkflowTx>(
     let person_id = access
         .person_id
         .ok_or_else(|| DomainError::invalid("person", "your account is not linked to a person"))?;
-    let earlier = tx.request_approvals(request.id).await?;
+    let earlier = tx.request_approvals(council.id, request.id).await?;
     if earlier.iter().any(|a| a.person_id == person_id) {
         return Err(DomainError::Conflict {
             field: "decision".into(),
@@ -365,7 +365,7 @@ pub async fn complete_task<T: WorkflowTx>(
     let request = find(tx, council, id).await?;
     principal.handler_of(&request).map_err(denied)?;
     let task = tx
-        .request_tasks(request.id)
+        .request_tasks(council.id, request.id)
         .await?
         .into_iter()
         .find(|t| t.id == task_id)
@@ -382,7 +382,7 @@ pub async fn complete_task<T: WorkflowTx>(
         note: Some(note_text.trim().to_string()).filter(|n| !n.is_empty()),
         ..task.clone()
     };
-    tx.update_request_task(&after).await?;
+    tx.update_request_task(council.id, &after).await?;
     audit(
         tx,
         ctx,
@@ -425,7 +425,7 @@ pub async fn resolve<T: WorkflowTx>(
         return Err(DomainError::invalid("outcome", "say what was done"));
     }
     let pending: Vec<String> = tx
-        .request_tasks(request.id)
+        .request_tasks(council.id, request.id)
         .await?
         .into_iter()
         .filter(|t| t.done_at.is_none())

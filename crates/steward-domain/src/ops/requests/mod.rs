@@ -47,7 +47,7 @@ pub struct Raised {
 }
 
 pub async fn find<T: WorkflowTx>(tx: &mut T, council: &Council, id: i64) -> DomainResult<Request> {
-    match tx.request(id).await? {
+    match tx.request(council.id, id).await? {
         Some(r) if r.council_id == council.id => Ok(r),
         _ => Err(DomainError::not_found("request", id)),
     }

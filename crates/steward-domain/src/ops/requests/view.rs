@@ -101,7 +101,11 @@ pub async fn routed_to<T: WorkflowTx>(
     principal: &Principal,
     id: i64,
 ) -> DomainResult<Option<String>> {
-    let Some(request) = tx.request(id).await?.filter(|r| r.council_id == council.id) else {
+    let Some(request) = tx
+        .request(council.id, id)
+        .await?
+        .filter(|r| r.council_id == council.id)
+    else {
         return Ok(None);
     };
     if principal.may_see_request(&request) || !principal.may_know_requests_exist() {
@@ -128,13 +132,13 @@ pub async fn detail<T: WorkflowTx>(
     let requester = principal.requester_of(&request).is_ok();
     let open = !request.state.is_closed();
     let events = tx
-        .request_events(request.id)
+        .request_events(council.id, request.id)
         .await?
         .into_iter()
         .filter(|e| !e.internal || handler || approver || principal.reader().is_ok() && !requester)
         .collect();
     let mut approvals = Vec::new();
-    for a in tx.request_approvals(request.id).await? {
+    for a in tx.request_approvals(council.id, request.id).await? {
         let person = tx
             .person(council.id, a.person_id)
             .await?
@@ -153,7 +157,7 @@ pub async fn detail<T: WorkflowTx>(
             at: a.at,
         });
     }
-    let tasks = tx.request_tasks(request.id).await?;
+    let tasks = tx.request_tasks(council.id, request.id).await?;
     let may = Abilities {
         handle: handler && open,
         approve: approver && request.state == RequestState::AwaitingApproval,

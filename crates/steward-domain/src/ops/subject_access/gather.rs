@@ -235,7 +235,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
             continue;
         }
         let comments = tx
-            .request_events(q.id)
+            .request_events(council.id, q.id)
             .await?
             .into_iter()
             .map(|e| Comment {
@@ -277,7 +277,7 @@ pub(super) async fn gather<T: SubjectAccessTx>(
             c.subject_id
         };
         let notes = tx
-            .case_notes(c.id)
+            .case_notes(council.id, c.id)
             .await?
             .into_iter()
             .map(|n| Comment {

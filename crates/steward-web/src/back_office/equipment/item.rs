@@ -156,7 +156,7 @@ async fn gather(
         .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let software = tx
-        .authorised_software(item.id)
+        .authorised_software(signed.council.id, item.id)
         .await
         .map_err(DomainError::from)?
         .into_iter()
