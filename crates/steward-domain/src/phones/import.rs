@@ -150,7 +150,10 @@ pub async fn import<T: PhoneTx>(
     }
 
     for group in &groups {
-        if let Some(earlier) = tx.phone_bill_of_line(group.line.id, period).await? {
+        if let Some(earlier) = tx
+            .phone_bill_of_line(council.id, group.line.id, period)
+            .await?
+        {
             return Err(DomainError::Conflict {
                 field: "period".into(),
                 message: format!(
@@ -192,7 +195,7 @@ pub async fn import<T: PhoneTx>(
                 person_id: loan.map(|l| l.person_id),
                 loan_id: loan.map(|l| l.id),
             };
-            tx.insert_phone_call(bill.id, &call).await?;
+            tx.insert_phone_call(council.id, bill.id, &call).await?;
         }
         bills.push(ImportedBill {
             bill,

@@ -41,7 +41,7 @@ fn audit_of<'a>(line: &'a PhoneLine, tag: &'a AssetTag) -> LineAudit<'a> {
 }
 
 pub async fn find<T: PhoneTx>(tx: &mut T, council: &Council, id: Id) -> DomainResult<PhoneLine> {
-    match tx.phone_line(id).await? {
+    match tx.phone_line(council.id, id).await? {
         Some(line) if line.council_id == council.id => Ok(line),
         _ => Err(DomainError::not_found("phone line", id)),
     }
@@ -130,7 +130,7 @@ pub async fn remove<T: PhoneTx>(
         .await?
         .map(|e| e.asset_tag)
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
-    tx.remove_phone_line(line.id, ctx.today).await?;
+    tx.remove_phone_line(council.id, line.id, ctx.today).await?;
     let after = PhoneLine {
         removed_on: Some(ctx.today),
         ..line.clone()

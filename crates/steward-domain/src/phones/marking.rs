@@ -45,7 +45,7 @@ pub async fn mark<T: PhoneTx>(
 ) -> DomainResult<Marked> {
     let bill = find_bill(tx, council, bill_id).await?;
     let mine: Vec<_> = tx
-        .phone_calls(bill.id)
+        .phone_calls(council.id, bill.id)
         .await?
         .into_iter()
         .filter(|c| c.person_id == Some(person_id))
@@ -60,7 +60,7 @@ pub async fn mark<T: PhoneTx>(
         refusals: vec![refusal],
     })?;
     if let Some(issued) = tx
-        .phone_statements_of_bill(bill.id)
+        .phone_statements_of_bill(council.id, bill.id)
         .await?
         .into_iter()
         .find(|s| s.person_id == person_id)
@@ -91,7 +91,8 @@ pub async fn mark<T: PhoneTx>(
     for call in &mine {
         let want = personal.contains(&call.id);
         if call.personal != want {
-            tx.set_phone_call_personal(call.id, want).await?;
+            tx.set_phone_call_personal(council.id, call.id, want)
+                .await?;
             changed += 1;
         }
     }

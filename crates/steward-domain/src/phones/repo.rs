@@ -62,7 +62,11 @@ pub trait PhoneTx: RegisterTx {
         number: &PhoneNumber,
         added_on: NaiveDate,
     ) -> impl Future<Output = RepoResult<PhoneLine>> + Send;
-    fn phone_line(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<PhoneLine>>> + Send;
+    fn phone_line(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<PhoneLine>>> + Send;
     /// The line that has the number now (not one it was removed from).
     fn active_phone_line(
         &mut self,
@@ -76,6 +80,7 @@ pub trait PhoneTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Vec<PhoneLine>>> + Send;
     fn remove_phone_line(
         &mut self,
+        council_id: Id,
         id: Id,
         on: NaiveDate,
     ) -> impl Future<Output = RepoResult<()>> + Send;
@@ -88,12 +93,18 @@ pub trait PhoneTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<PhoneBill>> + Send;
     fn insert_phone_call(
         &mut self,
+        council_id: Id,
         bill_id: Id,
         new: &NewPhoneCall,
     ) -> impl Future<Output = RepoResult<PhoneCall>> + Send;
-    fn phone_bill(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<PhoneBill>>> + Send;
+    fn phone_bill(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<PhoneBill>>> + Send;
     fn phone_bill_of_line(
         &mut self,
+        council_id: Id,
         line_id: Id,
         period: BillPeriod,
     ) -> impl Future<Output = RepoResult<Option<PhoneBill>>> + Send;
@@ -105,15 +116,18 @@ pub trait PhoneTx: RegisterTx {
     /// A bill's items in the order they were made.
     fn phone_calls(
         &mut self,
+        council_id: Id,
         bill_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhoneCall>>> + Send;
     /// The items attributed to a person, on every bill, oldest first.
     fn phone_calls_of_person(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhoneCall>>> + Send;
     fn set_phone_call_personal(
         &mut self,
+        council_id: Id,
         call_id: Id,
         personal: bool,
     ) -> impl Future<Output = RepoResult<()>> + Send;
@@ -126,6 +140,7 @@ pub trait PhoneTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<PhoneStatement>> + Send;
     fn phone_statement(
         &mut self,
+        council_id: Id,
         id: Id,
     ) -> impl Future<Output = RepoResult<Option<PhoneStatement>>> + Send;
     /// The council's statements, newest first.
@@ -135,6 +150,7 @@ pub trait PhoneTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Vec<PhoneStatement>>> + Send;
     fn phone_statements_of_bill(
         &mut self,
+        council_id: Id,
         bill_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhoneStatement>>> + Send;
     fn insert_phone_payment(
@@ -145,6 +161,7 @@ pub trait PhoneTx: RegisterTx {
     /// A statement's payments, in the order they were made.
     fn phone_payments(
         &mut self,
+        council_id: Id,
         statement_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhonePayment>>> + Send;
     /// Every payment of the council, for totals across statements.

@@ -25,7 +25,7 @@ pub async fn issue<T: PhoneTx>(
     let bill = find_bill(tx, council, bill_id).await?;
     let holder = people::find(tx, council, person).await?;
     let mine: Vec<_> = tx
-        .phone_calls(bill.id)
+        .phone_calls(council.id, bill.id)
         .await?
         .into_iter()
         .filter(|c| c.person_id == Some(holder.id))
@@ -42,7 +42,7 @@ pub async fn issue<T: PhoneTx>(
         ));
     }
     if let Some(earlier) = tx
-        .phone_statements_of_bill(bill.id)
+        .phone_statements_of_bill(council.id, bill.id)
         .await?
         .into_iter()
         .find(|s| s.person_id == holder.id)

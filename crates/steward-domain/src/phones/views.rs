@@ -57,7 +57,7 @@ pub async fn find_bill<T: PhoneTx>(
     council: &Council,
     id: Id,
 ) -> DomainResult<PhoneBill> {
-    match tx.phone_bill(id).await? {
+    match tx.phone_bill(council.id, id).await? {
         Some(bill) if bill.council_id == council.id => Ok(bill),
         _ => Err(DomainError::not_found("phone bill", id)),
     }
@@ -69,14 +69,16 @@ async fn bill_view_of<T: PhoneTx>(
     calls: &[PhoneCall],
 ) -> DomainResult<BillView> {
     let line = tx
-        .phone_line(bill.line_id)
+        .phone_line(bill.council_id, bill.line_id)
         .await?
         .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
     let item = tx
         .equipment_by_id(line.council_id, line.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
-    let statements = tx.phone_statements_of_bill(bill.id).await?;
+    let statements = tx
+        .phone_statements_of_bill(bill.council_id, bill.id)
+        .await?;
     let mut by_person: BTreeMap<Id, Vec<&PhoneCall>> = BTreeMap::new();
     for call in calls {
         if let Some(person) = call.person_id {
@@ -119,7 +121,7 @@ async fn bill_view_of<T: PhoneTx>(
 }
 
 pub async fn bill_view<T: PhoneTx>(tx: &mut T, bill: PhoneBill) -> DomainResult<BillView> {
-    let calls = tx.phone_calls(bill.id).await?;
+    let calls = tx.phone_calls(bill.council_id, bill.id).await?;
     bill_view_of(tx, bill, &calls).await
 }
 
@@ -129,7 +131,7 @@ pub async fn bill_detail<T: PhoneTx>(
     id: Id,
 ) -> DomainResult<BillDetail> {
     let bill = find_bill(tx, council, id).await?;
-    let calls = tx.phone_calls(bill.id).await?;
+    let calls = tx.phone_calls(council.id, bill.id).await?;
     let view = bill_view_of(tx, bill, &calls).await?;
     Ok(BillDetail { view, calls })
 }
@@ -169,7 +171,7 @@ pub async fn find_statement<T: PhoneTx>(
     council: &Council,
     id: Id,
 ) -> DomainResult<PhoneStatement> {
-    match tx.phone_statement(id).await? {
+    match tx.phone_statement(council.id, id).await? {
         Some(s) if s.council_id == council.id => Ok(s),
         _ => Err(DomainError::not_found("phone statement", id)),
     }
@@ -179,7 +181,9 @@ pub async fn statement_view<T: PhoneTx>(
     tx: &mut T,
     statement: PhoneStatement,
 ) -> DomainResult<StatementView> {
-    let payments = tx.phone_payments(statement.id).await?;
+    let payments = tx
+        .phone_payments(statement.council_id, statement.id)
+        .await?;
     statement_view_with(tx, statement, payments).await
 }
 
@@ -193,11 +197,11 @@ async fn statement_view_with<T: PhoneTx>(
         .await?
         .ok_or_else(|| DomainError::not_found("person", statement.person_id))?;
     let bill = tx
-        .phone_bill(statement.bill_id)
+        .phone_bill(statement.council_id, statement.bill_id)
         .await?
         .ok_or_else(|| DomainError::not_found("phone bill", statement.bill_id))?;
     let line = tx
-        .phone_line(bill.line_id)
+        .phone_line(bill.council_id, bill.line_id)
         .await?
         .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
     let item = tx
@@ -272,7 +276,7 @@ pub async fn mine<T: PhoneTx>(
     person_id: Id,
 ) -> DomainResult<Vec<MyBill>> {
     let mut by_bill: BTreeMap<Id, Vec<PhoneCall>> = BTreeMap::new();
-    for call in tx.phone_calls_of_person(person_id).await? {
+    for call in tx.phone_calls_of_person(council.id, person_id).await? {
         if call.council_id == council.id {
             by_bill.entry(call.bill_id).or_default().push(call);
         }
@@ -281,7 +285,7 @@ pub async fn mine<T: PhoneTx>(
     for (bill_id, calls) in by_bill {
         let bill = find_bill(tx, council, bill_id).await?;
         let line = tx
-            .phone_line(bill.line_id)
+            .phone_line(council.id, bill.line_id)
             .await?
             .ok_or_else(|| DomainError::not_found("phone line", bill.line_id))?;
         let item = tx
@@ -289,7 +293,7 @@ pub async fn mine<T: PhoneTx>(
             .await?
             .ok_or_else(|| DomainError::not_found("equipment", line.equipment_id))?;
         let statement = tx
-            .phone_statements_of_bill(bill.id)
+            .phone_statements_of_bill(council.id, bill.id)
             .await?
             .into_iter()
             .find(|s| s.person_id == person_id);

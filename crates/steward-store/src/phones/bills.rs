@@ -70,6 +70,7 @@ pub(crate) async fn insert(
 
 pub(crate) async fn insert_call(
     tx: &mut StoreTx,
+    council_id: Id,
     bill_id: Id,
     new: &NewPhoneCall,
 ) -> RepoResult<PhoneCall> {
@@ -77,7 +78,8 @@ pub(crate) async fn insert_call(
     let sql = format!(
         "INSERT INTO phone_calls (council_id, bill_id, called_on, called_at, called, description,
                                   duration_seconds, cost, person_id, loan_id, personal)
-         SELECT council_id, $1, $2, $3, $4, $5, $6, $7, $8, $9, 0 FROM phone_bills WHERE id = $1
+         SELECT council_id, $1, $2, $3, $4, $5, $6, $7, $8, $9, 0 FROM phone_bills
+         WHERE council_id = $10 AND id = $1
          RETURNING {CALL}"
     );
     let query = sqlx::query(&sql)
@@ -89,26 +91,37 @@ pub(crate) async fn insert_call(
         .bind(new.duration_seconds)
         .bind(new.cost.0)
         .bind(new.person_id)
-        .bind(new.loan_id);
+        .bind(new.loan_id)
+        .bind(council_id);
     let row = tx
         .one(query, || format!("no phone bill has id {bill_id}"))
         .await?;
     call(&row)
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<PhoneBill>> {
-    let sql = format!("SELECT {BILL} FROM phone_bills WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<PhoneBill>> {
+    let sql = format!("SELECT {BILL} FROM phone_bills WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query).await?.as_ref().map(bill).transpose()
 }
 
 pub(crate) async fn of_line(
     tx: &mut StoreTx,
+    council_id: Id,
     line_id: Id,
     period: BillPeriod,
 ) -> RepoResult<Option<PhoneBill>> {
-    let sql = format!("SELECT {BILL} FROM phone_bills WHERE line_id = $1 AND period = $2");
-    let query = sqlx::query(&sql).bind(line_id).bind(period.to_string());
+    let sql = format!(
+        "SELECT {BILL} FROM phone_bills WHERE council_id = $1 AND line_id = $2 AND period = $3"
+    );
+    let query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(line_id)
+        .bind(period.to_string());
     tx.optional(query).await?.as_ref().map(bill).transpose()
 }
 
@@ -120,23 +133,41 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Pho
     tx.all(query).await?.iter().map(bill).collect()
 }
 
-pub(crate) async fn calls(tx: &mut StoreTx, bill_id: Id) -> RepoResult<Vec<PhoneCall>> {
-    let sql = format!("SELECT {CALL} FROM phone_calls WHERE bill_id = $1 {IN_ORDER}");
-    let query = sqlx::query(&sql).bind(bill_id);
+pub(crate) async fn calls(
+    tx: &mut StoreTx,
+    council_id: Id,
+    bill_id: Id,
+) -> RepoResult<Vec<PhoneCall>> {
+    let sql =
+        format!("SELECT {CALL} FROM phone_calls WHERE council_id = $1 AND bill_id = $2 {IN_ORDER}");
+    let query = sqlx::query(&sql).bind(council_id).bind(bill_id);
     tx.all(query).await?.iter().map(call).collect()
 }
 
-pub(crate) async fn calls_of_person(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<PhoneCall>> {
-    let sql = format!("SELECT {CALL} FROM phone_calls WHERE person_id = $1 {IN_ORDER}");
-    let query = sqlx::query(&sql).bind(person_id);
+pub(crate) async fn calls_of_person(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<PhoneCall>> {
+    let sql = format!(
+        "SELECT {CALL} FROM phone_calls WHERE council_id = $1 AND person_id = $2 {IN_ORDER}"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(call).collect()
 }
 
-pub(crate) async fn set_personal(tx: &mut StoreTx, call_id: Id, personal: bool) -> RepoResult<()> {
+pub(crate) async fn set_personal(
+    tx: &mut StoreTx,
+    council_id: Id,
+    call_id: Id,
+    personal: bool,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE phone_calls SET personal = $2 WHERE id = $1")
-        .bind(call_id)
-        .bind(flag_int(personal));
+    let query =
+        sqlx::query("UPDATE phone_calls SET personal = $2 WHERE council_id = $3 AND id = $1")
+            .bind(call_id)
+            .bind(flag_int(personal))
+            .bind(council_id);
     tx.exec_one(query, || format!("no phone call has id {call_id}"))
         .await
 }

@@ -44,9 +44,13 @@ pub(crate) async fn insert(
     line(&row)
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<PhoneLine>> {
-    let sql = format!("SELECT {LINE} FROM phone_lines WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<PhoneLine>> {
+    let sql = format!("SELECT {LINE} FROM phone_lines WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query).await?.as_ref().map(line).transpose()
 }
 
@@ -69,12 +73,20 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Pho
     tx.all(query).await?.iter().map(line).collect()
 }
 
-pub(crate) async fn remove(tx: &mut StoreTx, id: Id, on: NaiveDate) -> RepoResult<()> {
+pub(crate) async fn remove(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+    on: NaiveDate,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query =
-        sqlx::query("UPDATE phone_lines SET removed_on = $2 WHERE id = $1 AND removed_on IS NULL")
-            .bind(id)
-            .bind(date_text(on));
+    let query = sqlx::query(
+        "UPDATE phone_lines SET removed_on = $2
+             WHERE council_id = $3 AND id = $1 AND removed_on IS NULL",
+    )
+    .bind(id)
+    .bind(date_text(on))
+    .bind(council_id);
     tx.exec_one(query, || format!("no current phone line has id {id}"))
         .await
 }

@@ -25,8 +25,8 @@ impl PhoneTx for StoreTx {
         lines::insert(self, council_id, equipment_id, number, added_on).await
     }
 
-    async fn phone_line(&mut self, id: Id) -> RepoResult<Option<PhoneLine>> {
-        lines::by_id(self, id).await
+    async fn phone_line(&mut self, council_id: Id, id: Id) -> RepoResult<Option<PhoneLine>> {
+        lines::by_id(self, council_id, id).await
     }
 
     async fn active_phone_line(
@@ -41,8 +41,8 @@ impl PhoneTx for StoreTx {
         lines::list(self, council_id).await
     }
 
-    async fn remove_phone_line(&mut self, id: Id, on: NaiveDate) -> RepoResult<()> {
-        lines::remove(self, id, on).await
+    async fn remove_phone_line(&mut self, council_id: Id, id: Id, on: NaiveDate) -> RepoResult<()> {
+        lines::remove(self, council_id, id, on).await
     }
 
     async fn insert_phone_bill(
@@ -55,38 +55,49 @@ impl PhoneTx for StoreTx {
 
     async fn insert_phone_call(
         &mut self,
+        council_id: Id,
         bill_id: Id,
         new: &NewPhoneCall,
     ) -> RepoResult<PhoneCall> {
-        bills::insert_call(self, bill_id, new).await
+        bills::insert_call(self, council_id, bill_id, new).await
     }
 
-    async fn phone_bill(&mut self, id: Id) -> RepoResult<Option<PhoneBill>> {
-        bills::by_id(self, id).await
+    async fn phone_bill(&mut self, council_id: Id, id: Id) -> RepoResult<Option<PhoneBill>> {
+        bills::by_id(self, council_id, id).await
     }
 
     async fn phone_bill_of_line(
         &mut self,
+        council_id: Id,
         line_id: Id,
         period: BillPeriod,
     ) -> RepoResult<Option<PhoneBill>> {
-        bills::of_line(self, line_id, period).await
+        bills::of_line(self, council_id, line_id, period).await
     }
 
     async fn phone_bills(&mut self, council_id: Id) -> RepoResult<Vec<PhoneBill>> {
         bills::list(self, council_id).await
     }
 
-    async fn phone_calls(&mut self, bill_id: Id) -> RepoResult<Vec<PhoneCall>> {
-        bills::calls(self, bill_id).await
+    async fn phone_calls(&mut self, council_id: Id, bill_id: Id) -> RepoResult<Vec<PhoneCall>> {
+        bills::calls(self, council_id, bill_id).await
     }
 
-    async fn phone_calls_of_person(&mut self, person_id: Id) -> RepoResult<Vec<PhoneCall>> {
-        bills::calls_of_person(self, person_id).await
+    async fn phone_calls_of_person(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+    ) -> RepoResult<Vec<PhoneCall>> {
+        bills::calls_of_person(self, council_id, person_id).await
     }
 
-    async fn set_phone_call_personal(&mut self, call_id: Id, personal: bool) -> RepoResult<()> {
-        bills::set_personal(self, call_id, personal).await
+    async fn set_phone_call_personal(
+        &mut self,
+        council_id: Id,
+        call_id: Id,
+        personal: bool,
+    ) -> RepoResult<()> {
+        bills::set_personal(self, council_id, call_id, personal).await
     }
 
     async fn insert_phone_statement(
@@ -97,16 +108,24 @@ impl PhoneTx for StoreTx {
         statements::insert(self, council_id, new).await
     }
 
-    async fn phone_statement(&mut self, id: Id) -> RepoResult<Option<PhoneStatement>> {
-        statements::by_id(self, id).await
+    async fn phone_statement(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> RepoResult<Option<PhoneStatement>> {
+        statements::by_id(self, council_id, id).await
     }
 
     async fn phone_statements(&mut self, council_id: Id) -> RepoResult<Vec<PhoneStatement>> {
         statements::list(self, council_id).await
     }
 
-    async fn phone_statements_of_bill(&mut self, bill_id: Id) -> RepoResult<Vec<PhoneStatement>> {
-        statements::of_bill(self, bill_id).await
+    async fn phone_statements_of_bill(
+        &mut self,
+        council_id: Id,
+        bill_id: Id,
+    ) -> RepoResult<Vec<PhoneStatement>> {
+        statements::of_bill(self, council_id, bill_id).await
     }
 
     async fn insert_phone_payment(
@@ -117,8 +136,12 @@ impl PhoneTx for StoreTx {
         statements::insert_payment(self, council_id, new).await
     }
 
-    async fn phone_payments(&mut self, statement_id: Id) -> RepoResult<Vec<PhonePayment>> {
-        statements::payments(self, statement_id).await
+    async fn phone_payments(
+        &mut self,
+        council_id: Id,
+        statement_id: Id,
+    ) -> RepoResult<Vec<PhonePayment>> {
+        statements::payments(self, council_id, statement_id).await
     }
 
     async fn phone_payments_of_council(&mut self, council_id: Id) -> RepoResult<Vec<PhonePayment>> {

@@ -65,9 +65,13 @@ pub(crate) async fn insert(
     statement(&row)
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<PhoneStatement>> {
-    let sql = format!("SELECT {STATEMENT} FROM phone_statements WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<PhoneStatement>> {
+    let sql = format!("SELECT {STATEMENT} FROM phone_statements WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query)
         .await?
         .as_ref()
@@ -84,9 +88,15 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Pho
     tx.all(query).await?.iter().map(statement).collect()
 }
 
-pub(crate) async fn of_bill(tx: &mut StoreTx, bill_id: Id) -> RepoResult<Vec<PhoneStatement>> {
-    let sql = format!("SELECT {STATEMENT} FROM phone_statements WHERE bill_id = $1 ORDER BY id");
-    let query = sqlx::query(&sql).bind(bill_id);
+pub(crate) async fn of_bill(
+    tx: &mut StoreTx,
+    council_id: Id,
+    bill_id: Id,
+) -> RepoResult<Vec<PhoneStatement>> {
+    let sql = format!(
+        "SELECT {STATEMENT} FROM phone_statements WHERE council_id = $1 AND bill_id = $2 ORDER BY id"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(bill_id);
     tx.all(query).await?.iter().map(statement).collect()
 }
 
@@ -114,11 +124,15 @@ pub(crate) async fn insert_payment(
     payment(&row)
 }
 
-pub(crate) async fn payments(tx: &mut StoreTx, statement_id: Id) -> RepoResult<Vec<PhonePayment>> {
+pub(crate) async fn payments(
+    tx: &mut StoreTx,
+    council_id: Id,
+    statement_id: Id,
+) -> RepoResult<Vec<PhonePayment>> {
     let sql = format!(
-        "SELECT {PAYMENT} FROM phone_payments WHERE statement_id = $1 ORDER BY paid_on, id"
+        "SELECT {PAYMENT} FROM phone_payments WHERE council_id = $1 AND statement_id = $2 ORDER BY paid_on, id"
     );
-    let query = sqlx::query(&sql).bind(statement_id);
+    let query = sqlx::query(&sql).bind(council_id).bind(statement_id);
     tx.all(query).await?.iter().map(payment).collect()
 }
 

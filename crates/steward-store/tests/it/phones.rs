@@ -85,7 +85,10 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
     let line = tx
         .insert_phone_line(council.id, kit.id, &number, day(1, 4))
         .await?;
-    assert_eq!(tx.phone_line(line.id).await?, Some(line.clone()));
+    assert_eq!(
+        tx.phone_line(council.id, line.id).await?,
+        Some(line.clone())
+    );
     // Another council may use the same number; this council may not, while the line is live.
     tx.insert_phone_line(other.id, theirs.id, &number, day(1, 4))
         .await?;
@@ -116,15 +119,17 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
     // Calls come back in the order they were made; one without a time sorts first that day.
     let late = tx
         .insert_phone_call(
+            council.id,
             bill.id,
             &call(day(4, 3), Some("19:05:00"), 75, Some(person.id)),
         )
         .await?;
     let early = tx
-        .insert_phone_call(bill.id, &call(day(4, 3), None, 0, None))
+        .insert_phone_call(council.id, bill.id, &call(day(4, 3), None, 0, None))
         .await?;
     let first = tx
         .insert_phone_call(
+            council.id,
             bill.id,
             &call(day(4, 1), Some("08:00:00"), 10, Some(person.id)),
         )
@@ -132,18 +137,19 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
     assert_eq!(late.called_at, Some(parse::<NaiveTime>("19:05:00")));
     assert_eq!(late.council_id, council.id);
     let ids: Vec<Id> = tx
-        .phone_calls(bill.id)
+        .phone_calls(council.id, bill.id)
         .await?
         .iter()
         .map(|c| c.id)
         .collect();
     assert_eq!(ids, vec![first.id, early.id, late.id]);
-    tx.set_phone_call_personal(late.id, true).await?;
-    let mine = tx.phone_calls_of_person(person.id).await?;
+    tx.set_phone_call_personal(council.id, late.id, true)
+        .await?;
+    let mine = tx.phone_calls_of_person(council.id, person.id).await?;
     assert_eq!(mine.len(), 2);
     assert!(mine.iter().any(|c| c.id == late.id && c.personal));
     assert_eq!(
-        tx.phone_bill_of_line(line.id, april).await?,
+        tx.phone_bill_of_line(council.id, line.id, april).await?,
         Some(bill.clone())
     );
     tx.commit().await?;
@@ -176,7 +182,10 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
         recorded_by: "clerk".into(),
     };
     let paid = tx.insert_phone_payment(council.id, &payment).await?;
-    assert_eq!(tx.phone_payments(statement.id).await?, vec![paid.clone()]);
+    assert_eq!(
+        tx.phone_payments(council.id, statement.id).await?,
+        vec![paid.clone()]
+    );
     assert_eq!(tx.phone_payments_of_council(council.id).await?, vec![paid]);
     assert!(tx.phone_payments_of_council(other.id).await?.is_empty());
     assert_eq!(
@@ -184,7 +193,7 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
         vec![statement.clone()]
     );
     assert_eq!(
-        tx.phone_statements_of_bill(bill.id).await?,
+        tx.phone_statements_of_bill(council.id, bill.id).await?,
         vec![statement.clone()]
     );
     tx.commit().await?;
@@ -198,7 +207,7 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
 
     // A removed line frees its number; its bills stay where they were.
     let mut tx = store.begin().await?;
-    tx.remove_phone_line(line.id, day(6, 1)).await?;
+    tx.remove_phone_line(council.id, line.id, day(6, 1)).await?;
     assert_eq!(tx.active_phone_line(council.id, &number).await?, None);
     let moved = tx
         .insert_phone_line(council.id, spare.id, &number, day(6, 1))
@@ -207,7 +216,9 @@ async fn phone_records_round_trip_and_keep_their_rules() -> TestResult {
     assert_eq!(tx.phone_bills(council.id).await?, vec![bill]);
     assert!(tx.phone_bills(other.id).await?.is_empty());
     assert!(
-        tx.remove_phone_line(line.id, day(6, 2)).await.is_err(),
+        tx.remove_phone_line(council.id, line.id, day(6, 2))
+            .await
+            .is_err(),
         "removed once only"
     );
     drop(tx);

@@ -109,7 +109,7 @@ pub async fn seed(
     let rows = parse_bill(&name, bill_csv(before).as_bytes())?;
     let done = import::import(&mut tx, &ctx, c, &name, before, rows).await?;
     if let Some(bill) = done.bills.first() {
-        let calls = tx.phone_calls(bill.bill.id).await?;
+        let calls = tx.phone_calls(c.id, bill.bill.id).await?;
         let personal: BTreeSet<i64> = calls
             .iter()
             .filter(|call| call.cost.0 > 0 && call.description.as_deref() == Some("Call"))

@@ -49,7 +49,7 @@ pub async fn seed(tx: &mut StoreTx, c: &Council) {
         .await
         .unwrap();
     let bill_id = done.bills[0].bill.id;
-    let calls = tx.phone_calls(bill_id).await.unwrap();
+    let calls = tx.phone_calls(c.id, bill_id).await.unwrap();
     let person = calls[1].person_id.unwrap();
     let personal: BTreeSet<i64> = [calls[1].id].into();
     marking::mark(tx, &on("2027-05-03"), c, person, bill_id, &personal)
