@@ -51,8 +51,8 @@ pub struct NewPhonePayment {
     pub recorded_by: String,
 }
 
-/// Phone lines, bills, their calls, statements and payments, inside one transaction. Reads by
-/// id return records of any council: callers check `council_id`.
+/// Phone lines, bills, their calls, statements and payments, inside one transaction. Every
+/// read and change by id names the council too, so it is answered from that council's rows.
 pub trait PhoneTx: RegisterTx {
     // Lines.
     fn insert_phone_line(

@@ -107,21 +107,26 @@ fn id_list(ids: &[Id]) -> String {
     ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ")
 }
 
-pub(crate) async fn pauses_of(tx: &mut StoreTx, ids: &[Id]) -> RepoResult<Vec<InfoPause>> {
+pub(crate) async fn pauses_of(
+    tx: &mut StoreTx,
+    council_id: Id,
+    ids: &[Id],
+) -> RepoResult<Vec<InfoPause>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {PAUSE} FROM information_request_pauses WHERE request_id IN ({})
+        "SELECT {PAUSE} FROM information_request_pauses WHERE council_id = $1 AND request_id IN ({})
          ORDER BY request_id, id",
         id_list(ids)
     );
-    let rows = tx.all(bound(&sql, &[])).await?;
+    let rows = tx.all(bound(&sql, &[Arg::Int(council_id)])).await?;
     rows.iter().map(pause).collect()
 }
 
 pub(crate) async fn helpers_of(
     tx: &mut StoreTx,
+    council_id: Id,
     ids: &[Id],
 ) -> RepoResult<Vec<(InfoHelper, String, String)>> {
     if ids.is_empty() {
@@ -131,10 +136,10 @@ pub(crate) async fn helpers_of(
         "SELECT {HELPER_COLUMNS}, p.reference AS person_reference, p.name AS person_name
          FROM information_request_helpers h
          JOIN people p ON p.council_id = h.council_id AND p.id = h.person_id
-         WHERE h.request_id IN ({}) ORDER BY h.request_id, h.id",
+         WHERE h.council_id = $1 AND h.request_id IN ({}) ORDER BY h.request_id, h.id",
         id_list(ids)
     );
-    let rows = tx.all(bound(&sql, &[])).await?;
+    let rows = tx.all(bound(&sql, &[Arg::Int(council_id)])).await?;
     rows.iter()
         .map(|row| {
             let c = Cols::new(row, "information_request_helpers");

@@ -23,15 +23,20 @@ impl InfoTx for StoreTx {
         list::page(self, council_id, scope, query).await
     }
 
-    async fn info_pauses_of(&mut self, request_ids: &[Id]) -> RepoResult<Vec<InfoPause>> {
-        list::pauses_of(self, request_ids).await
+    async fn info_pauses_of(
+        &mut self,
+        council_id: Id,
+        request_ids: &[Id],
+    ) -> RepoResult<Vec<InfoPause>> {
+        list::pauses_of(self, council_id, request_ids).await
     }
 
     async fn info_helpers_of(
         &mut self,
+        council_id: Id,
         request_ids: &[Id],
     ) -> RepoResult<Vec<(InfoHelper, String, String)>> {
-        list::helpers_of(self, request_ids).await
+        list::helpers_of(self, council_id, request_ids).await
     }
 
     async fn insert_info_request(
@@ -46,8 +51,8 @@ impl InfoTx for StoreTx {
         rows::update(self, request).await
     }
 
-    async fn info_request(&mut self, id: Id) -> RepoResult<Option<InfoRequest>> {
-        rows::by_id(self, id).await
+    async fn info_request(&mut self, council_id: Id, id: Id) -> RepoResult<Option<InfoRequest>> {
+        rows::by_id(self, council_id, id).await
     }
 
     async fn info_request_by_reference(
@@ -72,12 +77,17 @@ impl InfoTx for StoreTx {
         rows::insert_pause(self, council_id, request_id, asked_on, note).await
     }
 
-    async fn answer_info_pause(&mut self, pause_id: Id, answered_on: NaiveDate) -> RepoResult<()> {
-        rows::answer_pause(self, pause_id, answered_on).await
+    async fn answer_info_pause(
+        &mut self,
+        council_id: Id,
+        pause_id: Id,
+        answered_on: NaiveDate,
+    ) -> RepoResult<()> {
+        rows::answer_pause(self, council_id, pause_id, answered_on).await
     }
 
-    async fn info_pauses(&mut self, request_id: Id) -> RepoResult<Vec<InfoPause>> {
-        rows::pauses(self, request_id).await
+    async fn info_pauses(&mut self, council_id: Id, request_id: Id) -> RepoResult<Vec<InfoPause>> {
+        rows::pauses(self, council_id, request_id).await
     }
 
     async fn insert_info_helper(
@@ -92,18 +102,27 @@ impl InfoTx for StoreTx {
 
     async fn answer_info_helper(
         &mut self,
+        council_id: Id,
         helper_id: Id,
         answered_on: NaiveDate,
         answer: &str,
     ) -> RepoResult<()> {
-        rows::answer_helper(self, helper_id, answered_on, answer).await
+        rows::answer_helper(self, council_id, helper_id, answered_on, answer).await
     }
 
-    async fn info_helpers(&mut self, request_id: Id) -> RepoResult<Vec<InfoHelper>> {
-        rows::helpers(self, request_id).await
+    async fn info_helpers(
+        &mut self,
+        council_id: Id,
+        request_id: Id,
+    ) -> RepoResult<Vec<InfoHelper>> {
+        rows::helpers(self, council_id, request_id).await
     }
 
-    async fn info_helpers_of_person(&mut self, person_id: Id) -> RepoResult<Vec<InfoHelper>> {
-        rows::helpers_of_person(self, person_id).await
+    async fn info_helpers_of_person(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+    ) -> RepoResult<Vec<InfoHelper>> {
+        rows::helpers_of_person(self, council_id, person_id).await
     }
 }

@@ -138,9 +138,14 @@ pub(crate) async fn update(tx: &mut StoreTx, r: &InfoRequest) -> RepoResult<()> 
     .await
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<InfoRequest>> {
-    let sql = format!("SELECT {REQUEST} FROM information_requests WHERE id = $1");
-    tx.optional(sqlx::query(&sql).bind(id))
+pub(crate) async fn by_id(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+) -> RepoResult<Option<InfoRequest>> {
+    let sql =
+        format!("SELECT {REQUEST} FROM information_requests WHERE council_id = $1 AND id = $2");
+    tx.optional(sqlx::query(&sql).bind(council_id).bind(id))
         .await?
         .as_ref()
         .map(request)
@@ -190,19 +195,34 @@ pub(crate) async fn insert_pause(
     pause(&row)
 }
 
-pub(crate) async fn answer_pause(tx: &mut StoreTx, id: Id, on: NaiveDate) -> RepoResult<()> {
+pub(crate) async fn answer_pause(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+    on: NaiveDate,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE information_request_pauses SET answered_on = $2 WHERE id = $1")
-        .bind(id)
-        .bind(date_text(on));
+    let query = sqlx::query(
+        "UPDATE information_request_pauses SET answered_on = $2 WHERE council_id = $3 AND id = $1",
+    )
+    .bind(id)
+    .bind(date_text(on))
+    .bind(council_id);
     tx.exec_one(query, || format!("pause {id} was not found"))
         .await
 }
 
-pub(crate) async fn pauses(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<InfoPause>> {
-    let sql =
-        format!("SELECT {PAUSE} FROM information_request_pauses WHERE request_id = $1 ORDER BY id");
-    let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
+pub(crate) async fn pauses(
+    tx: &mut StoreTx,
+    council_id: Id,
+    request_id: Id,
+) -> RepoResult<Vec<InfoPause>> {
+    let sql = format!(
+        "SELECT {PAUSE} FROM information_request_pauses WHERE council_id = $1 AND request_id = $2 ORDER BY id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(request_id))
+        .await?;
     rows.iter().map(pause).collect()
 }
 
@@ -231,37 +251,49 @@ pub(crate) async fn insert_helper(
 
 pub(crate) async fn answer_helper(
     tx: &mut StoreTx,
+    council_id: Id,
     id: Id,
     on: NaiveDate,
     answer: &str,
 ) -> RepoResult<()> {
     tx.writable()?;
     let query = sqlx::query(
-        "UPDATE information_request_helpers SET answered_on = $2, answer = $3 WHERE id = $1",
+        "UPDATE information_request_helpers SET answered_on = $2, answer = $3
+         WHERE council_id = $4 AND id = $1",
     )
     .bind(id)
     .bind(date_text(on))
-    .bind(answer);
+    .bind(answer)
+    .bind(council_id);
     tx.exec_one(query, || format!("request for help {id} was not found"))
         .await
 }
 
-pub(crate) async fn helpers(tx: &mut StoreTx, request_id: Id) -> RepoResult<Vec<InfoHelper>> {
+pub(crate) async fn helpers(
+    tx: &mut StoreTx,
+    council_id: Id,
+    request_id: Id,
+) -> RepoResult<Vec<InfoHelper>> {
     let sql = format!(
-        "SELECT {HELPER} FROM information_request_helpers WHERE request_id = $1 ORDER BY id"
+        "SELECT {HELPER} FROM information_request_helpers WHERE council_id = $1 AND request_id = $2 ORDER BY id"
     );
-    let rows = tx.all(sqlx::query(&sql).bind(request_id)).await?;
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(request_id))
+        .await?;
     rows.iter().map(helper).collect()
 }
 
 pub(crate) async fn helpers_of_person(
     tx: &mut StoreTx,
+    council_id: Id,
     person_id: Id,
 ) -> RepoResult<Vec<InfoHelper>> {
     let sql = format!(
-        "SELECT {HELPER} FROM information_request_helpers WHERE person_id = $1 ORDER BY id"
+        "SELECT {HELPER} FROM information_request_helpers WHERE council_id = $1 AND person_id = $2 ORDER BY id"
     );
-    let rows = tx.all(sqlx::query(&sql).bind(person_id)).await?;
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(person_id))
+        .await?;
     rows.iter().map(helper).collect()
 }
 

@@ -172,7 +172,7 @@ pub async fn pause<T: InfoTx>(
             format!("the request was received on {}", request.received_on),
         ));
     }
-    let pauses = tx.info_pauses(request.id).await?;
+    let pauses = tx.info_pauses(council.id, request.id).await?;
     if let Some(p) = pauses.iter().find(|p| p.answered_on.is_none()) {
         return Err(DomainError::invalid(
             "asked_on",
@@ -211,7 +211,7 @@ pub async fn resume<T: InfoTx>(
     let request = handled(tx, council, principal, key).await?;
     open(&request)?;
     not_future("answered_on", answered_on, ctx.today)?;
-    let pauses = tx.info_pauses(request.id).await?;
+    let pauses = tx.info_pauses(council.id, request.id).await?;
     let Some(pause) = pauses.into_iter().find(|p| p.answered_on.is_none()) else {
         return Err(DomainError::invalid(
             "answered_on",
@@ -224,7 +224,8 @@ pub async fn resume<T: InfoTx>(
             format!("clarification was asked for on {}", pause.asked_on),
         ));
     }
-    tx.answer_info_pause(pause.id, answered_on).await?;
+    tx.answer_info_pause(council.id, pause.id, answered_on)
+        .await?;
     let after = InfoPause {
         answered_on: Some(answered_on),
         ..pause.clone()
@@ -257,7 +258,7 @@ pub async fn extend<T: InfoTx>(
     let request = handled(tx, council, principal, key).await?;
     open(&request)?;
     let reason = filled("reason", reason, "why the deadline is extended")?;
-    let pauses = tx.info_pauses(request.id).await?;
+    let pauses = tx.info_pauses(council.id, request.id).await?;
     let statutory = deadline::statutory(&request, &pauses, ctx.today);
     let fixed = deadline::statutory_extension(&request, &pauses, ctx.today);
     let date = match (fixed, to) {
@@ -341,7 +342,7 @@ pub async fn close<T: InfoTx>(
         ));
     }
     if tx
-        .info_pauses(request.id)
+        .info_pauses(council.id, request.id)
         .await?
         .iter()
         .any(|p| p.answered_on.is_none())

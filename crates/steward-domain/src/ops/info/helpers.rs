@@ -44,7 +44,7 @@ pub async fn ask<T: InfoTx>(
         ));
     }
     let helper = people::find(tx, council, person).await?;
-    let asked = tx.info_helpers(request.id).await?;
+    let asked = tx.info_helpers(council.id, request.id).await?;
     if asked
         .iter()
         .any(|h| h.person_id == helper.id && h.answered_on.is_none())
@@ -105,7 +105,7 @@ async fn record_answer<T: InfoTx>(
             "say what you hold, or that you hold nothing",
         ));
     }
-    tx.answer_info_helper(helper.id, answered_on, answer)
+    tx.answer_info_helper(council.id, helper.id, answered_on, answer)
         .await?;
     audit(
         tx,
@@ -126,7 +126,7 @@ async fn helper_row<T: InfoTx>(
     request: &InfoRequest,
     helper_id: Id,
 ) -> DomainResult<InfoHelper> {
-    tx.info_helpers(request.id)
+    tx.info_helpers(request.council_id, request.id)
         .await?
         .into_iter()
         .find(|h| h.id == helper_id)
@@ -180,14 +180,17 @@ pub async fn my_asks<T: InfoTx>(
     today: NaiveDate,
 ) -> DomainResult<Vec<MyAsk>> {
     let mut out = Vec::new();
-    for h in tx.info_helpers_of_person(member.person_id).await? {
-        let Some(r) = tx.info_request(h.request_id).await? else {
+    for h in tx
+        .info_helpers_of_person(member.council_id, member.person_id)
+        .await?
+    {
+        let Some(r) = tx.info_request(member.council_id, h.request_id).await? else {
             continue;
         };
         if r.council_id != member.council_id {
             continue;
         }
-        let pauses = tx.info_pauses(r.id).await?;
+        let pauses = tx.info_pauses(r.council_id, r.id).await?;
         let due = deadline::deadline(&r, &pauses, today);
         out.push(MyAsk {
             helper_id: h.id,

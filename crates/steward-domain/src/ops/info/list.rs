@@ -80,8 +80,8 @@ pub async fn list<T: InfoTx>(
     }
     let page = tx.list_info_requests(council.id, &scope, query).await?;
     let ids: Vec<Id> = page.items.iter().map(|l| l.request.id).collect();
-    let pauses = tx.info_pauses_of(&ids).await?;
-    let helpers = tx.info_helpers_of(&ids).await?;
+    let pauses = tx.info_pauses_of(council.id, &ids).await?;
+    let helpers = tx.info_helpers_of(council.id, &ids).await?;
     Ok(page.map(|l| {
         let own: Vec<_> = pauses
             .iter()

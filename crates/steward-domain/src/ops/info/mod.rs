@@ -32,7 +32,7 @@ pub async fn find<T: InfoTx>(
 ) -> DomainResult<InfoRequest> {
     let key = key.trim();
     let found = match key.parse::<i64>() {
-        Ok(id) => tx.info_request(id).await?,
+        Ok(id) => tx.info_request(council.id, id).await?,
         Err(_) => {
             tx.info_request_by_reference(council.id, &key.to_ascii_uppercase())
                 .await?
@@ -89,9 +89,9 @@ pub async fn view<T: InfoTx>(
     request: InfoRequest,
     today: NaiveDate,
 ) -> DomainResult<InfoView> {
-    let pauses = tx.info_pauses(request.id).await?;
+    let pauses = tx.info_pauses(request.council_id, request.id).await?;
     let mut helpers = Vec::new();
-    for h in tx.info_helpers(request.id).await? {
+    for h in tx.info_helpers(request.council_id, request.id).await? {
         let person = tx.person(request.council_id, h.person_id).await?;
         helpers.push(HelperView {
             person: person

@@ -342,8 +342,8 @@ pub(super) async fn gather<T: SubjectAccessTx>(
             });
         }
     }
-    for h in tx.info_helpers_of_person(person.id).await? {
-        if let Some(q) = tx.info_request(h.request_id).await? {
+    for h in tx.info_helpers_of_person(council.id, person.id).await? {
+        if let Some(q) = tx.info_request(council.id, h.request_id).await? {
             information_requests.push(InformationEntry {
                 reference: q.reference,
                 role: "asked to help".into(),
