@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit_log;
+mod council_scoped;
 mod due;
 mod lists;
 mod phones;

@@ -13,11 +13,11 @@ use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, preset
 use steward_store::testing::TestDb;
 use steward_store::{Store, StoreTx};
 
-fn day(text: &str) -> NaiveDate {
+pub(super) fn day(text: &str) -> NaiveDate {
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-fn ctx(on: &str) -> Ctx {
+pub(super) fn ctx(on: &str) -> Ctx {
     let d = day(on);
     Ctx::new(
         "test",
@@ -26,15 +26,15 @@ fn ctx(on: &str) -> Ctx {
     )
 }
 
-struct Town {
+pub(super) struct Town {
     _db: TestDb,
-    store: Store,
-    council: Council,
+    pub(super) store: Store,
+    pub(super) council: Council,
 }
 
 /// A council under `preset` with the people given as (reference, name, kind, offices), an
 /// account for each, and laptops LAP-1..LAP-3 and a tablet TAB-1.
-async fn town(preset: &str, people_list: &[(&str, &str, PersonKind, &[&str])]) -> Town {
+pub(super) async fn town(preset: &str, people_list: &[(&str, &str, PersonKind, &[&str])]) -> Town {
     let db = TestDb::new().await;
     let store = db.open().await.unwrap();
     let c = ctx("2027-01-04");
@@ -111,11 +111,11 @@ async fn town(preset: &str, people_list: &[(&str, &str, PersonKind, &[&str])]) -
 }
 
 impl Town {
-    async fn tx(&self) -> StoreTx {
+    pub(super) async fn tx(&self) -> StoreTx {
         self.store.begin().await.unwrap()
     }
 
-    async fn principal(&self, reference: &str, on: &str) -> Principal {
+    pub(super) async fn principal(&self, reference: &str, on: &str) -> Principal {
         let mut tx = self.tx().await;
         let user = users::find(
             &mut tx,
@@ -136,7 +136,7 @@ impl Town {
         Principal::new(user, role, offices)
     }
 
-    async fn lend(&self, reference: &str, tag: &str, on: &str) -> Loan {
+    pub(super) async fn lend(&self, reference: &str, tag: &str, on: &str) -> Loan {
         let c = ctx(on);
         let mut tx = self.tx().await;
         let r: PersonRef = reference.parse().unwrap();
@@ -158,7 +158,7 @@ impl Town {
     }
 }
 
-const TOWN_PEOPLE: &[(&str, &str, PersonKind, &[&str])] = &[
+pub(super) const TOWN_PEOPLE: &[(&str, &str, PersonKind, &[&str])] = &[
     ("M1", "Ada Quill", PersonKind::Councillor, &[]),
     ("M2", "Mo Mayor", PersonKind::Councillor, &["mayor"]),
     ("S1", "Dot Clerk", PersonKind::Employee, &["town_clerk"]),
