@@ -92,9 +92,11 @@ impl NetworkTx for StoreTx {
         user(&row)
     }
 
-    async fn delete_proxy_user(&mut self, id: Id) -> RepoResult<()> {
+    async fn delete_proxy_user(&mut self, council_id: Id, id: Id) -> RepoResult<()> {
         self.writable()?;
-        let query = sqlx::query("DELETE FROM proxy_users WHERE id = $1").bind(id);
+        let query = sqlx::query("DELETE FROM proxy_users WHERE council_id = $1 AND id = $2")
+            .bind(council_id)
+            .bind(id);
         self.exec_one(query, || format!("no proxy user name has id {id}"))
             .await
     }
@@ -128,9 +130,12 @@ impl NetworkTx for StoreTx {
         address(&row)
     }
 
-    async fn delete_equipment_address(&mut self, id: Id) -> RepoResult<()> {
+    async fn delete_equipment_address(&mut self, council_id: Id, id: Id) -> RepoResult<()> {
         self.writable()?;
-        let query = sqlx::query("DELETE FROM equipment_addresses WHERE id = $1").bind(id);
+        let query =
+            sqlx::query("DELETE FROM equipment_addresses WHERE council_id = $1 AND id = $2")
+                .bind(council_id)
+                .bind(id);
         self.exec_one(query, || format!("no equipment address has id {id}"))
             .await
     }
@@ -165,11 +170,18 @@ impl NetworkTx for StoreTx {
         scan(&row)
     }
 
-    async fn set_web_scan_cells(&mut self, scan_id: Id, cells: i64) -> RepoResult<()> {
+    async fn set_web_scan_cells(
+        &mut self,
+        council_id: Id,
+        scan_id: Id,
+        cells: i64,
+    ) -> RepoResult<()> {
         self.writable()?;
-        let query = sqlx::query("UPDATE web_scans SET cells = $2 WHERE id = $1")
-            .bind(scan_id)
-            .bind(cells);
+        let query =
+            sqlx::query("UPDATE web_scans SET cells = $2 WHERE council_id = $3 AND id = $1")
+                .bind(scan_id)
+                .bind(cells)
+                .bind(council_id);
         self.exec_one(query, || format!("no scan has id {scan_id}"))
             .await
     }
@@ -199,7 +211,7 @@ impl NetworkTx for StoreTx {
             Some(_) => format!(
                 "UPDATE web_findings SET scan_id = $2, person_id = $3, visits = $4,
                  first_seen = $5, last_seen = $6, samples = $7
-                 WHERE id = $1 RETURNING {FINDING}"
+                 WHERE id = $1 AND council_id = $8 RETURNING {FINDING}"
             ),
             None => format!(
                 "INSERT INTO web_findings (council_id, scan_id, person_id, visits, first_seen,
@@ -216,7 +228,7 @@ impl NetworkTx for StoreTx {
             .bind(time_text(f.last_seen))
             .bind(json_text(&f.samples));
         let query = match id {
-            Some(_) => query,
+            Some(_) => query.bind(council_id),
             None => query
                 .bind(f.source.as_str())
                 .bind(f.identity.as_str())

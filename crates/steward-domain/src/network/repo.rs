@@ -18,7 +18,11 @@ pub trait NetworkTx: WorkflowTx {
         username: &str,
         added_on: NaiveDate,
     ) -> impl Future<Output = RepoResult<ProxyUser>> + Send;
-    fn delete_proxy_user(&mut self, id: Id) -> impl Future<Output = RepoResult<()>> + Send;
+    fn delete_proxy_user(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
     /// Every proxy user name of the council, by name.
     fn proxy_users(
         &mut self,
@@ -32,7 +36,11 @@ pub trait NetworkTx: WorkflowTx {
         address: IpAddr,
         added_on: NaiveDate,
     ) -> impl Future<Output = RepoResult<EquipmentAddress>> + Send;
-    fn delete_equipment_address(&mut self, id: Id) -> impl Future<Output = RepoResult<()>> + Send;
+    fn delete_equipment_address(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
     /// Every equipment address of the council.
     fn equipment_addresses(
         &mut self,
@@ -49,6 +57,7 @@ pub trait NetworkTx: WorkflowTx {
     ) -> impl Future<Output = RepoResult<WebScan>> + Send;
     fn set_web_scan_cells(
         &mut self,
+        council_id: Id,
         scan_id: Id,
         cells: i64,
     ) -> impl Future<Output = RepoResult<()>> + Send;

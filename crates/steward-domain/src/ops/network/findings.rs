@@ -110,7 +110,7 @@ pub async fn record<T: NetworkTx>(
         );
     }
     let cells = stored.len() as i64;
-    tx.set_web_scan_cells(scan.id, cells).await?;
+    tx.set_web_scan_cells(council.id, scan.id, cells).await?;
     let cases = threshold::open_cases(tx, ctx, council, &active.pack, &stored).await?;
     let scan = WebScan { cells, ..scan };
     audit(

@@ -131,7 +131,7 @@ pub async fn remove_user<T: NetworkTx>(
         .ok_or_else(|| {
             DomainError::not_found("proxy user name", format!("{username} of {reference}"))
         })?;
-    tx.delete_proxy_user(user.id).await?;
+    tx.delete_proxy_user(council.id, user.id).await?;
     audit(
         tx,
         ctx,
@@ -219,7 +219,7 @@ pub async fn set_addresses<T: NetworkTx>(
         });
     }
     for a in current.iter().filter(|a| !wanted.contains(&a.address)) {
-        tx.delete_equipment_address(a.id).await?;
+        tx.delete_equipment_address(council.id, a.id).await?;
     }
     for address in wanted.iter().filter(|w| !before.contains(w)) {
         tx.insert_equipment_address(council.id, item.id, *address, ctx.today)
