@@ -99,8 +99,9 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-/// Reads and writes inside one transaction. Every method works within the council the
-/// transaction was opened for unless it takes a council id explicitly.
+/// Reads and writes inside one transaction. Every method about a council's records takes the
+/// council's id, with any record id, so that each statement is answered from that council's
+/// rows (one shard when the database is sharded by council).
 pub trait RegisterTx: Send {
     // Councils (the transaction for creating a council is opened without one).
     fn insert_council(
