@@ -277,6 +277,8 @@ pub trait RegisterTx: Send {
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Option<Loan>>> + Send;
 
+    // The council and the loan key the row; the rest are its fields.
+    #[allow(clippy::too_many_arguments)]
     fn insert_extension(
         &mut self,
         council_id: Id,

@@ -174,6 +174,8 @@ pub(crate) async fn open_of_equipment(
     tx.optional(query).await?.as_ref().map(loan).transpose()
 }
 
+// The council and the loan key the row; the rest are its fields.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_extension(
     tx: &mut StoreTx,
     council_id: Id,

@@ -214,6 +214,8 @@ impl RegisterTx for StoreTx {
         loans::open_of_equipment(self, council_id, equipment_id).await
     }
 
+    // The council and the loan key the row; the rest are its fields.
+    #[allow(clippy::too_many_arguments)]
     async fn insert_extension(
         &mut self,
         council_id: Id,
