@@ -77,6 +77,10 @@ const SQLITE: &[Migration] = &[
         version: 16,
         sql: include_str!("../migrations/sqlite/0016_daily_runs.sql"),
     },
+    Migration {
+        version: 17,
+        sql: include_str!("../migrations/sqlite/0017_first_run.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -143,6 +147,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 16,
         sql: include_str!("../migrations/postgres/0016_daily_runs.sql"),
+    },
+    Migration {
+        version: 17,
+        sql: include_str!("../migrations/postgres/0017_first_run.sql"),
     },
 ];
 

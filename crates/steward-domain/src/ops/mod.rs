@@ -4,8 +4,8 @@
 pub mod acceptance;
 pub mod acceptance_form;
 pub mod audit;
-pub mod case_list;
 pub mod audit_log;
+pub mod case_list;
 pub mod cases;
 pub mod council;
 pub mod due;
@@ -21,6 +21,7 @@ pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod setup;
 pub mod start;
 pub mod subject_access;
 pub mod sweep;
