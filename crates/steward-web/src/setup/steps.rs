@@ -6,7 +6,7 @@ use crate::session::{CsrfForm, clear_form_cookie, session_cookie};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::{Deserialize, Serialize};
@@ -508,13 +508,13 @@ pub async fn create(
     tx.commit().await?;
     let to = format!("/councils/{}/getting-started", done.council.slug);
     Ok((
-        [
+        AppendHeaders([
             (
                 header::SET_COOKIE,
                 session_cookie(done.signed_in.secret.expose())?,
             ),
             (header::SET_COOKIE, clear_form_cookie()),
-        ],
+        ]),
         Redirect::to(&to),
     )
         .into_response())
