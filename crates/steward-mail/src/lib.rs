@@ -15,5 +15,5 @@ mod worker;
 pub use compose::compose;
 pub use config::{Login, MailConfig, Security, SmtpServer};
 pub use error::MailError;
-pub use smtp::Smtp;
+pub use smtp::{Smtp, send_test};
 pub use worker::{CRASH_AFTER_SMTP, Clock, SendReport, Worker};

@@ -29,6 +29,7 @@ mod retention_findings;
 mod rows;
 mod search;
 mod sessions;
+mod setup;
 mod signatures;
 pub mod testing;
 mod tx;

@@ -85,6 +85,10 @@ const SQLITE: &[Migration] = &[
         version: 19,
         sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
     },
+    Migration {
+        version: 20,
+        sql: include_str!("../migrations/sqlite/0020_first_run.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -159,6 +163,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 19,
         sql: include_str!("../migrations/postgres/0019_policy_in_force.sql"),
+    },
+    Migration {
+        version: 20,
+        sql: include_str!("../migrations/postgres/0020_first_run.sql"),
     },
 ];
 

@@ -20,6 +20,7 @@ pub mod records;
 pub mod reports;
 mod routes;
 mod session;
+mod setup;
 mod start;
 mod touches;
 mod verifying;
@@ -300,6 +301,7 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
             ],
         ),
         StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
+        StatusCode::GONE => ("This address no longer works", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
             vec!["The register's database cannot be reached. Try again later.".into()],

@@ -313,6 +313,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/my_info_requests.html",
         include_str!("../templates/pages/my_info_requests.html"),
     ),
+    (
+        "pages/setup_preset.html",
+        include_str!("../templates/pages/setup_preset.html"),
+    ),
+    (
+        "pages/setup_council.html",
+        include_str!("../templates/pages/setup_council.html"),
+    ),
+    (
+        "pages/setup_admin.html",
+        include_str!("../templates/pages/setup_admin.html"),
+    ),
+    (
+        "pages/setup_mail.html",
+        include_str!("../templates/pages/setup_mail.html"),
+    ),
+    (
+        "pages/setup_check.html",
+        include_str!("../templates/pages/setup_check.html"),
+    ),
+    (
+        "pages/getting_started.html",
+        include_str!("../templates/pages/getting_started.html"),
+    ),
 ];
 
 /// The compiled templates.

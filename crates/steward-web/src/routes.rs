@@ -22,6 +22,8 @@ pub enum Need {
     Officer,
     /// `principal.admin()`: administrators, who manage the council itself.
     Admin,
+    /// Whoever holds the one-time setup address, while the database holds no council.
+    Setup,
 }
 
 // The access tests read `method` and `need`; the router only the path and handler.
@@ -128,6 +130,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::monitoring::pages());
     v.extend(crate::reports::pages());
     v.extend(crate::records::pages());
+    v.extend(crate::setup::pages());
     v
 }
 

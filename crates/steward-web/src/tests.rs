@@ -2,6 +2,7 @@
 //! connections, for every role.
 
 mod access;
+mod setup;
 
 use super::*;
 use axum::body::Body;
@@ -26,9 +27,8 @@ fn day(text: &str) -> NaiveDate {
 }
 
 async fn site() -> Site {
-    let db = TestDb::new().await;
-    let store = db.open().await.unwrap();
-    let mut tx = store.begin().await.unwrap();
+    let site = empty_site().await;
+    let mut tx = site.state.store.begin().await.unwrap();
     let ctx = Ctx::new(
         "test",
         day("2027-01-01").and_hms_opt(9, 0, 0).unwrap().and_utc(),
@@ -53,7 +53,13 @@ async fn site() -> Site {
         add_user(&mut tx, &ctx, &found, username, role, None, must_change).await;
     }
     tx.commit().await.unwrap();
+    site
+}
 
+/// A site whose database holds no council yet.
+async fn empty_site() -> Site {
+    let db = TestDb::new().await;
+    let store = db.open().await.unwrap();
     let assets = tempfile::tempdir().unwrap();
     std::fs::write(assets.path().join("steward.css"), "body{}").unwrap();
     std::fs::write(assets.path().join("notes.txt"), "not served").unwrap();

@@ -21,6 +21,7 @@ pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod setup;
 pub mod start;
 pub mod subject_access;
 pub mod sweep;

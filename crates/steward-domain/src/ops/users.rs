@@ -47,6 +47,35 @@ pub async fn create<T: AuthTx>(
     council: &Council,
     req: CreateUser,
 ) -> DomainResult<User> {
+    let hash = hash_password(&req.password)?;
+    let account = Account {
+        username: req.username,
+        role: req.role,
+        person: req.person,
+        must_change_password: req.must_change_password,
+    };
+    create_hashed(tx, ctx, council, account, hash).await
+}
+
+/// A new account's fields but its password.
+#[derive(Clone, Debug)]
+pub(crate) struct Account {
+    pub username: Username,
+    pub role: Role,
+    pub person: Option<PersonRef>,
+    pub must_change_password: bool,
+}
+
+/// Creates the account with a password hashed earlier, from a [`Password`] that passed the
+/// rules then: setup hashes the administrator's as it is given and keeps only the hash until
+/// the council is created.
+pub(crate) async fn create_hashed<T: AuthTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    req: Account,
+    password_hash: HashedPassword,
+) -> DomainResult<User> {
     let person = match &req.person {
         Some(reference) => Some(people::find(tx, council, reference).await?),
         None if req.role.needs_person() => {
@@ -64,7 +93,7 @@ pub async fn create<T: AuthTx>(
         username: req.username,
         role: req.role,
         person_id: person.map(|p| p.id),
-        password_hash: hash_password(&req.password)?,
+        password_hash,
         must_change_password: req.must_change_password,
         created_at: ctx.now,
     };

@@ -763,6 +763,45 @@ pub static ACTIONS: &[ActionWords] = &[
             opt(", in force from ", s.day("effective_from"))
         )
     }),
+    words("policy.review", "Confirmed the policy fits", |s| {
+        format!(
+            "{} confirmed that version {} of the policy fits the council's own document",
+            s.who(),
+            s.id()
+        )
+    }),
+    words("sweep.daily", "Ran the daily sweep", |s| {
+        let queued = s.num("queued").unwrap_or(0);
+        format!(
+            "{} ran the daily sweep{}: {queued} {} queued, {} {} raised",
+            s.who(),
+            opt(" for ", s.day("day")),
+            if queued == 1 { "notice" } else { "notices" },
+            s.num("charges").unwrap_or(0),
+            if s.num("charges") == Some(1) {
+                "charge"
+            } else {
+                "charges"
+            }
+        )
+    }),
+    words("setup.complete", "Set the council up", |s| {
+        format!(
+            "{} set the council up from the browser{}, with the first administrator account {}",
+            s.who(),
+            opt(" under the preset ", s.text("preset")),
+            s.text("administrator").unwrap_or_default()
+        )
+    }),
+    words("mail.configure", "Chose the mail server", |s| {
+        format!(
+            "{} chose the mail server {}{} for the council's notices{}",
+            s.who(),
+            s.text("host").unwrap_or_default(),
+            opt(" port ", s.num("port").map(|p| p.to_string())),
+            opt(", sent from ", s.text("mail_from"))
+        )
+    }),
     // The audit trail's own records.
     words(
         crate::audit::CHECKPOINT_ACTION,
