@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! What is due, on the backend STEWARD_TEST_BACKEND selects: the report reads the same number
 //! of statements whatever the register's size, and a kept report is used until the register
 //! changes.

@@ -770,21 +770,6 @@ pub static ACTIONS: &[ActionWords] = &[
             s.id()
         )
     }),
-    words("sweep.daily", "Ran the daily sweep", |s| {
-        let queued = s.num("queued").unwrap_or(0);
-        format!(
-            "{} ran the daily sweep{}: {queued} {} queued, {} {} raised",
-            s.who(),
-            opt(" for ", s.day("day")),
-            if queued == 1 { "notice" } else { "notices" },
-            s.num("charges").unwrap_or(0),
-            if s.num("charges") == Some(1) {
-                "charge"
-            } else {
-                "charges"
-            }
-        )
-    }),
     words("setup.complete", "Set the council up", |s| {
         format!(
             "{} set the council up from the browser{}, with the first administrator account {}",
