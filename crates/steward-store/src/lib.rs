@@ -5,16 +5,19 @@
 //! their audit records commit together. The audit table is append-only in the database itself,
 //! and [`Store::verify_audit`] re-checks a council's whole hash chain.
 
+mod account_lists;
 mod audit;
 mod auth;
 mod daily;
 mod equipment;
 mod error;
 mod info;
+mod invitations;
 mod listing;
 mod loans;
 mod migrate;
 mod network;
+mod network_list;
 mod open;
 mod outbox;
 mod people;

@@ -65,6 +65,10 @@ const SQLITE: &[Migration] = &[
         version: 16,
         sql: include_str!("../migrations/sqlite/0016_daily_runs.sql"),
     },
+    Migration {
+        version: 18,
+        sql: include_str!("../migrations/sqlite/0018_admin_lists.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -119,6 +123,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 16,
         sql: include_str!("../migrations/postgres/0016_daily_runs.sql"),
+    },
+    Migration {
+        version: 18,
+        sql: include_str!("../migrations/postgres/0018_admin_lists.sql"),
     },
 ];
 
@@ -210,7 +218,8 @@ async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
 }
 
 /// What a migration's SQL cannot do alone, done in its transaction: version 10's search
-/// index and loans' return-by dates are worked out by the program's own rules.
+/// index and loans' return-by dates are worked out by the program's own rules, as are the
+/// words version 18 adds to the index.
 async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
     if version == 10 {
         crate::search::fill(tx).await?;
@@ -219,6 +228,9 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     if version == 12 {
         crate::workflow::fill_offices(tx).await?;
         crate::info::fill(tx).await?;
+    }
+    if version == 18 {
+        crate::search::fill_accounts_and_lines(tx).await?;
     }
     Ok(())
 }

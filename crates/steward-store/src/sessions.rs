@@ -25,7 +25,7 @@ fn session(row: &AnyRow) -> RepoResult<Session> {
     })
 }
 
-fn token(row: &AnyRow) -> RepoResult<ApiToken> {
+pub(crate) fn token(row: &AnyRow) -> RepoResult<ApiToken> {
     let c = Cols::new(row, "api_tokens");
     Ok(ApiToken {
         id: c.int("id")?,
@@ -140,7 +140,18 @@ pub(crate) async fn insert_token(
     let row = tx
         .one(query, || format!("no council has id {council_id}"))
         .await?;
-    token(&row)
+    let made = token(&row)?;
+    let words = crate::search::of_token_name(&made.name);
+    crate::search::index(
+        tx,
+        council_id,
+        crate::search::API_TOKEN,
+        made.id,
+        &words,
+        false,
+    )
+    .await?;
+    Ok(made)
 }
 
 pub(crate) async fn token_by_id(

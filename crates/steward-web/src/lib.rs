@@ -7,6 +7,7 @@ mod account;
 mod api;
 mod assets;
 mod back_office;
+mod invitation;
 mod listing;
 mod markdown;
 mod me;
@@ -72,6 +73,9 @@ struct AppState {
     pages: Arc<Pages>,
     assets: Arc<Assets>,
     touches: Arc<touches::Touches>,
+    /// Whether this server sends the outbox by email (`steward serve --smtp`): then new
+    /// accounts may be invited to choose their own password, else they get a temporary one.
+    sends_mail: bool,
 }
 
 impl FromRef<AppState> for Arc<Assets> {
@@ -91,7 +95,7 @@ pub enum StartError {
 
 /// The whole application. Assets come from `STEWARD_ASSETS`, else [`DEFAULT_ASSETS_DIR`].
 pub fn router(store: Store, today: Today, now: Now) -> Result<Router, StartError> {
-    router_with_assets(store, today, now, Assets::from_env())
+    router_with_assets(store, today, now, Assets::from_env(), false)
 }
 
 fn router_with_assets(
@@ -99,6 +103,7 @@ fn router_with_assets(
     today: Today,
     now: Now,
     assets: Assets,
+    sends_mail: bool,
 ) -> Result<Router, StartError> {
     let pages = Arc::new(Pages::new(&assets)?);
     Ok(app(AppState {
@@ -108,6 +113,7 @@ fn router_with_assets(
         pages,
         assets: Arc::new(assets),
         touches: Arc::default(),
+        sends_mail,
     }))
 }
 
@@ -157,14 +163,17 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// Binds, reports the address through `on_ready`, and serves until the process stops.
+/// Serves the site on `listen`. `sends_mail` says whether this process also sends the outbox
+/// by email, so that pages may offer what only email can deliver (invitations).
 pub async fn serve(
     store: Store,
     listen: SocketAddr,
     today: Today,
     now: Now,
+    sends_mail: bool,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
-    let app = router(store, today, now)?;
+    let app = router_with_assets(store, today, now, Assets::from_env(), sends_mail)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
     // The peer's address is what sign-in throttling counts against.

@@ -72,6 +72,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),

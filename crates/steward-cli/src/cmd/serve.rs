@@ -18,20 +18,32 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     let clock = clock(global);
     // New notices wake the sender at once rather than at its next poll.
     let wake = Arc::new(Notify::new());
-    match mail_config(&args.mail)? {
+    let sends_mail = match mail_config(&args.mail)? {
         Some(config) => {
+            // Invitations' links lead to this server unless people reach it elsewhere.
+            let public_url = args
+                .mail
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.listen));
             let worker = Worker::new(
                 store.clone(),
                 Smtp::new(&config)?,
                 clock.clone(),
                 global.actor.clone(),
-            );
+            )
+            .with_public_url(public_url);
             tokio::spawn(worker.run(wake.clone()));
+            true
         }
-        None => eprintln!(
-            "No mail server given (--smtp): notices are queued in the outbox but not sent."
-        ),
-    }
+        None => {
+            eprintln!(
+                "No mail server given (--smtp): notices are queued in the outbox but not \
+                 sent, and new accounts get temporary passwords rather than invitations."
+            );
+            false
+        }
+    };
     if !args.no_sweep {
         let pinned = global.as_of.is_some();
         tokio::spawn(daily_sweep(
@@ -47,7 +59,7 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     // time out; the date part stays the day asked for.
     let today: steward_web::Today = clock.today.clone();
     let now: steward_web::Now = clock.now.clone();
-    steward_web::serve(store, args.listen, today, now, |addr| {
+    steward_web::serve(store, args.listen, today, now, sends_mail, |addr| {
         println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
     })
     .await?;

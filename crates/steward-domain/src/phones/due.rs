@@ -1,14 +1,14 @@
 //! Phone costs still owed, as items of the "what is due" report.
 
+use super::lists::outstanding;
 use super::repo::PhoneTx;
-use super::views::statements;
 use crate::error::DomainResult;
 use crate::ops::due::{DueItem, DueKind};
 use crate::records::Council;
 
 /// One item per statement not yet paid in full, dated the day it was issued.
 pub async fn owed<T: PhoneTx>(tx: &mut T, council: &Council) -> DomainResult<Vec<DueItem>> {
-    Ok(statements(tx, council, true)
+    Ok(outstanding(tx, council)
         .await?
         .into_iter()
         .map(|s| {

@@ -203,6 +203,9 @@ pub(crate) struct Params {
     pub kind: Option<String>,
     pub in_office: Option<String>,
     pub assigned: Option<String>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub month: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -234,6 +237,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.kind,
             &p.in_office,
             &p.assigned,
+            &p.role,
+            &p.status,
+            &p.month,
         ];
         if all
             .iter()
@@ -290,6 +296,9 @@ impl Params {
             "to" => &self.to,
             "kind" => &self.kind,
             "assigned" => &self.assigned,
+            "role" => &self.role,
+            "status" => &self.status,
+            "month" => &self.month,
             _ => &None,
         };
         given(value).map(str::to_string)
@@ -349,6 +358,21 @@ impl Params {
 }
 
 impl Params {
+    /// A filter value read as `T`: absent is none, one that does not read is refused.
+    pub fn parsed<T: FromStr>(
+        &self,
+        field: &'static str,
+        help: &str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.text(field) {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_field(field, help.to_string())),
+        }
+    }
+
     /// A yes-or-no filter: absent means either.
     pub fn either(&self, field: &'static str) -> Result<Option<bool>, ApiError> {
         let value = match field {

@@ -123,6 +123,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state),
@@ -454,7 +455,9 @@ async fn the_holder_marks_a_personal_call_and_the_officer_collects_it() {
     )
     .await;
     assert!(
-        csv.contains("Statement 1,Flo Hart (M1),\"April 2027, PHN-1\",£0.75,£0.25,£0.50"),
+        csv.contains(
+            "Statement 1,Flo Hart (M1),\"April 2027, PHN-1 (07700 900123)\",£0.75,£0.25,£0.50"
+        ),
         "{csv}"
     );
     let (_, _, due) = get(&site, &format!("{BASE}/due"), &olive).await;
