@@ -16,6 +16,7 @@ mod filter;
 mod filter_db;
 mod filter_scan;
 mod findings_report;
+mod invitations;
 mod mail;
 mod mailsink;
 mod outbox;

@@ -146,4 +146,6 @@ fn moment(at: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 #[cfg(test)]
+mod invitation_tests;
+#[cfg(test)]
 mod tests;
