@@ -8,11 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -40,15 +38,7 @@ async function settled(page) {
 }
 
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return checkPage(opened, name);
 }
 
 async function submit(page, button) {
@@ -94,8 +84,8 @@ test("an officer sees the sweep's notices and why one cannot be sent", async () 
   await Promise.all([page.waitForNavigation(), first.click()]);
   await settled(page);
   await check(opened, "notification");
-  assert.match(await page.locator(".govuk-summary-list").innerText(), /No email address/);
-  assert.match(await page.locator(".govuk-summary-list").innerText(), /clause /);
+  assert.match(await page.locator(".govuk-summary-list").first().innerText(), /No email address/);
+  assert.match(await page.locator(".govuk-summary-list").first().innerText(), /clause /);
 
   const refused = await submit(page, "Try sending it again");
   assert.equal(refused.status(), 400);

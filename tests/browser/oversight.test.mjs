@@ -8,11 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -41,15 +39,7 @@ async function settled(page) {
 
 /** Screenshot, then axe and the page's own problems: none of either. */
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return checkPage(opened, name);
 }
 
 async function signInWith(page, username, password) {
@@ -154,15 +144,37 @@ test("an auditor reads the policy and the audit trail but can change nothing", a
   );
   assert.ok(seqs.length > 1, JSON.stringify(seqs));
   assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), "newest first");
+  // Each record reads in words; what was stored is behind "Technical details".
+  const main = await page.locator("main").innerText();
+  assert.match(main, /Records 1 to 25 of /);
+  assert.match(main, /\d{1,2}:\d\d(am|pm), \d{1,2} [A-Z][a-z]+ 2027/);
+  assert.doesNotMatch(main, /[a-z]+_[a-z]+|council_id|UTC|\{"/, "no internals outside the disclosures");
+  const older = page.getByRole("link", { name: "Older records" });
+  await Promise.all([page.waitForNavigation(), older.click()]);
+  await settled(page);
+  assert.match(await page.locator("main").innerText(), /Records 26 to 50 of /);
+  await check(opened, "oversight-audit-older");
+  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Newer records" }).click()]);
+  await settled(page);
+  assert.match(await page.locator("main").innerText(), /Records 1 to 25 of /);
+
   await page.getByLabel("Kind of record").selectOption("policy");
   await submit(page, "Show records");
-  assert.match(await page.locator("main").innerText(), /policy\.adopt/);
+  const adopted = await page.locator("main").innerText();
+  assert.match(adopted, /Adopted a policy version/);
+  assert.match(adopted, /adopted version 1 of the policy/);
+  await page.locator(".govuk-details__summary").first().click();
+  assert.match(await page.locator(".govuk-details__text").first().innerText(), /policy\.adopt/);
   await check(opened, "oversight-audit-policy");
-  const csv = await page.getByRole("link", { name: "Download them as CSV" }).getAttribute("href");
+  const csv = await page
+    .getByRole("link", { name: "Download every matching record as CSV" })
+    .getAttribute("href");
   const exported = await context.request.get(url(csv));
   assert.equal(exported.status(), 200);
   assert.match(exported.headers()["content-type"], /^text\/csv/);
-  assert.match(await exported.text(), /^seq,at,actor,action,entity,entity_id,before,after,hash\r\n/);
+  const text = await exported.text();
+  assert.match(text, /^Record,Time in London,Time recorded \(UTC\),What happened,In words,/);
+  assert.match(text, /,policy\.adopt,policy,1,/);
 
   await open(opened, `/councils/${SLUG}/audit/verify`, "oversight-verify");
   assert.match(await page.locator("main").innerText(), /The audit trail is intact: \d+ records checked/);
@@ -199,8 +211,23 @@ test("an auditor reads the policy and the audit trail but can change nothing", a
   await open(opened, `/councils/${SLUG}/audit/verify`, "oversight-verify-after");
   await page.goto(url(`/councils/${SLUG}/audit?entity=policy`));
   await settled(page);
-  assert.match(await page.locator("main").innerText(), /1 record matches/);
+  assert.match(await page.locator("main").innerText(), /The only record that matches/);
   await context.close();
+});
+
+test("the audit log reads on a phone and a tablet without scrolling sideways", async () => {
+  const auditor = server.account(SLUG, "auditor");
+  for (const width of [390, 820]) {
+    const opened = await newPage(browser, { viewport: { width, height: 900 } });
+    const { page, context } = opened;
+    await signInWith(page, auditor.username, auditor.password);
+    await open(opened, `/councils/${SLUG}/audit`, `oversight-audit-${width}`);
+    await page.locator(".govuk-details__summary").first().click();
+    await check(opened, `oversight-audit-${width}-details`);
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= width, `the page does not scroll sideways at ${width}px (${pageWidth}px)`);
+    await context.close();
+  }
 });
 
 test("an administrator creates an account whose holder must choose a password", async () => {
@@ -285,7 +312,7 @@ test("an administrator creates an account whose holder must choose a password", 
   await fresh.page.getByLabel("Type the new password again").fill("lantern orchard velvet 84");
   const changed = await submit(fresh.page, "Change password");
   assert.equal(changed.status(), 200);
-  assert.equal(new URL(fresh.page.url()).pathname, `/councils/${SLUG}/due`);
+  assert.equal(new URL(fresh.page.url()).pathname, `/councils/${SLUG}/start`);
   await open(fresh, `/councils/${SLUG}/audit`, "oversight-audit-new-auditor");
   await fresh.context.close();
 });

@@ -7,11 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -36,15 +34,7 @@ async function settled(page) {
 }
 
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return checkPage(opened, name);
 }
 
 async function go(opened, path, name) {

@@ -13,12 +13,10 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
   root,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -44,15 +42,7 @@ async function settled(page) {
 }
 
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await screenshot(page, name);
-  const violations = await axeViolations(page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  return checkPage(opened, name);
 }
 
 async function go(opened, path, name) {

@@ -4,6 +4,7 @@
 // `cargo build -p steward-cli`) and the web assets to be built (run `scripts/assets`);
 // `scripts/test` does both before it runs them.
 
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -21,6 +22,8 @@ const screenshotDir = join(root, "target/screenshots");
 
 /** How long the server may take to print its address before the tests give up. */
 const START_LIMIT_MS = 60_000;
+/** A county-sized register takes longer to grow, more so on PostgreSQL. */
+const COUNTY_START_LIMIT_MS = 600_000;
 
 /**
  * A fresh database for one demo server: SQLite in `dir`, or, when STEWARD_BROWSER_PG names a
@@ -47,8 +50,9 @@ function freshDatabase(dir) {
  * Starts `steward demo` on a fresh database (see freshDatabase) and a free port, pinned to `asOf`, and
  * resolves once the server prints its address. `accounts` holds the demo accounts it printed
  * before that ({council, role, username, password}); `stop()` ends it and removes the database.
+ * `size` is the demo's `--size` (small, tenth or county).
  */
-export async function startDemo(asOf) {
+export async function startDemo(asOf, { size = "small" } = {}) {
   if (!existsSync(binary)) {
     throw new Error(`${binary} is missing: run \`cargo build -p steward-cli\` first`);
   }
@@ -63,7 +67,7 @@ export async function startDemo(asOf) {
   }
   const child = spawn(
     binary,
-    ["demo", "--db", database.url, "--listen", "127.0.0.1:0", "--as-of", asOf],
+    ["demo", "--db", database.url, "--listen", "127.0.0.1:0", "--as-of", asOf, "--size", size],
     { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
@@ -75,9 +79,10 @@ export async function startDemo(asOf) {
 
   const accounts = [];
   const url = await new Promise((done, fail) => {
+    const limit = size === "small" ? START_LIMIT_MS : COUNTY_START_LIMIT_MS;
     const timer = setTimeout(
-      () => fail(new Error(`steward demo printed no address within ${START_LIMIT_MS} ms:\n${stderr}`)),
-      START_LIMIT_MS,
+      () => fail(new Error(`steward demo printed no address within ${limit} ms:\n${stderr}`)),
+      limit,
     );
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
@@ -215,4 +220,97 @@ export async function screenshot(page, name) {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The widths every page is looked at besides the test's own: a phone's and an iPad's. */
+export const NARROW_WIDTHS = [
+  ["phone", 390, 844],
+  ["ipad", 820, 1180],
+];
+
+/**
+ * Text on the page that shows the program's internals instead of words: snake_case names,
+ * JSON, long hexadecimal hashes. The record as stored may be shown behind a disclosure
+ * ("Technical details"), in code or in a form field, which are left out.
+ */
+export async function internalWords(page) {
+  const text = await page.evaluate(() => {
+    const body = document.body.cloneNode(true);
+    for (const hidden of body.querySelectorAll("details, pre, code, textarea, script, style, [hidden]")) {
+      hidden.remove();
+    }
+    return body.innerText;
+  });
+  const patterns = [
+    [/\b[a-z][a-z0-9]*_[a-z0-9_]+\b/g, "a snake_case name"],
+    [/[{[]\s*"[A-Za-z_]+"\s*:/g, "JSON"],
+    [/\b[0-9a-f]{24,}\b/g, "a hash"],
+  ];
+  // An email or web address may hold an underscore or a long number; it is the person's own.
+  const words = text.replace(/\S+@\S+|https?:\/\/\S+/g, " ");
+  const found = [];
+  for (const [pattern, what] of patterns) {
+    for (const match of words.matchAll(pattern)) {
+      const around = words.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40);
+      found.push(`${what}: “${match[0]}” in “…${around.replaceAll("\n", " ")}…”`);
+    }
+  }
+  return found;
+}
+
+/**
+ * When the page is wider than its window, the outermost elements that reach past its right
+ * edge (outside any region that scrolls on its own), so that a failure says what to fix.
+ */
+export async function widerThanWindow(page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const found = [];
+    const walk = (element) => {
+      for (const child of element.children) {
+        const style = getComputedStyle(child);
+        if (["auto", "scroll", "hidden"].includes(style.overflowX)) continue;
+        if (child.getBoundingClientRect().right > width + 0.5) {
+          const label = child.id ? `#${child.id}` : `.${[...child.classList].join(".")}`;
+          found.push(`${child.tagName.toLowerCase()}${label}: ${child.textContent.trim().slice(0, 60)}`);
+          if (found.length < 5) walk(child);
+        } else {
+          walk(child);
+        }
+      }
+    };
+    walk(document.body);
+    return found.length ? found : [`the page is ${document.documentElement.scrollWidth} px wide`];
+  });
+}
+
+/**
+ * Everything a page visited by a test must be: screenshots at the test's width and at a
+ * phone's and an iPad's, no sideways overflow at those, axe-core clean, nothing that failed to
+ * load, and words rather than internals.
+ */
+export async function checkPage(opened, name) {
+  const { page, problems } = opened;
+  await screenshot(page, name);
+  const violations = await axeViolations(page);
+  assert.deepEqual(
+    violations.map((v) => v.id),
+    [],
+    `axe found accessibility problems on ${page.url()}:\n${describeViolations(violations)}`,
+  );
+  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  assert.deepEqual(await internalWords(page), [], `internals shown on ${page.url()}`);
+  const own = page.viewportSize();
+  if (own && own.width > 820) {
+    for (const [label, width, height] of NARROW_WIDTHS) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `${name}-${label}`);
+      assert.deepEqual(await widerThanWindow(page), [], `${page.url()} overflows sideways at ${width} px`);
+    }
+    await page.setViewportSize(own);
+  } else {
+    assert.deepEqual(await widerThanWindow(page), [], `${page.url()} overflows sideways`);
+  }
+  return opened;
 }

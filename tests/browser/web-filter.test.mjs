@@ -7,11 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
@@ -40,14 +38,7 @@ async function open(opened, path, name) {
   const response = await opened.page.goto(url(path));
   assert.equal(response.status(), 200, `status of ${path}`);
   await settled(opened.page);
-  await screenshot(opened.page, name);
-  const violations = await axeViolations(opened.page);
-  assert.deepEqual(
-    violations.map((v) => v.id),
-    [],
-    `axe found accessibility problems on ${opened.page.url()}:\n${describeViolations(violations)}`,
-  );
-  assert.deepEqual(opened.problems, [], `problems loading ${opened.page.url()}`);
+  await checkPage(opened, name);
 }
 
 test("the block page names the category and clause and escapes the address", async () => {

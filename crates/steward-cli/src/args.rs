@@ -73,7 +73,8 @@ pub enum Command {
     #[command(subcommand)]
     Loan(LoanCmd),
     /// What is due: overdue returns, charges, signatures, PAT tests, evaluations, replacements
-    Due,
+    /// (sort by kind or due)
+    Due(DueArgs),
     /// Council phones: lines, itemised bills, personal calls and what is owed for them
     #[command(subcommand)]
     Phone(PhoneCmd),
@@ -112,6 +113,17 @@ pub enum Command {
     Foi(InfoArgs),
     /// Subject access requests, with their deadlines
     Sar(InfoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DueArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    /// Only items of this kind: overdue_return, charge_allowed, phone_costs_owed,
+    /// return_soon, acceptance_missing, acceptance_lapsed, pat_retest, phone_evaluation,
+    /// refresh or policy_review
+    #[arg(long)]
+    pub kind: Option<String>,
 }
 
 /// What every list command takes: a search, an order, and a page.
@@ -387,8 +399,18 @@ pub enum OfficeCmd {
 pub enum EquipmentCmd {
     /// Register an item
     Add(EquipmentAdd),
-    /// List equipment
-    List,
+    /// List equipment with who holds each item (sort by tag, kind, model, state or
+    /// purchased)
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only items of this kind (laptop, tablet, mobile_phone...)
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only items in this state (in_stock, issued, in_repair...)
+        #[arg(long)]
+        state: Option<String>,
+    },
     /// Show an item and its loans
     Show { tag: String },
     /// Import equipment from CSV; any bad row imports nothing
@@ -459,8 +481,10 @@ pub enum AcceptanceCmd {
         #[arg(long)]
         recorded_by: String,
     },
-    /// Who has and has not signed the policy in force
+    /// Who has and has not signed the policy in force (sort by name, reference or kind)
     List {
+        #[command(flatten)]
+        list: ListArgs,
         /// Only those who still need to sign
         #[arg(long)]
         outstanding: bool,
@@ -473,8 +497,16 @@ pub enum LoanCmd {
     Check(IssueArgs),
     /// Lend an item, if the policy allows
     Issue(IssueArgs),
-    /// List loans (open ones unless --all)
+    /// List loans, open ones unless --show or --all says otherwise (sort by number,
+    /// lent_on, return_by or returned_on)
     List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Which loans: open, overdue, due-this-week (due back within 7 days, today
+        /// included) or all
+        #[arg(long, conflicts_with = "all")]
+        show: Option<String>,
+        /// Every loan, ended or not (the same as --show all)
         #[arg(long)]
         all: bool,
     },
@@ -522,15 +554,8 @@ pub enum AuditCmd {
     /// Check the whole chain, and signed checkpoints against it; exits 7 naming the first
     /// record altered, removed or reordered, or the checkpoint that no longer holds
     Verify(AuditVerify),
-    /// Show audit records
-    Log {
-        #[arg(long)]
-        entity: Option<String>,
-        #[arg(long)]
-        id: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: i64,
-    },
+    /// Show audit records, oldest first, each in words (records as stored with --json)
+    Log(AuditLogArgs),
     /// The key that signs checkpoints (kept in a file, never in the database)
     #[command(subcommand)]
     Key(AuditKeyCmd),
@@ -554,6 +579,37 @@ pub enum AuditCmd {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct AuditLogArgs {
+    /// Only records of this kind, as recorded: person, equipment, loan, request, user...
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Only records with this reference: a person's reference, an asset tag, a loan's number
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Only records of this action, as recorded: loan.issue, session.start...
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only records made by this account or name, as recorded
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Only records made on or after this day (in London); a range of days lists by time
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Only records made on or before this day (in London)
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Newest first
+    #[arg(long)]
+    pub desc: bool,
+    /// At most this many records, read from the database a page at a time
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: u32,
+    /// Continue after the records an earlier run showed (the cursor it printed)
+    #[arg(long)]
+    pub cursor: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -120,16 +120,101 @@ impl Loan {
         self.returned_on.is_none()
     }
 
-    /// The earliest date by which the item must be back, and the clause that sets it.
-    pub fn return_by(&self) -> Option<(NaiveDate, &str)> {
+    /// The earliest of the loan's dates, its clause and which date it is. On a tie the loan
+    /// period comes first, then the recall, then leaving office.
+    fn earliest(&self) -> Option<(NaiveDate, &str, ReturnGround)> {
         [
-            (self.due_on, self.due_clause.as_deref()),
-            (self.recall_by, self.recall_clause.as_deref()),
-            (self.leaving_by, self.leaving_clause.as_deref()),
+            (
+                self.due_on,
+                self.due_clause.as_deref(),
+                ReturnGround::LoanPeriod,
+            ),
+            (
+                self.recall_by,
+                self.recall_clause.as_deref(),
+                ReturnGround::Recall,
+            ),
+            (
+                self.leaving_by,
+                self.leaving_clause.as_deref(),
+                ReturnGround::Leaving,
+            ),
         ]
         .into_iter()
-        .filter_map(|(date, clause)| Some((date?, clause.unwrap_or(""))))
-        .min_by_key(|(date, _)| *date)
+        .filter_map(|(date, clause, ground)| Some((date?, clause.unwrap_or(""), ground)))
+        .min_by_key(|(date, _, _)| *date)
+    }
+
+    /// The earliest date by which the item must be back, and the clause that sets it: a
+    /// recall or leaving office can bring the date forward, never put it back.
+    pub fn return_by(&self) -> Option<(NaiveDate, &str)> {
+        self.earliest().map(|(date, clause, _)| (date, clause))
+    }
+
+    /// Which of the loan's dates is its return-by date.
+    pub fn return_ground(&self) -> Option<ReturnGround> {
+        self.earliest().map(|(_, _, ground)| ground)
+    }
+
+    /// Where the loan stands on `today`. A loan ended by a loss or theft reads as that, never
+    /// as a return.
+    pub fn status(&self, today: NaiveDate) -> LoanStatus {
+        match (self.returned_on, self.ended_as) {
+            (Some(_), Some(EquipmentState::Lost)) => LoanStatus::Lost,
+            (Some(_), Some(EquipmentState::Stolen)) => LoanStatus::Stolen,
+            (Some(_), _) => LoanStatus::Returned,
+            (None, _) if self.return_by().is_some_and(|(by, _)| by < today) => LoanStatus::Overdue,
+            (None, _) => LoanStatus::Open,
+        }
+    }
+}
+
+/// Where a loan stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoanStatus {
+    Open,
+    /// Open past its return-by date.
+    Overdue,
+    Returned,
+    /// Ended because the item was lost.
+    Lost,
+    /// Ended because the item was stolen.
+    Stolen,
+}
+
+impl LoanStatus {
+    /// The word people read.
+    pub fn words(self) -> &'static str {
+        match self {
+            LoanStatus::Open => "Open",
+            LoanStatus::Overdue => "Overdue",
+            LoanStatus::Returned => "Returned",
+            LoanStatus::Lost => "Lost",
+            LoanStatus::Stolen => "Stolen",
+        }
+    }
+}
+
+/// Which date a loan's return-by date is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnGround {
+    /// The end of the loan period (as issued, or as extended).
+    LoanPeriod,
+    Recall,
+    /// The deadline after the holder left office.
+    Leaving,
+}
+
+impl ReturnGround {
+    /// What set the date, as a sentence ends it: "set by the recall".
+    pub fn words(self) -> &'static str {
+        match self {
+            ReturnGround::LoanPeriod => "the end of the loan period",
+            ReturnGround::Recall => "the recall",
+            ReturnGround::Leaving => "leaving office",
+        }
     }
 }
 

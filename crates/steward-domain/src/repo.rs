@@ -3,7 +3,11 @@
 
 use crate::audit::{AuditHead, AuditRecord};
 use crate::ids::{AssetTag, CouncilSlug, Pence, PersonRef};
-use crate::listing::Listed;
+use crate::listing::{Listed, Total};
+use crate::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
+use crate::ops::audit_log::{AuditLogQuery, NameKeys, Names};
+use crate::ops::equipment::list::{EquipmentListed, EquipmentQuery};
+use crate::ops::loans::list::{LoanQuery, LoanRow};
 use crate::ops::people::list::{PeopleQuery, PersonListed};
 use crate::records::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -213,6 +217,12 @@ pub trait RegisterTx: Send {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
+    /// A page of the equipment list, each item with whoever holds it on an open loan.
+    fn list_equipment(
+        &mut self,
+        council_id: Id,
+        query: &EquipmentQuery,
+    ) -> impl Future<Output = RepoResult<Listed<EquipmentListed>>> + Send;
 
     // Loans.
     fn insert_loan(
@@ -229,6 +239,14 @@ pub trait RegisterTx: Send {
         council_id: Id,
         open_only: bool,
     ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
+    /// A page of the loans list, with each loan's borrower and item; `today` decides which
+    /// are overdue or due this week.
+    fn list_loans(
+        &mut self,
+        council_id: Id,
+        query: &LoanQuery,
+        today: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Listed<LoanRow>>> + Send;
     fn loans_of_person(
         &mut self,
         person_id: Id,
@@ -271,6 +289,20 @@ pub trait RegisterTx: Send {
         &mut self,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Acceptance>>> + Send;
+    /// A page of the people `scope` covers, each with the dates of their latest signatures.
+    fn list_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> impl Future<Output = RepoResult<Listed<SignatureListRow>>> + Send;
+    /// How many people `scope` covers who match `query`, without reading them.
+    fn count_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> impl Future<Output = RepoResult<Total>> + Send;
 
     // Audit.
     /// Appends the event to the council's chain, after the current head.
@@ -287,6 +319,18 @@ pub trait RegisterTx: Send {
         council_id: Id,
         filter: &AuditFilter,
     ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
+    /// A page of the council's audit log, filtered and sorted in the database.
+    fn list_audit(
+        &mut self,
+        council_id: Id,
+        query: &AuditLogQuery,
+    ) -> impl Future<Output = RepoResult<Listed<AuditRecord>>> + Send;
+    /// The names behind the ids a page of audit records mentions, one query per kind.
+    fn audit_names(
+        &mut self,
+        council_id: Id,
+        keys: &NameKeys,
+    ) -> impl Future<Output = RepoResult<Names>> + Send;
     /// The sequence number of the last record the council's chain reached.
     fn audit_head(
         &mut self,
@@ -298,6 +342,15 @@ pub trait RegisterTx: Send {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Option<AuditHead>>> + Send;
+    /// The latest `limit` records about one entity with one of `actions`, newest first.
+    fn audit_latest(
+        &mut self,
+        council_id: Id,
+        entity: &str,
+        entity_id: &str,
+        actions: &[&str],
+        limit: i64,
+    ) -> impl Future<Output = RepoResult<Vec<AuditRecord>>> + Send;
     /// One record of the council's chain.
     fn audit_record(
         &mut self,

@@ -4,7 +4,7 @@
 use crate::citation::Citation;
 use crate::model::{Agreement, Charge, Pack};
 use crate::model::{OfficeHolder, OfficeId};
-use crate::period::{Period, long_date};
+use crate::period::long_date;
 use crate::vocab::{EquipmentKind, EquipmentState, PersonKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -113,46 +113,16 @@ pub fn acceptance_status(
     signatures: &[SignatureFacts<'_>],
     today: NaiveDate,
 ) -> AcceptanceStatus {
-    let Some(rule) = &pack.acceptance else {
-        return AcceptanceStatus::NotRequired;
+    let dated = signatures.iter().filter(|s| s.signed_on <= today);
+    let row = crate::signatures::SignatureRow {
+        latest_of_version: dated
+            .clone()
+            .filter(|s| s.pack_hash == current_hash)
+            .map(|s| s.signed_on)
+            .max(),
+        latest_any: dated.map(|s| s.signed_on).max(),
     };
-    let citation = Citation::new(pack, &rule.clause);
-    let counts = |s: &&SignatureFacts<'_>| {
-        s.signed_on <= today && (!rule.lapses_on_new_version || s.pack_hash == current_hash)
-    };
-    let Some(latest) = signatures.iter().filter(counts).max_by_key(|s| s.signed_on) else {
-        return if signatures.iter().any(|s| s.signed_on <= today) {
-            AcceptanceStatus::Lapsed {
-                reason: format!(
-                    "signed an earlier version; version {} needs a new signature",
-                    pack.pack.version
-                ),
-                citation,
-            }
-        } else {
-            AcceptanceStatus::Missing { citation }
-        };
-    };
-    let until = rule
-        .renew_every
-        .and_then(|p| p.after(latest.signed_on))
-        .and_then(|d| d.pred_opt());
-    match until {
-        Some(last_day) if last_day < today => AcceptanceStatus::Lapsed {
-            reason: format!(
-                "signature of {} ran out on {}; it must be renewed every {}",
-                long_date(latest.signed_on),
-                long_date(last_day),
-                rule.renew_every.unwrap_or(Period::IMMEDIATELY)
-            ),
-            citation,
-        },
-        _ => AcceptanceStatus::Current {
-            signed_on: latest.signed_on,
-            until,
-            citation,
-        },
-    }
+    crate::signatures::acceptance_status_of_row(pack, row, today)
 }
 
 /// The person asking to borrow, as of the day of the decision.

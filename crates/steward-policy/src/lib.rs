@@ -16,6 +16,7 @@ pub mod phones;
 pub mod presets;
 pub mod requests;
 pub mod retention;
+pub mod signatures;
 pub mod span;
 pub mod uktime;
 pub mod vocab;

@@ -11,10 +11,10 @@ use steward_domain::audit::{AuditHead, AuditRecord, ChainProblem, ChainReport, C
 use steward_domain::repo::AuditFilter;
 use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
 
-const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
+pub(crate) const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
                       after_data, data_digest, prev_hash, hash, erased_on";
 
-fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
+pub(crate) fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
     let c = Cols::new(row, "audit_events");
     Ok(AuditRecord {
         council_id: c.int("council_id")?,
@@ -150,6 +150,38 @@ pub(crate) async fn records(
     tx.all(query).await?.iter().map(record).collect()
 }
 
+/// The latest `limit` records about one entity with one of `actions`, newest first. The
+/// index on (council, entity, entity_id) finds them and they are sorted after: one entity has
+/// few records. (Ordering by `seq` itself would let SQLite walk the whole chain backwards
+/// through its primary key instead.)
+pub(crate) async fn latest(
+    tx: &mut StoreTx,
+    council_id: Id,
+    entity: &str,
+    entity_id: &str,
+    actions: &[&str],
+    limit: i64,
+) -> RepoResult<Vec<AuditRecord>> {
+    if actions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..actions.len()).map(|i| format!("${}", i + 4)).collect();
+    let sql = format!(
+        "SELECT {RECORD} FROM audit_events WHERE council_id = $1 AND entity = $2 \
+         AND entity_id = $3 AND action IN ({}) ORDER BY seq + 0 DESC LIMIT {}",
+        marks.join(", "),
+        limit.clamp(0, 1_000)
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(council_id)
+        .bind(entity.to_string())
+        .bind(entity_id.to_string());
+    for action in actions {
+        query = query.bind(action.to_string());
+    }
+    tx.all(query).await?.iter().map(record).collect()
+}
+
 /// The council's recorded head seq (0 before the first record), as this transaction sees it,
 /// or None if there is no such council.
 pub(crate) async fn head_seq(tx: &mut StoreTx, council_id: Id) -> RepoResult<Option<i64>> {
@@ -230,26 +262,15 @@ impl Store {
     }
 
     /// [`Store::verify_audit`] in full: also the hashes at the `watch` seqs (the seqs of signed
-    /// checkpoints) and the council's recorded head.
+    /// checkpoints) and the council's recorded head. Reading and hashing run on two cores at
+    /// once (see `audit_check.rs`).
     pub async fn check_audit(
         &self,
         council_id: i64,
         watch: impl IntoIterator<Item = i64>,
     ) -> Result<AuditCheck, StoreError> {
-        let mut verifier = ChainVerifier::watching(watch);
-        let head = self
-            .visit_audit(council_id, |found| match found {
-                Ok(record) => verifier.push(&record).is_ok(),
-                Err(problem) => {
-                    verifier.fail(problem);
-                    false
-                }
-            })
-            .await?;
-        Ok(AuditCheck {
-            head_seq: head,
-            chain: verifier.report(Some(head)),
-        })
+        self.check_audit_fast(council_id, ChainVerifier::watching(watch))
+            .await
     }
 
     /// Streams a council's chain in seq order to `visit` until it returns false, and returns

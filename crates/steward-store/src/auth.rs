@@ -19,12 +19,17 @@ impl AuthTx for StoreTx {
         users::update(self, user).await
     }
 
-    async fn set_password_hash(&mut self, user_id: Id, hash: &HashedPassword) -> RepoResult<()> {
-        users::set_password_hash(self, user_id, hash).await
+    async fn set_password_hash(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+        hash: &HashedPassword,
+    ) -> RepoResult<()> {
+        users::set_password_hash(self, council_id, user_id, hash).await
     }
 
-    async fn user(&mut self, id: Id) -> RepoResult<Option<User>> {
-        users::by_id(self, id).await
+    async fn user(&mut self, council_id: Id, id: Id) -> RepoResult<Option<User>> {
+        users::by_id(self, council_id, id).await
     }
 
     async fn user_by_username(
@@ -47,12 +52,16 @@ impl AuthTx for StoreTx {
         account_lists::users_page(self, council_id, query).await
     }
 
-    async fn users_of_person(&mut self, person_id: Id) -> RepoResult<Vec<User>> {
-        users::of_person(self, person_id).await
+    async fn users_of_person(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<User>> {
+        users::of_person(self, council_id, person_id).await
     }
 
-    async fn password_hash(&mut self, user_id: Id) -> RepoResult<Option<HashedPassword>> {
-        users::password_hash(self, user_id).await
+    async fn password_hash(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+    ) -> RepoResult<Option<HashedPassword>> {
+        users::password_hash(self, council_id, user_id).await
     }
 
     async fn record_sign_in_failure(
@@ -76,10 +85,11 @@ impl AuthTx for StoreTx {
 
     async fn sign_in_failures_from_address(
         &mut self,
+        council_id: Id,
         address: &str,
         since: DateTime<Utc>,
     ) -> RepoResult<Vec<DateTime<Utc>>> {
-        users::failures_from_address(self, address, since).await
+        users::failures_from_address(self, council_id, address, since).await
     }
 
     async fn insert_session(&mut self, session: &Session) -> RepoResult<()> {
@@ -90,21 +100,32 @@ impl AuthTx for StoreTx {
         sessions::session_by_hash(self, id_hash).await
     }
 
-    async fn touch_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> RepoResult<()> {
-        sessions::touch_session(self, id_hash, at).await
+    async fn touch_session(
+        &mut self,
+        council_id: Id,
+        id_hash: &str,
+        at: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        sessions::touch_session(self, council_id, id_hash, at).await
     }
 
-    async fn end_session(&mut self, id_hash: &str, at: DateTime<Utc>) -> RepoResult<()> {
-        sessions::end_session(self, id_hash, at).await
+    async fn end_session(
+        &mut self,
+        council_id: Id,
+        id_hash: &str,
+        at: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        sessions::end_session(self, council_id, id_hash, at).await
     }
 
     async fn end_sessions_of_user(
         &mut self,
+        council_id: Id,
         user_id: Id,
         at: DateTime<Utc>,
         keep: Option<&str>,
     ) -> RepoResult<u64> {
-        sessions::end_sessions_of_user(self, user_id, at, keep).await
+        sessions::end_sessions_of_user(self, council_id, user_id, at, keep).await
     }
 
     async fn insert_token(&mut self, council_id: Id, new: &NewApiToken) -> RepoResult<ApiToken> {
@@ -132,12 +153,12 @@ impl AuthTx for StoreTx {
         account_lists::tokens_page(self, council_id, query, now).await
     }
 
-    async fn revoke_token(&mut self, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
-        sessions::revoke_token(self, id, at).await
+    async fn revoke_token(&mut self, council_id: Id, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::revoke_token(self, council_id, id, at).await
     }
 
-    async fn touch_token(&mut self, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
-        sessions::touch_token(self, id, at).await
+    async fn touch_token(&mut self, council_id: Id, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+        sessions::touch_token(self, council_id, id, at).await
     }
 
     async fn insert_invitation(
@@ -154,8 +175,12 @@ impl AuthTx for StoreTx {
         invitations::by_id(self, council_id, id).await
     }
 
-    async fn invitation_by_token(&mut self, token_hash: &str) -> RepoResult<Option<Invitation>> {
-        invitations::by_token(self, token_hash).await
+    async fn invitation_by_token(
+        &mut self,
+        council_id: Id,
+        token_hash: &str,
+    ) -> RepoResult<Option<Invitation>> {
+        invitations::by_token(self, council_id, token_hash).await
     }
 
     async fn latest_invitation(

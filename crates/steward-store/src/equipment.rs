@@ -1,16 +1,21 @@
 //! The council's equipment.
 
+use crate::listing::{Frag, KeyKind, ListSql};
 use crate::rows::{Cols, flag_int, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
+use steward_domain::listing::Listed;
+use steward_domain::ops::equipment::list::{
+    EquipmentListed, EquipmentQuery, EquipmentSort, Holder,
+};
 use steward_domain::repo::NewEquipment;
 use steward_domain::{AssetTag, Equipment, Id, Pence, RepoResult};
 
-const EQUIPMENT: &str = "id, council_id, asset_tag, kind, model, serial, purchased_on, \
+pub(crate) const EQUIPMENT: &str = "id, council_id, asset_tag, kind, model, serial, purchased_on, \
                          replacement_cost, pat_tested_on, encrypted, state";
 
-fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
+pub(crate) fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
     let c = Cols::new(row, "equipment");
     Ok(Equipment {
         id: c.int("id")?,
@@ -131,4 +136,62 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Equ
     let sql = format!("SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 ORDER BY asset_tag");
     let query = sqlx::query(&sql).bind(council_id);
     tx.all(query).await?.iter().map(equipment).collect()
+}
+
+/// The items and, through the one open loan an item can have, whoever holds it.
+const LISTED_FROM: &str = "equipment e \
+     LEFT JOIN loans l ON l.council_id = e.council_id AND l.equipment_id = e.id \
+     AND l.returned_on IS NULL \
+     LEFT JOIN people p ON p.council_id = l.council_id AND p.id = l.person_id";
+
+fn holder(row: &AnyRow) -> RepoResult<Option<Holder>> {
+    let c = Cols::new(row, "equipment");
+    let Some(loan_id) = c.opt_int("holder_loan")? else {
+        return Ok(None);
+    };
+    Ok(Some(Holder {
+        loan_id,
+        reference: c.parsed("holder_reference", "a person reference")?,
+        name: c.text("holder_name")?,
+    }))
+}
+
+/// A page of the equipment list. Each sort's expression is the one its index is built on.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &EquipmentQuery,
+) -> RepoResult<Listed<EquipmentListed>> {
+    let sort = match query.sort {
+        EquipmentSort::Tag => "e.asset_tag",
+        EquipmentSort::Kind => "e.kind",
+        EquipmentSort::Model => "lower(e.model)",
+        EquipmentSort::State => "e.state",
+        EquipmentSort::Purchased => "COALESCE(e.purchased_on, '')",
+    };
+    let select = Frag::new(
+        "e.id, e.council_id, e.asset_tag, e.kind, e.model, e.serial, e.purchased_on, \
+         e.replacement_cost, e.pat_tested_on, e.encrypted, e.state, l.id AS holder_loan, \
+         p.reference AS holder_reference, p.name AS holder_name",
+        Vec::new(),
+    );
+    let mut sql = ListSql::new(select, LISTED_FROM, sort, KeyKind::Text, "e.id");
+    // Each item joins at most one open loan and its one borrower, so the count reads the
+    // items alone.
+    sql.count_from("equipment e");
+    sql.eq("e.council_id", council_id);
+    if let Some(kind) = query.filter.kind {
+        sql.eq("e.kind", kind.as_str());
+    }
+    if let Some(state) = query.filter.state {
+        sql.eq("e.state", state.as_str());
+    }
+    sql.search(council_id, &query.search, &[(search::EQUIPMENT, "e.id")]);
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        Ok(EquipmentListed {
+            equipment: equipment(row)?,
+            holder: holder(row)?,
+        })
+    })
+    .await
 }

@@ -66,9 +66,15 @@ pub(crate) async fn by_id(
         .transpose()
 }
 
-pub(crate) async fn by_token(tx: &mut StoreTx, token_hash: &str) -> RepoResult<Option<Invitation>> {
-    let sql = format!("SELECT {INVITATION} FROM account_invitations WHERE token_hash = $1");
-    let query = sqlx::query(&sql).bind(token_hash);
+pub(crate) async fn by_token(
+    tx: &mut StoreTx,
+    council_id: Id,
+    token_hash: &str,
+) -> RepoResult<Option<Invitation>> {
+    let sql = format!(
+        "SELECT {INVITATION} FROM account_invitations WHERE council_id = $1 AND token_hash = $2"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(token_hash);
     tx.optional(query)
         .await?
         .as_ref()

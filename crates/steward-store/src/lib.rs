@@ -7,8 +7,11 @@
 
 mod account_lists;
 mod audit;
+mod audit_check;
+mod audit_list;
 mod auth;
 mod daily;
+mod due;
 mod equipment;
 mod error;
 mod info;
@@ -29,6 +32,7 @@ mod retention_findings;
 mod rows;
 mod search;
 mod sessions;
+mod signatures;
 pub mod testing;
 mod tx;
 mod users;

@@ -138,6 +138,9 @@ pub(crate) struct ListSql {
     id: String,
     /// Stop counting here; lists that can run to hundreds of thousands of rows say "more than".
     count_cap: Option<u64>,
+    /// The tables the count reads, when the page's joins only add columns (see
+    /// [`ListSql::count_from`]).
+    count_from: Option<String>,
 }
 
 impl ListSql {
@@ -152,7 +155,16 @@ impl ListSql {
             kind,
             id: id.to_string(),
             count_cap: None,
+            count_from: None,
         }
+    }
+
+    /// Counts over `from` instead of the page's tables: for lists whose joins bring only
+    /// columns to show (each row joins exactly one row, or at most one with LEFT JOIN) and
+    /// whose conditions name only `from`'s tables, so the count need not read the joins.
+    pub(crate) fn count_from(&mut self, from: &str) -> &mut ListSql {
+        self.count_from = Some(from.to_string());
+        self
     }
 
     /// Adds a condition, ANDed with the others, with a `?` for each of its values.
@@ -271,12 +283,12 @@ impl ListSql {
 
     async fn count(&self, tx: &mut StoreTx) -> RepoResult<Total> {
         let mut statement = Statement::new();
+        let from = self.count_from.as_deref().unwrap_or(&self.from);
         match self.count_cap {
             Some(_) => statement.text(&format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {}",
-                self.from
+                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {from}"
             )),
-            None => statement.text(&format!("SELECT COUNT(*) AS n FROM {}", self.from)),
+            None => statement.text(&format!("SELECT COUNT(*) AS n FROM {from}")),
         };
         self.where_clause(&mut statement, None);
         if let Some(cap) = self.count_cap {
@@ -292,6 +304,11 @@ impl ListSql {
             Some(cap) if n > cap => Total::AtLeast(cap),
             _ => Total::Exactly(n),
         })
+    }
+
+    /// Only the count of the matching rows, for a figure shown without the rows.
+    pub(crate) async fn total(self, tx: &mut StoreTx) -> RepoResult<Total> {
+        self.count(tx).await
     }
 
     /// The page `window` asks for, in `direction`, with the count of every matching row.
@@ -318,10 +335,16 @@ impl ListSql {
                     _ => return Err(RepoError::BadCursor),
                 };
                 let op = if ascending { ">" } else { "<" };
-                Some(Frag::new(
-                    format!("({}, {}) {op} (?, ?)", self.sort, self.id),
-                    vec![value, Arg::Int(cursor.id)],
-                ))
+                // A list sorted by its unique id needs no tie-break, and a plain comparison
+                // is one every planner turns into an index range.
+                if self.sort == self.id {
+                    Some(Frag::new(format!("{} {op} ?", self.sort), vec![value]))
+                } else {
+                    Some(Frag::new(
+                        format!("({}, {}) {op} (?, ?)", self.sort, self.id),
+                        vec![value, Arg::Int(cursor.id)],
+                    ))
+                }
             }
             None => None,
         };
@@ -332,12 +355,12 @@ impl ListSql {
             self.sort, self.id, self.from
         ));
         self.where_clause(&mut statement, keyset.as_ref());
-        statement.text(&format!(
-            " ORDER BY {} {order}, {} {order} LIMIT {}",
-            self.sort,
-            self.id,
-            limit + 1
-        ));
+        let order_by = if self.sort == self.id {
+            format!("{} {order}", self.sort)
+        } else {
+            format!("{} {order}, {} {order}", self.sort, self.id)
+        };
+        statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
         let mut rows = tx.all(bound(&statement.sql, &statement.args)).await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);

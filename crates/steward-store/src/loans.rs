@@ -1,22 +1,26 @@
 //! Loans of equipment, their extensions and the charges raised against them.
 
+use crate::listing::{Frag, KeyKind, ListSql};
 use crate::rows::{Cols, date_text, opt_date_text};
+use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
+use steward_domain::listing::Listed;
+use steward_domain::ops::loans::list::{LoanQuery, LoanRow, LoanShow, LoanSort, WEEK_DAYS};
 use steward_domain::repo::NewLoan;
 use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, RepoResult};
 
-const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
+pub(crate) const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
                     recall_by, recall_clause, leaving_by, leaving_clause, returned_on, \
                     pack_version_id, ended_as";
 const EXTENSION: &str = "id, loan_id, previous_due, new_due, reason, approvals, granted_on";
-const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
+pub(crate) const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
 
 /// Newest first: the order people read a history of loans in.
 const NEWEST_FIRST: &str = "ORDER BY issued_on DESC, id DESC";
 
-fn loan(row: &AnyRow) -> RepoResult<Loan> {
+pub(crate) fn loan(row: &AnyRow) -> RepoResult<Loan> {
     let c = Cols::new(row, "loans");
     Ok(Loan {
         id: c.int("id")?,
@@ -49,7 +53,7 @@ fn extension(row: &AnyRow) -> RepoResult<Extension> {
     })
 }
 
-fn charge(row: &AnyRow) -> RepoResult<Charge> {
+pub(crate) fn charge(row: &AnyRow) -> RepoResult<Charge> {
     let c = Cols::new(row, "charges");
     Ok(Charge {
         id: c.int("id")?,
@@ -222,4 +226,95 @@ pub(crate) async fn charges(tx: &mut StoreTx, loan_id: Id) -> RepoResult<Vec<Cha
     let sql = format!("SELECT {CHARGE} FROM charges WHERE loan_id = $1 ORDER BY raised_on, id");
     let query = sqlx::query(&sql).bind(loan_id);
     tx.all(query).await?.iter().map(charge).collect()
+}
+
+/// The most loans the list of every loan counts.
+const ALL_LOANS_COUNTED: u64 = 100_000;
+
+/// Each loan with its borrower and item.
+const LISTED_FROM: &str = "loans l \
+     JOIN people p ON p.council_id = l.council_id AND p.id = l.person_id \
+     JOIN equipment e ON e.council_id = l.council_id AND e.id = l.equipment_id";
+
+/// Which loans `show` keeps on `today`, by the return-by date the store keeps on each loan.
+fn shown(show: LoanShow, today: NaiveDate) -> Option<Frag> {
+    let day = date_text(today);
+    match show {
+        LoanShow::Open => Some(Frag::new("l.returned_on IS NULL", Vec::new())),
+        LoanShow::Overdue => Some(Frag::new(
+            "l.returned_on IS NULL AND l.return_by < ?",
+            vec![day.into()],
+        )),
+        LoanShow::DueThisWeek => {
+            let last = today
+                .checked_add_days(chrono::Days::new(WEEK_DAYS - 1))
+                .unwrap_or(today);
+            Some(Frag::new(
+                "l.returned_on IS NULL AND l.return_by >= ? AND l.return_by <= ?",
+                vec![day.into(), date_text(last).into()],
+            ))
+        }
+        LoanShow::All => None,
+    }
+}
+
+/// A page of the loans list. Each sort's expression is the one its index is built on.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &LoanQuery,
+    today: NaiveDate,
+) -> RepoResult<Listed<LoanRow>> {
+    let (sort, kind) = match query.sort {
+        LoanSort::Number => ("l.id", KeyKind::Int),
+        LoanSort::LentOn => ("l.issued_on", KeyKind::Text),
+        LoanSort::ReturnBy => ("COALESCE(l.return_by, '9999-12-31')", KeyKind::Text),
+        LoanSort::ReturnedOn => ("COALESCE(l.returned_on, '')", KeyKind::Text),
+    };
+    let select = Frag::new(
+        "l.id, l.council_id, l.equipment_id, l.person_id, l.issued_on, l.due_on, \
+         l.due_clause, l.recall_by, l.recall_clause, l.leaving_by, l.leaving_clause, \
+         l.returned_on, l.pack_version_id, l.ended_as, p.reference, p.name AS person_name, \
+         e.asset_tag, e.kind",
+        Vec::new(),
+    );
+    let mut sql = ListSql::new(select, LISTED_FROM, sort, kind, "l.id");
+    // Every loan has exactly one borrower and one item, and no condition names them, so the
+    // count reads the loans alone.
+    sql.count_from("loans l");
+    sql.eq("l.council_id", council_id);
+    match shown(query.filter.show, today) {
+        Some(condition) => {
+            sql.and(condition);
+        }
+        // Every loan ever made grows without end; past this the list says "more than".
+        None => {
+            sql.count_at_most(ALL_LOANS_COUNTED);
+        }
+    }
+    if let Some(person) = query.filter.person {
+        sql.eq("l.person_id", person);
+    }
+    if let Some(item) = query.filter.equipment {
+        sql.eq("l.equipment_id", item);
+    }
+    sql.search(
+        council_id,
+        &query.search,
+        &[
+            (search::PERSON, "l.person_id"),
+            (search::EQUIPMENT, "l.equipment_id"),
+        ],
+    );
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        let c = Cols::new(row, "loans");
+        Ok(LoanRow {
+            loan: loan(row)?,
+            person: c.parsed("reference", "a person reference")?,
+            person_name: c.text("person_name")?,
+            asset_tag: c.parsed("asset_tag", "an asset tag")?,
+            kind: c.parsed("kind", "a kind of equipment")?,
+        })
+    })
+    .await
 }

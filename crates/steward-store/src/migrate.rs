@@ -54,8 +54,20 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0010_county_scale.sql"),
     },
     Migration {
+        version: 11,
+        sql: include_str!("../migrations/sqlite/0011_item_lists.sql"),
+    },
+    Migration {
         version: 12,
         sql: include_str!("../migrations/sqlite/0012_workflow_lists.sql"),
+    },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/sqlite/0013_due.sql"),
+    },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/sqlite/0014_audit_lists.sql"),
     },
     Migration {
         version: 15,
@@ -66,8 +78,16 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0016_daily_runs.sql"),
     },
     Migration {
+        version: 17,
+        sql: include_str!("../migrations/sqlite/0017_distributable_keys.sql"),
+    },
+    Migration {
         version: 18,
         sql: include_str!("../migrations/sqlite/0018_admin_lists.sql"),
+    },
+    Migration {
+        version: 19,
+        sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
     },
 ];
 
@@ -113,8 +133,20 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0010_county_scale.sql"),
     },
     Migration {
+        version: 11,
+        sql: include_str!("../migrations/postgres/0011_item_lists.sql"),
+    },
+    Migration {
         version: 12,
         sql: include_str!("../migrations/postgres/0012_workflow_lists.sql"),
+    },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/postgres/0013_due.sql"),
+    },
+    Migration {
+        version: 14,
+        sql: include_str!("../migrations/postgres/0014_audit_lists.sql"),
     },
     Migration {
         version: 15,
@@ -125,8 +157,16 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0016_daily_runs.sql"),
     },
     Migration {
+        version: 17,
+        sql: include_str!("../migrations/postgres/0017_distributable_keys.sql"),
+    },
+    Migration {
         version: 18,
         sql: include_str!("../migrations/postgres/0018_admin_lists.sql"),
+    },
+    Migration {
+        version: 19,
+        sql: include_str!("../migrations/postgres/0019_policy_in_force.sql"),
     },
 ];
 

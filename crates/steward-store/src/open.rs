@@ -16,6 +16,9 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// The address the pool connects to, for the audit check's connection of the backend's
+    /// own driver. Never printed: it may carry a password.
+    pub(crate) url: std::sync::Arc<str>,
 }
 
 /// Only the backend: the pool's options include the address, which may carry a password.
@@ -65,7 +68,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(StoreError::Connect)?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            url: url.into(),
+        };
         migrate::run(&store).await?;
         Ok(store)
     }
@@ -86,10 +93,38 @@ impl Store {
         StoreTx::begin(self, Mode::Read).await
     }
 
+    /// Has PostgreSQL do at once what autovacuum does some while after a large change: gather
+    /// the statistics its planner chooses joins by, and mark the pages whose rows every reader
+    /// sees, which lets an index answer alone. Without them a register filled moments ago
+    /// looks empty to the planner, and a list joining loans to items can take seconds. SQLite's
+    /// planner needs neither for the register's queries.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("VACUUM ANALYZE")
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
+        }
+        Ok(())
+    }
+
     /// The underlying pool, for diagnostics and tests. Register changes belong in a
     /// [`StoreTx`], which keeps the audit chain and the locking rules.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Brings the database's statistics up to date after loading much at once (a demo, a
+    /// large import), so that PostgreSQL's planner chooses the indexes the lists are built for
+    /// before its own background analysis gets round to it. SQLite plans by the schema alone.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("ANALYZE")
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
+        }
+        Ok(())
     }
 
     /// Closes every connection; waits for those in use to be returned.

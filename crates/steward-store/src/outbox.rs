@@ -26,7 +26,7 @@ const MESSAGE: &str = "m.id, m.council_id, m.notice_id, n.notice_key, n.source, 
 const MESSAGE_FROM: &str = "outbox m \
                             JOIN notices n ON n.council_id = m.council_id AND n.id = m.notice_id \
                             LEFT JOIN people p ON p.council_id = m.council_id AND p.id = m.person_id \
-                            LEFT JOIN users ua ON ua.id = m.user_id";
+                            LEFT JOIN users ua ON ua.council_id = m.council_id AND ua.id = m.user_id";
 
 fn notice(row: &AnyRow) -> RepoResult<Notice> {
     let c = Cols::new(row, "notices");

@@ -12,11 +12,11 @@ use steward_domain::repo::NewPerson;
 use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
 use steward_policy::{OfficeId, TermEndReason};
 
-const PERSON: &str = "id, council_id, reference, name, kind, email, household";
+pub(crate) const PERSON: &str = "id, council_id, reference, name, kind, email, household";
 const TERM: &str = "id, person_id, starts, ends, end_reason";
 const OFFICE: &str = "id, person_id, office, starts, ends";
 
-fn person(row: &AnyRow) -> RepoResult<Person> {
+pub(crate) fn person(row: &AnyRow) -> RepoResult<Person> {
     let c = Cols::new(row, "people");
     Ok(Person {
         id: c.int("id")?,
@@ -221,7 +221,7 @@ pub(crate) async fn offices(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<O
 }
 
 /// Whether a term of the person `p` covers `day`.
-fn in_office(day: NaiveDate) -> Frag {
+pub(crate) fn in_office(day: NaiveDate) -> Frag {
     let day = date_text(day);
     Frag::new(
         "EXISTS (SELECT 1 FROM terms t WHERE t.council_id = p.council_id AND t.person_id = p.id \

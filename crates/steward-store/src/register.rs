@@ -1,9 +1,13 @@
 //! The domain's storage interface, implemented by the per-area modules.
 
 use crate::tx::StoreTx;
-use crate::{audit, equipment, loans, people, policy};
+use crate::{audit, audit_list, equipment, loans, people, policy, signatures};
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::audit::{AuditHead, AuditRecord};
+use steward_domain::listing::{Listed, Total};
+use steward_domain::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
+use steward_domain::ops::equipment::list::{EquipmentListed, EquipmentQuery};
+use steward_domain::ops::loans::list::{LoanQuery, LoanRow};
 use steward_domain::repo::{
     AuditFilter, NewAcceptance, NewEquipment, NewLoan, NewPackVersion, NewPerson,
 };
@@ -157,6 +161,14 @@ impl RegisterTx for StoreTx {
         equipment::list(self, council_id).await
     }
 
+    async fn list_equipment(
+        &mut self,
+        council_id: Id,
+        query: &EquipmentQuery,
+    ) -> RepoResult<Listed<EquipmentListed>> {
+        equipment::list_page(self, council_id, query).await
+    }
+
     async fn insert_loan(&mut self, council_id: Id, new: &NewLoan) -> RepoResult<Loan> {
         loans::insert(self, council_id, new).await
     }
@@ -171,6 +183,15 @@ impl RegisterTx for StoreTx {
 
     async fn loans(&mut self, council_id: Id, open_only: bool) -> RepoResult<Vec<Loan>> {
         loans::list(self, council_id, open_only).await
+    }
+
+    async fn list_loans(
+        &mut self,
+        council_id: Id,
+        query: &LoanQuery,
+        today: NaiveDate,
+    ) -> RepoResult<Listed<LoanRow>> {
+        loans::list_page(self, council_id, query, today).await
     }
 
     async fn loans_of_person(&mut self, person_id: Id) -> RepoResult<Vec<Loan>> {
@@ -228,6 +249,24 @@ impl RegisterTx for StoreTx {
         policy::acceptances(self, person_id).await
     }
 
+    async fn list_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> RepoResult<Listed<SignatureListRow>> {
+        signatures::list_page(self, council_id, query, scope).await
+    }
+
+    async fn count_signatures(
+        &mut self,
+        council_id: Id,
+        query: &SignatureQuery,
+        scope: &SignatureScope,
+    ) -> RepoResult<Total> {
+        signatures::count(self, council_id, query, scope).await
+    }
+
     async fn append_audit(
         &mut self,
         council_id: Id,
@@ -247,6 +286,22 @@ impl RegisterTx for StoreTx {
     }
 
     /// None when the council has no records yet (or does not exist).
+    async fn list_audit(
+        &mut self,
+        council_id: Id,
+        query: &steward_domain::ops::audit_log::AuditLogQuery,
+    ) -> RepoResult<steward_domain::listing::Listed<AuditRecord>> {
+        audit_list::list_page(self, council_id, query).await
+    }
+
+    async fn audit_names(
+        &mut self,
+        council_id: Id,
+        keys: &steward_domain::ops::audit_log::NameKeys,
+    ) -> RepoResult<steward_domain::ops::audit_log::Names> {
+        audit_list::names(self, council_id, keys).await
+    }
+
     async fn audit_head(&mut self, council_id: Id) -> RepoResult<Option<i64>> {
         Ok(audit::head_seq(self, council_id)
             .await?
@@ -255,6 +310,17 @@ impl RegisterTx for StoreTx {
 
     async fn lock_audit_head(&mut self, council_id: Id) -> RepoResult<Option<AuditHead>> {
         audit::lock_head(self, council_id).await
+    }
+
+    async fn audit_latest(
+        &mut self,
+        council_id: Id,
+        entity: &str,
+        entity_id: &str,
+        actions: &[&str],
+        limit: i64,
+    ) -> RepoResult<Vec<AuditRecord>> {
+        audit::latest(self, council_id, entity, entity_id, actions, limit).await
     }
 
     async fn audit_record(&mut self, council_id: Id, seq: i64) -> RepoResult<Option<AuditRecord>> {

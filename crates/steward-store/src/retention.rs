@@ -52,7 +52,8 @@ impl RetentionTx for StoreTx {
             }
             RecordKind::Notices => {
                 "((entity = 'notice' AND entity_id = $2) OR (entity = 'message' AND entity_id IN \
-                 (SELECT CAST(o.id AS TEXT) FROM outbox o JOIN notices n ON n.id = o.notice_id \
+                 (SELECT CAST(o.id AS TEXT) FROM outbox o JOIN notices n \
+                  ON n.council_id = o.council_id AND n.id = o.notice_id \
                   WHERE n.council_id = $1 AND n.notice_key = $2)))"
             }
             // Sign-in records name the account and the time, which the chain keeps.
@@ -181,11 +182,12 @@ async fn closed(
 async fn leavers(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord>> {
     let sql = "SELECT p.reference, MAX(t.ends) AS ended, \
             SUM(CASE WHEN t.ends IS NULL THEN 1 ELSE 0 END) AS running, \
-            (SELECT COUNT(*) FROM loans l WHERE l.person_id = p.id AND l.returned_on IS NULL) \
+            (SELECT COUNT(*) FROM loans l WHERE l.council_id = p.council_id \
+              AND l.person_id = p.id AND l.returned_on IS NULL) \
               AS on_loan \
-        FROM people p JOIN terms t ON t.person_id = p.id \
+        FROM people p JOIN terms t ON t.council_id = p.council_id AND t.person_id = p.id \
         WHERE p.council_id = $1 AND p.purged_on IS NULL \
-        GROUP BY p.id, p.reference";
+        GROUP BY p.council_id, p.id, p.reference";
     let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
     let mut found = Vec::new();
     for row in &rows {
@@ -214,7 +216,7 @@ async fn leavers(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord
 /// sent or unsettled is kept until they are settled.
 async fn notices(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord>> {
     let sql = "SELECT n.notice_key, n.source, n.noticed_on, \
-            (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id \
+            (SELECT COUNT(*) FROM outbox o WHERE o.council_id = n.council_id AND o.notice_id = n.id \
               AND o.state IN ('queued', 'sending', 'uncertain')) AS waiting \
         FROM notices n WHERE n.council_id = $1 AND n.purged_on IS NULL";
     let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
@@ -235,7 +237,8 @@ async fn notices(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord
 
 async fn sessions(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecord>> {
     let sql = "SELECT s.id_hash, u.username, COALESCE(s.ended_at, s.last_seen_at) AS last_at \
-        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.council_id = $1";
+        FROM sessions s JOIN users u ON u.council_id = s.council_id AND u.id = s.user_id \
+        WHERE s.council_id = $1";
     let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
     let mut found = rows
         .iter()
@@ -256,7 +259,7 @@ async fn sessions(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecor
     // not gone yet has not ended.
     let sql = "SELECT CAST(i.id AS TEXT) AS id, u.username, \
         COALESCE(i.used_at, i.withdrawn_at, i.expires_at) AS last_at \
-        FROM account_invitations i JOIN users u ON u.id = i.user_id \
+        FROM account_invitations i JOIN users u ON u.council_id = i.council_id AND u.id = i.user_id \
         WHERE i.council_id = $1 AND COALESCE(i.used_at, i.withdrawn_at, i.expires_at) IS NOT NULL";
     let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
     for row in &rows {
@@ -305,5 +308,9 @@ async fn purge_session(tx: &mut StoreTx, council_id: Id, key: &str) -> RepoResul
     };
     let query = sqlx::query(sql).bind(council_id).bind(id);
     tx.exec_one(query, || "the session was already gone".to_string())
-        .await
+        .await?;
+    if key.starts_with("session:") {
+        crate::sessions::forget_session(tx, council_id, id).await?;
+    }
+    Ok(())
 }

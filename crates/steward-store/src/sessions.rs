@@ -1,4 +1,10 @@
 //! Sessions and API tokens, each filed under the digest of its secret.
+//!
+//! A cookie or bearer token arrives before anything names its council, so the digest is also
+//! filed in `credential_lookup` with the council it belongs to, written and removed in the
+//! same transaction as the session or token. A look-up by digest reads that table first, then
+//! the session or token in its council: no query on a council's tables goes without the
+//! council, which is what lets a distributed database send it to one shard.
 
 use crate::rows::{Cols, opt_date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
@@ -59,16 +65,61 @@ pub(crate) async fn insert_session(tx: &mut StoreTx, s: &Session) -> RepoResult<
             "no user has id {} in council {}",
             s.user_id, s.council_id
         ))),
-        _ => Ok(()),
+        _ => file_lookup(tx, &s.id_hash, s.council_id, SESSION_KIND).await,
     }
+}
+
+const SESSION_KIND: &str = "session";
+const TOKEN_KIND: &str = "api_token";
+
+async fn file_lookup(tx: &mut StoreTx, hash: &str, council_id: Id, kind: &str) -> RepoResult<()> {
+    let query =
+        sqlx::query("INSERT INTO credential_lookup (hash, council_id, kind) VALUES ($1, $2, $3)")
+            .bind(hash)
+            .bind(council_id)
+            .bind(kind);
+    tx.exec(query).await.map(|_| ())
+}
+
+/// The council a session or token digest is filed under, if any.
+async fn council_of(tx: &mut StoreTx, hash: &str, kind: &str) -> RepoResult<Option<Id>> {
+    let query =
+        sqlx::query("SELECT council_id FROM credential_lookup WHERE hash = $1 AND kind = $2")
+            .bind(hash)
+            .bind(kind);
+    match tx.optional(query).await? {
+        Some(row) => Cols::new(&row, "credential_lookup")
+            .int("council_id")
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Removes a session's entry from the look-up, when the session itself is removed.
+pub(crate) async fn forget_session(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id_hash: &str,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "DELETE FROM credential_lookup WHERE hash = $1 AND council_id = $2 AND kind = $3",
+    )
+    .bind(id_hash)
+    .bind(council_id)
+    .bind(SESSION_KIND);
+    tx.exec(query).await.map(|_| ())
 }
 
 pub(crate) async fn session_by_hash(
     tx: &mut StoreTx,
     id_hash: &str,
 ) -> RepoResult<Option<Session>> {
-    let sql = format!("SELECT {SESSION} FROM sessions WHERE id_hash = $1");
-    let query = sqlx::query(&sql).bind(id_hash);
+    let Some(council_id) = council_of(tx, id_hash, SESSION_KIND).await? else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT {SESSION} FROM sessions WHERE council_id = $1 AND id_hash = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id_hash);
     tx.optional(query).await?.as_ref().map(session).transpose()
 }
 
@@ -78,31 +129,39 @@ fn no_session() -> String {
 
 pub(crate) async fn touch_session(
     tx: &mut StoreTx,
-    id_hash: &str,
-    at: DateTime<Utc>,
-) -> RepoResult<()> {
-    tx.writable()?;
-    let query = sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
-        .bind(id_hash)
-        .bind(time_text(at));
-    tx.exec_one(query, no_session).await
-}
-
-pub(crate) async fn end_session(
-    tx: &mut StoreTx,
+    council_id: Id,
     id_hash: &str,
     at: DateTime<Utc>,
 ) -> RepoResult<()> {
     tx.writable()?;
     let query =
-        sqlx::query("UPDATE sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL")
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE council_id = $3 AND id_hash = $1")
             .bind(id_hash)
-            .bind(time_text(at));
+            .bind(time_text(at))
+            .bind(council_id);
+    tx.exec_one(query, no_session).await
+}
+
+pub(crate) async fn end_session(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id_hash: &str,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
+    tx.writable()?;
+    let query = sqlx::query(
+        "UPDATE sessions SET ended_at = $2
+         WHERE council_id = $3 AND id_hash = $1 AND ended_at IS NULL",
+    )
+    .bind(id_hash)
+    .bind(time_text(at))
+    .bind(council_id);
     tx.exec(query).await.map(|_| ())
 }
 
 pub(crate) async fn end_sessions_of_user(
     tx: &mut StoreTx,
+    council_id: Id,
     user_id: Id,
     at: DateTime<Utc>,
     keep: Option<&str>,
@@ -110,11 +169,12 @@ pub(crate) async fn end_sessions_of_user(
     tx.writable()?;
     let query = sqlx::query(
         "UPDATE sessions SET ended_at = $2
-         WHERE user_id = $1 AND ended_at IS NULL AND id_hash <> $3",
+         WHERE council_id = $4 AND user_id = $1 AND ended_at IS NULL AND id_hash <> $3",
     )
     .bind(user_id)
     .bind(time_text(at))
-    .bind(keep.unwrap_or_default());
+    .bind(keep.unwrap_or_default())
+    .bind(council_id);
     tx.exec(query).await
 }
 
@@ -140,6 +200,7 @@ pub(crate) async fn insert_token(
     let row = tx
         .one(query, || format!("no council has id {council_id}"))
         .await?;
+    file_lookup(tx, &new.token_hash, council_id, TOKEN_KIND).await?;
     let made = token(&row)?;
     let words = crate::search::of_token_name(&made.name);
     crate::search::index(
@@ -168,8 +229,11 @@ pub(crate) async fn token_by_hash(
     tx: &mut StoreTx,
     token_hash: &str,
 ) -> RepoResult<Option<ApiToken>> {
-    let sql = format!("SELECT {TOKEN} FROM api_tokens WHERE token_hash = $1");
-    let query = sqlx::query(&sql).bind(token_hash);
+    let Some(council_id) = council_of(tx, token_hash, TOKEN_KIND).await? else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT {TOKEN} FROM api_tokens WHERE council_id = $1 AND token_hash = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(token_hash);
     tx.optional(query).await?.as_ref().map(token).transpose()
 }
 
@@ -179,20 +243,35 @@ pub(crate) async fn tokens(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<A
     tx.all(query).await?.iter().map(token).collect()
 }
 
-pub(crate) async fn revoke_token(tx: &mut StoreTx, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+pub(crate) async fn revoke_token(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(time_text(at));
+    let query = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2
+         WHERE council_id = $3 AND id = $1 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(time_text(at))
+    .bind(council_id);
     tx.exec_one(query, || format!("no live token has id {id}"))
         .await
 }
 
-pub(crate) async fn touch_token(tx: &mut StoreTx, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
+pub(crate) async fn touch_token(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id: Id,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(time_text(at));
+    let query =
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE council_id = $3 AND id = $1")
+            .bind(id)
+            .bind(time_text(at))
+            .bind(council_id);
     tx.exec_one(query, || format!("no token has id {id}")).await
 }

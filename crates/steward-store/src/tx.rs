@@ -24,6 +24,8 @@ pub struct StoreTx {
     /// The audit chain heads this transaction has locked, as its appends have moved them.
     /// Each is written back once, at commit, however many records were appended.
     heads: Vec<ChainHead>,
+    /// Statements sent so far, so tests can hold a page to a fixed number of them.
+    statements: u64,
 }
 
 /// A council's audit chain head as a transaction holds it: read under lock on first use,
@@ -71,6 +73,7 @@ impl StoreTx {
             mode,
             failed: false,
             heads: Vec::new(),
+            statements: 0,
         })
     }
 
@@ -138,7 +141,13 @@ impl StoreTx {
         }
     }
 
+    /// How many statements this transaction has sent, its own BEGIN not counted.
+    pub fn statements_sent(&self) -> u64 {
+        self.statements
+    }
+
     fn noted<T>(&mut self, result: Result<T, sqlx::Error>) -> RepoResult<T> {
+        self.statements += 1;
         result.map_err(|err| {
             self.failed = true;
             repo_error(err)
@@ -185,7 +194,9 @@ impl StoreTx {
         }
     }
 
+    /// The connection, for a caller that streams one statement's rows itself.
     pub(crate) fn connection(&mut self) -> &mut sqlx::AnyConnection {
+        self.statements += 1;
         &mut self.tx
     }
 }

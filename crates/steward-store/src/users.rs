@@ -75,19 +75,22 @@ pub(crate) async fn update(tx: &mut StoreTx, u: &User) -> RepoResult<()> {
 
 pub(crate) async fn set_password_hash(
     tx: &mut StoreTx,
+    council_id: Id,
     user_id: Id,
     hash: &HashedPassword,
 ) -> RepoResult<()> {
     tx.writable()?;
-    let query = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(hash.as_phc());
+    let query =
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE council_id = $3 AND id = $1")
+            .bind(user_id)
+            .bind(hash.as_phc())
+            .bind(council_id);
     tx.exec_one(query, no_user(user_id)).await
 }
 
-pub(crate) async fn by_id(tx: &mut StoreTx, id: Id) -> RepoResult<Option<User>> {
-    let sql = format!("SELECT {USER} FROM users WHERE id = $1");
-    let query = sqlx::query(&sql).bind(id);
+pub(crate) async fn by_id(tx: &mut StoreTx, council_id: Id, id: Id) -> RepoResult<Option<User>> {
+    let sql = format!("SELECT {USER} FROM users WHERE council_id = $1 AND id = $2");
+    let query = sqlx::query(&sql).bind(council_id).bind(id);
     tx.optional(query).await?.as_ref().map(user).transpose()
 }
 
@@ -107,17 +110,26 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Use
     tx.all(query).await?.iter().map(user).collect()
 }
 
-pub(crate) async fn of_person(tx: &mut StoreTx, person_id: Id) -> RepoResult<Vec<User>> {
-    let sql = format!("SELECT {USER} FROM users WHERE person_id = $1 ORDER BY username");
-    let query = sqlx::query(&sql).bind(person_id);
+pub(crate) async fn of_person(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_id: Id,
+) -> RepoResult<Vec<User>> {
+    let sql = format!(
+        "SELECT {USER} FROM users WHERE council_id = $1 AND person_id = $2 ORDER BY username"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(person_id);
     tx.all(query).await?.iter().map(user).collect()
 }
 
 pub(crate) async fn password_hash(
     tx: &mut StoreTx,
+    council_id: Id,
     user_id: Id,
 ) -> RepoResult<Option<HashedPassword>> {
-    let query = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id);
+    let query = sqlx::query("SELECT password_hash FROM users WHERE council_id = $1 AND id = $2")
+        .bind(council_id)
+        .bind(user_id);
     match tx.optional(query).await? {
         Some(row) => Cols::new(&row, "users")
             .text("password_hash")
@@ -169,12 +181,16 @@ pub(crate) async fn failures_for_username(
 
 pub(crate) async fn failures_from_address(
     tx: &mut StoreTx,
+    council_id: Id,
     address: &str,
     since: DateTime<Utc>,
 ) -> RepoResult<Vec<DateTime<Utc>>> {
-    let query =
-        sqlx::query("SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2 ORDER BY at")
-            .bind(address)
-            .bind(time_text(since));
+    let query = sqlx::query(
+        "SELECT at FROM sign_in_failures WHERE council_id = $1 AND address = $2 AND at >= $3
+         ORDER BY at",
+    )
+    .bind(council_id)
+    .bind(address)
+    .bind(time_text(since));
     times(&tx.all(query).await?)
 }

@@ -7,6 +7,7 @@ mod account;
 mod api;
 mod assets;
 mod back_office;
+mod due_page;
 mod invitation;
 mod listing;
 mod markdown;
@@ -20,11 +21,13 @@ pub mod records;
 pub mod reports;
 mod routes;
 mod session;
+mod start;
 mod touches;
+mod verifying;
 mod workflow_pages;
 
 use assets::Assets;
-use axum::extract::{FromRef, Query, Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -33,13 +36,11 @@ use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use minijinja::context;
 use minijinja::value::Serde;
-use pages::{FieldError, Page, Pages};
-use serde::{Deserialize, Serialize};
-use session::SignedIn;
+use pages::{Page, Pages};
+use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use steward_domain::ops::due;
-use steward_domain::ops::due::{DueItem, DueReport};
+use steward_domain::ops::due::DueCache;
 use steward_store::Store;
 
 pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
@@ -73,6 +74,10 @@ struct AppState {
     pages: Arc<Pages>,
     assets: Arc<Assets>,
     touches: Arc<touches::Touches>,
+    /// What is due, as last computed for each council and day (see `ops::due::cache`).
+    due: Arc<DueCache>,
+    /// The audit chains being checked, which bounds how many checks run at once.
+    checks: Arc<verifying::Checks>,
     /// Whether this server sends the outbox by email (`steward serve --smtp`): then new
     /// accounts may be invited to choose their own password, else they get a temporary one.
     sends_mail: bool,
@@ -113,6 +118,8 @@ fn router_with_assets(
         pages,
         assets: Arc::new(assets),
         touches: Arc::default(),
+        due: Arc::default(),
+        checks: Arc::default(),
         sends_mail,
     }))
 }
@@ -301,6 +308,7 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
                 "If you think you should, ask the council's administrator.".into(),
             ],
         ),
+        StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
             vec!["The register's database cannot be reached. Try again later.".into()],
@@ -367,138 +375,6 @@ async fn index(State(state): State<AppState>) -> Result<Html<String>, WebError> 
         context! { councils => Serde(&rows) },
     )?;
     Ok(Html(html))
-}
-
-#[derive(Deserialize)]
-struct DueQuery {
-    as_of: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DueView {
-    as_of: NaiveDate,
-    policy: Option<String>,
-    list: listing::Listing,
-}
-
-const DUE_COLUMNS: &[listing::Column] = &[
-    listing::column("what", "What"),
-    listing::column("due", "Due"),
-    listing::column("who", "Who"),
-    listing::column("item", "Item"),
-    listing::column("detail", "Detail"),
-    listing::column("clause", "Policy clause"),
-];
-
-/// The report as listing rows: each names who and what, when, and the clause behind it.
-fn due_rows(council: &steward_domain::Council, report: &DueReport) -> Vec<listing::Row> {
-    report
-        .items
-        .iter()
-        .map(|item: &DueItem| {
-            let who = match (&item.person_name, &item.person) {
-                (Some(name), Some(r)) => format!("{name} ({r})"),
-                (Some(name), None) => name.clone(),
-                (None, Some(r)) => r.to_string(),
-                (None, None) => String::new(),
-            };
-            let row = listing::Row::new(vec![
-                item.kind.label().to_string(),
-                item.due_on
-                    .map(steward_policy::long_date)
-                    .unwrap_or_else(|| "Now".into()),
-                who,
-                item.asset_tag.clone().unwrap_or_default(),
-                item.detail.clone(),
-                item.citation
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            ])
-            .key(1, item.due_on.map(|d| d.to_string()).unwrap_or_default());
-            match &item.person {
-                Some(r) => row.link(format!("/councils/{}/people/{r}", council.slug)),
-                None => row,
-            }
-        })
-        .collect()
-}
-
-const AS_OF_FORMAT: &str = "%d/%m/%Y";
-
-async fn due_page(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Query(q): Query<DueQuery>,
-    Query(query): Query<listing::ListQuery>,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
-    let found = signed.council.clone();
-    let asked = q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let mut page = Page::new("What is due")
-        .council(&found)
-        .viewer(&signed)
-        .nav("due");
-    let action = format!("/councils/{}/due", found.slug);
-    let (status, as_of_text, view) = match asked.map(steward_domain::import::parse_date) {
-        Some(Err(_)) => {
-            page.errors.push(FieldError {
-                field: "as_of",
-                message: "Enter the date as day/month/year, for example 16/05/2027".into(),
-            });
-            (
-                StatusCode::BAD_REQUEST,
-                asked.unwrap_or_default().to_string(),
-                None,
-            )
-        }
-        chosen => {
-            let today = match chosen {
-                Some(Ok(day)) => day,
-                _ => (state.today)(),
-            };
-            let report = due::report(&mut tx, &found, today).await?;
-            let day = today.to_string();
-            let keep: &[(&str, &str)] = if asked.is_some() {
-                &[("as_of", &day)]
-            } else {
-                &[]
-            };
-            let list = listing::Listing::new(
-                &action,
-                keep,
-                DUE_COLUMNS,
-                "due",
-                &query,
-                due_rows(&found, &report),
-            );
-            if query.wants_csv() {
-                return list.csv(&format!("due-{today}"));
-            }
-            (
-                StatusCode::OK,
-                today.format(AS_OF_FORMAT).to_string(),
-                Some(DueView {
-                    as_of: report.as_of,
-                    policy: report.policy.clone(),
-                    list,
-                }),
-            )
-        }
-    };
-    let field_errors = pages::by_field(&page.errors);
-    let html = state.pages.render(
-        "pages/due.html",
-        &page,
-        context! {
-            as_of_text,
-            field_errors,
-            action,
-            report => view.as_ref().map(Serde),
-        },
-    )?;
-    Ok((status, Html(html)).into_response())
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ pub async fn equipment(
         if !loan.is_open() {
             continue;
         }
-        let view = loans::view(&mut tx, &document, loan).await?;
+        let view = loans::view(&mut tx, &document, loan, signed.today).await?;
         rows.push(LoanRow {
             asset_tag: view.asset_tag.to_string(),
             kind: view.kind.to_string(),

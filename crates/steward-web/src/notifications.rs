@@ -83,10 +83,11 @@ fn state_words(m: &OutboxMessage) -> String {
     }
 }
 
+// What the sweep filed a notice under is for tracing, not reading: it is on the notice's own
+// page under "Technical details", and the list leads with the subject.
 const COLUMNS: &[Column] = &[
-    plain_column("key", "Key"),
-    plain_column("to", "Recipient"),
     plain_column("subject", "Subject"),
+    plain_column("to", "Recipient"),
     column("state", "State"),
     column("attempts", "Attempts"),
     plain_column("error", "Last error"),
@@ -103,9 +104,8 @@ pub struct MessageParams {
 
 fn row(council: &Council, m: &OutboxMessage) -> Row {
     Row::new(vec![
-        m.key.clone(),
-        recipient(m),
         m.subject.clone(),
+        recipient(m),
         state_words(m),
         m.attempts.to_string(),
         m.last_error.clone().unwrap_or_default(),

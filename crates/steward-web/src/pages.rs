@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/due.html"),
     ),
     (
+        "pages/start.html",
+        include_str!("../templates/pages/start.html"),
+    ),
+    (
         "pages/error.html",
         include_str!("../templates/pages/error.html"),
     ),

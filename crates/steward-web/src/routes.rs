@@ -1,7 +1,7 @@
 //! Every page the site serves, in one table: the router is built from it, and the access tests
 //! walk it, so a page added here is covered by them without anyone remembering to.
 
-use crate::{AppState, account, due_page, index, invitation, me};
+use crate::{AppState, account, due_page, index, invitation, me, start};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -95,7 +95,18 @@ pub fn pages() -> Vec<PageRoute> {
             SignedIn,
             post(account::change_password),
         ),
-        page(Method::GET, "/councils/{slug}/due", Reader, get(due_page)),
+        page(
+            Method::GET,
+            "/councils/{slug}/start",
+            Reader,
+            get(start::page),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/due",
+            Reader,
+            get(due_page::list),
+        ),
         page(
             Method::GET,
             "/councils/{slug}/me",

@@ -146,12 +146,12 @@ impl SignedIn {
 }
 
 /// Where someone lands after signing in: the password page while they must change it, then
-/// the register for readers and their own equipment for members.
+/// the start page's counts for readers and their own equipment for members.
 pub fn home_path(council: &Council, principal: &Principal) -> String {
     if principal.user.must_change_password {
         password_path(council)
     } else if principal.reader().is_ok() {
-        format!("/councils/{}/due", council.slug)
+        format!("/councils/{}/start", council.slug)
     } else {
         format!("/councils/{}/me", council.slug)
     }

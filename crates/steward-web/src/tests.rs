@@ -68,6 +68,8 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
@@ -459,7 +461,7 @@ async fn signing_in_sets_a_fresh_session_cookie_with_safe_attributes() {
     let (status, headers, _) =
         post_as(&site, "/councils/dunmere-town/sign-in", &form_cookie, &body).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/due");
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/start");
     let line = headers
         .get_all(header::SET_COOKIE)
         .iter()
@@ -649,7 +651,7 @@ async fn a_password_set_by_someone_else_must_be_changed_first() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/due");
+    assert_eq!(headers[header::LOCATION], "/councils/dunmere-town/start");
     let (status, _, _) = get_as(&site, "/councils/dunmere-town/due", &me).await;
     assert_eq!(status, StatusCode::OK, "the session carries on");
 }
@@ -766,7 +768,7 @@ async fn signing_in_returns_to_the_page_first_asked_for_and_nowhere_else() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{evil}");
         assert_eq!(
             headers[header::LOCATION],
-            "/councils/dunmere-town/due",
+            "/councils/dunmere-town/start",
             "{evil}"
         );
     }

@@ -1,7 +1,9 @@
+use super::listing;
 use crate::app::App;
 use crate::args::AcceptanceCmd;
 use crate::exit;
 use crate::output::Table;
+use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
 use steward_domain::ops::acceptance::{self, Signature};
 use steward_domain::ops::acceptance_form;
 use steward_policy::decide::AcceptanceStatus;
@@ -101,39 +103,19 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
-        AcceptanceCmd::List { outstanding } => {
-            let mut all = acceptance::register(&mut tx, &council, ctx.today).await?;
-            if outstanding {
-                all.retain(|a| !a.status.is_satisfied());
-            }
-            app.out.emit(&all, || {
+        AcceptanceCmd::List { list, outstanding } => {
+            drop(tx);
+            let query = listing::query::<SignatureSort, _>(&list, SignatureFilter { outstanding })?;
+            let (council, today) = (&council, ctx.today);
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(acceptance::list::list(&mut tx, council, &q, today).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
                 let mut t = Table::new(&["REF", "NAME", "STATUS", "DETAIL", "CLAUSE"]);
-                for a in &all {
-                    let (status, detail, clause) = match &a.status {
-                        AcceptanceStatus::NotRequired => {
-                            ("not required", String::new(), String::new())
-                        }
-                        AcceptanceStatus::Current {
-                            signed_on,
-                            until,
-                            citation,
-                        } => (
-                            "signed",
-                            format!(
-                                "on {signed_on}{}",
-                                until
-                                    .map(|u| format!(", good until {u}"))
-                                    .unwrap_or_default()
-                            ),
-                            citation.to_string(),
-                        ),
-                        AcceptanceStatus::Lapsed { reason, citation } => {
-                            ("lapsed", reason.clone(), citation.to_string())
-                        }
-                        AcceptanceStatus::Missing { citation } => {
-                            ("not signed", String::new(), citation.to_string())
-                        }
-                    };
+                for a in fetched.items() {
+                    let (status, detail, clause) = status_words(&a.status);
                     t.row(vec![
                         a.person.reference.to_string(),
                         a.person.name.clone(),
@@ -142,9 +124,36 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                         clause,
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
         }
     }
     Ok(exit::OK)
+}
+
+/// A signature's standing as the table shows it: a word, what lies behind it, the clause.
+fn status_words(status: &AcceptanceStatus) -> (&'static str, String, String) {
+    match status {
+        AcceptanceStatus::NotRequired => ("not required", String::new(), String::new()),
+        AcceptanceStatus::Current {
+            signed_on,
+            until,
+            citation,
+        } => (
+            "signed",
+            format!(
+                "on {signed_on}{}",
+                until
+                    .map(|u| format!(", good until {u}"))
+                    .unwrap_or_default()
+            ),
+            citation.to_string(),
+        ),
+        AcceptanceStatus::Lapsed { reason, citation } => {
+            ("lapsed", reason.clone(), citation.to_string())
+        }
+        AcceptanceStatus::Missing { citation } => {
+            ("not signed", String::new(), citation.to_string())
+        }
+    }
 }

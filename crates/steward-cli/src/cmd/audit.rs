@@ -2,16 +2,14 @@ use super::audit_files::{self as files, ChainSide};
 use crate::app::App;
 use crate::args::{AuditCmd, AuditKeyCmd, AuditVerify};
 use crate::exit;
-use crate::output::Table;
 use anyhow::Context;
 use serde::Serialize;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use steward_domain::Council;
 use steward_domain::audit::export::ExportLine;
-use steward_domain::audit::{AuditRecord, TimeBuf, timestamp_text};
+use steward_domain::audit::{TimeBuf, timestamp_text};
 use steward_domain::ops::audit as ops;
-use steward_domain::repo::AuditFilter;
-use steward_domain::{Council, RegisterTx};
 
 /// The audit commands that need no database: making a key, checking an exported chain.
 pub fn run_offline(cmd: &AuditCmd, json: bool) -> Option<anyhow::Result<u8>> {
@@ -26,23 +24,25 @@ pub fn run_offline(cmd: &AuditCmd, json: bool) -> Option<anyhow::Result<u8>> {
 }
 
 pub async fn run(app: &App, cmd: AuditCmd) -> anyhow::Result<u8> {
-    let mut tx = app.begin().await?;
+    // Reading needs no write lock; only a checkpoint or a heartbeat writes.
+    let writes = matches!(
+        cmd,
+        AuditCmd::Checkpoint { .. } | AuditCmd::Heartbeat { .. }
+    );
+    let mut tx = if writes {
+        app.begin().await?
+    } else {
+        app.store.read().await?
+    };
     let council = app.council(&mut tx).await?;
     match cmd {
         AuditCmd::Verify(args) => {
             drop(tx);
             verify(app, &council, &args).await
         }
-        AuditCmd::Log { entity, id, limit } => {
-            let filter = AuditFilter {
-                entity,
-                entity_id: id,
-                limit: Some(limit),
-                ..AuditFilter::default()
-            };
-            let records = tx.audit_records(council.id, &filter).await?;
-            app.out.emit(&records, || log_table(&records))?;
-            Ok(exit::OK)
+        AuditCmd::Log(args) => {
+            drop(tx);
+            super::audit_log::run(app, &council, &args).await
         }
         AuditCmd::Checkpoint { key, dir } => {
             let key = files::read_key(&key)?;
@@ -99,21 +99,6 @@ pub async fn run(app: &App, cmd: AuditCmd) -> anyhow::Result<u8> {
         }
         AuditCmd::Key(_) => Ok(exit::OK),
     }
-}
-
-fn log_table(records: &[AuditRecord]) -> String {
-    let mut t = Table::new(&["SEQ", "AT", "ACTOR", "ACTION", "ENTITY", "ID"]);
-    for r in records {
-        t.row(vec![
-            r.seq.to_string(),
-            r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            r.actor.clone(),
-            r.action.clone(),
-            r.entity.clone(),
-            r.entity_id.clone(),
-        ]);
-    }
-    t.render()
 }
 
 async fn verify(app: &App, council: &Council, args: &AuditVerify) -> anyhow::Result<u8> {

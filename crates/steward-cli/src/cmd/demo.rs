@@ -392,6 +392,7 @@ async fn seed_council(
                 "Grew {} to {} people and {} items, with {} loans open and {} returned.",
                 c.name, grown.people, grown.items, grown.open_loans, grown.returned_loans
             );
+            store.refresh_statistics().await?;
         }
     }
     Ok(accounts)
@@ -573,6 +574,7 @@ pub async fn run(global: &Global, args: &ServeArgs) -> anyhow::Result<u8> {
             let seeded = seed_council(&store, &global.actor, today, spec, i * 20, args.size);
             accounts.extend(seeded.await?);
         }
+        store.analyze().await?;
         eprintln!(
             "Created demo data in {db}: {} councils with made-up people and equipment.",
             COUNCILS.len()

@@ -1,32 +1,93 @@
+use super::listing::{self, Fetched};
 use crate::app::App;
+use crate::args::DueArgs;
 use crate::exit;
 use crate::output::{Table, opt};
-use steward_domain::ops::due;
+use serde::Serialize;
+use steward_domain::listing::Total;
+use steward_domain::ops::due::{self, DueCounts, DueFilter, DueItem, DueKind, DueSort};
 
-pub async fn run(app: &App) -> anyhow::Result<u8> {
-    let mut tx = app.begin().await?;
+/// What `steward due` prints: the report's heading and counts, and its items (every one, or
+/// the page `--limit` asks for).
+#[derive(Serialize)]
+struct Printed<'a> {
+    council: &'a str,
+    as_of: chrono::NaiveDate,
+    policy: Option<&'a str>,
+    counts: &'a DueCounts,
+    items: &'a [DueItem],
+    /// With `--limit`: how many match in all, and where the pages either side start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<Total>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_cursor: Option<&'a str>,
+}
+
+pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
+    let kind = match args.kind.as_deref() {
+        Some(k) => Some(k.parse::<DueKind>().map_err(|e| crate::Exit {
+            code: exit::INVALID,
+            message: format!("--kind: {e}"),
+        })?),
+        None => None,
+    };
+    let query = listing::query::<DueSort, _>(&args.list, DueFilter { kind })?;
+    let mut tx = app.store.read().await?;
     let council = app.council(&mut tx).await?;
-    let report = due::report(&mut tx, &council, app.today()).await?;
-    app.out.emit(&report, || {
-        let mut text = format!(
-            "What is due at {} on {}\nPolicy: {}\n\n",
-            report.council,
-            report.as_of,
-            report.policy.as_deref().unwrap_or("none adopted")
-        );
-        let mut t = Table::new(&["WHAT", "DUE", "WHO", "ITEM", "DETAIL", "CLAUSE"]);
-        for item in &report.items {
-            t.row(vec![
-                item.kind.label().to_string(),
-                opt(&item.due_on),
-                item.person_name.clone().unwrap_or_else(|| "-".into()),
-                opt(&item.asset_tag),
-                item.detail.clone(),
-                opt(&item.citation),
-            ]);
-        }
-        text.push_str(&t.render());
-        text
-    })?;
+    let set = due::compute(&mut tx, &council, app.today()).await?;
+    drop(tx);
+    let set = &set;
+    let fetched = listing::fetch(&args.list, query, |q| async move { Ok(set.page(&q)?) }).await?;
+    let (total, next_cursor, previous_cursor) = match &fetched {
+        Fetched::All(_) => (None, None, None),
+        Fetched::Page {
+            total,
+            next_cursor,
+            previous_cursor,
+            ..
+        } => (
+            Some(*total),
+            next_cursor.as_deref(),
+            previous_cursor.as_deref(),
+        ),
+    };
+    let printed = Printed {
+        council: &set.council,
+        as_of: set.as_of,
+        policy: set.policy.as_deref(),
+        counts: set.counts(),
+        items: fetched.items(),
+        total,
+        next_cursor,
+        previous_cursor,
+    };
+    app.out
+        .emit(&printed, || human(&printed, &fetched.footer()))?;
     Ok(exit::OK)
+}
+
+/// The report as a table, with where the next page starts.
+fn human(printed: &Printed<'_>, footer: &str) -> String {
+    let mut text = format!(
+        "What is due at {} on {}\nPolicy: {}\n\n",
+        printed.council,
+        printed.as_of,
+        printed.policy.unwrap_or("none adopted")
+    );
+    let mut t = Table::new(&["WHAT", "DUE", "WHO", "ITEM", "DETAIL", "CLAUSE"]);
+    for item in printed.items {
+        t.row(vec![
+            item.kind.label().to_string(),
+            opt(&item.due_on),
+            item.person_name.clone().unwrap_or_else(|| "-".into()),
+            opt(&item.asset_tag),
+            item.detail.clone(),
+            opt(&item.citation),
+        ]);
+    }
+    text.push_str(&t.render());
+    text.push_str(footer);
+    text
 }

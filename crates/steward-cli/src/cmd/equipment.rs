@@ -1,9 +1,11 @@
+use super::listing;
 use crate::app::App;
 use crate::args::EquipmentCmd;
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::import::parse_equipment;
 use steward_domain::ops::equipment;
+use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentSort};
 use steward_domain::repo::NewEquipment;
 use steward_domain::{Pence, RegisterTx};
 use steward_policy::{EquipmentKind, EquipmentState};
@@ -34,31 +36,56 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
-        EquipmentCmd::List => {
-            let all = tx.equipment_list(council.id).await?;
-            app.out.emit(&all, || {
+        EquipmentCmd::List { list, kind, state } => {
+            drop(tx);
+            let filter = EquipmentFilter {
+                kind: kind
+                    .as_deref()
+                    .map(str::parse::<EquipmentKind>)
+                    .transpose()?,
+                state: state
+                    .as_deref()
+                    .map(str::parse::<EquipmentState>)
+                    .transpose()?,
+            };
+            let query = listing::query::<EquipmentSort, _>(&list, filter)?;
+            let council = &council;
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(equipment::list::list(&mut tx, council, &q).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
                 let mut t = Table::new(&[
                     "TAG",
                     "KIND",
                     "MODEL",
                     "STATE",
+                    "HELD BY",
                     "COST",
                     "PURCHASED",
                     "PAT TEST",
                 ]);
-                for e in &all {
+                for listed in fetched.items() {
+                    let e = &listed.equipment;
                     t.row(vec![
                         e.asset_tag.to_string(),
                         e.kind.to_string(),
                         e.model.clone(),
                         e.state.to_string(),
+                        listed
+                            .holder
+                            .as_ref()
+                            .map(|h| format!("{} ({})", h.name, h.reference))
+                            .unwrap_or_else(|| "-".into()),
                         e.replacement_cost.to_string(),
                         opt(&e.purchased_on),
                         opt(&e.pat_tested_on),
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
+            return Ok(exit::OK);
         }
         EquipmentCmd::Show { tag } => {
             let item = equipment::find(&mut tx, &council, &tag.parse()?).await?;

@@ -1,9 +1,11 @@
+use super::listing;
 use crate::app::App;
 use crate::args::{IssueArgs, LoanCmd};
 use crate::exit;
-use crate::output::{Table, opt};
-use steward_domain::PersonRef;
+use crate::output::Table;
+use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
 use steward_domain::ops::{loans, policy};
+use steward_domain::{Loan, LoanStatus, PersonRef};
 use steward_policy::long_date;
 
 fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
@@ -27,6 +29,16 @@ fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
         }
     }
     out
+}
+
+/// Where a loan stands, with the day it ended: a loss or theft reads as that, never as a
+/// return.
+fn status_words(loan: &Loan, status: LoanStatus) -> String {
+    let word = status.words().to_lowercase();
+    match loan.returned_on {
+        Some(on) => format!("{word} {on}"),
+        None => word,
+    }
 }
 
 fn authoriser(a: &IssueArgs) -> anyhow::Result<Option<PersonRef>> {
@@ -85,9 +97,28 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
-        LoanCmd::List { all } => {
-            let views = loans::list(&mut tx, &council, !all, ctx.today).await?;
-            app.out.emit(&views, || {
+        LoanCmd::List { list, show, all } => {
+            drop(tx);
+            let show = match (show, all) {
+                (_, true) => LoanShow::All,
+                (Some(s), _) => s.parse::<LoanShow>().map_err(|e| crate::Exit {
+                    code: exit::INVALID,
+                    message: format!("--show: {e}"),
+                })?,
+                (None, false) => LoanShow::Open,
+            };
+            let filter = LoanFilter {
+                show,
+                ..Default::default()
+            };
+            let query = listing::query::<LoanSort, _>(&list, filter)?;
+            let (council, today) = (&council, ctx.today);
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(loans::list::list(&mut tx, council, &q, today).await?)
+            })
+            .await?;
+            app.out.emit(&fetched, || {
                 let mut t = Table::new(&[
                     "LOAN",
                     "ITEM",
@@ -96,9 +127,9 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                     "ISSUED",
                     "RETURN BY",
                     "CLAUSE",
-                    "RETURNED",
+                    "STATUS",
                 ]);
-                for v in &views {
+                for v in fetched.items() {
                     t.row(vec![
                         v.loan.id.to_string(),
                         v.asset_tag.to_string(),
@@ -113,11 +144,12 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                             .as_ref()
                             .map(|d| d.citation.clause.clone())
                             .unwrap_or_else(|| "-".into()),
-                        opt(&v.loan.returned_on),
+                        status_words(&v.loan, v.status),
                     ]);
                 }
-                t.render()
+                t.render() + &fetched.footer()
             })?;
+            return Ok(exit::OK);
         }
         LoanCmd::Show { id } => {
             let loan = loans::find(&mut tx, &council, id).await?;
@@ -125,7 +157,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 .await?
                 .map(|a| a.pack.pack.title.clone())
                 .unwrap_or_default();
-            let view = loans::view(&mut tx, &document, loan).await?;
+            let view = loans::view(&mut tx, &document, loan, ctx.today).await?;
             app.out.emit(&view, || {
                 let mut out = format!(
                     "Loan {}: {} ({}) to {} ({})\nIssued: {}\n",
@@ -137,15 +169,20 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                     view.loan.issued_on
                 );
                 if let Some(d) = &view.return_by {
+                    let ground = view
+                        .return_ground
+                        .map(|g| format!(", set by {}", g.words()))
+                        .unwrap_or_default();
                     out.push_str(&format!(
-                        "Return by: {} ({})\n",
+                        "Return by: {}{ground} ({})\n",
                         long_date(d.date),
                         d.citation
                     ));
                 }
-                if let Some(r) = view.loan.returned_on {
-                    out.push_str(&format!("Returned: {r}\n"));
-                }
+                out.push_str(&format!(
+                    "Status: {}\n",
+                    status_words(&view.loan, view.status)
+                ));
                 for c in &view.charges {
                     out.push_str(&format!(
                         "Charge: {} raised {} (clause {})\n",

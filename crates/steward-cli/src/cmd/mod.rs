@@ -1,6 +1,7 @@
 mod acceptance;
 mod audit;
 mod audit_files;
+mod audit_log;
 mod case;
 mod council;
 pub mod demo;
@@ -47,7 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Equipment(c) => equipment::run(&app, c).await,
         Command::Acceptance(c) => acceptance::run(&app, c).await,
         Command::Loan(c) => loan::run(&app, c).await,
-        Command::Due => due::run(&app).await,
+        Command::Due(args) => due::run(&app, &args).await,
         Command::Phone(c) => phone::run(&app, c).await,
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,

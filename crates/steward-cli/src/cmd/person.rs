@@ -135,7 +135,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                         l.issued_on,
                         back,
                         l.returned_on
-                            .map(|d| format!(" returned {d}"))
+                            .map(|d| format!(" {} {d}", l.status(d).words().to_lowercase()))
                             .unwrap_or_default()
                     ));
                 }

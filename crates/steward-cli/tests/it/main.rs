@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod audit;
+mod audit_log;
 mod bad_input;
 mod borough;
 mod checkpoints;
@@ -17,6 +18,7 @@ mod filter_db;
 mod filter_scan;
 mod findings_report;
 mod invitations;
+mod item_lists;
 mod mail;
 mod mailsink;
 mod outbox;

@@ -182,6 +182,20 @@ fn the_borough_routes_faults_by_kind_and_lost_ipads_to_member_services() {
     let item = api.get(c.token("S2"), "/equipment/TAB-1");
     assert_eq!(item.body["equipment"]["state"], "lost");
     assert!(item.body["open_loan"].is_null());
+    // Its loan ended as lost: the loans list and the command line say so, never "returned".
+    let ended = api.get(c.token("S2"), "/loans?show=all&q=TAB-1");
+    assert_eq!(ended.body["items"][0]["status"], "lost", "{}", ended.body);
+    let table = c.env.run(&[
+        "loan",
+        "list",
+        "--all",
+        "--search",
+        "TAB-1",
+        "--as-of",
+        "2027-02-01",
+    ]);
+    assert!(table.stdout.contains("lost 2027-02-01"), "{}", table.stdout);
+    assert!(!table.stdout.contains("returned"), "{}", table.stdout);
 
     // The help desk does not see Member Services' queue; Member Services does.
     let desk = api.get(c.token("S1"), "/requests");

@@ -121,6 +121,20 @@ impl Principal {
         }
     }
 
+    /// Checking the whole audit trail on demand, which costs the server a pass over every
+    /// record: auditors and administrators.
+    pub fn auditor(&self) -> Result<ReadAccess, Denied> {
+        match self.role {
+            Role::Auditor | Role::Admin => Ok(ReadAccess {
+                council_id: self.council_id(),
+                user_id: self.user.id,
+            }),
+            _ => Err(Denied(
+                "only auditors and administrators can check the whole audit trail",
+            )),
+        }
+    }
+
     pub(super) fn holds_any(&self, offices: &[OfficeId]) -> bool {
         offices.iter().any(|o| self.offices.contains(o))
     }

@@ -49,10 +49,15 @@ pub trait AuthTx: RegisterTx {
     fn update_user(&mut self, user: &User) -> impl Future<Output = RepoResult<()>> + Send;
     fn set_password_hash(
         &mut self,
+        council_id: Id,
         user_id: Id,
         hash: &HashedPassword,
     ) -> impl Future<Output = RepoResult<()>> + Send;
-    fn user(&mut self, id: Id) -> impl Future<Output = RepoResult<Option<User>>> + Send;
+    fn user(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<User>>> + Send;
     fn user_by_username(
         &mut self,
         council_id: Id,
@@ -68,10 +73,12 @@ pub trait AuthTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Listed<UserView>>> + Send;
     fn users_of_person(
         &mut self,
+        council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<User>>> + Send;
     fn password_hash(
         &mut self,
+        council_id: Id,
         user_id: Id,
     ) -> impl Future<Output = RepoResult<Option<HashedPassword>>> + Send;
 
@@ -90,14 +97,17 @@ pub trait AuthTx: RegisterTx {
         username: &str,
         since: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<Vec<DateTime<Utc>>>> + Send;
-    /// Failures from an address in any council at or after `since`.
+    /// Failures from an address in the council at or after `since`. Counted per council, so
+    /// that no sign-in reads every council's records (see docs/scaling.md).
     fn sign_in_failures_from_address(
         &mut self,
+        council_id: Id,
         address: &str,
         since: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<Vec<DateTime<Utc>>>> + Send;
 
-    // Sessions, filed under the digest of their id.
+    // Sessions, filed under the digest of their id. The digest alone finds a session (a cookie
+    // arrives before anything names its council); the writes name the council too.
     fn insert_session(&mut self, session: &Session) -> impl Future<Output = RepoResult<()>> + Send;
     fn session(
         &mut self,
@@ -105,17 +115,20 @@ pub trait AuthTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Option<Session>>> + Send;
     fn touch_session(
         &mut self,
+        council_id: Id,
         id_hash: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     fn end_session(
         &mut self,
+        council_id: Id,
         id_hash: &str,
         at: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     /// Ends every open session of the user except `keep` (a digest); returns how many ended.
     fn end_sessions_of_user(
         &mut self,
+        council_id: Id,
         user_id: Id,
         at: DateTime<Utc>,
         keep: Option<&str>,
@@ -132,6 +145,7 @@ pub trait AuthTx: RegisterTx {
         council_id: Id,
         id: Id,
     ) -> impl Future<Output = RepoResult<Option<ApiToken>>> + Send;
+    /// Found by the digest alone: a bearer token arrives before anything names its council.
     fn token_by_hash(
         &mut self,
         token_hash: &str,
@@ -147,11 +161,13 @@ pub trait AuthTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Listed<TokenView>>> + Send;
     fn revoke_token(
         &mut self,
+        council_id: Id,
         id: Id,
         at: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<()>> + Send;
     fn touch_token(
         &mut self,
+        council_id: Id,
         id: Id,
         at: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<()>> + Send;
@@ -169,9 +185,11 @@ pub trait AuthTx: RegisterTx {
         council_id: Id,
         id: Id,
     ) -> impl Future<Output = RepoResult<Option<Invitation>>> + Send;
-    /// The invitation whose link's secret has this digest, of any council.
+    /// The council's invitation whose link's secret has this digest (the link names the
+    /// council).
     fn invitation_by_token(
         &mut self,
+        council_id: Id,
         token_hash: &str,
     ) -> impl Future<Output = RepoResult<Option<Invitation>>> + Send;
     /// The account's newest invitation, if any.

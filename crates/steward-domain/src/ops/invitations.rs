@@ -312,7 +312,7 @@ pub async fn issue_link<T: AuthTx>(
         ));
     };
     let user = tx
-        .user(invitation.user_id)
+        .user(council.id, invitation.user_id)
         .await?
         .ok_or_else(|| DomainError::not_found("user", invitation.user_id))?;
     if !invitation.is_pending() {
@@ -370,13 +370,10 @@ pub async fn check<T: AuthTx>(
     let Some(secret) = InvitationSecret::parse(raw) else {
         return Ok(LinkCheck::Unknown);
     };
-    let Some(invitation) = tx.invitation_by_token(&secret.digest()).await? else {
+    let Some(invitation) = tx.invitation_by_token(council.id, &secret.digest()).await? else {
         return Ok(LinkCheck::Unknown);
     };
-    if invitation.council_id != council.id {
-        return Ok(LinkCheck::Unknown);
-    }
-    let Some(user) = tx.user(invitation.user_id).await? else {
+    let Some(user) = tx.user(council.id, invitation.user_id).await? else {
         return Ok(LinkCheck::Unknown);
     };
     Ok(match invitation.state_at(now) {
@@ -441,7 +438,7 @@ pub async fn accept<T: AuthTx>(
             "the two passwords are not the same; type the same password in both boxes",
         ));
     }
-    tx.set_password_hash(user.id, &hash_password(&chosen)?)
+    tx.set_password_hash(council.id, user.id, &hash_password(&chosen)?)
         .await?;
     let after = User {
         must_change_password: false,

@@ -110,7 +110,9 @@ pub async fn sign_in<T: AuthTx>(
     let account_failures = tx
         .sign_in_failures_for_username(council.id, &tried, since)
         .await?;
-    let address_failures = tx.sign_in_failures_from_address(&address, since).await?;
+    let address_failures = tx
+        .sign_in_failures_from_address(council.id, &address, since)
+        .await?;
     let history = SignInHistory {
         account_failures: &account_failures,
         last_success: user.as_ref().and_then(|u| u.last_sign_in_at),
@@ -133,7 +135,7 @@ pub async fn sign_in<T: AuthTx>(
             Some(SignInError::BadCredentials)
         }
         Some(user) => {
-            let right = match tx.password_hash(user.id).await? {
+            let right = match tx.password_hash(user.council_id, user.id).await? {
                 Some(stored) => verify_password(password, &stored),
                 None => {
                     dummy_verify(password);
@@ -231,12 +233,13 @@ async fn end<T: AuthTx>(
     now: DateTime<Utc>,
     action: &str,
 ) -> DomainResult<()> {
-    tx.end_session(&session.id_hash, now).await?;
+    tx.end_session(session.council_id, &session.id_hash, now)
+        .await?;
     let after = Session {
         ended_at: Some(now),
         ..session.clone()
     };
-    let actor = match tx.user(session.user_id).await? {
+    let actor = match tx.user(session.council_id, session.user_id).await? {
         Some(user) => as_user(&user, now),
         None => Ctx::new("system", now, now.date_naive()),
     };
@@ -303,7 +306,7 @@ pub async fn check_session<T: AuthTx>(
         SessionState::Active => {}
     }
     let user = tx
-        .user(session.user_id)
+        .user(session.council_id, session.user_id)
         .await?
         .filter(|u| u.council_id == session.council_id);
     let Some(user) = user.filter(|u| !u.disabled) else {
@@ -340,7 +343,9 @@ pub async fn touch<T: AuthTx>(
     session: &Session,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    Ok(tx.touch_session(&session.id_hash, now).await?)
+    Ok(tx
+        .touch_session(session.council_id, &session.id_hash, now)
+        .await?)
 }
 
 /// [`check_session`], then the writes it calls for, in the one transaction: for callers that

@@ -162,7 +162,10 @@ pub async fn view<T: AuthTx>(
         .token(council.id, id)
         .await?
         .ok_or_else(|| DomainError::not_found("token", id))?;
-    let username = tx.user(token.created_by).await?.map(|u| u.username);
+    let username = tx
+        .user(token.council_id, token.created_by)
+        .await?
+        .map(|u| u.username);
     Ok(TokenView {
         status: TokenStatus::of(&token, now),
         token,
@@ -186,7 +189,7 @@ pub async fn revoke<T: AuthTx>(
             message: format!("token {id} is already revoked"),
         });
     }
-    tx.revoke_token(token.id, ctx.now).await?;
+    tx.revoke_token(token.council_id, token.id, ctx.now).await?;
     let after = ApiToken {
         revoked_at: Some(ctx.now),
         ..token.clone()
@@ -223,7 +226,7 @@ pub async fn check<T: AuthTx>(
         return Ok(None);
     }
     let user = tx
-        .user(token.created_by)
+        .user(token.council_id, token.created_by)
         .await?
         .filter(|u| u.council_id == token.council_id && !u.disabled);
     let Some(user) = user.filter(|u| role_problem(u, token.role).is_none()) else {
@@ -241,7 +244,7 @@ pub async fn touch<T: AuthTx>(
     token: &ApiToken,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    Ok(tx.touch_token(token.id, now).await?)
+    Ok(tx.touch_token(token.council_id, token.id, now).await?)
 }
 
 /// [`check`], then its last use written when due, in the one transaction.

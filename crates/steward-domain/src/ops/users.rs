@@ -176,7 +176,7 @@ pub async fn set_password<T: AuthTx>(
         }
         PasswordChange::Reset => ("user.password_reset", true, None),
     };
-    tx.set_password_hash(user.id, &hash_password(&password)?)
+    tx.set_password_hash(user.council_id, user.id, &hash_password(&password)?)
         .await?;
     let after = User {
         must_change_password: must_change,
@@ -204,7 +204,7 @@ pub async fn set_password<T: AuthTx>(
 }
 
 async fn stored_hash<T: AuthTx>(tx: &mut T, user: &User) -> DomainResult<HashedPassword> {
-    tx.password_hash(user.id)
+    tx.password_hash(user.council_id, user.id)
         .await?
         .ok_or_else(|| DomainError::not_found("user", &user.username))
 }
@@ -216,7 +216,9 @@ pub(crate) async fn end_sessions<T: AuthTx>(
     user: &User,
     keep: Option<&str>,
 ) -> DomainResult<u64> {
-    let ended = tx.end_sessions_of_user(user.id, ctx.now, keep).await?;
+    let ended = tx
+        .end_sessions_of_user(user.council_id, user.id, ctx.now, keep)
+        .await?;
     if ended > 0 {
         audit(
             tx,
@@ -327,7 +329,7 @@ pub(crate) async fn withdraw_access<T: AuthTx>(
     person: &Person,
 ) -> DomainResult<Vec<AccessWithdrawn>> {
     let mut out = Vec::new();
-    for user in tx.users_of_person(person.id).await? {
+    for user in tx.users_of_person(person.council_id, person.id).await? {
         let sessions_ended = end_sessions(tx, ctx, &user, None).await?;
         let disable = user.role == Role::Member && !user.disabled;
         if disable {

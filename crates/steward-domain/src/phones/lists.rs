@@ -7,7 +7,7 @@ use super::repo::PhoneTx;
 use super::views::{BillView, StatementView};
 use crate::error::DomainResult;
 use crate::ids::Pence;
-use crate::listing::{ListQuery, Listed, MAX_LIMIT, Window};
+use crate::listing::{ListQuery, Listed};
 use crate::records::Council;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -110,27 +110,6 @@ pub async fn statements<T: PhoneTx>(
     query: &StatementQuery,
 ) -> DomainResult<Listed<StatementView>> {
     Ok(tx.list_phone_statements(council.id, query).await?)
-}
-
-/// Every statement not yet paid in full, oldest first, read a page at a time.
-pub async fn outstanding<T: PhoneTx>(
-    tx: &mut T,
-    council: &Council,
-) -> DomainResult<Vec<StatementView>> {
-    let mut query = StatementQuery {
-        filter: StatementFilter { outstanding: true },
-        window: Window::first(MAX_LIMIT),
-        ..StatementQuery::default()
-    };
-    let mut all = Vec::new();
-    loop {
-        let page = statements(tx, council, &query).await?;
-        all.extend(page.items);
-        match page.next {
-            Some(cursor) => query.continue_from(cursor),
-            None => return Ok(all),
-        }
-    }
 }
 
 /// What the council is still owed across every statement.

@@ -35,7 +35,7 @@ CREATE INDEX web_findings_person_day ON web_findings (council_id, person_id, day
 -- is sent and only its SHA-256 is kept (`token_hash`); a message sent again gets a new one,
 -- which ends the old. `withdrawn_at` is set when a newer invitation replaces it.
 CREATE TABLE account_invitations (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id BIGINT GENERATED ALWAYS AS IDENTITY,
     council_id BIGINT NOT NULL REFERENCES councils (id),
     user_id BIGINT NOT NULL,
     created_at TEXT NOT NULL,
@@ -46,12 +46,14 @@ CREATE TABLE account_invitations (
     used_at TEXT,
     withdrawn_at TEXT,
     CHECK ((token_hash IS NULL) = (expires_at IS NULL)),
+    -- Keys include council_id, as every council-owned table's do (see version 17).
+    PRIMARY KEY (council_id, id),
     FOREIGN KEY (council_id, user_id) REFERENCES users (council_id, id)
 );
-CREATE UNIQUE INDEX account_invitations_token_unique ON account_invitations (token_hash);
-CREATE UNIQUE INDEX account_invitations_council_scope ON account_invitations (council_id, id);
+CREATE UNIQUE INDEX account_invitations_token_unique ON account_invitations (council_id, token_hash);
 CREATE INDEX account_invitations_user ON account_invitations (council_id, user_id, id);
 
 -- A message to an account rather than to a person (an invitation to an account that is not
 -- linked to anyone in the register).
-ALTER TABLE outbox ADD COLUMN user_id BIGINT REFERENCES users (id);
+ALTER TABLE outbox ADD COLUMN user_id BIGINT,
+    ADD FOREIGN KEY (council_id, user_id) REFERENCES users (council_id, id);

@@ -48,7 +48,7 @@ CREATE TABLE account_invitations (
     CHECK ((token_hash IS NULL) = (expires_at IS NULL)),
     FOREIGN KEY (council_id, user_id) REFERENCES users (council_id, id)
 );
-CREATE UNIQUE INDEX account_invitations_token_unique ON account_invitations (token_hash);
+CREATE UNIQUE INDEX account_invitations_token_unique ON account_invitations (council_id, token_hash);
 CREATE UNIQUE INDEX account_invitations_council_scope ON account_invitations (council_id, id);
 CREATE INDEX account_invitations_user ON account_invitations (council_id, user_id, id);
 

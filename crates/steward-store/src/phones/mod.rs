@@ -3,7 +3,7 @@
 mod bills;
 mod lines;
 mod lists;
-mod statements;
+pub(crate) mod statements;
 
 use crate::tx::StoreTx;
 use chrono::NaiveDate;

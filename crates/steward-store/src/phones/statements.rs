@@ -7,12 +7,12 @@ use steward_domain::phones::repo::{NewPhonePayment, NewPhoneStatement};
 use steward_domain::phones::{PhonePayment, PhoneStatement};
 use steward_domain::{Id, Pence, RepoResult};
 
-const STATEMENT: &str =
+pub(crate) const STATEMENT: &str =
     "id, council_id, bill_id, person_id, amount, issued_on, issued_by, clause, document";
 pub(super) const PAYMENT: &str =
     "id, council_id, statement_id, amount, paid_on, reference, recorded_by";
 
-pub(super) fn statement(row: &AnyRow) -> RepoResult<PhoneStatement> {
+pub(crate) fn statement(row: &AnyRow) -> RepoResult<PhoneStatement> {
     let c = Cols::new(row, "phone_statements");
     Ok(PhoneStatement {
         id: c.int("id")?,

@@ -13,6 +13,7 @@
 //! | 413 | `payload-too-large` | a body over 2 MiB |
 //! | 415 | `unsupported-media-type` | a JSON body sent without `Content-Type: application/json` |
 //! | 422 | `invalid` | a well-formed body with a value that is not acceptable (`errors`) |
+//! | 429 | `busy` | the audit trail is being checked already; `Retry-After` says when to ask again |
 //! | 500 | `internal` | logged without personal data; the body says only that it failed |
 //! | 503 | `unavailable` | the database cannot be reached |
 
@@ -130,6 +131,11 @@ impl ApiError {
         e
     }
 
+    /// Work the server runs few of at once is running; the caller should ask again shortly.
+    pub fn busy(detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", "Busy", detail)
+    }
+
     pub fn internal() -> Self {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -170,6 +176,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            h.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::verifying::RETRY_AFTER_SECONDS),
+            );
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             h.insert(
                 header::WWW_AUTHENTICATE,

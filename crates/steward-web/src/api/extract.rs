@@ -190,6 +190,8 @@ pub(crate) struct Params {
     pub open: Option<String>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    pub action: Option<String>,
+    pub actor: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub state: Option<String>,
@@ -206,6 +208,7 @@ pub(crate) struct Params {
     pub role: Option<String>,
     pub status: Option<String>,
     pub month: Option<String>,
+    pub show: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -224,6 +227,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.open,
             &p.entity,
             &p.entity_id,
+            &p.action,
+            &p.actor,
             &p.from,
             &p.to,
             &p.state,
@@ -240,6 +245,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.role,
             &p.status,
             &p.month,
+            &p.show,
         ];
         if all
             .iter()
@@ -288,6 +294,8 @@ impl Params {
         let value = match field {
             "entity" => &self.entity,
             "entity_id" => &self.entity_id,
+            "action" => &self.action,
+            "actor" => &self.actor,
             "state" => &self.state,
             "office" => &self.office,
             "person" => &self.person,
@@ -299,6 +307,7 @@ impl Params {
             "role" => &self.role,
             "status" => &self.status,
             "month" => &self.month,
+            "show" => &self.show,
             _ => &None,
         };
         given(value).map(str::to_string)

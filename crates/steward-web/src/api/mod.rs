@@ -4,6 +4,8 @@
 //! Routes are registered only through [`Routes::add`], which records each one's documentation
 //! beside it, so the OpenAPI document (`/api/v1/openapi.json`) lists exactly what is served.
 
+#[cfg(test)]
+mod audit_tests;
 mod error;
 mod extract;
 mod handlers;
@@ -31,6 +33,8 @@ pub(crate) struct ApiState {
     now: Now,
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
+    due: Arc<steward_domain::ops::due::DueCache>,
+    checks: Arc<crate::verifying::Checks>,
     /// Whether this server sends email: then new accounts are invited, not given passwords.
     sends_mail: bool,
 }
@@ -58,7 +62,7 @@ impl Routes {
     }
 }
 
-use openapi::Access::{Admin, Member, Officer, Public, Reader, ReaderOrMember, Token};
+use openapi::Access::{Admin, Auditor, Member, Officer, Public, Reader, ReaderOrMember, Token};
 
 /// Every route of the API with its documentation.
 fn routes() -> Routes {
@@ -208,7 +212,13 @@ fn core_routes() -> Routes {
         h::person_term,
     )
     .add(
-        Op::get("/equipment", "Equipment in the register", Reader).query(list),
+        Op::get(
+            "/equipment",
+            "Equipment in the register, each item with whoever holds it; sort by tag, kind, \
+             model, state or purchased",
+            Reader,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "kind", "state"]),
         h::equipment_list,
     )
     .add(
@@ -245,12 +255,12 @@ fn core_routes() -> Routes {
         h::equipment_state,
     )
     .add(
-        Op::get("/acceptances", "Who has signed the policy in force", Reader).query(&[
-            "limit",
-            "cursor",
-            "as_of",
-            "outstanding",
-        ]),
+        Op::get(
+            "/acceptances",
+            "Who has signed the policy in force; sort by name, reference or kind",
+            Reader,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "as_of", "outstanding"]),
         h::acceptances_list,
     )
     .add(
@@ -260,8 +270,15 @@ fn core_routes() -> Routes {
         h::acceptance_paper,
     )
     .add(
-        Op::get("/loans", "Loans, oldest first", Reader)
-            .query(&["limit", "cursor", "as_of", "open"]),
+        Op::get(
+            "/loans",
+            "Loans, oldest first unless sorted otherwise: by number, lent_on, return_by or \
+             returned_on",
+            Reader,
+        )
+        .query(&[
+            "limit", "cursor", "q", "sort", "dir", "show", "as_of", "open",
+        ]),
         h::loans_list,
     )
     .add(
@@ -432,10 +449,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/due",
-            "What is due: returns, charges, signatures, PAT tests",
+            "What is due: returns, charges, signatures, PAT tests; a page, with counts by kind",
             Reader,
         )
-        .query(&["as_of"]),
+        .query(&["limit", "cursor", "q", "sort", "dir", "kind", "as_of"]),
         h::due_report,
     )
     .add(
@@ -473,18 +490,31 @@ fn core_routes() -> Routes {
         h::notification_resolve,
     )
     .add(
-        Op::get("/audit", "The audit trail, in order", Reader).query(&[
+        Op::get(
+            "/audit",
+            "The audit trail by sequence number, oldest first (dir=desc for newest first); a time range lists by time",
+            Reader,
+        )
+        .query(&[
             "limit",
             "cursor",
+            "sort",
+            "dir",
             "entity",
             "entity_id",
+            "action",
+            "actor",
             "from",
             "to",
         ]),
         h::audit_log,
     )
     .add(
-        Op::get("/audit/verify", "Verify the audit chain", Reader),
+        Op::get(
+            "/audit/verify",
+            "Verify the whole audit chain; one check per council at a time (429 while one runs)",
+            Auditor,
+        ),
         h::audit_verify,
     )
     .add(
@@ -800,6 +830,8 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.today.clone(),
         app.now.clone(),
         app.touches.clone(),
+        app.due.clone(),
+        app.checks.clone(),
         app.sends_mail,
     )
 }
@@ -809,6 +841,8 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     today: Today,
     now: Now,
     touches: Arc<crate::touches::Touches>,
+    due: Arc<steward_domain::ops::due::DueCache>,
+    checks: Arc<crate::verifying::Checks>,
     sends_mail: bool,
 ) -> Router<S> {
     let Routes { router, ops } = routes();
@@ -823,6 +857,8 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             now,
             document,
             touches,
+            due,
+            checks,
             sends_mail,
         })
 }

@@ -21,6 +21,8 @@ pub(crate) enum Access {
     Reader,
     ReaderOrMember,
     Officer,
+    /// Auditors and administrators.
+    Auditor,
     Admin,
     /// Any live token; the record itself decides what the caller may see and do.
     Token,
@@ -36,6 +38,7 @@ impl Access {
                 "Needs an officer, auditor or administrator token, or a member's own token."
             }
             Access::Officer => "Needs an officer or administrator token.",
+            Access::Auditor => "Needs an auditor or administrator token.",
             Access::Admin => "Needs an administrator token.",
             Access::Token => {
                 "Needs a token; what it may see and do is decided by the record (the person it \
@@ -480,6 +483,22 @@ fn query_param(name: &str) -> Value {
             json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }),
             "Only bills for this month (YYYY-MM)",
         ),
+        "show" => (
+            json!({ "type": "string", "enum": ["open", "overdue", "due-this-week", "all"] }),
+            "Which loans: open (not yet returned), overdue, due back within 7 days (today \
+             included) or all; without it, `open` decides",
+        ),
+        "entity" | "entity_id" | "action" | "actor" => (
+            json!({ "type": "string", "maxLength": 200 }),
+            match name {
+                "entity" => "Only records of this kind, as recorded (loan, person, equipment...)",
+                "entity_id" => "Only records with this reference (a loan's number, an asset tag)",
+                "action" => {
+                    "Only records of this action, as recorded (loan.issue, session.start...)"
+                }
+                _ => "Only records made by this account or name, as recorded",
+            },
+        ),
         "as_of" => (day(), "Act as of this day instead of today"),
         "outstanding" | "open" | "late" => (json!({ "type": "boolean" }), "Only these"),
         "state" => {
@@ -492,15 +511,19 @@ fn query_param(name: &str) -> Value {
                     .iter()
                     .map(|s| s.as_str()),
             );
+            states.extend(
+                steward_policy::EquipmentState::ALL
+                    .iter()
+                    .map(|s| s.as_str()),
+            );
             // Requests and cases also take these: not yet closed, or any state at all.
-            for extra in ["all", "escalated", "closed"] {
-                if !states.contains(&extra) {
-                    states.push(extra);
-                }
-            }
+            states.extend(["all", "escalated", "closed"]);
+            states.sort_unstable();
+            states.dedup();
             (
                 json!({ "type": "string", "enum": states }),
-                "Only records in this state: a request's, a case's or a message's, as the endpoint lists; open for those not yet dealt with, all for every state",
+                "Only records in this state: a request's, a case's, a message's or an item's, as \
+                 the endpoint lists; open for those not yet dealt with, all for every state",
             )
         }
         "office" => (office(), "Only requests this office handles"),

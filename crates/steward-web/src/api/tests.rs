@@ -19,7 +19,18 @@ async fn app() -> (Router, steward_store::testing::TestDb) {
     let store = db.open().await.unwrap();
     let today: Today = Arc::new(|| chrono::NaiveDate::MIN);
     let now: Now = Arc::new(chrono::Utc::now);
-    (with_parts(store, today, now, Arc::default(), true), db)
+    (
+        with_parts(
+            store,
+            today,
+            now,
+            Arc::default(),
+            Arc::default(),
+            Arc::default(),
+            true,
+        ),
+        db,
+    )
 }
 
 /// A concrete path for a documented one.

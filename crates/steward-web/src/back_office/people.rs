@@ -12,10 +12,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::listing::Window;
+use steward_domain::ops::loans::list::{LoanFilter, LoanQuery, LoanShow};
 use steward_domain::ops::people::list::{PeopleFilter, PeopleQuery, PersonListed};
 use steward_domain::ops::{acceptance, loans, people, policy};
 use steward_domain::repo::NewPerson;
-use steward_domain::{DomainError, PersonRef};
+use steward_domain::{DomainError, LoanStatus, PersonRef};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::{OfficeId, PersonKind, long_date};
 
@@ -129,7 +130,45 @@ struct LoanLine {
     issued_on: String,
     return_by: Option<String>,
     clause: Option<String>,
-    returned_on: Option<String>,
+    /// How it ended ("Returned 3 May 2027", "Lost, recorded ..."), or none while open.
+    ended: Option<String>,
+    overdue: bool,
+}
+
+/// The most of a person's loans their page lists; the loans list has the rest.
+const LOANS_SHOWN: u32 = 100;
+
+/// The person's loans, oldest first, read with their items in one query.
+async fn loan_lines(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+    person_id: i64,
+) -> Result<(Vec<LoanLine>, bool), WebError> {
+    let query = LoanQuery {
+        filter: LoanFilter {
+            show: LoanShow::All,
+            person: Some(person_id),
+            equipment: None,
+        },
+        window: Window::first(LOANS_SHOWN),
+        ..Default::default()
+    };
+    let page = loans::list::list(tx, &signed.council, &query, signed.today).await?;
+    let more = page.next.is_some();
+    let lines = page
+        .items
+        .iter()
+        .map(|v| LoanLine {
+            id: v.loan.id,
+            asset_tag: v.asset_tag.to_string(),
+            issued_on: long_date(v.loan.issued_on),
+            return_by: v.return_by.as_ref().map(|d| long_date(d.date)),
+            clause: v.return_by.as_ref().map(|d| d.citation.to_string()),
+            ended: super::loans::ended_words(&v.loan),
+            overdue: v.status == LoanStatus::Overdue,
+        })
+        .collect();
+    Ok((lines, more))
 }
 
 #[derive(Serialize)]
@@ -149,22 +188,7 @@ pub async fn detail(
     let mut tx = state.store.begin().await?;
     let found = people::detail(&mut tx, &signed.council, &reference).await?;
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
-    let document = active
-        .as_ref()
-        .map(|a| a.pack.pack.title.clone())
-        .unwrap_or_default();
-    let mut loan_lines = Vec::new();
-    for loan in found.loans.iter().rev().cloned() {
-        let v = loans::view(&mut tx, &document, loan).await?;
-        loan_lines.push(LoanLine {
-            id: v.loan.id,
-            asset_tag: v.asset_tag.to_string(),
-            issued_on: long_date(v.loan.issued_on),
-            return_by: v.return_by.as_ref().map(|d| long_date(d.date)),
-            clause: v.return_by.as_ref().map(|d| d.citation.to_string()),
-            returned_on: v.loan.returned_on.map(long_date),
-        });
-    }
+    let (loan_lines, more_loans) = loan_lines(&mut tx, &signed, found.person.id).await?;
     let signature = match &active {
         Some(a) => Some(
             match acceptance::status_of(&mut tx, a, found.person.id, signed.today).await? {
@@ -240,6 +264,7 @@ pub async fn detail(
             terms => Serde(&terms),
             offices => Serde(&offices),
             loans => Serde(&loan_lines),
+            more_loans,
             signature,
             may_change => may_change(&signed.principal),
             web_names,

@@ -1,7 +1,7 @@
 //! Signatures: who has and has not signed the policy in force, and recording a paper form.
 
 use super::{base, error, form_errors, may_change, office_page, parsed, required_date};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -11,7 +11,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::acceptance::{self, Signature};
+use steward_domain::listing::Window;
+use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
+use steward_domain::ops::acceptance::{self, PersonAcceptance, Signature};
 use steward_domain::ops::acceptance_form;
 use steward_domain::ops::policy;
 use steward_domain::{DomainError, Person, PersonRef, RegisterTx};
@@ -20,102 +22,134 @@ use steward_policy::long_date;
 use steward_store::StoreTx;
 
 const COLUMNS: &[crate::listing::Column] = &[
-    column("ref", "Reference"),
+    column("reference", "Reference"),
     column("name", "Name"),
     column("kind", "Kind"),
-    column("status", "Signature"),
-    column("signed", "Signed on"),
-    column("clause", "Policy clause"),
+    plain_column("status", "Signature"),
+    plain_column("signed", "Signed on"),
+    plain_column("clause", "Policy clause"),
 ];
 
 #[derive(Deserialize)]
-pub struct SignatureQuery {
+pub struct SignatureParams {
     #[serde(default)]
     recorded: Option<String>,
+    /// `outstanding` for those who still need to sign.
+    #[serde(default)]
+    show: Option<String>,
     #[serde(flatten)]
     list: ListQuery,
 }
 
-/// The status in words, a sort key putting those who still need to sign first, the date
-/// signed and the clause.
-fn status_cells(status: &AcceptanceStatus) -> (&'static str, &'static str, String, String) {
+/// The status in words, the date signed and the clause.
+fn status_cells(status: &AcceptanceStatus) -> (&'static str, String, String) {
     match status {
         AcceptanceStatus::Missing { citation } => {
-            ("Not signed", "0", String::new(), citation.to_string())
+            ("Not signed", String::new(), citation.to_string())
         }
         AcceptanceStatus::Lapsed { citation, .. } => {
-            ("No longer counts", "1", String::new(), citation.to_string())
+            ("No longer counts", String::new(), citation.to_string())
         }
         AcceptanceStatus::Current {
             signed_on,
             citation,
             ..
-        } => ("Signed", "2", signed_on.to_string(), citation.to_string()),
-        AcceptanceStatus::NotRequired => ("Not required", "3", String::new(), String::new()),
+        } => ("Signed", long_date(*signed_on), citation.to_string()),
+        AcceptanceStatus::NotRequired => ("Not required", String::new(), String::new()),
     }
+}
+
+fn row(b: &str, p: &PersonAcceptance) -> Row {
+    let (words, signed_on, clause) = status_cells(&p.status);
+    Row::new(vec![
+        p.person.reference.to_string(),
+        p.person.name.clone(),
+        p.person.kind.as_str().replace('_', " "),
+        words.to_string(),
+        signed_on,
+        clause,
+    ])
+    .link(format!("{b}/people/{}", p.person.reference))
 }
 
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<SignatureQuery>,
+    Query(params): Query<SignatureParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
-    let b = base(&signed);
-    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
-    let (register, policy_title) = match &active {
-        Some(a) => (
-            acceptance::register(&mut tx, &signed.council, signed.today).await?,
-            Some(format!(
-                "{} (version {})",
-                a.version.title, a.version.number
-            )),
-        ),
-        None => (Vec::new(), None),
-    };
-    let outstanding = register
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.status,
-                AcceptanceStatus::Missing { .. } | AcceptanceStatus::Lapsed { .. }
-            )
+    let outstanding = params.show.as_deref() == Some("outstanding");
+    let query: SignatureQuery = params.list.to_query(SignatureFilter { outstanding });
+    let (b, council, today) = (base(&signed), &signed.council, signed.today);
+    if params.list.wants_csv() {
+        return csv_of_all("signatures", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = acceptance::list::list(&mut tx, council, &batch, today).await?;
+                Ok(page.map(|p| row(&b, &p)))
+            }
         })
-        .count();
-    let rows = register
-        .iter()
-        .map(|p| {
-            let (words, order, signed_on, clause) = status_cells(&p.status);
-            let day = chrono::NaiveDate::parse_from_str(&signed_on, "%Y-%m-%d").ok();
-            Row::new(vec![
-                p.person.reference.to_string(),
-                p.person.name.clone(),
-                p.person.kind.as_str().replace('_', " "),
-                words.to_string(),
-                day.map(long_date).unwrap_or_default(),
-                clause,
-            ])
-            .key(3, format!("{order}{}", p.person.name.to_lowercase()))
-            .key(4, signed_on)
-            .link(format!("{b}/people/{}", p.person.reference))
-        })
-        .collect();
-    let action = format!("{b}/signatures");
-    let listing = Listing::new(&action, &[], COLUMNS, "status", &query.list, rows);
-    if query.list.wants_csv() {
-        return listing.csv("signatures");
+        .await;
     }
-    let page = office_page("Signatures", &signed, "signatures");
+    let mut tx = state.store.read().await?;
+    let Some(active) = policy::in_force(&mut tx, council, today).await? else {
+        drop(tx);
+        return render(&state, &signed, &params, None, None, 0).await;
+    };
+    let page = acceptance::list::page(&mut tx, council, &active, &query, today).await?;
+    // How many still need to sign, whatever the search: the count of the outstanding list.
+    let waiting = if outstanding && query.search.is_empty() {
+        page.total.value()
+    } else {
+        acceptance::list::outstanding_count(&mut tx, council, &active, today).await?
+    };
+    drop(tx);
+    let action = format!("{b}/signatures");
+    let listing = Listing::paged(
+        &action,
+        &[("show", if outstanding { "outstanding" } else { "" })],
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|p| row(&b, &p)),
+    );
+    let title = format!(
+        "{} (version {})",
+        active.version.title, active.version.number
+    );
+    render(
+        &state,
+        &signed,
+        &params,
+        Some(listing),
+        Some(title),
+        waiting,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    signed: &SignedIn,
+    params: &SignatureParams,
+    listing: Option<Listing>,
+    policy_title: Option<String>,
+    outstanding: u64,
+) -> Result<Response, WebError> {
+    let page = office_page("Signatures", signed, "signatures");
     let html = state.pages.render(
         "pages/office_signatures.html",
         &page,
         context! {
-            list => Serde(&listing),
-            action,
+            list => listing.as_ref().map(Serde),
+            action => format!("{}/signatures", base(signed)),
             policy => policy_title,
             outstanding,
-            recorded => query.recorded,
+            show => if params.show.as_deref() == Some("outstanding") { "outstanding" } else { "" },
+            recorded => &params.recorded,
             may_change => may_change(&signed.principal),
         },
     )?;

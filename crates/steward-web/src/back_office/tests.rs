@@ -9,9 +9,9 @@ use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use steward_domain::auth::Role;
-use steward_domain::ops::{council, equipment, loans, people, policy};
+use steward_domain::ops::{acceptance, council, equipment, loans, people, policy};
 use steward_domain::repo::{NewEquipment, NewPerson};
-use steward_domain::{Ctx, Pence};
+use steward_domain::{Ctx, Pence, RegisterTx};
 use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, presets};
 use steward_store::testing::TestDb;
 use tower::ServiceExt;
@@ -86,6 +86,8 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
@@ -303,4 +305,321 @@ async fn offices_are_given_with_a_new_person_and_given_and_ended_on_their_page()
     let body = format!("csrf_token={audrey_token}&office=mayor");
     let (status, _, _) = post(&site, &give, &audrey, &body).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Lends LAP-1 to Flo (M1) on 10 March with her paper form, then records that she left
+/// office on 18 March, which under this protocol means it is due back that day; also lends
+/// TAB-2 to Cy (M2) and records that loan as ended by a loss. Gives the two loans' numbers.
+async fn lend_and_lose(site: &Site) -> (i64, i64) {
+    let lent = day("2027-03-10");
+    let ctx = Ctx::new("test", lent.and_hms_opt(9, 0, 0).unwrap().and_utc(), lent);
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::find(&mut tx, &"fenwold".parse().unwrap())
+        .await
+        .unwrap();
+    let cy = people::AddPerson {
+        person: NewPerson {
+            reference: "M2".parse().unwrap(),
+            name: "Cy Rowe".into(),
+            kind: PersonKind::Councillor,
+            email: None,
+            household: None,
+        },
+        term_start: Some(day("2027-01-04")),
+        term_end: None,
+        offices: Vec::new(),
+    };
+    people::add(&mut tx, &ctx, &c, cy).await.unwrap();
+    let tablet = NewEquipment {
+        asset_tag: "TAB-2".parse().unwrap(),
+        kind: EquipmentKind::Tablet,
+        model: "Air".into(),
+        serial: Some("SN-TAB-2".into()),
+        purchased_on: Some(lent),
+        replacement_cost: Pence(40_000),
+        pat_tested_on: Some(lent),
+        encrypted: true,
+        state: EquipmentState::InStock,
+    };
+    equipment::add(&mut tx, &ctx, &c, tablet).await.unwrap();
+    let mut ids = Vec::new();
+    for (person, tag) in [("M1", "LAP-1"), ("M2", "TAB-2")] {
+        let paper = acceptance::Signature::Paper {
+            signed_on: lent,
+            recorded_by: "S1".parse().unwrap(),
+        };
+        acceptance::sign(&mut tx, &ctx, &c, &person.parse().unwrap(), paper)
+            .await
+            .unwrap();
+        let issued = loans::issue(
+            &mut tx,
+            &ctx,
+            &c,
+            &person.parse().unwrap(),
+            &tag.parse().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+        ids.push(issued.loan.id);
+    }
+    let left = day("2027-03-18");
+    let ctx = Ctx::new("test", left.and_hms_opt(9, 0, 0).unwrap().and_utc(), left);
+    people::leave(
+        &mut tx,
+        &ctx,
+        &c,
+        &"M1".parse().unwrap(),
+        left,
+        steward_policy::TermEndReason::StoodDown,
+    )
+    .await
+    .unwrap();
+    let mut lost = tx.loan(ids[1]).await.unwrap().unwrap();
+    lost.returned_on = Some(left);
+    lost.ended_as = Some(EquipmentState::Lost);
+    tx.update_loan(&lost).await.unwrap();
+    let mut gone = tx
+        .equipment_by_id(lost.equipment_id)
+        .await
+        .unwrap()
+        .unwrap();
+    gone.state = EquipmentState::Lost;
+    tx.update_equipment(&gone).await.unwrap();
+    tx.commit().await.unwrap();
+    (ids[0], ids[1])
+}
+
+#[tokio::test]
+async fn the_loans_list_tags_overdue_loans_filters_by_what_is_due_and_names_a_loss() {
+    let site = site().await;
+    let (laptop, tablet) = lend_and_lose(&site).await;
+    let (olive, _) = sign_in(&site, "olive").await;
+
+    // Open loans, newest first: only the laptop, overdue since Flo left office on 18 March.
+    let (status, _, html) = get(&site, &format!("{BASE}/loans"), &olive).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!(
+            "Loan {laptop}</a> <strong class=\"govuk-tag govuk-tag--red\">Overdue</strong>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains(&format!("Loan {tablet}<")), "{html}");
+    assert!(html.contains("Open loans: 1 to 1 of 1"), "{html}");
+    let (_, _, overdue) = get(&site, &format!("{BASE}/loans?show=overdue"), &olive).await;
+    assert!(overdue.contains(&format!("Loan {laptop}<")), "{overdue}");
+    let (_, _, week) = get(&site, &format!("{BASE}/loans?show=due-this-week"), &olive).await;
+    assert!(week.contains("No loans."), "{week}");
+
+    // Every loan: the tablet's ended by a loss, never "returned".
+    let (_, _, all) = get(&site, &format!("{BASE}/loans?show=all"), &olive).await;
+    assert!(all.contains("Lost, recorded 18 March 2027"), "{all}");
+    assert!(!all.contains("Returned 18 March"), "{all}");
+    // Newest first unless sorted otherwise; the heading sorts the other way.
+    let first = all.find(&format!("Loan {tablet}<")).unwrap();
+    assert!(
+        first < all.find(&format!("Loan {laptop}<")).unwrap(),
+        "{all}"
+    );
+    let (_, _, oldest) = get(
+        &site,
+        &format!("{BASE}/loans?show=all&sort=number&dir=asc"),
+        &olive,
+    )
+    .await;
+    assert!(
+        oldest.find(&format!("Loan {laptop}<")).unwrap()
+            < oldest.find(&format!("Loan {tablet}<")).unwrap()
+    );
+    // Found by the borrower's name or the item's serial.
+    let (_, _, by_name) = get(&site, &format!("{BASE}/loans?show=all&q=cy+ro"), &olive).await;
+    assert!(
+        by_name.contains(&format!("Loan {tablet}<"))
+            && !by_name.contains(&format!("Loan {laptop}<"))
+    );
+    let (_, _, by_serial) = get(&site, &format!("{BASE}/loans?show=all&q=sn-tab"), &olive).await;
+    assert!(
+        by_serial.contains(&format!("Loan {tablet}<")),
+        "{by_serial}"
+    );
+    let (_, _, csv) = get(&site, &format!("{BASE}/loans?show=all&format=csv"), &olive).await;
+    assert!(csv.contains("Lost, recorded 18 March 2027"), "{csv}");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    // The loan page and the person's page say it too.
+    let (_, _, page) = get(&site, &format!("{BASE}/loans/{tablet}"), &olive).await;
+    assert!(
+        page.contains("Lost, recorded 18 March 2027") && !page.contains("Returned"),
+        "{page}"
+    );
+    let (_, _, cy) = get(&site, &format!("{BASE}/people/M2"), &olive).await;
+    assert!(cy.contains("Lost, recorded 18 March 2027"), "{cy}");
+    let (_, _, flo) = get(&site, &format!("{BASE}/people/M1"), &olive).await;
+    assert!(flo.contains("Overdue</strong>"), "{flo}");
+}
+
+#[tokio::test]
+async fn a_recall_never_puts_the_return_date_later_and_forms_follow_the_policy() {
+    let site = site().await;
+    let (laptop, _) = lend_and_lose(&site).await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let url = format!("{BASE}/loans/{laptop}");
+    let (_, _, page) = get(&site, &url, &olive).await;
+    // The protocol provides for a recall but no extension.
+    assert!(page.contains("Recall the loan"), "{page}");
+    assert!(!page.contains("Extend the loan"), "{page}");
+    assert!(
+        page.contains("18 March 2027, set by leaving office (clause 8.3"),
+        "{page}"
+    );
+
+    // Recalled with the protocol's week of notice: 27 March, later than the 18th, so the
+    // 18th stands, and the page says which clause set it.
+    let (status, to, _) = post(
+        &site,
+        &format!("{url}/recall"),
+        &olive,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = get(&site, &to, &olive).await;
+    assert!(
+        page.contains(
+            "The loan has been recalled. Return by 18 March 2027, set by leaving office (clause 8.3"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("Recalled for</dt>") && page.contains("27 March 2027"),
+        "{page}"
+    );
+    assert!(!page.contains("Return by 27 March"), "{page}");
+    // Recalled once, there is no second recall to offer, and one sent anyway is refused.
+    assert!(!page.contains("Recall the loan"), "{page}");
+    let (status, _, again) = post(
+        &site,
+        &format!("{url}/recall"),
+        &olive,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        again.contains("was already recalled, to be back by 27 March 2027"),
+        "{again}"
+    );
+    assert!(
+        again.contains(r##"href="#recall_by""##) && again.contains(r#"id="recall_by""#),
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn equipment_lists_its_holder_and_the_item_page_its_history() {
+    let site = site().await;
+    let (laptop, _) = lend_and_lose(&site).await;
+    let (olive, _) = sign_in(&site, "olive").await;
+    let (_, _, list) = get(&site, &format!("{BASE}/equipment"), &olive).await;
+    assert!(list.contains("Flo Hart (M1)"), "{list}");
+    assert!(
+        list.contains("Equipment in the register: 1 to 2 of 2"),
+        "{list}"
+    );
+    let (_, _, issued) = get(&site, &format!("{BASE}/equipment?state=issued"), &olive).await;
+    assert!(
+        issued.contains("LAP-1") && !issued.contains("TAB-2</a>"),
+        "{issued}"
+    );
+    let (_, _, tablets) = get(&site, &format!("{BASE}/equipment?kind=tablet"), &olive).await;
+    assert!(
+        tablets.contains("TAB-2</a>") && !tablets.contains("LAP-1</a>"),
+        "{tablets}"
+    );
+    let (_, _, found) = get(&site, &format!("{BASE}/equipment?q=t14"), &olive).await;
+    assert!(
+        found.contains("LAP-1</a>") && !found.contains("TAB-2</a>"),
+        "{found}"
+    );
+    let (_, _, sorted) = get(
+        &site,
+        &format!("{BASE}/equipment?sort=tag&dir=desc"),
+        &olive,
+    )
+    .await;
+    assert!(sorted.find("TAB-2</a>").unwrap() < sorted.find("LAP-1</a>").unwrap());
+    let (_, _, csv) = get(&site, &format!("{BASE}/equipment?format=csv"), &olive).await;
+    assert!(
+        csv.starts_with("Asset tag,Kind,Model,State,Held by"),
+        "{csv}"
+    );
+
+    let (_, _, item) = get(&site, &format!("{BASE}/equipment/LAP-1"), &olive).await;
+    assert!(item.contains("Flo Hart (M1)</a> on <a"), "{item}");
+    assert!(
+        item.contains(&format!("loan {laptop}</a> since 10 March 2027")),
+        "{item}"
+    );
+    assert!(
+        item.contains("Loans of LAP-1, newest first (1 in all)"),
+        "{item}"
+    );
+    // Its changes of state, from the audit trail, in words and UK time.
+    assert!(
+        item.contains("09:00, 4 January 2027</span>: Registered as in stock"),
+        "{item}"
+    );
+    assert!(
+        item.contains("09:00, 10 March 2027</span>: In stock to issued"),
+        "{item}"
+    );
+    assert!(
+        item.contains("None: no software has been authorised on it."),
+        "{item}"
+    );
+    let (_, _, tablet) = get(&site, &format!("{BASE}/equipment/TAB-2"), &olive).await;
+    assert!(tablet.contains("Nobody: it is not on loan"), "{tablet}");
+    assert!(tablet.contains("Lost, recorded 18 March 2027"), "{tablet}");
+}
+
+#[tokio::test]
+async fn signatures_list_who_still_needs_to_sign_in_pages() {
+    let site = site().await;
+    let (olive, _) = sign_in(&site, "olive").await;
+    let (_, _, page) = get(&site, &format!("{BASE}/signatures"), &olive).await;
+    assert!(page.contains("1 person still needs to sign it."), "{page}");
+    assert!(
+        page.contains("Flo Hart") && page.contains("Not signed"),
+        "{page}"
+    );
+    let (_, _, outstanding) = get(
+        &site,
+        &format!("{BASE}/signatures?show=outstanding"),
+        &olive,
+    )
+    .await;
+    assert!(
+        outstanding.contains("People who still need to sign: 1 to 1 of 1"),
+        "{outstanding}"
+    );
+    lend_and_lose(&site).await;
+    // Flo signed, then left office; Cy signed: nobody the protocol covers is waiting.
+    let (_, _, after) = get(
+        &site,
+        &format!("{BASE}/signatures?show=outstanding"),
+        &olive,
+    )
+    .await;
+    assert!(
+        after.contains("Everyone who must sign it has signed."),
+        "{after}"
+    );
+    assert!(after.contains("No people."), "{after}");
+    let (_, _, everyone) = get(&site, &format!("{BASE}/signatures?q=cy"), &olive).await;
+    assert!(
+        everyone.contains("Cy Rowe") && everyone.contains("Signed"),
+        "{everyone}"
+    );
+    assert!(!everyone.contains("Flo Hart"), "{everyone}");
 }

@@ -8,6 +8,8 @@ mod account_new;
 mod accounts;
 mod adopt;
 mod audit;
+mod audit_csv;
+mod audit_query;
 mod policy;
 mod tokens;
 

@@ -89,6 +89,8 @@ pub(super) async fn site_with(sends_mail: bool) -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
@@ -159,7 +161,7 @@ pub(super) async fn get(
 pub(super) fn form(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", super::audit::encode_value(v)))
+        .map(|(k, v)| format!("{k}={}", crate::listing::encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -365,7 +367,7 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
     // The adoption is in the trail, which still verifies.
     let (_, _, log) = get(&site, "/audit?entity=policy&id=2", &clerk).await;
     assert!(
-        log.contains("policy.adopt") && log.contains("1 record matches"),
+        log.contains("<code>policy.adopt</code>") && log.contains("The only record that matches"),
         "{log}"
     );
     let (_, _, verified) = get(&site, "/audit/verify", &clerk).await;
@@ -400,10 +402,14 @@ async fn the_audit_log_filters_pages_and_exports_guarded_csv() {
     let (status, _, html) = get(&site, "/audit?entity=user", &audrey).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("user.create") && !html.contains("policy.adopt"),
+        html.contains("<code>user.create</code>") && !html.contains("<code>policy.adopt</code>"),
         "{html}"
     );
-    assert!(html.contains("govuk-details"), "{html}");
+    assert!(
+        html.contains("Setup created the account clerk with the role administrator."),
+        "{html}"
+    );
+    assert!(html.contains("Technical details"), "{html}");
     let (status, _, html) = get(&site, "/audit?from=31%2F02%2F2027", &audrey).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains(r##"<a href="#from">"##), "{html}");
@@ -593,10 +599,100 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, _, log) = get(&site, "/audit?entity=user&id=ivy", &audrey).await;
     assert!(
-        log.contains("user.create")
-            && log.contains("user.disable")
-            && log.contains("user.password_reset")
-            && !log.contains("user.enable"),
+        log.contains("<code>user.create</code>")
+            && log.contains("<code>user.disable</code>")
+            && log.contains("<code>user.password_reset</code>")
+            && !log.contains("<code>user.enable</code>"),
         "{log}"
     );
+}
+
+/// The link labelled `label` on a page, as a path under the council.
+fn link(html: &str, label: &str) -> Option<String> {
+    let at = html.find(&format!(">{label}</span>"))?;
+    let start = html[..at].rfind("href=\"")? + 6;
+    let end = start + html[start..].find('"')?;
+    let href = html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/")
+        .replace("&#x3d;", "=");
+    Some(
+        href.trim_start_matches(&format!("/councils/{SLUG}"))
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_audit_log_reads_in_words_and_pages_by_cursor_both_ways() {
+    use steward_domain::RegisterTx;
+    let site = site().await;
+    let (audrey, _) = session(&site, "audrey").await;
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::find(&mut tx, &SLUG.parse().unwrap())
+        .await
+        .unwrap();
+    let at = day("2027-05-16").and_hms_opt(8, 30, 0).unwrap().and_utc();
+    for _ in 0..30 {
+        let event = steward_domain::AuditEvent {
+            action: "session.start".into(),
+            entity: "user".into(),
+            entity_id: "audrey".into(),
+            before: None,
+            after: None,
+        };
+        tx.append_audit(c.id, at, "audrey", &event).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let (status, _, first) = get(&site, "/audit", &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("Records 1 to 25 of "), "{first}");
+    assert!(first.contains("The auditor audrey signed in."), "{first}");
+    assert!(first.contains("9:30am, 16 May 2027"), "{first}");
+    assert!(!first.contains("UTC, "), "{first}");
+    assert_eq!(link(&first, "Newer records"), None);
+    let older = link(&first, "Older records").unwrap();
+    let (_, _, second) = get(&site, &older, &audrey).await;
+    assert!(second.contains("Records 26 to "), "{second}");
+    assert!(second.contains("Created the council"), "{second}");
+    let newer = link(&second, "Newer records").unwrap();
+    let (_, _, back) = get(&site, &newer, &audrey).await;
+    assert!(back.contains("Records 1 to 25 of "), "{back}");
+
+    // Oldest first, the council's creation comes first; filters narrow in the database.
+    let (_, _, oldest) = get(&site, "/audit?order=oldest", &audrey).await;
+    let created = oldest.find("Setup created the council").unwrap();
+    assert!(created < oldest.find("The auditor audrey signed in.").unwrap());
+    let (_, _, signins) = get(
+        &site,
+        "/audit?action=session.start&actor=audrey&from=16%2F05%2F2027&to=16%2F05%2F2027",
+        &audrey,
+    )
+    .await;
+    assert!(
+        signins.contains("Records 1 to 25 of 30 records"),
+        "{signins}"
+    );
+    let (status, _, bad) = get(&site, "/audit?action=warp.engage", &audrey).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains(r##"<a href="#action">"##), "{bad}");
+}
+
+#[tokio::test]
+async fn the_verify_page_waits_while_the_chain_is_being_checked() {
+    let site = site().await;
+    let (audrey, _) = session(&site, "audrey").await;
+    let mut tx = site.state.store.read().await.unwrap();
+    let c = council::find(&mut tx, &SLUG.parse().unwrap())
+        .await
+        .unwrap();
+    drop(tx);
+    let running = site.state.checks.start(c.id).unwrap();
+    let (status, _, html) = get(&site, "/audit/verify", &audrey).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(html.contains("Try again shortly"), "{html}");
+    drop(running);
+    let (status, _, html) = get(&site, "/audit/verify", &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("The audit trail is intact"), "{html}");
 }

@@ -311,6 +311,8 @@ impl Server {
             let state = AppState {
                 store,
                 touches: Default::default(),
+                due: Default::default(),
+                checks: Default::default(),
                 today,
                 now,
                 pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),

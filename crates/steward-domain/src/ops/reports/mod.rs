@@ -9,6 +9,7 @@ mod refresh;
 mod requests;
 mod signatures;
 
+use super::due::DueTx;
 use super::policy;
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
@@ -21,8 +22,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The storage the reports read.
-pub trait ReportTx: PhoneTx + NetworkTx {}
-impl<T: PhoneTx + NetworkTx> ReportTx for T {}
+pub trait ReportTx: PhoneTx + NetworkTx + DueTx {}
+impl<T: PhoneTx + NetworkTx + DueTx> ReportTx for T {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

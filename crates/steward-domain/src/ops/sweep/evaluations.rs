@@ -44,7 +44,7 @@ fn scan(day: &Day) -> Vec<super::Finding> {
         ),
     };
     let mut out = Vec::new();
-    for item in &day.due.items {
+    for item in day.due.entries().iter().map(|e| &e.item) {
         if item.kind != DueKind::PhoneEvaluation {
             continue;
         }

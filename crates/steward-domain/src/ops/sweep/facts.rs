@@ -1,13 +1,16 @@
-//! What the sources read, gathered once per sweep.
+//! What the sources read, gathered once per sweep in a fixed number of statements: the same
+//! batched facts as "what is due" (`ops::due::facts`), and the report built from them.
 
 use crate::error::DomainResult;
-use crate::ops::acceptance::{self, PersonAcceptance};
-use crate::ops::due::{self, DueReport};
-use crate::ops::loans::{self, LoanView};
+use crate::ids::Pence;
+use crate::ops::acceptance::PersonAcceptance;
+use crate::ops::due::facts::DueFacts;
+use crate::ops::due::{DueSet, DueTx, build};
+use crate::ops::loans::LoanView;
 use crate::ops::policy::ActivePack;
-use crate::phones::PhoneTx;
-use crate::records::Council;
+use crate::records::{Council, Id};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use steward_policy::{Citation, Clause};
 
 /// The register as the sweep sees it on one day.
@@ -15,26 +18,40 @@ pub struct Day {
     pub council: Council,
     pub today: NaiveDate,
     pub active: ActivePack,
-    /// Open loans with names and the date each must be back by.
+    /// Open loans with names and the date each must be back by, newest first.
     pub loans: Vec<LoanView>,
     /// What `steward due` shows for the day: PAT tests, the replacement queue and the rest.
-    pub due: DueReport,
+    pub due: DueSet,
     /// Everyone the policy covers who is in office, with their signature; empty when the
     /// policy asks for none.
     pub signatures: Vec<PersonAcceptance>,
+    facts: DueFacts,
+    /// Replacement costs of the items on open loans, by loan id.
+    costs: HashMap<Id, Pence>,
 }
 
 impl Day {
-    pub async fn gather<T: PhoneTx>(
+    pub async fn gather<T: DueTx>(
         tx: &mut T,
         council: &Council,
         today: NaiveDate,
         active: ActivePack,
     ) -> DomainResult<Day> {
-        let loans = loans::list(tx, council, true, today).await?;
-        let due = due::report(tx, council, today).await?;
+        let facts = DueFacts::gather(tx, council.id, today).await?;
+        let document = &active.pack.pack.title;
+        let loans = facts
+            .loans
+            .iter()
+            .map(|row| build::loan_view(document, row, &facts, today))
+            .collect();
+        let costs = facts
+            .loans
+            .iter()
+            .map(|row| (row.loan.id, row.replacement_cost))
+            .collect();
+        let due = build::build(&active, &facts, council, today);
         let signatures = if active.pack.acceptance.is_some() {
-            acceptance::register(tx, council, today).await?
+            build::signatures(&active, &facts, today)
         } else {
             Vec::new()
         };
@@ -45,7 +62,24 @@ impl Day {
             loans,
             due,
             signatures,
+            facts,
+            costs,
         })
+    }
+
+    /// What replacing the item on an open loan costs.
+    pub fn replacement_cost(&self, loan_id: Id) -> Option<Pence> {
+        self.costs.get(&loan_id).copied()
+    }
+
+    /// The day a person last signed the version with `hash`, on any day.
+    pub fn last_signed(&self, person_id: Id, hash: &str) -> Option<NaiveDate> {
+        self.facts
+            .signed_by(person_id)
+            .iter()
+            .filter(|s| s.pack_hash == hash)
+            .map(|s| s.latest)
+            .max()
     }
 
     /// The policy's title, as notices name it.

@@ -30,6 +30,7 @@ mod signatures;
 pub use daily::{DailyRunTx, SWEEP_JOB, run_daily};
 pub use facts::Day;
 
+use super::due::DueTx;
 use super::outbox::{self, Audience};
 use super::{loans, policy};
 use crate::ctx::Ctx;
@@ -45,10 +46,10 @@ use std::future::Future;
 use std::pin::Pin;
 use steward_policy::Citation;
 
-/// The storage the sweep needs: the outbox, accounts for the officers fallback, and what
-/// retention purges after the notices are filed.
-pub trait SweepTx: OutboxTx + WorkflowTx + PhoneTx + RetentionTx {}
-impl<T: OutboxTx + WorkflowTx + PhoneTx + RetentionTx> SweepTx for T {}
+/// The storage the sweep needs: the batched facts of what is due, the outbox, accounts for
+/// the officers fallback, and what retention purges after the notices are filed.
+pub trait SweepTx: OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx {}
+impl<T: OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx> SweepTx for T {}
 
 /// What a source hands back.
 pub type Found<'a> = Pin<Box<dyn Future<Output = DomainResult<Vec<Finding>>> + Send + 'a>>;

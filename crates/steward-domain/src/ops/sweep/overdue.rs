@@ -3,7 +3,6 @@
 
 use super::facts::{days, kind_words};
 use super::{Action, Day, Finding, Found, Source, SweepTx};
-use crate::error::DomainResult;
 use crate::ids::Pence;
 use crate::ops::loans::LoanView;
 use crate::ops::outbox::Audience;
@@ -23,7 +22,7 @@ impl<T: SweepTx> Source<T> for Overdue {
         "overdue"
     }
 
-    fn find<'a>(&'a self, tx: &'a mut T, day: &'a Day) -> Found<'a> {
+    fn find<'a>(&'a self, _tx: &'a mut T, day: &'a Day) -> Found<'a> {
         Box::pin(async move {
             let mut out = Vec::new();
             for view in &day.loans {
@@ -34,9 +33,7 @@ impl<T: SweepTx> Source<T> for Overdue {
                     continue;
                 }
                 out.push(reminder(day, view, *date, citation));
-                if let Some(charge) = charge(tx, day, view).await? {
-                    out.push(charge);
-                }
+                out.extend(charge(day, view));
             }
             Ok(out)
         })
@@ -98,27 +95,13 @@ fn reminder(day: &Day, view: &LoanView, due: NaiveDate, citation: &Citation) -> 
 
 /// The charge for a leaver's item not back by the deadline, when the policy allows one and none
 /// has been raised.
-async fn charge<T: SweepTx>(
-    tx: &mut T,
-    day: &Day,
-    view: &LoanView,
-) -> DomainResult<Option<Finding>> {
+fn charge(day: &Day, view: &LoanView) -> Option<Finding> {
     if !view.charges.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let Some(item) = tx.equipment_by_id(view.loan.equipment_id).await? else {
-        return Ok(None);
-    };
+    let cost = day.replacement_cost(view.loan.id)?;
     let pack = &day.active.pack;
-    let Some(due) = decide::leaving_charge(
-        pack,
-        view.loan.leaving_by,
-        false,
-        item.replacement_cost.0,
-        day.today,
-    ) else {
-        return Ok(None);
-    };
+    let due = decide::leaving_charge(pack, view.loan.leaving_by, false, cost.0, day.today)?;
     let amount = Pence(due.amount_pence);
     let basis = match pack
         .loans
@@ -149,7 +132,7 @@ async fn charge<T: SweepTx>(
         ],
         council: day.council.name.clone(),
     };
-    Ok(Some(Finding {
+    Some(Finding {
         source: "overdue",
         key: format!("leaving-charge:loan-{}", view.loan.id),
         summary: format!(
@@ -162,7 +145,7 @@ async fn charge<T: SweepTx>(
         action: Some(Action::RaiseCharge {
             loan_id: view.loan.id,
         }),
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use super::facts::kind_words;
 use super::route::equipment_care;
 use super::{Day, Finding, Found, Source, SweepTx};
-use crate::ids::AssetTag;
 use crate::ops::due::DueKind;
 use crate::outbox::Letter;
 use steward_policy::long_date;
@@ -16,22 +15,19 @@ impl<T: SweepTx> Source<T> for PatTests {
         "pat-test"
     }
 
-    fn find<'a>(&'a self, tx: &'a mut T, day: &'a Day) -> Found<'a> {
+    fn find<'a>(&'a self, _tx: &'a mut T, day: &'a Day) -> Found<'a> {
         Box::pin(async move {
             let mut out = Vec::new();
-            for item in day
+            for entry in day
                 .due
-                .items
+                .entries()
                 .iter()
-                .filter(|i| i.kind == DueKind::PatRetest)
+                .filter(|e| e.item.kind == DueKind::PatRetest)
             {
-                let (Some(tag), Some(citation)) = (&item.asset_tag, &item.citation) else {
-                    continue;
-                };
-                let Ok(parsed) = tag.parse::<AssetTag>() else {
-                    continue;
-                };
-                let Some(equipment) = tx.equipment_by_tag(day.council.id, &parsed).await? else {
+                let item = &entry.item;
+                let (Some(tag), Some(citation), Some(equipment)) =
+                    (&item.asset_tag, &item.citation, &entry.about)
+                else {
                     continue;
                 };
                 let (audience, routing) = equipment_care(&day.active.pack, equipment.kind);

@@ -5,6 +5,7 @@ use super::facts::kind_words;
 use super::{Day, Finding, Found, Source, SweepTx};
 use crate::ops::outbox::Audience;
 use crate::outbox::Letter;
+use steward_policy::decide::Dated;
 use steward_policy::long_date;
 
 pub(crate) struct Recalls;
@@ -22,10 +23,14 @@ impl<T: SweepTx> Source<T> for Recalls {
 fn scan(day: &Day) -> Vec<Finding> {
     let mut out = Vec::new();
     for view in &day.loans {
-        let (Some(by), Some(clause)) = (view.loan.recall_by, view.loan.recall_clause.as_deref())
+        // The notice gives the date the item must be back by, which a recall never puts later
+        // than a date the loan already had, and the clause that sets it.
+        let (Some(recalled), Some(Dated { date: by, citation })) =
+            (view.loan.recall_by, view.return_by.as_ref())
         else {
             continue;
         };
+        let by = *by;
         // Once the date has passed, the overdue reminders take over.
         if by < day.today {
             continue;
@@ -33,7 +38,7 @@ fn scan(day: &Day) -> Vec<Finding> {
         let letter = Letter {
             subject: format!("{} has been recalled", view.asset_tag),
             decision: format!("Return by {}", long_date(by)),
-            citation: day.cite_text(clause),
+            citation: citation.clone(),
             paragraphs: vec![
                 format!("Dear {},", view.person_name),
                 format!(
@@ -48,7 +53,7 @@ fn scan(day: &Day) -> Vec<Finding> {
         };
         out.push(Finding {
             source: "recall",
-            key: format!("recall:loan-{}:{by}", view.loan.id),
+            key: format!("recall:loan-{}:{recalled}", view.loan.id),
             summary: format!(
                 "{} ({}, {}) was recalled: return by {}",
                 view.asset_tag,

@@ -4,7 +4,6 @@
 use super::facts::kind_words;
 use super::route::equipment_care;
 use super::{Day, Finding, Found, Source, SweepTx};
-use crate::ids::AssetTag;
 use crate::ops::due::DueKind;
 use crate::outbox::Letter;
 use steward_policy::long_date;
@@ -16,19 +15,15 @@ impl<T: SweepTx> Source<T> for Refresh {
         "refresh"
     }
 
-    fn find<'a>(&'a self, tx: &'a mut T, day: &'a Day) -> Found<'a> {
+    fn find<'a>(&'a self, _tx: &'a mut T, day: &'a Day) -> Found<'a> {
         Box::pin(async move {
             let mut out = Vec::new();
-            for item in day.due.items.iter().filter(|i| i.kind == DueKind::Refresh) {
-                let (Some(tag), Some(citation), Some(from)) =
-                    (&item.asset_tag, &item.citation, item.due_on)
+            let queue = day.due.entries().iter();
+            for entry in queue.filter(|e| e.item.kind == DueKind::Refresh) {
+                let item = &entry.item;
+                let (Some(tag), Some(citation), Some(from), Some(equipment)) =
+                    (&item.asset_tag, &item.citation, item.due_on, &entry.about)
                 else {
-                    continue;
-                };
-                let Ok(parsed) = tag.parse::<AssetTag>() else {
-                    continue;
-                };
-                let Some(equipment) = tx.equipment_by_tag(day.council.id, &parsed).await? else {
                     continue;
                 };
                 let (audience, routing) = equipment_care(&day.active.pack, equipment.kind);

@@ -3,7 +3,6 @@
 //! signature, or when someone covered has never signed.
 
 use super::{Day, Finding, Found, Source, SweepTx};
-use crate::error::DomainResult;
 use crate::ops::acceptance::PersonAcceptance;
 use crate::ops::outbox::Audience;
 use crate::outbox::Letter;
@@ -21,15 +20,13 @@ impl<T: SweepTx> Source<T> for Signatures {
         "signatures"
     }
 
-    fn find<'a>(&'a self, tx: &'a mut T, day: &'a Day) -> Found<'a> {
+    fn find<'a>(&'a self, _tx: &'a mut T, day: &'a Day) -> Found<'a> {
         Box::pin(async move {
-            let mut out = Vec::new();
-            for entry in &day.signatures {
-                if let Some(finding) = finding(tx, day, entry).await? {
-                    out.push(finding);
-                }
-            }
-            Ok(out)
+            Ok(day
+                .signatures
+                .iter()
+                .filter_map(|entry| finding(day, entry))
+                .collect())
         })
     }
 }
@@ -37,11 +34,7 @@ impl<T: SweepTx> Source<T> for Signatures {
 const HOW_TO_SIGN: &str = "You can read and sign it in Steward under \"Read and sign the \
                            policy\", or ask the council for a paper form.";
 
-async fn finding<T: SweepTx>(
-    tx: &mut T,
-    day: &Day,
-    entry: &PersonAcceptance,
-) -> DomainResult<Option<Finding>> {
+fn finding(day: &Day, entry: &PersonAcceptance) -> Option<Finding> {
     let person = &entry.person;
     let doc = day.document();
     let version = &day.active.version;
@@ -61,9 +54,7 @@ async fn finding<T: SweepTx>(
             citation.clone(),
         ),
         AcceptanceStatus::Lapsed { reason, citation } => {
-            let signed = tx.acceptances(person.id).await?;
-            let this_version = signed.iter().filter(|s| s.pack_hash == version.hash);
-            match this_version.map(|s| s.signed_on).max() {
+            match day.last_signed(person.id, &version.hash) {
                 // Signed this version, but long enough ago that it has run out.
                 Some(last) => (
                     format!("signature-lapsed:{}:{last}", person.reference),
@@ -96,7 +87,7 @@ async fn finding<T: SweepTx>(
             format!("Our records show you have not yet signed {doc}. Please sign it."),
             citation.clone(),
         ),
-        _ => return Ok(None),
+        _ => return None,
     };
     let letter = Letter {
         subject,
@@ -109,7 +100,7 @@ async fn finding<T: SweepTx>(
         ],
         council: day.council.name.clone(),
     };
-    Ok(Some(Finding {
+    Some(Finding {
         source: "signatures",
         summary: format!("{} ({}): {}", person.name, person.reference, decision),
         key,
@@ -117,5 +108,5 @@ async fn finding<T: SweepTx>(
         audience: Audience::Person(person.id),
         routing: None,
         action: None,
-    }))
+    })
 }

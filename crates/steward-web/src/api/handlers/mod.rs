@@ -3,7 +3,7 @@
 
 use super::ApiState;
 use super::error::ApiError;
-use super::extract::{Body, Caller, Page, PageAt, Q, Text, parse_day};
+use super::extract::{Body, Caller, Page, Q, Text, parse_day};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use std::str::FromStr;
 use steward_domain::auth::{Principal, Role, Username};
 use steward_domain::ops::acceptance::{self, Signature};
 use steward_domain::ops::{due, equipment, loans, people, policy, tokens, users};
-use steward_domain::repo::{AuditFilter, NewEquipment, NewPerson};
+use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{AssetTag, Council, Id, Pence, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEndReason};

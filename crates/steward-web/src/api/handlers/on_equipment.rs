@@ -1,20 +1,34 @@
 //! Equipment.
 
 use super::*;
+use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentListed, EquipmentSort};
 
 pub(crate) async fn equipment_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<Page<steward_domain::Equipment>>> {
+) -> ApiResult<Json<Page<EquipmentListed>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
+    let filter = EquipmentFilter {
+        kind: q
+            .text("kind")
+            .map(|k| {
+                k.parse::<EquipmentKind>()
+                    .map_err(|e| ApiError::bad_field("kind", e.to_string()))
+            })
+            .transpose()?,
+        state: q
+            .text("state")
+            .map(|s| {
+                s.parse::<EquipmentState>()
+                    .map_err(|e| ApiError::bad_field("state", e.to_string()))
+            })
+            .transpose()?,
+    };
+    let query = q.list_query::<EquipmentSort, _>(filter)?;
     let mut tx = read(&state).await?;
-    let all = tx
-        .equipment_list(caller.council.id)
-        .await
-        .map_err(steward_domain::DomainError::from)?;
-    Ok(Json(page.of(all, |e| e.id)))
+    let page = equipment::list::list(&mut tx, &caller.council, &query).await?;
+    Ok(Json(page.into()))
 }
 
 #[derive(Deserialize)]

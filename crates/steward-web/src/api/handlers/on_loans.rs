@@ -1,19 +1,32 @@
 //! Loans.
 
 use super::*;
+use steward_domain::ops::loans::list::{LoanFilter, LoanListed, LoanShow, LoanSort};
 
 pub(crate) async fn loans_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<Page<loans::LoanView>>> {
+) -> ApiResult<Json<Page<LoanListed>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
+    // `show` chooses; without it, `open=true` means open loans and anything else all loans,
+    // as before `show` was offered.
+    let show = match q.text("show") {
+        Some(s) => s
+            .parse::<LoanShow>()
+            .map_err(|e| ApiError::bad_field("show", e))?,
+        None if q.flag("open")? => LoanShow::Open,
+        None => LoanShow::All,
+    };
+    let filter = LoanFilter {
+        show,
+        ..Default::default()
+    };
+    let query = q.list_query::<LoanSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
-    let open = q.flag("open")?;
     let mut tx = read(&state).await?;
-    let all = loans::list(&mut tx, &caller.council, open, on).await?;
-    Ok(Json(page.of(all, |v| v.loan.id)))
+    let page = loans::list::list(&mut tx, &caller.council, &query, on).await?;
+    Ok(Json(page.into()))
 }
 
 pub(crate) async fn loan_show(
@@ -35,7 +48,7 @@ pub(crate) async fn loan_show(
         return Err(steward_domain::DomainError::not_found("loan", id).into());
     }
     let doc = document(&mut tx, &caller.council, on).await?;
-    Ok(Json(loans::view(&mut tx, &doc, loan).await?))
+    Ok(Json(loans::view(&mut tx, &doc, loan, on).await?))
 }
 
 #[derive(Deserialize)]

@@ -54,7 +54,7 @@ pub(crate) async fn my_loans(
         .await
         .map_err(steward_domain::DomainError::from)?
     {
-        views.push(loans::view(&mut tx, &doc, loan).await?);
+        views.push(loans::view(&mut tx, &doc, loan, on).await?);
     }
     Ok(Json(page.of(views, |v| v.loan.id)))
 }

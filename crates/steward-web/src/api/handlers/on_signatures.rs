@@ -1,6 +1,7 @@
 //! Signatures.
 
 use super::*;
+use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
 
 pub(crate) async fn acceptances_list(
     State(state): State<ApiState>,
@@ -8,15 +9,14 @@ pub(crate) async fn acceptances_list(
     Q(q): Q,
 ) -> ApiResult<Json<Page<acceptance::PersonAcceptance>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
+    let filter = SignatureFilter {
+        outstanding: q.flag("outstanding")?,
+    };
+    let query = q.list_query::<SignatureSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
-    let outstanding = q.flag("outstanding")?;
     let mut tx = read(&state).await?;
-    let mut all = acceptance::register(&mut tx, &caller.council, on).await?;
-    if outstanding {
-        all.retain(|a| !a.status.is_satisfied());
-    }
-    Ok(Json(page.of(all, |a| a.person.id)))
+    let page = acceptance::list::list(&mut tx, &caller.council, &query, on).await?;
+    Ok(Json(page.into()))
 }
 
 #[derive(Deserialize)]

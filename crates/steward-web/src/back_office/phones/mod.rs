@@ -15,7 +15,7 @@ use crate::routes::{Need, PageRoute, page};
 use axum::http::Method;
 use axum::routing::{get, post};
 
-pub(super) use lines::item_lines;
+pub(super) use lines::{LineRow, item_lines};
 
 /// The phone pages, for the route table.
 pub fn pages() -> Vec<PageRoute> {

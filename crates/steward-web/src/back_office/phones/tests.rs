@@ -119,6 +119,8 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),

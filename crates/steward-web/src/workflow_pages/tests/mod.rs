@@ -5,6 +5,7 @@
 mod cases;
 mod leaving;
 mod requests;
+mod start;
 
 use crate::tests::{PASSWORD, add_user};
 use crate::{AppState, Now, Today, app};
@@ -168,6 +169,8 @@ async fn site() -> Site {
     let state = AppState {
         store,
         touches: Default::default(),
+        due: Default::default(),
+        checks: Default::default(),
         today,
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),

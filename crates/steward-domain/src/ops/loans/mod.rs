@@ -1,8 +1,12 @@
+pub mod list;
+
 use super::{NONE, acceptance, audit, equipment, people, policy};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::{AssetTag, Pence, PersonRef};
-use crate::records::{Approval, Charge, Council, Equipment, Extension, Loan, Person};
+use crate::records::{
+    Approval, Charge, Council, Equipment, Extension, Loan, LoanStatus, Person, ReturnGround,
+};
 use crate::repo::{NewLoan, RegisterTx};
 use crate::workflow::WorkflowTx;
 use chrono::NaiveDate;
@@ -275,7 +279,24 @@ pub async fn extend<T: RegisterTx>(
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Recalled {
     pub loan: Loan,
+    /// The date the item must now be back by and the clause that sets it: the recall's date,
+    /// or an earlier one the loan already had.
     pub return_by: Dated,
+}
+
+/// Refuses a second recall: it could only move the date the first one set.
+fn not_recalled(loan: &Loan) -> DomainResult<()> {
+    match loan.recall_by {
+        Some(by) => Err(DomainError::Conflict {
+            field: "loan".into(),
+            message: format!(
+                "loan {} was already recalled, to be back by {}",
+                loan.id,
+                steward_policy::long_date(by)
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 pub async fn recall<T: WorkflowTx>(
@@ -288,6 +309,7 @@ pub async fn recall<T: WorkflowTx>(
 ) -> DomainResult<Recalled> {
     let loan = find(tx, council, loan_id).await?;
     must_be_open(&loan)?;
+    not_recalled(&loan)?;
     let active = policy::require(tx, council, ctx.today).await?;
     let officer = people::find(tx, council, by).await?;
     let offices = people::offices_on(tx, officer.id, ctx.today).await?;
@@ -315,6 +337,8 @@ pub async fn recall<T: WorkflowTx>(
         Some(&after),
     )
     .await?;
+    // The earliest date wins: a recall giving longer than the loan had left changes nothing.
+    let effective = list::dated(&after, &dated.citation.document).unwrap_or(dated);
     let by_office = active
         .pack
         .loans
@@ -322,11 +346,11 @@ pub async fn recall<T: WorkflowTx>(
         .as_ref()
         .and_then(|r| r.by.iter().find(|o| offices.contains(o)).cloned());
     if let Some(office) = by_office {
-        super::requests::record_recall(tx, ctx, council, &after, &office, dated.date).await?;
+        super::requests::record_recall(tx, ctx, council, &after, &office, effective.date).await?;
     }
     Ok(Recalled {
         loan: after,
-        return_by: dated,
+        return_by: effective,
     })
 }
 
@@ -515,10 +539,20 @@ pub struct LoanView {
     pub kind: EquipmentKind,
     /// The date it must be back by, and the clause that sets it.
     pub return_by: Option<Dated>,
+    /// Which of the loan's dates that is.
+    pub return_ground: Option<ReturnGround>,
+    /// Where it stands on the day it was read.
+    pub status: LoanStatus,
     pub charges: Vec<Charge>,
 }
 
-pub async fn view<T: RegisterTx>(tx: &mut T, document: &str, loan: Loan) -> DomainResult<LoanView> {
+/// The loan as it stands on `today`, its clauses cited from `document`.
+pub async fn view<T: RegisterTx>(
+    tx: &mut T,
+    document: &str,
+    loan: Loan,
+    today: NaiveDate,
+) -> DomainResult<LoanView> {
     let person = tx
         .person(loan.person_id)
         .await?
@@ -527,20 +561,15 @@ pub async fn view<T: RegisterTx>(tx: &mut T, document: &str, loan: Loan) -> Doma
         .equipment_by_id(loan.equipment_id)
         .await?
         .ok_or_else(|| DomainError::not_found("equipment", loan.equipment_id))?;
-    let return_by = loan.return_by().map(|(date, clause)| Dated {
-        date,
-        citation: Citation {
-            clause: clause.to_string(),
-            document: document.to_string(),
-        },
-    });
     let charges = tx.charges(loan.id).await?;
     Ok(LoanView {
         person: person.reference,
         person_name: person.name,
         asset_tag: item.asset_tag,
         kind: item.kind,
-        return_by,
+        return_by: list::dated(&loan, document),
+        return_ground: loan.return_ground(),
+        status: loan.status(today),
         charges,
         loan,
     })
@@ -560,7 +589,7 @@ pub async fn list<T: RegisterTx>(
     let loans = tx.loans(council.id, open_only).await?;
     let mut out = Vec::with_capacity(loans.len());
     for loan in loans {
-        out.push(view(tx, &document, loan).await?);
+        out.push(view(tx, &document, loan, today).await?);
     }
     Ok(out)
 }

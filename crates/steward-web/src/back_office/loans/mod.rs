@@ -1,10 +1,14 @@
 //! Loans: the list, issuing equipment as the policy allows, and returning, recalling and
 //! extending one loan.
 
+mod list;
+
+pub(crate) use list::ended_words;
+pub use list::list;
+
 use super::{
     base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
 };
-use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -15,90 +19,8 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::ops::{loans, policy};
-use steward_domain::{AssetTag, DomainError, PersonRef, RegisterTx};
+use steward_domain::{AssetTag, DomainError, LoanStatus, PersonRef, RegisterTx};
 use steward_policy::long_date;
-
-const COLUMNS: &[crate::listing::Column] = &[
-    column("loan", "Loan"),
-    column("person", "Person"),
-    column("item", "Item"),
-    column("issued", "Lent on"),
-    column("return_by", "Return by"),
-    column("clause", "Policy clause"),
-    column("returned", "Returned"),
-];
-
-#[derive(Deserialize)]
-pub struct LoanFilter {
-    #[serde(default)]
-    show: Option<String>,
-    #[serde(flatten)]
-    list: ListQuery,
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Query(filter): Query<LoanFilter>,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let all = filter.show.as_deref() == Some("all");
-    let mut tx = state.store.begin().await?;
-    let views = loans::list(&mut tx, &signed.council, !all, signed.today).await?;
-    let b = base(&signed);
-    let rows = views
-        .iter()
-        .map(|v| {
-            let by = v.return_by.as_ref();
-            Row::new(vec![
-                format!("Loan {}", v.loan.id),
-                format!("{} ({})", v.person_name, v.person),
-                format!("{} ({})", v.asset_tag, v.kind.as_str().replace('_', " ")),
-                long_date(v.loan.issued_on),
-                by.map(|d| long_date(d.date))
-                    .unwrap_or_else(|| "No date set".into()),
-                by.map(|d| d.citation.to_string()).unwrap_or_default(),
-                v.loan.returned_on.map(long_date).unwrap_or_default(),
-            ])
-            .key(0, format!("{:012}", v.loan.id))
-            .key(3, v.loan.issued_on.to_string())
-            .key(4, by.map(|d| d.date.to_string()).unwrap_or_default())
-            .key(
-                6,
-                v.loan
-                    .returned_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            )
-            .link(format!("{b}/loans/{}", v.loan.id))
-        })
-        .collect();
-    let action = format!("{b}/loans");
-    let show = if all { "all" } else { "" };
-    let listing = Listing::new(
-        &action,
-        &[("show", show)],
-        COLUMNS,
-        "loan",
-        &filter.list,
-        rows,
-    );
-    if filter.list.wants_csv() {
-        return listing.csv("loans");
-    }
-    let page = office_page("Loans", &signed, "loans");
-    let html = state.pages.render(
-        "pages/office_loans.html",
-        &page,
-        context! {
-            list => Serde(&listing),
-            action,
-            all,
-            may_change => may_change(&signed.principal),
-        },
-    )?;
-    Ok(Html(html).into_response())
-}
 
 #[derive(Default, Deserialize, Serialize)]
 pub struct IssueForm {
@@ -263,12 +185,24 @@ struct LoanPage {
     issued_on: String,
     return_by: Option<String>,
     clause: Option<String>,
+    /// What set the return-by date: "the end of the loan period", "the recall".
+    ground: Option<&'static str>,
     due_on: Option<String>,
     recall_by: Option<String>,
     leaving_by: Option<String>,
-    returned_on: Option<String>,
+    status: &'static str,
+    overdue: bool,
+    ended: Option<String>,
     open: bool,
     extensions: Vec<String>,
+}
+
+/// Which of the loan's forms the policy provides for: a recall only where the policy gives
+/// the power and the loan has not been recalled already, an extension only where it has a rule.
+#[derive(Serialize)]
+struct Offered {
+    recall: bool,
+    extend: bool,
 }
 
 async fn render_loan(
@@ -280,10 +214,11 @@ async fn render_loan(
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
+    let mut tx = state.store.read().await?;
     let loan = loans::find(&mut tx, &signed.council, id).await?;
-    let document = policy::in_force(&mut tx, &signed.council, signed.today)
-        .await?
+    let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
+    let document = active
+        .as_ref()
         .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let extensions = tx
@@ -300,7 +235,17 @@ async fn render_loan(
             )
         })
         .collect();
-    let v = loans::view(&mut tx, &document, loan).await?;
+    let v = loans::view(&mut tx, &document, loan, signed.today).await?;
+    drop(tx);
+    let rules = active.as_ref().map(|a| &a.pack.loans);
+    // A form whose answer was refused stays, to show the refusal beside its fields.
+    let refused = |fields: &[&str]| errors.iter().any(|e| fields.contains(&e.field));
+    let offered = Offered {
+        recall: (rules.is_some_and(|r| r.recall.is_some()) && v.loan.recall_by.is_none())
+            || refused(&["recall_by"]),
+        extend: rules.is_some_and(|r| r.extension.is_some())
+            || refused(&["until", "approved_by", "reason"]),
+    };
     let view = LoanPage {
         id: v.loan.id,
         person: v.person.to_string(),
@@ -310,10 +255,13 @@ async fn render_loan(
         issued_on: long_date(v.loan.issued_on),
         return_by: v.return_by.as_ref().map(|d| long_date(d.date)),
         clause: v.return_by.as_ref().map(|d| d.citation.to_string()),
+        ground: v.return_ground.map(|g| g.words()),
         due_on: v.loan.due_on.map(long_date),
         recall_by: v.loan.recall_by.map(long_date),
         leaving_by: v.loan.leaving_by.map(long_date),
-        returned_on: v.loan.returned_on.map(long_date),
+        status: v.status.words(),
+        overdue: v.status == LoanStatus::Overdue,
+        ended: ended_words(&v.loan),
         open: v.loan.is_open(),
         extensions,
     };
@@ -331,6 +279,7 @@ async fn render_loan(
         &page,
         context! {
             loan => Serde(&view),
+            offered => Serde(&offered),
             done,
             forms => Serde(forms),
             field_errors,

@@ -1,88 +1,30 @@
 //! Equipment: the list, one item, adding an item, recording a PAT test and changing its state.
 
+mod item;
+mod list;
+
+pub use list::list;
+
 use super::{
     base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
 };
-use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use item::render_item;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::ops::equipment;
 use steward_domain::repo::NewEquipment;
-use steward_domain::{AssetTag, DomainError, Equipment, Pence, RegisterTx};
-use steward_policy::{EquipmentKind, EquipmentState, long_date};
-
-const COLUMNS: &[crate::listing::Column] = &[
-    column("tag", "Asset tag"),
-    column("kind", "Kind"),
-    column("model", "Model"),
-    column("state", "State"),
-    column("cost", "Cost"),
-    column("purchased", "Purchased"),
-    column("pat", "PAT test"),
-];
+use steward_domain::{AssetTag, Pence};
+use steward_policy::{EquipmentKind, EquipmentState};
 
 fn words(text: &str) -> String {
     text.replace('_', " ")
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
-    let b = base(&signed);
-    let items = tx
-        .equipment_list(signed.council.id)
-        .await
-        .map_err(DomainError::from)?;
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let rows = items
-        .iter()
-        .map(|e| {
-            Row::new(vec![
-                e.asset_tag.to_string(),
-                words(e.kind.as_str()),
-                e.model.clone(),
-                words(e.state.as_str()),
-                e.replacement_cost.to_string(),
-                e.purchased_on
-                    .map(long_date)
-                    .unwrap_or_else(|| "Not recorded".into()),
-                e.pat_tested_on
-                    .map(long_date)
-                    .unwrap_or_else(|| "Not recorded".into()),
-            ])
-            .key(4, format!("{:015}", e.replacement_cost.0))
-            .key(5, day(e.purchased_on))
-            .key(6, day(e.pat_tested_on))
-            .link(format!("{b}/equipment/{}", e.asset_tag))
-        })
-        .collect();
-    let action = format!("{b}/equipment");
-    let listing = Listing::new(&action, &[], COLUMNS, "tag", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("equipment");
-    }
-    let page = office_page("Equipment", &signed, "equipment");
-    let html = state.pages.render(
-        "pages/office_equipment.html",
-        &page,
-        context! {
-            list => Serde(&listing),
-            action,
-            may_change => may_change(&signed.principal),
-        },
-    )?;
-    Ok(Html(html).into_response())
 }
 
 #[derive(Serialize)]
@@ -107,93 +49,30 @@ pub struct ItemForms {
     state: String,
 }
 
-async fn render_item(
-    state: &AppState,
-    signed: &SignedIn,
-    tag: &str,
-    done: Option<&str>,
-    forms: &ItemForms,
-    errors: Vec<FieldError>,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let tag: AssetTag = tag.parse().map_err(|_| WebError::not_found())?;
-    let mut tx = state.store.begin().await?;
-    let item: Equipment = equipment::find(&mut tx, &signed.council, &tag).await?;
-    let open = tx
-        .open_loan_of_equipment(item.id)
-        .await
-        .map_err(DomainError::from)?
-        .map(|l| l.id);
-    let phone_lines = super::phones::item_lines(&mut tx, &signed.council, &item).await?;
-    let addresses: Vec<String> =
-        steward_domain::ops::network::identities::addresses_of(&mut tx, &signed.council, item.id)
-            .await?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-    drop(tx);
-    let states: Vec<Choice> = EquipmentState::ALL
-        .iter()
-        .filter(|s| !matches!(s, EquipmentState::Issued | EquipmentState::Returned))
-        .map(|s| choice(s.as_str()))
-        .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let title = format!("{} ({})", item.asset_tag, words(item.kind.as_str()));
-    let mut page = office_page(&title, signed, "equipment");
-    page.errors = errors;
-    let field_errors = by_field(&page.errors);
-    let html = state.pages.render(
-        "pages/office_item.html",
-        &page,
-        context! {
-            item => context! {
-                asset_tag => item.asset_tag.to_string(),
-                kind => words(item.kind.as_str()),
-                model => &item.model,
-                serial => &item.serial,
-                state => words(item.state.as_str()),
-                cost => item.replacement_cost.to_string(),
-                purchased_on => item.purchased_on.map(long_date),
-                pat_tested_on => item.pat_tested_on.map(long_date),
-                encrypted => item.encrypted,
-            },
-            open_loan => open,
-            is_phone => item.kind == EquipmentKind::MobilePhone,
-            phone_lines => Serde(&phone_lines),
-            addresses,
-            states => Serde(&states),
-            done,
-            forms => Serde(forms),
-            field_errors,
-            csrf_token => &signed.session.csrf_token,
-            may_change => may_change(&signed.principal),
-        },
-    )?;
-    Ok((status, Html(html)).into_response())
-}
-
 #[derive(Deserialize)]
-pub struct Done {
+pub struct ItemParams {
     #[serde(default)]
     done: Option<String>,
+    /// Where the item's loans continue from.
+    #[serde(default)]
+    loans: Option<String>,
 }
 
 pub async fn detail(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, tag)): Path<(String, String)>,
-    Query(done): Query<Done>,
+    Query(params): Query<ItemParams>,
 ) -> Result<Response, WebError> {
     let forms = ItemForms::default();
+    // A cursor that does not read back starts the loans from the newest.
+    let loans_from = params.loans.as_deref().and_then(|c| c.parse().ok());
     render_item(
         &state,
         &signed,
         &tag,
-        done.done.as_deref(),
+        params.done.as_deref(),
+        loans_from,
         &forms,
         Vec::new(),
     )
@@ -221,7 +100,7 @@ pub async fn pat_test(
         "the date of the PAT test",
     );
     let Some(on) = on else {
-        return render_item(&state, &signed, &raw, None, &form, errors).await;
+        return render_item(&state, &signed, &raw, None, None, &form, errors).await;
     };
     let mut tx = state.store.begin().await?;
     match equipment::record_pat_test(&mut tx, &signed.ctx(), &signed.council, &tag, on).await {
@@ -232,7 +111,7 @@ pub async fn pat_test(
         Err(e) => {
             drop(tx);
             let errors = form_errors(e, &["tested_on"], "tested_on")?;
-            render_item(&state, &signed, &raw, None, &form, errors).await
+            render_item(&state, &signed, &raw, None, None, &form, errors).await
         }
     }
 }
@@ -253,7 +132,7 @@ pub async fn change_state(
         "Choose the equipment's new state",
     );
     let Some(to) = to else {
-        return render_item(&state, &signed, &raw, None, &form, errors).await;
+        return render_item(&state, &signed, &raw, None, None, &form, errors).await;
     };
     let mut tx = state.store.begin().await?;
     match equipment::set_state(&mut tx, &signed.ctx(), &signed.council, &tag, to).await {
@@ -264,7 +143,7 @@ pub async fn change_state(
         Err(e) => {
             drop(tx);
             let errors = form_errors(e, &["state"], "state")?;
-            render_item(&state, &signed, &raw, None, &form, errors).await
+            render_item(&state, &signed, &raw, None, None, &form, errors).await
         }
     }
 }

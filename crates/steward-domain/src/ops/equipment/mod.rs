@@ -1,3 +1,6 @@
+pub mod history;
+pub mod list;
+
 use super::{NONE, audit};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};

@@ -227,16 +227,19 @@ async fn users_round_trip_and_usernames_are_unique_per_council() -> TestResult {
     tx.insert_user(other.id, &new_user("ada", Role::Admin, None, &hash))
         .await?;
 
-    assert_eq!(tx.user(ada.id).await?, Some(ada.clone()));
+    assert_eq!(tx.user(c.id, ada.id).await?, Some(ada.clone()));
+    // An account is found only in its own council.
+    assert_eq!(tx.user(other.id, ada.id).await?, None);
     assert_eq!(
         tx.user_by_username(c.id, &parse("ada")).await?,
         Some(ada.clone())
     );
     assert_eq!(tx.user_by_username(c.id, &parse("nobody")).await?, None);
     assert_eq!(tx.users(c.id).await?, vec![ada.clone(), clerk.clone()]);
-    assert_eq!(tx.users_of_person(m1.id).await?, vec![ada.clone()]);
+    assert_eq!(tx.users_of_person(c.id, m1.id).await?, vec![ada.clone()]);
+    assert_eq!(tx.users_of_person(other.id, m1.id).await?, vec![]);
     assert_eq!(
-        tx.password_hash(ada.id)
+        tx.password_hash(c.id, ada.id)
             .await?
             .map(|h| h.as_phc().to_string()),
         Some(hash.as_phc().to_string())
@@ -251,9 +254,15 @@ async fn users_round_trip_and_usernames_are_unique_per_council() -> TestResult {
     };
     tx.update_user(&changed).await?;
     let other_hash = hash_password(&password(&parse("ada")))?;
-    tx.set_password_hash(ada.id, &other_hash).await?;
-    assert_eq!(tx.user(ada.id).await?, Some(changed));
-    assert_eq!(tx.password_hash(ada.id).await?, Some(other_hash));
+    assert!(
+        tx.set_password_hash(other.id, ada.id, &other_hash)
+            .await
+            .is_err()
+    );
+    tx.set_password_hash(c.id, ada.id, &other_hash).await?;
+    assert_eq!(tx.user(c.id, ada.id).await?, Some(changed));
+    assert_eq!(tx.password_hash(c.id, ada.id).await?, Some(other_hash));
+    assert_eq!(tx.password_hash(other.id, ada.id).await?, None);
     tx.commit().await?;
 
     let mut tx = store.begin().await?;
@@ -355,10 +364,16 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
     drop(tx);
 
     let mut tx = store.begin().await?;
-    tx.touch_session(&one.id_hash, at(9, 20)).await?;
-    tx.end_session(&two.id_hash, at(9, 30)).await?;
+    tx.touch_session(c.id, &one.id_hash, at(9, 20)).await?;
+    // Only in the session's own council.
+    assert!(
+        tx.touch_session(other.id, &one.id_hash, at(9, 25))
+            .await
+            .is_err()
+    );
+    tx.end_session(c.id, &two.id_hash, at(9, 30)).await?;
     // Ending twice keeps the first time.
-    tx.end_session(&two.id_hash, at(9, 40)).await?;
+    tx.end_session(c.id, &two.id_hash, at(9, 40)).await?;
     assert_eq!(
         tx.session(&one.id_hash).await?,
         Some(Session {
@@ -371,15 +386,32 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
         Some(at(9, 30))
     );
     let keep = Some(three.id_hash.as_str());
-    assert_eq!(tx.end_sessions_of_user(clerk.id, at(10, 0), keep).await?, 1);
+    assert_eq!(
+        tx.end_sessions_of_user(other.id, clerk.id, at(10, 0), keep)
+            .await?,
+        0
+    );
+    assert_eq!(
+        tx.end_sessions_of_user(c.id, clerk.id, at(10, 0), keep)
+            .await?,
+        1
+    );
     assert_eq!(
         tx.session(&three.id_hash).await?.and_then(|s| s.ended_at),
         None
     );
-    assert_eq!(tx.end_sessions_of_user(clerk.id, at(10, 1), None).await?, 1);
-    assert_eq!(tx.end_sessions_of_user(clerk.id, at(10, 2), None).await?, 0);
+    assert_eq!(
+        tx.end_sessions_of_user(c.id, clerk.id, at(10, 1), None)
+            .await?,
+        1
+    );
+    assert_eq!(
+        tx.end_sessions_of_user(c.id, clerk.id, at(10, 2), None)
+            .await?,
+        0
+    );
 
-    // Failures: by username within a council, by address across councils, since a time.
+    // Failures: by username and by address, each within a council, since a time.
     tx.record_sign_in_failure(c.id, "clerk", "192.0.2.1", at(9, 0))
         .await?;
     tx.record_sign_in_failure(c.id, "clerk", "192.0.2.2", at(9, 10))
@@ -399,9 +431,14 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
         vec![at(9, 10)]
     );
     assert_eq!(
-        tx.sign_in_failures_from_address("192.0.2.1", at(9, 0))
+        tx.sign_in_failures_from_address(c.id, "192.0.2.1", at(9, 0))
             .await?,
-        vec![at(9, 0), at(9, 20), at(9, 30)]
+        vec![at(9, 0), at(9, 30)]
+    );
+    assert_eq!(
+        tx.sign_in_failures_from_address(other.id, "192.0.2.1", at(9, 0))
+            .await?,
+        vec![at(9, 20)]
     );
 
     // Tokens.
@@ -426,8 +463,18 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
     assert_eq!(tx.token_by_hash(&digest("z")).await?, None);
     assert_eq!(tx.tokens(c.id).await?, vec![second.clone(), first.clone()]);
     assert_eq!(tx.tokens(other.id).await?, vec![]);
-    tx.touch_token(first.id, at(11, 30)).await?;
-    tx.revoke_token(first.id, at(12, 0)).await?;
+    assert!(
+        tx.touch_token(other.id, first.id, at(11, 20))
+            .await
+            .is_err()
+    );
+    assert!(
+        tx.revoke_token(other.id, first.id, at(11, 25))
+            .await
+            .is_err()
+    );
+    tx.touch_token(c.id, first.id, at(11, 30)).await?;
+    tx.revoke_token(c.id, first.id, at(12, 0)).await?;
     assert_eq!(
         tx.token(c.id, first.id).await?,
         Some(ApiToken {
@@ -439,7 +486,7 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
     tx.commit().await?;
 
     let mut tx = store.begin().await?;
-    assert!(tx.revoke_token(first.id, at(12, 5)).await.is_err());
+    assert!(tx.revoke_token(c.id, first.id, at(12, 5)).await.is_err());
     drop(tx);
     let mut tx = store.begin().await?;
     assert_eq!(
@@ -447,6 +494,25 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
         "api_tokens_hash_unique"
     );
     drop(tx);
+
+    // Each session and token is filed in the look-up under its council, the stray and the
+    // clashing ones not at all.
+    let filed = sqlx::query(
+        "SELECT kind, council_id, COUNT(*) AS n FROM credential_lookup
+         GROUP BY kind, council_id ORDER BY kind",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+    .collect::<Result<Vec<(String, i64, i64)>, sqlx::Error>>()?;
+    assert_eq!(
+        filed,
+        [
+            ("api_token".to_string(), c.id, 2),
+            ("session".to_string(), c.id, 3)
+        ]
+    );
 
     // Nothing secret is stored in the clear: only digests of session ids and tokens.
     let stored: String = sqlx::query("SELECT token_hash FROM api_tokens WHERE id = $1")
@@ -462,8 +528,8 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
 async fn a_database_made_before_accounts_gains_them_on_open() -> TestResult {
     let db = TestDb::new().await;
     let first = match db.backend {
-        Backend::Sqlite => include_str!("../migrations/sqlite/0001_initial.sql"),
-        Backend::Postgres => include_str!("../migrations/postgres/0001_initial.sql"),
+        Backend::Sqlite => include_str!("../../migrations/sqlite/0001_initial.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/0001_initial.sql"),
     };
     {
         sqlx::any::install_default_drivers();

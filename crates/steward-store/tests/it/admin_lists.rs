@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 //! The administrators' and officers' lists paged in the database: accounts, API tokens, phone
 //! bills and statements, and web monitoring findings. Each is walked page by page forwards and
 //! back again in both directions, with its filters and its search, on the backend
@@ -304,7 +302,7 @@ async fn setup() -> Setup {
         };
         let t = tx.insert_token(council.id, &new).await.unwrap();
         if *revoked {
-            tx.revoke_token(t.id, at("2027-02-10T08:00:00Z"))
+            tx.revoke_token(council.id, t.id, at("2027-02-10T08:00:00Z"))
                 .await
                 .unwrap();
         }

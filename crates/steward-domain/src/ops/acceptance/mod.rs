@@ -1,7 +1,10 @@
+pub mod list;
+
 use super::{NONE, audit, people, policy};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::PersonRef;
+use crate::listing::{MAX_LIMIT, Window};
 use crate::records::{Acceptance, Council, Person, SignatureMethod};
 use crate::repo::{NewAcceptance, RegisterTx};
 use chrono::NaiveDate;
@@ -9,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::decide::{AcceptanceStatus, SignatureFacts, acceptance_status};
 
 /// A person's standing against the policy in force.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PersonAcceptance {
     pub person: Person,
     pub policy_version: i64,
@@ -158,26 +161,26 @@ pub async fn sign<T: RegisterTx>(
     Ok(acceptance)
 }
 
-/// Everyone the policy covers who is in office, with their signature status.
+/// Everyone the policy covers who is in office, with their signature status, by reference:
+/// the signatures list read to its end a page at a time.
 pub async fn register<T: RegisterTx>(
     tx: &mut T,
     council: &Council,
     today: NaiveDate,
 ) -> DomainResult<Vec<PersonAcceptance>> {
     let active = policy::require(tx, council, today).await?;
+    let mut query = list::SignatureQuery {
+        sort: list::SignatureSort::Reference,
+        window: Window::first(MAX_LIMIT),
+        ..Default::default()
+    };
     let mut out = Vec::new();
-    for person in tx.people(council.id).await? {
-        if !active.pack.scope.kinds.contains(&person.kind)
-            || !people::in_office(tx, person.id, today).await?
-        {
-            continue;
+    loop {
+        let page = list::page(tx, council, &active, &query, today).await?;
+        out.extend(page.items);
+        match page.next {
+            Some(cursor) => query.continue_from(cursor),
+            None => return Ok(out),
         }
-        let status = status_of(tx, &active, person.id, today).await?;
-        out.push(PersonAcceptance {
-            person,
-            policy_version: active.version.number,
-            status,
-        });
     }
-    Ok(out)
 }

@@ -839,3 +839,126 @@ async fn concurrent_policy_versions_get_distinct_numbers() -> TestResult {
     assert_eq!(numbers, BTreeSet::from([2, 3, 4, 5]));
     Ok(())
 }
+
+/// Tables that are not sharded by council under a distributed PostgreSQL (Citus): copied to
+/// every node (`councils`, `credential_lookup`) or the schema's own bookkeeping. Every other
+/// table must have `council_id`, and every key of it must include that column.
+const REFERENCE_TABLES: &str = "'councils', 'credential_lookup', 'schema_migrations'";
+
+async fn names(store: &Store, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(sql).fetch_all(store.pool()).await?;
+    rows.iter().map(|row| row.try_get::<String, _>(0)).collect()
+}
+
+/// Everything in the public schema that a database sharded by `council_id` could not keep,
+/// read from PostgreSQL's catalogue, one line each.
+async fn undistributable(store: &Store) -> Result<Vec<String>, sqlx::Error> {
+    let public = "relnamespace = 'public'::regnamespace";
+    let council_col = "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = 'council_id' \
+        AND NOT a.attisdropped";
+    let owned = format!("t.{public} AND t.relname NOT IN ({REFERENCE_TABLES})");
+    let mut found = Vec::new();
+    let tables = format!(
+        "SELECT 'table ' || t.relname || ' has no council_id' FROM pg_class t
+         WHERE t.relkind IN ('r', 'p') AND {owned}
+           AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid
+                           AND a.attname = 'council_id' AND NOT a.attisdropped)"
+    );
+    found.extend(names(store, &tables).await?);
+    let keys = format!(
+        "SELECT CASE con.contype WHEN 'p' THEN 'primary key ' ELSE 'unique constraint ' END
+                || con.conname || ' on ' || t.relname || ' lacks council_id'
+         FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid {council_col}
+         WHERE con.contype IN ('p', 'u', 'x') AND {owned} AND NOT (a.attnum = ANY (con.conkey))"
+    );
+    found.extend(names(store, &keys).await?);
+    // Also the unique indexes made with CREATE UNIQUE INDEX, which are not constraints.
+    let indexes = format!(
+        "SELECT 'unique index ' || i.relname || ' on ' || t.relname || ' lacks council_id'
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_class t ON t.oid = x.indrelid {council_col}
+         WHERE x.indisunique AND {owned}
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid
+                           AND con.conrelid = t.oid)
+           AND NOT (a.attnum = ANY (x.indkey::int2[]))"
+    );
+    found.extend(names(store, &indexes).await?);
+    // A foreign key to a sharded table must pair council_id with council_id, so both rows
+    // are on one shard; one to a copied table must still carry the council.
+    let foreign = format!(
+        "SELECT 'foreign key ' || con.conname || ' on ' || t.relname
+                || ' does not carry council_id to ' || r.relname
+         FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid
+         JOIN pg_class r ON r.oid = con.confrelid {council_col}
+         LEFT JOIN pg_attribute ra ON ra.attrelid = r.oid AND ra.attname = 'council_id'
+         WHERE con.contype = 'f' AND {owned}
+           AND NOT CASE WHEN r.relname IN ({REFERENCE_TABLES}) THEN a.attnum = ANY (con.conkey)
+               ELSE EXISTS (SELECT 1 FROM generate_subscripts(con.conkey, 1) k
+                            WHERE con.conkey[k] = a.attnum AND con.confkey[k] = ra.attnum) END"
+    );
+    found.extend(names(store, &foreign).await?);
+    // A copied table may point only at another copied table.
+    let from_reference = format!(
+        "SELECT 'foreign key ' || con.conname || ' on reference table ' || t.relname
+                || ' points at sharded table ' || r.relname
+         FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid
+         JOIN pg_class r ON r.oid = con.confrelid
+         WHERE con.contype = 'f' AND t.{public} AND t.relname IN ({REFERENCE_TABLES})
+           AND r.relname NOT IN ({REFERENCE_TABLES})"
+    );
+    found.extend(names(store, &from_reference).await?);
+    found.sort();
+    Ok(found)
+}
+
+/// Every key of every council's table includes council_id, so the schema can be sharded by
+/// council (docs/scaling.md) without moving data. Read from PostgreSQL's catalogue; SQLite
+/// is never sharded, so there is nothing to check there.
+#[tokio::test]
+async fn every_key_of_a_councils_table_includes_the_council() -> TestResult {
+    let (_db, store) = setup().await?;
+    if store.backend() != Backend::Postgres {
+        eprintln!(
+            "skipped: the keys a sharded database needs are read from PostgreSQL's catalogue; \
+             run with STEWARD_TEST_BACKEND=postgres"
+        );
+        return Ok(());
+    }
+    let problems = undistributable(&store).await?;
+    assert!(
+        problems.is_empty(),
+        "not distributable by council_id:\n{}",
+        problems.join("\n")
+    );
+
+    // The check itself finds each kind of problem, named.
+    sqlx::raw_sql(
+        "ALTER TABLE people ADD CONSTRAINT people_id_alone UNIQUE (id);
+         CREATE TABLE stray (id BIGINT PRIMARY KEY);
+         CREATE TABLE strays (id BIGINT PRIMARY KEY, council_id BIGINT NOT NULL,
+             person_id BIGINT REFERENCES people (id), code TEXT UNIQUE);
+         CREATE UNIQUE INDEX strays_code_lower ON strays (lower(code));
+         ALTER TABLE strays ADD CONSTRAINT strays_person FOREIGN KEY (person_id)
+             REFERENCES people (id);
+         ALTER TABLE credential_lookup ADD COLUMN person_id BIGINT;
+         ALTER TABLE credential_lookup ADD CONSTRAINT lookup_person
+             FOREIGN KEY (council_id, person_id) REFERENCES people (council_id, id);",
+    )
+    .execute(store.pool())
+    .await?;
+    assert_eq!(
+        undistributable(&store).await?,
+        [
+            "foreign key lookup_person on reference table credential_lookup points at sharded \
+             table people",
+            "foreign key strays_person on strays does not carry council_id to people",
+            "foreign key strays_person_id_fkey on strays does not carry council_id to people",
+            "primary key strays_pkey on strays lacks council_id",
+            "table stray has no council_id",
+            "unique constraint people_id_alone on people lacks council_id",
+            "unique constraint strays_code_key on strays lacks council_id",
+            "unique index strays_code_lower on strays lacks council_id",
+        ]
+    );
+    Ok(())
+}

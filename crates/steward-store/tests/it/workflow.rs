@@ -1,5 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 //! Requests, approvals and breach cases through the domain commands, on the backend
 //! STEWARD_TEST_BACKEND selects.
 

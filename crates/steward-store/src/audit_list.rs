@@ -1,0 +1,191 @@
+//! The audit log paged in the database, and the names its records mention, read a page at a
+//! time.
+
+use crate::audit::{RECORD, record};
+use crate::listing::{Arg, Frag, KeyKind, ListSql, bound};
+use crate::rows::{Cols, time_text};
+use crate::tx::StoreTx;
+use std::collections::BTreeSet;
+use steward_domain::audit::AuditRecord;
+use steward_domain::listing::{Listed, SortValue, Toward};
+use steward_domain::ops::audit_log::{AuditLogQuery, NameKeys, Names, UserName};
+use steward_domain::{Id, RepoResult};
+
+/// The count stops here: a chain of hundreds of thousands of records is not counted in full for
+/// every page, and a page says "of more than 10,000".
+const COUNT_CAP: u64 = 10_000;
+
+/// A page of the council's audit log, by sequence number: the record's key, so each filter's
+/// index `(council_id, <column>, seq)` (migration 14) serves a page as one range of it whatever
+/// the chain's length. A range of times is listed by time, ties by seq, from the index
+/// `(council_id, at, seq)`: ordering by seq there would sort every record in the range. For
+/// records written as they happen the two orders agree.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &AuditLogQuery,
+) -> RepoResult<Listed<AuditRecord>> {
+    let f = &query.filter;
+    let by_time = f.from.is_some() || f.to.is_some();
+    let (sort, kind) = if by_time {
+        ("at", KeyKind::Text)
+    } else {
+        ("seq", KeyKind::Int)
+    };
+    let mut sql = ListSql::new(
+        Frag::new(RECORD, Vec::new()),
+        "audit_events",
+        sort,
+        kind,
+        "seq",
+    );
+    sql.eq("council_id", council_id);
+    if let Some(entity) = &f.entity {
+        sql.eq("entity", entity.as_str());
+    }
+    if let Some(id) = &f.entity_id {
+        sql.eq("entity_id", id.as_str());
+    }
+    if let Some(action) = &f.action {
+        sql.eq("action", action.as_str());
+    }
+    if let Some(actor) = &f.actor {
+        sql.eq("actor", actor.as_str());
+    }
+    // Timestamps are stored in one fixed-width UTC form, so text order is time order. A bound
+    // the cursor already implies is left out, so that SQLite's planner ranges over the
+    // cursor's bound rather than the range's.
+    let (from, to) = (f.from.map(time_text), f.to.map(time_text));
+    let (cursor_floor, cursor_ceiling) = cursor_bounds(query);
+    if let Some(from) = from
+        && cursor_floor.as_ref().is_none_or(|floor| *floor < from)
+    {
+        sql.and(Frag::new("at >= ?", vec![Arg::Text(from)]));
+    }
+    if let Some(to) = to
+        && cursor_ceiling.as_ref().is_none_or(|ceiling| *ceiling > to)
+    {
+        sql.and(Frag::new("at <= ?", vec![Arg::Text(to)]));
+    }
+    sql.count_at_most(COUNT_CAP);
+    sql.fetch(tx, &query.window, query.direction, record).await
+}
+
+/// The time a page's cursor holds, as the lowest or the highest time the page can reach.
+fn cursor_bounds(query: &AuditLogQuery) -> (Option<String>, Option<String>) {
+    let Some(cursor) = &query.window.from else {
+        return (None, None);
+    };
+    let SortValue::Text(at) = &cursor.value else {
+        return (None, None);
+    };
+    // Rows come after the cursor in list order: above it ascending, below it descending.
+    let upward = query.direction.is_descending() == (cursor.toward == Toward::Before);
+    if upward {
+        (Some(at.clone()), None)
+    } else {
+        (None, Some(at.clone()))
+    }
+}
+
+/// `$first, $first+1, ...` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `column IN (...)` over `values` numbered from `first`, or a condition that is never true
+/// when there are none.
+fn within(column: &str, first: usize, n: usize) -> String {
+    if n == 0 {
+        "1 = 0".to_string()
+    } else {
+        format!("{column} IN ({})", placeholders(first, n))
+    }
+}
+
+fn ints(values: &BTreeSet<Id>) -> Vec<Arg> {
+    values.iter().map(|v| Arg::Int(*v)).collect()
+}
+
+fn texts(values: &BTreeSet<String>) -> Vec<Arg> {
+    values.iter().map(|v| Arg::Text(v.clone())).collect()
+}
+
+/// Runs `sql` with the council's id first and `args` after it.
+async fn rows(
+    tx: &mut StoreTx,
+    sql: &str,
+    council_id: Id,
+    args: Vec<Arg>,
+) -> RepoResult<Vec<sqlx::any::AnyRow>> {
+    let mut all = vec![Arg::Int(council_id)];
+    all.extend(args);
+    tx.all(bound(sql, &all)).await
+}
+
+/// The names behind `keys`: at most four queries, whatever the page holds.
+pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> RepoResult<Names> {
+    let mut names = Names::default();
+    if !keys.person_ids.is_empty() || !keys.person_refs.is_empty() {
+        let (ids, refs) = (keys.person_ids.len(), keys.person_refs.len());
+        let sql = format!(
+            "SELECT id, name, reference FROM people WHERE council_id = $1 AND ({} OR {})",
+            within("id", 2, ids),
+            within("reference", 2 + ids, refs)
+        );
+        let mut args = ints(&keys.person_ids);
+        args.extend(texts(&keys.person_refs));
+        for row in rows(tx, &sql, council_id, args).await? {
+            let c = Cols::new(&row, "people");
+            let (name, reference) = (c.text("name")?, c.text("reference")?);
+            names.people_by_ref.insert(reference.clone(), name.clone());
+            names.people.insert(c.int("id")?, (name, reference));
+        }
+    }
+    if !keys.equipment_ids.is_empty() {
+        let sql = format!(
+            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {}",
+            within("id", 2, keys.equipment_ids.len())
+        );
+        for row in rows(tx, &sql, council_id, ints(&keys.equipment_ids)).await? {
+            let c = Cols::new(&row, "equipment");
+            names.equipment.insert(c.int("id")?, c.text("asset_tag")?);
+        }
+    }
+    if !keys.user_ids.is_empty() || !keys.usernames.is_empty() {
+        let (ids, users) = (keys.user_ids.len(), keys.usernames.len());
+        let sql = format!(
+            "SELECT u.id, u.username, u.role, p.name FROM users u \
+             LEFT JOIN people p ON p.council_id = u.council_id AND p.id = u.person_id \
+             WHERE u.council_id = $1 AND ({} OR {})",
+            within("u.id", 2, ids),
+            within("u.username", 2 + ids, users)
+        );
+        let mut args = ints(&keys.user_ids);
+        args.extend(texts(&keys.usernames));
+        for row in rows(tx, &sql, council_id, args).await? {
+            let c = Cols::new(&row, "users");
+            let username = c.text("username")?;
+            names.users.insert(c.int("id")?, username.clone());
+            let user = UserName {
+                role: c.text("role")?,
+                person_name: c.opt_text("name")?,
+            };
+            names.accounts.insert(username, user);
+        }
+    }
+    if !keys.pack_version_ids.is_empty() {
+        let sql = format!(
+            "SELECT id, number FROM pack_versions WHERE council_id = $1 AND {}",
+            within("id", 2, keys.pack_version_ids.len())
+        );
+        for row in rows(tx, &sql, council_id, ints(&keys.pack_version_ids)).await? {
+            let c = Cols::new(&row, "pack_versions");
+            names.pack_versions.insert(c.int("id")?, c.int("number")?);
+        }
+    }
+    Ok(names)
+}

@@ -1,0 +1,16 @@
+//! The store's integration tests, one binary: each module is one area of the register, run
+//! against SQLite or PostgreSQL as `STEWARD_TEST_BACKEND` says.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod admin_lists;
+mod audit_log;
+mod due;
+mod lists;
+mod phones;
+mod plans;
+mod reporting;
+mod store;
+mod workflow;
+mod workflow_lists;
