@@ -82,6 +82,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0017_distributable_keys.sql"),
     },
     Migration {
+        version: 18,
+        sql: include_str!("../migrations/sqlite/0018_admin_lists.sql"),
+    },
+    Migration {
         version: 19,
         sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
     },
@@ -159,6 +163,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 17,
         sql: include_str!("../migrations/postgres/0017_distributable_keys.sql"),
+    },
+    Migration {
+        version: 18,
+        sql: include_str!("../migrations/postgres/0018_admin_lists.sql"),
     },
     Migration {
         version: 19,
@@ -258,7 +266,8 @@ async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
 }
 
 /// What a migration's SQL cannot do alone, done in its transaction: version 10's search
-/// index and loans' return-by dates are worked out by the program's own rules.
+/// index and loans' return-by dates are worked out by the program's own rules, as are the
+/// words version 18 adds to the index.
 async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
     if version == 10 {
         crate::search::fill(tx).await?;
@@ -267,6 +276,9 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     if version == 12 {
         crate::workflow::fill_offices(tx).await?;
         crate::info::fill(tx).await?;
+    }
+    if version == 18 {
+        crate::search::fill_accounts_and_lines(tx).await?;
     }
     Ok(())
 }

@@ -141,6 +141,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_account_new.html"),
     ),
     (
+        "pages/invitation.html",
+        include_str!("../templates/pages/invitation.html"),
+    ),
+    (
+        "pages/invitation_closed.html",
+        include_str!("../templates/pages/invitation_closed.html"),
+    ),
+    (
         "pages/oversight_tokens.html",
         include_str!("../templates/pages/oversight_tokens.html"),
     ),

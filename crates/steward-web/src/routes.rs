@@ -1,7 +1,7 @@
 //! Every page the site serves, in one table: the router is built from it, and the access tests
 //! walk it, so a page added here is covered by them without anyone remembering to.
 
-use crate::{AppState, account, due_page, index, me, start};
+use crate::{AppState, account, due_page, index, invitation, me, start};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -66,6 +66,18 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/sign-in",
             Public,
             post(account::sign_in),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/invitation/{secret}",
+            Public,
+            get(invitation::page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/invitation/{secret}",
+            Public,
+            post(invitation::choose),
         ),
         page(
             Method::POST,

@@ -80,6 +80,7 @@ async fn empty_site() -> Site {
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),

@@ -22,20 +22,32 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
         Some(config) => Some(config),
         None => stored_mail_config(&store).await?,
     };
-    match config {
+    let sends_mail = match config {
         Some(config) => {
+            // Invitations' links lead to this server unless people reach it elsewhere.
+            let public_url = args
+                .mail
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.listen));
             let worker = Worker::new(
                 store.clone(),
                 Smtp::new(&config)?,
                 clock.clone(),
                 global.actor.clone(),
-            );
+            )
+            .with_public_url(public_url);
             tokio::spawn(worker.run(wake.clone()));
+            true
         }
-        None => eprintln!(
-            "No mail server given (--smtp): notices are queued in the outbox but not sent."
-        ),
-    }
+        None => {
+            eprintln!(
+                "No mail server given (--smtp): notices are queued in the outbox but not \
+                 sent, and new accounts get temporary passwords rather than invitations."
+            );
+            false
+        }
+    };
     if !args.no_sweep {
         let pinned = global.as_of.is_some();
         tokio::spawn(daily_sweep(
@@ -52,7 +64,7 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     let setup = issue_setup_address(&store, (clock.now)()).await?;
     let today: steward_web::Today = clock.today.clone();
     let now: steward_web::Now = clock.now.clone();
-    steward_web::serve(store, args.listen, today, now, |addr| {
+    steward_web::serve(store, args.listen, today, now, sends_mail, |addr| {
         println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
         // Printed here only, never logged: whoever can read the console may set the council up.
         if let Some(secret) = &setup {

@@ -1,5 +1,6 @@
 //! Accounts: creating them, passwords, disabling, and withdrawing access when a person leaves.
 
+use super::account_list::AccountStatus;
 use super::{audit, people};
 use crate::auth::{
     AuthTx, HashedPassword, NewUser, Password, Role, User, Username, hash_password, verify_password,
@@ -112,24 +113,44 @@ pub(crate) async fn create_hashed<T: AuthTx>(
     Ok(user)
 }
 
-/// An account as listed: the record and the reference of the person it acts as.
+/// An account as listed: the record, the person it acts as and where it stands.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UserView {
     #[serde(flatten)]
     pub user: User,
     pub person: Option<PersonRef>,
+    #[serde(default)]
+    pub person_name: Option<String>,
+    pub status: AccountStatus,
 }
 
-pub async fn list<T: AuthTx>(tx: &mut T, council: &Council) -> DomainResult<Vec<UserView>> {
-    let mut out = Vec::new();
-    for user in tx.users(council.id).await? {
-        let person = match user.person_id {
-            Some(id) => tx.person(id).await?.map(|p| p.reference),
-            None => None,
-        };
-        out.push(UserView { user, person });
-    }
-    Ok(out)
+/// One account as the list shows it.
+pub async fn view<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    username: &Username,
+) -> DomainResult<UserView> {
+    let user = find(tx, council, username).await?;
+    let person = match user.person_id {
+        Some(id) => tx.person(id).await?,
+        None => None,
+    };
+    let waiting = super::invitations::open_of(tx, &user).await?.is_some();
+    let status = if user.disabled {
+        AccountStatus::Disabled
+    } else if waiting {
+        AccountStatus::Invited
+    } else if user.must_change_password {
+        AccountStatus::MustChangePassword
+    } else {
+        AccountStatus::Active
+    };
+    Ok(UserView {
+        person: person.as_ref().map(|p| p.reference.clone()),
+        person_name: person.map(|p| p.name),
+        status,
+        user,
+    })
 }
 
 /// Who is changing a password.
@@ -203,6 +224,10 @@ pub async fn set_password<T: AuthTx>(
         Some(&after),
     )
     .await?;
+    if matches!(change, PasswordChange::Reset) {
+        // A temporary password replaces any invitation still waiting to be used.
+        super::invitations::withdraw_open(tx, ctx, &after).await?;
+    }
     end_sessions(tx, ctx, &after, keep).await?;
     Ok(after)
 }

@@ -6,14 +6,14 @@ use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
-pub(super) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
+pub(crate) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
     loan_id, summary, details, handler, handler_name, clause, document, urgency, due_at, \
     assignee_id, approval, outcome, created_at, updated_at, closed_at";
 const EVENT: &str = "id, request_id, at, actor, kind, text, internal";
 const APPROVAL: &str = "id, request_id, office, person_id, decision, reason, at";
 const TASK: &str = "id, request_id, title, done_at, done_by, note";
 
-pub(super) fn request(row: &AnyRow) -> RepoResult<Request> {
+pub(crate) fn request(row: &AnyRow) -> RepoResult<Request> {
     let c = Cols::new(row, "requests");
     Ok(Request {
         id: c.int("id")?,

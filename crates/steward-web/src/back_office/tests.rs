@@ -92,6 +92,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),
