@@ -300,27 +300,30 @@ fn unnamed_route(pack: &Pack) -> Route {
 }
 
 /// What a page says when the policy names no one for a report and someone receives it
-/// instead: "The policy names no one to receive a fault about a mobile phone, so it goes to
-/// Service Desk instead (clause 9, …)." `None` when the policy names the receiver.
+/// instead: "The policy names no one to receive a fault about a mobile phone, so it goes
+/// instead to Service Desk, whom the policy names to receive reports nothing else covers
+/// (clause 9, …)." `None` when the policy names the receiver.
 pub fn instead_words(facts: &RequestFacts, route: &Route) -> Option<String> {
+    let about = facts.equipment.map(article);
     unnamed_words(
         facts.kind,
-        facts.equipment,
+        about.as_deref(),
         route.routing,
         &route.handler_name,
         &route.citation,
     )
 }
 
-/// The same sentence from what a stored request keeps.
+/// The same sentence about a named item ("PHN-0001") or kind of item, from what a stored
+/// request keeps.
 pub fn unnamed_words(
     kind: ReportKind,
-    equipment: Option<EquipmentKind>,
+    about: Option<&str>,
     routing: Routing,
     handler_name: &str,
     citation: &Citation,
 ) -> Option<String> {
-    let nobody = nobody_words(kind, equipment);
+    let nobody = nobody_words(kind, about);
     match routing {
         Routing::Named => None,
         Routing::Default => Some(format!(
@@ -334,21 +337,26 @@ pub fn unnamed_words(
     }
 }
 
-fn nobody_words(kind: ReportKind, equipment: Option<EquipmentKind>) -> String {
+/// "a laptop", "an accessory".
+fn article(kind: EquipmentKind) -> String {
+    let words = kind.as_str().replace('_', " ");
+    let an = words.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {words}", if an { "an" } else { "a" })
+}
+
+fn nobody_words(kind: ReportKind, about: Option<&str>) -> String {
     format!(
         "The policy names no one to receive {}{}",
         kind_words(kind),
-        match equipment {
-            Some(kind) => format!(" about a {}", kind.as_str().replace('_', " ")),
-            None => String::new(),
-        }
+        about.map(|a| format!(" about {a}")).unwrap_or_default()
     )
 }
 
 fn no_route(facts: &RequestFacts) -> Refusal {
+    let about = facts.equipment.map(article);
     Refusal {
         gate: Gate::NoProvision,
-        message: nobody_words(facts.kind, facts.equipment),
+        message: nobody_words(facts.kind, about.as_deref()),
         citation: None,
     }
 }

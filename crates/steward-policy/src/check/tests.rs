@@ -1244,7 +1244,10 @@ fn the_reporting_default_must_name_an_office_of_the_pack() {
     )))
     .join("\n");
     assert!(found.contains("reporting_default.urgency"), "{found}");
-    assert!(found.contains("reporting_default.clause: missing key"), "{found}");
+    assert!(
+        found.contains("reporting_default.clause: missing key"),
+        "{found}"
+    );
     let pack = load(&with_minimal(&format!(
         "{offices}[reporting_default]\nreport_to = \"service_desk\"\nrespond_within = \"1 day\"\nclause = \"9\"\n"
     )))

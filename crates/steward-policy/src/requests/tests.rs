@@ -149,7 +149,6 @@ fn routes_follow_the_requesters_audience() {
     assert_eq!(third.approval.unwrap().citation.clause, "ICT access");
 }
 
-
 #[test]
 fn a_held_phones_fault_the_borough_routes_nowhere_goes_to_the_administrators_and_says_so() {
     let borough = pack("borough-members-protocol");
@@ -171,7 +170,10 @@ fn a_held_phones_fault_the_borough_routes_nowhere_goes_to_the_administrators_and
     )
     .unwrap();
     assert_eq!(laptop.routing, Routing::Named);
-    assert_eq!(instead_words(&self::facts(ReportKind::Fault, None), &laptop), None);
+    assert_eq!(
+        instead_words(&self::facts(ReportKind::Fault, None), &laptop),
+        None
+    );
     // Only faults, losses and thefts are always received: a virus the protocol routes nowhere
     // is still refused.
     let virus = route(&borough, &self::facts(ReportKind::Virus, None)).unwrap_err();
