@@ -81,6 +81,10 @@ const SQLITE: &[Migration] = &[
         version: 19,
         sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
     },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -151,6 +155,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 19,
         sql: include_str!("../migrations/postgres/0019_policy_in_force.sql"),
+    },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
     },
 ];
 

@@ -4,8 +4,8 @@
 pub mod acceptance;
 pub mod acceptance_form;
 pub mod audit;
-pub mod case_list;
 pub mod audit_log;
+pub mod case_list;
 pub mod cases;
 pub mod council;
 pub mod due;

@@ -1,4 +1,3 @@
-
 //! The equipment, loans and signatures lists paged in the database, on the backend
 //! STEWARD_TEST_BACKEND selects: every page walked forwards and back with nothing twice or
 //! missing, in the order each sort promises, both ways, with each filter and the search.

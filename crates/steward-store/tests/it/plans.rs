@@ -243,7 +243,7 @@ async fn lists_read_in_index_order() -> TestResult {
     ];
     for scope in &scopes {
         walk!(
-        seen,
+            seen,
             RequestSort::ALL,
             [
                 RequestFilter::default(),
@@ -258,7 +258,7 @@ async fn lists_read_in_index_order() -> TestResult {
             |q| tx.list_requests(c.id, scope, &q, now()).await?
         );
         walk!(
-        seen,
+            seen,
             CaseSort::ALL,
             [
                 CaseFilter::default(),
@@ -270,7 +270,7 @@ async fn lists_read_in_index_order() -> TestResult {
             |q| tx.list_cases(c.id, scope, &q).await?
         );
         walk!(
-        seen,
+            seen,
             InfoSort::ALL,
             [
                 InfoFilter::default(),

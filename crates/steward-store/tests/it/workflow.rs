@@ -1,4 +1,3 @@
-
 //! Requests, approvals and breach cases through the domain commands, on the backend
 //! STEWARD_TEST_BACKEND selects.
 

@@ -1,4 +1,3 @@
-
 //! The request queue, members' own requests and breach cases, paged in the database: walking
 //! pages both ways, searching, filtering, every sort, who sees what, assigning and the
 //! working-hours deadline, on the backend STEWARD_TEST_BACKEND selects.
