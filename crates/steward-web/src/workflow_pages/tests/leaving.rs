@@ -209,7 +209,7 @@ async fn typed_rows_are_checked_each_against_its_own_field() {
     let (audrey, audrey_token) = sign_in(&site, "audrey").await;
     let (status, _, html) = get(&site, &path, &audrey).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("Record these leavers"), "{html}");
+    assert!(!html.contains("Check these leavers"), "{html}");
     let (status, _, _) = post(&site, &path, &audrey, &format!("csrf_token={audrey_token}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
