@@ -93,6 +93,10 @@ const SQLITE: &[Migration] = &[
         version: 20,
         sql: include_str!("../migrations/sqlite/0020_first_run.sql"),
     },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -175,6 +179,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 20,
         sql: include_str!("../migrations/postgres/0020_first_run.sql"),
+    },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
     },
 ];
 

@@ -7,6 +7,7 @@ mod account;
 mod api;
 mod assets;
 mod back_office;
+mod check_answers;
 mod due_page;
 mod invitation;
 mod listing;

@@ -121,6 +121,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_adopt.html"),
     ),
     (
+        "pages/check_answers.html",
+        include_str!("../templates/pages/check_answers.html"),
+    ),
+    (
         "pages/oversight_adopt_check.html",
         include_str!("../templates/pages/oversight_adopt_check.html"),
     ),

@@ -779,3 +779,34 @@ async fn signing_in_returns_to_the_page_first_asked_for_and_nowhere_else() {
         );
     }
 }
+
+/// The hidden fields of the form on a check-your-answers page whose marker field is `marker`
+/// (`confirm` or `change`), unescaped and sent again as a url-encoded body, as a browser does.
+pub(crate) fn answers_body(html: &str, marker: &str) -> String {
+    let unescape = |v: &str| {
+        v.replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#x2f;", "/")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let end = html
+        .find(&format!(r#"name="{marker}" value="yes""#))
+        .unwrap_or_else(|| panic!("no {marker} form in {html}"));
+    let start = html[..end].rfind("<form").unwrap();
+    let mut fields = vec![format!("{marker}=yes")];
+    let mut rest = &html[start..end];
+    while let Some(at) = rest.find(r#"<input type="hidden" name=""#) {
+        rest = &rest[at + r#"<input type="hidden" name=""#.len()..];
+        let (name, after) = rest.split_once(r#"" value=""#).unwrap();
+        let (value, after) = after.split_once('"').unwrap();
+        fields.push(format!(
+            "{}={}",
+            name,
+            crate::listing::encode(&unescape(value))
+        ));
+        rest = after;
+    }
+    fields.join("&")
+}

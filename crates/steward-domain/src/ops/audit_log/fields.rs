@@ -88,6 +88,7 @@ const LABELS: &[(&str, &str)] = &[
     ("returned_on", "Returned on"),
     ("revoked_at", "Revoked at"),
     ("role", "Role"),
+    ("routing", "How its receiver was found"),
     ("serial", "Serial number"),
     ("signed_on", "Signed on"),
     ("starts", "Starts"),

@@ -7,7 +7,7 @@ mod leaving;
 mod requests;
 mod start;
 
-use crate::tests::{PASSWORD, add_user};
+use crate::tests::{PASSWORD, add_user, answers_body};
 use crate::{AppState, Now, Today, app};
 use axum::Router;
 use axum::body::Body;
