@@ -314,3 +314,67 @@ export async function checkPage(opened, name) {
   }
   return opened;
 }
+
+/**
+ * Starts `steward serve` on a fresh, empty database (see freshDatabase) and a free port, and
+ * resolves once it has printed both its address and the one-time setup address it prints
+ * while no council exists. `stop()` ends it and removes the database.
+ */
+export async function startEmpty() {
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: run \`cargo build -p steward-cli\` first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "steward-browser-"));
+  const database = freshDatabase(dir);
+  const env = { ...process.env };
+  for (const name of ["STEWARD_DB", "STEWARD_COUNCIL", "STEWARD_ACTOR", "STEWARD_ASSETS", "STEWARD_SMTP"]) {
+    delete env[name];
+  }
+  const child = spawn(binary, ["serve", "--db", database.url, "--listen", "127.0.0.1:0", "--no-sweep"], {
+    cwd: dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text) => {
+    stderr += text;
+  });
+  const exited = new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
+  const found = await new Promise((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`steward serve printed no setup address within ${START_LIMIT_MS} ms:\n${stderr}`)),
+      START_LIMIT_MS,
+    );
+    let url;
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const setup = line.match(/(https?:\/\/\S+?\/)setup\/\S+/);
+      if (setup) {
+        clearTimeout(timer);
+        done({ url: setup[1], setupUrl: setup[0] });
+      } else if (!url) {
+        url = line.match(/https?:\/\/\S+?\//)?.[0];
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      fail(new Error(`steward serve exited (${code ?? signal}) before serving:\n${stderr}`));
+    });
+  });
+  return {
+    ...found,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGINT");
+        const stopped = await Promise.race([exited, new Promise((done) => setTimeout(() => done(null), 5_000))]);
+        if (stopped === null) {
+          child.kill("SIGKILL");
+          await exited;
+        }
+      }
+      database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -187,6 +187,10 @@ pub struct MailArgs {
     /// The address notices come from, e.g. "ICT Team <it@council.example.gov.uk>"
     #[arg(long, env = "STEWARD_MAIL_FROM", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
+    /// The address people reach Steward at, e.g. https://steward.council.example.gov.uk, for
+    /// the links in invitations (`serve` uses the address it listens on when it is not given)
+    #[arg(long, env = "STEWARD_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -653,8 +657,26 @@ pub fn parse_span(text: &str) -> Result<chrono::Duration, String> {
 pub enum UserCmd {
     /// Create an account; its password is read from standard input
     Create(UserCreate),
-    /// List the council's accounts
-    List,
+    /// List the council's accounts. Sorts: username (the default), role, last_sign_in,
+    /// created; --search finds usernames and the names or references of linked people
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only accounts with this role: admin, auditor, officer or member
+        #[arg(long)]
+        role: Option<String>,
+        /// Only accounts in this status: active, must_change_password, invited or disabled
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Email the account's holder a link to choose their own password (good once, for 72
+    /// hours from when it is sent); any earlier link stops working
+    Invite {
+        username: String,
+        /// Send it here rather than to the linked person's address in the register
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+    },
     /// Disable an account: it cannot sign in or use its tokens, and its sessions end now
     Disable { username: String },
     /// Let a disabled account sign in again
@@ -684,11 +706,18 @@ pub struct UserCreate {
     #[arg(long = "person", value_name = "REF")]
     pub person: Option<String>,
     /// Read the password from the first line of standard input (there is no default password)
-    #[arg(long)]
+    #[arg(long, required_unless_present = "invite", conflicts_with = "invite")]
     pub password_stdin: bool,
     /// The user must choose their own password at first sign-in
-    #[arg(long)]
+    #[arg(long, conflicts_with = "invite")]
     pub temporary: bool,
+    /// Give the account no password: email its holder a link to choose their own, good once
+    /// for 72 hours from when it is sent (the outbox sends it; see `outbox send`)
+    #[arg(long)]
+    pub invite: bool,
+    /// With --invite: send it here rather than to the linked person's address
+    #[arg(long, value_name = "ADDRESS", requires = "invite")]
+    pub email: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -708,8 +737,15 @@ pub enum TokenCmd {
         #[arg(long, value_parser = parse_date, value_name = "DATE")]
         expires: Option<NaiveDate>,
     },
-    /// List tokens (never their secrets)
-    List,
+    /// List tokens (never their secrets). Sorts: created (the default), name, last_used,
+    /// expires; --search finds token names and their accounts' usernames
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only tokens in this status: active, expired or revoked
+        #[arg(long)]
+        status: Option<String>,
+    },
     /// Revoke a token at once
     Revoke { id: i64 },
 }

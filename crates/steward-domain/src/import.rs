@@ -346,7 +346,7 @@ pub(crate) fn plain_text(s: &str, max: usize) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-fn check_email(s: &str) -> Result<String, String> {
+pub(crate) fn check_email(s: &str) -> Result<String, String> {
     let problem = if s.chars().count() > EMAIL_MAX {
         Some(format!("is longer than {EMAIL_MAX} characters"))
     } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {

@@ -97,3 +97,24 @@ fn failure(e: &lettre::transport::smtp::Error) -> SendFailure {
         reason,
     }
 }
+
+/// Sends a short message to `to` saying the mail server works, for the setup page's "send a
+/// test message" button. The answer is in words, without the server's own (which may repeat
+/// the address).
+pub async fn send_test(config: &crate::MailConfig, to: &str, council: &str) -> Result<(), String> {
+    let to: Mailbox = to
+        .parse()
+        .map_err(|_| "the administrator's email address could not be used".to_string())?;
+    let smtp = Smtp::new(config).map_err(|e| e.to_string())?;
+    let message = Message::builder()
+        .from(smtp.from.clone())
+        .to(to)
+        .subject(format!("Steward test message for {council}"))
+        .body(format!(
+            "This message was sent while setting up Steward for {council}, to check that \
+             notices can be sent through {}.\n",
+            smtp.server
+        ))
+        .map_err(|_| "the test message could not be written".to_string())?;
+    smtp.send(message).await.map_err(|f| f.reason)
+}

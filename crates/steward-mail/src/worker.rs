@@ -2,6 +2,7 @@
 
 use crate::compose::compose;
 use crate::error::MailError;
+use crate::links::{self, Prepared};
 use crate::smtp::Smtp;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub struct Worker {
     smtp: Smtp,
     clock: Clock,
     actor: String,
+    /// The address people reach the site at, for invitations' links.
+    public_url: Option<String>,
 }
 
 impl Worker {
@@ -52,7 +55,15 @@ impl Worker {
             smtp,
             clock,
             actor: actor.into(),
+            public_url: None,
         }
+    }
+
+    /// The address people reach the site at (`https://steward.example.gov.uk`), which
+    /// invitations' links begin with. Without it invitations wait in the outbox.
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Worker {
+        self.public_url = Some(url.into());
+        self
     }
 
     fn ctx(&self) -> Ctx {
@@ -98,12 +109,26 @@ impl Worker {
             // The claim is committed before the mail server hears anything, so a crash from
             // here on leaves the message `sending`, never `queued` to go again.
             let mut tx = self.store.begin().await?;
-            let claimed = outbox::claim_next(&mut tx, &self.ctx(), council).await?;
-            tx.commit().await?;
-            let Some(claimed) = claimed else {
+            let ctx = self.ctx();
+            let Some(claimed) = outbox::claim_next(&mut tx, &ctx, council).await? else {
+                tx.commit().await?;
                 return Ok(());
             };
-            if !self.deliver(council, &claimed, report).await? {
+            let public_url = self.public_url.as_deref();
+            let ready =
+                match links::prepare(&mut tx, &ctx, council, public_url, claimed.clone()).await? {
+                    Prepared::Send(ready) => ready,
+                    Prepared::Refuse(why) => {
+                        let after = outbox::record_failure(&mut tx, &ctx, &claimed, &why).await?;
+                        tx.commit().await?;
+                        count_failure(report, after.as_ref());
+                        tracing::warn!(council = %council.slug, message = claimed.message.id,
+                        reason = %why.reason, "message not sent");
+                        continue;
+                    }
+                };
+            tx.commit().await?;
+            if !self.deliver(council, &ready, report).await? {
                 // The server is not taking mail: leave the rest for the next pass.
                 return Ok(());
             }
@@ -138,14 +163,7 @@ impl Worker {
             }
             Err(failure) => {
                 let after = outbox::record_failure(&mut tx, &ctx, claimed, failure).await?;
-                let gave_up = after
-                    .as_ref()
-                    .is_some_and(|m| m.state == steward_domain::outbox::MessageState::Failed);
-                if gave_up {
-                    report.failed += 1;
-                } else {
-                    report.retrying += 1;
-                }
+                let gave_up = count_failure(report, after.as_ref());
                 tracing::warn!(
                     council = %council.slug,
                     message = id,
@@ -174,4 +192,19 @@ impl Worker {
             }
         }
     }
+}
+
+/// Counts a failure recorded as `after` (`None`: the claim was lost); answers whether the
+/// message was given up on.
+fn count_failure(
+    report: &mut SendReport,
+    after: Option<&steward_domain::outbox::OutboxMessage>,
+) -> bool {
+    let gave_up = after.is_some_and(|m| m.state == steward_domain::outbox::MessageState::Failed);
+    if gave_up {
+        report.failed += 1;
+    } else {
+        report.retrying += 1;
+    }
+    gave_up
 }

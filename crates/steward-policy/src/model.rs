@@ -73,6 +73,7 @@ pub struct Pack {
     pub posture: Vec<PostureDuty>,
     #[serde(default)]
     pub reporting: Vec<ReportingDuty>,
+    pub reporting_default: Option<ReportingDefault>,
     pub response_times: Option<ResponseTimes>,
     pub monitoring: Option<Monitoring>,
     pub breaches: Option<Breaches>,
@@ -618,6 +619,25 @@ pub struct ReportingDuty {
     /// Who must agree before what is asked for may go ahead, where no other section says.
     pub approval: Option<Approval>,
     pub clause: Clause,
+}
+
+/// Who receives a member's report of a fault, loss or theft of an item they hold when no
+/// `[[reporting]]` entry covers it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingDefault {
+    pub report_to: OfficeId,
+    /// How urgent such a report is; routine when absent.
+    #[serde(default = "routine")]
+    pub urgency: Urgency,
+    /// How soon the receiving office must act; the council's `[response_times]` for the
+    /// urgency when absent.
+    pub respond_within: Option<Span>,
+    pub clause: Clause,
+}
+
+fn routine() -> Urgency {
+    Urgency::Routine
 }
 
 /// Agreement needed before a request goes ahead.

@@ -6,10 +6,17 @@
 //! is asked for (an extension from `[loans.extension]`, an install from `[software.install]`,
 //! a web exception from `[web.exceptions]`, a phone's replacement from its `[[equipment]]`
 //! evaluation) and otherwise from the route's own `approval`.
+//!
+//! A fault, loss or theft of an item someone holds is always received by someone: where no
+//! entry covers it, the pack's `[reporting_default]` office receives it, and where the pack
+//! has none, the council's administrators do. The route says which of these it is, so pages
+//! can say plainly that the policy names no one for it.
 
 use crate::citation::Citation;
 use crate::decide::{Gate, Refusal};
-use crate::model::{Agreement, Clause, OfficeId, Pack, ReportKind, ReportingDuty, Urgency};
+use crate::model::{
+    Agreement, Clause, OfficeId, Pack, ReportKind, ReportingDefault, ReportingDuty, Urgency,
+};
 use crate::period::Period;
 use crate::span::Span;
 use crate::vocab::{EquipmentKind, PersonKind};
@@ -39,6 +46,46 @@ pub struct ApprovalRule {
     pub citation: Citation,
 }
 
+/// How the receiver of a request was found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    /// An entry of `[[reporting]]`, or the section governing what is asked, names the office.
+    #[default]
+    Named,
+    /// Nothing names anyone for it: the pack's `[reporting_default]` office receives it.
+    Default,
+    /// Nothing names anyone for it and the pack has no default: the council's administrators
+    /// receive it.
+    Administrators,
+}
+
+impl Routing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Routing::Named => "named",
+            Routing::Default => "default",
+            Routing::Administrators => "administrators",
+        }
+    }
+}
+
+/// The name a request's handler has when the council's administrators receive it.
+pub const ADMINISTRATORS_NAME: &str = "Council administrators";
+
+impl OfficeId {
+    /// The handler of a request the council's administrators receive: an id no pack's office
+    /// can have (office ids are never empty), so no officer's office takes it up and only
+    /// administrators, who may act on every request, see and handle it.
+    pub fn administrators() -> OfficeId {
+        OfficeId(String::new())
+    }
+
+    pub fn is_administrators(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Where a request goes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {
@@ -46,8 +93,12 @@ pub struct Route {
     pub handler_name: String,
     pub urgency: Urgency,
     pub respond_within: Option<Span>,
+    /// The clause that sends it there; for administrators receiving what the pack routes
+    /// nowhere, an empty clause of the pack's document (read as "names no one for this").
     pub citation: Citation,
     pub approval: Option<ApprovalRule>,
+    #[serde(default)]
+    pub routing: Routing,
 }
 
 /// A kind in words for sentences: "a lost or stolen device report".
@@ -188,6 +239,7 @@ pub fn route(pack: &Pack, facts: &RequestFacts) -> Result<Route, Refusal> {
             respond_within: d.respond_within.or_else(|| times.for_urgency(d.urgency)),
             citation: Citation::new(pack, &d.clause),
             approval,
+            routing: Routing::Named,
         }),
         // A section that names who approves, with no reporting route: the first approver
         // receives it.
@@ -199,24 +251,112 @@ pub fn route(pack: &Pack, facts: &RequestFacts) -> Result<Route, Refusal> {
                 respond_within: times.for_urgency(Urgency::Routine),
                 citation: a.citation.clone(),
                 approval: Some(a),
+                routing: Routing::Named,
             }),
             None => Err(no_route(facts)),
         },
+        (None, None) if always_received(facts.kind) => Ok(unnamed_route(pack)),
         (None, None) => Err(no_route(facts)),
     }
 }
 
+/// Reports someone can always make about an item they hold, whatever the pack routes: the
+/// council must hear of a fault, a loss or a theft of its equipment.
+pub fn always_received(kind: ReportKind) -> bool {
+    matches!(kind, ReportKind::Fault | ReportKind::LostOrStolen)
+}
+
+/// Where a report goes that no entry of the pack covers: its default, else the administrators.
+fn unnamed_route(pack: &Pack) -> Route {
+    let times = pack.response_times.clone().unwrap_or_default();
+    match &pack.reporting_default {
+        Some(ReportingDefault {
+            report_to,
+            urgency,
+            respond_within,
+            clause,
+        }) => Route {
+            handler: report_to.clone(),
+            handler_name: pack.office_name(report_to),
+            urgency: *urgency,
+            respond_within: respond_within.or_else(|| times.for_urgency(*urgency)),
+            citation: Citation::new(pack, clause),
+            approval: None,
+            routing: Routing::Default,
+        },
+        None => Route {
+            handler: OfficeId::administrators(),
+            handler_name: ADMINISTRATORS_NAME.to_string(),
+            urgency: Urgency::Routine,
+            respond_within: times.for_urgency(Urgency::Routine),
+            citation: Citation {
+                clause: String::new(),
+                document: pack.pack.title.clone(),
+            },
+            approval: None,
+            routing: Routing::Administrators,
+        },
+    }
+}
+
+/// What a page says when the policy names no one for a report and someone receives it
+/// instead: "The policy names no one to receive a fault about a mobile phone, so it goes
+/// instead to Service Desk, whom the policy names to receive reports nothing else covers
+/// (clause 9, …)." `None` when the policy names the receiver.
+pub fn instead_words(facts: &RequestFacts, route: &Route) -> Option<String> {
+    let about = facts.equipment.map(article);
+    unnamed_words(
+        facts.kind,
+        about.as_deref(),
+        route.routing,
+        &route.handler_name,
+        &route.citation,
+    )
+}
+
+/// The same sentence about a named item ("PHN-0001") or kind of item, from what a stored
+/// request keeps.
+pub fn unnamed_words(
+    kind: ReportKind,
+    about: Option<&str>,
+    routing: Routing,
+    handler_name: &str,
+    citation: &Citation,
+) -> Option<String> {
+    let nobody = nobody_words(kind, about);
+    match routing {
+        Routing::Named => None,
+        Routing::Default => Some(format!(
+            "{nobody}, so it goes instead to {handler_name}, whom the policy names to receive \
+             reports nothing else covers ({citation})."
+        )),
+        Routing::Administrators => Some(format!(
+            "{nobody}, and names no one to receive reports nothing else covers, so it goes \
+             instead to the council's administrators."
+        )),
+    }
+}
+
+/// "a laptop", "an accessory".
+fn article(kind: EquipmentKind) -> String {
+    let words = kind.as_str().replace('_', " ");
+    let an = words.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {words}", if an { "an" } else { "a" })
+}
+
+fn nobody_words(kind: ReportKind, about: Option<&str>) -> String {
+    format!(
+        "The policy names no one to receive {}{}",
+        kind_words(kind),
+        about.map(|a| format!(" about {a}")).unwrap_or_default()
+    )
+}
+
 fn no_route(facts: &RequestFacts) -> Refusal {
+    let about = facts.equipment.map(article);
     Refusal {
         gate: Gate::NoProvision,
-        message: format!(
-            "The policy names no one to receive {}{}",
-            kind_words(facts.kind),
-            match facts.equipment {
-                Some(kind) => format!(" about a {}", kind.as_str().replace('_', " ")),
-                None => String::new(),
-            }
-        ),
+        message: nobody_words(facts.kind, about.as_deref()),
         citation: None,
     }
 }
@@ -240,6 +380,7 @@ pub fn recall_route(pack: &Pack, by: &OfficeId) -> Option<Route> {
         respond_within: times.for_urgency(Urgency::Promptly),
         citation: Citation::new(pack, &recall.clause),
         approval: None,
+        routing: Routing::Named,
     })
 }
 

@@ -49,7 +49,7 @@ impl RecordKind {
             RecordKind::ClosedCases => "Closed breach cases",
             RecordKind::Leavers => "People who have left office",
             RecordKind::Notices => "Notices and their email messages",
-            RecordKind::Sessions => "Sessions and failed sign-ins",
+            RecordKind::Sessions => "Sessions, failed sign-ins and invitations",
             RecordKind::MonitoringFindings => "Web monitoring findings",
         }
     }
@@ -60,7 +60,7 @@ impl RecordKind {
             RecordKind::ClosedRequests | RecordKind::ClosedCases => "they were closed",
             RecordKind::Leavers => "they left office",
             RecordKind::Notices => "they were filed",
-            RecordKind::Sessions => "they were last used",
+            RecordKind::Sessions => "they were last used, or an invitation was used or ran out",
             RecordKind::MonitoringFindings => "the day of the visits",
         }
     }

@@ -1,11 +1,13 @@
 //! The domain's account storage interface, `AuthTx`, for a store transaction.
 
 use crate::tx::StoreTx;
-use crate::{sessions, users};
+use crate::{account_lists, invitations, sessions, users};
 use chrono::{DateTime, Utc};
 use steward_domain::auth::{
-    ApiToken, AuthTx, HashedPassword, NewApiToken, NewUser, Session, User, Username,
+    ApiToken, AuthTx, HashedPassword, Invitation, NewApiToken, NewUser, Session, User, Username,
 };
+use steward_domain::listing::Listed;
+use steward_domain::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
 use steward_domain::{Id, RepoResult};
 
 impl AuthTx for StoreTx {
@@ -40,6 +42,14 @@ impl AuthTx for StoreTx {
 
     async fn users(&mut self, council_id: Id) -> RepoResult<Vec<User>> {
         users::list(self, council_id).await
+    }
+
+    async fn list_users(
+        &mut self,
+        council_id: Id,
+        query: &AccountQuery,
+    ) -> RepoResult<Listed<UserView>> {
+        account_lists::users_page(self, council_id, query).await
     }
 
     async fn users_of_person(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<User>> {
@@ -134,11 +144,54 @@ impl AuthTx for StoreTx {
         sessions::tokens(self, council_id).await
     }
 
+    async fn list_tokens(
+        &mut self,
+        council_id: Id,
+        query: &TokenQuery,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Listed<TokenView>> {
+        account_lists::tokens_page(self, council_id, query, now).await
+    }
+
     async fn revoke_token(&mut self, council_id: Id, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
         sessions::revoke_token(self, council_id, id, at).await
     }
 
     async fn touch_token(&mut self, council_id: Id, id: Id, at: DateTime<Utc>) -> RepoResult<()> {
         sessions::touch_token(self, council_id, id, at).await
+    }
+
+    async fn insert_invitation(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+        created_at: DateTime<Utc>,
+        created_by: &str,
+    ) -> RepoResult<Invitation> {
+        invitations::insert(self, council_id, user_id, created_at, created_by).await
+    }
+
+    async fn invitation(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Invitation>> {
+        invitations::by_id(self, council_id, id).await
+    }
+
+    async fn invitation_by_token(
+        &mut self,
+        council_id: Id,
+        token_hash: &str,
+    ) -> RepoResult<Option<Invitation>> {
+        invitations::by_token(self, council_id, token_hash).await
+    }
+
+    async fn latest_invitation(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+    ) -> RepoResult<Option<Invitation>> {
+        invitations::latest(self, council_id, user_id).await
+    }
+
+    async fn update_invitation(&mut self, invitation: &Invitation) -> RepoResult<()> {
+        invitations::update(self, invitation).await
     }
 }

@@ -5,6 +5,7 @@
 //! their audit records commit together. The audit table is append-only in the database itself,
 //! and [`Store::verify_audit`] re-checks a council's whole hash chain.
 
+mod account_lists;
 mod audit;
 mod audit_check;
 mod audit_list;
@@ -14,10 +15,12 @@ mod due;
 mod equipment;
 mod error;
 mod info;
+mod invitations;
 mod listing;
 mod loans;
 mod migrate;
 mod network;
+mod network_list;
 mod open;
 mod outbox;
 mod people;
@@ -29,6 +32,7 @@ mod retention_findings;
 mod rows;
 mod search;
 mod sessions;
+mod setup;
 mod signatures;
 pub mod testing;
 mod tx;

@@ -237,6 +237,43 @@ impl ListSql {
         self
     }
 
+    /// Keeps rows each search word finds through one of `targets`: (entity kind, condition),
+    /// where the condition holds `{words}` in place of the ids of that kind the word finds,
+    /// such as `b.line_id IN ({words})` or a subquery reaching the row through another table.
+    /// Conditions hold no `?` of their own.
+    pub(crate) fn search_through(
+        &mut self,
+        council_id: i64,
+        words: &SearchWords,
+        targets: &[(&str, &str)],
+    ) -> &mut ListSql {
+        for word in words.words() {
+            let mut alternatives = Vec::new();
+            let mut args = Vec::new();
+            for (entity, condition) in targets {
+                args.extend([
+                    Arg::Int(council_id),
+                    Arg::from(*entity),
+                    Arg::from(word.as_str()),
+                ]);
+                let range = match prefix_end(word) {
+                    Some(end) => {
+                        args.push(Arg::Text(end));
+                        "word >= ? AND word < ?"
+                    }
+                    None => "word >= ?",
+                };
+                let ids = format!(
+                    "SELECT entity_id FROM search_words \
+                     WHERE council_id = ? AND entity = ? AND {range}"
+                );
+                alternatives.push(condition.replace("{words}", &ids));
+            }
+            self.and(Frag::new(format!("({})", alternatives.join(" OR ")), args));
+        }
+        self
+    }
+
     fn where_clause(&self, statement: &mut Statement, extra: Option<&Frag>) {
         for (i, condition) in self.conditions.iter().chain(extra).enumerate() {
             statement.text(if i == 0 { " WHERE " } else { " AND " });

@@ -82,8 +82,20 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0017_distributable_keys.sql"),
     },
     Migration {
+        version: 18,
+        sql: include_str!("../migrations/sqlite/0018_admin_lists.sql"),
+    },
+    Migration {
         version: 19,
         sql: include_str!("../migrations/sqlite/0019_policy_in_force.sql"),
+    },
+    Migration {
+        version: 20,
+        sql: include_str!("../migrations/sqlite/0020_first_run.sql"),
+    },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
     },
 ];
 
@@ -157,8 +169,20 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0017_distributable_keys.sql"),
     },
     Migration {
+        version: 18,
+        sql: include_str!("../migrations/postgres/0018_admin_lists.sql"),
+    },
+    Migration {
         version: 19,
         sql: include_str!("../migrations/postgres/0019_policy_in_force.sql"),
+    },
+    Migration {
+        version: 20,
+        sql: include_str!("../migrations/postgres/0020_first_run.sql"),
+    },
+    Migration {
+        version: 21,
+        sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
     },
 ];
 
@@ -250,7 +274,8 @@ async fn apply(store: &Store, migration: &Migration) -> Result<(), StoreError> {
 }
 
 /// What a migration's SQL cannot do alone, done in its transaction: version 10's search
-/// index and loans' return-by dates are worked out by the program's own rules.
+/// index and loans' return-by dates are worked out by the program's own rules, as are the
+/// words version 18 adds to the index.
 async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sqlx::Error> {
     if version == 10 {
         crate::search::fill(tx).await?;
@@ -259,6 +284,9 @@ async fn fill(version: i64, tx: &mut Transaction<'static, Any>) -> Result<(), sq
     if version == 12 {
         crate::workflow::fill_offices(tx).await?;
         crate::info::fill(tx).await?;
+    }
+    if version == 18 {
+        crate::search::fill_accounts_and_lines(tx).await?;
     }
     Ok(())
 }

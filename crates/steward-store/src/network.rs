@@ -6,7 +6,10 @@ use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use std::net::IpAddr;
+use steward_domain::listing::Listed;
 use steward_domain::network::*;
+use steward_domain::ops::network::list::FindingQuery;
+use steward_domain::workflow::{Request, RequestKind};
 use steward_domain::{Id, RepoResult};
 
 const USER: &str = "id, council_id, person_id, username, added_on";
@@ -238,7 +241,38 @@ impl NetworkTx for StoreTx {
         let row = self
             .one(query, || "the finding was not stored".into())
             .await?;
+        if let Some(person) = person_id {
+            // The person behind an identity on a day is the same in every log: the list shows
+            // one row per identity, category and day, by its first finding.
+            let same_cell = sqlx::query(
+                "UPDATE web_findings SET person_id = $1 WHERE council_id = $2 AND day = $3
+                 AND identity = $4 AND category = $5 AND person_id IS NULL",
+            )
+            .bind(person)
+            .bind(council_id)
+            .bind(date_text(f.day))
+            .bind(f.identity.as_str())
+            .bind(f.category.as_str());
+            self.exec(same_cell).await?;
+        }
         finding(&row)
+    }
+
+    async fn list_web_findings(
+        &mut self,
+        council_id: Id,
+        query: &FindingQuery,
+    ) -> RepoResult<Listed<FindingCell>> {
+        crate::network_list::findings_page(self, council_id, query).await
+    }
+
+    async fn requests_of_kind_by(
+        &mut self,
+        council_id: Id,
+        kind: RequestKind,
+        requesters: &[Id],
+    ) -> RepoResult<Vec<Request>> {
+        crate::network_list::requests_of_kind_by(self, council_id, kind, requesters).await
     }
 
     async fn web_findings(

@@ -19,12 +19,14 @@ const NOTICE: &str = "id, council_id, notice_key, source, subject, body_text, bo
 /// the register holds them now.
 const MESSAGE: &str = "m.id, m.council_id, m.notice_id, n.notice_key, n.source, n.subject, \
                        m.person_id, p.reference AS person_ref, p.name AS person_name, m.office, \
+                       m.user_id, ua.username AS account, \
                        m.address, m.message_id, m.state, m.attempts, m.next_attempt_at, \
                        m.last_error, m.claim, m.claimed_at, m.sent_at, m.created_at, \
                        m.updated_at";
 const MESSAGE_FROM: &str = "outbox m \
                             JOIN notices n ON n.council_id = m.council_id AND n.id = m.notice_id \
-                            LEFT JOIN people p ON p.council_id = m.council_id AND p.id = m.person_id";
+                            LEFT JOIN people p ON p.council_id = m.council_id AND p.id = m.person_id \
+                            LEFT JOIN users ua ON ua.council_id = m.council_id AND ua.id = m.user_id";
 
 fn notice(row: &AnyRow) -> RepoResult<Notice> {
     let c = Cols::new(row, "notices");
@@ -58,6 +60,8 @@ fn message(row: &AnyRow) -> RepoResult<OutboxMessage> {
         person: c.opt_parsed("person_ref", "a person's reference")?,
         person_name: c.opt_text("person_name")?,
         office: c.opt_text("office")?.map(OfficeId),
+        user_id: c.opt_int("user_id")?,
+        account: c.opt_parsed("account", "a username")?,
         address: c.opt_text("address")?,
         message_id: c.text("message_id")?,
         state: c.parsed("state", "a message state")?,
@@ -199,8 +203,8 @@ async fn insert_message(
     let at = time_text(new.created_at);
     let query = sqlx::query(
         "INSERT INTO outbox (council_id, notice_id, person_id, office, address, message_id,
-             state, attempts, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8)
+             state, attempts, created_at, updated_at, user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $8, $9)
          RETURNING id",
     )
     .bind(council_id)
@@ -210,7 +214,8 @@ async fn insert_message(
     .bind(new.address.clone())
     .bind(new.message_id.as_str())
     .bind(new.state.as_str())
-    .bind(at);
+    .bind(at)
+    .bind(new.user_id);
     let row = tx
         .one(query, || format!("no notice has id {}", new.notice_id))
         .await?;
@@ -358,7 +363,10 @@ async fn message_page(
     sql.search_numbered(
         council_id,
         &query.search,
-        &[(crate::search::PERSON, "m.person_id")],
+        &[
+            (crate::search::PERSON, "m.person_id"),
+            (crate::search::USER, "m.user_id"),
+        ],
         Some("m.id"),
     );
     sql.count_at_most(COUNT_CAP);

@@ -255,15 +255,30 @@ async fn sessions(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<EndedRecor
             "Failed sign-in as",
         )?);
     }
+    // Invitations count from when they were used, replaced or ran out; one whose message has
+    // not gone yet has not ended.
+    let sql = "SELECT CAST(i.id AS TEXT) AS id, u.username, \
+        COALESCE(i.used_at, i.withdrawn_at, i.expires_at) AS last_at \
+        FROM account_invitations i JOIN users u ON u.council_id = i.council_id AND u.id = i.user_id \
+        WHERE i.council_id = $1 AND COALESCE(i.used_at, i.withdrawn_at, i.expires_at) IS NOT NULL";
+    let rows = tx.all(sqlx::query(sql).bind(council_id)).await?;
+    for row in &rows {
+        found.push(session_row(
+            row,
+            "account_invitations",
+            "id",
+            "Invitation for",
+        )?);
+    }
     Ok(found)
 }
 
 fn session_row(row: &AnyRow, table: &'static str, id: &str, what: &str) -> RepoResult<EndedRecord> {
     let c = Cols::new(row, table);
-    let prefix = if table == "sessions" {
-        "session"
-    } else {
-        "failure"
+    let prefix = match table {
+        "sessions" => "session",
+        "account_invitations" => "invitation",
+        _ => "failure",
     };
     let last_at = c.text("last_at")?;
     let ended = day_of(&c, "last_at", &last_at)?;
@@ -283,6 +298,10 @@ async fn purge_session(tx: &mut StoreTx, council_id: Id, key: &str) -> RepoResul
         ),
         Some(("failure", id)) => (
             "DELETE FROM sign_in_failures WHERE council_id = $1 AND id = CAST($2 AS BIGINT)",
+            id,
+        ),
+        Some(("invitation", id)) => (
+            "DELETE FROM account_invitations WHERE council_id = $1 AND id = CAST($2 AS BIGINT)",
             id,
         ),
         _ => return Err(RepoError::Backend(format!("'{key}' names no session"))),

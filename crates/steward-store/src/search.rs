@@ -10,12 +10,16 @@ use crate::tx::StoreTx;
 use sqlx::AnyConnection;
 use std::collections::BTreeSet;
 use steward_domain::listing::words_of;
+use steward_domain::phones::PhoneNumber;
 use steward_domain::{Equipment, Person, RepoResult};
 
 /// The entity kinds the index holds, as `search_words.entity` stores them.
 pub(crate) const PERSON: &str = "person";
 pub(crate) const EQUIPMENT: &str = "equipment";
 pub(crate) const INFO_REQUEST: &str = "info_request";
+pub(crate) const USER: &str = "user";
+pub(crate) const API_TOKEN: &str = "api_token";
+pub(crate) const PHONE_LINE: &str = "phone_line";
 
 /// Rows a single insert statement carries: 4 values each, well under either backend's limit.
 const ROWS_PER_INSERT: usize = 200;
@@ -45,6 +49,32 @@ pub(crate) fn of_info_request(reference: &str, requester: &str) -> BTreeSet<Stri
         .chain(words_of(requester))
         .chain(std::iter::once(reference.to_lowercase()))
         .collect()
+}
+
+/// An account is found by its username, whole or by any part of it (`ada.quill`: `ada`,
+/// `quill`).
+pub(crate) fn of_username(username: &str) -> BTreeSet<String> {
+    words_of(username)
+        .chain(std::iter::once(username.to_lowercase()))
+        .collect()
+}
+
+/// A token is found by each word of its name.
+pub(crate) fn of_token_name(name: &str) -> BTreeSet<String> {
+    words_of(name).collect()
+}
+
+/// A phone line is found by its number however people begin to write it: `+44 7700 900123`
+/// (`447700900123`, `7700900123`), `07700 900123` (`07700900123`, `07700`, `900123`).
+pub(crate) fn of_phone_number(number: &PhoneNumber) -> BTreeSet<String> {
+    let digits = number.as_str().trim_start_matches('+');
+    let mut words: BTreeSet<String> = words_of(&number.readable()).collect();
+    words.insert(digits.to_string());
+    if let Some(national) = digits.strip_prefix("44") {
+        words.insert(national.to_string());
+        words.insert(format!("0{national}"));
+    }
+    words
 }
 
 pub(crate) fn of_person(p: &Person) -> BTreeSet<String> {
@@ -171,6 +201,46 @@ pub(crate) async fn fill(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Fills the index for the accounts, tokens and phone lines already stored: run once, by the
+/// migration that added them to it.
+pub(crate) async fn fill_accounts_and_lines(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Row;
+    let mut pending = Vec::new();
+    let users = sqlx::query("SELECT id, council_id, username FROM users")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &users {
+        let words = of_username(&row.try_get::<String, _>("username")?);
+        let (council, id) = (row.try_get("council_id")?, row.try_get("id")?);
+        pending.extend(statements(council, USER, id, &words, false));
+    }
+    let tokens = sqlx::query("SELECT id, council_id, name FROM api_tokens")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &tokens {
+        let words = of_token_name(&row.try_get::<String, _>("name")?);
+        let (council, id) = (row.try_get("council_id")?, row.try_get("id")?);
+        pending.extend(statements(council, API_TOKEN, id, &words, false));
+    }
+    let lines = sqlx::query("SELECT id, council_id, number FROM phone_lines")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in &lines {
+        // A number the program could not read is left out of the index rather than failing
+        // the migration; the line is still listed, only not found by its number.
+        let Ok(number) = row.try_get::<String, _>("number")?.parse::<PhoneNumber>() else {
+            continue;
+        };
+        let words = of_phone_number(&number);
+        let (council, id) = (row.try_get("council_id")?, row.try_get("id")?);
+        pending.extend(statements(council, PHONE_LINE, id, &words, false));
+    }
+    for (sql, args) in pending {
+        bound(&sql, &args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +262,25 @@ mod tests {
         assert_eq!(statements.len(), 2);
         assert!(statements[0].0.starts_with("DELETE"));
         assert_eq!(statements[1].1.len(), 20);
+    }
+
+    #[test]
+    fn accounts_tokens_and_lines_are_found_by_their_parts() {
+        let words: Vec<_> = of_username("Ada.Quill").into_iter().collect();
+        assert_eq!(words, ["ada", "ada.quill", "quill"]);
+        let words: Vec<_> = of_token_name("Nightly export").into_iter().collect();
+        assert_eq!(words, ["export", "nightly"]);
+        let number: PhoneNumber = "07700 900123".parse().unwrap();
+        let words: Vec<_> = of_phone_number(&number).into_iter().collect();
+        assert_eq!(
+            words,
+            [
+                "07700",
+                "07700900123",
+                "447700900123",
+                "7700900123",
+                "900123"
+            ]
+        );
     }
 }

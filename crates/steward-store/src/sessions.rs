@@ -31,7 +31,7 @@ fn session(row: &AnyRow) -> RepoResult<Session> {
     })
 }
 
-fn token(row: &AnyRow) -> RepoResult<ApiToken> {
+pub(crate) fn token(row: &AnyRow) -> RepoResult<ApiToken> {
     let c = Cols::new(row, "api_tokens");
     Ok(ApiToken {
         id: c.int("id")?,
@@ -201,7 +201,18 @@ pub(crate) async fn insert_token(
         .one(query, || format!("no council has id {council_id}"))
         .await?;
     file_lookup(tx, &new.token_hash, council_id, TOKEN_KIND).await?;
-    token(&row)
+    let made = token(&row)?;
+    let words = crate::search::of_token_name(&made.name);
+    crate::search::index(
+        tx,
+        council_id,
+        crate::search::API_TOKEN,
+        made.id,
+        &words,
+        false,
+    )
+    .await?;
+    Ok(made)
 }
 
 pub(crate) async fn token_by_id(

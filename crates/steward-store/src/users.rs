@@ -1,6 +1,7 @@
 //! Accounts and failed sign-ins.
 
 use crate::rows::{Cols, flag_int, opt_time_text, time_text};
+use crate::search;
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -10,7 +11,7 @@ use steward_domain::{Id, RepoResult};
 const USER: &str = "id, council_id, username, role, person_id, must_change_password, disabled, \
                     created_at, password_changed_at, last_sign_in_at";
 
-fn user(row: &AnyRow) -> RepoResult<User> {
+pub(crate) fn user(row: &AnyRow) -> RepoResult<User> {
     let c = Cols::new(row, "users");
     Ok(User {
         id: c.int("id")?,
@@ -48,7 +49,10 @@ pub(crate) async fn insert(tx: &mut StoreTx, council_id: Id, new: &NewUser) -> R
     let row = tx
         .one(query, || format!("no council has id {council_id}"))
         .await?;
-    user(&row)
+    let made = user(&row)?;
+    let words = search::of_username(made.username.as_str());
+    search::index(tx, council_id, search::USER, made.id, &words, false).await?;
+    Ok(made)
 }
 
 pub(crate) async fn update(tx: &mut StoreTx, u: &User) -> RepoResult<()> {

@@ -7,7 +7,9 @@ mod account;
 mod api;
 mod assets;
 mod back_office;
+mod check_answers;
 mod due_page;
+mod invitation;
 mod listing;
 mod markdown;
 mod me;
@@ -20,6 +22,7 @@ pub mod records;
 pub mod reports;
 mod routes;
 mod session;
+mod setup;
 mod start;
 mod touches;
 mod verifying;
@@ -77,6 +80,9 @@ struct AppState {
     due: Arc<DueCache>,
     /// The audit chains being checked, which bounds how many checks run at once.
     checks: Arc<verifying::Checks>,
+    /// Whether this server sends the outbox by email (`steward serve --smtp`): then new
+    /// accounts may be invited to choose their own password, else they get a temporary one.
+    sends_mail: bool,
 }
 
 impl FromRef<AppState> for Arc<Assets> {
@@ -96,7 +102,7 @@ pub enum StartError {
 
 /// The whole application. Assets come from `STEWARD_ASSETS`, else [`DEFAULT_ASSETS_DIR`].
 pub fn router(store: Store, today: Today, now: Now) -> Result<Router, StartError> {
-    router_with_assets(store, today, now, Assets::from_env())
+    router_with_assets(store, today, now, Assets::from_env(), false)
 }
 
 fn router_with_assets(
@@ -104,6 +110,7 @@ fn router_with_assets(
     today: Today,
     now: Now,
     assets: Assets,
+    sends_mail: bool,
 ) -> Result<Router, StartError> {
     let pages = Arc::new(Pages::new(&assets)?);
     Ok(app(AppState {
@@ -115,6 +122,7 @@ fn router_with_assets(
         touches: Arc::default(),
         due: Arc::default(),
         checks: Arc::default(),
+        sends_mail,
     }))
 }
 
@@ -164,14 +172,17 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// Binds, reports the address through `on_ready`, and serves until the process stops.
+/// Serves the site on `listen`. `sends_mail` says whether this process also sends the outbox
+/// by email, so that pages may offer what only email can deliver (invitations).
 pub async fn serve(
     store: Store,
     listen: SocketAddr,
     today: Today,
     now: Now,
+    sends_mail: bool,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
-    let app = router(store, today, now)?;
+    let app = router_with_assets(store, today, now, Assets::from_env(), sends_mail)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
     // The peer's address is what sign-in throttling counts against.
@@ -300,6 +311,7 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
             ],
         ),
         StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
+        StatusCode::GONE => ("This address no longer works", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (
             "Sorry, the service is unavailable",
             vec!["The register's database cannot be reached. Try again later.".into()],

@@ -121,6 +121,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_adopt.html"),
     ),
     (
+        "pages/check_answers.html",
+        include_str!("../templates/pages/check_answers.html"),
+    ),
+    (
         "pages/oversight_adopt_check.html",
         include_str!("../templates/pages/oversight_adopt_check.html"),
     ),
@@ -139,6 +143,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/oversight_account_new.html",
         include_str!("../templates/pages/oversight_account_new.html"),
+    ),
+    (
+        "pages/invitation.html",
+        include_str!("../templates/pages/invitation.html"),
+    ),
+    (
+        "pages/invitation_closed.html",
+        include_str!("../templates/pages/invitation_closed.html"),
     ),
     (
         "pages/oversight_tokens.html",
@@ -312,6 +324,30 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/my_info_requests.html",
         include_str!("../templates/pages/my_info_requests.html"),
+    ),
+    (
+        "pages/setup_preset.html",
+        include_str!("../templates/pages/setup_preset.html"),
+    ),
+    (
+        "pages/setup_council.html",
+        include_str!("../templates/pages/setup_council.html"),
+    ),
+    (
+        "pages/setup_admin.html",
+        include_str!("../templates/pages/setup_admin.html"),
+    ),
+    (
+        "pages/setup_mail.html",
+        include_str!("../templates/pages/setup_mail.html"),
+    ),
+    (
+        "pages/setup_check.html",
+        include_str!("../templates/pages/setup_check.html"),
+    ),
+    (
+        "pages/getting_started.html",
+        include_str!("../templates/pages/getting_started.html"),
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! Every page the site serves, in one table: the router is built from it, and the access tests
 //! walk it, so a page added here is covered by them without anyone remembering to.
 
-use crate::{AppState, account, due_page, index, me, start};
+use crate::{AppState, account, due_page, index, invitation, me, start};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -22,6 +22,8 @@ pub enum Need {
     Officer,
     /// `principal.admin()`: administrators, who manage the council itself.
     Admin,
+    /// Whoever holds the one-time setup address, while the database holds no council.
+    Setup,
 }
 
 // The access tests read `method` and `need`; the router only the path and handler.
@@ -64,6 +66,18 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/sign-in",
             Public,
             post(account::sign_in),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/invitation/{secret}",
+            Public,
+            get(invitation::page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/invitation/{secret}",
+            Public,
+            post(invitation::choose),
         ),
         page(
             Method::POST,
@@ -128,6 +142,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::monitoring::pages());
     v.extend(crate::reports::pages());
     v.extend(crate::records::pages());
+    v.extend(crate::setup::pages());
     v
 }
 

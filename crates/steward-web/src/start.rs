@@ -169,6 +169,7 @@ pub async fn page(
     let scope = start::scope(&signed.principal, signed.now);
     let work = state.store.work_counts(council.id, &scope).await?;
     let counts = start::figures(&set, work, &signed.principal);
+    let pending = crate::setup::pending_for(&state, &signed).await?;
     let b = base(&signed);
     let page = office_page("Today's work", &signed, "start");
     let html = state.pages.render(
@@ -178,6 +179,7 @@ pub async fn page(
             as_of => counts.as_of.to_string(),
             read_only => signed.principal.officer().is_err(),
             cards => Serde(cards(&b, &counts)),
+            getting_started => pending.map(|p| context! { done => p.done, total => p.tasks.len() }),
         },
     )?;
     Ok(Html(html))

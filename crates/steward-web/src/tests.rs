@@ -2,6 +2,7 @@
 //! connections, for every role.
 
 mod access;
+mod setup;
 
 use super::*;
 use axum::body::Body;
@@ -26,9 +27,8 @@ fn day(text: &str) -> NaiveDate {
 }
 
 async fn site() -> Site {
-    let db = TestDb::new().await;
-    let store = db.open().await.unwrap();
-    let mut tx = store.begin().await.unwrap();
+    let site = empty_site().await;
+    let mut tx = site.state.store.begin().await.unwrap();
     let ctx = Ctx::new(
         "test",
         day("2027-01-01").and_hms_opt(9, 0, 0).unwrap().and_utc(),
@@ -53,7 +53,13 @@ async fn site() -> Site {
         add_user(&mut tx, &ctx, &found, username, role, None, must_change).await;
     }
     tx.commit().await.unwrap();
+    site
+}
 
+/// A site whose database holds no council yet.
+async fn empty_site() -> Site {
+    let db = TestDb::new().await;
+    let store = db.open().await.unwrap();
     let assets = tempfile::tempdir().unwrap();
     std::fs::write(assets.path().join("steward.css"), "body{}").unwrap();
     std::fs::write(assets.path().join("notes.txt"), "not served").unwrap();
@@ -74,6 +80,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),
@@ -771,4 +778,35 @@ async fn signing_in_returns_to_the_page_first_asked_for_and_nowhere_else() {
             "{evil}"
         );
     }
+}
+
+/// The hidden fields of the form on a check-your-answers page whose marker field is `marker`
+/// (`confirm` or `change`), unescaped and sent again as a url-encoded body, as a browser does.
+pub(crate) fn answers_body(html: &str, marker: &str) -> String {
+    let unescape = |v: &str| {
+        v.replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#x2f;", "/")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let end = html
+        .find(&format!(r#"name="{marker}" value="yes""#))
+        .unwrap_or_else(|| panic!("no {marker} form in {html}"));
+    let start = html[..end].rfind("<form").unwrap();
+    let mut fields = vec![format!("{marker}=yes")];
+    let mut rest = &html[start..end];
+    while let Some(at) = rest.find(r#"<input type="hidden" name=""#) {
+        rest = &rest[at + r#"<input type="hidden" name=""#.len()..];
+        let (name, after) = rest.split_once(r#"" value=""#).unwrap();
+        let (value, after) = after.split_once('"').unwrap();
+        fields.push(format!(
+            "{}={}",
+            name,
+            crate::listing::encode(&unescape(value))
+        ));
+        rest = after;
+    }
+    fields.join("&")
 }

@@ -1,7 +1,7 @@
 //! The web filter's identities: proxy user names of people, network addresses of equipment,
 //! and reading what scanning the proxy's logs found.
 
-use super::{Acting, parse_date};
+use super::{Acting, ListArgs, parse_date};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
@@ -34,11 +34,15 @@ pub enum AddressCmd {
     Clear { tag: String },
 }
 
-/// `steward filter findings`: what scanning found, for the offices the policy names.
+/// `steward filter findings`: what scanning found, for the offices the policy names, one
+/// row per identity, category and day. Sorts: day (the default), category; --search finds the
+/// name or reference of the person behind the identity.
 #[derive(Args, Debug)]
 pub struct FindingsArgs {
     #[command(flatten)]
     pub acting: Acting,
+    #[command(flatten)]
+    pub list: ListArgs,
     /// Only this person's findings
     #[arg(long, value_name = "REF")]
     pub person: Option<String>,

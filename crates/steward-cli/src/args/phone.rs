@@ -1,6 +1,7 @@
 //! `steward phone ...`: lines, bills and statements for personal calls on council phones.
 
 use super::parse_date;
+use crate::args::ListArgs;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -45,8 +46,15 @@ pub enum PhoneBillCmd {
         #[arg(long)]
         period: String,
     },
-    /// List bills, newest month first
-    List,
+    /// List bills. Sorts: month (the default), imported; --search finds a line's number or
+    /// the name or reference of someone with calls on the bill
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only the bills for this month, as YYYY-MM
+        #[arg(long)]
+        month: Option<String>,
+    },
     /// Show a bill with every item and each holder's share
     Show { id: i64 },
     /// A person's own items on their bills, as they see them
@@ -73,8 +81,11 @@ pub enum PhoneStatementCmd {
         #[arg(long)]
         person: String,
     },
-    /// List statements (--outstanding: only those not yet paid in full)
+    /// List statements (--outstanding: only those not yet paid in full). Sorts: issued (the
+    /// default), owed; --search finds the holder's name or reference or the line's number
     List {
+        #[command(flatten)]
+        list: ListArgs,
         #[arg(long)]
         outstanding: bool,
     },

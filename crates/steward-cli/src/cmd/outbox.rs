@@ -48,6 +48,9 @@ pub fn mail_config(args: &MailArgs) -> anyhow::Result<Option<MailConfig>> {
 
 /// Who a message is for, as a table cell.
 pub fn recipient(m: &OutboxMessage) -> String {
+    if let Some(account) = &m.account {
+        return format!("the holder of account {account}");
+    }
     match (&m.person_name, &m.person, &m.office) {
         (Some(name), Some(r), _) => format!("{name} ({r})"),
         (_, _, Some(office)) => format!("{office} (no one holds this office)"),
@@ -104,12 +107,15 @@ async fn send(app: &App, args: &MailArgs) -> anyhow::Result<u8> {
         }
         None => None,
     };
-    let worker = Worker::new(
+    let mut worker = Worker::new(
         app.store.clone(),
         Smtp::new(&config)?,
         clock(&app.global),
         app.global.actor.clone(),
     );
+    if let Some(url) = &args.public_url {
+        worker = worker.with_public_url(url.clone());
+    }
     let report = worker.send_due(only.as_ref()).await?;
     app.out.emit(&report, || {
         let mut text = format!(

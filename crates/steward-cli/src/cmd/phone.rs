@@ -1,16 +1,18 @@
 //! `steward phone`: lines, bills, marking and statements.
 
+use super::listing;
 use crate::app::App;
-use crate::args::{PhoneBillCmd, PhoneCmd, PhoneLineCmd, PhoneStatementCmd};
+use crate::args::{ListArgs, PhoneBillCmd, PhoneCmd, PhoneLineCmd, PhoneStatementCmd};
 use crate::exit;
 use crate::output::{Table, opt};
 use std::collections::BTreeSet;
-use steward_domain::Pence;
 use steward_domain::ops::people;
 use steward_domain::phones::bill::parse_bill;
+use steward_domain::phones::lists::{self, BillFilter, BillSort, StatementFilter, StatementSort};
 use steward_domain::phones::statements::Payment;
 use steward_domain::phones::views::{self, StatementView, duration_text};
 use steward_domain::phones::{BillPeriod, PhoneNumber, import, lines, marking, statements};
+use steward_domain::{Council, Pence};
 
 pub async fn run(app: &App, cmd: PhoneCmd) -> anyhow::Result<u8> {
     match cmd {
@@ -97,30 +99,9 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
                 text
             })?;
         }
-        PhoneBillCmd::List => {
-            let all = views::bills(&mut tx, &council).await?;
-            app.out.emit(&all, || {
-                let mut t = Table::new(&[
-                    "BILL", "MONTH", "LINE", "PHONE", "ITEMS", "TOTAL", "HELD BY",
-                ]);
-                for b in &all {
-                    let holders: Vec<String> = b.holders.iter().map(|h| h.name.clone()).collect();
-                    t.row(vec![
-                        b.bill.id.to_string(),
-                        b.bill.period.to_string(),
-                        b.readable.clone(),
-                        b.asset_tag.to_string(),
-                        b.items.to_string(),
-                        b.total.to_string(),
-                        if holders.is_empty() {
-                            "-".into()
-                        } else {
-                            holders.join(", ")
-                        },
-                    ]);
-                }
-                t.render()
-            })?;
+        PhoneBillCmd::List { list, month } => {
+            drop(tx);
+            return bill_list(app, &council, &list, month.as_deref()).await;
         }
         PhoneBillCmd::Show { id } => {
             let detail = views::bill_detail(&mut tx, &council, id).await?;
@@ -304,35 +285,9 @@ async fn statement(app: &App, cmd: PhoneStatementCmd) -> anyhow::Result<u8> {
             tx.commit().await?;
             app.out.emit(&issued, || statement_text(&issued))?;
         }
-        PhoneStatementCmd::List { outstanding } => {
-            let all = views::statements(&mut tx, &council, outstanding).await?;
-            app.out.emit(&all, || {
-                let mut t = Table::new(&[
-                    "STATEMENT",
-                    "PERSON",
-                    "MONTH",
-                    "PHONE",
-                    "OWED",
-                    "PAID",
-                    "OUTSTANDING",
-                    "ISSUED",
-                    "CLAUSE",
-                ]);
-                for s in &all {
-                    t.row(vec![
-                        s.statement.id.to_string(),
-                        format!("{} ({})", s.person_name, s.person),
-                        s.period.to_string(),
-                        s.asset_tag.to_string(),
-                        s.statement.amount.to_string(),
-                        money_or_dash(s.paid, s.paid.0 > 0),
-                        s.outstanding.to_string(),
-                        s.statement.issued_on.to_string(),
-                        s.citation.to_string(),
-                    ]);
-                }
-                t.render()
-            })?;
+        PhoneStatementCmd::List { list, outstanding } => {
+            drop(tx);
+            return statement_list(app, &council, &list, outstanding).await;
         }
         PhoneStatementCmd::Show { id } => {
             let found = views::find_statement(&mut tx, &council, id).await?;
@@ -355,5 +310,89 @@ async fn statement(app: &App, cmd: PhoneStatementCmd) -> anyhow::Result<u8> {
             app.out.emit(&view, || statement_text(&view))?;
         }
     }
+    Ok(exit::OK)
+}
+
+/// `phone bill list`: every bill, or one page, read a page at a time.
+async fn bill_list(
+    app: &App,
+    council: &Council,
+    list: &ListArgs,
+    month: Option<&str>,
+) -> anyhow::Result<u8> {
+    let filter = BillFilter {
+        period: month.map(str::parse::<BillPeriod>).transpose()?,
+    };
+    let query = listing::query::<BillSort, _>(list, filter)?;
+    let fetched = listing::fetch(list, query, |q| async move {
+        let mut tx = app.store.read().await?;
+        Ok(lists::bills(&mut tx, council, &q).await?)
+    })
+    .await?;
+    app.out.emit(&fetched, || {
+        let mut t = Table::new(&[
+            "BILL", "MONTH", "LINE", "PHONE", "ITEMS", "TOTAL", "HELD BY",
+        ]);
+        for b in fetched.items() {
+            let holders: Vec<String> = b.holders.iter().map(|h| h.name.clone()).collect();
+            t.row(vec![
+                b.bill.id.to_string(),
+                b.bill.period.to_string(),
+                b.readable.clone(),
+                b.asset_tag.to_string(),
+                b.items.to_string(),
+                b.total.to_string(),
+                if holders.is_empty() {
+                    "-".into()
+                } else {
+                    holders.join(", ")
+                },
+            ]);
+        }
+        t.render() + &fetched.footer()
+    })?;
+    Ok(exit::OK)
+}
+
+/// `phone statement list`: every statement (or those still owed), or one page.
+async fn statement_list(
+    app: &App,
+    council: &Council,
+    list: &ListArgs,
+    outstanding: bool,
+) -> anyhow::Result<u8> {
+    let query = listing::query::<StatementSort, _>(list, StatementFilter { outstanding })?;
+    let fetched = listing::fetch(list, query, |q| async move {
+        let mut tx = app.store.read().await?;
+        Ok(lists::statements(&mut tx, council, &q).await?)
+    })
+    .await?;
+    app.out.emit(&fetched, || {
+        let mut t = Table::new(&[
+            "STATEMENT",
+            "PERSON",
+            "MONTH",
+            "PHONE",
+            "OWED",
+            "PAID",
+            "OUTSTANDING",
+            "ISSUED",
+            "CLAUSE",
+        ]);
+        for s in fetched.items() {
+            t.row(vec![
+                s.statement.id.to_string(),
+                format!("{} ({})", s.person_name, s.person),
+                s.period.to_string(),
+                s.asset_tag.to_string(),
+                s.statement.amount.to_string(),
+                money_or_dash(s.paid, s.paid.0 > 0),
+                s.outstanding.to_string(),
+                s.statement.issued_on.to_string(),
+                s.citation.to_string(),
+            ]);
+        }
+        t.render() + &fetched.footer()
+    })?;
     Ok(exit::OK)
 }

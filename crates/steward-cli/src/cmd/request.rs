@@ -8,6 +8,7 @@ use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, 
 use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
 use steward_domain::repo::RegisterTx;
 use steward_domain::workflow::{Decision, RequestKind};
+use steward_policy::requests::unnamed_words;
 
 /// A moment on the clock in London.
 fn when(at: &DateTime<Utc>) -> String {
@@ -135,6 +136,18 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                     raised.route.handler_name,
                     raised.route.citation
                 );
+                if let RequestKind::Report(kind) = r.kind
+                    && let Some(words) = unnamed_words(
+                        kind,
+                        None,
+                        raised.route.routing,
+                        &raised.route.handler_name,
+                        &raised.route.citation,
+                    )
+                {
+                    out.push_str(&words);
+                    out.push('\n');
+                }
                 if let Some(due) = &r.due_at {
                     out.push_str(&format!("To be acted on by {}.\n", when(due)));
                 }
@@ -219,14 +232,13 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
             app.out.emit(&d, || {
                 let r = &d.view.request;
                 let mut out = format!(
-                    "Request {}: {} ({})\n{}\nHandled by {} (clause {}, {})\n",
+                    "Request {}: {} ({})\n{}\nHandled by {} ({})\n",
                     r.id,
                     r.kind.title(),
                     r.state.words(),
                     r.summary,
                     r.handler_name,
-                    r.clause,
-                    r.document
+                    requests::citation(r)
                 );
                 for t in &d.tasks {
                     let mark = if t.done_at.is_some() { "x" } else { " " };

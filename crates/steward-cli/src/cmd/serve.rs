@@ -8,7 +8,7 @@ use crate::uk_time;
 use chrono::{NaiveTime, Utc};
 use std::sync::Arc;
 use steward_domain::Ctx;
-use steward_domain::ops::sweep;
+use steward_domain::ops::{setup, sweep};
 use steward_mail::{Clock, Smtp, Worker};
 use steward_store::Store;
 use tokio::sync::Notify;
@@ -18,20 +18,36 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     let clock = clock(global);
     // New notices wake the sender at once rather than at its next poll.
     let wake = Arc::new(Notify::new());
-    match mail_config(&args.mail)? {
+    let config = match mail_config(&args.mail)? {
+        Some(config) => Some(config),
+        None => stored_mail_config(&store).await?,
+    };
+    let sends_mail = match config {
         Some(config) => {
+            // Invitations' links lead to this server unless people reach it elsewhere.
+            let public_url = args
+                .mail
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.listen));
             let worker = Worker::new(
                 store.clone(),
                 Smtp::new(&config)?,
                 clock.clone(),
                 global.actor.clone(),
-            );
+            )
+            .with_public_url(public_url);
             tokio::spawn(worker.run(wake.clone()));
+            true
         }
-        None => eprintln!(
-            "No mail server given (--smtp): notices are queued in the outbox but not sent."
-        ),
-    }
+        None => {
+            eprintln!(
+                "No mail server given (--smtp): notices are queued in the outbox but not \
+                 sent, and new accounts get temporary passwords rather than invitations."
+            );
+            false
+        }
+    };
     if !args.no_sweep {
         let pinned = global.as_of.is_some();
         tokio::spawn(daily_sweep(
@@ -45,13 +61,55 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     }
     // Pinned to a day, the clock keeps running through that day's hours, so sessions still
     // time out; the date part stays the day asked for.
+    let setup = issue_setup_address(&store, (clock.now)()).await?;
     let today: steward_web::Today = clock.today.clone();
     let now: steward_web::Now = clock.now.clone();
-    steward_web::serve(store, args.listen, today, now, |addr| {
+    steward_web::serve(store, args.listen, today, now, sends_mail, |addr| {
         println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
+        // Printed here only, never logged: whoever can read the console may set the council up.
+        if let Some(secret) = &setup {
+            println!(
+                "No council is set up yet. To set one up in the browser, open this address \
+                 within the hour (it works once):\n\n    http://{addr}/setup/{}\n",
+                secret.expose()
+            );
+        }
     })
     .await?;
     Ok(exit::OK)
+}
+
+/// A one-time setup address when the database holds no council yet.
+async fn issue_setup_address(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Option<setup::SetupSecret>> {
+    let mut tx = store.begin().await?;
+    let issued = setup::issue(&mut tx, now, setup::SETUP_LIFETIME).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// The mail server chosen at setup, when the database holds that one council and no `--smtp`
+/// was given; the credentials still come only from the environment.
+async fn stored_mail_config(store: &Store) -> anyhow::Result<Option<steward_mail::MailConfig>> {
+    let all = councils(store).await?;
+    let [council] = all.as_slice() else {
+        return Ok(None);
+    };
+    let mut tx = store.read().await?;
+    let stored = setup::mail_server(&mut tx, council).await?;
+    tx.commit().await?;
+    let Some(server) = stored else {
+        return Ok(None);
+    };
+    let login = steward_mail::Login::from_env(|name| std::env::var(name).ok())?;
+    let config = steward_mail::MailConfig::new(&server.url(), &server.mail_from, login)?;
+    eprintln!(
+        "Sending notices through {}, the mail server chosen for {}.",
+        config.server, council.name
+    );
+    Ok(Some(config))
 }
 
 /// Runs the sweep for every council now, then each day at `at` on London's clock. Pinned to a

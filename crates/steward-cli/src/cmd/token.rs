@@ -1,9 +1,12 @@
+use super::listing;
 use super::user::time;
 use crate::app::App;
-use crate::args::TokenCmd;
+use crate::args::{ListArgs, TokenCmd};
 use crate::exit;
 use crate::output::{Table, opt};
+use steward_domain::Council;
 use steward_domain::auth::Role;
+use steward_domain::ops::account_list::{self, TokenFilter, TokenSort, TokenStatus};
 use steward_domain::ops::tokens::{self, CreateToken};
 
 pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
@@ -45,34 +48,9 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
                 )
             })?;
         }
-        TokenCmd::List => {
-            let all = tokens::list(&mut tx, &council, ctx.now).await?;
-            app.out.emit(&all, || {
-                let mut table = Table::new(&[
-                    "ID",
-                    "NAME",
-                    "USER",
-                    "ROLE",
-                    "STATUS",
-                    "CREATED",
-                    "LAST USED",
-                    "EXPIRES",
-                ]);
-                for v in &all {
-                    let t = &v.token;
-                    table.row(vec![
-                        t.id.to_string(),
-                        t.name.clone(),
-                        opt(&v.username),
-                        t.role.to_string(),
-                        v.status.as_str().to_string(),
-                        time(&t.created_at),
-                        t.last_used_at.as_ref().map(time).unwrap_or("-".into()),
-                        opt(&t.expires_on),
-                    ]);
-                }
-                table.render()
-            })?;
+        TokenCmd::List { list, status } => {
+            drop(tx);
+            return token_list(app, &council, &list, status.as_deref()).await;
         }
         TokenCmd::Revoke { id } => {
             let token = tokens::revoke(&mut tx, &ctx, &council, id).await?;
@@ -82,5 +60,55 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
             })?;
         }
     }
+    Ok(exit::OK)
+}
+
+/// `token list`: every token, or one page; never a secret.
+async fn token_list(
+    app: &App,
+    council: &Council,
+    list: &ListArgs,
+    status: Option<&str>,
+) -> anyhow::Result<u8> {
+    let status = status
+        .map(|s| s.parse::<TokenStatus>())
+        .transpose()
+        .map_err(|e| crate::Exit {
+            code: exit::INVALID,
+            message: format!("--status: {e}"),
+        })?;
+    let query = listing::query::<TokenSort, _>(list, TokenFilter { status })?;
+    let now = app.ctx().now;
+    let fetched = listing::fetch(list, query, |q| async move {
+        let mut tx = app.store.read().await?;
+        Ok(account_list::tokens(&mut tx, council, &q, now).await?)
+    })
+    .await?;
+    app.out.emit(&fetched, || {
+        let mut table = Table::new(&[
+            "ID",
+            "NAME",
+            "USER",
+            "ROLE",
+            "STATUS",
+            "CREATED",
+            "LAST USED",
+            "EXPIRES",
+        ]);
+        for v in fetched.items() {
+            let t = &v.token;
+            table.row(vec![
+                t.id.to_string(),
+                t.name.clone(),
+                opt(&v.username),
+                t.role.to_string(),
+                v.status.as_str().to_string(),
+                time(&t.created_at),
+                t.last_used_at.as_ref().map(time).unwrap_or("-".into()),
+                opt(&t.expires_on),
+            ]);
+        }
+        table.render() + &fetched.footer()
+    })?;
     Ok(exit::OK)
 }

@@ -1,10 +1,14 @@
+use super::listing;
 use crate::app::App;
-use crate::args::{UserCmd, UserCreate};
+use crate::args::{ListArgs, UserCmd, UserCreate};
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
 use std::io::BufRead;
-use steward_domain::auth::{Password, Role, User, Username};
+use steward_domain::PersonRef;
+use steward_domain::auth::{INVITATION_HOURS, Password, Role, Username};
+use steward_domain::ops::account_list::{self, AccountFilter, AccountSort, AccountStatus};
+use steward_domain::ops::invitations::{self, CreateInvited, Invited};
 use steward_domain::ops::users::{self, CreateUser, PasswordChange};
 
 /// The password from the first line of standard input, without its line ending. Nothing else
@@ -42,16 +46,6 @@ pub fn time(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn status(user: &User) -> &'static str {
-    if user.disabled {
-        "disabled"
-    } else if user.must_change_password {
-        "must change password"
-    } else {
-        "active"
-    }
-}
-
 async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
     let username: Username = args.username.parse()?;
     let role: Role = match (&args.role, args.admin) {
@@ -59,6 +53,9 @@ async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
         (None, _) => Role::Admin,
     };
     let person = args.person.as_deref().map(str::parse).transpose()?;
+    if args.invite {
+        return create_invited(app, username, role, person, args.email).await;
+    }
     let password = Password::new(password_from_stdin(args.password_stdin)?, &username)?;
     let ctx = app.ctx();
     let mut tx = app.begin().await?;
@@ -86,31 +83,113 @@ async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+/// What an invitation's output says: where it goes and how long its link will work.
+fn invited_text(invited: &Invited) -> String {
+    format!(
+        "Queued an invitation for {} to {} <{}> (message {}). Its link works once, for \
+         {INVITATION_HOURS} hours from when the outbox sends it; any earlier link no longer \
+         works.\n",
+        invited.username, invited.to, invited.address, invited.message_id
+    )
+}
+
+async fn create_invited(
+    app: &App,
+    username: Username,
+    role: Role,
+    person: Option<PersonRef>,
+    email: Option<String>,
+) -> anyhow::Result<u8> {
+    let ctx = app.ctx();
+    let mut tx = app.begin().await?;
+    let council = app.council(&mut tx).await?;
+    let req = CreateInvited {
+        username,
+        role,
+        person,
+        email,
+    };
+    let (user, invited) = invitations::create_invited(&mut tx, &ctx, &council, req).await?;
+    tx.commit().await?;
+    let body = serde_json::json!({ "user": user, "invitation": invited });
+    app.out.emit(&body, || {
+        format!(
+            "Created {} account {} in {} with no password yet.\n{}",
+            user.role,
+            user.username,
+            council.name,
+            invited_text(&invited)
+        )
+    })?;
+    Ok(exit::OK)
+}
+
+/// `user list`: every account, or one page.
+async fn list(
+    app: &App,
+    list: &ListArgs,
+    role: Option<&str>,
+    status: Option<&str>,
+) -> anyhow::Result<u8> {
+    let filter = AccountFilter {
+        role: role.map(str::parse::<Role>).transpose()?,
+        status: status
+            .map(|s| s.parse::<AccountStatus>())
+            .transpose()
+            .map_err(|e| crate::Exit {
+                code: exit::INVALID,
+                message: format!("--status: {e}"),
+            })?,
+    };
+    let query = listing::query::<AccountSort, _>(list, filter)?;
+    let mut tx = app.store.read().await?;
+    let council = app.council(&mut tx).await?;
+    drop(tx);
+    let council = &council;
+    let fetched = listing::fetch(list, query, |q| async move {
+        let mut tx = app.store.read().await?;
+        Ok(account_list::accounts(&mut tx, council, &q).await?)
+    })
+    .await?;
+    app.out.emit(&fetched, || {
+        let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
+        for v in fetched.items() {
+            t.row(vec![
+                v.user.username.to_string(),
+                v.user.role.to_string(),
+                opt(&v.person),
+                v.status.label().to_lowercase(),
+                v.user
+                    .last_sign_in_at
+                    .as_ref()
+                    .map(time)
+                    .unwrap_or("-".into()),
+            ]);
+        }
+        t.render() + &fetched.footer()
+    })?;
+    Ok(exit::OK)
+}
+
 pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
     let ctx = app.ctx();
     match cmd {
         UserCmd::Create(args) => return create(app, args).await,
-        UserCmd::List => {
+        UserCmd::List {
+            list: args,
+            role,
+            status,
+        } => {
+            return list(app, &args, role.as_deref(), status.as_deref()).await;
+        }
+        UserCmd::Invite { username, email } => {
+            let username: Username = username.parse()?;
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
-            let all = users::list(&mut tx, &council).await?;
-            app.out.emit(&all, || {
-                let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
-                for v in &all {
-                    t.row(vec![
-                        v.user.username.to_string(),
-                        v.user.role.to_string(),
-                        opt(&v.person),
-                        status(&v.user).to_string(),
-                        v.user
-                            .last_sign_in_at
-                            .as_ref()
-                            .map(time)
-                            .unwrap_or("-".into()),
-                    ]);
-                }
-                t.render()
-            })?;
+            let invited =
+                invitations::invite(&mut tx, &ctx, &council, &username, email.as_deref()).await?;
+            tx.commit().await?;
+            app.out.emit(&invited, || invited_text(&invited))?;
         }
         UserCmd::Disable { username } => {
             let username: Username = username.parse()?;

@@ -15,7 +15,7 @@ use steward_store::Store;
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Runs `steward` with `input` on standard input.
-fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
+pub(crate) fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
     let mut child = env
         .command()
         .args(args)
@@ -328,9 +328,10 @@ fn a_token_is_shown_once_listed_without_its_secret_and_revoked() {
     assert!(!list.stdout.contains(&digest(&secret)), "{}", list.stdout);
     let listed = list.json();
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
-    assert_eq!(listed[1]["name"], "nightly export");
-    assert_eq!(listed[1]["username"], "clerk");
-    assert_eq!(listed[1]["status"], "active");
+    // Oldest first unless --desc.
+    assert_eq!(listed[0]["name"], "nightly export");
+    assert_eq!(listed[0]["username"], "clerk");
+    assert_eq!(listed[0]["status"], "active");
     let table = env.run(&["token", "list"]);
     assert!(!table.stdout.contains(&secret[4..]), "{}", table.stdout);
     assert!(table.stdout.contains("nightly export"), "{}", table.stdout);
@@ -365,8 +366,12 @@ fn a_token_is_shown_once_listed_without_its_secret_and_revoked() {
     let revoked = env.ok(&["token", "revoke", &id]);
     assert!(revoked["revoked_at"].is_string());
     assert_eq!(direct.token_user(&secret), None);
-    let listed = env.ok(&["token", "list"]);
-    assert_eq!(listed[1]["status"], "revoked");
+    let listed = env.ok(&["token", "list", "--status", "revoked"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed:#}");
+    assert_eq!(listed[0]["name"], "nightly export");
+    let newest = env.ok(&["token", "list", "--desc", "--limit", "1"]);
+    assert_eq!(newest["items"][0]["name"], "backup", "{newest:#}");
+    assert_eq!(newest["total"]["count"], 2);
     env.fails(&["token", "revoke", &id], 6);
     env.fails(&["token", "revoke", "999"], 4);
     direct.close();
@@ -426,7 +431,7 @@ fn disabling_an_account_ends_its_sessions_at_once() {
     assert!(again.user.must_change_password);
     let table = env.run(&["user", "list"]);
     assert!(
-        table.stdout.contains("must change password"),
+        table.stdout.contains("must choose a password"),
         "{}",
         table.stdout
     );

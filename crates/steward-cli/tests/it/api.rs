@@ -400,6 +400,7 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/notifications/1/retry", json!({})),
         ("/notifications/1/resolve", json!({"outcome": "sent"})),
         ("/users/ada/disable", json!({})),
+        ("/users/ada/invite", json!({})),
         ("/users/ada/enable", json!({})),
         (
             "/phone-lines",
@@ -843,6 +844,36 @@ fn imports_terms_offices_and_accounts_work_through_the_api() {
     // An administrator cannot lock themselves out.
     is_problem(&api.post(&admin, "/users/clerk/disable", json!({})), 409);
     is_problem(&api.post(&admin, "/users/nobody/enable", json!({})), 404);
+    // This server sends no email, so it cannot invite: the field is named.
+    let r = api.post(
+        &admin,
+        "/users",
+        json!({"username": "fred", "role": "auditor", "invite": true}),
+    );
+    is_problem(&r, 422);
+    assert_eq!(r.body["errors"][0]["field"], "invite", "{}", r.body);
+    is_problem(&api.post(&admin, "/users/eve/invite", json!({})), 409);
+    // The account list pages, sorts, searches and filters in the database.
+    let r = api.get(&admin, "/users?sort=created&dir=desc&limit=1");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["items"][0]["username"], "eve", "{}", r.body);
+    let next = r.body["next_cursor"].as_str().unwrap().to_string();
+    let r = api.get(
+        &admin,
+        &format!("/users?sort=created&dir=desc&limit=1&cursor={next}"),
+    );
+    assert_ne!(r.body["items"][0]["username"], "eve", "{}", r.body);
+    assert!(r.body["previous_cursor"].is_string(), "{}", r.body);
+    let r = api.get(
+        &admin,
+        "/users?q=eve&role=member&status=must_change_password",
+    );
+    assert_eq!(r.body["total"]["count"], 1, "{}", r.body);
+    assert_eq!(r.body["items"][0]["status"], "must_change_password");
+    let r = api.get(&admin, "/users?status=lost");
+    is_problem(&r, 400);
+    assert_eq!(r.body["errors"][0]["field"], "status", "{}", r.body);
+    is_problem(&api.get(&t.officer, "/users?q=eve"), 403);
     // Every change is in the audit trail.
     let log = api.get(&t.auditor, "/audit?entity=user&entity_id=eve");
     let actions: Vec<&str> = log.body["items"]

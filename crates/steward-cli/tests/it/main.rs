@@ -17,6 +17,7 @@ mod filter;
 mod filter_db;
 mod filter_scan;
 mod findings_report;
+mod invitations;
 mod item_lists;
 mod mail;
 mod mailsink;

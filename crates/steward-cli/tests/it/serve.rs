@@ -161,3 +161,83 @@ fn serves_health_and_the_due_page() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// Starts `steward serve` and reads what it prints until `lines` lines have come, or it stops.
+fn serve_lines(env: &Env, lines: usize) -> (std::process::Child, Vec<String>) {
+    let mut child = env
+        .command()
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-sweep"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut out = Vec::new();
+    for _ in 0..lines {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        out.push(line.trim_end().to_string());
+    }
+    (child, out)
+}
+
+#[test]
+fn an_empty_database_prints_a_setup_address_that_opens_setup() {
+    let env = Env::new();
+    let (mut child, lines) = serve_lines(&env, 4);
+    let addr = lines[0]
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("URL printed")
+        .to_string();
+    assert!(lines[1].contains("No council is set up yet"), "{lines:?}");
+    let setup = lines[3].trim();
+    let prefix = format!("http://{addr}/setup/");
+    let secret = setup.strip_prefix(&prefix).expect("the setup address");
+    // 32 random bytes in base64url: far more than 128 bits.
+    assert_eq!(secret.len(), 43, "{setup}");
+    let (status, body) = get(&addr, &format!("/setup/{secret}/preset"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Which policy is most like"), "{body}");
+    let (status, body) = get(&addr, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Setup is waiting"), "{body}");
+    child.kill().unwrap();
+    let _ = child.wait();
+
+    // A restart prints a new address, and the old one no longer works.
+    let (mut again, lines) = serve_lines(&env, 4);
+    let addr = lines[0]
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_string();
+    assert!(!lines[3].contains(secret), "{lines:?}");
+    let (status, _) = get(&addr, &format!("/setup/{secret}/preset"));
+    assert_eq!(status, 410);
+    again.kill().unwrap();
+    let _ = again.wait();
+
+    // With a council, no address is printed: the first line is the only one.
+    env.council("city-members-code", "2026-01-01");
+    let (mut third, lines) = serve_lines(&env, 1);
+    assert!(lines[0].contains("Steward is running"), "{lines:?}");
+    let addr = lines[0]
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_string();
+    let (status, body) = get(&addr, "/");
+    assert!(
+        status == 200 && !body.contains("Setup is waiting"),
+        "{body}"
+    );
+    third.kill().unwrap();
+    let _ = third.wait();
+}

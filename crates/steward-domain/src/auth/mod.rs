@@ -1,4 +1,4 @@
-//! Accounts, sign-in, sessions and API tokens: the pieces the web application authenticates
+//! Accounts, sign-in, sessions, API tokens and invitations: the pieces the web application authenticates
 //! with. Everything here is pure (rules, hashing, the session and throttling decisions) except
 //! the storage interface [`AuthTx`]; the commands that use them live in `ops::users`,
 //! `ops::sessions` and `ops::tokens`.
@@ -8,6 +8,7 @@
 
 mod access;
 mod hashing;
+mod invitation;
 mod password;
 mod repo;
 mod role;
@@ -22,6 +23,9 @@ mod username;
 pub use access::{AdminAccess, Denied, MemberAccess, OfficerAccess, Principal, ReadAccess};
 pub(crate) use hashing::dummy_verify;
 pub use hashing::{HashCost, HashedPassword, PRODUCTION_COST, hash_password, verify_password};
+pub use invitation::{
+    INVITATION_HOURS, Invitation, InvitationSecret, InvitationState, LINK_PLACEHOLDER,
+};
 pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};
 pub use repo::{AuthTx, NewApiToken, NewUser};
 pub use role::Role;

@@ -2,11 +2,14 @@
 //! it extends, for the audit trail and the people accounts link to).
 
 use super::hashing::HashedPassword;
+use super::invitation::Invitation;
 use super::role::Role;
 use super::session::Session;
 use super::token::ApiToken;
 use super::user::User;
 use super::username::Username;
+use crate::listing::Listed;
+use crate::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
 use crate::records::Id;
 use crate::repo::{RegisterTx, RepoResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -62,6 +65,12 @@ pub trait AuthTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Option<User>>> + Send;
     /// The council's accounts by username.
     fn users(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<User>>> + Send;
+    /// A page of the council's accounts.
+    fn list_users(
+        &mut self,
+        council_id: Id,
+        query: &AccountQuery,
+    ) -> impl Future<Output = RepoResult<Listed<UserView>>> + Send;
     fn users_of_person(
         &mut self,
         council_id: Id,
@@ -143,6 +152,13 @@ pub trait AuthTx: RegisterTx {
     ) -> impl Future<Output = RepoResult<Option<ApiToken>>> + Send;
     /// The council's tokens, newest first.
     fn tokens(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Vec<ApiToken>>> + Send;
+    /// A page of the council's tokens, each with its status at `now`.
+    fn list_tokens(
+        &mut self,
+        council_id: Id,
+        query: &TokenQuery,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<Listed<TokenView>>> + Send;
     fn revoke_token(
         &mut self,
         council_id: Id,
@@ -154,5 +170,37 @@ pub trait AuthTx: RegisterTx {
         council_id: Id,
         id: Id,
         at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+
+    // Invitations to choose a password.
+    fn insert_invitation(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+        created_at: DateTime<Utc>,
+        created_by: &str,
+    ) -> impl Future<Output = RepoResult<Invitation>> + Send;
+    fn invitation(
+        &mut self,
+        council_id: Id,
+        id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Invitation>>> + Send;
+    /// The council's invitation whose link's secret has this digest (the link names the
+    /// council).
+    fn invitation_by_token(
+        &mut self,
+        council_id: Id,
+        token_hash: &str,
+    ) -> impl Future<Output = RepoResult<Option<Invitation>>> + Send;
+    /// The account's newest invitation, if any.
+    fn latest_invitation(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<Invitation>>> + Send;
+    /// Writes the link's digest and times, and when it was used or withdrawn.
+    fn update_invitation(
+        &mut self,
+        invitation: &Invitation,
     ) -> impl Future<Output = RepoResult<()>> + Send;
 }

@@ -1,5 +1,6 @@
 //! Records of the web filter's side of the register; they are also the wire types.
 
+use crate::ids::PersonRef;
 use crate::records::Id;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -80,4 +81,23 @@ pub struct FindingFilter {
     pub category: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+}
+
+/// One identity's visits to one category on one day, summed over every log that saw them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingCell {
+    /// The lowest id among the findings summed, which stands for them in the list's order.
+    pub id: Id,
+    pub identity: String,
+    /// The person behind the identity that day, when any log's finding knew them.
+    pub person_id: Option<Id>,
+    pub person: Option<PersonRef>,
+    pub person_name: Option<String>,
+    pub category: String,
+    pub day: NaiveDate,
+    pub visits: i64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// A few of the addresses visited, each once.
+    pub samples: Vec<String>,
 }

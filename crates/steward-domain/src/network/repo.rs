@@ -1,9 +1,12 @@
 //! The storage the web filter's commands need, beside the workflow's (findings open cases).
 
 use super::records::*;
+use crate::listing::Listed;
+use crate::ops::network::list::FindingQuery;
 use crate::records::Id;
 use crate::repo::RepoResult;
 use crate::workflow::WorkflowTx;
+use crate::workflow::{Request, RequestKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
 use std::net::IpAddr;
@@ -75,6 +78,20 @@ pub trait NetworkTx: WorkflowTx {
         council_id: Id,
         filter: &FindingFilter,
     ) -> impl Future<Output = RepoResult<Vec<WebFinding>>> + Send;
+
+    /// A page of the council's findings, one per identity, category and day.
+    fn list_web_findings(
+        &mut self,
+        council_id: Id,
+        query: &FindingQuery,
+    ) -> impl Future<Output = RepoResult<Listed<FindingCell>>> + Send;
+    /// The council's requests of one kind raised by any of `requesters`, oldest first.
+    fn requests_of_kind_by(
+        &mut self,
+        council_id: Id,
+        kind: RequestKind,
+        requesters: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<Request>>> + Send;
 
     /// The case opened for a subject's category on a day, if any.
     fn web_finding_case(

@@ -3,6 +3,7 @@
 
 pub mod acceptance;
 pub mod acceptance_form;
+pub mod account_list;
 pub mod audit;
 pub mod audit_log;
 pub mod case_list;
@@ -11,6 +12,7 @@ pub mod council;
 pub mod due;
 pub mod equipment;
 pub mod info;
+pub mod invitations;
 pub mod leaving;
 pub mod loans;
 pub mod network;
@@ -21,6 +23,7 @@ pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
+pub mod setup;
 pub mod start;
 pub mod subject_access;
 pub mod sweep;

@@ -159,6 +159,17 @@ pub async fn sign_in<T: AuthTx>(
     let Some(user) = user else {
         return Ok(Err(SignInError::BadCredentials));
     };
+    start(tx, council, user, now).await.map(Ok)
+}
+
+/// Opens a session for an account whose password was just checked (or, at setup, just
+/// chosen), with its audit record.
+pub(crate) async fn start<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    user: User,
+    now: DateTime<Utc>,
+) -> DomainResult<SignedIn> {
     let secret = SessionSecret::generate()?;
     let session = Session {
         id_hash: secret.digest(),
@@ -201,11 +212,11 @@ pub async fn sign_in<T: AuthTx>(
         Some(&session),
     )
     .await?;
-    Ok(Ok(SignedIn {
+    Ok(SignedIn {
         user,
         session,
         secret,
-    }))
+    })
 }
 
 /// Ends the session the browser holds. Returns whether there was an open one to end.

@@ -114,6 +114,34 @@ impl TokenStatus {
     }
 }
 
+impl std::str::FromStr for TokenStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            TokenStatus::Active,
+            TokenStatus::Expired,
+            TokenStatus::Revoked,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s.trim().to_ascii_lowercase())
+        .ok_or_else(|| "give a token status: active, expired or revoked".to_string())
+    }
+}
+
+impl TokenStatus {
+    /// Where `token` stands at `now`.
+    pub fn of(token: &ApiToken, now: DateTime<Utc>) -> TokenStatus {
+        if token.revoked_at.is_some() {
+            TokenStatus::Revoked
+        } else if token.is_live(now) {
+            TokenStatus::Active
+        } else {
+            TokenStatus::Expired
+        }
+    }
+}
+
 /// A token as listed: never its secret.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TokenView {
@@ -123,31 +151,26 @@ pub struct TokenView {
     pub status: TokenStatus,
 }
 
-pub async fn list<T: AuthTx>(
+/// One token as the list shows it.
+pub async fn view<T: AuthTx>(
     tx: &mut T,
     council: &Council,
+    id: Id,
     now: DateTime<Utc>,
-) -> DomainResult<Vec<TokenView>> {
-    let mut out = Vec::new();
-    for token in tx.tokens(council.id).await? {
-        let username = tx
-            .user(token.council_id, token.created_by)
-            .await?
-            .map(|u| u.username);
-        let status = if token.revoked_at.is_some() {
-            TokenStatus::Revoked
-        } else if token.is_live(now) {
-            TokenStatus::Active
-        } else {
-            TokenStatus::Expired
-        };
-        out.push(TokenView {
-            token,
-            username,
-            status,
-        });
-    }
-    Ok(out)
+) -> DomainResult<TokenView> {
+    let token = tx
+        .token(council.id, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("token", id))?;
+    let username = tx
+        .user(token.council_id, token.created_by)
+        .await?
+        .map(|u| u.username);
+    Ok(TokenView {
+        status: TokenStatus::of(&token, now),
+        token,
+        username,
+    })
 }
 
 pub async fn revoke<T: AuthTx>(

@@ -1,5 +1,6 @@
 //! Accounts: creating them, passwords, disabling, and withdrawing access when a person leaves.
 
+use super::account_list::AccountStatus;
 use super::{audit, people};
 use crate::auth::{
     AuthTx, HashedPassword, NewUser, Password, Role, User, Username, hash_password, verify_password,
@@ -47,6 +48,35 @@ pub async fn create<T: AuthTx>(
     council: &Council,
     req: CreateUser,
 ) -> DomainResult<User> {
+    let hash = hash_password(&req.password)?;
+    let account = Account {
+        username: req.username,
+        role: req.role,
+        person: req.person,
+        must_change_password: req.must_change_password,
+    };
+    create_hashed(tx, ctx, council, account, hash).await
+}
+
+/// A new account's fields but its password.
+#[derive(Clone, Debug)]
+pub(crate) struct Account {
+    pub username: Username,
+    pub role: Role,
+    pub person: Option<PersonRef>,
+    pub must_change_password: bool,
+}
+
+/// Creates the account with a password hashed earlier, from a [`Password`] that passed the
+/// rules then: setup hashes the administrator's as it is given and keeps only the hash until
+/// the council is created.
+pub(crate) async fn create_hashed<T: AuthTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    req: Account,
+    password_hash: HashedPassword,
+) -> DomainResult<User> {
     let person = match &req.person {
         Some(reference) => Some(people::find(tx, council, reference).await?),
         None if req.role.needs_person() => {
@@ -64,7 +94,7 @@ pub async fn create<T: AuthTx>(
         username: req.username,
         role: req.role,
         person_id: person.map(|p| p.id),
-        password_hash: hash_password(&req.password)?,
+        password_hash,
         must_change_password: req.must_change_password,
         created_at: ctx.now,
     };
@@ -83,24 +113,44 @@ pub async fn create<T: AuthTx>(
     Ok(user)
 }
 
-/// An account as listed: the record and the reference of the person it acts as.
+/// An account as listed: the record, the person it acts as and where it stands.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UserView {
     #[serde(flatten)]
     pub user: User,
     pub person: Option<PersonRef>,
+    #[serde(default)]
+    pub person_name: Option<String>,
+    pub status: AccountStatus,
 }
 
-pub async fn list<T: AuthTx>(tx: &mut T, council: &Council) -> DomainResult<Vec<UserView>> {
-    let mut out = Vec::new();
-    for user in tx.users(council.id).await? {
-        let person = match user.person_id {
-            Some(id) => tx.person(council.id, id).await?.map(|p| p.reference),
-            None => None,
-        };
-        out.push(UserView { user, person });
-    }
-    Ok(out)
+/// One account as the list shows it.
+pub async fn view<T: AuthTx>(
+    tx: &mut T,
+    council: &Council,
+    username: &Username,
+) -> DomainResult<UserView> {
+    let user = find(tx, council, username).await?;
+    let person = match user.person_id {
+        Some(id) => tx.person(council.id, id).await?,
+        None => None,
+    };
+    let waiting = super::invitations::open_of(tx, &user).await?.is_some();
+    let status = if user.disabled {
+        AccountStatus::Disabled
+    } else if waiting {
+        AccountStatus::Invited
+    } else if user.must_change_password {
+        AccountStatus::MustChangePassword
+    } else {
+        AccountStatus::Active
+    };
+    Ok(UserView {
+        person: person.as_ref().map(|p| p.reference.clone()),
+        person_name: person.map(|p| p.name),
+        status,
+        user,
+    })
 }
 
 /// Who is changing a password.
@@ -174,6 +224,10 @@ pub async fn set_password<T: AuthTx>(
         Some(&after),
     )
     .await?;
+    if matches!(change, PasswordChange::Reset) {
+        // A temporary password replaces any invitation still waiting to be used.
+        super::invitations::withdraw_open(tx, ctx, &after).await?;
+    }
     end_sessions(tx, ctx, &after, keep).await?;
     Ok(after)
 }

@@ -18,9 +18,19 @@ pub struct Letter {
 }
 
 impl Letter {
-    /// "Return due 16 May 2027 — clause 28.9, Code on use of IT equipment".
+    /// "Return due 16 May 2027 — clause 28.9, Code on use of IT equipment". A letter that
+    /// carries no decision of the policy (an invitation to choose a password) has an empty
+    /// citation and states its point alone.
     pub fn decision_line(&self) -> String {
+        if self.cites_nothing() {
+            return self.decision.clone();
+        }
         format!("{} \u{2014} {}", self.decision, self.citation)
+    }
+
+    /// Whether the letter rests on no clause of the policy.
+    pub fn cites_nothing(&self) -> bool {
+        self.citation.clause.is_empty()
     }
 
     fn footer(&self) -> String {
@@ -68,11 +78,18 @@ pub fn render_html(letter: &Letter) -> String {
     out.push_str("<meta charset=\"utf-8\">\n");
     out.push_str(&format!("<title>{}</title>\n", escape(&letter.subject)));
     out.push_str("</head>\n<body>\n");
-    out.push_str(&format!(
-        "<p><strong>{}</strong> \u{2014} {}</p>\n",
-        escape(&letter.decision),
-        escape(&letter.citation.to_string())
-    ));
+    if letter.cites_nothing() {
+        out.push_str(&format!(
+            "<p><strong>{}</strong></p>\n",
+            escape(&letter.decision)
+        ));
+    } else {
+        out.push_str(&format!(
+            "<p><strong>{}</strong> \u{2014} {}</p>\n",
+            escape(&letter.decision),
+            escape(&letter.citation.to_string())
+        ));
+    }
     for p in &letter.paragraphs {
         out.push_str(&format!("<p>{}</p>\n", escape(p)));
     }
@@ -115,5 +132,19 @@ mod tests {
         ));
         assert!(html.contains("Please bring &lt;LAP-1&gt; back &amp; soon."));
         assert!(!html.contains("<LAP-1>"));
+    }
+
+    #[test]
+    fn a_letter_without_a_clause_states_its_point_alone() {
+        let l = Letter {
+            decision: "Choose your password".into(),
+            citation: Citation {
+                clause: String::new(),
+                document: String::new(),
+            },
+            ..letter()
+        };
+        assert!(render_text(&l).starts_with("Choose your password\n\n"));
+        assert!(render_html(&l).contains("<p><strong>Choose your password</strong></p>"));
     }
 }

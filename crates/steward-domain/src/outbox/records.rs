@@ -1,5 +1,6 @@
 //! What the outbox holds: notices, and one message per recipient of each.
 
+use crate::auth::Username;
 use crate::ids::PersonRef;
 use crate::records::Id;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -124,12 +125,18 @@ pub struct OutboxMessage {
     pub key: String,
     pub source: String,
     pub subject: String,
-    /// The person it is for; none when it is for an office no one holds.
+    /// The person it is for; none when it is for an office no one holds, or for an account
+    /// that is not linked to a person.
     pub person_id: Option<Id>,
     pub person: Option<PersonRef>,
     pub person_name: Option<String>,
     /// The office it reached them through, when it was sent to an office.
     pub office: Option<OfficeId>,
+    /// The account it is for, when it is about an account (an invitation).
+    #[serde(default)]
+    pub user_id: Option<Id>,
+    #[serde(default)]
+    pub account: Option<Username>,
     /// Where it goes: the person's address when it was queued.
     pub address: Option<String>,
     /// The left part of the `Message-ID` header, derived from the key and the recipient, so a
@@ -154,6 +161,7 @@ pub struct NewMessage {
     pub notice_id: Id,
     pub person_id: Option<Id>,
     pub office: Option<OfficeId>,
+    pub user_id: Option<Id>,
     pub address: Option<String>,
     pub message_id: String,
     pub state: MessageState,
@@ -186,6 +194,12 @@ pub enum Recipient {
     },
     /// An office the policy names that no one holds on the day.
     UnheldOffice { office: OfficeId, name: String },
+    /// An account not linked to a person, at an address given for it (an invitation).
+    Account {
+        user_id: Id,
+        username: Username,
+        address: String,
+    },
     /// The fallback found no officer with a person in the register.
     NoOfficers,
 }
@@ -198,6 +212,7 @@ impl Recipient {
                 reference, name, ..
             } => format!("{name} ({reference})"),
             Recipient::UnheldOffice { name, .. } => format!("{name} (no one holds this office)"),
+            Recipient::Account { username, .. } => format!("the holder of account {username}"),
             Recipient::NoOfficers => {
                 "the council's officers (no officer account is linked to a person)".to_string()
             }
@@ -209,6 +224,7 @@ impl Recipient {
         match self {
             Recipient::Person { reference, .. } => format!("person:{reference}"),
             Recipient::UnheldOffice { office, .. } => format!("office:{office}"),
+            Recipient::Account { username, .. } => format!("account:{username}"),
             Recipient::NoOfficers => "officers".to_string(),
         }
     }

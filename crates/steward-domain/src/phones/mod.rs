@@ -12,6 +12,7 @@ pub mod due;
 pub mod holder;
 pub mod import;
 pub mod lines;
+pub mod lists;
 pub mod marking;
 pub mod number;
 pub mod period;

@@ -1,10 +1,13 @@
 //! The storage the phone commands need, apart from the register's `RegisterTx` (which it
 //! extends, for the audit trail, the equipment and the loans calls are attributed by).
 
+use super::lists::{BillQuery, StatementQuery};
 use super::number::PhoneNumber;
 use super::period::BillPeriod;
 use super::records::{PhoneBill, PhoneCall, PhoneLine, PhonePayment, PhoneStatement};
+use super::views::{BillView, StatementView};
 use crate::ids::Pence;
+use crate::listing::Listed;
 use crate::records::Id;
 use crate::repo::{RegisterTx, RepoResult};
 use chrono::{NaiveDate, NaiveTime};
@@ -113,6 +116,12 @@ pub trait PhoneTx: RegisterTx {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhoneBill>>> + Send;
+    /// A page of the council's bills with their totals and holders' shares.
+    fn list_phone_bills(
+        &mut self,
+        council_id: Id,
+        query: &BillQuery,
+    ) -> impl Future<Output = RepoResult<Listed<BillView>>> + Send;
     /// A bill's items in the order they were made.
     fn phone_calls(
         &mut self,
@@ -148,6 +157,14 @@ pub trait PhoneTx: RegisterTx {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<PhoneStatement>>> + Send;
+    /// A page of the council's statements with what was paid against each.
+    fn list_phone_statements(
+        &mut self,
+        council_id: Id,
+        query: &StatementQuery,
+    ) -> impl Future<Output = RepoResult<Listed<StatementView>>> + Send;
+    /// What is still owed across all the council's statements.
+    fn phone_owed(&mut self, council_id: Id) -> impl Future<Output = RepoResult<Pence>> + Send;
     fn phone_statements_of_bill(
         &mut self,
         council_id: Id,

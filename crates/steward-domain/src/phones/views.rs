@@ -136,15 +136,6 @@ pub async fn bill_detail<T: PhoneTx>(
     Ok(BillDetail { view, calls })
 }
 
-/// The council's bills, newest month first.
-pub async fn bills<T: PhoneTx>(tx: &mut T, council: &Council) -> DomainResult<Vec<BillView>> {
-    let mut out = Vec::new();
-    for bill in tx.phone_bills(council.id).await? {
-        out.push(bill_view(tx, bill).await?);
-    }
-    Ok(out)
-}
-
 /// A statement with what has been paid against it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StatementView {
@@ -224,28 +215,6 @@ async fn statement_view_with<T: PhoneTx>(
         },
         statement,
     })
-}
-
-/// The council's statements, newest first; only those not yet paid in full when
-/// `outstanding_only`.
-pub async fn statements<T: PhoneTx>(
-    tx: &mut T,
-    council: &Council,
-    outstanding_only: bool,
-) -> DomainResult<Vec<StatementView>> {
-    let mut payments: BTreeMap<Id, Vec<PhonePayment>> = BTreeMap::new();
-    for p in tx.phone_payments_of_council(council.id).await? {
-        payments.entry(p.statement_id).or_default().push(p);
-    }
-    let mut out = Vec::new();
-    for statement in tx.phone_statements(council.id).await? {
-        let paid = payments.remove(&statement.id).unwrap_or_default();
-        let view = statement_view_with(tx, statement, paid).await?;
-        if !outstanding_only || !view.paid_in_full() {
-            out.push(view);
-        }
-    }
-    Ok(out)
 }
 
 /// A bill as its holder sees it: their own items only, and where marking stands.

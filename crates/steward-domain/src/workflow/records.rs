@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use steward_policy::model::{Outcome, ReportKind, Urgency};
-use steward_policy::requests::ApprovalRule;
+use steward_policy::requests::{ApprovalRule, Routing};
 use steward_policy::{EquipmentState, OfficeId};
 
 /// What a request is: one of the pack's kinds of report, or a recall an officer made.
@@ -301,6 +301,9 @@ pub struct Request {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// How the handler was found: named by the policy, or received for want of a route.
+    #[serde(default)]
+    pub routing: Routing,
 }
 
 impl Request {

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
 use steward_policy::OfficeId;
 use steward_policy::model::Urgency;
-use steward_policy::requests::ApprovalRule;
+use steward_policy::requests::{ApprovalRule, Routing};
 
 #[derive(Clone, Debug)]
 pub struct NewRequest {
@@ -35,6 +35,8 @@ pub struct NewRequest {
     pub due_at: Option<DateTime<Utc>>,
     pub approval: Option<ApprovalRule>,
     pub created_at: DateTime<Utc>,
+    /// How the handler was found: named by the policy, or received for want of a route.
+    pub routing: Routing,
 }
 
 #[derive(Clone, Debug)]

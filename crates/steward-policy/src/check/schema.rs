@@ -256,6 +256,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("software", Shape::Table(&SOFTWARE)),
     opt("posture", Shape::Tables(&POSTURE_DUTY)),
     opt("reporting", Shape::Tables(&REPORTING_DUTY)),
+    opt("reporting_default", Shape::Table(&REPORTING_DEFAULT)),
     opt("response_times", Shape::Table(&RESPONSE_TIMES)),
     opt("monitoring", Shape::Table(&MONITORING)),
     opt("breaches", Shape::Table(&BREACHES)),
@@ -490,6 +491,13 @@ pub(crate) static REPORTING_DUTY: Table = fields(&[
     req("urgency", one_of::<Urgency>()),
     opt("respond_within", SPAN),
     opt("approval", Shape::Table(&APPROVAL)),
+    req("clause", CLAUSE),
+]);
+
+pub(crate) static REPORTING_DEFAULT: Table = fields(&[
+    req("report_to", OFFICE),
+    opt("urgency", one_of::<Urgency>()),
+    opt("respond_within", SPAN),
     req("clause", CLAUSE),
 ]);
 

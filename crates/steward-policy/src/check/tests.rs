@@ -288,6 +288,12 @@ clause = "18"
 handlers = ["monitoring_officer"]
 nation = "scotland"
 clause = "9.3"
+
+[reporting_default]
+report_to = "monitoring_officer"
+urgency = "promptly"
+respond_within = "1 day"
+clause = "14.3"
 "#;
 
 fn no_files(name: &str) -> Result<String, String> {
@@ -1007,6 +1013,10 @@ fn schema_keys_match_the_model() {
         (&schema::SOFTWARE_COPIES, serde_fields::<SoftwareCopies>()),
         (&schema::POSTURE_DUTY, serde_fields::<PostureDuty>()),
         (&schema::REPORTING_DUTY, serde_fields::<ReportingDuty>()),
+        (
+            &schema::REPORTING_DEFAULT,
+            serde_fields::<ReportingDefault>(),
+        ),
         (&schema::APPROVAL, serde_fields::<Approval>()),
         (&schema::RESPONSE_TIMES, serde_fields::<ResponseTimes>()),
         (&schema::MONITORING, serde_fields::<Monitoring>()),
@@ -1129,6 +1139,7 @@ fn schema_office_references_are_the_office_fields() {
         ("refresh.priority_offices", false),
         ("reporting.approval.by", true),
         ("reporting.report_to", false),
+        ("reporting_default.report_to", false),
         ("review.owners", false),
         ("software.copies.approver", true),
         ("software.install.approver", true),
@@ -1211,4 +1222,38 @@ fn a_period_for_monitoring_findings_needs_web_monitoring() {
             .any(|p| p.contains("retention.monitoring_findings") && p.contains("web = true")),
         "{found:?}"
     );
+}
+
+#[test]
+fn the_reporting_default_must_name_an_office_of_the_pack() {
+    let offices = "[[offices]]\nid = \"service_desk\"\nname = \"Service Desk\"\n\
+                   holder = \"officer\"\nclause = \"2\"\n\n";
+    let found = problems(&with_minimal(&format!(
+        "{offices}[reporting_default]\nreport_to = \"help_desk\"\nclause = \"9\"\n"
+    )));
+    assert_eq!(
+        found,
+        [format!(
+            "{}:13 reporting_default.report_to: no office `help_desk` in [[offices]]; offices \
+             are: service_desk",
+            EXTRA_FROM + 7
+        )]
+    );
+    let found = problems(&with_minimal(&format!(
+        "{offices}[reporting_default]\nreport_to = \"service_desk\"\nurgency = \"soon\"\n"
+    )))
+    .join("\n");
+    assert!(found.contains("reporting_default.urgency"), "{found}");
+    assert!(
+        found.contains("reporting_default.clause: missing key"),
+        "{found}"
+    );
+    let pack = load(&with_minimal(&format!(
+        "{offices}[reporting_default]\nreport_to = \"service_desk\"\nrespond_within = \"1 day\"\nclause = \"9\"\n"
+    )))
+    .pack;
+    let default = pack.reporting_default.unwrap();
+    assert_eq!(default.report_to.as_str(), "service_desk");
+    assert_eq!(default.urgency, Urgency::Routine);
+    assert_eq!(default.clause.0, "9");
 }

@@ -14,7 +14,7 @@ const CALL: &str = "id, council_id, bill_id, called_on, called_at, called, descr
 const IN_ORDER: &str = "ORDER BY called_on, COALESCE(called_at, ''), id";
 const TIME_FORMAT: &str = "%H:%M:%S";
 
-fn bill(row: &AnyRow) -> RepoResult<PhoneBill> {
+pub(super) fn bill(row: &AnyRow) -> RepoResult<PhoneBill> {
     let c = Cols::new(row, "phone_bills");
     Ok(PhoneBill {
         id: c.int("id")?,

@@ -41,7 +41,18 @@ pub(crate) async fn insert(
     let row = tx
         .one(query, || "the phone line was not stored".into())
         .await?;
-    line(&row)
+    let made = line(&row)?;
+    let words = crate::search::of_phone_number(&made.number);
+    crate::search::index(
+        tx,
+        council_id,
+        crate::search::PHONE_LINE,
+        made.id,
+        &words,
+        false,
+    )
+    .await?;
+    Ok(made)
 }
 
 pub(crate) async fn by_id(

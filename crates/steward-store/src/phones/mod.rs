@@ -2,17 +2,21 @@
 
 mod bills;
 mod lines;
+mod lists;
 pub(crate) mod statements;
 
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
+use steward_domain::listing::Listed;
+use steward_domain::phones::lists::{BillQuery, StatementQuery};
 use steward_domain::phones::repo::{
     NewPhoneBill, NewPhoneCall, NewPhonePayment, NewPhoneStatement,
 };
+use steward_domain::phones::views::{BillView, StatementView};
 use steward_domain::phones::{
     BillPeriod, PhoneBill, PhoneCall, PhoneLine, PhoneNumber, PhonePayment, PhoneStatement, PhoneTx,
 };
-use steward_domain::{Id, RepoResult};
+use steward_domain::{Id, Pence, RepoResult};
 
 impl PhoneTx for StoreTx {
     async fn insert_phone_line(
@@ -146,5 +150,25 @@ impl PhoneTx for StoreTx {
 
     async fn phone_payments_of_council(&mut self, council_id: Id) -> RepoResult<Vec<PhonePayment>> {
         statements::payments_of_council(self, council_id).await
+    }
+
+    async fn list_phone_bills(
+        &mut self,
+        council_id: Id,
+        query: &BillQuery,
+    ) -> RepoResult<Listed<BillView>> {
+        lists::bills_page(self, council_id, query).await
+    }
+
+    async fn list_phone_statements(
+        &mut self,
+        council_id: Id,
+        query: &StatementQuery,
+    ) -> RepoResult<Listed<StatementView>> {
+        lists::statements_page(self, council_id, query).await
+    }
+
+    async fn phone_owed(&mut self, council_id: Id) -> RepoResult<Pence> {
+        lists::owed(self, council_id).await
     }
 }

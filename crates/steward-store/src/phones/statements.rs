@@ -9,7 +9,8 @@ use steward_domain::{Id, Pence, RepoResult};
 
 pub(crate) const STATEMENT: &str =
     "id, council_id, bill_id, person_id, amount, issued_on, issued_by, clause, document";
-const PAYMENT: &str = "id, council_id, statement_id, amount, paid_on, reference, recorded_by";
+pub(super) const PAYMENT: &str =
+    "id, council_id, statement_id, amount, paid_on, reference, recorded_by";
 
 pub(crate) fn statement(row: &AnyRow) -> RepoResult<PhoneStatement> {
     let c = Cols::new(row, "phone_statements");
@@ -26,7 +27,7 @@ pub(crate) fn statement(row: &AnyRow) -> RepoResult<PhoneStatement> {
     })
 }
 
-fn payment(row: &AnyRow) -> RepoResult<PhonePayment> {
+pub(super) fn payment(row: &AnyRow) -> RepoResult<PhonePayment> {
     let c = Cols::new(row, "phone_payments");
     Ok(PhonePayment {
         id: c.int("id")?,

@@ -3,7 +3,7 @@
 mod cases;
 mod grants;
 mod lists;
-mod requests;
+pub(crate) mod requests;
 
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};

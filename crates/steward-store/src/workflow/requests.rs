@@ -6,14 +6,14 @@ use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
-pub(super) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
+pub(crate) const REQUEST: &str = "id, council_id, kind, state, requester_id, raised_by, equipment_id, \
     loan_id, summary, details, handler, handler_name, clause, document, urgency, due_at, \
-    assignee_id, approval, outcome, created_at, updated_at, closed_at";
+    assignee_id, approval, outcome, created_at, updated_at, closed_at, routing";
 const EVENT: &str = "id, request_id, at, actor, kind, text, internal";
 const APPROVAL: &str = "id, request_id, office, person_id, decision, reason, at";
 const TASK: &str = "id, request_id, title, done_at, done_by, note";
 
-pub(super) fn request(row: &AnyRow) -> RepoResult<Request> {
+pub(crate) fn request(row: &AnyRow) -> RepoResult<Request> {
     let c = Cols::new(row, "requests");
     Ok(Request {
         id: c.int("id")?,
@@ -38,6 +38,7 @@ pub(super) fn request(row: &AnyRow) -> RepoResult<Request> {
         created_at: c.time("created_at")?,
         updated_at: c.time("updated_at")?,
         closed_at: c.opt_time("closed_at")?,
+        routing: c.word("routing")?,
     })
 }
 
@@ -88,8 +89,9 @@ pub(crate) async fn insert(
     let sql = format!(
         "INSERT INTO requests (council_id, kind, state, requester_id, raised_by, equipment_id,
              loan_id, summary, details, handler, handler_name, clause, document, urgency, due_at,
-             approval, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+             approval, created_at, updated_at, routing)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
+             $18)
          RETURNING {REQUEST}"
     );
     let query = sqlx::query(&sql)
@@ -109,7 +111,8 @@ pub(crate) async fn insert(
         .bind(word(&new.urgency))
         .bind(opt_time_text(new.due_at))
         .bind(new.approval.as_ref().map(json_text))
-        .bind(time_text(new.created_at));
+        .bind(time_text(new.created_at))
+        .bind(new.routing.as_str());
     let row = tx
         .one(query, || "the request was not stored".into())
         .await?;

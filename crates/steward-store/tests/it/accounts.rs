@@ -8,6 +8,7 @@ use steward_domain::auth::{
     ApiToken, AuthTx, HashedPassword, NewApiToken, NewUser, Password, Role, Session, SessionPolicy,
     User, Username, digest, hash_password,
 };
+use steward_domain::ops::account_list;
 use steward_domain::ops::sessions::{self, SignInError, SignedIn};
 use steward_domain::ops::tokens::{self, CreateToken, TokenStatus};
 use steward_domain::ops::users::{self, CreateUser, PasswordChange};
@@ -965,7 +966,7 @@ async fn tokens_act_with_their_role_until_revoked_or_expired() -> TestResult {
 
     // Listing never shows a secret; revoking stops the token at once.
     let mut tx = store.begin().await?;
-    let listed = tokens::list(&mut tx, &c, at(10, 0)).await?;
+    let listed = newest_tokens(&mut tx, &c, at(10, 0)).await?;
     drop(tx);
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|t| t.status == TokenStatus::Active));
@@ -979,7 +980,7 @@ async fn tokens_act_with_their_role_until_revoked_or_expired() -> TestResult {
     tx.commit().await?;
     assert!(use_token(raw_mine.clone(), at(10, 6)).await?.is_none());
     let mut tx = store.begin().await?;
-    let listed = tokens::list(&mut tx, &c, late).await?;
+    let listed = newest_tokens(&mut tx, &c, late).await?;
     drop(tx);
     let statuses: Vec<TokenStatus> = listed.iter().map(|t| t.status).collect();
     assert_eq!(statuses, vec![TokenStatus::Revoked, TokenStatus::Expired]);
@@ -996,6 +997,19 @@ async fn tokens_act_with_their_role_until_revoked_or_expired() -> TestResult {
     );
     assert!(!audit_text(&store, &c).await?.contains(&raw[4..]));
     Ok(())
+}
+
+/// The council's tokens, newest first, as they stand at `now`.
+async fn newest_tokens(
+    tx: &mut steward_store::StoreTx,
+    c: &Council,
+    now: DateTime<Utc>,
+) -> Result<Vec<tokens::TokenView>, Box<dyn std::error::Error>> {
+    let query = account_list::TokenQuery {
+        direction: steward_domain::listing::Direction::Descending,
+        ..Default::default()
+    };
+    Ok(account_list::tokens(tx, c, &query, now).await?.items)
 }
 
 #[tokio::test]

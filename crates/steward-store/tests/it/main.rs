@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin_lists;
 mod audit_log;
 mod council_scoped;
 mod due;

@@ -877,7 +877,8 @@ async fn concurrent_policy_versions_get_distinct_numbers() -> TestResult {
 /// Tables that are not sharded by council under a distributed PostgreSQL (Citus): copied to
 /// every node (`councils`, `credential_lookup`) or the schema's own bookkeeping. Every other
 /// table must have `council_id`, and every key of it must include that column.
-const REFERENCE_TABLES: &str = "'councils', 'credential_lookup', 'schema_migrations'";
+const REFERENCE_TABLES: &str =
+    "'councils', 'credential_lookup', 'setup_tokens', 'schema_migrations'";
 
 async fn names(store: &Store, sql: &str) -> Result<Vec<String>, sqlx::Error> {
     let rows = sqlx::query(sql).fetch_all(store.pool()).await?;

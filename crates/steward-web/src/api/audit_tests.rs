@@ -115,6 +115,7 @@ async fn api() -> Api {
         Arc::default(),
         Arc::default(),
         checks.clone(),
+        false,
     );
     Api {
         app,

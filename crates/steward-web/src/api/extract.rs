@@ -205,6 +205,9 @@ pub(crate) struct Params {
     pub kind: Option<String>,
     pub in_office: Option<String>,
     pub assigned: Option<String>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub month: Option<String>,
     pub show: Option<String>,
 }
 
@@ -239,6 +242,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.kind,
             &p.in_office,
             &p.assigned,
+            &p.role,
+            &p.status,
+            &p.month,
             &p.show,
         ];
         if all
@@ -298,6 +304,9 @@ impl Params {
             "to" => &self.to,
             "kind" => &self.kind,
             "assigned" => &self.assigned,
+            "role" => &self.role,
+            "status" => &self.status,
+            "month" => &self.month,
             "show" => &self.show,
             _ => &None,
         };
@@ -358,6 +367,21 @@ impl Params {
 }
 
 impl Params {
+    /// A filter value read as `T`: absent is none, one that does not read is refused.
+    pub fn parsed<T: FromStr>(
+        &self,
+        field: &'static str,
+        help: &str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.text(field) {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_field(field, help.to_string())),
+        }
+    }
+
     /// A yes-or-no filter: absent means either.
     pub fn either(&self, field: &'static str) -> Result<Option<bool>, ApiError> {
         let value = match field {

@@ -35,6 +35,8 @@ pub(crate) struct ApiState {
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
     checks: Arc<crate::verifying::Checks>,
+    /// Whether this server sends email: then new accounts are invited, not given passwords.
+    sends_mail: bool,
 }
 
 /// The router under construction and the documentation of every route added to it.
@@ -365,10 +367,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/phone-bills",
-            "Imported phone bills with each holder's share",
+            "Imported phone bills with each holder's share; found by a line's number or a holder's name or reference; sorts: month, imported",
             Reader,
         )
-        .query(list),
+        .query(&["limit", "cursor", "q", "sort", "dir", "month"]),
         h::phone_bills_list,
     )
     .add(
@@ -402,10 +404,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/phone-statements",
-            "Statements for personal calls, with what is still owed",
+            "Statements for personal calls, with what is still owed; found by the holder's name or reference or the line's number; sorts: issued, owed",
             Reader,
         )
-        .query(&["limit", "cursor", "outstanding"]),
+        .query(&["limit", "cursor", "q", "sort", "dir", "outstanding"]),
         h::phone_statements_list,
     )
     .add(
@@ -677,14 +679,33 @@ fn core_routes() -> Routes {
         h::case_restore,
     )
     .add(
-        Op::get("/users", "The council's accounts", Admin).query(list),
+        Op::get(
+            "/users",
+            "The council's accounts; found by username or the name or reference of the person each acts as; sorts: username, role, last_sign_in, created",
+            Admin,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "role", "status"]),
         h::users_list,
     )
     .add(
-        Op::post("/users", "Make an account with a temporary password", Admin)
-            .body(BodyDoc::Json(openapi::new_user))
-            .created(),
+        Op::post(
+            "/users",
+            "Make an account: where the server sends email its holder is invited to choose their own password, elsewhere it gets a temporary one",
+            Admin,
+        )
+        .body(BodyDoc::Json(openapi::new_user))
+        .created(),
         h::user_create,
+    )
+    .add(
+        Op::post(
+            "/users/{username}/invite",
+            "Invite an account's holder by email to choose their password; a link good once for 72 hours from sending, which ends any earlier one",
+            Admin,
+        )
+        .body(BodyDoc::Json(openapi::invite_user))
+        .created(),
+        h::user_invite,
     )
     .add(
         Op::post(
@@ -710,10 +731,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/tokens",
-            "The council's API tokens, never their secrets",
+            "The council's API tokens, never their secrets; found by name or the owning account's username; sorts: created, name, last_used, expires",
             Admin,
         )
-        .query(list),
+        .query(&["limit", "cursor", "q", "sort", "dir", "status"]),
         h::tokens_list,
     )
     .add(
@@ -769,10 +790,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/findings",
-            "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors",
+            "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors; found by the person's name or reference; sorts: day, category",
             Reader,
         )
-        .query(&["person", "category", "from", "to", "limit", "cursor"]),
+        .query(&["person", "category", "from", "to", "limit", "cursor", "q", "sort", "dir"]),
         h::findings,
     )
     .add(
@@ -811,6 +832,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.touches.clone(),
         app.due.clone(),
         app.checks.clone(),
+        app.sends_mail,
     )
 }
 
@@ -821,6 +843,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
     checks: Arc<crate::verifying::Checks>,
+    sends_mail: bool,
 ) -> Router<S> {
     let Routes { router, ops } = routes();
     let document = Arc::new(openapi::document(&ops));
@@ -836,6 +859,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             touches,
             due,
             checks,
+            sends_mail,
         })
 }
 

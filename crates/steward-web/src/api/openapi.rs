@@ -287,7 +287,7 @@ pub(crate) fn new_term() -> Value {
 
 pub(crate) fn new_user() -> Value {
     object(
-        &["username", "role", "password"],
+        &["username", "role"],
         json!({
             "username": { "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" },
             "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
@@ -296,10 +296,29 @@ pub(crate) fn new_user() -> Value {
                 "type": "string",
                 "minLength": 12,
                 "maxLength": 128,
-                "description": "Temporary: its holder must choose their own at first sign-in",
+                "description": "Temporary: its holder must choose their own at first sign-in. Only where the server sends no email; where it does, the holder is invited instead",
             },
+            "invite": {
+                "type": "boolean",
+                "description": "Email the holder a link to choose their own password (good once, for 72 hours from sending). The default where the server sends email; refused where it does not",
+            },
+            "email": email(),
         }),
     )
+}
+
+pub(crate) fn invite_user() -> Value {
+    object(&[], json!({ "email": email() }))
+}
+
+/// Where an invitation goes, when not to the address in the register of the person the account
+/// acts as.
+fn email() -> Value {
+    json!({
+        "type": "string",
+        "maxLength": 254,
+        "description": "Where the invitation goes; without it, the linked person's address in the register",
+    })
 }
 
 pub(crate) fn resolve_message() -> Value {
@@ -452,6 +471,18 @@ fn query_param(name: &str) -> Value {
             "Only people in office (true) or not (false) that day",
         ),
         "kind" => (text(), "Only records of this kind"),
+        "role" => (
+            json!({ "type": "string", "enum": ["admin", "auditor", "officer", "member"] }),
+            "Only accounts with this role",
+        ),
+        "status" => (
+            json!({ "type": "string", "enum": ["active", "must_change_password", "invited", "disabled", "expired", "revoked"] }),
+            "Only accounts (active, must_change_password, invited, disabled) or tokens (active, expired, revoked) in this status",
+        ),
+        "month" => (
+            json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }),
+            "Only bills for this month (YYYY-MM)",
+        ),
         "show" => (
             json!({ "type": "string", "enum": ["open", "overdue", "due-this-week", "all"] }),
             "Which loans: open (not yet returned), overdue, due back within 7 days (today \

@@ -92,6 +92,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),
@@ -252,6 +253,95 @@ async fn issuing_is_refused_with_its_clause_until_the_paper_form_is_recorded() {
     assert_eq!(status, StatusCode::OK);
     assert!(csv.starts_with("Loan,Person,Item"), "{csv}");
     assert!(csv.contains("Flo Hart (M1)"), "{csv}");
+
+    // Recording the return first says what it will do; only the confirmation does it.
+    let loan = to.trim_end_matches("?done=issued").to_string();
+    let (status, _, check) = post(
+        &site,
+        &format!("{loan}/return"),
+        &olive,
+        &format!("csrf_token={token}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert!(
+        check.contains("Check before recording the return"),
+        "{check}"
+    );
+    assert!(
+        check.contains("The loan of LAP-1 to Flo Hart ends today, 20 March 2027."),
+        "{check}"
+    );
+    assert!(
+        check.contains(&format!(r#"href="{}">Change"#, loan.replace('/', "&#x2f;"))),
+        "{check}"
+    );
+    assert_eq!(open_loans(&site).await, 1, "the check writes nothing");
+    let (status, _, _) = post(
+        &site,
+        &format!("{loan}/return"),
+        &olive,
+        "csrf_token=forged&confirm=yes",
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let confirm = crate::tests::answers_body(&check, "confirm");
+    let (status, back, _) = post(&site, &format!("{loan}/return"), &olive, &confirm).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(back.ends_with("?done=returned"), "{back}");
+    assert_eq!(open_loans(&site).await, 0);
+
+    // Disposal too is checked first, and cannot happen before erasure.
+    let state = format!("{BASE}/equipment/LAP-1/state");
+    let (status, _, _) = post(
+        &site,
+        &state,
+        &olive,
+        &format!("csrf_token={token}&state=erased"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, check) = post(
+        &site,
+        &state,
+        &olive,
+        &format!("csrf_token={token}&state=disposed"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert!(
+        check.contains("Check before disposing of equipment"),
+        "{check}"
+    );
+    assert!(check.contains("Disposal cannot be undone."), "{check}");
+    assert_eq!(
+        lap_state(&site).await,
+        EquipmentState::Erased,
+        "the check writes nothing"
+    );
+    let (_, _, again) = get(
+        &site,
+        &format!("{BASE}/equipment/LAP-1?state=disposed"),
+        &olive,
+    )
+    .await;
+    assert!(again.contains(r#"value="disposed" selected"#), "{again}");
+    let confirm = crate::tests::answers_body(&check, "confirm");
+    let (status, back, _) = post(&site, &state, &olive, &confirm).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(back.ends_with("?done=state"), "{back}");
+    assert_eq!(lap_state(&site).await, EquipmentState::Disposed);
+}
+
+async fn lap_state(site: &Site) -> EquipmentState {
+    let mut tx = site.state.store.read().await.unwrap();
+    let c = council::find(&mut tx, &"fenwold".parse().unwrap())
+        .await
+        .unwrap();
+    steward_domain::ops::equipment::find(&mut tx, &c, &"LAP-1".parse().unwrap())
+        .await
+        .unwrap()
+        .state
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@
 //! else.
 
 use crate::back_office::{base, office_page};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -12,20 +14,22 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
 use steward_domain::network::FindingFilter;
+use steward_domain::ops::network::list::{self, FindingQuery};
 use steward_domain::ops::network::view::{self, FindingView};
 use steward_domain::ops::people;
-use steward_domain::{DomainError, PersonRef};
+use steward_domain::{DomainError, Id, PersonRef};
 use steward_policy::long_date;
 
-const COLUMNS: &[crate::listing::Column] = &[
+const COLUMNS: &[Column] = &[
     column("day", "Day"),
-    column("who", "Who"),
+    plain_column("who", "Who"),
     column("category", "Category"),
-    column("visits", "Visits"),
-    column("seen", "First and last seen (UTC)"),
-    column("samples", "Some addresses"),
-    column("reported", "Reported by them"),
+    plain_column("visits", "Visits"),
+    plain_column("seen", "First and last seen (UTC)"),
+    plain_column("samples", "Some addresses"),
+    plain_column("reported", "Reported by them"),
 ];
 
 /// The filters, as typed into the form.
@@ -39,120 +43,117 @@ pub struct Filters {
     from: String,
     #[serde(default)]
     to: String,
+}
+
+/// The page's query: the filters and the listing's own parameters.
+#[derive(Deserialize)]
+pub struct FindingParams {
     #[serde(flatten)]
-    list: ListQueryFields,
-}
-
-/// The listing's own parameters, carried beside the filters.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct ListQueryFields {
-    #[serde(default)]
-    q: Option<String>,
-    #[serde(default)]
-    sort: Option<String>,
-    #[serde(default)]
-    dir: Option<String>,
-    #[serde(default)]
-    page: Option<String>,
-    #[serde(default)]
-    format: Option<String>,
-}
-
-impl ListQueryFields {
-    fn query(&self) -> ListQuery {
-        ListQuery {
-            q: self.q.clone(),
-            sort: self.sort.clone(),
-            dir: self.dir.clone(),
-            page: self.page.clone(),
-            format: self.format.clone(),
-            cursor: None,
-        }
-    }
+    filters: Filters,
+    #[serde(flatten)]
+    list: ListQuery,
 }
 
 fn day(text: &str) -> Option<chrono::NaiveDate> {
     steward_domain::import::parse_date(text.trim()).ok()
 }
 
-fn rows(b: &str, found: &[FindingView]) -> Vec<Row> {
-    found
+fn row(b: &str, f: &FindingView) -> Row {
+    let who = match &f.person {
+        Some(p) => format!("{} ({}), as {}", p.name, p.reference, f.identity),
+        None => format!("Not known to the register: {}", f.identity),
+    };
+    let reported: Vec<String> = f
+        .reported
         .iter()
-        .map(|f| {
-            let who = match &f.person {
-                Some(p) => format!("{} ({}), as {}", p.name, p.reference, f.identity),
-                None => format!("Not known to the register: {}", f.identity),
-            };
-            let reported: Vec<String> = f
-                .reported
-                .iter()
-                .map(|r| format!("Request {}: {}", r.request_id, r.summary))
-                .collect();
-            let row = Row::new(vec![
-                long_date(f.day),
-                who,
-                f.category.clone(),
-                f.visits.to_string(),
-                format!(
-                    "{} to {}",
-                    f.first_seen.format("%H:%M:%S"),
-                    f.last_seen.format("%H:%M:%S")
-                ),
-                f.samples.join(" "),
-                reported.join("; "),
-            ])
-            .key(0, f.day.to_string())
-            .key(3, format!("{:012}", f.visits));
-            let row = if f.reported.is_empty() {
-                row
-            } else {
-                row.flag("Reported")
-            };
-            match &f.person {
-                Some(p) => row.link(format!("{b}/monitoring/people/{}", p.reference)),
-                None => row,
-            }
-        })
-        .collect()
+        .map(|r| format!("Request {}: {}", r.request_id, r.summary))
+        .collect();
+    let row = Row::new(vec![
+        long_date(f.day),
+        who,
+        f.category.clone(),
+        f.visits.to_string(),
+        format!(
+            "{} to {}",
+            f.first_seen.format("%H:%M:%S"),
+            f.last_seen.format("%H:%M:%S")
+        ),
+        f.samples.join(" "),
+        reported.join("; "),
+    ]);
+    let row = if f.reported.is_empty() {
+        row
+    } else {
+        row.flag("Reported")
+    };
+    match &f.person {
+        Some(p) => row.link(format!("{b}/monitoring/people/{}", p.reference)),
+        None => row,
+    }
 }
+
+/// The person the findings are narrowed to: the page's, or the one the filter names. One the
+/// register does not know has no findings, which an empty list says.
+async fn person_filter(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+    person: &Option<(PersonRef, String)>,
+    filters: &Filters,
+) -> Result<Option<Id>, WebError> {
+    let reference = match person {
+        Some((r, _)) => Some(r.clone()),
+        None if filters.person.trim().is_empty() => None,
+        None => match filters.person.trim().parse::<PersonRef>() {
+            Ok(r) => Some(r),
+            Err(_) => return Ok(Some(NOBODY)),
+        },
+    };
+    let Some(reference) = reference else {
+        return Ok(None);
+    };
+    match people::find(tx, &signed.council, &reference).await {
+        Ok(p) => Ok(Some(p.id)),
+        Err(DomainError::NotFound { .. }) => Ok(Some(NOBODY)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An id no person has.
+const NOBODY: Id = -1;
 
 async fn render(
     state: &AppState,
     signed: &SignedIn,
     person: Option<(PersonRef, String)>,
-    filters: Filters,
+    params: FindingParams,
 ) -> Result<Response, WebError> {
     let b = base(signed);
+    let filters = params.filters;
     let mut tx = state.store.read().await?;
-    let person_id = match &person {
-        Some((r, _)) => Some(people::find(&mut tx, &signed.council, r).await?.id),
-        None if !filters.person.trim().is_empty() => {
-            match filters.person.trim().parse::<PersonRef>() {
-                Ok(r) => match people::find(&mut tx, &signed.council, &r).await {
-                    Ok(p) => Some(p.id),
-                    // Nobody by that reference has findings: an empty list says so.
-                    Err(DomainError::NotFound { .. }) => Some(-1),
-                    Err(e) => return Err(e.into()),
-                },
-                Err(_) => Some(-1),
-            }
-        }
-        None => None,
-    };
     let filter = FindingFilter {
-        person_id,
+        person_id: person_filter(&mut tx, signed, &person, &filters).await?,
         category: Some(filters.category.trim().to_string()).filter(|c| !c.is_empty()),
         from: day(&filters.from),
         to: day(&filters.to),
     };
-    let found = view::visible(
-        &mut tx,
-        &signed.council,
-        &signed.principal,
-        signed.today,
-        &filter,
-    )
-    .await?;
+    drop(tx);
+    let query: FindingQuery = params.list.to_query(filter);
+    let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
+    if params.list.wants_csv() {
+        return csv_of_all("web-findings", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = list::page(&mut tx, council, principal, today, &batch).await?;
+                Ok(page.map(|f| row(&b, &f)))
+            }
+        })
+        .await;
+    }
+    let mut tx = state.store.read().await?;
+    let page = list::page(&mut tx, council, principal, today, &query).await?;
     drop(tx);
     let action = match &person {
         Some((r, _)) => format!("{b}/monitoring/people/{r}"),
@@ -164,11 +165,14 @@ async fn render(
         ("from", filters.from.as_str()),
         ("to", filters.to.as_str()),
     ];
-    let query = filters.list.query();
-    let listing = Listing::new(&action, &extra, COLUMNS, "day", &query, rows(&b, &found));
-    if query.wants_csv() {
-        return listing.csv("web-findings");
-    }
+    let listing = Listing::paged(
+        &action,
+        &extra,
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|f| row(&b, &f)),
+    );
     let title = match &person {
         Some((_, name)) => format!("What monitoring found: {name}"),
         None => "What monitoring found".to_string(),
@@ -191,17 +195,17 @@ async fn render(
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(filters): Query<Filters>,
+    Query(params): Query<FindingParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    render(&state, &signed, None, filters).await
+    render(&state, &signed, None, params).await
 }
 
 pub async fn person(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, reference)): Path<(String, String)>,
-    Query(filters): Query<Filters>,
+    Query(params): Query<FindingParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
     let reference: PersonRef = reference.parse().map_err(|_| WebError::not_found())?;
@@ -210,9 +214,12 @@ pub async fn person(
     view::access(&mut tx, &signed.council, &signed.principal, signed.today).await?;
     let found = people::find(&mut tx, &signed.council, &reference).await?;
     drop(tx);
-    let filters = Filters {
-        person: String::new(),
-        ..filters
+    let params = FindingParams {
+        filters: Filters {
+            person: String::new(),
+            ..params.filters
+        },
+        ..params
     };
-    render(&state, &signed, Some((reference, found.name)), filters).await
+    render(&state, &signed, Some((reference, found.name)), params).await
 }

@@ -1,8 +1,12 @@
-//! The administrator's accounts: the list, a new account with a temporary password, and
-//! disabling and enabling. Every change goes through `ops::users`, which audits it.
+//! The administrator's accounts: the list (searched, filtered, sorted and paged in the
+//! database), one account with its invitation, and disabling, enabling, resetting and inviting.
+//! Every change goes through `ops::users` or `ops::invitations`, which audit it. Making an
+//! account is in `account_new`.
 
 use super::{at, moment};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -12,84 +16,138 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::auth::{Password, Role, User, Username};
-use steward_domain::ops::users::{self, CreateUser};
-use steward_domain::{DomainError, PersonRef};
+use steward_domain::auth::{Invitation, InvitationState, Role, Username};
+use steward_domain::listing::Window;
+use steward_domain::ops::account_list::{
+    self, AccountFilter, AccountQuery, AccountStatus, UserView,
+};
+use steward_domain::ops::{invitations, users};
+use steward_domain::{Council, DomainError};
 
-const COLUMNS: &[crate::listing::Column] = &[
+const COLUMNS: &[Column] = &[
     column("username", "Username"),
     column("role", "Role"),
-    column("person", "Person"),
-    column("status", "Status"),
+    plain_column("person", "Acts as"),
+    plain_column("status", "Status"),
     column("last_sign_in", "Last sign-in"),
+    column("created", "Created"),
 ];
 
-fn status_words(user: &User) -> &'static str {
-    if user.disabled {
-        "Disabled"
-    } else if user.must_change_password {
-        "Must choose a password"
-    } else {
-        "Active"
+/// "Ada Quill (M1)", or nothing for an account that acts as no one.
+fn acts_as(v: &UserView) -> String {
+    match (&v.person_name, &v.person) {
+        (Some(name), Some(r)) => format!("{name} ({r})"),
+        (None, Some(r)) => r.to_string(),
+        _ => String::new(),
     }
 }
 
-/// What the list says was just done.
-#[derive(Deserialize)]
-pub struct Done {
-    created: Option<String>,
+fn row(council: &Council, v: &UserView) -> Row {
+    Row::new(vec![
+        v.user.username.to_string(),
+        v.user.role.as_str().to_string(),
+        acts_as(v),
+        v.status.label().to_string(),
+        v.user
+            .last_sign_in_at
+            .as_ref()
+            .map(moment)
+            .unwrap_or_else(|| "Never".into()),
+        moment(&v.user.created_at),
+    ])
+    .link(at(council, &format!("/admin/accounts/{}", v.user.username)))
 }
 
-/// Every account of the council, searchable, sortable and as CSV.
+/// The list's own filters and what was just done, as the page's query gives them.
+#[derive(Deserialize)]
+pub struct AccountParams {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    invited: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// The banner after making an account.
+fn done_words(params: &AccountParams) -> Option<String> {
+    let named = |text: &Option<String>| text.as_deref().and_then(|n| n.parse::<Username>().ok());
+    if let Some(u) = named(&params.invited) {
+        return Some(format!(
+            "Account {u} created. An invitation to choose their own password is queued for \
+             them; its link works once, for 72 hours from when it is sent."
+        ));
+    }
+    named(&params.created).map(|u| {
+        format!("Account {u} created. They must choose their own password when they first sign in.")
+    })
+}
+
+/// Every account of the council, searchable, filterable, sortable and as CSV.
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(done): Query<Done>,
-    Query(query): Query<ListQuery>,
+    Query(params): Query<AccountParams>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let mut tx = state.store.read().await?;
-    let rows: Vec<Row> = users::list(&mut tx, &signed.council)
-        .await?
-        .into_iter()
-        .map(|v| {
-            let last = v.user.last_sign_in_at;
-            Row::new(vec![
-                v.user.username.to_string(),
-                v.user.role.as_str().to_string(),
-                v.person.map(|p| p.to_string()).unwrap_or_default(),
-                status_words(&v.user).to_string(),
-                last.as_ref().map(moment).unwrap_or_else(|| "Never".into()),
-            ])
-            .key(4, last.map(|t| t.to_rfc3339()).unwrap_or_default())
-            .link(at(
-                &signed.council,
-                &format!("/admin/accounts/{}", v.user.username),
-            ))
+    let filter = AccountFilter {
+        role: params.role.as_deref().and_then(|r| r.parse().ok()),
+        status: params.status.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let query: AccountQuery = params.list.to_query(filter);
+    let council = &signed.council;
+    if params.list.wants_csv() {
+        return csv_of_all("accounts", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let state = state.clone();
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = account_list::accounts(&mut tx, council, &batch).await?;
+                Ok(page.map(|v| row(council, &v)))
+            }
         })
-        .collect();
-    let action = at(&signed.council, "/admin/accounts");
-    let listing = Listing::new(&action, &[], COLUMNS, "username", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("accounts");
+        .await;
     }
-    let created = done
-        .created
-        .as_deref()
-        .and_then(|n| n.parse::<Username>().ok())
-        .map(|u| {
-            format!(
-                "Account {u} created. They must choose their own password when they first sign in."
-            )
-        });
+    let mut tx = state.store.read().await?;
+    let page = account_list::accounts(&mut tx, council, &query).await?;
+    drop(tx);
+    let action = at(council, "/admin/accounts");
+    let role = query.filter.role.map(|r| r.as_str()).unwrap_or_default();
+    let status = query.filter.status.map(|s| s.as_str()).unwrap_or_default();
+    let listing = Listing::paged(
+        &action,
+        &[("role", role), ("status", status)],
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|v| row(council, &v)),
+    );
+    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.as_str())).collect();
+    let statuses: Vec<(&str, &str)> = AccountStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect();
     let page = Page::new("Accounts")
-        .council(&signed.council)
+        .council(council)
         .viewer(&signed)
         .nav("accounts");
     Ok(Html(state.pages.render(
         "pages/oversight_accounts.html",
         &page,
-        context! { list => Serde(&listing), action, done => created },
+        context! {
+            list => Serde(&listing),
+            action,
+            done => done_words(&params),
+            roles,
+            statuses,
+            role,
+            status,
+        },
     )?)
     .into_response())
 }
@@ -99,12 +157,40 @@ struct AccountView {
     username: String,
     role: &'static str,
     person: Option<String>,
+    acts_as: String,
     status: &'static str,
     disabled: bool,
     created: String,
     password_changed: String,
     last_sign_in: Option<String>,
+    invitation: Option<String>,
     yourself: bool,
+}
+
+/// Where the account's latest invitation stands, in a sentence.
+fn invitation_words(i: &Invitation, now: chrono::DateTime<chrono::Utc>) -> String {
+    let made = moment(&i.created_at);
+    match (i.state_at(now), i.expires_at, i.used_at) {
+        (InvitationState::Waiting, _, _) => {
+            format!("Made at {made}; waiting in the outbox to be sent.")
+        }
+        (InvitationState::Open, Some(until), _) => format!(
+            "Sent at {}; its link works until {}.",
+            i.sent_at.as_ref().map(moment).unwrap_or_default(),
+            moment(&until)
+        ),
+        (InvitationState::Used, _, Some(used)) => {
+            format!("Used at {} to choose a password.", moment(&used))
+        }
+        (InvitationState::Expired, Some(until), _) => format!(
+            "Its link ran out at {} without being used. Send a new one below.",
+            moment(&until)
+        ),
+        (InvitationState::Withdrawn, _, _) => {
+            format!("Made at {made}, then replaced by a temporary password or a newer invitation.")
+        }
+        _ => format!("Made at {made}."),
+    }
 }
 
 /// What the account page says was just done.
@@ -113,32 +199,8 @@ pub struct AccountDone {
     done: Option<String>,
 }
 
-async fn render_account(
-    state: &AppState,
-    signed: &SignedIn,
-    username: &Username,
-    done: Option<&str>,
-    errors: Vec<FieldError>,
-) -> Result<Response, WebError> {
-    let mut tx = state.store.read().await?;
-    let found = users::list(&mut tx, &signed.council)
-        .await?
-        .into_iter()
-        .find(|v| &v.user.username == username)
-        .ok_or_else(WebError::not_found)?;
-    let user = &found.user;
-    let view = AccountView {
-        username: user.username.to_string(),
-        role: user.role.as_str(),
-        person: found.person.as_ref().map(|p| p.to_string()),
-        status: status_words(user),
-        disabled: user.disabled,
-        created: moment(&user.created_at),
-        password_changed: moment(&user.password_changed_at),
-        last_sign_in: user.last_sign_in_at.as_ref().map(moment),
-        yourself: user.username == signed.principal.user.username,
-    };
-    let done = match done {
+fn done_sentence(done: Option<&str>) -> Option<&'static str> {
+    match done {
         Some("disabled") => {
             Some("The account is disabled. Its sessions have ended and it can no longer sign in.")
         }
@@ -146,7 +208,40 @@ async fn render_account(
         Some("reset") => Some(
             "The password has been reset. Every session of the account has ended, and its holder must choose their own password at the next sign-in.",
         ),
+        Some("invited") => Some(
+            "An invitation to choose a password is queued. Its link works once, for 72 hours from when it is sent; any earlier link no longer works.",
+        ),
         _ => None,
+    }
+}
+
+pub(super) async fn render_account(
+    state: &AppState,
+    signed: &SignedIn,
+    username: &Username,
+    done: Option<&str>,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let mut tx = state.store.read().await?;
+    let found = match users::view(&mut tx, &signed.council, username).await {
+        Err(DomainError::NotFound { .. }) => return Err(WebError::not_found()),
+        other => other?,
+    };
+    let latest = invitations::latest_of(&mut tx, &found.user).await?;
+    drop(tx);
+    let user = &found.user;
+    let view = AccountView {
+        username: user.username.to_string(),
+        role: user.role.as_str(),
+        person: found.person.as_ref().map(|p| p.to_string()),
+        acts_as: acts_as(&found),
+        status: found.status.label(),
+        disabled: user.disabled,
+        created: moment(&user.created_at),
+        password_changed: moment(&user.password_changed_at),
+        last_sign_in: user.last_sign_in_at.as_ref().map(moment),
+        invitation: latest.as_ref().map(|i| invitation_words(i, signed.now)),
+        yourself: user.username == signed.principal.user.username,
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -165,8 +260,9 @@ async fn render_account(
         &page,
         context! {
             account => Serde(&view),
-            done,
+            done => done_sentence(done),
             field_errors,
+            sends_mail => state.sends_mail,
             csrf_token => &signed.session.csrf_token,
         },
     )?;
@@ -189,168 +285,11 @@ pub async fn detail(
     render_account(&state, &signed, &username, done.done.as_deref(), Vec::new()).await
 }
 
-#[derive(Deserialize, Default)]
-pub struct NewAccountForm {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    person: String,
-    #[serde(default)]
-    password: String,
-}
-
-fn render_new(
-    state: &AppState,
-    signed: &SignedIn,
-    errors: Vec<FieldError>,
-    form: &NewAccountForm,
-) -> Result<Html<String>, WebError> {
-    let mut page = Page::new("Create an account")
-        .council(&signed.council)
-        .viewer(signed)
-        .nav("accounts");
-    page.errors = errors;
-    let field_errors = by_field(&page.errors);
-    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-    Ok(Html(state.pages.render(
-        "pages/oversight_account_new.html",
-        &page,
-        context! {
-            username => form.username.trim(),
-            role => form.role.trim(),
-            person => form.person.trim(),
-            roles,
-            field_errors,
-            csrf_token => &signed.session.csrf_token,
-        },
-    )?))
-}
-
-pub async fn new_page(
-    State(state): State<AppState>,
-    signed: SignedIn,
-) -> Result<Html<String>, WebError> {
-    signed.principal.admin()?;
-    render_new(&state, &signed, Vec::new(), &NewAccountForm::default())
-}
-
-fn error(field: &'static str, message: impl Into<String>) -> FieldError {
+pub(super) fn error(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
     }
-}
-
-/// The account the form asks for, or every problem with it.
-fn read_new(form: &NewAccountForm) -> Result<CreateUser, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let username = match form.username.trim() {
-        "" => {
-            errors.push(error("username", "Enter a username"));
-            None
-        }
-        text => match text.parse::<Username>() {
-            Ok(u) => Some(u),
-            Err(e) => {
-                errors.push(error("username", sentence(&e.to_string())));
-                None
-            }
-        },
-    };
-    let role = match form.role.trim().parse::<Role>() {
-        Ok(r) => Some(r),
-        Err(_) => {
-            errors.push(error("role", "Choose the account's role"));
-            None
-        }
-    };
-    let person = match form.person.trim() {
-        "" => None,
-        text => match text.parse::<PersonRef>() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(error("person", sentence(&e.to_string())));
-                None
-            }
-        },
-    };
-    let password = if form.password.is_empty() {
-        errors.push(error("password", "Enter a temporary password"));
-        None
-    } else {
-        match &username {
-            Some(u) => match Password::new(form.password.clone(), u) {
-                Ok(p) => Some(p),
-                Err(DomainError::Invalid { message, .. }) => {
-                    errors.push(error("password", sentence(&message)));
-                    None
-                }
-                Err(e) => {
-                    errors.push(error("password", sentence(&e.to_string())));
-                    None
-                }
-            },
-            None => None,
-        }
-    };
-    match (username, role, password) {
-        (Some(username), Some(role), Some(password)) if errors.is_empty() => Ok(CreateUser {
-            username,
-            role,
-            person,
-            password,
-            must_change_password: true,
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// Creates an account whose holder must choose their own password at first sign-in.
-pub async fn create(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    CsrfForm(form): CsrfForm<NewAccountForm>,
-) -> Result<Response, WebError> {
-    signed.principal.admin()?;
-    let errors = match read_new(&form) {
-        Err(errors) => errors,
-        Ok(req) => {
-            let username = req.username.clone();
-            let mut tx = state.store.begin().await?;
-            match users::create(&mut tx, &signed.ctx(), &signed.council, req).await {
-                Ok(_) => {
-                    tx.commit().await?;
-                    let to = at(
-                        &signed.council,
-                        &format!("/admin/accounts?created={username}"),
-                    );
-                    return Ok(Redirect::to(&to).into_response());
-                }
-                Err(DomainError::NotFound { what: "person", .. }) => vec![error(
-                    "person",
-                    format!(
-                        "No one in the register has the reference {}",
-                        form.person.trim()
-                    ),
-                )],
-                Err(DomainError::Invalid { field, message })
-                | Err(DomainError::Conflict { field, message }) => {
-                    let field = match field.as_str() {
-                        "person" => "person",
-                        "password" => "password",
-                        "role" => "role",
-                        _ => "username",
-                    };
-                    vec![error(field, sentence(&message))]
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    let html = render_new(&state, &signed, errors, &form)?;
-    Ok((StatusCode::BAD_REQUEST, html).into_response())
 }
 
 /// The account an action is about, which may not be the administrator's own: they would lock
@@ -359,7 +298,7 @@ fn other(signed: &SignedIn, username: &Username) -> Option<FieldError> {
     (username == &signed.principal.user.username).then(|| {
         error(
             "action",
-            "You cannot disable, enable or reset the account you are signed in with",
+            "You cannot disable, enable, reset or invite the account you are signed in with",
         )
     })
 }
@@ -368,6 +307,9 @@ fn other(signed: &SignedIn, username: &Username) -> Option<FieldError> {
 fn refusal(e: DomainError) -> Result<FieldError, WebError> {
     match e {
         DomainError::Conflict { message, .. } => Ok(error("action", sentence(&message))),
+        DomainError::Invalid { field, message } if field == "email" => {
+            Ok(error("email", sentence(&message)))
+        }
         DomainError::Invalid { message, .. } => Ok(error("password", sentence(&message))),
         other => Err(other.into()),
     }
@@ -384,28 +326,69 @@ fn done_at(signed: &SignedIn, username: &Username, done: &str) -> Response {
 #[derive(Deserialize)]
 pub struct NoFields {}
 
+/// What one of the account page's actions does, in its own transaction.
+enum Action {
+    Disable,
+    Enable,
+    Reset(String),
+    Invite(Option<String>),
+}
+
+async fn act(
+    state: &AppState,
+    signed: &SignedIn,
+    username: &str,
+    action: Action,
+) -> Result<Response, WebError> {
+    signed.principal.admin()?;
+    let username = path_username(username)?;
+    if let Some(refused) = other(signed, &username) {
+        return render_account(state, signed, &username, None, vec![refused]).await;
+    }
+    let (ctx, council) = (signed.ctx(), &signed.council);
+    let mut tx = state.store.begin().await?;
+    let (done, result) = match action {
+        Action::Disable => (
+            "disabled",
+            users::disable(&mut tx, &ctx, council, &username)
+                .await
+                .map(|_| ()),
+        ),
+        Action::Enable => (
+            "enabled",
+            users::enable(&mut tx, &ctx, council, &username)
+                .await
+                .map(|_| ()),
+        ),
+        Action::Reset(password) => {
+            let change = users::PasswordChange::Reset;
+            let set = users::set_password(&mut tx, &ctx, council, &username, change, &password);
+            ("reset", set.await.map(|_| ()))
+        }
+        Action::Invite(email) => {
+            let made = invitations::invite(&mut tx, &ctx, council, &username, email.as_deref());
+            ("invited", made.await.map(|_| ()))
+        }
+    };
+    match result {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(done_at(signed, &username, done))
+        }
+        Err(e) => {
+            drop(tx);
+            render_account(state, signed, &username, None, vec![refusal(e)?]).await
+        }
+    }
+}
+
 pub async fn disable(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, username)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    signed.principal.admin()?;
-    let username = path_username(&username)?;
-    if let Some(refused) = other(&signed, &username) {
-        return render_account(&state, &signed, &username, None, vec![refused]).await;
-    }
-    let mut tx = state.store.begin().await?;
-    match users::disable(&mut tx, &signed.ctx(), &signed.council, &username).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(done_at(&signed, &username, "disabled"))
-        }
-        Err(e) => {
-            drop(tx);
-            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
-        }
-    }
+    act(&state, &signed, &username, Action::Disable).await
 }
 
 pub async fn enable(
@@ -414,22 +397,7 @@ pub async fn enable(
     Path((_, username)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    signed.principal.admin()?;
-    let username = path_username(&username)?;
-    if let Some(refused) = other(&signed, &username) {
-        return render_account(&state, &signed, &username, None, vec![refused]).await;
-    }
-    let mut tx = state.store.begin().await?;
-    match users::enable(&mut tx, &signed.ctx(), &signed.council, &username).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(done_at(&signed, &username, "enabled"))
-        }
-        Err(e) => {
-            drop(tx);
-            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
-        }
-    }
+    act(&state, &signed, &username, Action::Enable).await
 }
 
 #[derive(Deserialize)]
@@ -445,34 +413,38 @@ pub async fn reset(
     Path((_, username)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, WebError> {
-    signed.principal.admin()?;
-    let username = path_username(&username)?;
-    if let Some(refused) = other(&signed, &username) {
-        return render_account(&state, &signed, &username, None, vec![refused]).await;
-    }
     if form.password.is_empty() {
+        signed.principal.admin()?;
+        let username = path_username(&username)?;
         let missing = error("password", "Enter a temporary password");
         return render_account(&state, &signed, &username, None, vec![missing]).await;
     }
-    let mut tx = state.store.begin().await?;
-    let change = users::PasswordChange::Reset;
-    match users::set_password(
-        &mut tx,
-        &signed.ctx(),
-        &signed.council,
-        &username,
-        change,
-        &form.password,
-    )
-    .await
-    {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(done_at(&signed, &username, "reset"))
-        }
-        Err(e) => {
-            drop(tx);
-            render_account(&state, &signed, &username, None, vec![refusal(e)?]).await
-        }
+    act(&state, &signed, &username, Action::Reset(form.password)).await
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends the holder a new invitation to choose their password; an earlier link stops working.
+pub async fn invite(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((_, username)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<Response, WebError> {
+    if !state.sends_mail {
+        signed.principal.admin()?;
+        let username = path_username(&username)?;
+        let refused = error(
+            "action",
+            "This server does not send email, so it cannot send an invitation; reset the \
+             password instead",
+        );
+        return render_account(&state, &signed, &username, None, vec![refused]).await;
     }
+    let email = Some(form.email.trim().to_string()).filter(|e| !e.is_empty());
+    act(&state, &signed, &username, Action::Invite(email)).await
 }

@@ -4,6 +4,7 @@
 //! Readers (officers, auditors, administrators) see the policy and the audit trail and may
 //! check a pack, which writes nothing; everything that changes something needs `admin()`.
 
+mod account_new;
 mod accounts;
 mod adopt;
 mod audit;
@@ -59,12 +60,12 @@ pub fn pages() -> Vec<PageRoute> {
         get_page(
             "/councils/{slug}/admin/accounts/new",
             Admin,
-            get(accounts::new_page),
+            get(account_new::new_page),
         ),
         post_page(
             "/councils/{slug}/admin/accounts/new",
             Admin,
-            post(accounts::create),
+            post(account_new::create),
         ),
         get_page(
             "/councils/{slug}/admin/accounts/{username}",
@@ -85,6 +86,11 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/admin/accounts/{username}/password",
             Admin,
             post(accounts::reset),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/{username}/invite",
+            Admin,
+            post(accounts::invite),
         ),
         get_page("/councils/{slug}/admin/tokens", Admin, get(tokens::list)),
         get_page(
@@ -141,5 +147,7 @@ fn moment(at: &chrono::DateTime<chrono::Utc>) -> String {
     steward_policy::uktime::local_moment(*at)
 }
 
+#[cfg(test)]
+mod invitation_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,9 @@
 //! the result page, once), and revoking one. Every change goes through `ops::tokens`.
 
 use super::{at, moment};
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -13,24 +15,26 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::auth::{Role, Username};
+use steward_domain::listing::Window;
+use steward_domain::ops::account_list::{self, TokenFilter, TokenQuery, TokenStatus, TokenView};
 use steward_domain::ops::tokens::{self, CreateToken};
-use steward_domain::ops::users;
-use steward_domain::{DomainError, Id};
+use steward_domain::{Council, DomainError, Id};
 use steward_policy::long_date;
 
-const COLUMNS: &[crate::listing::Column] = &[
-    column("number", "Number"),
+const COLUMNS: &[Column] = &[
+    plain_column("number", "Number"),
     column("name", "Name"),
-    column("account", "Account"),
-    column("role", "Role"),
+    plain_column("account", "Account"),
+    plain_column("role", "Role"),
     column("created", "Created"),
     column("last_used", "Last used"),
-    column("status", "Status"),
+    column("expires", "Stops working"),
+    plain_column("status", "Status"),
 ];
 
-fn status_words(v: &tokens::TokenView) -> String {
+fn status_words(v: &TokenView) -> String {
     match (v.status, v.token.expires_on) {
-        (tokens::TokenStatus::Active, Some(until)) => format!("Active, until {}", long_date(until)),
+        (TokenStatus::Active, Some(until)) => format!("Active, until {}", long_date(until)),
         (status, _) => {
             let word = status.as_str();
             let mut chars = word.chars();
@@ -42,56 +46,89 @@ fn status_words(v: &tokens::TokenView) -> String {
     }
 }
 
+fn row(council: &Council, v: &TokenView) -> Row {
+    let t = &v.token;
+    Row::new(vec![
+        t.id.to_string(),
+        t.name.clone(),
+        v.username
+            .as_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+        t.role.as_str().to_string(),
+        moment(&t.created_at),
+        t.last_used_at
+            .as_ref()
+            .map(moment)
+            .unwrap_or_else(|| "Never".into()),
+        t.expires_on
+            .map(long_date)
+            .unwrap_or_else(|| "Not set".into()),
+        status_words(v),
+    ])
+    .link(at(council, &format!("/admin/tokens/{}", t.id)))
+}
+
+/// The list's own filter, as the page's query gives it.
+#[derive(Deserialize)]
+pub struct TokenParams {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
 /// Every token of the council, never its secret.
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ListQuery>,
+    Query(params): Query<TokenParams>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let mut tx = state.store.read().await?;
-    let rows: Vec<Row> = tokens::list(&mut tx, &signed.council, signed.now)
-        .await?
-        .into_iter()
-        .map(|v| {
-            let t = &v.token;
-            Row::new(vec![
-                t.id.to_string(),
-                t.name.clone(),
-                v.username
-                    .as_ref()
-                    .map(|u| u.to_string())
-                    .unwrap_or_default(),
-                t.role.as_str().to_string(),
-                moment(&t.created_at),
-                t.last_used_at
-                    .as_ref()
-                    .map(moment)
-                    .unwrap_or_else(|| "Never".into()),
-                status_words(&v),
-            ])
-            .key(0, format!("{:012}", t.id))
-            .key(4, t.created_at.to_rfc3339())
-            .key(
-                5,
-                t.last_used_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            )
-            .link(at(&signed.council, &format!("/admin/tokens/{}", t.id)))
+    let filter = TokenFilter {
+        status: params.status.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let query: TokenQuery = params.list.to_query(filter);
+    let (council, now) = (&signed.council, signed.now);
+    if params.list.wants_csv() {
+        return csv_of_all("api-tokens", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let state = state.clone();
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = account_list::tokens(&mut tx, council, &batch, now).await?;
+                Ok(page.map(|v| row(council, &v)))
+            }
         })
-        .collect();
-    let action = at(&signed.council, "/admin/tokens");
-    let listing = Listing::new(&action, &[], COLUMNS, "number", &query, rows);
-    if query.wants_csv() {
-        return listing.csv("api-tokens");
+        .await;
     }
+    let mut tx = state.store.read().await?;
+    let page = account_list::tokens(&mut tx, council, &query, now).await?;
+    drop(tx);
+    let action = at(council, "/admin/tokens");
+    let status = query.filter.status.map(|s| s.as_str()).unwrap_or_default();
+    let listing = Listing::paged(
+        &action,
+        &[("status", status)],
+        COLUMNS,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|v| row(council, &v)),
+    );
+    let statuses: Vec<(&str, &str)> = vec![
+        ("active", "Active"),
+        ("expired", "Expired"),
+        ("revoked", "Revoked"),
+    ];
     let page = Page::new("API tokens")
-        .council(&signed.council)
+        .council(council)
         .viewer(&signed)
         .nav("accounts");
     Ok(Html(state.pages.render(
         "pages/oversight_tokens.html",
         &page,
-        context! { list => Serde(&listing), action },
+        context! { list => Serde(&listing), action, statuses, status },
     )?)
     .into_response())
 }
@@ -121,11 +158,11 @@ async fn render_token(
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
     let mut tx = state.store.read().await?;
-    let v = tokens::list(&mut tx, &signed.council, signed.now)
-        .await?
-        .into_iter()
-        .find(|v| v.token.id == id)
-        .ok_or_else(WebError::not_found)?;
+    let v = match tokens::view(&mut tx, &signed.council, id, signed.now).await {
+        Err(DomainError::NotFound { .. }) => return Err(WebError::not_found()),
+        other => other?,
+    };
+    drop(tx);
     let view = TokenDetail {
         id,
         name: v.token.name.clone(),
@@ -134,7 +171,7 @@ async fn render_token(
         created: moment(&v.token.created_at),
         last_used: v.token.last_used_at.as_ref().map(moment),
         status: status_words(&v),
-        revoked: v.status == tokens::TokenStatus::Revoked,
+        revoked: v.status == TokenStatus::Revoked,
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -187,19 +224,12 @@ pub struct NewTokenForm {
     expires: String,
 }
 
-async fn render_new(
+fn render_new(
     state: &AppState,
     signed: &SignedIn,
     errors: Vec<FieldError>,
     form: &NewTokenForm,
 ) -> Result<Html<String>, WebError> {
-    let mut tx = state.store.read().await?;
-    let accounts: Vec<String> = users::list(&mut tx, &signed.council)
-        .await?
-        .into_iter()
-        .filter(|v| !v.user.disabled)
-        .map(|v| v.user.username.to_string())
-        .collect();
     let mut page = Page::new("Create an API token")
         .council(&signed.council)
         .viewer(signed)
@@ -211,7 +241,6 @@ async fn render_new(
         "pages/oversight_token_new.html",
         &page,
         context! {
-            accounts,
             roles,
             username => form.username.trim(),
             role => form.role.trim(),
@@ -223,12 +252,23 @@ async fn render_new(
     )?))
 }
 
+/// Which account the new token is for, when the page was reached from that account.
+#[derive(Deserialize)]
+pub struct ForAccount {
+    username: Option<String>,
+}
+
 pub async fn new_page(
     State(state): State<AppState>,
     signed: SignedIn,
+    Query(query): Query<ForAccount>,
 ) -> Result<Html<String>, WebError> {
     signed.principal.admin()?;
-    render_new(&state, &signed, Vec::new(), &NewTokenForm::default()).await
+    let form = NewTokenForm {
+        username: query.username.unwrap_or_default(),
+        ..NewTokenForm::default()
+    };
+    render_new(&state, &signed, Vec::new(), &form)
 }
 
 fn error(field: &'static str, message: impl Into<String>) -> FieldError {
@@ -242,7 +282,10 @@ fn read_new(form: &NewTokenForm) -> Result<CreateToken, Vec<FieldError>> {
     let mut errors = Vec::new();
     let username = form.username.trim().parse::<Username>().ok();
     if username.is_none() {
-        errors.push(error("username", "Choose the account the token acts for"));
+        errors.push(error(
+            "username",
+            "Enter the username of the account the token acts for",
+        ));
     }
     let role = form.role.trim().parse::<Role>().ok();
     if role.is_none() {
@@ -306,9 +349,10 @@ pub async fn create(
                     )?;
                     return Ok(Html(html).into_response());
                 }
-                Err(DomainError::NotFound { .. }) => {
-                    vec![error("username", "Choose an account from the list")]
-                }
+                Err(DomainError::NotFound { .. }) => vec![error(
+                    "username",
+                    format!("No account is called {}", form.username.trim()),
+                )],
                 Err(DomainError::Invalid { field, message }) => {
                     let field = match field.as_str() {
                         "name" => "name",
@@ -322,7 +366,7 @@ pub async fn create(
             }
         }
     };
-    let html = render_new(&state, &signed, errors, &form).await?;
+    let html = render_new(&state, &signed, errors, &form)?;
     Ok((StatusCode::BAD_REQUEST, html).into_response())
 }
 

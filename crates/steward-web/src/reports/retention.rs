@@ -1,6 +1,8 @@
 //! The administrator's retention page: what the policy's retention periods make due today,
-//! kind by kind with the clause, each record listed; and the purge, behind a confirmation.
+//! kind by kind with the clause, each record listed; and the purge, behind an acknowledgement
+//! and a check-your-answers page saying what will be purged under which clause.
 
+use crate::check_answers::{self, CheckAnswers, Step, answer, kept};
 use crate::pages::{FieldError, Page, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -20,14 +22,22 @@ pub struct Done {
 
 #[derive(Deserialize, Default)]
 pub struct PurgeForm {
+    /// The box saying the data cannot be brought back.
+    #[serde(default)]
+    understood: String,
+    /// Set by the check-your-answers page's button: purge now.
     #[serde(default)]
     confirm: String,
+    /// Set by its Change link: back to the retention page.
+    #[serde(default)]
+    change: String,
 }
 
 async fn render(
     state: &AppState,
     signed: &SignedIn,
     done: Option<(usize, usize)>,
+    understood: bool,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
     let mut tx = state.store.read().await?;
@@ -51,6 +61,7 @@ async fn render(
             plan => Serde(&plan),
             due => plan.due_count(),
             done => done.map(|(purged, erased)| context! { purged, erased }),
+            understood,
             field_errors,
             csrf_token => &signed.session.csrf_token,
         },
@@ -65,7 +76,7 @@ pub async fn preview(
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
     let done = done.purged.map(|p| (p, done.erased.unwrap_or(0)));
-    render(&state, &signed, done, Vec::new()).await
+    render(&state, &signed, done, false, Vec::new()).await
 }
 
 pub async fn purge(
@@ -74,12 +85,23 @@ pub async fn purge(
     CsrfForm(form): CsrfForm<PurgeForm>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    if form.confirm != "yes" {
+    let understood = form.understood == "yes";
+    let step = Step::of(&form.confirm, &form.change);
+    if step == Step::Change {
+        return render(&state, &signed, None, understood, Vec::new()).await;
+    }
+    if !understood {
         let error = FieldError {
-            field: "confirm",
+            field: "understood",
             message: "Confirm that the records listed may be purged".into(),
         };
-        return render(&state, &signed, None, vec![error]).await;
+        return render(&state, &signed, None, false, vec![error]).await;
+    }
+    if step == Step::Check {
+        let mut tx = state.store.read().await?;
+        let plan = retention::plan(&mut tx, &signed.ctx(), &signed.council).await?;
+        drop(tx);
+        return check_purge(&state, &signed, &plan);
     }
     let mut tx = state.store.begin().await?;
     let done = retention::purge(&mut tx, &signed.ctx(), &signed.council).await?;
@@ -91,4 +113,67 @@ pub async fn purge(
         done.audit_erased
     );
     Ok(Redirect::to(&to).into_response())
+}
+
+/// "Check before purging": how many records of each kind lose their personal data, each with
+/// the period and clause that make them due, and what happens to the audit records about them.
+fn check_purge(
+    state: &AppState,
+    signed: &SignedIn,
+    plan: &retention::RetentionPlan,
+) -> Result<Response, WebError> {
+    let due: Vec<&retention::KindPlan> = plan.kinds.iter().filter(|k| !k.due.is_empty()).collect();
+    let audit: usize = due
+        .iter()
+        .flat_map(|k| k.due.iter())
+        .map(|r| r.audit_records)
+        .sum();
+    let mut happens: Vec<String> = due
+        .iter()
+        .map(|k| {
+            let n = k.due.len();
+            format!(
+                "{n} {} lose{} their personal data: the policy keeps them for {} ({}).",
+                k.label.to_lowercase(),
+                if n == 1 { "s" } else { "" },
+                k.keep,
+                k.citation
+            )
+        })
+        .collect();
+    if due.is_empty() {
+        happens.push("Nothing is due for purging today, so nothing changes.".into());
+    } else {
+        happens.push(format!(
+            "The data of {audit} audit record{} about them is erased; the audit trail still \
+             verifies.",
+            if audit == 1 { "" } else { "s" }
+        ));
+        happens.push(
+            "The audit trail records how many records of each kind were purged, never what \
+             they held."
+                .into(),
+        );
+    }
+    let answers = due
+        .iter()
+        .map(|k| answer(k.label.clone(), k.due.len().to_string()))
+        .chain(std::iter::once(answer(
+            "Acknowledged",
+            "The personal data cannot be brought back",
+        )))
+        .collect();
+    let check = CheckAnswers {
+        title: "Check before purging",
+        nav: "oversight",
+        answers,
+        happens,
+        action: format!("/councils/{}/retention", signed.council.slug),
+        kept: vec![kept("understood", "yes")],
+        change_href: None,
+        button: "Purge these records",
+        warning: Some("Purged data cannot be brought back."),
+        cancel_href: format!("/councils/{}/retention", signed.council.slug),
+    };
+    check_answers::render(state, signed, &check)
 }

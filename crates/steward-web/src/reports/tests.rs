@@ -94,6 +94,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),
@@ -184,18 +185,42 @@ async fn a_purge_needs_confirming_then_takes_what_is_due() {
     let page = text(&body);
     assert!(page.contains("Person M1"), "{page}");
     assert!(page.contains("clause 2.1, IT Policy"), "{page}");
-    assert!(page.contains(r#"name="confirm""#), "{page}");
+    assert!(page.contains(r#"name="understood""#), "{page}");
 
     let (status, page) = post(&site, &path, &cookie, format!("csrf_token={token}")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("<title>Error: Retention"), "{page}");
-    assert!(page.contains(r##"<a href="#confirm">"##), "{page}");
+    assert!(page.contains(r##"<a href="#understood">"##), "{page}");
+
+    // Ticked, the purge is first shown in words with its clause; nothing is purged yet.
+    let (status, check) = post(
+        &site,
+        &path,
+        &cookie,
+        format!("csrf_token={token}&understood=yes"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert!(check.contains("Check before purging"), "{check}");
+    assert!(check.contains("(clause 2.1, IT Policy)"), "{check}");
+    let (_, _, body) = get(&site, &path, &cookie).await;
+    assert!(text(&body).contains("Person M1"));
+    // Change goes back with the box still ticked.
+    let (status, page) = post(
+        &site,
+        &path,
+        &cookie,
+        crate::tests::answers_body(&check, "change"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"value="yes" checked"#), "{page}");
 
     let (status, to) = post(
         &site,
         &path,
         &cookie,
-        format!("csrf_token={token}&confirm=yes"),
+        crate::tests::answers_body(&check, "confirm"),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");

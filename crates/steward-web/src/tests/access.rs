@@ -14,7 +14,7 @@ use std::sync::Arc;
 use steward_domain::auth::Role;
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy};
 use steward_domain::repo::{NewEquipment, NewPerson};
-use steward_domain::{Ctx, Pence};
+use steward_domain::{Council, Ctx, Pence};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, presets};
 use steward_store::testing::TestDb;
 
@@ -109,12 +109,15 @@ fn csrf_field(html: &str) -> Option<String> {
 /// hold a laptop, an officer, an auditor and an administrator.
 struct Server {
     addr: SocketAddr,
+    /// The secret of an invitation's link that works, for the page it opens.
+    invitation: String,
     /// Runs the server until the test ends.
     _runtime: tokio::runtime::Runtime,
     _db: TestDb,
 }
 
-async fn seed(store: &steward_store::Store) {
+/// Seeds the register; answers the secret of an open invitation's link, for its page.
+async fn seed(store: &steward_store::Store) -> String {
     let start = day("2027-01-04");
     let ctx = Ctx::new("test", start.and_hms_opt(9, 0, 0).unwrap().and_utc(), start);
     let mut tx = store.begin().await.unwrap();
@@ -261,7 +264,34 @@ async fn seed(store: &steward_store::Store) {
     )
     .await
     .unwrap();
+    let secret = invitation_link(&mut tx, &ctx, &c).await;
     tx.commit().await.unwrap();
+    secret
+}
+
+/// An account invited to choose its password, and the link its message carries once sent.
+async fn invitation_link(tx: &mut steward_store::StoreTx, ctx: &Ctx, c: &Council) -> String {
+    use steward_domain::ops::invitations::{self, CreateInvited, Link};
+    let req = CreateInvited {
+        username: "newcomer".parse().unwrap(),
+        role: Role::Auditor,
+        person: None,
+        email: Some("newcomer@example.org".into()),
+    };
+    let (_, invited) = invitations::create_invited(tx, ctx, c, req).await.unwrap();
+    // Sent the morning of the day the server runs as, so its link still works.
+    let sent = day("2027-05-20").and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let ctx = &Ctx::new("sender", sent, sent.date_naive());
+    let detail = steward_domain::ops::outbox::detail(tx, c, invited.message_id)
+        .await
+        .unwrap();
+    match invitations::issue_link(tx, ctx, c, &detail.notice)
+        .await
+        .unwrap()
+    {
+        Link::Made(secret) => secret.expose().to_string(),
+        other => panic!("no link: {other:?}"),
+    }
 }
 
 impl Server {
@@ -271,10 +301,10 @@ impl Server {
             .enable_all()
             .build()
             .unwrap();
-        let (db, addr) = runtime.block_on(async {
+        let (db, addr, invitation) = runtime.block_on(async {
             let db = TestDb::new().await;
             let store = db.open().await.unwrap();
-            seed(&store).await;
+            let invitation = seed(&store).await;
             let today: Today = Arc::new(|| day("2027-05-20"));
             let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
             let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
@@ -287,16 +317,18 @@ impl Server {
                 now,
                 pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
                 assets: Arc::new(found),
+                sends_mail: true,
             };
             // Bound before the server starts, so the first request cannot arrive too early.
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
             let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
             tokio::spawn(async move { axum::serve(listener, service).await });
-            (db, addr)
+            (db, addr, invitation)
         });
         Server {
             addr,
+            invitation,
             _runtime: runtime,
             _db: db,
         }
@@ -371,6 +403,7 @@ fn allowed(role: Option<&str>, need: Need) -> bool {
         (Some(r), Need::Reader) => matches!(r, "olive" | "audrey" | "clerk"),
         (Some(r), Need::Officer) => matches!(r, "olive" | "clerk"),
         (Some(r), Need::Admin) => r == "clerk",
+        (_, Need::Setup) => false,
     }
 }
 
@@ -401,8 +434,29 @@ fn every_route_answers_each_role_as_the_table_says() {
             .replace("{line}", "1")
             .replace("{bill}", "1")
             .replace("{statement}", "1")
-            .replace("{period}", "2027-04");
+            .replace("{period}", "2027-04")
+            .replace("{secret}", &server.invitation);
         let is_post = route.method == Method::POST;
+
+        // Setup pages refuse everyone once a council exists, whatever address they hold.
+        if route.need == Need::Setup {
+            let path = path.replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+            for (cookie, token) in std::iter::once(("", "x"))
+                .chain(sessions.values().map(|(c, t)| (c.as_str(), t.as_str())))
+            {
+                let answer = if is_post {
+                    server.post(&path, cookie, &format!("csrf_token={token}"))
+                } else {
+                    server.get(&path, cookie)
+                };
+                assert_eq!(
+                    answer.status, 403,
+                    "{} {path}: {}",
+                    route.method, answer.body
+                );
+            }
+            continue;
+        }
 
         // Someone not signed in.
         let anon = if is_post {

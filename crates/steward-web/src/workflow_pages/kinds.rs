@@ -9,7 +9,7 @@ use steward_domain::ops::requests::needs_item;
 use steward_domain::workflow::{RequestDetails, RequestKind};
 use steward_policy::decide::Refusal;
 use steward_policy::model::{Agreement, ReportKind};
-use steward_policy::requests::{RequestFacts, Route, route};
+use steward_policy::requests::{RequestFacts, Route, Routing, route, unnamed_words};
 use steward_policy::{EquipmentKind, Pack, PersonKind};
 
 /// One kind as a radio button: its title and a hint saying where it goes and why.
@@ -85,8 +85,9 @@ pub fn joined(names: &[String], joiner: &str) -> String {
 }
 
 /// "Goes to Member Services (clause 2.3, ...), who respond within 4 hours." When the office
-/// depends on the item, each office is named with the items it receives.
-fn hint(pack: &Pack, found: &[(Option<String>, Route)]) -> String {
+/// depends on the item, each office is named with the items it receives. Where the policy
+/// names no one for some items, a sentence says so and who receives them instead.
+fn hint(pack: &Pack, kind: ReportKind, found: &[(Option<String>, Route)]) -> String {
     // Routes that differ only by item are one sentence.
     let mut groups: Vec<(&Route, Vec<String>)> = Vec::new();
     for (label, r) in found {
@@ -113,10 +114,28 @@ fn hint(pack: &Pack, found: &[(Option<String>, Route)]) -> String {
                 .respond_within
                 .map(|w| format!(", who respond within {w}"))
                 .unwrap_or_default();
-            format!("{}{about} ({}){within}", r.handler_name, r.citation)
+            // The administrators receive what the policy has no clause for.
+            let cited = match r.routing {
+                Routing::Administrators => String::new(),
+                _ => format!(" ({})", r.citation),
+            };
+            format!("{}{about}{cited}{within}", r.handler_name)
         })
         .collect();
     let mut text = format!("Goes to {}.", parts.join("; to "));
+    for (r, labels) in &groups {
+        let about = (!labels.is_empty()).then(|| joined(labels, "or"));
+        if let Some(words) = unnamed_words(
+            kind,
+            about.as_deref(),
+            r.routing,
+            &r.handler_name,
+            &r.citation,
+        ) {
+            text.push(' ');
+            text.push_str(&words);
+        }
+    }
     if let Some(rule) = found.first().and_then(|(_, r)| r.approval.as_ref()) {
         let names: Vec<String> = rule.approvers.iter().map(|o| pack.office_name(o)).collect();
         let joiner = match rule.agreement {
@@ -172,7 +191,7 @@ fn choice(pack: &Pack, kind: ReportKind, found: &[(Option<String>, Route)]) -> K
     KindChoice {
         value: k.as_str(),
         title: k.title(),
-        hint: hint(pack, found),
+        hint: hint(pack, kind, found),
     }
 }
 
@@ -402,6 +421,34 @@ mod tests {
             &items,
         );
         assert!(why.contains("no extension"), "{why}");
+    }
+
+    #[test]
+    fn a_phone_fault_the_borough_routes_nowhere_is_offered_and_says_who_receives_it() {
+        let pack = borough();
+        let items = [
+            Subject {
+                label: "LAP-1".into(),
+                kind: EquipmentKind::Laptop,
+            },
+            Subject {
+                label: "PHN-1".into(),
+                kind: EquipmentKind::MobilePhone,
+            },
+        ];
+        let kinds = for_person(&pack, PersonKind::Councillor, &items);
+        let fault = kinds.iter().find(|k| k.value == "fault").unwrap();
+        assert_eq!(
+            fault.hint,
+            "Goes to ICT Customer Services Help Desk for LAP-1 (clause 2.5, Protocol on the use \
+             of ICT by Members), who respond within 2 days; to Council administrators for PHN-1, \
+             who respond within 10 days. The policy names no one to receive a fault about PHN-1, \
+             and names no one to receive reports nothing else covers, so it goes instead to the \
+             council's administrators."
+        );
+        // Holding only a phone, a fault is still offered.
+        let kinds = for_person(&pack, PersonKind::Councillor, &items[1..]);
+        assert!(kinds.iter().any(|k| k.value == "fault"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! clause, and the accounts whose access ended.
 
 use crate::back_office::{base, error, form_errors, may_change, office_page, required_date};
+use crate::check_answers::{self, Answer, CheckAnswers, Kept, Step, answer, kept};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::session::{CsrfFields, CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -314,6 +315,8 @@ fn source(fields: &CsrfFields) -> Source {
     if fields.text("from") != "file" {
         return Source::Rows(form);
     }
+    // A file uploaded before the check page comes back as text, under its own name.
+    let kept_name = fields.text("file_name");
     match file {
         Some(f) => Source::File {
             name: f.file_name.clone().unwrap_or_default(),
@@ -322,12 +325,65 @@ fn source(fields: &CsrfFields) -> Source {
             form,
         },
         None => Source::File {
-            name: "pasted text".into(),
+            name: if kept_name.is_empty() {
+                "pasted text".into()
+            } else {
+                kept_name
+            },
             field: "csv",
             data: form.csv.clone().into_bytes(),
             form,
         },
     }
+}
+
+/// What leaving does, in words: for each leaver, the day and reason, each item with the date
+/// it is due back and the clause, and each account whose access ends.
+fn leaving_words(leavers: &[LeaverView]) -> (Vec<Answer>, Vec<String>) {
+    let mut answers = Vec::new();
+    let mut happens = Vec::new();
+    for l in leavers {
+        answers.push(answer(
+            format!("{} ({})", l.name, l.reference),
+            format!("Left office on {}: {}", l.left_on, l.reason.to_lowercase()),
+        ));
+        happens.push(format!(
+            "{} is recorded as having left office on {}.",
+            l.name, l.left_on
+        ));
+        for item in &l.items {
+            happens.push(format!(
+                "{} held by {}: {}.",
+                item.asset_tag, l.name, item.return_by
+            ));
+        }
+        for account in &l.accounts {
+            happens.push(format!(
+                "Access withdrawn from {}'s account {account}.",
+                l.name
+            ));
+        }
+        if l.items.is_empty() {
+            happens.push(format!("{} holds no council equipment.", l.name));
+        }
+    }
+    (answers, happens)
+}
+
+/// The fields of the form sent again from the check page, exactly as they came.
+fn kept_fields(form: &ManyForm, from_file: Option<&str>) -> Vec<Kept> {
+    let mut out = Vec::new();
+    for (i, row) in form.rows.iter().enumerate().take(ROWS) {
+        out.push(kept(REFERENCE_IDS[i], row.reference.clone()));
+        out.push(kept(LEFT_ON_IDS[i], row.left_on.clone()));
+        out.push(kept(REASON_IDS[i], row.reason.clone()));
+    }
+    out.push(kept("csv", form.csv.clone()));
+    if let Some(name) = from_file {
+        out.push(kept("from", "file"));
+        out.push(kept("file_name", name));
+    }
+    out
 }
 
 pub async fn record_many(
@@ -336,7 +392,14 @@ pub async fn record_many(
     fields: CsrfFields,
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
-    let (form, rows, field) = match source(&fields) {
+    let step = Step::of(&fields.text("confirm"), &fields.text("change"));
+    if step == Step::Change {
+        let form = match source(&fields) {
+            Source::Rows(form) | Source::File { form, .. } => form,
+        };
+        return render_many(&state, &signed, &form, Vec::new()).await;
+    }
+    let (mut form, rows, field) = match source(&fields) {
         Source::Rows(form) => match typed_rows(&form) {
             Ok(rows) => (form, rows, None),
             Err(errors) => return render_many(&state, &signed, &form, errors).await,
@@ -375,10 +438,34 @@ pub async fn record_many(
     )
     .await
     {
-        Ok(done) => {
+        Ok(done) if step == Step::Confirm => {
             let leavers = views(&mut tx, &done).await?;
             tx.commit().await?;
             render_done(&state, &signed, &leavers)
+        }
+        // What leaving would do is shown from the change itself, then dropped unwritten.
+        Ok(done) => {
+            let leavers = views(&mut tx, &done).await?;
+            drop(tx);
+            let from_file = field.as_ref().map(|(name, _)| name.as_str());
+            if let Some((_, "file")) = &field {
+                form.csv = String::from_utf8_lossy(&file_data(&fields)).into_owned();
+            }
+            let (answers, happens) = leaving_words(&leavers);
+            let b = base(&signed);
+            let check = CheckAnswers {
+                title: "Check before recording people leaving office",
+                nav: "people",
+                answers,
+                happens,
+                action: format!("{b}/people/leaving"),
+                kept: kept_fields(&form, from_file),
+                change_href: None,
+                button: "Record these leavers",
+                warning: None,
+                cancel_href: format!("{b}/people"),
+            };
+            check_answers::render(&state, &signed, &check)
         }
         Err(e) => {
             drop(tx);
@@ -393,12 +480,26 @@ pub async fn record_many(
     }
 }
 
+/// The uploaded file's bytes, when one came with the form.
+fn file_data(fields: &CsrfFields) -> Vec<u8> {
+    fields
+        .get("file")
+        .map(|f| f.value.clone())
+        .unwrap_or_default()
+}
+
 #[derive(Default, Deserialize, Serialize)]
 pub struct LeaveForm {
     #[serde(default)]
     left_on: String,
     #[serde(default)]
     reason: String,
+    /// Set by the check-your-answers page's button: record it now.
+    #[serde(default)]
+    confirm: String,
+    /// Set by its Change link: back to the form as typed.
+    #[serde(default)]
+    change: String,
 }
 
 async fn render_person(
@@ -474,6 +575,10 @@ pub async fn record_one(
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
     let reference = reference(&raw)?;
+    let step = Step::of(&form.confirm, &form.change);
+    if step == Step::Change {
+        return render_person(&state, &signed, &reference, &form, Vec::new()).await;
+    }
     let mut errors = Vec::new();
     let left_on = required_date(
         &mut errors,
@@ -499,10 +604,32 @@ pub async fn record_one(
     )
     .await
     {
-        Ok(done) => {
+        Ok(done) if step == Step::Confirm => {
             let leavers = views(&mut tx, std::slice::from_ref(&done)).await?;
             tx.commit().await?;
             render_done(&state, &signed, &leavers)
+        }
+        Ok(done) => {
+            let leavers = views(&mut tx, std::slice::from_ref(&done)).await?;
+            drop(tx);
+            let (answers, happens) = leaving_words(&leavers);
+            let b = base(&signed);
+            let check = CheckAnswers {
+                title: "Check before recording that someone has left",
+                nav: "people",
+                answers,
+                happens,
+                action: format!("{b}/people/{reference}/leave"),
+                kept: vec![
+                    kept("left_on", form.left_on.clone()),
+                    kept("reason", form.reason.clone()),
+                ],
+                change_href: None,
+                button: "Record that they have left",
+                warning: None,
+                cancel_href: format!("{b}/people/{reference}"),
+            };
+            check_answers::render(&state, &signed, &check)
         }
         Err(DomainError::NotFound { .. }) => Err(WebError::not_found()),
         Err(e) => {

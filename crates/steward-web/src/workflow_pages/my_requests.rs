@@ -206,6 +206,7 @@ pub async fn sent(
         title: r.kind.title(),
         office: r.handler_name.clone(),
         clause: card.clause.clone(),
+        unnamed: card.unnamed.clone(),
         urgency: card.urgency,
         due: card.due.clone(),
         within: None,

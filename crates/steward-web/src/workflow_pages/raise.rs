@@ -27,6 +27,10 @@ pub struct KindQuery {
     /// A website to fill in, from the web filter's block page.
     #[serde(default)]
     host: Option<String>,
+    /// Sent by the kind step's own form, so that pressing Continue with nothing chosen is told
+    /// apart from arriving at the page.
+    #[serde(default)]
+    step: Option<String>,
 }
 
 /// An item the member holds, for the item select.
@@ -248,7 +252,10 @@ async fn form_page(
         None => Draw {
             chosen: None,
             form: &form,
-            errors: Vec::new(),
+            errors: match q.step.as_deref() {
+                Some("kind") => vec![error("kind", "Choose what you want to report or ask for")],
+                _ => Vec::new(),
+            },
         },
         Some(text) => match chosen_kind(state, signed, &asker, text).await? {
             Ok(kind) => Draw {
@@ -398,6 +405,8 @@ pub struct Sent {
     pub title: &'static str,
     pub office: String,
     pub clause: String,
+    /// Where the policy names no one for it: that, and who receives it instead.
+    pub unnamed: Option<String>,
     pub urgency: &'static str,
     pub due: Option<String>,
     pub within: Option<String>,
@@ -484,6 +493,7 @@ pub async fn officer_submit(
         title: r.kind.title(),
         office: r.handler_name.clone(),
         clause: raised.route.citation.to_string(),
+        unnamed: card.unnamed.clone(),
         urgency: card.urgency,
         due: r.due_at.map(moment),
         within: raised.route.respond_within.map(|w| w.to_string()),

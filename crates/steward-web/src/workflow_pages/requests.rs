@@ -98,17 +98,26 @@ fn filter_of(params: &RequestParams, signed: &SignedIn) -> Option<RequestFilter>
             .as_deref()
             .and_then(|s| s.parse().ok())
             .unwrap_or_default(),
-        office: params
-            .office
-            .as_deref()
-            .filter(|o| OfficeId::is_well_formed(o))
-            .map(|o| OfficeId(o.to_string())),
+        office: params.office.as_deref().and_then(office_of),
         late_at: (params.late.as_deref() == Some("yes")).then_some(signed.now),
         assigned,
     })
 }
 
-/// The offices of the pack in force, for the office filter.
+/// What the office filter reads as: the council's administrators, who receive what the policy
+/// names no one for, or an office of the pack.
+/// Not an office id (those have no hyphens), so no office of a pack can be mistaken for it.
+const ADMINISTRATORS: &str = "council-administrators";
+
+fn office_of(text: &str) -> Option<OfficeId> {
+    if text == ADMINISTRATORS {
+        Some(OfficeId::administrators())
+    } else {
+        OfficeId::is_well_formed(text).then(|| OfficeId(text.to_string()))
+    }
+}
+
+/// The offices of the pack in force, for the office filter, and the administrators.
 async fn office_choices(
     tx: &mut steward_store::StoreTx,
     signed: &SignedIn,
@@ -123,6 +132,10 @@ async fn office_choices(
                     value: o.id.to_string(),
                     text: o.name.clone(),
                 })
+                .chain(std::iter::once(Choice {
+                    value: ADMINISTRATORS.to_string(),
+                    text: steward_policy::requests::ADMINISTRATORS_NAME.to_string(),
+                }))
                 .collect()
         })
         .unwrap_or_default())

@@ -4,8 +4,9 @@
 use super::{moment, office_words};
 use serde::Serialize;
 use steward_domain::ops::requests::{RequestDetail, RequestView};
-use steward_domain::workflow::{Decision, RequestDetails, RequestEvent, RequestTask};
+use steward_domain::workflow::{Decision, RequestDetails, RequestEvent, RequestKind, RequestTask};
 use steward_policy::model::{Agreement, Urgency};
+use steward_policy::requests::unnamed_words;
 use steward_policy::{Pack, long_date};
 
 /// One line of the summary list: a label and its value.
@@ -28,6 +29,8 @@ pub struct RequestCard {
     pub item: Option<String>,
     pub office: String,
     pub clause: String,
+    /// Where the policy names no one for it: that, and who receives it instead.
+    pub unnamed: Option<String>,
     pub urgency: &'static str,
     pub due: Option<String>,
     pub raised: String,
@@ -146,6 +149,7 @@ pub fn card(v: &RequestView, pack: Option<&Pack>) -> RequestCard {
         item: v.asset_tag.clone(),
         office: r.handler_name.clone(),
         clause: steward_domain::ops::requests::citation(r).to_string(),
+        unnamed: unnamed(v),
         urgency: urgency_words(r.urgency),
         due: r.due_at.map(moment),
         raised: moment(r.created_at),
@@ -156,6 +160,21 @@ pub fn card(v: &RequestView, pack: Option<&Pack>) -> RequestCard {
         details: details(&r.details),
         erasure: r.kind.as_str() == "erasure",
     }
+}
+
+/// The sentence saying the policy names no one for a request and who receives it instead.
+fn unnamed(v: &RequestView) -> Option<String> {
+    let r = &v.request;
+    let RequestKind::Report(kind) = r.kind else {
+        return None;
+    };
+    unnamed_words(
+        kind,
+        v.asset_tag.as_deref(),
+        r.routing,
+        &r.handler_name,
+        &steward_domain::ops::requests::citation(r),
+    )
 }
 
 pub fn events(events: &[RequestEvent], with_internal: bool) -> Vec<EventLine> {

@@ -2,10 +2,11 @@
 
 use super::register;
 use crate::args::{FindingsArgs, Global};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
 use steward_domain::network::FindingFilter;
-use steward_domain::ops::network::view;
+use steward_domain::ops::network::list::{self, FindingSort};
 use steward_domain::ops::people;
 
 pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
@@ -21,21 +22,28 @@ pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
             Some(r) => Some(people::find(&mut tx, &council, &r.parse()?).await?.id),
             None => None,
         };
+        tx.rollback().await?;
         let filter = FindingFilter {
             person_id,
             category: args.category.clone(),
             from: args.from,
             to: args.to,
         };
-        let found = view::visible(&mut tx, &council, &principal, app.today(), &filter).await?;
-        tx.rollback().await?;
-        anyhow::Ok(found)
+        let query = listing::query::<FindingSort, _>(&args.list, filter)?;
+        let (council, principal, today, store) = (&council, &principal, app.today(), &app.store);
+        listing::fetch(&args.list, query, |q| async move {
+            let mut tx = store.read().await?;
+            let page = list::page(&mut tx, council, principal, today, &q).await?;
+            tx.rollback().await?;
+            Ok(page)
+        })
+        .await
     })?;
     app.out.emit(&found, || {
         let mut t = Table::new(&[
             "DAY", "WHO", "CATEGORY", "VISITS", "FIRST", "LAST", "REPORTED",
         ]);
-        for f in &found {
+        for f in found.items() {
             let who = match &f.person {
                 Some(p) => format!("{} ({})", p.reference, f.identity),
                 None => format!("unknown ({})", f.identity),
@@ -55,7 +63,7 @@ pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
                 reported.join(", "),
             ]);
         }
-        t.render()
+        t.render() + &found.footer()
     })?;
     Ok(exit::OK)
 }

@@ -88,6 +88,7 @@ const LABELS: &[(&str, &str)] = &[
     ("returned_on", "Returned on"),
     ("revoked_at", "Revoked at"),
     ("role", "Role"),
+    ("routing", "How its receiver was found"),
     ("serial", "Serial number"),
     ("signed_on", "Signed on"),
     ("starts", "Starts"),
@@ -99,6 +100,13 @@ const LABELS: &[(&str, &str)] = &[
     ("updated_at", "Updated at"),
     ("user_id", "Account"),
     ("username", "Username"),
+    ("expires_at", "Link works until"),
+    ("sent_at", "Sent at"),
+    ("used_at", "Used at"),
+    ("withdrawn_at", "Withdrawn at"),
+    ("invitation", "Invitation"),
+    ("replaces", "In place of invitation"),
+    ("to", "Sent to"),
 ];
 
 /// Keys that hold database ids or internal keys, which the table leaves out.
@@ -229,6 +237,9 @@ fn text_words(key: &str, text: &str, names: &Names) -> Option<String> {
     }
     if let Some(reference) = text.strip_prefix("person:") {
         return Some(names.person_ref(reference));
+    }
+    if let Some(username) = text.strip_prefix("account:") {
+        return Some(format!("the holder of the account {username}"));
     }
     if text == "officers" && key == "recipients" {
         return Some("the officers".to_string());

@@ -4,14 +4,13 @@
 
 use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
-use crate::network::{FindingFilter, NetworkTx, WebFinding};
+use crate::network::{FindingCell, NetworkTx};
 use crate::ops::policy;
 use crate::ops::requests::PersonBrief;
 use crate::records::{Council, Id};
 use crate::workflow::{RequestDetails, RequestKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
 use steward_policy::model::ReportKind;
 use steward_policy::web::host_within;
 
@@ -78,101 +77,52 @@ pub async fn access<T: NetworkTx>(
     Ok(())
 }
 
-/// Findings the principal may see that pass `filter`, newest day first, each summed over
-/// the logs that saw it.
-pub async fn visible<T: NetworkTx>(
-    tx: &mut T,
-    council: &Council,
-    principal: &Principal,
-    today: NaiveDate,
-    filter: &FindingFilter,
-) -> DomainResult<Vec<FindingView>> {
-    access(tx, council, principal, today).await?;
-    let found = tx.web_findings(council.id, filter).await?;
-    let mut cells: BTreeMap<(std::cmp::Reverse<NaiveDate>, String, String), Vec<WebFinding>> =
-        BTreeMap::new();
-    for f in found {
-        cells
-            .entry((
-                std::cmp::Reverse(f.day),
-                f.identity.clone(),
-                f.category.clone(),
-            ))
-            .or_default()
-            .push(f);
+/// A summed finding as people read it, beside the accidental visits `reports` (who reported,
+/// and what) that name one of its sites on its day.
+pub(crate) fn of_cell(cell: FindingCell, reports: &[(Id, Reported)]) -> FindingView {
+    let reported = match cell.person_id {
+        Some(pid) => reports
+            .iter()
+            .filter(|(who, r)| {
+                *who == pid
+                    && r.at.date_naive() == cell.day
+                    && cell.samples.iter().any(|s| same_site(s, &r.address))
+            })
+            .map(|(_, r)| r.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let person = match (cell.person, cell.person_name) {
+        (Some(reference), Some(name)) => Some(PersonBrief { reference, name }),
+        _ => None,
+    };
+    FindingView {
+        identity: cell.identity,
+        person,
+        category: cell.category,
+        day: cell.day,
+        visits: cell.visits,
+        first_seen: cell.first_seen,
+        last_seen: cell.last_seen,
+        samples: cell.samples,
+        reported,
     }
-    let reports = accidental_reports(tx, council).await?;
-    let mut briefs: HashMap<Id, Option<PersonBrief>> = HashMap::new();
-    let mut out = Vec::with_capacity(cells.len());
-    for ((_, identity, category), parts) in cells {
-        let Some(first) = parts.first() else { continue };
-        let person_id = parts.iter().find_map(|p| p.person_id);
-        let person = match person_id {
-            Some(id) => match briefs.get(&id) {
-                Some(b) => b.clone(),
-                None => {
-                    let b = tx.person(council.id, id).await?.map(|p| PersonBrief {
-                        reference: p.reference,
-                        name: p.name,
-                    });
-                    briefs.insert(id, b.clone());
-                    b
-                }
-            },
-            None => None,
-        };
-        let mut samples: Vec<String> = Vec::new();
-        for s in parts.iter().flat_map(|p| p.samples.iter()) {
-            if samples.len() < 3 && !samples.contains(s) {
-                samples.push(s.clone());
-            }
-        }
-        let day = first.day;
-        let reported = match person_id {
-            Some(pid) => reports
-                .iter()
-                .filter(|(who, r)| {
-                    *who == pid
-                        && r.at.date_naive() == day
-                        && samples.iter().any(|s| same_site(s, &r.address))
-                })
-                .map(|(_, r)| r.clone())
-                .collect(),
-            None => Vec::new(),
-        };
-        out.push(FindingView {
-            identity,
-            person,
-            category,
-            day,
-            visits: parts.iter().map(|p| p.visits).sum(),
-            first_seen: parts
-                .iter()
-                .map(|p| p.first_seen)
-                .min()
-                .unwrap_or(first.first_seen),
-            last_seen: parts
-                .iter()
-                .map(|p| p.last_seen)
-                .max()
-                .unwrap_or(first.last_seen),
-            samples,
-            reported,
-        });
-    }
-    Ok(out)
 }
 
-/// Every report of an accidental visit, with who made it.
-async fn accidental_reports<T: NetworkTx>(
+/// The reports of accidental access made by `people`, with who made each.
+pub(crate) async fn accidental_reports<T: NetworkTx>(
     tx: &mut T,
     council: &Council,
+    people: &[Id],
 ) -> DomainResult<Vec<(Id, Reported)>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kind = RequestKind::Report(ReportKind::AccidentalAccess);
     Ok(tx
-        .requests(council.id)
+        .requests_of_kind_by(council.id, kind, people)
         .await?
         .into_iter()
-        .filter(|r| r.kind == RequestKind::Report(ReportKind::AccidentalAccess))
         .filter_map(|r| match (&r.details, r.requester_id) {
             (RequestDetails::Visit { address, at }, Some(who)) => Some((
                 who,

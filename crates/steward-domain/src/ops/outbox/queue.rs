@@ -181,6 +181,11 @@ pub async fn queue<T: OutboxTx>(
             } => (Some(*person_id), office.clone(), address.clone()),
             Recipient::UnheldOffice { office, .. } => (None, Some(office.clone()), None),
             Recipient::NoOfficers => (None, None, None),
+            Recipient::Account { address, .. } => (None, None, Some(address.clone())),
+        };
+        let user_id = match recipient {
+            Recipient::Account { user_id, .. } => Some(*user_id),
+            _ => None,
         };
         let state = if address.is_some() {
             MessageState::Queued
@@ -191,6 +196,7 @@ pub async fn queue<T: OutboxTx>(
             notice_id: notice.id,
             person_id,
             office,
+            user_id,
             address,
             message_id: message_id_local(council.slug.as_str(), key, &recipient.tag()),
             state,

@@ -23,7 +23,7 @@ use crate::records::{Council, Equipment, Loan, Person};
 use crate::workflow::*;
 use serde::{Deserialize, Serialize};
 use steward_policy::model::ReportKind;
-use steward_policy::requests::{RequestFacts, Route, route};
+use steward_policy::requests::{RequestFacts, Route, instead_words, route};
 use steward_policy::workdays::{WorkingHours, uk_to_utc};
 use steward_policy::{Citation, EquipmentKind, Pack};
 
@@ -322,6 +322,7 @@ async fn store<T: WorkflowTx>(
             .map(|w| WorkingHours::of(&active.pack).due(ctx.now, w)),
         approval: found.approval.clone(),
         created_at: ctx.now,
+        routing: found.routing,
     };
     let request = tx.insert_request(council.id, &new).await?;
     audit(
@@ -335,7 +336,10 @@ async fn store<T: WorkflowTx>(
         Some(&request),
     )
     .await?;
-    let sent = format!("Sent to {} ({}).", found.handler_name, found.citation);
+    // Where nothing in the policy names a receiver, the history says so in the same words
+    // the person raising it was shown.
+    let sent = instead_words(&facts, &found)
+        .unwrap_or_else(|| format!("Sent to {} ({}).", found.handler_name, found.citation));
     let event = NewEvent {
         request_id: request.id,
         at: ctx.now,
@@ -403,6 +407,7 @@ pub async fn record_recall<T: WorkflowTx>(
         due_at: Some(close_of(&active.pack, return_by)),
         approval: None,
         created_at: ctx.now,
+        routing: found.routing,
     };
     let request = tx.insert_request(council.id, &new).await?;
     audit(
@@ -482,6 +487,7 @@ pub async fn open_evaluation<T: WorkflowTx>(
         due_at: Some(close_of(&active.pack, due)),
         approval: found.approval.clone(),
         created_at: ctx.now,
+        routing: found.routing,
     };
     let request = tx.insert_request(council.id, &new).await?;
     audit(

@@ -1,29 +1,43 @@
-//! Accounts.
+//! Accounts, their invitations, and API tokens.
 
 use super::*;
+use steward_domain::ops::account_list::{
+    self, AccountFilter, AccountQuery, TokenFilter, TokenQuery, TokenView, UserView,
+};
+use steward_domain::ops::invitations::{self, CreateInvited, Invited};
 
 pub(crate) async fn users_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<Page<users::UserView>>> {
+) -> ApiResult<Json<Page<UserView>>> {
     caller.principal.admin()?;
-    let page = q.page()?;
+    let filter = AccountFilter {
+        role: q.parsed("role", "give a role: member, officer, auditor or admin")?,
+        status: q.parsed(
+            "status",
+            "give an account status: active, must_change_password, invited or disabled",
+        )?,
+    };
+    let query: AccountQuery = q.list_query(filter)?;
     let mut tx = read(&state).await?;
-    let all = users::list(&mut tx, &caller.council).await?;
-    Ok(Json(page.of(all, |u| u.user.id)))
+    let page = account_list::accounts(&mut tx, &caller.council, &query).await?;
+    Ok(Json(Page::from(page)))
 }
 
 pub(crate) async fn tokens_list(
     State(state): State<ApiState>,
     caller: Caller,
     Q(q): Q,
-) -> ApiResult<Json<Page<tokens::TokenView>>> {
+) -> ApiResult<Json<Page<TokenView>>> {
     caller.principal.admin()?;
-    let page = q.page()?;
+    let filter = TokenFilter {
+        status: q.parsed("status", "give a token status: active, expired or revoked")?,
+    };
+    let query: TokenQuery = q.list_query(filter)?;
     let mut tx = read(&state).await?;
-    let all = tokens::list(&mut tx, &caller.council, caller.now).await?;
-    Ok(Json(page.of(all, |t| t.token.id)))
+    let page = account_list::tokens(&mut tx, &caller.council, &query, caller.now).await?;
+    Ok(Json(Page::from(page)))
 }
 
 #[derive(Deserialize)]
@@ -82,8 +96,23 @@ pub(crate) struct NewUser {
     username: String,
     role: String,
     person: Option<String>,
-    /// A temporary password: its holder must choose their own at first sign-in.
-    password: String,
+    /// A temporary password, only where this server sends no email: its holder must choose
+    /// their own at first sign-in.
+    password: Option<String>,
+    /// Invite the holder by email to choose their own password; the default where this server
+    /// sends email, and refused where it does not.
+    invite: Option<bool>,
+    /// Where the invitation goes, when not to the linked person's address.
+    email: Option<String>,
+}
+
+/// An account just made, and its invitation when its holder was invited.
+#[derive(Serialize)]
+pub(crate) struct MadeUser {
+    #[serde(flatten)]
+    user: steward_domain::auth::User,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invitation: Option<Invited>,
 }
 
 pub(crate) async fn user_create(
@@ -93,21 +122,106 @@ pub(crate) async fn user_create(
 ) -> ApiResult<Response> {
     caller.principal.admin()?;
     let username: Username = field("username", &b.username)?;
-    let req = users::CreateUser {
-        role: field("role", &b.role)?,
-        person: b
-            .person
-            .as_deref()
-            .map(|p| field("person", p))
-            .transpose()?,
-        password: steward_domain::auth::Password::new(b.password, &username)?,
-        username,
-        must_change_password: true,
-    };
+    let role = field("role", &b.role)?;
+    let person = b
+        .person
+        .as_deref()
+        .map(|p| field("person", p))
+        .transpose()?;
     let mut tx = write(&state).await?;
-    let user = users::create(&mut tx, &caller.ctx(), &caller.council, req).await?;
+    let (ctx, council) = (caller.ctx(), &caller.council);
+    // Where this server sends email the holder is invited, so no one else ever knows their
+    // password; a temporary password is only for where it cannot.
+    let invite = b.invite.unwrap_or(state.sends_mail);
+    let made = match (invite, b.password) {
+        (true, Some(_)) => {
+            return Err(ApiError::invalid(
+                "password",
+                "an invited account has no password until its holder chooses one; leave it out",
+            ));
+        }
+        (true, None) if !state.sends_mail => {
+            return Err(ApiError::invalid(
+                "invite",
+                "this server does not send email, so it cannot invite; give a temporary password",
+            ));
+        }
+        (false, Some(_)) if state.sends_mail => {
+            return Err(ApiError::invalid(
+                "password",
+                "this server sends email: leave the password out and the holder is invited to \
+                 choose their own",
+            ));
+        }
+        (false, None) => {
+            return Err(ApiError::invalid("password", "give a temporary password"));
+        }
+        (true, None) => {
+            let req = CreateInvited {
+                username,
+                role,
+                person,
+                email: b.email,
+            };
+            let (user, invited) = invitations::create_invited(&mut tx, &ctx, council, req).await?;
+            MadeUser {
+                user,
+                invitation: Some(invited),
+            }
+        }
+        (false, Some(password)) => {
+            let req = users::CreateUser {
+                role,
+                person,
+                password: steward_domain::auth::Password::new(password, &username)?,
+                username,
+                must_change_password: true,
+            };
+            MadeUser {
+                user: users::create(&mut tx, &ctx, council, req).await?,
+                invitation: None,
+            }
+        }
+    };
     tx.commit().await?;
-    Ok(created(user))
+    Ok(created(made))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Invite {
+    email: Option<String>,
+}
+
+/// Invites an account's holder to choose their password; any earlier link stops working.
+pub(crate) async fn user_invite(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(u): Seg,
+    Body(b): Body<Invite>,
+) -> ApiResult<Response> {
+    caller.principal.admin()?;
+    let username = other_account(&caller, &u)?;
+    if !state.sends_mail {
+        return Err(steward_domain::DomainError::Conflict {
+            field: "username".into(),
+            message: "this server does not send email, so it cannot send an invitation; reset \
+                      the password instead"
+                .into(),
+        }
+        .into());
+    }
+    let mut tx = write(&state).await?;
+    let invited = invitations::invite(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        &username,
+        b.email.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created(invited))
 }
 
 /// The account named in the path, which may not be the caller's own: an administrator who
@@ -119,7 +233,8 @@ fn other_account(caller: &Caller, text: &str) -> ApiResult<Username> {
     if username == caller.principal.user.username {
         return Err(steward_domain::DomainError::Conflict {
             field: "username".into(),
-            message: "you cannot disable, enable or reset the account you are acting as".into(),
+            message: "you cannot disable, enable, reset or invite the account you are acting as"
+                .into(),
         }
         .into());
     }

@@ -4,7 +4,8 @@
 use super::*;
 use steward_domain::network::{FindingFilter, ProxyUser};
 use steward_domain::ops::network::identities::{self, IdentityLine, ItemAddresses};
-use steward_domain::ops::network::view::{self, FindingView};
+use steward_domain::ops::network::list::{self, FindingQuery};
+use steward_domain::ops::network::view::FindingView;
 
 pub(crate) async fn web_identities(
     State(state): State<ApiState>,
@@ -102,7 +103,6 @@ pub(crate) async fn findings(
     Q(q): Q,
 ) -> ApiResult<Json<Page<FindingView>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
     let mut tx = read(&state).await?;
     let person_id = match q.text("person") {
         Some(r) => Some(
@@ -118,26 +118,14 @@ pub(crate) async fn findings(
         from: opt_day("from", &q.text("from"))?,
         to: opt_day("to", &q.text("to"))?,
     };
-    let all = view::visible(
+    let query: FindingQuery = q.list_query(filter)?;
+    let page = list::page(
         &mut tx,
         &caller.council,
         &caller.principal,
         caller.today,
-        &filter,
+        &query,
     )
     .await?;
-    // Findings are summed per identity, category and day, newest first; the page key is
-    // their place in that order.
-    let numbered: Vec<(i64, FindingView)> = all
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| (i64::try_from(i).unwrap_or(i64::MAX), f))
-        .collect();
-    let page = page.of(numbered, |(i, _)| *i);
-    Ok(Json(Page {
-        items: page.items.into_iter().map(|(_, f)| f).collect(),
-        next_cursor: page.next_cursor,
-        previous_cursor: None,
-        total: None,
-    }))
+    Ok(Json(Page::from(page)))
 }

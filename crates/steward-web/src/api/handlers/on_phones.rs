@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use steward_domain::phones::bill::parse_bill;
 use steward_domain::phones::import::Imported;
 use steward_domain::phones::lines::LineView;
+use steward_domain::phones::lists::{self, BillFilter, BillQuery, StatementFilter, StatementQuery};
 use steward_domain::phones::marking::Marked;
 use steward_domain::phones::statements::Payment;
 use steward_domain::phones::views::{self, BillDetail, BillView, MyBill, StatementView};
@@ -67,10 +68,13 @@ pub(crate) async fn phone_bills_list(
     Q(q): Q,
 ) -> ApiResult<Json<Page<BillView>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
+    let filter = BillFilter {
+        period: q.parsed("month", "give the month as YYYY-MM, like 2027-04")?,
+    };
+    let query: BillQuery = q.list_query(filter)?;
     let mut tx = read(&state).await?;
-    let all = views::bills(&mut tx, &caller.council).await?;
-    Ok(Json(page.of(all, |b| b.bill.id)))
+    let page = lists::bills(&mut tx, &caller.council, &query).await?;
+    Ok(Json(Page::from(page)))
 }
 
 pub(crate) async fn phone_bill_import(
@@ -138,11 +142,13 @@ pub(crate) async fn phone_statements_list(
     Q(q): Q,
 ) -> ApiResult<Json<Page<StatementView>>> {
     caller.principal.reader()?;
-    let page = q.page()?;
-    let outstanding = q.flag("outstanding")?;
+    let filter = StatementFilter {
+        outstanding: q.flag("outstanding")?,
+    };
+    let query: StatementQuery = q.list_query(filter)?;
     let mut tx = read(&state).await?;
-    let all = views::statements(&mut tx, &caller.council, outstanding).await?;
-    Ok(Json(page.of(all, |s| s.statement.id)))
+    let page = lists::statements(&mut tx, &caller.council, &query).await?;
+    Ok(Json(Page::from(page)))
 }
 
 /// One statement: anyone who reads the register, or the holder it is for.

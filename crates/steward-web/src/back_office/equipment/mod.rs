@@ -47,12 +47,18 @@ pub struct ItemForms {
     tested_on: String,
     #[serde(default)]
     state: String,
+    /// Set by the check-your-answers page's button: make the change now.
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Deserialize)]
 pub struct ItemParams {
     #[serde(default)]
     done: Option<String>,
+    /// The state chosen before, when coming back to change it.
+    #[serde(default)]
+    state: Option<String>,
     /// Where the item's loans continue from.
     #[serde(default)]
     loans: Option<String>,
@@ -64,7 +70,10 @@ pub async fn detail(
     Path((_, tag)): Path<(String, String)>,
     Query(params): Query<ItemParams>,
 ) -> Result<Response, WebError> {
-    let forms = ItemForms::default();
+    let forms = ItemForms {
+        state: params.state.clone().unwrap_or_default(),
+        ..ItemForms::default()
+    };
     // A cursor that does not read back starts the loans from the newest.
     let loans_from = params.loans.as_deref().and_then(|c| c.parse().ok());
     render_item(
@@ -134,8 +143,17 @@ pub async fn change_state(
     let Some(to) = to else {
         return render_item(&state, &signed, &raw, None, None, &form, errors).await;
     };
+    // Disposal is for good: it is checked first, in a transaction then dropped.
+    let check = to == EquipmentState::Disposed && form.confirm != "yes";
     let mut tx = state.store.begin().await?;
     match equipment::set_state(&mut tx, &signed.ctx(), &signed.council, &tag, to).await {
+        Ok(item) if check => {
+            let active =
+                steward_domain::ops::policy::in_force(&mut tx, &signed.council, signed.today)
+                    .await?;
+            drop(tx);
+            check_disposal(&state, &signed, &item, active.as_ref().map(|a| &*a.pack))
+        }
         Ok(_) => {
             tx.commit().await?;
             Ok(back_to(&signed, &tag, "state"))
@@ -146,6 +164,69 @@ pub async fn change_state(
             render_item(&state, &signed, &raw, None, None, &form, errors).await
         }
     }
+}
+
+/// "Check before disposing": the item, and what disposal means, with the policy's clauses on
+/// erasure before disposal and on disposal itself where it has them.
+fn check_disposal(
+    state: &AppState,
+    signed: &SignedIn,
+    item: &steward_domain::Equipment,
+    pack: Option<&steward_policy::Pack>,
+) -> Result<Response, WebError> {
+    use crate::check_answers::{CheckAnswers, answer, render};
+    use steward_policy::Citation;
+    use steward_policy::model::DutyTopic;
+    let b = base(signed);
+    let tag = item.asset_tag.to_string();
+    let mut happens = vec![format!(
+        "{tag} is recorded as disposed of today, {}, and can never be lent again.",
+        steward_policy::long_date(signed.today)
+    )];
+    if let Some(pack) = pack {
+        if let Some(rule) = pack
+            .loans
+            .erasure_before_reuse
+            .as_ref()
+            .filter(|r| r.kinds.is_empty() || r.kinds.contains(&item.kind))
+        {
+            happens.push(format!(
+                "It has been erased, as the policy requires before disposal ({}).",
+                Citation::new(pack, &rule.clause)
+            ));
+        }
+        for duty in pack
+            .duties
+            .iter()
+            .filter(|d| d.topic == DutyTopic::Disposal)
+        {
+            happens.push(format!(
+                "{} ({}).",
+                duty.summary.trim_end_matches('.'),
+                Citation::new(pack, &duty.clause)
+            ));
+        }
+    }
+    let mut described = words(item.kind.as_str());
+    if !item.model.is_empty() {
+        described = format!("{described}, {}", item.model);
+    }
+    let check = CheckAnswers {
+        title: "Check before disposing of equipment",
+        nav: "equipment",
+        answers: vec![
+            answer("Item", format!("{tag} ({described})")),
+            answer("New state", "Disposed of"),
+        ],
+        happens,
+        action: format!("{b}/equipment/{tag}/state"),
+        kept: vec![crate::check_answers::kept("state", "disposed")],
+        change_href: Some(format!("{b}/equipment/{tag}?state=disposed#state")),
+        button: "Record the disposal",
+        warning: Some("Disposal cannot be undone."),
+        cancel_href: format!("{b}/equipment/{tag}"),
+    };
+    render(state, signed, &check)
 }
 
 #[derive(Default, Deserialize, Serialize)]

@@ -173,6 +173,9 @@ pub struct LoanForms {
     approved_by: String,
     #[serde(default)]
     reason: String,
+    /// Set by the check-your-answers page's button: record the return now.
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Serialize)]
@@ -317,19 +320,30 @@ fn back_to(signed: &SignedIn, id: i64, done: &str) -> Response {
     Redirect::to(&format!("{}/loans/{id}?done={done}", base(signed))).into_response()
 }
 
+/// Shows what recording the return will do (the loan ends today, the state the item goes to
+/// and the clause that sends it for erasure, any recall closed); confirmed from that page,
+/// records it.
 pub async fn return_loan(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, id)): Path<(String, String)>,
-    CsrfForm(_form): CsrfForm<LoanForms>,
+    CsrfForm(form): CsrfForm<LoanForms>,
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
     let id = loan_id(&id)?;
+    let confirmed = form.confirm == "yes";
     let mut tx = state.store.begin().await?;
+    // The check page shows what the return really does: it is done in a transaction that is
+    // then dropped, so nothing is written until the officer confirms.
     match loans::return_loan(&mut tx, &signed.ctx(), &signed.council, id).await {
-        Ok(_) => {
+        Ok(_) if confirmed => {
             tx.commit().await?;
             Ok(back_to(&signed, id, "returned"))
+        }
+        Ok(returned) => {
+            let v = loans::view(&mut tx, "", returned.loan.clone(), signed.today).await?;
+            drop(tx);
+            check_return(&state, &signed, &v, &returned)
         }
         Err(e) => {
             drop(tx);
@@ -337,6 +351,53 @@ pub async fn return_loan(
             render_loan(&state, &signed, id, None, &LoanForms::default(), errors).await
         }
     }
+}
+
+fn check_return(
+    state: &AppState,
+    signed: &SignedIn,
+    v: &loans::LoanView,
+    returned: &loans::Returned,
+) -> Result<Response, WebError> {
+    use crate::check_answers::{CheckAnswers, answer, render};
+    let b = base(signed);
+    let tag = v.asset_tag.to_string();
+    let state_words = returned.equipment.state.as_str().replace('_', " ");
+    let mut happens = vec![format!(
+        "The loan of {tag} to {} ends today, {}.",
+        v.person_name,
+        long_date(signed.today)
+    )];
+    happens.push(match &returned.erasure {
+        Some(citation) => format!(
+            "{tag} is marked as awaiting erasure, and cannot be lent again until it has been \
+             erased ({citation})."
+        ),
+        None => format!("{tag} is marked as {state_words}, ready to be lent again."),
+    });
+    if v.loan.recall_by.is_some() {
+        happens.push("The recall of this loan is closed: the item is back.".to_string());
+    }
+    let check = CheckAnswers {
+        title: "Check before recording the return",
+        nav: "loans",
+        answers: vec![
+            answer(
+                "Item",
+                format!("{tag} ({})", v.kind.as_str().replace('_', " ")),
+            ),
+            answer("Borrower", format!("{} ({})", v.person_name, v.person)),
+            answer("Returned on", long_date(signed.today)),
+        ],
+        happens,
+        action: format!("{b}/loans/{}/return", v.loan.id),
+        kept: Vec::new(),
+        change_href: Some(format!("{b}/loans/{}", v.loan.id)),
+        button: "Record the return",
+        warning: None,
+        cancel_href: format!("{b}/loans/{}", v.loan.id),
+    };
+    render(state, signed, &check)
 }
 
 pub async fn recall(

@@ -2,8 +2,9 @@
 //! holder's share, and issuing a holder's statement from it.
 
 use super::super::{base, error, form_errors, may_change, office_page};
-use super::money_key;
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -13,29 +14,64 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
 use steward_domain::phones::bill::parse_bill;
-use steward_domain::phones::views::{self, duration_text};
+use steward_domain::phones::lists::{self, BillFilter, BillQuery};
+use steward_domain::phones::views::{self, BillView, duration_text};
 use steward_domain::phones::{BillPeriod, import, statements};
 use steward_domain::{DomainError, Id, PersonRef};
 use steward_policy::long_date;
 
-const COLUMNS: &[crate::listing::Column] = &[
-    column("bill", "Bill"),
+const COLUMNS: &[Column] = &[
+    plain_column("bill", "Bill"),
     column("month", "Month"),
-    column("line", "Line"),
-    column("phone", "Phone"),
-    column("items", "Items"),
-    column("total", "Total"),
-    column("holders", "Held by"),
-    column("statements", "Statements"),
+    plain_column("line", "Line"),
+    plain_column("phone", "Phone"),
+    plain_column("items", "Items"),
+    plain_column("total", "Total"),
+    plain_column("holders", "Held by"),
+    plain_column("statements", "Statements"),
+    column("imported", "Imported"),
 ];
 
 #[derive(Deserialize)]
 pub struct BillsFilter {
     #[serde(default)]
     imported: Option<String>,
+    /// Only the bills for this month (YYYY-MM).
+    #[serde(default)]
+    month: Option<String>,
     #[serde(flatten)]
     list: ListQuery,
+}
+
+fn row(b: &str, v: &BillView) -> Row {
+    let holders: Vec<String> = v
+        .holders
+        .iter()
+        .map(|h| format!("{} ({})", h.name, h.person))
+        .collect();
+    let issued = v
+        .holders
+        .iter()
+        .filter(|h| h.statement_id.is_some())
+        .count();
+    Row::new(vec![
+        format!("Bill {}", v.bill.id),
+        v.bill.period.label(),
+        v.readable.clone(),
+        v.asset_tag.to_string(),
+        v.items.to_string(),
+        v.total.to_string(),
+        if holders.is_empty() {
+            "No one (council use)".into()
+        } else {
+            holders.join(", ")
+        },
+        format!("{issued} of {}", v.holders.len()),
+        long_date(v.bill.imported_on),
+    ])
+    .link(format!("{b}/phone-bills/{}", v.bill.id))
 }
 
 pub async fn list(
@@ -44,49 +80,38 @@ pub async fn list(
     Query(filter): Query<BillsFilter>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.begin().await?;
-    let all = views::bills(&mut tx, &signed.council).await?;
-    drop(tx);
-    let b = base(&signed);
-    let rows = all
-        .iter()
-        .map(|v| {
-            let holders: Vec<String> = v
-                .holders
-                .iter()
-                .map(|h| format!("{} ({})", h.name, h.person))
-                .collect();
-            let issued = v
-                .holders
-                .iter()
-                .filter(|h| h.statement_id.is_some())
-                .count();
-            Row::new(vec![
-                format!("Bill {}", v.bill.id),
-                v.bill.period.label(),
-                v.readable.clone(),
-                v.asset_tag.to_string(),
-                v.items.to_string(),
-                v.total.to_string(),
-                if holders.is_empty() {
-                    "No one (council use)".into()
-                } else {
-                    holders.join(", ")
-                },
-                format!("{issued} of {}", v.holders.len()),
-            ])
-            .key(0, format!("{:012}", v.bill.id))
-            .key(1, v.bill.period.to_string())
-            .key(4, format!("{:09}", v.items))
-            .key(5, money_key(v.total))
-            .link(format!("{b}/phone-bills/{}", v.bill.id))
-        })
-        .collect();
-    let action = format!("{b}/phone-bills");
-    let listing = Listing::new(&action, &[], COLUMNS, "bill", &filter.list, rows);
+    let month = filter
+        .month
+        .as_deref()
+        .and_then(|m| m.parse::<BillPeriod>().ok());
+    let query: BillQuery = filter.list.to_query(BillFilter { period: month });
+    let (b, council) = (base(&signed), &signed.council);
     if filter.list.wants_csv() {
-        return listing.csv("phone-bills");
+        return csv_of_all("phone-bills", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = lists::bills(&mut tx, council, &batch).await?;
+                Ok(page.map(|v| row(&b, &v)))
+            }
+        })
+        .await;
     }
+    let mut tx = state.store.read().await?;
+    let page = lists::bills(&mut tx, council, &query).await?;
+    drop(tx);
+    let action = format!("{b}/phone-bills");
+    let month = month.map(|m| m.to_string()).unwrap_or_default();
+    let listing = Listing::paged(
+        &action,
+        &[("month", &month)],
+        COLUMNS,
+        query.sort.as_str(),
+        &filter.list,
+        page.map(|v| row(&b, &v)),
+    );
     let imported = filter
         .imported
         .as_deref()
@@ -100,6 +125,7 @@ pub async fn list(
             list => Serde(&listing),
             action,
             imported,
+            month,
             may_change => may_change(&signed.principal),
         },
     )?;

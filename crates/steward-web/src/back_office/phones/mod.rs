@@ -14,7 +14,6 @@ mod tests;
 use crate::routes::{Need, PageRoute, page};
 use axum::http::Method;
 use axum::routing::{get, post};
-use steward_domain::Pence;
 
 pub(super) use lines::{LineRow, item_lines};
 
@@ -107,9 +106,4 @@ pub fn pages() -> Vec<PageRoute> {
             post(mine::mark),
         ),
     ]
-}
-
-/// Sorts money by its pence, not its text.
-fn money_key(p: Pence) -> String {
-    format!("{:015}", p.0)
 }

@@ -2,8 +2,9 @@
 //! one statement with its payments, and recording a payment.
 
 use super::super::{base, error, form_errors, may_change, office_page, optional_date};
-use super::money_key;
-use crate::listing::{ListQuery, Listing, Row, column};
+use crate::listing::{
+    Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
+};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -13,77 +14,82 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use steward_domain::listing::Window;
+use steward_domain::phones::lists::{self, StatementFilter, StatementQuery};
 use steward_domain::phones::statements::{self, Payment};
-use steward_domain::phones::views;
+use steward_domain::phones::views::{self, StatementView};
 use steward_domain::{Id, Pence};
 use steward_policy::long_date;
 
-const COLUMNS: &[crate::listing::Column] = &[
-    column("statement", "Statement"),
-    column("person", "Person"),
-    column("month", "Bill"),
+const COLUMNS: &[Column] = &[
+    plain_column("statement", "Statement"),
+    plain_column("person", "Person"),
+    plain_column("month", "Bill"),
     column("owed", "Owed"),
-    column("paid", "Paid"),
-    column("outstanding", "Still owed"),
+    plain_column("paid", "Paid"),
+    plain_column("outstanding", "Still owed"),
     column("issued", "Issued"),
-    column("clause", "Policy clause"),
+    plain_column("clause", "Policy clause"),
 ];
 
 #[derive(Deserialize)]
-pub struct StatementFilter {
+pub struct StatementParams {
     #[serde(default)]
     show: Option<String>,
     #[serde(flatten)]
     list: ListQuery,
 }
 
+fn row(b: &str, s: &StatementView) -> Row {
+    Row::new(vec![
+        format!("Statement {}", s.statement.id),
+        format!("{} ({})", s.person_name, s.person),
+        format!("{}, {} ({})", s.period.label(), s.asset_tag, s.readable),
+        s.statement.amount.to_string(),
+        s.paid.to_string(),
+        s.outstanding.to_string(),
+        long_date(s.statement.issued_on),
+        s.citation.to_string(),
+    ])
+    .link(format!("{b}/phone-statements/{}", s.statement.id))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(filter): Query<StatementFilter>,
+    Query(params): Query<StatementParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let all = filter.show.as_deref() == Some("all");
-    let mut tx = state.store.begin().await?;
-    let found = views::statements(&mut tx, &signed.council, !all).await?;
-    drop(tx);
-    let b = base(&signed);
-    let rows = found
-        .iter()
-        .map(|s| {
-            Row::new(vec![
-                format!("Statement {}", s.statement.id),
-                format!("{} ({})", s.person_name, s.person),
-                format!("{}, {}", s.period.label(), s.asset_tag),
-                s.statement.amount.to_string(),
-                s.paid.to_string(),
-                s.outstanding.to_string(),
-                long_date(s.statement.issued_on),
-                s.citation.to_string(),
-            ])
-            .key(0, format!("{:012}", s.statement.id))
-            .key(2, format!("{} {}", s.period, s.asset_tag))
-            .key(3, money_key(s.statement.amount))
-            .key(4, money_key(s.paid))
-            .key(5, money_key(s.outstanding))
-            .key(6, s.statement.issued_on.to_string())
-            .link(format!("{b}/phone-statements/{}", s.statement.id))
+    let all = params.show.as_deref() == Some("all");
+    let query: StatementQuery = params.list.to_query(StatementFilter { outstanding: !all });
+    let (b, council) = (base(&signed), &signed.council);
+    if params.list.wants_csv() {
+        return csv_of_all("phone-statements", COLUMNS, |cursor| {
+            let mut batch = query.clone();
+            batch.window = Window::at(EXPORT_BATCH, cursor);
+            let (state, b) = (state.clone(), b.clone());
+            async move {
+                let mut tx = state.store.read().await?;
+                let page = lists::statements(&mut tx, council, &batch).await?;
+                Ok(page.map(|s| row(&b, &s)))
+            }
         })
-        .collect();
+        .await;
+    }
+    let mut tx = state.store.read().await?;
+    let page = lists::statements(&mut tx, council, &query).await?;
+    let owed = lists::owed_in_all(&mut tx, council).await?;
+    drop(tx);
     let action = format!("{b}/phone-statements");
     let show = if all { "all" } else { "" };
-    let listing = Listing::new(
+    let listing = Listing::paged(
         &action,
         &[("show", show)],
         COLUMNS,
-        "statement",
-        &filter.list,
-        rows,
+        query.sort.as_str(),
+        &params.list,
+        page.map(|s| row(&b, &s)),
     );
-    if filter.list.wants_csv() {
-        return listing.csv("phone-statements");
-    }
-    let owed = views::total(found.iter().map(|s| &s.outstanding));
     let page = office_page("Owed for personal calls", &signed, "phones");
     let html = state.pages.render(
         "pages/phone_statements.html",
@@ -92,7 +98,7 @@ pub async fn list(
             list => Serde(&listing),
             action,
             all,
-            owed => (!all).then(|| owed.to_string()),
+            owed => owed.to_string(),
         },
     )?;
     Ok(Html(html).into_response())

@@ -125,6 +125,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state),
@@ -311,6 +312,29 @@ async fn officers_register_a_line_and_import_a_bill_or_see_every_problem() {
         csv.contains("Bill 1,April 2027,07700 900123,PHN-1,2,£0.75,Flo Hart (M1),0 of 1"),
         "{csv}"
     );
+    // Found by the line's number as people write it, or a holder's name; a month filters.
+    for (query, found) in [
+        ("q=07700+900123", true),
+        ("q=flo", true),
+        ("q=nobody", false),
+        ("month=2027-04", true),
+        ("month=2027-05", false),
+    ] {
+        let (status, _, html) = get(&site, &format!("{BASE}/phone-bills?{query}"), &olive).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert_eq!(html.contains("Flo Hart (M1)"), found, "{query}: {html}");
+    }
+    let (_, _, sorted) = get(
+        &site,
+        &format!("{BASE}/phone-bills?sort=imported&dir=desc"),
+        &olive,
+    )
+    .await;
+    assert!(sorted.contains("aria-sort=\"descending\""), "{sorted}");
+    assert!(
+        !sorted.contains("imported_on") && !sorted.contains("BillView"),
+        "{sorted}"
+    );
     let (status, _, again) = post(
         &site,
         &import,
@@ -456,7 +480,9 @@ async fn the_holder_marks_a_personal_call_and_the_officer_collects_it() {
     )
     .await;
     assert!(
-        csv.contains("Statement 1,Flo Hart (M1),\"April 2027, PHN-1\",£0.75,£0.25,£0.50"),
+        csv.contains(
+            "Statement 1,Flo Hart (M1),\"April 2027, PHN-1 (07700 900123)\",£0.75,£0.25,£0.50"
+        ),
         "{csv}"
     );
     let (_, _, due) = get(&site, &format!("{BASE}/due"), &olive).await;

@@ -104,6 +104,45 @@ async fn a_pasted_file_with_bad_rows_records_nothing_and_a_good_one_records_ever
         Some(("leavers.csv", good)),
     )
     .await;
+    // First what will happen, in words with the clause; nothing is written yet.
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Check before recording people leaving office"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "TAB-2 held by Bo Fenn: Return by 19 March 2027 (clause 8.3, Protocol on the use of \
+             ICT by Members)."
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "Access withdrawn from Bo Fenn&#x27;s account bofenn (member): 1 session ended, \
+             account disabled."
+        ),
+        "{html}"
+    );
+    assert!(in_office(&site, "M2").await);
+    // Change brings the file back as text to be edited.
+    let (status, _, html) = post(&site, &path, &olive, &answers_body(&html, "change")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("M2,19&#x2f;03&#x2f;2027,not_re_elected"),
+        "{html}"
+    );
+    assert!(in_office(&site, "M2").await);
+    // The answers kept on the check page record the leavers, under the file's own name.
+    let (_, _, check) = post_multipart(
+        &site,
+        &path,
+        &olive,
+        &[("csrf_token", &token), ("from", "file"), ("csv", "")],
+        Some(("leavers.csv", good)),
+    )
+    .await;
+    let (status, _, html) = post(&site, &path, &olive, &answers_body(&check, "confirm")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Bo Fenn (M2)"), "{html}");
     assert!(
@@ -152,6 +191,10 @@ async fn typed_rows_are_checked_each_against_its_own_field() {
     );
     let (status, _, html) = post(&site, &path, &olive, &body).await;
     assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Flo Hart (M1)"), "{html}");
+    assert!(in_office(&site, "M1").await);
+    let (status, _, html) = post(&site, &path, &olive, &answers_body(&html, "confirm")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
     assert!(
         html.contains("Flo Hart (M1)") && html.contains("stood down"),
         "{html}"
@@ -166,7 +209,7 @@ async fn typed_rows_are_checked_each_against_its_own_field() {
     let (audrey, audrey_token) = sign_in(&site, "audrey").await;
     let (status, _, html) = get(&site, &path, &audrey).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("Record these leavers"), "{html}");
+    assert!(!html.contains("Check these leavers"), "{html}");
     let (status, _, _) = post(&site, &path, &audrey, &format!("csrf_token={audrey_token}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -199,6 +242,26 @@ async fn one_person_leaves_from_their_own_page() {
         enc("20/03/2027")
     );
     let (status, _, html) = post(&site, &path, &olive, &body).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Check before recording that someone has left"),
+        "{html}"
+    );
+    assert!(
+        html.contains("TAB-2 held by Bo Fenn: Return by 20 March 2027 (clause 8.3"),
+        "{html}"
+    );
+    assert!(in_office(&site, "M2").await);
+    // Change returns to the form with the date and reason as typed.
+    let (status, _, form) = post(&site, &path, &olive, &answers_body(&html, "change")).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(form.contains("20&#x2f;03&#x2f;2027"), "{form}");
+    // Without the session's token the confirmation does nothing.
+    let forged = answers_body(&html, "confirm").replace(&token, "forged");
+    let (status, _, _) = post(&site, &path, &olive, &forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(in_office(&site, "M2").await);
+    let (status, _, html) = post(&site, &path, &olive, &answers_body(&html, "confirm")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Leaving recorded"), "{html}");
     assert!(

@@ -7,7 +7,7 @@ mod leaving;
 mod requests;
 mod start;
 
-use crate::tests::{PASSWORD, add_user};
+use crate::tests::{PASSWORD, add_user, answers_body};
 use crate::{AppState, Now, Today, app};
 use axum::Router;
 use axum::body::Body;
@@ -175,6 +175,7 @@ async fn site() -> Site {
         now,
         pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
         assets: Arc::new(found),
+        sends_mail: true,
     };
     Site {
         app: app(state.clone()),

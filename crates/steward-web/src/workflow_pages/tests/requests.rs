@@ -433,3 +433,124 @@ async fn a_request_is_assigned_to_a_named_officer_of_its_office_only() {
     let (_, _, html) = get(&site, &format!("{BASE}/requests?assigned=nobody"), &olive).await;
     assert!(!html.contains(&format!("Request {id}<")), "{html}");
 }
+
+/// Bo, made a Cabinet Member, is lent PHN-1: the protocol routes no faults with phones.
+async fn lend_bo_a_phone(site: &Site) {
+    let c = site.council().await;
+    let today = day("2027-03-20");
+    let ctx = Ctx::new("test", today.and_hms_opt(9, 0, 0).unwrap().and_utc(), today);
+    let mut tx = site.state.store.begin().await.unwrap();
+    let bo = "M2".parse().unwrap();
+    let cabinet = OfficeId("cabinet_member".into());
+    people::assign_office(&mut tx, &ctx, &c, &bo, &cabinet, today)
+        .await
+        .unwrap();
+    let phone = NewEquipment {
+        asset_tag: "PHN-1".parse().unwrap(),
+        kind: EquipmentKind::MobilePhone,
+        model: "Model".into(),
+        serial: None,
+        purchased_on: Some(today),
+        replacement_cost: Pence(30_000),
+        pat_tested_on: None,
+        encrypted: true,
+        state: EquipmentState::InStock,
+    };
+    equipment::add(&mut tx, &ctx, &c, phone).await.unwrap();
+    loans::issue(&mut tx, &ctx, &c, &bo, &"PHN-1".parse().unwrap(), None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_phone_fault_the_policy_routes_nowhere_goes_to_the_administrators_and_says_so() {
+    let site = site().await;
+    lend_bo_a_phone(&site).await;
+    let (bo, token) = sign_in(&site, "bofenn").await;
+    let new = format!("{BASE}/me/requests/new");
+    let (status, _, html) = get(&site, &new, &bo).await;
+    assert_eq!(status, StatusCode::OK);
+    let unnamed = "The policy names no one to receive a fault about PHN-1, and names no one to \
+                   receive reports nothing else covers, so it goes instead to the council&#x27;s \
+                   administrators.";
+    assert!(html.contains(unnamed), "{html}");
+
+    let body = format!(
+        "csrf_token={token}&kind=fault&equipment=PHN-1&summary={}",
+        enc("The screen has cracked")
+    );
+    let (status, to, html) = post(&site, &new, &bo, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let (_, _, sent) = get(&site, &to, &bo).await;
+    assert!(
+        sent.contains("It has gone to Council administrators."),
+        "{sent}"
+    );
+    assert!(sent.contains(unnamed), "{sent}");
+    let id = to
+        .strip_prefix(&format!("{BASE}/me/requests/"))
+        .and_then(|rest| rest.strip_suffix("/sent"))
+        .unwrap();
+    let (_, _, mine) = get(&site, &format!("{BASE}/me/requests/{id}"), &bo).await;
+    assert!(mine.contains(unnamed), "{mine}");
+
+    // No officer's office receives it: neither Member Services nor the help desk may open it.
+    let (olive, _) = sign_in(&site, "olive").await;
+    let (status, _, _) = get(&site, &format!("{BASE}/requests/{id}"), &olive).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An administrator finds it in the queue under the administrators and may act on it.
+    let c = site.council().await;
+    {
+        let today = day("2027-01-04");
+        let ctx = Ctx::new("test", today.and_hms_opt(9, 0, 0).unwrap().and_utc(), today);
+        let mut tx = site.state.store.begin().await.unwrap();
+        add_user(&mut tx, &ctx, &c, "ada", Role::Admin, None, false).await;
+        tx.commit().await.unwrap();
+    }
+    let (ada, ada_token) = sign_in(&site, "ada").await;
+    let (status, _, queue) = get(
+        &site,
+        &format!("{BASE}/requests?office=council-administrators"),
+        &ada,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    assert!(queue.contains(&format!("Request {id}")), "{queue}");
+    assert!(
+        queue.contains(r#"value="council-administrators""#),
+        "{queue}"
+    );
+    let (status, _, page) = get(&site, &format!("{BASE}/requests/{id}"), &ada).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(unnamed), "{page}");
+    let comment = format!("{BASE}/requests/{id}/comment");
+    let body = format!(
+        "csrf_token={ada_token}&comment={}",
+        enc("A replacement is on its way")
+    );
+    let (status, _, html) = post(&site, &comment, &ada, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+}
+
+#[tokio::test]
+async fn continuing_with_no_kind_chosen_is_an_error_linked_to_the_choices() {
+    let site = site().await;
+    let (flo, _) = sign_in(&site, "flo").await;
+    let new = format!("{BASE}/me/requests/new");
+    let (status, _, html) = get(&site, &new, &flo).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"<input type="hidden" name="step" value="kind">"#),
+        "{html}"
+    );
+    assert!(!html.contains("govuk-error-summary"), "{html}");
+    let (status, _, html) = get(&site, &format!("{new}?step=kind"), &flo).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(title(&html).starts_with("Error: "), "{}", title(&html));
+    assert!(
+        html.contains(r##"<a href="#kind">Choose what you want to report or ask for</a>"##),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="kind-error""#), "{html}");
+}

@@ -211,9 +211,9 @@ fn shown(html: &str, assigned: bool) -> [u64; 8] {
 async fn readers_land_on_counts_that_match_the_register_and_link_to_their_lists() {
     let site = site().await;
     busy(&site).await;
-    // On Tuesday morning the lost tablet, reported on Saturday, is past its four working
-    // hours; Olive takes it up.
-    site.later(3 * 24 * 60);
+    // The tablet was reported lost at 10:00 on a Saturday, so its four working hours end at
+    // 13:00 on Monday; at 15:00 on Monday it is late, and Olive takes it up.
+    site.later(53 * 60);
     let (olive, token) = sign_in(&site, "olive").await;
     let (_, _, list) = get(&site, &format!("{BASE}/requests?late=yes"), &olive).await;
     let late_id = list

@@ -709,6 +709,42 @@ pub static ACTIONS: &[ActionWords] = &[
             s.clause()
         )
     }),
+    words("user.invite", "Invited an account's holder", |s| {
+        format!(
+            "{} invited the holder of the account {} by email to choose their own password{}",
+            s.who(),
+            s.id(),
+            if s.num("replaces").is_some() {
+                ", in place of an earlier invitation"
+            } else {
+                ""
+            }
+        )
+    }),
+    words("invitation.send", "Sent an invitation's link", |s| {
+        format!(
+            "{} sent the holder of the account {} a link to choose their password{}",
+            s.who(),
+            s.id(),
+            opt(", good once until ", s.words("expires_at"))
+        )
+    }),
+    words("invitation.use", "Chose a password by invitation", |s| {
+        format!(
+            "{} chose the password of the account {} with the link of an invitation, which \
+             no longer works",
+            s.who(),
+            s.id()
+        )
+    }),
+    words("invitation.withdraw", "Withdrew an invitation", |s| {
+        format!(
+            "{} withdrew the waiting invitation of the account {}: a newer invitation or a \
+             temporary password takes its place",
+            s.who(),
+            s.id()
+        )
+    }),
     words("session.start", "Signed in", |s| {
         format!("{} signed in", s.who())
     }),
@@ -761,6 +797,30 @@ pub static ACTIONS: &[ActionWords] = &[
             s.id(),
             opt(" “", s.text("title").map(|t| format!("{t}”"))),
             opt(", in force from ", s.day("effective_from"))
+        )
+    }),
+    words("policy.review", "Confirmed the policy fits", |s| {
+        format!(
+            "{} confirmed that version {} of the policy fits the council's own document",
+            s.who(),
+            s.id()
+        )
+    }),
+    words("setup.complete", "Set the council up", |s| {
+        format!(
+            "{} set the council up from the browser{}, with the first administrator account {}",
+            s.who(),
+            opt(" under the preset ", s.text("preset")),
+            s.text("administrator").unwrap_or_default()
+        )
+    }),
+    words("mail.configure", "Chose the mail server", |s| {
+        format!(
+            "{} chose the mail server {}{} for the council's notices{}",
+            s.who(),
+            s.text("host").unwrap_or_default(),
+            opt(" port ", s.num("port").map(|p| p.to_string())),
+            opt(", sent from ", s.text("mail_from"))
         )
     }),
     // The audit trail's own records.
