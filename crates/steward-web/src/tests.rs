@@ -71,17 +71,7 @@ async fn empty_site() -> Site {
         day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc()
             + chrono::TimeDelta::minutes(moved.load(std::sync::atomic::Ordering::SeqCst))
     });
-    let state = AppState {
-        store,
-        touches: Default::default(),
-        due: Default::default(),
-        checks: Default::default(),
-        today,
-        now,
-        pages: Arc::new(Pages::new(&found).unwrap()),
-        assets: Arc::new(found),
-        sends_mail: true,
-    };
+    let state = AppState::for_tests(store, today, now, found, true);
     Site {
         app: app(state.clone()),
         state,

@@ -86,17 +86,7 @@ pub(super) async fn site_with(sends_mail: bool) -> Site {
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
     let today: Today = Arc::new(|| day("2027-05-20"));
     let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
-    let state = AppState {
-        store,
-        touches: Default::default(),
-        due: Default::default(),
-        checks: Default::default(),
-        today,
-        now,
-        pages: Arc::new(Pages::new(&found).unwrap()),
-        assets: Arc::new(found),
-        sends_mail,
-    };
+    let state = AppState::for_tests(store, today, now, found, sends_mail);
     Site {
         app: app(state.clone()),
         state,

@@ -1,7 +1,6 @@
 //! The reports and the retention page through the whole router: a purge asks for confirmation,
 //! then purges what is due and the audit trail still verifies; downloads are CSV and PDF.
 
-use crate::pages::Pages;
 use crate::{AppState, Now, Today, app};
 use axum::Router;
 use axum::body::Body;
@@ -85,17 +84,7 @@ async fn site() -> Site {
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
     let today: Today = Arc::new(|| day("2027-05-20"));
     let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
-    let state = AppState {
-        store,
-        touches: Default::default(),
-        due: Default::default(),
-        checks: Default::default(),
-        today,
-        now,
-        pages: Arc::new(Pages::new(&found).unwrap()),
-        assets: Arc::new(found),
-        sends_mail: true,
-    };
+    let state = AppState::for_tests(store, today, now, found, true);
     Site {
         app: app(state.clone()),
         council_id: c.id,

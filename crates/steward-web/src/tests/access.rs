@@ -308,17 +308,7 @@ impl Server {
             let today: Today = Arc::new(|| day("2027-05-20"));
             let now: Now = Arc::new(|| day("2027-05-20").and_hms_opt(10, 0, 0).unwrap().and_utc());
             let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
-            let state = AppState {
-                store,
-                touches: Default::default(),
-                due: Default::default(),
-                checks: Default::default(),
-                today,
-                now,
-                pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
-                assets: Arc::new(found),
-                sends_mail: true,
-            };
+            let state = AppState::for_tests(store, today, now, found, true);
             // Bound before the server starts, so the first request cannot arrive too early.
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();

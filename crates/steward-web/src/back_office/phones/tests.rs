@@ -116,17 +116,7 @@ async fn site() -> Site {
     let today: Today = Arc::new(move || day);
     let now: Now = Arc::new(move || day.and_hms_opt(10, 0, 0).unwrap().and_utc());
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
-    let state = AppState {
-        store,
-        touches: Default::default(),
-        due: Default::default(),
-        checks: Default::default(),
-        today,
-        now,
-        pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
-        assets: Arc::new(found),
-        sends_mail: true,
-    };
+    let state = AppState::for_tests(store, today, now, found, true);
     Site {
         app: app(state),
         _db: db,

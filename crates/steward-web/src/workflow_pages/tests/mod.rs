@@ -166,17 +166,7 @@ async fn site() -> Site {
             + TimeDelta::minutes(moved.load(Ordering::SeqCst))
     });
     let found = crate::assets::Assets::open(std::path::Path::new("/nonexistent"));
-    let state = AppState {
-        store,
-        touches: Default::default(),
-        due: Default::default(),
-        checks: Default::default(),
-        today,
-        now,
-        pages: Arc::new(crate::pages::Pages::new(&found).unwrap()),
-        assets: Arc::new(found),
-        sends_mail: true,
-    };
+    let state = AppState::for_tests(store, today, now, found, true);
     Site {
         app: app(state.clone()),
         state,
