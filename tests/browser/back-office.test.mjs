@@ -1,6 +1,8 @@
-// The officer back office in a real browser: an officer tries to lend a laptop to a member who
-// has not signed the policy, sees the refusal and its clause in the error summary, records the
-// member's paper form, then lends it. axe-core checks every page visited.
+// The officer back office in a real browser: an officer picks a member and a laptop by typing
+// part of a name and a tag, is refused because the member has not signed the policy, sees the
+// refusal and its clause against the person field, follows the remedy to record the member's
+// paper form, comes back to the issue form as they left it, and lends the laptop. axe-core
+// checks every page visited.
 //
 // Run with `node --test tests/browser/` after `cargo build -p steward-cli` and `scripts/assets`.
 
@@ -58,6 +60,16 @@ async function submit(page, button) {
   return response;
 }
 
+/** Types into a picker and chooses the suggestion that ends with `ending`. */
+async function choose(page, label, typed, ending) {
+  const field = page.getByLabel(label, { exact: true });
+  await field.fill(typed);
+  const option = page.locator(`[id="${await field.getAttribute("id")}__listbox"] li`, { hasText: ending });
+  await option.first().waitFor();
+  await option.first().click();
+  assert.ok((await field.inputValue()).endsWith(ending), `${label} holds the choice`);
+}
+
 async function signIn(opened, role) {
   const { page } = opened;
   const account = server.account(SLUG, role);
@@ -69,7 +81,7 @@ async function signIn(opened, role) {
   assert.equal(response.status(), 200, `signed in as the ${role} of ${SLUG}`);
 }
 
-test("an officer is refused with the clause, records the paper form, then lends the laptop", async () => {
+test("an officer issues with the pickers, is refused with the clause, records the paper form and comes back to lend the laptop", async () => {
   const opened = await newPage(browser);
   const { page, context } = opened;
   await signIn(opened, "officer");
@@ -108,10 +120,16 @@ test("an officer is refused with the clause, records the paper form, then lends 
     overdue,
   );
 
-  // Refused: every reason with its clause, and nothing lent.
+  // Issuing with the pickers: the officer types part of the member's name and the laptop's
+  // tag, and chooses each from the suggestions.
+  await go(opened, `${base}/people/${MEMBER}`, "office-person-before");
+  const memberName = (await page.locator("main h1").innerText()).trim();
   await go(opened, `${base}/loans/issue`, "office-issue");
-  await page.getByLabel("Person's reference", { exact: true }).fill(MEMBER);
-  await page.getByLabel("Asset tag", { exact: true }).fill(LAPTOP);
+  await choose(page, "Who is borrowing it", memberName, `(${MEMBER})`);
+  await choose(page, "Which item", LAPTOP, `(${LAPTOP})`);
+  await check(opened, "office-issue-picked");
+
+  // Refused: each reason against its field, with its clause, and a way to the remedy.
   const refused = await submit(page, "Issue equipment");
   assert.equal(refused.status(), 400);
   assert.match(await page.title(), /^Error: Issue equipment - /);
@@ -125,24 +143,31 @@ test("an officer is refused with the clause, records the paper form, then lends 
     true,
     "focus moves to the error summary",
   );
+  assert.match(await page.locator("#person-error").innerText(), /has not signed/);
+  assert.equal(await page.locator("#person").inputValue(), `${memberName} (${MEMBER})`);
   await check(opened, "office-issue-refused");
   await go(opened, `${base}/loans?q=${LAPTOP}`, "office-loans-before");
   assert.match(await page.locator("main").innerText(), /No loans match/);
+  await page.goBack();
+  await settled(page);
 
-  // The member's paper form.
-  await go(opened, `${base}/signatures/paper?person=${MEMBER}`, "office-paper");
+  // The remedy: the member's paper form, then straight back to the issue form as it was.
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("link", { name: `Record ${memberName}'s signed paper form` }).click(),
+  ]);
+  await settled(page);
+  await check(opened, "office-paper");
+  assert.equal(await page.locator("#person").inputValue(), MEMBER);
   await page.getByLabel("Date the form was signed", { exact: true }).fill("19/05/2027");
   const recorded = await submit(page, "Record the paper form");
   assert.equal(recorded.status(), 200);
-  assert.match(
-    await page.locator(".govuk-notification-banner").innerText(),
-    new RegExp(`paper form for ${MEMBER} has been recorded`),
-  );
-  await check(opened, "office-paper-recorded");
+  assert.match(page.url(), /\/loans\/issue\?/);
+  assert.equal(await page.locator("#person").inputValue(), `${memberName} (${MEMBER})`);
+  assert.match(await page.locator("#asset_tag").inputValue(), new RegExp(`\\(${LAPTOP}\\)$`));
+  await check(opened, "office-issue-again");
 
   // Now the policy allows it.
-  await go(opened, `${base}/loans/issue?person=${MEMBER}`, "office-issue-again");
-  await page.getByLabel("Asset tag", { exact: true }).fill(LAPTOP);
   const issued = await submit(page, "Issue equipment");
   assert.equal(issued.status(), 200);
   assert.match(page.url(), /\/loans\/\d+\?done=issued$/);

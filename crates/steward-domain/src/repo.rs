@@ -207,6 +207,13 @@ pub trait RegisterTx: Send {
         council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<OfficeHolding>>> + Send;
+    /// The people holding any of `offices` on `day`, by name, each once.
+    fn people_holding(
+        &mut self,
+        council_id: Id,
+        offices: &[OfficeId],
+        day: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
 
     // Equipment.
     fn insert_equipment(

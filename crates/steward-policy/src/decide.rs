@@ -63,7 +63,7 @@ fn refuse(gate: Gate, message: impl Into<String>, citation: Option<Citation>) ->
 }
 
 /// Names of offices joined for a sentence: "the Mayor and the Town Clerk".
-fn office_names(pack: &Pack, ids: &[OfficeId], joiner: &str) -> String {
+pub fn office_names(pack: &Pack, ids: &[OfficeId], joiner: &str) -> String {
     let names: Vec<String> = ids.iter().map(|id| pack.office_name(id)).collect();
     match names.as_slice() {
         [] => String::new(),
@@ -208,14 +208,26 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
     }
 
     if !b.in_office {
+        // Equipment goes with a term: the leaving rule takes it back when the term ends, and
+        // the scope says whom the policy covers when the pack has no leaving rule.
+        let clause = pack
+            .loans
+            .leaving_office
+            .as_ref()
+            .map_or(&pack.scope.clause, |rule| &rule.clause);
         refusals.push(refuse(
             Gate::InOffice,
             format!("{} has no current term of office", b.name),
-            None,
+            Some(Citation::new(pack, clause)),
         ));
     }
 
     if !item.state.is_issuable() {
+        let erasure = pack
+            .loans
+            .erasure_before_reuse
+            .as_ref()
+            .filter(|_| item.state == EquipmentState::AwaitingErasure);
         refusals.push(refuse(
             Gate::Availability,
             format!(
@@ -223,7 +235,7 @@ pub fn issue_decision(pack: &Pack, facts: &IssueFacts<'_>, today: NaiveDate) -> 
                 item.asset_tag,
                 item.state.as_str().replace('_', " ")
             ),
-            None,
+            erasure.map(|rule| Citation::new(pack, &rule.clause)),
         ));
     }
 

@@ -127,6 +127,35 @@ pub(crate) async fn list(tx: &mut StoreTx, council_id: Id) -> RepoResult<Vec<Per
     tx.all(query).await?.iter().map(person).collect()
 }
 
+/// Everyone holding one of `offices` on `day`: the office index narrows to the offices, and
+/// the people come by their key.
+pub(crate) async fn holding(
+    tx: &mut StoreTx,
+    council_id: Id,
+    offices: &[OfficeId],
+    day: NaiveDate,
+) -> RepoResult<Vec<Person>> {
+    if offices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..offices.len()).map(|i| format!("${}", i + 3)).collect();
+    let columns: Vec<String> = PERSON.split(", ").map(|c| format!("p.{c}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT {cols} FROM office_holdings h
+         JOIN people p ON p.council_id = h.council_id AND p.id = h.person_id
+         WHERE h.council_id = $1 AND h.starts <= $2 AND (h.ends IS NULL OR h.ends >= $2)
+           AND h.office IN ({marks})
+         ORDER BY p.name, p.id",
+        cols = columns.join(", "),
+        marks = marks.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(council_id).bind(date_text(day));
+    for office in offices {
+        query = query.bind(office.as_str());
+    }
+    tx.all(query).await?.iter().map(person).collect()
+}
+
 pub(crate) async fn household(
     tx: &mut StoreTx,
     council_id: Id,

@@ -141,6 +141,15 @@ impl RegisterTx for StoreTx {
         people::offices(self, council_id, person_id).await
     }
 
+    async fn people_holding(
+        &mut self,
+        council_id: Id,
+        offices: &[OfficeId],
+        day: NaiveDate,
+    ) -> RepoResult<Vec<Person>> {
+        people::holding(self, council_id, offices, day).await
+    }
+
     async fn insert_equipment(
         &mut self,
         council_id: Id,

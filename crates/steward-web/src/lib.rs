@@ -18,6 +18,7 @@ mod notifications;
 mod oversight;
 mod pages;
 pub mod pdf;
+mod pickers;
 pub mod records;
 pub mod reports;
 mod routes;

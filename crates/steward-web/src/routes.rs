@@ -143,6 +143,7 @@ pub fn pages() -> Vec<PageRoute> {
     v.extend(crate::reports::pages());
     v.extend(crate::records::pages());
     v.extend(crate::setup::pages());
+    v.extend(crate::pickers::pages());
     v
 }
 

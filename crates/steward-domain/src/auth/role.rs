@@ -29,6 +29,16 @@ impl Role {
         }
     }
 
+    /// The role as people read it on a page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Member => "Member",
+            Role::Officer => "Officer",
+            Role::Auditor => "Auditor",
+            Role::Admin => "Administrator",
+        }
+    }
+
     /// Members and officers act as a person in the register, so their accounts must be
     /// linked to one.
     pub fn needs_person(self) -> bool {

@@ -18,6 +18,7 @@ pub mod loans;
 pub mod network;
 pub mod outbox;
 pub mod people;
+pub mod pick;
 pub mod policy;
 pub mod reports;
 pub mod requests;

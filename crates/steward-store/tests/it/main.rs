@@ -10,6 +10,7 @@ mod council_scoped;
 mod due;
 mod lists;
 mod phones;
+mod picking;
 mod plans;
 mod reporting;
 mod store;

@@ -1,9 +1,9 @@
 //! Signatures: who has and has not signed the policy in force, and recording a paper form.
 
-use super::{base, error, form_errors, may_change, office_page, parsed, required_date};
+use super::{base, error, form_errors, may_change, office_page, required_date};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
-use crate::session::{CsrfForm, SignedIn};
+use crate::session::{CsrfForm, SignedIn, safe_next};
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ use steward_domain::listing::Window;
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
 use steward_domain::ops::acceptance::{self, PersonAcceptance, Signature};
 use steward_domain::ops::acceptance_form;
-use steward_domain::ops::policy;
+use steward_domain::ops::{pick, policy};
 use steward_domain::{DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::long_date;
@@ -165,6 +165,10 @@ pub struct PaperForm {
     /// The form reference printed on the form, checked against the person and version.
     #[serde(default)]
     form_reference: String,
+    /// A page of this council to go back to once it is recorded (the issue form it was a
+    /// remedy for).
+    #[serde(default)]
+    then: String,
 }
 
 /// The person the signed-in account is linked to, who records the form.
@@ -203,6 +207,8 @@ async fn render_paper(
             form => Serde(form),
             field_errors,
             recorder => me.map(|p| format!("{} ({})", p.name, p.reference)),
+            people_source => format!("{}/pick/people", base(signed)),
+            then => safe_next(&signed.council, &form.then),
             csrf_token => &signed.session.csrf_token,
             may_change => may_change(&signed.principal),
         },
@@ -214,6 +220,8 @@ async fn render_paper(
 pub struct PaperPrefill {
     #[serde(default)]
     person: Option<String>,
+    #[serde(default)]
+    then: Option<String>,
 }
 
 pub async fn paper_form(
@@ -226,6 +234,7 @@ pub async fn paper_form(
         person: prefill.person.unwrap_or_default(),
         signed_on: String::new(),
         form_reference: String::new(),
+        then: prefill.then.unwrap_or_default(),
     };
     render_paper(&state, &signed, &form, Vec::new()).await
 }
@@ -237,12 +246,6 @@ pub async fn record_paper(
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
     let mut errors = Vec::new();
-    let person: Option<PersonRef> = parsed(
-        &mut errors,
-        "person",
-        &form.person,
-        "Enter the reference of the person who signed the form",
-    );
     let signed_on = required_date(
         &mut errors,
         "signed_on",
@@ -250,6 +253,21 @@ pub async fn record_paper(
         "the date the form was signed",
     );
     let mut tx = state.store.begin().await?;
+    let person: Option<PersonRef> = match pick::person(
+        &mut tx,
+        &signed.council,
+        "person",
+        &form.person,
+        signed.today,
+    )
+    .await
+    {
+        Ok(p) => Some(p.reference),
+        Err(e) => {
+            errors.extend(form_errors(e, &["person"], "person")?);
+            None
+        }
+    };
     let me = recorder(&mut tx, &signed).await?;
     if me.is_none() {
         errors.push(error(
@@ -291,11 +309,13 @@ pub async fn record_paper(
     match done {
         Ok(_) => {
             tx.commit().await?;
-            let to = format!(
-                "{}/signatures?recorded={}",
-                base(&signed),
-                crate::listing::encode(person.as_str())
-            );
+            let to = safe_next(&signed.council, &form.then).unwrap_or_else(|| {
+                format!(
+                    "{}/signatures?recorded={}",
+                    base(&signed),
+                    crate::listing::encode(person.as_str())
+                )
+            });
             Ok(Redirect::to(&to).into_response())
         }
         Err(e) => {

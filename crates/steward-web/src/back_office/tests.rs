@@ -201,7 +201,21 @@ async fn issuing_is_refused_with_its_clause_until_the_paper_form_is_recorded() {
     assert!(html.contains("Flo Hart has not signed"), "{html}");
     assert!(html.contains("(clause "), "{html}");
     assert!(html.contains(r##"href="#person""##), "{html}");
+    // The refusal is against the person and leads to its remedy, which comes back here.
+    assert!(html.contains(r#"id="person-error""#), "{html}");
+    assert!(
+        html.contains(
+            "paper?person=M1&amp;then=%2Fcouncils%2Ffenwold%2Floans%2Fissue%3Fperson%3DM1%26asset_tag%3DLAP-1%26authorised_by%3D"
+        ),
+        "{html}"
+    );
     assert_eq!(open_loans(&site).await, 0, "a refusal writes nothing");
+
+    // A name works where the reference did, and a name several people share is named back.
+    let by_name = format!("csrf_token={token}&person=Flo+Hart&asset_tag=LAP-1");
+    let (status, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &by_name).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(html.contains("Flo Hart has not signed"), "{html}");
 
     // An auditor may look at the form but not use it.
     let (audrey, audrey_token) = sign_in(&site, "audrey").await;
@@ -214,14 +228,16 @@ async fn issuing_is_refused_with_its_clause_until_the_paper_form_is_recorded() {
     let (status, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &blank).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        html.contains("Enter the reference of the person borrowing it"),
+        html.contains("Enter a name or reference and choose the person"),
         "{html}"
     );
 
-    let paper = format!("csrf_token={token}&person=M1&signed_on=19%2F03%2F2027");
+    // The paper form, recorded from the remedy's link, goes back to the issue form as it was.
+    let back = "%2Fcouncils%2Ffenwold%2Floans%2Fissue%3Fperson%3DM1%26asset_tag%3DLAP-1";
+    let paper = format!("csrf_token={token}&person=M1&signed_on=19%2F03%2F2027&then={back}");
     let (status, to, html) = post(&site, &format!("{BASE}/signatures/paper"), &olive, &paper).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
-    assert_eq!(to, format!("{BASE}/signatures?recorded=M1"));
+    assert_eq!(to, format!("{BASE}/loans/issue?person=M1&asset_tag=LAP-1"));
 
     let (status, to, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &issue).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");

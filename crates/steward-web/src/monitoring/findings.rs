@@ -21,13 +21,14 @@ use steward_domain::ops::network::view::{self, FindingView};
 use steward_domain::ops::people;
 use steward_domain::{DomainError, Id, PersonRef};
 use steward_policy::long_date;
+use steward_policy::uktime::uk_local;
 
 const COLUMNS: &[Column] = &[
     column("day", "Day"),
     plain_column("who", "Who"),
     column("category", "Category"),
     plain_column("visits", "Visits"),
-    plain_column("seen", "First and last seen (UTC)"),
+    plain_column("seen", "First and last seen"),
     plain_column("samples", "Some addresses"),
     plain_column("reported", "Reported by them"),
 ];
@@ -75,8 +76,8 @@ fn row(b: &str, f: &FindingView) -> Row {
         f.visits.to_string(),
         format!(
             "{} to {}",
-            f.first_seen.format("%H:%M:%S"),
-            f.last_seen.format("%H:%M:%S")
+            uk_local(f.first_seen).format("%H:%M:%S"),
+            uk_local(f.last_seen).format("%H:%M:%S")
         ),
         f.samples.join(" "),
         reported.join("; "),

@@ -44,7 +44,7 @@ fn render_new(
         .nav("accounts");
     page.errors = errors;
     let field_errors = by_field(&page.errors);
-    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
     Ok(Html(state.pages.render(
         "pages/oversight_account_new.html",
         &page,

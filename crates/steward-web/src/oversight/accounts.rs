@@ -45,7 +45,7 @@ fn acts_as(v: &UserView) -> String {
 fn row(council: &Council, v: &UserView) -> Row {
     Row::new(vec![
         v.user.username.to_string(),
-        v.user.role.as_str().to_string(),
+        v.user.role.label().to_string(),
         acts_as(v),
         v.status.label().to_string(),
         v.user
@@ -127,7 +127,7 @@ pub async fn list(
         &params.list,
         page.map(|v| row(council, &v)),
     );
-    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.as_str())).collect();
+    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
     let statuses: Vec<(&str, &str)> = AccountStatus::ALL
         .iter()
         .map(|s| (s.as_str(), s.label()))
@@ -232,7 +232,7 @@ pub(super) async fn render_account(
     let user = &found.user;
     let view = AccountView {
         username: user.username.to_string(),
-        role: user.role.as_str(),
+        role: user.role.label(),
         person: found.person.as_ref().map(|p| p.to_string()),
         acts_as: acts_as(&found),
         status: found.status.label(),

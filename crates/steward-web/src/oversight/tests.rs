@@ -570,7 +570,7 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
         "{csv}"
     );
     assert!(
-        csv.contains("ivy,member,Ivy Marsh (M7),Disabled,Never,11:00am on 20 May 2027"),
+        csv.contains("ivy,Member,Ivy Marsh (M7),Disabled,Never,11:00am on 20 May 2027"),
         "{csv}"
     );
 

@@ -55,7 +55,7 @@ fn row(council: &Council, v: &TokenView) -> Row {
             .as_ref()
             .map(|u| u.to_string())
             .unwrap_or_default(),
-        t.role.as_str().to_string(),
+        t.role.label().to_string(),
         moment(&t.created_at),
         t.last_used_at
             .as_ref()
@@ -167,7 +167,7 @@ async fn render_token(
         id,
         name: v.token.name.clone(),
         username: v.username.as_ref().map(|u| u.to_string()),
-        role: v.token.role.as_str(),
+        role: v.token.role.label(),
         created: moment(&v.token.created_at),
         last_used: v.token.last_used_at.as_ref().map(moment),
         status: status_words(&v),
@@ -236,7 +236,7 @@ fn render_new(
         .nav("accounts");
     page.errors = errors;
     let field_errors = by_field(&page.errors);
-    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
     Ok(Html(state.pages.render(
         "pages/oversight_token_new.html",
         &page,

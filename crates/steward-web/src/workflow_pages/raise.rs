@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::{policy, requests};
+use steward_domain::ops::{pick, policy, requests};
 use steward_domain::workflow::RequestKind;
 use steward_domain::{AssetTag, DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::model::ReportKind;
@@ -182,6 +182,8 @@ async fn render(
             items => Serde(&items),
             form => Serde(draw.form),
             field_errors,
+            people_source => format!("{}/pick/people", base(signed)),
+            equipment_source => format!("{}/pick/equipment", base(signed)),
             csrf_token => &signed.session.csrf_token,
             may_change => asker.is_member() || may_change(&signed.principal),
         },
@@ -309,24 +311,50 @@ async fn read_form(
         Err(e) => return Ok(Err((None, vec![e]))),
     };
     let mut errors = Vec::new();
+    // An officer names the person and the item by name, reference, tag or serial; a member
+    // chooses one of their own items from a list.
+    let mut tx = state.store.read().await?;
     let person: Option<PersonRef> = if asker.is_member() || form.person.trim().is_empty() {
         None
     } else {
-        parsed(&mut errors, "person", &form.person, "")
+        match pick::person(
+            &mut tx,
+            &signed.council,
+            "person",
+            &form.person,
+            signed.today,
+        )
+        .await
+        {
+            Ok(p) => Some(p.reference),
+            Err(e) => {
+                errors.extend(form_errors(e, &["person"], "person")?);
+                None
+            }
+        }
     };
     let equipment: Option<AssetTag> = if form.equipment.trim().is_empty() {
         if requests::needs_item(kind) {
             let message = if asker.is_member() {
                 "Choose the item it is about"
             } else {
-                "Enter the asset tag of the item it is about"
+                "Enter the item it is about"
             };
             errors.push(error("equipment", message));
         }
         None
-    } else {
+    } else if asker.is_member() {
         parsed(&mut errors, "equipment", &form.equipment, "")
+    } else {
+        match pick::item(&mut tx, &signed.council, "equipment", &form.equipment).await {
+            Ok(e) => Some(e.asset_tag),
+            Err(e) => {
+                errors.extend(form_errors(e, &["equipment"], "equipment")?);
+                None
+            }
+        }
     };
+    drop(tx);
     let details = kinds::details(kind, form, signed.now, &mut errors);
     if form.summary.trim().is_empty() {
         errors.push(error(

@@ -9,7 +9,7 @@ use super::{
     base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
 };
 use crate::pages::{FieldError, by_field, sentence};
-use crate::session::{CsrfForm, SignedIn};
+use crate::session::{CsrfForm, SignedIn, safe_next};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -50,6 +50,10 @@ pub struct ItemForms {
     /// Set by the check-your-answers page's button: make the change now.
     #[serde(default)]
     confirm: String,
+    /// A page of this council to go back to after the PAT test (the issue form it was a
+    /// remedy for).
+    #[serde(default)]
+    then: String,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +63,8 @@ pub struct ItemParams {
     /// The state chosen before, when coming back to change it.
     #[serde(default)]
     state: Option<String>,
+    #[serde(default)]
+    then: Option<String>,
     /// Where the item's loans continue from.
     #[serde(default)]
     loans: Option<String>,
@@ -72,6 +78,7 @@ pub async fn detail(
 ) -> Result<Response, WebError> {
     let forms = ItemForms {
         state: params.state.clone().unwrap_or_default(),
+        then: params.then.clone().unwrap_or_default(),
         ..ItemForms::default()
     };
     // A cursor that does not read back starts the loans from the newest.
@@ -115,7 +122,10 @@ pub async fn pat_test(
     match equipment::record_pat_test(&mut tx, &signed.ctx(), &signed.council, &tag, on).await {
         Ok(_) => {
             tx.commit().await?;
-            Ok(back_to(&signed, &tag, "tested"))
+            Ok(match safe_next(&signed.council, &form.then) {
+                Some(then) => Redirect::to(&then).into_response(),
+                None => back_to(&signed, &tag, "tested"),
+            })
         }
         Err(e) => {
             drop(tx);

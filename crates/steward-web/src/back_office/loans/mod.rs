@@ -1,14 +1,15 @@
 //! Loans: the list, issuing equipment as the policy allows, and returning, recalling and
 //! extending one loan.
 
+mod issue;
 mod list;
+
+pub use issue::{issue, issue_form};
 
 pub(crate) use list::ended_words;
 pub use list::list;
 
-use super::{
-    base, error, form_errors, may_change, office_page, optional_date, parsed, required_date,
-};
+use super::{base, error, form_errors, may_change, office_page, optional_date, required_date};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -18,143 +19,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::{loans, policy};
-use steward_domain::{AssetTag, DomainError, LoanStatus, PersonRef, RegisterTx};
+use steward_domain::ops::{loans, pick, policy};
+use steward_domain::{DomainError, LoanStatus, PersonRef, RegisterTx};
 use steward_policy::long_date;
-
-#[derive(Default, Deserialize, Serialize)]
-pub struct IssueForm {
-    #[serde(default)]
-    person: String,
-    #[serde(default)]
-    asset_tag: String,
-    #[serde(default)]
-    authorised_by: String,
-}
-
-async fn render_issue(
-    state: &AppState,
-    signed: &SignedIn,
-    form: &IssueForm,
-    errors: Vec<FieldError>,
-) -> Result<Response, WebError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let mut page = office_page("Issue equipment", signed, "loans");
-    page.errors = errors;
-    let field_errors = by_field(&page.errors);
-    let html = state.pages.render(
-        "pages/office_issue.html",
-        &page,
-        context! {
-            form => Serde(form),
-            field_errors,
-            csrf_token => &signed.session.csrf_token,
-            may_change => may_change(&signed.principal),
-        },
-    )?;
-    Ok((status, Html(html)).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct IssuePrefill {
-    #[serde(default)]
-    person: Option<String>,
-    #[serde(default)]
-    asset_tag: Option<String>,
-}
-
-pub async fn issue_form(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Query(prefill): Query<IssuePrefill>,
-) -> Result<Response, WebError> {
-    signed.principal.reader()?;
-    let form = IssueForm {
-        person: prefill.person.unwrap_or_default(),
-        asset_tag: prefill.asset_tag.unwrap_or_default(),
-        authorised_by: String::new(),
-    };
-    render_issue(&state, &signed, &form, Vec::new()).await
-}
-
-/// Asks the policy first; lends only when it says yes, and otherwise shows every refusal with
-/// its clause and writes nothing.
-pub async fn issue(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    CsrfForm(form): CsrfForm<IssueForm>,
-) -> Result<Response, WebError> {
-    signed.principal.officer()?;
-    let mut errors = Vec::new();
-    let person: Option<PersonRef> = parsed(
-        &mut errors,
-        "person",
-        &form.person,
-        "Enter the reference of the person borrowing it",
-    );
-    let tag: Option<AssetTag> = parsed(
-        &mut errors,
-        "asset_tag",
-        &form.asset_tag,
-        "Enter the asset tag of the equipment",
-    );
-    let authoriser: Option<PersonRef> = if form.authorised_by.trim().is_empty() {
-        None
-    } else {
-        parsed(&mut errors, "authorised_by", &form.authorised_by, "")
-    };
-    let (Some(person), Some(tag), true) = (person, tag, errors.is_empty()) else {
-        return render_issue(&state, &signed, &form, errors).await;
-    };
-    let ctx = signed.ctx();
-    let mut tx = state.store.begin().await?;
-    let fields = ["person", "asset_tag", "authorised_by"];
-    let check = loans::check_issue(
-        &mut tx,
-        &ctx,
-        &signed.council,
-        &person,
-        &tag,
-        authoriser.as_ref(),
-    )
-    .await;
-    let refused = match check {
-        Ok(check) if check.decision.is_allowed() => None,
-        Ok(check) => Some(DomainError::Refused {
-            action: "issue",
-            refusals: check.decision.refusals,
-        }),
-        Err(e) => Some(e),
-    };
-    if let Some(e) = refused {
-        let errors = form_errors(e, &fields, "person")?;
-        return render_issue(&state, &signed, &form, errors).await;
-    }
-    match loans::issue(
-        &mut tx,
-        &ctx,
-        &signed.council,
-        &person,
-        &tag,
-        authoriser.as_ref(),
-    )
-    .await
-    {
-        Ok(issued) => {
-            tx.commit().await?;
-            let to = format!("{}/loans/{}?done=issued", base(&signed), issued.loan.id);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => {
-            let errors = form_errors(e, &fields, "person")?;
-            render_issue(&state, &signed, &form, errors).await
-        }
-    }
-}
 
 #[derive(Deserialize)]
 pub struct Done {
@@ -239,6 +106,25 @@ async fn render_loan(
         })
         .collect();
     let v = loans::view(&mut tx, &document, loan, signed.today).await?;
+    let approving = match active
+        .as_ref()
+        .and_then(|a| a.pack.loans.extension.as_ref().map(|x| (a, x)))
+    {
+        Some((active, rule)) => {
+            let holders =
+                pick::holders(&mut tx, &signed.council, &rule.approvers, signed.today).await?;
+            let joiner = match rule.agreement {
+                steward_policy::model::Agreement::All => "and",
+                steward_policy::model::Agreement::Any => "or",
+            };
+            Some(context! {
+                offices => steward_policy::decide::office_names(&active.pack, &rule.approvers, joiner),
+                citation => steward_policy::Citation::new(&active.pack, &rule.clause).to_string(),
+                holders => holders.iter().map(pick::person_label).collect::<Vec<_>>(),
+            })
+        }
+        None => None,
+    };
     drop(tx);
     let rules = active.as_ref().map(|a| &a.pack.loans);
     // A form whose answer was refused stays, to show the refusal beside its fields.
@@ -283,6 +169,7 @@ async fn render_loan(
         context! {
             loan => Serde(&view),
             offered => Serde(&offered),
+            approving,
             done,
             forms => Serde(forms),
             field_errors,
@@ -291,6 +178,53 @@ async fn render_loan(
         },
     )?;
     Ok((status, Html(html)).into_response())
+}
+
+/// The people named as approvers: each entry, separated by commas or semicolons, is a name,
+/// a reference or a chosen "Name (REF)"; an entry of references separated by spaces ("M3 S1")
+/// names each of them.
+async fn approvers(
+    tx: &mut steward_store::StoreTx,
+    signed: &SignedIn,
+    text: &str,
+) -> Result<Result<Vec<PersonRef>, FieldError>, WebError> {
+    let mut found: Vec<PersonRef> = Vec::new();
+    for entry in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        match pick::person(tx, &signed.council, "approved_by", entry, signed.today).await {
+            Ok(person) => found.push(person.reference),
+            Err(e) => {
+                let mut codes = Vec::new();
+                for word in entry.split_whitespace() {
+                    let Ok(code) = word.parse::<PersonRef>() else {
+                        break;
+                    };
+                    match tx.person_by_ref(signed.council.id, &code).await {
+                        Ok(Some(p)) => codes.push(p.reference),
+                        _ => break,
+                    }
+                }
+                if codes.len() < 2 || codes.len() != entry.split_whitespace().count() {
+                    let first = form_errors(e, &["approved_by"], "approved_by")?
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| error("approved_by", "Enter who approved it"));
+                    return Ok(Err(first));
+                }
+                found.extend(codes);
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(Err(error(
+            "approved_by",
+            "Enter who approved the extension",
+        )));
+    }
+    Ok(Ok(found))
 }
 
 /// The loan number in the address; anything else is not a loan.
@@ -468,36 +402,21 @@ pub async fn extend(
     let id = loan_id(&id)?;
     let mut errors = Vec::new();
     let until = required_date(&mut errors, "until", &form.until, "the new return-by date");
-    let mut approvers: Vec<PersonRef> = Vec::new();
-    for word in form
-        .approved_by
-        .split([',', ' ', ';'])
-        .filter(|w| !w.is_empty())
-    {
-        match word.parse() {
-            Ok(r) => approvers.push(r),
-            Err(_) => {
-                errors.push(error(
-                    "approved_by",
-                    format!("'{word}' is not a person's reference"),
-                ));
-                break;
-            }
-        }
-    }
-    if approvers.is_empty() && !errors.iter().any(|e| e.field == "approved_by") {
-        errors.push(error(
-            "approved_by",
-            "Enter the references of the people who approved the extension",
-        ));
-    }
     if form.reason.trim().is_empty() {
         errors.push(error("reason", "Enter the reason for the extension"));
     }
+    let mut tx = state.store.begin().await?;
+    let approvers = match approvers(&mut tx, &signed, &form.approved_by).await? {
+        Ok(found) => found,
+        Err(e) => {
+            errors.push(e);
+            Vec::new()
+        }
+    };
     let (Some(until), true) = (until, errors.is_empty()) else {
+        drop(tx);
         return render_loan(&state, &signed, id, None, &form, errors).await;
     };
-    let mut tx = state.store.begin().await?;
     match loans::extend(
         &mut tx,
         &signed.ctx(),

@@ -336,7 +336,7 @@ async fn an_officer_raises_a_request_for_someone_and_sees_where_it_went() {
     let (status, _, html) = post(&site, &new, &olive, &unknown).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        html.contains(r##"<a href="#person">No one in the register has the reference M9.</a>"##),
+        html.contains(r##"<a href="#person">No one in the register matches &#x27;M9&#x27;; type part of their name or their reference.</a>"##),
         "{html}"
     );
 
