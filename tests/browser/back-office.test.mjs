@@ -70,15 +70,15 @@ async function choose(page, label, typed, ending) {
   assert.ok((await field.inputValue()).endsWith(ending), `${label} holds the choice`);
 }
 
-async function signIn(opened, role) {
+async function signIn(opened, role, slug = SLUG) {
   const { page } = opened;
-  const account = server.account(SLUG, role);
-  await page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  const account = server.account(slug, role);
+  await page.goto(new URL(`/councils/${slug}/sign-in`, server.url).href);
   await settled(page);
   await page.getByLabel("Username").fill(account.username);
   await page.getByLabel("Password").fill(account.password);
   const response = await submit(page, "Sign in");
-  assert.equal(response.status(), 200, `signed in as the ${role} of ${SLUG}`);
+  assert.equal(response.status(), 200, `signed in as the ${role} of ${slug}`);
 }
 
 test("an officer issues with the pickers, is refused with the clause, records the paper form and comes back to lend the laptop", async () => {
@@ -191,4 +191,27 @@ test("an officer issues with the pickers, is refused with the clause, records th
   await go(auditor, `${base}/loans`, "office-loans-auditor");
   assert.equal(await auditor.page.getByRole("link", { name: "Issue equipment" }).count(), 0);
   await auditor.context.close();
+});
+
+test("the authorising field lists who holds the authorising office today", async () => {
+  // Brackenshire's policy has every loan authorised by its Democratic Support Manager.
+  const county = "brackenshire-county";
+  const opened = await newPage(browser);
+  await signIn(opened, "officer", county);
+  const { page } = opened;
+  await go(opened, `/councils/${county}/loans/issue`, "office-issue-authorising");
+  const hint = await page.locator("#authorised_by-hint").innerText();
+  assert.match(hint, /authorisation by the Democratic Support Manager \(clause 7, .+\)\./);
+  const held = hint.match(/Held today by (.+ \([A-Z]+\d+\))\./);
+  assert.ok(held || /Nobody holds that office today\./.test(hint), hint);
+  if (held) {
+    // The field offers exactly the holders, without typing.
+    const field = page.getByRole("combobox", { name: "Authorising officer", exact: true });
+    await field.click();
+    const options = page.locator("#authorised_by__listbox li");
+    await options.first().waitFor();
+    assert.equal(await options.first().innerText(), held[1].split(" and ")[0]);
+    await check(opened, "office-issue-authorising-open");
+  }
+  await opened.context.close();
 });

@@ -47,6 +47,8 @@ struct Authorising {
     citation: String,
     /// Each holder today as the picker shows them.
     holders: Vec<String>,
+    /// The same, for the picker's script.
+    holders_json: String,
 }
 
 async fn authorising<T: RegisterTx>(
@@ -59,11 +61,16 @@ async fn authorising<T: RegisterTx>(
     let Some(rule) = &active.pack.loans.authorisation else {
         return Ok(None);
     };
-    let holders = pick::holders(tx, &signed.council, &rule.by, signed.today).await?;
+    let holders: Vec<String> = pick::holders(tx, &signed.council, &rule.by, signed.today)
+        .await?
+        .iter()
+        .map(pick::person_label)
+        .collect();
     Ok(Some(Authorising {
         offices: office_names(&active.pack, &rule.by, "or"),
         citation: Citation::new(&active.pack, &rule.clause).to_string(),
-        holders: holders.iter().map(pick::person_label).collect(),
+        holders_json: serde_json::to_string(&holders).unwrap_or_else(|_| "[]".into()),
+        holders,
     }))
 }
 
