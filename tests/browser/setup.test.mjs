@@ -53,7 +53,7 @@ async function submit(page, name) {
   await settled(page);
 }
 
-test("a new council is set up in the browser from an empty database", async () => {
+test("a new council is set up in the browser from an empty database to its first loan", async () => {
   const opened = await newPage(browser);
   const { page, context } = opened;
 
@@ -130,5 +130,43 @@ test("a new council is set up in the browser from an empty database", async () =
   const used = await page.goto(server.setupUrl);
   assert.equal(used.status(), 403);
   assert.match(await page.locator("main").innerText(), /already set up/);
+
+  // The first loan, all in the browser: a councillor with a term, a laptop, and the issue
+  // form's pickers.
+  const base = "/councils/dunmere-town-council";
+  await page.goto(new URL(`${base}/people/new`, server.url).href);
+  await settled(page);
+  await page.getByLabel("Reference", { exact: true }).fill("C01");
+  await page.getByLabel("Full name").fill("Rowan Ashby");
+  await page.getByLabel("Kind of person").selectOption("councillor");
+  await page.getByLabel("Term or engagement started (optional)").fill("07/05/2026");
+  await submit(page, "Add the person");
+  await page.goto(new URL(`${base}/equipment/new`, server.url).href);
+  await settled(page);
+  await page.getByLabel("Asset tag", { exact: true }).fill("LAP-001");
+  await page.getByLabel("Kind of equipment").selectOption("laptop");
+  await page.getByLabel("Make and model").fill("Lenovo ThinkPad T14");
+  await page.getByLabel("Serial number (optional)").fill("PF4XK2");
+  await page.getByLabel("Replacement cost in pounds").fill("950");
+  await submit(page, "Add the equipment");
+  await page.goto(new URL(`${base}/loans/issue`, server.url).href);
+  await settled(page);
+  for (const [label, typed, ending] of [
+    ["Who is borrowing it", "rowan", "(C01)"],
+    ["Which item", "pf4x", "(LAP-001)"],
+  ]) {
+    const field = page.getByRole("combobox", { name: label, exact: true });
+    await field.fill(typed);
+    const option = page.locator(`[id="${await field.getAttribute("id")}__listbox"] li`, { hasText: ending });
+    await option.first().click();
+  }
+  await check(opened, "first-issue");
+  await submit(page, "Issue equipment");
+  assert.match(page.url(), /\/loans\/\d+\?done=issued$/);
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /LAP-001 has been lent to Rowan Ashby/);
+  await check(opened, "first-loan");
+  await page.goto(new URL(`${base}/getting-started`, server.url).href);
+  await settled(page);
+  assert.match(await page.locator("main").innerText(), /You have done 4 of 5 tasks/);
   await context.close();
 });
