@@ -15,6 +15,7 @@ use minijinja::context;
 use serde::Deserialize;
 use steward_domain::auth::{Password, Role, Username};
 use steward_domain::ops::invitations::{self, CreateInvited};
+use steward_domain::ops::pick;
 use steward_domain::ops::users::{self, CreateUser};
 use steward_domain::{DomainError, PersonRef};
 
@@ -52,6 +53,7 @@ fn render_new(
             username => form.username.trim(),
             role => form.role.trim(),
             person => form.person.trim(),
+            people_source => format!("/councils/{}/pick/people", signed.council.slug),
             email => form.email.trim(),
             sends_mail => state.sends_mail,
             roles,
@@ -99,20 +101,10 @@ fn read_common(form: &NewAccountForm) -> Read {
             None
         }
     };
-    let person = match form.person.trim() {
-        "" => None,
-        text => match text.parse::<PersonRef>() {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(error("person", sentence(&e.to_string())));
-                None
-            }
-        },
-    };
     Read {
         username,
         role,
-        person,
+        person: None,
         errors,
     }
 }
@@ -168,6 +160,20 @@ pub async fn create(
         person,
         mut errors,
     } = read_common(&form);
+    // The person the account acts as, by name or reference.
+    let person: Option<PersonRef> = match form.person.trim() {
+        "" => person,
+        text => {
+            let mut tx = state.store.read().await?;
+            match pick::person(&mut tx, &signed.council, "person", text, signed.today).await {
+                Ok(p) => Some(p.reference),
+                Err(e) => {
+                    errors.push(placed(e, &form)?);
+                    None
+                }
+            }
+        }
+    };
     let password = match (&username, invite) {
         (Some(u), false) => read_password(&form, u).map_err(|e| errors.push(e)).ok(),
         _ => None,
