@@ -1,6 +1,7 @@
 //! Every statement a council's work sends names the council in its conditions, so that a
 //! database sharded by `council_id` answers it from one shard. A representative flow runs
-//! with the statement log on, and each SELECT, UPDATE and DELETE that reads or changes a
+//! (a loan and its extension, a concern, a return, what is due, the daily sweep and the
+//! pickers' look-ups) with the statement log on, and each SELECT, UPDATE and DELETE that reads or changes a
 //! council's table must compare `council_id` with a bound value.
 //!
 //! The statement log listens process-wide and other tests of this binary run alongside, so
@@ -9,8 +10,9 @@
 use super::workflow::{TOWN_PEOPLE, ctx, day, town};
 use sqlx::Row;
 use steward_domain::ops::requests::{self, Raise};
-use steward_domain::ops::{cases, loans};
+use steward_domain::ops::{cases, due, loans, pick, sweep};
 use steward_domain::workflow::{Decision, RequestDetails};
+use steward_policy::OfficeId;
 use steward_policy::model::ReportKind;
 use steward_store::testing::statements;
 use steward_store::{Backend, Store};
@@ -193,6 +195,25 @@ async fn flow_names_the_council() {
     loans::return_loan(&mut tx, &back, &t.council, loan.id)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
+
+    // What is due, the daily sweep, and the pickers' look-ups.
+    let day_after = ctx("2027-03-03");
+    let mut tx = t.tx().await;
+    due::compute(&mut tx, &t.council, day_after.today)
+        .await
+        .unwrap();
+    pick::person(&mut tx, &t.council, "person", "M1", day_after.today)
+        .await
+        .unwrap();
+    pick::suggest_items(&mut tx, &t.council, "lap")
+        .await
+        .unwrap();
+    let clerks = [OfficeId("town_clerk".into())];
+    pick::holders(&mut tx, &t.council, &clerks, day_after.today)
+        .await
+        .unwrap();
+    sweep::run(&mut tx, &day_after, &t.council).await.unwrap();
     tx.commit().await.unwrap();
 
     let seen = statements::take();
