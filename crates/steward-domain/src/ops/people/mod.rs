@@ -241,8 +241,13 @@ pub async fn edit<T: RegisterTx>(
             .into_iter()
             .filter(|h| h.ends.is_none_or(|e| e >= ctx.today))
             .collect();
-        if !held.is_empty() {
-            let active = policy::require(tx, council, ctx.today).await?;
+        // Without a policy in force there is no rule on who may hold an office to check.
+        let active = if held.is_empty() {
+            None
+        } else {
+            policy::in_force(tx, council, ctx.today).await?
+        };
+        if let Some(active) = active {
             for holding in &held {
                 check_office(&active.pack, &after, &holding.office).map_err(|e| match e {
                     DomainError::Invalid { message, .. } => DomainError::invalid(
