@@ -247,7 +247,49 @@ async fn run(
 struct Problem {
     line: u64,
     column: Option<String>,
-    message: String,
+    message: Vec<Piece>,
+}
+
+/// A piece of a message: words, or a value to write in the file exactly (such as
+/// `co_opted_member`), which the page sets as code.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+struct Piece {
+    text: String,
+    code: bool,
+}
+
+/// Splits a message so the values to be written in the file as they are stand apart.
+fn pieces(message: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut push = |text: &str, code: bool| match out.last_mut() {
+        Some(last) if !last.code && !code => last.text.push_str(text),
+        _ => out.push(Piece {
+            text: text.to_string(),
+            code,
+        }),
+    };
+    let mut word = String::new();
+    let is_value = |w: &str| {
+        w.contains('_')
+            && w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    for c in message.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            push(&word, is_value(&word));
+            word.clear();
+        }
+        push(&c.to_string(), false);
+    }
+    if !word.is_empty() {
+        push(&word, is_value(&word));
+    }
+    out
 }
 
 fn problems(errors: &ImportErrors) -> Vec<Problem> {
@@ -258,7 +300,7 @@ fn problems(errors: &ImportErrors) -> Vec<Problem> {
         .map(|e| Problem {
             line: e.line,
             column: e.column.as_deref().map(column_words),
-            message: sentence(&e.message),
+            message: pieces(&sentence(&e.message)),
         })
         .collect()
 }
@@ -587,6 +629,28 @@ mod tests {
         assert_eq!(thousands(7), "7");
         assert_eq!(thousands(20_000), "20,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn values_to_write_as_they_are_stand_apart() {
+        let got = pieces("Expected one of: councillor, co_opted_member.");
+        assert_eq!(
+            got,
+            [
+                Piece {
+                    text: "Expected one of: councillor, ".into(),
+                    code: false
+                },
+                Piece {
+                    text: "co_opted_member".into(),
+                    code: true
+                },
+                Piece {
+                    text: ".".into(),
+                    code: false
+                },
+            ]
+        );
     }
 
     #[test]
