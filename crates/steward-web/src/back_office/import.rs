@@ -536,12 +536,22 @@ async fn post(
         .saturating_mul(ROWS_SHOWN)
         .min(total.saturating_sub(1) / ROWS_SHOWN * ROWS_SHOWN);
     let cells = rows.cells(cells_from, (cells_from + ROWS_SHOWN).min(total));
-    // The import runs in full either way: the preview drops its transaction, so it shows
-    // exactly what the register would refuse; the confirmation commits it.
-    let mut tx = state.store.begin().await?;
-    match run(&mut tx, signed, &name, rows).await {
-        Ok(count) if confirm => {
+    // The import runs in full on upload and on confirmation: the preview drops its
+    // transaction, so it shows exactly what the register would refuse; the confirmation
+    // commits it. Turning the preview's pages shows the file already checked in this session
+    // (its digest says so), so only the rows are read again.
+    let checked = if kept && !confirm {
+        Ok(total)
+    } else {
+        let mut tx = state.store.begin().await?;
+        let done = run(&mut tx, signed, &name, rows).await;
+        if confirm && done.is_ok() {
             tx.commit().await?;
+        }
+        done
+    };
+    match checked {
+        Ok(count) if confirm => {
             let view = View {
                 imported: Some(format!(
                     "{} imported from {name}.",
@@ -553,7 +563,6 @@ async fn post(
             render(state, signed, register, view)
         }
         Ok(_) => {
-            drop(tx);
             let shown_page = cells_from / ROWS_SHOWN;
             let last_page = total.saturating_sub(1) / ROWS_SHOWN;
             let view = View {
@@ -575,12 +584,8 @@ async fn post(
             };
             render(state, signed, register, view)
         }
-        Err(DomainError::Import(e)) => {
-            drop(tx);
-            with_problems(state, signed, register, &name, &e)
-        }
+        Err(DomainError::Import(e)) => with_problems(state, signed, register, &name, &e),
         Err(e) => {
-            drop(tx);
             let errors = super::form_errors(e, &["file"], "file")?;
             render(
                 state,

@@ -905,3 +905,52 @@ async fn a_person_is_corrected_from_their_page_and_given_a_term() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("href=\"#starts\""), "{html}");
 }
+
+#[tokio::test]
+async fn a_long_preview_pages_its_rows() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let uri = format!("{BASE}/equipment/import");
+    let mut csv = String::from("asset_tag,kind,model,replacement_cost\n");
+    for i in 1..=60 {
+        csv.push_str(&format!("TAB-{i:03},tablet,Apad,400.00\n"));
+    }
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file", Some("tablets.csv"), &csv),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("60 items will be added"), "{html}");
+    assert!(html.contains("Rows 1 to 50 are shown"), "{html}");
+    assert!(
+        html.contains("TAB-050") && !html.contains("TAB-051"),
+        "{html}"
+    );
+    let (data, digest) = (hidden(&html, "data"), hidden(&html, "digest"));
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file_name", None, "tablets.csv"),
+            ("data", None, &data),
+            ("digest", None, &digest),
+            ("page", None, "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Rows 51 to 60 are shown"), "{html}");
+    assert!(
+        html.contains("TAB-060") && !html.contains("TAB-050<"),
+        "{html}"
+    );
+    assert!(html.contains("Previous rows"), "{html}");
+}
