@@ -311,6 +311,22 @@ pub enum PersonCmd {
     },
     /// Show a person with their terms, offices and loans
     Show { reference: String },
+    /// Correct a person's name, email, kind or household; an empty --email or --household
+    /// clears it
+    Edit {
+        reference: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// councillor, co_opted_member, independent_member, committee_appointee, employee,
+        /// contractor, temporary_staff or volunteer
+        #[arg(long)]
+        kind: Option<String>,
+        /// Key shared by people at the same address
+        #[arg(long)]
+        household: Option<String>,
+    },
     /// Everything held about a person, other people redacted (subject access); producing it
     /// is audited. JSON with --json, a PDF with --out
     Export {
@@ -413,6 +429,21 @@ pub enum EquipmentCmd {
     },
     /// Show an item and its loans
     Show { tag: String },
+    /// Correct an item's model, serial number, replacement cost or purchase date; an empty
+    /// --serial or --purchased-on clears it
+    Edit {
+        tag: String,
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        serial: Option<String>,
+        /// Replacement cost in pounds, e.g. 799.00
+        #[arg(long)]
+        cost: Option<String>,
+        /// Day it was bought (2027-05-16 or 16/05/2027)
+        #[arg(long)]
+        purchased_on: Option<String>,
+    },
     /// Import equipment from CSV; any bad row imports nothing
     Import { file: PathBuf },
     /// Record a passed PAT test

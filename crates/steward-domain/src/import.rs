@@ -20,10 +20,10 @@ use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEn
 pub const MAX_ROWS: usize = 100_000;
 const MAX_ROWS_TEXT: &str = "100,000";
 
-const NAME_MAX: usize = 200;
-const HOUSEHOLD_MAX: usize = 200;
-const MODEL_MAX: usize = 200;
-const SERIAL_MAX: usize = 100;
+pub(crate) const NAME_MAX: usize = 200;
+pub(crate) const HOUSEHOLD_MAX: usize = 200;
+pub(crate) const MODEL_MAX: usize = 200;
+pub(crate) const SERIAL_MAX: usize = 100;
 const EMAIL_MAX: usize = 254;
 
 const DATE_FORMS: &str = "write dates as 2027-05-16 or 16/05/2027 (day/month/year)";

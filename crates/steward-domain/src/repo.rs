@@ -230,6 +230,12 @@ pub trait RegisterTx: Send {
         council_id: Id,
         tag: &AssetTag,
     ) -> impl Future<Output = RepoResult<Option<Equipment>>> + Send;
+    /// The council's items with this serial number (normally none or one).
+    fn equipment_by_serial(
+        &mut self,
+        council_id: Id,
+        serial: &str,
+    ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
     fn equipment_by_id(
         &mut self,
         council_id: Id,

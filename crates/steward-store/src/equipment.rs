@@ -122,6 +122,18 @@ pub(crate) async fn by_tag(
         .transpose()
 }
 
+pub(crate) async fn by_serial(
+    tx: &mut StoreTx,
+    council_id: Id,
+    serial: &str,
+) -> RepoResult<Vec<Equipment>> {
+    let sql = format!(
+        "SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND serial = $2 ORDER BY asset_tag"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(serial);
+    tx.all(query).await?.iter().map(equipment).collect()
+}
+
 pub(crate) async fn by_id(
     tx: &mut StoreTx,
     council_id: Id,

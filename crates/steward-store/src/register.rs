@@ -170,6 +170,14 @@ impl RegisterTx for StoreTx {
         equipment::by_tag(self, council_id, tag).await
     }
 
+    async fn equipment_by_serial(
+        &mut self,
+        council_id: Id,
+        serial: &str,
+    ) -> RepoResult<Vec<Equipment>> {
+        equipment::by_serial(self, council_id, serial).await
+    }
+
     async fn equipment_by_id(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Equipment>> {
         equipment::by_id(self, council_id, id).await
     }

@@ -69,6 +69,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/office_person_new.html"),
     ),
     (
+        "pages/office_person_edit.html",
+        include_str!("../templates/pages/office_person_edit.html"),
+    ),
+    (
+        "pages/office_term_new.html",
+        include_str!("../templates/pages/office_term_new.html"),
+    ),
+    (
+        "pages/office_item_edit.html",
+        include_str!("../templates/pages/office_item_edit.html"),
+    ),
+    (
+        "pages/office_import.html",
+        include_str!("../templates/pages/office_import.html"),
+    ),
+    (
         "pages/office_equipment.html",
         include_str!("../templates/pages/office_equipment.html"),
     ),

@@ -4,8 +4,8 @@ use crate::args::EquipmentCmd;
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::import::parse_equipment;
-use steward_domain::ops::equipment;
 use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentSort};
+use steward_domain::ops::equipment::{self, EquipmentEdit};
 use steward_domain::repo::NewEquipment;
 use steward_domain::{Pence, RegisterTx};
 use steward_policy::{EquipmentKind, EquipmentState};
@@ -104,6 +104,51 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
                     opt(&item.pat_tested_on),
                     if item.encrypted { "yes" } else { "no" },
                     loan.as_ref().map(|l| l.id.to_string()).unwrap_or_else(|| "none".into())
+                )
+            })?;
+        }
+        EquipmentCmd::Edit {
+            tag,
+            model,
+            serial,
+            cost,
+            purchased_on,
+        } => {
+            let purchased_on = match purchased_on.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some(text) => Some(Some(crate::args::parse_date(text).map_err(|message| {
+                    crate::Exit {
+                        code: exit::INVALID,
+                        message,
+                    }
+                })?)),
+            };
+            let change = EquipmentEdit {
+                model,
+                serial,
+                replacement_cost: cost.as_deref().map(Pence::parse_pounds).transpose()?,
+                purchased_on,
+            };
+            if change.is_empty() {
+                return Err(crate::Exit {
+                    code: exit::INVALID,
+                    message: "say what to correct: --model, --serial, --cost or --purchased-on"
+                        .into(),
+                }
+                .into());
+            }
+            let item = equipment::edit(&mut tx, &ctx, &council, &tag.parse()?, change).await?;
+            tx.commit().await?;
+            app.out.emit(&item, || {
+                format!(
+                    "{} {} ({})\nSerial: {}\nPurchased: {}\nReplacement cost: {}\n",
+                    item.asset_tag,
+                    item.model,
+                    item.kind,
+                    opt(&item.serial),
+                    opt(&item.purchased_on),
+                    item.replacement_cost,
                 )
             })?;
         }

@@ -6,7 +6,7 @@ use crate::output::{Table, opt};
 use steward_domain::PersonRef;
 use steward_domain::import::parse_people;
 use steward_domain::ops::people::list::{PeopleFilter, PeopleSort};
-use steward_domain::ops::people::{self, AddPerson};
+use steward_domain::ops::people::{self, AddPerson, PersonEdit};
 use steward_domain::repo::NewPerson;
 use steward_policy::{OfficeId, PersonKind, TermEndReason};
 
@@ -139,6 +139,35 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                             .unwrap_or_default()
                     ));
                 }
+                out
+            })?;
+        }
+        PersonCmd::Edit {
+            reference,
+            name,
+            email,
+            kind,
+            household,
+        } => {
+            let change = PersonEdit {
+                name,
+                email,
+                kind: kind.as_deref().map(str::parse::<PersonKind>).transpose()?,
+                household,
+            };
+            if change.is_empty() {
+                return Err(crate::Exit {
+                    code: exit::INVALID,
+                    message: "say what to correct: --name, --email, --kind or --household".into(),
+                }
+                .into());
+            }
+            let person = people::edit(&mut tx, &ctx, &council, &reference.parse()?, change).await?;
+            tx.commit().await?;
+            app.out.emit(&person, || {
+                let mut out = format!("{} ({}), {}\n", person.name, person.reference, person.kind);
+                out.push_str(&format!("Email: {}\n", opt(&person.email)));
+                out.push_str(&format!("Household: {}\n", opt(&person.household)));
                 out
             })?;
         }

@@ -150,15 +150,15 @@ pub(crate) fn token(env: &Env, username: &str, role: &str) -> String {
 
 /// A town council (one machine per household) with three councillors, a clerk, two laptops,
 /// and an account with a token for each role.
-struct Town {
-    env: Env,
-    officer: String,
-    auditor: String,
+pub(crate) struct Town {
+    pub(crate) env: Env,
+    pub(crate) officer: String,
+    pub(crate) auditor: String,
     ada: String,
     cy: String,
 }
 
-fn town() -> Town {
+pub(crate) fn town() -> Town {
     let env = Env::new();
     env.council("town-it-policy", "2027-01-04");
     for (r, name, household) in [
@@ -463,6 +463,8 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
             json!({"closed_on": "2027-01-05", "outcome": "x"}),
         ),
         ("/me/information-requests/1/answer", json!({"answer": "x"})),
+        ("/people/M1/edit", json!({"name": "x"})),
+        ("/equipment/LAP-1/edit", json!({"model": "x"})),
     ];
     let ops = api.get(&t.auditor, "/openapi.json").body;
     let mut documented_posts = 0;

@@ -11,6 +11,7 @@ mod borough;
 mod checkpoints;
 mod city;
 mod city_aup;
+mod corrections;
 mod county;
 mod erasure;
 mod filter;

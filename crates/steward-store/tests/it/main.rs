@@ -6,6 +6,7 @@
 mod accounts;
 mod admin_lists;
 mod audit_log;
+mod corrections;
 mod council_scoped;
 mod due;
 mod lists;

@@ -173,6 +173,15 @@ fn core_routes() -> Routes {
         h::person_show,
     )
     .add(
+        Op::post(
+            "/people/{ref}/edit",
+            "Correct a person's name, email, kind or household",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::edit_person)),
+        h::person_edit,
+    )
+    .add(
         Op::post("/people/{ref}/offices", "Give a person an office", Officer)
             .body(BodyDoc::Json(openapi::add_office))
             .created(),
@@ -248,6 +257,15 @@ fn core_routes() -> Routes {
         )
         .body(BodyDoc::Json(openapi::pat_test)),
         h::equipment_pat_test,
+    )
+    .add(
+        Op::post(
+            "/equipment/{tag}/edit",
+            "Correct an item's model, serial number, replacement cost or purchase date",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::edit_equipment)),
+        h::equipment_edit,
     )
     .add(
         Op::post("/equipment/{tag}/state", "Change an item's state", Officer)

@@ -186,6 +186,27 @@ pub(crate) fn add_person() -> Value {
     )
 }
 
+/// A correction: only the fields given change.
+pub(crate) fn edit_person() -> Value {
+    object(
+        &[],
+        json!({
+            "name": text(),
+            "email": {
+                "type": "string",
+                "maxLength": 254,
+                "description": "An email address; an empty string clears it",
+            },
+            "kind": words(PersonKind::ALL, PersonKind::as_str),
+            "household": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "Key shared by people at the same address; an empty string clears it",
+            },
+        }),
+    )
+}
+
 pub(crate) fn add_office() -> Value {
     object(&["office"], json!({ "office": office(), "from": day() }))
 }
@@ -213,6 +234,30 @@ pub(crate) fn add_equipment() -> Value {
             },
             "pat_tested_on": day(),
             "encrypted": { "type": "boolean" },
+        }),
+    )
+}
+
+/// A correction: only the fields given change.
+pub(crate) fn edit_equipment() -> Value {
+    object(
+        &[],
+        json!({
+            "model": text(),
+            "serial": {
+                "type": "string",
+                "maxLength": 100,
+                "description": "Unique among the council's items; an empty string clears it",
+            },
+            "replacement_cost": {
+                "type": "string",
+                "pattern": "^[0-9]{1,9}(\\.[0-9]{1,2})?$",
+                "description": "Pounds, such as 650.00",
+            },
+            "purchased_on": {
+                "type": "string",
+                "description": "A day as YYYY-MM-DD, not after today; an empty string clears it",
+            },
         }),
     )
 }

@@ -4,7 +4,9 @@
 //! one domain command in one transaction, which writes its own audit record naming the
 //! signed-in username.
 
+mod corrections;
 mod equipment;
+mod import;
 mod loans;
 mod offices;
 mod people;
@@ -104,6 +106,66 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/equipment/{tag}/state",
             Officer,
             post(equipment::change_state),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/people/{reference}/edit",
+            Reader,
+            get(corrections::person_form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/people/{reference}/edit",
+            Officer,
+            post(corrections::person_save),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/people/{reference}/terms/new",
+            Reader,
+            get(corrections::term_form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/people/{reference}/terms/new",
+            Officer,
+            post(corrections::term_add),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/equipment/{tag}/edit",
+            Reader,
+            get(corrections::item_form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/equipment/{tag}/edit",
+            Officer,
+            post(corrections::item_save),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/people/import",
+            Reader,
+            get(import::people_form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/people/import",
+            Officer,
+            post(import::people_post).layer(import::body_limit()),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/equipment/import",
+            Reader,
+            get(import::equipment_form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/equipment/import",
+            Officer,
+            post(import::equipment_post).layer(import::body_limit()),
         ),
         page(
             Method::GET,

@@ -178,10 +178,18 @@ struct Period {
     to: Option<String>,
 }
 
+/// What the person's page says was just done.
+#[derive(Deserialize)]
+pub struct PersonParams {
+    #[serde(default)]
+    done: Option<String>,
+}
+
 pub async fn detail(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, reference)): Path<(String, String)>,
+    Query(params): Query<PersonParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
     let reference: PersonRef = reference.parse().map_err(|_| WebError::not_found())?;
@@ -226,6 +234,7 @@ pub async fn detail(
         ),
         None => None,
     };
+    let in_term = found.terms.iter().any(|t| t.covers(signed.today));
     let terms: Vec<Period> = found
         .terms
         .iter()
@@ -266,7 +275,13 @@ pub async fn detail(
         context! {
             reference => p.reference.to_string(),
             name => &p.name,
-            kind => kind_words(p.kind),
+            kind => sentence(&kind_words(p.kind)).trim_end_matches('.').to_string(),
+            in_term,
+            done => params.done.as_deref().and_then(|d| match d {
+                "changed" => Some(format!("The details of {} have been changed.", p.name)),
+                "term" => Some("The term has been added.".to_string()),
+                _ => None,
+            }),
             household => &p.household,
             email => &p.email,
             terms => Serde(&terms),

@@ -718,3 +718,255 @@ async fn signatures_list_who_still_needs_to_sign_in_pages() {
     );
     assert!(!everyone.contains("Flo Hart"), "{everyone}");
 }
+
+fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, String) {
+    let boundary = "----stewardtestboundary".to_string();
+    let mut body = String::new();
+    for (name, file_name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file_name {
+            Some(f) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(value);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    site: &Site,
+    uri: &str,
+    cookie: &str,
+    fields: &[(&str, Option<&str>, &str)],
+) -> (StatusCode, String, String) {
+    let (content_type, body) = multipart(fields);
+    let req = Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    send(site, req).await
+}
+
+/// The value of the hidden field `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!(r#"name="{name}" value=""#))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        .to_string()
+}
+
+async fn person_named(site: &Site, reference: &str) -> Option<String> {
+    let mut tx = site.state.store.read().await.unwrap();
+    let c = council::find(&mut tx, &"fenwold".parse().unwrap())
+        .await
+        .unwrap();
+    tx.person_by_ref(c.id, &reference.parse().unwrap())
+        .await
+        .unwrap()
+        .map(|p| p.name)
+}
+
+#[tokio::test]
+async fn a_file_is_previewed_then_imported_only_as_it_was_previewed() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let uri = format!("{BASE}/people/import");
+    let (status, _, html) = get(&site, &uri, &olive).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("up to 5 MB with up to 20,000 rows"), "{html}");
+    let csv = "reference,name,kind\nM7,Eve Sands,councillor\nM8,Fay Long,employee\n";
+
+    // Without the form's token nothing is read.
+    let (status, _, _) =
+        post_multipart(&site, &uri, &olive, &[("file", Some("new.csv"), csv)]).await;
+    assert_ne!(status, StatusCode::OK);
+
+    // A bad row is named by line and column in words, and nothing is imported.
+    let bad = csv.replace("employee", "wizard");
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file", Some("new.csv"), &bad),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Line 3</th>"), "{html}");
+    assert!(
+        html.contains("<td class=\"govuk-table__cell\">Kind</td>"),
+        "{html}"
+    );
+    assert_eq!(person_named(&site, "M7").await, None);
+
+    // A good file is previewed, row by row, and nothing is imported yet.
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[("csrf_token", None, &token), ("file", Some("new.csv"), csv)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("2 people will be added"), "{html}");
+    assert!(html.contains("Fay Long"), "{html}");
+    assert_eq!(person_named(&site, "M7").await, None);
+    let (data, digest) = (hidden(&html, "data"), hidden(&html, "digest"));
+
+    // A file changed after its preview is refused.
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file_name", None, "new.csv"),
+            ("data", None, &data),
+            ("digest", None, &"0".repeat(64)),
+            ("confirm", None, "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("changed after its preview"), "{html}");
+    assert_eq!(person_named(&site, "M7").await, None);
+
+    // An auditor cannot import it.
+    let (audrey, audrey_token) = sign_in(&site, "audrey").await;
+    let (status, _, _) = post_multipart(
+        &site,
+        &uri,
+        &audrey,
+        &[
+            ("csrf_token", None, &audrey_token),
+            ("file", Some("new.csv"), csv),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Confirmed as previewed, every row is imported.
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file_name", None, "new.csv"),
+            ("data", None, &data),
+            ("digest", None, &digest),
+            ("confirm", None, "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("2 people imported from new.csv"), "{html}");
+    assert_eq!(person_named(&site, "M8").await.as_deref(), Some("Fay Long"));
+}
+
+#[tokio::test]
+async fn a_person_is_corrected_from_their_page_and_given_a_term() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let (_, _, page) = get(&site, &format!("{BASE}/people/M1"), &olive).await;
+    assert!(
+        page.contains(&format!("{BASE}/people/M1/edit#email")),
+        "{page}"
+    );
+
+    let uri = format!("{BASE}/people/M1/edit");
+    let form = format!("csrf_token={token}&name=Flo+Hartley&email=flo&kind=councillor&household=");
+    let (status, _, html) = post(&site, &uri, &olive, &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("href=\"#email\""), "{html}");
+    assert_eq!(person_named(&site, "M1").await.as_deref(), Some("Flo Hart"));
+    let form = format!(
+        "csrf_token={token}&name=Flo+Hartley&email=flo%40fenwold.gov.uk&kind=councillor&household="
+    );
+    let (status, to, _) = post(&site, &uri, &olive, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, format!("{BASE}/people/M1?done=changed"));
+    assert_eq!(
+        person_named(&site, "M1").await.as_deref(),
+        Some("Flo Hartley")
+    );
+
+    // Auditors read the form but cannot post it.
+    let (audrey, audrey_token) = sign_in(&site, "audrey").await;
+    let (status, _, _) = get(&site, &uri, &audrey).await;
+    assert_eq!(status, StatusCode::OK);
+    let form = format!("csrf_token={audrey_token}&name=X&email=&kind=councillor&household=");
+    let (status, _, _) = post(&site, &uri, &audrey, &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A term overlapping the one running is refused against its start.
+    let uri = format!("{BASE}/people/M1/terms/new");
+    let (status, _, html) = post(
+        &site,
+        &uri,
+        &olive,
+        &format!("csrf_token={token}&starts=01%2F02%2F2027&ends="),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("href=\"#starts\""), "{html}");
+}
+
+#[tokio::test]
+async fn a_long_preview_pages_its_rows() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let uri = format!("{BASE}/equipment/import");
+    let mut csv = String::from("asset_tag,kind,model,replacement_cost\n");
+    for i in 1..=60 {
+        csv.push_str(&format!("TAB-{i:03},tablet,Apad,400.00\n"));
+    }
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file", Some("tablets.csv"), &csv),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("60 items will be added"), "{html}");
+    assert!(html.contains("Rows 1 to 50 are shown"), "{html}");
+    assert!(
+        html.contains("TAB-050") && !html.contains("TAB-051"),
+        "{html}"
+    );
+    let (data, digest) = (hidden(&html, "data"), hidden(&html, "digest"));
+    let (status, _, html) = post_multipart(
+        &site,
+        &uri,
+        &olive,
+        &[
+            ("csrf_token", None, &token),
+            ("file_name", None, "tablets.csv"),
+            ("data", None, &data),
+            ("digest", None, &digest),
+            ("page", None, "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Rows 51 to 60 are shown"), "{html}");
+    assert!(
+        html.contains("TAB-060") && !html.contains("TAB-050<"),
+        "{html}"
+    );
+    assert!(html.contains("Previous rows"), "{html}");
+}

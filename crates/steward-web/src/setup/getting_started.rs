@@ -24,12 +24,12 @@ fn link(council: &Council, id: &str) -> (String, &'static str) {
     let base = format!("/councils/{}", council.slug);
     match id {
         "people" => (
-            format!("{base}/people/new"),
-            "Add people one at a time, or import a spreadsheet with steward person import.",
+            format!("{base}/people/import"),
+            "Import a spreadsheet of people, or add them one at a time from the people list.",
         ),
         "equipment" => (
-            format!("{base}/equipment/new"),
-            "Add items one at a time, or import the asset list with steward equipment import.",
+            format!("{base}/equipment/import"),
+            "Import the asset list, or add items one at a time from the equipment list.",
         ),
         "policy" => (format!("{base}/policy"), ""),
         "accounts" => (format!("{base}/admin/accounts/new"), ""),

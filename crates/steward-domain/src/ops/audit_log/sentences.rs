@@ -111,6 +111,21 @@ impl Say<'_> {
             .map(|v| format!("version {v}"))
     }
 
+    /// The labels of the fields among `fields` (key, label) whose value the change altered,
+    /// joined as "name and email address".
+    fn changed(&self, fields: &[(&str, &str)]) -> Option<String> {
+        let labels: Vec<&str> = fields
+            .iter()
+            .filter(|(key, _)| self.before(key) != self.after(key))
+            .map(|(_, label)| *label)
+            .collect();
+        match labels.as_slice() {
+            [] => None,
+            [one] => Some((*one).to_string()),
+            [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+        }
+    }
+
     /// The state before and after, in words.
     fn states(&self, key: &str) -> (Option<String>, Option<String>) {
         let words = |v: Option<&Value>| v.and_then(Value::as_str).map(code_words);

@@ -347,3 +347,42 @@ fn names_are_gathered_from_every_record_of_a_page() {
         "The officer clerk queued the notice “Due” for M7, the clerk office, the officers."
     );
 }
+
+#[test]
+fn corrections_name_the_fields_they_changed() {
+    let before = r#"{"id":19,"council_id":2,"reference":"M003","name":"Ada Quil","kind":"member","email":null,"household":null}"#;
+    let after = r#"{"id":19,"council_id":2,"reference":"M003","name":"Ada Quill","kind":"member","email":"ada@example.gov.uk","household":null}"#;
+    let done = describe(
+        &[record(
+            "person.edit",
+            "person",
+            "M003",
+            Some(before),
+            Some(after),
+        )],
+        &names(),
+    );
+    assert_eq!(
+        done[0].sentence,
+        "The officer clerk corrected the name and the email address of Ada Quill (M003)."
+    );
+    let labels: Vec<&str> = done[0].changes.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Email address", "Name"]);
+
+    let before = r#"{"asset_tag":"LAP-0102","model":"X1","serial":"A1","replacement_cost":89900}"#;
+    let after = r#"{"asset_tag":"LAP-0102","model":"X1","serial":"B2","replacement_cost":89900}"#;
+    let done = describe(
+        &[record(
+            "equipment.edit",
+            "equipment",
+            "LAP-0102",
+            Some(before),
+            Some(after),
+        )],
+        &names(),
+    );
+    assert_eq!(
+        done[0].sentence,
+        "The officer clerk corrected the serial number of LAP-0102."
+    );
+}

@@ -4,8 +4,8 @@ pub mod list;
 use super::{NONE, audit};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
-use crate::ids::AssetTag;
-use crate::import::{EquipmentRow, ImportErrors, RowError};
+use crate::ids::{AssetTag, Pence};
+use crate::import::{self, EquipmentRow, ImportErrors, RowError};
 use crate::records::{Council, Equipment};
 use crate::repo::{NewEquipment, RegisterTx};
 use chrono::NaiveDate;
@@ -66,6 +66,107 @@ pub async fn add<T: RegisterTx>(
     )
     .await?;
     Ok(item)
+}
+
+/// A correction to an item's details. Each field left as `None` stays as it is; a blank
+/// serial number clears it, and `purchased_on: Some(None)` clears the purchase date.
+#[derive(Clone, Debug, Default)]
+pub struct EquipmentEdit {
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub replacement_cost: Option<Pence>,
+    pub purchased_on: Option<Option<NaiveDate>>,
+}
+
+impl EquipmentEdit {
+    pub fn is_empty(&self) -> bool {
+        self.model.is_none()
+            && self.serial.is_none()
+            && self.replacement_cost.is_none()
+            && self.purchased_on.is_none()
+    }
+}
+
+/// Corrects an item's make and model, serial number, replacement cost or purchase date,
+/// checked by the rules adding it and the CSV import follow, with one `equipment.edit`
+/// record holding the details before and after. A serial number another of the council's
+/// items already has is refused against the serial field. Changing nothing writes nothing.
+pub async fn edit<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    tag: &AssetTag,
+    change: EquipmentEdit,
+) -> DomainResult<Equipment> {
+    let before = find(tx, council, tag).await?;
+    let mut after = before.clone();
+    if let Some(model) = &change.model {
+        let model = model.trim();
+        if model.is_empty() {
+            return Err(DomainError::invalid("model", "give the make and model"));
+        }
+        after.model = import::plain_text(model, import::MODEL_MAX)
+            .map_err(|why| DomainError::invalid("model", format!("the make and model {why}")))?;
+    }
+    if let Some(serial) = &change.serial {
+        let serial = serial.trim();
+        after.serial = if serial.is_empty() {
+            None
+        } else {
+            Some(
+                import::plain_text(serial, import::SERIAL_MAX).map_err(|why| {
+                    DomainError::invalid("serial", format!("the serial number {why}"))
+                })?,
+            )
+        };
+    }
+    if let Some(cost) = change.replacement_cost {
+        if cost.0 <= 0 {
+            return Err(DomainError::invalid(
+                "replacement_cost",
+                "the replacement cost must be more than zero",
+            ));
+        }
+        after.replacement_cost = cost;
+    }
+    if let Some(purchased_on) = change.purchased_on {
+        if purchased_on.is_some_and(|d| d > ctx.today) {
+            return Err(DomainError::invalid(
+                "purchased_on",
+                "a purchase cannot be dated in the future",
+            ));
+        }
+        after.purchased_on = purchased_on;
+    }
+    if after == before {
+        return Ok(before);
+    }
+    if let Some(serial) = after.serial.as_deref()
+        && after.serial != before.serial
+        && let Some(other) = tx
+            .equipment_by_serial(council.id, serial)
+            .await?
+            .into_iter()
+            .find(|e| e.id != before.id)
+    {
+        return Err(DomainError::Conflict {
+            field: "serial".into(),
+            message: format!("{} already has the serial number {serial}", other.asset_tag),
+        });
+    }
+    tx.update_equipment(&after).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "equipment.edit",
+        "equipment",
+        tag,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
 }
 
 pub async fn record_pat_test<T: RegisterTx>(

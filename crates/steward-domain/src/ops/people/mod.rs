@@ -5,14 +5,14 @@ use crate::auth::AuthTx;
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::PersonRef;
-use crate::import::{ImportErrors, PersonRow, RowError};
+use crate::import::{self, ImportErrors, PersonRow, RowError};
 use crate::records::{Council, Loan, OfficeHolding, Person, Term};
 use crate::repo::{NewPerson, RegisterTx};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_policy::decide::leaving_return_by;
 use steward_policy::model::OfficeHolder;
-use steward_policy::{OfficeId, Pack, TermEndReason};
+use steward_policy::{OfficeId, Pack, PersonKind, TermEndReason};
 
 pub async fn find<T: RegisterTx>(
     tx: &mut T,
@@ -26,13 +26,36 @@ pub async fn find<T: RegisterTx>(
 
 fn check_name(name: &str) -> DomainResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
+    if name.is_empty() || name.chars().count() > import::NAME_MAX {
         return Err(DomainError::invalid(
             "name",
             "give a name of 1 to 200 characters",
         ));
     }
-    Ok(name.to_string())
+    import::plain_text(name, import::NAME_MAX)
+        .map_err(|why| DomainError::invalid("name", format!("the name {why}")))
+}
+
+/// An optional text field as the register keeps it: trimmed, and none when blank.
+fn blank_is_none(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// The email address, checked as the CSV import checks it; blank is none.
+fn check_email(email: Option<String>) -> DomainResult<Option<String>> {
+    blank_is_none(email)
+        .map(|e| import::check_email(&e).map_err(|why| DomainError::invalid("email", why)))
+        .transpose()
+}
+
+/// The household, checked as the CSV import checks it; blank is none.
+fn check_household(household: Option<String>) -> DomainResult<Option<String>> {
+    blank_is_none(household)
+        .map(|h| {
+            import::plain_text(&h, import::HOUSEHOLD_MAX)
+                .map_err(|why| DomainError::invalid("household", format!("the household {why}")))
+        })
+        .transpose()
 }
 
 /// Checks that the pack names the office and that this kind of person can hold it.
@@ -136,6 +159,8 @@ pub async fn add<T: RegisterTx>(
 ) -> DomainResult<Person> {
     let mut new = req.person;
     new.name = check_name(&new.name)?;
+    new.email = check_email(new.email)?;
+    new.household = check_household(new.household)?;
     let person = tx.insert_person(council.id, &new).await?;
     audit(
         tx,
@@ -160,6 +185,93 @@ pub async fn add<T: RegisterTx>(
         }
     }
     Ok(person)
+}
+
+/// A correction to a person's details. Each field left as `None` stays as it is; for the
+/// email address and household, blank text clears what was recorded.
+#[derive(Clone, Debug, Default)]
+pub struct PersonEdit {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub kind: Option<PersonKind>,
+    pub household: Option<String>,
+}
+
+impl PersonEdit {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.email.is_none()
+            && self.kind.is_none()
+            && self.household.is_none()
+    }
+}
+
+/// Corrects a person's name, email address, kind or household, checked by the rules adding
+/// them and the CSV import follow, with one `person.edit` record holding the details before
+/// and after. A change of kind is refused while they hold an office their new kind cannot.
+/// Changing nothing writes nothing.
+pub async fn edit<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    reference: &PersonRef,
+    change: PersonEdit,
+) -> DomainResult<Person> {
+    let before = find(tx, council, reference).await?;
+    let mut after = before.clone();
+    if let Some(name) = &change.name {
+        after.name = check_name(name)?;
+    }
+    if change.email.is_some() {
+        after.email = check_email(change.email)?;
+    }
+    if change.household.is_some() {
+        after.household = check_household(change.household)?;
+    }
+    if let Some(kind) = change.kind {
+        after.kind = kind;
+    }
+    if after == before {
+        return Ok(before);
+    }
+    if after.kind != before.kind {
+        let held: Vec<OfficeHolding> = tx
+            .offices(council.id, before.id)
+            .await?
+            .into_iter()
+            .filter(|h| h.ends.is_none_or(|e| e >= ctx.today))
+            .collect();
+        // Without a policy in force there is no rule on who may hold an office to check.
+        let active = if held.is_empty() {
+            None
+        } else {
+            policy::in_force(tx, council, ctx.today).await?
+        };
+        if let Some(active) = active {
+            for holding in &held {
+                check_office(&active.pack, &after, &holding.office).map_err(|e| match e {
+                    DomainError::Invalid { message, .. } => DomainError::invalid(
+                        "kind",
+                        format!("{message}; end that office before changing their kind"),
+                    ),
+                    other => other,
+                })?;
+            }
+        }
+    }
+    tx.update_person(&after).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "person.edit",
+        "person",
+        &before.reference,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
 }
 
 pub async fn start_term<T: RegisterTx>(

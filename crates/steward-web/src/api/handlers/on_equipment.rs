@@ -159,3 +159,47 @@ pub(crate) async fn equipment_import(
     tx.commit().await?;
     Ok(Json(Imported { imported }))
 }
+
+/// A correction: each field given is changed; `serial` or `purchased_on` given as "" is
+/// cleared.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EditEquipment {
+    model: Option<String>,
+    serial: Option<String>,
+    /// Pounds and pence as text, such as "650.00".
+    replacement_cost: Option<String>,
+    purchased_on: Option<String>,
+}
+
+pub(crate) async fn equipment_edit(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(t): Seg,
+    Body(b): Body<EditEquipment>,
+) -> ApiResult<Json<steward_domain::Equipment>> {
+    caller.principal.officer()?;
+    let tag = path_tag(&t)?;
+    let purchased_on = match b.purchased_on.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => Some(Some(day("purchased_on", text)?)),
+    };
+    let change = equipment::EquipmentEdit {
+        model: b.model,
+        serial: b.serial,
+        replacement_cost: b
+            .replacement_cost
+            .as_deref()
+            .map(|c| {
+                Pence::parse_pounds(c)
+                    .map_err(|e| ApiError::invalid("replacement_cost", e.to_string()))
+            })
+            .transpose()?,
+        purchased_on,
+    };
+    let mut tx = write(&state).await?;
+    let item = equipment::edit(&mut tx, &caller.ctx(), &caller.council, &tag, change).await?;
+    tx.commit().await?;
+    Ok(Json(item))
+}

@@ -233,3 +233,37 @@ pub(crate) async fn person_term(
     tx.commit().await?;
     Ok(created(term))
 }
+
+/// A correction: each field given is changed; `email` or `household` given as "" is cleared.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EditPerson {
+    name: Option<String>,
+    email: Option<String>,
+    kind: Option<String>,
+    household: Option<String>,
+}
+
+pub(crate) async fn person_edit(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Seg(r): Seg,
+    Body(b): Body<EditPerson>,
+) -> ApiResult<Json<steward_domain::Person>> {
+    caller.principal.officer()?;
+    let reference = path_ref(&r)?;
+    let change = people::PersonEdit {
+        name: b.name,
+        email: b.email,
+        kind: b
+            .kind
+            .as_deref()
+            .map(|k| field::<PersonKind>("kind", k))
+            .transpose()?,
+        household: b.household,
+    };
+    let mut tx = write(&state).await?;
+    let person = people::edit(&mut tx, &caller.ctx(), &caller.council, &reference, change).await?;
+    tx.commit().await?;
+    Ok(Json(person))
+}

@@ -22,6 +22,20 @@ pub static ACTIONS: &[ActionWords] = &[
             opt(" as a ", s.text("kind").map(|k| code_words(&k)))
         )
     }),
+    words("person.edit", "Corrected a person's details", |s| {
+        format!(
+            "{} corrected {} of {}",
+            s.who(),
+            s.changed(&[
+                ("name", "the name"),
+                ("email", "the email address"),
+                ("kind", "the kind of person"),
+                ("household", "the household"),
+            ])
+            .unwrap_or_else(|| "the details".to_string()),
+            s.person()
+        )
+    }),
     words("term.start", "Recorded a term", |s| {
         format!(
             "{} recorded a term for {}{}{}",
@@ -100,6 +114,20 @@ pub static ACTIONS: &[ActionWords] = &[
             ),
             s.id(),
             opt(", a ", s.text("model"))
+        )
+    }),
+    words("equipment.edit", "Corrected equipment's details", |s| {
+        format!(
+            "{} corrected {} of {}",
+            s.who(),
+            s.changed(&[
+                ("model", "the make and model"),
+                ("serial", "the serial number"),
+                ("replacement_cost", "the replacement cost"),
+                ("purchased_on", "the purchase date"),
+            ])
+            .unwrap_or_else(|| "the details".to_string()),
+            s.id()
         )
     }),
     words(
