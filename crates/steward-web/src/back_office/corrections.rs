@@ -5,9 +5,9 @@
 
 use super::{base, error, form_errors, may_change, office_page, optional_date, required_date};
 use crate::pages::{FieldError, by_field, sentence};
-use crate::session::{CsrfForm, SignedIn};
+use crate::session::{CsrfForm, SignedIn, safe_next};
 use crate::{AppState, WebError};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -162,6 +162,10 @@ pub struct TermForm {
     starts: String,
     #[serde(default)]
     ends: String,
+    /// A page of this council to go back to once the term is added (the issue form it was a
+    /// remedy for).
+    #[serde(default)]
+    then: String,
 }
 
 async fn render_term(
@@ -196,6 +200,7 @@ async fn render_term(
             reference => reference.to_string(),
             terms,
             form => Serde(form),
+            then => safe_next(&signed.council, &form.then),
             field_errors,
             csrf_token => &signed.session.csrf_token,
             may_change => may_change(&signed.principal),
@@ -204,20 +209,24 @@ async fn render_term(
     Ok((status_of(&page.errors), Html(html)).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct TermPrefill {
+    #[serde(default)]
+    then: Option<String>,
+}
+
 pub async fn term_form(
     State(state): State<AppState>,
     signed: SignedIn,
     Path((_, raw)): Path<(String, String)>,
+    Query(prefill): Query<TermPrefill>,
 ) -> Result<Response, WebError> {
     let reference = reference(&raw)?;
-    render_term(
-        &state,
-        &signed,
-        &reference,
-        &TermForm::default(),
-        Vec::new(),
-    )
-    .await
+    let form = TermForm {
+        then: prefill.then.unwrap_or_default(),
+        ..TermForm::default()
+    };
+    render_term(&state, &signed, &reference, &form, Vec::new()).await
 }
 
 pub async fn term_add(
@@ -253,7 +262,8 @@ pub async fn term_add(
     {
         Ok(_) => {
             tx.commit().await?;
-            let to = format!("{}/people/{reference}?done=term", base(&signed));
+            let to = safe_next(&signed.council, &form.then)
+                .unwrap_or_else(|| format!("{}/people/{reference}?done=term", base(&signed)));
             Ok(Redirect::to(&to).into_response())
         }
         Err(e) => {

@@ -970,3 +970,57 @@ async fn a_long_preview_pages_its_rows() {
     );
     assert!(html.contains("Previous rows"), "{html}");
 }
+
+#[tokio::test]
+async fn a_person_without_a_term_is_given_one_from_the_refusal_and_the_issue_form_comes_back() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let add = format!(
+        "csrf_token={token}&reference=M40&name=Nell+Quarry&kind=councillor&household=&email=&term_start="
+    );
+    let (status, _, html) = post(&site, &format!("{BASE}/people/new"), &olive, &add).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+
+    let issue = format!("csrf_token={token}&person=Nell+Quarry&asset_tag=LAP-1");
+    let (status, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &issue).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+    assert!(
+        html.contains("Nell Quarry has no current term of office (clause "),
+        "{html}"
+    );
+    assert!(
+        html.contains("Add a term of office for Nell Quarry"),
+        "{html}"
+    );
+    assert!(
+        html.contains("M40&#x2f;terms&#x2f;new?then=%2Fcouncils"),
+        "{html}"
+    );
+
+    let back = "%2Fcouncils%2Ffenwold%2Floans%2Fissue%3Fperson%3DNell%2BQuarry%26asset_tag%3DLAP-1";
+    let (status, _, html) = get(
+        &site,
+        &format!("{BASE}/people/M40/terms/new?then={back}"),
+        &olive,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="then""#), "{html}");
+    let term = format!("csrf_token={token}&starts=04%2F01%2F2027&ends=&then={back}");
+    let (status, to, html) = post(
+        &site,
+        &format!("{BASE}/people/M40/terms/new"),
+        &olive,
+        &term,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    assert_eq!(
+        to,
+        format!("{BASE}/loans/issue?person=Nell+Quarry&asset_tag=LAP-1")
+    );
+
+    // Back at the form, the term no longer stands in the way.
+    let (_, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &issue).await;
+    assert!(!html.contains("has no current term of office"), "{html}");
+}
