@@ -34,6 +34,7 @@ pub(crate) struct ApiState {
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    counts: Arc<steward_domain::ops::kept::KeptCounts>,
     checks: Arc<crate::verifying::Checks>,
     /// Whether this server sends email: then new accounts are invited, not given passwords.
     sends_mail: bool,
@@ -831,6 +832,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.now.clone(),
         app.touches.clone(),
         app.due.clone(),
+        app.counts.clone(),
         app.checks.clone(),
         app.sends_mail,
     )
@@ -842,6 +844,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
     now: Now,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    counts: Arc<steward_domain::ops::kept::KeptCounts>,
     checks: Arc<crate::verifying::Checks>,
     sends_mail: bool,
 ) -> Router<S> {
@@ -858,6 +861,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             document,
             touches,
             due,
+            counts,
             checks,
             sends_mail,
         })
