@@ -139,8 +139,11 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
     let mut names = Names::default();
     if !keys.person_ids.is_empty() || !keys.person_refs.is_empty() {
         let (ids, refs) = (keys.person_ids.len(), keys.person_refs.len());
+        // Two look-ups, each by its own index: with an OR between them SQLite would read
+        // every person of the council through the council's index instead.
         let sql = format!(
-            "SELECT id, name, reference FROM people WHERE council_id = $1 AND ({} OR {})",
+            "SELECT id, name, reference FROM people WHERE council_id = $1 AND {} \
+             UNION ALL SELECT id, name, reference FROM people WHERE council_id = $1 AND {}",
             within("id", 2, ids),
             within("reference", 2 + ids, refs)
         );
@@ -155,7 +158,9 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
     }
     if !keys.equipment_ids.is_empty() {
         let sql = format!(
-            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {}",
+            // Ordered by id, so that SQLite looks each item up by its key rather than
+            // reading the council's items through a covering index.
+            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {} ORDER BY id",
             within("id", 2, keys.equipment_ids.len())
         );
         for row in rows(tx, &sql, council_id, ints(&keys.equipment_ids)).await? {
