@@ -168,24 +168,6 @@ pub(crate) fn opt_time_text(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(time_text)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_times_round_trip_as_text() {
-        let day = NaiveDate::from_ymd_opt(2027, 3, 9).unwrap_or_else(|| panic!("bad day"));
-        assert_eq!(date_text(day), "2027-03-09");
-        assert_eq!(parse_date("2027-03-09"), Some(day));
-        assert_eq!(parse_date("09/03/2027"), None);
-        let at = parse_time("2027-03-09T10:11:12.123456Z");
-        assert_eq!(
-            at.map(time_text).as_deref(),
-            Some("2027-03-09T10:11:12.123456Z")
-        );
-    }
-}
-
 /// Values a batch of look-ups asks for at once: each one a placeholder.
 const LOOKUPS_PER_STATEMENT: usize = 500;
 
@@ -214,4 +196,22 @@ pub(crate) async fn existing(
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_round_trip_as_text() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 9).unwrap_or_else(|| panic!("bad day"));
+        assert_eq!(date_text(day), "2027-03-09");
+        assert_eq!(parse_date("2027-03-09"), Some(day));
+        assert_eq!(parse_date("09/03/2027"), None);
+        let at = parse_time("2027-03-09T10:11:12.123456Z");
+        assert_eq!(
+            at.map(time_text).as_deref(),
+            Some("2027-03-09T10:11:12.123456Z")
+        );
+    }
 }

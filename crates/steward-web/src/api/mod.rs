@@ -838,6 +838,8 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
     )
 }
 
+// Each part of the API's state, as the server or a test builds it.
+#[allow(clippy::too_many_arguments)]
 fn with_parts<S: Clone + Send + Sync + 'static>(
     store: Store,
     today: Today,
