@@ -147,6 +147,12 @@ pub trait RegisterTx: Send {
         council_id: Id,
         reference: &PersonRef,
     ) -> impl Future<Output = RepoResult<Option<Person>>> + Send;
+    /// Which of `references` the council has registered already, read a few hundred at a time.
+    fn registered_references(
+        &mut self,
+        council_id: Id,
+        references: &[&str],
+    ) -> impl Future<Output = RepoResult<std::collections::BTreeSet<String>>> + Send;
     fn person(
         &mut self,
         council_id: Id,
@@ -236,6 +242,12 @@ pub trait RegisterTx: Send {
         council_id: Id,
         serial: &str,
     ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
+    /// Which of `tags` the council has registered already, read a few hundred at a time.
+    fn registered_tags(
+        &mut self,
+        council_id: Id,
+        tags: &[&str],
+    ) -> impl Future<Output = RepoResult<std::collections::BTreeSet<String>>> + Send;
     fn equipment_by_id(
         &mut self,
         council_id: Id,
@@ -273,17 +285,32 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
     /// A page of the loans list, with each loan's borrower and item; `today` decides which
     /// are overdue or due this week.
+    /// `counted` is the count of the whole list when the caller knows it.
     fn list_loans(
         &mut self,
         council_id: Id,
         query: &LoanQuery,
         today: NaiveDate,
+        counted: Option<Total>,
     ) -> impl Future<Output = RepoResult<Listed<LoanRow>>> + Send;
+    /// How many loans `query` finds on `today`, without reading them.
+    fn count_loans(
+        &mut self,
+        council_id: Id,
+        query: &LoanQuery,
+        today: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Total>> + Send;
     fn loans_of_person(
         &mut self,
         council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
+    /// The kinds of the items lent to any of `person_ids` and not yet back, one per loan.
+    fn open_loan_kinds(
+        &mut self,
+        council_id: Id,
+        person_ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<EquipmentKind>>> + Send;
     fn open_loan_of_equipment(
         &mut self,
         council_id: Id,
@@ -334,12 +361,15 @@ pub trait RegisterTx: Send {
         council_id: Id,
         person_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Acceptance>>> + Send;
-    /// A page of the people `scope` covers, each with the dates of their latest signatures.
+    /// A page of the people `scope` covers, each with the dates of their latest signatures;
+    /// `counted` is the count of the whole list when the caller knows it, so it is not
+    /// counted again.
     fn list_signatures(
         &mut self,
         council_id: Id,
         query: &SignatureQuery,
         scope: &SignatureScope,
+        counted: Option<Total>,
     ) -> impl Future<Output = RepoResult<Listed<SignatureListRow>>> + Send;
     /// How many people `scope` covers who match `query`, without reading them.
     fn count_signatures(

@@ -77,24 +77,8 @@ pub(crate) async fn append(
     let prev = (head.seq > 0).then_some((head.seq, head.hash.as_str()));
     let rec = AuditRecord::chain(council_id, prev, at, actor, event);
 
-    let sql = format!(
-        "INSERT INTO audit_events ({RECORD}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)"
-    );
-    let insert = sqlx::query(&sql)
-        .bind(rec.council_id)
-        .bind(rec.seq)
-        .bind(time_text(rec.at))
-        .bind(rec.actor.as_str())
-        .bind(rec.action.as_str())
-        .bind(rec.entity.as_str())
-        .bind(rec.entity_id.as_str())
-        .bind(rec.before.as_deref())
-        .bind(rec.after.as_deref())
-        .bind(rec.data_digest.as_str())
-        .bind(rec.prev_hash.as_str())
-        .bind(rec.hash.as_str());
-    tx.exec(insert).await?;
+    // Written with the next statement that reads the log, or at commit, several at once.
+    tx.queue_audit(rec.clone()).await?;
     if let Some(held) = tx.held_head(council_id) {
         held.seq = rec.seq;
         held.hash = rec.hash.clone();

@@ -1,19 +1,20 @@
 //! The audit log paged in the database, and the names its records mention, read a page at a
 //! time.
 
-use crate::audit::{RECORD, record};
+use crate::audit::{RECORD, head_seq, record};
 use crate::listing::{Arg, Frag, KeyKind, ListSql, bound};
 use crate::rows::{Cols, time_text};
 use crate::tx::StoreTx;
 use std::collections::BTreeSet;
 use steward_domain::audit::AuditRecord;
-use steward_domain::listing::{Listed, SortValue, Toward};
-use steward_domain::ops::audit_log::{AuditLogQuery, NameKeys, Names, UserName};
+use steward_domain::listing::{Listed, SortValue, Total, Toward};
+use steward_domain::ops::audit_log::{AuditLogFilter, AuditLogQuery, NameKeys, Names, UserName};
 use steward_domain::{Id, RepoResult};
 
-/// The count stops here: a chain of hundreds of thousands of records is not counted in full for
-/// every page, and a page says "of more than 10,000".
-const COUNT_CAP: u64 = 10_000;
+/// A filtered list's count stops here, so that a page costs the same however long the chain
+/// is, and a page says "of more than 1,000". The unfiltered list is not counted at all: the
+/// chain's head holds the sequence number of its last record, which is how many there are.
+const COUNT_CAP: u64 = 1_000;
 
 /// A page of the council's audit log, by sequence number: the record's key, so each filter's
 /// index `(council_id, <column>, seq)` (migration 14) serves a page as one range of it whatever
@@ -67,7 +68,14 @@ pub(crate) async fn list_page(
     {
         sql.and(Frag::new("at <= ?", vec![Arg::Text(to)]));
     }
-    sql.count_at_most(COUNT_CAP);
+    if *f == AuditLogFilter::default() {
+        // Records are numbered from 1 without gaps and never deleted (the database refuses
+        // it; erasure keeps the record), so the head's sequence number is the count.
+        let head = head_seq(tx, council_id).await?.unwrap_or(0);
+        sql.known_total(Some(Total::Exactly(u64::try_from(head).unwrap_or(0))));
+    } else {
+        sql.count_at_most(COUNT_CAP);
+    }
     sql.fetch(tx, &query.window, query.direction, record).await
 }
 
@@ -131,8 +139,11 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
     let mut names = Names::default();
     if !keys.person_ids.is_empty() || !keys.person_refs.is_empty() {
         let (ids, refs) = (keys.person_ids.len(), keys.person_refs.len());
+        // Two look-ups, each by its own index: with an OR between them SQLite would read
+        // every person of the council through the council's index instead.
         let sql = format!(
-            "SELECT id, name, reference FROM people WHERE council_id = $1 AND ({} OR {})",
+            "SELECT id, name, reference FROM people WHERE council_id = $1 AND {} \
+             UNION ALL SELECT id, name, reference FROM people WHERE council_id = $1 AND {}",
             within("id", 2, ids),
             within("reference", 2 + ids, refs)
         );
@@ -147,7 +158,9 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
     }
     if !keys.equipment_ids.is_empty() {
         let sql = format!(
-            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {}",
+            // Ordered by id, so that SQLite looks each item up by its key rather than
+            // reading the council's items through a covering index.
+            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {} ORDER BY id",
             within("id", 2, keys.equipment_ids.len())
         );
         for row in rows(tx, &sql, council_id, ints(&keys.equipment_ids)).await? {

@@ -141,6 +141,9 @@ pub(crate) struct ListSql {
     /// The tables the count reads, when the page's joins only add columns (see
     /// [`ListSql::count_from`]).
     count_from: Option<String>,
+    /// The count, when the caller knows it already (kept from an earlier count of the same
+    /// register), so that the page is read without counting.
+    known_total: Option<Total>,
 }
 
 impl ListSql {
@@ -156,6 +159,7 @@ impl ListSql {
             id: id.to_string(),
             count_cap: None,
             count_from: None,
+            known_total: None,
         }
     }
 
@@ -176,6 +180,12 @@ impl ListSql {
     /// Adds `column = value`.
     pub(crate) fn eq(&mut self, column: &str, value: impl Into<Arg>) -> &mut ListSql {
         self.and(Frag::new(format!("{column} = ?"), vec![value.into()]))
+    }
+
+    /// Takes `total` as the count of the matching rows instead of counting them, when given.
+    pub(crate) fn known_total(&mut self, total: Option<Total>) -> &mut ListSql {
+        self.known_total = total;
+        self
     }
 
     /// Counts no further than `cap` rows.
@@ -320,7 +330,10 @@ impl ListSql {
         direction: Direction,
         read: impl Fn(&AnyRow) -> RepoResult<T>,
     ) -> RepoResult<Listed<T>> {
-        let total = self.count(tx).await?;
+        let total = match self.known_total {
+            Some(total) => total,
+            None => self.count(tx).await?,
+        };
         let limit = u64::from(window.limit());
         // Reading backwards (towards the start of the list) runs the order the other way and
         // turns the rows round afterwards.

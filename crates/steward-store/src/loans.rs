@@ -6,10 +6,11 @@ use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
-use steward_domain::listing::Listed;
+use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::loans::list::{LoanQuery, LoanRow, LoanShow, LoanSort, WEEK_DAYS};
 use steward_domain::repo::NewLoan;
 use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, RepoResult};
+use steward_policy::EquipmentKind;
 
 pub(crate) const LOAN: &str = "id, council_id, equipment_id, person_id, issued_on, due_on, due_clause, \
                     recall_by, recall_clause, leaving_by, leaving_clause, returned_on, \
@@ -161,6 +162,36 @@ pub(crate) async fn of_person(
     tx.all(query).await?.iter().map(loan).collect()
 }
 
+/// The kinds of the items on loan to any of `person_ids`, in the order they were lent.
+pub(crate) async fn open_kinds_of(
+    tx: &mut StoreTx,
+    council_id: Id,
+    person_ids: &[Id],
+) -> RepoResult<Vec<EquipmentKind>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..person_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT e.kind FROM loans l \
+         JOIN equipment e ON e.council_id = l.council_id AND e.id = l.equipment_id \
+         WHERE l.council_id = $1 AND l.returned_on IS NULL AND l.person_id IN ({}) \
+         ORDER BY l.id",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(council_id);
+    for id in person_ids {
+        query = query.bind(*id);
+    }
+    tx.all(query)
+        .await?
+        .iter()
+        .map(|row| Cols::new(row, "equipment").parsed("kind", "a kind of equipment"))
+        .collect()
+}
+
 pub(crate) async fn open_of_equipment(
     tx: &mut StoreTx,
     council_id: Id,
@@ -287,13 +318,8 @@ fn shown(show: LoanShow, today: NaiveDate) -> Option<Frag> {
     }
 }
 
-/// A page of the loans list. Each sort's expression is the one its index is built on.
-pub(crate) async fn list_page(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &LoanQuery,
-    today: NaiveDate,
-) -> RepoResult<Listed<LoanRow>> {
+/// The loans list's SQL. Each sort's expression is the one its index is built on.
+fn list_sql(council_id: Id, query: &LoanQuery, today: NaiveDate) -> ListSql {
     let (sort, kind) = match query.sort {
         LoanSort::Number => ("l.id", KeyKind::Int),
         LoanSort::LentOn => ("l.issued_on", KeyKind::Text),
@@ -335,6 +361,29 @@ pub(crate) async fn list_page(
             (search::EQUIPMENT, "l.equipment_id"),
         ],
     );
+    sql
+}
+
+/// How many loans the list would hold, without reading them.
+pub(crate) async fn count(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &LoanQuery,
+    today: NaiveDate,
+) -> RepoResult<Total> {
+    list_sql(council_id, query, today).total(tx).await
+}
+
+/// A page of the loans list; counted unless `counted` gives the count.
+pub(crate) async fn list_page(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &LoanQuery,
+    today: NaiveDate,
+    counted: Option<Total>,
+) -> RepoResult<Listed<LoanRow>> {
+    let mut sql = list_sql(council_id, query, today);
+    sql.known_total(counted);
     sql.fetch(tx, &query.window, query.direction, |row| {
         let c = Cols::new(row, "loans");
         Ok(LoanRow {

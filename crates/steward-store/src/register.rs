@@ -12,7 +12,7 @@ use steward_domain::repo::{
     AuditFilter, NewAcceptance, NewEquipment, NewLoan, NewPackVersion, NewPerson,
 };
 use steward_domain::*;
-use steward_policy::{OfficeId, TermEndReason};
+use steward_policy::{EquipmentKind, OfficeId, TermEndReason};
 
 impl RegisterTx for StoreTx {
     async fn insert_council(&mut self, slug: &CouncilSlug, name: &str) -> RepoResult<Council> {
@@ -65,6 +65,14 @@ impl RegisterTx for StoreTx {
         reference: &PersonRef,
     ) -> RepoResult<Option<Person>> {
         people::by_ref(self, council_id, reference).await
+    }
+
+    async fn registered_references(
+        &mut self,
+        council_id: Id,
+        references: &[&str],
+    ) -> RepoResult<std::collections::BTreeSet<String>> {
+        crate::rows::existing(self, "people", "reference", council_id, references).await
     }
 
     async fn person(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Person>> {
@@ -178,6 +186,14 @@ impl RegisterTx for StoreTx {
         equipment::by_serial(self, council_id, serial).await
     }
 
+    async fn registered_tags(
+        &mut self,
+        council_id: Id,
+        tags: &[&str],
+    ) -> RepoResult<std::collections::BTreeSet<String>> {
+        crate::rows::existing(self, "equipment", "asset_tag", council_id, tags).await
+    }
+
     async fn equipment_by_id(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Equipment>> {
         equipment::by_id(self, council_id, id).await
     }
@@ -215,12 +231,30 @@ impl RegisterTx for StoreTx {
         council_id: Id,
         query: &LoanQuery,
         today: NaiveDate,
+        counted: Option<Total>,
     ) -> RepoResult<Listed<LoanRow>> {
-        loans::list_page(self, council_id, query, today).await
+        loans::list_page(self, council_id, query, today, counted).await
+    }
+
+    async fn count_loans(
+        &mut self,
+        council_id: Id,
+        query: &LoanQuery,
+        today: NaiveDate,
+    ) -> RepoResult<Total> {
+        loans::count(self, council_id, query, today).await
     }
 
     async fn loans_of_person(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Loan>> {
         loans::of_person(self, council_id, person_id).await
+    }
+
+    async fn open_loan_kinds(
+        &mut self,
+        council_id: Id,
+        person_ids: &[Id],
+    ) -> RepoResult<Vec<EquipmentKind>> {
+        loans::open_kinds_of(self, council_id, person_ids).await
     }
 
     async fn open_loan_of_equipment(
@@ -292,8 +326,9 @@ impl RegisterTx for StoreTx {
         council_id: Id,
         query: &SignatureQuery,
         scope: &SignatureScope,
+        counted: Option<Total>,
     ) -> RepoResult<Listed<SignatureListRow>> {
-        signatures::list_page(self, council_id, query, scope).await
+        signatures::list_page(self, council_id, query, scope, counted).await
     }
 
     async fn count_signatures(

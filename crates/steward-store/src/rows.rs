@@ -168,6 +168,36 @@ pub(crate) fn opt_time_text(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(time_text)
 }
 
+/// Values a batch of look-ups asks for at once: each one a placeholder.
+const LOOKUPS_PER_STATEMENT: usize = 500;
+
+/// Which of `values` the council's `table` holds in `column` (a column unique within a
+/// council), read [`LOOKUPS_PER_STATEMENT`] at a time rather than one by one.
+pub(crate) async fn existing(
+    tx: &mut crate::tx::StoreTx,
+    table: &'static str,
+    column: &'static str,
+    council_id: i64,
+    values: &[&str],
+) -> steward_domain::RepoResult<std::collections::BTreeSet<String>> {
+    let mut found = std::collections::BTreeSet::new();
+    for chunk in values.chunks(LOOKUPS_PER_STATEMENT) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {column} AS found FROM {table} WHERE council_id = $1 AND {column} IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for value in chunk {
+            query = query.bind(value.to_string());
+        }
+        for row in tx.all(query).await? {
+            found.insert(Cols::new(&row, table).text("found")?);
+        }
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,17 +130,28 @@ fn statements(
     out
 }
 
-/// Makes `words` the entry of one record, in the transaction.
+/// Makes `words` the entry of one record, in the transaction. The rows are queued and written
+/// with others before the next statement that reads the index, or at commit.
 pub(crate) async fn index(
     tx: &mut StoreTx,
     council_id: i64,
-    entity: &str,
+    entity: &'static str,
     entity_id: i64,
     words: &BTreeSet<String>,
     replace: bool,
 ) -> RepoResult<()> {
-    for (sql, args) in statements(council_id, entity, entity_id, words, replace) {
-        tx.exec(bound(&sql, &args)).await?;
+    if replace {
+        let delete = sqlx::query(
+            "DELETE FROM search_words WHERE council_id = $1 AND entity = $2 AND entity_id = $3",
+        )
+        .bind(council_id)
+        .bind(entity)
+        .bind(entity_id);
+        tx.exec(delete).await?;
+    }
+    for word in words {
+        tx.queue_word(council_id, entity, entity_id, word.clone())
+            .await?;
     }
     Ok(())
 }

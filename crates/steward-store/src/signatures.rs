@@ -98,14 +98,17 @@ fn list_sql(council_id: Id, query: &SignatureQuery, scope: &SignatureScope) -> L
     sql
 }
 
-/// A page of the people `scope` covers, each with their signature dates.
+/// A page of the people `scope` covers, each with their signature dates; counted unless
+/// `counted` gives the count.
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &SignatureQuery,
     scope: &SignatureScope,
+    counted: Option<Total>,
 ) -> RepoResult<Listed<SignatureListRow>> {
-    let sql = list_sql(council_id, query, scope);
+    let mut sql = list_sql(council_id, query, scope);
+    sql.known_total(counted);
     sql.fetch(tx, &query.window, query.direction, |row| {
         let c = Cols::new(row, "people");
         Ok(SignatureListRow {

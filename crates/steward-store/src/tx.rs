@@ -1,7 +1,9 @@
 use crate::error::{StoreError, repo_error};
 use crate::open::{Backend, Store};
+use crate::rows::time_text;
 use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Execute, Transaction};
+use steward_domain::audit::AuditRecord;
 use steward_domain::{RepoError, RepoResult};
 
 pub(crate) type Query<'q> = sqlx::query::Query<'q, Any, AnyArguments<'q>>;
@@ -26,7 +28,21 @@ pub struct StoreTx {
     heads: Vec<ChainHead>,
     /// Statements sent so far, so tests can hold a page to a fixed number of them.
     statements: u64,
+    /// Audit records appended but not yet written. They go to the database together, as one
+    /// statement for up to [`AUDIT_ROWS_PER_INSERT`] records, before any statement that names
+    /// `audit_events` and at commit: an import or a command that appends many records then
+    /// costs one round trip for many, and every read of the log still sees them all.
+    pending_audit: Vec<AuditRecord>,
+    /// Search index rows (council, entity kind, entity id, word) added but not yet written,
+    /// sent together in the same way before any statement that names `search_words`.
+    pending_words: Vec<(i64, &'static str, i64, String)>,
 }
+
+/// Audit records one insert carries: 12 values each, under either backend's limit.
+pub(crate) const AUDIT_ROWS_PER_INSERT: usize = 64;
+
+/// Search index rows one insert carries: 4 values each.
+const WORDS_PER_INSERT: usize = 200;
 
 /// A council's audit chain head as a transaction holds it: read under lock on first use,
 /// moved in memory by each append, written back on commit when `moved`.
@@ -74,12 +90,20 @@ impl StoreTx {
             failed: false,
             heads: Vec::new(),
             statements: 0,
+            pending_audit: Vec::new(),
+            pending_words: Vec::new(),
         })
     }
 
     /// Makes every write of the transaction permanent. A read-only transaction just ends.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if !self.failed {
+            // Rows queued for the log or the search index go first; a clash among them (a
+            // record written behind the store's back) is named, as it would have been at once.
+            if let Err(err) = self.flush_pending().await {
+                self.tx.rollback().await.map_err(StoreError::Commit)?;
+                return Err(StoreError::Repo(err));
+            }
             self.write_back_heads().await;
         }
         if self.failed {
@@ -155,19 +179,132 @@ impl StoreTx {
     }
 
     pub(crate) async fn optional(&mut self, query: Query<'_>) -> RepoResult<Option<AnyRow>> {
+        self.before(query.sql()).await?;
         let result = query.fetch_optional(&mut *self.tx).await;
         self.noted(result)
     }
 
     pub(crate) async fn all(&mut self, query: Query<'_>) -> RepoResult<Vec<AnyRow>> {
+        self.before(query.sql()).await?;
         let result = query.fetch_all(&mut *self.tx).await;
         self.noted(result)
     }
 
     /// Runs a statement and returns how many rows it touched.
     pub(crate) async fn exec(&mut self, query: Query<'_>) -> RepoResult<u64> {
+        self.before(query.sql()).await?;
+        self.send(query).await
+    }
+
+    async fn send(&mut self, query: Query<'_>) -> RepoResult<u64> {
         let result = query.execute(&mut *self.tx).await;
         self.noted(result).map(|done| done.rows_affected())
+    }
+
+    /// Writes the waiting rows first when `sql` names their table.
+    async fn before(&mut self, sql: &str) -> RepoResult<()> {
+        if !self.pending_audit.is_empty() && sql.contains("audit_events") {
+            self.flush_audit().await?;
+        }
+        if !self.pending_words.is_empty() && sql.contains("search_words") {
+            self.flush_words().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything waiting: before commit, or before a statement the caller sends on
+    /// the connection itself.
+    pub(crate) async fn flush_pending(&mut self) -> RepoResult<()> {
+        self.flush_audit().await?;
+        self.flush_words().await
+    }
+
+    /// Queues one search index row, writing the queue once it holds a statement's worth.
+    pub(crate) async fn queue_word(
+        &mut self,
+        council_id: i64,
+        entity: &'static str,
+        entity_id: i64,
+        word: String,
+    ) -> RepoResult<()> {
+        self.pending_words
+            .push((council_id, entity, entity_id, word));
+        if self.pending_words.len() >= WORDS_PER_INSERT {
+            self.flush_words().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush_words(&mut self) -> RepoResult<()> {
+        let pending = std::mem::take(&mut self.pending_words);
+        for chunk in pending.chunks(WORDS_PER_INSERT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let n = i * 4;
+                    format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO search_words (council_id, entity, entity_id, word) VALUES {}",
+                values.join(", ")
+            );
+            let mut insert = sqlx::query(&sql);
+            for (council_id, entity, entity_id, word) in chunk {
+                insert = insert
+                    .bind(*council_id)
+                    .bind(*entity)
+                    .bind(*entity_id)
+                    .bind(word.clone());
+            }
+            self.send(insert).await?;
+        }
+        Ok(())
+    }
+
+    /// Queues an appended record (its place in the chain already decided), writing the queue
+    /// once it holds a statement's worth.
+    pub(crate) async fn queue_audit(&mut self, record: AuditRecord) -> RepoResult<()> {
+        self.pending_audit.push(record);
+        if self.pending_audit.len() >= AUDIT_ROWS_PER_INSERT {
+            self.flush_audit().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes every queued audit record, in chain order.
+    pub(crate) async fn flush_audit(&mut self) -> RepoResult<()> {
+        let pending = std::mem::take(&mut self.pending_audit);
+        for chunk in pending.chunks(AUDIT_ROWS_PER_INSERT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let marks: Vec<String> = (1..=12).map(|k| format!("${}", i * 12 + k)).collect();
+                    format!("({}, NULL)", marks.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_events ({}) VALUES {}",
+                crate::audit::RECORD,
+                values.join(", ")
+            );
+            let mut insert = sqlx::query(&sql);
+            for rec in chunk {
+                insert = insert
+                    .bind(rec.council_id)
+                    .bind(rec.seq)
+                    .bind(time_text(rec.at))
+                    .bind(rec.actor.clone())
+                    .bind(rec.action.clone())
+                    .bind(rec.entity.clone())
+                    .bind(rec.entity_id.clone())
+                    .bind(rec.before.clone())
+                    .bind(rec.after.clone())
+                    .bind(rec.data_digest.clone())
+                    .bind(rec.prev_hash.clone())
+                    .bind(rec.hash.clone());
+            }
+            self.send(insert).await?;
+        }
+        Ok(())
     }
 
     /// A statement that must produce a row (an insert with RETURNING); `missing` explains
@@ -194,7 +331,8 @@ impl StoreTx {
         }
     }
 
-    /// The connection, for a caller that streams one statement's rows itself.
+    /// The connection, for a caller that streams one statement's rows itself. Call
+    /// [`StoreTx::flush_pending`] first if the transaction may have written.
     pub(crate) fn connection(&mut self) -> &mut sqlx::AnyConnection {
         self.statements += 1;
         &mut self.tx

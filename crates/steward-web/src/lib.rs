@@ -44,6 +44,7 @@ use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use steward_domain::ops::due::DueCache;
+use steward_domain::ops::kept::KeptCounts;
 use steward_store::Store;
 
 pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
@@ -79,6 +80,8 @@ struct AppState {
     touches: Arc<touches::Touches>,
     /// What is due, as last computed for each council and day (see `ops::due::cache`).
     due: Arc<DueCache>,
+    /// Counts of long lists, as last counted for each council and day (see `ops::kept`).
+    counts: Arc<KeptCounts>,
     /// The audit chains being checked, which bounds how many checks run at once.
     checks: Arc<verifying::Checks>,
     /// Whether this server sends the outbox by email (`steward serve --smtp`): then new
@@ -100,6 +103,7 @@ impl AppState {
             assets: Arc::new(assets),
             touches: Arc::default(),
             due: Arc::default(),
+            counts: Arc::default(),
             checks: Arc::default(),
             sends_mail,
         }
@@ -142,6 +146,7 @@ fn router_with_assets(
         assets: Arc::new(assets),
         touches: Arc::default(),
         due: Arc::default(),
+        counts: Arc::default(),
         checks: Arc::default(),
         sends_mail,
     }))

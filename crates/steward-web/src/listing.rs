@@ -186,7 +186,7 @@ pub struct Listing {
     pub csv_href: String,
     /// Hidden fields the search form keeps (the sort, and any filter of the page's own).
     pub keep: Vec<(String, String)>,
-    /// For lists paged in the database: "26 to 50 of 5,000" (or "of more than 10,000").
+    /// For lists paged in the database: "26 to 50 of 5,000" (or "of more than 1,000").
     pub range: Option<String>,
     #[serde(skip)]
     all: Vec<Row>,

@@ -13,6 +13,7 @@ pub mod due;
 pub mod equipment;
 pub mod info;
 pub mod invitations;
+pub mod kept;
 pub mod leaving;
 pub mod loans;
 pub mod network;

@@ -5,8 +5,14 @@
 use chrono::NaiveDate;
 use steward_domain::RegisterTx;
 use steward_domain::auth::{Principal, Role, User};
+use steward_domain::listing::{SearchWords, Total};
+use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
+use steward_domain::ops::audit_log::{self, AuditLogFilter, AuditLogQuery};
 use steward_domain::ops::due::{self, DueCache, DueItem, DueKind};
+use steward_domain::ops::kept::KeptCounts;
+use steward_domain::ops::loans::list::{LoanFilter, LoanQuery, LoanShow};
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, start};
+use steward_domain::repo::AuditFilter;
 use steward_domain::repo::{NewEquipment, NewPerson};
 use steward_domain::{Council, Ctx, Pence};
 use steward_policy::decide::{self, AcceptanceStatus, Dated, RefreshCandidate};
@@ -491,5 +497,147 @@ async fn the_report_holds_what_reading_record_by_record_finds() -> TestResult {
         assert!(!before.is_empty(), "{on}");
         assert_eq!(sorted(set.report().items), sorted(before), "{on}");
     }
+    Ok(())
+}
+
+/// The figures of the lists whose counts are kept, read through the kept counts and afresh:
+/// each must match, the rows too. Returns them (everyone covered, those who still need to
+/// sign, open, overdue, due this week and every loan, the audit records).
+async fn kept_figures(
+    store: &Store,
+    kept: &KeptCounts,
+    c: &Council,
+    today: NaiveDate,
+) -> Result<Vec<u64>, Box<dyn std::error::Error>> {
+    let mut tx = store.read().await?;
+    let active = policy::require(&mut tx, c, today).await?;
+    let mut figures = Vec::new();
+    let waiting_now = acceptance::list::outstanding_count(&mut tx, c, &active, today).await?;
+    for outstanding in [false, true] {
+        for words in ["", "member"] {
+            let query = SignatureQuery {
+                search: SearchWords::parse(words),
+                filter: SignatureFilter { outstanding },
+                ..Default::default()
+            };
+            let (page, waiting) =
+                acceptance::list::page_kept(&mut tx, kept, c, &active, &query, today).await?;
+            let fresh = acceptance::list::page(&mut tx, c, &active, &query, today).await?;
+            assert_eq!(
+                page.total, fresh.total,
+                "outstanding {outstanding} {words:?}"
+            );
+            assert_eq!(page.items, fresh.items);
+            assert_eq!(waiting, waiting_now);
+            if words.is_empty() {
+                figures.push(page.total.value());
+            }
+        }
+    }
+    for show in LoanShow::ALL {
+        let query = LoanQuery {
+            filter: LoanFilter {
+                show,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let page = loans::list::list_kept(&mut tx, kept, c, &query, today).await?;
+        let fresh = loans::list::list(&mut tx, c, &query, today).await?;
+        assert_eq!(page.total, fresh.total, "{show:?}");
+        assert_eq!(page.items, fresh.items);
+        figures.push(page.total.value());
+    }
+    // The audit log's whole count is the head's sequence number: the records there are.
+    let records = tx.audit_records(c.id, &AuditFilter::default()).await?.len() as u64;
+    let page = audit_log::list(&mut tx, c, &AuditLogQuery::default()).await?;
+    assert_eq!(page.total, Total::Exactly(records));
+    // A filtered page is counted, up to its cap.
+    let query = AuditLogQuery {
+        filter: AuditLogFilter {
+            entity: Some("loan".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let loan_records = tx
+        .audit_records(
+            c.id,
+            &AuditFilter {
+                entity: Some("loan".into()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .len() as u64;
+    assert!(loan_records > 0);
+    let page = audit_log::list(&mut tx, c, &query).await?;
+    assert_eq!(page.total, Total::Exactly(loan_records));
+    figures.push(records);
+    Ok(figures)
+}
+
+#[tokio::test]
+async fn kept_list_counts_match_fresh_counts_and_move_with_the_register() -> TestResult {
+    let db = TestDb::new().await;
+    let store = db.open().await?;
+    let c = borough(&store, 6).await?;
+    let today = day("2026-09-20");
+    let kept = KeptCounts::default();
+    let before = kept_figures(&store, &kept, &c, today).await?;
+    // Six signed and six not; M000 and M005 have left office.
+    assert_eq!(before[0], 10, "{before:?}");
+    assert_eq!(before[1], 6, "{before:?}");
+    assert!(!kept.is_empty());
+
+    // Kept, a page of the signatures list reads the key and the page, nothing more.
+    let mut tx = store.read().await?;
+    let active = policy::require(&mut tx, &c, today).await?;
+    let (cost, _) = statements(&mut tx, async |tx| {
+        acceptance::list::page_kept(tx, &kept, &c, &active, &SignatureQuery::default(), today).await
+    })
+    .await;
+    assert_eq!(cost, 2);
+    let query = LoanQuery::default();
+    let (cost, _) = statements(&mut tx, async |tx| {
+        loans::list::list_kept(tx, &kept, &c, &query, today).await
+    })
+    .await;
+    // The policy's title for the clauses, the key and the page.
+    assert!(cost <= 3 + 1, "{cost}");
+    drop(tx);
+    let again = kept_figures(&store, &kept, &c, today).await?;
+    assert_eq!(before, again);
+
+    // One signs, one joins, a loan comes back: the kept figures follow.
+    let mut tx = store.begin().await?;
+    let on = ctx("2026-09-20");
+    let typed = acceptance::Signature::Typed {
+        name: "Member U001".into(),
+    };
+    acceptance::sign(&mut tx, &on, &c, &"U001".parse()?, typed).await?;
+    let req = people::AddPerson {
+        person: NewPerson {
+            reference: "N001".parse()?,
+            name: "New Member".into(),
+            kind: PersonKind::Councillor,
+            email: None,
+            household: None,
+        },
+        term_start: Some(day("2026-09-01")),
+        term_end: None,
+        offices: Vec::new(),
+    };
+    people::add(&mut tx, &on, &c, req).await?;
+    let open = tx.loans(c.id, true).await?;
+    let first = open.first().ok_or("no open loan")?;
+    loans::return_loan(&mut tx, &on, &c, first.id).await?;
+    tx.commit().await?;
+    let after = kept_figures(&store, &kept, &c, today).await?;
+    assert_eq!(after[0], before[0] + 1, "{before:?} {after:?}");
+    assert_eq!(after[1], before[1], "one signed, one joined: {after:?}");
+    assert_eq!(after[2], before[2] - 1, "{before:?} {after:?}");
+    assert_eq!(after[5], before[5], "{before:?} {after:?}");
+    assert!(after[6] > before[6], "{before:?} {after:?}");
     Ok(())
 }

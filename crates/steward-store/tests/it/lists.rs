@@ -323,7 +323,7 @@ impl Register {
             };
             async move {
                 let mut tx = self.store.read().await.unwrap();
-                tx.list_loans(self.council.id, &q, day(TODAY))
+                tx.list_loans(self.council.id, &q, day(TODAY), None)
                     .await
                     .unwrap()
             }
@@ -703,7 +703,7 @@ async fn outstanding_signatures_by_version_and_by_age() {
                 ..Default::default()
             };
             let got: BTreeSet<i64> = tx
-                .list_signatures(r.council.id, &q, &scope)
+                .list_signatures(r.council.id, &q, &scope, None)
                 .await
                 .unwrap()
                 .items
@@ -756,6 +756,9 @@ async fn outstanding_signatures_by_version_and_by_age() {
         filter: SignatureFilter { outstanding: true },
         ..Default::default()
     };
-    let none = tx.list_signatures(r.council.id, &q, &scope).await.unwrap();
+    let none = tx
+        .list_signatures(r.council.id, &q, &scope, None)
+        .await
+        .unwrap();
     assert_eq!(none.total, Total::Exactly(0));
 }

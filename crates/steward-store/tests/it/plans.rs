@@ -221,7 +221,7 @@ async fn lists_read_in_index_order() -> TestResult {
         })
         .collect();
     walk!(seen, LoanSort::ALL, loan_filters, words, |q| tx
-        .list_loans(c.id, &q, day())
+        .list_loans(c.id, &q, day(), None)
         .await?);
     walk!(
         seen,

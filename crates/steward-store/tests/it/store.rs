@@ -690,9 +690,14 @@ async fn a_clashing_audit_sequence_is_a_named_conflict() -> TestResult {
     .execute(store.pool())
     .await?;
     let mut tx = store.begin().await?;
-    let clash = tx
-        .append_audit(b.council.id, at(9, 0, 0), "cli:test", &event("M1", 1))
-        .await;
+    // Records are written together before the next read of the log or at commit, and the
+    // clash is named then.
+    tx.append_audit(b.council.id, at(9, 0, 0), "cli:test", &event("M1", 1))
+        .await?;
+    let clash = match tx.commit().await {
+        Err(StoreError::Repo(err)) => Err::<(), _>(err),
+        other => panic!("expected the commit to fail, got {other:?}"),
+    };
     assert_eq!(conflict_name(clash), "audit_events_pkey");
     Ok(())
 }

@@ -114,6 +114,7 @@ async fn api() -> Api {
         Arc::new(move || now),
         Arc::default(),
         Arc::default(),
+        Arc::default(),
         checks.clone(),
         false,
     );

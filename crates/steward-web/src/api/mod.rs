@@ -34,6 +34,7 @@ pub(crate) struct ApiState {
     document: Arc<serde_json::Value>,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    counts: Arc<steward_domain::ops::kept::KeptCounts>,
     checks: Arc<crate::verifying::Checks>,
     /// Whether this server sends email: then new accounts are invited, not given passwords.
     sends_mail: bool,
@@ -849,17 +850,21 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(app: &crate::AppState) ->
         app.now.clone(),
         app.touches.clone(),
         app.due.clone(),
+        app.counts.clone(),
         app.checks.clone(),
         app.sends_mail,
     )
 }
 
+// Each part of the API's state, as the server or a test builds it.
+#[allow(clippy::too_many_arguments)]
 fn with_parts<S: Clone + Send + Sync + 'static>(
     store: Store,
     today: Today,
     now: Now,
     touches: Arc<crate::touches::Touches>,
     due: Arc<steward_domain::ops::due::DueCache>,
+    counts: Arc<steward_domain::ops::kept::KeptCounts>,
     checks: Arc<crate::verifying::Checks>,
     sends_mail: bool,
 ) -> Router<S> {
@@ -876,6 +881,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
             document,
             touches,
             due,
+            counts,
             checks,
             sends_mail,
         })

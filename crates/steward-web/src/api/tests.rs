@@ -27,6 +27,7 @@ async fn app() -> (Router, steward_store::testing::TestDb) {
             Arc::default(),
             Arc::default(),
             Arc::default(),
+            Arc::default(),
             true,
         ),
         db,

@@ -88,7 +88,9 @@ pub async fn list(
             let (state, b) = (state.clone(), b.clone());
             async move {
                 let mut tx = state.store.read().await?;
-                let page = acceptance::list::list(&mut tx, council, &batch, today).await?;
+                let page =
+                    acceptance::list::list_kept(&mut tx, &state.counts, council, &batch, today)
+                        .await?;
                 Ok(page.map(|p| row(&b, &p)))
             }
         })
@@ -99,13 +101,10 @@ pub async fn list(
         drop(tx);
         return render(&state, &signed, &params, None, None, 0).await;
     };
-    let page = acceptance::list::page(&mut tx, council, &active, &query, today).await?;
-    // How many still need to sign, whatever the search: the count of the outstanding list.
-    let waiting = if outstanding && query.search.is_empty() {
-        page.total.value()
-    } else {
-        acceptance::list::outstanding_count(&mut tx, council, &active, today).await?
-    };
+    // How many still need to sign, whatever the search: the kept count of the outstanding list.
+    let (page, waiting) =
+        acceptance::list::page_kept(&mut tx, &state.counts, council, &active, &query, today)
+            .await?;
     drop(tx);
     let action = format!("{b}/signatures");
     let listing = Listing::paged(

@@ -74,7 +74,7 @@ fn shown(r: AuditRecord, d: audit_log::Described) -> Shown {
     }
 }
 
-/// "1 to 25 of more than 10,000 records".
+/// "1 to 25 of more than 1,000 records".
 fn range(page: &Listed<impl Sized>) -> Option<String> {
     let shown = page.items.len() as u64;
     (shown > 0).then(|| {
@@ -279,8 +279,8 @@ mod tests {
             previous: None,
         };
         assert_eq!(
-            range(&page(25, 25, Total::AtLeast(10_000))).as_deref(),
-            Some("Records 26 to 50 of more than 10,000 records")
+            range(&page(25, 25, Total::AtLeast(1_000))).as_deref(),
+            Some("Records 26 to 50 of more than 1,000 records")
         );
         assert_eq!(
             range(&page(1, 0, Total::Exactly(1))).as_deref(),

@@ -4,7 +4,9 @@
 
 use super::PersonAcceptance;
 use crate::error::DomainResult;
-use crate::listing::{ListQuery, Listed};
+use crate::listing::{ListQuery, Listed, Total};
+use crate::ops::due::DueTx;
+use crate::ops::kept::{CountKey, Counted, KeptCounts};
 use crate::ops::policy::{self, ActivePack};
 use crate::records::{Council, Person};
 use crate::repo::RegisterTx;
@@ -128,11 +130,83 @@ pub async fn page<T: RegisterTx>(
     today: NaiveDate,
 ) -> DomainResult<Listed<PersonAcceptance>> {
     let rows = tx
-        .list_signatures(council.id, query, &scope(active, today))
+        .list_signatures(council.id, query, &scope(active, today), None)
         .await?;
-    Ok(rows.map(|r| PersonAcceptance {
+    Ok(decided(active, rows, today))
+}
+
+fn decided(
+    active: &ActivePack,
+    rows: Listed<SignatureListRow>,
+    today: NaiveDate,
+) -> Listed<PersonAcceptance> {
+    rows.map(|r| PersonAcceptance {
         status: acceptance_status_of_row(&active.pack, r.row, today),
         person: r.person,
         policy_version: active.version.number,
-    }))
+    })
+}
+
+/// A page of the list with how many still need to sign, as [`page`] but with the unsearched
+/// counts (everyone covered, and those who still need to sign) taken from `kept` when the
+/// register has not changed since they were counted, and counted and kept otherwise. The
+/// page's rows are read as always, one keyset page in the database.
+pub async fn page_kept<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    active: &ActivePack,
+    query: &SignatureQuery,
+    today: NaiveDate,
+) -> DomainResult<(Listed<PersonAcceptance>, u64)> {
+    let key = tx.due_key(council.id, today).await?;
+    let scope = scope(active, today);
+    let waiting = kept_count(tx, kept, council, &scope, key, true).await?;
+    let counted = match (query.search.is_empty(), query.filter.outstanding) {
+        (true, true) => Some(waiting),
+        (true, false) => Some(kept_count(tx, kept, council, &scope, key, false).await?),
+        (false, _) => None,
+    };
+    let rows = tx
+        .list_signatures(council.id, query, &scope, counted)
+        .await?;
+    Ok((decided(active, rows, today), waiting.value()))
+}
+
+/// A page of the people the policy in force on `today` covers, its unsearched count kept in
+/// `kept` (see [`page_kept`]).
+pub async fn list_kept<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    query: &SignatureQuery,
+    today: NaiveDate,
+) -> DomainResult<Listed<PersonAcceptance>> {
+    let active = policy::require(tx, council, today).await?;
+    Ok(page_kept(tx, kept, council, &active, query, today).await?.0)
+}
+
+/// Everyone `scope` covers (or only those who still need to sign), unsearched: kept for the
+/// register's state `key`, or counted and kept.
+async fn kept_count<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    scope: &SignatureScope,
+    key: crate::ops::due::repo::DueKey,
+    outstanding: bool,
+) -> DomainResult<Total> {
+    let counted = if outstanding {
+        Counted::SignaturesOutstanding
+    } else {
+        Counted::SignaturesCovered
+    };
+    let query = SignatureQuery {
+        filter: SignatureFilter { outstanding },
+        ..Default::default()
+    };
+    let key = CountKey::new(counted, council.id, scope.on, key);
+    Ok(kept
+        .get_or(key, tx.count_signatures(council.id, &query, scope))
+        .await?)
 }

@@ -272,12 +272,10 @@ pub async fn import<T: RegisterTx>(
 ) -> DomainResult<usize> {
     let mut errors = Vec::new();
     let mut news = Vec::with_capacity(rows.len());
+    let tags: Vec<&str> = rows.iter().map(|r| r.asset_tag.as_str()).collect();
+    let registered = tx.registered_tags(council.id, &tags).await?;
     for row in rows {
-        if tx
-            .equipment_by_tag(council.id, &row.asset_tag)
-            .await?
-            .is_some()
-        {
+        if registered.contains(row.asset_tag.as_str()) {
             errors.push(RowError {
                 line: row.line,
                 column: Some("asset_tag".into()),

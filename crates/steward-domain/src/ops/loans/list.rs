@@ -6,6 +6,8 @@ use super::policy;
 use crate::error::DomainResult;
 use crate::ids::{AssetTag, PersonRef};
 use crate::listing::{ListQuery, Listed};
+use crate::ops::due::DueTx;
+use crate::ops::kept::{CountKey, Counted, KeptCounts};
 use crate::records::{Council, Id, Loan, LoanStatus, ReturnGround};
 use crate::repo::RegisterTx;
 use chrono::NaiveDate;
@@ -174,6 +176,48 @@ pub async fn list<T: RegisterTx>(
         .await?
         .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
-    let rows = tx.list_loans(council.id, query, today).await?;
+    let rows = tx.list_loans(council.id, query, today, None).await?;
+    Ok(rows.map(|r| r.listed(&document, today)))
+}
+
+/// As [`list`], with the count of a list that is neither searched nor narrowed to one person
+/// or item (every open loan, the overdue ones, those due this week, every loan) taken from
+/// `kept` while the register has not changed since it was counted, and counted and kept
+/// otherwise. The page's rows are read as always, one keyset page in the database.
+pub async fn list_kept<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    query: &LoanQuery,
+    today: NaiveDate,
+) -> DomainResult<Listed<LoanListed>> {
+    let document = policy::in_force(tx, council, today)
+        .await?
+        .map(|a| a.pack.pack.title.clone())
+        .unwrap_or_default();
+    let whole = query.search.is_empty()
+        && query.filter.person.is_none()
+        && query.filter.equipment.is_none();
+    let counted = if whole {
+        let counted = match query.filter.show {
+            LoanShow::Open => Counted::LoansOpen,
+            LoanShow::Overdue => Counted::LoansOverdue,
+            LoanShow::DueThisWeek => Counted::LoansDueThisWeek,
+            LoanShow::All => Counted::LoansAll,
+        };
+        let key = CountKey::new(
+            counted,
+            council.id,
+            today,
+            tx.due_key(council.id, today).await?,
+        );
+        Some(
+            kept.get_or(key, tx.count_loans(council.id, query, today))
+                .await?,
+        )
+    } else {
+        None
+    };
+    let rows = tx.list_loans(council.id, query, today, counted).await?;
     Ok(rows.map(|r| r.listed(&document, today)))
 }

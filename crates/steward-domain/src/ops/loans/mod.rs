@@ -33,17 +33,8 @@ async fn household_loans<T: RegisterTx>(
         Some(h) => tx.household_members(council.id, h).await?,
         None => vec![person.clone()],
     };
-    let mut kinds = Vec::new();
-    for member in members {
-        for loan in tx.loans_of_person(council.id, member.id).await? {
-            if loan.is_open()
-                && let Some(item) = tx.equipment_by_id(council.id, loan.equipment_id).await?
-            {
-                kinds.push(item.kind);
-            }
-        }
-    }
-    Ok(kinds)
+    let ids: Vec<_> = members.iter().map(|m| m.id).collect();
+    Ok(tx.open_loan_kinds(council.id, &ids).await?)
 }
 
 /// The decision with the people and item it was about, for display.
@@ -63,12 +54,25 @@ pub async fn check_issue<T: WorkflowTx>(
     tag: &AssetTag,
     authorised_by: Option<&PersonRef>,
 ) -> DomainResult<IssueCheck> {
+    let active = policy::require(tx, council, ctx.today).await?;
+    check_under(tx, ctx, council, &active, reference, tag, authorised_by).await
+}
+
+/// [`check_issue`] under the policy `active`, for a caller that has read it already.
+async fn check_under<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    active: &policy::ActivePack,
+    reference: &PersonRef,
+    tag: &AssetTag,
+    authorised_by: Option<&PersonRef>,
+) -> DomainResult<IssueCheck> {
     let person = people::find(tx, council, reference).await?;
     let item = equipment::find(tx, council, tag).await?;
-    let active = policy::require(tx, council, ctx.today).await?;
     let offices = people::offices_on(tx, council.id, person.id, ctx.today).await?;
     let in_office = people::in_office(tx, council.id, person.id, ctx.today).await?;
-    let status = acceptance::status_of(tx, council.id, &active, person.id, ctx.today).await?;
+    let status = acceptance::status_of(tx, council.id, active, person.id, ctx.today).await?;
     let household = household_loans(tx, council, &person).await?;
     let authoriser_offices = match authorised_by {
         Some(r) => {
@@ -123,14 +127,14 @@ pub async fn issue<T: WorkflowTx>(
     tag: &AssetTag,
     authorised_by: Option<&PersonRef>,
 ) -> DomainResult<Issued> {
-    let check = check_issue(tx, ctx, council, reference, tag, authorised_by).await?;
+    let active = policy::require(tx, council, ctx.today).await?;
+    let check = check_under(tx, ctx, council, &active, reference, tag, authorised_by).await?;
     if !check.decision.is_allowed() {
         return Err(DomainError::Refused {
             action: "issue",
             refusals: check.decision.refusals,
         });
     }
-    let active = policy::require(tx, council, ctx.today).await?;
     let new = NewLoan {
         equipment_id: check.equipment.id,
         person_id: check.person.id,

@@ -174,7 +174,9 @@ pub async fn add<T: RegisterTx>(
     )
     .await?;
     if let Some(starts) = req.term_start {
-        start_term(tx, ctx, council, &person, starts, req.term_end).await?;
+        // Someone just added has no other term to overlap.
+        check_term_dates(starts, req.term_end)?;
+        open_term(tx, ctx, council, &person, starts, req.term_end).await?;
     }
     if !req.offices.is_empty() {
         let active = policy::require(tx, council, ctx.today).await?;
@@ -282,12 +284,7 @@ pub async fn start_term<T: RegisterTx>(
     starts: NaiveDate,
     ends: Option<NaiveDate>,
 ) -> DomainResult<Term> {
-    if ends.is_some_and(|e| e < starts) {
-        return Err(DomainError::invalid(
-            "term_end",
-            "a term cannot end before it starts",
-        ));
-    }
+    check_term_dates(starts, ends)?;
     let terms = tx.terms(council.id, person.id).await?;
     if terms.iter().any(|t| t.ends.is_none_or(|e| e >= starts)) {
         return Err(DomainError::invalid(
@@ -298,6 +295,28 @@ pub async fn start_term<T: RegisterTx>(
             ),
         ));
     }
+    open_term(tx, ctx, council, person, starts, ends).await
+}
+
+fn check_term_dates(starts: NaiveDate, ends: Option<NaiveDate>) -> DomainResult<()> {
+    if ends.is_some_and(|e| e < starts) {
+        return Err(DomainError::invalid(
+            "term_end",
+            "a term cannot end before it starts",
+        ));
+    }
+    Ok(())
+}
+
+/// Records the term and its audit record, once the caller knows it overlaps no other.
+async fn open_term<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    person: &Person,
+    starts: NaiveDate,
+    ends: Option<NaiveDate>,
+) -> DomainResult<Term> {
     let term = tx.insert_term(council.id, person.id, starts, ends).await?;
     audit(
         tx,
@@ -553,12 +572,10 @@ pub async fn import<T: RegisterTx>(
     } else {
         None
     };
+    let references: Vec<&str> = rows.iter().map(|r| r.reference.as_str()).collect();
+    let registered = tx.registered_references(council.id, &references).await?;
     for row in &rows {
-        if tx
-            .person_by_ref(council.id, &row.reference)
-            .await?
-            .is_some()
-        {
+        if registered.contains(row.reference.as_str()) {
             errors.push(RowError {
                 line: row.line,
                 column: Some("reference".into()),

@@ -25,7 +25,7 @@ pub(crate) async fn loans_list(
     let query = q.list_query::<LoanSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
     let mut tx = read(&state).await?;
-    let page = loans::list::list(&mut tx, &caller.council, &query, on).await?;
+    let page = loans::list::list_kept(&mut tx, &state.counts, &caller.council, &query, on).await?;
     Ok(Json(page.into()))
 }
 

@@ -15,7 +15,8 @@ pub(crate) async fn acceptances_list(
     let query = q.list_query::<SignatureSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
     let mut tx = read(&state).await?;
-    let page = acceptance::list::list(&mut tx, &caller.council, &query, on).await?;
+    let page =
+        acceptance::list::list_kept(&mut tx, &state.counts, &caller.council, &query, on).await?;
     Ok(Json(page.into()))
 }
 

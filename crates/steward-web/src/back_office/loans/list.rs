@@ -118,14 +118,14 @@ pub async fn list(
             let (state, b) = (state.clone(), b.clone());
             async move {
                 let mut tx = state.store.read().await?;
-                let page = loans::list(&mut tx, council, &batch, today).await?;
+                let page = loans::list_kept(&mut tx, &state.counts, council, &batch, today).await?;
                 Ok(page.map(|l| row(&b, &l)))
             }
         })
         .await;
     }
     let mut tx = state.store.read().await?;
-    let page = loans::list(&mut tx, council, &query, today).await?;
+    let page = loans::list_kept(&mut tx, &state.counts, council, &query, today).await?;
     drop(tx);
     let action = format!("{b}/loans");
     let shown = if show == LoanShow::Open {
