@@ -101,35 +101,21 @@ pub async fn person<T: RegisterTx>(
         }
     }
     let found = suggest_people(tx, council, text, on).await?;
-    let exact: Vec<&Person> = found
-        .iter()
-        .filter(|p| {
-            p.name.eq_ignore_ascii_case(text) || p.reference.as_str().eq_ignore_ascii_case(text)
-        })
-        .collect();
-    if let [one] = exact.as_slice() {
-        return Ok((*one).clone());
-    }
-    match found.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(DomainError::invalid(
-            field,
+    let words = Words {
+        nothing: |t| {
             format!(
-                "no one in the register matches '{text}'; type part of their name or their reference"
-            ),
-        )),
-        many => Err(DomainError::invalid(
-            field,
+                "no one in the register matches '{t}'; type part of their name or their reference"
+            )
+        },
+        several: |t, named| {
             format!(
-                "more than one person matches '{text}' ({}); type more of the name or choose one from the list",
-                many.iter()
-                    .take(NAMED_IN_ERROR)
-                    .map(person_label)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
+                "more than one person matches '{t}' ({named}); type more of the name or choose one from the list"
+            )
+        },
+    };
+    one_of(field, text, found, person_label, &words, |p| {
+        p.name.eq_ignore_ascii_case(text) || p.reference.as_str().eq_ignore_ascii_case(text)
+    })
 }
 
 /// The item `text` means, or an error against `field` saying what matched.
@@ -154,37 +140,57 @@ pub async fn item<T: RegisterTx>(
         }
     }
     let found = suggest_items(tx, council, text).await?;
-    let exact: Vec<&Equipment> = found
-        .iter()
-        .filter(|e| {
-            e.asset_tag.as_str().eq_ignore_ascii_case(text)
-                || e.serial
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(text))
-        })
-        .collect();
-    if let [one] = exact.as_slice() {
+    let words = Words {
+        nothing: |t| {
+            format!(
+                "no item in the register matches '{t}'; type its asset tag, serial number or model"
+            )
+        },
+        several: |t, named| {
+            format!(
+                "more than one item matches '{t}' ({named}); type more or choose one from the list"
+            )
+        },
+    };
+    one_of(field, text, found, item_label, &words, |e| {
+        e.asset_tag.as_str().eq_ignore_ascii_case(text)
+            || e.serial
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(text))
+    })
+}
+
+/// What to say when words match nothing (given what was typed) or several records (given
+/// that and the candidates).
+struct Words {
+    nothing: fn(&str) -> String,
+    several: fn(&str, &str) -> String,
+}
+
+/// The one record among `found` that `text` means: the only match, or the only exact one;
+/// otherwise an error against `field` naming the candidates.
+fn one_of<R: Clone>(
+    field: &'static str,
+    text: &str,
+    found: Vec<R>,
+    label: fn(&R) -> String,
+    words: &Words,
+    exact: impl Fn(&R) -> bool,
+) -> DomainResult<R> {
+    let exactly: Vec<&R> = found.iter().filter(|r| exact(r)).collect();
+    if let [one] = exactly.as_slice() {
         return Ok((*one).clone());
     }
     match found.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(DomainError::invalid(
-            field,
-            format!(
-                "no item in the register matches '{text}'; type its asset tag, serial number or model"
-            ),
-        )),
-        many => Err(DomainError::invalid(
-            field,
-            format!(
-                "more than one item matches '{text}' ({}); type more or choose one from the list",
-                many.iter()
-                    .take(NAMED_IN_ERROR)
-                    .map(item_label)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
+        [] => Err(DomainError::invalid(field, (words.nothing)(text))),
+        many => {
+            let named: Vec<String> = many.iter().take(NAMED_IN_ERROR).map(label).collect();
+            Err(DomainError::invalid(
+                field,
+                (words.several)(text, &named.join(", ")),
+            ))
+        }
     }
 }
 

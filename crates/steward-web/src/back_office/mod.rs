@@ -317,6 +317,48 @@ where
     }
 }
 
+/// The person a form's field names (a name, a reference or a chosen "Name (REF)"), or none
+/// with the reason against the field.
+pub(crate) async fn picked_person<T: steward_domain::RegisterTx>(
+    tx: &mut T,
+    signed: &SignedIn,
+    field: &'static str,
+    text: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<steward_domain::Person>, WebError> {
+    match steward_domain::ops::pick::person(tx, &signed.council, field, text, signed.today).await {
+        Ok(person) => Ok(Some(person)),
+        Err(e) => {
+            errors.extend(form_errors(e, &[field], field)?);
+            Ok(None)
+        }
+    }
+}
+
+/// The item a form's field names (a tag, a serial, a model or a chosen label), or none with
+/// the reason against the field.
+pub(crate) async fn picked_item<T: steward_domain::RegisterTx>(
+    tx: &mut T,
+    signed: &SignedIn,
+    field: &'static str,
+    text: &str,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<steward_domain::Equipment>, WebError> {
+    match steward_domain::ops::pick::item(tx, &signed.council, field, text).await {
+        Ok(item) => Ok(Some(item)),
+        Err(e) => {
+            errors.extend(form_errors(e, &[field], field)?);
+            Ok(None)
+        }
+    }
+}
+
+/// The pickers' suggestion addresses for a council's pages.
+pub(crate) fn pick_sources(signed: &SignedIn) -> (String, String) {
+    let b = base(signed);
+    (format!("{b}/pick/people"), format!("{b}/pick/equipment"))
+}
+
 /// What a refused or invalid command means for the form: one error per refusal (with its
 /// clause) or against the field it names. Anything else is the request's failure.
 pub(crate) fn form_errors(

@@ -1,6 +1,6 @@
 //! Signatures: who has and has not signed the policy in force, and recording a paper form.
 
-use super::{base, error, form_errors, may_change, office_page, required_date};
+use super::{base, error, form_errors, may_change, office_page, picked_person, required_date};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
 use crate::session::{CsrfForm, SignedIn, safe_next};
@@ -15,7 +15,7 @@ use steward_domain::listing::Window;
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
 use steward_domain::ops::acceptance::{self, PersonAcceptance, Signature};
 use steward_domain::ops::acceptance_form;
-use steward_domain::ops::{pick, policy};
+use steward_domain::ops::policy;
 use steward_domain::{DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::decide::AcceptanceStatus;
 use steward_policy::long_date;
@@ -252,21 +252,10 @@ pub async fn record_paper(
         "the date the form was signed",
     );
     let mut tx = state.store.begin().await?;
-    let person: Option<PersonRef> = match pick::person(
-        &mut tx,
-        &signed.council,
-        "person",
-        &form.person,
-        signed.today,
-    )
-    .await
-    {
-        Ok(p) => Some(p.reference),
-        Err(e) => {
-            errors.extend(form_errors(e, &["person"], "person")?);
-            None
-        }
-    };
+    let person: Option<PersonRef> =
+        picked_person(&mut tx, &signed, "person", &form.person, &mut errors)
+            .await?
+            .map(|p| p.reference);
     let me = recorder(&mut tx, &signed).await?;
     if me.is_none() {
         errors.push(error(

@@ -291,17 +291,19 @@ async fn receive(
             }
         }
     };
-    let subject = form.subject.trim();
-    let subject = if subject.is_empty() {
+    let subject = if form.subject.trim().is_empty() {
         None
     } else {
-        match subject.parse() {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.push(error("subject", sentence(&format!("{e}"))));
-                None
-            }
-        }
+        let mut tx = state.store.read().await?;
+        let found = crate::back_office::picked_person(
+            &mut tx,
+            &signed,
+            "subject",
+            &form.subject,
+            &mut errors,
+        )
+        .await?;
+        found.map(|p| p.reference)
     };
     let (Some(kind), Some(received_on), true) = (kind, received_on, errors.is_empty()) else {
         return render_new(&state, &signed, &form, errors).await;

@@ -450,15 +450,19 @@ pub async fn close(
     if form.outcome_note.trim().is_empty() {
         errors.push(error("outcome_note", "Enter the reasons for the outcome"));
     }
-    let equipment: Option<AssetTag> = match form.equipment.trim() {
-        "" => None,
-        text => match text.parse() {
-            Ok(tag) => Some(tag),
-            Err(e) => {
-                errors.push(error("equipment", crate::pages::sentence(&format!("{e}"))));
-                None
-            }
-        },
+    let equipment: Option<AssetTag> = if form.equipment.trim().is_empty() {
+        None
+    } else {
+        let mut tx = state.store.read().await?;
+        let found = crate::back_office::picked_item(
+            &mut tx,
+            &signed,
+            "equipment",
+            &form.equipment,
+            &mut errors,
+        )
+        .await?;
+        found.map(|e| e.asset_tag)
     };
     let (Some(outcome), true) = (outcome, errors.is_empty()) else {
         return render(&state, &signed, id, None, &form, errors).await;

@@ -4,7 +4,10 @@
 
 use super::kinds::{self, DetailsForm, KindChoice, Subject};
 use super::{moment, view};
-use crate::back_office::{base, error, form_errors, may_change, office_page, parsed};
+use crate::back_office::{
+    base, error, form_errors, may_change, office_page, parsed, pick_sources, picked_item,
+    picked_person,
+};
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
@@ -14,7 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::ops::{pick, policy, requests};
+use steward_domain::ops::{policy, requests};
 use steward_domain::workflow::RequestKind;
 use steward_domain::{AssetTag, DomainError, Person, PersonRef, RegisterTx};
 use steward_policy::model::ReportKind;
@@ -182,8 +185,8 @@ async fn render(
             items => Serde(&items),
             form => Serde(draw.form),
             field_errors,
-            people_source => format!("{}/pick/people", base(signed)),
-            equipment_source => format!("{}/pick/equipment", base(signed)),
+            people_source => pick_sources(signed).0,
+            equipment_source => pick_sources(signed).1,
             csrf_token => &signed.session.csrf_token,
             may_change => asker.is_member() || may_change(&signed.principal),
         },
@@ -317,21 +320,9 @@ async fn read_form(
     let person: Option<PersonRef> = if asker.is_member() || form.person.trim().is_empty() {
         None
     } else {
-        match pick::person(
-            &mut tx,
-            &signed.council,
-            "person",
-            &form.person,
-            signed.today,
-        )
-        .await
-        {
-            Ok(p) => Some(p.reference),
-            Err(e) => {
-                errors.extend(form_errors(e, &["person"], "person")?);
-                None
-            }
-        }
+        picked_person(&mut tx, signed, "person", &form.person, &mut errors)
+            .await?
+            .map(|p| p.reference)
     };
     let equipment: Option<AssetTag> = if form.equipment.trim().is_empty() {
         if requests::needs_item(kind) {
@@ -346,13 +337,9 @@ async fn read_form(
     } else if asker.is_member() {
         parsed(&mut errors, "equipment", &form.equipment, "")
     } else {
-        match pick::item(&mut tx, &signed.council, "equipment", &form.equipment).await {
-            Ok(e) => Some(e.asset_tag),
-            Err(e) => {
-                errors.extend(form_errors(e, &["equipment"], "equipment")?);
-                None
-            }
-        }
+        picked_item(&mut tx, signed, "equipment", &form.equipment, &mut errors)
+            .await?
+            .map(|e| e.asset_tag)
     };
     drop(tx);
     let details = kinds::details(kind, form, signed.now, &mut errors);

@@ -152,12 +152,17 @@ pub(super) async fn ask(
     CsrfForm(f): Form,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();
-    let person: Option<PersonRef> = crate::back_office::parsed(
-        &mut errors,
+    let mut tx = state.store.read().await?;
+    let person: Option<PersonRef> = crate::back_office::picked_person(
+        &mut tx,
+        &signed,
         "ask_person",
         &f.ask_person,
-        "Enter the reference of the person asked to help",
-    );
+        &mut errors,
+    )
+    .await?
+    .map(|p| p.reference);
+    drop(tx);
     let on = optional_date(&mut errors, "ask_on", &f.ask_on, "the date they were asked");
     let action = person.map(|p| Action::Ask(p, on));
     let map = &[("person", "ask_person"), ("asked_on", "ask_on")];
