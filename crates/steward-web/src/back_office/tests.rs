@@ -1024,3 +1024,58 @@ async fn a_person_without_a_term_is_given_one_from_the_refusal_and_the_issue_for
     let (_, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &issue).await;
     assert!(!html.contains("has no current term of office"), "{html}");
 }
+
+/// A word a person would not write: `snake_case`, or braces and brackets of data formats.
+fn internal_word(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == '"')
+        .find(|w| {
+            let snake = w.contains('_')
+                && !w.contains('@')
+                && w.split('_').all(|part| part.chars().all(|c| c.is_ascii_lowercase()));
+            snake || w.starts_with('{') || w.starts_with("[[")
+        })
+}
+
+#[tokio::test]
+async fn every_csv_download_is_headed_and_filled_with_words() {
+    assert_eq!(internal_word("Tag,asset_tag"), Some("asset_tag"));
+    assert_eq!(internal_word("Kind,{\"kind\":1}"), Some("{"));
+    assert_eq!(internal_word("jo_smith@fenwold.gov.uk,LAP-1,Not signed"), None);
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    // A loan and a request, so that the downloads have rows as well as headings.
+    let paper = format!("csrf_token={token}&person=M1&signed_on=19%2F03%2F2027");
+    post(&site, &format!("{BASE}/signatures/paper"), &olive, &paper).await;
+    let issue = format!("csrf_token={token}&person=M1&asset_tag=LAP-1");
+    let (status, _, html) = post(&site, &format!("{BASE}/loans/issue"), &olive, &issue).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let (audrey, _) = sign_in(&site, "audrey").await;
+    let downloads = [
+        "people?format=csv",
+        "equipment?format=csv",
+        "loans?show=all&format=csv",
+        "signatures?format=csv",
+        "requests?format=csv",
+        "cases?format=csv",
+        "notifications?format=csv",
+        "information-requests?format=csv",
+        "phone-bills?format=csv",
+        "due?format=csv",
+        "reports/overdue/csv",
+        "reports/signatures/csv",
+        "reports/refresh/csv",
+        "reports/requests/csv",
+        "reports/equipment/csv",
+    ];
+    for path in downloads {
+        let (status, _, csv) = get(&site, &format!("{BASE}/{path}"), &audrey).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {csv}");
+        let mut lines = csv.lines();
+        let heading = lines.next().unwrap_or_default();
+        assert!(!heading.is_empty(), "{path} has a heading row");
+        assert_eq!(internal_word(heading), None, "{path}: {heading}");
+        for line in lines {
+            assert_eq!(internal_word(line), None, "{path}: {line}");
+        }
+    }
+}
