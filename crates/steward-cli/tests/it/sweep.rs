@@ -23,8 +23,34 @@ fn count(env: &Env, council: &str) -> usize {
         .len()
 }
 
+/// A word a person would not write: `snake_case`, or braces and brackets of data formats.
+fn internal_word(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '"' | '(' | ')' | '.' | ':'))
+        .find(|w| {
+            let snake = w.contains('_')
+                && !w.contains('@')
+                && w.split('_')
+                    .all(|part| part.chars().all(|c| c.is_ascii_lowercase()));
+            snake || w.starts_with('{') || w.starts_with("[[")
+        })
+}
+
+/// Every email the sweep queued, subject and text, is in words.
+fn emails_read_as_words(env: &Env, council: &str) {
+    let listed = env.ok(&["outbox", "list", "--council", council]);
+    for m in listed.as_array().unwrap() {
+        let id = m["id"].as_i64().unwrap().to_string();
+        let shown = env.ok(&["outbox", "show", &id, "--council", council]);
+        let subject = shown["message"]["subject"].as_str().unwrap();
+        let body = shown["notice"]["body_text"].as_str().unwrap();
+        assert_eq!(internal_word(subject), None, "{council}: {subject}");
+        assert_eq!(internal_word(body), None, "{council}: {body}");
+    }
+}
+
 #[test]
 fn sweeping_the_same_day_twice_queues_nothing_new_for_any_preset() {
+    assert_eq!(internal_word("due on_loan"), Some("on_loan"));
     let env = Env::new();
     let demo = env.run(&["demo", "--no-serve", "--as-of", "2027-05-20"]);
     assert_eq!(demo.code, 0, "{}", demo.stderr);
@@ -49,6 +75,7 @@ fn sweeping_the_same_day_twice_queues_nothing_new_for_any_preset() {
         assert!(queued > 0, "{council} found nothing to tell: {first:#}");
         let messages = count(&env, council);
         assert_eq!(messages, first["messages"].as_u64().unwrap() as usize);
+        emails_read_as_words(&env, council);
         for f in first["findings"].as_array().unwrap() {
             let decision = f["decision"].as_str().unwrap();
             assert!(decision.contains(" \u{2014} "), "{council}: {decision}");

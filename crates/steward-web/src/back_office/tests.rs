@@ -1031,7 +1031,8 @@ fn internal_word(text: &str) -> Option<&str> {
         .find(|w| {
             let snake = w.contains('_')
                 && !w.contains('@')
-                && w.split('_').all(|part| part.chars().all(|c| c.is_ascii_lowercase()));
+                && w.split('_')
+                    .all(|part| part.chars().all(|c| c.is_ascii_lowercase()));
             snake || w.starts_with('{') || w.starts_with("[[")
         })
 }
@@ -1040,7 +1041,10 @@ fn internal_word(text: &str) -> Option<&str> {
 async fn every_csv_download_is_headed_and_filled_with_words() {
     assert_eq!(internal_word("Tag,asset_tag"), Some("asset_tag"));
     assert_eq!(internal_word("Kind,{\"kind\":1}"), Some("{"));
-    assert_eq!(internal_word("jo_smith@fenwold.gov.uk,LAP-1,Not signed"), None);
+    assert_eq!(
+        internal_word("jo_smith@fenwold.gov.uk,LAP-1,Not signed"),
+        None
+    );
     let site = site().await;
     let (olive, token) = sign_in(&site, "olive").await;
     // A loan and a request, so that the downloads have rows as well as headings.
