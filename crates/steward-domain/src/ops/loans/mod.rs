@@ -54,8 +54,11 @@ pub async fn check_issue<T: WorkflowTx>(
     tag: &AssetTag,
     authorised_by: Option<&PersonRef>,
 ) -> DomainResult<IssueCheck> {
+    // Who and what first: an unknown person or item is named as such, policy or none.
+    let person = people::find(tx, council, reference).await?;
+    let item = equipment::find(tx, council, tag).await?;
     let active = policy::require(tx, council, ctx.today).await?;
-    check_under(tx, ctx, council, &active, reference, tag, authorised_by).await
+    check_under(tx, ctx, council, &active, person, item, authorised_by).await
 }
 
 /// [`check_issue`] under the policy `active`, for a caller that has read it already.
@@ -64,12 +67,10 @@ async fn check_under<T: WorkflowTx>(
     ctx: &Ctx,
     council: &Council,
     active: &policy::ActivePack,
-    reference: &PersonRef,
-    tag: &AssetTag,
+    person: Person,
+    item: Equipment,
     authorised_by: Option<&PersonRef>,
 ) -> DomainResult<IssueCheck> {
-    let person = people::find(tx, council, reference).await?;
-    let item = equipment::find(tx, council, tag).await?;
     let offices = people::offices_on(tx, council.id, person.id, ctx.today).await?;
     let in_office = people::in_office(tx, council.id, person.id, ctx.today).await?;
     let status = acceptance::status_of(tx, council.id, active, person.id, ctx.today).await?;
@@ -127,8 +128,10 @@ pub async fn issue<T: WorkflowTx>(
     tag: &AssetTag,
     authorised_by: Option<&PersonRef>,
 ) -> DomainResult<Issued> {
+    let person = people::find(tx, council, reference).await?;
+    let item = equipment::find(tx, council, tag).await?;
     let active = policy::require(tx, council, ctx.today).await?;
-    let check = check_under(tx, ctx, council, &active, reference, tag, authorised_by).await?;
+    let check = check_under(tx, ctx, council, &active, person, item, authorised_by).await?;
     if !check.decision.is_allowed() {
         return Err(DomainError::Refused {
             action: "issue",
