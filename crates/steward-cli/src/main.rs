@@ -7,6 +7,7 @@ mod output;
 mod uk_time;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 use steward_domain::{DomainError, ErrorKind};
 
@@ -74,12 +75,26 @@ fn main() -> ExitCode {
 fn finish(result: anyhow::Result<u8>, json: bool) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
+        // `steward ... | head`: the reader has what it wanted; the command did its work.
+        Err(err) if reader_went_away(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let (code, kind) = classify(&err);
             report(&err, kind, json);
             ExitCode::from(code)
         }
     }
+}
+
+/// Whether writing the output failed only because whoever reads it stopped reading.
+fn reader_went_away(err: &anyhow::Error) -> bool {
+    let broken = Some(std::io::ErrorKind::BrokenPipe);
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().map(|e| e.kind()) == broken
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                == broken
+    })
 }
 
 fn classify(err: &anyhow::Error) -> (u8, &'static str) {
@@ -127,10 +142,9 @@ fn report(err: &anyhow::Error, kind: &str, json: bool) {
         if let Some(DomainError::Refused { refusals, .. }) = err.downcast_ref::<DomainError>() {
             body["error"]["refusals"] = serde_json::to_value(refusals).unwrap_or_default();
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&body).unwrap_or_default()
-        );
+        // Nothing more can be said if standard output is gone as well.
+        let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+        let _ = writeln!(std::io::stdout(), "{text}");
     }
     match err.downcast_ref::<DomainError>() {
         Some(DomainError::Refused { action, refusals }) => {

@@ -171,3 +171,41 @@ fn several_councils_need_naming() {
     assert!(run.stderr.contains("--council"), "{}", run.stderr);
     env.ok(&["person", "list", "--council", "two"]);
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let env = Env::new();
+    env.council("town-it-policy", "2027-01-01");
+    // More than a pipe holds, so that the command is still writing when the reader goes.
+    let mut csv = String::from("reference,name,kind\n");
+    for n in 0..600 {
+        csv.push_str(&format!(
+            "P{n:03},Person number {n} with a name long enough to fill a pipe,employee\n"
+        ));
+    }
+    let file = env.file("people.csv", &csv);
+    env.ok(&["person", "import", file.to_str().unwrap()]);
+    for json in [true, false] {
+        let mut args = vec!["person", "list"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = env
+            .command()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -c 1`: read a little, then close the pipe.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+    }
+}
