@@ -18,7 +18,7 @@ use steward_domain::listing::Window;
 use steward_domain::network::FindingFilter;
 use steward_domain::ops::network::list::{self, FindingQuery};
 use steward_domain::ops::network::view::{self, FindingView};
-use steward_domain::ops::people;
+use steward_domain::ops::{people, pick};
 use steward_domain::{DomainError, Id, PersonRef};
 use steward_policy::long_date;
 use steward_policy::uktime::uk_local;
@@ -102,15 +102,17 @@ async fn person_filter(
     filters: &Filters,
 ) -> Result<Option<Id>, WebError> {
     let reference = match person {
-        Some((r, _)) => Some(r.clone()),
-        None if filters.person.trim().is_empty() => None,
-        None => match filters.person.trim().parse::<PersonRef>() {
-            Ok(r) => Some(r),
-            Err(_) => return Ok(Some(NOBODY)),
-        },
-    };
-    let Some(reference) = reference else {
-        return Ok(None);
+        Some((r, _)) => r.clone(),
+        None if filters.person.trim().is_empty() => return Ok(None),
+        // A name or a reference; words that name no one, or several, match no findings.
+        None => {
+            let on = signed.today;
+            match pick::person(tx, &signed.council, "person", &filters.person, on).await {
+                Ok(p) => p.reference,
+                Err(DomainError::Invalid { .. }) => return Ok(Some(NOBODY)),
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
     match people::find(tx, &signed.council, &reference).await {
         Ok(p) => Ok(Some(p.id)),
