@@ -83,5 +83,13 @@ test("an auditor reads what monitoring found, and one person's findings", async 
   await settled(page);
   await open(opened, new URL(page.url()).pathname, "web-filter-person");
   assert.match(await page.locator("h1").innerText(), /What monitoring found: /);
+
+  // The findings filter takes the person's name as well as their reference.
+  const who = (await page.locator("h1").innerText()).replace(/^What monitoring found: /, "").trim();
+  const name = who.replace(/ \([^)]*\)$/, "");
+  await open(opened, `/councils/${slug}/monitoring/findings?person=${encodeURIComponent(name)}`, "web-filter-findings-by-name");
+  const rows = await page.locator("table tbody tr").allInnerTexts();
+  assert.ok(rows.length > 0, `findings for ${name}`);
+  for (const row of rows) assert.ok(row.includes(name), row);
   await opened.context.close();
 });
