@@ -21,8 +21,12 @@ impl App {
         // The one place the clock is read; everything below takes these as arguments.
         let real_now = Utc::now();
         let today = global.as_of.unwrap_or_else(|| Local::now().date_naive());
+        // A command pinned to a day acts at midnight UTC of that day, whatever the hour it is
+        // run at, so that what it decides (a response time in working hours, say) is the same
+        // every time. Midnight UTC is that same day on London's clock too, in summer time as
+        // out of it.
         let now = match global.as_of {
-            Some(day) => day.and_time(real_now.time()).and_utc(),
+            Some(day) => day.and_time(chrono::NaiveTime::MIN).and_utc(),
             None => real_now,
         };
         Ok(App {
