@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use steward_domain::ops::{loans, pick, policy};
 use steward_domain::{DomainError, Equipment, Person, RegisterTx};
-use steward_policy::Citation;
 use steward_policy::decide::{Gate, Refusal, office_names};
+use steward_policy::{Citation, Clause, OfficeId, Pack};
 
 const FIELDS: [&str; 3] = ["person", "asset_tag", "authorised_by"];
 
@@ -39,9 +39,10 @@ struct Remedy {
     href: Option<String>,
 }
 
-/// Who may authorise a loan under the policy in force, for the authorising field.
+/// Who the policy in force asks to authorise or approve something, and who holds those
+/// offices today, for the field that names them.
 #[derive(Serialize)]
-struct Authorising {
+pub(super) struct OfficeHolders {
     /// "the Chief Executive or the Monitoring Officer"
     offices: String,
     citation: String,
@@ -51,27 +52,43 @@ struct Authorising {
     holders_json: String,
 }
 
+impl OfficeHolders {
+    /// The holders of `offices` today; `joiner` is "or" when any one of them will do.
+    pub(super) async fn read<T: RegisterTx>(
+        tx: &mut T,
+        signed: &SignedIn,
+        pack: &Pack,
+        offices: &[OfficeId],
+        joiner: &str,
+        clause: &Clause,
+    ) -> Result<OfficeHolders, WebError> {
+        let holders: Vec<String> = pick::holders(tx, &signed.council, offices, signed.today)
+            .await?
+            .iter()
+            .map(pick::person_label)
+            .collect();
+        Ok(OfficeHolders {
+            offices: office_names(pack, offices, joiner),
+            citation: Citation::new(pack, clause).to_string(),
+            holders_json: serde_json::to_string(&holders).unwrap_or_else(|_| "[]".into()),
+            holders,
+        })
+    }
+}
+
+/// Who may authorise a loan under the policy in force, when it asks for that.
 async fn authorising<T: RegisterTx>(
     tx: &mut T,
     signed: &SignedIn,
-) -> Result<Option<Authorising>, WebError> {
+) -> Result<Option<OfficeHolders>, WebError> {
     let Some(active) = policy::in_force(tx, &signed.council, signed.today).await? else {
         return Ok(None);
     };
     let Some(rule) = &active.pack.loans.authorisation else {
         return Ok(None);
     };
-    let holders: Vec<String> = pick::holders(tx, &signed.council, &rule.by, signed.today)
-        .await?
-        .iter()
-        .map(pick::person_label)
-        .collect();
-    Ok(Some(Authorising {
-        offices: office_names(&active.pack, &rule.by, "or"),
-        citation: Citation::new(&active.pack, &rule.clause).to_string(),
-        holders_json: serde_json::to_string(&holders).unwrap_or_else(|_| "[]".into()),
-        holders,
-    }))
+    let found = OfficeHolders::read(tx, signed, &active.pack, &rule.by, "or", &rule.clause);
+    Ok(Some(found.await?))
 }
 
 /// This form's address with what was typed, for a remedy's page to come back to.
@@ -155,7 +172,7 @@ fn remedies(
     refusals: &[Refusal],
     person: &Person,
     item: &Equipment,
-    authorising: Option<&Authorising>,
+    authorising: Option<&OfficeHolders>,
 ) -> Vec<Remedy> {
     use crate::listing::encode;
     let b = base(signed);

@@ -4,6 +4,7 @@
 mod issue;
 mod list;
 
+use issue::OfficeHolders;
 pub use issue::{issue, issue_form};
 
 pub(crate) use list::ended_words;
@@ -106,23 +107,20 @@ async fn render_loan(
         })
         .collect();
     let v = loans::view(&mut tx, &document, loan, signed.today).await?;
-    let approving = match active
-        .as_ref()
-        .and_then(|a| a.pack.loans.extension.as_ref().map(|x| (a, x)))
-    {
-        Some((active, rule)) => {
-            let holders =
-                pick::holders(&mut tx, &signed.council, &rule.approvers, signed.today).await?;
-            let joiner = match rule.agreement {
-                steward_policy::model::Agreement::All => "and",
-                steward_policy::model::Agreement::Any => "or",
-            };
-            Some(context! {
-                offices => steward_policy::decide::office_names(&active.pack, &rule.approvers, joiner),
-                citation => steward_policy::Citation::new(&active.pack, &rule.clause).to_string(),
-                holders => holders.iter().map(pick::person_label).collect::<Vec<_>>(),
-            })
-        }
+    let approving = match active.as_ref() {
+        Some(active) => match &active.pack.loans.extension {
+            Some(rule) => {
+                let joiner = match rule.agreement {
+                    steward_policy::model::Agreement::All => "and",
+                    steward_policy::model::Agreement::Any => "or",
+                };
+                let (offices, clause) = (&rule.approvers, &rule.clause);
+                let found =
+                    OfficeHolders::read(&mut tx, signed, &active.pack, offices, joiner, clause);
+                Some(found.await?)
+            }
+            None => None,
+        },
         None => None,
     };
     drop(tx);
@@ -169,7 +167,7 @@ async fn render_loan(
         context! {
             loan => Serde(&view),
             offered => Serde(&offered),
-            approving,
+            approving => Serde(&approving),
             done,
             forms => Serde(forms),
             field_errors,
