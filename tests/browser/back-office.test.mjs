@@ -215,3 +215,21 @@ test("the authorising field lists who holds the authorising office today", async
   }
   await opened.context.close();
 });
+
+test("the extension form says who holds the approving offices and which nobody holds", async () => {
+  // Dunmere's policy wants an extension approved by the Mayor and the Town Clerk; in the demo
+  // nobody is Mayor.
+  const town = "dunmere-town";
+  const opened = await newPage(browser);
+  await signIn(opened, "officer", town);
+  const { page } = opened;
+  await go(opened, `/councils/${town}/loans`, "office-loans-town");
+  await Promise.all([page.waitForNavigation(), page.locator("main table tbody tr a").first().click()]);
+  await settled(page);
+  await check(opened, "office-loan-extend");
+  const hint = await page.locator("#approved_by-hint").innerText();
+  assert.match(hint, /approval by the Mayor and Town Clerk \(clause 4\.5, .+\)\./);
+  assert.match(hint, /Held today by .+ \([A-Z]+\d+\)\./);
+  assert.match(hint, /Nobody holds the office of Mayor today\./);
+  await opened.context.close();
+});

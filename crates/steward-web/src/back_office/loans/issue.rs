@@ -50,6 +50,8 @@ pub(super) struct OfficeHolders {
     holders: Vec<String>,
     /// The same, for the picker's script.
     holders_json: String,
+    /// The offices nobody holds today, by name.
+    unheld: Vec<String>,
 }
 
 impl OfficeHolders {
@@ -62,16 +64,33 @@ impl OfficeHolders {
         joiner: &str,
         clause: &Clause,
     ) -> Result<OfficeHolders, WebError> {
-        let holders: Vec<String> = pick::holders(tx, &signed.council, offices, signed.today)
-            .await?
-            .iter()
-            .map(pick::person_label)
-            .collect();
+        // A policy names one to three offices here, so each is read on its own: the page can
+        // then say which of them nobody holds.
+        let mut holders: Vec<String> = Vec::new();
+        let mut unheld = Vec::new();
+        for office in offices {
+            let held = pick::holders(
+                tx,
+                &signed.council,
+                std::slice::from_ref(office),
+                signed.today,
+            )
+            .await?;
+            if held.is_empty() {
+                unheld.push(pack.office_name(office));
+            }
+            for label in held.iter().map(pick::person_label) {
+                if !holders.contains(&label) {
+                    holders.push(label);
+                }
+            }
+        }
         Ok(OfficeHolders {
             offices: office_names(pack, offices, joiner),
             citation: Citation::new(pack, clause).to_string(),
             holders_json: serde_json::to_string(&holders).unwrap_or_else(|_| "[]".into()),
             holders,
+            unheld,
         })
     }
 }
