@@ -165,7 +165,15 @@ pub trait RegisterTx: Send {
         council_id: Id,
         query: &PeopleQuery,
         on: NaiveDate,
+        counted: Option<Total>,
     ) -> impl Future<Output = RepoResult<Listed<PersonListed>>> + Send;
+    /// How many people `query` finds on `on`, without reading them.
+    fn count_people(
+        &mut self,
+        council_id: Id,
+        query: &PeopleQuery,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Total>> + Send;
     fn household_members(
         &mut self,
         council_id: Id,
@@ -257,12 +265,20 @@ pub trait RegisterTx: Send {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
-    /// A page of the equipment list, each item with whoever holds it on an open loan.
+    /// A page of the equipment list, each item with whoever holds it on an open loan;
+    /// `counted` is the count of the whole list when the caller knows it.
     fn list_equipment(
         &mut self,
         council_id: Id,
         query: &EquipmentQuery,
+        counted: Option<Total>,
     ) -> impl Future<Output = RepoResult<Listed<EquipmentListed>>> + Send;
+    /// How many items `query` finds, without reading them.
+    fn count_equipment(
+        &mut self,
+        council_id: Id,
+        query: &EquipmentQuery,
+    ) -> impl Future<Output = RepoResult<Total>> + Send;
 
     // Loans.
     fn insert_loan(

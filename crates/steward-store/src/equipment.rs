@@ -5,7 +5,7 @@ use crate::rows::{Cols, flag_int, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
-use steward_domain::listing::Listed;
+use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::equipment::list::{
     EquipmentListed, EquipmentQuery, EquipmentSort, Holder,
 };
@@ -173,11 +173,34 @@ fn holder(row: &AnyRow) -> RepoResult<Option<Holder>> {
 }
 
 /// A page of the equipment list. Each sort's expression is the one its index is built on.
+/// How many items the equipment list `query` asks for holds, without reading them.
+pub(crate) async fn count(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &EquipmentQuery,
+) -> RepoResult<Total> {
+    list_sql(council_id, query).total(tx).await
+}
+
+/// A page of the equipment list; counted unless `counted` gives the count.
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &EquipmentQuery,
+    counted: Option<Total>,
 ) -> RepoResult<Listed<EquipmentListed>> {
+    let mut sql = list_sql(council_id, query);
+    sql.known_total(counted);
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        Ok(EquipmentListed {
+            equipment: equipment(row)?,
+            holder: holder(row)?,
+        })
+    })
+    .await
+}
+
+fn list_sql(council_id: Id, query: &EquipmentQuery) -> ListSql {
     let sort = match query.sort {
         EquipmentSort::Tag => "e.asset_tag",
         EquipmentSort::Kind => "e.kind",
@@ -203,11 +226,5 @@ pub(crate) async fn list_page(
         sql.eq("e.state", state.as_str());
     }
     sql.search(council_id, &query.search, &[(search::EQUIPMENT, "e.id")]);
-    sql.fetch(tx, &query.window, query.direction, |row| {
-        Ok(EquipmentListed {
-            equipment: equipment(row)?,
-            holder: holder(row)?,
-        })
-    })
-    .await
+    sql
 }

@@ -6,7 +6,7 @@ use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
-use steward_domain::listing::Listed;
+use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::people::list::{PeopleQuery, PeopleSort, PersonListed};
 use steward_domain::repo::NewPerson;
 use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
@@ -284,12 +284,36 @@ pub(crate) fn in_office(day: NaiveDate) -> Frag {
 }
 
 /// A page of the people list. Each sort's expression is the one its index is built on.
+/// How many people the list `query` asks for holds on `on`, without reading them.
+pub(crate) async fn count(
+    tx: &mut StoreTx,
+    council_id: Id,
+    query: &PeopleQuery,
+    on: NaiveDate,
+) -> RepoResult<Total> {
+    list_sql(council_id, query, on).total(tx).await
+}
+
+/// A page of the people list; counted unless `counted` gives the count.
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &PeopleQuery,
     on: NaiveDate,
+    counted: Option<Total>,
 ) -> RepoResult<Listed<PersonListed>> {
+    let mut sql = list_sql(council_id, query, on);
+    sql.known_total(counted);
+    sql.fetch(tx, &query.window, query.direction, |row| {
+        Ok(PersonListed {
+            person: person(row)?,
+            in_office: Cols::new(row, "people").int("in_office")? == 1,
+        })
+    })
+    .await
+}
+
+fn list_sql(council_id: Id, query: &PeopleQuery, on: NaiveDate) -> ListSql {
     let (sort, kind) = match query.sort {
         PeopleSort::Reference => ("p.reference", KeyKind::Text),
         PeopleSort::Name => ("lower(p.name)", KeyKind::Text),
@@ -319,11 +343,5 @@ pub(crate) async fn list_page(
         None => {}
     }
     sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
-    sql.fetch(tx, &query.window, query.direction, |row| {
-        Ok(PersonListed {
-            person: person(row)?,
-            in_office: Cols::new(row, "people").int("in_office")? == 1,
-        })
-    })
-    .await
+    sql
 }

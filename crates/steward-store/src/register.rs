@@ -88,9 +88,19 @@ impl RegisterTx for StoreTx {
         council_id: Id,
         query: &steward_domain::ops::people::list::PeopleQuery,
         on: NaiveDate,
+        counted: Option<Total>,
     ) -> RepoResult<steward_domain::listing::Listed<steward_domain::ops::people::list::PersonListed>>
     {
-        people::list_page(self, council_id, query, on).await
+        people::list_page(self, council_id, query, on, counted).await
+    }
+
+    async fn count_people(
+        &mut self,
+        council_id: Id,
+        query: &steward_domain::ops::people::list::PeopleQuery,
+        on: NaiveDate,
+    ) -> RepoResult<Total> {
+        people::count(self, council_id, query, on).await
     }
 
     async fn household_members(
@@ -206,8 +216,17 @@ impl RegisterTx for StoreTx {
         &mut self,
         council_id: Id,
         query: &EquipmentQuery,
+        counted: Option<Total>,
     ) -> RepoResult<Listed<EquipmentListed>> {
-        equipment::list_page(self, council_id, query).await
+        equipment::list_page(self, council_id, query, counted).await
+    }
+
+    async fn count_equipment(
+        &mut self,
+        council_id: Id,
+        query: &EquipmentQuery,
+    ) -> RepoResult<Total> {
+        equipment::count(self, council_id, query).await
     }
 
     async fn insert_loan(&mut self, council_id: Id, new: &NewLoan) -> RepoResult<Loan> {

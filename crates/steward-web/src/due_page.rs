@@ -6,6 +6,7 @@ use crate::listing::{
     self, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
 use crate::pages::{FieldError, by_field};
+use crate::session::Reading;
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -15,11 +16,9 @@ use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use steward_domain::Council;
 use steward_domain::listing::Window;
-use steward_domain::ops::due::{self, DueCache, DueFilter, DueItem, DueKind, DueQuery, DueSet};
-use steward_store::{Store, StoreError};
+use steward_domain::ops::due::{self, DueFilter, DueItem, DueKind, DueQuery, DueSet};
 
 /// The date box's own format; ISO dates are read too.
 const AS_OF_FORMAT: &str = "%d/%m/%Y";
@@ -58,19 +57,6 @@ struct DueView {
     kinds: Vec<KindChoice>,
     kind: &'static str,
     total: u64,
-}
-
-/// The report kept for the council and day, if the register has not changed since it was
-/// computed: one statement, outside any transaction. Otherwise the caller computes it with
-/// `due::current` in a read transaction, which keeps it.
-pub(crate) async fn kept(
-    store: &Store,
-    cache: &DueCache,
-    council: &Council,
-    today: NaiveDate,
-) -> Result<Option<Arc<DueSet>>, StoreError> {
-    let key = store.due_key(council.id, today).await?;
-    Ok(due::kept(cache, council, today, key))
 }
 
 /// An item as a row: who and what, when, and the clause behind it.
@@ -121,7 +107,7 @@ fn kind_choices(set: &DueSet) -> Vec<KindChoice> {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(params): Query<DueParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -136,13 +122,10 @@ pub async fn list(
         Some(Ok(day)) => day,
         None => signed.today,
     };
-    let set = match kept(&state.store, &state.due, council, today).await? {
-        Some(set) => set,
-        None => {
-            let mut tx = state.store.read().await?;
-            due::current(&mut tx, &state.due, council, today).await?
-        }
-    };
+    // The kept report's key is read in the visitor's transaction; the report is computed
+    // only when the register has changed since.
+    let set = due::current(&mut tx, &state.due, council, today).await?;
+    drop(tx);
     let kind = params
         .kind
         .as_deref()

@@ -10,6 +10,7 @@ use crate::listing::{
 };
 use crate::pages::{FieldError, Page, sentence};
 use crate::routes::{Need, PageRoute, page};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -116,7 +117,10 @@ fn row(council: &Council, m: &OutboxMessage) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<MessageParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -131,6 +135,8 @@ pub async fn list(
     let query: MessageQuery = params.list.to_query(filter);
     let (council, principal) = (&signed.council, &signed.principal);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("notifications", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -143,7 +149,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = outbox::list::list(&mut tx, council, principal, &query).await?;
     let attention = outbox::list::attention(&mut tx, council).await?;
     drop(tx);
@@ -346,7 +352,7 @@ pub async fn retry(
 
 pub async fn resolve(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Path((_, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ResolveForm>,
 ) -> Result<Response, WebError> {
@@ -356,7 +362,6 @@ pub async fn resolve(
         "sent" => (Resolution::Sent, "sent"),
         "resend" => (Resolution::Resend, "resend"),
         _ => {
-            let mut tx = state.store.read().await?;
             let found = match outbox::find(&mut tx, &signed.council, id).await {
                 Err(DomainError::NotFound { .. }) => return Err(WebError::not_found()),
                 other => other?,

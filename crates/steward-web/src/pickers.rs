@@ -2,11 +2,11 @@
 //! and shows the labels; the form sends back the chosen label, which `ops::pick` reads. Without
 //! the script the same fields take a reference, a tag or a name.
 
+use crate::WebError;
 use crate::routes::{Need, PageRoute, page};
-use crate::session::SignedIn;
-use crate::{AppState, WebError};
+use crate::session::Reading;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::Method;
 use axum::routing::get;
 use serde::Deserialize;
@@ -46,23 +46,19 @@ fn typed(q: &str) -> &str {
 }
 
 pub async fn people(
-    State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(q): Query<Typed>,
 ) -> Result<Json<Vec<String>>, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
     let found = pick::suggest_people(&mut tx, &signed.council, typed(&q.q), signed.today).await?;
     Ok(Json(found.iter().map(pick::person_label).collect()))
 }
 
 pub async fn equipment(
-    State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(q): Query<Typed>,
 ) -> Result<Json<Vec<String>>, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
     let found = pick::suggest_items(&mut tx, &signed.council, typed(&q.q)).await?;
     Ok(Json(found.iter().map(pick::item_label).collect()))
 }

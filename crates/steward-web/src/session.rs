@@ -24,6 +24,7 @@ use steward_domain::auth::{Principal, Session, SessionPolicy, constant_time_eq, 
 use steward_domain::ops::sessions::SessionCheck;
 use steward_domain::ops::{council, people, sessions};
 use steward_domain::{Council, CouncilSlug, Ctx};
+use steward_store::StoreTx;
 
 /// The cookie holding the session id.
 pub const SESSION_COOKIE: &str = "steward_session";
@@ -161,88 +162,141 @@ pub fn home_path(council: &Council, principal: &Principal) -> String {
 #[derive(Clone)]
 struct SessionCsrf(String);
 
+/// A signed-in request with its read transaction still open, so that a read-only page reads
+/// its visitor and its rows from one snapshot and one connection: a list page pays for one
+/// transaction, not two. Take it instead of [`SignedIn`] in handlers that only read; a
+/// handler that writes must not hold it (two connections per request could exhaust the pool).
+pub struct Reading {
+    pub signed: SignedIn,
+    pub tx: StoreTx,
+}
+
+/// Who is asking, read in one read transaction that is handed back open.
+struct Authenticated {
+    signed: SignedIn,
+    tx: StoreTx,
+    /// The session, when its last use is due to be written.
+    touch: Option<Session>,
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let slug = slug_from_path(parts, state).await?;
-        let now = (state.now)();
-        let today = (state.today)();
-        // Everything a page needs to know of its visitor is read in one read transaction; the
-        // rare writes (ending a stale session, noting a session's use once a minute) each take
-        // a short transaction of their own, never the page's.
-        let mut tx = state.store.read().await.map_err(reject)?;
-        let council = council::find(&mut tx, &slug).await.map_err(reject)?;
-        // A page asked for by link comes back after signing in; a form posted cannot.
-        let to_sign_in = if parts.method == axum::http::Method::GET {
-            let asked = parts
-                .uri
-                .path_and_query()
-                .map_or(parts.uri.path(), |p| p.as_str());
-            Redirect::to(&sign_in_returning(&council, asked)).into_response()
-        } else {
-            Redirect::to(&sign_in_path(&council)).into_response()
-        };
-        let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(to_sign_in);
-        };
-        let check = sessions::check_session(&mut tx, &raw, now, &SessionPolicy::default())
-            .await
-            .map_err(reject)?;
-        let (user, session, touch) = match check {
-            SessionCheck::Unknown => return Err(to_sign_in),
-            SessionCheck::Stale { session, action } => {
-                drop(tx);
-                let mut write = state.store.begin().await.map_err(reject)?;
-                sessions::end_stale(&mut write, &session, now, action)
-                    .await
-                    .map_err(reject)?;
-                write.commit().await.map_err(reject)?;
-                return Err(to_sign_in);
-            }
-            SessionCheck::Good {
-                user,
-                session,
-                touch,
-            } => (user, session, touch),
-        };
-        if session.council_id != council.id {
-            return Err(to_sign_in);
-        }
-        let offices = match user.person_id {
-            Some(person) => people::offices_on(&mut tx, council.id, person, today)
-                .await
-                .map_err(reject)?,
-            None => Vec::new(),
-        };
+        let Authenticated { signed, tx, touch } = authenticate(parts, state).await?;
         tx.commit().await.map_err(reject)?;
-        if touch && state.touches.claim(&session.id_hash, now) {
+        if let Some(session) = touch {
+            touch_session(state, &session, signed.now).await?;
+        }
+        Ok(signed)
+    }
+}
+
+impl FromRequestParts<AppState> for Reading {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Authenticated { signed, tx, touch } = authenticate(parts, state).await?;
+        let Some(session) = touch else {
+            return Ok(Reading { signed, tx });
+        };
+        // The once-a-minute write of the session's use takes its own short transaction and
+        // never the page's: the read is finished first and a fresh one opened after it, so a
+        // request never holds two connections.
+        tx.commit().await.map_err(reject)?;
+        touch_session(state, &session, signed.now).await?;
+        let tx = state.store.read().await.map_err(reject)?;
+        Ok(Reading { signed, tx })
+    }
+}
+
+async fn touch_session(
+    state: &AppState,
+    session: &Session,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Response> {
+    let mut write = state.store.begin().await.map_err(reject)?;
+    sessions::touch(&mut write, session, now)
+        .await
+        .map_err(reject)?;
+    write.commit().await.map_err(reject)
+}
+
+async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, Response> {
+    let slug = slug_from_path(parts, state).await?;
+    let now = (state.now)();
+    let today = (state.today)();
+    // Everything a page needs to know of its visitor is read in one read transaction; the
+    // rare writes (ending a stale session, noting a session's use once a minute) each take
+    // a short transaction of their own, never the page's.
+    let mut tx = state.store.read().await.map_err(reject)?;
+    let council = council::find(&mut tx, &slug).await.map_err(reject)?;
+    // A page asked for by link comes back after signing in; a form posted cannot.
+    let to_sign_in = if parts.method == axum::http::Method::GET {
+        let asked = parts
+            .uri
+            .path_and_query()
+            .map_or(parts.uri.path(), |p| p.as_str());
+        Redirect::to(&sign_in_returning(&council, asked)).into_response()
+    } else {
+        Redirect::to(&sign_in_path(&council)).into_response()
+    };
+    let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Err(to_sign_in);
+    };
+    let check = sessions::check_session(&mut tx, &raw, now, &SessionPolicy::default())
+        .await
+        .map_err(reject)?;
+    let (user, session, touch) = match check {
+        SessionCheck::Unknown => return Err(to_sign_in),
+        SessionCheck::Stale { session, action } => {
+            drop(tx);
             let mut write = state.store.begin().await.map_err(reject)?;
-            sessions::touch(&mut write, &session, now)
+            sessions::end_stale(&mut write, &session, now, action)
                 .await
                 .map_err(reject)?;
             write.commit().await.map_err(reject)?;
+            return Err(to_sign_in);
         }
-        let role = user.role;
-        let principal = Principal::new(user, role, offices);
-        if principal.user.must_change_password {
-            let path = parts.uri.path();
-            let allowed = path == password_path(&council) || path.ends_with("/sign-out");
-            if !allowed {
-                return Err(Redirect::to(&password_path(&council)).into_response());
-            }
+        SessionCheck::Good {
+            user,
+            session,
+            touch,
+        } => (user, session, touch),
+    };
+    if session.council_id != council.id {
+        return Err(to_sign_in);
+    }
+    let offices = match user.person_id {
+        Some(person) => people::offices_on(&mut tx, council.id, person, today)
+            .await
+            .map_err(reject)?,
+        None => Vec::new(),
+    };
+    let role = user.role;
+    let principal = Principal::new(user, role, offices);
+    if principal.user.must_change_password {
+        let path = parts.uri.path();
+        let allowed = path == password_path(&council) || path.ends_with("/sign-out");
+        if !allowed {
+            return Err(Redirect::to(&password_path(&council)).into_response());
         }
-        parts
-            .extensions
-            .insert(SessionCsrf(session.csrf_token.clone()));
-        Ok(SignedIn {
+    }
+    parts
+        .extensions
+        .insert(SessionCsrf(session.csrf_token.clone()));
+    let touch = (touch && state.touches.claim(&session.id_hash, now)).then(|| session.clone());
+    Ok(Authenticated {
+        signed: SignedIn {
             council,
             principal,
             session,
             now,
             today,
-        })
-    }
+        },
+        tx,
+        touch,
+    })
 }
 
 /// The address the request came from: the TCP peer, never a header a client can write.

@@ -2,7 +2,7 @@
 //! waiting, each figure a link to the list it counts.
 
 use crate::back_office::{base, office_page};
-use crate::session::SignedIn;
+use crate::session::Reading;
 use crate::{AppState, WebError};
 use axum::extract::State;
 use axum::response::Html;
@@ -10,6 +10,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 use steward_domain::ops::due;
+use steward_domain::ops::due::repo::DueTx;
 use steward_domain::ops::start::{self, RequestScope, StartCounts};
 use steward_policy::long_date;
 
@@ -155,21 +156,21 @@ fn cards(b: &str, c: &StartCounts) -> Vec<Card> {
 
 pub async fn page(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
 ) -> Result<Html<String>, WebError> {
     signed.principal.reader()?;
     let council = &signed.council;
-    let set = match crate::due_page::kept(&state.store, &state.due, council, signed.today).await? {
-        Some(set) => set,
-        None => {
-            let mut tx = state.store.read().await?;
-            due::current(&mut tx, &state.due, council, signed.today).await?
-        }
-    };
+    // The kept report's key, the counts of work and the getting-started list, read from one
+    // snapshot in the transaction the visitor was read in.
+    let set = due::current(&mut tx, &state.due, council, signed.today).await?;
     let scope = start::scope(&signed.principal, signed.now);
-    let work = state.store.work_counts(council.id, &scope).await?;
+    let work = tx
+        .work_counts(council.id, &scope)
+        .await
+        .map_err(steward_domain::DomainError::from)?;
+    let pending = crate::setup::pending_for(&mut tx, &signed).await?;
+    drop(tx);
     let counts = start::figures(&set, work, &signed.principal);
-    let pending = crate::setup::pending_for(&state, &signed).await?;
     let b = base(&signed);
     let page = office_page("Today's work", &signed, "start");
     let html = state.pages.render(

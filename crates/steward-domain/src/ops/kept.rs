@@ -14,6 +14,7 @@ use crate::listing::Total;
 use crate::records::Id;
 use chrono::NaiveDate;
 use std::sync::Mutex;
+use steward_policy::{EquipmentKind, EquipmentState, PersonKind};
 
 /// Counts kept at once; a count dropped is counted again when asked.
 const KEPT: usize = 64;
@@ -33,6 +34,16 @@ pub enum Counted {
     LoansDueThisWeek,
     /// Every loan, ended or not.
     LoansAll,
+    /// The people list with these filters, on the key's day.
+    People {
+        kind: Option<PersonKind>,
+        in_office: Option<bool>,
+    },
+    /// The equipment list with these filters.
+    Equipment {
+        kind: Option<EquipmentKind>,
+        state: Option<EquipmentState>,
+    },
 }
 
 /// What a kept count stands for: the figure, the council, the day, the audit head and the

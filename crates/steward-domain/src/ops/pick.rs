@@ -54,7 +54,7 @@ pub async fn suggest_people<T: RegisterTx>(
         window: Window::first(SUGGESTIONS),
         ..ListQuery::default()
     };
-    let listed = tx.list_people(council.id, &query, on).await?;
+    let listed = tx.list_people(council.id, &query, on, None).await?;
     Ok(listed.items.into_iter().map(|row| row.person).collect())
 }
 
@@ -74,7 +74,7 @@ pub async fn suggest_items<T: RegisterTx>(
         window: Window::first(SUGGESTIONS),
         ..ListQuery::default()
     };
-    let listed = tx.list_equipment(council.id, &query).await?;
+    let listed = tx.list_equipment(council.id, &query, None).await?;
     Ok(listed.items.into_iter().map(|row| row.equipment).collect())
 }
 

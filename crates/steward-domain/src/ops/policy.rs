@@ -207,7 +207,9 @@ pub async fn preview_adoption<T: RegisterTx>(
                     window: Window::first(1),
                     ..PeopleQuery::default()
                 };
-                let page = tx.list_people(council.id, &query, effective_from).await?;
+                let page = tx
+                    .list_people(council.id, &query, effective_from, None)
+                    .await?;
                 total += page.total.value();
             }
             Some(total)

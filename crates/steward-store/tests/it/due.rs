@@ -9,8 +9,10 @@ use steward_domain::listing::{SearchWords, Total};
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureQuery};
 use steward_domain::ops::audit_log::{self, AuditLogFilter, AuditLogQuery};
 use steward_domain::ops::due::{self, DueCache, DueItem, DueKind};
+use steward_domain::ops::equipment::list::EquipmentQuery;
 use steward_domain::ops::kept::KeptCounts;
 use steward_domain::ops::loans::list::{LoanFilter, LoanQuery, LoanShow};
+use steward_domain::ops::people::list::{PeopleFilter, PeopleQuery};
 use steward_domain::ops::{acceptance, council, equipment, loans, people, policy, start};
 use steward_domain::repo::AuditFilter;
 use steward_domain::repo::{NewEquipment, NewPerson};
@@ -574,6 +576,31 @@ async fn kept_figures(
     let page = audit_log::list(&mut tx, c, &query).await?;
     assert_eq!(page.total, Total::Exactly(loan_records));
     figures.push(records);
+    for in_office in [None, Some(true)] {
+        for words in ["", "member"] {
+            let query = PeopleQuery {
+                search: SearchWords::parse(words),
+                filter: PeopleFilter {
+                    in_office,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let page = people::list::list_kept(&mut tx, kept, c, &query, today).await?;
+            let fresh = people::list::list(&mut tx, c, &query, today).await?;
+            assert_eq!(page.total, fresh.total, "{in_office:?} {words:?}");
+            assert_eq!(page.items, fresh.items);
+            if words.is_empty() {
+                figures.push(page.total.value());
+            }
+        }
+    }
+    let query = EquipmentQuery::default();
+    let page = equipment::list::list_kept(&mut tx, kept, c, &query, today).await?;
+    let fresh = equipment::list::list(&mut tx, c, &query).await?;
+    assert_eq!(page.total, fresh.total);
+    assert_eq!(page.items, fresh.items);
+    figures.push(page.total.value());
     Ok(figures)
 }
 
@@ -605,6 +632,12 @@ async fn kept_list_counts_match_fresh_counts_and_move_with_the_register() -> Tes
     .await;
     // The policy's title for the clauses, the key and the page.
     assert!(cost <= 3 + 1, "{cost}");
+    let (cost, _) = statements(&mut tx, async |tx| {
+        people::list::list_kept(tx, &kept, &c, &PeopleQuery::default(), today).await
+    })
+    .await;
+    // The key and the page.
+    assert_eq!(cost, 2);
     drop(tx);
     let again = kept_figures(&store, &kept, &c, today).await?;
     assert_eq!(before, again);
@@ -639,5 +672,9 @@ async fn kept_list_counts_match_fresh_counts_and_move_with_the_register() -> Tes
     assert_eq!(after[2], before[2] - 1, "{before:?} {after:?}");
     assert_eq!(after[5], before[5], "{before:?} {after:?}");
     assert!(after[6] > before[6], "{before:?} {after:?}");
+    // Everyone and those in office each gain the new member; the items stay.
+    assert_eq!(after[7], before[7] + 1, "{before:?} {after:?}");
+    assert_eq!(after[8], before[8] + 1, "{before:?} {after:?}");
+    assert_eq!(after[9], before[9], "{before:?} {after:?}");
     Ok(())
 }

@@ -301,7 +301,7 @@ impl Register {
             };
             async move {
                 let mut tx = self.store.read().await.unwrap();
-                tx.list_equipment(self.council.id, &q).await.unwrap()
+                tx.list_equipment(self.council.id, &q, None).await.unwrap()
             }
         })
         .await;

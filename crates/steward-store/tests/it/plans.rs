@@ -198,7 +198,7 @@ async fn lists_read_in_index_order() -> TestResult {
             },
         ],
         words,
-        |q| tx.list_people(c.id, &q, day()).await?
+        |q| tx.list_people(c.id, &q, day(), None).await?
     );
     walk!(
         seen,
@@ -211,7 +211,7 @@ async fn lists_read_in_index_order() -> TestResult {
             },
         ],
         words,
-        |q| tx.list_equipment(c.id, &q).await?
+        |q| tx.list_equipment(c.id, &q, None).await?
     );
     let loan_filters: Vec<LoanFilter> = LoanShow::ALL
         .iter()

@@ -11,10 +11,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
+use steward_domain::auth::ApiToken;
 use steward_domain::auth::Principal;
 use steward_domain::listing::{Cursor, Direction, ListQuery, Listed, SearchWords, Total, Window};
 use steward_domain::ops::{people, tokens};
 use steward_domain::{Council, Ctx, RegisterTx};
+use steward_store::StoreTx;
 
 /// The caller: who the token acts for, in which council, with the role the token carries.
 pub(crate) struct Caller {
@@ -44,41 +46,86 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .then_some(token.trim())
 }
 
+/// A caller with the read transaction their token was checked in still open, for handlers
+/// that only read: the request then costs one transaction, not two. A handler that writes
+/// takes [`Caller`] instead, so that no request holds two connections.
+pub(crate) struct Reader {
+    pub caller: Caller,
+    pub tx: StoreTx,
+}
+
 impl FromRequestParts<ApiState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
-        let raw = bearer(parts).ok_or_else(ApiError::unauthorized)?;
-        let today = (state.today)();
-        let now = (state.now)();
-        // Reads in a read transaction; the token's last use is written at most once a minute,
-        // in a short transaction of its own.
-        let mut tx = state.store.read().await?;
-        let Some((user, token, touch)) = tokens::check(&mut tx, raw, now).await? else {
-            return Err(ApiError::unauthorized());
-        };
-        let council = tx
-            .council_by_id(user.council_id)
-            .await
-            .map_err(steward_domain::DomainError::from)?
-            .ok_or_else(ApiError::unauthorized)?;
-        let offices = match user.person_id {
-            Some(person) => people::offices_on(&mut tx, council.id, person, today).await?,
-            None => Vec::new(),
-        };
+        let (caller, tx, touch) = authenticate(parts, state).await?;
         tx.commit().await?;
-        if touch && state.touches.claim(&format!("token {}", token.id), now) {
-            let mut write = state.store.begin().await?;
-            tokens::touch(&mut write, &token, now).await?;
-            write.commit().await?;
+        if let Some(token) = touch {
+            touch_token(state, &token, caller.now).await?;
         }
-        Ok(Caller {
-            principal: Principal::new(user, token.role, offices),
-            council,
-            today,
-            now,
-        })
+        Ok(caller)
     }
+}
+
+impl FromRequestParts<ApiState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let (caller, tx, touch) = authenticate(parts, state).await?;
+        let Some(token) = touch else {
+            return Ok(Reader { caller, tx });
+        };
+        // The once-a-minute write of the token's use never runs inside the request's read,
+        // nor beside it on a second connection.
+        tx.commit().await?;
+        touch_token(state, &token, caller.now).await?;
+        let tx = state.store.read().await?;
+        Ok(Reader { caller, tx })
+    }
+}
+
+async fn touch_token(
+    state: &ApiState,
+    token: &ApiToken,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut write = state.store.begin().await?;
+    tokens::touch(&mut write, token, now).await?;
+    write.commit().await?;
+    Ok(())
+}
+
+/// The caller, read in a read transaction handed back open, and their token when its last
+/// use is due to be written.
+async fn authenticate(
+    parts: &Parts,
+    state: &ApiState,
+) -> Result<(Caller, StoreTx, Option<ApiToken>), ApiError> {
+    let raw = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+    let today = (state.today)();
+    let now = (state.now)();
+    let mut tx = state.store.read().await?;
+    let Some((user, token, touch)) = tokens::check(&mut tx, raw, now).await? else {
+        return Err(ApiError::unauthorized());
+    };
+    let council = tx
+        .council_by_id(user.council_id)
+        .await
+        .map_err(steward_domain::DomainError::from)?
+        .ok_or_else(ApiError::unauthorized)?;
+    let offices = match user.person_id {
+        Some(person) => people::offices_on(&mut tx, council.id, person, today).await?,
+        None => Vec::new(),
+    };
+    let touch =
+        (touch && state.touches.claim(&format!("token {}", token.id), now)).then(|| token.clone());
+    let caller = Caller {
+        principal: Principal::new(user, token.role, offices),
+        council,
+        today,
+        now,
+    };
+    Ok((caller, tx, touch))
 }
 
 /// A JSON body; malformed or mistyped bodies become problem details. An empty body reads as

@@ -3,6 +3,7 @@
 use super::{base, error, form_errors, may_change, office_page, optional_date, parsed};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field, sentence};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -56,7 +57,10 @@ fn row(b: &str, p: &PersonListed) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<PeopleParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -72,6 +76,8 @@ pub async fn list(
     let b = base(&signed);
     let council = &signed.council;
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("people", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -84,8 +90,9 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
-    let page = people::list::list(&mut tx, council, &query, signed.today).await?;
+    let mut tx = page_tx;
+    let page =
+        people::list::list_kept(&mut tx, &state.counts, council, &query, signed.today).await?;
     drop(tx);
     let action = format!("{b}/people");
     let kind = params.kind.clone().unwrap_or_default();

@@ -3,6 +3,7 @@
 use super::{base, error, form_errors, may_change, office_page, picked_person, required_date};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn, safe_next};
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -74,7 +75,10 @@ fn row(b: &str, p: &PersonAcceptance) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<SignatureParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -82,6 +86,8 @@ pub async fn list(
     let query: SignatureQuery = params.list.to_query(SignatureFilter { outstanding });
     let (b, council, today) = (base(&signed), &signed.council, signed.today);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("signatures", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -96,7 +102,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let Some(active) = policy::in_force(&mut tx, council, today).await? else {
         drop(tx);
         return render(&state, &signed, &params, None, None, 0).await;

@@ -7,6 +7,7 @@ use crate::back_office::{base, office_page};
 use crate::listing::{
     Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
+use crate::session::Reading;
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -22,6 +23,7 @@ use steward_domain::ops::{people, pick};
 use steward_domain::{DomainError, Id, PersonRef};
 use steward_policy::long_date;
 use steward_policy::uktime::uk_local;
+use steward_store::StoreTx;
 
 const COLUMNS: &[Column] = &[
     column("day", "Day"),
@@ -127,22 +129,23 @@ const NOBODY: Id = -1;
 async fn render(
     state: &AppState,
     signed: &SignedIn,
+    mut tx: StoreTx,
     person: Option<(PersonRef, String)>,
     params: FindingParams,
 ) -> Result<Response, WebError> {
     let b = base(signed);
     let filters = params.filters;
-    let mut tx = state.store.read().await?;
     let filter = FindingFilter {
         person_id: person_filter(&mut tx, signed, &person, &filters).await?,
         category: Some(filters.category.trim().to_string()).filter(|c| !c.is_empty()),
         from: day(&filters.from),
         to: day(&filters.to),
     };
-    drop(tx);
     let query: FindingQuery = params.list.to_query(filter);
     let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(tx);
         return csv_of_all("web-findings", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -155,7 +158,6 @@ async fn render(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
     let page = list::page(&mut tx, council, principal, today, &query).await?;
     drop(tx);
     let action = match &person {
@@ -197,26 +199,24 @@ async fn render(
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, tx }: Reading,
     Query(params): Query<FindingParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    render(&state, &signed, None, params).await
+    render(&state, &signed, tx, None, params).await
 }
 
 pub async fn person(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Path((_, reference)): Path<(String, String)>,
     Query(params): Query<FindingParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
     let reference: PersonRef = reference.parse().map_err(|_| WebError::not_found())?;
-    let mut tx = state.store.read().await?;
     // Whether someone is in the register is not for those who may not read findings.
     view::access(&mut tx, &signed.council, &signed.principal, signed.today).await?;
     let found = people::find(&mut tx, &signed.council, &reference).await?;
-    drop(tx);
     let params = FindingParams {
         filters: Filters {
             person: String::new(),
@@ -224,5 +224,5 @@ pub async fn person(
         },
         ..params
     };
-    render(&state, &signed, Some((reference, found.name)), params).await
+    render(&state, &signed, tx, Some((reference, found.name)), params).await
 }

@@ -8,7 +8,7 @@ use crate::listing::{
     Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
 use crate::pages::{FieldError, Page, by_field, sentence};
-use crate::session::{CsrfForm, SignedIn};
+use crate::session::{CsrfForm, Reading, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -90,7 +90,10 @@ fn done_words(params: &AccountParams) -> Option<String> {
 /// Every account of the council, searchable, filterable, sortable and as CSV.
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<AccountParams>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
@@ -101,6 +104,8 @@ pub async fn list(
     let query: AccountQuery = params.list.to_query(filter);
     let council = &signed.council;
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("accounts", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -113,7 +118,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = account_list::accounts(&mut tx, council, &query).await?;
     drop(tx);
     let action = at(council, "/admin/accounts");

@@ -5,6 +5,7 @@ use super::at;
 use super::audit_query::AuditForm;
 use crate::listing::thousands;
 use crate::pages::{Page, by_field};
+use crate::session::Reading;
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -104,7 +105,7 @@ struct Choice {
 /// side and to the CSV of every record the filter matches.
 pub async fn log(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(form): Query<AuditForm>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -132,7 +133,6 @@ pub async fn log(
     let listed = match filter {
         Some(filter) => {
             let query = form.page_query(filter);
-            let mut tx = state.store.read().await?;
             let listed = audit_log::list(&mut tx, &signed.council, &query).await?;
             let listed = audit_log::describe_page(&mut tx, &signed.council, listed).await?;
             tx.commit().await?;

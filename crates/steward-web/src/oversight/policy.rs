@@ -4,6 +4,7 @@
 use super::{at, moment};
 use crate::listing::{ListQuery, Listing, Row, column};
 use crate::pages::{FieldError, Page};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError, markdown};
 use axum::extract::{Query, State};
@@ -176,12 +177,11 @@ const VERSION_COLUMNS: &[crate::listing::Column] = &[
 /// Every version adopted, newest first by default, searchable and as CSV.
 pub async fn versions(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(q): Query<VersionQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
-    let mut tx = state.store.read().await?;
     let active = policy::in_force(&mut tx, &signed.council, signed.today).await?;
     let in_force = active.as_ref().map(|a| a.version.number);
     let rows: Vec<Row> = policy::versions(&mut tx, &signed.council)

@@ -6,6 +6,7 @@ use crate::listing::{
     Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
 use crate::pages::{FieldError, Page, by_field, sentence};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -81,7 +82,10 @@ pub struct TokenParams {
 /// Every token of the council, never its secret.
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<TokenParams>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
@@ -91,6 +95,8 @@ pub async fn list(
     let query: TokenQuery = params.list.to_query(filter);
     let (council, now) = (&signed.council, signed.now);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("api-tokens", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -103,7 +109,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = account_list::tokens(&mut tx, council, &query, now).await?;
     drop(tx);
     let action = at(council, "/admin/tokens");

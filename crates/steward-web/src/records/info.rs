@@ -8,6 +8,7 @@ use crate::back_office::{base, error, office_page};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field, sentence};
 use crate::routes::{Need, PageRoute, page};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -103,7 +104,10 @@ fn row(b: &str, v: &InfoView) -> Row {
 
 async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(filter): Query<ListFilter>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -121,6 +125,8 @@ async fn list(
     let b = base(&signed);
     let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
     if filter.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("information-requests", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -133,7 +139,7 @@ async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = ops::list::list(&mut tx, council, principal, &query, today).await?;
     let (overdue, due_soon) =
         ops::list::standing(&mut tx, council, principal, &kinds, today).await?;

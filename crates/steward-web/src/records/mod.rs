@@ -12,6 +12,7 @@ pub use document::{Section, sections};
 use crate::back_office::office_page;
 use crate::pdf::Document;
 use crate::routes::{Need, PageRoute, page};
+use crate::session::Reading;
 use crate::session::SignedIn;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
@@ -99,13 +100,11 @@ pub(crate) fn file_name(text: &str) -> String {
 }
 
 async fn acceptance_form_pdf(
-    State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Path((_, reference)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
     let reference = person_ref(&reference)?;
-    let mut tx = state.store.read().await?;
     let form = acceptance_form::form(&mut tx, &signed.ctx(), &signed.council, &reference).await?;
     drop(tx);
     pdf_response(

@@ -87,9 +87,9 @@ pub fn pages() -> Vec<PageRoute> {
                 Reader,
                 get(
                     move |state: State<AppState>,
-                          signed: crate::session::SignedIn,
+                          reading: crate::session::Reading,
                           q: Query<show::Range>| {
-                        show::show(state, signed, q, name, format)
+                        show::show(state, reading, q, name, format)
                     },
                 ),
             ));

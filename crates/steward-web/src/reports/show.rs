@@ -3,7 +3,7 @@
 
 use super::{Format, chart, download, pdf};
 use crate::pages::{FieldError, Page, by_field};
-use crate::session::SignedIn;
+use crate::session::Reading;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -50,7 +50,7 @@ fn day(
 
 pub(super) async fn show(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(q): Query<Range>,
     name: ReportName,
     format: Format,
@@ -79,7 +79,6 @@ pub(super) async fn show(
         from = None;
     }
     let asked = Asked::new(name, today).by(&signed.principal).from(from);
-    let mut tx = state.store.read().await?;
     let report = reports::build(&mut tx, &signed.council, asked).await?;
     drop(tx);
     let file = format!("{}-{name}-{today}", signed.council.slug);

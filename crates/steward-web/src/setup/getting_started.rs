@@ -1,6 +1,7 @@
 //! The administrators' getting-started list, marked from what the register holds.
 
 use crate::back_office::office_page;
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::State;
@@ -10,6 +11,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::Council;
 use steward_domain::ops::setup::{self, GettingStarted, Task};
+use steward_store::StoreTx;
 
 #[derive(Serialize)]
 struct Item<'a> {
@@ -39,23 +41,21 @@ fn link(council: &Council, id: &str) -> (String, &'static str) {
 
 /// The list, when some of it is still to do, for the start page's reminder.
 pub(crate) async fn pending_for(
-    state: &AppState,
+    tx: &mut StoreTx,
     signed: &SignedIn,
 ) -> Result<Option<GettingStarted>, WebError> {
     if signed.principal.admin().is_err() {
         return Ok(None);
     }
-    let mut tx = state.store.read().await?;
-    let list = setup::getting_started(&mut tx, &signed.council).await?;
+    let list = setup::getting_started(tx, &signed.council).await?;
     Ok((!list.all_done).then_some(list))
 }
 
 pub async fn page(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
 ) -> Result<Html<String>, WebError> {
     signed.principal.admin()?;
-    let mut tx = state.store.read().await?;
     let list = setup::getting_started(&mut tx, &signed.council).await?;
     drop(tx);
     let items: Vec<Item<'_>> = list

@@ -6,6 +6,7 @@ use super::{hidden, moment, office_words, record_id};
 use crate::back_office::{base, error, form_errors, office_page};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -79,7 +80,10 @@ fn row(b: &str, v: &CaseView) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<CaseParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -95,6 +99,8 @@ pub async fn list(
     let b = base(&signed);
     let (council, principal, today) = (&signed.council, &signed.principal, signed.today);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("cases", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -107,7 +113,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = case_list::list(&mut tx, council, principal, &query, today).await?;
     drop(tx);
     let action = format!("{b}/cases");
@@ -435,7 +441,7 @@ pub async fn escalate(
 
 pub async fn close(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Path((_, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<CaseForms>,
 ) -> Result<Response, WebError> {
@@ -453,7 +459,6 @@ pub async fn close(
     let equipment: Option<AssetTag> = if form.equipment.trim().is_empty() {
         None
     } else {
-        let mut tx = state.store.read().await?;
         let found = crate::back_office::picked_item(
             &mut tx,
             &signed,

@@ -6,6 +6,7 @@ use super::{hidden, moment, pack_in_force, record_id, view};
 use crate::back_office::{base, error, form_errors};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, Page, by_field};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -54,7 +55,10 @@ fn my_page<'a>(title: &'a str, signed: &'a SignedIn) -> Page<'a> {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let access = signed.principal.member()?;
@@ -67,6 +71,8 @@ pub async fn list(
     let b = base(&signed);
     let (council, now) = (&signed.council, signed.now);
     if params.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("your-requests", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -79,7 +85,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = requests::list::mine(&mut tx, council, &access, &query, now).await?;
     drop(tx);
     let action = format!("{b}/me/requests");

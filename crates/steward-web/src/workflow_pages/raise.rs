@@ -9,6 +9,7 @@ use crate::back_office::{
     picked_person,
 };
 use crate::pages::{FieldError, Page, by_field, sentence};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
@@ -280,10 +281,9 @@ async fn form_page(
 
 pub async fn member_form(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading { signed, mut tx }: Reading,
     Query(q): Query<KindQuery>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.store.read().await?;
     let asker = member_asker(&mut tx, &signed).await?;
     drop(tx);
     form_page(&state, &signed, asker, q).await

@@ -6,6 +6,7 @@ use super::{hidden, moment, record_id, view};
 use crate::back_office::{base, error, form_errors, office_page};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
 use crate::pages::{FieldError, by_field};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -143,7 +144,10 @@ async fn office_choices(
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<RequestParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -153,6 +157,8 @@ pub async fn list(
     let filter = filter_of(&params, &signed);
     let query: RequestQuery = params.list.to_query(filter.clone().unwrap_or_default());
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("requests", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -169,7 +175,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = match filter {
         Some(_) => {
             requests::list::list(&mut tx, council, &signed.principal, &query, signed.now).await?

@@ -4,8 +4,11 @@
 use crate::error::DomainResult;
 use crate::ids::PersonRef;
 use crate::listing::{ListQuery, Listed};
+use crate::ops::due::DueTx;
+use crate::ops::kept::{CountKey, Counted, KeptCounts};
 use crate::records::{Council, Equipment, Id};
 use crate::repo::RegisterTx;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use steward_policy::{EquipmentKind, EquipmentState};
@@ -85,5 +88,36 @@ pub async fn list<T: RegisterTx>(
     council: &Council,
     query: &EquipmentQuery,
 ) -> DomainResult<Listed<EquipmentListed>> {
-    Ok(tx.list_equipment(council.id, query).await?)
+    Ok(tx.list_equipment(council.id, query, None).await?)
+}
+
+/// As [`list`], with the count of an unsearched list taken from `kept` while the register
+/// has not changed since it was counted (the key's day is `today`, which the list does not
+/// depend on but the key names), and counted and kept otherwise.
+pub async fn list_kept<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    query: &EquipmentQuery,
+    today: NaiveDate,
+) -> DomainResult<Listed<EquipmentListed>> {
+    let counted = if query.search.is_empty() {
+        let counted = Counted::Equipment {
+            kind: query.filter.kind,
+            state: query.filter.state,
+        };
+        let key = CountKey::new(
+            counted,
+            council.id,
+            today,
+            tx.due_key(council.id, today).await?,
+        );
+        Some(
+            kept.get_or(key, tx.count_equipment(council.id, query))
+                .await?,
+        )
+    } else {
+        None
+    };
+    Ok(tx.list_equipment(council.id, query, counted).await?)
 }

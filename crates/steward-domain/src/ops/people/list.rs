@@ -3,6 +3,8 @@
 
 use crate::error::DomainResult;
 use crate::listing::{ListQuery, Listed};
+use crate::ops::due::DueTx;
+use crate::ops::kept::{CountKey, Counted, KeptCounts};
 use crate::records::{Council, Person};
 use crate::repo::RegisterTx;
 use chrono::NaiveDate;
@@ -68,5 +70,31 @@ pub async fn list<T: RegisterTx>(
     query: &PeopleQuery,
     on: NaiveDate,
 ) -> DomainResult<Listed<PersonListed>> {
-    Ok(tx.list_people(council.id, query, on).await?)
+    Ok(tx.list_people(council.id, query, on, None).await?)
+}
+
+/// As [`list`], with the count of an unsearched list taken from `kept` while the register
+/// has not changed since it was counted, and counted and kept otherwise. The page's rows are
+/// read as always, one keyset page in the database.
+pub async fn list_kept<T: DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    query: &PeopleQuery,
+    on: NaiveDate,
+) -> DomainResult<Listed<PersonListed>> {
+    let counted = if query.search.is_empty() {
+        let counted = Counted::People {
+            kind: query.filter.kind,
+            in_office: query.filter.in_office,
+        };
+        let key = CountKey::new(counted, council.id, on, tx.due_key(council.id, on).await?);
+        Some(
+            kept.get_or(key, tx.count_people(council.id, query, on))
+                .await?,
+        )
+    } else {
+        None
+    };
+    Ok(tx.list_people(council.id, query, on, counted).await?)
 }

@@ -3,7 +3,7 @@
 
 use super::ApiState;
 use super::error::ApiError;
-use super::extract::{Body, Caller, Page, Q, Text, parse_day};
+use super::extract::{Body, Caller, Page, Q, Reader, Text, parse_day};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
@@ -102,10 +102,6 @@ fn path_tag(text: &str) -> ApiResult<AssetTag> {
 fn path_id(what: &str, text: &str) -> ApiResult<Id> {
     text.parse::<Id>()
         .map_err(|_| ApiError::not_found(format!("{what} '{text}' was not found")))
-}
-
-async fn read(state: &ApiState) -> ApiResult<StoreTx> {
-    Ok(state.store.read().await?)
 }
 
 async fn write(state: &ApiState) -> ApiResult<StoreTx> {

@@ -7,8 +7,7 @@ use steward_domain::ops::account_list::{
 use steward_domain::ops::invitations::{self, CreateInvited, Invited};
 
 pub(crate) async fn users_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<UserView>>> {
     caller.principal.admin()?;
@@ -20,14 +19,12 @@ pub(crate) async fn users_list(
         )?,
     };
     let query: AccountQuery = q.list_query(filter)?;
-    let mut tx = read(&state).await?;
     let page = account_list::accounts(&mut tx, &caller.council, &query).await?;
     Ok(Json(Page::from(page)))
 }
 
 pub(crate) async fn tokens_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<TokenView>>> {
     caller.principal.admin()?;
@@ -35,7 +32,6 @@ pub(crate) async fn tokens_list(
         status: q.parsed("status", "give a token status: active, expired or revoked")?,
     };
     let query: TokenQuery = q.list_query(filter)?;
-    let mut tx = read(&state).await?;
     let page = account_list::tokens(&mut tx, &caller.council, &query, caller.now).await?;
     Ok(Json(Page::from(page)))
 }

@@ -53,8 +53,7 @@ pub(crate) async fn case_raise(
 }
 
 pub(crate) async fn cases_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<cases::CaseView>>> {
     let state_choice = match q.text("state") {
@@ -67,7 +66,6 @@ pub(crate) async fn cases_list(
         state: state_choice,
     };
     let query = q.list_query::<CaseSort, _>(filter)?;
-    let mut tx = read(&state).await?;
     let page = case_list::list(
         &mut tx,
         &caller.council,

@@ -5,7 +5,7 @@ use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentListed, Equ
 
 pub(crate) async fn equipment_list(
     State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<EquipmentListed>>> {
     caller.principal.reader()?;
@@ -26,8 +26,14 @@ pub(crate) async fn equipment_list(
             .transpose()?,
     };
     let query = q.list_query::<EquipmentSort, _>(filter)?;
-    let mut tx = read(&state).await?;
-    let page = equipment::list::list(&mut tx, &caller.council, &query).await?;
+    let page = equipment::list::list_kept(
+        &mut tx,
+        &state.counts,
+        &caller.council,
+        &query,
+        caller.today,
+    )
+    .await?;
     Ok(Json(page.into()))
 }
 
@@ -77,13 +83,11 @@ pub(crate) struct EquipmentDetail {
 }
 
 pub(crate) async fn equipment_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(t): Seg,
 ) -> ApiResult<Json<EquipmentDetail>> {
     caller.principal.reader()?;
     let tag = path_tag(&t)?;
-    let mut tx = read(&state).await?;
     let item = equipment::find(&mut tx, &caller.council, &tag).await?;
     let open_loan = tx
         .open_loan_of_equipment(caller.council.id, item.id)

@@ -5,7 +5,7 @@ use steward_domain::ops::loans::list::{LoanFilter, LoanListed, LoanShow, LoanSor
 
 pub(crate) async fn loans_list(
     State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<LoanListed>>> {
     caller.principal.reader()?;
@@ -24,14 +24,12 @@ pub(crate) async fn loans_list(
     };
     let query = q.list_query::<LoanSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let page = loans::list::list_kept(&mut tx, &state.counts, &caller.council, &query, on).await?;
     Ok(Json(page.into()))
 }
 
 pub(crate) async fn loan_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(i): Seg,
     Q(q): Q,
 ) -> ApiResult<Json<loans::LoanView>> {
@@ -42,7 +40,6 @@ pub(crate) async fn loan_show(
     };
     let id = path_id("loan", &i)?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let loan = loans::find(&mut tx, &caller.council, id).await?;
     if own.is_some_and(|person| person != loan.person_id) {
         return Err(steward_domain::DomainError::not_found("loan", id).into());
@@ -78,13 +75,11 @@ fn issue_args(b: &IssueBody) -> ApiResult<IssueArgs> {
 }
 
 pub(crate) async fn loan_check(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Body(b): Body<IssueBody>,
 ) -> ApiResult<Json<loans::IssueCheck>> {
     caller.principal.officer()?;
     let a = issue_args(&b)?;
-    let mut tx = read(&state).await?;
     let check = loans::check_issue(
         &mut tx,
         &caller.ctx(),

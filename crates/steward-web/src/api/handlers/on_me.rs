@@ -11,14 +11,9 @@ pub(crate) struct Me {
     acceptance: Option<AcceptanceStatus>,
 }
 
-pub(crate) async fn me(
-    State(state): State<ApiState>,
-    caller: Caller,
-    Q(q): Q,
-) -> ApiResult<Json<Me>> {
+pub(crate) async fn me(Reader { caller, mut tx }: Reader, Q(q): Q) -> ApiResult<Json<Me>> {
     let access = caller.principal.member()?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let person = tx
         .person(access.council_id, access.person_id)
         .await
@@ -41,14 +36,12 @@ pub(crate) async fn me(
 }
 
 pub(crate) async fn my_loans(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<loans::LoanView>>> {
     let access = caller.principal.member()?;
     let page = q.page()?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let doc = document(&mut tx, &caller.council, on).await?;
     let mut views = Vec::new();
     for loan in tx

@@ -8,13 +8,11 @@ use steward_domain::ops::network::list::{self, FindingQuery};
 use steward_domain::ops::network::view::FindingView;
 
 pub(crate) async fn web_identities(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(reference): Seg,
 ) -> ApiResult<Json<IdentityLine>> {
     caller.principal.officer()?;
     let reference = path_ref(&reference)?;
-    let mut tx = read(&state).await?;
     let lines = identities::list(&mut tx, &caller.council, Some(&reference), caller.today).await?;
     lines
         .into_iter()
@@ -98,12 +96,10 @@ pub(crate) async fn equipment_addresses_set(
 }
 
 pub(crate) async fn findings(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<FindingView>>> {
     caller.principal.reader()?;
-    let mut tx = read(&state).await?;
     let person_id = match q.text("person") {
         Some(r) => Some(
             people::find(&mut tx, &caller.council, &field::<PersonRef>("person", &r)?)

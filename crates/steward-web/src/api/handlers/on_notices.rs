@@ -14,8 +14,7 @@ fn own_only(caller: &Caller) -> ApiResult<Option<Id>> {
 }
 
 pub(crate) async fn notifications_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<OutboxMessage>>> {
     own_only(&caller)?;
@@ -31,19 +30,16 @@ pub(crate) async fn notifications_list(
         person_id: None,
     };
     let query = q.list_query::<MessageSort, _>(filter)?;
-    let mut tx = read(&state).await?;
     let page = outbox::list::list(&mut tx, &caller.council, &caller.principal, &query).await?;
     Ok(Json(page.into()))
 }
 
 pub(crate) async fn notification_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(i): Seg,
 ) -> ApiResult<Json<MessageDetail>> {
     let own = own_only(&caller)?;
     let id = path_id("message", &i)?;
-    let mut tx = read(&state).await?;
     let detail = outbox::detail(&mut tx, &caller.council, id).await?;
     // Someone else's message is as good as missing.
     if own.is_some() && detail.message.person_id != own {

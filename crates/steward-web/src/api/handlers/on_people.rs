@@ -5,7 +5,7 @@ use steward_domain::ops::people::list::{PeopleFilter, PeopleSort, PersonListed};
 
 pub(crate) async fn people_list(
     State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<PersonListed>>> {
     caller.principal.reader()?;
@@ -21,8 +21,7 @@ pub(crate) async fn people_list(
     };
     let query = q.list_query::<PeopleSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
-    let page = people::list::list(&mut tx, &caller.council, &query, on).await?;
+    let page = people::list::list_kept(&mut tx, &state.counts, &caller.council, &query, on).await?;
     Ok(Json(page.into()))
 }
 
@@ -69,13 +68,11 @@ pub(crate) async fn people_add(
 }
 
 pub(crate) async fn person_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(r): Seg,
 ) -> ApiResult<Json<people::PersonDetail>> {
     caller.principal.reader()?;
     let reference = path_ref(&r)?;
-    let mut tx = read(&state).await?;
     Ok(Json(
         people::detail(&mut tx, &caller.council, &reference).await?,
     ))

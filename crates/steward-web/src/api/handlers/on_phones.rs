@@ -17,13 +17,11 @@ use steward_domain::phones::{
 const UPLOAD: &str = "API upload";
 
 pub(crate) async fn phone_lines_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<LineView>>> {
     caller.principal.reader()?;
     let page = q.page()?;
-    let mut tx = read(&state).await?;
     let all = lines::list(&mut tx, &caller.council, true).await?;
     Ok(Json(page.of(all, |l| l.line.id)))
 }
@@ -63,8 +61,7 @@ pub(crate) async fn phone_line_remove(
 }
 
 pub(crate) async fn phone_bills_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<BillView>>> {
     caller.principal.reader()?;
@@ -72,7 +69,6 @@ pub(crate) async fn phone_bills_list(
         period: q.parsed("month", "give the month as YYYY-MM, like 2027-04")?,
     };
     let query: BillQuery = q.list_query(filter)?;
-    let mut tx = read(&state).await?;
     let page = lists::bills(&mut tx, &caller.council, &query).await?;
     Ok(Json(Page::from(page)))
 }
@@ -103,13 +99,11 @@ pub(crate) async fn phone_bill_import(
 }
 
 pub(crate) async fn phone_bill_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(id): Seg,
 ) -> ApiResult<Json<BillDetail>> {
     caller.principal.reader()?;
     let id = path_id("phone bill", &id)?;
-    let mut tx = read(&state).await?;
     Ok(Json(
         views::bill_detail(&mut tx, &caller.council, id).await?,
     ))
@@ -137,8 +131,7 @@ pub(crate) async fn phone_statement_issue(
 }
 
 pub(crate) async fn phone_statements_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<StatementView>>> {
     caller.principal.reader()?;
@@ -146,19 +139,16 @@ pub(crate) async fn phone_statements_list(
         outstanding: q.flag("outstanding")?,
     };
     let query: StatementQuery = q.list_query(filter)?;
-    let mut tx = read(&state).await?;
     let page = lists::statements(&mut tx, &caller.council, &query).await?;
     Ok(Json(Page::from(page)))
 }
 
 /// One statement: anyone who reads the register, or the holder it is for.
 pub(crate) async fn phone_statement_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(id): Seg,
 ) -> ApiResult<Json<StatementView>> {
     let id = path_id("phone statement", &id)?;
-    let mut tx = read(&state).await?;
     let found = views::find_statement(&mut tx, &caller.council, id).await?;
     if !caller.principal.may_see_person(found.person_id) {
         // A member asking about someone else's statement learns nothing, not even that it exists.
@@ -200,13 +190,11 @@ pub(crate) async fn phone_payment(
 }
 
 pub(crate) async fn my_phone_bills(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<MyBill>>> {
     let access = caller.principal.member()?;
     let page = q.page()?;
-    let mut tx = read(&state).await?;
     let mine = views::mine(&mut tx, &caller.council, access.person_id).await?;
     Ok(Json(page.of(mine, |b| b.bill_id)))
 }

@@ -25,37 +25,31 @@ fn policy_view(version: steward_domain::PackVersion) -> ApiResult<PolicyView> {
 }
 
 pub(crate) async fn policy_in_force(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<PolicyView>> {
     may_read_policy(&caller.principal)?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let active = policy::require(&mut tx, &caller.council, on).await?;
     Ok(Json(policy_view(active.version)?))
 }
 
 pub(crate) async fn policy_versions(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<steward_domain::PackVersion>>> {
     caller.principal.reader()?;
     let page = q.page()?;
-    let mut tx = read(&state).await?;
     let all = policy::versions(&mut tx, &caller.council).await?;
     Ok(Json(page.of(all, |v| v.number)))
 }
 
 pub(crate) async fn policy_version(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(n): Seg,
 ) -> ApiResult<Json<PolicyView>> {
     may_read_policy(&caller.principal)?;
     let number = path_id("policy version", &n)?;
-    let mut tx = read(&state).await?;
     let version = policy::version(&mut tx, &caller.council, number).await?;
     Ok(Json(policy_view(version)?))
 }
@@ -158,14 +152,12 @@ pub(crate) async fn policy_adopt(
 /// What adopting the pack would change, rule by rule in words, and who must sign; adopts
 /// nothing.
 pub(crate) async fn policy_changes(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Body(body): Body<Adopt>,
 ) -> ApiResult<Json<policy::AdoptionPreview>> {
     caller.principal.reader()?;
     let loaded = named_pack(&body)?;
     let effective = opt_day("effective_from", &body.effective_from)?.unwrap_or(caller.today);
-    let mut tx = read(&state).await?;
     Ok(Json(
         policy::preview_adoption(&mut tx, &caller.council, &loaded, effective).await?,
     ))

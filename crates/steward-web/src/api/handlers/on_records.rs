@@ -16,23 +16,17 @@ fn pdf(doc: &crate::pdf::Document) -> Response {
 }
 
 pub(crate) async fn acceptance_form(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(r): Seg,
 ) -> ApiResult<Json<acceptance_form::AcceptanceForm>> {
     caller.principal.officer()?;
-    let mut tx = read(&state).await?;
     let form =
         acceptance_form::form(&mut tx, &caller.ctx(), &caller.council, &path_ref(&r)?).await?;
     Ok(Json(form))
 }
 
-pub(crate) async fn acceptance_form_pdf(
-    State(state): State<ApiState>,
-    caller: Caller,
-    Seg(r): Seg,
-) -> ApiResult<Response> {
-    let Json(form) = acceptance_form(State(state), caller, Seg(r)).await?;
+pub(crate) async fn acceptance_form_pdf(reader: Reader, Seg(r): Seg) -> ApiResult<Response> {
+    let Json(form) = acceptance_form(reader, Seg(r)).await?;
     Ok(pdf(&crate::records::pdfs::acceptance_form(&form)))
 }
 
@@ -72,8 +66,7 @@ pub(crate) async fn subject_access_pdf(
 }
 
 pub(crate) async fn info_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<InfoView>>> {
     let on = q.as_of(caller.today)?;
@@ -86,19 +79,16 @@ pub(crate) async fn info_list(
     };
     let open = q.either("open")?;
     let query = q.list_query::<InfoSort, _>(InfoFilter { kinds, open })?;
-    let mut tx = read(&state).await?;
     let page = ops::list::list(&mut tx, &caller.council, &caller.principal, &query, on).await?;
     Ok(Json(page.into()))
 }
 
 pub(crate) async fn info_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(key): Seg,
     Q(q): Q,
 ) -> ApiResult<Json<InfoView>> {
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let mut ctx = caller.ctx();
     ctx.today = on;
     Ok(Json(
@@ -312,12 +302,8 @@ pub(crate) async fn info_close(
     acting(&state, &caller, &key, action).await
 }
 
-pub(crate) async fn my_info_asks(
-    State(state): State<ApiState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<MyAsk>>> {
+pub(crate) async fn my_info_asks(Reader { caller, mut tx }: Reader) -> ApiResult<Json<Vec<MyAsk>>> {
     let member = caller.principal.member()?;
-    let mut tx = read(&state).await?;
     Ok(Json(ops::my_asks(&mut tx, &member, caller.today).await?))
 }
 

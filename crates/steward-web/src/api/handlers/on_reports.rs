@@ -16,7 +16,7 @@ pub(crate) struct DuePage {
 
 pub(crate) async fn due_report(
     State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<DuePage>> {
     caller.principal.reader()?;
@@ -30,13 +30,8 @@ pub(crate) async fn due_report(
         .transpose()?;
     let query = q.list_query::<due::DueSort, _>(due::DueFilter { kind })?;
     let council = &caller.council;
-    let set = match crate::due_page::kept(&state.store, &state.due, council, on).await? {
-        Some(set) => set,
-        None => {
-            let mut tx = read(&state).await?;
-            due::current(&mut tx, &state.due, council, on).await?
-        }
-    };
+    let set = due::current(&mut tx, &state.due, council, on).await?;
+    drop(tx);
     Ok(Json(DuePage {
         council: set.council.clone(),
         as_of: set.as_of,
@@ -49,8 +44,7 @@ pub(crate) async fn due_report(
 /// The audit log, oldest first unless `dir=desc`: filtered, counted (up to a cap) and paged in
 /// the database, the records as stored.
 pub(crate) async fn audit_log(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<steward_domain::audit::AuditRecord>>> {
     caller.principal.reader()?;
@@ -68,7 +62,6 @@ pub(crate) async fn audit_log(
         to: q.moment("to")?,
     };
     let query = q.list_query::<AuditSort, _>(filter)?;
-    let mut tx = read(&state).await?;
     let page = audit_log::list(&mut tx, &caller.council, &query).await?;
     Ok(Json(page.into()))
 }

@@ -51,15 +51,13 @@ fn request_filter(
 }
 
 pub(crate) async fn requests_list(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<requests::RequestView>>> {
     let Some(filter) = request_filter(&q, &caller)? else {
         return Ok(Json(Listed::empty().into()));
     };
     let query = q.list_query::<RequestSort, _>(filter)?;
-    let mut tx = read(&state).await?;
     let page = requests::list::list(
         &mut tx,
         &caller.council,
@@ -173,8 +171,7 @@ pub(crate) async fn my_request_raise(
 }
 
 pub(crate) async fn my_requests(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<requests::RequestView>>> {
     let access = caller.principal.member()?;
@@ -182,18 +179,15 @@ pub(crate) async fn my_requests(
         return Ok(Json(Listed::empty().into()));
     };
     let query = q.list_query::<RequestSort, _>(filter)?;
-    let mut tx = read(&state).await?;
     let page = requests::list::mine(&mut tx, &caller.council, &access, &query, caller.now).await?;
     Ok(Json(page.into()))
 }
 
 pub(crate) async fn request_show(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(i): Seg,
 ) -> ApiResult<Json<requests::RequestDetail>> {
     let id = path_id("request", &i)?;
-    let mut tx = read(&state).await?;
     Ok(Json(
         requests::detail(&mut tx, &caller.council, &caller.principal, id, caller.now).await?,
     ))
@@ -411,8 +405,7 @@ pub(crate) async fn request_withdraw(
 }
 
 pub(crate) async fn web_exceptions(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<steward_domain::workflow::WebException>>> {
     caller.principal.reader()?;
@@ -421,7 +414,6 @@ pub(crate) async fn web_exceptions(
         Some(at) => at,
         None => caller.now,
     };
-    let mut tx = read(&state).await?;
     let all = requests::exceptions_in_force(&mut tx, &caller.council, at).await?;
     Ok(Json(page.of(all, |e| e.id)))
 }

@@ -19,8 +19,7 @@ pub(crate) struct ReportRows {
 }
 
 pub(crate) async fn report_rows(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Seg(name): Seg,
     Q(q): Q,
 ) -> ApiResult<Json<ReportRows>> {
@@ -31,7 +30,6 @@ pub(crate) async fn report_rows(
     let on = q.as_of(caller.today)?;
     let from = opt_day("from", &q.text("from"))?;
     let asked = Asked::new(name, on).by(&caller.principal).from(from);
-    let mut tx = read(&state).await?;
     let report = reports::build(&mut tx, &caller.council, asked).await?;
     Ok(Json(ReportRows {
         rows: report.records(),
@@ -47,11 +45,9 @@ pub(crate) async fn report_rows(
 }
 
 pub(crate) async fn retention_plan(
-    State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
 ) -> ApiResult<Json<RetentionPlan>> {
     caller.principal.admin()?;
-    let mut tx = read(&state).await?;
     Ok(Json(
         retention::plan(&mut tx, &caller.ctx(), &caller.council).await?,
     ))

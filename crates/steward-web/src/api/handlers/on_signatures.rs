@@ -5,7 +5,7 @@ use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
 
 pub(crate) async fn acceptances_list(
     State(state): State<ApiState>,
-    caller: Caller,
+    Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<acceptance::PersonAcceptance>>> {
     caller.principal.reader()?;
@@ -14,7 +14,6 @@ pub(crate) async fn acceptances_list(
     };
     let query = q.list_query::<SignatureSort, _>(filter)?;
     let on = q.as_of(caller.today)?;
-    let mut tx = read(&state).await?;
     let page =
         acceptance::list::list_kept(&mut tx, &state.counts, &caller.council, &query, on).await?;
     Ok(Json(page.into()))

@@ -4,7 +4,7 @@
 use super::{Choice, choice, words};
 use crate::back_office::{base, may_change, office_page};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
-use crate::session::SignedIn;
+use crate::session::Reading;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -62,7 +62,10 @@ fn row(b: &str, listed: &EquipmentListed) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<EquipmentParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -74,6 +77,8 @@ pub async fn list(
     let b = base(&signed);
     let council = &signed.council;
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("equipment", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -86,8 +91,8 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
-    let page = items::list(&mut tx, council, &query).await?;
+    let mut tx = page_tx;
+    let page = items::list_kept(&mut tx, &state.counts, council, &query, signed.today).await?;
     drop(tx);
     let action = format!("{b}/equipment");
     let kind = query.filter.kind.map(|k| k.as_str()).unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use crate::back_office::{base, may_change, office_page};
 use crate::listing::{EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column};
-use crate::session::SignedIn;
+use crate::session::Reading;
 use crate::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
@@ -90,7 +90,10 @@ fn row(b: &str, l: &LoanListed) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(mut params): Query<LoanParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -112,6 +115,8 @@ pub async fn list(
     let council = &signed.council;
     let today = signed.today;
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("loans", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -124,7 +129,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = loans::list_kept(&mut tx, &state.counts, council, &query, today).await?;
     drop(tx);
     let action = format!("{b}/loans");

@@ -6,6 +6,7 @@ use crate::listing::{
     Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
 use crate::pages::{FieldError, by_field, sentence};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -76,7 +77,10 @@ fn row(b: &str, v: &BillView) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(filter): Query<BillsFilter>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -87,6 +91,8 @@ pub async fn list(
     let query: BillQuery = filter.list.to_query(BillFilter { period: month });
     let (b, council) = (base(&signed), &signed.council);
     if filter.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("phone-bills", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -99,7 +105,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = lists::bills(&mut tx, council, &query).await?;
     drop(tx);
     let action = format!("{b}/phone-bills");

@@ -6,6 +6,7 @@ use crate::listing::{
     Column, EXPORT_BATCH, ListQuery, Listing, Row, column, csv_of_all, plain_column,
 };
 use crate::pages::{FieldError, by_field};
+use crate::session::Reading;
 use crate::session::{CsrfForm, SignedIn};
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
@@ -56,7 +57,10 @@ fn row(b: &str, s: &StatementView) -> Row {
 
 pub async fn list(
     State(state): State<AppState>,
-    signed: SignedIn,
+    Reading {
+        signed,
+        tx: page_tx,
+    }: Reading,
     Query(params): Query<StatementParams>,
 ) -> Result<Response, WebError> {
     signed.principal.reader()?;
@@ -64,6 +68,8 @@ pub async fn list(
     let query: StatementQuery = params.list.to_query(StatementFilter { outstanding: !all });
     let (b, council) = (base(&signed), &signed.council);
     if params.list.wants_csv() {
+        // The export reads in batches of its own.
+        drop(page_tx);
         return csv_of_all("phone-statements", COLUMNS, |cursor| {
             let mut batch = query.clone();
             batch.window = Window::at(EXPORT_BATCH, cursor);
@@ -76,7 +82,7 @@ pub async fn list(
         })
         .await;
     }
-    let mut tx = state.store.read().await?;
+    let mut tx = page_tx;
     let page = lists::statements(&mut tx, council, &query).await?;
     let owed = lists::owed_in_all(&mut tx, council).await?;
     drop(tx);
