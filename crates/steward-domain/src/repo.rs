@@ -141,6 +141,18 @@ pub trait RegisterTx: Send {
         council_id: Id,
         new: &NewPerson,
     ) -> impl Future<Output = RepoResult<Person>> + Send;
+    /// Many people at once (an import), returned in the order given.
+    fn insert_people(
+        &mut self,
+        council_id: Id,
+        news: &[NewPerson],
+    ) -> impl Future<Output = RepoResult<Vec<Person>>> + Send;
+    /// One term for each of many people at once (person, start, end), in the order given.
+    fn insert_terms(
+        &mut self,
+        council_id: Id,
+        terms: &[(Id, NaiveDate, Option<NaiveDate>)],
+    ) -> impl Future<Output = RepoResult<Vec<Term>>> + Send;
     fn update_person(&mut self, person: &Person) -> impl Future<Output = RepoResult<()>> + Send;
     fn person_by_ref(
         &mut self,
@@ -235,6 +247,12 @@ pub trait RegisterTx: Send {
         council_id: Id,
         new: &NewEquipment,
     ) -> impl Future<Output = RepoResult<Equipment>> + Send;
+    /// Many items at once (an import), returned in the order given.
+    fn insert_equipment_many(
+        &mut self,
+        council_id: Id,
+        news: &[NewEquipment],
+    ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
     fn update_equipment(
         &mut self,
         equipment: &Equipment,

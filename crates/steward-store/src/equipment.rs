@@ -228,3 +228,57 @@ fn list_sql(council_id: Id, query: &EquipmentQuery) -> ListSql {
     sql.search(council_id, &query.search, &[(search::EQUIPMENT, "e.id")]);
     sql
 }
+
+/// Items one multi-row insert takes (ten values each).
+const INSERT_BATCH: usize = 100;
+
+/// Adds many items at once, a hundred to a statement, and returns them in the order given.
+/// Each is indexed for search as [`insert`] does.
+pub(crate) async fn insert_many(
+    tx: &mut StoreTx,
+    council_id: Id,
+    news: &[NewEquipment],
+) -> RepoResult<Vec<Equipment>> {
+    tx.writable()?;
+    let mut made = Vec::with_capacity(news.len());
+    for chunk in news.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO equipment (council_id, asset_tag, kind, model, serial, purchased_on,
+                                    replacement_cost, pat_tested_on, encrypted, state)
+             VALUES {} RETURNING {EQUIPMENT}",
+            crate::people::placeholders(chunk.len(), 10)
+        );
+        let mut query = sqlx::query(&sql);
+        for new in chunk {
+            query = query
+                .bind(council_id)
+                .bind(new.asset_tag.as_str())
+                .bind(new.kind.as_str())
+                .bind(new.model.as_str())
+                .bind(new.serial.as_deref())
+                .bind(opt_date_text(new.purchased_on))
+                .bind(new.replacement_cost.0)
+                .bind(opt_date_text(new.pat_tested_on))
+                .bind(flag_int(new.encrypted))
+                .bind(new.state.as_str());
+        }
+        // RETURNING's order is not promised: match by asset tag, unique in the council.
+        let mut rows: std::collections::HashMap<String, Equipment> = tx
+            .all(query)
+            .await?
+            .iter()
+            .map(|row| equipment(row).map(|e| (e.asset_tag.to_string(), e)))
+            .collect::<RepoResult<_>>()?;
+        for new in chunk {
+            let e = rows.remove(new.asset_tag.as_str()).ok_or_else(|| {
+                steward_domain::RepoError::Backend(format!("{} was not stored", new.asset_tag))
+            })?;
+            made.push(e);
+        }
+    }
+    for e in &made {
+        let words = search::of_equipment(e);
+        search::index(tx, council_id, search::EQUIPMENT, e.id, &words, false).await?;
+    }
+    Ok(made)
+}

@@ -345,3 +345,103 @@ fn list_sql(council_id: Id, query: &PeopleQuery, on: NaiveDate) -> ListSql {
     sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
     sql
 }
+
+/// Rows one multi-row insert takes: well within either backend's limit on parameters, and
+/// large enough that an import's round trips to the database are few.
+const INSERT_BATCH: usize = 200;
+
+/// `($1, $2, …), ($n, …)`: the placeholders of `rows` rows of `width` values each.
+pub(crate) fn placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds many people at once, a few hundred to a statement, and returns them in the order
+/// given. Each is indexed for search as [`insert`] does.
+pub(crate) async fn insert_many(
+    tx: &mut StoreTx,
+    council_id: Id,
+    news: &[NewPerson],
+) -> RepoResult<Vec<Person>> {
+    tx.writable()?;
+    let mut made = Vec::with_capacity(news.len());
+    for chunk in news.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO people (council_id, reference, name, kind, email, household)
+             VALUES {} RETURNING {PERSON}",
+            placeholders(chunk.len(), 6)
+        );
+        let mut query = sqlx::query(&sql);
+        for new in chunk {
+            query = query
+                .bind(council_id)
+                .bind(new.reference.as_str())
+                .bind(new.name.as_str())
+                .bind(new.kind.as_str())
+                .bind(new.email.as_deref())
+                .bind(new.household.as_deref());
+        }
+        // Neither backend promises RETURNING in the order of VALUES: match by reference,
+        // which is unique in the council.
+        let mut rows: std::collections::HashMap<String, Person> = tx
+            .all(query)
+            .await?
+            .iter()
+            .map(|row| person(row).map(|p| (p.reference.to_string(), p)))
+            .collect::<RepoResult<_>>()?;
+        for new in chunk {
+            let p = rows
+                .remove(new.reference.as_str())
+                .ok_or_else(|| RepoError::Backend(format!("{} was not stored", new.reference)))?;
+            made.push(p);
+        }
+    }
+    for p in &made {
+        let words = search::of_person(p);
+        search::index(tx, council_id, search::PERSON, p.id, &words, false).await?;
+    }
+    Ok(made)
+}
+
+/// Opens one term for each of many people at once, returned in the order given.
+pub(crate) async fn insert_terms(
+    tx: &mut StoreTx,
+    council_id: Id,
+    terms: &[(Id, NaiveDate, Option<NaiveDate>)],
+) -> RepoResult<Vec<Term>> {
+    tx.writable()?;
+    let mut made = Vec::with_capacity(terms.len());
+    for chunk in terms.chunks(INSERT_BATCH) {
+        let sql = format!(
+            "INSERT INTO terms (council_id, person_id, starts, ends) VALUES {} RETURNING {TERM}",
+            placeholders(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(&sql);
+        for (person_id, starts, ends) in chunk {
+            query = query
+                .bind(council_id)
+                .bind(*person_id)
+                .bind(date_text(*starts))
+                .bind(opt_date_text(*ends));
+        }
+        // Each person here gets one term: match by person.
+        let mut rows: std::collections::HashMap<Id, Term> = tx
+            .all(query)
+            .await?
+            .iter()
+            .map(|row| term(row).map(|t| (t.person_id, t)))
+            .collect::<RepoResult<_>>()?;
+        for (person_id, _, _) in chunk {
+            let t = rows.remove(person_id).ok_or_else(|| {
+                RepoError::Backend(format!("a term of person {person_id} was not stored"))
+            })?;
+            made.push(t);
+        }
+    }
+    Ok(made)
+}

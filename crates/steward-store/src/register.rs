@@ -55,6 +55,22 @@ impl RegisterTx for StoreTx {
         people::insert(self, council_id, new).await
     }
 
+    async fn insert_people(
+        &mut self,
+        council_id: Id,
+        news: &[NewPerson],
+    ) -> RepoResult<Vec<Person>> {
+        people::insert_many(self, council_id, news).await
+    }
+
+    async fn insert_terms(
+        &mut self,
+        council_id: Id,
+        terms: &[(Id, NaiveDate, Option<NaiveDate>)],
+    ) -> RepoResult<Vec<Term>> {
+        people::insert_terms(self, council_id, terms).await
+    }
+
     async fn update_person(&mut self, person: &Person) -> RepoResult<()> {
         people::update(self, person).await
     }
@@ -174,6 +190,14 @@ impl RegisterTx for StoreTx {
         new: &NewEquipment,
     ) -> RepoResult<Equipment> {
         equipment::insert(self, council_id, new).await
+    }
+
+    async fn insert_equipment_many(
+        &mut self,
+        council_id: Id,
+        news: &[NewEquipment],
+    ) -> RepoResult<Vec<Equipment>> {
+        equipment::insert_many(self, council_id, news).await
     }
 
     async fn update_equipment(&mut self, equipment: &Equipment) -> RepoResult<()> {

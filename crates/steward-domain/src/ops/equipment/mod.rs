@@ -310,9 +310,29 @@ pub async fn import<T: RegisterTx>(
         .into());
     }
     let count = news.len();
-    for (done, new) in news.into_iter().enumerate() {
-        add(tx, ctx, council, new).await?;
-        progress(done as u64 + 1);
+    // Added a few hundred to a statement, each with the audit record `add` writes, in the
+    // file's order.
+    let mut done = 0;
+    for chunk in news.chunks(IMPORT_BATCH) {
+        let items = tx.insert_equipment_many(council.id, chunk).await?;
+        for item in &items {
+            audit(
+                tx,
+                ctx,
+                council.id,
+                "equipment.add",
+                "equipment",
+                &item.asset_tag,
+                NONE,
+                Some(item),
+            )
+            .await?;
+        }
+        done += chunk.len();
+        progress(done as u64);
     }
     Ok(count)
 }
+
+/// Rows an import writes between two reports of its progress.
+const IMPORT_BATCH: usize = 500;
