@@ -45,6 +45,9 @@ pub struct Global {
     /// Name recorded in the audit trail as the one who made the change
     #[arg(long, global = true, env = "STEWARD_ACTOR", default_value = "cli")]
     pub actor: String,
+    /// The subcommands given ("loan issue"), which `--json` output names.
+    #[arg(skip)]
+    pub command: String,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

@@ -104,7 +104,7 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
                 Ok(case_list::list(&mut tx, council, p, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("case", "cases"), || {
                 let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
                 for v in fetched.items() {
                     t.row(vec![

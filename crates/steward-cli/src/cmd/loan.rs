@@ -118,7 +118,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 Ok(loans::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("loan", "loans"), || {
                 let mut t = Table::new(&[
                     "LOAN",
                     "ITEM",

@@ -223,8 +223,7 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 Ok(requests::list::list(&mut tx, council, p, &q, now).await?)
             })
             .await?;
-            app.out
-                .emit(&fetched, || table(fetched.items()) + &fetched.footer())?;
+            fetched.print(&app.out, ("request", "requests"), || table(fetched.items()) + &fetched.footer())?;
             return Ok(exit::OK);
         }
         RequestCmd::Show { id } => {
