@@ -7,7 +7,7 @@ mod output;
 mod uk_time;
 
 use clap::{CommandFactory, FromArgMatches};
-use output::{Failure, FailureKind, RefusalOut};
+use output::{Failure, FailureKind};
 use std::io::Write;
 use std::process::ExitCode;
 use steward_domain::{DomainError, ErrorKind};
@@ -157,17 +157,11 @@ fn reader_went_away(err: &anyhow::Error) -> bool {
 
 /// The kind of failure `err` is, with its refusals and the field at fault.
 fn failure_of(err: &anyhow::Error) -> Failure {
-    let mut failure = Failure {
-        kind: kind_of(err),
-        message: err.to_string(),
-        refusals: Vec::new(),
-        field: None,
-        text: format!("error: {err:#}\n"),
-    };
+    let mut failure = Failure::new(kind_of(err), err.to_string());
+    failure.text = format!("error: {err:#}\n");
     match err.downcast_ref::<DomainError>() {
         Some(DomainError::Refused { action, refusals }) => {
-            failure.refusals = refusals.iter().map(RefusalOut::from).collect();
-            failure.text = refused_text(action, refusals);
+            failure = Failure::refused(action, refusals);
         }
         Some(DomainError::Invalid { field, .. } | DomainError::Conflict { field, .. }) => {
             failure.field = Some(field.clone());
@@ -175,15 +169,6 @@ fn failure_of(err: &anyhow::Error) -> Failure {
         _ => {}
     }
     failure
-}
-
-/// A refusal as people read it: each reason on a line of its own, with its clause.
-fn refused_text(action: &str, refusals: &[steward_policy::decide::Refusal]) -> String {
-    let mut text = format!("{action} refused:\n");
-    for r in refusals {
-        text.push_str(&format!("  - {r}\n"));
-    }
-    text
 }
 
 fn kind_of(err: &anyhow::Error) -> FailureKind {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::io::Write;
 use steward_domain::listing::Total;
-use steward_policy::decide::Refusal;
+use steward_policy::decide::{Gate, Refusal};
 
 /// A plain text table with aligned columns.
 pub struct Table {
@@ -146,10 +146,6 @@ impl Out {
         }
     }
 
-    pub fn command(&self) -> &str {
-        &self.command
-    }
-
     /// Prints `reply` in the envelope, or the human text `human` produces.
     pub fn reply<T: Serialize>(
         &self,
@@ -182,6 +178,31 @@ impl Out {
     ) -> anyhow::Result<()> {
         let words = words();
         self.reply(Reply::new(data, words.clone()), || words)
+    }
+
+    /// A command that answers with a record although it did not succeed (a check the policy
+    /// refuses, a chain that does not verify): the record as `data` beside the error under
+    /// `--json`, else the text `human` produces. Answers the failure's exit code.
+    pub fn failed<T: Serialize>(
+        &self,
+        data: &T,
+        failure: &Failure,
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<u8> {
+        let mut stdout = std::io::stdout().lock();
+        if self.json {
+            let body = FailureBody {
+                ok: false,
+                command: &self.command,
+                data: Some(data),
+                error: failure,
+            };
+            serde_json::to_writer_pretty(&mut stdout, &body)?;
+            writeln!(stdout)?;
+        } else {
+            write!(stdout, "{}", human())?;
+        }
+        Ok(failure.kind.code())
     }
 
     /// A list or a long record: a table or text for people, a sentence as the outcome.
@@ -249,6 +270,8 @@ impl FailureKind {
 /// One reason the policy gave for saying no, with the clause it rests on.
 #[derive(Clone, Debug, Serialize)]
 pub struct RefusalOut {
+    /// Which of the policy's tests failed, as one word ("in_office", "availability").
+    pub gate: Gate,
     pub message: String,
     pub clause: Option<String>,
     pub document: Option<String>,
@@ -257,6 +280,7 @@ pub struct RefusalOut {
 impl From<&Refusal> for RefusalOut {
     fn from(r: &Refusal) -> Self {
         RefusalOut {
+            gate: r.gate,
             message: r.message.clone(),
             clause: r.citation.as_ref().map(|c| c.clause.clone()),
             document: r.citation.as_ref().map(|c| c.document.clone()),
@@ -278,18 +302,48 @@ pub struct Failure {
 }
 
 #[derive(Serialize)]
-struct FailureBody<'a> {
+struct FailureBody<'a, T: Serialize> {
     ok: bool,
     command: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a T>,
     error: &'a Failure,
 }
 
 impl Failure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Failure {
+        let message = message.into();
+        Failure {
+            kind,
+            text: format!("error: {message}\n"),
+            message,
+            refusals: Vec::new(),
+            field: None,
+        }
+    }
+
+    /// The policy said no to `action`: each reason with its clause, in JSON and in words.
+    pub fn refused(action: &str, refusals: &[Refusal]) -> Failure {
+        let mut text = format!("{action} refused:\n");
+        for r in refusals {
+            text.push_str(&format!("  - {r}\n"));
+        }
+        let reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+        Failure {
+            kind: FailureKind::Refused,
+            message: format!("{action} refused: {}", reasons.join("; ")),
+            refusals: refusals.iter().map(RefusalOut::from).collect(),
+            field: None,
+            text,
+        }
+    }
+
     /// The envelope `command` prints under `--json` when it fails.
     pub fn envelope(&self, command: &str) -> String {
-        let body = FailureBody {
+        let body: FailureBody<'_, ()> = FailureBody {
             ok: false,
             command,
+            data: None,
             error: self,
         };
         serde_json::to_string_pretty(&body).unwrap_or_default()

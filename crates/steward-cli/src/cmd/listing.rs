@@ -106,7 +106,11 @@ impl<T> Fetched<T> {
                     Total::Exactly(_) => "",
                     Total::AtLeast(_) => "at least ",
                 };
-                format!("{} of {more}{}", items.len(), count(total.value() as usize, one, many))
+                format!(
+                    "{} of {more}{}",
+                    items.len(),
+                    count(total.value() as usize, one, many)
+                )
             }
         }
     }

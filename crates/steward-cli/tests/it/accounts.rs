@@ -170,7 +170,7 @@ fn the_first_administrator_is_created_from_standard_input() {
 
     let run = create_user(&env, &["--admin", "--username", "clerk"], PASSWORD);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let user = run.json();
+    let user = run.data();
     assert_eq!(user["username"], "clerk");
     assert_eq!(user["role"], "admin");
     assert_eq!(user["person_id"], serde_json::Value::Null);
@@ -326,7 +326,7 @@ fn a_token_is_shown_once_listed_without_its_secret_and_revoked() {
     assert_eq!(list.code, 0);
     assert!(!list.stdout.contains(&secret[4..]), "{}", list.stdout);
     assert!(!list.stdout.contains(&digest(&secret)), "{}", list.stdout);
-    let listed = list.json();
+    let listed = list.data();
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
     // Oldest first unless --desc.
     assert_eq!(listed[0]["name"], "nightly export");
@@ -423,7 +423,7 @@ fn disabling_an_account_ends_its_sessions_at_once() {
         "another long passphrase\r\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.json()["must_change_password"], true);
+    assert_eq!(run.data()["must_change_password"], true);
     assert_eq!(direct.session_user(signed.secret.expose()), None);
     let again = direct
         .sign_in("ada", "another long passphrase")

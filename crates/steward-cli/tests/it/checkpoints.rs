@@ -144,7 +144,7 @@ fn checkpoints_from_another_key_council_or_edited_are_refused() {
         ],
         7,
     );
-    let finding = &run.json()["checkpoints"][0];
+    let finding = &run.data()["checkpoints"][0];
     assert!(
         finding["file"]
             .as_str()
@@ -172,7 +172,7 @@ fn checkpoints_from_another_key_council_or_edited_are_refused() {
     std::fs::write(&path, serde_json::to_string(&cp).unwrap()).unwrap();
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
     assert!(
-        run.json()["checkpoints"][0]["message"]
+        run.data()["checkpoints"][0]["message"]
             .as_str()
             .unwrap()
             .contains("signature does not match"),
@@ -248,7 +248,7 @@ fn winding_back_the_head_is_caught_by_a_checkpoint() {
     // The chain alone looks whole: only the checkpoint shows records were removed.
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
-    let message = run.json()["checkpoints"][0]["message"]
+    let message = run.data()["checkpoints"][0]["message"]
         .as_str()
         .unwrap()
         .to_string();
