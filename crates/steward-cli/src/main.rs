@@ -96,15 +96,18 @@ fn usage(e: clap::Error) -> ExitCode {
     ExitCode::from(exit::USAGE)
 }
 
-/// The first line of clap's explanation, without its "error: " prefix.
+/// Clap's explanation without its "error: " prefix and the usage lines after it, on one line.
 fn usage_message(e: &clap::Error, fallback: Option<String>) -> String {
     let text = e.to_string();
-    text.lines()
-        .next()
-        .map(|l| l.trim_start_matches("error: ").to_string())
-        .filter(|l| !l.is_empty())
-        .or(fallback)
-        .unwrap_or_else(|| "the command line could not be read".into())
+    let explained = text.split("\n\nUsage:").next().unwrap_or_default();
+    let words: Vec<&str> = explained
+        .trim_start_matches("error: ")
+        .split_whitespace()
+        .collect();
+    match words.is_empty() {
+        false => words.join(" "),
+        true => fallback.unwrap_or_else(|| "the command line could not be read".into()),
+    }
 }
 
 /// The subcommands named on the command line, as a script would write them: "loan issue".

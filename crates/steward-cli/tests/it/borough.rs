@@ -115,7 +115,7 @@ fn ipad_needs_signature_and_pat_test() {
     ]);
     let issued = env.ok(&["loan", "issue", "M1", "TAB-1", "--as-of", "2027-02-01"]);
     assert!(
-        issued["loan"]["due_on"].is_null(),
+        issued["due_on"].is_null(),
         "the protocol sets no loan period"
     );
 }

@@ -228,7 +228,7 @@ fn a_reported_accidental_visit_is_shown_beside_the_finding_it_explains() {
         "--as-of",
         "2027-06-10",
     ]);
-    let id = reported["request"]["id"].clone();
+    let id = reported["id"].clone();
     // Ada and Bo each reached the site on 10 June; only Ada said it was an accident.
     let log = env.file(
         "access.log",

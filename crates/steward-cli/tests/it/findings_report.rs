@@ -190,7 +190,7 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
     assert_eq!(report(&env, "pat", &["--as-of", "2027-06-11"]).code, 8);
     let nobody = env.run(&["report", "findings", "--as-of", "2027-06-11"]);
     assert_ne!(nobody.code, 0);
-    assert!(nobody.stderr.contains("--as"), "{}", nobody.stderr);
+    assert!(nobody.says("--as"), "{}", nobody.stderr);
 
     // CSV and PDF.
     let csv = env.run(&[

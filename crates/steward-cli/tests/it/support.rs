@@ -23,6 +23,15 @@ impl Run {
         body["data"].clone()
     }
 
+    /// Whether the command said `text`: on standard error, or in its JSON error's message.
+    pub fn says(&self, text: &str) -> bool {
+        let message = serde_json::from_str::<Value>(&self.stdout)
+            .ok()
+            .and_then(|body| body["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.stderr.contains(text) || message.contains(text)
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
@@ -59,9 +68,23 @@ impl Env {
         }
     }
 
-    /// Runs with --json, asserts success and returns the envelope's `data`.
+    /// Runs with --json, asserts success and returns the envelope's `data`; for one page of
+    /// a list, the rows as `items` beside where the page sits.
     pub fn ok(&self, args: &[&str]) -> Value {
-        data(self.envelope(args))
+        let envelope = self.envelope(args);
+        let page = envelope["page"].clone();
+        let data = data(envelope);
+        match (page, data) {
+            (Value::Object(page), Value::Object(mut record)) => {
+                record.extend(page);
+                Value::Object(record)
+            }
+            (Value::Object(mut page), items) => {
+                page.insert("items".into(), items);
+                Value::Object(page)
+            }
+            (_, data) => data,
+        }
     }
 
     /// Runs with --json, asserts success and returns the whole envelope.

@@ -607,11 +607,7 @@ fn the_command_line_acts_as_an_account_with_its_rights() {
     let env = &c.env;
     let missing = env.run(&["request", "list", "--as-of", "2027-02-01"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
-    assert!(
-        missing.stderr.contains("--as USERNAME"),
-        "{}",
-        missing.stderr
-    );
+    assert!(missing.says("--as USERNAME"), "{}", missing.stderr);
     let asked = env.ok(&[
         "request",
         "raise",
@@ -628,7 +624,7 @@ fn the_command_line_acts_as_an_account_with_its_rights() {
         "--as-of",
         "2027-02-01",
     ]);
-    let id = asked["request"]["id"].as_i64().unwrap().to_string();
+    let id = asked["id"].as_i64().unwrap().to_string();
     // Ada cannot approve her own request: exit code 8, the account may not.
     let refused = env.run(&[
         "request",
@@ -727,11 +723,7 @@ fn the_command_line_acts_as_an_account_with_its_rights() {
         "2027-05-07",
     ]);
     assert_eq!(bad.code, 3, "{}", bad.stderr);
-    assert!(
-        bad.stderr.contains("leavers.csv:3: reason"),
-        "{}",
-        bad.stderr
-    );
+    assert!(bad.says("leavers.csv:3: reason"), "{}", bad.stderr);
     std::fs::write(
         env.dir.path().join("leavers.csv"),
         "reference,left_on,reason\nM1,2027-05-06,not_re_elected\nM2,2027-05-06,stood_down\n",
@@ -779,7 +771,7 @@ fn a_request_is_given_to_a_colleague_and_the_queue_pages_by_who_has_it() {
             "--as-of",
             "2027-02-01",
         ]);
-        ids.push(asked["request"]["id"].as_i64().unwrap().to_string());
+        ids.push(asked["id"].as_i64().unwrap().to_string());
     }
     let at = ["--as-of", "2027-02-02"];
     let given = env.ok(&[
@@ -809,7 +801,7 @@ fn a_request_is_given_to_a_colleague_and_the_queue_pages_by_who_has_it() {
     );
     assert_eq!(refused.code, 3, "{}", refused.stderr);
     assert!(
-        refused.stderr.contains("Mo Mayor is not an officer"),
+        refused.says("Mo Mayor is not an officer"),
         "{}",
         refused.stderr
     );
