@@ -9,13 +9,17 @@ use serde_json::{Value, json};
 /// A council under `preset` on 4 January 2027 with the people given as (reference, name,
 /// kind, offices, username), each with an account (members for councillors without an office,
 /// officers otherwise) and a token of that role; and equipment as (tag, kind).
-struct Council {
-    env: Env,
+pub(crate) struct Council {
+    pub(crate) env: Env,
     tokens: std::collections::HashMap<String, String>,
 }
 
 impl Council {
-    fn new(preset: &str, people: &[(&str, &str, &str, &[&str])], kit: &[(&str, &str)]) -> Self {
+    pub(crate) fn new(
+        preset: &str,
+        people: &[(&str, &str, &str, &[&str])],
+        kit: &[(&str, &str)],
+    ) -> Self {
         let env = Env::new();
         env.council(preset, "2027-01-04");
         let mut tokens = std::collections::HashMap::new();
@@ -93,7 +97,7 @@ impl Council {
     }
 
     /// Lends `tag` to `reference` on 5 January, signing the policy first if it asks.
-    fn lend(&self, reference: &str, tag: &str, name: &str) {
+    pub(crate) fn lend(&self, reference: &str, tag: &str, name: &str) {
         let _ = self.env.run(&[
             "acceptance",
             "sign",
