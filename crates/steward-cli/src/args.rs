@@ -932,8 +932,9 @@ pub struct RequestArgs {
 #[derive(Args, Debug)]
 pub struct RaiseArgs {
     /// fault, security_problem, virus, compromised_login, lost_or_stolen, accidental_access,
-    /// offensive_content, software_install, web_exception, third_party_access, loan_extension,
-    /// training, accessibility, phone_evaluation or erasure
+    /// misuse_by_others (opens a breach case), offensive_content, software_install,
+    /// web_exception, third_party_access, loan_extension, training, accessibility,
+    /// phone_evaluation or erasure
     #[arg(long)]
     pub kind: String,
     /// Officers: the person it is for (leave out for the council itself)
