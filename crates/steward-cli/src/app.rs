@@ -31,7 +31,7 @@ impl App {
         };
         Ok(App {
             store,
-            out: Out { json: global.json },
+            out: Out::new(global.json, &global.command),
             global,
             today,
             now,

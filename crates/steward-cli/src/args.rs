@@ -45,6 +45,9 @@ pub struct Global {
     /// Name recorded in the audit trail as the one who made the change
     #[arg(long, global = true, env = "STEWARD_ACTOR", default_value = "cli")]
     pub actor: String,
+    /// The subcommands given ("loan issue"), which `--json` output names.
+    #[arg(skip)]
+    pub command: String,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -369,8 +372,8 @@ pub enum PersonCmd {
 
 #[derive(Args, Debug)]
 pub struct PersonAdd {
-    /// The council's reference for the person
-    #[arg(long = "ref")]
+    /// The council's reference for the person (the import's `reference` column)
+    #[arg(long = "reference", alias = "ref")]
     pub reference: String,
     #[arg(long)]
     pub name: String,
@@ -388,8 +391,8 @@ pub struct PersonAdd {
     pub term_start: Option<NaiveDate>,
     #[arg(long, value_parser = parse_date)]
     pub term_end: Option<NaiveDate>,
-    /// An office the policy names (repeatable)
-    #[arg(long = "office")]
+    /// An office the policy names (repeatable; the import's `offices` column)
+    #[arg(long = "office", alias = "offices")]
     pub offices: Vec<String>,
 }
 
@@ -438,7 +441,7 @@ pub enum EquipmentCmd {
         #[arg(long)]
         serial: Option<String>,
         /// Replacement cost in pounds, e.g. 799.00
-        #[arg(long)]
+        #[arg(long = "replacement-cost", alias = "cost")]
         cost: Option<String>,
         /// Day it was bought (2027-05-16 or 16/05/2027)
         #[arg(long)]
@@ -461,7 +464,8 @@ pub enum EquipmentCmd {
 
 #[derive(Args, Debug)]
 pub struct EquipmentAdd {
-    #[arg(long)]
+    /// The import's `asset_tag` column
+    #[arg(long = "asset-tag", alias = "tag")]
     pub tag: String,
     /// laptop, tablet, mobile_phone, desktop, removable_media or accessory
     #[arg(long)]
@@ -469,13 +473,13 @@ pub struct EquipmentAdd {
     #[arg(long)]
     pub model: String,
     /// Replacement cost in pounds, e.g. 799.00
-    #[arg(long)]
+    #[arg(long = "replacement-cost", alias = "cost")]
     pub cost: String,
     #[arg(long)]
     pub serial: Option<String>,
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long = "purchased-on", alias = "purchased", value_parser = parse_date)]
     pub purchased: Option<NaiveDate>,
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long = "pat-tested-on", alias = "pat-tested", value_parser = parse_date)]
     pub pat_tested: Option<NaiveDate>,
     #[arg(long)]
     pub encrypted: bool,
@@ -928,8 +932,9 @@ pub struct RequestArgs {
 #[derive(Args, Debug)]
 pub struct RaiseArgs {
     /// fault, security_problem, virus, compromised_login, lost_or_stolen, accidental_access,
-    /// offensive_content, software_install, web_exception, third_party_access, loan_extension,
-    /// training, accessibility, phone_evaluation or erasure
+    /// misuse_by_others (opens a breach case), offensive_content, software_install,
+    /// web_exception, third_party_access, loan_extension, training, accessibility,
+    /// phone_evaluation or erasure
     #[arg(long)]
     pub kind: String,
     /// Officers: the person it is for (leave out for the council itself)

@@ -6,7 +6,8 @@ mod cmd;
 mod output;
 mod uk_time;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use output::{Failure, FailureKind};
 use std::io::Write;
 use std::process::ExitCode;
 use steward_domain::{DomainError, ErrorKind};
@@ -33,18 +34,15 @@ pub struct Exit {
 }
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+    let matches = match args::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage(e),
     };
+    let mut cli = match args::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return usage(e),
+    };
+    cli.global.command = command_name(&matches);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
@@ -53,10 +51,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let json = cli.global.json;
+    let command = cli.global.command.clone();
     // The web filter answers Squid on plain blocking I/O; it starts a runtime of its own only
     // for the commands that read the register.
     let cli = match cli.command {
-        args::Command::Filter(cmd) => return finish(cmd::filter::run(cmd, &cli.global), json),
+        args::Command::Filter(cmd) => {
+            return finish(cmd::filter::run(cmd, &cli.global), &command, json);
+        }
         command => args::Cli {
             global: cli.global,
             command,
@@ -65,23 +66,83 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: could not start: {e}");
-            return ExitCode::from(exit::INTERNAL);
+            let err = anyhow::anyhow!("could not start: {e}");
+            return finish(Err(err), &command, json);
         }
     };
-    finish(runtime.block_on(cmd::run(cli)), json)
+    finish(runtime.block_on(cmd::run(cli)), &command, json)
 }
 
-fn finish(result: anyhow::Result<u8>, json: bool) -> ExitCode {
+/// A command line clap could not read, or `--help` and `--version`, which clap prints itself.
+/// Under `--json` a mistake is answered in the envelope like any other failure.
+fn usage(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::from(exit::OK);
+    }
+    if std::env::args().any(|a| a == "--json") {
+        let message = e.kind().as_str().map(str::to_string);
+        let failure = Failure {
+            kind: FailureKind::Usage,
+            message: usage_message(&e, message),
+            refusals: Vec::new(),
+            field: None,
+            text: String::new(),
+        };
+        report("", &failure, true);
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(exit::USAGE)
+}
+
+/// Clap's explanation without its "error: " prefix and the usage lines after it, on one line.
+fn usage_message(e: &clap::Error, fallback: Option<String>) -> String {
+    let text = e.to_string();
+    let explained = text.split("\n\nUsage:").next().unwrap_or_default();
+    let words: Vec<&str> = explained
+        .trim_start_matches("error: ")
+        .split_whitespace()
+        .collect();
+    match words.is_empty() {
+        false => words.join(" "),
+        true => fallback.unwrap_or_else(|| "the command line could not be read".into()),
+    }
+}
+
+/// The subcommands named on the command line, as a script would write them: "loan issue".
+fn command_name(matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let mut at = matches;
+    while let Some((name, sub)) = at.subcommand() {
+        words.push(name.to_string());
+        at = sub;
+    }
+    words.join(" ")
+}
+
+fn finish(result: anyhow::Result<u8>, command: &str, json: bool) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // `steward ... | head`: the reader has what it wanted; the command did its work.
         Err(err) if reader_went_away(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let (code, kind) = classify(&err);
-            report(&err, kind, json);
-            ExitCode::from(code)
+            let failure = failure_of(&err);
+            report(command, &failure, json);
+            ExitCode::from(failure.kind.code())
         }
+    }
+}
+
+/// Prints why the command failed: the envelope on standard output under `--json` and nothing
+/// on standard error, else the words on standard error. Nothing more can be said if the
+/// output is gone as well.
+fn report(command: &str, failure: &Failure, json: bool) {
+    if json {
+        let _ = writeln!(std::io::stdout(), "{}", failure.envelope(command));
+    } else {
+        let text = &failure.text;
+        let _ = write!(std::io::stderr(), "{text}");
     }
 }
 
@@ -97,18 +158,34 @@ fn reader_went_away(err: &anyhow::Error) -> bool {
     })
 }
 
-fn classify(err: &anyhow::Error) -> (u8, &'static str) {
+/// The kind of failure `err` is, with its refusals and the field at fault.
+fn failure_of(err: &anyhow::Error) -> Failure {
+    let mut failure = Failure::new(kind_of(err), err.to_string());
+    failure.text = format!("error: {err:#}\n");
+    match err.downcast_ref::<DomainError>() {
+        Some(DomainError::Refused { action, refusals }) => {
+            failure = Failure::refused(action, refusals);
+        }
+        Some(DomainError::Invalid { field, .. } | DomainError::Conflict { field, .. }) => {
+            failure.field = Some(field.clone());
+        }
+        _ => {}
+    }
+    failure
+}
+
+fn kind_of(err: &anyhow::Error) -> FailureKind {
     if let Some(e) = err.downcast_ref::<Exit>() {
-        return (e.code, "error");
+        return FailureKind::of_code(e.code);
     }
     if let Some(e) = err.downcast_ref::<DomainError>() {
         return match e.kind() {
-            ErrorKind::NotFound => (exit::NOT_FOUND, "not_found"),
-            ErrorKind::Invalid => (exit::INVALID, "invalid"),
-            ErrorKind::Conflict => (exit::CONFLICT, "conflict"),
-            ErrorKind::Refused => (exit::REFUSED, "refused"),
-            ErrorKind::Forbidden => (exit::FORBIDDEN, "forbidden"),
-            ErrorKind::Internal => (exit::INTERNAL, "internal"),
+            ErrorKind::NotFound => FailureKind::NotFound,
+            ErrorKind::Invalid => FailureKind::Invalid,
+            ErrorKind::Conflict => FailureKind::Conflict,
+            ErrorKind::Refused => FailureKind::Refused,
+            ErrorKind::Forbidden => FailureKind::Forbidden,
+            ErrorKind::Internal => FailureKind::Internal,
         };
     }
     if let Some(e) = err.downcast_ref::<steward_monitor::MonitorError>() {
@@ -116,10 +193,10 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
             steward_monitor::MonitorError::Io { source, .. }
                 if source.kind() == std::io::ErrorKind::NotFound =>
             {
-                (exit::NOT_FOUND, "not_found")
+                FailureKind::NotFound
             }
-            e if e.is_invalid_input() => (exit::INVALID, "invalid"),
-            _ => (exit::INTERNAL, "internal"),
+            e if e.is_invalid_input() => FailureKind::Invalid,
+            _ => FailureKind::Internal,
         };
     }
     if err.downcast_ref::<steward_policy::CheckError>().is_some()
@@ -131,28 +208,7 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
             .downcast_ref::<steward_policy::vocab::UnknownWord>()
             .is_some()
     {
-        return (exit::INVALID, "invalid");
+        return FailureKind::Invalid;
     }
-    (exit::INTERNAL, "internal")
-}
-
-fn report(err: &anyhow::Error, kind: &str, json: bool) {
-    if json {
-        let mut body = serde_json::json!({ "error": { "kind": kind, "message": err.to_string() } });
-        if let Some(DomainError::Refused { refusals, .. }) = err.downcast_ref::<DomainError>() {
-            body["error"]["refusals"] = serde_json::to_value(refusals).unwrap_or_default();
-        }
-        // Nothing more can be said if standard output is gone as well.
-        let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-        let _ = writeln!(std::io::stdout(), "{text}");
-    }
-    match err.downcast_ref::<DomainError>() {
-        Some(DomainError::Refused { action, refusals }) => {
-            eprintln!("{action} refused:");
-            for r in refusals {
-                eprintln!("  - {r}");
-            }
-        }
-        _ => eprintln!("error: {err:#}"),
-    }
+    FailureKind::Internal
 }

@@ -112,7 +112,7 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 Ok(acceptance::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("person", "people"), || {
                 let mut t = Table::new(&["REF", "NAME", "STATUS", "DETAIL", "CLAUSE"]);
                 for a in fetched.items() {
                     let (status, detail, clause) = status_words(&a.status);

@@ -2,6 +2,7 @@ use super::audit_files::{self as files, ChainSide};
 use crate::app::App;
 use crate::args::{AuditCmd, AuditKeyCmd, AuditVerify};
 use crate::exit;
+use crate::output::Out;
 use anyhow::Context;
 use serde::Serialize;
 use std::io::{BufWriter, Write};
@@ -12,13 +13,13 @@ use steward_domain::audit::{TimeBuf, timestamp_text};
 use steward_domain::ops::audit as ops;
 
 /// The audit commands that need no database: making a key, checking an exported chain.
-pub fn run_offline(cmd: &AuditCmd, json: bool) -> Option<anyhow::Result<u8>> {
+pub fn run_offline(cmd: &AuditCmd, printer: &Out) -> Option<anyhow::Result<u8>> {
     match cmd {
-        AuditCmd::Key(AuditKeyCmd::Create { out }) => Some(files::create_key(out, json)),
+        AuditCmd::Key(AuditKeyCmd::Create { out }) => Some(files::create_key(out, printer)),
         AuditCmd::Verify(args) => args
             .file
             .as_ref()
-            .map(|file| files::verify_file(args, file, json)),
+            .map(|file| files::verify_file(args, file, printer)),
         _ => None,
     }
 }

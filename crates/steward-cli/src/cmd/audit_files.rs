@@ -3,7 +3,7 @@
 
 use crate::args::AuditVerify;
 use crate::exit;
-use crate::output::Out;
+use crate::output::{Failure, FailureKind, Out};
 use anyhow::Context;
 use serde::Serialize;
 use std::fs;
@@ -32,7 +32,7 @@ struct KeyMade {
     public_key: String,
 }
 
-pub fn create_key(out: &Path, json: bool) -> anyhow::Result<u8> {
+pub fn create_key(out: &Path, printer: &Out) -> anyhow::Result<u8> {
     let public_path = PathBuf::from(format!("{}.pub", out.display()));
     for path in [out, public_path.as_path()] {
         if path.exists() {
@@ -57,7 +57,7 @@ pub fn create_key(out: &Path, json: bool) -> anyhow::Result<u8> {
         public_key_file: public_path.display().to_string(),
         public_key: public_key_text(&public),
     };
-    Out { json }.emit(&made, || {
+    printer.emit(&made, || {
         format!(
             "Signing key written to {} (readable by you alone); keep it off the database server.\n\
              Public key, also in {}:\n{}\n",
@@ -238,7 +238,7 @@ pub struct Verified {
 
 impl Verified {
     pub fn emit(&self, out: &Out) -> anyhow::Result<u8> {
-        out.emit(self, || {
+        let human = || {
             let mut text = format!("{}\n", self.message);
             if let Some(key) = &self.public_key {
                 text.push_str(&format!("Checkpoints checked against public key {key}.\n"));
@@ -248,12 +248,13 @@ impl Verified {
                 text.push_str(&format!("{mark} {}: {}\n", f.file, f.message));
             }
             text
-        })?;
-        Ok(if self.ok {
-            exit::OK
-        } else {
-            exit::AUDIT_FAILED
-        })
+        };
+        if self.ok {
+            out.show(self, self.message.clone(), human)?;
+            return Ok(exit::OK);
+        }
+        let failure = Failure::new(FailureKind::AuditFailed, self.message.clone());
+        out.failed(self, &failure, human)
     }
 }
 
@@ -298,7 +299,7 @@ pub fn verdict(
 }
 
 /// `audit verify --file`: an exported chain, checked with no database.
-pub fn verify_file(args: &AuditVerify, file: &Path, json: bool) -> anyhow::Result<u8> {
+pub fn verify_file(args: &AuditVerify, file: &Path, out: &Out) -> anyhow::Result<u8> {
     let found = match &args.checkpoints {
         Some(dir) => load_checkpoints(dir)?,
         None => Vec::new(),
@@ -307,7 +308,7 @@ pub fn verify_file(args: &AuditVerify, file: &Path, json: bool) -> anyhow::Resul
     let input = fs::File::open(file)
         .map_err(|e| invalid(format!("could not read {}: {e}", file.display())))?;
     let size = input.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = super::progress_bytes(size, json);
+    let bar = super::progress_bytes(size, out.json);
     let export = verify_export(
         BufReader::with_capacity(1 << 20, input),
         watched(&found),
@@ -330,5 +331,5 @@ pub fn verify_file(args: &AuditVerify, file: &Path, json: bool) -> anyhow::Resul
     let key = trusted
         .filter(|_| !found.is_empty())
         .map(|k| public_key_text(&k));
-    verdict(&subject, council, report, key, findings).emit(&Out { json })
+    verdict(&subject, council, report, key, findings).emit(out)
 }

@@ -2,9 +2,10 @@ use crate::app::App;
 use crate::args::{CaseArgs, CaseCmd};
 use crate::cmd::listing;
 use crate::exit;
-use crate::output::Table;
+use crate::output::{Reply, Table};
 use steward_domain::ops::case_list::{self, CaseFilter, CaseSort, CaseStates};
 use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};
+use steward_domain::workflow::Case;
 use steward_policy::model::Outcome;
 
 fn outcome(text: &str) -> anyhow::Result<Outcome> {
@@ -38,19 +39,16 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
         };
         let case = cases::raise(&mut tx, &app.ctx(), &council, Raiser::Anonymous, concern).await?;
         tx.commit().await?;
-        let sent =
-            serde_json::json!({ "id": case.id, "handlers": case.handlers, "clause": case.clause });
-        app.out.emit(&sent, || {
-            format!(
-                "Concern raised anonymously as case {}; it goes to {}.\n",
-                case.id,
-                case.handlers
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )
-        })?;
+        let words = format!(
+            "Concern raised anonymously as case {}; it goes to {}.\n",
+            case.id,
+            case.handlers
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+        raised(app, &case, words)?;
         return Ok(exit::OK);
     }
     let p = app
@@ -84,9 +82,7 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
             };
             let case = cases::raise(&mut tx, &ctx, &council, raiser, concern).await?;
             tx.commit().await?;
-            let sent = serde_json::json!({ "id": case.id, "handlers": case.handlers, "clause": case.clause });
-            app.out
-                .emit(&sent, || format!("Concern raised as case {}.\n", case.id))?;
+            raised(app, &case, format!("Concern raised as case {}.\n", case.id))?;
         }
         CaseCmd::List { list, state } => {
             drop(tx);
@@ -104,7 +100,7 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
                 Ok(case_list::list(&mut tx, council, p, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("case", "cases"), || {
                 let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
                 for v in fetched.items() {
                     t.row(vec![
@@ -198,4 +194,15 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// A raised case: the case as `data`, and where the policy sends it as `decision`.
+fn raised(app: &App, case: &Case, words: String) -> anyhow::Result<()> {
+    let decision = serde_json::json!({
+        "handlers": case.handlers,
+        "clause": case.clause,
+        "document": case.document,
+    });
+    let reply = Reply::new(case, words.clone()).decision(&decision)?;
+    app.out.reply(reply, || words)
 }

@@ -1,10 +1,9 @@
-use super::listing::{self, Fetched};
+use super::listing;
 use crate::app::App;
 use crate::args::DueArgs;
 use crate::exit;
-use crate::output::{Table, opt};
+use crate::output::{Reply, Table, opt};
 use serde::Serialize;
-use steward_domain::listing::Total;
 use steward_domain::ops::due::{self, DueCounts, DueFilter, DueItem, DueKind, DueSort};
 
 /// What `steward due` prints: the report's heading and counts, and its items (every one, or
@@ -16,13 +15,6 @@ struct Printed<'a> {
     policy: Option<&'a str>,
     counts: &'a DueCounts,
     items: &'a [DueItem],
-    /// With `--limit`: how many match in all, and where the pages either side start.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<Total>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_cursor: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    previous_cursor: Option<&'a str>,
 }
 
 pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
@@ -40,31 +32,18 @@ pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
     drop(tx);
     let set = &set;
     let fetched = listing::fetch(&args.list, query, |q| async move { Ok(set.page(&q)?) }).await?;
-    let (total, next_cursor, previous_cursor) = match &fetched {
-        Fetched::All(_) => (None, None, None),
-        Fetched::Page {
-            total,
-            next_cursor,
-            previous_cursor,
-            ..
-        } => (
-            Some(*total),
-            next_cursor.as_deref(),
-            previous_cursor.as_deref(),
-        ),
-    };
     let printed = Printed {
         council: &set.council,
         as_of: set.as_of,
         policy: set.policy.as_deref(),
         counts: set.counts(),
         items: fetched.items(),
-        total,
-        next_cursor,
-        previous_cursor,
     };
+    // With `--limit`, the envelope's page says how many match in all and where the pages
+    // either side start.
+    let reply = Reply::new(&printed, fetched.outcome("item due", "items due")).page(fetched.page());
     app.out
-        .emit(&printed, || human(&printed, &fetched.footer()))?;
+        .reply(reply, || human(&printed, &fetched.footer()))?;
     Ok(exit::OK)
 }
 

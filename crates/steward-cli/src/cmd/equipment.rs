@@ -55,7 +55,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
                 Ok(equipment::list::list(&mut tx, council, &q).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("item", "items"), || {
                 let mut t = Table::new(&[
                     "TAG",
                     "KIND",
@@ -133,7 +133,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             if change.is_empty() {
                 return Err(crate::Exit {
                     code: exit::INVALID,
-                    message: "say what to correct: --model, --serial, --cost or --purchased-on"
+                    message: "say what to correct: --model, --serial, --replacement-cost or --purchased-on"
                         .into(),
                 }
                 .into());

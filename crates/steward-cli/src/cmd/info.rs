@@ -97,7 +97,7 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
                 Ok(ops::list::list(&mut tx, council, p, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("request", "requests"), || {
                 let mut t = Table::new(&["REF", "RECEIVED", "FROM", "DUE", "STANDING", "SUMMARY"]);
                 for v in fetched.items() {
                     t.row(vec![

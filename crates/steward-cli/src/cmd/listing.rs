@@ -6,6 +6,7 @@
 
 use crate::args::ListArgs;
 use crate::exit;
+use crate::output::{Out, Page, Reply, count};
 use serde::Serialize;
 use std::future::Future;
 use std::str::FromStr;
@@ -61,9 +62,7 @@ where
     })
 }
 
-/// What a list command prints: every row, or one page.
-#[derive(Serialize)]
-#[serde(untagged)]
+/// What a list command read: every row, or one page.
 pub enum Fetched<T> {
     All(Vec<T>),
     Page {
@@ -78,6 +77,41 @@ impl<T> Fetched<T> {
     pub fn items(&self) -> &[T] {
         match self {
             Fetched::All(items) | Fetched::Page { items, .. } => items,
+        }
+    }
+
+    /// Where the page sits, for the envelope; `None` when every row was read.
+    pub fn page(&self) -> Option<Page> {
+        match self {
+            Fetched::All(_) => None,
+            Fetched::Page {
+                total,
+                next_cursor,
+                previous_cursor,
+                ..
+            } => Some(Page {
+                total: *total,
+                next_cursor: next_cursor.clone(),
+                previous_cursor: previous_cursor.clone(),
+            }),
+        }
+    }
+
+    /// How many rows were read, and of how many, in words: "3 of 40 loans".
+    pub fn outcome(&self, one: &str, many: &str) -> String {
+        match self {
+            Fetched::All(items) => count(items.len(), one, many),
+            Fetched::Page { items, total, .. } => {
+                let more = match total {
+                    Total::Exactly(_) => "",
+                    Total::AtLeast(_) => "at least ",
+                };
+                format!(
+                    "{} of {more}{}",
+                    items.len(),
+                    count(total.value() as usize, one, many)
+                )
+            }
         }
     }
 
@@ -96,6 +130,21 @@ impl<T> Fetched<T> {
             ),
             _ => String::new(),
         }
+    }
+}
+
+impl<T: Serialize> Fetched<T> {
+    /// Prints the list: its rows as `data` and where the page sits as `page` under `--json`,
+    /// else the table `human` draws.
+    pub fn print(
+        &self,
+        out: &Out,
+        (one, many): (&str, &str),
+        human: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        let items = self.items();
+        let reply = Reply::new(&items, self.outcome(one, many)).page(self.page());
+        out.reply(reply, human)
     }
 }
 

@@ -2,7 +2,7 @@ use super::listing;
 use crate::app::App;
 use crate::args::{IssueArgs, LoanCmd};
 use crate::exit;
-use crate::output::Table;
+use crate::output::{Failure, Reply, Table};
 use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
 use steward_domain::ops::{loans, policy};
 use steward_domain::{Loan, LoanStatus, PersonRef};
@@ -64,13 +64,14 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 auth.as_ref(),
             )
             .await?;
-            app.out
-                .emit(&check, || describe_decision(&check.decision))?;
-            return Ok(if check.decision.is_allowed() {
-                exit::OK
-            } else {
-                exit::REFUSED
-            });
+            let words = describe_decision(&check.decision);
+            if !check.decision.is_allowed() {
+                let failure = Failure::refused("issue", &check.decision.refusals);
+                return app.out.failed(&check, &failure, || words);
+            }
+            let reply = Reply::new(&check, words.clone()).decision(&check.decision)?;
+            app.out.reply(reply, || words)?;
+            return Ok(exit::OK);
         }
         LoanCmd::Issue(a) => {
             let auth = authoriser(&a)?;
@@ -84,18 +85,18 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&issued, || {
-                let due = issued
-                    .decision
-                    .due
-                    .as_ref()
-                    .map(|d| format!(" Return due {} ({}).", long_date(d.date), d.citation))
-                    .unwrap_or_default();
-                format!(
-                    "Loan {} issued: {} to {}.{due}\n",
-                    issued.loan.id, a.tag, a.reference
-                )
-            })?;
+            let due = issued
+                .decision
+                .due
+                .as_ref()
+                .map(|d| format!(" Return due {} ({}).", long_date(d.date), d.citation))
+                .unwrap_or_default();
+            let words = format!(
+                "Loan {} issued: {} to {}.{due}\n",
+                issued.loan.id, a.tag, a.reference
+            );
+            let reply = Reply::new(&issued.loan, words.clone()).decision(&issued.decision)?;
+            app.out.reply(reply, || words)?;
         }
         LoanCmd::List { list, show, all } => {
             drop(tx);
@@ -118,7 +119,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 Ok(loans::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("loan", "loans"), || {
                 let mut t = Table::new(&[
                     "LOAN",
                     "ITEM",

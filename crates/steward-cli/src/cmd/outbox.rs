@@ -161,8 +161,9 @@ pub async fn run(app: &App, cmd: OutboxCmd) -> anyhow::Result<u8> {
                 Ok(outbox::list::list_all(&mut tx, council, &q).await?)
             })
             .await?;
-            app.out
-                .emit(&fetched, || table(fetched.items()) + &fetched.footer())?;
+            fetched.print(&app.out, ("message", "messages"), || {
+                table(fetched.items()) + &fetched.footer()
+            })?;
             return Ok(exit::OK);
         }
         OutboxCmd::Show { id } => {

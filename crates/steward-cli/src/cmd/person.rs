@@ -82,7 +82,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 Ok(people::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            app.out.emit(&fetched, || {
+            fetched.print(&app.out, ("person", "people"), || {
                 let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD", "IN OFFICE"]);
                 for p in fetched.items() {
                     t.row(vec![

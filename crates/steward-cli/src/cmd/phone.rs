@@ -329,7 +329,7 @@ async fn bill_list(
         Ok(lists::bills(&mut tx, council, &q).await?)
     })
     .await?;
-    app.out.emit(&fetched, || {
+    fetched.print(&app.out, ("bill", "bills"), || {
         let mut t = Table::new(&[
             "BILL", "MONTH", "LINE", "PHONE", "ITEMS", "TOTAL", "HELD BY",
         ]);
@@ -367,7 +367,7 @@ async fn statement_list(
         Ok(lists::statements(&mut tx, council, &q).await?)
     })
     .await?;
-    app.out.emit(&fetched, || {
+    fetched.print(&app.out, ("statement", "statements"), || {
         let mut t = Table::new(&[
             "STATEMENT",
             "PERSON",

@@ -1,7 +1,7 @@
 use crate::app::App;
 use crate::args::PolicyCmd;
 use crate::exit;
-use crate::output::Table;
+use crate::output::{Failure, FailureKind, Out, Table, count};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use steward_domain::ops::policy;
@@ -45,9 +45,9 @@ struct Checked {
     problems: Vec<steward_policy::Problem>,
 }
 
-pub fn check_files(files: &[PathBuf], json: bool) -> anyhow::Result<u8> {
+pub fn check_files(files: &[PathBuf], out: &Out) -> anyhow::Result<u8> {
     let mut results = Vec::new();
-    let mut failed = false;
+    let mut reports = String::new();
     for path in files {
         match load_file(path) {
             Ok(loaded) => results.push(Checked {
@@ -56,37 +56,56 @@ pub fn check_files(files: &[PathBuf], json: bool) -> anyhow::Result<u8> {
                 hash: Some(loaded.hash),
                 problems: Vec::new(),
             }),
-            Err(err) => {
-                failed = true;
-                match err.downcast::<CheckError>() {
-                    Ok(check) => {
-                        if !json {
-                            eprintln!("{check}");
-                        }
-                        results.push(Checked {
-                            file: check.file.clone(),
-                            ok: false,
-                            hash: None,
-                            problems: check.problems,
-                        });
-                    }
-                    Err(other) => return Err(other),
+            Err(err) => match err.downcast::<CheckError>() {
+                Ok(check) => {
+                    reports.push_str(&format!("{check}\n"));
+                    results.push(Checked {
+                        file: check.file.clone(),
+                        ok: false,
+                        hash: None,
+                        problems: check.problems,
+                    });
                 }
-            }
+                Err(other) => return Err(other),
+            },
         }
     }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
-    } else {
-        for r in &results {
-            if r.ok {
-                println!("{}: ok", r.file);
-            } else {
-                eprintln!("{}: {} problem(s)", r.file, r.problems.len());
-            }
-        }
+    let failed: Vec<&Checked> = results.iter().filter(|r| !r.ok).collect();
+    if failed.is_empty() {
+        let outcome = format!("{} without problems", count(results.len(), "file", "files"));
+        out.show(&results, outcome, || {
+            results
+                .iter()
+                .map(|r| format!("{}: ok\n", r.file))
+                .collect()
+        })?;
+        return Ok(exit::OK);
     }
-    Ok(if failed { exit::INVALID } else { exit::OK })
+    let problems: usize = failed.iter().map(|r| r.problems.len()).sum();
+    let mut failure = Failure::new(
+        FailureKind::Invalid,
+        format!(
+            "{} in {}",
+            count(problems, "problem", "problems"),
+            count(failed.len(), "file", "files")
+        ),
+    );
+    failure.field = failed.first().map(|r| r.file.clone());
+    for r in failed {
+        reports.push_str(&format!("{}: {} problem(s)\n", r.file, r.problems.len()));
+    }
+    // People read which files passed on standard output, each problem on standard error.
+    failure.text = reports;
+    let passed: String = results
+        .iter()
+        .filter(|r| r.ok)
+        .map(|r| format!("{}: ok\n", r.file))
+        .collect();
+    let code = out.failed(&results, &failure, || passed)?;
+    if !out.json {
+        eprint!("{}", failure.text);
+    }
+    Ok(code)
 }
 
 #[derive(Serialize)]
@@ -139,7 +158,7 @@ fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
 
 pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
     match cmd {
-        PolicyCmd::Check { files } => return check_files(&files, app.out.json),
+        PolicyCmd::Check { files } => return check_files(&files, &app.out),
         PolicyCmd::List => {
             #[derive(Serialize)]
             struct Row {

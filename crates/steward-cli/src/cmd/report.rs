@@ -90,6 +90,13 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<u8> {
             .write_all(report.csv().as_bytes())?;
         return Ok(exit::OK);
     }
-    app.out.emit(&report, || describe(&report))?;
+    let outcome = format!(
+        "{} for {} as of {}: {}",
+        report.title,
+        report.council,
+        report.as_of,
+        crate::output::count(report.rows.len(), "row", "rows")
+    );
+    app.out.show(&report, outcome, || describe(&report))?;
     Ok(exit::OK)
 }

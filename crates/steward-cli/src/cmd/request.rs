@@ -2,12 +2,14 @@ use crate::app::App;
 use crate::args::{RaiseArgs, RequestArgs, RequestCmd};
 use crate::cmd::listing;
 use crate::exit;
-use crate::output::{Table, opt};
+use crate::output::{Reply, Table, opt};
 use chrono::{DateTime, Utc};
+use steward_domain::ops::cases::{self, Concern, Raiser};
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
 use steward_domain::ops::requests::{self, DetailFields, ErasureRecord, Raise, RequestView};
 use steward_domain::repo::RegisterTx;
 use steward_domain::workflow::{Decision, RequestKind};
+use steward_policy::model::ReportKind;
 use steward_policy::requests::unnamed_words;
 
 /// A moment on the clock in London.
@@ -98,6 +100,9 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
         .await?;
     let ctx = app.ctx_as(&p);
     match args.command {
+        RequestCmd::Raise(raise) if is_misuse(&raise.kind) => {
+            return misuse(app, tx, &council, &p, *raise).await;
+        }
         RequestCmd::Raise(raise) => {
             let (person, raise) = raise_of(*raise, app)?;
             let raised = match (p.officer(), person) {
@@ -127,50 +132,9 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 }
             };
             tx.commit().await?;
-            app.out.emit(&raised, || {
-                let r = &raised.request;
-                let mut out = format!(
-                    "Request {}: {} sent to {} ({}).\n",
-                    r.id,
-                    r.kind.title(),
-                    raised.route.handler_name,
-                    raised.route.citation
-                );
-                if let RequestKind::Report(kind) = r.kind
-                    && let Some(words) = unnamed_words(
-                        kind,
-                        None,
-                        raised.route.routing,
-                        &raised.route.handler_name,
-                        &raised.route.citation,
-                    )
-                {
-                    out.push_str(&words);
-                    out.push('\n');
-                }
-                if let Some(due) = &r.due_at {
-                    out.push_str(&format!("To be acted on by {}.\n", when(due)));
-                }
-                if let Some(a) = &raised.route.approval {
-                    out.push_str(&format!(
-                        "It needs the agreement of {} ({}).\n",
-                        a.approvers
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(if a.agreement == steward_policy::model::Agreement::All {
-                                " and "
-                            } else {
-                                " or "
-                            }),
-                        a.citation
-                    ));
-                }
-                for line in &raised.done {
-                    out.push_str(&format!("  {line}\n"));
-                }
-                out
-            })?;
+            let words = raised_words(&raised);
+            let reply = Reply::new(&raised.request, words.clone()).decision(&raised.route)?;
+            app.out.reply(reply, || words)?;
         }
         RequestCmd::List {
             list,
@@ -223,8 +187,9 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 Ok(requests::list::list(&mut tx, council, p, &q, now).await?)
             })
             .await?;
-            app.out
-                .emit(&fetched, || table(fetched.items()) + &fetched.footer())?;
+            fetched.print(&app.out, ("request", "requests"), || {
+                table(fetched.items()) + &fetched.footer()
+            })?;
             return Ok(exit::OK);
         }
         RequestCmd::Show { id } => {
@@ -325,4 +290,111 @@ async fn decide(
         None => format!("Recorded; request {id} still awaits other approvals.\n"),
     })?;
     Ok(())
+}
+
+/// What raising a request did, in words: where it went, by when, who must agree.
+fn raised_words(raised: &requests::Raised) -> String {
+    let r = &raised.request;
+    let mut out = format!(
+        "Request {}: {} sent to {} ({}).\n",
+        r.id,
+        r.kind.title(),
+        raised.route.handler_name,
+        raised.route.citation
+    );
+    if let RequestKind::Report(kind) = r.kind
+        && let Some(words) = unnamed_words(
+            kind,
+            None,
+            raised.route.routing,
+            &raised.route.handler_name,
+            &raised.route.citation,
+        )
+    {
+        out.push_str(&words);
+        out.push('\n');
+    }
+    if let Some(due) = &r.due_at {
+        out.push_str(&format!("To be acted on by {}.\n", when(due)));
+    }
+    if let Some(a) = &raised.route.approval {
+        out.push_str(&format!(
+            "It needs the agreement of {} ({}).\n",
+            a.approvers
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(if a.agreement == steward_policy::model::Agreement::All {
+                    " and "
+                } else {
+                    " or "
+                }),
+            a.citation
+        ));
+    }
+    for line in &raised.done {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
+/// Whether `kind` is a report of someone else's misuse, which the pack routes like a request
+/// but which is handled as a breach case.
+fn is_misuse(kind: &str) -> bool {
+    kind.trim() == RequestKind::Report(ReportKind::MisuseByOthers).as_str()
+}
+
+/// A report of someone else's misuse: a concern, opened as a case for the offices the pack's
+/// `misuse_by_others` routes name.
+async fn misuse(
+    app: &App,
+    mut tx: steward_store::StoreTx,
+    council: &steward_domain::Council,
+    p: &steward_domain::auth::Principal,
+    args: RaiseArgs,
+) -> anyhow::Result<u8> {
+    if args.person.is_some() {
+        return Err(crate::Exit {
+            code: exit::INVALID,
+            message: "--for: a report of misuse is made by whoever saw it; leave out --for".into(),
+        }
+        .into());
+    }
+    let (officer, member) = (p.officer(), p.member());
+    let raiser = match (&officer, &member) {
+        (Ok(o), _) => Raiser::Officer(o),
+        (Err(_), Ok(m)) => Raiser::Member(m),
+        (Err(d), Err(_)) => {
+            return Err(crate::Exit {
+                code: exit::FORBIDDEN,
+                message: format!("{d}; raise it with `steward case raise --anonymous` instead"),
+            }
+            .into());
+        }
+    };
+    let concern = Concern {
+        subject: None,
+        summary: args.summary,
+        details: String::new(),
+    };
+    let case = cases::raise(&mut tx, &app.ctx_as(p), council, raiser, concern).await?;
+    tx.commit().await?;
+    let handlers: Vec<String> = case.handlers.iter().map(ToString::to_string).collect();
+    let citation = steward_policy::Citation {
+        clause: case.clause.clone(),
+        document: case.document.clone(),
+    };
+    let words = format!(
+        "Report of misuse raised as case {}; it goes to {} ({citation}).\n",
+        case.id,
+        handlers.join(" or "),
+    );
+    let decision = serde_json::json!({
+        "handlers": case.handlers,
+        "clause": case.clause,
+        "document": case.document,
+    });
+    let reply = Reply::new(&case, words.clone()).decision(&decision)?;
+    app.out.reply(reply, || words)?;
+    Ok(exit::OK)
 }

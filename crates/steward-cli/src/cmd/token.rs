@@ -84,7 +84,7 @@ async fn token_list(
         Ok(account_list::tokens(&mut tx, council, &q, now).await?)
     })
     .await?;
-    app.out.emit(&fetched, || {
+    fetched.print(&app.out, ("token", "tokens"), || {
         let mut table = Table::new(&[
             "ID",
             "NAME",

@@ -151,7 +151,7 @@ async fn list(
         Ok(account_list::accounts(&mut tx, council, &q).await?)
     })
     .await?;
-    app.out.emit(&fetched, || {
+    fetched.print(&app.out, ("account", "accounts"), || {
         let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
         for v in fetched.items() {
             t.row(vec![

@@ -147,7 +147,7 @@ fn the_first_administrator_is_created_from_standard_input() {
     let env = setup();
     // No password, no account: there is never a default password.
     let run = env.fails(&["user", "create", "--admin", "--username", "clerk"], 2);
-    assert!(run.stderr.contains("--password-stdin"), "{}", run.stderr);
+    assert!(run.says("--password-stdin"), "{}", run.stderr);
     let run = with_stdin(
         &env,
         &[
@@ -161,16 +161,12 @@ fn the_first_administrator_is_created_from_standard_input() {
         "",
     );
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("no password was given"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.says("no password was given"), "{}", run.stderr);
     assert_eq!(env.ok(&["user", "list"]), serde_json::json!([]));
 
     let run = create_user(&env, &["--admin", "--username", "clerk"], PASSWORD);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let user = run.json();
+    let user = run.data();
     assert_eq!(user["username"], "clerk");
     assert_eq!(user["role"], "admin");
     assert_eq!(user["person_id"], serde_json::Value::Null);
@@ -226,18 +222,18 @@ fn weak_passwords_are_refused_with_the_reason_and_nothing_is_written() {
             password,
         );
         assert_eq!(run.code, 3, "{password}: {}", run.stderr);
-        assert!(run.stderr.contains(reason), "{password}: {}", run.stderr);
+        assert!(run.says(reason), "{password}: {}", run.stderr);
         let error = &run.json()["error"];
         assert_eq!(error["kind"], "invalid");
         assert!(error["message"].as_str().unwrap().starts_with("password: "));
     }
     let run = create_user(&env, &["--admin", "--username", "Clerk"], PASSWORD);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.contains("lower-case"), "{}", run.stderr);
+    assert!(run.says("lower-case"), "{}", run.stderr);
     let run = create_user(&env, &["--role", "root", "--username", "clerk"], PASSWORD);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
-        run.stderr.contains("member, officer, auditor, admin"),
+        run.says("member, officer, auditor, admin"),
         "{}",
         run.stderr
     );
@@ -260,7 +256,7 @@ fn a_taken_username_is_a_conflict() {
     );
     assert_eq!(run.code, 6, "{}", run.stderr);
     assert!(
-        run.stderr.contains("username: that username is taken"),
+        run.says("username: that username is taken"),
         "{}",
         run.stderr
     );
@@ -272,7 +268,7 @@ fn a_taken_username_is_a_conflict() {
     // Members and officers act as a person of this council.
     let run = create_user(&env, &["--role", "member", "--username", "ada"], PASSWORD);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.contains("acts as a person"), "{}", run.stderr);
+    assert!(run.says("acts as a person"), "{}", run.stderr);
     let run = create_user(
         &env,
         &["--role", "member", "--username", "ada", "--person", "M9"],
@@ -326,7 +322,7 @@ fn a_token_is_shown_once_listed_without_its_secret_and_revoked() {
     assert_eq!(list.code, 0);
     assert!(!list.stdout.contains(&secret[4..]), "{}", list.stdout);
     assert!(!list.stdout.contains(&digest(&secret)), "{}", list.stdout);
-    let listed = list.json();
+    let listed = list.data();
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
     // Oldest first unless --desc.
     assert_eq!(listed[0]["name"], "nightly export");
@@ -361,7 +357,7 @@ fn a_token_is_shown_once_listed_without_its_secret_and_revoked() {
         ],
         3,
     );
-    assert!(run.stderr.contains("no more than"), "{}", run.stderr);
+    assert!(run.says("no more than"), "{}", run.stderr);
 
     let revoked = env.ok(&["token", "revoke", &id]);
     assert!(revoked["revoked_at"].is_string());
@@ -423,7 +419,7 @@ fn disabling_an_account_ends_its_sessions_at_once() {
         "another long passphrase\r\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.json()["must_change_password"], true);
+    assert_eq!(run.data()["must_change_password"], true);
     assert_eq!(direct.session_user(signed.secret.expose()), None);
     let again = direct
         .sign_in("ada", "another long passphrase")

@@ -120,8 +120,8 @@ fn edited_record_is_named() {
     sql.push("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3");
     block_on(tamper(&env.db.url, &sql)).unwrap();
     let run = env.fails(&["audit", "verify"], 7);
-    assert_eq!(run.json()["problem"]["problem"], "altered");
-    assert_eq!(run.json()["problem"]["seq"], 3);
+    assert_eq!(run.data()["problem"]["problem"], "altered");
+    assert_eq!(run.data()["problem"]["seq"], 3);
     let human = env.run(&["audit", "verify"]);
     assert!(human.stdout.contains("record 3"), "{}", human.stdout);
 }
@@ -133,8 +133,8 @@ fn removed_and_reordered_records_are_named() {
     sql.push("DELETE FROM audit_events WHERE seq = 4");
     block_on(tamper(&env.db.url, &sql)).unwrap();
     let run = env.fails(&["audit", "verify"], 7);
-    assert_eq!(run.json()["problem"]["problem"], "missing");
-    assert_eq!(run.json()["problem"]["expected_seq"], 4);
+    assert_eq!(run.data()["problem"]["problem"], "missing");
+    assert_eq!(run.data()["problem"]["expected_seq"], 4);
 
     let env = busy_council();
     let mut sql = drop_guards(&env.db.url);
@@ -145,5 +145,5 @@ fn removed_and_reordered_records_are_named() {
     ]);
     block_on(tamper(&env.db.url, &sql)).unwrap();
     let run = env.fails(&["audit", "verify"], 7);
-    assert_eq!(run.json()["problem"]["problem"], "reordered");
+    assert_eq!(run.data()["problem"]["problem"], "reordered");
 }

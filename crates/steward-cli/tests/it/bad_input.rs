@@ -11,9 +11,9 @@ fn broken_policy_file_reports_every_problem_with_its_place() {
     );
     let run = env.run(&["policy", "check", path.to_str().unwrap()]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.contains("broken.toml:6:1"), "{}", run.stderr);
-    assert!(run.stderr.contains("colour"), "{}", run.stderr);
-    assert!(run.stderr.contains("broken.toml:9:"), "{}", run.stderr);
+    assert!(run.says("broken.toml:6:1"), "{}", run.stderr);
+    assert!(run.says("colour"), "{}", run.stderr);
+    assert!(run.says("broken.toml:9:"), "{}", run.stderr);
     let good = env.run(&["policy", "check", "--json", path.to_str().unwrap()]);
     assert_eq!(good.code, 3);
 }
@@ -46,11 +46,7 @@ fn bad_csv_rows_import_nothing_and_are_all_listed() {
     let run = env.run(&["person", "import", path.to_str().unwrap()]);
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     for line in ["people.csv:3", "people.csv:4", "people.csv:5"] {
-        assert!(
-            run.stderr.contains(line),
-            "missing {line} in {}",
-            run.stderr
-        );
+        assert!(run.says(line), "missing {line} in {}", run.stderr);
     }
     let people = env.ok(&["person", "list"]);
     assert_eq!(people.as_array().map(Vec::len), Some(0));
@@ -70,7 +66,7 @@ fn bad_csv_rows_import_nothing_and_are_all_listed() {
     // Importing the same people again clashes with the register and writes nothing.
     let again = env.run(&["person", "import", good.to_str().unwrap()]);
     assert_eq!(again.code, 3, "{}", again.stderr);
-    assert!(again.stderr.contains("ok.csv:2"), "{}", again.stderr);
+    assert!(again.says("ok.csv:2"), "{}", again.stderr);
 }
 
 #[test]
@@ -78,10 +74,10 @@ fn unknown_people_and_equipment_and_bad_dates() {
     let env = Env::new();
     env.council("town-it-policy", "2027-01-01");
     let run = env.fails(&["loan", "issue", "NOBODY", "LAP-1"], 4);
-    assert!(run.stderr.contains("NOBODY"), "{}", run.stderr);
+    assert!(run.says("NOBODY"), "{}", run.stderr);
     let run = env.run(&["due", "--as-of", "2027-13-01"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
+    assert!(run.says("YYYY-MM-DD"), "{}", run.stderr);
     let run = env.fails(
         &[
             "equipment",
@@ -97,7 +93,7 @@ fn unknown_people_and_equipment_and_bad_dates() {
         ],
         3,
     );
-    assert!(run.stderr.contains("799.00"), "{}", run.stderr);
+    assert!(run.says("799.00"), "{}", run.stderr);
     let run = env.fails(
         &[
             "equipment",
@@ -113,7 +109,7 @@ fn unknown_people_and_equipment_and_bad_dates() {
         ],
         3,
     );
-    assert!(run.stderr.contains("laptop"), "{}", run.stderr);
+    assert!(run.says("laptop"), "{}", run.stderr);
     env.ok(&[
         "equipment",
         "add",
@@ -141,7 +137,7 @@ fn unknown_people_and_equipment_and_bad_dates() {
         ],
         6,
     );
-    assert!(dup.stderr.contains("asset_tag"), "{}", dup.stderr);
+    assert!(dup.says("asset_tag"), "{}", dup.stderr);
 }
 
 #[test]
@@ -168,7 +164,7 @@ fn several_councils_need_naming() {
         "town-it-policy",
     ]);
     let run = env.fails(&["person", "list"], 3);
-    assert!(run.stderr.contains("--council"), "{}", run.stderr);
+    assert!(run.says("--council"), "{}", run.stderr);
     env.ok(&["person", "list", "--council", "two"]);
 }
 

@@ -115,7 +115,7 @@ fn ipad_needs_signature_and_pat_test() {
     ]);
     let issued = env.ok(&["loan", "issue", "M1", "TAB-1", "--as-of", "2027-02-01"]);
     assert!(
-        issued["loan"]["due_on"].is_null(),
+        issued["due_on"].is_null(),
         "the protocol sets no loan period"
     );
 }
@@ -282,5 +282,22 @@ fn refresh_queue_puts_cabinet_first_then_oldest() {
         queue,
         vec!["LAP-2", "LAP-1"],
         "cabinet member first, then oldest"
+    );
+    // The replacement plan report orders its rows by the same queue.
+    let report = env.ok(&["report", "refresh", "--as-of", "2027-02-02"]);
+    let rows: Vec<(String, String)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[1].as_str().unwrap().into(), r[8].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("LAP-2".into(), "1 (priority office holder)".into()),
+            ("LAP-1".into(), "2".into()),
+            ("TAB-1".into(), "3".into())
+        ],
+        "cabinet member first in the report as in what is due"
     );
 }

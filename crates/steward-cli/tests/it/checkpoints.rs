@@ -64,11 +64,7 @@ fn a_key_is_private_and_never_overwritten() {
         &["audit", "key", "create", "--out", path.to_str().unwrap()],
         6,
     );
-    assert!(
-        again.stderr.contains("never overwritten"),
-        "{}",
-        again.stderr
-    );
+    assert!(again.says("never overwritten"), "{}", again.stderr);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), secret);
 }
 
@@ -123,7 +119,8 @@ fn checkpoints_hold_while_the_chain_only_grows() {
     assert!(offline.status.success(), "{:?}", offline);
     let report: Value = serde_json::from_slice(&offline.stdout).unwrap();
     assert_eq!(report["ok"], true);
-    assert_eq!(report["checkpoints"].as_array().unwrap().len(), 2);
+    assert_eq!(report["command"], "audit verify");
+    assert_eq!(report["data"]["checkpoints"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -144,7 +141,7 @@ fn checkpoints_from_another_key_council_or_edited_are_refused() {
         ],
         7,
     );
-    let finding = &run.json()["checkpoints"][0];
+    let finding = &run.data()["checkpoints"][0];
     assert!(
         finding["file"]
             .as_str()
@@ -172,7 +169,7 @@ fn checkpoints_from_another_key_council_or_edited_are_refused() {
     std::fs::write(&path, serde_json::to_string(&cp).unwrap()).unwrap();
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
     assert!(
-        run.json()["checkpoints"][0]["message"]
+        run.data()["checkpoints"][0]["message"]
             .as_str()
             .unwrap()
             .contains("signature does not match"),
@@ -248,7 +245,7 @@ fn winding_back_the_head_is_caught_by_a_checkpoint() {
     // The chain alone looks whole: only the checkpoint shows records were removed.
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
-    let message = run.json()["checkpoints"][0]["message"]
+    let message = run.data()["checkpoints"][0]["message"]
         .as_str()
         .unwrap()
         .to_string();

@@ -123,7 +123,7 @@ fn paper_form_and_authorisation_before_issue() {
         "--as-of",
         "2027-01-04",
     ]);
-    assert_eq!(issued["loan"]["id"], 1);
+    assert_eq!(issued["id"], 1);
 
     let list = env.ok(&["acceptance", "list", "--as-of", "2027-01-04"]);
     assert_eq!(list[0]["status"]["status"], "current");

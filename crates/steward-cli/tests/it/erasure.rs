@@ -144,6 +144,6 @@ fn the_database_allows_erasure_and_nothing_else() {
                erased_on = '2034-01-05' WHERE seq = 1";
     block_on(tamper(&env.db.url, &[sql])).unwrap();
     let run = env.fails(&["audit", "verify"], 7);
-    assert_eq!(run.json()["problem"]["problem"], "erased_without_record");
-    assert_eq!(run.json()["problem"]["seq"], 1);
+    assert_eq!(run.data()["problem"]["problem"], "erased_without_record");
+    assert_eq!(run.data()["problem"]["seq"], 1);
 }

@@ -274,7 +274,7 @@ fn ask_exception(env: &Env) -> String {
         "--as-of",
         "2027-02-01",
     ]);
-    asked["request"]["id"].as_i64().unwrap().to_string()
+    asked["id"].as_i64().unwrap().to_string()
 }
 
 fn approve(env: &Env, id: &str) {

@@ -87,7 +87,7 @@ fn scanning_records_once_and_a_threshold_opens_one_case() {
 
     let seen = findings(&env, "lin");
     assert_eq!(seen.code, 0, "{}", seen.stderr);
-    let rows = seen.json();
+    let rows = seen.data();
     let bets = rows
         .as_array()
         .unwrap()
@@ -228,7 +228,7 @@ fn a_reported_accidental_visit_is_shown_beside_the_finding_it_explains() {
         "--as-of",
         "2027-06-10",
     ]);
-    let id = reported["request"]["id"].clone();
+    let id = reported["id"].clone();
     // Ada and Bo each reached the site on 10 June; only Ada said it was an accident.
     let log = env.file(
         "access.log",
@@ -238,7 +238,7 @@ fn a_reported_accidental_visit_is_shown_beside_the_finding_it_explains() {
     scan(&env, &log);
     let seen = findings(&env, "aud");
     assert_eq!(seen.code, 0, "{}", seen.stderr);
-    let rows = seen.json();
+    let rows = seen.data();
     let of = |r: &str| {
         rows.as_array()
             .unwrap()

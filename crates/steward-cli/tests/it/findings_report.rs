@@ -138,7 +138,7 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
     // The last twelve months, by month: only June 2027 has findings.
     let run = report(&env, "moff", &["--as-of", "2027-06-11"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let year = run.json();
+    let year = run.data();
     assert_eq!(
         rows(&year),
         [
@@ -163,7 +163,7 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
         "aud",
         &["--from", "2026-05-01", "--as-of", "2027-06-11"],
     )
-    .json();
+    .data();
     assert_eq!(
         rows(&long)[0],
         row("May 2026", "2026-05-01", "gambling", ["3", "1", "0"])
@@ -173,7 +173,7 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
         "moff",
         &["--from", "2027-06-01", "--as-of", "2027-06-11"],
     )
-    .json();
+    .data();
     assert_eq!(
         rows(&weeks)[0],
         row(
@@ -190,7 +190,7 @@ fn the_report_counts_visits_and_people_by_period_for_whom_the_policy_names() {
     assert_eq!(report(&env, "pat", &["--as-of", "2027-06-11"]).code, 8);
     let nobody = env.run(&["report", "findings", "--as-of", "2027-06-11"]);
     assert_ne!(nobody.code, 0);
-    assert!(nobody.stderr.contains("--as"), "{}", nobody.stderr);
+    assert!(nobody.says("--as"), "{}", nobody.stderr);
 
     // CSV and PDF.
     let csv = env.run(&[
@@ -249,7 +249,7 @@ fn a_policy_that_does_not_monitor_web_use_says_so() {
     user(&env, &["--username", "aud", "--role", "auditor"]);
     let run = report(&env, "aud", &["--as-of", "2027-06-11"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let notes = run.json()["notes"].to_string();
+    let notes = run.data()["notes"].to_string();
     assert!(notes.contains("not in the policy"), "{notes}");
 }
 
@@ -310,7 +310,7 @@ fn findings_older_than_their_period_are_purged_and_a_rescan_does_not_bring_them_
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
 
     // The old day is gone; the new one is kept.
-    let all = report(&env, "moff", &["--from", "2026-05-01", "--as-of", day]).json();
+    let all = report(&env, "moff", &["--from", "2026-05-01", "--as-of", day]).data();
     let left = rows(&all);
     assert!(left.iter().all(|r| r[0] == "June 2027"), "{left:?}");
     assert_eq!(left.len(), 2);

@@ -141,7 +141,7 @@ fn equipment_filters_sorts_searches_and_pages_on_the_command_line() {
     assert_eq!(seen, tags);
     let wrong = env.fails(&["equipment", "list", "--sort", "colour"], 3);
     assert!(
-        wrong.stderr.contains("--sort") || wrong.stdout.contains("--sort"),
+        wrong.says("--sort") || wrong.stdout.contains("--sort"),
         "{}",
         wrong.stdout
     );
@@ -177,7 +177,7 @@ fn loans_by_what_is_due_and_how_each_stands() {
     assert_eq!(loan_ids(&by_date["items"]), [9, 8]);
     assert_eq!(by_date["total"]["count"], 9);
     let bad = env.fails(&["loan", "list", "--show", "late"], 3);
-    assert!(bad.stderr.contains("due-this-week") || bad.stdout.contains("due-this-week"));
+    assert!(bad.says("due-this-week") || bad.stdout.contains("due-this-week"));
 
     // The table says how each loan stands, with the day an ended one ended.
     let table = env.run(&["loan", "list", "--all", "--as-of", TODAY]);

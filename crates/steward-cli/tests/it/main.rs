@@ -11,6 +11,7 @@ mod borough;
 mod checkpoints;
 mod city;
 mod city_aup;
+mod cli;
 mod corrections;
 mod county;
 mod erasure;

@@ -186,7 +186,7 @@ fn csv_headings_and_the_pdf() {
     );
     assert_eq!(
         csv_heading(&env, "refresh", day),
-        "Year,Item,Kind,Model,Purchased,Replace from,Replacement cost,Clause"
+        "Year,Item,Kind,Model,Purchased,Replace from,Replacement cost,Clause,Place in queue"
     );
     assert_eq!(
         csv_heading(&env, "requests", day),

@@ -146,7 +146,7 @@ fn town() -> Env {
         "--as-of",
         "2027-02-01",
     ]);
-    let id = asked["request"]["id"].as_i64().unwrap().to_string();
+    let id = asked["id"].as_i64().unwrap().to_string();
     env.ok(&[
         "request",
         "withdraw",

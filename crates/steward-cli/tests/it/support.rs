@@ -16,6 +16,22 @@ pub struct Run {
 }
 
 impl Run {
+    /// The envelope's `data`: a success's record, or what a failed check found.
+    pub fn data(&self) -> Value {
+        let body = self.json();
+        assert!(body.get("data").is_some(), "no data in {body}");
+        body["data"].clone()
+    }
+
+    /// Whether the command said `text`: on standard error, or in its JSON error's message.
+    pub fn says(&self, text: &str) -> bool {
+        let message = serde_json::from_str::<Value>(&self.stdout)
+            .ok()
+            .and_then(|body| body["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.stderr.contains(text) || message.contains(text)
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
@@ -52,8 +68,27 @@ impl Env {
         }
     }
 
-    /// Runs with --json, asserts success and returns the parsed output.
+    /// Runs with --json, asserts success and returns the envelope's `data`; for one page of
+    /// a list, the rows as `items` beside where the page sits.
     pub fn ok(&self, args: &[&str]) -> Value {
+        let envelope = self.envelope(args);
+        let page = envelope["page"].clone();
+        let data = data(envelope);
+        match (page, data) {
+            (Value::Object(page), Value::Object(mut record)) => {
+                record.extend(page);
+                Value::Object(record)
+            }
+            (Value::Object(mut page), items) => {
+                page.insert("items".into(), items);
+                Value::Object(page)
+            }
+            (_, data) => data,
+        }
+    }
+
+    /// Runs with --json, asserts success and returns the whole envelope.
+    pub fn envelope(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
         let run = self.run(&all);
@@ -61,6 +96,11 @@ impl Env {
             run.code, 0,
             "steward {args:?} failed:\n{}\n{}",
             run.stdout, run.stderr
+        );
+        assert!(
+            run.stderr.is_empty() || !run.stderr.contains("error"),
+            "steward {args:?} wrote an error beside its JSON:\n{}",
+            run.stderr
         );
         run.json()
     }
@@ -102,16 +142,30 @@ impl Env {
     }
 }
 
+/// The `data` of a successful command's envelope, checking the envelope's shape on the way.
+pub fn data(envelope: Value) -> Value {
+    assert_eq!(envelope["ok"], true, "not a success: {envelope}");
+    assert!(envelope["command"].is_string(), "no command in {envelope}");
+    assert!(envelope["outcome"].is_string(), "no outcome in {envelope}");
+    for key in ["data", "decision", "page"] {
+        assert!(envelope.get(key).is_some(), "no {key} in {envelope}");
+    }
+    envelope["data"].clone()
+}
+
 /// The refusals of a refused command, as (gate, clause) pairs.
 pub fn refusals(run: &Run) -> Vec<(String, Option<String>)> {
-    run.json()["error"]["refusals"]
+    let body = run.json();
+    assert_eq!(body["ok"], false, "not a failure: {body}");
+    assert_eq!(body["error"]["kind"], "refused", "not a refusal: {body}");
+    body["error"]["refusals"]
         .as_array()
         .unwrap_or_else(|| panic!("no refusals in {}", run.stdout))
         .iter()
         .map(|r| {
             (
                 r["gate"].as_str().unwrap_or_default().to_string(),
-                r["citation"]["clause"].as_str().map(str::to_string),
+                r["clause"].as_str().map(str::to_string),
             )
         })
         .collect()

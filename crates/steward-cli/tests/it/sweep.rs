@@ -356,7 +356,7 @@ fn the_sweep_chases_late_requests_weekly_and_opens_phone_evaluations_once() {
         "--as-of",
         "2027-02-01",
     ]);
-    assert_eq!(asked["request"]["handler"], "member_services");
+    assert_eq!(asked["handler"], "member_services");
     let late = |report: &Value| -> Vec<String> {
         report["findings"]
             .as_array()

@@ -75,9 +75,14 @@ fn setup() -> Env {
 #[test]
 fn loan_runs_for_the_maximum_period() {
     let env = setup();
-    let issued = env.ok(&["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"]);
-    assert_eq!(issued["loan"]["due_on"], "2027-04-04");
+    let issued = env.envelope(&["loan", "issue", "M1", "LAP-1", "--as-of", "2027-01-04"]);
+    assert_eq!(issued["command"], "loan issue");
+    assert_eq!(issued["data"]["due_on"], "2027-04-04");
     assert_eq!(issued["decision"]["due"]["citation"]["clause"], "4.5");
+    assert!(
+        issued["outcome"].as_str().unwrap().contains("4 April 2027"),
+        "{issued}"
+    );
     let human = env.run(&["loan", "show", "1", "--as-of", "2027-01-05"]);
     assert!(human.stdout.contains("4 April 2027"), "{}", human.stdout);
     assert!(human.stdout.contains("clause 4.5"), "{}", human.stdout);
@@ -123,11 +128,7 @@ fn extension_needs_both_mayor_and_town_clerk() {
         refusals(&mayor_only),
         vec![("approval".into(), Some("4.5".into()))]
     );
-    assert!(
-        mayor_only.stderr.contains("Town Clerk"),
-        "{}",
-        mayor_only.stderr
-    );
+    assert!(mayor_only.says("Town Clerk"), "{}", mayor_only.stderr);
 
     let no_reason = env.fails(
         &[

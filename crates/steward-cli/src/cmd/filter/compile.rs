@@ -1,4 +1,4 @@
-use crate::output::Table;
+use crate::output::{Out, Table};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,7 +15,7 @@ struct Compiled {
     load_seconds: f64,
 }
 
-pub fn run(dirs: &[PathBuf], out: &Path, json: bool) -> anyhow::Result<u8> {
+pub fn run(dirs: &[PathBuf], out: &Path, printer: &Out) -> anyhow::Result<u8> {
     let started = Instant::now();
     let (matcher, report) = lists::compile(dirs)?;
     let compile_seconds = started.elapsed().as_secs_f64();
@@ -32,8 +32,14 @@ pub fn run(dirs: &[PathBuf], out: &Path, json: bool) -> anyhow::Result<u8> {
         compile_seconds,
         load_seconds,
     };
-    if json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+    if printer.json {
+        let outcome = format!(
+            "{} distinct domains and {} url hosts compiled into {}",
+            done.report.distinct_domains,
+            done.report.url_hosts,
+            out.display()
+        );
+        printer.show(&done, outcome, String::new)?;
     } else {
         for p in &done.report.problems {
             eprintln!("skipped {p}");

@@ -39,7 +39,7 @@ pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
         })
         .await
     })?;
-    app.out.emit(&found, || {
+    found.print(&app.out, ("finding", "findings"), || {
         let mut t = Table::new(&[
             "DAY", "WHO", "CATEGORY", "VISITS", "FIRST", "LAST", "REPORTED",
         ]);

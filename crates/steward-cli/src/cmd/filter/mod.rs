@@ -14,9 +14,9 @@ use steward_monitor::lists::ListSource;
 use steward_monitor::{CategoryId, Matcher};
 
 pub fn run(cmd: FilterCmd, global: &Global) -> anyhow::Result<u8> {
-    let json = global.json;
+    let printer = crate::output::Out::new(global.json, &global.command);
     match cmd {
-        FilterCmd::Compile { lists, out } => compile::run(&lists, &out, json),
+        FilterCmd::Compile { lists, out } => compile::run(&lists, &out, &printer),
         FilterCmd::Squid(args) => squid::run(args, global),
         FilterCmd::Scan(args) => scan::run(args, global),
         FilterCmd::Findings(args) => findings::run(args, global),

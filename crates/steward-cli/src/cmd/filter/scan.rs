@@ -101,7 +101,13 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<u8> {
         recorded,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+        let s = &done.stats;
+        let outcome = format!(
+            "{} lines in {} files scanned: {} in a category, {} unreadable",
+            s.lines, s.files, s.matched, s.malformed
+        );
+        let printer = crate::output::Out::new(true, &global.command);
+        printer.show(&done, outcome, String::new)?;
         return Ok(crate::exit::OK);
     }
     let mut table = Table::new(&[

@@ -98,7 +98,7 @@ fn own_time_only_raises_no_statement_and_says_why() {
         "--as-of",
         "2027-04-03",
     ]);
-    assert!(human.stderr.contains("own time"), "{}", human.stderr);
+    assert!(human.says("own time"), "{}", human.stderr);
     assert!(
         env.ok(&["phone", "statement", "list"])
             .as_array()

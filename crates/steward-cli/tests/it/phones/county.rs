@@ -219,7 +219,7 @@ fn a_bad_bill_imports_nothing_and_names_every_problem() {
         "bill.csv:3: date: '31/04/2027' is not a date",
         "bill.csv:4: cost: '-0.20' is a credit",
     ] {
-        assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
+        assert!(run.says(expected), "{expected}:\n{}", run.stderr);
     }
     // Rows that read well are then checked against the register and the month.
     let unknown = env.file(

@@ -43,9 +43,7 @@ fn a_printed_form_reference_is_accepted_for_its_person_and_version_only() {
         3,
     );
     assert!(
-        wrong
-            .stderr
-            .contains("printed for Ada Quill (M1), not for Bo Fenn (M2)"),
+        wrong.says("printed for Ada Quill (M1), not for Bo Fenn (M2)"),
         "{}",
         wrong.stderr
     );
@@ -67,7 +65,7 @@ fn a_printed_form_reference_is_accepted_for_its_person_and_version_only() {
         ],
         3,
     );
-    assert!(bad.stderr.contains("does not check out"), "{}", bad.stderr);
+    assert!(bad.says("does not check out"), "{}", bad.stderr);
 
     // A new version of the policy makes the old form out of date.
     let source = steward_policy::presets::find("borough-members-protocol")
@@ -100,7 +98,7 @@ fn a_printed_form_reference_is_accepted_for_its_person_and_version_only() {
         3,
     );
     assert!(
-        old.stderr.contains("version 1") && old.stderr.contains("version 2"),
+        old.says("version 1") && old.says("version 2"),
         "{}",
         old.stderr
     );

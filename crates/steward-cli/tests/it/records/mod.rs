@@ -280,7 +280,7 @@ fn foi_deadlines_count_working_days_pauses_and_extensions() {
         ],
         3,
     );
-    assert!(no_date.stderr.contains("to:"), "{}", no_date.stderr);
+    assert!(no_date.says("to:"), "{}", no_date.stderr);
     let extended = env.ok(&[
         "foi",
         "extend",

@@ -7,9 +7,11 @@ use crate::error::DomainResult;
 use crate::ids::Pence;
 use crate::ops::policy::ActivePack;
 use crate::records::Council;
+use crate::records::Id;
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use steward_policy::EquipmentState;
+use steward_policy::OfficeId;
 use steward_policy::decide::{self, RefreshCandidate};
 
 /// Far enough ahead to place every item the register holds.
@@ -34,6 +36,7 @@ pub(super) async fn build<T: ReportTx>(
             col("replace_from", "Replace from"),
             num("cost", "Replacement cost"),
             col("clause", "Clause"),
+            col("place", "Place in queue"),
         ],
     );
     let mut chart = Chart::new("Replacement cost by year", &["Cost"]);
@@ -55,6 +58,9 @@ pub(super) async fn build<T: ReportTx>(
             )
         })
         .collect();
+    // The queue is the one `due` shows: items held by the offices the policy puts first
+    // (`priority_offices`) ahead of the rest, each group oldest first.
+    let holders = holder_offices(tx, council, today).await?;
     let no_offices = Vec::new();
     let candidates: Vec<RefreshCandidate<'_>> = items
         .iter()
@@ -63,19 +69,14 @@ pub(super) async fn build<T: ReportTx>(
                 asset_tag: e.asset_tag.as_str(),
                 kind: e.kind,
                 purchased_on: e.purchased_on?,
-                holder_offices: &no_offices,
+                holder_offices: holders.get(e.asset_tag.as_str()).unwrap_or(&no_offices),
             })
         })
         .collect();
     let horizon = NaiveDate::from_ymd_opt(today.year() + HORIZON_YEARS, 12, 31).unwrap_or(today);
-    let mut queue = decide::refresh_queue(&active.pack, &candidates, horizon);
-    queue.sort_by(|a, b| {
-        a.replace_from
-            .cmp(&b.replace_from)
-            .then_with(|| a.asset_tag.cmp(&b.asset_tag))
-    });
+    let queue = decide::refresh_queue(&active.pack, &candidates, horizon);
     let mut years: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
-    for entry in &queue {
+    for (rank, entry) in queue.iter().enumerate() {
         let Some(item) = items
             .iter()
             .find(|e| e.asset_tag.as_str() == entry.asset_tag)
@@ -95,6 +96,7 @@ pub(super) async fn build<T: ReportTx>(
             entry.replace_from.to_string(),
             item.replacement_cost.to_string(),
             entry.citation.to_string(),
+            place_words(rank, entry.priority),
         ]);
     }
     for (year, (n, pence)) in years {
@@ -121,4 +123,35 @@ pub(super) async fn build<T: ReportTx>(
         ));
     }
     Ok(report)
+}
+
+/// The offices held today by whoever has each item on loan, by asset tag.
+async fn holder_offices<T: ReportTx>(
+    tx: &mut T,
+    council: &Council,
+    today: NaiveDate,
+) -> DomainResult<HashMap<String, Vec<OfficeId>>> {
+    let mut by_person: HashMap<Id, Vec<OfficeId>> = HashMap::new();
+    for (person_id, office) in tx.offices_held(council.id, today).await? {
+        by_person.entry(person_id).or_default().push(office);
+    }
+    Ok(tx
+        .open_loan_rows(council.id)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let offices = by_person.get(&row.loan.person_id)?.clone();
+            Some((row.asset_tag.to_string(), offices))
+        })
+        .collect())
+}
+
+/// "1", or "1 (priority office holder)": an item's place in the replacement queue.
+fn place_words(rank: usize, priority: bool) -> String {
+    let suffix = if priority {
+        " (priority office holder)"
+    } else {
+        ""
+    };
+    format!("{}{suffix}", rank + 1)
 }
