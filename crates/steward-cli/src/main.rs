@@ -127,6 +127,7 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str) {
             .downcast_ref::<steward_domain::import::ImportErrors>()
             .is_some()
         || err.downcast_ref::<steward_domain::InvalidValue>().is_some()
+        || err.downcast_ref::<steward_web::TlsError>().is_some()
         || err
             .downcast_ref::<steward_policy::vocab::UnknownWord>()
             .is_some()
