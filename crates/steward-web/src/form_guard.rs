@@ -7,7 +7,6 @@ use crate::WebError;
 use crate::client::{Client, normal_origin};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
 
 /// The kinds of body a form may come as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,13 +62,15 @@ fn is_same_origin(req: &Request) -> bool {
 
 /// Refuses a form that is not one (415) or comes from elsewhere (the "form has expired"
 /// page, 403), before its body is read.
-pub fn check(req: &Request, accepts: Accepts) -> Result<(), Response> {
+pub fn check(req: &Request, accepts: Accepts) -> Result<(), WebError> {
     if !is_accepted(media_type(req).as_deref(), accepts) {
-        let refusal = WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, NOT_A_FORM);
-        return Err(refusal.into_response());
+        return Err(WebError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            NOT_A_FORM,
+        ));
     }
     if !is_same_origin(req) {
-        return Err(WebError::form_expired().into_response());
+        return Err(WebError::form_expired());
     }
     Ok(())
 }
@@ -96,7 +97,7 @@ mod tests {
     fn status(req: &Request, accepts: Accepts) -> u16 {
         match check(req, accepts) {
             Ok(()) => 200,
-            Err(res) => res.status().as_u16(),
+            Err(refusal) => refusal.status.as_u16(),
         }
     }
 

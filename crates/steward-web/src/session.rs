@@ -357,7 +357,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let expired = || WebError::form_expired().into_response();
-        form_guard::check(&req, Accepts::UrlEncoded)?;
+        form_guard::check(&req, Accepts::UrlEncoded).map_err(IntoResponse::into_response)?;
         let expected = expected_token(&req);
         let bytes = Bytes::from_request(req, state)
             .await
@@ -410,7 +410,8 @@ impl FromRequest<AppState> for CsrfFields {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let expired = || WebError::form_expired().into_response();
-        form_guard::check(&req, Accepts::UrlEncodedOrMultipart)?;
+        form_guard::check(&req, Accepts::UrlEncodedOrMultipart)
+            .map_err(IntoResponse::into_response)?;
         let expected = expected_token(&req);
         let boundary = req
             .headers()
