@@ -215,9 +215,12 @@ async fn security_headers(State(state): State<AppState>, mut req: Request, next:
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // No address (which may hold a search or an invitation's secret) goes to another site.
+    // Not `no-referrer`: under it browsers send `Origin: null` with every form, even this
+    // site's own, and the form check could no longer tell them from a cross-site post.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Pages will carry personal data: keep them out of shared and browser caches.

@@ -312,7 +312,7 @@ async fn security_headers_and_hsts_only_over_tls() {
         CONTENT_SECURITY_POLICY
     );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
     assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 
     // A request line or header claiming https does not make plain HTTP secure.
