@@ -171,6 +171,17 @@ pub struct ServeArgs {
     /// Do not run the sweep (at start-up and daily)
     #[arg(long)]
     pub no_sweep: bool,
+    /// Serve HTTPS with this certificate chain (PEM), rather than plain HTTP
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of the --tls-cert certificate
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// A reverse proxy's address range, such as 127.0.0.1/32: from a peer in one, the
+    /// Forwarded or X-Forwarded-For and X-Forwarded-Proto headers say who the client is and
+    /// whether they used HTTPS (may be given more than once)
+    #[arg(long, value_name = "CIDR")]
+    pub trusted_proxy: Vec<steward_web::Cidr>,
 }
 
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {

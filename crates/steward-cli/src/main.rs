@@ -204,6 +204,7 @@ fn kind_of(err: &anyhow::Error) -> FailureKind {
             .downcast_ref::<steward_domain::import::ImportErrors>()
             .is_some()
         || err.downcast_ref::<steward_domain::InvalidValue>().is_some()
+        || err.downcast_ref::<steward_web::TlsError>().is_some()
         || err
             .downcast_ref::<steward_policy::vocab::UnknownWord>()
             .is_some()

@@ -3,7 +3,7 @@
 //! replaced or was never given says so and what to do instead.
 //!
 //! The link's secret is in the address, so these pages are never cached, and no page sends
-//! a Referer (the site's Referrer-Policy), so it does not leak to another site.
+//! a Referer to another site (the site's Referrer-Policy), so it does not leak there.
 
 use crate::account::find_council;
 use crate::pages::{FieldError, Page, by_field, sentence};

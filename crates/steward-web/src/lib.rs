@@ -8,7 +8,9 @@ mod api;
 mod assets;
 mod back_office;
 mod check_answers;
+pub mod client;
 mod due_page;
+mod form_guard;
 mod invitation;
 mod listing;
 mod markdown;
@@ -25,6 +27,7 @@ mod routes;
 mod session;
 mod setup;
 mod start;
+mod tls;
 mod touches;
 mod verifying;
 mod workflow_pages;
@@ -48,6 +51,8 @@ use steward_domain::ops::kept::KeptCounts;
 use steward_store::Store;
 
 pub use assets::DEFAULT_DIR as DEFAULT_ASSETS_DIR;
+pub use client::{Cidr, CidrError, TrustedProxies};
+pub use tls::{TlsConfig, TlsError, TlsFiles};
 
 /// Gives the date pages are drawn for. The server reads the clock here, at the edge, so
 /// tests and demos can pin it.
@@ -63,10 +68,10 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; \
 form-action 'self'";
 
-/// Marks a request that reached this server over TLS. A listener that terminates TLS itself
-/// inserts it into the request's extensions; only such requests get Strict-Transport-Security.
-/// The plain HTTP listener in [`serve`] never does, so HSTS is never sent over plain HTTP
-/// (whatever scheme a request line or header claims).
+/// Marks a request that reached this server over TLS: [`serve`] inserts it into every request's
+/// extensions when it terminates TLS itself. Such requests, and those a trusted proxy says
+/// came over HTTPS, get Strict-Transport-Security; nothing else does, whatever scheme a request
+/// line or untrusted header claims.
 #[derive(Clone, Copy, Debug)]
 pub struct ArrivedOverTls;
 
@@ -87,6 +92,8 @@ struct AppState {
     /// Whether this server sends the outbox by email (`steward serve --smtp`): then new
     /// accounts may be invited to choose their own password, else they get a temporary one.
     sends_mail: bool,
+    /// The proxies whose forwarding headers say who the client is (`--trusted-proxy`).
+    proxies: Arc<TrustedProxies>,
 }
 
 #[cfg(test)]
@@ -106,6 +113,15 @@ impl AppState {
             counts: Arc::default(),
             checks: Arc::default(),
             sends_mail,
+            proxies: Arc::default(),
+        }
+    }
+
+    /// The same state behind the given trusted proxies.
+    fn behind(self, proxies: TrustedProxies) -> Self {
+        AppState {
+            proxies: Arc::new(proxies),
+            ..self
         }
     }
 }
@@ -125,9 +141,21 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
+/// How [`serve`] serves, beyond where it listens.
+#[derive(Clone, Debug, Default)]
+pub struct Serving {
+    /// Serve HTTPS with this certificate and key rather than plain HTTP.
+    pub tls: Option<TlsConfig>,
+    /// Believe these proxies' forwarding headers about the client.
+    pub proxies: TrustedProxies,
+    /// Whether this process also sends the outbox by email, so that pages may offer what only
+    /// email can deliver (invitations).
+    pub sends_mail: bool,
+}
+
 /// The whole application. Assets come from `STEWARD_ASSETS`, else [`DEFAULT_ASSETS_DIR`].
 pub fn router(store: Store, today: Today, now: Now) -> Result<Router, StartError> {
-    router_with_assets(store, today, now, Assets::from_env(), false)
+    router_with_assets(store, today, now, Assets::from_env(), &Serving::default())
 }
 
 fn router_with_assets(
@@ -135,7 +163,7 @@ fn router_with_assets(
     today: Today,
     now: Now,
     assets: Assets,
-    sends_mail: bool,
+    serving: &Serving,
 ) -> Result<Router, StartError> {
     let pages = Arc::new(Pages::new(&assets)?);
     Ok(app(AppState {
@@ -148,7 +176,8 @@ fn router_with_assets(
         due: Arc::default(),
         counts: Arc::default(),
         checks: Arc::default(),
-        sends_mail,
+        sends_mail: serving.sends_mail,
+        proxies: Arc::new(serving.proxies.clone()),
     }))
 }
 
@@ -163,12 +192,19 @@ fn app(state: AppState) -> Router {
             state.clone(),
             error_pages,
         ))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
-    let tls = req.extensions().get::<ArrivedOverTls>().is_some();
+/// Works out who the client is (for every later layer and handler) and adds the security
+/// headers to the answer.
+async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let client = client::identify(&req, &state.proxies);
+    let https = client.https;
+    req.extensions_mut().insert(client);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -179,16 +215,19 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // No address (which may hold a search or an invitation's secret) goes to another site.
+    // Not `no-referrer`: under it browsers send `Origin: null` with every form, even this
+    // site's own, and the form check could no longer tell them from a cross-site post.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Pages will carry personal data: keep them out of shared and browser caches.
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if tls {
+    if https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
@@ -197,29 +236,47 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Binds, reports the address through `on_ready`, and serves until the process stops.
-/// Serves the site on `listen`. `sends_mail` says whether this process also sends the outbox
-/// by email, so that pages may offer what only email can deliver (invitations).
+/// Serves the site on `listen`, over TLS when `serving.tls` says so, until the process stops;
+/// `on_ready` hears the address bound.
 pub async fn serve(
     store: Store,
     listen: SocketAddr,
     today: Today,
     now: Now,
-    sends_mail: bool,
+    serving: Serving,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
-    let app = router_with_assets(store, today, now, Assets::from_env(), sends_mail)?;
+    let app = router_with_assets(store, today, now, Assets::from_env(), &serving)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
-    // The peer's address is what sign-in throttling counts against.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let stop = async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    };
+    // The peer's address is where the client is worked out from (see `client`).
+    match &serving.tls {
+        None => {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop)
+            .await?
+        }
+        Some(config) => {
+            use axum::serve::ListenerExt;
+            let listener = tls::TlsListener::new(listener, config).tap_io(|tls| {
+                // Small answers go out at once rather than waiting to fill a TLS record.
+                let _ = tls.get_ref().0.set_nodelay(true);
+            });
+            let app = app.layer(axum::Extension(ArrivedOverTls));
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stop)
+            .await?
+        }
+    }
     Ok(())
 }
 
@@ -336,6 +393,9 @@ async fn error_pages(State(state): State<AppState>, res: Response) -> Response {
                 "If you think you should, ask the council's administrator.".into(),
             ],
         ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("The form could not be read", vec![err.message.clone()])
+        }
         StatusCode::TOO_MANY_REQUESTS => ("Try again shortly", vec![err.message.clone()]),
         StatusCode::GONE => ("This address no longer works", vec![err.message.clone()]),
         StatusCode::SERVICE_UNAVAILABLE => (

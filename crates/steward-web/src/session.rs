@@ -9,17 +9,20 @@
 //! * [`CsrfForm`] is the only way a handler reads a posted form. With a session it compares the
 //!   form's `csrf_token` with the session's; on the sign-in form (no session yet) with the
 //!   random value in the short-lived `steward_form` cookie. Either way in constant time, and any
-//!   failure is the "form has expired" page.
+//!   failure is the "form has expired" page. Before that, `form_guard` refuses a body that is
+//!   not a form (415) and a post from another origin (the same "form has expired" page).
 
+use crate::client::Client;
+use crate::form_guard::{self, Accepts};
 use crate::{AppState, WebError};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Form, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{Form, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use steward_domain::auth::{Principal, Session, SessionPolicy, constant_time_eq, random_text};
 use steward_domain::ops::sessions::SessionCheck;
 use steward_domain::ops::{council, people, sessions};
@@ -299,17 +302,18 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
     })
 }
 
-/// The address the request came from: the TCP peer, never a header a client can write.
+/// The address the request came from: the TCP peer, or what a trusted proxy says of the
+/// client (see `crate::client`), never a header anyone else can write.
 pub struct PeerAddr(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(addr)) => Ok(PeerAddr(addr.ip())),
-            // Only requests handed to the router in-process (tests) arrive without a peer.
-            None => Ok(PeerAddr(IpAddr::V4(Ipv4Addr::UNSPECIFIED))),
+        match parts.extensions.get::<Client>() {
+            Some(client) => Ok(PeerAddr(client.address)),
+            // Every request through the router has its client worked out first.
+            None => Err(WebError::internal("the client was not identified").into_response()),
         }
     }
 }
@@ -353,6 +357,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let expired = || WebError::form_expired().into_response();
+        form_guard::check(&req, Accepts::UrlEncoded).map_err(IntoResponse::into_response)?;
         let expected = expected_token(&req);
         let bytes = Bytes::from_request(req, state)
             .await
@@ -405,6 +410,8 @@ impl FromRequest<AppState> for CsrfFields {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let expired = || WebError::form_expired().into_response();
+        form_guard::check(&req, Accepts::UrlEncodedOrMultipart)
+            .map_err(IntoResponse::into_response)?;
         let expected = expected_token(&req);
         let boundary = req
             .headers()

@@ -312,7 +312,7 @@ async fn security_headers_and_hsts_only_over_tls() {
         CONTENT_SECURITY_POLICY
     );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
     assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 
     // A request line or header claiming https does not make plain HTTP secure.
@@ -330,6 +330,90 @@ async fn security_headers_and_hsts_only_over_tls() {
         headers[header::STRICT_TRANSPORT_SECURITY],
         "max-age=31536000"
     );
+}
+
+/// A request from `peer` with the given headers, as a socket would hand it to the router.
+fn from_peer(
+    method: &str,
+    uri: &str,
+    peer: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let mut req = builder.body(Body::from(body.to_string())).unwrap();
+    let peer: std::net::SocketAddr = format!("{peer}:50000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    req
+}
+
+/// How many failed sign-ins to Dunmere are filed under `address` today.
+async fn failures_from(site: &Site, address: &str) -> usize {
+    use steward_domain::auth::AuthTx;
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::find(&mut tx, &"dunmere-town".parse().unwrap())
+        .await
+        .unwrap();
+    let since = day("2027-05-20").and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let found = tx
+        .sign_in_failures_from_address(c.id, address, since)
+        .await
+        .unwrap();
+    found.len()
+}
+
+#[tokio::test]
+async fn forwarding_headers_count_only_from_a_trusted_proxy() {
+    let site = site().await;
+    let behind = app(site
+        .state
+        .clone()
+        .behind(TrustedProxies::new(vec!["127.0.0.1/32".parse().unwrap()])));
+    let (_, headers, html) = get(&site, "/councils/dunmere-town/sign-in").await;
+    let cookie = set_cookies(&headers).join("; ");
+    let form = format!(
+        "csrf_token={}&username=clerk&password=wrong",
+        csrf_field(&html)
+    );
+    let spoof = [
+        ("cookie", cookie.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("x-forwarded-for", "198.51.100.1"),
+        ("x-forwarded-proto", "https"),
+        ("forwarded", "for=198.51.100.2;proto=https"),
+    ];
+    let path = "/councils/dunmere-town/sign-in";
+
+    // From an address no one trusts, the headers are ignored: the peer is counted, and the
+    // answer claims no HTTPS.
+    for app in [site.app.clone(), behind.clone()] {
+        let req = from_peer("POST", path, "192.0.2.7", &spoof, &form);
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            !res.headers()
+                .contains_key(header::STRICT_TRANSPORT_SECURITY)
+        );
+    }
+    assert_eq!(failures_from(&site, "192.0.2.7").await, 2);
+    for spoofed in ["198.51.100.1", "198.51.100.2"] {
+        assert_eq!(failures_from(&site, spoofed).await, 0, "{spoofed}");
+    }
+
+    // From the trusted proxy, Forwarded names the client and its scheme.
+    let req = from_peer("POST", path, "127.0.0.1", &spoof, &form);
+    let res = behind.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        res.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+    assert_eq!(failures_from(&site, "198.51.100.2").await, 1);
+    assert_eq!(failures_from(&site, "127.0.0.1").await, 0);
 }
 
 #[tokio::test]

@@ -15,6 +15,18 @@ use tokio::sync::Notify;
 
 /// Serves the register; pages are drawn for `--as-of` when given, else for the real today.
 pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Result<u8> {
+    // A certificate that cannot be used stops the server before it changes anything.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            steward_web::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            }
+            .load()?,
+        ),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let clock = clock(global);
     // New notices wake the sender at once rather than at its next poll.
     let wake = Arc::new(Notify::new());
@@ -29,7 +41,7 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
                 .mail
                 .public_url
                 .clone()
-                .unwrap_or_else(|| format!("http://{}", args.listen));
+                .unwrap_or_else(|| format!("{scheme}://{}", args.listen));
             let worker = Worker::new(
                 store.clone(),
                 Smtp::new(&config)?,
@@ -64,13 +76,18 @@ pub async fn run(store: Store, args: &ServeArgs, global: &Global) -> anyhow::Res
     let setup = issue_setup_address(&store, (clock.now)()).await?;
     let today: steward_web::Today = clock.today.clone();
     let now: steward_web::Now = clock.now.clone();
-    steward_web::serve(store, args.listen, today, now, sends_mail, |addr| {
-        println!("Steward is running at http://{addr}/  (press Ctrl+C to stop)");
+    let serving = steward_web::Serving {
+        tls,
+        proxies: steward_web::TrustedProxies::new(args.trusted_proxy.clone()),
+        sends_mail,
+    };
+    steward_web::serve(store, args.listen, today, now, serving, |addr| {
+        println!("Steward is running at {scheme}://{addr}/  (press Ctrl+C to stop)");
         // Printed here only, never logged: whoever can read the console may set the council up.
         if let Some(secret) = &setup {
             println!(
                 "No council is set up yet. To set one up in the browser, open this address \
-                 within the hour (it works once):\n\n    http://{addr}/setup/{}\n",
+                 within the hour (it works once):\n\n    {scheme}://{addr}/setup/{}\n",
                 secret.expose()
             );
         }

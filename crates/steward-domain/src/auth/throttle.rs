@@ -3,6 +3,13 @@
 //! Per account: 5 failures within 15 minutes lock the account for 15 minutes from the fifth.
 //! Only failures since the account's last successful sign-in count. Per client address: 20
 //! failures within 15 minutes refuse that address for 15 minutes, whatever succeeded since.
+//! Both are counted within one council, and the address is the client's own (the web layer
+//! works it out, believing only trusted proxies), so one noisy address shuts out itself alone.
+//!
+//! The account rule counts failures from every address together, on purpose: a flood from one
+//! address against a known username does lock that account for everyone, for 15 minutes at a
+//! time, but counting per address instead would let many addresses take five guesses each.
+//! Keeping guesses at five per quarter hour per account is worth an occasional wait.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
