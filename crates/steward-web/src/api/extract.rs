@@ -520,7 +520,8 @@ fn decode_cursor(text: &str) -> Option<i64> {
 
 /// One page of a list. Lists paged in the database also say how many items match in all
 /// and where the page before begins.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub(crate) struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

@@ -1,6 +1,5 @@
 //! The OpenAPI 3.1 document, built from the same list that registers the routes.
 
-use super::error::TYPE_BASE;
 use super::extract::{DEFAULT_LIMIT, MAX_LIMIT};
 use axum::http::Method;
 use serde_json::{Map, Value, json};
@@ -10,8 +9,12 @@ mod network;
 mod phones;
 pub(crate) use network::*;
 mod records;
+mod responses;
 pub(crate) use phones::*;
 pub(crate) use records::*;
+use responses::Answer;
+pub(crate) use responses::{Created, Described, Document, Pdf, Returns};
+use schemars::SchemaGenerator;
 
 /// The capability a route asks the caller's `Principal` for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +68,8 @@ pub(crate) struct Op {
     pub access: Access,
     pub query: &'static [&'static str],
     pub body: Option<BodyDoc>,
-    pub created: bool,
+    /// What the handler answers on success; set when the route is added.
+    pub answer: Option<fn(&mut SchemaGenerator) -> Answer>,
 }
 
 impl Op {
@@ -77,7 +81,7 @@ impl Op {
             access,
             query: &[],
             body: None,
-            created: false,
+            answer: None,
         }
     }
 
@@ -96,11 +100,6 @@ impl Op {
 
     pub fn body(mut self, body: BodyDoc) -> Op {
         self.body = Some(body);
-        self
-    }
-
-    pub fn created(mut self) -> Op {
-        self.created = true;
         self
     }
 
@@ -605,7 +604,41 @@ fn problem_response(description: &str) -> Value {
     })
 }
 
-fn operation(op: &Op) -> Value {
+/// The failures an operation may answer, each as problem details.
+fn failures(op: &Op) -> Vec<(&'static str, &'static str)> {
+    if op.access == Access::Public {
+        return Vec::new();
+    }
+    let mut out = vec![
+        ("400", "Bad query value or body"),
+        ("401", "No live token"),
+        ("403", "The token's role may not do this"),
+        ("404", "No such record"),
+        (
+            "409",
+            "Refused by the policy, or conflicts with the register",
+        ),
+        ("422", "Invalid input"),
+        ("503", "The database cannot be reached"),
+    ];
+    if op.method == Method::POST {
+        out.push(("413", BODY_LIMIT_WORDS));
+        out.push((
+            "415",
+            "A JSON body sent without `Content-Type: application/json`",
+        ));
+    }
+    if op.path == "/audit/verify" {
+        out.push(("429", "A check of the audit trail is already running"));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// How the body limit is put, in the document and its 413 answer.
+pub(crate) const BODY_LIMIT_WORDS: &str = "The body is over the limit of 2 MiB (2,097,152 bytes)";
+
+fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
     let mut params: Vec<Value> = op
         .path_params()
         .into_iter()
@@ -620,25 +653,16 @@ fn operation(op: &Op) -> Value {
         })
         .collect();
     params.extend(op.query.iter().map(|q| query_param(q)));
-    let success = if op.created { "201" } else { "200" };
     let mut responses = Map::new();
-    responses.insert(
-        success.into(),
-        json!({ "description": "Done", "content": { "application/json": { "schema": {} } } }),
-    );
-    if op.access != Access::Public {
-        responses.insert("400".into(), problem_response("Bad query value or body"));
-        responses.insert("401".into(), problem_response("No live token"));
+    if let Some(answer) = op.answer {
+        let answer = answer(generator);
         responses.insert(
-            "403".into(),
-            problem_response("The token's role may not do this"),
+            answer.status.into(),
+            json!({ "description": "Done", "content": { answer.media: { "schema": answer.schema } } }),
         );
-        responses.insert("404".into(), problem_response("No such record"));
-        responses.insert(
-            "409".into(),
-            problem_response("Refused by the policy, or conflicts with the register"),
-        );
-        responses.insert("422".into(), problem_response("Invalid input"));
+    }
+    for (status, description) in failures(op) {
+        responses.insert(status.into(), problem_response(description));
     }
     let mut out = json!({
         "summary": op.summary,
@@ -692,13 +716,25 @@ fn operation_id(op: &Op) -> String {
 
 /// The document describing `ops`.
 pub(crate) fn document(ops: &[Op]) -> Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.contract = schemars::generate::Contract::Serialize;
+            s.meta_schema = None;
+        })
+        .into_generator();
+    // Every failure's schema, which the responses name as `Problem`.
+    let _ = generator.subschema_for::<super::error::ProblemBody>();
     let mut paths = Map::new();
     for op in ops {
         let entry = paths
             .entry(op.path.to_string())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(methods) = entry {
-            methods.insert(op.method.as_str().to_lowercase(), operation(op));
+            methods.insert(
+                op.method.as_str().to_lowercase(),
+                operation(op, &mut generator),
+            );
         }
     }
     json!({
@@ -715,39 +751,7 @@ pub(crate) fn document(ops: &[Op]) -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "required": ["type", "title", "status", "detail"],
-                    "properties": {
-                        "type": { "type": "string", "description": format!("{TYPE_BASE}<kind>") },
-                        "title": text(),
-                        "status": { "type": "integer" },
-                        "detail": text(),
-                        "errors": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": { "field": text(), "message": text() },
-                            },
-                        },
-                        "refusals": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "gate": text(),
-                                    "message": text(),
-                                    "citation": {
-                                        "type": ["object", "null"],
-                                        "properties": { "clause": text(), "document": text() },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
+            "schemas": generator.take_definitions(true),
         },
     })
 }
