@@ -138,6 +138,25 @@ impl ApiError {
         e
     }
 
+    /// A body over the API's limit, whichever part of the server met it first.
+    pub fn too_large() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            super::openapi::BODY_LIMIT_WORDS,
+        )
+    }
+
+    /// A body that could not be read: over the limit is 413, anything else a bad request.
+    pub fn unread_body(rejection: axum::extract::rejection::BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large()
+        } else {
+            ApiError::bad_field("body", rejection.body_text())
+        }
+    }
+
     /// Work the server runs few of at once is running; the caller should ask again shortly.
     pub fn busy(detail: impl Into<String>) -> Self {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", "Busy", detail)

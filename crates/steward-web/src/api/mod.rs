@@ -868,7 +868,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
 }
 
 /// The largest request body the API reads.
-const BODY_LIMIT: usize = 2 << 20;
+pub(crate) const BODY_LIMIT: usize = 2 << 20;
 
 /// Reads every request's body before it is answered, whatever the handler does with it. A
 /// response sent while part of the body is unread would make the connection unusable, and a
@@ -887,13 +887,7 @@ async fn whole_body(
             ))
             .await
         }
-        Err(_) => ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "Payload too large",
-            format!("send at most {} bytes", BODY_LIMIT),
-        )
-        .into_response(),
+        Err(_) => ApiError::too_large().into_response(),
     }
 }
 

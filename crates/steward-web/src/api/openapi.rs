@@ -136,6 +136,25 @@ fn words<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Value {
     json!({ "type": "string", "enum": words })
 }
 
+/// A person's name as the register checks it: 1 to 200 characters on one line.
+fn name() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\r\\n]+$" })
+}
+
+/// An account's username, as `Username` accepts it.
+fn username() -> Value {
+    json!({ "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" })
+}
+
+/// A password as the rules take it.
+fn password() -> Value {
+    json!({
+        "type": "string",
+        "minLength": steward_domain::auth::MIN_PASSWORD_CHARS,
+        "maxLength": steward_domain::auth::MAX_PASSWORD_CHARS,
+    })
+}
+
 fn day() -> Value {
     json!({ "type": "string", "format": "date", "description": "YYYY-MM-DD" })
 }
@@ -174,10 +193,10 @@ pub(crate) fn add_person() -> Value {
         &["reference", "name", "kind"],
         json!({
             "reference": reference(),
-            "name": text(),
+            "name": name(),
             "kind": words(PersonKind::ALL, PersonKind::as_str),
-            "email": text(),
-            "household": text(),
+            "email": { "type": "string", "maxLength": 254 },
+            "household": { "type": "string", "maxLength": 200 },
             "term_start": day(),
             "term_end": day(),
             "offices": { "type": "array", "items": office() },
@@ -190,7 +209,7 @@ pub(crate) fn edit_person() -> Value {
     object(
         &[],
         json!({
-            "name": text(),
+            "name": name(),
             "email": {
                 "type": "string",
                 "maxLength": 254,
@@ -313,9 +332,14 @@ pub(crate) fn new_token() -> Value {
     object(
         &["username", "role", "name"],
         json!({
-            "username": text(),
+            "username": username(),
             "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
-            "name": { "type": "string", "description": "What the token is for" },
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "description": "What the token is for",
+            },
             "expires_on": day(),
         }),
     )
@@ -333,13 +357,13 @@ pub(crate) fn new_user() -> Value {
     object(
         &["username", "role"],
         json!({
-            "username": { "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" },
+            "username": username(),
             "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
             "person": reference(),
             "password": {
                 "type": "string",
-                "minLength": 12,
-                "maxLength": 128,
+                "minLength": steward_domain::auth::MIN_PASSWORD_CHARS,
+                "maxLength": steward_domain::auth::MAX_PASSWORD_CHARS,
                 "description": "Temporary: its holder must choose their own at first sign-in. Only where the server sends no email; where it does, the holder is invited instead",
             },
             "invite": {
@@ -377,23 +401,14 @@ pub(crate) fn resolve_message() -> Value {
 }
 
 pub(crate) fn reset_password() -> Value {
-    object(
-        &["password"],
-        json!({ "password": { "type": "string", "minLength": 12, "maxLength": 128 } }),
-    )
+    object(&["password"], json!({ "password": password() }))
 }
 
 pub(crate) fn raise_request() -> Value {
     object(
         &["kind", "summary"],
         json!({
-            "kind": {
-                "type": "string",
-                "enum": ["fault", "security_problem", "virus", "compromised_login", "lost_or_stolen",
-                    "accidental_access", "offensive_content", "software_install", "web_exception",
-                    "third_party_access", "loan_extension", "training", "accessibility",
-                    "phone_evaluation", "erasure"],
-            },
+            "kind": report_kinds(),
             "person": reference(),
             "equipment": tag(),
             "summary": text(),
@@ -410,6 +425,15 @@ pub(crate) fn raise_request() -> Value {
             "dispose": { "type": "boolean" },
         }),
     )
+}
+
+/// Every kind of request a caller may raise; recalls go through a loan instead.
+fn report_kinds() -> Value {
+    let kinds: Vec<&str> = steward_domain::workflow::RequestKind::ALL_REPORTS
+        .iter()
+        .map(|k| steward_domain::workflow::RequestKind::Report(*k).as_str())
+        .collect();
+    json!({ "type": "string", "enum": kinds })
 }
 
 pub(crate) fn comment() -> Value {
@@ -584,16 +608,30 @@ fn query_param(name: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
 }
 
-/// A value that names a record in the demo data, so tools exploring the API can reach one.
-fn path_example(name: &str) -> &'static str {
+/// A path value as its handler reads it; anything else is simply not found.
+fn path_schema(name: &str) -> Value {
     match name {
-        "ref" => "M001",
-        "tag" => "LAP-0100",
-        "office" => "service_desk",
-        "username" => "officer",
-        "task" => "1",
-        "period" => "2027-04",
-        _ => "1",
+        "ref" => reference(),
+        "tag" => tag(),
+        "office" => office(),
+        "username" => username(),
+        "period" => json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }),
+        "id" | "n" | "task" => json!({ "type": "integer", "minimum": 1 }),
+        _ => text(),
+    }
+}
+
+/// A value that names a record in the demo data, so tools exploring the API can reach one.
+fn path_example(name: &str) -> Value {
+    match name {
+        "ref" => json!("M001"),
+        "tag" => json!("LAP-0100"),
+        "office" => json!("service_desk"),
+        "username" => json!("officer"),
+        "period" => json!("2027-04"),
+        "name" => json!("overdue"),
+        "id" | "n" | "task" => json!(1),
+        _ => json!("1"),
     }
 }
 
@@ -622,7 +660,10 @@ fn failures(op: &Op) -> Vec<(&'static str, &'static str)> {
         ("503", "The database cannot be reached"),
     ];
     if op.method == Method::POST {
-        out.push(("413", BODY_LIMIT_WORDS));
+        out.push((
+            "413",
+            "The body is over the limit of 2 MiB (2,097,152 bytes)",
+        ));
         out.push((
             "415",
             "A JSON body sent without `Content-Type: application/json`",
@@ -636,7 +677,8 @@ fn failures(op: &Op) -> Vec<(&'static str, &'static str)> {
 }
 
 /// How the body limit is put, in the document and its 413 answer.
-pub(crate) const BODY_LIMIT_WORDS: &str = "The body is over the limit of 2 MiB (2,097,152 bytes)";
+pub(crate) const BODY_LIMIT_WORDS: &str =
+    "the body is over the API's limit of 2 MiB (2,097,152 bytes); send a smaller one";
 
 fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
     let mut params: Vec<Value> = op
@@ -647,7 +689,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
                 "name": name,
                 "in": "path",
                 "required": true,
-                "schema": text(),
+                "schema": path_schema(name),
                 "example": path_example(name),
             })
         })
@@ -744,7 +786,9 @@ pub(crate) fn document(ops: &[Op]) -> Value {
             "version": "1",
             "description": "The council's ICT register. Send `Authorization: Bearer stw_...`. \
                 Lists are paged: `?limit=` (default 50, at most 200) and `?cursor=` from the \
-                previous page's `next_cursor`. Failures are RFC 9457 problem details.",
+                previous page's `next_cursor`. A request body may be at most 2 MiB \
+                (2,097,152 bytes); a larger one is answered 413. Failures are RFC 9457 \
+                problem details.",
         },
         "servers": [{ "url": "/api/v1" }],
         "security": [{ "bearer": [] }],
