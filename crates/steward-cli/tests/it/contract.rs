@@ -73,15 +73,15 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<Str
         }
         _ => {}
     }
-    if let Some(Value::Array(words)) = schema.get("enum") {
-        if !words.contains(value) {
-            out.push(format!("{at}: {value} is not one of {words:?}"));
-        }
+    if let Some(Value::Array(words)) = schema.get("enum")
+        && !words.contains(value)
+    {
+        out.push(format!("{at}: {value} is not one of {words:?}"));
     }
-    if let Some(c) = schema.get("const") {
-        if c != value {
-            out.push(format!("{at}: {value} is not {c}"));
-        }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        out.push(format!("{at}: {value} is not {c}"));
     }
     for (key, pick) in [("anyOf", 1..usize::MAX), ("oneOf", 1..2)] {
         if let Some(Value::Array(options)) = schema.get(key) {
@@ -103,6 +103,17 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<Str
             check(doc, s, value, at, out);
         }
     }
+    check_inside(doc, schema, value, at, out);
+}
+
+/// The keywords that look inside an object, an array, a string or a number.
+fn check_inside(
+    doc: &Value,
+    schema: &serde_json::Map<String, Value>,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
     match value {
         Value::Object(map) => {
             let properties = schema.get("properties").and_then(Value::as_object);
@@ -161,10 +172,9 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<Str
         Value::Number(n) => {
             if let (Some(min), Some(v)) =
                 (schema.get("minimum").and_then(Value::as_f64), n.as_f64())
+                && v < min
             {
-                if v < min {
-                    out.push(format!("{at}: {v} is below {min}"));
-                }
+                out.push(format!("{at}: {v} is below {min}"));
             }
         }
         _ => {}
