@@ -13,7 +13,7 @@ pub struct InvalidValue {
 }
 
 macro_rules! code_newtype {
-    ($(#[$meta:meta])* $name:ident, $what:literal, $max:expr, $rule:literal, $ok:expr) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal, $max:expr, $rule:literal, $ok:expr, $pattern:literal) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -48,6 +48,16 @@ macro_rules! code_newtype {
             }
         }
 
+        // The same rule as `from_str`, as the API's document states it.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "pattern": $pattern, "description": $rule })
+            }
+        }
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
@@ -60,26 +70,40 @@ code_newtype!(
     /// A council's short name in URLs and on the command line ("ashbury-city").
     CouncilSlug, "council short name", 40,
     "use 1 to 40 lower-case letters, digits and hyphens",
-    |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+    |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+    "^[a-z0-9-]{1,40}$"
 );
 
 code_newtype!(
     /// A person's reference in the council's own records ("M0042").
     PersonRef, "person reference", 32,
     "use 1 to 32 letters, digits, '-', '_' or '.'",
-    |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+    |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'),
+    "^[A-Za-z0-9._-]{1,32}$"
 );
 
 code_newtype!(
     /// The label stuck on a piece of equipment ("LAP-0117").
     AssetTag, "asset tag", 32,
     "use 1 to 32 letters, digits, '-', '_', '/' or '.'",
-    |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
+    |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'),
+    "^[A-Za-z0-9._/-]{1,32}$"
 );
 
 /// Money in whole pence, never a float.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 #[serde(transparent)]
 pub struct Pence(pub i64);

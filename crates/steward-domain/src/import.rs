@@ -61,7 +61,7 @@ pub struct EquipmentRow {
 }
 
 /// One problem in a file: where it is and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RowError {
     /// The line of the file the row starts on (the header is normally line 1).
     pub line: u64,
@@ -71,7 +71,7 @@ pub struct RowError {
 }
 
 /// Every problem found in a file. Nothing from the file was imported.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, thiserror::Error, schemars::JsonSchema)]
 pub struct ImportErrors {
     pub file: String,
     pub errors: Vec<RowError>,

@@ -23,7 +23,7 @@ pub const MAX_SEARCH_WORDS: usize = 6;
 pub const MAX_WORD_CHARS: usize = 40;
 
 /// Which way a list runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     #[default]
@@ -240,7 +240,7 @@ impl<S, F> ListQuery<S, F> {
 }
 
 /// How many rows match, when counting them all would cost more than the page itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "count", rename_all = "snake_case")]
 pub enum Total {
     Exactly(u64),
@@ -257,7 +257,8 @@ impl Total {
 }
 
 /// One page of a list.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}Listed")]
 pub struct Listed<T> {
     pub items: Vec<T>,
     pub total: Total,

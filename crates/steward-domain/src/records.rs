@@ -7,7 +7,7 @@ use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, TermEn
 
 pub type Id = i64;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Council {
     pub id: Id,
     pub slug: CouncilSlug,
@@ -15,7 +15,7 @@ pub struct Council {
 }
 
 /// One adopted version of a council's policy. Versions are never changed, only superseded.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PackVersion {
     pub id: Id,
     pub council_id: Id,
@@ -34,7 +34,7 @@ pub struct PackVersion {
     pub adopted_by: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Person {
     pub id: Id,
     pub council_id: Id,
@@ -47,7 +47,7 @@ pub struct Person {
 }
 
 /// A term of office for a member, or an engagement for staff.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Term {
     pub id: Id,
     pub person_id: Id,
@@ -62,7 +62,7 @@ impl Term {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OfficeHolding {
     pub id: Id,
     pub person_id: Id,
@@ -77,7 +77,7 @@ impl OfficeHolding {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Equipment {
     pub id: Id,
     pub council_id: Id,
@@ -92,7 +92,7 @@ pub struct Equipment {
     pub state: EquipmentState,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Loan {
     pub id: Id,
     pub council_id: Id,
@@ -170,7 +170,7 @@ impl Loan {
 }
 
 /// Where a loan stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoanStatus {
     Open,
@@ -197,7 +197,7 @@ impl LoanStatus {
 }
 
 /// Which date a loan's return-by date is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnGround {
     /// The end of the loan period (as issued, or as extended).
@@ -218,7 +218,7 @@ impl ReturnGround {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Extension {
     pub id: Id,
     pub loan_id: Id,
@@ -230,13 +230,13 @@ pub struct Extension {
     pub granted_on: NaiveDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Approval {
     pub person: PersonRef,
     pub office: OfficeId,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Charge {
     pub id: Id,
     pub loan_id: Id,
@@ -245,7 +245,7 @@ pub struct Charge {
     pub clause: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureMethod {
     /// The person read the text and typed their name.
@@ -263,7 +263,7 @@ impl SignatureMethod {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Acceptance {
     pub id: Id,
     pub person_id: Id,
@@ -278,7 +278,7 @@ pub struct Acceptance {
 }
 
 /// A change as the audit trail records it, before it is chained.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEvent {
     pub action: String,
     pub entity: String,

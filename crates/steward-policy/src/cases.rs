@@ -9,7 +9,7 @@ use crate::vocab::PersonKind;
 use serde::{Deserialize, Serialize};
 
 /// Where serious cases go on to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EscalationRule {
     pub to: OfficeId,
     pub to_name: String,
@@ -19,7 +19,7 @@ pub struct EscalationRule {
 }
 
 /// Who handles a case: any one of `handlers` may.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseRoute {
     pub handlers: Vec<OfficeId>,
     pub citation: Citation,

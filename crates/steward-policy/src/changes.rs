@@ -7,7 +7,7 @@ use crate::model::Pack;
 use serde::Serialize;
 
 /// How one rule differs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
@@ -26,7 +26,7 @@ impl ChangeKind {
 }
 
 /// One rule that is new, gone or worded differently, under its topic.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RuleChange {
     pub topic: &'static str,
     pub kind: ChangeKind,

@@ -10,14 +10,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A date the policy sets, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dated {
     pub date: NaiveDate,
     pub citation: Citation,
 }
 
 /// Which check stopped something.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Gate {
     Scope,
@@ -38,7 +38,7 @@ pub enum Gate {
 }
 
 /// Why something was refused, in plain words, with the clause when the policy is the reason.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Refusal {
     pub gate: Gate,
     pub message: String,
@@ -73,7 +73,7 @@ pub fn office_names(pack: &Pack, ids: &[OfficeId], joiner: &str) -> String {
 }
 
 /// Where a person stands with the policy's signature requirement.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum AcceptanceStatus {
     /// The policy asks for no signature.
@@ -158,7 +158,7 @@ pub struct IssueFacts<'a> {
 }
 
 /// The answer to "may this item be lent to this person today?".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IssueDecision {
     /// Every gate that is not met; the loan may go ahead only when this is empty.
     pub refusals: Vec<Refusal>,
@@ -548,7 +548,7 @@ pub fn leaving_return_by(pack: &Pack, left_on: NaiveDate) -> Option<Dated> {
 }
 
 /// A charge the policy allows for an item not returned after its holder left office.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChargeDue {
     pub amount_pence: i64,
     /// The first day the charge may be raised.
@@ -664,7 +664,7 @@ pub struct RefreshCandidate<'a> {
     pub holder_offices: &'a [OfficeId],
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RefreshEntry {
     pub asset_tag: String,
     pub replace_from: NaiveDate,

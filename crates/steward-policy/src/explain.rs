@@ -4,7 +4,7 @@ use crate::citation::Citation;
 use crate::model::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct RuleLine {
     pub topic: &'static str,
     pub text: String,

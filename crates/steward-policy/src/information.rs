@@ -7,7 +7,7 @@ use crate::workdays::Nation;
 use serde::{Deserialize, Serialize};
 
 /// Where a new information request goes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoRoute {
     /// Any one of these offices handles it; empty when the pack names none, and then only
     /// administrators do.

@@ -12,7 +12,7 @@ use std::fmt;
 
 /// Where in the council's document a rule comes from: "28.9", "4.5", or a heading such as
 /// "Internet use" in documents without numbered clauses.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Clause(pub String);
 
@@ -24,7 +24,9 @@ impl fmt::Display for Clause {
 
 /// The identifier a pack gives an office ("monitoring_officer", "mayor"); lower case, digits
 /// and underscores.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct OfficeId(pub String);
 
@@ -48,7 +50,7 @@ impl fmt::Display for OfficeId {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     pub pack: PackMeta,
@@ -84,7 +86,7 @@ pub struct Pack {
 }
 
 /// What the document is.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackMeta {
     /// Short identifier, lower case with hyphens ("borough-members-protocol").
@@ -102,7 +104,7 @@ pub struct PackMeta {
 }
 
 /// How often the document is reviewed and by whom.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub every: Option<Period>,
@@ -112,14 +114,14 @@ pub struct Review {
 }
 
 /// Whom the document covers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     pub kinds: Vec<PersonKind>,
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OfficeHolder {
     /// Held by a member: Mayor, Cabinet Member, Leader of the Opposition.
@@ -131,7 +133,7 @@ pub enum OfficeHolder {
 }
 
 /// An office, team or body the document names.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Office {
     pub id: OfficeId,
@@ -141,7 +143,7 @@ pub struct Office {
 }
 
 /// What people must sign, and when a signature stops counting.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
     /// Name of the form or statement signed ("Member acceptance form").
@@ -168,7 +170,7 @@ fn yes() -> bool {
 }
 
 /// Which kinds of equipment the council lends, and to whom.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EquipmentRule {
     pub kinds: Vec<EquipmentKind>,
@@ -187,7 +189,7 @@ fn everyone() -> Audience {
     Audience::Everyone
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     pub every: Period,
@@ -196,7 +198,7 @@ pub struct Evaluation {
 }
 
 /// The rules of lending.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Loans {
     pub max_period: Option<MaxPeriod>,
@@ -209,14 +211,14 @@ pub struct Loans {
     pub erasure_before_reuse: Option<Erasure>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaxPeriod {
     pub length: Period,
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Agreement {
     /// Every named office must approve.
@@ -225,7 +227,7 @@ pub enum Agreement {
     Any,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
     pub approvers: Vec<OfficeId>,
@@ -238,7 +240,7 @@ pub struct Extension {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdLimit {
     pub max: u32,
@@ -248,14 +250,14 @@ pub struct HouseholdLimit {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Authorisation {
     pub by: Vec<OfficeId>,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatTest {
     /// Kinds that need a PAT test before first use; every kind when empty.
@@ -266,7 +268,7 @@ pub struct PatTest {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recall {
     pub by: Vec<OfficeId>,
@@ -275,7 +277,7 @@ pub struct Recall {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeavingOffice {
     pub return_within: Period,
@@ -286,7 +288,7 @@ pub struct LeavingOffice {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Charge {
     /// The full cost to the council of replacing the item.
@@ -303,7 +305,7 @@ impl Charge {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Erasure {
     /// Kinds that must be erased before reuse or disposal; every kind when empty.
@@ -312,14 +314,14 @@ pub struct Erasure {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefreshOrder {
     OldestFirst,
 }
 
 /// The rolling replacement programme.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Refresh {
     pub every: Period,
@@ -335,7 +337,7 @@ pub struct Refresh {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonalCalls {
     /// Personal calls are paid for or reimbursed by the holder.
@@ -344,14 +346,14 @@ pub enum PersonalCalls {
     OwnTimeOnly,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Phones {
     pub personal_calls: PersonalCalls,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FamilyUse {
     pub allowed: bool,
@@ -362,14 +364,14 @@ pub struct FamilyUse {
 }
 
 /// How long a password may be kept before its holder is asked to choose a new one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Passwords {
     pub max_age: Period,
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonalUseAllowance {
     /// Occasional and reasonable personal use at any time.
@@ -383,7 +385,7 @@ pub enum PersonalUseAllowance {
 }
 
 /// A span of the week: days and a time of day range.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     pub days: Vec<Weekday>,
@@ -395,7 +397,7 @@ pub struct Window {
     pub label: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonalUse {
     pub allowance: PersonalUseAllowance,
@@ -406,7 +408,7 @@ pub struct PersonalUse {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WebAction {
     Block,
@@ -417,7 +419,7 @@ pub enum WebAction {
     Allow,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebRule {
     /// Category names as the filter lists spell them ("gambling", "adult").
@@ -428,7 +430,7 @@ pub struct WebRule {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebExceptions {
     pub approver: OfficeId,
@@ -436,14 +438,14 @@ pub struct WebExceptions {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccidentalAccess {
     pub report_to: OfficeId,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Web {
     #[serde(default)]
@@ -452,7 +454,7 @@ pub struct Web {
     pub accidental_access: Option<AccidentalAccess>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Forwarding {
     Forbidden,
@@ -461,14 +463,14 @@ pub enum Forwarding {
     Allowed,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoForwarding {
     pub rule: Forwarding,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficialAddress {
     /// Domains that count as the council's own.
@@ -476,7 +478,7 @@ pub struct OfficialAddress {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfidentialRoute {
     /// Encrypted or password protected.
@@ -485,7 +487,7 @@ pub enum ConfidentialRoute {
     SecureRoute,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfidentialMail {
     /// The lowest protective marking the rule covers ("OFFICIAL"); any confidential mail when absent.
@@ -496,14 +498,14 @@ pub struct ConfidentialMail {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Disclaimer {
     pub marking: String,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mail {
     pub official_address: Option<OfficialAddress>,
@@ -512,7 +514,7 @@ pub struct Mail {
     pub disclaimer: Option<Disclaimer>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoftwareInstall {
     /// Whether users may have extra software installed at all.
@@ -522,7 +524,7 @@ pub struct SoftwareInstall {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoftwareCopies {
     pub approver: OfficeId,
@@ -532,13 +534,13 @@ pub struct SoftwareCopies {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleRef {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Software {
     pub install: SoftwareInstall,
@@ -548,7 +550,7 @@ pub struct Software {
     pub purchase_via: Option<OfficeId>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PostureCheck {
     Antivirus,
@@ -562,7 +564,7 @@ pub enum PostureCheck {
 }
 
 /// A security duty a device check can verify.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostureDuty {
     pub check: PostureCheck,
@@ -571,7 +573,7 @@ pub struct PostureDuty {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     Fault,
@@ -592,7 +594,7 @@ pub enum ReportKind {
     Erasure,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Immediately,
@@ -601,7 +603,7 @@ pub enum Urgency {
 }
 
 /// A duty to report something, and to whom.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportingDuty {
     pub kind: ReportKind,
@@ -623,7 +625,7 @@ pub struct ReportingDuty {
 
 /// Who receives a member's report of a fault, loss or theft of an item they hold when no
 /// `[[reporting]]` entry covers it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportingDefault {
     pub report_to: OfficeId,
@@ -641,7 +643,7 @@ fn routine() -> Urgency {
 }
 
 /// Agreement needed before a request goes ahead.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     pub by: Vec<OfficeId>,
@@ -650,7 +652,7 @@ pub struct Approval {
 }
 
 /// The council's service levels: how soon a report of each urgency is acted on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseTimes {
     pub immediately: Option<Span>,
@@ -675,7 +677,7 @@ impl ResponseTimes {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Monitoring {
     #[serde(default)]
@@ -696,7 +698,7 @@ pub struct Monitoring {
 
 /// A day's visits to sites in some categories that the council treats as a suspected breach:
 /// reaching `visits` or more in one category on one day opens a case for the breach handler.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebThreshold {
     /// Visits in one category, by one person, on one day.
@@ -719,7 +721,7 @@ impl WebThreshold {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BreachRoute {
     pub audience: Audience,
@@ -727,7 +729,7 @@ pub struct BreachRoute {
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
     pub to: OfficeId,
@@ -736,7 +738,7 @@ pub struct Escalation {
     pub clause: Clause,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     NoAction,
@@ -749,14 +751,14 @@ pub enum Outcome {
     Police,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRule {
     pub outcome: Outcome,
     pub clause: Clause,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Breaches {
     pub routes: Vec<BreachRoute>,
@@ -765,7 +767,7 @@ pub struct Breaches {
     pub outcomes: Vec<OutcomeRule>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DutyTopic {
     RemovableMedia,
@@ -788,7 +790,7 @@ pub enum DutyTopic {
 }
 
 /// A duty that no decision rests on but that people must see, in the project's own words.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Duty {
     pub topic: DutyTopic,
@@ -799,7 +801,7 @@ pub struct Duty {
 
 /// How long each kind of record is kept once it has ended, before its personal data is purged.
 /// A kind left out is kept until someone decides otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
     /// Requests, counted from the day they were closed.
@@ -817,7 +819,7 @@ pub struct Retention {
 }
 
 /// One kind of record's retention period.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Keep {
     pub keep: Period,
@@ -826,7 +828,7 @@ pub struct Keep {
 
 /// Who handles freedom of information, environmental information and subject access requests,
 /// and whose bank holidays count towards their deadlines.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InformationRequests {
     /// Any one of these offices handles a request and may produce a subject access document.

@@ -10,7 +10,7 @@ use crate::model::{Pack, PersonalCalls};
 use serde::{Deserialize, Serialize};
 
 /// What the pack says about personal calls.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum CallsRule {
     /// The holder pays for personal calls.
@@ -67,7 +67,7 @@ pub fn marking(pack: &Pack) -> Result<Citation, Refusal> {
 }
 
 /// The sum a statement asks for, and the clause that makes it owed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Owed {
     pub amount_pence: i64,
     pub citation: Citation,

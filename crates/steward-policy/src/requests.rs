@@ -33,7 +33,7 @@ pub struct RequestFacts {
 }
 
 /// Who must agree before a request goes ahead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApprovalRule {
     pub approvers: Vec<OfficeId>,
     pub agreement: Agreement,
@@ -47,7 +47,9 @@ pub struct ApprovalRule {
 }
 
 /// How the receiver of a request was found.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Routing {
     /// An entry of `[[reporting]]`, or the section governing what is asked, names the office.
@@ -87,7 +89,7 @@ impl OfficeId {
 }
 
 /// Where a request goes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Route {
     pub handler: OfficeId,
     pub handler_name: String,

@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who is browsing, as far as the rules can tell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WebAudience {
     Member,
@@ -33,7 +33,7 @@ impl WebAudience {
 }
 
 /// What an approved exception unblocks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum ExceptionScope {
     /// A site and everything under it: `example.com` also covers `www.example.com`.
@@ -43,7 +43,7 @@ pub enum ExceptionScope {
 }
 
 /// An exception approved for one person, good until `until`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebException {
     pub scope: ExceptionScope,
     pub until: DateTime<Utc>,
@@ -91,7 +91,7 @@ impl WebMoment {
 }
 
 /// The answer for one request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "verdict")]
 pub enum WebDecision {
     /// Allowed; `exception` cites the exceptions clause when an exception lifted a block.

@@ -154,8 +154,8 @@ pub(crate) struct Town {
     pub(crate) env: Env,
     pub(crate) officer: String,
     pub(crate) auditor: String,
-    ada: String,
-    cy: String,
+    pub(crate) ada: String,
+    pub(crate) cy: String,
 }
 
 pub(crate) fn town() -> Town {

@@ -12,6 +12,7 @@ mod checkpoints;
 mod city;
 mod city_aup;
 mod cli;
+mod contract;
 mod corrections;
 mod county;
 mod deploy;

@@ -27,7 +27,7 @@ pub const CHECKPOINT_ACTION: &str = "audit.checkpoint";
 pub const HEARTBEAT_ACTION: &str = "audit.heartbeat";
 pub const ERASE_ACTION: &str = "audit.erase";
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditRecord {
     pub council_id: i64,
     pub seq: i64,

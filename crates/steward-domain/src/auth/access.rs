@@ -20,7 +20,7 @@ pub struct Principal {
 }
 
 /// Why a capability was not given; shown to the person as a plain refusal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error, schemars::JsonSchema)]
 #[error("{0}")]
 pub struct Denied(pub &'static str);
 

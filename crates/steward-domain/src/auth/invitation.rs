@@ -21,7 +21,7 @@ pub const INVITATION_HOURS: i64 = 72;
 pub const LINK_PLACEHOLDER: &str = "[the link, made when this message is sent and not kept]";
 
 /// One invitation, to one account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Invitation {
     pub id: Id,
     pub council_id: Id,
@@ -41,7 +41,7 @@ pub struct Invitation {
 }
 
 /// Where an invitation stands at a moment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {
     /// Made; its message has not been sent yet.

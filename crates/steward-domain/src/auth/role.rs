@@ -4,7 +4,7 @@ use std::str::FromStr;
 use steward_policy::vocab::UnknownWord;
 
 /// What an account may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A person's own self-service: their loans, their signatures.

@@ -30,7 +30,7 @@ impl Default for SessionPolicy {
 /// One signed-in browser. The browser holds the session id; the store keeps only its SHA-256
 /// (`id_hash`). Serialising leaves out the digest and the CSRF token, so a session can go into
 /// the audit trail or an API answer as it is.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Session {
     #[serde(skip)]
     pub id_hash: String,
@@ -68,7 +68,7 @@ impl Session {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
     Active,

@@ -56,7 +56,7 @@ pub struct SignInHistory<'a> {
     pub address_failures: &'a [DateTime<Utc>],
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "throttle", rename_all = "snake_case")]
 pub enum Throttle {
     Open,

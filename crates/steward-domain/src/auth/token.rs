@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// An API token. The token itself is shown once when it is made; the store keeps only its
 /// SHA-256, which is not part of this record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApiToken {
     pub id: Id,
     pub council_id: Id,

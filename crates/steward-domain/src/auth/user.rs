@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An account that can sign in. The password hash is not part of it: it is read only where a
 /// password is checked, so it cannot end up in an answer or the audit trail by accident.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: Id,
     pub council_id: Id,

@@ -59,6 +59,16 @@ impl Serialize for Username {
     }
 }
 
+// Written as text, by the rule `from_str` checks.
+impl schemars::JsonSchema for Username {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Username".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" })
+    }
+}
+
 impl<'de> Deserialize<'de> for Username {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d)?

@@ -15,7 +15,7 @@ pub const DUE_SOON_WORKING_DAYS: u32 = 5;
 /// Working days EIR regulation 7 adds for a complex or voluminous request (40 in all).
 pub const EIR_EXTRA_WORKING_DAYS: u32 = 20;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     Open,
@@ -39,7 +39,7 @@ impl Standing {
 }
 
 /// The deadline as it stands, with the rule it comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deadline {
     /// The statutory date before any extension.
     pub statutory: NaiveDate,

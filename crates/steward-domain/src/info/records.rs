@@ -7,7 +7,7 @@ use steward_policy::OfficeId;
 use steward_policy::workdays::Nation;
 
 /// Which law a request is made under.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InfoKind {
     /// Freedom of Information Act 2000.
@@ -67,7 +67,7 @@ impl FromStr for InfoKind {
 }
 
 /// One request, as received and as it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoRequest {
     pub id: Id,
     pub council_id: Id,
@@ -115,7 +115,7 @@ pub struct NewInfoRequest {
 }
 
 /// The clock stopped while the council waited for the requester to clarify the request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoPause {
     pub id: Id,
     pub request_id: Id,
@@ -126,7 +126,7 @@ pub struct InfoPause {
 }
 
 /// Someone in the register asked to search for what they hold.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoHelper {
     pub id: Id,
     pub request_id: Id,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// A name a person gives the proxy when it asks who they are.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProxyUser {
     pub id: Id,
     pub council_id: Id,
@@ -18,7 +18,7 @@ pub struct ProxyUser {
 }
 
 /// A network address an item of equipment uses; whoever has the item on loan is behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EquipmentAddress {
     pub id: Id,
     pub council_id: Id,
@@ -28,7 +28,7 @@ pub struct EquipmentAddress {
 }
 
 /// One run of scanning logs into the register.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebScan {
     pub id: Id,
     pub council_id: Id,
@@ -41,7 +41,7 @@ pub struct WebScan {
 }
 
 /// A finding as the scanner gives it, from one log file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewFinding {
     /// The log file's identity ([`super::source_of`]).
     pub source: String,
@@ -57,7 +57,7 @@ pub struct NewFinding {
 }
 
 /// What one log showed of one identity in one category on one day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebFinding {
     pub id: Id,
     pub council_id: Id,
@@ -75,7 +75,7 @@ pub struct WebFinding {
 }
 
 /// Which findings to read; every field narrows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingFilter {
     pub person_id: Option<Id>,
     pub category: Option<String>,
@@ -84,7 +84,7 @@ pub struct FindingFilter {
 }
 
 /// One identity's visits to one category on one day, summed over every log that saw them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingCell {
     /// The lowest id among the findings summed, which stands for them in the list's order.
     pub id: Id,

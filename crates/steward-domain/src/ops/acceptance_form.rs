@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use steward_policy::Citation;
 
 /// Everything the printed form shows.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AcceptanceForm {
     pub council: String,
     pub person: PersonRef,

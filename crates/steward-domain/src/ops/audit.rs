@@ -108,7 +108,7 @@ pub async fn heartbeat<T: RegisterTx>(
     ))
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Erasure {
     /// Records whose data this call erased.
     pub erased: Vec<i64>,

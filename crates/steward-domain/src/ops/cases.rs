@@ -117,7 +117,7 @@ pub async fn raise<T: WorkflowTx>(
 }
 
 /// A case as its handlers and auditors read it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     pub case: Case,
@@ -126,7 +126,7 @@ pub struct CaseView {
     pub handler_names: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseDetail {
     pub view: CaseView,
     pub notes: Vec<CaseNote>,
@@ -137,7 +137,7 @@ pub struct CaseDetail {
     pub may_handle: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutcomeChoice {
     pub outcome: Outcome,
     pub words: String,
@@ -387,7 +387,7 @@ pub struct OutcomeDetails {
 }
 
 /// What an outcome did, in sentences.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Closed {
     pub case: Case,
     pub done: Vec<String>,

@@ -38,7 +38,7 @@ pub struct CreateInvited {
 }
 
 /// An invitation just made, and where its message goes.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Invited {
     pub username: Username,
     pub invitation: Invitation,
@@ -50,7 +50,7 @@ pub struct Invited {
 }
 
 /// What the audit trail keeps of an invitation: never an address or a link.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct InviteAudit<'a> {
     invitation: Id,
     to: &'a str,
@@ -406,7 +406,7 @@ pub fn refusal(check: &LinkCheck) -> Option<String> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct UseAudit {
     invitation: Id,
     password_changed_at: DateTime<Utc>,

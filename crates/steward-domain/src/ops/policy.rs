@@ -78,7 +78,7 @@ pub async fn require<T: RegisterTx>(
         })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct AdoptedAudit<'a> {
     number: i64,
     pack_id: &'a str,
@@ -171,7 +171,7 @@ pub async fn version<T: RegisterTx>(
 }
 
 /// What adopting a pack would change, shown before it is adopted.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AdoptionPreview {
     pub title: String,
     pub label: String,

@@ -18,7 +18,7 @@ use steward_policy::Citation;
 use steward_policy::retention::{self, Ended, RecordKind, Verdict};
 
 /// A record the plan would purge.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DueRecord {
     pub reference: String,
     /// The day its period counts from.
@@ -34,7 +34,7 @@ pub struct DueRecord {
 }
 
 /// A record past its period that something still holds.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HeldRecord {
     pub reference: String,
     pub ended: NaiveDate,
@@ -42,7 +42,7 @@ pub struct HeldRecord {
 }
 
 /// One kind of record under one retention rule.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KindPlan {
     pub kind: RecordKind,
     pub label: String,
@@ -59,7 +59,7 @@ pub struct KindPlan {
     pub purged: usize,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RetentionPlan {
     pub council: String,
     pub day: NaiveDate,
@@ -162,7 +162,7 @@ pub async fn plan<T: RetentionTx>(
 }
 
 /// What the chain records of one kind's purge: the kind, how many, and the rule.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PurgeAudit<'a> {
     kind: RecordKind,
     records: usize,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::decide::Dated;
 
 /// Whose requests the request counts cover.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestScope {
     /// The offices the officer's person holds.
@@ -20,7 +20,7 @@ pub enum RequestScope {
     All,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StartCounts {
     pub as_of: NaiveDate,
     /// Open loans past their return-by date.

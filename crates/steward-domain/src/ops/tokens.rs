@@ -96,7 +96,7 @@ pub async fn create<T: AuthTx>(
     Ok(CreatedToken { token, secret })
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
@@ -143,7 +143,7 @@ impl TokenStatus {
 }
 
 /// A token as listed: never its secret.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenView {
     #[serde(flatten)]
     pub token: ApiToken,

@@ -114,7 +114,7 @@ pub(crate) async fn create_hashed<T: AuthTx>(
 }
 
 /// An account as listed: the record, the person it acts as and where it stands.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserView {
     #[serde(flatten)]
     pub user: User,
@@ -265,7 +265,7 @@ pub(crate) async fn end_sessions<T: AuthTx>(
 }
 
 /// What disabling an account did.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Disabled {
     pub user: User,
     pub sessions_ended: u64,
@@ -341,7 +341,7 @@ pub async fn enable<T: AuthTx>(
 }
 
 /// What leaving office did to one account linked to the person.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccessWithdrawn {
     pub username: Username,
     pub role: Role,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::Citation;
 
 /// What a notice says, before it is written out.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Letter {
     pub subject: String,
     /// The decision in a few words: "Return due 16 May 2027".

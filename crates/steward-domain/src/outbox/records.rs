@@ -12,7 +12,7 @@ use steward_policy::vocab::UnknownWord;
 use steward_policy::{Citation, OfficeId};
 
 /// One fact worth telling people, under a key that is unique in its council.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notice {
     pub id: Id,
     pub council_id: Id,
@@ -42,7 +42,7 @@ pub struct NewNotice {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageState {
     /// Waiting to be sent, now or at `next_attempt_at`.
@@ -117,7 +117,7 @@ impl FromStr for MessageState {
 }
 
 /// One email to one recipient, with its notice's key and subject.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutboxMessage {
     pub id: Id,
     pub council_id: Id,
@@ -182,7 +182,7 @@ pub struct MessageFilter {
 }
 
 /// Who a message is for, as the sweep resolves it on the day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Recipient {
     Person {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::long_date;
 
 /// One line's bill as it was imported.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImportedBill {
     pub bill: PhoneBill,
     pub asset_tag: AssetTag,
@@ -29,21 +29,21 @@ pub struct ImportedBill {
     pub attributed: usize,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Imported {
     pub period: BillPeriod,
     pub bills: Vec<ImportedBill>,
 }
 
 /// What the audit trail keeps of an import: counts and sums, never the numbers called.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ImportAudit<'a> {
     source: &'a str,
     period: BillPeriod,
     bills: Vec<BillAudit<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct BillAudit<'a> {
     bill_id: i64,
     asset_tag: &'a AssetTag,

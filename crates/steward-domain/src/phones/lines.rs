@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::{EquipmentKind, long_date};
 
 /// A line with the phone it belongs to and who holds that phone now.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LineView {
     pub line: PhoneLine,
     pub asset_tag: AssetTag,
@@ -23,7 +23,7 @@ pub struct LineView {
     pub holder_name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct LineAudit<'a> {
     asset_tag: &'a AssetTag,
     number: &'a PhoneNumber,

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// The orders the bill list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BillSort {
     /// The month the bill is for.
@@ -63,7 +65,9 @@ pub async fn bills<T: PhoneTx>(
 }
 
 /// The orders the statement list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum StatementSort {
     /// The day it was issued.

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use steward_policy::{Citation, long_date, phones};
 
 /// Where the holder's marks on one bill stand after marking.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Marked {
     pub bill_id: Id,
     pub personal_items: usize,
@@ -23,7 +23,7 @@ pub struct Marked {
     pub citation: Citation,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct MarksAudit<'a> {
     person_id: Id,
     personal_items: usize,

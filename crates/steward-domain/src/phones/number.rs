@@ -114,6 +114,16 @@ impl Serialize for PhoneNumber {
     }
 }
 
+// Written in international form.
+impl schemars::JsonSchema for PhoneNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PhoneNumber".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^\\+[0-9]+$", "description": "International form, such as +447700900123" })
+    }
+}
+
 impl<'de> Deserialize<'de> for PhoneNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d)?

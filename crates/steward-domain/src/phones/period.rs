@@ -81,6 +81,16 @@ impl Serialize for BillPeriod {
     }
 }
 
+// Written as the month, YYYY-MM.
+impl schemars::JsonSchema for BillPeriod {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BillPeriod".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "A month, YYYY-MM" })
+    }
+}
+
 impl<'de> Deserialize<'de> for BillPeriod {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d)?

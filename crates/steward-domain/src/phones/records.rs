@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 /// A telephone number that belongs to one council phone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhoneLine {
     pub id: Id,
     pub council_id: Id,
@@ -26,7 +26,7 @@ impl PhoneLine {
 }
 
 /// One line's itemised bill for one month.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhoneBill {
     pub id: Id,
     pub council_id: Id,
@@ -39,7 +39,7 @@ pub struct PhoneBill {
 }
 
 /// One item of a bill: a call, a text or a charge.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhoneCall {
     pub id: Id,
     pub council_id: Id,
@@ -60,7 +60,7 @@ pub struct PhoneCall {
 }
 
 /// What one holder owes for the personal calls on one bill.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhoneStatement {
     pub id: Id,
     pub council_id: Id,
@@ -74,7 +74,7 @@ pub struct PhoneStatement {
     pub document: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhonePayment {
     pub id: Id,
     pub council_id: Id,

@@ -17,7 +17,7 @@ pub fn total<'a>(amounts: impl IntoIterator<Item = &'a Pence>) -> Pence {
 }
 
 /// One holder's share of a bill.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HolderShare {
     pub person_id: Id,
     pub person: PersonRef,
@@ -30,7 +30,7 @@ pub struct HolderShare {
     pub statement_id: Option<Id>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BillView {
     pub bill: PhoneBill,
     pub number: PhoneNumber,
@@ -45,7 +45,7 @@ pub struct BillView {
 }
 
 /// A bill with every item on it, for those who may read the register.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BillDetail {
     #[serde(flatten)]
     pub view: BillView,
@@ -137,7 +137,7 @@ pub async fn bill_detail<T: PhoneTx>(
 }
 
 /// A statement with what has been paid against it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatementView {
     pub statement: PhoneStatement,
     pub person: PersonRef,
@@ -218,7 +218,7 @@ async fn statement_view_with<T: PhoneTx>(
 }
 
 /// A bill as its holder sees it: their own items only, and where marking stands.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MyBill {
     pub bill_id: Id,
     pub period: BillPeriod,

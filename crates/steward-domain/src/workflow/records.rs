@@ -144,6 +144,22 @@ impl Serialize for RequestKind {
     }
 }
 
+// Written as its word: `recall` or a report's.
+impl schemars::JsonSchema for RequestKind {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RequestKind".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut words = vec![RequestKind::Recall.as_str()];
+        words.extend(
+            RequestKind::ALL_REPORTS
+                .iter()
+                .map(|k| RequestKind::Report(*k).as_str()),
+        );
+        schemars::json_schema!({ "type": "string", "enum": words })
+    }
+}
+
 impl<'de> Deserialize<'de> for RequestKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
@@ -152,7 +168,7 @@ impl<'de> Deserialize<'de> for RequestKind {
 }
 
 /// Where a request stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
     /// Received; nobody has taken it up yet.
@@ -232,7 +248,7 @@ impl FromStr for RequestState {
 }
 
 /// What a request of each kind carries besides its summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RequestDetails {
     None,
@@ -273,7 +289,7 @@ pub enum RequestDetails {
 }
 
 /// A report or request and where it stands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Request {
     pub id: Id,
     pub council_id: Id,
@@ -313,7 +329,7 @@ impl Request {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Comment,
@@ -336,7 +352,7 @@ impl EventKind {
 }
 
 /// One entry in a request's history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequestEvent {
     pub id: Id,
     pub request_id: Id,
@@ -348,7 +364,7 @@ pub struct RequestEvent {
     pub internal: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Approve,
@@ -356,7 +372,7 @@ pub enum Decision {
 }
 
 /// One approver's decision on a request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequestApproval {
     pub id: Id,
     pub request_id: Id,
@@ -369,7 +385,7 @@ pub struct RequestApproval {
 
 /// A follow-up that must be done before a request is resolved (a credential reset after a
 /// lost device, a record of the remote wipe).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequestTask {
     pub id: Id,
     pub request_id: Id,
@@ -380,7 +396,7 @@ pub struct RequestTask {
 }
 
 /// Someone allowed through the web filter to a site, until a moment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebException {
     pub id: Id,
     pub council_id: Id,
@@ -393,7 +409,7 @@ pub struct WebException {
 }
 
 /// Software authorised on one item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuthorisedSoftware {
     pub id: Id,
     pub council_id: Id,
@@ -405,7 +421,7 @@ pub struct AuthorisedSoftware {
 }
 
 /// A recorded wipe of an item's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Erasure {
     pub id: Id,
     pub council_id: Id,
@@ -420,7 +436,7 @@ pub struct Erasure {
 }
 
 /// Where a breach case came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSource {
     /// Raised by someone signed in, who is named.
@@ -431,7 +447,7 @@ pub enum CaseSource {
     Monitoring,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     Open,
@@ -451,7 +467,7 @@ impl CaseState {
 }
 
 /// A suspected breach of the policy, and what came of it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Case {
     pub id: Id,
     pub council_id: Id,
@@ -478,7 +494,7 @@ pub struct Case {
 }
 
 /// A handler's note on a case.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseNote {
     pub id: Id,
     pub case_id: Id,
@@ -489,7 +505,7 @@ pub struct CaseNote {
 
 /// A person's access withdrawn as the outcome of a case: nothing more is lent to them and their
 /// accounts are disabled until it is lifted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Withdrawal {
     pub id: Id,
     pub council_id: Id,
@@ -503,7 +519,7 @@ pub struct Withdrawal {
 
 /// A restriction put on an item as the outcome of a case (software removed, information
 /// removed).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Restriction {
     pub id: Id,
     pub council_id: Id,
@@ -516,7 +532,7 @@ pub struct Restriction {
 }
 
 /// An officer of an office, someone a request may be given to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Colleague {
     pub id: Id,
     pub reference: String,

@@ -25,7 +25,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 /// One thing wrong with a pack, located in its source.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PackProblem")]
 pub struct Problem {
     /// 1-based line.
     pub line: usize,

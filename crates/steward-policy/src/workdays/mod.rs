@@ -20,7 +20,9 @@ use std::str::FromStr;
 pub const FOI_WORKING_DAYS: u32 = 20;
 
 /// The part of the UK whose bank holidays count.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Nation {
     #[default]
@@ -145,7 +147,7 @@ pub fn working_days_between(from: NaiveDate, to: NaiveDate, nation: Nation) -> u
 /// A stop of the clock while the authority waits for the requester to clarify a request:
 /// days after `asked_on` up to and including `answered_on` do not count, and counting resumes
 /// the next working day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pause {
     pub asked_on: NaiveDate,
     pub answered_on: NaiveDate,

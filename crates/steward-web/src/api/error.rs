@@ -31,7 +31,7 @@ use steward_policy::decide::Refusal;
 pub(crate) const TYPE_BASE: &str = "/api/v1/problems/";
 
 /// One field a caller should correct.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct FieldProblem {
     pub field: String,
     pub message: String,
@@ -53,17 +53,24 @@ pub(crate) struct Problem {
     pub problems: Vec<PackProblem>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every failure, as the document's `Problem` schema describes it.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Problem")]
+pub(crate) struct ProblemBody<'a> {
+    /// `/api/v1/problems/` and the kind of failure, such as `not-found`.
     #[serde(rename = "type")]
+    #[schemars(regex(pattern = r"^/api/v1/problems/[a-z-]+$"))]
     kind: String,
     title: &'a str,
     status: u16,
     detail: &'a str,
+    /// The fields to correct.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldProblem],
+    /// The policy's gates that refused, each with its clause.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     refusals: &'a [Refusal],
+    /// A policy pack's problems, each with its line and column.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     problems: &'a [PackProblem],
 }
@@ -131,6 +138,25 @@ impl ApiError {
         e
     }
 
+    /// A body over the API's limit, whichever part of the server met it first.
+    pub fn too_large() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            super::openapi::BODY_LIMIT_WORDS,
+        )
+    }
+
+    /// A body that could not be read: over the limit is 413, anything else a bad request.
+    pub fn unread_body(rejection: axum::extract::rejection::BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large()
+        } else {
+            ApiError::bad_field("body", rejection.body_text())
+        }
+    }
+
     /// Work the server runs few of at once is running; the caller should ask again shortly.
     pub fn busy(detail: impl Into<String>) -> Self {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", "Busy", detail)
@@ -161,7 +187,7 @@ impl std::ops::DerefMut for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
+        let body = ProblemBody {
             kind: format!("{TYPE_BASE}{}", self.kind),
             title: self.title,
             status: self.status.as_u16(),

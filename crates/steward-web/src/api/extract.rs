@@ -147,7 +147,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
             });
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::bad_field("body", e.body_text()))?;
+            .map_err(ApiError::unread_body)?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return from_json(serde_json::Value::Object(serde_json::Map::new())).map(Body);
         }
@@ -219,7 +219,7 @@ impl<S: Send + Sync> FromRequest<S> for Text {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::bad_field("body", e.body_text()))?;
+            .map_err(ApiError::unread_body)?;
         String::from_utf8(bytes.to_vec())
             .map(Text)
             .map_err(|_| ApiError::bad_field("body", "the body is not UTF-8 text"))
@@ -520,7 +520,8 @@ fn decode_cursor(text: &str) -> Option<i64> {
 
 /// One page of a list. Lists paged in the database also say how many items match in all
 /// and where the page before begins.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub(crate) struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,

@@ -47,11 +47,14 @@ struct Routes {
 }
 
 impl Routes {
-    fn add<H, T>(mut self, op: Op, handler: H) -> Self
+    /// Adds a route; what it answers on success is read from the handler's return type.
+    fn add<H, T, A>(mut self, mut op: Op, handler: H) -> Self
     where
-        H: Handler<T, ApiState>,
+        H: Handler<T, ApiState> + openapi::Returns<A>,
+        <H as openapi::Returns<A>>::Output: openapi::Described,
         T: 'static,
     {
+        op.answer = Some(<<H as openapi::Returns<A>>::Output as openapi::Described>::answer);
         let method: MethodRouter<ApiState> = if op.method == Method::POST {
             post(handler)
         } else {
@@ -105,8 +108,7 @@ fn core_routes() -> Routes {
             "Sign the policy in force by typing one's name",
             Member,
         )
-        .body(BodyDoc::Json(openapi::typed_signature))
-        .created(),
+        .body(BodyDoc::Json(openapi::typed_signature)),
         h::sign_myself,
     )
     .add(
@@ -149,8 +151,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/policy/adopt", "Adopt a new policy version", Admin)
-            .body(BodyDoc::Json(openapi::adopt))
-            .created(),
+            .body(BodyDoc::Json(openapi::adopt)),
         h::policy_adopt,
     )
     .add(
@@ -161,8 +162,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/people", "Register a person", Officer)
-            .body(BodyDoc::Json(openapi::add_person))
-            .created(),
+            .body(BodyDoc::Json(openapi::add_person)),
         h::people_add,
     )
     .add(
@@ -184,8 +184,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/people/{ref}/offices", "Give a person an office", Officer)
-            .body(BodyDoc::Json(openapi::add_office))
-            .created(),
+            .body(BodyDoc::Json(openapi::add_office)),
         h::person_office,
     )
     .add(
@@ -217,8 +216,7 @@ fn core_routes() -> Routes {
             "Start a new term for a person",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::new_term))
-        .created(),
+        .body(BodyDoc::Json(openapi::new_term)),
         h::person_term,
     )
     .add(
@@ -233,8 +231,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/equipment", "Register an item of equipment", Officer)
-            .body(BodyDoc::Json(openapi::add_equipment))
-            .created(),
+            .body(BodyDoc::Json(openapi::add_equipment)),
         h::equipment_add,
     )
     .add(
@@ -284,8 +281,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/acceptances", "Record a signed paper form", Officer)
-            .body(BodyDoc::Json(openapi::paper_form))
-            .created(),
+            .body(BodyDoc::Json(openapi::paper_form)),
         h::acceptance_paper,
     )
     .add(
@@ -324,8 +320,7 @@ fn core_routes() -> Routes {
             "Issue a loan; refused with the gates and clauses",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::issue))
-        .created(),
+        .body(BodyDoc::Json(openapi::issue)),
         h::loan_issue,
     )
     .add(
@@ -334,8 +329,7 @@ fn core_routes() -> Routes {
             "Extend a loan with approvals",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::extend))
-        .created(),
+        .body(BodyDoc::Json(openapi::extend)),
         h::loan_extend,
     )
     .add(
@@ -352,8 +346,7 @@ fn core_routes() -> Routes {
             "/loans/{id}/charge",
             "Raise the charge the policy allows",
             Officer,
-        )
-        .created(),
+        ),
         h::loan_charge,
     )
     .add(
@@ -371,8 +364,7 @@ fn core_routes() -> Routes {
             "Register a number as a phone's line",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::add_phone_line))
-        .created(),
+        .body(BodyDoc::Json(openapi::add_phone_line)),
         h::phone_line_add,
     )
     .add(
@@ -398,8 +390,7 @@ fn core_routes() -> Routes {
             "Import a month's itemised bill from CSV; any bad row imports nothing",
             Officer,
         )
-        .body(BodyDoc::Csv)
-        .created(),
+        .body(BodyDoc::Csv),
         h::phone_bill_import,
     )
     .add(
@@ -416,8 +407,7 @@ fn core_routes() -> Routes {
             "Issue a holder's statement for their personal calls on a bill",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::issue_phone_statement))
-        .created(),
+        .body(BodyDoc::Json(openapi::issue_phone_statement)),
         h::phone_statement_issue,
     )
     .add(
@@ -443,8 +433,7 @@ fn core_routes() -> Routes {
             "Record a payment; more than is still owed is refused",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::phone_payment))
-        .created(),
+        .body(BodyDoc::Json(openapi::phone_payment)),
         h::phone_payment,
     )
     .add(
@@ -562,8 +551,7 @@ fn core_routes() -> Routes {
             "Raise a request for someone, or for the council",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::raise_request))
-        .created(),
+        .body(BodyDoc::Json(openapi::raise_request)),
         h::request_raise,
     )
     .add(
@@ -578,8 +566,7 @@ fn core_routes() -> Routes {
             "Report a problem or ask for something for oneself",
             Member,
         )
-        .body(BodyDoc::Json(openapi::raise_request))
-        .created(),
+        .body(BodyDoc::Json(openapi::raise_request)),
         h::my_request_raise,
     )
     .add(
@@ -592,8 +579,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/requests/{id}/comments", "Comment on a request", Token)
-            .body(BodyDoc::Json(openapi::comment))
-            .created(),
+            .body(BodyDoc::Json(openapi::comment)),
         h::request_comment,
     )
     .add(
@@ -657,8 +643,7 @@ fn core_routes() -> Routes {
             "Raise a concern about someone's use of council ICT",
             Token,
         )
-        .body(BodyDoc::Json(openapi::concern))
-        .created(),
+        .body(BodyDoc::Json(openapi::concern)),
         h::case_raise,
     )
     .add(
@@ -667,8 +652,7 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post("/cases/{id}/notes", "Add a handler's note", Token)
-            .body(BodyDoc::Json(openapi::case_note))
-            .created(),
+            .body(BodyDoc::Json(openapi::case_note)),
         h::case_note,
     )
     .add(
@@ -712,8 +696,7 @@ fn core_routes() -> Routes {
             "Make an account: where the server sends email its holder is invited to choose their own password, elsewhere it gets a temporary one",
             Admin,
         )
-        .body(BodyDoc::Json(openapi::new_user))
-        .created(),
+        .body(BodyDoc::Json(openapi::new_user)),
         h::user_create,
     )
     .add(
@@ -722,8 +705,7 @@ fn core_routes() -> Routes {
             "Invite an account's holder by email to choose their password; a link good once for 72 hours from sending, which ends any earlier one",
             Admin,
         )
-        .body(BodyDoc::Json(openapi::invite_user))
-        .created(),
+        .body(BodyDoc::Json(openapi::invite_user)),
         h::user_invite,
     )
     .add(
@@ -762,8 +744,7 @@ fn core_routes() -> Routes {
             "Make an API token; its secret is shown only here",
             Admin,
         )
-        .body(BodyDoc::Json(openapi::new_token))
-        .created(),
+        .body(BodyDoc::Json(openapi::new_token)),
         h::token_create,
     )
     .add(
@@ -784,8 +765,7 @@ fn core_routes() -> Routes {
             "Record a name the person gives the web proxy",
             Officer,
         )
-        .body(BodyDoc::Json(openapi::proxy_name))
-        .created(),
+        .body(BodyDoc::Json(openapi::proxy_name)),
         h::web_identity_add,
     )
     .add(
@@ -888,7 +868,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
 }
 
 /// The largest request body the API reads.
-const BODY_LIMIT: usize = 2 << 20;
+pub(crate) const BODY_LIMIT: usize = 2 << 20;
 
 /// Reads every request's body before it is answered, whatever the handler does with it. A
 /// response sent while part of the body is unread would make the connection unusable, and a
@@ -907,20 +887,14 @@ async fn whole_body(
             ))
             .await
         }
-        Err(_) => ApiError::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "Payload too large",
-            format!("send at most {} bytes", BODY_LIMIT),
-        )
-        .into_response(),
+        Err(_) => ApiError::too_large().into_response(),
     }
 }
 
 async fn openapi_json(
     axum::extract::State(state): axum::extract::State<ApiState>,
-) -> Json<serde_json::Value> {
-    Json((*state.document).clone())
+) -> Json<openapi::Document> {
+    Json(openapi::Document(state.document.clone()))
 }
 
 async fn not_found() -> ApiError {

@@ -1,6 +1,5 @@
 //! The OpenAPI 3.1 document, built from the same list that registers the routes.
 
-use super::error::TYPE_BASE;
 use super::extract::{DEFAULT_LIMIT, MAX_LIMIT};
 use axum::http::Method;
 use serde_json::{Map, Value, json};
@@ -10,8 +9,12 @@ mod network;
 mod phones;
 pub(crate) use network::*;
 mod records;
+mod responses;
 pub(crate) use phones::*;
 pub(crate) use records::*;
+use responses::Answer;
+pub(crate) use responses::{Created, Described, Document, Pdf, Returns};
+use schemars::SchemaGenerator;
 
 /// The capability a route asks the caller's `Principal` for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +68,8 @@ pub(crate) struct Op {
     pub access: Access,
     pub query: &'static [&'static str],
     pub body: Option<BodyDoc>,
-    pub created: bool,
+    /// What the handler answers on success; set when the route is added.
+    pub answer: Option<fn(&mut SchemaGenerator) -> Answer>,
 }
 
 impl Op {
@@ -77,7 +81,7 @@ impl Op {
             access,
             query: &[],
             body: None,
-            created: false,
+            answer: None,
         }
     }
 
@@ -96,11 +100,6 @@ impl Op {
 
     pub fn body(mut self, body: BodyDoc) -> Op {
         self.body = Some(body);
-        self
-    }
-
-    pub fn created(mut self) -> Op {
-        self.created = true;
         self
     }
 
@@ -135,6 +134,25 @@ fn office() -> Value {
 fn words<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Value {
     let words: Vec<&str> = all.iter().map(|w| word(*w)).collect();
     json!({ "type": "string", "enum": words })
+}
+
+/// A person's name as the register checks it: 1 to 200 characters on one line.
+fn name() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\r\\n]+$" })
+}
+
+/// An account's username, as `Username` accepts it.
+fn username() -> Value {
+    json!({ "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" })
+}
+
+/// A password as the rules take it.
+fn password() -> Value {
+    json!({
+        "type": "string",
+        "minLength": steward_domain::auth::MIN_PASSWORD_CHARS,
+        "maxLength": steward_domain::auth::MAX_PASSWORD_CHARS,
+    })
 }
 
 fn day() -> Value {
@@ -175,10 +193,10 @@ pub(crate) fn add_person() -> Value {
         &["reference", "name", "kind"],
         json!({
             "reference": reference(),
-            "name": text(),
+            "name": name(),
             "kind": words(PersonKind::ALL, PersonKind::as_str),
-            "email": text(),
-            "household": text(),
+            "email": { "type": "string", "maxLength": 254 },
+            "household": { "type": "string", "maxLength": 200 },
             "term_start": day(),
             "term_end": day(),
             "offices": { "type": "array", "items": office() },
@@ -191,7 +209,7 @@ pub(crate) fn edit_person() -> Value {
     object(
         &[],
         json!({
-            "name": text(),
+            "name": name(),
             "email": {
                 "type": "string",
                 "maxLength": 254,
@@ -314,9 +332,14 @@ pub(crate) fn new_token() -> Value {
     object(
         &["username", "role", "name"],
         json!({
-            "username": text(),
+            "username": username(),
             "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
-            "name": { "type": "string", "description": "What the token is for" },
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "description": "What the token is for",
+            },
             "expires_on": day(),
         }),
     )
@@ -334,13 +357,13 @@ pub(crate) fn new_user() -> Value {
     object(
         &["username", "role"],
         json!({
-            "username": { "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" },
+            "username": username(),
             "role": { "type": "string", "enum": ["admin", "auditor", "officer", "member"] },
             "person": reference(),
             "password": {
                 "type": "string",
-                "minLength": 12,
-                "maxLength": 128,
+                "minLength": steward_domain::auth::MIN_PASSWORD_CHARS,
+                "maxLength": steward_domain::auth::MAX_PASSWORD_CHARS,
                 "description": "Temporary: its holder must choose their own at first sign-in. Only where the server sends no email; where it does, the holder is invited instead",
             },
             "invite": {
@@ -378,23 +401,14 @@ pub(crate) fn resolve_message() -> Value {
 }
 
 pub(crate) fn reset_password() -> Value {
-    object(
-        &["password"],
-        json!({ "password": { "type": "string", "minLength": 12, "maxLength": 128 } }),
-    )
+    object(&["password"], json!({ "password": password() }))
 }
 
 pub(crate) fn raise_request() -> Value {
     object(
         &["kind", "summary"],
         json!({
-            "kind": {
-                "type": "string",
-                "enum": ["fault", "security_problem", "virus", "compromised_login", "lost_or_stolen",
-                    "accidental_access", "offensive_content", "software_install", "web_exception",
-                    "third_party_access", "loan_extension", "training", "accessibility",
-                    "phone_evaluation", "erasure"],
-            },
+            "kind": report_kinds(),
             "person": reference(),
             "equipment": tag(),
             "summary": text(),
@@ -411,6 +425,15 @@ pub(crate) fn raise_request() -> Value {
             "dispose": { "type": "boolean" },
         }),
     )
+}
+
+/// Every kind of request a caller may raise; recalls go through a loan instead.
+fn report_kinds() -> Value {
+    let kinds: Vec<&str> = steward_domain::workflow::RequestKind::ALL_REPORTS
+        .iter()
+        .map(|k| steward_domain::workflow::RequestKind::Report(*k).as_str())
+        .collect();
+    json!({ "type": "string", "enum": kinds })
 }
 
 pub(crate) fn comment() -> Value {
@@ -585,16 +608,30 @@ fn query_param(name: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": description })
 }
 
-/// A value that names a record in the demo data, so tools exploring the API can reach one.
-fn path_example(name: &str) -> &'static str {
+/// A path value as its handler reads it; anything else is simply not found.
+fn path_schema(name: &str) -> Value {
     match name {
-        "ref" => "M001",
-        "tag" => "LAP-0100",
-        "office" => "service_desk",
-        "username" => "officer",
-        "task" => "1",
-        "period" => "2027-04",
-        _ => "1",
+        "ref" => reference(),
+        "tag" => tag(),
+        "office" => office(),
+        "username" => username(),
+        "period" => json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }),
+        "id" | "n" | "task" => json!({ "type": "integer", "minimum": 1 }),
+        _ => text(),
+    }
+}
+
+/// A value that names a record in the demo data, so tools exploring the API can reach one.
+fn path_example(name: &str) -> Value {
+    match name {
+        "ref" => json!("M001"),
+        "tag" => json!("LAP-0100"),
+        "office" => json!("service_desk"),
+        "username" => json!("officer"),
+        "period" => json!("2027-04"),
+        "name" => json!("overdue"),
+        "id" | "n" | "task" => json!(1),
+        _ => json!("1"),
     }
 }
 
@@ -605,7 +642,45 @@ fn problem_response(description: &str) -> Value {
     })
 }
 
-fn operation(op: &Op) -> Value {
+/// The failures an operation may answer, each as problem details.
+fn failures(op: &Op) -> Vec<(&'static str, &'static str)> {
+    if op.access == Access::Public {
+        return Vec::new();
+    }
+    let mut out = vec![
+        ("400", "Bad query value or body"),
+        ("401", "No live token"),
+        ("403", "The token's role may not do this"),
+        ("404", "No such record"),
+        (
+            "409",
+            "Refused by the policy, or conflicts with the register",
+        ),
+        ("422", "Invalid input"),
+        ("503", "The database cannot be reached"),
+    ];
+    if op.method == Method::POST {
+        out.push((
+            "413",
+            "The body is over the limit of 2 MiB (2,097,152 bytes)",
+        ));
+        out.push((
+            "415",
+            "A JSON body sent without `Content-Type: application/json`",
+        ));
+    }
+    if op.path == "/audit/verify" {
+        out.push(("429", "A check of the audit trail is already running"));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// How the body limit is put, in the document and its 413 answer.
+pub(crate) const BODY_LIMIT_WORDS: &str =
+    "the body is over the API's limit of 2 MiB (2,097,152 bytes); send a smaller one";
+
+fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
     let mut params: Vec<Value> = op
         .path_params()
         .into_iter()
@@ -614,31 +689,22 @@ fn operation(op: &Op) -> Value {
                 "name": name,
                 "in": "path",
                 "required": true,
-                "schema": text(),
+                "schema": path_schema(name),
                 "example": path_example(name),
             })
         })
         .collect();
     params.extend(op.query.iter().map(|q| query_param(q)));
-    let success = if op.created { "201" } else { "200" };
     let mut responses = Map::new();
-    responses.insert(
-        success.into(),
-        json!({ "description": "Done", "content": { "application/json": { "schema": {} } } }),
-    );
-    if op.access != Access::Public {
-        responses.insert("400".into(), problem_response("Bad query value or body"));
-        responses.insert("401".into(), problem_response("No live token"));
+    if let Some(answer) = op.answer {
+        let answer = answer(generator);
         responses.insert(
-            "403".into(),
-            problem_response("The token's role may not do this"),
+            answer.status.into(),
+            json!({ "description": "Done", "content": { answer.media: { "schema": answer.schema } } }),
         );
-        responses.insert("404".into(), problem_response("No such record"));
-        responses.insert(
-            "409".into(),
-            problem_response("Refused by the policy, or conflicts with the register"),
-        );
-        responses.insert("422".into(), problem_response("Invalid input"));
+    }
+    for (status, description) in failures(op) {
+        responses.insert(status.into(), problem_response(description));
     }
     let mut out = json!({
         "summary": op.summary,
@@ -692,13 +758,25 @@ fn operation_id(op: &Op) -> String {
 
 /// The document describing `ops`.
 pub(crate) fn document(ops: &[Op]) -> Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.contract = schemars::generate::Contract::Serialize;
+            s.meta_schema = None;
+        })
+        .into_generator();
+    // Every failure's schema, which the responses name as `Problem`.
+    let _ = generator.subschema_for::<super::error::ProblemBody>();
     let mut paths = Map::new();
     for op in ops {
         let entry = paths
             .entry(op.path.to_string())
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(methods) = entry {
-            methods.insert(op.method.as_str().to_lowercase(), operation(op));
+            methods.insert(
+                op.method.as_str().to_lowercase(),
+                operation(op, &mut generator),
+            );
         }
     }
     json!({
@@ -708,46 +786,16 @@ pub(crate) fn document(ops: &[Op]) -> Value {
             "version": "1",
             "description": "The council's ICT register. Send `Authorization: Bearer stw_...`. \
                 Lists are paged: `?limit=` (default 50, at most 200) and `?cursor=` from the \
-                previous page's `next_cursor`. Failures are RFC 9457 problem details.",
+                previous page's `next_cursor`. A request body may be at most 2 MiB \
+                (2,097,152 bytes); a larger one is answered 413. Failures are RFC 9457 \
+                problem details.",
         },
         "servers": [{ "url": "/api/v1" }],
         "security": [{ "bearer": [] }],
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "required": ["type", "title", "status", "detail"],
-                    "properties": {
-                        "type": { "type": "string", "description": format!("{TYPE_BASE}<kind>") },
-                        "title": text(),
-                        "status": { "type": "integer" },
-                        "detail": text(),
-                        "errors": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": { "field": text(), "message": text() },
-                            },
-                        },
-                        "refusals": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "gate": text(),
-                                    "message": text(),
-                                    "citation": {
-                                        "type": ["object", "null"],
-                                        "properties": { "clause": text(), "document": text() },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
+            "schemas": generator.take_definitions(true),
         },
     })
 }

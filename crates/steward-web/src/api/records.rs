@@ -55,8 +55,7 @@ pub(super) fn routes(r: Routes) -> Routes {
             "Record an FOI, EIR or subject access request received",
             Token,
         )
-        .body(BodyDoc::Json(openapi::info_receive))
-        .created(),
+        .body(BodyDoc::Json(openapi::info_receive)),
         h::info_receive,
     )
     .add(

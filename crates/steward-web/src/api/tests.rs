@@ -145,6 +145,21 @@ async fn a_body_over_the_limit_is_refused_before_anything_else() {
         .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["type"], "/api/v1/problems/payload-too-large");
+    // The limit the answer and the document state is the one enforced.
+    assert_eq!(BODY_LIMIT, 2_097_152);
+    assert!(body["detail"].as_str().unwrap().contains("2,097,152 bytes"));
+    let doc = openapi::document(&routes().ops);
+    assert!(
+        doc["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("2,097,152 bytes")
+    );
     // At the limit, the request goes on to ask for a token.
     let req = Request::builder()
         .method(Method::POST)

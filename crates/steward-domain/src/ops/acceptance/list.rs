@@ -19,7 +19,9 @@ use steward_policy::signatures::{
 };
 
 /// The orders the signatures list offers, each served by an index on people.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SignatureSort {
     #[default]

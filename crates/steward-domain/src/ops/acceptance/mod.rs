@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::decide::{AcceptanceStatus, SignatureFacts, acceptance_status};
 
 /// A person's standing against the policy in force.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonAcceptance {
     pub person: Person,
     pub policy_version: i64,

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 /// One row of the table: the field's label and its value before and after (None where that
 /// side has no such field, or no data at all).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldChange {
     pub label: String,
     pub before: Option<String>,

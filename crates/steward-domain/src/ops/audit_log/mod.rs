@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::str::FromStr;
 
 /// The audit log's one order: by sequence number, the order records were written in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditSort {
     #[default]
@@ -139,7 +139,7 @@ pub async fn list<T: RegisterTx>(
 
 /// One record in words: the sentence, and its before/after fields with labels and values
 /// people read.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Described {
     pub seq: i64,
     /// "9:30am, 16 May 2027", on the clock in London.

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// The orders the due list offers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DueSort {
     /// By kind (overdue returns first), then date: the report's own order.

@@ -35,7 +35,9 @@ const PLAN_DAYS: u32 = 30;
 /// "This week": the report's day and the six after it.
 const WEEK_DAYS: u32 = 7;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DueKind {
     OverdueReturn,
@@ -102,7 +104,7 @@ impl DueKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DueItem {
     pub kind: DueKind,
     /// The date it is or was due; none when it is due now with no date (never signed).
@@ -115,7 +117,7 @@ pub struct DueItem {
     pub citation: Option<Citation>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DueReport {
     pub council: String,
     pub as_of: NaiveDate,

@@ -88,7 +88,7 @@ impl DueEntry {
 }
 
 /// How many items of each kind, and the figures the start page adds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DueCounts {
     /// Items of each kind that has any.
     pub by_kind: BTreeMap<DueKind, u64>,

@@ -11,7 +11,7 @@ use steward_policy::EquipmentState;
 pub const SHOWN: i64 = 50;
 
 /// One change of an item's state, as the audit record of it tells it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StateChange {
     pub at: DateTime<Utc>,
     pub actor: String,

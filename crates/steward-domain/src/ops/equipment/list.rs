@@ -14,7 +14,9 @@ use std::str::FromStr;
 use steward_policy::{EquipmentKind, EquipmentState};
 
 /// The orders the equipment list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EquipmentSort {
     #[default]
@@ -64,7 +66,7 @@ pub struct EquipmentFilter {
 }
 
 /// The person holding an item on an open loan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Holder {
     pub loan_id: Id,
     pub reference: PersonRef,
@@ -72,7 +74,7 @@ pub struct Holder {
 }
 
 /// One row of the equipment list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EquipmentListed {
     #[serde(flatten)]
     pub equipment: Equipment,

@@ -160,7 +160,7 @@ pub async fn answer_for<T: InfoTx>(
 }
 
 /// What a person was asked to help with, as they see it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MyAsk {
     pub helper_id: Id,
     pub reference: String,

@@ -16,7 +16,9 @@ use std::str::FromStr;
 use steward_policy::Citation;
 
 /// The orders the list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum InfoSort {
     #[default]

@@ -60,7 +60,7 @@ pub async fn find_visible<T: InfoTx>(
 }
 
 /// Someone asked to help, with their name and reference.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HelperView {
     #[serde(flatten)]
     pub helper: InfoHelper,
@@ -69,7 +69,7 @@ pub struct HelperView {
 }
 
 /// A request with its deadline worked out and the people involved named.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InfoView {
     #[serde(flatten)]
     pub request: InfoRequest,

@@ -20,7 +20,9 @@ use steward_policy::{Citation, EquipmentKind};
 pub const WEEK_DAYS: u64 = 7;
 
 /// The orders the loans list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LoanSort {
     /// The loan's number, which is the order loans were recorded in.
@@ -124,7 +126,7 @@ pub struct LoanRow {
 }
 
 /// One row of the loans list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoanListed {
     pub loan: Loan,
     pub person: PersonRef,

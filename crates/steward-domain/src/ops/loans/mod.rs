@@ -38,7 +38,7 @@ async fn household_loans<T: RegisterTx>(
 }
 
 /// The decision with the people and item it was about, for display.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IssueCheck {
     pub person: Person,
     pub equipment: Equipment,
@@ -114,7 +114,7 @@ async fn check_under<T: WorkflowTx>(
     })
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Issued {
     pub loan: Loan,
     pub decision: IssueDecision,
@@ -284,7 +284,7 @@ pub async fn extend<T: RegisterTx>(
     Ok(extension)
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recalled {
     pub loan: Loan,
     /// The date the item must now be back by and the clause that sets it: the recall's date,
@@ -362,7 +362,7 @@ pub async fn recall<T: WorkflowTx>(
     })
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Returned {
     pub loan: Loan,
     pub equipment: Equipment,
@@ -541,7 +541,7 @@ pub async fn charge_for<T: RegisterTx>(
 }
 
 /// A loan with the names a person needs to read it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoanView {
     pub loan: Loan,
     pub person: PersonRef,

@@ -99,7 +99,7 @@ impl Directory {
 }
 
 /// One person as the web filter needs them.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FilterPerson {
     pub person_id: Id,
     pub kind: PersonKind,

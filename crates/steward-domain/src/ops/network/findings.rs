@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use steward_policy::retention::{self, Ended, RecordKind, Verdict};
 
 /// A log file as scanned.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScannedFile {
     /// The file's name, as given.
     pub name: String,
@@ -27,7 +27,7 @@ pub struct ScannedFile {
 }
 
 /// What recording a scan did.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recorded {
     pub scan: WebScan,
     /// Findings with a person the register knows.
@@ -41,7 +41,7 @@ pub struct Recorded {
     pub expired: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ScanAudit<'a> {
     files: &'a [ScannedFile],
     lines: i64,

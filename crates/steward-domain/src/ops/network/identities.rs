@@ -48,7 +48,7 @@ pub fn network_address(text: &str) -> DomainResult<IpAddr> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct UserAudit<'a> {
     person: &'a PersonRef,
     username: &'a str,
@@ -166,14 +166,14 @@ pub async fn addresses_of<T: NetworkTx>(
     Ok(out)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct AddressAudit<'a> {
     asset_tag: &'a AssetTag,
     addresses: &'a [IpAddr],
 }
 
 /// The addresses of an item after a change.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemAddresses {
     pub asset_tag: AssetTag,
     pub addresses: Vec<IpAddr>,
@@ -249,7 +249,7 @@ pub async fn set_addresses<T: NetworkTx>(
 }
 
 /// Every identity the filter knows, for listing.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IdentityLine {
     pub reference: PersonRef,
     pub name: String,

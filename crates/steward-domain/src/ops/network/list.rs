@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// The orders the findings list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingSort {
     /// The day of the visits.

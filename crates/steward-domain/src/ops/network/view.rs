@@ -15,7 +15,7 @@ use steward_policy::model::ReportKind;
 use steward_policy::web::host_within;
 
 /// An accidental visit someone reported, which may explain a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reported {
     pub request_id: Id,
     pub summary: String,
@@ -24,7 +24,7 @@ pub struct Reported {
 }
 
 /// One identity's visits to one category on one day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingView {
     pub identity: String,
     pub person: Option<PersonBrief>,

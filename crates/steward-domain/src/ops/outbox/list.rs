@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// The orders the outbox list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageSort {
     /// When the message was queued.
@@ -58,7 +60,9 @@ pub struct MessageListFilter {
 pub type MessageQuery = ListQuery<MessageSort, MessageListFilter>;
 
 /// How many of the council's messages wait for an officer, by state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Attention {
     pub uncertain: u64,
     pub failed: u64,

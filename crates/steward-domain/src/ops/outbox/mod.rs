@@ -16,7 +16,7 @@ use crate::records::{Council, Id};
 use serde::{Deserialize, Serialize};
 
 /// A message with the notice it carries, for reading one in full.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MessageDetail {
     pub message: OutboxMessage,
     pub notice: Notice,
@@ -55,7 +55,7 @@ pub async fn detail<T: OutboxTx>(
 }
 
 /// What the audit trail keeps of a message: its state, never its address.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct MessageAudit<'a> {
     key: &'a str,
     recipient: Option<String>,

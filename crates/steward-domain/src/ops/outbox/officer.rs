@@ -8,7 +8,7 @@ use crate::records::{Council, Id};
 use serde::{Deserialize, Serialize};
 
 /// An officer's answer for an `uncertain` message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     /// The recipient did get it (the officer checked): record it as sent.

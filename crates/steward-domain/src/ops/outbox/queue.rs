@@ -15,7 +15,7 @@ use steward_policy::model::OfficeHolder;
 use steward_policy::{OfficeId, Pack};
 
 /// Whom a notice is for, before it is resolved to people on the day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "to")]
 pub enum Audience {
     Person(Id),
@@ -130,13 +130,13 @@ pub async fn recipients<T: OutboxTx + AuthTx>(
 }
 
 /// A notice just filed, with its messages.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Queued {
     pub notice: Notice,
     pub messages: Vec<OutboxMessage>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct NoticeAudit<'a> {
     key: &'a str,
     source: &'a str,

@@ -24,7 +24,7 @@ pub struct Claimed {
 }
 
 /// Why a send did not go through, in words free of personal data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SendFailure {
     /// The server refused for good (a 5xx reply): trying again would not help.
     pub permanent: bool,

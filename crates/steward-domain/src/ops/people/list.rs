@@ -13,7 +13,9 @@ use std::str::FromStr;
 use steward_policy::PersonKind;
 
 /// The orders the people list offers, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PeopleSort {
     #[default]
@@ -53,7 +55,7 @@ pub struct PeopleFilter {
 }
 
 /// One row of the people list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonListed {
     #[serde(flatten)]
     pub person: Person,

@@ -386,7 +386,7 @@ pub async fn end_office<T: RegisterTx>(
 }
 
 /// What leaving office set in motion.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Leaving {
     pub person: Person,
     pub left_on: NaiveDate,
@@ -506,7 +506,7 @@ pub async fn leave<T: AuthTx>(
 }
 
 /// Everything the register knows about one person.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonDetail {
     pub person: Person,
     pub terms: Vec<Term>,

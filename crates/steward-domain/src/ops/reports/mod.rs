@@ -25,7 +25,7 @@ use std::str::FromStr;
 pub trait ReportTx: PhoneTx + NetworkTx + DueTx {}
 impl<T: PhoneTx + NetworkTx + DueTx> ReportTx for T {}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportName {
     Overdue,
@@ -120,7 +120,7 @@ impl FromStr for ReportName {
 }
 
 /// One column of a report's table.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Column {
     /// Stable, for the CSV heading and the JSON.
     pub key: String,
@@ -145,7 +145,7 @@ fn num(key: &str, label: &str) -> Column {
 }
 
 /// One bar of a chart: a category, with one value per series, each with its printed form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChartGroup {
     pub label: String,
     pub values: Vec<i64>,
@@ -154,7 +154,7 @@ pub struct ChartGroup {
 
 /// The figures a report's chart draws. With several series each bar is split into segments,
 /// one per series, in order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Chart {
     pub title: String,
     pub series: Vec<String>,
@@ -179,7 +179,7 @@ impl Chart {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub name: ReportName,
     pub title: String,

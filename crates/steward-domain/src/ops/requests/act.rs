@@ -228,7 +228,7 @@ pub async fn colleagues<T: WorkflowTx>(
 }
 
 /// What an approver's decision led to.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Decided {
     pub request: Request,
     pub approval: RequestApproval,

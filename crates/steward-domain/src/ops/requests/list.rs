@@ -14,7 +14,9 @@ use std::str::FromStr;
 use steward_policy::OfficeId;
 
 /// The orders the request lists offer, each served by an index.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestSort {
     /// By when a response is due; those with no response time last.

@@ -38,7 +38,7 @@ pub struct Raise {
 }
 
 /// A request just raised, with where the policy sent it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Raised {
     pub request: Request,
     pub route: Route,

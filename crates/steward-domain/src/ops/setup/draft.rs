@@ -12,7 +12,7 @@ use steward_policy::{CheckError, LoadedPack};
 /// A problem with one answer: the field's id and what to do about it.
 pub type Problems = Vec<(&'static str, String)>;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Draft {
     /// The id of the preset chosen.
     pub preset: Option<String>,
@@ -21,14 +21,14 @@ pub struct Draft {
     pub mail: Option<MailChoice>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CouncilDraft {
     pub name: String,
     pub slug: CouncilSlug,
 }
 
 /// The first administrator. The password is kept only as its argon2id hash.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AdminDraft {
     pub username: Username,
     pub name: String,
@@ -45,7 +45,7 @@ impl std::fmt::Debug for AdminDraft {
 }
 
 /// Whether notices go out by mail yet.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "choice")]
 pub enum MailChoice {
     /// Chosen later, with `steward serve --smtp`.
@@ -53,7 +53,7 @@ pub enum MailChoice {
     Server(MailServer),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MailSecurity {
     /// No encryption: for a relay on the same machine.
@@ -100,7 +100,7 @@ impl MailSecurity {
 }
 
 /// Where the council's notices are sent through, and who they come from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MailServer {
     pub security: MailSecurity,
     pub host: String,

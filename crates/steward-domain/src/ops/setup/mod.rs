@@ -202,7 +202,7 @@ pub struct Completed {
     pub signed_in: sessions::SignedIn,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct SetupAudit<'a> {
     preset: &'a str,
     council: &'a str,

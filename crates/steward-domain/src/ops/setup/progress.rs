@@ -21,7 +21,7 @@ pub struct ProgressFacts {
 }
 
 /// One task on the list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Task {
     /// Also the id of its element on the page.
     pub id: &'static str,
@@ -30,7 +30,7 @@ pub struct Task {
     pub done: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GettingStarted {
     pub tasks: Vec<Task>,
     pub done: usize,

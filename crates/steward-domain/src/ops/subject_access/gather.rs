@@ -13,14 +13,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use steward_policy::Pack;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OfficeEntry {
     pub office: String,
     pub starts: NaiveDate,
     pub ends: Option<NaiveDate>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoanEntry {
     pub asset_tag: String,
     pub kind: String,
@@ -35,7 +35,7 @@ pub struct LoanEntry {
     pub charges: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AcceptanceEntry {
     pub signed_on: NaiveDate,
     pub method: String,
@@ -45,14 +45,14 @@ pub struct AcceptanceEntry {
 }
 
 /// A comment or note, with who wrote it as the document may show it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comment {
     pub at: DateTime<Utc>,
     pub by: String,
     pub text: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequestEntry {
     pub id: i64,
     pub kind: String,
@@ -65,7 +65,7 @@ pub struct RequestEntry {
     pub comments: Vec<Comment>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseEntry {
     pub id: i64,
     /// "subject" or "reporter".
@@ -82,7 +82,7 @@ pub struct CaseEntry {
     pub notes: Vec<Comment>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatementEntry {
     pub id: i64,
     pub issued_on: NaiveDate,
@@ -90,7 +90,7 @@ pub struct StatementEntry {
     pub clause: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NoticeEntry {
     pub subject: String,
     pub state: String,
@@ -99,7 +99,7 @@ pub struct NoticeEntry {
     pub address: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InformationEntry {
     pub reference: String,
     /// "subject" (a subject access request about them) or "asked to help".
@@ -110,7 +110,7 @@ pub struct InformationEntry {
 
 /// A day's visits to sites in one of the web filter's categories, as scanning the proxy's
 /// logs found them.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebFindingEntry {
     pub day: NaiveDate,
     pub category: String,
@@ -121,7 +121,7 @@ pub struct WebFindingEntry {
     pub samples: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
@@ -130,7 +130,7 @@ pub struct AuditEntry {
 }
 
 /// Everything held about one person.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubjectAccessDocument {
     pub council: String,
     pub produced_on: NaiveDate,

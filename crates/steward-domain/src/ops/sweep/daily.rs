@@ -29,7 +29,7 @@ pub trait DailyRunTx: Send {
     ) -> impl Future<Output = RepoResult<bool>> + Send;
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct DailyAudit {
     day: NaiveDate,
     queued: usize,

@@ -78,7 +78,7 @@ pub fn sources<T: SweepTx + 'static>() -> Vec<Box<dyn Source<T>>> {
 }
 
 /// Something a finding makes happen besides the notice.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Action {
     /// Raise the charge the policy allows for a leaver's unreturned item.
@@ -102,7 +102,7 @@ pub struct Finding {
     pub action: Option<Action>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Filed in the outbox by this run.
@@ -114,7 +114,7 @@ pub enum Outcome {
 }
 
 /// A finding as the report shows it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingReport {
     pub source: String,
     pub key: String,
@@ -133,7 +133,7 @@ pub struct FindingReport {
     pub action: Option<Action>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SweepReport {
     pub council: String,
     pub day: NaiveDate,
@@ -237,7 +237,7 @@ async fn sweep<T: SweepTx + 'static>(
     Ok(report)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct SweepAudit {
     queued: usize,
     messages: usize,

@@ -4,11 +4,10 @@
 use super::ApiState;
 use super::error::ApiError;
 use super::extract::{Body, Caller, Page, Q, Reader, Text, parse_day};
+use super::openapi::{Created, Pdf};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Display;
@@ -53,8 +52,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Seg2 {
 }
 
 /// A JSON response with 201 Created.
-fn created<T: Serialize>(value: T) -> Response {
-    (StatusCode::CREATED, Json(value)).into_response()
+fn created<T: Serialize>(value: T) -> Created<T> {
+    Created(value)
 }
 
 /// A body field parsed into its type, or a 422 naming the field.

@@ -46,7 +46,7 @@ pub(crate) struct NewToken {
 }
 
 /// A token just made: the only time its secret is shown.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct MadeToken {
     token: steward_domain::auth::ApiToken,
     secret: String,
@@ -56,7 +56,7 @@ pub(crate) async fn token_create(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<NewToken>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<MadeToken>> {
     caller.principal.admin()?;
     let req = tokens::CreateToken {
         username: field("username", &b.username)?,
@@ -103,7 +103,7 @@ pub(crate) struct NewUser {
 }
 
 /// An account just made, and its invitation when its holder was invited.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct MadeUser {
     #[serde(flatten)]
     user: steward_domain::auth::User,
@@ -115,7 +115,7 @@ pub(crate) async fn user_create(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<NewUser>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<MadeUser>> {
     caller.principal.admin()?;
     let username: Username = field("username", &b.username)?;
     let role = field("role", &b.role)?;
@@ -195,7 +195,7 @@ pub(crate) async fn user_invite(
     caller: Caller,
     Seg(u): Seg,
     Body(b): Body<Invite>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<Invited>> {
     caller.principal.admin()?;
     let username = other_account(&caller, &u)?;
     if !state.sends_mail {

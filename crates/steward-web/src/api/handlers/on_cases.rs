@@ -22,7 +22,7 @@ pub(crate) async fn case_raise(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<ConcernBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<ConcernRaised>> {
     let member = caller.principal.member();
     let officer = caller.principal.officer();
     let raiser = match (b.anonymous, &officer, &member) {
@@ -44,12 +44,21 @@ pub(crate) async fn case_raise(
     let case = cases::raise(&mut tx, &caller.ctx(), &caller.council, raiser, concern).await?;
     tx.commit().await?;
     // The raiser learns that it went, and where; not the case, which only handlers may read.
-    Ok(created(serde_json::json!({
-        "id": case.id,
-        "handlers": case.handlers,
-        "clause": case.clause,
-        "document": case.document,
-    })))
+    Ok(created(ConcernRaised {
+        id: case.id,
+        handlers: case.handlers,
+        clause: case.clause,
+        document: case.document,
+    }))
+}
+
+/// What the raiser of a concern learns: that it went, and where.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct ConcernRaised {
+    id: Id,
+    handlers: Vec<OfficeId>,
+    clause: String,
+    document: String,
 }
 
 pub(crate) async fn cases_list(
@@ -108,7 +117,7 @@ pub(crate) async fn case_note(
     caller: Caller,
     Seg(i): Seg,
     Body(b): Body<NoteBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::workflow::CaseNote>> {
     let id = path_id("case", &i)?;
     let mut tx = write(&state).await?;
     let note = cases::note(

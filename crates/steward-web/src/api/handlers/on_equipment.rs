@@ -56,7 +56,7 @@ pub(crate) async fn equipment_add(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<AddEquipment>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Equipment>> {
     caller.principal.officer()?;
     let new = NewEquipment {
         asset_tag: field("asset_tag", &b.asset_tag)?,
@@ -76,7 +76,7 @@ pub(crate) async fn equipment_add(
     Ok(created(item))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct EquipmentDetail {
     equipment: steward_domain::Equipment,
     open_loan: Option<steward_domain::Loan>,

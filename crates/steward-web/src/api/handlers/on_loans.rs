@@ -96,7 +96,7 @@ pub(crate) async fn loan_issue(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<IssueBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<loans::Issued>> {
     caller.principal.officer()?;
     let a = issue_args(&b)?;
     let mut tx = write(&state).await?;
@@ -126,7 +126,7 @@ pub(crate) async fn loan_extend(
     caller: Caller,
     Seg(i): Seg,
     Body(b): Body<ExtendBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Extension>> {
     caller.principal.officer()?;
     let id = path_id("loan", &i)?;
     let until = day("until", &b.until)?;
@@ -196,7 +196,7 @@ pub(crate) async fn loan_charge(
     State(state): State<ApiState>,
     caller: Caller,
     Seg(i): Seg,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Charge>> {
     caller.principal.officer()?;
     let id = path_id("loan", &i)?;
     let mut tx = write(&state).await?;

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Me {
     username: Username,
     role: Role,
@@ -64,7 +64,7 @@ pub(crate) async fn sign_myself(
     State(state): State<ApiState>,
     caller: Caller,
     Body(body): Body<TypedSignature>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Acceptance>> {
     let access = caller.principal.member()?;
     let mut tx = write(&state).await?;
     let person = tx

@@ -32,7 +32,7 @@ pub(crate) async fn web_identity_add(
     caller: Caller,
     Seg(reference): Seg,
     Body(b): Body<ProxyName>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<ProxyUser>> {
     caller.principal.officer()?;
     let reference = path_ref(&reference)?;
     let mut tx = write(&state).await?;

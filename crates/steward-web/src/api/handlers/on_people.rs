@@ -43,7 +43,7 @@ pub(crate) async fn people_add(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<AddPerson>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Person>> {
     caller.principal.officer()?;
     let req = people::AddPerson {
         person: NewPerson {
@@ -90,7 +90,7 @@ pub(crate) async fn person_office(
     caller: Caller,
     Seg(r): Seg,
     Body(b): Body<AddOffice>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::OfficeHolding>> {
     caller.principal.officer()?;
     let reference = path_ref(&r)?;
     let office = office("office", &b.office)?;
@@ -163,7 +163,8 @@ pub(crate) async fn people_import(
 }
 
 /// How many rows an import added; all of them, or none and an error.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ImportedRows")]
 pub(crate) struct Imported {
     pub imported: usize,
 }
@@ -211,7 +212,7 @@ pub(crate) async fn person_term(
     caller: Caller,
     Seg(r): Seg,
     Body(b): Body<NewTerm>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Term>> {
     caller.principal.officer()?;
     let reference = path_ref(&r)?;
     let from = day("from", &b.from)?;

@@ -37,7 +37,7 @@ pub(crate) async fn phone_line_add(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<AddLine>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<PhoneLine>> {
     caller.principal.officer()?;
     let tag: AssetTag = field("asset_tag", &b.asset_tag)?;
     let number: PhoneNumber = field("number", &b.number)?;
@@ -78,7 +78,7 @@ pub(crate) async fn phone_bill_import(
     caller: Caller,
     Seg(period): Seg,
     Text(csv): Text,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<Imported>> {
     caller.principal.officer()?;
     let period: BillPeriod = period
         .parse()
@@ -120,7 +120,7 @@ pub(crate) async fn phone_statement_issue(
     caller: Caller,
     Seg(id): Seg,
     Body(b): Body<IssueStatement>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<StatementView>> {
     caller.principal.officer()?;
     let id = path_id("phone bill", &id)?;
     let person: PersonRef = field("person", &b.person)?;
@@ -174,7 +174,7 @@ pub(crate) async fn phone_payment(
     caller: Caller,
     Seg(id): Seg,
     Body(b): Body<RecordPayment>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<StatementView>> {
     caller.principal.officer()?;
     let id = path_id("phone statement", &id)?;
     let payment = Payment {

@@ -10,7 +10,7 @@ fn may_read_policy(p: &Principal) -> ApiResult<()> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct PolicyView {
     version: steward_domain::PackVersion,
     rules: Vec<steward_policy::explain::RuleLine>,
@@ -54,7 +54,7 @@ pub(crate) async fn policy_version(
     Ok(Json(policy_view(version)?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct PresetRow {
     id: &'static str,
     name: &'static str,
@@ -73,7 +73,7 @@ pub(crate) async fn policy_presets(caller: Caller) -> ApiResult<Json<Vec<PresetR
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct CheckResult {
     valid: bool,
     problems: Vec<steward_policy::Problem>,
@@ -138,7 +138,7 @@ pub(crate) async fn policy_adopt(
     State(state): State<ApiState>,
     caller: Caller,
     Body(body): Body<Adopt>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::PackVersion>> {
     caller.principal.admin()?;
     let loaded = named_pack(&body)?;
     let effective = opt_day("effective_from", &body.effective_from)?.unwrap_or(caller.today);

@@ -7,12 +7,8 @@ use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::info::{self as ops, InfoView, MyAsk, Receive};
 use steward_domain::ops::{acceptance_form, subject_access};
 
-fn pdf(doc: &crate::pdf::Document) -> Response {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/pdf")],
-        doc.to_bytes(),
-    )
-        .into_response()
+fn pdf(doc: &crate::pdf::Document) -> Pdf {
+    Pdf(doc.to_bytes())
 }
 
 pub(crate) async fn acceptance_form(
@@ -25,7 +21,7 @@ pub(crate) async fn acceptance_form(
     Ok(Json(form))
 }
 
-pub(crate) async fn acceptance_form_pdf(reader: Reader, Seg(r): Seg) -> ApiResult<Response> {
+pub(crate) async fn acceptance_form_pdf(reader: Reader, Seg(r): Seg) -> ApiResult<Pdf> {
     let Json(form) = acceptance_form(reader, Seg(r)).await?;
     Ok(pdf(&crate::records::pdfs::acceptance_form(&form)))
 }
@@ -60,7 +56,7 @@ pub(crate) async fn subject_access_pdf(
     State(state): State<ApiState>,
     caller: Caller,
     Seg(r): Seg,
-) -> ApiResult<Response> {
+) -> ApiResult<Pdf> {
     let doc = produce(&state, &caller, &r).await?;
     Ok(pdf(&crate::records::pdfs::subject_access(&doc)))
 }
@@ -112,7 +108,7 @@ pub(crate) async fn info_receive(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<ReceiveBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<InfoView>> {
     let what = Receive {
         kind: field("kind", &b.kind)?,
         requester: b.requester,

@@ -4,7 +4,7 @@ use super::*;
 use steward_domain::ops::audit_log::{self, AuditLogFilter, AuditSort};
 
 /// One page of what is due, with the counts of the whole report.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct DuePage {
     council: String,
     as_of: NaiveDate,
@@ -66,7 +66,7 @@ pub(crate) async fn audit_log(
     Ok(Json(page.into()))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Verified {
     ok: bool,
     records: Option<i64>,

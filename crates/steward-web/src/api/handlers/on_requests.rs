@@ -132,7 +132,7 @@ pub(crate) async fn request_raise(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<RaiseBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<requests::Raised>> {
     let access = caller.principal.officer()?;
     let (person, raise) = raise_args(b, &caller)?;
     let mut tx = write(&state).await?;
@@ -154,7 +154,7 @@ pub(crate) async fn my_request_raise(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<RaiseBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<requests::Raised>> {
     let access = caller.principal.member()?;
     if b.person.is_some() {
         return Err(ApiError::invalid(
@@ -206,7 +206,7 @@ pub(crate) async fn request_comment(
     caller: Caller,
     Seg(i): Seg,
     Body(b): Body<CommentBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::workflow::RequestEvent>> {
     let id = path_id("request", &i)?;
     let mut tx = write(&state).await?;
     visible(&mut tx, &caller, id).await?;

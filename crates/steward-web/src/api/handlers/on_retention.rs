@@ -4,7 +4,7 @@ use super::*;
 use steward_domain::ops::reports::{self, Asked, Chart, Column, ReportName};
 use steward_domain::ops::retention::{self, RetentionPlan};
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct ReportRows {
     name: ReportName,
     title: String,

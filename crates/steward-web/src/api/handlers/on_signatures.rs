@@ -35,7 +35,7 @@ pub(crate) async fn acceptance_paper(
     State(state): State<ApiState>,
     caller: Caller,
     Body(b): Body<PaperForm>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<steward_domain::Acceptance>> {
     let access = caller.principal.officer()?;
     let reference: PersonRef = field("person", &b.person)?;
     let signed_on = day("signed_on", &b.signed_on)?;

@@ -9,6 +9,8 @@ pub(crate) fn proxy_name() -> Value {
         json!({
             "username": {
                 "type": "string",
+                "minLength": 1,
+                "maxLength": 128,
                 "description": "A name the person gives the web proxy, matched without regard to case",
             },
         }),
