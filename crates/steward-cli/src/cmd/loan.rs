@@ -135,21 +135,13 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             let ext =
                 loans::extend(&mut tx, &ctx, &council, id, until, &approvers, &reason).await?;
             tx.commit().await?;
-            app.out.emit(&ext, || {
-                format!("Loan {id} extended to {}.\n", long_date(ext.new_due))
-            })?;
+            app.out.emit(&ext, || extended_words(id, &ext))?;
         }
         LoanCmd::Recall { id, by, return_by } => {
             let recalled =
                 loans::recall(&mut tx, &ctx, &council, id, &by.parse()?, return_by).await?;
             tx.commit().await?;
-            app.out.emit(&recalled, || {
-                format!(
-                    "Loan {id} recalled: return by {} ({}).\n",
-                    long_date(recalled.return_by.date),
-                    recalled.return_by.citation
-                )
-            })?;
+            app.out.emit(&recalled, || recalled_words(id, &recalled))?;
         }
         LoanCmd::Return { id } => {
             let returned = loans::return_loan(&mut tx, &ctx, &council, id).await?;
@@ -159,12 +151,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
         LoanCmd::Charge { id } => {
             let charge = loans::raise_charge(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
-            app.out.emit(&charge, || {
-                format!(
-                    "Charge of {} raised for loan {id} (clause {}).\n",
-                    charge.amount, charge.clause
-                )
-            })?;
+            app.out.emit(&charge, || charged_words(id, &charge))?;
         }
     }
     Ok(exit::OK)
@@ -258,4 +245,26 @@ pub(crate) fn view_text(view: &loans::LoanView) -> String {
         ));
     }
     out
+}
+
+/// What `loan extend` says it did.
+pub(crate) fn extended_words(id: i64, ext: &steward_domain::Extension) -> String {
+    format!("Loan {id} extended to {}.\n", long_date(ext.new_due))
+}
+
+/// What `loan recall` says it did.
+pub(crate) fn recalled_words(id: i64, recalled: &loans::Recalled) -> String {
+    format!(
+        "Loan {id} recalled: return by {} ({}).\n",
+        long_date(recalled.return_by.date),
+        recalled.return_by.citation
+    )
+}
+
+/// What `loan charge` says it did.
+pub(crate) fn charged_words(id: i64, charge: &steward_domain::Charge) -> String {
+    format!(
+        "Charge of {} raised for loan {id} (clause {}).\n",
+        charge.amount, charge.clause
+    )
 }

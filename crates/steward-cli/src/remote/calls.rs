@@ -332,6 +332,53 @@ impl Call for ReturnLoan {
     }
 }
 
+pub struct ExtendLoan {
+    pub id: i64,
+    pub until: NaiveDate,
+    pub approved_by: Vec<String>,
+    pub reason: String,
+}
+
+impl Call for ExtendLoan {
+    type Reply = steward_domain::Extension;
+    fn path(&self) -> String {
+        format!("/loans/{}/extend", self.id)
+    }
+    fn body(&self) -> Option<Value> {
+        body(json!({
+            "until": self.until, "approved_by": self.approved_by, "reason": self.reason,
+        }))
+    }
+}
+
+pub struct RecallLoan {
+    pub id: i64,
+    pub by: String,
+    pub return_by: Option<NaiveDate>,
+}
+
+impl Call for RecallLoan {
+    type Reply = steward_domain::ops::loans::Recalled;
+    fn path(&self) -> String {
+        format!("/loans/{}/recall", self.id)
+    }
+    fn body(&self) -> Option<Value> {
+        body(json!({ "by": self.by, "return_by": self.return_by }))
+    }
+}
+
+pub struct ChargeLoan {
+    pub id: i64,
+}
+
+impl Call for ChargeLoan {
+    type Reply = steward_domain::Charge;
+    const POST: bool = true;
+    fn path(&self) -> String {
+        format!("/loans/{}/charge", self.id)
+    }
+}
+
 // What is due and the audit trail.
 
 pub struct Due {

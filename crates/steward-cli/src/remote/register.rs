@@ -42,6 +42,9 @@ pub fn answers(command: &Command) -> bool {
                 | LoanCmd::List { .. }
                 | LoanCmd::Show { .. }
                 | LoanCmd::Return { .. }
+                | LoanCmd::Extend { .. }
+                | LoanCmd::Recall { .. }
+                | LoanCmd::Charge { .. }
         ),
         Command::Due(_) => true,
         _ => false,
@@ -259,6 +262,32 @@ fn loans(link: &Link<'_>, cmd: LoanCmd) -> anyhow::Result<Option<u8>> {
         LoanCmd::Return { id } => {
             let returned = remote.send(&calls::ReturnLoan { id })?;
             out.emit(&returned, || loan::returned_words(id, &returned))?;
+        }
+        LoanCmd::Extend {
+            id,
+            until,
+            approved_by,
+            reason,
+        } => {
+            for r in &approved_by {
+                r.parse::<PersonRef>()?;
+            }
+            let ext = remote.send(&calls::ExtendLoan {
+                id,
+                until,
+                approved_by,
+                reason,
+            })?;
+            out.emit(&ext, || loan::extended_words(id, &ext))?;
+        }
+        LoanCmd::Recall { id, by, return_by } => {
+            by.parse::<PersonRef>()?;
+            let recalled = remote.send(&calls::RecallLoan { id, by, return_by })?;
+            out.emit(&recalled, || loan::recalled_words(id, &recalled))?;
+        }
+        LoanCmd::Charge { id } => {
+            let charge = remote.send(&calls::ChargeLoan { id })?;
+            out.emit(&charge, || loan::charged_words(id, &charge))?;
         }
         _ => return Ok(None),
     }

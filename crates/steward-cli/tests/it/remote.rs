@@ -151,6 +151,8 @@ fn commands_through_the_api_print_and_exit_as_on_the_database() {
     assert_eq!(p.same_both(&["loan", "list"]), 0);
     assert_eq!(p.same_both(&["loan", "show", "1"]), 0);
     assert_eq!(p.same_both(&["due"]), 0);
+    assert_eq!(p.same_both(&["loan", "recall", "1", "--by", "S1"]), 5);
+    assert_ne!(p.same_both(&["loan", "charge", "1"]), 0);
     assert_eq!(p.same(&["loan", "return", "1", "--json"]), 0);
 
     // Not found, invalid and conflicting input, found by the server or before asking it.
