@@ -35,17 +35,8 @@ pub fn answers(command: &Command) -> bool {
             c,
             EquipmentCmd::Add(_) | EquipmentCmd::List { .. } | EquipmentCmd::Show { .. }
         ),
-        Command::Loan(c) => matches!(
-            c,
-            LoanCmd::Check(_)
-                | LoanCmd::Issue(_)
-                | LoanCmd::List { .. }
-                | LoanCmd::Show { .. }
-                | LoanCmd::Return { .. }
-                | LoanCmd::Extend { .. }
-                | LoanCmd::Recall { .. }
-                | LoanCmd::Charge { .. }
-        ),
+        // Every loan command has its request.
+        Command::Loan(_) => true,
         Command::Due(_) => true,
         _ => false,
     }
@@ -289,7 +280,6 @@ fn loans(link: &Link<'_>, cmd: LoanCmd) -> anyhow::Result<Option<u8>> {
             let charge = remote.send(&calls::ChargeLoan { id })?;
             out.emit(&charge, || loan::charged_words(id, &charge))?;
         }
-        _ => return Ok(None),
     }
     Ok(Some(exit::OK))
 }
