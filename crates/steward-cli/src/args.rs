@@ -45,6 +45,14 @@ pub struct Global {
     /// Name recorded in the audit trail as the one who made the change
     #[arg(long, global = true, env = "STEWARD_ACTOR", default_value = "cli")]
     pub actor: String,
+    /// Act on a remote Steward through its JSON API at this address (e.g.
+    /// https://steward.council.example.gov.uk) instead of a database; the API token is read
+    /// from STEWARD_TOKEN or --token-file
+    #[arg(long, global = true, env = "STEWARD_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// A file holding the API token for --server (instead of STEWARD_TOKEN)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
     /// The subcommands given ("loan issue"), which `--json` output names.
     #[arg(skip)]
     pub command: String,

@@ -4,6 +4,7 @@ mod app;
 mod args;
 mod cmd;
 mod output;
+mod remote;
 mod uk_time;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -52,6 +53,11 @@ fn main() -> ExitCode {
         .init();
     let json = cli.global.json;
     let command = cli.global.command.clone();
+    if let Some(server) = cli.global.server.clone()
+        && !remote::needs_no_register(&cli.command)
+    {
+        return finish(remote::run(cli, &server), &command, json);
+    }
     // The web filter answers Squid on plain blocking I/O; it starts a runtime of its own only
     // for the commands that read the register.
     let cli = match cli.command {
@@ -171,12 +177,22 @@ fn failure_of(err: &anyhow::Error) -> Failure {
         }
         _ => {}
     }
+    match err.downcast_ref::<remote::RemoteError>() {
+        Some(remote::RemoteError::Refused { action, refusals }) => {
+            failure = Failure::refused(action, refusals);
+        }
+        Some(e) => failure.field = e.field().map(str::to_string),
+        None => {}
+    }
     failure
 }
 
 fn kind_of(err: &anyhow::Error) -> FailureKind {
     if let Some(e) = err.downcast_ref::<Exit>() {
         return FailureKind::of_code(e.code);
+    }
+    if let Some(e) = err.downcast_ref::<remote::RemoteError>() {
+        return e.kind();
     }
     if let Some(e) = err.downcast_ref::<DomainError>() {
         return match e.kind() {

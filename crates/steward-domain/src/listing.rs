@@ -240,7 +240,9 @@ impl<S, F> ListQuery<S, F> {
 }
 
 /// How many rows match, when counting them all would cost more than the page itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", content = "count", rename_all = "snake_case")]
 pub enum Total {
     Exactly(u64),

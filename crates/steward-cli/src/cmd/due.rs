@@ -9,22 +9,16 @@ use steward_domain::ops::due::{self, DueCounts, DueFilter, DueItem, DueKind, Due
 /// What `steward due` prints: the report's heading and counts, and its items (every one, or
 /// the page `--limit` asks for).
 #[derive(Serialize)]
-struct Printed<'a> {
-    council: &'a str,
-    as_of: chrono::NaiveDate,
-    policy: Option<&'a str>,
-    counts: &'a DueCounts,
-    items: &'a [DueItem],
+pub(crate) struct Printed<'a> {
+    pub council: &'a str,
+    pub as_of: chrono::NaiveDate,
+    pub policy: Option<&'a str>,
+    pub counts: &'a DueCounts,
+    pub items: &'a [DueItem],
 }
 
 pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
-    let kind = match args.kind.as_deref() {
-        Some(k) => Some(k.parse::<DueKind>().map_err(|e| crate::Exit {
-            code: exit::INVALID,
-            message: format!("--kind: {e}"),
-        })?),
-        None => None,
-    };
+    let kind = kind_of(args)?;
     let query = listing::query::<DueSort, _>(&args.list, DueFilter { kind })?;
     let mut tx = app.store.read().await?;
     let council = app.council(&mut tx).await?;
@@ -48,7 +42,7 @@ pub async fn run(app: &App, args: &DueArgs) -> anyhow::Result<u8> {
 }
 
 /// The report as a table, with where the next page starts.
-fn human(printed: &Printed<'_>, footer: &str) -> String {
+pub(crate) fn human(printed: &Printed<'_>, footer: &str) -> String {
     let mut text = format!(
         "What is due at {} on {}\nPolicy: {}\n\n",
         printed.council,
@@ -69,4 +63,15 @@ fn human(printed: &Printed<'_>, footer: &str) -> String {
     text.push_str(&t.render());
     text.push_str(footer);
     text
+}
+
+/// The kind `--kind` names, if any.
+pub(crate) fn kind_of(args: &DueArgs) -> anyhow::Result<Option<DueKind>> {
+    Ok(match args.kind.as_deref() {
+        Some(k) => Some(k.parse::<DueKind>().map_err(|e| crate::Exit {
+            code: exit::INVALID,
+            message: format!("--kind: {e}"),
+        })?),
+        None => None,
+    })
 }

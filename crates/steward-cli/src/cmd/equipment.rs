@@ -4,7 +4,7 @@ use crate::args::EquipmentCmd;
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::import::parse_equipment;
-use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentSort};
+use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentListed, EquipmentSort};
 use steward_domain::ops::equipment::{self, EquipmentEdit};
 use steward_domain::repo::NewEquipment;
 use steward_domain::{Pence, RegisterTx};
@@ -29,12 +29,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             };
             let item = equipment::add(&mut tx, &ctx, &council, new).await?;
             tx.commit().await?;
-            app.out.emit(&item, || {
-                format!(
-                    "Registered {} ({}, {}).\n",
-                    item.asset_tag, item.kind, item.model
-                )
-            })?;
+            app.out.emit(&item, || registered(&item))?;
         }
         EquipmentCmd::List { list, kind, state } => {
             drop(tx);
@@ -55,57 +50,14 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
                 Ok(equipment::list::list(&mut tx, council, &q).await?)
             })
             .await?;
-            fetched.print(&app.out, ("item", "items"), || {
-                let mut t = Table::new(&[
-                    "TAG",
-                    "KIND",
-                    "MODEL",
-                    "STATE",
-                    "HELD BY",
-                    "COST",
-                    "PURCHASED",
-                    "PAT TEST",
-                ]);
-                for listed in fetched.items() {
-                    let e = &listed.equipment;
-                    t.row(vec![
-                        e.asset_tag.to_string(),
-                        e.kind.to_string(),
-                        e.model.clone(),
-                        e.state.to_string(),
-                        listed
-                            .holder
-                            .as_ref()
-                            .map(|h| format!("{} ({})", h.name, h.reference))
-                            .unwrap_or_else(|| "-".into()),
-                        e.replacement_cost.to_string(),
-                        opt(&e.purchased_on),
-                        opt(&e.pat_tested_on),
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("item", "items"), || equipment_table(&fetched))?;
             return Ok(exit::OK);
         }
         EquipmentCmd::Show { tag } => {
             let item = equipment::find(&mut tx, &council, &tag.parse()?).await?;
             let loan = tx.open_loan_of_equipment(council.id, item.id).await?;
             let value = serde_json::json!({ "equipment": item, "open_loan": loan });
-            app.out.emit(&value, || {
-                format!(
-                    "{} {} ({})\nState: {}\nSerial: {}\nPurchased: {}\nReplacement cost: {}\nPAT tested: {}\nEncrypted: {}\nOpen loan: {}\n",
-                    item.asset_tag,
-                    item.model,
-                    item.kind,
-                    item.state,
-                    opt(&item.serial),
-                    opt(&item.purchased_on),
-                    item.replacement_cost,
-                    opt(&item.pat_tested_on),
-                    if item.encrypted { "yes" } else { "no" },
-                    loan.as_ref().map(|l| l.id.to_string()).unwrap_or_else(|| "none".into())
-                )
-            })?;
+            app.out.emit(&value, || show_text(&item, loan.as_ref()))?;
         }
         EquipmentCmd::Edit {
             tag,
@@ -202,4 +154,65 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// What `equipment add` says it did.
+pub(crate) fn registered(item: &steward_domain::Equipment) -> String {
+    format!(
+        "Registered {} ({}, {}).\n",
+        item.asset_tag, item.kind, item.model
+    )
+}
+
+/// The items of a list as a table, with where the next page starts.
+pub(crate) fn equipment_table(fetched: &listing::Fetched<EquipmentListed>) -> String {
+    let mut t = Table::new(&[
+        "TAG",
+        "KIND",
+        "MODEL",
+        "STATE",
+        "HELD BY",
+        "COST",
+        "PURCHASED",
+        "PAT TEST",
+    ]);
+    for listed in fetched.items() {
+        let e = &listed.equipment;
+        t.row(vec![
+            e.asset_tag.to_string(),
+            e.kind.to_string(),
+            e.model.clone(),
+            e.state.to_string(),
+            listed
+                .holder
+                .as_ref()
+                .map(|h| format!("{} ({})", h.name, h.reference))
+                .unwrap_or_else(|| "-".into()),
+            e.replacement_cost.to_string(),
+            opt(&e.purchased_on),
+            opt(&e.pat_tested_on),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// One item and its open loan, as `equipment show` prints them.
+pub(crate) fn show_text(
+    item: &steward_domain::Equipment,
+    loan: Option<&steward_domain::Loan>,
+) -> String {
+    format!(
+        "{} {} ({})\nState: {}\nSerial: {}\nPurchased: {}\nReplacement cost: {}\nPAT tested: {}\nEncrypted: {}\nOpen loan: {}\n",
+        item.asset_tag,
+        item.model,
+        item.kind,
+        item.state,
+        opt(&item.serial),
+        opt(&item.purchased_on),
+        item.replacement_cost,
+        opt(&item.pat_tested_on),
+        if item.encrypted { "yes" } else { "no" },
+        loan.map(|l| l.id.to_string())
+            .unwrap_or_else(|| "none".into())
+    )
 }

@@ -3,12 +3,12 @@ use crate::app::App;
 use crate::args::{IssueArgs, LoanCmd};
 use crate::exit;
 use crate::output::{Failure, Reply, Table};
-use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
+use steward_domain::ops::loans::list::{LoanFilter, LoanListed, LoanShow, LoanSort};
 use steward_domain::ops::{loans, policy};
 use steward_domain::{Loan, LoanStatus, PersonRef};
 use steward_policy::long_date;
 
-fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
+pub(crate) fn describe_decision(d: &steward_policy::decide::IssueDecision) -> String {
     let mut out = String::new();
     if d.is_allowed() {
         out.push_str("Allowed.\n");
@@ -85,16 +85,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            let due = issued
-                .decision
-                .due
-                .as_ref()
-                .map(|d| format!(" Return due {} ({}).", long_date(d.date), d.citation))
-                .unwrap_or_default();
-            let words = format!(
-                "Loan {} issued: {} to {}.{due}\n",
-                issued.loan.id, a.tag, a.reference
-            );
+            let words = issued_words(&issued, &a.tag, &a.reference);
             let reply = Reply::new(&issued.loan, words.clone()).decision(&issued.decision)?;
             app.out.reply(reply, || words)?;
         }
@@ -119,37 +110,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 Ok(loans::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            fetched.print(&app.out, ("loan", "loans"), || {
-                let mut t = Table::new(&[
-                    "LOAN",
-                    "ITEM",
-                    "KIND",
-                    "HOLDER",
-                    "ISSUED",
-                    "RETURN BY",
-                    "CLAUSE",
-                    "STATUS",
-                ]);
-                for v in fetched.items() {
-                    t.row(vec![
-                        v.loan.id.to_string(),
-                        v.asset_tag.to_string(),
-                        v.kind.to_string(),
-                        format!("{} ({})", v.person_name, v.person),
-                        v.loan.issued_on.to_string(),
-                        v.return_by
-                            .as_ref()
-                            .map(|d| d.date.to_string())
-                            .unwrap_or_else(|| "-".into()),
-                        v.return_by
-                            .as_ref()
-                            .map(|d| d.citation.clause.clone())
-                            .unwrap_or_else(|| "-".into()),
-                        status_words(&v.loan, v.status),
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("loan", "loans"), || loans_table(&fetched))?;
             return Ok(exit::OK);
         }
         LoanCmd::Show { id } => {
@@ -159,39 +120,7 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
                 .map(|a| a.pack.pack.title.clone())
                 .unwrap_or_default();
             let view = loans::view(&mut tx, &document, loan, ctx.today).await?;
-            app.out.emit(&view, || {
-                let mut out = format!(
-                    "Loan {}: {} ({}) to {} ({})\nIssued: {}\n",
-                    view.loan.id,
-                    view.asset_tag,
-                    view.kind,
-                    view.person_name,
-                    view.person,
-                    view.loan.issued_on
-                );
-                if let Some(d) = &view.return_by {
-                    let ground = view
-                        .return_ground
-                        .map(|g| format!(", set by {}", g.words()))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "Return by: {}{ground} ({})\n",
-                        long_date(d.date),
-                        d.citation
-                    ));
-                }
-                out.push_str(&format!(
-                    "Status: {}\n",
-                    status_words(&view.loan, view.status)
-                ));
-                for c in &view.charges {
-                    out.push_str(&format!(
-                        "Charge: {} raised {} (clause {})\n",
-                        c.amount, c.raised_on, c.clause
-                    ));
-                }
-                out
-            })?;
+            app.out.emit(&view, || view_text(&view))?;
         }
         LoanCmd::Extend {
             id,
@@ -206,47 +135,136 @@ pub async fn run(app: &App, cmd: LoanCmd) -> anyhow::Result<u8> {
             let ext =
                 loans::extend(&mut tx, &ctx, &council, id, until, &approvers, &reason).await?;
             tx.commit().await?;
-            app.out.emit(&ext, || {
-                format!("Loan {id} extended to {}.\n", long_date(ext.new_due))
-            })?;
+            app.out.emit(&ext, || extended_words(id, &ext))?;
         }
         LoanCmd::Recall { id, by, return_by } => {
             let recalled =
                 loans::recall(&mut tx, &ctx, &council, id, &by.parse()?, return_by).await?;
             tx.commit().await?;
-            app.out.emit(&recalled, || {
-                format!(
-                    "Loan {id} recalled: return by {} ({}).\n",
-                    long_date(recalled.return_by.date),
-                    recalled.return_by.citation
-                )
-            })?;
+            app.out.emit(&recalled, || recalled_words(id, &recalled))?;
         }
         LoanCmd::Return { id } => {
             let returned = loans::return_loan(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
-            app.out.emit(&returned, || {
-                let erase = returned
-                    .erasure
-                    .as_ref()
-                    .map(|c| format!(" It must be erased before reuse ({c})."))
-                    .unwrap_or_default();
-                format!(
-                    "Loan {id} returned; {} is now {}.{erase}\n",
-                    returned.equipment.asset_tag, returned.equipment.state
-                )
-            })?;
+            app.out.emit(&returned, || returned_words(id, &returned))?;
         }
         LoanCmd::Charge { id } => {
             let charge = loans::raise_charge(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
-            app.out.emit(&charge, || {
-                format!(
-                    "Charge of {} raised for loan {id} (clause {}).\n",
-                    charge.amount, charge.clause
-                )
-            })?;
+            app.out.emit(&charge, || charged_words(id, &charge))?;
         }
     }
     Ok(exit::OK)
+}
+
+/// What `loan issue` says it did.
+pub(crate) fn issued_words(issued: &loans::Issued, tag: &str, reference: &str) -> String {
+    let due = issued
+        .decision
+        .due
+        .as_ref()
+        .map(|d| format!(" Return due {} ({}).", long_date(d.date), d.citation))
+        .unwrap_or_default();
+    format!(
+        "Loan {} issued: {tag} to {reference}.{due}\n",
+        issued.loan.id
+    )
+}
+
+/// What `loan return` says it did.
+pub(crate) fn returned_words(id: i64, returned: &loans::Returned) -> String {
+    let erase = returned
+        .erasure
+        .as_ref()
+        .map(|c| format!(" It must be erased before reuse ({c})."))
+        .unwrap_or_default();
+    format!(
+        "Loan {id} returned; {} is now {}.{erase}\n",
+        returned.equipment.asset_tag, returned.equipment.state
+    )
+}
+
+/// The loans of a list as a table, with where the next page starts.
+pub(crate) fn loans_table(fetched: &listing::Fetched<LoanListed>) -> String {
+    let mut t = Table::new(&[
+        "LOAN",
+        "ITEM",
+        "KIND",
+        "HOLDER",
+        "ISSUED",
+        "RETURN BY",
+        "CLAUSE",
+        "STATUS",
+    ]);
+    for v in fetched.items() {
+        t.row(vec![
+            v.loan.id.to_string(),
+            v.asset_tag.to_string(),
+            v.kind.to_string(),
+            format!("{} ({})", v.person_name, v.person),
+            v.loan.issued_on.to_string(),
+            v.return_by
+                .as_ref()
+                .map(|d| d.date.to_string())
+                .unwrap_or_else(|| "-".into()),
+            v.return_by
+                .as_ref()
+                .map(|d| d.citation.clause.clone())
+                .unwrap_or_else(|| "-".into()),
+            status_words(&v.loan, v.status),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// One loan, as `loan show` prints it.
+pub(crate) fn view_text(view: &loans::LoanView) -> String {
+    let mut out = format!(
+        "Loan {}: {} ({}) to {} ({})\nIssued: {}\n",
+        view.loan.id, view.asset_tag, view.kind, view.person_name, view.person, view.loan.issued_on
+    );
+    if let Some(d) = &view.return_by {
+        let ground = view
+            .return_ground
+            .map(|g| format!(", set by {}", g.words()))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "Return by: {}{ground} ({})\n",
+            long_date(d.date),
+            d.citation
+        ));
+    }
+    out.push_str(&format!(
+        "Status: {}\n",
+        status_words(&view.loan, view.status)
+    ));
+    for c in &view.charges {
+        out.push_str(&format!(
+            "Charge: {} raised {} (clause {})\n",
+            c.amount, c.raised_on, c.clause
+        ));
+    }
+    out
+}
+
+/// What `loan extend` says it did.
+pub(crate) fn extended_words(id: i64, ext: &steward_domain::Extension) -> String {
+    format!("Loan {id} extended to {}.\n", long_date(ext.new_due))
+}
+
+/// What `loan recall` says it did.
+pub(crate) fn recalled_words(id: i64, recalled: &loans::Recalled) -> String {
+    format!(
+        "Loan {id} recalled: return by {} ({}).\n",
+        long_date(recalled.return_by.date),
+        recalled.return_by.citation
+    )
+}
+
+/// What `loan charge` says it did.
+pub(crate) fn charged_words(id: i64, charge: &steward_domain::Charge) -> String {
+    format!(
+        "Charge of {} raised for loan {id} (clause {}).\n",
+        charge.amount, charge.clause
+    )
 }

@@ -5,12 +5,12 @@ use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::PersonRef;
 use steward_domain::import::parse_people;
-use steward_domain::ops::people::list::{PeopleFilter, PeopleSort};
+use steward_domain::ops::people::list::{PeopleFilter, PeopleSort, PersonListed};
 use steward_domain::ops::people::{self, AddPerson, PersonEdit};
 use steward_domain::repo::NewPerson;
 use steward_policy::{OfficeId, PersonKind, TermEndReason};
 
-fn office_id(text: &str) -> anyhow::Result<OfficeId> {
+pub(crate) fn office_id(text: &str) -> anyhow::Result<OfficeId> {
     if OfficeId::is_well_formed(text) {
         Ok(OfficeId(text.to_string()))
     } else {
@@ -56,9 +56,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             };
             let person = people::add(&mut tx, &ctx, &council, req).await?;
             tx.commit().await?;
-            app.out.emit(&person, || {
-                format!("Registered {} ({}).\n", person.name, person.reference)
-            })?;
+            app.out.emit(&person, || registered(&person))?;
         }
         PersonCmd::List {
             list,
@@ -82,65 +80,12 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                 Ok(people::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            fetched.print(&app.out, ("person", "people"), || {
-                let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD", "IN OFFICE"]);
-                for p in fetched.items() {
-                    t.row(vec![
-                        p.person.reference.to_string(),
-                        p.person.name.clone(),
-                        p.person.kind.to_string(),
-                        opt(&p.person.household),
-                        if p.in_office { "yes" } else { "no" }.to_string(),
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("person", "people"), || people_table(&fetched))?;
             return Ok(exit::OK);
         }
         PersonCmd::Show { reference } => {
             let detail = people::detail(&mut tx, &council, &reference.parse()?).await?;
-            app.out.emit(&detail, || {
-                let p = &detail.person;
-                let mut out = format!("{} ({}), {}\n", p.name, p.reference, p.kind);
-                if let Some(h) = &p.household {
-                    out.push_str(&format!("Household: {h}\n"));
-                }
-                out.push_str("\nTerms:\n");
-                for t in &detail.terms {
-                    out.push_str(&format!(
-                        "  {} to {} {}\n",
-                        t.starts,
-                        opt(&t.ends),
-                        opt(&t.end_reason)
-                    ));
-                }
-                out.push_str("Offices:\n");
-                for o in &detail.offices {
-                    out.push_str(&format!(
-                        "  {} from {} to {}\n",
-                        o.office,
-                        o.starts,
-                        opt(&o.ends)
-                    ));
-                }
-                out.push_str("Loans:\n");
-                for l in &detail.loans {
-                    let back = l
-                        .return_by()
-                        .map(|(d, c)| format!("due {d} (clause {c})"))
-                        .unwrap_or_default();
-                    out.push_str(&format!(
-                        "  loan {} issued {} {}{}\n",
-                        l.id,
-                        l.issued_on,
-                        back,
-                        l.returned_on
-                            .map(|d| format!(" {} {d}", l.status(d).words().to_lowercase()))
-                            .unwrap_or_default()
-                    ));
-                }
-                out
-            })?;
+            app.out.emit(&detail, || detail_text(&detail))?;
         }
         PersonCmd::Edit {
             reference,
@@ -346,4 +291,68 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// What `person add` says it did.
+pub(crate) fn registered(person: &steward_domain::Person) -> String {
+    format!("Registered {} ({}).\n", person.name, person.reference)
+}
+
+/// The people of a list as a table, with where the next page starts.
+pub(crate) fn people_table(fetched: &listing::Fetched<PersonListed>) -> String {
+    let mut t = Table::new(&["REF", "NAME", "KIND", "HOUSEHOLD", "IN OFFICE"]);
+    for p in fetched.items() {
+        t.row(vec![
+            p.person.reference.to_string(),
+            p.person.name.clone(),
+            p.person.kind.to_string(),
+            opt(&p.person.household),
+            if p.in_office { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// A person with their terms, offices and loans, as `person show` prints them.
+pub(crate) fn detail_text(detail: &people::PersonDetail) -> String {
+    let p = &detail.person;
+    let mut out = format!("{} ({}), {}\n", p.name, p.reference, p.kind);
+    if let Some(h) = &p.household {
+        out.push_str(&format!("Household: {h}\n"));
+    }
+    out.push_str("\nTerms:\n");
+    for t in &detail.terms {
+        out.push_str(&format!(
+            "  {} to {} {}\n",
+            t.starts,
+            opt(&t.ends),
+            opt(&t.end_reason)
+        ));
+    }
+    out.push_str("Offices:\n");
+    for o in &detail.offices {
+        out.push_str(&format!(
+            "  {} from {} to {}\n",
+            o.office,
+            o.starts,
+            opt(&o.ends)
+        ));
+    }
+    out.push_str("Loans:\n");
+    for l in &detail.loans {
+        let back = l
+            .return_by()
+            .map(|(d, c)| format!("due {d} (clause {c})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  loan {} issued {} {}{}\n",
+            l.id,
+            l.issued_on,
+            back,
+            l.returned_on
+                .map(|d| format!(" {} {d}", l.status(d).words().to_lowercase()))
+                .unwrap_or_default()
+        ));
+    }
+    out
 }

@@ -29,6 +29,7 @@ mod nginx;
 mod outbox;
 mod phones;
 mod records;
+mod remote;
 mod reports;
 mod retention;
 mod serve;

@@ -1,0 +1,80 @@
+//! Why a command sent to a remote Steward did not succeed, each with the kind of failure (and
+//! so the exit code) the same outcome has when the command runs on a database.
+
+use crate::output::FailureKind;
+use steward_policy::decide::Refusal;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error(
+        "`steward {command}` works only on a database and cannot be sent to a server; run it \
+         without --server (and without STEWARD_SERVER)"
+    )]
+    LocalOnly { command: String },
+    #[error("--server: {0}")]
+    BadAddress(String),
+    #[error("no API token for --server: set STEWARD_TOKEN or give --token-file FILE")]
+    NoToken,
+    #[error("--token-file {path}: {reason}")]
+    TokenFile { path: String, reason: String },
+    #[error(
+        "the token was refused by {server}: it is unknown, expired or revoked, or its account \
+         is disabled; make one with `steward token create` and pass it in STEWARD_TOKEN or \
+         --token-file"
+    )]
+    TokenRefused { server: String },
+    #[error("could not reach {address}: {reason}")]
+    Unreachable { address: String, reason: String },
+    /// The server answered with a problem it describes; `detail` is its explanation.
+    #[error("{detail}")]
+    Problem {
+        kind: FailureKind,
+        detail: String,
+        field: Option<String>,
+    },
+    /// The policy refused `action`, with every reason and its clause.
+    #[error("{action} refused: {}", join(.refusals))]
+    Refused {
+        action: String,
+        refusals: Vec<Refusal>,
+    },
+    #[error("{address} answered {status} with something other than Steward's API: {reason}")]
+    Unexpected {
+        address: String,
+        status: u16,
+        reason: String,
+    },
+}
+
+fn join(refusals: &[Refusal]) -> String {
+    let reasons: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+    reasons.join("; ")
+}
+
+impl RemoteError {
+    /// The kind of failure, which decides the exit code.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            RemoteError::LocalOnly { .. }
+            | RemoteError::BadAddress(_)
+            | RemoteError::NoToken
+            | RemoteError::TokenFile { .. } => FailureKind::Usage,
+            // The account acting may not act at all: as a local command run by a disabled
+            // account.
+            RemoteError::TokenRefused { .. } => FailureKind::Forbidden,
+            RemoteError::Problem { kind, .. } => *kind,
+            RemoteError::Refused { .. } => FailureKind::Refused,
+            RemoteError::Unreachable { .. } | RemoteError::Unexpected { .. } => {
+                FailureKind::Internal
+            }
+        }
+    }
+
+    /// The field at fault, where the server named one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            RemoteError::Problem { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
