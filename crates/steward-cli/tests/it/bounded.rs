@@ -61,13 +61,13 @@ fn files_over_their_limits_are_refused_and_nothing_is_imported() {
     env.council("town-it-policy", "2027-01-04");
     let run = env.fails(&["policy", "check", "/dev/zero"], 3);
     assert!(
-        run.stderr
+        run.stdout
             .contains("/dev/zero: the file is larger than 1 MiB"),
         "{}",
-        run.stderr
+        run.stdout
     );
     let run = env.fails(&["person", "import", "/dev/zero"], 3);
-    assert!(run.stderr.contains("larger than 64 MiB"), "{}", run.stderr);
+    assert!(run.stdout.contains("larger than 64 MiB"), "{}", run.stdout);
 
     let long = "x".repeat(70 * 1024);
     env.file(
@@ -76,10 +76,10 @@ fn files_over_their_limits_are_refused_and_nothing_is_imported() {
     );
     let run = env.fails(&["person", "import", "people.csv"], 3);
     assert!(
-        run.stderr
+        run.stdout
             .contains("people.csv:3: line 3 is longer than 64 KiB"),
         "{}",
-        run.stderr
+        run.stdout
     );
     let listed = env.ok(&["person", "list"]);
     assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
@@ -107,14 +107,14 @@ fn names_that_reverse_text_are_refused_and_control_characters_print_escaped() {
     let args = add("Ada \u{202E}lliuQ");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = env.fails(&args, 3);
-    assert!(run.stderr.contains("name"), "{}", run.stderr);
-    assert!(run.stderr.contains("U+202E"), "{}", run.stderr);
+    assert!(run.stdout.contains("name"), "{}", run.stdout);
+    assert!(run.stdout.contains("U+202E"), "{}", run.stdout);
     env.file(
         "people.csv",
         "reference,name,kind\nM1,Ada \u{202E}lliuQ,councillor\n",
     );
     let run = env.fails(&["person", "import", "people.csv"], 3);
-    assert!(run.stderr.contains("U+202E"), "{}", run.stderr);
+    assert!(run.stdout.contains("U+202E"), "{}", run.stdout);
 
     // A name written before the rule, or behind the program's back, still cannot take over
     // the terminal: the table shows the escape instead of acting on it.
@@ -134,7 +134,7 @@ fn names_that_reverse_text_are_refused_and_control_characters_print_escaped() {
     ))
     .unwrap();
     let run = env.run(&["person", "list"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("Ada \\u{1b}[31mQuill"),
         "{}",
@@ -192,8 +192,8 @@ fn commands_wait_for_a_database_another_process_is_writing() {
     let env = busy_council();
     let held = hold_write_lock(&env.db.url);
     // Reading needs no lock at all, start-up included: it finishes while the lock is held.
-    let log = env.ok(&["audit", "log", "--limit", "1"]);
-    assert_eq!(log.as_array().map(Vec::len), Some(1));
+    let log = env.ok(&["audit", "log", "--limit", "1"]).to_string();
+    assert!(log.contains("\"action\""), "{log}");
     // A write waits for the lock rather than failing, and goes ahead once it is released.
     let child = env
         .command()
@@ -233,7 +233,7 @@ fn a_document_that_could_not_be_written_is_not_audited_as_produced() {
         ],
         3,
     );
-    assert!(run.stderr.contains("plain/sar.pdf"), "{}", run.stderr);
+    assert!(run.stdout.contains("plain/sar.pdf"), "{}", run.stdout);
     let log = env.ok(&["audit", "log", "--entity", "person", "--id", "M1"]);
     let produced = log
         .as_array()
@@ -285,7 +285,7 @@ fn cutting_a_checkpoints_own_note_is_caught() {
     block_on(tamper(&env.db.url, &sql)).unwrap();
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
-    assert_eq!(run.json()["checkpoints"][0]["ok"], false, "{}", run.stdout);
+    assert_eq!(run.data()["checkpoints"][0]["ok"], false, "{}", run.stdout);
 }
 
 #[test]
