@@ -13,3 +13,6 @@ pub const IMPORT_FILE: usize = 5 << 20;
 /// The most rows a file on the import pages may hold; larger registers import with
 /// `steward person import` or `steward equipment import`.
 pub const IMPORT_ROWS: usize = 20_000;
+
+/// The largest TLS certificate chain or private key file `serve --tls-cert`/`--tls-key` reads.
+pub const TLS_FILE: u64 = 1 << 20;
