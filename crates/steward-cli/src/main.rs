@@ -3,8 +3,10 @@
 mod app;
 mod args;
 mod cmd;
+mod input;
 mod output;
 mod remote;
+mod terminal;
 mod uk_time;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -147,7 +149,7 @@ fn report(command: &str, failure: &Failure, json: bool) {
     if json {
         let _ = writeln!(std::io::stdout(), "{}", failure.envelope(command));
     } else {
-        let text = &failure.text;
+        let text = terminal::lines(&failure.text);
         let _ = write!(std::io::stderr(), "{text}");
     }
 }

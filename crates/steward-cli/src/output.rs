@@ -32,7 +32,12 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(
+            cells
+                .iter()
+                .map(|c| crate::terminal::cell(c).into_owned())
+                .collect(),
+        );
     }
 
     /// The table as lines of text; every cell passes through here, so one call can make all
@@ -165,7 +170,7 @@ impl Out {
             serde_json::to_writer_pretty(&mut stdout, &body)?;
             writeln!(stdout)?;
         } else {
-            write!(stdout, "{}", human())?;
+            write!(stdout, "{}", crate::terminal::lines(&human()))?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@
 //! make sense against today, are left to the caller.
 
 use crate::ids::{AssetTag, Pence, PersonRef};
+use crate::limits::CSV_ROW;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -337,12 +338,7 @@ pub(crate) fn plain_text(s: &str, max: usize) -> Result<String, String> {
             "is {length} characters long; at most {max} are allowed"
         ));
     }
-    if s.chars().any(char::is_control) {
-        return Err(
-            "contains a line break or other control character; keep it to one line of text"
-                .to_string(),
-        );
-    }
+    crate::text::one_line(s).map_err(|why| why.to_string())?;
     Ok(s.to_string())
 }
 
@@ -778,10 +774,23 @@ pub(crate) fn read_table<T>(
                 break;
             }
         }
+        let line = lines.record_line(offset);
+        let row_bytes = reader.position().byte().saturating_sub(offset);
+        if row_bytes > CSV_ROW as u64 {
+            errors.push(RowError {
+                line,
+                column: None,
+                message: format!(
+                    "this row is longer than {}, the longest a row may be; check for a quote \
+                     that is never closed",
+                    crate::limits::size(CSV_ROW as u64)
+                ),
+            });
+            break;
+        }
         if is_blank(&record) {
             continue;
         }
-        let line = lines.record_line(offset);
 
         if !header_seen {
             header_seen = true;
@@ -1217,6 +1226,26 @@ LAP-3,laptop,Fine,£7.999,S1,,
         let err = parse_people("p.csv", text.as_bytes()).expect_err("too many");
         assert_eq!(places(&err), vec![(MAX_ROWS as u64 + 2, None)]);
         assert!(err.errors[0].message.contains("more than 100,000 rows"));
+    }
+
+    #[test]
+    fn a_row_over_the_limit_stops_the_file_there() {
+        let long = "x".repeat(CSV_ROW);
+        let text = format!("reference,name,kind\nR1,Ada,employee\nR2,\"{long}\nmore\",employee\n");
+        let err = parse_people("p.csv", text.as_bytes()).expect_err("too long");
+        assert_eq!(places(&err), vec![(3, None)]);
+        assert!(
+            err.errors[0].message.contains("longer than 64 KiB"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_direction_override_is_refused() {
+        let text = "reference,name,kind\nR1,Ada \u{202E}lliuQ,employee\n";
+        let err = parse_people("p.csv", text.as_bytes()).expect_err("refused");
+        assert_eq!(places(&err), vec![(2, Some("name"))]);
+        assert!(err.errors[0].message.contains("U+202E"), "{err:?}");
     }
 
     #[test]

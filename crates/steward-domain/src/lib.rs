@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod info;
+pub mod limits;
 pub mod listing;
 pub mod network;
 pub mod ops;
@@ -17,6 +18,7 @@ pub mod phones;
 pub mod records;
 pub mod repo;
 pub mod retention;
+pub mod text;
 pub mod workflow;
 
 pub use ctx::Ctx;

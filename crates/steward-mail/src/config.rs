@@ -136,15 +136,7 @@ impl Login {
                 ));
             }
             (Some(p), None) => Some(p),
-            (None, Some(path)) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    MailError::Config(format!(
-                        "STEWARD_SMTP_PASSWORD_FILE: could not read {path}: {}",
-                        e.kind()
-                    ))
-                })?;
-                Some(text.trim_end_matches(['\r', '\n']).to_string())
-            }
+            (None, Some(path)) => Some(password_file(&path)?),
             (None, None) => None,
         };
         match (user, password) {
@@ -168,6 +160,33 @@ pub struct MailConfig {
     pub server: SmtpServer,
     pub from: Mailbox,
     pub login: Option<Login>,
+}
+
+/// The largest password file read: a password is one short line.
+pub const PASSWORD_FILE_MAX: u64 = 4 * 1024;
+
+/// The password in `path`, without its line ending; a file larger than a password can be
+/// is refused unread.
+fn password_file(path: &str) -> Result<String, MailError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        MailError::Config(format!(
+            "STEWARD_SMTP_PASSWORD_FILE: could not read {path}: {}",
+            e.kind()
+        ))
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(PASSWORD_FILE_MAX + 1)
+        .read_to_string(&mut text)
+        .map_err(unreadable)?;
+    if text.len() as u64 > PASSWORD_FILE_MAX {
+        return Err(MailError::Config(format!(
+            "STEWARD_SMTP_PASSWORD_FILE: {path} is larger than 4 KiB, more than a password"
+        )));
+    }
+    Ok(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
 impl MailConfig {

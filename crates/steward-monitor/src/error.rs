@@ -24,6 +24,12 @@ pub enum MonitorError {
     Template(String),
     #[error("{0}")]
     Usage(String),
+    /// A line or a whole file beyond the limits in `lines::limits`.
+    #[error("{}: {what}", path.display())]
+    TooLong {
+        path: PathBuf,
+        what: crate::lines::Overrun,
+    },
 }
 
 impl MonitorError {
@@ -31,6 +37,17 @@ impl MonitorError {
         MonitorError::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// Reading `path` stopped: a fault of the machine, or the file beyond a limit.
+    pub fn reading(path: impl Into<PathBuf>, stopped: crate::lines::Overrun) -> MonitorError {
+        match stopped {
+            crate::lines::Overrun::Io(source) => MonitorError::io(path, source),
+            what => MonitorError::TooLong {
+                path: path.into(),
+                what,
+            },
         }
     }
 

@@ -4,7 +4,7 @@
 
 use crate::entry::{domain_line, url_line};
 use crate::error::MonitorError;
-use crate::lines::for_each_line;
+use crate::lines::{Limits, for_each_line};
 use crate::matcher::{Matcher, MatcherBuilder};
 use serde::Serialize;
 use std::fs::File;
@@ -189,6 +189,7 @@ fn read_source(
     let mut line_no = 0u64;
     for_each_line(
         file,
+        Limits::LISTS,
         |_| {},
         |line| {
             line_no += 1;
@@ -205,7 +206,7 @@ fn read_source(
             ControlFlow::Continue(())
         },
     )
-    .map_err(|e| MonitorError::io(&source.path, e))
+    .map_err(|e| MonitorError::reading(&source.path, e))
 }
 
 /// Where a matcher comes from: list directories compiled at start, or a compiled index.

@@ -371,7 +371,9 @@ async fn read_sqlite(
     council_id: i64,
     to: &mpsc::Sender<Batch>,
 ) -> Result<Option<i64>, StoreError> {
-    let options = SqliteConnectOptions::from_str(url).map_err(query_error)?;
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(query_error)?
+        .busy_timeout(crate::open::BUSY_TIMEOUT);
     let mut conn = SqliteConnection::connect_with(&options)
         .await
         .map_err(StoreError::Connect)?;

@@ -203,10 +203,16 @@ fn migrations(backend: Backend) -> &'static [Migration] {
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let known = migrations(store.backend);
-    for migration in known {
-        apply(store, migration).await?;
-    }
     let latest = known.last().map_or(0, |m| m.version);
+    // A database already up to date (every start but the first after an upgrade) is only
+    // read: taking the migration lock would make a command wait on, or fail behind, whatever
+    // the server is writing. A fresh database has no ledger yet, which reads as nothing done.
+    let up_to_date = matches!(newest_applied(store).await, Ok(found) if found >= latest);
+    if !up_to_date {
+        for migration in known {
+            apply(store, migration).await?;
+        }
+    }
     let found = newest_applied(store).await?;
     if found > latest {
         return Err(StoreError::SchemaTooNew {

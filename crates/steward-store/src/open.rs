@@ -30,11 +30,18 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Every SQLite connection: a writer waits up to 5 s for another writer to finish; the
-/// write-ahead log lets readers and the writer proceed without blocking each other; a full
-/// sync on each commit makes an acknowledged write survive a crash or power cut; foreign keys
-/// are enforced (SQLite leaves that to each connection to ask for).
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+/// How long a SQLite connection waits for another process's write to finish before it gives
+/// up with "database is locked": long enough for the server's largest write (an import of a
+/// whole register) to finish while a command starts, as long as a pool waits for a
+/// connection.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every SQLite connection: a writer waits up to `BUSY_TIMEOUT` for another writer to finish
+/// (the busy timeout is set first, so the other settings wait too); the write-ahead log lets
+/// readers and the writer proceed without blocking each other; a full sync on each commit
+/// makes an acknowledged write survive a crash or power cut; foreign keys are enforced
+/// (SQLite leaves that to each connection to ask for).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA foreign_keys = ON;";
@@ -46,7 +53,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(BUSY_TIMEOUT)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -12,6 +12,7 @@ pub mod client;
 mod due_page;
 mod form_guard;
 mod invitation;
+pub mod limits;
 mod listing;
 mod markdown;
 mod me;
@@ -188,6 +189,7 @@ fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .nest("/api/v1", api::router(&state))
         .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(limits::BODY))
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             error_pages,

@@ -73,12 +73,32 @@ fn pem_problem(e: &rustls::pki_types::pem::Error) -> String {
     }
 }
 
+/// The file's bytes, read no further than `limits::TLS_FILE`: a certificate chain or a key
+/// is a few kilobytes, and a path to something endless must not take the memory.
 fn read(what: &'static str, path: &Path) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(|cause| TlsError::Read {
+    use std::io::Read;
+    let failed = |cause| TlsError::Read {
         what,
         path: path.to_path_buf(),
         cause,
-    })
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(crate::limits::TLS_FILE + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(failed)?;
+    if bytes.len() as u64 > crate::limits::TLS_FILE {
+        return Err(failed(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than {}, more than a {what} can be",
+                steward_domain::limits::size(crate::limits::TLS_FILE)
+            ),
+        )));
+    }
+    Ok(bytes)
 }
 
 impl TlsFiles {

@@ -82,12 +82,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 pub fn read_key(path: &Path) -> anyhow::Result<AuditKey> {
-    let text = fs::read_to_string(path).map_err(|e| {
-        invalid(format!(
-            "could not read the key file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let text = crate::input::read_text(path, crate::input::KEY)?;
     AuditKey::from_file_text(&text).map_err(|e| invalid(format!("{}: {e}", path.display())))
 }
 
@@ -129,7 +124,7 @@ pub fn load_checkpoints(dir: &Path) -> anyhow::Result<Vec<Found>> {
         .into_iter()
         .map(|path| Found {
             file: path.display().to_string(),
-            checkpoint: fs::read_to_string(&path)
+            checkpoint: crate::input::read_text(&path, crate::input::CHECKPOINT)
                 .map_err(|e| CheckpointError::Unreadable(e.to_string()))
                 .and_then(|text| Checkpoint::from_json(&text)),
         })
@@ -206,8 +201,7 @@ pub fn trusted_key(
     found: &[Found],
 ) -> anyhow::Result<Option<ed25519_dalek::VerifyingKey>> {
     if let Some(path) = &args.public_key {
-        let text = fs::read_to_string(path)
-            .map_err(|e| invalid(format!("could not read {}: {e}", path.display())))?;
+        let text = crate::input::read_text(path, crate::input::KEY)?;
         return parse_public_key(&text)
             .map(Some)
             .map_err(|e| invalid(format!("{}: {e}", path.display())));
@@ -315,6 +309,13 @@ pub fn verify_file(args: &AuditVerify, file: &Path, out: &Out) -> anyhow::Result
         |n| bar.set_position(n),
     );
     bar.finish_and_clear();
+    if let Some(overrun) = &export.overrun {
+        return Err(invalid(format!(
+            "{}:{}: {overrun}",
+            file.display(),
+            overrun.line
+        )));
+    }
     let report = &export.chain;
     let side = ChainSide {
         council_id: report.council_id,

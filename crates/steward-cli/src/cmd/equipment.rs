@@ -106,10 +106,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
         }
         EquipmentCmd::Import { file } => {
             let name = file.display().to_string();
-            let data = std::fs::read(&file).map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("{name}: cannot read the file: {e}"),
-            })?;
+            let data = crate::input::read(&file, crate::input::CSV)?;
             let rows = parse_equipment(&name, &data)?;
             let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
             let count = equipment::import(&mut tx, &ctx, &council, &name, rows, |n| {

@@ -6,7 +6,7 @@ use crate::args::{InfoArgs, InfoCmd};
 use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use steward_domain::info::InfoKind;
 use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::info::{self as ops, InfoView, Receive};
@@ -232,6 +232,27 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+fn unwritable(out: &Path, e: std::io::Error) -> anyhow::Error {
+    crate::Exit {
+        code: exit::INVALID,
+        message: format!("{}: the document could not be written: {e}", out.display()),
+    }
+    .into()
+}
+
+/// `bytes` in a temporary file in `out`'s directory, synced to disk, for renaming into place.
+fn stage(out: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| unwritable(out, e))?;
+    temp.write_all(bytes).map_err(|e| unwritable(out, e))?;
+    temp.as_file().sync_all().map_err(|e| unwritable(out, e))?;
+    Ok(temp)
+}
+
 /// `steward person export`: the subject access document, as JSON or text, and as a PDF.
 pub async fn export(
     app: &App,
@@ -244,13 +265,18 @@ pub async fn export(
     let p = app.principal(&mut tx, &council, as_user).await?;
     let ctx = app.ctx_as(&p);
     let doc = subject_access::produce(&mut tx, &ctx, &council, &p, &reference.parse()?).await?;
+    // The production is audited only once the document is wholly written: the PDF goes to a
+    // temporary file beside `out` first, and a failure there drops the transaction.
+    let staged = match &out {
+        Some(out) => Some(stage(
+            out,
+            &steward_web::records::pdfs::subject_access(&doc).to_bytes(),
+        )?),
+        None => None,
+    };
     tx.commit().await?;
-    if let Some(out) = &out {
-        let pdf = steward_web::records::pdfs::subject_access(&doc).to_bytes();
-        std::fs::write(out, pdf).map_err(|e| crate::Exit {
-            code: exit::INVALID,
-            message: format!("{}: the document could not be written: {e}", out.display()),
-        })?;
+    if let (Some(out), Some(staged)) = (&out, staged) {
+        staged.persist(out).map_err(|e| unwritable(out, e.error))?;
     }
     app.out.emit(&doc, || {
         let mut text = format!(

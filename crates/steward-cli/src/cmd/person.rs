@@ -118,10 +118,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
         }
         PersonCmd::Import { file } => {
             let name = file.display().to_string();
-            let data = std::fs::read(&file).map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("{name}: cannot read the file: {e}"),
-            })?;
+            let data = crate::input::read(&file, crate::input::CSV)?;
             let rows = parse_people(&name, &data)?;
             let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
             let count = people::import(&mut tx, &ctx, &council, &name, rows, |n| {
@@ -190,10 +187,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
         }
         PersonCmd::LeaveMany { file } => {
             let name = file.display().to_string();
-            let data = std::fs::read(&file).map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("{name}: cannot read the file: {e}"),
-            })?;
+            let data = crate::input::read(&file, crate::input::CSV)?;
             let rows = steward_domain::import::parse_leavers(&name, &data)?;
             let bar = crate::cmd::progress(rows.len() as u64, app.out.json);
             let left = steward_domain::ops::leaving::leave_many(

@@ -76,10 +76,7 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
         PhoneBillCmd::Import { file, period } => {
             let period: BillPeriod = period.parse()?;
             let name = file.display().to_string();
-            let data = std::fs::read(&file).map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("{name}: cannot read the file: {e}"),
-            })?;
+            let data = crate::input::read(&file, crate::input::CSV)?;
             let rows = parse_bill(&name, &data)?;
             let done = import::import(&mut tx, &ctx, &council, &name, period, rows).await?;
             tx.commit().await?;

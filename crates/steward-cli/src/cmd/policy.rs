@@ -26,13 +26,10 @@ pub fn load_preset(id: &str) -> anyhow::Result<LoadedPack> {
 /// Reads and checks a pack file; `text_file` is resolved beside it.
 pub fn load_file(path: &Path) -> anyhow::Result<LoadedPack> {
     let name = path.display().to_string();
-    let source = std::fs::read_to_string(path).map_err(|e| crate::Exit {
-        code: exit::INVALID,
-        message: format!("{name}: cannot read the file: {e}"),
-    })?;
+    let source = crate::input::read_text(path, crate::input::POLICY)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let read = move |rel: &str| {
-        std::fs::read_to_string(dir.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))
+        crate::input::read_text(&dir.join(rel), crate::input::POLICY).map_err(|e| e.to_string())
     };
     Ok(check_pack(&name, &source, &read)?)
 }

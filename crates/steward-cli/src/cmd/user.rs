@@ -4,7 +4,6 @@ use crate::args::{ListArgs, UserCmd, UserCreate};
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
-use std::io::BufRead;
 use steward_domain::PersonRef;
 use steward_domain::auth::{INVITATION_HOURS, Password, Role, Username};
 use steward_domain::ops::account_list::{self, AccountFilter, AccountSort, AccountStatus};
@@ -23,13 +22,11 @@ pub fn password_from_stdin(asked: bool) -> anyhow::Result<String> {
         }
         .into());
     }
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let password = line
-        .strip_suffix('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .unwrap_or(&line)
-        .to_string();
+    let password = crate::input::first_line(
+        std::io::stdin().lock(),
+        crate::input::PASSWORD_LINE,
+        "The password",
+    )?;
     if password.is_empty() {
         return Err(crate::Exit {
             code: exit::INVALID,

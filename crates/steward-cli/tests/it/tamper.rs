@@ -26,8 +26,8 @@ impl Rng {
     }
 }
 
-/// A chain with loans, an erasure and two checkpoints (the last one covering all but the
-/// final record, which notes that checkpoint).
+/// A chain with loans, an erasure and two checkpoints (the last one covering every record,
+/// its own note the last of them).
 fn fixture() -> (Env, Vec<Checkpoint>) {
     let env = busy_council();
     let key = env.dir.path().join("audit.key");
@@ -87,9 +87,10 @@ fn a_thousand_random_alterations_of_an_export_are_all_detected() {
         "the untouched export must verify"
     );
     let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
-    // Lines up to the newest checkpoint's record; removing later ones is beyond any checkpoint.
+    // The newest checkpoint covers every line, its own note included, so removing any line,
+    // the last as well, is caught.
     let covered = checkpoints.last().unwrap().seq as usize;
-    assert!(covered + 1 == lines.len());
+    assert_eq!(covered, lines.len());
     let seed = 0x5EED_A0D1;
     let mut rng = Rng(seed);
     for round in 0..1000 {

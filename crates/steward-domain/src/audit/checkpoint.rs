@@ -136,6 +136,11 @@ pub struct Covered<'a> {
     pub head_at: Option<DateTime<Utc>>,
 }
 
+/// The file a council's checkpoint at `seq` is written to.
+pub fn file_name(council_slug: &str, seq: i64) -> String {
+    format!("{council_slug}-{seq:012}{FILE_SUFFIX}")
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Checkpoint {
@@ -183,7 +188,7 @@ impl Checkpoint {
 
     /// Zero-padded so a directory listing sorts checkpoints in chain order.
     pub fn file_name(&self) -> String {
-        format!("{}-{:012}{FILE_SUFFIX}", self.council, self.seq)
+        file_name(&self.council, self.seq)
     }
 
     pub fn from_json(text: &str) -> Result<Checkpoint, CheckpointError> {

@@ -6,11 +6,12 @@
 
 use super::export_parse::parse_canonical;
 use super::{AuditRecord, ChainProblem, ChainReport, ChainVerifier, Local, RecordView, TimeBuf};
+use crate::limits::{AUDIT_EXPORT_BATCH, AUDIT_EXPORT_FILE, AUDIT_EXPORT_LINE, size};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// One line of an export. Text fields borrow from the line where JSON escaping allows.
 #[derive(Debug, Serialize, Deserialize)]
@@ -199,14 +200,18 @@ pub fn verify_export(
     let mut number: u64 = 0;
     let mut bytes: u64 = 0;
     let mut last_seq: i64 = 0;
+    let mut overrun = None;
     'batches: loop {
         batch.text.clear();
         batch.lines.clear();
         let mut ended = false;
         let mut unreadable = None;
-        while batch.lines.len() < BATCH_LINES {
+        while batch.lines.len() < BATCH_LINES && batch.text.len() < AUDIT_EXPORT_BATCH {
             let start = batch.text.len();
-            match input.read_line(&mut batch.text) {
+            // Never more than one line's limit (and its line break) at a time, so a file
+            // with no line breaks costs no more memory than the longest line allowed.
+            let most = AUDIT_EXPORT_LINE as u64 + 2;
+            match (&mut input).take(most).read_line(&mut batch.text) {
                 Ok(0) => {
                     ended = true;
                     break;
@@ -216,6 +221,10 @@ pub fn verify_export(
                     bytes += read as u64;
                     let line = batch.text.get(start..).unwrap_or_default();
                     let end = start + line.trim_end_matches(['\n', '\r']).len();
+                    if end - start > AUDIT_EXPORT_LINE || bytes > AUDIT_EXPORT_FILE {
+                        overrun = Some(Overrun::new(number, end - start > AUDIT_EXPORT_LINE));
+                        break;
+                    }
                     if end > start {
                         batch.lines.push((number, start..end));
                     }
@@ -249,7 +258,7 @@ pub fn verify_export(
             verifier.fail(problem);
             break;
         }
-        if ended {
+        if ended || overrun.is_some() {
             break;
         }
     }
@@ -259,6 +268,7 @@ pub fn verify_export(
         // The export's own last record is its head; only an outcome that reached it counts.
         last_seq: last_seq.max(through),
         chain: verifier.report(None),
+        overrun,
     }
 }
 
@@ -267,6 +277,42 @@ pub struct ExportReport {
     pub chain: ChainReport,
     /// The last seq the export holds (where reading stopped, if it failed).
     pub last_seq: i64,
+    /// Reading stopped at a line or a file beyond the limits: the file is not an export at
+    /// all, so nothing it holds is judged.
+    pub overrun: Option<Overrun>,
+}
+
+/// Where and why an export was refused unread.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct Overrun {
+    pub line: u64,
+    /// The line itself was too long, rather than the file.
+    pub line_too_long: bool,
+}
+
+impl Overrun {
+    fn new(line: u64, line_too_long: bool) -> Overrun {
+        Overrun {
+            line,
+            line_too_long,
+        }
+    }
+
+    fn describe(&self) -> String {
+        if self.line_too_long {
+            format!(
+                "line {} is longer than {}, the longest line an audit export may have",
+                self.line,
+                size(AUDIT_EXPORT_LINE as u64)
+            )
+        } else {
+            format!(
+                "the file holds more than {}, the most an audit export may hold",
+                size(AUDIT_EXPORT_FILE)
+            )
+        }
+    }
 }
 
 #[cfg(test)]
@@ -314,6 +360,23 @@ mod tests {
             Err(ChainProblem::DataAltered { seq: 3_001 })
         );
         assert_eq!(report.chain.verified_through, 3_000);
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_at_its_limit() {
+        let endless = std::io::BufReader::new(std::io::repeat(0));
+        let report = verify_export(endless, [], |_| {});
+        assert_eq!(
+            report.overrun,
+            Some(Overrun {
+                line: 1,
+                line_too_long: true
+            })
+        );
+        let text = export(&chain(2)) + &"x".repeat(AUDIT_EXPORT_LINE + 1);
+        let report = verify_export(text.as_bytes(), [], |_| {});
+        assert_eq!(report.overrun.map(|o| o.line), Some(3));
+        assert!(report.chain.outcome.is_ok());
     }
 
     #[test]

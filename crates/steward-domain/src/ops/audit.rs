@@ -2,7 +2,7 @@
 //! erasing personal data at the end of its retention. Each takes the time from `Ctx`, so a
 //! scheduler can call them as well as the command line.
 
-use crate::audit::checkpoint::{AuditKey, Checkpoint, Covered};
+use crate::audit::checkpoint::{AuditKey, Checkpoint, Covered, file_name, public_key_text};
 use crate::audit::{
     AuditHead, AuditRecord, CHECKPOINT_ACTION, ERASE_ACTION, HEARTBEAT_ACTION, timestamp_text,
 };
@@ -44,14 +44,17 @@ async fn append<T: RegisterTx>(
 
 #[derive(Clone, Debug)]
 pub struct CheckpointTaken {
-    /// Covers the head as it was before `record`.
+    /// Covers the chain up to and including `record`.
     pub checkpoint: Checkpoint,
     /// The chain's own note that the checkpoint was taken.
     pub record: AuditRecord,
 }
 
-/// Signs the council's current head and notes it in the chain. The head is read under the
-/// same lock that appends the note, so nothing can slip in between. The caller writes the
+/// Notes in the chain that a checkpoint is taken, then signs the head that note makes, so the
+/// checkpoint covers every record up to and including its own note: cutting the newest
+/// record off is caught like cutting any other. The head is locked from reading it to the
+/// commit, so nothing can slip in between. The note cannot hold its own hash; it names the
+/// record it is (records are numbered without gaps) and the file. The caller writes the
 /// checkpoint file before committing: if that fails, nothing is recorded.
 pub async fn checkpoint<T: RegisterTx>(
     tx: &mut T,
@@ -60,21 +63,21 @@ pub async fn checkpoint<T: RegisterTx>(
     key: &AuditKey,
 ) -> DomainResult<CheckpointTaken> {
     let head = locked_head(tx, council).await?;
+    let seq = head.seq + 1;
+    let note = json!({
+        "seq": seq,
+        "public_key": public_key_text(&key.public()),
+        "file": file_name(council.slug.as_str(), seq),
+    });
+    let record = append(tx, ctx, council, CHECKPOINT_ACTION, note).await?;
     let covered = Covered {
         council_slug: council.slug.as_str(),
         council_id: council.id,
-        seq: head.seq,
-        head_hash: &head.hash,
-        head_at: head.at,
+        seq: record.seq,
+        head_hash: &record.hash,
+        head_at: Some(record.at),
     };
     let checkpoint = Checkpoint::sign(&covered, ctx.now, key);
-    let note = json!({
-        "seq": checkpoint.seq,
-        "head_hash": checkpoint.head_hash,
-        "public_key": checkpoint.public_key,
-        "file": checkpoint.file_name(),
-    });
-    let record = append(tx, ctx, council, CHECKPOINT_ACTION, note).await?;
     Ok(CheckpointTaken { checkpoint, record })
 }
 

@@ -60,6 +60,7 @@ pub async fn raise<T: WorkflowTx>(
             "say briefly what the concern is",
         ));
     }
+    crate::text::check_free("summary", &concern.summary)?;
     let subject = match &concern.subject {
         Some(r) => Some(people::find(tx, council, r).await?),
         None => None,
@@ -303,6 +304,7 @@ pub async fn note<T: WorkflowTx>(
     if text.trim().is_empty() {
         return Err(DomainError::invalid("note", "write the note"));
     }
+    crate::text::check_free("note", text)?;
     let note = tx
         .insert_case_note(council.id, case.id, ctx.now, &ctx.actor, text.trim())
         .await?;
@@ -347,6 +349,7 @@ pub async fn escalate<T: WorkflowTx>(
             "say why the case is serious enough to go on",
         ));
     }
+    crate::text::check_free("reason", reason)?;
     let (_, route) = route_now(tx, ctx, council, &case).await?;
     let Some(rule) = route.escalation else {
         return Err(DomainError::Refused {
@@ -418,6 +421,7 @@ pub async fn close<T: WorkflowTx>(
             "record the reasons for the outcome",
         ));
     }
+    crate::text::check_free("note", &details.note)?;
     let (pack, route) = route_now(tx, ctx, council, &case).await?;
     let citation = outcome_allowed(&pack, outcome, &route).map_err(|r| DomainError::Refused {
         action: "outcome",

@@ -9,7 +9,7 @@ pub use logline::{LogEntry, LogFormat};
 
 use crate::category::CategoryId;
 use crate::error::MonitorError;
-use crate::lines::for_each_line;
+use crate::lines::{Limits, for_each_line};
 use crate::matcher::Matcher;
 use crate::url::split_url;
 use serde::Serialize;
@@ -146,6 +146,7 @@ impl<'m> Scanner<'m> {
         } = self;
         let result = for_each_line(
             input,
+            Limits::LOGS,
             |n| stats.bytes += n as u64,
             |line| {
                 line_no += 1;
@@ -182,7 +183,7 @@ impl<'m> Scanner<'m> {
             },
         );
         self.stats.lines += line_no;
-        result.map_err(|e| MonitorError::io(name, e))
+        result.map_err(|e| MonitorError::reading(name, e))
     }
 }
 

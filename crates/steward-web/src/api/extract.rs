@@ -164,6 +164,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         if has_nul(&value) {
             return Err(ApiError::invalid("body", NUL_MESSAGE));
         }
+        if let Some((field, why)) = bad_text(&value, "") {
+            return Err(ApiError::invalid(&field, format!("the text {why}")));
+        }
         from_json(value).map(Body)
     }
 }
@@ -210,6 +213,33 @@ fn has_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// The first string in `value` that breaks the free-text rule every field keeps (names are
+/// held to one line by the domain as well), with its path (`offices[1]`) and why.
+fn bad_text(
+    value: &serde_json::Value,
+    at: &str,
+) -> Option<(String, steward_domain::text::TextProblem)> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => steward_domain::text::free(s)
+            .err()
+            .map(|why| (at.to_string(), why)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| bad_text(v, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            bad_text(v, &path)
+        }),
+        _ => None,
+    }
+}
+
 /// A text body (a policy pack's TOML).
 pub(crate) struct Text(pub String);
 
@@ -220,9 +250,22 @@ impl<S: Send + Sync> FromRequest<S> for Text {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(ApiError::unread_body)?;
-        String::from_utf8(bytes.to_vec())
-            .map(Text)
-            .map_err(|_| ApiError::bad_field("body", "the body is not UTF-8 text"))
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::bad_field("body", "the body is not UTF-8 text"))?;
+        if let Some(n) = text
+            .split('\n')
+            .position(|line| line.len() > crate::limits::TEXT_LINE)
+        {
+            return Err(ApiError::invalid(
+                "body",
+                format!(
+                    "line {} is longer than {}, the longest line a text body may have",
+                    n + 1,
+                    steward_domain::limits::size(crate::limits::TEXT_LINE as u64)
+                ),
+            ));
+        }
+        Ok(Text(text))
     }
 }
 

@@ -868,7 +868,7 @@ fn with_parts<S: Clone + Send + Sync + 'static>(
 }
 
 /// The largest request body the API reads.
-pub(crate) const BODY_LIMIT: usize = 2 << 20;
+pub(crate) const BODY_LIMIT: usize = crate::limits::BODY;
 
 /// Reads every request's body before it is answered, whatever the handler does with it. A
 /// response sent while part of the body is unread would make the connection unusable, and a

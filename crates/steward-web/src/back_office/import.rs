@@ -29,10 +29,7 @@ use steward_domain::import::{self, EquipmentRow, ImportErrors, PersonRow};
 use steward_domain::ops::{equipment, people};
 use steward_policy::long_date;
 
-/// The largest file the page takes.
-const MAX_BYTES: usize = 5 * 1024 * 1024;
-/// The most rows one file may hold here; larger registers import with `steward person import`.
-const MAX_ROWS: usize = 20_000;
+use crate::limits::{IMPORT_FILE as MAX_BYTES, IMPORT_ROWS as MAX_ROWS};
 /// Rows of the preview shown at a time.
 const ROWS_SHOWN: usize = 50;
 /// Problems listed at most; a file with more has more to fix than a page can show usefully.

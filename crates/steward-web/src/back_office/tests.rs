@@ -1083,3 +1083,18 @@ async fn every_csv_download_is_headed_and_filled_with_words() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_name_that_reverses_the_text_after_it_is_refused_by_the_form() {
+    let site = site().await;
+    let (olive, token) = sign_in(&site, "olive").await;
+    let uri = format!("{BASE}/people/M1/edit");
+    // "Flo " then U+202E RIGHT-TO-LEFT OVERRIDE, which would show "yeltraH" as "Hartley".
+    let form =
+        format!("csrf_token={token}&name=Flo+%E2%80%AEyeltraH&email=&kind=councillor&household=");
+    let (status, _, html) = post(&site, &uri, &olive, &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("href=\"#name\""), "{html}");
+    assert!(html.contains("U+202E"), "{html}");
+    assert_eq!(person_named(&site, "M1").await.as_deref(), Some("Flo Hart"));
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// A borough council on 4 January 2027: Olive handles information requests, Ada and Bo are
 /// members, Audrey audits; each has an account of that name.
-pub(super) fn borough() -> Env {
+pub(crate) fn borough() -> Env {
     let env = Env::new();
     env.council("borough-members-protocol", "2027-01-04");
     for (reference, name, kind, office) in [

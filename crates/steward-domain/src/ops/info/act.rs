@@ -43,6 +43,7 @@ fn filled(field: &str, text: &str, what: &str) -> DomainResult<String> {
     if text.is_empty() {
         return Err(DomainError::invalid(field, format!("enter {what}")));
     }
+    crate::text::check_free(field, text)?;
     Ok(text.to_string())
 }
 

@@ -204,6 +204,7 @@ pub async fn extend<T: RegisterTx>(
     approvers: &[PersonRef],
     reason: &str,
 ) -> DomainResult<Extension> {
+    crate::text::check_free("reason", reason)?;
     let loan = find(tx, council, loan_id).await?;
     must_be_open(&loan)?;
     let active = policy::require(tx, council, ctx.today).await?;

@@ -107,6 +107,7 @@ pub async fn comment<T: WorkflowTx>(
     if text.trim().is_empty() {
         return Err(DomainError::invalid("comment", "write the comment"));
     }
+    crate::text::check_free("comment", text)?;
     let handler =
         principal.handler_of(&request).is_ok() || principal.approver_for(&request).is_ok();
     if !handler {
@@ -259,6 +260,7 @@ pub async fn decide<T: WorkflowTx>(
             "give the reason for the decision; it is recorded",
         ));
     }
+    crate::text::check_free("reason", reason)?;
     let person_id = access
         .person_id
         .ok_or_else(|| DomainError::invalid("person", "your account is not linked to a person"))?;
@@ -424,6 +426,7 @@ pub async fn resolve<T: WorkflowTx>(
     if outcome.trim().is_empty() {
         return Err(DomainError::invalid("outcome", "say what was done"));
     }
+    crate::text::check_free("outcome", outcome)?;
     let pending: Vec<String> = tx
         .request_tasks(council.id, request.id)
         .await?

@@ -191,6 +191,7 @@ async fn subject<T: WorkflowTx>(
             "say briefly what it is about",
         ));
     }
+    crate::text::check_free("summary", &req.summary)?;
     if req.kind == ReportKind::MisuseByOthers {
         return Err(DomainError::invalid(
             "kind",
