@@ -98,9 +98,11 @@ pub fn check_files(files: &[PathBuf], out: &Out) -> anyhow::Result<u8> {
         .filter(|r| r.ok)
         .map(|r| format!("{}: ok\n", r.file))
         .collect();
+    // A file's name and the text quoted from it are shown, not acted on by the terminal.
+    let passed = crate::terminal::lines(&passed).into_owned();
     let code = out.failed(&results, &failure, || passed)?;
     if !out.json {
-        eprint!("{}", failure.text);
+        eprint!("{}", crate::terminal::lines(&failure.text));
     }
     Ok(code)
 }

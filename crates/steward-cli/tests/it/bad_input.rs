@@ -19,6 +19,20 @@ fn broken_policy_file_reports_every_problem_with_its_place() {
 }
 
 #[test]
+fn a_policy_file_named_with_control_characters_is_reported_escaped() {
+    let env = Env::new();
+    let path = env.file("a\u{1b}[2Jb.toml", "title = \"x\"\nbad key = 1\n");
+    let run = env.run(&["policy", "check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a\\u{1b}[2Jb.toml:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}
+
+#[test]
 fn presets_all_pass_the_checker() {
     let env = Env::new();
     let list = env.ok(&["policy", "list"]);
