@@ -32,6 +32,25 @@ pub(crate) fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
     })
 }
 
+/// Binds a new item's ten values, in the order of the insert's columns.
+fn bind_new<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    council_id: Id,
+    new: &'q NewEquipment,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(council_id)
+        .bind(new.asset_tag.as_str())
+        .bind(new.kind.as_str())
+        .bind(new.model.as_str())
+        .bind(new.serial.as_deref())
+        .bind(opt_date_text(new.purchased_on))
+        .bind(new.replacement_cost.0)
+        .bind(opt_date_text(new.pat_tested_on))
+        .bind(flag_int(new.encrypted))
+        .bind(new.state.as_str())
+}
+
 pub(crate) async fn insert(
     tx: &mut StoreTx,
     council_id: Id,
@@ -43,17 +62,7 @@ pub(crate) async fn insert(
                                 replacement_cost, pat_tested_on, encrypted, state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {EQUIPMENT}"
     );
-    let query = sqlx::query(&sql)
-        .bind(council_id)
-        .bind(new.asset_tag.as_str())
-        .bind(new.kind.as_str())
-        .bind(new.model.as_str())
-        .bind(new.serial.as_deref())
-        .bind(opt_date_text(new.purchased_on))
-        .bind(new.replacement_cost.0)
-        .bind(opt_date_text(new.pat_tested_on))
-        .bind(flag_int(new.encrypted))
-        .bind(new.state.as_str());
+    let query = bind_new(sqlx::query(&sql), council_id, new);
     let row = tx
         .one(query, || "the equipment was not stored".into())
         .await?;
@@ -250,17 +259,7 @@ pub(crate) async fn insert_many(
         );
         let mut query = sqlx::query(&sql);
         for new in chunk {
-            query = query
-                .bind(council_id)
-                .bind(new.asset_tag.as_str())
-                .bind(new.kind.as_str())
-                .bind(new.model.as_str())
-                .bind(new.serial.as_deref())
-                .bind(opt_date_text(new.purchased_on))
-                .bind(new.replacement_cost.0)
-                .bind(opt_date_text(new.pat_tested_on))
-                .bind(flag_int(new.encrypted))
-                .bind(new.state.as_str());
+            query = bind_new(query, council_id, new);
         }
         // RETURNING's order is not promised: match by asset tag, unique in the council.
         let mut rows: std::collections::HashMap<String, Equipment> = tx

@@ -2,7 +2,7 @@
 //! would reverse or recolour what a terminal shows, a database another process is writing,
 //! and a document that could not be written.
 
-use crate::audit::{block_on, busy_council, drop_guards, tamper};
+use crate::audit::{block_on, busy_council, tamper};
 use crate::support::Env;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -263,26 +263,7 @@ fn cutting_a_checkpoints_own_note_is_caught() {
 
     // Remove only the newest record, the checkpoint's note, and wind the head back to the
     // record before it: the chain alone still looks whole.
-    let log = env.ok(&["audit", "log", "--limit", "1000"]);
-    let prev_hash = log.as_array().unwrap()[(seq - 2) as usize]["hash"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mut sql: Vec<String> = drop_guards(&env.db.url)
-        .into_iter()
-        .map(String::from)
-        .collect();
-    sql.push(if env.db.url.starts_with("postgres") {
-        "DROP TRIGGER audit_heads_seq_only_grows ON audit_heads".to_string()
-    } else {
-        "DROP TRIGGER audit_heads_seq_only_grows".to_string()
-    });
-    sql.push(format!("DELETE FROM audit_events WHERE seq = {seq}"));
-    sql.push(format!(
-        "UPDATE audit_heads SET seq = {}, hash = '{prev_hash}'",
-        seq - 1
-    ));
-    block_on(tamper(&env.db.url, &sql)).unwrap();
+    crate::checkpoints::cut_records_from(&env, seq);
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
     assert_eq!(run.data()["checkpoints"][0]["ok"], false, "{}", run.stdout);

@@ -222,26 +222,7 @@ fn winding_back_the_head_is_caught_by_a_checkpoint() {
     more_changes(&env, "LAP-2");
     let cp = checkpoint(&env, &key, "cps");
     let seq = cp["seq"].as_i64().unwrap();
-    let log = env.ok(&["audit", "log", "--limit", "1000"]);
-    let prev_hash = log.as_array().unwrap()[(seq - 2) as usize]["hash"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mut sql: Vec<String> = drop_guards(&env.db.url)
-        .into_iter()
-        .map(String::from)
-        .collect();
-    sql.push(if env.db.url.starts_with("postgres") {
-        "DROP TRIGGER audit_heads_seq_only_grows ON audit_heads".to_string()
-    } else {
-        "DROP TRIGGER audit_heads_seq_only_grows".to_string()
-    });
-    sql.push(format!("DELETE FROM audit_events WHERE seq >= {seq}"));
-    sql.push(format!(
-        "UPDATE audit_heads SET seq = {}, hash = '{prev_hash}'",
-        seq - 1
-    ));
-    block_on(tamper(&env.db.url, &sql)).unwrap();
+    cut_records_from(&env, seq);
     // The chain alone looks whole: only the checkpoint shows records were removed.
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
     let run = env.fails(&["audit", "verify", "--checkpoints", "cps"], 7);
@@ -275,4 +256,30 @@ fn heartbeats_fill_quiet_periods_once() {
     assert_eq!(log.as_array().unwrap().len(), 1);
     assert_eq!(log[0]["action"], "audit.heartbeat");
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);
+}
+
+/// Removes the audit records from `seq` on and winds the chain head back to the record
+/// before them, guards and all: what someone with the database's keys could do unseen by
+/// the chain alone.
+pub(crate) fn cut_records_from(env: &Env, seq: i64) {
+    let log = env.ok(&["audit", "log", "--limit", "1000"]);
+    let prev_hash = log.as_array().unwrap()[(seq - 2) as usize]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut sql: Vec<String> = drop_guards(&env.db.url)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    sql.push(if env.db.url.starts_with("postgres") {
+        "DROP TRIGGER audit_heads_seq_only_grows ON audit_heads".to_string()
+    } else {
+        "DROP TRIGGER audit_heads_seq_only_grows".to_string()
+    });
+    sql.push(format!("DELETE FROM audit_events WHERE seq >= {seq}"));
+    sql.push(format!(
+        "UPDATE audit_heads SET seq = {}, hash = '{prev_hash}'",
+        seq - 1
+    ));
+    block_on(tamper(&env.db.url, &sql)).unwrap();
 }

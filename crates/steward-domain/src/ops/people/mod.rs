@@ -319,6 +319,18 @@ async fn open_term<T: RegisterTx>(
     ends: Option<NaiveDate>,
 ) -> DomainResult<Term> {
     let term = tx.insert_term(council.id, person.id, starts, ends).await?;
+    audit_term_start(tx, ctx, council, person, &term).await?;
+    Ok(term)
+}
+
+/// The record of a term begun.
+async fn audit_term_start<T: RegisterTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    person: &Person,
+    term: &Term,
+) -> DomainResult<()> {
     audit(
         tx,
         ctx,
@@ -327,10 +339,10 @@ async fn open_term<T: RegisterTx>(
         "person",
         &person.reference,
         NONE,
-        Some(&term),
+        Some(term),
     )
     .await?;
-    Ok(term)
+    Ok(())
 }
 
 pub async fn assign_office<T: RegisterTx>(
@@ -680,17 +692,7 @@ async fn add_many<T: RegisterTx>(
             let term = terms.next().ok_or_else(|| {
                 DomainError::Repo(RepoError::Backend("a term was not stored".into()))
             })?;
-            audit(
-                tx,
-                ctx,
-                council.id,
-                "term.start",
-                "person",
-                &person.reference,
-                NONE,
-                Some(&term),
-            )
-            .await?;
+            audit_term_start(tx, ctx, council, person, &term).await?;
         }
         if let Some(active) = &active {
             let from = row.term_start.unwrap_or(ctx.today);
