@@ -1115,7 +1115,7 @@ pub enum CaseCmd {
     Close {
         id: i64,
         /// no_action, advice, restrict_software, remove_information, withdraw_access,
-        /// replacement_charge, disciplinary or police
+        /// replacement_charge, disciplinary, code_of_conduct_complaint or police
         #[arg(long)]
         outcome: String,
         #[arg(long)]

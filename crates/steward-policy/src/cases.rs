@@ -3,7 +3,7 @@
 
 use crate::citation::Citation;
 use crate::decide::{Gate, Refusal};
-use crate::model::{OfficeId, Outcome, Pack, ReportKind};
+use crate::model::{OfficeId, Outcome, OutcomeRule, Pack, ReportKind};
 use crate::vocab::Audience;
 use crate::vocab::PersonKind;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,8 @@ pub struct CaseRoute {
     pub handlers: Vec<OfficeId>,
     pub citation: Citation,
     pub escalation: Option<EscalationRule>,
+    /// The kind of person the case is about, which decides the outcomes open to it.
+    pub subject: Option<PersonKind>,
 }
 
 /// The handlers of a case about someone of `subject` kind; about no one in particular (an
@@ -55,6 +57,7 @@ pub fn case_route(pack: &Pack, subject: Option<PersonKind>) -> Result<CaseRoute,
             handlers: r.handlers.clone(),
             citation: Citation::new(pack, &r.clause),
             escalation,
+            subject,
         });
     }
     let hearing: Vec<_> = pack
@@ -75,6 +78,7 @@ pub fn case_route(pack: &Pack, subject: Option<PersonKind>) -> Result<CaseRoute,
             handlers,
             citation: Citation::new(pack, &first.clause),
             escalation,
+            subject,
         });
     }
     let mut handlers: Vec<OfficeId> = Vec::new();
@@ -90,6 +94,7 @@ pub fn case_route(pack: &Pack, subject: Option<PersonKind>) -> Result<CaseRoute,
             handlers,
             citation: Citation::new(pack, &first.clause),
             escalation,
+            subject,
         }),
         _ => Err(Refusal {
             gate: Gate::Scope,
@@ -109,7 +114,16 @@ pub fn outcome_words(outcome: Outcome) -> &'static str {
         Outcome::WithdrawAccess => "withdrawal of access",
         Outcome::ReplacementCharge => "a charge for the cost of replacement",
         Outcome::Disciplinary => "disciplinary action",
+        Outcome::CodeOfConductComplaint => "a complaint under the members' code of conduct",
         Outcome::Police => "referral to the police",
+    }
+}
+
+fn audience_words(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Everyone => "anyone",
+        Audience::Members => "a member",
+        Audience::Staff => "a member of staff",
     }
 }
 
@@ -123,12 +137,30 @@ pub fn outcome_allowed(
     if matches!(outcome, Outcome::NoAction | Outcome::Advice) {
         return Ok(route.citation.clone());
     }
-    let provided = pack
+    let rules: Vec<&OutcomeRule> = pack
         .breaches
-        .as_ref()
-        .and_then(|b| b.outcomes.iter().find(|o| o.outcome == outcome));
-    match provided {
-        Some(rule) => Ok(Citation::new(pack, &rule.clause)),
+        .iter()
+        .flat_map(|b| &b.outcomes)
+        .filter(|o| o.outcome == outcome)
+        .collect();
+    // A case about no one in particular may only end in what follows anyone's breach.
+    let fits = |rule: &OutcomeRule| match route.subject {
+        Some(kind) => rule.audience.includes(kind),
+        None => rule.audience == Audience::Everyone,
+    };
+    if let Some(rule) = rules.iter().find(|r| fits(r)) {
+        return Ok(Citation::new(pack, &rule.clause));
+    }
+    match rules.first() {
+        Some(rule) => Err(Refusal {
+            gate: Gate::Scope,
+            message: format!(
+                "The policy provides for {} only after a breach by {}",
+                outcome_words(outcome),
+                audience_words(rule.audience)
+            ),
+            citation: Some(Citation::new(pack, &rule.clause)),
+        }),
         None => Err(Refusal {
             gate: Gate::NoProvision,
             message: format!(
@@ -187,6 +219,46 @@ mod tests {
         let r = case_route(&town, Some(PersonKind::Employee)).unwrap();
         assert_eq!(r.handlers, [OfficeId("town_clerk".into())]);
         assert_eq!(r.citation.clause, "1.2");
+    }
+
+    /// The city's policy: staff breaches may go through the disciplinary procedure, members'
+    /// are code of conduct complaints and never disciplinary.
+    #[test]
+    fn outcomes_follow_the_subject_audience() {
+        let aup = pack("city-aup");
+        let member = case_route(&aup, Some(PersonKind::Councillor)).unwrap();
+        let staff = case_route(&aup, Some(PersonKind::Employee)).unwrap();
+        let nobody = case_route(&aup, None).unwrap();
+
+        let refused = outcome_allowed(&aup, Outcome::Disciplinary, &member).unwrap_err();
+        assert_eq!(refused.gate, Gate::Scope);
+        assert!(
+            refused
+                .message
+                .contains("only after a breach by a member of staff")
+        );
+        assert_eq!(refused.citation.unwrap().clause, "Policy compliance");
+        assert_eq!(
+            outcome_allowed(&aup, Outcome::CodeOfConductComplaint, &member)
+                .unwrap()
+                .clause,
+            "Policy compliance"
+        );
+
+        assert!(outcome_allowed(&aup, Outcome::Disciplinary, &staff).is_ok());
+        let refused = outcome_allowed(&aup, Outcome::CodeOfConductComplaint, &staff).unwrap_err();
+        assert!(refused.message.contains("only after a breach by a member"));
+
+        // Police follow anyone's breach; nothing meant for one audience fits a case about no one.
+        for route in [&member, &staff, &nobody] {
+            assert!(outcome_allowed(&aup, Outcome::Police, route).is_ok());
+        }
+        assert!(outcome_allowed(&aup, Outcome::Disciplinary, &nobody).is_err());
+
+        // The county's rule is for everyone, members included.
+        let county = pack("county-members-policy");
+        let route = case_route(&county, Some(PersonKind::Councillor)).unwrap();
+        assert!(outcome_allowed(&county, Outcome::Disciplinary, &route).is_ok());
     }
 
     #[test]

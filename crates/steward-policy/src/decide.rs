@@ -547,6 +547,13 @@ pub fn leaving_return_by(pack: &Pack, left_on: NaiveDate) -> Option<Dated> {
     })
 }
 
+/// The clause saying a leaver stops using what they hold at once, whatever the return
+/// deadline, when the policy says so.
+pub fn leaving_stop_use(pack: &Pack) -> Option<Citation> {
+    let rule = pack.loans.leaving_office.as_ref()?;
+    rule.stop_use.then(|| Citation::new(pack, &rule.clause))
+}
+
 /// A charge the policy allows for an item not returned after its holder left office.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChargeDue {

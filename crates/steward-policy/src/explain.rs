@@ -2,6 +2,7 @@
 
 use crate::citation::Citation;
 use crate::model::*;
+use crate::vocab::Audience;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -31,11 +32,17 @@ fn variant<T: std::fmt::Debug>(value: &T) -> String {
     out
 }
 
-fn offices(pack: &Pack, ids: &[OfficeId]) -> String {
+/// The offices' names joined by `joiner` (" and ", " or "); the names themselves are never
+/// rewritten, since many hold "and" ("Head of Law and Governance").
+fn offices_joined(pack: &Pack, ids: &[OfficeId], joiner: &str) -> String {
     ids.iter()
         .map(|id| pack.office_name(id))
         .collect::<Vec<_>>()
-        .join(" and ")
+        .join(joiner)
+}
+
+fn offices(pack: &Pack, ids: &[OfficeId]) -> String {
+    offices_joined(pack, ids, " and ")
 }
 
 /// Every rule of the pack, in the order the sections appear in the format.
@@ -81,10 +88,7 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         let who = if e.offices.is_empty() {
             e.audience.as_str().replace('_', " ")
         } else {
-            format!(
-                "holders of {}",
-                offices(pack, &e.offices).replace(" and ", " or ")
-            )
+            format!("holders of {}", offices_joined(pack, &e.offices, " or "))
         };
         push(
             "Equipment",
@@ -162,7 +166,12 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         push(
             "Loans",
             format!(
-                "Leavers return equipment {}",
+                "Leavers {}return equipment {}",
+                if lo.stop_use {
+                    "stop using equipment at once and "
+                } else {
+                    ""
+                },
                 if lo.return_within.is_zero() {
                     "immediately".to_string()
                 } else {
@@ -387,7 +396,7 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 format!(
                     "A {} request needs the agreement of {}",
                     variant(&r.kind),
-                    offices(pack, &a.by).replace(" and ", joiner)
+                    offices_joined(pack, &a.by, joiner)
                 ),
                 &a.clause,
             );
@@ -400,7 +409,7 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 format!(
                     "Breaches by {} go to {}",
                     r.audience.as_str(),
-                    offices(pack, &r.handlers).replace(" and ", " or ")
+                    offices_joined(pack, &r.handlers, " or ")
                 ),
                 &r.clause,
             );
@@ -410,6 +419,21 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 "Breaches",
                 format!("Serious cases go to {}", pack.office_name(&e.to)),
                 &e.clause,
+            );
+        }
+        for o in &b.outcomes {
+            let by = match o.audience {
+                Audience::Everyone => "A breach",
+                Audience::Members => "A breach by a member",
+                Audience::Staff => "A breach by a member of staff",
+            };
+            push(
+                "Breaches",
+                format!(
+                    "{by} may lead to {}",
+                    crate::cases::outcome_words(o.outcome)
+                ),
+                &o.clause,
             );
         }
     }
@@ -431,4 +455,43 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
         }
     }
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// An office named with "and" keeps its name wherever a rule lists it, whatever word joins
+    /// the list ("Head of Law and Governance", never "Head of Law or Governance").
+    #[test]
+    fn office_names_are_never_rewritten() {
+        for preset in crate::presets::all() {
+            let pack = crate::presets::load(preset).unwrap().pack;
+            let lines = rules(&pack);
+            for office in pack.offices.iter().filter(|o| o.name.contains(" and ")) {
+                let mangled = office.name.replace(" and ", " or ");
+                for line in &lines {
+                    assert!(
+                        !line.text.contains(&mangled),
+                        "{}: {:?} rewrites {:?}",
+                        preset.id,
+                        line.text,
+                        office.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn breaches_name_their_handler_whole() {
+        let preset = crate::presets::find("city-aup").unwrap();
+        let pack = crate::presets::load(preset).unwrap().pack;
+        assert!(
+            rules(&pack)
+                .iter()
+                .any(|l| l.topic == "Breaches" && l.text.contains("Head of Law and Governance"))
+        );
+    }
 }

@@ -748,6 +748,8 @@ pub enum Outcome {
     WithdrawAccess,
     ReplacementCharge,
     Disciplinary,
+    /// Handled as a complaint under the members' code of conduct.
+    CodeOfConductComplaint,
     Police,
 }
 
@@ -755,6 +757,9 @@ pub enum Outcome {
 #[serde(deny_unknown_fields)]
 pub struct OutcomeRule {
     pub outcome: Outcome,
+    /// Whose breaches it may follow; everyone's when absent.
+    #[serde(default = "everyone")]
+    pub audience: Audience,
     pub clause: Clause,
 }
 

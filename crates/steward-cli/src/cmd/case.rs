@@ -14,7 +14,8 @@ fn outcome(text: &str) -> anyhow::Result<Outcome> {
             code: exit::INVALID,
             message: format!(
                 "'{text}' is not an outcome; use no_action, advice, restrict_software, \
-                 remove_information, withdraw_access, replacement_charge, disciplinary or police"
+                 remove_information, withdraw_access, replacement_charge, disciplinary, \
+                 code_of_conduct_complaint or police"
             ),
         }
         .into()

@@ -270,6 +270,11 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
                         )),
                     }
                 }
+                if let (Some(c), false) = (&leaving.stop_use, leaving.loans.is_empty()) {
+                    out.push_str(&format!(
+                        "  What they hold must not be used from today ({c}).\n"
+                    ));
+                }
                 for a in &leaving.access_withdrawn {
                     let disabled = if a.disabled { "; account disabled" } else { "" };
                     out.push_str(&format!(

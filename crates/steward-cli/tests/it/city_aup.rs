@@ -81,7 +81,14 @@ fn return_sends_equipment_for_erasure() {
         &["loan", "issue", "E1", "LAP-1", "--as-of", "2027-03-01"],
         5,
     );
-    assert_eq!(refusals(&refused)[0].0, "availability");
+    // The refusal rests on the rule that sends returned equipment for erasure.
+    assert_eq!(
+        refusals(&refused)[0],
+        (
+            "availability".to_string(),
+            Some("Infrastructure security".to_string())
+        )
+    );
     env.ok(&[
         "equipment",
         "state",
@@ -162,4 +169,123 @@ fn new_version_needs_a_new_signature_and_old_versions_stay_readable() {
         ],
         6,
     );
+}
+
+/// `as_user` closes `case` with `outcome`, expecting exit `code` (0, or 5: refused by policy).
+fn close(env: &Env, as_user: &str, case: &str, outcome: &str, code: i32) -> crate::support::Run {
+    env.fails(
+        &[
+            "case",
+            "close",
+            case,
+            "--outcome",
+            outcome,
+            "--note",
+            "Heard both sides",
+            "--as",
+            as_user,
+            "--as-of",
+            "2027-01-06",
+        ],
+        code,
+    )
+}
+
+/// A councillor's breach is a code of conduct complaint and never disciplinary; a volunteer's
+/// may go through the disciplinary procedure and is never a code of conduct complaint.
+#[test]
+fn outcomes_offered_depend_on_whose_breach_it_is() {
+    let env = setup();
+    // The councillor C1, and the two offices that hear breaches: members' and staff's.
+    for (reference, kind, office) in [
+        ("C1", "councillor", None),
+        ("H1", "employee", Some("head_of_law_and_governance")),
+        ("L1", "employee", Some("line_manager")),
+    ] {
+        let mut args = vec![
+            "person",
+            "add",
+            "--ref",
+            reference,
+            "--name",
+            reference,
+            "--kind",
+            kind,
+            "--term-start",
+            "2026-05-01",
+            "--as-of",
+            "2027-01-04",
+        ];
+        if let Some(office) = office {
+            args.extend_from_slice(&["--office", office]);
+        }
+        env.ok(&args);
+    }
+    for (username, person) in [("law", "H1"), ("manager", "L1")] {
+        crate::api::user(
+            &env,
+            &[
+                "--username",
+                username,
+                "--role",
+                "officer",
+                "--person",
+                person,
+            ],
+        );
+    }
+    let mut cases = Vec::new();
+    for subject in ["C1", "V1"] {
+        let raised = env.ok(&[
+            "case",
+            "raise",
+            "--subject",
+            subject,
+            "--summary",
+            "Shared a password",
+            "--as",
+            "law",
+            "--as-of",
+            "2027-01-05",
+        ]);
+        cases.push(raised["id"].as_i64().unwrap().to_string());
+    }
+    let offered = |case: &str, as_user: &str| -> Vec<String> {
+        let shown = env.ok(&[
+            "case",
+            "show",
+            case,
+            "--as",
+            as_user,
+            "--as-of",
+            "2027-01-06",
+        ]);
+        shown["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["outcome"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let member = offered(&cases[0], "law");
+    assert!(
+        member.contains(&"code_of_conduct_complaint".to_string()),
+        "{member:?}"
+    );
+    assert!(!member.contains(&"disciplinary".to_string()), "{member:?}");
+    let volunteer = offered(&cases[1], "manager");
+    assert!(
+        volunteer.contains(&"disciplinary".to_string()),
+        "{volunteer:?}"
+    );
+    assert!(!volunteer.contains(&"code_of_conduct_complaint".to_string()));
+
+    let refused = close(&env, "law", &cases[0], "disciplinary", 5);
+    assert_eq!(
+        refusals(&refused),
+        [("scope".to_string(), Some("Policy compliance".to_string()))]
+    );
+    close(&env, "law", &cases[0], "code_of_conduct_complaint", 0);
+    close(&env, "manager", &cases[1], "code_of_conduct_complaint", 5);
+    close(&env, "manager", &cases[1], "disciplinary", 0);
 }

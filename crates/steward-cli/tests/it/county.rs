@@ -158,6 +158,33 @@ fn one_month_from_the_end_of_january() {
     ]);
     assert_eq!(left["loans"][0]["leaving_by"], "2027-02-28");
     assert_eq!(left["citation"]["clause"], "27");
+    // Clause 27 also says the laptop must not be used from that day: the answer says so, and
+    // the sweep tells her once.
+    assert_eq!(left["stop_use"]["clause"], "27");
+    let stop_use = |day: &str| -> Vec<serde_json::Value> {
+        let swept = env.ok(&["sweep", "--as-of", day]);
+        swept["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["key"] == "stop-use:loan-1")
+            .cloned()
+            .collect()
+    };
+    let first = stop_use("2027-01-31");
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0]["citation"]["clause"], "27", "{:#}", first[0]);
+    assert!(
+        first[0]["decision"]
+            .as_str()
+            .unwrap()
+            .starts_with("Stop using it now and return it by 28 February 2027"),
+        "{:#}",
+        first[0]
+    );
+    assert_eq!(first[0]["outcome"], "queued", "{:#}", first[0]);
+    let again = stop_use("2027-02-01");
+    assert!(again.iter().all(|f| f["outcome"] != "queued"), "{again:?}");
     // Out of office, nothing more may be issued.
     env.ok(&[
         "equipment",

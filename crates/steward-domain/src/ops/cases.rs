@@ -233,6 +233,7 @@ pub async fn open<T: WorkflowTx>(
         Outcome::WithdrawAccess,
         Outcome::ReplacementCharge,
         Outcome::Disciplinary,
+        Outcome::CodeOfConductComplaint,
         Outcome::Police,
     ] {
         if let Ok(citation) = outcome_allowed(&pack, outcome, &route) {
@@ -583,7 +584,11 @@ async fn carry_out<T: WorkflowTx>(
                 steward_policy::cases::outcome_words(outcome)
             ));
         }
-        Outcome::NoAction | Outcome::Advice | Outcome::Disciplinary | Outcome::Police => {
+        Outcome::NoAction
+        | Outcome::Advice
+        | Outcome::Disciplinary
+        | Outcome::CodeOfConductComplaint
+        | Outcome::Police => {
             done.push(format!(
                 "Closed with {} ({citation}).",
                 steward_policy::cases::outcome_words(outcome)

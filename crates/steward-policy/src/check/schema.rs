@@ -549,8 +549,11 @@ pub(crate) static ESCALATION: Table = fields(&[
     req("clause", CLAUSE),
 ]);
 
-pub(crate) static OUTCOME_RULE: Table =
-    fields(&[req("outcome", one_of::<Outcome>()), req("clause", CLAUSE)]);
+pub(crate) static OUTCOME_RULE: Table = fields(&[
+    req("outcome", one_of::<Outcome>()),
+    opt("audience", one_of::<Audience>()),
+    req("clause", CLAUSE),
+]);
 
 pub(crate) static DUTY: Table = fields(&[
     req("topic", one_of::<DutyTopic>()),

@@ -252,6 +252,7 @@ clause = "16.2"
 
 [[breaches.outcomes]]
 outcome = "withdraw_access"
+audience = "everyone"
 clause = "16.3"
 
 [[duties]]

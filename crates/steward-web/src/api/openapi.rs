@@ -507,7 +507,8 @@ pub(crate) fn close_case() -> Value {
             "outcome": {
                 "type": "string",
                 "enum": ["no_action", "advice", "restrict_software", "remove_information",
-                    "withdraw_access", "replacement_charge", "disciplinary", "police"],
+                    "withdraw_access", "replacement_charge", "disciplinary",
+                    "code_of_conduct_complaint", "police"],
             },
             "note": text(),
             "equipment": tag(),

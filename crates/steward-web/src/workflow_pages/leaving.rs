@@ -233,6 +233,10 @@ async fn views(tx: &mut StoreTx, done: &[people::Leaving]) -> Result<Vec<LeaverV
                 .map(|e| e.asset_tag.to_string())
                 .unwrap_or_default();
             let return_by = match (loan.leaving_by, &l.citation) {
+                (Some(by), Some(citation)) if l.stop_use.is_some() => format!(
+                    "Stop using it now and return it by {} ({citation})",
+                    long_date(by)
+                ),
                 (Some(by), Some(citation)) => format!("Return by {} ({citation})", long_date(by)),
                 _ => "The policy sets no date for leavers to return it by".to_string(),
             };

@@ -407,6 +407,10 @@ pub struct Leaving {
     pub loans: Vec<Loan>,
     /// The clause setting the return deadline, when the policy has one.
     pub citation: Option<steward_policy::Citation>,
+    /// The clause saying the items must not be used from the leaving day, when the policy
+    /// says so.
+    #[serde(default)]
+    pub stop_use: Option<steward_policy::Citation>,
     /// The accounts linked to the person, when leaving took away their access.
     #[serde(default)]
     pub access_withdrawn: Vec<users::AccessWithdrawn>,
@@ -513,6 +517,7 @@ pub async fn leave<T: AuthTx>(
         reason,
         loans,
         citation: deadline.map(|d| d.citation),
+        stop_use: steward_policy::decide::leaving_stop_use(&active.pack),
         access_withdrawn,
     })
 }

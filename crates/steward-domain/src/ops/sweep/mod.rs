@@ -26,6 +26,7 @@ mod returns;
 mod review;
 mod route;
 mod signatures;
+mod stop_use;
 
 pub use daily::{DailyRunTx, SWEEP_JOB, run_daily};
 pub use facts::Day;
@@ -67,6 +68,7 @@ pub fn sources<T: SweepTx + 'static>() -> Vec<Box<dyn Source<T>>> {
     vec![
         Box::new(overdue::Overdue),
         Box::new(returns::EndingSoon),
+        Box::new(stop_use::StopUse),
         Box::new(recalls::Recalls),
         Box::new(signatures::Signatures),
         Box::new(review::Review),
