@@ -106,6 +106,8 @@ export async function startDemo(asOf, { size = "small" } = {}) {
   return {
     url,
     accounts,
+    /** The demo's database, for commands run beside the server. */
+    db: database.url,
     /** The demo account with `role` in the council `slug`. */
     account(slug, role) {
       const found = accounts.find((a) => a.council === slug && a.role === role);

@@ -264,6 +264,58 @@ pub enum CouncilCmd {
     },
     /// List councils
     List,
+    /// Signing in with the council's identity provider (OpenID Connect)
+    #[command(subcommand)]
+    Oidc(OidcCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OidcCmd {
+    /// Set how the council signs in with its identity provider, replacing any settings before
+    Set(OidcSet),
+    /// Show the council's identity-provider settings (never the client secret)
+    Show,
+    /// Stop signing in with the identity provider: everyone uses passwords again
+    Clear,
+}
+
+#[derive(Args, Debug)]
+pub struct OidcSet {
+    /// The provider's issuer address, as its discovery document gives it
+    /// (for Entra ID, https://login.microsoftonline.com/TENANT/v2.0)
+    #[arg(long)]
+    pub issuer: String,
+    /// The application (client) id the provider gave Steward
+    #[arg(long)]
+    pub client_id: String,
+    /// A file holding the client secret on its first line
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "secret_env",
+        required_unless_present = "secret_env"
+    )]
+    pub secret_file: Option<String>,
+    /// An environment variable of `steward serve` holding the client secret
+    #[arg(long, value_name = "NAME")]
+    pub secret_env: Option<String>,
+    /// The name on the sign-in button: "Sign in with NAME"
+    #[arg(long, default_value = "Microsoft")]
+    pub name: String,
+    /// A value of the token's role claim and the Steward role it gives, as VALUE=ROLE
+    /// (repeat it; the first the token carries wins)
+    #[arg(long = "role", value_name = "VALUE=ROLE", required = true)]
+    pub roles: Vec<String>,
+    /// The claim the mapping reads: roles (app roles) or groups
+    #[arg(long, default_value = "roles")]
+    pub role_claim: String,
+    /// What accounts are linked by: subject, or tenant-object for Entra ID (the default for
+    /// an Entra ID issuer)
+    #[arg(long)]
+    pub account_key: Option<String>,
+    /// Refuse passwords to everyone but administrators' break-glass accounts
+    #[arg(long)]
+    pub passwords_off: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -742,6 +794,30 @@ pub enum UserCmd {
         /// Read the new password from the first line of standard input
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Link the account to the person's identity at the council's identity provider, or
+    /// --clear the link; the person then signs in there
+    Identity {
+        username: String,
+        /// The provider's subject identifier (`sub`)
+        #[arg(long, conflicts_with_all = ["tenant", "clear"])]
+        subject: Option<String>,
+        /// Entra ID's directory (tenant) id; with --object
+        #[arg(long, requires = "object", conflicts_with = "clear")]
+        tenant: Option<String>,
+        /// Entra ID's object id of the user; with --tenant
+        #[arg(long, requires = "tenant")]
+        object: Option<String>,
+        /// Remove the link
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Let an administrator's account keep its password when the council switches passwords
+    /// off (--off to withdraw it)
+    BreakGlass {
+        username: String,
+        #[arg(long)]
+        off: bool,
     },
 }
 

@@ -1,10 +1,11 @@
 //! The domain's account storage interface, `AuthTx`, for a store transaction.
 
 use crate::tx::StoreTx;
-use crate::{account_lists, invitations, sessions, users};
+use crate::{account_lists, invitations, oidc, sessions, users};
 use chrono::{DateTime, Utc};
 use steward_domain::auth::{
-    ApiToken, AuthTx, HashedPassword, Invitation, NewApiToken, NewUser, Session, User, Username,
+    AccountSignIn, ApiToken, AuthTx, ExternalId, HashedPassword, Invitation, NewApiToken, NewUser,
+    OidcAttempt, OidcSettings, Session, User, Username,
 };
 use steward_domain::listing::Listed;
 use steward_domain::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
@@ -193,5 +194,66 @@ impl AuthTx for StoreTx {
 
     async fn update_invitation(&mut self, invitation: &Invitation) -> RepoResult<()> {
         invitations::update(self, invitation).await
+    }
+
+    async fn oidc_settings(&mut self, council_id: Id) -> RepoResult<Option<OidcSettings>> {
+        oidc::settings(self, council_id).await
+    }
+
+    async fn save_oidc_settings(
+        &mut self,
+        council_id: Id,
+        settings: &OidcSettings,
+        at: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        oidc::save_settings(self, council_id, settings, at).await
+    }
+
+    async fn delete_oidc_settings(&mut self, council_id: Id) -> RepoResult<bool> {
+        oidc::delete_settings(self, council_id).await
+    }
+
+    async fn account_sign_in(&mut self, council_id: Id, user_id: Id) -> RepoResult<AccountSignIn> {
+        oidc::account(self, council_id, user_id).await
+    }
+
+    async fn save_account_sign_in(
+        &mut self,
+        council_id: Id,
+        sign_in: &AccountSignIn,
+    ) -> RepoResult<()> {
+        oidc::save_account(self, council_id, sign_in).await
+    }
+
+    async fn user_by_external(
+        &mut self,
+        council_id: Id,
+        external: &ExternalId,
+    ) -> RepoResult<Option<User>> {
+        oidc::user_by_external(self, council_id, external).await
+    }
+
+    async fn insert_oidc_attempt(
+        &mut self,
+        council_id: Id,
+        attempt: &OidcAttempt,
+    ) -> RepoResult<()> {
+        oidc::insert_attempt(self, council_id, attempt).await
+    }
+
+    async fn take_oidc_attempt(
+        &mut self,
+        council_id: Id,
+        state_hash: &str,
+    ) -> RepoResult<Option<OidcAttempt>> {
+        oidc::take_attempt(self, council_id, state_hash).await
+    }
+
+    async fn delete_oidc_attempts_before(
+        &mut self,
+        council_id: Id,
+        before: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        oidc::delete_attempts_before(self, council_id, before).await
     }
 }

@@ -21,6 +21,7 @@ mod loans;
 mod migrate;
 mod network;
 mod network_list;
+mod oidc;
 mod open;
 mod outbox;
 mod people;

@@ -13,10 +13,10 @@ use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use minijinja::context;
 use serde::Deserialize;
-use steward_domain::auth::Principal;
+use steward_domain::auth::{OidcSettings, Principal};
 use steward_domain::ops::sessions::{self, SignInError};
 use steward_domain::ops::users::{self, PasswordChange};
-use steward_domain::ops::{council, people};
+use steward_domain::ops::{council, oidc, people};
 use steward_domain::{Council, CouncilSlug, DomainError};
 
 pub(crate) async fn find_council(state: &AppState, slug: &str) -> Result<Council, WebError> {
@@ -25,6 +25,7 @@ pub(crate) async fn find_council(state: &AppState, slug: &str) -> Result<Council
     Ok(council::find(&mut tx, &slug).await?)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_sign_in(
     state: &AppState,
     council: &Council,
@@ -32,15 +33,41 @@ fn render_sign_in(
     username: &str,
     token: &str,
     next: Option<&str>,
+    provider: Option<&OidcSettings>,
 ) -> Result<Html<String>, WebError> {
+    let provider_settings = provider;
     let mut page = Page::new("Sign in").council(council);
     page.errors = errors;
     let field_errors = by_field(&page.errors);
+    let provider = provider.map(|s| s.provider_name.as_str());
+    let passwords_off = provider_settings.is_some_and(|s| s.passwords_off);
+    let provider_href = match next {
+        Some(next) => format!(
+            "/councils/{}/sign-in/provider?next={}",
+            council.slug,
+            crate::listing::encode(next)
+        ),
+        None => format!("/councils/{}/sign-in/provider", council.slug),
+    };
     Ok(Html(state.pages.render(
         "pages/sign_in.html",
         &page,
-        context! { username, field_errors, csrf_token => token, next },
+        context! {
+            username, field_errors, csrf_token => token, next, provider, provider_href,
+            passwords_off,
+        },
     )?))
+}
+
+/// The council's identity-provider settings, if it has any.
+async fn provider_of(
+    state: &AppState,
+    council: &Council,
+) -> Result<Option<OidcSettings>, WebError> {
+    let mut tx = state.store.read().await?;
+    let found = oidc::settings(&mut tx, council).await?;
+    tx.commit().await?;
+    Ok(found)
 }
 
 #[derive(Deserialize)]
@@ -58,7 +85,16 @@ pub async fn sign_in_page(
     let council = find_council(&state, &slug).await?;
     let token = new_form_token()?;
     let next = q.next.as_deref().and_then(|n| safe_next(&council, n));
-    let html = render_sign_in(&state, &council, Vec::new(), "", &token, next.as_deref())?;
+    let provider = provider_of(&state, &council).await?;
+    let html = render_sign_in(
+        &state,
+        &council,
+        Vec::new(),
+        "",
+        &token,
+        next.as_deref(),
+        provider.as_ref(),
+    )?;
     Ok((
         AppendHeaders([(header::SET_COOKIE, form_cookie(&token)?)]),
         html,
@@ -168,6 +204,7 @@ pub async fn sign_in(
             }
         }
     }
+    let provider = provider_of(&state, &council).await?;
     let html = render_sign_in(
         &state,
         &council,
@@ -175,6 +212,7 @@ pub async fn sign_in(
         form.username.trim(),
         &token,
         next.as_deref(),
+        provider.as_ref(),
     )?;
     Ok((StatusCode::BAD_REQUEST, html).into_response())
 }
@@ -193,9 +231,14 @@ pub async fn sign_out(
         sessions::sign_out(&mut tx, &raw, signed.now).await?;
         tx.commit().await?;
     }
+    // With an identity provider, the next page offers its sign-out too.
+    let to = match provider_of(&state, &signed.council).await? {
+        Some(_) => format!("/councils/{}/signed-out", signed.council.slug),
+        None => sign_in_path(&signed.council),
+    };
     Ok((
         AppendHeaders([(header::SET_COOKIE, clear_session_cookie())]),
-        Redirect::to(&sign_in_path(&signed.council)),
+        Redirect::to(&to),
     )
         .into_response())
 }

@@ -16,3 +16,10 @@ pub const IMPORT_ROWS: usize = 20_000;
 
 /// The largest TLS certificate chain or private key file `serve --tls-cert`/`--tls-key` reads.
 pub const TLS_FILE: u64 = 1 << 20;
+
+/// The most of any one answer from the council's identity provider (discovery, keys, tokens)
+/// that is read.
+pub const PROVIDER_ANSWER: usize = 1 << 20;
+
+/// The most of the identity provider's client-secret file that is read.
+pub const SECRET_FILE: u64 = 4096;

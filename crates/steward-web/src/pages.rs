@@ -42,6 +42,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/password.html",
         include_str!("../templates/pages/password.html"),
     ),
+    (
+        "pages/provider_refused.html",
+        include_str!("../templates/pages/provider_refused.html"),
+    ),
+    (
+        "pages/signed_out.html",
+        include_str!("../templates/pages/signed_out.html"),
+    ),
+    (
+        "pages/oidc_settings.html",
+        include_str!("../templates/pages/oidc_settings.html"),
+    ),
     ("pages/me.html", include_str!("../templates/pages/me.html")),
     (
         "pages/policy.html",

@@ -1,7 +1,7 @@
 //! Every page the site serves, in one table: the router is built from it, and the access tests
 //! walk it, so a page added here is covered by them without anyone remembering to.
 
-use crate::{AppState, account, due_page, index, invitation, me, start};
+use crate::{AppState, account, due_page, index, invitation, me, oidc_settings, provider, start};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
@@ -66,6 +66,42 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/sign-in",
             Public,
             post(account::sign_in),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/sign-in/provider",
+            Public,
+            get(provider::start),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/sign-in/provider/return",
+            Public,
+            get(provider::finish),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/signed-out",
+            Public,
+            get(provider::signed_out),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/admin/sign-in",
+            Admin,
+            get(oidc_settings::page),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/admin/sign-in",
+            Admin,
+            post(oidc_settings::save),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/admin/sign-in/clear",
+            Admin,
+            post(oidc_settings::clear),
         ),
         page(
             Method::GET,

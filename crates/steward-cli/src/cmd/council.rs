@@ -1,9 +1,12 @@
 use crate::app::App;
-use crate::args::CouncilCmd;
+use crate::args::{CouncilCmd, OidcCmd, OidcSet};
 use crate::exit;
 use crate::output::Table;
 use steward_domain::CouncilSlug;
-use steward_domain::ops::{council, policy};
+use steward_domain::auth::{
+    AccountKey, Issuer, OidcSettings, RoleClaim, RoleMapping, SecretSource,
+};
+use steward_domain::ops::{council, oidc, policy};
 
 pub async fn run(app: &App, cmd: CouncilCmd) -> anyhow::Result<u8> {
     match cmd {
@@ -40,6 +43,116 @@ pub async fn run(app: &App, cmd: CouncilCmd) -> anyhow::Result<u8> {
                 }
                 t.render()
             })?;
+        }
+        CouncilCmd::Oidc(cmd) => return run_oidc(app, cmd).await,
+    }
+    Ok(exit::OK)
+}
+
+fn settings_from(args: OidcSet) -> anyhow::Result<OidcSettings> {
+    let issuer = Issuer::parse(&args.issuer)?;
+    let secret = match (&args.secret_file, &args.secret_env) {
+        (Some(path), _) => SecretSource::file(path)?,
+        (None, Some(name)) => SecretSource::env(name)?,
+        (None, None) => anyhow::bail!("give --secret-file or --secret-env"),
+    };
+    let account_key = match &args.account_key {
+        Some(k) => AccountKey::parse(k)?,
+        None => AccountKey::for_issuer(&issuer),
+    };
+    let role_map = args
+        .roles
+        .iter()
+        .map(|r| RoleMapping::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(OidcSettings::new(
+        &args.name,
+        issuer,
+        &args.client_id,
+        secret,
+        RoleClaim::parse(&args.role_claim)?,
+        account_key,
+        role_map,
+        args.passwords_off,
+    )?)
+}
+
+/// The settings as an administrator reads them, a line each.
+pub fn describe(s: &OidcSettings) -> String {
+    let mut t = Table::new(&["SETTING", "VALUE"]);
+    t.row(vec!["Provider".into(), s.provider_name.clone()]);
+    t.row(vec!["Issuer".into(), s.issuer.to_string()]);
+    t.row(vec!["Client id".into(), s.client_id.clone()]);
+    t.row(vec!["Client secret read from".into(), s.secret.describe()]);
+    t.row(vec![
+        "Accounts linked by".into(),
+        s.account_key.label().into(),
+    ]);
+    t.row(vec![
+        "Roles from the claim".into(),
+        s.role_claim.as_str().into(),
+    ]);
+    for m in &s.role_map {
+        t.row(vec![format!("  {}", m.value), m.role.label().into()]);
+    }
+    t.row(vec![
+        "Passwords".into(),
+        if s.passwords_off {
+            "Only administrators' break-glass accounts".into()
+        } else {
+            "Anyone with a password may still use it".into()
+        },
+    ]);
+    t.render()
+}
+
+async fn run_oidc(app: &App, cmd: OidcCmd) -> anyhow::Result<u8> {
+    let ctx = app.ctx();
+    match cmd {
+        OidcCmd::Set(args) => {
+            let settings = settings_from(args)?;
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let saved = oidc::set(&mut tx, &ctx, &council, settings).await?;
+            tx.commit().await?;
+            app.out.emit(&saved, || {
+                format!(
+                    "{} now signs in with {}.\n{}",
+                    council.name,
+                    saved.provider_name,
+                    describe(&saved)
+                )
+            })?;
+        }
+        OidcCmd::Show => {
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let found = oidc::settings(&mut tx, &council).await?;
+            app.out.emit(&found, || match &found {
+                Some(s) => describe(s),
+                None => format!(
+                    "{} does not sign in with an identity provider; everyone uses a password.\n",
+                    council.name
+                ),
+            })?;
+        }
+        OidcCmd::Clear => {
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let cleared = oidc::clear(&mut tx, &ctx, &council).await?;
+            tx.commit().await?;
+            app.out
+                .emit(&serde_json::json!({ "cleared": cleared }), || {
+                    if cleared {
+                        format!(
+                            "{} no longer signs in with an identity provider; everyone uses a \
+                         password again.\n",
+                            council.name
+                        )
+                    } else {
+                        format!("{} had no identity provider to clear.\n", council.name)
+                    }
+                })?;
         }
     }
     Ok(exit::OK)

@@ -5,9 +5,10 @@ use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
 use steward_domain::PersonRef;
-use steward_domain::auth::{INVITATION_HOURS, Password, Role, Username};
+use steward_domain::auth::{ExternalId, INVITATION_HOURS, Password, Role, Username};
 use steward_domain::ops::account_list::{self, AccountFilter, AccountSort, AccountStatus};
 use steward_domain::ops::invitations::{self, CreateInvited, Invited};
+use steward_domain::ops::oidc;
 use steward_domain::ops::users::{self, CreateUser, PasswordChange};
 
 /// The password from the first line of standard input, without its line ending. Nothing else
@@ -233,6 +234,52 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
                     "Set a new password for {username}; they must choose their own at next \
                      sign-in, and any sessions of theirs have ended.\n"
                 )
+            })?;
+        }
+        UserCmd::Identity {
+            username,
+            subject,
+            tenant,
+            object,
+            clear,
+        } => {
+            let username: Username = username.parse()?;
+            let external = match (subject, tenant, object) {
+                _ if clear => None,
+                (Some(sub), _, _) => Some(ExternalId::subject(&sub)?),
+                (None, Some(tid), Some(oid)) => Some(ExternalId::entra(&tid, &oid)?),
+                _ => {
+                    return Err(crate::Exit {
+                        code: exit::USAGE,
+                        message: "give --subject, or --tenant with --object, or --clear".into(),
+                    }
+                    .into());
+                }
+            };
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let linked = oidc::link(&mut tx, &ctx, &council, &username, external).await?;
+            tx.commit().await?;
+            app.out.emit(&linked, || match &linked.external {
+                Some(e) => format!(
+                    "{username} now signs in at the identity provider as {}.\n",
+                    e.describe()
+                ),
+                None => format!("{username} is no longer linked to the identity provider.\n"),
+            })?;
+        }
+        UserCmd::BreakGlass { username, off } => {
+            let username: Username = username.parse()?;
+            let mut tx = app.begin().await?;
+            let council = app.council(&mut tx).await?;
+            let set = oidc::set_break_glass(&mut tx, &ctx, &council, &username, !off).await?;
+            tx.commit().await?;
+            app.out.emit(&set, || {
+                if set.break_glass {
+                    format!("{username} keeps its password when passwords are switched off.\n")
+                } else {
+                    format!("{username} is no longer a break-glass account.\n")
+                }
             })?;
         }
     }

@@ -27,6 +27,7 @@ mod item_lists;
 mod mail;
 mod mailsink;
 mod nginx;
+mod oidc;
 mod outbox;
 mod phones;
 pub(crate) mod records;

@@ -9,6 +9,7 @@
 mod access;
 mod hashing;
 mod invitation;
+mod oidc;
 mod password;
 mod repo;
 mod role;
@@ -25,6 +26,11 @@ pub(crate) use hashing::dummy_verify;
 pub use hashing::{HashCost, HashedPassword, PRODUCTION_COST, hash_password, verify_password};
 pub use invitation::{
     INVITATION_HOURS, Invitation, InvitationSecret, InvitationState, LINK_PLACEHOLDER,
+};
+pub use oidc::{
+    ATTEMPT_LIFETIME, AccountKey, AccountSignIn, ExternalId, Issuer, MAX_ROLE_MAPPINGS,
+    MAX_SETTING_CHARS, OidcAttempt, OidcSettings, ProviderClaims, RoleClaim, RoleMapping,
+    SecretSource,
 };
 pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};
 pub use repo::{AuthTx, NewApiToken, NewUser};

@@ -3,6 +3,7 @@
 
 use super::hashing::HashedPassword;
 use super::invitation::Invitation;
+use super::oidc::{AccountSignIn, ExternalId, OidcAttempt, OidcSettings};
 use super::role::Role;
 use super::session::Session;
 use super::token::ApiToken;
@@ -202,5 +203,56 @@ pub trait AuthTx: RegisterTx {
     fn update_invitation(
         &mut self,
         invitation: &Invitation,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+
+    // Signing in with the council's identity provider.
+    fn oidc_settings(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Option<OidcSettings>>> + Send;
+    fn save_oidc_settings(
+        &mut self,
+        council_id: Id,
+        settings: &OidcSettings,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Returns whether there were settings to remove.
+    fn delete_oidc_settings(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<bool>> + Send;
+    /// The account's identity link and break-glass flag; the default when none was set.
+    fn account_sign_in(
+        &mut self,
+        council_id: Id,
+        user_id: Id,
+    ) -> impl Future<Output = RepoResult<AccountSignIn>> + Send;
+    fn save_account_sign_in(
+        &mut self,
+        council_id: Id,
+        sign_in: &AccountSignIn,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// The council's account linked to this identity at the provider.
+    fn user_by_external(
+        &mut self,
+        council_id: Id,
+        external: &ExternalId,
+    ) -> impl Future<Output = RepoResult<Option<User>>> + Send;
+    fn insert_oidc_attempt(
+        &mut self,
+        council_id: Id,
+        attempt: &OidcAttempt,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Removes and returns the attempt whose state has this digest: an attempt is used once.
+    fn take_oidc_attempt(
+        &mut self,
+        council_id: Id,
+        state_hash: &str,
+    ) -> impl Future<Output = RepoResult<Option<OidcAttempt>>> + Send;
+    /// Removes the council's attempts begun before `before`.
+    fn delete_oidc_attempts_before(
+        &mut self,
+        council_id: Id,
+        before: DateTime<Utc>,
     ) -> impl Future<Output = RepoResult<()>> + Send;
 }

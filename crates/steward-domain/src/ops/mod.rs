@@ -17,6 +17,7 @@ pub mod kept;
 pub mod leaving;
 pub mod loans;
 pub mod network;
+pub mod oidc;
 pub mod outbox;
 pub mod people;
 pub mod pick;

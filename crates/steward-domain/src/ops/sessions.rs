@@ -41,6 +41,10 @@ pub enum SignInError {
         moment(.until)
     )]
     AddressThrottled { until: DateTime<Utc> },
+    /// The council signs in with its identity provider; only said to someone who gave the
+    /// right password, and not counted as a failure.
+    #[error("this council signs in with its identity provider, not with passwords")]
+    PasswordsOff,
 }
 
 fn moment(at: &DateTime<Utc>) -> String {
@@ -159,6 +163,9 @@ pub async fn sign_in<T: AuthTx>(
     let Some(user) = user else {
         return Ok(Err(SignInError::BadCredentials));
     };
+    if !super::oidc::password_allowed(tx, &user).await? {
+        return Ok(Err(SignInError::PasswordsOff));
+    }
     start(tx, council, user, now).await.map(Ok)
 }
 

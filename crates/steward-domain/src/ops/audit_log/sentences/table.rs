@@ -2,6 +2,7 @@
 
 use super::{ActionWords, Say, opt};
 use crate::ops::audit_log::words::{code_words, day_words, moment_words, role_words};
+use serde_json::Value;
 
 const fn words(
     action: &'static str,
@@ -773,6 +774,51 @@ pub static ACTIONS: &[ActionWords] = &[
             s.id()
         )
     }),
+    words(
+        "user.identity",
+        "Linked an account to the identity provider",
+        |s| {
+            if s.after("external").is_some() {
+                format!(
+                    "{} linked the account {} to a person's identity at the council's identity \
+                 provider",
+                    s.who(),
+                    s.id()
+                )
+            } else {
+                format!(
+                    "{} removed the link of the account {} to the identity provider",
+                    s.who(),
+                    s.id()
+                )
+            }
+        },
+    ),
+    words("user.break_glass", "Changed a break-glass account", |s| {
+        let on = s.after("break_glass").and_then(Value::as_bool) == Some(true);
+        format!(
+            "{} {} the account {} {} break-glass account that keeps its password",
+            s.who(),
+            if on { "made" } else { "stopped" },
+            s.id(),
+            if on { "a" } else { "being a" }
+        )
+    }),
+    words(
+        "user.role_from_provider",
+        "Took a role from the identity provider",
+        |s| {
+            format!(
+                "{} gave the account {}{} at sign-in",
+                s.who(),
+                s.id(),
+                opt(
+                    " the role ",
+                    s.after("role").and_then(Value::as_str).map(role_words)
+                )
+            )
+        },
+    ),
     words("session.start", "Signed in", |s| {
         format!("{} signed in", s.who())
     }),
@@ -842,6 +888,31 @@ pub static ACTIONS: &[ActionWords] = &[
             s.text("administrator").unwrap_or_default()
         )
     }),
+    words("oidc.set", "Set sign-in with the identity provider", |s| {
+        format!(
+            "{} set the council to sign in with {}{}",
+            s.who(),
+            s.text("provider_name")
+                .unwrap_or_else(|| "its identity provider".into()),
+            if s.after("passwords_off").and_then(Value::as_bool) == Some(true) {
+                ", with passwords only for break-glass administrators"
+            } else {
+                ""
+            }
+        )
+    }),
+    words(
+        "oidc.clear",
+        "Stopped sign-in with the identity provider",
+        |s| {
+            format!(
+                "{} stopped the council signing in with {}: everyone uses a password again",
+                s.who(),
+                s.text("provider_name")
+                    .unwrap_or_else(|| "its identity provider".into())
+            )
+        },
+    ),
     words("mail.configure", "Chose the mail server", |s| {
         format!(
             "{} chose the mail server {}{} for the council's notices{}",

@@ -1,0 +1,211 @@
+// Signing in through the council's identity provider in a real browser: the administrator sets
+// the provider on its page, a person presses "Sign in with …", signs in on a real OpenID
+// provider's page (oidc-provider-mock, run on loopback) and lands in Steward; someone the
+// council has given no role is refused with a page saying so; signing out offers the
+// provider's sign-out. Steward's pages are checked by axe-core and photographed at a phone's, a
+// tablet's and a desktop's width.
+//
+// Run with `node --test tests/browser/identity.test.mjs` after `cargo build -p steward-cli`,
+// `scripts/assets` and `scripts/prerequisites` (which installs oidc-provider-mock).
+
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  axeViolations,
+  describeViolations,
+  launchBrowser,
+  newPage,
+  root,
+  screenshot,
+  startDemo,
+} from "./support.mjs";
+
+const WIDTHS = [390, 820, 1280];
+const SLUG = "dunmere-town";
+const SECRET_ENV = "STEWARD_BROWSER_OIDC_SECRET";
+
+let server;
+let browser;
+let provider;
+let issuer;
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
+async function startProvider() {
+  const port = await freePort();
+  const child = spawn(
+    "python3",
+    [
+      "-m", "oidc_provider_mock", "--port", String(port),
+      "--user-claims", JSON.stringify({ sub: "clerk-sub", roles: ["Steward.Admin"] }),
+      "--user-claims", JSON.stringify({ sub: "stranger-sub", roles: ["Canteen.Staff"] }),
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  await new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`oidc-provider-mock did not start:\n${stderr}`)), 30_000);
+    child.stderr.on("data", (text) => {
+      stderr += text;
+      if (/running on/i.test(stderr)) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`oidc-provider-mock exited (${code}); run scripts/prerequisites:\n${stderr}`));
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+function steward(...args) {
+  return execFileSync(join(root, "target/debug/steward"), ["--db", server.db, "--council", SLUG, ...args], {
+    encoding: "utf8",
+  });
+}
+
+before(async () => {
+  process.env[SECRET_ENV] = "a secret the provider does not check";
+  provider = await startProvider();
+  issuer = provider.url;
+  server = await startDemo("2027-05-20");
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  provider?.child.kill();
+});
+
+async function settled(page) {
+  await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"));
+}
+
+/** Screenshots at each width, axe at each, and no sideways scrolling on the narrow ones. */
+async function check(opened, name) {
+  const { page, problems } = opened;
+  await settled(page);
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await screenshot(page, `identity-${name}-${width}`);
+    const violations = await axeViolations(page);
+    assert.deepEqual(
+      violations.map((v) => v.id),
+      [],
+      `axe found accessibility problems on ${page.url()} at ${width}px:\n${describeViolations(violations)}`,
+    );
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= width, `${name} does not scroll sideways at ${width}px (${scroll}px)`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+}
+
+async function submit(page, name) {
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole("button", { name, exact: true }).click(),
+  ]);
+  return response;
+}
+
+/** A page whose requests to the internet (the provider page's stylesheet) fail at once. */
+async function withoutInternet(opened) {
+  await opened.context.route(/^https:\/\//, (route) => route.abort());
+  return opened;
+}
+
+/** Presses "Sign in with Council Login" and signs in at the provider as `sub`. */
+async function signInAtProvider(opened, sub) {
+  const { page, problems } = opened;
+  await page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  await settled(page);
+  const before = problems.length;
+  await Promise.all([page.waitForURL(`${issuer}/**`), page.getByRole("button", { name: "Sign in with Council Login" }).click()]);
+  // The provider's page asks the internet for its stylesheet, which fails here; that is the
+  // provider's page, not Steward's.
+  problems.splice(before);
+  await page.getByPlaceholder("sub").fill(sub);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ url: `${server.url}**` }),
+    page.getByRole("button", { name: "Authorize", exact: true }).click(),
+  ]);
+  return response;
+}
+
+test("an administrator sets the provider, and people sign in through its page", async () => {
+  const admin = server.account(SLUG, "admin");
+
+  // The administrator's page: a mistake is explained against its field, then saved.
+  const opened = await newPage(browser);
+  const { page, context } = opened;
+  await page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  await page.getByLabel("Username").fill(admin.username);
+  await page.getByLabel("Password").fill(admin.password);
+  await submit(page, "Sign in");
+  await page.goto(new URL(`/councils/${SLUG}/admin/sign-in`, server.url).href);
+  await check(opened, "settings");
+  await page.getByLabel("Name on the sign-in button").fill("Council Login");
+  await page.getByLabel("Issuer address").fill("http://idp.example.org");
+  await page.getByLabel("Application (client) ID").fill("steward-browser");
+  await page.getByLabel("Variable name or file path").fill(SECRET_ENV);
+  await page.getByLabel("Which values give which Steward role").fill("Steward.Admin=admin");
+  await page.getByLabel("The provider's subject identifier").check();
+  const refused = await submit(page, "Save the settings");
+  assert.equal(refused.status(), 400);
+  const summary = page.locator(".govuk-error-summary a");
+  assert.match(await summary.first().innerText(), /https:\/\//);
+  assert.equal(await summary.first().getAttribute("href"), "#issuer");
+  await check(opened, "settings-error");
+  await page.getByLabel("Issuer address").fill(issuer);
+  await submit(page, "Save the settings");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /saved/);
+  await check(opened, "settings-saved");
+  await context.close();
+
+  // The administrator's account is linked to the person's identity at the provider.
+  steward("user", "identity", admin.username, "--subject", "clerk-sub");
+
+  // Signing in through the provider's page lands on the start page.
+  const person = await withoutInternet(await newPage(browser));
+  await person.page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  await check(person, "sign-in");
+  await signInAtProvider(person, "clerk-sub");
+  assert.equal(new URL(person.page.url()).pathname, `/councils/${SLUG}/start`);
+  await settled(person.page);
+
+  // Signing out offers the provider's own sign-out.
+  await Promise.all([
+    person.page.waitForNavigation(),
+    person.page.getByRole("button", { name: /^Sign out/ }).click(),
+  ]);
+  assert.equal(new URL(person.page.url()).pathname, `/councils/${SLUG}/signed-out`);
+  assert.ok(await person.page.getByRole("button", { name: "Sign out of Council Login too" }).isVisible());
+  await check(person, "signed-out");
+  await person.context.close();
+
+  // Someone the council gave no role is refused with a page saying so.
+  const stranger = await withoutInternet(await newPage(browser));
+  const answer = await signInAtProvider(stranger, "stranger-sub");
+  assert.equal(answer?.status(), 403);
+  assert.equal(await stranger.page.locator("h1").innerText(), "You cannot sign in to Steward");
+  assert.match(await stranger.page.locator("main").innerText(), /no role in Steward/);
+  await check(stranger, "refused");
+  await stranger.context.close();
+});
