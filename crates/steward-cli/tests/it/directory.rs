@@ -393,7 +393,9 @@ fn answer(stream: TcpStream, answers: &Mutex<HashMap<String, (u16, String)>>) {
         }
         // Paths are matched without their query, except a next page's skip token.
         let key = match target.split_once("$skiptoken=") {
-            Some((path, token)) => format!("{}?{token}", path.trim_end_matches('?')),
+            Some((before, token)) => {
+                format!("{}?{token}", before.split('?').next().unwrap_or("/"))
+            }
             None => target.split('?').next().unwrap_or("/").to_string(),
         };
         let (status, text) = answers.lock().unwrap().get(&key).cloned().unwrap_or((

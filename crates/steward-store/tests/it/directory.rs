@@ -4,6 +4,7 @@
 
 use super::workflow::{ctx, town};
 use std::collections::{BTreeMap, BTreeSet};
+use steward_domain::RegisterTx;
 use steward_domain::directory::settings::{
     Attributes, DirectorySettings, GroupMapping, SourceSettings,
 };

@@ -83,7 +83,12 @@ pub async fn sync(
     let council = signed.council.clone();
     let settings = {
         let mut tx = state.store.read().await?;
-        apply::settings(&mut tx, &council).await?
+        tx.directory_settings(council.id)
+            .await
+            .map_err(steward_domain::DomainError::from)?
+    };
+    let Some(settings) = settings else {
+        return render(&state, &signed, None, Vec::new());
     };
     let shown = |done: Option<String>| {
         Some(Shown {
