@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 pub enum DirectoryCmd {
     /// Set where the council's directory is and what its attributes and groups mean
     #[command(subcommand)]
-    Set(DirectorySource),
+    Set(Box<DirectorySource>),
     /// Show the directory settings (never a secret)
     Show,
     /// Compare the directory with the register: who joins, who changes, who leaves

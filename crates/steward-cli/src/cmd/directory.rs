@@ -15,7 +15,7 @@ use steward_store::Store;
 
 pub async fn run(app: &App, cmd: DirectoryCmd) -> anyhow::Result<u8> {
     match cmd {
-        DirectoryCmd::Set(source) => set(app, source).await,
+        DirectoryCmd::Set(source) => set(app, *source).await,
         DirectoryCmd::Show => show(app).await,
         DirectoryCmd::Sync(args) => sync(app, &args).await,
     }

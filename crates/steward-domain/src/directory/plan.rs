@@ -403,7 +403,7 @@ mod tests {
     fn matching_by_reference_links_and_duplicates_are_problems() {
         let ada = entry("a", "M1", "Ada", &[]);
         let plan1 = plan(
-            &[ada.clone()],
+            std::slice::from_ref(&ada),
             &[],
             &managed(),
             &[registered(&ada, false, true)],
@@ -419,7 +419,7 @@ mod tests {
     fn someone_back_after_leaving_starts_a_new_term() {
         let ada = entry("a", "M1", "Ada", &[]);
         let plan = plan(
-            &[ada.clone()],
+            std::slice::from_ref(&ada),
             &[],
             &managed(),
             &[registered(&ada, true, false)],
