@@ -11,6 +11,8 @@ mod retention;
 pub use retention::*;
 mod records;
 pub use records::*;
+mod directory;
+pub use directory::*;
 
 /// Run the ICT side of a council by its own policy: equipment loans, policy signatures,
 /// what is due, and an audit trail anyone can verify.
@@ -98,6 +100,10 @@ pub enum Command {
     /// API tokens for scripts and other systems
     #[command(subcommand)]
     Token(TokenCmd),
+    /// The council's directory (LDAP or Microsoft Graph): settings, and keeping the register
+    /// in step with it
+    #[command(subcommand)]
+    Directory(DirectoryCmd),
     /// Reports and requests: faults, incidents, approvals, follow-ups
     Request(RequestArgs),
     /// Breach cases: concerns about someone's use of council ICT

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod ctx;
+pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod import;

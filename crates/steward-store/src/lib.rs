@@ -11,6 +11,7 @@ mod audit_check;
 mod audit_list;
 mod auth;
 mod daily;
+mod directory;
 mod due;
 mod equipment;
 mod error;

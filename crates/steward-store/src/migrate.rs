@@ -101,6 +101,10 @@ const SQLITE: &[Migration] = &[
         version: 24,
         sql: include_str!("../migrations/sqlite/0024_oidc.sql"),
     },
+    Migration {
+        version: 25,
+        sql: include_str!("../migrations/sqlite/0025_directory.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -191,6 +195,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 24,
         sql: include_str!("../migrations/postgres/0024_oidc.sql"),
+    },
+    Migration {
+        version: 25,
+        sql: include_str!("../migrations/postgres/0025_directory.sql"),
     },
 ];
 

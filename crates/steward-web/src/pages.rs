@@ -185,6 +185,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_tokens.html"),
     ),
     (
+        "pages/oversight_directory.html",
+        include_str!("../templates/pages/oversight_directory.html"),
+    ),
+    (
         "pages/oversight_token.html",
         include_str!("../templates/pages/oversight_token.html"),
     ),

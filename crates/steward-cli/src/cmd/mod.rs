@@ -5,6 +5,7 @@ mod audit_log;
 mod case;
 mod council;
 pub mod demo;
+mod directory;
 pub(crate) mod due;
 pub(crate) mod equipment;
 pub mod filter;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,
         Command::Token(c) => token::run(&app, c).await,
+        Command::Directory(c) => directory::run(&app, c).await,
         Command::Request(c) => request::run(&app, c).await,
         Command::Case(c) => case::run(&app, c).await,
         Command::Sweep(args) => sweep::run(&app, args).await,

@@ -129,7 +129,8 @@ async fn stored_mail_config(store: &Store) -> anyhow::Result<Option<steward_mail
     Ok(Some(config))
 }
 
-/// Runs the sweep for every council now, then each day at `at` on London's clock. Pinned to a
+/// Runs the sweep for every council now, then each day at `at` on London's clock, each time
+/// followed by the directory sync of the councils whose settings ask for it. Pinned to a
 /// day by `--as-of`, it runs for that day only.
 async fn daily_sweep(
     store: Store,
@@ -145,6 +146,9 @@ async fn daily_sweep(
             Ok(queued) if queued > 0 => wake.notify_one(),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "the daily sweep failed"),
+        }
+        if let Err(e) = super::directory::sync_scheduled(&store, &ctx).await {
+            tracing::error!(error = %e, "the daily directory sync failed");
         }
         if pinned {
             return;

@@ -17,6 +17,7 @@ mod contract;
 mod corrections;
 mod county;
 mod deploy;
+mod directory;
 mod erasure;
 mod filter;
 mod filter_db;

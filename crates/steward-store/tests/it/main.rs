@@ -8,6 +8,7 @@ mod admin_lists;
 mod audit_log;
 mod corrections;
 mod council_scoped;
+mod directory;
 mod due;
 mod lists;
 mod phones;

@@ -1,5 +1,5 @@
 //! Oversight of the council: the policy and its versions, the audit trail and its
-//! verification, and the administrator's accounts and API tokens.
+//! verification, the administrator's accounts and API tokens, and the directory sync.
 //!
 //! Readers (officers, auditors, administrators) see the policy and the audit trail and may
 //! check a pack, which writes nothing; everything that changes something needs `admin()`.
@@ -10,6 +10,7 @@ mod adopt;
 mod audit;
 mod audit_csv;
 mod audit_query;
+mod directory;
 mod policy;
 mod tokens;
 
@@ -52,6 +53,16 @@ pub fn pages() -> Vec<PageRoute> {
         post_page("/councils/{slug}/policy/adopt", Admin, post(adopt::adopt)),
         get_page("/councils/{slug}/audit", Reader, get(audit::log)),
         get_page("/councils/{slug}/audit/verify", Reader, get(audit::verify)),
+        get_page(
+            "/councils/{slug}/admin/directory",
+            Admin,
+            get(directory::show),
+        ),
+        post_page(
+            "/councils/{slug}/admin/directory",
+            Admin,
+            post(directory::sync),
+        ),
         get_page(
             "/councils/{slug}/admin/accounts",
             Admin,

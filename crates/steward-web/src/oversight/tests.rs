@@ -686,3 +686,126 @@ async fn the_verify_page_waits_while_the_chain_is_being_checked() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("The audit trail is intact"), "{html}");
 }
+
+/// A Graph stand-in: a token for any post, one page of one user for anything else.
+fn graph_stand_in() -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut first = String::new();
+            reader.read_line(&mut first).unwrap();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let text = if first.starts_with("POST") {
+                r#"{"token_type":"Bearer","access_token":"t"}"#.to_string()
+            } else {
+                r#"{"value":[{"id":"5f0e","displayName":"Ann Example","mail":"ann@example.org","employeeId":"S1","accountEnabled":true}]}"#.to_string()
+            };
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{text}",
+                text.len()
+            );
+            let _ = reader.get_mut().write_all(reply.as_bytes());
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn an_administrator_previews_a_directory_sync_and_applies_it() {
+    use steward_domain::directory::apply;
+    use steward_domain::directory::settings::{
+        Attributes, DirectorySettings, SecretFrom, SourceSettings,
+    };
+    let site = site().await;
+    let base = graph_stand_in();
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "s3cret-value\n").unwrap();
+    let (admin, token) = session(&site, "clerk").await;
+    let (auditor, _) = session(&site, "audrey").await;
+
+    let (_, _, empty) = get(&site, "/admin/directory", &admin).await;
+    assert!(empty.contains("No directory is set"), "{empty}");
+    let settings = DirectorySettings {
+        source: SourceSettings::Graph {
+            base_url: format!("{base}/v1.0"),
+            token_url: format!("{base}/token"),
+            client_id: "app".into(),
+            client_secret: SecretFrom::File(secret.path().display().to_string()),
+        },
+        attributes: Attributes::graph_defaults(),
+        default_kind: Some(PersonKind::Employee),
+        groups: Vec::new(),
+        scheduled: false,
+    };
+    let mut tx = site.state.store.begin().await.unwrap();
+    let c = council::find(&mut tx, &SLUG.parse().unwrap())
+        .await
+        .unwrap();
+    let ctx = Ctx::new("test", (site.state.now)(), (site.state.today)());
+    apply::save_settings(&mut tx, &ctx, &c, &settings)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let (status, _, _) = get(&site, "/admin/directory", &auditor).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, _, page) = get(&site, "/admin/directory", &admin).await;
+    assert!(page.contains("Microsoft Graph at"), "{page}");
+    assert!(!page.contains("s3cret-value"));
+    let (status, _, _) = post(&site, "/admin/directory", &admin, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+
+    let (status, _, preview) =
+        post(&site, "/admin/directory", &admin, &[("csrf_token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(
+        preview.contains("Check the changes from the directory"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("New: Ann Example (S1) joins as employee"),
+        "{preview}"
+    );
+    // Ivy, added by hand, is not the directory's to end.
+    assert!(!preview.contains("Ivy Marsh"), "{preview}");
+    let mut tx = site.state.store.read().await.unwrap();
+    assert!(
+        people::find(&mut tx, &c, &"S1".parse().unwrap())
+            .await
+            .is_err()
+    );
+    drop(tx);
+
+    let (status, _, done) = post(
+        &site,
+        "/admin/directory",
+        &admin,
+        &[("csrf_token", &token), ("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(
+        done.contains("in step with the directory: 1 joining"),
+        "{done}"
+    );
+    let mut tx = site.state.store.read().await.unwrap();
+    let ann = people::find(&mut tx, &c, &"S1".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ann.name, "Ann Example");
+}
