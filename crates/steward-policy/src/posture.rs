@@ -161,7 +161,10 @@ pub enum Problem {
     /// The check could not tell.
     Unknown { check: CheckWord, detail: String },
     /// Nothing heard from the device within the pack's `[check_in] max_age`.
-    Stale { last_seen: DateTime<Utc>, max_age: String },
+    Stale {
+        last_seen: DateTime<Utc>,
+        max_age: String,
+    },
     /// A program the council has not authorised for this item.
     Unauthorised { software: String },
 }
@@ -196,14 +199,12 @@ impl Finding {
     /// The finding in people's words.
     pub fn sentence(&self) -> String {
         let what = match &self.problem {
-            Problem::Failing { check, detail } => with_detail(
-                format!("{} failed the device check", check.label()),
-                detail,
-            ),
-            Problem::Unknown { check, detail } => with_detail(
-                format!("{} could not be checked", check.label()),
-                detail,
-            ),
+            Problem::Failing { check, detail } => {
+                with_detail(format!("{} failed the device check", check.label()), detail)
+            }
+            Problem::Unknown { check, detail } => {
+                with_detail(format!("{} could not be checked", check.label()), detail)
+            }
             Problem::Stale { last_seen, max_age } => format!(
                 "The device last checked in on {}, more than {max_age} ago",
                 long_date(crate::uktime::uk_local(*last_seen).date())
@@ -386,7 +387,8 @@ fn software_clause(pack: &Pack, kind: EquipmentKind) -> Option<&crate::model::Cl
     pack.posture
         .iter()
         .find(|d| {
-            d.check == PostureCheck::NoOwnSoftware && (d.kinds.is_empty() || d.kinds.contains(&kind))
+            d.check == PostureCheck::NoOwnSoftware
+                && (d.kinds.is_empty() || d.kinds.contains(&kind))
         })
         .map(|d| &d.clause)
 }

@@ -8,8 +8,7 @@ use super::Finding;
 use super::source::{Lines, Path, exists, span_of};
 use super::structure::Reference;
 use crate::model::{
-    CheckIn,
-    Acceptance, Breaches, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
+    Acceptance, Breaches, CheckIn, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
     PersonalUse, Retention, Scope, Web, Window,
 };
 use serde::de::DeserializeOwned;

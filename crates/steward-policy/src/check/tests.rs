@@ -1229,9 +1229,11 @@ fn a_check_in_age_is_read_and_a_bad_or_zero_one_is_named_by_line() {
         "[check_in]\nmax_age = \"a fortnight\"\nclause = \"6.1\"\n",
     ));
     assert!(
-        found.iter().any(|p| p.starts_with(&format!("{}:", EXTRA_FROM + 1))
-            && p.contains("check_in.max_age")
-            && p.contains("length of time")),
+        found
+            .iter()
+            .any(|p| p.starts_with(&format!("{}:", EXTRA_FROM + 1))
+                && p.contains("check_in.max_age")
+                && p.contains("length of time")),
         "{found:?}"
     );
     let found = problems(&with_minimal(
@@ -1245,7 +1247,9 @@ fn a_check_in_age_is_read_and_a_bad_or_zero_one_is_named_by_line() {
     );
     let found = problems(&with_minimal("[check_in]\nmax_age = \"14 days\"\n"));
     assert!(
-        found.iter().any(|p| p.contains("check_in") && p.contains("clause")),
+        found
+            .iter()
+            .any(|p| p.contains("check_in") && p.contains("clause")),
         "{found:?}"
     );
 }

@@ -92,7 +92,10 @@ fn the_town_clerks_exception_covers_antivirus_until_its_date() {
     let j = judge(&p, &d, now());
     let f = failing(&j, CheckWord::Antivirus).unwrap();
     assert!(!f.is_breach());
-    assert!(f.sentence().contains("Town Clerk authorised this until 10 March 2026"));
+    assert!(
+        f.sentence()
+            .contains("Town Clerk authorised this until 10 March 2026")
+    );
     assert!(j.findings.iter().all(|f| !f.is_breach()), "{j:?}");
 
     // The day after it ends the duty is back.
