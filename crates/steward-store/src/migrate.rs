@@ -97,6 +97,10 @@ const SQLITE: &[Migration] = &[
         version: 21,
         sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
     },
+    Migration {
+        version: 22,
+        sql: include_str!("../migrations/sqlite/0022_posture.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -183,6 +187,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 21,
         sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
+    },
+    Migration {
+        version: 22,
+        sql: include_str!("../migrations/postgres/0022_posture.sql"),
     },
 ];
 

@@ -29,6 +29,7 @@ mod mailsink;
 mod nginx;
 mod outbox;
 mod phones;
+mod posture;
 pub(crate) mod records;
 mod remote;
 mod reports;
