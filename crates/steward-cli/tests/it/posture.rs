@@ -1,6 +1,7 @@
 //! Device compliance end to end: vendors' files imported through `steward posture import`, and
 //! `steward posture findings` judging each item by the council's own pack.
 
+use crate::api::{Server, is_problem, token, user};
 use crate::support::Env;
 use serde_json::Value;
 
@@ -304,4 +305,66 @@ fn an_import_is_audited_once_adds_nothing_twice_and_a_bad_file_nothing_at_all() 
         device["findings"].as_array().unwrap().is_empty(),
         "{device}"
     );
+}
+
+#[test]
+fn the_api_takes_in_device_checks_and_answers_compliance() {
+    let env = setup("town-it-policy");
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "S1",
+        "--name",
+        "Dot Clerk",
+        "--kind",
+        "employee",
+        "--office",
+        "town_clerk",
+        "--term-start",
+        "2020-01-01",
+        "--as-of",
+        "2026-01-05",
+    ]);
+    user(&env, &["--admin", "--username", "clerk"]);
+    user(
+        &env,
+        &["--username", "dot", "--role", "officer", "--person", "S1"],
+    );
+    user(&env, &["--username", "audit", "--role", "auditor"]);
+    let officer = token(&env, "dot", "officer");
+    let auditor = token(&env, "audit", "auditor");
+    let api = Server::start(&env, DAY);
+    let csv = std::fs::read_to_string(fixture("steward.csv")).unwrap();
+    let done = api.post_csv(&officer, "/posture/import/steward", &csv);
+    assert_eq!(done.status, 201, "{}", done.body);
+    assert_eq!(done.body["import"]["observations"], 4);
+    // An auditor reads but imports nothing; a bad file imports nothing, named by its line.
+    is_problem(
+        &api.post_csv(&auditor, "/posture/import/steward", &csv),
+        403,
+    );
+    let bad = api.post_csv(
+        &officer,
+        "/posture/import/steward",
+        "device,check,result,observed_at\nPF3LK9QZ,virus,pass,2026-03-09T08:00:00Z\n",
+    );
+    is_problem(&bad, 422);
+    is_problem(&api.post_csv(&officer, "/posture/import/fleet", &csv), 400);
+
+    let one = api.get(&auditor, "/equipment/LAP-0042/posture");
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.body["asset_tag"], "LAP-0042");
+    assert!(
+        one.body["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["problem"]["check"] == "antivirus" && f["citation"]["clause"] == "2.2"),
+        "{}",
+        one.body
+    );
+    let all = api.get(&auditor, "/posture");
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.body.as_array().unwrap().len(), 1, "{}", all.body);
 }

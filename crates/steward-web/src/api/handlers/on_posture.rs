@@ -55,7 +55,7 @@ pub(crate) async fn posture_import(
 pub(crate) async fn posture_findings(
     Reader { caller, mut tx }: Reader,
 ) -> ApiResult<Json<Vec<DeviceCompliance>>> {
-    caller.principal.officer()?;
+    caller.principal.reader()?;
     let mut found = posture::findings(&mut tx, &caller.ctx(), &caller.council, None).await?;
     found.retain(|d| !d.findings.is_empty());
     Ok(Json(found))
@@ -66,7 +66,7 @@ pub(crate) async fn equipment_posture(
     Reader { caller, mut tx }: Reader,
     Seg(tag): Seg,
 ) -> ApiResult<Json<DeviceCompliance>> {
-    caller.principal.officer()?;
+    caller.principal.reader()?;
     let tag: AssetTag = field("tag", &tag)?;
     let mut found = posture::findings(&mut tx, &caller.ctx(), &caller.council, Some(&tag)).await?;
     found
