@@ -151,13 +151,19 @@ impl PostureTx for StoreTx {
     async fn latest_observations(
         &mut self,
         council_id: Id,
-        equipment_id: Option<Id>,
+        only: &[Id],
     ) -> RepoResult<Vec<StoredObservation>> {
         // A check's latest row, and every program of a source's latest list: the rows whose
         // time is the latest for their item and check word (and, for software, source).
+        let items = if only.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (2..only.len() + 2).map(|n| format!("${n}")).collect();
+            format!("AND o.equipment_id IN ({})", marks.join(", "))
+        };
         let sql = format!(
             "SELECT {OBSERVATION} FROM posture_observations o
-             WHERE o.council_id = $1 AND ($2 = 0 OR o.equipment_id = $2)
+             WHERE o.council_id = $1 {items}
                AND o.observed_at = (
                    SELECT MAX(p.observed_at) FROM posture_observations p
                    WHERE p.council_id = $1 AND p.equipment_id = o.equipment_id
@@ -165,10 +171,34 @@ impl PostureTx for StoreTx {
                      AND (o.check_word <> '{SOFTWARE_WORD}' OR p.source = o.source))
              ORDER BY o.equipment_id, o.check_word, o.software"
         );
-        let query = sqlx::query(&sql)
-            .bind(council_id)
-            .bind(equipment_id.unwrap_or(0));
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for id in only {
+            query = query.bind(*id);
+        }
         self.all(query).await?.iter().map(observation).collect()
+    }
+
+    async fn reported_items(
+        &mut self,
+        council_id: Id,
+        after: Option<&str>,
+        limit: i64,
+    ) -> RepoResult<Vec<Id>> {
+        let query = sqlx::query(
+            "SELECT e.id FROM equipment e
+             WHERE e.council_id = $1 AND e.asset_tag > $2
+               AND EXISTS (SELECT 1 FROM posture_observations o
+                           WHERE o.council_id = $1 AND o.equipment_id = e.id)
+             ORDER BY e.asset_tag LIMIT $3",
+        )
+        .bind(council_id)
+        .bind(after.unwrap_or("").to_string())
+        .bind(limit);
+        self.all(query)
+            .await?
+            .iter()
+            .map(|row| Cols::new(row, "equipment").int("id"))
+            .collect()
     }
 
     async fn all_authorised_software(

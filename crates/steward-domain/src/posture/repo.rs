@@ -35,13 +35,20 @@ pub trait PostureTx: WorkflowTx {
         import_id: Id,
         observations: &[NewObservation],
     ) -> impl Future<Output = RepoResult<u64>> + Send;
-    /// The latest observation of each check of each item (or of one item), and the programs
-    /// of each source's latest list, by item.
+    /// The latest observation of each check of each item (of every item when `only` is
+    /// empty), and the programs of each source's latest list, by item.
     fn latest_observations(
         &mut self,
         council_id: Id,
-        equipment_id: Option<Id>,
+        only: &[Id],
     ) -> impl Future<Output = RepoResult<Vec<StoredObservation>>> + Send;
+    /// A page of the items some source has reported on, by asset tag after `after`.
+    fn reported_items(
+        &mut self,
+        council_id: Id,
+        after: Option<&str>,
+        limit: i64,
+    ) -> impl Future<Output = RepoResult<Vec<Id>>> + Send;
     /// Every item's authorised software, read at once.
     fn all_authorised_software(
         &mut self,

@@ -232,9 +232,8 @@ pub async fn findings<T: PostureTx>(
         ),
         None => None,
     };
-    let latest = tx
-        .latest_observations(council.id, only.as_ref().map(|e| e.id))
-        .await?;
+    let ids: Vec<Id> = only.iter().map(|e| e.id).collect();
+    let latest = tx.latest_observations(council.id, &ids).await?;
     let items: HashMap<Id, Equipment> = match &only {
         Some(e) => HashMap::from([(e.id, e.clone())]),
         None => tx
@@ -244,6 +243,63 @@ pub async fn findings<T: PostureTx>(
             .map(|e| (e.id, e))
             .collect(),
     };
+    judge_items(
+        tx,
+        ctx,
+        council,
+        &active.pack,
+        latest,
+        items,
+        only.as_ref().map(|e| e.id),
+    )
+    .await
+}
+
+/// A page of the items some source has reported on, in asset tag order after `after`, each
+/// judged; and the tag to continue after, when there are more.
+pub async fn page<T: PostureTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    after: Option<&AssetTag>,
+    size: usize,
+) -> DomainResult<(Vec<DeviceCompliance>, Option<AssetTag>)> {
+    let active = policy::require(tx, council, ctx.today).await?;
+    let mut ids = tx
+        .reported_items(council.id, after.map(AssetTag::as_str), size as i64 + 1)
+        .await?;
+    let more = ids.len() > size;
+    ids.truncate(size);
+    if ids.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let latest = tx.latest_observations(council.id, &ids).await?;
+    let items: HashMap<Id, Equipment> = tx
+        .equipment_list(council.id)
+        .await?
+        .into_iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| (e.id, e))
+        .collect();
+    let judged = judge_items(tx, ctx, council, &active.pack, latest, items, None).await?;
+    let next = if more {
+        judged.last().map(|d| d.asset_tag.clone())
+    } else {
+        None
+    };
+    Ok((judged, next))
+}
+
+/// Judges each item's latest observations; `always` is an item listed even with none.
+async fn judge_items<T: PostureTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    pack: &steward_policy::Pack,
+    latest: Vec<StoredObservation>,
+    items: HashMap<Id, Equipment>,
+    always: Option<Id>,
+) -> DomainResult<Vec<DeviceCompliance>> {
     let mut authorised: HashMap<Id, Vec<String>> = HashMap::new();
     for a in tx.all_authorised_software(council.id).await? {
         authorised.entry(a.equipment_id).or_default().push(a.name);
@@ -252,8 +308,8 @@ pub async fn findings<T: PostureTx>(
     for o in latest {
         by_item.entry(o.equipment_id).or_default().push(o);
     }
-    if let Some(e) = &only {
-        by_item.entry(e.id).or_default();
+    if let Some(id) = always {
+        by_item.entry(id).or_default();
     }
     let exceptions: Vec<DutyException> = Vec::new();
     let mut out = Vec::new();
@@ -276,7 +332,7 @@ pub async fn findings<T: PostureTx>(
         }
         let no_names = Vec::new();
         let judgement: Judgement = posture::judge(
-            &active.pack,
+            pack,
             &Device {
                 kind: equipment.kind,
                 observed: &checks,

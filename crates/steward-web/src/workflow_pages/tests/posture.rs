@@ -67,4 +67,21 @@ async fn an_items_page_shows_its_compliance_by_duty_with_the_clause() {
         html.contains("No device management tool has reported on it."),
         "{html}"
     );
+
+    // The register-wide page lists the reported item with what to act on.
+    let (status, _, html) = get(&site, &format!("{BASE}/compliance"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        title(&html).split(" - ").next(),
+        Some("Device compliance"),
+        "{}",
+        title(&html)
+    );
+    assert!(html.contains("/equipment/LAP-1#compliance"), "{html}");
+    assert!(html.contains("clause 3.3.1"), "{html}");
+    assert!(!html.contains("TAB-1"), "only reported items: {html}");
+
+    let (member, _) = sign_in(&site, "flo").await;
+    let (status, _, _) = get(&site, &format!("{BASE}/compliance"), &member).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
