@@ -364,7 +364,28 @@ fn the_api_takes_in_device_checks_and_answers_compliance() {
         "{}",
         one.body
     );
-    let all = api.get(&auditor, "/posture");
+    let second = api.post_csv(
+        &officer,
+        "/posture/import/steward",
+        "device,check,result,observed_at\nPF3LK9R1,checked_in,pass,2026-03-09T08:00:00Z\n",
+    );
+    assert_eq!(second.status, 201, "{}", second.body);
+    let all = api.get(&auditor, "/posture?limit=1");
     assert_eq!(all.status, 200, "{}", all.body);
-    assert_eq!(all.body.as_array().unwrap().len(), 1, "{}", all.body);
+    assert_eq!(
+        all.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        all.body
+    );
+    assert_eq!(all.body["items"][0]["asset_tag"], "LAP-0042");
+    let cursor = all.body["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let next = api.get(&auditor, &format!("/posture?limit=1&cursor={cursor}"));
+    assert_eq!(next.status, 200, "{}", next.body);
+    assert_eq!(next.body["items"][0]["asset_tag"], "LAP-0043");
+    assert!(next.body["next_cursor"].is_null(), "{}", next.body);
+    is_problem(&api.get(&auditor, "/posture?cursor=zz"), 400);
 }

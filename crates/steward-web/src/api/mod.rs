@@ -798,9 +798,10 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/posture",
-            "Every reported item with something to act on: failing or unknown duties, silence past the policy's check-in age, software not authorised, each with its clause",
+            "Every item a device management tool has reported on, a page at a time by asset tag, with each duty's latest result and the findings: failing or unknown duties, silence past the policy's check-in age, software not authorised, each with its clause",
             Reader,
-        ),
+        )
+        .query(&["limit", "cursor"]),
         h::posture_findings,
     )
     .add(

@@ -1,6 +1,7 @@
 //! Device compliance: importing device checks and reading what the policy makes of them.
 
 use super::*;
+use crate::api::extract::Params;
 use axum::body::Bytes;
 use steward_domain::ops::posture::{self, DeviceCompliance, PostureImported};
 use steward_domain::posture::parse::{self, FleetMap, Format};
@@ -51,14 +52,46 @@ pub(crate) async fn posture_import(
     Ok(created(done))
 }
 
-/// `GET /posture`: every reported item with something to act on, by asset tag.
+/// `GET /posture`: every reported item, a page at a time in asset tag order (paged in the
+/// database), each with its duties and findings. The cursor is the last tag given, encoded.
 pub(crate) async fn posture_findings(
     Reader { caller, mut tx }: Reader,
-) -> ApiResult<Json<Vec<DeviceCompliance>>> {
+    Q(q): Q,
+) -> ApiResult<Json<Page<DeviceCompliance>>> {
     caller.principal.reader()?;
-    let mut found = posture::findings(&mut tx, &caller.ctx(), &caller.council, None).await?;
-    found.retain(|d| !d.findings.is_empty());
-    Ok(Json(found))
+    // The cursor is this list's own (an asset tag), so only the limit is read the usual way.
+    let limit = Params {
+        limit: q.limit.clone(),
+        ..Params::default()
+    }
+    .page()?
+    .limit;
+    let after: Option<AssetTag> = match q.cursor.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(
+            hex::decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| {
+                    ApiError::bad_field("cursor", "use the next_cursor of an earlier page")
+                })?,
+        ),
+    };
+    let (items, next) = posture::page(
+        &mut tx,
+        &caller.ctx(),
+        &caller.council,
+        after.as_ref(),
+        limit,
+    )
+    .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: next.map(|t| hex::encode(t.as_str())),
+        previous_cursor: None,
+        total: None,
+    }))
 }
 
 /// `GET /equipment/{tag}/posture`: one item's compliance by duty, with its findings.
