@@ -241,6 +241,10 @@ async fn flow_names_the_council() {
         .await
         .unwrap();
     assert!(!judged[0].findings.is_empty());
+    let (paged, _) = posture::page(&mut tx, &day_after, &t.council, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(paged.len(), 1);
     tx.commit().await.unwrap();
 
     let seen = statements::take();
