@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use steward_policy::EquipmentKind;
 use steward_policy::posture::{
-    self, Device, DutyException, DutyStanding, Finding, Judgement, Observed as Seen_,
+    self, Device, DutyException, DutyStanding, Finding, Judgement, Observed as Checked,
 };
 
 /// How many observations are stored to a statement, and how often progress is reported.
@@ -321,7 +321,7 @@ async fn judge_items<T: PostureTx>(
         let mut installed = Vec::new();
         for o in &observations {
             match &o.observed {
-                Observed::Check { check, result } => checks.push(Seen_ {
+                Observed::Check { check, result } => checks.push(Checked {
                     check: *check,
                     result: *result,
                     observed_at: o.observed_at,

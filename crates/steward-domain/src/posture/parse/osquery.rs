@@ -41,7 +41,7 @@ fn query_of(name: &str) -> Option<Query> {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Result_ {
+struct QueryResult {
     name: String,
     host_identifier: Option<String>,
     unix_time: Option<Value>,
@@ -63,7 +63,7 @@ struct DiffResults {
 pub fn parse_osquery(file: &str, data: &[u8]) -> Result<Vec<Observation>, ImportErrors> {
     let mut out = Collect::new(file);
     for (line, raw) in lines(data, &mut out) {
-        let result: Result_ = match serde_json::from_str(raw) {
+        let result: QueryResult = match serde_json::from_str(raw) {
             Ok(r) => r,
             Err(e) => {
                 out.fail(
@@ -203,7 +203,7 @@ pub fn parse_osquery(file: &str, data: &[u8]) -> Result<Vec<Observation>, Import
     out.finish()
 }
 
-fn device_of(result: &Result_) -> Result<String, (&'static str, String)> {
+fn device_of(result: &QueryResult) -> Result<String, (&'static str, String)> {
     let serial = result
         .decorations
         .get("hardware_serial")
