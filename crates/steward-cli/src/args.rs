@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 mod network;
 mod phone;
+mod posture;
 pub use network::*;
 pub use phone::*;
+pub use posture::*;
 mod retention;
 pub use retention::*;
 mod records;
@@ -91,6 +93,10 @@ pub enum Command {
     /// Council phones: lines, itemised bills, personal calls and what is owed for them
     #[command(subcommand)]
     Phone(PhoneCmd),
+    /// Device compliance: import what Intune, osquery or Fleet report, and judge it by the
+    /// policy
+    #[command(subcommand)]
+    Posture(PostureCmd),
     /// The audit trail
     #[command(subcommand)]
     Audit(AuditCmd),

@@ -32,6 +32,21 @@ pub const CSV: Limit = Limit {
     line: steward_domain::limits::CSV_ROW,
 };
 
+/// A file of device checks. Vendors' JSON documents may be a single line, so the line limit is
+/// the file's; the line-based formats hold each line to their own limit as they are read.
+pub const POSTURE: Limit = Limit {
+    what: "a device checks file",
+    bytes: steward_domain::limits::POSTURE_FILE,
+    line: steward_domain::limits::POSTURE_FILE as usize,
+};
+
+/// A map of Fleet policy names to checks.
+pub const POLICY_MAP: Limit = Limit {
+    what: "a policy map",
+    bytes: 64 * 1024,
+    line: 4 * 1024,
+};
+
 /// A signing key or a public key file.
 pub const KEY: Limit = Limit {
     what: "a key file",

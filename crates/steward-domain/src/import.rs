@@ -448,6 +448,9 @@ pub(crate) struct Spec {
     pub(crate) optional: &'static [&'static str],
     /// Other headings a column goes by in files from elsewhere, as (heading, column).
     pub(crate) aliases: &'static [(&'static str, &'static str)],
+    /// Whether columns the import does not read are passed over rather than refused, as in a
+    /// vendor's export that carries many columns of its own.
+    pub(crate) extra_columns: bool,
 }
 
 const PEOPLE: Spec = Spec {
@@ -455,6 +458,7 @@ const PEOPLE: Spec = Spec {
     required: &["reference", "name", "kind"],
     optional: &["email", "household", "term_start", "term_end", "offices"],
     aliases: &[],
+    extra_columns: false,
 };
 
 const LEAVERS: Spec = Spec {
@@ -462,6 +466,7 @@ const LEAVERS: Spec = Spec {
     required: &["reference", "left_on", "reason"],
     optional: &[],
     aliases: &[],
+    extra_columns: false,
 };
 
 const EQUIPMENT: Spec = Spec {
@@ -475,6 +480,7 @@ const EQUIPMENT: Spec = Spec {
         "state",
     ],
     aliases: &[],
+    extra_columns: false,
 };
 
 impl Spec {
@@ -697,6 +703,7 @@ fn read_header(
             continue;
         }
         match spec.index(&name) {
+            None if spec.extra_columns => map.push(None),
             None => {
                 error(
                     Some(heading.to_string()),

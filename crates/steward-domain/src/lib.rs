@@ -16,6 +16,7 @@ pub mod network;
 pub mod ops;
 pub mod outbox;
 pub mod phones;
+pub mod posture;
 pub mod records;
 pub mod repo;
 pub mod retention;

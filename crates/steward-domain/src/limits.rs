@@ -16,6 +16,17 @@ pub const AUDIT_EXPORT_FILE: u64 = 256 << 30;
 /// The most text an audit export's batch holds before it is checked, whatever its lines.
 pub const AUDIT_EXPORT_BATCH: usize = 64 << 20;
 
+/// The most a device compliance file may hold (a vendor's export or the native format).
+pub const POSTURE_FILE: u64 = 128 << 20;
+
+/// The longest line of a line-based device compliance file (native JSON Lines, osquery's
+/// results log). A vendor's JSON document is one value and may be a single long line; its
+/// limit is the file's.
+pub const POSTURE_LINE: usize = 1 << 20;
+
+/// The most observations one file may give, counting each installed program.
+pub const POSTURE_OBSERVATIONS: usize = 1_000_000;
+
 /// A size in the units people use for it ("64 KiB", "16 MiB").
 pub fn size(bytes: u64) -> String {
     match bytes {

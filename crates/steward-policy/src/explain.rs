@@ -333,6 +333,13 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             &p.clause,
         );
     }
+    if let Some(c) = &pack.check_in {
+        push(
+            "Security",
+            format!("A device must check in at least every {}", c.max_age),
+            &c.clause,
+        );
+    }
     if let Some(m) = &pack.monitoring {
         let mut what = Vec::new();
         for (on, name) in [

@@ -13,6 +13,7 @@ pub mod information;
 pub mod model;
 pub mod period;
 pub mod phones;
+pub mod posture;
 pub mod presets;
 pub mod requests;
 pub mod retention;

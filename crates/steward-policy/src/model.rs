@@ -73,6 +73,7 @@ pub struct Pack {
     pub software: Option<Software>,
     #[serde(default)]
     pub posture: Vec<PostureDuty>,
+    pub check_in: Option<CheckIn>,
     #[serde(default)]
     pub reporting: Vec<ReportingDuty>,
     pub reporting_default: Option<ReportingDefault>,
@@ -561,6 +562,15 @@ pub enum PostureCheck {
     DiskEncryption,
     NoOwnSoftware,
     NoSettingsChanges,
+}
+
+/// How recently a device must have reported its checks: one that has not checked in within
+/// `max_age` cannot be shown to meet its `[[posture]]` duties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckIn {
+    pub max_age: Period,
+    pub clause: Clause,
 }
 
 /// A security duty a device check can verify.

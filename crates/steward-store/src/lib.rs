@@ -28,6 +28,7 @@ mod outbox;
 mod people;
 mod phones;
 mod policy;
+mod posture;
 mod register;
 mod retention;
 mod retention_findings;

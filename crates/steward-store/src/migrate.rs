@@ -98,6 +98,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
     },
     Migration {
+        version: 22,
+        sql: include_str!("../migrations/sqlite/0022_posture.sql"),
+    },
+    Migration {
         version: 24,
         sql: include_str!("../migrations/sqlite/0024_oidc.sql"),
     },
@@ -191,6 +195,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 21,
         sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
+    },
+    Migration {
+        version: 22,
+        sql: include_str!("../migrations/postgres/0022_posture.sql"),
     },
     Migration {
         version: 24,

@@ -105,6 +105,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/office_item.html"),
     ),
     (
+        "pages/compliance.html",
+        include_str!("../templates/pages/compliance.html"),
+    ),
+    (
         "pages/office_item_new.html",
         include_str!("../templates/pages/office_item_new.html"),
     ),

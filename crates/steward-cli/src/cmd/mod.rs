@@ -17,6 +17,7 @@ mod outbox;
 pub(crate) mod person;
 mod phone;
 pub mod policy;
+mod posture;
 mod report;
 mod request;
 mod retention;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Loan(c) => loan::run(&app, c).await,
         Command::Due(args) => due::run(&app, &args).await,
         Command::Phone(c) => phone::run(&app, c).await,
+        Command::Posture(c) => posture::run(&app, c).await,
         Command::Audit(c) => audit::run(&app, c).await,
         Command::User(c) => user::run(&app, c).await,
         Command::Token(c) => token::run(&app, c).await,

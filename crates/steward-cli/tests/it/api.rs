@@ -435,6 +435,7 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/people/M1/web-identities", json!({"username": "x"})),
         ("/people/M1/web-identities/remove", json!({"username": "x"})),
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
+        ("/posture/import/steward", json!({})),
         ("/retention/purge", json!({})),
         (
             "/information-requests",

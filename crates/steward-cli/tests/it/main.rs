@@ -31,6 +31,7 @@ mod nginx;
 mod oidc;
 mod outbox;
 mod phones;
+mod posture;
 pub(crate) mod records;
 mod remote;
 mod reports;

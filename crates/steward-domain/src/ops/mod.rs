@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod people;
 pub mod pick;
 pub mod policy;
+pub mod posture;
 pub mod reports;
 pub mod requests;
 pub mod retention;

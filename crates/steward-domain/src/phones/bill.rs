@@ -72,6 +72,7 @@ const BILL: Spec = Spec {
         ("charge_(£)", "cost"),
         ("amount_(£)", "cost"),
     ],
+    extra_columns: false,
 };
 
 /// Parses a bill. Columns: `line` (the council number), `date`, `cost` (required); `time`,

@@ -8,7 +8,7 @@ use super::Finding;
 use super::source::{Lines, Path, exists, span_of};
 use super::structure::Reference;
 use crate::model::{
-    Acceptance, Breaches, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
+    Acceptance, Breaches, CheckIn, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
     PersonalUse, Retention, Scope, Web, Window,
 };
 use serde::de::DeserializeOwned;
@@ -71,6 +71,16 @@ pub(crate) fn check(
     }
     if let Some(monitoring) = section::<Monitoring>(readable, "monitoring") {
         c.monitoring(&monitoring, &top.key("monitoring"));
+    }
+    if let Some(check_in) = section::<CheckIn>(readable, "check_in")
+        && check_in.max_age.is_zero()
+    {
+        c.problem(
+            &top.key("check_in").key("max_age"),
+            "`max_age` must be longer than none: every device would be out of date the moment \
+             it checks in"
+                .to_string(),
+        );
     }
     if let Some(retention) = section::<Retention>(readable, "retention") {
         c.retention(&retention, &top.key("retention"));

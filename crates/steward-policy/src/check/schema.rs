@@ -255,6 +255,7 @@ pub(crate) static PACK: Table = fields(&[
     opt("mail", Shape::Table(&MAIL)),
     opt("software", Shape::Table(&SOFTWARE)),
     opt("posture", Shape::Tables(&POSTURE_DUTY)),
+    opt("check_in", Shape::Table(&CHECK_IN)),
     opt("reporting", Shape::Tables(&REPORTING_DUTY)),
     opt("reporting_default", Shape::Table(&REPORTING_DEFAULT)),
     opt("response_times", Shape::Table(&RESPONSE_TIMES)),
@@ -482,6 +483,8 @@ pub(crate) static POSTURE_DUTY: Table = fields(&[
     opt("kinds", EQUIPMENT_KINDS),
     req("clause", CLAUSE),
 ]);
+
+pub(crate) static CHECK_IN: Table = fields(&[req("max_age", PERIOD), req("clause", CLAUSE)]);
 
 pub(crate) static REPORTING_DUTY: Table = fields(&[
     req("kind", one_of::<ReportKind>()),

@@ -214,6 +214,10 @@ check = "antivirus"
 kinds = ["laptop"]
 clause = "13.1"
 
+[check_in]
+max_age = "14 days"
+clause = "13.2"
+
 [[reporting]]
 kind = "lost_or_stolen"
 report_to = "monitoring_officer"
@@ -1013,6 +1017,7 @@ fn schema_keys_match_the_model() {
         (&schema::RULE_REF, serde_fields::<RuleRef>()),
         (&schema::SOFTWARE_COPIES, serde_fields::<SoftwareCopies>()),
         (&schema::POSTURE_DUTY, serde_fields::<PostureDuty>()),
+        (&schema::CHECK_IN, serde_fields::<CheckIn>()),
         (&schema::REPORTING_DUTY, serde_fields::<ReportingDuty>()),
         (
             &schema::REPORTING_DEFAULT,
@@ -1210,6 +1215,44 @@ fn retention_periods_are_read_and_a_zero_one_is_refused() {
         "{found:?}"
     );
     assert!(found.iter().any(|p| p.contains("letters")), "{found:?}");
+}
+
+#[test]
+fn a_check_in_age_is_read_and_a_bad_or_zero_one_is_named_by_line() {
+    let pack = load(&with_minimal(
+        "[check_in]\nmax_age = \"14 days\"\nclause = \"6.1\"\n",
+    ));
+    let check_in = pack.pack.check_in.unwrap();
+    assert_eq!(check_in.max_age, crate::period::Period::days(14));
+    assert_eq!(check_in.clause.0, "6.1");
+
+    let found = problems(&with_minimal(
+        "[check_in]\nmax_age = \"a fortnight\"\nclause = \"6.1\"\n",
+    ));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with(&format!("{}:", EXTRA_FROM + 1))
+                && p.contains("check_in.max_age")
+                && p.contains("length of time")),
+        "{found:?}"
+    );
+    let found = problems(&with_minimal(
+        "[check_in]\nmax_age = \"immediately\"\nclause = \"6.1\"\n",
+    ));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("check_in.max_age") && p.contains("longer than none")),
+        "{found:?}"
+    );
+    let found = problems(&with_minimal("[check_in]\nmax_age = \"14 days\"\n"));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("check_in") && p.contains("clause")),
+        "{found:?}"
+    );
 }
 
 #[test]

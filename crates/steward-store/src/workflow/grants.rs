@@ -8,7 +8,8 @@ use steward_domain::workflow::*;
 use steward_domain::{Id, RepoResult};
 
 const EXCEPTION: &str = "id, council_id, person_id, host, starts_at, ends_at, request_id, clause";
-const SOFTWARE: &str = "id, council_id, equipment_id, name, authorised_on, request_id, clause";
+pub(crate) const SOFTWARE: &str =
+    "id, council_id, equipment_id, name, authorised_on, request_id, clause";
 const ERASURE: &str = "id, council_id, equipment_id, erased_on, method, certificate, \
     recorded_by, request_id, state_after";
 
@@ -26,7 +27,7 @@ fn exception(row: &AnyRow) -> RepoResult<WebException> {
     })
 }
 
-fn software(row: &AnyRow) -> RepoResult<AuthorisedSoftware> {
+pub(crate) fn software(row: &AnyRow) -> RepoResult<AuthorisedSoftware> {
     let c = Cols::new(row, "authorised_software");
     Ok(AuthorisedSoftware {
         id: c.int("id")?,

@@ -1,7 +1,7 @@
 //! The workflow's storage interface, `WorkflowTx`, for a store transaction.
 
 mod cases;
-mod grants;
+pub(crate) mod grants;
 mod lists;
 pub(crate) mod requests;
 

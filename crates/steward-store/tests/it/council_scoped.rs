@@ -10,7 +10,8 @@
 use super::workflow::{TOWN_PEOPLE, ctx, day, town};
 use sqlx::Row;
 use steward_domain::ops::requests::{self, Raise};
-use steward_domain::ops::{cases, due, loans, pick, sweep};
+use steward_domain::ops::{cases, due, loans, pick, posture, sweep};
+use steward_domain::posture::parse::{Format, parse_native};
 use steward_domain::workflow::{Decision, RequestDetails};
 use steward_policy::OfficeId;
 use steward_policy::model::ReportKind;
@@ -214,6 +215,36 @@ async fn flow_names_the_council() {
         .await
         .unwrap();
     sweep::run(&mut tx, &day_after, &t.council).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Device checks taken in, and judged by the pack.
+    let rows = parse_native(
+        "checks.csv",
+        b"device,check,result,observed_at,detail\n\
+          LAP-1,antivirus,fail,2027-03-02T09:00:00Z,\n\
+          LAP-1,software,pass,2027-03-02T09:00:00Z,Steam\n",
+    )
+    .unwrap();
+    let mut tx = t.tx().await;
+    posture::import(
+        &mut tx,
+        &day_after,
+        &t.council,
+        "checks.csv",
+        Format::Steward,
+        rows,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let judged = posture::findings(&mut tx, &day_after, &t.council, None)
+        .await
+        .unwrap();
+    assert!(!judged[0].findings.is_empty());
+    let (paged, _) = posture::page(&mut tx, &day_after, &t.council, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(paged.len(), 1);
     tx.commit().await.unwrap();
 
     let seen = statements::take();

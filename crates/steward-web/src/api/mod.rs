@@ -787,6 +787,32 @@ fn core_routes() -> Routes {
         h::equipment_addresses_set,
     )
     .add(
+        Op::post(
+            "/posture/import/{format}",
+            "Take in a file of device checks: format steward (CSV or JSON Lines), intune (Graph managedDevices JSON or the compliance report CSV) or osquery (its results log); any bad row imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Toml),
+        h::posture_import,
+    )
+    .add(
+        Op::get(
+            "/posture",
+            "Every item a device management tool has reported on, a page at a time by asset tag, with each duty's latest result and the findings: failing or unknown duties, silence past the policy's check-in age, software not authorised, each with its clause",
+            Reader,
+        )
+        .query(&["limit", "cursor"]),
+        h::posture_findings,
+    )
+    .add(
+        Op::get(
+            "/equipment/{tag}/posture",
+            "One item's compliance with the policy's device duties, by duty, with its findings and clauses",
+            Reader,
+        ),
+        h::equipment_posture,
+    )
+    .add(
         Op::get(
             "/findings",
             "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors; found by the person's name or reference; sorts: day, category",

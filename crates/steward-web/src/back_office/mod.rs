@@ -4,6 +4,7 @@
 //! one domain command in one transaction, which writes its own audit record naming the
 //! signed-in username.
 
+mod compliance;
 mod corrections;
 mod equipment;
 mod import;
@@ -76,6 +77,12 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/equipment",
             Reader,
             get(equipment::list),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/compliance",
+            Reader,
+            get(compliance::page),
         ),
         page(
             Method::GET,

@@ -21,6 +21,10 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The program's part of a source file: everything before its tests.
 fn program_text(path: &Path) -> String {
+    // A module of tests in a file of its own is no part of the program.
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return String::new();
+    }
     let text = std::fs::read_to_string(path).unwrap();
     match text.find("#[cfg(test)]") {
         Some(at) => text[..at].to_string(),

@@ -95,6 +95,54 @@ struct SoftwareLine {
     citation: String,
 }
 
+/// One of the pack's device duties on this item, as the latest check left it.
+#[derive(Serialize)]
+struct DutyLine {
+    duty: &'static str,
+    result: String,
+    citation: String,
+}
+
+/// What the item's latest device checks show, by the policy in force.
+#[derive(Serialize)]
+struct ComplianceView {
+    last_seen: Option<String>,
+    duties: Vec<DutyLine>,
+    /// Each finding in words with its clause, and whether an exception covers it.
+    findings: Vec<(String, String, bool)>,
+}
+
+fn compliance_view(d: &steward_domain::ops::posture::DeviceCompliance) -> ComplianceView {
+    use steward_policy::posture::CheckResult;
+    ComplianceView {
+        last_seen: d.last_seen.map(steward_policy::uktime::local_moment),
+        duties: d
+            .duties
+            .iter()
+            .map(|duty| DutyLine {
+                duty: duty.check.label(),
+                result: match (&duty.excepted, duty.result) {
+                    (Some(e), _) => format!(
+                        "Authorised off by the {} until {}",
+                        e.authorised_by,
+                        long_date(e.until)
+                    ),
+                    (None, Some(CheckResult::Pass)) => "Passed".to_string(),
+                    (None, Some(CheckResult::Fail)) => "Failed".to_string(),
+                    (None, Some(CheckResult::Unknown)) => "Could not be checked".to_string(),
+                    (None, None) => "Not reported".to_string(),
+                },
+                citation: duty.citation.to_string(),
+            })
+            .collect(),
+        findings: d
+            .findings
+            .iter()
+            .map(|f| (f.says.clone(), f.cites.clone(), !f.finding.is_breach()))
+            .collect(),
+    }
+}
+
 /// The item's loans: the page the `loans` cursor asks for, newest first.
 async fn loan_history(
     tx: &mut StoreTx,
@@ -125,6 +173,7 @@ struct Found {
     software: Vec<SoftwareLine>,
     phone_lines: Vec<crate::back_office::phones::LineRow>,
     addresses: Vec<String>,
+    compliance: Option<ComplianceView>,
 }
 
 async fn gather(
@@ -178,8 +227,23 @@ async fn gather(
             .iter()
             .map(ToString::to_string)
             .collect();
+    // Only a device some source has reported on has a compliance to show; without a policy
+    // in force there is nothing to judge it by.
+    let compliance = if policy::in_force(&mut tx, council, signed.today)
+        .await?
+        .is_some()
+    {
+        steward_domain::ops::posture::findings(&mut tx, &signed.ctx(), council, Some(tag))
+            .await?
+            .iter()
+            .find(|d| d.last_seen.is_some())
+            .map(compliance_view)
+    } else {
+        None
+    };
     tx.commit().await?;
     Ok(Found {
+        compliance,
         item,
         holder,
         loans,
@@ -254,6 +318,7 @@ pub(super) async fn render_item(
             is_phone => item.kind == EquipmentKind::MobilePhone,
             phone_lines => Serde(&found.phone_lines),
             addresses => found.addresses,
+            compliance => found.compliance.as_ref().map(Serde),
             states => Serde(&states),
             done,
             forms => Serde(forms),

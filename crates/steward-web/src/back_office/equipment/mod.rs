@@ -23,7 +23,7 @@ use steward_domain::repo::NewEquipment;
 use steward_domain::{AssetTag, Pence};
 use steward_policy::{EquipmentKind, EquipmentState};
 
-fn words(text: &str) -> String {
+pub(super) fn words(text: &str) -> String {
     text.replace('_', " ")
 }
 

@@ -4,6 +4,7 @@
 
 mod cases;
 mod leaving;
+mod posture;
 mod requests;
 mod start;
 

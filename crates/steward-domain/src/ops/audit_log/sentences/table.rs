@@ -580,6 +580,20 @@ pub static ACTIONS: &[ActionWords] = &[
             s.words("person").unwrap_or_else(|| "someone".to_string())
         )
     }),
+    words("posture.import", "Imported device checks", |s| {
+        format!(
+            "{} imported device checks from {}{}",
+            s.who(),
+            s.text("file").unwrap_or_else(|| "a file".to_string()),
+            opt(
+                ": ",
+                s.num("devices").map(|n| format!(
+                    "{n} items of the register reported on, {} devices not in it",
+                    s.num("unmatched").unwrap_or(0)
+                ))
+            )
+        )
+    }),
     words("web_scan.record", "Scanned the web proxy's logs", |s| {
         format!(
             "{} scanned {} {} of the web proxy's logs and recorded {} {}",

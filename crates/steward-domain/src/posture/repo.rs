@@ -1,0 +1,57 @@
+//! The storage device compliance needs, beside the workflow's (authorised software).
+
+use super::records::*;
+use crate::records::Id;
+use crate::repo::RepoResult;
+use crate::workflow::{AuthorisedSoftware, WorkflowTx};
+use chrono::{DateTime, Utc};
+use std::future::Future;
+
+/// Imports and observations, inside one transaction.
+pub trait PostureTx: WorkflowTx {
+    #[allow(clippy::too_many_arguments)]
+    fn insert_posture_import(
+        &mut self,
+        council_id: Id,
+        imported_at: DateTime<Utc>,
+        imported_by: &str,
+        format: &str,
+        file: &str,
+    ) -> impl Future<Output = RepoResult<PostureImport>> + Send;
+    /// Records the import's counts once its observations are in.
+    fn set_posture_import_counts(
+        &mut self,
+        council_id: Id,
+        import_id: Id,
+        observations: i64,
+        devices: i64,
+        unmatched: i64,
+    ) -> impl Future<Output = RepoResult<()>> + Send;
+    /// Stores observations a few hundred to a statement; one already stored (same item,
+    /// check or program, source and time) is kept as it was. Answers how many were new.
+    fn insert_observations(
+        &mut self,
+        council_id: Id,
+        import_id: Id,
+        observations: &[NewObservation],
+    ) -> impl Future<Output = RepoResult<u64>> + Send;
+    /// The latest observation of each check of each item (of every item when `only` is
+    /// empty), and the programs of each source's latest list, by item.
+    fn latest_observations(
+        &mut self,
+        council_id: Id,
+        only: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<StoredObservation>>> + Send;
+    /// A page of the items some source has reported on, by asset tag after `after`.
+    fn reported_items(
+        &mut self,
+        council_id: Id,
+        after: Option<&str>,
+        limit: i64,
+    ) -> impl Future<Output = RepoResult<Vec<Id>>> + Send;
+    /// Every item's authorised software, read at once.
+    fn all_authorised_software(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<AuthorisedSoftware>>> + Send;
+}

@@ -1,0 +1,219 @@
+//! The domain's `PostureTx` for a store transaction: imports of device checks and their
+//! observations.
+
+use crate::rows::{Cols, time_text};
+use crate::tx::StoreTx;
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use steward_domain::posture::*;
+use steward_domain::workflow::AuthorisedSoftware;
+use steward_domain::{Id, RepoError, RepoResult};
+use steward_policy::posture::{CheckResult, CheckWord};
+
+const IMPORT: &str = "id, council_id, imported_at, imported_by, format, file, observations, \
+                      devices, unmatched";
+const OBSERVATION: &str = "equipment_id, check_word, result, software, observed_at, source, detail";
+const SOFTWARE_WORD: &str = "software";
+const BATCH: usize = 500;
+
+fn import(row: &AnyRow) -> RepoResult<PostureImport> {
+    let c = Cols::new(row, "posture_imports");
+    Ok(PostureImport {
+        id: c.int("id")?,
+        council_id: c.int("council_id")?,
+        imported_at: c.time("imported_at")?,
+        imported_by: c.text("imported_by")?,
+        format: c.text("format")?,
+        file: c.text("file")?,
+        observations: c.int("observations")?,
+        devices: c.int("devices")?,
+        unmatched: c.int("unmatched")?,
+    })
+}
+
+fn observation(row: &AnyRow) -> RepoResult<StoredObservation> {
+    let c = Cols::new(row, "posture_observations");
+    let word = c.text("check_word")?;
+    let observed = if word == SOFTWARE_WORD {
+        Observed::Software {
+            name: c.text("software")?,
+        }
+    } else {
+        let check = CheckWord::parse(&word)
+            .ok_or_else(|| RepoError::Backend(format!("'{word}' is not a device check")))?;
+        let result_word = c.text("result")?;
+        let result = CheckResult::parse(&result_word)
+            .ok_or_else(|| RepoError::Backend(format!("'{result_word}' is not a result")))?;
+        Observed::Check { check, result }
+    };
+    Ok(StoredObservation {
+        equipment_id: c.int("equipment_id")?,
+        observed,
+        observed_at: c.time("observed_at")?,
+        source: c.text("source")?,
+        detail: c.text("detail")?,
+    })
+}
+
+impl PostureTx for StoreTx {
+    async fn insert_posture_import(
+        &mut self,
+        council_id: Id,
+        imported_at: DateTime<Utc>,
+        imported_by: &str,
+        format: &str,
+        file: &str,
+    ) -> RepoResult<PostureImport> {
+        self.writable()?;
+        let sql = format!(
+            "INSERT INTO posture_imports (council_id, imported_at, imported_by, format, file)
+             VALUES ($1, $2, $3, $4, $5) RETURNING {IMPORT}"
+        );
+        let query = sqlx::query(&sql)
+            .bind(council_id)
+            .bind(time_text(imported_at))
+            .bind(imported_by)
+            .bind(format)
+            .bind(file);
+        let row = self
+            .one(query, || {
+                "the import of device checks was not stored".into()
+            })
+            .await?;
+        import(&row)
+    }
+
+    async fn set_posture_import_counts(
+        &mut self,
+        council_id: Id,
+        import_id: Id,
+        observations: i64,
+        devices: i64,
+        unmatched: i64,
+    ) -> RepoResult<()> {
+        self.writable()?;
+        let query = sqlx::query(
+            "UPDATE posture_imports SET observations = $3, devices = $4, unmatched = $5
+             WHERE council_id = $1 AND id = $2",
+        )
+        .bind(council_id)
+        .bind(import_id)
+        .bind(observations)
+        .bind(devices)
+        .bind(unmatched);
+        self.exec_one(query, || {
+            format!("no import of device checks has id {import_id}")
+        })
+        .await
+    }
+
+    async fn insert_observations(
+        &mut self,
+        council_id: Id,
+        import_id: Id,
+        observations: &[NewObservation],
+    ) -> RepoResult<u64> {
+        self.writable()?;
+        let mut new = 0;
+        for chunk in observations.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO posture_observations (council_id, import_id, equipment_id,
+                     check_word, result, software, observed_at, source, detail)
+                 VALUES {}
+                 ON CONFLICT (council_id, equipment_id, check_word, software, source, observed_at)
+                 DO NOTHING",
+                crate::people::placeholders(chunk.len(), 9)
+            );
+            let mut query = sqlx::query(&sql);
+            for o in chunk {
+                let (word, result, software) = match &o.observed {
+                    Observed::Check { check, result } => (check.word(), result.word(), ""),
+                    Observed::Software { name } => {
+                        (SOFTWARE_WORD, CheckResult::Pass.word(), name.as_str())
+                    }
+                };
+                query = query
+                    .bind(council_id)
+                    .bind(import_id)
+                    .bind(o.equipment_id)
+                    .bind(word)
+                    .bind(result)
+                    .bind(software.to_string())
+                    .bind(time_text(o.observed_at))
+                    .bind(o.source.clone())
+                    .bind(o.detail.clone());
+            }
+            new += self.exec(query).await?;
+        }
+        Ok(new)
+    }
+
+    async fn latest_observations(
+        &mut self,
+        council_id: Id,
+        only: &[Id],
+    ) -> RepoResult<Vec<StoredObservation>> {
+        // A check's latest row, and every program of a source's latest list: the rows whose
+        // time is the latest for their item and check word (and, for software, source).
+        let items = if only.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (2..only.len() + 2).map(|n| format!("${n}")).collect();
+            format!("AND o.equipment_id IN ({})", marks.join(", "))
+        };
+        let sql = format!(
+            "SELECT {OBSERVATION} FROM posture_observations o
+             WHERE o.council_id = $1 {items}
+               AND o.observed_at = (
+                   SELECT MAX(p.observed_at) FROM posture_observations p
+                   WHERE p.council_id = $1 AND p.equipment_id = o.equipment_id
+                     AND p.check_word = o.check_word
+                     AND (o.check_word <> '{SOFTWARE_WORD}' OR p.source = o.source))
+             ORDER BY o.equipment_id, o.check_word, o.software"
+        );
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for id in only {
+            query = query.bind(*id);
+        }
+        self.all(query).await?.iter().map(observation).collect()
+    }
+
+    async fn reported_items(
+        &mut self,
+        council_id: Id,
+        after: Option<&str>,
+        limit: i64,
+    ) -> RepoResult<Vec<Id>> {
+        let query = sqlx::query(
+            "SELECT e.id FROM equipment e
+             WHERE e.council_id = $1 AND e.asset_tag > $2
+               AND EXISTS (SELECT 1 FROM posture_observations o
+                           WHERE o.council_id = $1 AND o.equipment_id = e.id)
+             ORDER BY e.asset_tag LIMIT $3",
+        )
+        .bind(council_id)
+        .bind(after.unwrap_or("").to_string())
+        .bind(limit);
+        self.all(query)
+            .await?
+            .iter()
+            .map(|row| Cols::new(row, "equipment").int("id"))
+            .collect()
+    }
+
+    async fn all_authorised_software(
+        &mut self,
+        council_id: Id,
+    ) -> RepoResult<Vec<AuthorisedSoftware>> {
+        let sql = format!(
+            "SELECT {} FROM authorised_software WHERE council_id = $1 ORDER BY equipment_id, id",
+            crate::workflow::grants::SOFTWARE
+        );
+        let query = sqlx::query(&sql).bind(council_id);
+        self.all(query)
+            .await?
+            .iter()
+            .map(crate::workflow::grants::software)
+            .collect()
+    }
+}
