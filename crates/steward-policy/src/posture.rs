@@ -167,6 +167,12 @@ pub enum Problem {
     },
     /// A program the council has not authorised for this item.
     Unauthorised { software: String },
+    /// The device checked in after its holder left office, where the pack says equipment
+    /// stops being used at once.
+    UsedAfterLeaving {
+        last_seen: DateTime<Utc>,
+        left_on: NaiveDate,
+    },
 }
 
 /// One thing an officer and the holder should know about a device, with its clause.
@@ -190,6 +196,7 @@ impl Finding {
             Problem::Failing { check, .. } => format!("fail:{}", check.word()),
             Problem::Unknown { check, .. } => format!("unknown:{}", check.word()),
             Problem::Stale { .. } => "stale".to_string(),
+            Problem::UsedAfterLeaving { .. } => "used-after-leaving".to_string(),
             Problem::Unauthorised { software } => {
                 format!("software:{}", software.trim().to_lowercase())
             }
@@ -212,6 +219,12 @@ impl Finding {
             Problem::Unauthorised { software } => {
                 format!("{software} is installed without the council's authorisation")
             }
+            Problem::UsedAfterLeaving { last_seen, left_on } => format!(
+                "The device was in use on {}, after its holder left office on {}; it must \
+                 not be used",
+                long_date(crate::uktime::uk_local(*last_seen).date()),
+                long_date(*left_on)
+            ),
         };
         match &self.excepted {
             Some(e) => format!(
@@ -260,6 +273,8 @@ pub struct Device<'a> {
     /// Software the council has authorised for this item (approved requests).
     pub authorised: &'a [String],
     pub exceptions: &'a [DutyException],
+    /// The day its holder left office, when they still hold it.
+    pub left_office: Option<NaiveDate>,
 }
 
 /// Judges one device against the pack on `now`. A device with no observation at all has not
@@ -343,6 +358,18 @@ pub fn judge(pack: &Pack, device: &Device<'_>, now: DateTime<Utc>) -> Judgement 
                 excepted: None,
             });
         }
+    }
+
+    if let (Some(citation), Some(left_on)) =
+        (crate::decide::leaving_stop_use(pack), device.left_office)
+        && let Some(last_seen) = latest.values().map(|o| o.observed_at).max()
+        && crate::uktime::uk_local(last_seen).date() > left_on
+    {
+        judgement.findings.push(Finding {
+            problem: Problem::UsedAfterLeaving { last_seen, left_on },
+            citation,
+            excepted: None,
+        });
     }
 
     if let Some(clause) = software_clause(pack, device.kind) {

@@ -1,11 +1,13 @@
 //! The domain's `PostureTx` for a store transaction: imports of device checks and their
 //! observations.
 
+use crate::equipment::{EQUIPMENT, equipment};
 use crate::rows::{Cols, time_text};
 use crate::tx::StoreTx;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use steward_domain::posture::*;
+use steward_domain::records::Equipment;
 use steward_domain::workflow::AuthorisedSoftware;
 use steward_domain::{Id, RepoError, RepoResult};
 use steward_policy::posture::{CheckResult, CheckWord};
@@ -15,6 +17,14 @@ const IMPORT: &str = "id, council_id, imported_at, imported_by, format, file, ob
 const OBSERVATION: &str = "equipment_id, check_word, result, software, observed_at, source, detail";
 const SOFTWARE_WORD: &str = "software";
 const BATCH: usize = 500;
+
+/// `$2, $3, ...`: one placeholder for each of `n` values after the council.
+fn marks(n: usize) -> String {
+    (2..n + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn import(row: &AnyRow) -> RepoResult<PostureImport> {
     let c = Cols::new(row, "posture_imports");
@@ -146,6 +156,56 @@ impl PostureTx for StoreTx {
             new += self.exec(query).await?;
         }
         Ok(new)
+    }
+
+    async fn posture_items(&mut self, council_id: Id, ids: &[Id]) -> RepoResult<Vec<Equipment>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND id IN ({}) \
+             ORDER BY asset_tag",
+            marks(ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        self.all(query).await?.iter().map(equipment).collect()
+    }
+
+    async fn held_by_leavers(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+    ) -> RepoResult<Vec<(Id, NaiveDate)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A loan gets its leaving deadline when its borrower leaves; a later term (someone
+        // coming back) ends the deadline's meaning, so a term still open means no leaver.
+        let sql = format!(
+            "SELECT l.equipment_id, MAX(t.ends) AS left_on FROM loans l \
+             JOIN terms t ON t.council_id = l.council_id AND t.person_id = l.person_id \
+             WHERE l.council_id = $1 AND l.returned_on IS NULL AND l.leaving_by IS NOT NULL \
+               AND l.equipment_id IN ({}) \
+               AND NOT EXISTS (SELECT 1 FROM terms o WHERE o.council_id = l.council_id \
+                   AND o.person_id = l.person_id AND o.ends IS NULL) \
+             GROUP BY l.equipment_id",
+            marks(ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut out = Vec::new();
+        for row in self.all(query).await? {
+            let c = Cols::new(&row, "loans");
+            if let Some(left_on) = c.opt_date("left_on")? {
+                out.push((c.int("equipment_id")?, left_on));
+            }
+        }
+        Ok(out)
     }
 
     async fn latest_observations(

@@ -389,3 +389,84 @@ fn the_api_takes_in_device_checks_and_answers_compliance() {
     assert!(next.body["next_cursor"].is_null(), "{}", next.body);
     is_problem(&api.get(&auditor, "/posture?cursor=zz"), 400);
 }
+
+/// County clause 27: a leaver's laptop must cease to be used at once; a check-in after the
+/// day they left is a finding under that clause.
+#[test]
+fn a_laptop_checking_in_after_its_holder_left_is_a_finding_in_the_county() {
+    let env = setup("county-members-policy");
+    for (reference, kind, office) in [
+        ("S1", "employee", Some("democratic_support_manager")),
+        ("M1", "councillor", None),
+    ] {
+        let mut args = vec![
+            "person",
+            "add",
+            "--ref",
+            reference,
+            "--name",
+            reference,
+            "--kind",
+            kind,
+            "--term-start",
+            "2025-05-01",
+            "--as-of",
+            "2026-01-05",
+        ];
+        if let Some(office) = office {
+            args.extend_from_slice(&["--office", office]);
+        }
+        env.ok(&args);
+    }
+    env.ok(&[
+        "acceptance",
+        "record-paper",
+        "M1",
+        "--signed-on",
+        "2026-01-05",
+        "--recorded-by",
+        "S1",
+        "--as-of",
+        "2026-01-05",
+    ]);
+    env.ok(&[
+        "loan",
+        "issue",
+        "M1",
+        "LAP-0042",
+        "--authorised-by",
+        "S1",
+        "--as-of",
+        "2026-01-05",
+    ]);
+    antivirus_off(&env);
+    let used_after = |device: &Value| {
+        problems(device)
+            .into_iter()
+            .filter(|p| p.0 == "used_after_leaving")
+            .collect::<Vec<_>>()
+    };
+    assert!(used_after(&findings(&env, "LAP-0042")).is_empty());
+    env.ok(&[
+        "person",
+        "leave",
+        "M1",
+        "--on",
+        "2026-03-02",
+        "--reason",
+        "resigned",
+        "--as-of",
+        "2026-03-02",
+    ]);
+    let device = findings(&env, "LAP-0042");
+    assert_eq!(
+        used_after(&device),
+        [(
+            "used_after_leaving".to_string(),
+            String::new(),
+            "27".to_string(),
+            true
+        )],
+        "{device}"
+    );
+}

@@ -49,6 +49,19 @@ pub trait PostureTx: WorkflowTx {
         after: Option<&str>,
         limit: i64,
     ) -> impl Future<Output = RepoResult<Vec<Id>>> + Send;
+    /// The items with these ids, in one statement.
+    fn posture_items(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<crate::records::Equipment>>> + Send;
+    /// For each of these items still held by someone who has left office, the day their
+    /// last term ended.
+    fn held_by_leavers(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<(Id, chrono::NaiveDate)>>> + Send;
     /// Every item's authorised software, read at once.
     fn all_authorised_software(
         &mut self,

@@ -29,6 +29,7 @@ fn device<'a>(kind: EquipmentKind, observed: &'a [Observed]) -> Device<'a> {
         installed: &[],
         authorised: &[],
         exceptions: &[],
+        left_office: None,
     }
 }
 
@@ -266,4 +267,41 @@ proptest! {
             prop_assert_eq!(&f.citation.document, &p.pack.title);
         }
     }
+}
+
+/// County clause 27: a leaver's equipment must cease to be used at once, so a check-in after
+/// the leaving day is a finding; on the day itself, or under a pack without the rule, it is not.
+#[test]
+fn a_device_in_use_after_its_holder_left_is_a_finding_where_use_must_stop() {
+    let county = pack("county-members-policy");
+    let today = [seen(CheckWord::Firewall, CheckResult::Pass, 0)];
+    let left = |days_ago: i64| Some((now() - Duration::days(days_ago)).date_naive());
+    let used_after = |j: &Judgement| {
+        j.findings
+            .iter()
+            .find(|f| matches!(f.problem, Problem::UsedAfterLeaving { .. }))
+            .cloned()
+    };
+
+    let mut d = device(EquipmentKind::Laptop, &today);
+    d.left_office = left(3);
+    let f = used_after(&judge(&county, &d, now())).expect("a finding");
+    assert_eq!(f.citation.clause, "27");
+    assert!(f.is_breach());
+    assert!(
+        f.sentence()
+            .contains("after its holder left office on 7 March 2026"),
+        "{}",
+        f.sentence()
+    );
+
+    d.left_office = left(0);
+    assert!(used_after(&judge(&county, &d, now())).is_none());
+    d.left_office = None;
+    assert!(used_after(&judge(&county, &d, now())).is_none());
+
+    // The town's policy gives leavers a return date but says nothing of stopping use.
+    let mut d = device(EquipmentKind::Laptop, &today);
+    d.left_office = left(3);
+    assert!(used_after(&judge(&pack("town-it-policy"), &d, now())).is_none());
 }

@@ -275,10 +275,9 @@ pub async fn page<T: PostureTx>(
     }
     let latest = tx.latest_observations(council.id, &ids).await?;
     let items: HashMap<Id, Equipment> = tx
-        .equipment_list(council.id)
+        .posture_items(council.id, &ids)
         .await?
         .into_iter()
-        .filter(|e| ids.contains(&e.id))
         .map(|e| (e.id, e))
         .collect();
     let judged = judge_items(tx, ctx, council, &active.pack, latest, items, None).await?;
@@ -312,6 +311,12 @@ async fn judge_items<T: PostureTx>(
         by_item.entry(id).or_default();
     }
     let exceptions: Vec<DutyException> = Vec::new();
+    let ids: Vec<Id> = by_item.keys().copied().collect();
+    let leavers: HashMap<Id, chrono::NaiveDate> = tx
+        .held_by_leavers(council.id, &ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = Vec::new();
     for (id, observations) in by_item {
         let Some(equipment) = items.get(&id) else {
@@ -339,6 +344,7 @@ async fn judge_items<T: PostureTx>(
                 installed: &installed,
                 authorised: authorised.get(&id).unwrap_or(&no_names),
                 exceptions: &exceptions,
+                left_office: leavers.get(&id).copied(),
             },
             ctx.now,
         );
