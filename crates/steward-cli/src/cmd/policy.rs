@@ -116,9 +116,9 @@ struct Shown<'a> {
     rules: Vec<RuleLine>,
 }
 
-fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
+pub(crate) fn show(out: &Out, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
     if text {
-        return app.out.emit(
+        return out.emit(
             &serde_json::json!({ "text": loaded.acceptance_text }),
             || {
                 if loaded.acceptance_text.is_empty() {
@@ -137,7 +137,7 @@ fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
         hash: &loaded.hash,
         rules: rules(&loaded.pack),
     };
-    app.out.emit(&shown, || {
+    out.emit(&shown, || {
         let mut out = format!(
             "{} (version {}, adopted {})\n{}\n\n",
             meta.title, meta.version, meta.adopted, meta.summary
@@ -198,15 +198,10 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
                                 .version
                         }
                     };
-                    let acceptance = stored.acceptance_text.clone();
-                    check_pack(
-                        &format!("version {}", stored.number),
-                        &stored.source,
-                        &move |_| Ok(acceptance.clone()),
-                    )?
+                    stored_pack(&stored)?
                 }
             };
-            show(app, &loaded, text)?;
+            show(&app.out, &loaded, text)?;
         }
         PolicyCmd::Adopt {
             file,
@@ -269,44 +264,62 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
             let versions = policy::versions(&mut tx, &council).await?;
-            #[derive(Serialize)]
-            struct Row<'a> {
-                number: i64,
-                pack_id: &'a str,
-                title: &'a str,
-                label: &'a str,
-                effective_from: chrono::NaiveDate,
-                hash: &'a str,
-                adopted_by: &'a str,
-            }
-            let rows: Vec<Row<'_>> = versions
-                .iter()
-                .map(|v| Row {
-                    number: v.number,
-                    pack_id: &v.pack_id,
-                    title: &v.title,
-                    label: &v.label,
-                    effective_from: v.effective_from,
-                    hash: &v.hash,
-                    adopted_by: &v.adopted_by,
-                })
-                .collect();
-            app.out.emit(&rows, || {
-                let mut t = Table::new(&["VERSION", "POLICY", "LABEL", "IN FORCE FROM", "HASH"]);
-                for r in &rows {
-                    t.row(vec![
-                        r.number.to_string(),
-                        r.title.into(),
-                        r.label.into(),
-                        r.effective_from.to_string(),
-                        r.hash.chars().take(12).collect(),
-                    ]);
-                }
-                t.render()
-            })?;
+            versions_list(&app.out, &versions)?;
         }
     }
     Ok(exit::OK)
+}
+
+/// An adopted version's pack, read back from its stored text.
+pub(crate) fn stored_pack(stored: &steward_domain::PackVersion) -> anyhow::Result<LoadedPack> {
+    let acceptance = stored.acceptance_text.clone();
+    Ok(check_pack(
+        &format!("version {}", stored.number),
+        &stored.source,
+        &move |_| Ok(acceptance.clone()),
+    )?)
+}
+
+/// `policy versions`: each adopted version, oldest first.
+pub(crate) fn versions_list(
+    out: &Out,
+    versions: &[steward_domain::PackVersion],
+) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        number: i64,
+        pack_id: &'a str,
+        title: &'a str,
+        label: &'a str,
+        effective_from: chrono::NaiveDate,
+        hash: &'a str,
+        adopted_by: &'a str,
+    }
+    let rows: Vec<Row<'_>> = versions
+        .iter()
+        .map(|v| Row {
+            number: v.number,
+            pack_id: &v.pack_id,
+            title: &v.title,
+            label: &v.label,
+            effective_from: v.effective_from,
+            hash: &v.hash,
+            adopted_by: &v.adopted_by,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut t = Table::new(&["VERSION", "POLICY", "LABEL", "IN FORCE FROM", "HASH"]);
+        for r in &rows {
+            t.row(vec![
+                r.number.to_string(),
+                r.title.into(),
+                r.label.into(),
+                r.effective_from.to_string(),
+                r.hash.chars().take(12).collect(),
+            ]);
+        }
+        t.render()
+    })
 }
 
 /// A preview of an adoption as people read it: what it replaces, each changed rule with its

@@ -1,4 +1,4 @@
-use super::listing;
+use super::listing::{self, Fetched};
 use crate::app::App;
 use crate::args::{ListArgs, UserCmd, UserCreate};
 use crate::exit;
@@ -6,7 +6,9 @@ use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
 use steward_domain::PersonRef;
 use steward_domain::auth::{INVITATION_HOURS, Password, Role, Username};
-use steward_domain::ops::account_list::{self, AccountFilter, AccountSort, AccountStatus};
+use steward_domain::ops::account_list::{
+    self, AccountFilter, AccountSort, AccountStatus, UserView,
+};
 use steward_domain::ops::invitations::{self, CreateInvited, Invited};
 use steward_domain::ops::users::{self, CreateUser, PasswordChange};
 
@@ -81,7 +83,7 @@ async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
 }
 
 /// What an invitation's output says: where it goes and how long its link will work.
-fn invited_text(invited: &Invited) -> String {
+pub(crate) fn invited_text(invited: &Invited) -> String {
     format!(
         "Queued an invitation for {} to {} <{}> (message {}). Its link works once, for \
          {INVITATION_HOURS} hours from when the outbox sends it; any earlier link no longer \
@@ -121,14 +123,28 @@ async fn create_invited(
     Ok(exit::OK)
 }
 
-/// `user list`: every account, or one page.
-async fn list(
-    app: &App,
-    list: &ListArgs,
-    role: Option<&str>,
-    status: Option<&str>,
-) -> anyhow::Result<u8> {
-    let filter = AccountFilter {
+/// `user list` as a table.
+pub(crate) fn users_table(fetched: &Fetched<UserView>) -> String {
+    let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
+    for v in fetched.items() {
+        t.row(vec![
+            v.user.username.to_string(),
+            v.user.role.to_string(),
+            opt(&v.person),
+            v.status.label().to_lowercase(),
+            v.user
+                .last_sign_in_at
+                .as_ref()
+                .map(time)
+                .unwrap_or("-".into()),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// The filters of `user list`.
+pub(crate) fn filter_of(role: Option<&str>, status: Option<&str>) -> anyhow::Result<AccountFilter> {
+    Ok(AccountFilter {
         role: role.map(str::parse::<Role>).transpose()?,
         status: status
             .map(|s| s.parse::<AccountStatus>())
@@ -137,7 +153,35 @@ async fn list(
                 code: exit::INVALID,
                 message: format!("--status: {e}"),
             })?,
-    };
+    })
+}
+
+pub(crate) fn disabled_text(username: &Username, done: &users::Disabled) -> String {
+    format!(
+        "Disabled {username}; {} session(s) ended.\n",
+        done.sessions_ended
+    )
+}
+
+pub(crate) fn enabled_text(username: &Username) -> String {
+    format!("{username} can sign in again.\n")
+}
+
+pub(crate) fn reset_text(username: &Username) -> String {
+    format!(
+        "Set a new password for {username}; they must choose their own at next sign-in, and \
+         any sessions of theirs have ended.\n"
+    )
+}
+
+/// `user list`: every account, or one page.
+async fn list(
+    app: &App,
+    list: &ListArgs,
+    role: Option<&str>,
+    status: Option<&str>,
+) -> anyhow::Result<u8> {
+    let filter = filter_of(role, status)?;
     let query = listing::query::<AccountSort, _>(list, filter)?;
     let mut tx = app.store.read().await?;
     let council = app.council(&mut tx).await?;
@@ -148,23 +192,7 @@ async fn list(
         Ok(account_list::accounts(&mut tx, council, &q).await?)
     })
     .await?;
-    fetched.print(&app.out, ("account", "accounts"), || {
-        let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
-        for v in fetched.items() {
-            t.row(vec![
-                v.user.username.to_string(),
-                v.user.role.to_string(),
-                opt(&v.person),
-                v.status.label().to_lowercase(),
-                v.user
-                    .last_sign_in_at
-                    .as_ref()
-                    .map(time)
-                    .unwrap_or("-".into()),
-            ]);
-        }
-        t.render() + &fetched.footer()
-    })?;
+    fetched.print(&app.out, ("account", "accounts"), || users_table(&fetched))?;
     Ok(exit::OK)
 }
 
@@ -194,12 +222,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             let council = app.council(&mut tx).await?;
             let done = users::disable(&mut tx, &ctx, &council, &username).await?;
             tx.commit().await?;
-            app.out.emit(&done, || {
-                format!(
-                    "Disabled {username}; {} session(s) ended.\n",
-                    done.sessions_ended
-                )
-            })?;
+            app.out.emit(&done, || disabled_text(&username, &done))?;
         }
         UserCmd::Enable { username } => {
             let username: Username = username.parse()?;
@@ -207,8 +230,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             let council = app.council(&mut tx).await?;
             let user = users::enable(&mut tx, &ctx, &council, &username).await?;
             tx.commit().await?;
-            app.out
-                .emit(&user, || format!("{username} can sign in again.\n"))?;
+            app.out.emit(&user, || enabled_text(&username))?;
         }
         UserCmd::Password {
             username,
@@ -228,12 +250,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&user, || {
-                format!(
-                    "Set a new password for {username}; they must choose their own at next \
-                     sign-in, and any sessions of theirs have ended.\n"
-                )
-            })?;
+            app.out.emit(&user, || reset_text(&username))?;
         }
     }
     Ok(exit::OK)

@@ -74,7 +74,7 @@ impl Remote {
                 req.header("Content-Type", "application/json")
                     .send(body.to_string())
             }
-            None if C::POST => {
+            None if call.is_post() => {
                 let mut req = self.agent.post(&url).header("Authorization", &auth);
                 for (k, v) in &query {
                     req = req.query(k, v);

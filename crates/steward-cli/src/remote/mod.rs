@@ -10,7 +10,10 @@
 mod calls;
 mod client;
 mod error;
+mod oversight;
 mod register;
+mod signatures;
+mod workflow;
 
 pub use error::RemoteError;
 
@@ -41,7 +44,8 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
 /// making a key, compiling filter lists), so that it runs here even with `--server`.
 pub fn needs_no_register(command: &Command) -> bool {
     match command {
-        Command::Policy(PolicyCmd::Check { .. }) => true,
+        Command::Policy(PolicyCmd::Check { .. } | PolicyCmd::List) => true,
+        Command::Policy(PolicyCmd::Show { source, .. }) => source.is_some(),
         Command::Audit(AuditCmd::Key(_)) => true,
         Command::Audit(AuditCmd::Verify(args)) => args.file.is_some(),
         Command::Filter(cmd) => !matches!(

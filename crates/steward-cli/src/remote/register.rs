@@ -38,6 +38,9 @@ pub fn answers(command: &Command) -> bool {
         // Every loan command has its request.
         Command::Loan(_) => true,
         Command::Due(_) => true,
+        Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
+        Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
+        Command::Request(_) | Command::Case(_) => true,
         _ => false,
     }
 }
@@ -49,12 +52,21 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Equipment(c) => items(link, c),
         Command::Loan(c) => loans(link, c),
         Command::Due(args) => due_list(link, &args).map(Some),
+        Command::Token(c) => super::oversight::tokens(link, c).map(Some),
+        Command::User(c) => super::oversight::users(link, c),
+        Command::Audit(c) => super::oversight::audit(link, c),
+        Command::Policy(c) => super::oversight::policy(link, c),
+        Command::Report(args) => super::oversight::report(link, args).map(Some),
+        Command::Outbox(c) => super::oversight::outbox(link, c),
+        Command::Acceptance(c) => super::signatures::run(link, c),
+        Command::Request(args) => super::workflow::requests(link, args).map(Some),
+        Command::Case(args) => super::workflow::cases(link, args).map(Some),
         _ => Ok(None),
     }
 }
 
 /// Every row of a list (read a page at a time), or the one page `--limit` asks for.
-fn fetch<T>(
+pub(super) fn fetch<T>(
     list: &ListArgs,
     mut page: impl FnMut(Window) -> Result<ApiPage<T>, RemoteError>,
 ) -> anyhow::Result<Fetched<T>> {

@@ -1,0 +1,368 @@
+//! Accounts, API tokens, the audit trail and the council's policy through the API.
+
+use super::calls::{Ask, ListAt, seg};
+use super::error::RemoteError;
+use super::register::{Link, fetch};
+use crate::args::{
+    AuditCmd, AuditLogArgs, AuditVerify, OutboxCmd, PolicyCmd, ReportArgs, TokenCmd, UserCmd,
+};
+use crate::cmd::audit_log;
+use crate::cmd::{audit_files, outbox, policy, token, user};
+use crate::exit;
+use serde::Deserialize;
+use steward_domain::PackVersion;
+use steward_domain::audit::{AuditRecord, ChainProblem, ChainReport};
+use steward_domain::auth::{ApiToken, Role, User, Username};
+use steward_domain::listing::{Cursor, MAX_LIMIT};
+use steward_domain::ops::account_list::{AccountSort, TokenSort, TokenView, UserView};
+use steward_domain::ops::audit_log::{london_day_end, london_day_start};
+use steward_domain::ops::invitations::Invited;
+use steward_domain::ops::outbox::list::MessageSort;
+use steward_domain::ops::outbox::{MessageDetail, Resolution};
+use steward_domain::ops::reports::{Chart, Column, Report, ReportName};
+use steward_domain::ops::users::Disabled;
+use steward_domain::outbox::{MessageState, OutboxMessage};
+
+pub fn tokens(link: &Link<'_>, cmd: TokenCmd) -> anyhow::Result<u8> {
+    let (remote, out) = (link.remote, link.out);
+    match cmd {
+        TokenCmd::Create {
+            username,
+            role,
+            name,
+            expires,
+        } => {
+            username.parse::<Username>()?;
+            role.parse::<Role>()?;
+            #[derive(Deserialize, serde::Serialize)]
+            struct Made {
+                token: ApiToken,
+                secret: String,
+            }
+            let made: Made = remote.send(&Ask::post(
+                "/tokens",
+                Some(serde_json::json!({
+                    "username": username, "role": role, "name": name, "expires_on": expires,
+                })),
+            ))?;
+            out.emit(&made, || {
+                token::created_text(&made.token, &username, &made.secret)
+            })?;
+        }
+        TokenCmd::List { list, status } => {
+            let status = token::status_of(status.as_deref())?;
+            crate::cmd::listing::query::<TokenSort, _>(&list, ())?;
+            let mut call =
+                ListAt::<TokenView>::new("/tokens").with("status", status.map(|s| s.as_str()));
+            let fetched = fetch(&list, |w| {
+                call.window = w;
+                remote.send(&call)
+            })?;
+            fetched.print(out, ("token", "tokens"), || token::tokens_table(&fetched))?;
+        }
+        TokenCmd::Revoke { id } => {
+            let revoked: ApiToken =
+                remote.send(&Ask::post(format!("/tokens/{id}/revoke"), None))?;
+            out.emit(&revoked, || token::revoked_text(&revoked))?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn users(link: &Link<'_>, cmd: UserCmd) -> anyhow::Result<Option<u8>> {
+    let (remote, out) = (link.remote, link.out);
+    match cmd {
+        UserCmd::List { list, role, status } => {
+            let filter = user::filter_of(role.as_deref(), status.as_deref())?;
+            crate::cmd::listing::query::<AccountSort, _>(&list, ())?;
+            let mut call = ListAt::<UserView>::new("/users")
+                .with("role", filter.role)
+                .with("status", filter.status.map(|s| s.as_str()));
+            let fetched = fetch(&list, |w| {
+                call.window = w;
+                remote.send(&call)
+            })?;
+            fetched.print(out, ("account", "accounts"), || user::users_table(&fetched))?;
+        }
+        UserCmd::Invite { username, email } => {
+            let name: Username = username.parse()?;
+            let invited: Invited = remote.send(&Ask::post(
+                format!("/users/{}/invite", seg(name.as_str())),
+                Some(serde_json::json!({ "email": email })),
+            ))?;
+            out.emit(&invited, || user::invited_text(&invited))?;
+        }
+        UserCmd::Disable { username } => {
+            let name: Username = username.parse()?;
+            let done: Disabled = remote.send(&Ask::post(
+                format!("/users/{}/disable", seg(name.as_str())),
+                None,
+            ))?;
+            out.emit(&done, || user::disabled_text(&name, &done))?;
+        }
+        UserCmd::Enable { username } => {
+            let name: Username = username.parse()?;
+            let enabled: User = remote.send(&Ask::post(
+                format!("/users/{}/enable", seg(name.as_str())),
+                None,
+            ))?;
+            out.emit(&enabled, || user::enabled_text(&name))?;
+        }
+        UserCmd::Password {
+            username,
+            password_stdin,
+        } => {
+            let name: Username = username.parse()?;
+            let password = user::password_from_stdin(password_stdin)?;
+            let reset: User = remote.send(&Ask::post(
+                format!("/users/{}/password", seg(name.as_str())),
+                Some(serde_json::json!({ "password": password })),
+            ))?;
+            out.emit(&reset, || user::reset_text(&name))?;
+        }
+        // Making an account says which council it is in and, where the server sends no
+        // mail, needs a password the API does not take from a terminal.
+        UserCmd::Create(_) => return Ok(None),
+    }
+    Ok(Some(exit::OK))
+}
+
+/// An audit record as the API lists it: as stored, with its words.
+#[derive(Deserialize)]
+struct Logged {
+    #[serde(flatten)]
+    record: AuditRecord,
+    when: String,
+    sentence: String,
+}
+
+/// What the API's check of the chain found.
+#[derive(Deserialize)]
+struct Checked {
+    council: String,
+    council_name: String,
+    verified_through: i64,
+    ok: bool,
+    records: i64,
+    problem: Option<ChainProblem>,
+}
+
+pub fn audit(link: &Link<'_>, cmd: AuditCmd) -> anyhow::Result<Option<u8>> {
+    match cmd {
+        AuditCmd::Log(args) => audit_log(link, &args).map(Some),
+        AuditCmd::Verify(args) => audit_verify(link, &args).map(Some),
+        // A checkpoint is signed with a key kept beside the database, a heartbeat and an
+        // export are the database's own work.
+        _ => Ok(None),
+    }
+}
+
+fn audit_log(link: &Link<'_>, args: &AuditLogArgs) -> anyhow::Result<u8> {
+    // The same checks as on a database, so that a mistake reads the same.
+    audit_log::filter(args)?;
+    let mut cursor = match args.cursor.as_deref() {
+        Some(c) => Some(c.parse::<Cursor>().map_err(|_| crate::Exit {
+            code: exit::INVALID,
+            message: "--cursor: give the cursor an earlier run printed".into(),
+        })?),
+        None => None,
+    }
+    .map(|c| c.to_string());
+    let limit = args.limit as usize;
+    let mut rows: Vec<Logged> = Vec::new();
+    let next = loop {
+        let wanted = (limit - rows.len()).min(MAX_LIMIT as usize);
+        let call = Ask::<super::calls::ApiPage<Logged>>::get("/audit")
+            .with("limit", Some(wanted))
+            .with("cursor", cursor.take())
+            .with("dir", args.desc.then_some("desc"))
+            .with("entity", args.entity.as_ref())
+            .with("entity_id", args.id.as_ref())
+            .with("action", args.action.as_ref())
+            .with("actor", args.by.as_ref())
+            .with("from", args.from.map(|d| london_day_start(d).to_rfc3339()))
+            .with("to", args.to.map(|d| london_day_end(d).to_rfc3339()));
+        let page = link.remote.send(&call)?;
+        rows.extend(page.items);
+        match page.next_cursor {
+            Some(c) if rows.len() < limit => cursor = Some(c),
+            next => break next,
+        }
+    };
+    let records: Vec<&AuditRecord> = rows.iter().map(|r| &r.record).collect();
+    link.out.emit(&records, || {
+        let table: Vec<(i64, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.record.seq, r.when.as_str(), r.sentence.as_str()))
+            .collect();
+        audit_log::rows_table(&table, next.as_deref())
+    })?;
+    Ok(exit::OK)
+}
+
+fn audit_verify(link: &Link<'_>, args: &AuditVerify) -> anyhow::Result<u8> {
+    if args.checkpoints.is_some() {
+        return Err(RemoteError::LocalOnly {
+            command: "audit verify --checkpoints".into(),
+        }
+        .into());
+    }
+    let checked: Checked = link.remote.send(&Ask::get("/audit/verify"))?;
+    let report = ChainReport {
+        outcome: match (checked.ok, checked.problem) {
+            (false, Some(problem)) => Err(problem),
+            _ => Ok(checked.records),
+        },
+        verified_through: checked.verified_through,
+        council_id: None,
+        observed: Vec::new(),
+    };
+    audit_files::verdict(
+        &checked.council_name,
+        checked.council,
+        &report,
+        None,
+        Vec::new(),
+    )
+    .emit(link.out)
+}
+
+/// A policy version as the API shows it; the rules are read again from its text.
+#[derive(Deserialize)]
+struct PolicyView {
+    version: PackVersion,
+}
+
+pub fn policy(link: &Link<'_>, cmd: PolicyCmd) -> anyhow::Result<Option<u8>> {
+    let (remote, out) = (link.remote, link.out);
+    match cmd {
+        PolicyCmd::Show {
+            source: None,
+            version,
+            text,
+        } => {
+            let view: PolicyView = match version {
+                Some(n) => remote.send(&Ask::get(format!("/policy/versions/{n}")))?,
+                None => remote.send(&Ask::get("/policy").with("as_of", link.as_of))?,
+            };
+            let loaded = policy::stored_pack(&view.version)?;
+            policy::show(out, &loaded, text)?;
+        }
+        PolicyCmd::Versions => {
+            let mut all = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page: super::calls::ApiPage<PackVersion> = remote.send(
+                    &Ask::get("/policy/versions")
+                        .with("limit", Some(MAX_LIMIT))
+                        .with("cursor", cursor.take()),
+                )?;
+                all.extend(page.items);
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            policy::versions_list(out, &all)?;
+        }
+        // Adopting reads a pack file here and is an administrator's decision on the
+        // server's own database; a preview of one likewise.
+        _ => return Ok(None),
+    }
+    Ok(Some(exit::OK))
+}
+
+/// A report as the API answers it: each row an object keyed by column.
+#[derive(Deserialize)]
+struct ReportRows {
+    name: ReportName,
+    title: String,
+    council: String,
+    as_of: chrono::NaiveDate,
+    policy: Option<String>,
+    notes: Vec<String>,
+    columns: Vec<Column>,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    chart: Chart,
+}
+
+pub fn report(link: &Link<'_>, args: ReportArgs) -> anyhow::Result<u8> {
+    let name: ReportName = args.name.parse()?;
+    // The token's account reads the report, as `--as` would name one on a database.
+    let got: ReportRows = link.remote.send(
+        &Ask::get(format!("/reports/{}", seg(name.as_str())))
+            .with("as_of", link.as_of)
+            .with("from", args.from),
+    )?;
+    let rows = got
+        .rows
+        .iter()
+        .map(|row| {
+            got.columns
+                .iter()
+                .map(|c| match row.get(&c.key) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    let report = Report {
+        name: got.name,
+        title: got.title,
+        council: got.council,
+        as_of: got.as_of,
+        policy: got.policy,
+        notes: got.notes,
+        columns: got.columns,
+        rows,
+        chart: got.chart,
+    };
+    crate::cmd::report::print(link.out, &report, &args)
+}
+
+pub fn outbox(link: &Link<'_>, cmd: OutboxCmd) -> anyhow::Result<Option<u8>> {
+    let (remote, out) = (link.remote, link.out);
+    match cmd {
+        OutboxCmd::List { list, state } => {
+            if let Some(s) = &state {
+                s.parse::<MessageState>()?;
+            }
+            crate::cmd::listing::query::<MessageSort, _>(&list, ())?;
+            let mut call = ListAt::<OutboxMessage>::new("/notifications").with("state", state);
+            let fetched = fetch(&list, |w| {
+                call.window = w;
+                remote.send(&call)
+            })?;
+            fetched.print(out, ("message", "messages"), || {
+                outbox::table(fetched.items()) + &fetched.footer()
+            })?;
+        }
+        OutboxCmd::Show { id } => {
+            let d: MessageDetail = remote.send(&Ask::get(format!("/notifications/{id}")))?;
+            out.emit(&d, || outbox::show_text(&d))?;
+        }
+        OutboxCmd::Retry { id } => {
+            let m: OutboxMessage =
+                remote.send(&Ask::post(format!("/notifications/{id}/retry"), None))?;
+            out.emit(&m, || outbox::settled_text(&m, Resolution::Resend))?;
+        }
+        OutboxCmd::Resolve { id, sent, .. } => {
+            let resolution = if sent {
+                Resolution::Sent
+            } else {
+                Resolution::Resend
+            };
+            let word = if sent { "sent" } else { "resend" };
+            let m: OutboxMessage = remote.send(&Ask::post(
+                format!("/notifications/{id}/resolve"),
+                Some(serde_json::json!({ "outcome": word })),
+            ))?;
+            out.emit(&m, || outbox::settled_text(&m, resolution))?;
+        }
+        // Sending speaks to the mail server with the server's own credentials; the server
+        // sends its outbox itself.
+        OutboxCmd::Send(_) => return Ok(None),
+    }
+    Ok(Some(exit::OK))
+}
