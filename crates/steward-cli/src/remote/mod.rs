@@ -10,6 +10,7 @@
 mod calls;
 mod client;
 mod error;
+mod info;
 mod oversight;
 mod register;
 mod signatures;

@@ -40,7 +40,7 @@ pub fn answers(command: &Command) -> bool {
         Command::Due(_) => true,
         Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
         Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
-        Command::Request(_) | Command::Case(_) => true,
+        Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
         _ => false,
     }
 }
@@ -61,6 +61,8 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Acceptance(c) => super::signatures::run(link, c),
         Command::Request(args) => super::workflow::requests(link, args).map(Some),
         Command::Case(args) => super::workflow::cases(link, args).map(Some),
+        Command::Foi(args) => super::info::run(link, args, false).map(Some),
+        Command::Sar(args) => super::info::run(link, args, true).map(Some),
         _ => Ok(None),
     }
 }
