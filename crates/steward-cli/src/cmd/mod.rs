@@ -28,10 +28,12 @@ use crate::app::App;
 use crate::args::{Cli, Command};
 
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
-    // Checking pack files needs no database.
+    // Checking pack files and reading presets need no database.
     let out = crate::output::Out::new(cli.global.json, &cli.global.command);
-    if let Command::Policy(crate::args::PolicyCmd::Check { files }) = &cli.command {
-        return policy::check_files(files, &out);
+    if let Command::Policy(cmd) = &cli.command
+        && let Some(done) = policy::run_offline(cmd, &out)
+    {
+        return done;
     }
     if let Command::Audit(cmd) = &cli.command
         && let Some(done) = audit::run_offline(cmd, &out)

@@ -158,35 +158,14 @@ pub(crate) fn show(out: &Out, loaded: &LoadedPack, text: bool) -> anyhow::Result
 pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
     match cmd {
         PolicyCmd::Check { files } => return check_files(&files, &app.out),
-        PolicyCmd::List => {
-            #[derive(Serialize)]
-            struct Row {
-                id: &'static str,
-                name: &'static str,
-            }
-            let rows: Vec<Row> = presets::all()
-                .iter()
-                .map(|p| Row {
-                    id: p.id,
-                    name: p.name,
-                })
-                .collect();
-            app.out.emit(&rows, || {
-                let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
-                for r in &rows {
-                    t.row(vec![r.id.into(), r.name.into()]);
-                }
-                t.render()
-            })?;
-        }
+        PolicyCmd::List => presets_list(&app.out)?,
         PolicyCmd::Show {
             source,
             version,
             text,
         } => {
             let loaded = match (source, version) {
-                (Some(s), _) if presets::find(&s).is_some() => load_preset(&s)?,
-                (Some(s), _) => load_file(Path::new(&s))?,
+                (Some(s), _) => load_source(&s)?,
                 (None, number) => {
                     let mut tx = app.begin().await?;
                     let council = app.council(&mut tx).await?;
@@ -268,6 +247,52 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// A preset by its id, else a pack file.
+fn load_source(source: &str) -> anyhow::Result<LoadedPack> {
+    match presets::find(source) {
+        Some(_) => load_preset(source),
+        None => load_file(Path::new(source)),
+    }
+}
+
+/// The policy commands that need no database: the presets, and a preset's or a file's rules.
+pub fn run_offline(cmd: &PolicyCmd, out: &Out) -> Option<anyhow::Result<u8>> {
+    let done = match cmd {
+        PolicyCmd::Check { files } => return Some(check_files(files, out)),
+        PolicyCmd::List => presets_list(out),
+        PolicyCmd::Show {
+            source: Some(source),
+            text,
+            ..
+        } => load_source(source).and_then(|loaded| show(out, &loaded, *text)),
+        _ => return None,
+    };
+    Some(done.map(|()| exit::OK))
+}
+
+/// `policy list`: the presets built in.
+fn presets_list(out: &Out) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Row {
+        id: &'static str,
+        name: &'static str,
+    }
+    let rows: Vec<Row> = presets::all()
+        .iter()
+        .map(|p| Row {
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
+        for r in &rows {
+            t.row(vec![r.id.into(), r.name.into()]);
+        }
+        t.render()
+    })
 }
 
 /// An adopted version's pack, read back from its stored text.

@@ -7,10 +7,10 @@ use steward_policy::decide::Refusal;
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteError {
     #[error(
-        "`steward {command}` works only on a database and cannot be sent to a server; run it \
-         without --server (and without STEWARD_SERVER)"
+        "`steward {command}` works only on a database and cannot be sent to a server: {why}; \
+         run it without --server (and without STEWARD_SERVER)"
     )]
-    LocalOnly { command: String },
+    LocalOnly { command: String, why: &'static str },
     #[error("--server: {0}")]
     BadAddress(String),
     #[error("no API token for --server: set STEWARD_TOKEN or give --token-file FILE")]

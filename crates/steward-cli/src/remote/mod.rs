@@ -26,8 +26,10 @@ use client::Remote;
 pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
     let global = &cli.global;
     let out = Out::new(global.json, &global.command);
+    let why = why_local(&cli.command);
     let local_only = || RemoteError::LocalOnly {
         command: global.command.clone(),
+        why,
     };
     if !register::answers(&cli.command) {
         return Err(local_only().into());
@@ -39,6 +41,50 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
         as_of: global.as_of,
     };
     register::run(&link, cli.command)?.ok_or_else(|| local_only().into())
+}
+
+/// Why `command` is not sent to a server, in the words its refusal gives.
+fn why_local(command: &Command) -> &'static str {
+    use crate::args::{AcceptanceCmd, OutboxCmd, UserCmd};
+    match command {
+        Command::Serve(_) => "it is the server, beside its own database",
+        Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
+        Command::Council(_) => {
+            "councils are made and listed on the database itself, before any token exists, and \
+             a token belongs to one council"
+        }
+        Command::Filter(_) => {
+            "the web filter runs beside Squid and its logs, reading the register from the \
+             database"
+        }
+        Command::Sweep(_) => {
+            "the daily sweep works through every council on the database, and a running server \
+             sweeps by itself"
+        }
+        Command::Outbox(OutboxCmd::Send(_)) => {
+            "messages are sent through the mail server with the server's own settings, and a \
+             running server sends its outbox by itself"
+        }
+        Command::Audit(AuditCmd::Checkpoint { .. } | AuditCmd::Heartbeat { .. }) => {
+            "a checkpoint is signed with a key kept beside the database, and a heartbeat is \
+             noted there on a schedule"
+        }
+        Command::Audit(AuditCmd::Verify(_)) => {
+            "checkpoints are held against the chain's own hashes, which only the database has; \
+             verify an export with --file instead"
+        }
+        Command::Audit(AuditCmd::Export { .. }) => {
+            "the export streams the whole chain from the database"
+        }
+        Command::User(UserCmd::Create(_)) => {
+            "an account is made with its password or invitation on the server's database; \
+             `steward user invite` and `steward user password` work through the API"
+        }
+        Command::Acceptance(AcceptanceCmd::Sign { .. }) => {
+            "a typed signature is the signer's own act, made in their own sign-in"
+        }
+        _ => "the API has no request for it",
+    }
 }
 
 /// Whether `command` needs no register at all (checking a pack file or an exported chain,

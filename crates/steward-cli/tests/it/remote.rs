@@ -4,6 +4,7 @@
 
 use crate::api::{Server, Town, token, town};
 use crate::support::{Env, Run};
+use serde_json::Value;
 
 const DAY: &str = "2027-01-05";
 
@@ -17,9 +18,16 @@ struct Pair {
 
 impl Pair {
     fn new() -> Pair {
+        Pair::acting_as("dot", "officer")
+    }
+
+    /// Both registers, with a token for `username` in `role` made on each so that their
+    /// audit trails stay the same; the server's is the one used.
+    fn acting_as(username: &str, role: &str) -> Pair {
         let here = town();
         let there = town();
-        let secret = token(&there.env, "dot", "officer");
+        token(&here.env, username, role);
+        let secret = token(&there.env, username, role);
         let server = Server::start(&there.env, DAY);
         Pair {
             here,
@@ -79,6 +87,53 @@ impl Pair {
             "steward {args:?}: --json exits otherwise"
         );
         code
+    }
+
+    /// Runs `args` on the served database directly and through its server, in both kinds of
+    /// output, and checks that they print and exit the same: for what the server itself
+    /// wrote with its own clock.
+    fn same_served(&self, args: &[&str]) -> i32 {
+        let mut codes = Vec::new();
+        for json in [false, true] {
+            let mut all = args.to_vec();
+            if json {
+                all.push("--json");
+            }
+            let mut direct = all.clone();
+            direct.extend(["--as-of", DAY]);
+            let here = self.there.env.run(&direct);
+            let there = self.remote(&all);
+            assert_eq!(
+                here.stdout, there.stdout,
+                "steward {all:?}: standard output differs\nstderr here: {}\nstderr there: {}",
+                here.stderr, there.stderr
+            );
+            assert_eq!(here.stderr, there.stderr, "steward {all:?}: stderr differs");
+            assert_eq!(here.code, there.code, "steward {all:?}: exit codes differ");
+            codes.push(here.code);
+        }
+        assert_eq!(codes[0], codes[1], "steward {args:?}: --json exits otherwise");
+        codes[0]
+    }
+
+    /// Runs `args` both ways with `--json`: both succeed, and `data` agrees at each of
+    /// `fields` (records made on the server carry its clock's time, so not everything can).
+    fn same_data(&self, args: &[&str], fields: &[&str]) -> (Value, Value) {
+        let mut json = args.to_vec();
+        json.push("--json");
+        let (here, there) = (self.local(&json), self.remote(&json));
+        assert_eq!(here.code, 0, "steward {args:?} here: {}", here.stdout);
+        assert_eq!(there.code, 0, "steward {args:?} there: {}", there.stdout);
+        let (here, there) = (here.json(), there.json());
+        for field in fields {
+            assert_eq!(
+                here["data"].pointer(field),
+                there["data"].pointer(field),
+                "steward {args:?}: {field} differs\nhere: {here}\nthere: {there}"
+            );
+        }
+        assert_eq!(here["command"], there["command"]);
+        (here, there)
     }
 }
 
@@ -273,4 +328,142 @@ fn a_refused_token_an_absent_server_and_local_commands_say_so() {
             refused.stderr
         );
     }
+}
+
+#[test]
+fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
+    let p = Pair::acting_as("clerk", "admin");
+    assert_eq!(p.same_both(&["policy", "show"]), 0);
+    assert_eq!(p.same_both(&["policy", "show", "--text"]), 0);
+    assert_eq!(p.same_both(&["policy", "show", "--version", "1"]), 0);
+    assert_eq!(p.same_both(&["policy", "show", "--version", "9"]), 4);
+    assert_eq!(p.same_both(&["policy", "versions"]), 0);
+    // Presets are this machine's own.
+    assert_eq!(p.same_both(&["policy", "list"]), 0);
+
+    // The chain holds the same records on both, so its check says the same.
+    assert_eq!(p.same_served(&["audit", "verify"]), 0);
+    let verified = p.remote(&["audit", "verify", "--json"]).json();
+    assert_eq!(verified["data"]["ok"], true);
+    assert!(verified["data"]["records"].as_i64().unwrap() > 10, "{verified}");
+    assert_eq!(p.same_both(&["audit", "log", "--limit", "4"]), 0);
+    assert_eq!(p.same_served(&["audit", "log", "--limit", "300"]), 0);
+    assert_eq!(
+        p.same_served(&["audit", "log", "--limit", "3", "--entity", "person", "--desc"]),
+        0
+    );
+    let from = ["audit", "log", "--from", DAY, "--to", DAY, "--by", "clerk"];
+    assert_eq!(p.same_served(&from), 0);
+    assert_eq!(p.same_both(&["audit", "log", "--cursor", "nonsense"]), 3);
+    let checkpoints = p.remote(&["audit", "verify", "--checkpoints", "cp"]);
+    assert_eq!(checkpoints.code, 2, "{}", checkpoints.stderr);
+
+    // Tokens and accounts, as an administrator.
+    let made = [
+        "token", "create", "--username", "dot", "--role", "officer", "--name", "scripts",
+    ];
+    let (_, there) = p.same_data(&made, &["/token/id", "/token/name", "/token/role"]);
+    assert!(there["data"]["secret"].as_str().unwrap().starts_with("stw_"));
+    assert_eq!(p.same_served(&["token", "list", "--search", "scripts"]), 0);
+    assert_eq!(p.same_both(&["token", "list", "--status", "gone"]), 3);
+    let id = there["data"]["token"]["id"].to_string();
+    assert_eq!(p.same(&["token", "revoke", &id]), 0);
+    assert_eq!(p.same_both(&["token", "revoke", "999"]), 4);
+    assert_eq!(p.same_served(&["user", "list"]), 0);
+    assert_eq!(p.same_served(&["user", "list", "--role", "member"]), 0);
+    p.same_data(
+        &["user", "disable", "ada"],
+        &["/user/username", "/user/disabled", "/sessions_ended"],
+    );
+    assert_eq!(p.same(&["user", "enable", "ada"]), 0);
+    assert_eq!(p.same_both(&["user", "enable", "nobody"]), 4);
+
+    // Reports, the outbox and signatures.
+    for name in ["overdue", "signatures", "equipment", "requests"] {
+        assert_eq!(p.same_both(&["report", name]), 0, "{name}");
+    }
+    assert_eq!(p.same(&["report", "signatures", "--csv"]), 0);
+    assert_eq!(p.same_both(&["report", "weather"]), 3);
+    assert_eq!(p.same_both(&["outbox", "list"]), 0);
+    assert_eq!(p.same_both(&["outbox", "show", "99"]), 4);
+    assert_eq!(p.same_both(&["acceptance", "list"]), 0);
+    assert_eq!(p.same_both(&["acceptance", "list", "--outstanding", "--limit", "2"]), 0);
+    let paper = [
+        "acceptance",
+        "record-paper",
+        "M3",
+        "--signed-on",
+        DAY,
+        "--recorded-by",
+        "S1",
+    ];
+    // The town's policy asks for no signature, whichever way the form comes in.
+    assert_eq!(p.same_both(&paper), 3);
+}
+
+#[test]
+fn requests_cases_and_information_requests_through_the_api() {
+    let p = Pair::new();
+    let raise = [
+        "request", "raise", "--as", "dot", "--kind", "software_install", "--for", "M1",
+        "--equipment", "LAP-1", "--software", "Zoom", "--summary", "For remote meetings",
+    ];
+    let (_, there) = p.same_data(&raise, &["/id", "/kind", "/state", "/handler"]);
+    assert_eq!(there["decision"]["citation"].is_null(), false, "{there}");
+    assert_eq!(p.same_served(&["request", "list", "--as", "dot"]), 0);
+    assert_eq!(p.same_both(&["request", "list", "--as", "dot", "--state", "nonsense"]), 3);
+    assert_eq!(p.same_both(&["request", "show", "99", "--as", "dot"]), 4);
+    p.same_data(
+        &["request", "comment", "1", "Replaced the cable", "--as", "dot"],
+        &["/text"],
+    );
+    p.same_data(&["request", "assign", "1", "--as", "dot"], &["/state", "/assignee_id"]);
+    assert_eq!(p.same_served(&["request", "show", "1", "--as", "dot"]), 0);
+    assert_eq!(p.same(&["request", "assign", "1", "--as", "dot"]), 0);
+    // It waits for approval, so it cannot be resolved yet; a conflict either way.
+    let resolve = ["request", "resolve", "1", "--outcome", "Installed", "--as", "dot"];
+    assert_eq!(p.same_both(&resolve), 6);
+    p.same_data(&["request", "withdraw", "1", "--as", "dot"], &["/state"]);
+    assert_ne!(p.same_both(&["request", "withdraw", "1", "--as", "dot"]), 0);
+    let recall = ["request", "raise", "--as", "dot", "--kind", "recall", "--summary", "x"];
+    assert_eq!(p.same_both(&recall), 3);
+
+    // A report of misuse opens a case where the policy sends it.
+    let misuse = [
+        "request", "raise", "--as", "dot", "--kind", "misuse_by_others", "--summary",
+        "Gambling sites on a council laptop",
+    ];
+    assert_eq!(p.same_both(&misuse), 0);
+    assert_eq!(p.same_served(&["case", "list", "--as", "dot"]), 0);
+    assert_eq!(p.same_both(&["case", "list", "--as", "dot", "--state", "lost"]), 3);
+    let concern = [
+        "case", "raise", "--as", "dot", "--anonymous", "--summary", "Shared passwords",
+    ];
+    assert_eq!(p.same_both(&concern), 0);
+    assert_eq!(p.same_both(&["case", "show", "99", "--as", "dot"]), 4);
+
+    // Information requests.
+    let add = [
+        "foi", "add", "--as", "dot", "--requester", "A Journalist", "--summary",
+        "Laptop spending", "--received", "2027-01-04",
+    ];
+    // Its words are the same; its record notes the server's clock and the token's account.
+    assert_eq!(p.same(&add), 0);
+    assert_eq!(p.same_served(&["foi", "list", "--as", "dot"]), 0);
+    assert_eq!(p.same_both(&["sar", "list", "--as", "dot"]), 0);
+    let list = p.local(&["foi", "list", "--as", "dot", "--json"]).json();
+    let key = list["data"][0]["reference"].as_str().unwrap().to_string();
+    assert_eq!(p.same_served(&["foi", "show", &key, "--as", "dot"]), 0);
+    // A FOI request is not a subject access request, and nothing is written.
+    assert_eq!(p.same_both(&["sar", "show", &key, "--as", "dot"]), 2);
+    let pause = [
+        "sar", "pause", &key, "--as", "dot", "--asked-on", "2027-01-05",
+    ];
+    assert_eq!(p.same_both(&pause), 2);
+    let pause = [
+        "foi", "pause", &key, "--as", "dot", "--asked-on", "2027-01-05",
+    ];
+    assert_eq!(p.same(&pause), 0);
+    assert_eq!(p.same_served(&["foi", "show", &key, "--as", "dot"]), 0);
+    assert_eq!(p.same_both(&["foi", "show", "FOI-9", "--as", "dot"]), 4);
 }
