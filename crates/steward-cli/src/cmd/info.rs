@@ -299,24 +299,37 @@ pub async fn export(
     if let (Some(out), Some(staged)) = (&out, staged) {
         staged.persist(out).map_err(|e| unwritable(out, e.error))?;
     }
-    app.out.emit(&doc, || {
-        let mut text = format!(
-            "Information held about {} ({}), {}\n",
-            doc.person.name, doc.person.reference, doc.produced_on
-        );
-        for s in steward_web::records::sections(&doc) {
-            text.push_str(&format!("\n{}\n", s.title));
-            if s.rows.is_empty() {
-                text.push_str(&format!("  {}\n", s.empty));
-            }
-            for row in &s.rows {
-                text.push_str(&format!("  {}\n", row.join(" | ")));
-            }
-        }
-        if let Some(out) = &out {
-            text.push_str(&format!("\nWrote the PDF to {}.\n", out.display()));
-        }
-        text
-    })?;
+    app.out.emit(&doc, || export_text(&doc, out.as_deref()))?;
     Ok(exit::OK)
+}
+
+/// The subject access document in words, and where its PDF went.
+pub(crate) fn export_text(
+    doc: &subject_access::SubjectAccessDocument,
+    out: Option<&Path>,
+) -> String {
+    let mut text = format!(
+        "Information held about {} ({}), {}\n",
+        doc.person.name, doc.person.reference, doc.produced_on
+    );
+    for s in steward_web::records::sections(doc) {
+        text.push_str(&format!("\n{}\n", s.title));
+        if s.rows.is_empty() {
+            text.push_str(&format!("  {}\n", s.empty));
+        }
+        for row in &s.rows {
+            text.push_str(&format!("  {}\n", row.join(" | ")));
+        }
+    }
+    if let Some(out) = out {
+        text.push_str(&format!("\nWrote the PDF to {}.\n", out.display()));
+    }
+    text
+}
+
+/// Writes the document's PDF to `out` whole, or not at all.
+pub(crate) fn write_pdf(doc: &subject_access::SubjectAccessDocument, out: &Path) -> anyhow::Result<()> {
+    let staged = stage(out, &steward_web::records::pdfs::subject_access(doc).to_bytes())?;
+    staged.persist(out).map_err(|e| unwritable(out, e.error))?;
+    Ok(())
 }

@@ -18,7 +18,7 @@ mod phone;
 pub mod policy;
 pub(crate) mod report;
 pub(crate) mod request;
-mod retention;
+pub(crate) mod retention;
 mod serve;
 mod sweep;
 pub(crate) mod token;

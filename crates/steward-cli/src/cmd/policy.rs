@@ -187,17 +187,7 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             preset,
             effective,
         } => {
-            let loaded = match (file, preset) {
-                (Some(f), None) => load_file(&f)?,
-                (None, Some(p)) => load_preset(&p)?,
-                _ => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "name a pack file or --preset ID".into(),
-                    }
-                    .into());
-                }
-            };
+            let loaded = named_pack(file.as_deref(), preset.as_deref())?;
             let ctx = app.ctx();
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
@@ -210,29 +200,15 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&version, || {
-                format!(
-                    "{} adopted {} as version {}, in force from {}.\n",
-                    council.name, version.title, version.number, version.effective_from
-                )
-            })?;
+            app.out
+                .emit(&version, || adopted_text(&council.name, &version))?;
         }
         PolicyCmd::Changes {
             file,
             preset,
             effective,
         } => {
-            let loaded = match (file, preset) {
-                (Some(f), None) => load_file(&f)?,
-                (None, Some(p)) => load_preset(&p)?,
-                _ => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "name a pack file or --preset ID".into(),
-                    }
-                    .into());
-                }
-            };
+            let loaded = named_pack(file.as_deref(), preset.as_deref())?;
             let mut tx = app.store.read().await?;
             let council = app.council(&mut tx).await?;
             let on = effective.unwrap_or(app.today());
@@ -295,6 +271,26 @@ fn presets_list(out: &Out) -> anyhow::Result<()> {
     })
 }
 
+/// The pack `policy adopt` and `policy changes` name: a file or a preset.
+pub(crate) fn named_pack(file: Option<&Path>, preset: Option<&str>) -> anyhow::Result<LoadedPack> {
+    match (file, preset) {
+        (Some(f), None) => load_file(f),
+        (None, Some(p)) => load_preset(p),
+        _ => Err(crate::Exit {
+            code: exit::USAGE,
+            message: "name a pack file or --preset ID".into(),
+        }
+        .into()),
+    }
+}
+
+pub(crate) fn adopted_text(council: &str, version: &steward_domain::PackVersion) -> String {
+    format!(
+        "{council} adopted {} as version {}, in force from {}.\n",
+        version.title, version.number, version.effective_from
+    )
+}
+
 /// An adopted version's pack, read back from its stored text.
 pub(crate) fn stored_pack(stored: &steward_domain::PackVersion) -> anyhow::Result<LoadedPack> {
     let acceptance = stored.acceptance_text.clone();
@@ -349,7 +345,7 @@ pub(crate) fn versions_list(
 
 /// A preview of an adoption as people read it: what it replaces, each changed rule with its
 /// clause, and who must sign.
-fn changes_text(preview: &policy::AdoptionPreview) -> String {
+pub(crate) fn changes_text(preview: &policy::AdoptionPreview) -> String {
     let mut out = format!(
         "{} ({}), in force from {}",
         preview.title,

@@ -27,6 +27,10 @@ pub trait Call {
     fn body(&self) -> Option<Value> {
         None
     }
+    /// A body that is not JSON: its text and content type.
+    fn text(&self) -> Option<(&str, &'static str)> {
+        None
+    }
 }
 
 /// A request written where it is sent: its method, path, query and body, and the record it
@@ -36,6 +40,7 @@ pub struct Ask<T> {
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<Value>,
+    text: Option<(String, &'static str)>,
     reply: PhantomData<fn() -> T>,
 }
 
@@ -46,6 +51,7 @@ impl<T> Ask<T> {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            text: None,
             reply: PhantomData,
         }
     }
@@ -55,6 +61,15 @@ impl<T> Ask<T> {
         Ask {
             post: true,
             body: sent.and_then(body),
+            ..Ask::get(path)
+        }
+    }
+
+    /// A POST of a CSV file's text.
+    pub fn post_csv(path: impl Into<String>, csv: String) -> Ask<T> {
+        Ask {
+            post: true,
+            text: Some((csv, "text/csv")),
             ..Ask::get(path)
         }
     }
@@ -81,6 +96,9 @@ impl<T: DeserializeOwned> Call for Ask<T> {
     }
     fn body(&self) -> Option<Value> {
         self.body.clone()
+    }
+    fn text(&self) -> Option<(&str, &'static str)> {
+        self.text.as_ref().map(|(t, c)| (t.as_str(), *c))
     }
 }
 
@@ -327,12 +345,7 @@ pub struct ShowEquipment {
     pub tag: String,
 }
 
-/// An item and its open loan, as `equipment show` prints it.
-#[derive(Deserialize, serde::Serialize)]
-pub struct EquipmentDetail {
-    pub equipment: steward_domain::Equipment,
-    pub open_loan: Option<steward_domain::Loan>,
-}
+pub use crate::cmd::equipment::EquipmentDetail;
 
 impl Call for ShowEquipment {
     type Reply = EquipmentDetail;

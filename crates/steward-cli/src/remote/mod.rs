@@ -8,6 +8,7 @@
 //! `--server` as a usage error naming itself.
 
 mod calls;
+mod changes;
 mod client;
 mod error;
 mod info;
@@ -82,6 +83,10 @@ fn why_local(command: &Command) -> &'static str {
         }
         Command::Acceptance(AcceptanceCmd::Sign { .. }) => {
             "a typed signature is the signer's own act, made in their own sign-in"
+        }
+        Command::Policy(PolicyCmd::Changes { .. }) => {
+            "the command line cannot yet read back the API's preview (POST /policy/changes); \
+             open the policy page, or run it on the database"
         }
         _ => "the API has no request for it",
     }

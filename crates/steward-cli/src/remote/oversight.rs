@@ -3,7 +3,8 @@
 use super::calls::{Ask, ListAt, seg};
 use super::register::{Link, fetch};
 use crate::args::{
-    AuditCmd, AuditLogArgs, AuditVerify, OutboxCmd, PolicyCmd, ReportArgs, TokenCmd, UserCmd,
+    AuditCmd, AuditLogArgs, AuditVerify, OutboxCmd, PolicyCmd, ReportArgs, RetentionCmd,
+    TokenCmd, UserCmd,
 };
 use crate::cmd::audit_log;
 use crate::cmd::{audit_files, outbox, policy, token, user};
@@ -18,6 +19,7 @@ use steward_domain::ops::audit_log::{london_day_end, london_day_start};
 use steward_domain::ops::invitations::Invited;
 use steward_domain::ops::outbox::list::MessageSort;
 use steward_domain::ops::outbox::{MessageDetail, Resolution};
+use steward_domain::ops::retention::RetentionPlan;
 use steward_domain::ops::reports::{Chart, Column, Report, ReportName};
 use steward_domain::ops::users::Disabled;
 use steward_domain::outbox::{MessageState, OutboxMessage};
@@ -262,11 +264,54 @@ pub fn policy(link: &Link<'_>, cmd: PolicyCmd) -> anyhow::Result<Option<u8>> {
             }
             policy::versions_list(out, &all)?;
         }
-        // Adopting reads a pack file here and is an administrator's decision on the
-        // server's own database; a preview of one likewise.
+        PolicyCmd::Adopt {
+            file,
+            preset,
+            effective,
+        } => {
+            let body = adoption(file.as_deref(), preset.as_deref(), effective)?;
+            let version: PackVersion = remote.send(&Ask::post("/policy/adopt", Some(body)))?;
+            // The council's name, as the words on a database give it.
+            let due: super::calls::DuePage =
+                remote.send(&Ask::get("/due").with("limit", Some(1)))?;
+            out.emit(&version, || policy::adopted_text(&due.council, &version))?;
+        }
+        // Checking files, listing presets and showing a preset or file run here.
         _ => return Ok(None),
     }
     Ok(Some(exit::OK))
+}
+
+/// What `policy adopt` and `policy changes` send: a preset's id, or a file's text, checked
+/// here first so that its problems name the file's lines.
+fn adoption(
+    file: Option<&std::path::Path>,
+    preset: Option<&str>,
+    effective: Option<chrono::NaiveDate>,
+) -> anyhow::Result<serde_json::Value> {
+    policy::named_pack(file, preset)?;
+    let source = match file {
+        Some(f) => Some(crate::input::read_text(f, crate::input::POLICY)?),
+        None => None,
+    };
+    Ok(serde_json::json!({
+        "preset": preset, "source": source, "effective_from": effective,
+    }))
+}
+
+pub fn retention(link: &Link<'_>, cmd: RetentionCmd) -> anyhow::Result<u8> {
+    let (plan, dry_run): (RetentionPlan, bool) = match cmd {
+        RetentionCmd::Plan => (link.remote.send(&Ask::get("/retention"))?, false),
+        RetentionCmd::Purge { dry_run: true } => {
+            (link.remote.send(&Ask::get("/retention"))?, true)
+        }
+        RetentionCmd::Purge { dry_run: false } => {
+            (link.remote.send(&Ask::post("/retention/purge", None))?, false)
+        }
+    };
+    link.out
+        .emit(&plan, || crate::cmd::retention::describe(&plan, dry_run))?;
+    Ok(exit::OK)
 }
 
 /// A report as the API answers it: each row an object keyed by column.

@@ -27,20 +27,15 @@ pub struct Link<'a> {
 /// Whether the API answers `command`.
 pub fn answers(command: &Command) -> bool {
     match command {
-        Command::Person(c) => matches!(
-            c,
-            PersonCmd::Add(_) | PersonCmd::List { .. } | PersonCmd::Show { .. }
-        ),
-        Command::Equipment(c) => matches!(
-            c,
-            EquipmentCmd::Add(_) | EquipmentCmd::List { .. } | EquipmentCmd::Show { .. }
-        ),
+        Command::Person(c) => !matches!(c, PersonCmd::WebIdentity(_)),
+        Command::Equipment(c) => !matches!(c, EquipmentCmd::Address(_)),
         // Every loan command has its request.
         Command::Loan(_) => true,
         Command::Due(_) => true,
         Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
         Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
         Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
+        Command::Retention(_) => true,
         _ => false,
     }
 }
@@ -62,6 +57,7 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Request(args) => super::workflow::requests(link, args).map(Some),
         Command::Case(args) => super::workflow::cases(link, args).map(Some),
         Command::Foi(args) => super::info::run(link, args, false).map(Some),
+        Command::Retention(c) => super::oversight::retention(link, c).map(Some),
         Command::Sar(args) => super::info::run(link, args, true).map(Some),
         _ => Ok(None),
     }
@@ -147,7 +143,7 @@ fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             let detail = remote.send(&calls::ShowPerson { reference })?;
             out.emit(&detail, || person::detail_text(&detail))?;
         }
-        _ => return Ok(None),
+        other => return super::changes::people(link, other),
     }
     Ok(Some(exit::OK))
 }
@@ -199,7 +195,7 @@ fn items(link: &Link<'_>, cmd: EquipmentCmd) -> anyhow::Result<Option<u8>> {
                 equipment::show_text(&detail.equipment, detail.open_loan.as_ref())
             })?;
         }
-        _ => return Ok(None),
+        other => return super::changes::items(link, other),
     }
     Ok(Some(exit::OK))
 }

@@ -180,6 +180,7 @@ fn raise_request(link: &Link<'_>, args: RaiseArgs) -> anyhow::Result<Raised> {
             kind: FailureKind::Forbidden,
             detail: "only officers raise requests for someone else; leave out --for".into(),
             field: None,
+            errors: Vec::new(),
         }
         .into()),
         other => Ok(other?),

@@ -467,3 +467,73 @@ fn requests_cases_and_information_requests_through_the_api() {
     assert_eq!(p.same_served(&["foi", "show", &key, "--as", "dot"]), 0);
     assert_eq!(p.same_both(&["foi", "show", "FOI-9", "--as", "dot"]), 4);
 }
+
+#[test]
+fn corrections_imports_offices_and_leavers_through_the_api() {
+    let p = Pair::new();
+    for env in [&p.here.env, &p.there.env] {
+        env.file(
+            "people.csv",
+            "reference,name,kind,household\nM7,Eve Holt,councillor,H7\nM8,Fay Holt,councillor,H7\n",
+        );
+        env.file("bad.csv", "reference,name,kind\nM9,,wizard\n");
+        env.file(
+            "items.csv",
+            "asset_tag,kind,model,replacement_cost\nTAB-7,tablet,iPad,399\n",
+        );
+        env.file("leavers.csv", "reference,left_on,reason\nM8,2027-01-05,stood_down\n");
+        env.file("leavers3.csv", "reference,left_on,reason\nM3,2027-01-05,stood_down\n");
+    }
+    assert_eq!(p.same(&["person", "import", "people.csv", "--json"]), 0);
+    // The same rows again clash with those registered: refused, nothing imported.
+    assert_eq!(p.same_both(&["person", "import", "people.csv"]), 3);
+    // A mistaken file is refused naming its lines, before anything is sent.
+    assert_eq!(p.same_both(&["person", "import", "bad.csv"]), 3);
+    assert_eq!(p.same_both(&["person", "import", "missing.csv"]), 3);
+    assert_eq!(p.same(&["equipment", "import", "items.csv"]), 0);
+    assert_eq!(p.same_both(&["person", "list"]), 0);
+    let edit = ["person", "edit", "M7", "--email", "eve@example.org"];
+    assert_eq!(p.same_both(&edit), 0);
+    assert_eq!(p.same_both(&["person", "edit", "M7"]), 3);
+    assert_eq!(p.same_both(&["person", "edit", "M99", "--name", "X"]), 4);
+    let office = ["person", "office", "add", "M3", "town_clerk"];
+    assert_eq!(p.same(&office), 0);
+    assert_eq!(p.same_both(&["person", "office", "add", "M3", "Town Clerk"]), 3);
+    assert_eq!(p.same(&["person", "office", "end", "M3", "town_clerk", "--json"]), 0);
+    let term = ["person", "term", "M7", "--from", "2027-01-05"];
+    assert_eq!(p.same(&term), 0);
+    assert_eq!(p.same_both(&["person", "show", "M7"]), 0);
+    let leave = ["person", "leave", "M2", "--reason", "stood_down"];
+    let code = p.same(&[&leave[..], &["--json"]].concat());
+    assert_eq!(code, 0, "{}", p.local(&[&leave[..], &["--json"]].concat()).stdout);
+    assert_eq!(p.same_both(&["person", "leave", "M3", "--reason", "bored"]), 3);
+    // Fay Holt came in by the file with no term, so she cannot leave one: the same rows and
+    // words both ways.
+    assert_eq!(p.same_both(&["person", "leave-many", "leavers.csv"]), 3);
+    assert_eq!(p.same(&["person", "leave-many", "leavers3.csv"]), 0);
+    assert_eq!(p.same_both(&["person", "show", "M3"]), 0);
+
+    let fix = ["equipment", "edit", "TAB-7", "--serial", "SN-7", "--replacement-cost", "420"];
+    assert_eq!(p.same_both(&fix), 0);
+    assert_eq!(p.same_both(&["equipment", "edit", "TAB-7"]), 3);
+    assert_eq!(p.same_both(&["equipment", "pat-test", "TAB-7"]), 0);
+    assert_eq!(p.same(&["equipment", "state", "TAB-7", "in_repair"]), 0);
+    assert_eq!(p.same_both(&["equipment", "state", "TAB-7", "melted"]), 3);
+    assert_eq!(p.same_both(&["equipment", "show", "TAB-7"]), 0);
+}
+
+#[test]
+fn retention_and_adoption_through_the_api() {
+    let p = Pair::acting_as("clerk", "admin");
+    assert_eq!(p.same_both(&["retention", "plan"]), 0);
+    assert_eq!(p.same_both(&["retention", "purge", "--dry-run"]), 0);
+    let adopt = [
+        "policy", "adopt", "--preset", "city-aup", "--effective", "2027-02-01",
+    ];
+    p.same_data(&adopt, &["/number", "/hash", "/effective_from"]);
+    assert_eq!(p.same_both(&["policy", "adopt", "--preset", "nothing"]), 4);
+    assert_eq!(p.same_served(&["policy", "versions"]), 0);
+    let changes = p.remote(&["policy", "changes", "--preset", "town-it-policy"]);
+    assert_eq!(changes.code, 2, "{}", changes.stderr);
+    assert!(changes.stderr.contains("works only on a database"), "{}", changes.stderr);
+}
