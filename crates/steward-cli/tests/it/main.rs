@@ -30,6 +30,7 @@ mod nginx;
 mod outbox;
 mod phones;
 pub(crate) mod records;
+mod refusals;
 mod remote;
 mod reports;
 mod retention;

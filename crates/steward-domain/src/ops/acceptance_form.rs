@@ -3,6 +3,7 @@
 //! of them all. When the signed form comes back the reference is typed in, checked against the
 //! person and the version in force, and the signature recorded as a paper form.
 
+use steward_policy::decide::{Gate, Refusal};
 use super::acceptance::{self, Signature};
 use super::{people, policy};
 use crate::ctx::Ctx;
@@ -102,19 +103,25 @@ pub async fn form<T: RegisterTx>(
     let person = people::find(tx, council, person).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     let Some(rule) = &active.pack.acceptance else {
-        return Err(DomainError::invalid(
-            "policy",
-            format!("{} asks for no signature", active.pack.pack.title),
-        ));
+        return Err(DomainError::Refused {
+            action: "print the form",
+            refusals: vec![Refusal {
+                gate: Gate::NoProvision,
+                message: format!("{} asks for no signature", active.pack.pack.title),
+                citation: None,
+            }],
+        });
     };
     if !active.pack.scope.kinds.contains(&person.kind) {
-        return Err(DomainError::invalid(
-            "person",
-            format!(
-                "{} is not covered by {}",
-                person.name, active.pack.pack.title
-            ),
-        ));
+        let pack = &active.pack;
+        return Err(DomainError::Refused {
+            action: "print the form",
+            refusals: vec![Refusal {
+                gate: Gate::Scope,
+                message: format!("{} is not covered by {}", person.name, pack.pack.title),
+                citation: Some(Citation::new(pack, &pack.scope.clause)),
+            }],
+        });
     }
     let v = &active.version;
     Ok(AcceptanceForm {

@@ -1,5 +1,7 @@
 pub mod list;
 
+use steward_policy::Citation;
+use steward_policy::decide::{Gate, Refusal};
 use super::{NONE, audit, people, policy};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
@@ -74,19 +76,25 @@ pub async fn sign<T: RegisterTx>(
     let person = people::find(tx, council, reference).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     if active.pack.acceptance.is_none() {
-        return Err(DomainError::invalid(
-            "policy",
-            format!("{} asks for no signature", active.pack.pack.title),
-        ));
+        return Err(DomainError::Refused {
+            action: "sign",
+            refusals: vec![Refusal {
+                gate: Gate::NoProvision,
+                message: format!("{} asks for no signature", active.pack.pack.title),
+                citation: None,
+            }],
+        });
     }
     if !active.pack.scope.kinds.contains(&person.kind) {
-        return Err(DomainError::invalid(
-            "person",
-            format!(
-                "{} is not covered by {}",
-                person.name, active.pack.pack.title
-            ),
-        ));
+        let pack = &active.pack;
+        return Err(DomainError::Refused {
+            action: "sign",
+            refusals: vec![Refusal {
+                gate: Gate::Scope,
+                message: format!("{} is not covered by {}", person.name, pack.pack.title),
+                citation: Some(Citation::new(pack, &pack.scope.clause)),
+            }],
+        });
     }
     let (method, typed_name, recorded_by, signed_on) = match signature {
         Signature::Typed { name } => {
