@@ -515,8 +515,79 @@ pub(crate) fn close_case() -> Value {
     )
 }
 
-fn query_param(name: &str) -> Value {
+/// The words an enum's values are written as.
+fn names<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| word(*v)).collect()
+}
+
+/// The sorts the list at `path` offers, as its handler parses them.
+fn sorts_of(path: &str) -> Option<Vec<&'static str>> {
+    use steward_domain::ops as o;
+    Some(match path {
+        "/people" => names(&o::people::list::PeopleSort::ALL, |s| s.as_str()),
+        "/equipment" => names(&o::equipment::list::EquipmentSort::ALL, |s| s.as_str()),
+        "/loans" => names(&o::loans::list::LoanSort::ALL, |s| s.as_str()),
+        "/due" => names(&o::due::DueSort::ALL, |s| s.as_str()),
+        "/acceptances" => names(&o::acceptance::list::SignatureSort::ALL, |s| s.as_str()),
+        "/requests" | "/me/requests" => names(&o::requests::list::RequestSort::ALL, |s| s.as_str()),
+        "/cases" => names(&o::case_list::CaseSort::ALL, |s| s.as_str()),
+        "/notifications" => names(&o::outbox::list::MessageSort::ALL, |s| s.as_str()),
+        "/information-requests" => names(&o::info::list::InfoSort::ALL, |s| s.as_str()),
+        "/findings" => names(&o::network::list::FindingSort::ALL, |s| s.as_str()),
+        "/phone-bills" => names(&steward_domain::phones::lists::BillSort::ALL, |s| s.as_str()),
+        "/phone-statements" => names(&steward_domain::phones::lists::StatementSort::ALL, |s| s.as_str()),
+        "/users" => names(o::account_list::AccountSort::ALL, |s| s.as_str()),
+        "/tokens" => names(o::account_list::TokenSort::ALL, |s| s.as_str()),
+        "/audit" => vec![o::audit_log::AuditSort::Seq.as_str()],
+        _ => return None,
+    })
+}
+
+/// The kinds the list at `path` filters by.
+fn kinds_of(path: &str) -> Option<Value> {
+    let one_of = |values: Vec<&'static str>| json!({ "type": "string", "enum": values });
+    Some(match path {
+        "/people" => one_of(names(steward_policy::PersonKind::ALL, |k| k.as_str())),
+        "/equipment" => one_of(names(steward_policy::EquipmentKind::ALL, |k| k.as_str())),
+        "/due" => one_of(names(&steward_domain::ops::due::DueKind::ALL, |k| k.as_str())),
+        // One kind or several, separated by commas.
+        "/information-requests" => json!({
+            "type": "string",
+            "pattern": "^(foi|eir|sar)(,(foi|eir|sar))*$",
+        }),
+        _ => return None,
+    })
+}
+
+/// The states the list at `path` filters by.
+fn states_of(path: &str) -> Option<Vec<&'static str>> {
+    let mut states = match path {
+        "/requests" | "/me/requests" => {
+            let mut s = names(steward_domain::workflow::RequestState::ALL, |s| s.as_str());
+            s.extend(["open", "all"]);
+            s
+        }
+        "/cases" => vec!["open", "escalated", "closed", "all"],
+        "/notifications" => names(steward_domain::outbox::MessageState::ALL, |s| s.as_str()),
+        "/equipment" => names(steward_policy::EquipmentState::ALL, |s| s.as_str()),
+        _ => return None,
+    };
+    states.sort_unstable();
+    states.dedup();
+    Some(states)
+}
+
+fn query_param(path: &str, name: &str) -> Value {
     let (schema, description) = match name {
+        "sort" if let Some(sorts) = sorts_of(path) => (
+            json!({ "type": "string", "enum": sorts }),
+            "The order: one of the sorts this list offers",
+        ),
+        "kind" if let Some(kinds) = kinds_of(path) => (kinds, "Only records of this kind"),
+        "state" if let Some(states) = states_of(path) => (
+            json!({ "type": "string", "enum": states }),
+            "Only records in this state; open for those not yet dealt with, all for every state",
+        ),
         "limit" => (
             json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT }),
             "Items per page",
@@ -694,7 +765,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
             })
         })
         .collect();
-    params.extend(op.query.iter().map(|q| query_param(q)));
+    params.extend(op.query.iter().map(|q| query_param(op.path, q)));
     let mut responses = Map::new();
     if let Some(answer) = op.answer {
         let answer = answer(generator);
