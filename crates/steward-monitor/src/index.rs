@@ -390,7 +390,9 @@ mod tests {
         let err = load_within(&path, size - 1).unwrap_err().to_string();
         assert!(err.contains("the limit for an index file"), "{err}");
         let other = dir.path().join("other.idx");
-        let err = save_within(&sample(), &other, size - 1).unwrap_err().to_string();
+        let err = save_within(&sample(), &other, size - 1)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("the limit for an index file"), "{err}");
         assert!(!other.exists() && !other.with_extension("tmp").exists());
 

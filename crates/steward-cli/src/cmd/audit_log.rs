@@ -96,7 +96,11 @@ fn table(found: &Found) -> String {
 pub(crate) fn rows_table(rows: &[(i64, &str, &str)], next: Option<&str>) -> String {
     let mut t = Table::new(&["RECORD", "TIME (LONDON)", "WHAT HAPPENED"]);
     for (seq, when, sentence) in rows {
-        t.row(vec![seq.to_string(), when.to_string(), sentence.to_string()]);
+        t.row(vec![
+            seq.to_string(),
+            when.to_string(),
+            sentence.to_string(),
+        ]);
     }
     let mut out = t.render();
     if let Some(cursor) = next {

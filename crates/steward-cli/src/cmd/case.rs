@@ -77,7 +77,11 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
             let case = cases::raise(&mut tx, &ctx, &council, raiser, concern).await?;
             tx.commit().await?;
             let case = Raised::of(&case);
-            raised(&app.out, &case, format!("Concern raised as case {}.\n", case.id))?;
+            raised(
+                &app.out,
+                &case,
+                format!("Concern raised as case {}.\n", case.id),
+            )?;
         }
         CaseCmd::List { list, state } => {
             drop(tx);

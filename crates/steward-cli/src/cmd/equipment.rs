@@ -105,8 +105,9 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             let item = equipment::set_state(&mut tx, &ctx, &council, &tag.parse()?, state.parse()?)
                 .await?;
             tx.commit().await?;
-            app.out
-                .emit(&item, || format!("{} is now {}.\n", item.asset_tag, item.state))?;
+            app.out.emit(&item, || {
+                format!("{} is now {}.\n", item.asset_tag, item.state)
+            })?;
         }
         EquipmentCmd::Address(c) => {
             return super::network::address(app, tx, &ctx, &council, c).await;

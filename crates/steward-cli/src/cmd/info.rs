@@ -328,8 +328,14 @@ pub(crate) fn export_text(
 }
 
 /// Writes the document's PDF to `out` whole, or not at all.
-pub(crate) fn write_pdf(doc: &subject_access::SubjectAccessDocument, out: &Path) -> anyhow::Result<()> {
-    let staged = stage(out, &steward_web::records::pdfs::subject_access(doc).to_bytes())?;
+pub(crate) fn write_pdf(
+    doc: &subject_access::SubjectAccessDocument,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let staged = stage(
+        out,
+        &steward_web::records::pdfs::subject_access(doc).to_bytes(),
+    )?;
     staged.persist(out).map_err(|e| unwritable(out, e.error))?;
     Ok(())
 }

@@ -4,12 +4,12 @@ use crate::args::{OfficeCmd, PersonCmd};
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::NaiveDate;
-use steward_domain::ops::people::Leaving;
-use steward_domain::{OfficeHolding, PersonRef};
 use steward_domain::import::parse_people;
+use steward_domain::ops::people::Leaving;
 use steward_domain::ops::people::list::{PeopleFilter, PeopleSort, PersonListed};
 use steward_domain::ops::people::{self, AddPerson, PersonEdit};
 use steward_domain::repo::NewPerson;
+use steward_domain::{OfficeHolding, PersonRef};
 use steward_policy::{OfficeId, PersonKind, TermEndReason};
 
 pub(crate) fn office_id(text: &str) -> anyhow::Result<OfficeId> {
@@ -141,7 +141,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&held, || holds_text(&reference, &office, &held))?;
+            app.out
+                .emit(&held, || holds_text(&reference, &office, &held))?;
         }
         PersonCmd::Office(OfficeCmd::End {
             reference,
@@ -158,7 +159,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&held, || ended_text(&reference, &office, &held))?;
+            app.out
+                .emit(&held, || ended_text(&reference, &office, &held))?;
         }
         PersonCmd::Term {
             reference,
@@ -207,7 +209,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&leaving, || left_text(&leaving, left_on, reason))?;
+            app.out
+                .emit(&leaving, || left_text(&leaving, left_on, reason))?;
         }
         PersonCmd::WebIdentity(c) => {
             return super::network::web_identity(app, tx, &ctx, &council, c).await;
@@ -345,7 +348,9 @@ pub(crate) fn left_text(leaving: &Leaving, left_on: NaiveDate, reason: TermEndRe
     );
     for l in &leaving.loans {
         match (l.leaving_by, &leaving.citation) {
-            (Some(by), Some(c)) => out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id)),
+            (Some(by), Some(c)) => {
+                out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id))
+            }
             _ => out.push_str(&format!(
                 "  Loan {}: the policy sets no return deadline for leavers\n",
                 l.id

@@ -84,7 +84,11 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<u8> {
 }
 
 /// Writes the PDF where asked, then prints the report as CSV, words or JSON.
-pub(crate) fn print(out: &crate::output::Out, report: &Report, args: &ReportArgs) -> anyhow::Result<u8> {
+pub(crate) fn print(
+    out: &crate::output::Out,
+    report: &Report,
+    args: &ReportArgs,
+) -> anyhow::Result<u8> {
     if let Some(path) = &args.pdf {
         std::fs::write(path, steward_web::reports::pdf_bytes(report))
             .map_err(|e| anyhow::anyhow!("could not write the PDF to {}: {e}", path.display()))?;

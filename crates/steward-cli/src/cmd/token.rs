@@ -32,8 +32,7 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
                 "token": &created.token,
                 "secret": created.secret.expose(),
             });
-            app.out
-                .emit(&body, || {
+            app.out.emit(&body, || {
                 created_text(&created.token, &username, created.secret.expose())
             })?;
         }

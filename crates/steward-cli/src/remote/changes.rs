@@ -26,12 +26,12 @@ fn send_rows<T: serde::de::DeserializeOwned>(
     file: &std::path::Path,
     csv: String,
 ) -> anyhow::Result<T> {
-    link.remote
-        .send(&Ask::post_csv(path, csv))
-        .map_err(|e| match e.rows_of(&file.display().to_string()) {
+    link.remote.send(&Ask::post_csv(path, csv)).map_err(|e| {
+        match e.rows_of(&file.display().to_string()) {
             Some(rows) => anyhow::Error::from(rows),
             None => e.into(),
-        })
+        }
+    })
 }
 
 /// A CSV file read and checked here, so that its mistakes name the file and its lines as on
@@ -151,7 +151,9 @@ pub fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             out.emit(&left, || person::leavers_text(&left))?;
         }
         PersonCmd::Export {
-            reference, out: pdf, ..
+            reference,
+            out: pdf,
+            ..
         } => {
             // The token's account asks for it, as `--as` would name one on a database.
             let doc: SubjectAccessDocument =
@@ -216,7 +218,9 @@ pub fn items(link: &Link<'_>, cmd: EquipmentCmd) -> anyhow::Result<Option<u8>> {
                 item_path(&tag, "/state")?,
                 Some(json!({ "state": state })),
             ))?;
-            out.emit(&item, || format!("{} is now {}.\n", item.asset_tag, item.state))?;
+            out.emit(&item, || {
+                format!("{} is now {}.\n", item.asset_tag, item.state)
+            })?;
         }
         _ => return Ok(None),
     }

@@ -16,10 +16,8 @@ pub fn run(link: &Link<'_>, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
     // A command on one request first reads it, so that one of the other command's kinds is
     // refused before anything is written, as on a database.
     let act = |key: &str, action: &str, body: Value| -> anyhow::Result<InfoView> {
-        let seen: InfoView = remote.send(&Ask::get(format!(
-            "/information-requests/{}",
-            seg(key)
-        )))?;
+        let seen: InfoView =
+            remote.send(&Ask::get(format!("/information-requests/{}", seg(key))))?;
         info::same_kind(&seen, sar)?;
         Ok(remote.send(&Ask::post(path(key, action), Some(body)))?)
     };

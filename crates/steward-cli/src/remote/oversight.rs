@@ -3,8 +3,8 @@
 use super::calls::{Ask, ListAt, seg};
 use super::register::{Link, fetch};
 use crate::args::{
-    AuditCmd, AuditLogArgs, AuditVerify, OutboxCmd, PolicyCmd, ReportArgs, RetentionCmd,
-    TokenCmd, UserCmd,
+    AuditCmd, AuditLogArgs, AuditVerify, OutboxCmd, PolicyCmd, ReportArgs, RetentionCmd, TokenCmd,
+    UserCmd,
 };
 use crate::cmd::audit_log;
 use crate::cmd::{audit_files, outbox, policy, token, user};
@@ -19,8 +19,8 @@ use steward_domain::ops::audit_log::{london_day_end, london_day_start};
 use steward_domain::ops::invitations::Invited;
 use steward_domain::ops::outbox::list::MessageSort;
 use steward_domain::ops::outbox::{MessageDetail, Resolution};
-use steward_domain::ops::retention::RetentionPlan;
 use steward_domain::ops::reports::{Chart, Column, Report, ReportName};
+use steward_domain::ops::retention::RetentionPlan;
 use steward_domain::ops::users::Disabled;
 use steward_domain::outbox::{MessageState, OutboxMessage};
 
@@ -302,12 +302,11 @@ fn adoption(
 pub fn retention(link: &Link<'_>, cmd: RetentionCmd) -> anyhow::Result<u8> {
     let (plan, dry_run): (RetentionPlan, bool) = match cmd {
         RetentionCmd::Plan => (link.remote.send(&Ask::get("/retention"))?, false),
-        RetentionCmd::Purge { dry_run: true } => {
-            (link.remote.send(&Ask::get("/retention"))?, true)
-        }
-        RetentionCmd::Purge { dry_run: false } => {
-            (link.remote.send(&Ask::post("/retention/purge", None))?, false)
-        }
+        RetentionCmd::Purge { dry_run: true } => (link.remote.send(&Ask::get("/retention"))?, true),
+        RetentionCmd::Purge { dry_run: false } => (
+            link.remote.send(&Ask::post("/retention/purge", None))?,
+            false,
+        ),
     };
     link.out
         .emit(&plan, || crate::cmd::retention::describe(&plan, dry_run))?;

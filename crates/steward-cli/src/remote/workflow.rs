@@ -66,7 +66,9 @@ pub fn requests(link: &Link<'_>, args: RequestArgs) -> anyhow::Result<u8> {
             if let Some(o) = &office
                 && !steward_policy::OfficeId::is_well_formed(o)
             {
-                return Err(invalid(format!("--office: '{o}' is not an office identifier")));
+                return Err(invalid(format!(
+                    "--office: '{o}' is not an office identifier"
+                )));
             }
             crate::cmd::listing::query::<RequestSort, _>(&list, ())?;
             let mut call = ListAt::<RequestView>::new("/requests")
@@ -151,7 +153,9 @@ fn decide(link: &Link<'_>, id: i64, decision: &str, reason: String) -> anyhow::R
 /// themselves, as the command does on a database.
 fn raise_request(link: &Link<'_>, args: RaiseArgs) -> anyhow::Result<Raised> {
     if let RequestKind::Recall = args.kind.parse::<RequestKind>()? {
-        return Err(invalid("recalls are made with `steward loan recall`".into()));
+        return Err(invalid(
+            "recalls are made with `steward loan recall`".into(),
+        ));
     }
     if let Some(p) = &args.person {
         p.parse::<PersonRef>()?;
@@ -168,7 +172,10 @@ fn raise_request(link: &Link<'_>, args: RaiseArgs) -> anyhow::Result<Raised> {
         "police_reference": args.police_reference, "address": args.address,
         "dispose": args.dispose,
     });
-    match link.remote.send(&Ask::post("/requests", Some(body.clone()))) {
+    match link
+        .remote
+        .send(&Ask::post("/requests", Some(body.clone())))
+    {
         Err(e) if e.kind() == FailureKind::Forbidden && !for_someone => {
             // Not an officer: a member's own request.
             if let Some(map) = body.as_object_mut() {

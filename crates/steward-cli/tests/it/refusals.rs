@@ -13,7 +13,11 @@ fn refused(env: &Env, args: &[&str]) -> Vec<(String, Option<String>)> {
     let mut all = args.to_vec();
     all.extend(["--as-of", DAY]);
     let text = env.run(&all);
-    assert_eq!(text.code, 5, "steward {args:?}: {}{}", text.stdout, text.stderr);
+    assert_eq!(
+        text.code, 5,
+        "steward {args:?}: {}{}",
+        text.stdout, text.stderr
+    );
     assert!(
         text.stderr.contains("refused:") || text.stdout.starts_with("Refused:"),
         "steward {args:?}: [{}] [{}]",
@@ -29,7 +33,6 @@ fn refused(env: &Env, args: &[&str]) -> Vec<(String, Option<String>)> {
     found
 }
 
-
 #[test]
 fn every_refusal_by_the_policy_exits_five_with_its_reasons() {
     let t = town();
@@ -38,18 +41,32 @@ fn every_refusal_by_the_policy_exits_five_with_its_reasons() {
 
     // One machine per household: a clause.
     let household = refused(env, &["loan", "issue", "M2", "LAP-2"]);
-    assert!(household.iter().any(|(g, c)| g == "household_limit" && c.is_some()));
+    assert!(
+        household
+            .iter()
+            .any(|(g, c)| g == "household_limit" && c.is_some())
+    );
     let check = refused(env, &["loan", "check", "M2", "LAP-2"]);
     assert_eq!(check, household);
     // No recall in this policy, and no signature to sign, record or print a form for.
     let recall = refused(env, &["loan", "recall", "1", "--by", "S1"]);
     assert_eq!(recall[0].0, "no_provision");
     let paper = [
-        "acceptance", "record-paper", "M3", "--signed-on", DAY, "--recorded-by", "S1",
+        "acceptance",
+        "record-paper",
+        "M3",
+        "--signed-on",
+        DAY,
+        "--recorded-by",
+        "S1",
     ];
     assert_eq!(refused(env, &paper)[0].0, "no_provision");
     assert_eq!(
-        refused(env, &["acceptance", "sign", "M3", "--typed-name", "Cy Rowe"])[0].0,
+        refused(
+            env,
+            &["acceptance", "sign", "M3", "--typed-name", "Cy Rowe"]
+        )[0]
+        .0,
         "no_provision"
     );
     assert_eq!(
@@ -58,12 +75,19 @@ fn every_refusal_by_the_policy_exits_five_with_its_reasons() {
     );
     assert!(!env.dir.path().join("form.pdf").exists());
     // No policy in force yet on a day before it was adopted: the same code, saying so.
-    for args in [&["loan", "issue", "M3", "LAP-2"][..], &["loan", "check", "M3", "LAP-2"]] {
+    for args in [
+        &["loan", "issue", "M3", "LAP-2"][..],
+        &["loan", "check", "M3", "LAP-2"],
+    ] {
         let mut all = args.to_vec();
         all.extend(["--as-of", "2026-01-01", "--json"]);
         let run = env.run(&all);
         assert_eq!(run.code, 5, "steward {args:?}: {}", run.stdout);
         assert_eq!(run.json()["error"]["kind"], "refused", "{}", run.stdout);
-        assert!(run.says("has not adopted a policy in force"), "{}", run.stdout);
+        assert!(
+            run.says("has not adopted a policy in force"),
+            "{}",
+            run.stdout
+        );
     }
 }

@@ -112,7 +112,10 @@ impl Pair {
             assert_eq!(here.code, there.code, "steward {all:?}: exit codes differ");
             codes.push(here.code);
         }
-        assert_eq!(codes[0], codes[1], "steward {args:?}: --json exits otherwise");
+        assert_eq!(
+            codes[0], codes[1],
+            "steward {args:?}: --json exits otherwise"
+        );
         codes[0]
     }
 
@@ -345,11 +348,16 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
     assert_eq!(p.same_served(&["audit", "verify"]), 0);
     let verified = p.remote(&["audit", "verify", "--json"]).json();
     assert_eq!(verified["data"]["ok"], true);
-    assert!(verified["data"]["records"].as_i64().unwrap() > 10, "{verified}");
+    assert!(
+        verified["data"]["records"].as_i64().unwrap() > 10,
+        "{verified}"
+    );
     assert_eq!(p.same_both(&["audit", "log", "--limit", "4"]), 0);
     assert_eq!(p.same_served(&["audit", "log", "--limit", "300"]), 0);
     assert_eq!(
-        p.same_served(&["audit", "log", "--limit", "3", "--entity", "person", "--desc"]),
+        p.same_served(&[
+            "audit", "log", "--limit", "3", "--entity", "person", "--desc"
+        ]),
         0
     );
     let from = ["audit", "log", "--from", DAY, "--to", DAY, "--by", "clerk"];
@@ -360,10 +368,22 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
 
     // Tokens and accounts, as an administrator.
     let made = [
-        "token", "create", "--username", "dot", "--role", "officer", "--name", "scripts",
+        "token",
+        "create",
+        "--username",
+        "dot",
+        "--role",
+        "officer",
+        "--name",
+        "scripts",
     ];
     let (_, there) = p.same_data(&made, &["/token/id", "/token/name", "/token/role"]);
-    assert!(there["data"]["secret"].as_str().unwrap().starts_with("stw_"));
+    assert!(
+        there["data"]["secret"]
+            .as_str()
+            .unwrap()
+            .starts_with("stw_")
+    );
     assert_eq!(p.same_served(&["token", "list", "--search", "scripts"]), 0);
     assert_eq!(p.same_both(&["token", "list", "--status", "gone"]), 3);
     let id = there["data"]["token"]["id"].to_string();
@@ -387,7 +407,10 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
     assert_eq!(p.same_both(&["outbox", "list"]), 0);
     assert_eq!(p.same_both(&["outbox", "show", "99"]), 4);
     assert_eq!(p.same_both(&["acceptance", "list"]), 0);
-    assert_eq!(p.same_both(&["acceptance", "list", "--outstanding", "--limit", "2"]), 0);
+    assert_eq!(
+        p.same_both(&["acceptance", "list", "--outstanding", "--limit", "2"]),
+        0
+    );
     let paper = [
         "acceptance",
         "record-paper",
@@ -405,47 +428,112 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
 fn requests_cases_and_information_requests_through_the_api() {
     let p = Pair::new();
     let raise = [
-        "request", "raise", "--as", "dot", "--kind", "software_install", "--for", "M1",
-        "--equipment", "LAP-1", "--software", "Zoom", "--summary", "For remote meetings",
+        "request",
+        "raise",
+        "--as",
+        "dot",
+        "--kind",
+        "software_install",
+        "--for",
+        "M1",
+        "--equipment",
+        "LAP-1",
+        "--software",
+        "Zoom",
+        "--summary",
+        "For remote meetings",
     ];
     let (_, there) = p.same_data(&raise, &["/id", "/kind", "/state", "/handler"]);
     assert_eq!(there["decision"]["citation"].is_null(), false, "{there}");
     assert_eq!(p.same_served(&["request", "list", "--as", "dot"]), 0);
-    assert_eq!(p.same_both(&["request", "list", "--as", "dot", "--state", "nonsense"]), 3);
+    assert_eq!(
+        p.same_both(&["request", "list", "--as", "dot", "--state", "nonsense"]),
+        3
+    );
     assert_eq!(p.same_both(&["request", "show", "99", "--as", "dot"]), 4);
     p.same_data(
-        &["request", "comment", "1", "Replaced the cable", "--as", "dot"],
+        &[
+            "request",
+            "comment",
+            "1",
+            "Replaced the cable",
+            "--as",
+            "dot",
+        ],
         &["/text"],
     );
-    p.same_data(&["request", "assign", "1", "--as", "dot"], &["/state", "/assignee_id"]);
+    p.same_data(
+        &["request", "assign", "1", "--as", "dot"],
+        &["/state", "/assignee_id"],
+    );
     assert_eq!(p.same_served(&["request", "show", "1", "--as", "dot"]), 0);
     assert_eq!(p.same(&["request", "assign", "1", "--as", "dot"]), 0);
     // It waits for approval, so it cannot be resolved yet; a conflict either way.
-    let resolve = ["request", "resolve", "1", "--outcome", "Installed", "--as", "dot"];
+    let resolve = [
+        "request",
+        "resolve",
+        "1",
+        "--outcome",
+        "Installed",
+        "--as",
+        "dot",
+    ];
     assert_eq!(p.same_both(&resolve), 6);
     p.same_data(&["request", "withdraw", "1", "--as", "dot"], &["/state"]);
     assert_ne!(p.same_both(&["request", "withdraw", "1", "--as", "dot"]), 0);
-    let recall = ["request", "raise", "--as", "dot", "--kind", "recall", "--summary", "x"];
+    let recall = [
+        "request",
+        "raise",
+        "--as",
+        "dot",
+        "--kind",
+        "recall",
+        "--summary",
+        "x",
+    ];
     assert_eq!(p.same_both(&recall), 3);
 
     // A report of misuse opens a case where the policy sends it.
     let misuse = [
-        "request", "raise", "--as", "dot", "--kind", "misuse_by_others", "--summary",
+        "request",
+        "raise",
+        "--as",
+        "dot",
+        "--kind",
+        "misuse_by_others",
+        "--summary",
         "Gambling sites on a council laptop",
     ];
     assert_eq!(p.same_both(&misuse), 0);
     assert_eq!(p.same_served(&["case", "list", "--as", "dot"]), 0);
-    assert_eq!(p.same_both(&["case", "list", "--as", "dot", "--state", "lost"]), 3);
+    assert_eq!(
+        p.same_both(&["case", "list", "--as", "dot", "--state", "lost"]),
+        3
+    );
     let concern = [
-        "case", "raise", "--as", "dot", "--anonymous", "--summary", "Shared passwords",
+        "case",
+        "raise",
+        "--as",
+        "dot",
+        "--anonymous",
+        "--summary",
+        "Shared passwords",
     ];
     assert_eq!(p.same_both(&concern), 0);
     assert_eq!(p.same_both(&["case", "show", "99", "--as", "dot"]), 4);
 
     // Information requests.
     let add = [
-        "foi", "add", "--as", "dot", "--requester", "A Journalist", "--summary",
-        "Laptop spending", "--received", "2027-01-04",
+        "foi",
+        "add",
+        "--as",
+        "dot",
+        "--requester",
+        "A Journalist",
+        "--summary",
+        "Laptop spending",
+        "--received",
+        "2027-01-04",
     ];
     // Its words are the same; its record notes the server's clock and the token's account.
     assert_eq!(p.same(&add), 0);
@@ -457,11 +545,23 @@ fn requests_cases_and_information_requests_through_the_api() {
     // A FOI request is not a subject access request, and nothing is written.
     assert_eq!(p.same_both(&["sar", "show", &key, "--as", "dot"]), 2);
     let pause = [
-        "sar", "pause", &key, "--as", "dot", "--asked-on", "2027-01-05",
+        "sar",
+        "pause",
+        &key,
+        "--as",
+        "dot",
+        "--asked-on",
+        "2027-01-05",
     ];
     assert_eq!(p.same_both(&pause), 2);
     let pause = [
-        "foi", "pause", &key, "--as", "dot", "--asked-on", "2027-01-05",
+        "foi",
+        "pause",
+        &key,
+        "--as",
+        "dot",
+        "--asked-on",
+        "2027-01-05",
     ];
     assert_eq!(p.same(&pause), 0);
     assert_eq!(p.same_served(&["foi", "show", &key, "--as", "dot"]), 0);
@@ -481,8 +581,14 @@ fn corrections_imports_offices_and_leavers_through_the_api() {
             "items.csv",
             "asset_tag,kind,model,replacement_cost\nTAB-7,tablet,iPad,399\n",
         );
-        env.file("leavers.csv", "reference,left_on,reason\nM8,2027-01-05,stood_down\n");
-        env.file("leavers3.csv", "reference,left_on,reason\nM3,2027-01-05,stood_down\n");
+        env.file(
+            "leavers.csv",
+            "reference,left_on,reason\nM8,2027-01-05,stood_down\n",
+        );
+        env.file(
+            "leavers3.csv",
+            "reference,left_on,reason\nM3,2027-01-05,stood_down\n",
+        );
     }
     assert_eq!(p.same(&["person", "import", "people.csv", "--json"]), 0);
     // The same rows again clash with those registered: refused, nothing imported.
@@ -498,22 +604,44 @@ fn corrections_imports_offices_and_leavers_through_the_api() {
     assert_eq!(p.same_both(&["person", "edit", "M99", "--name", "X"]), 4);
     let office = ["person", "office", "add", "M3", "town_clerk"];
     assert_eq!(p.same(&office), 0);
-    assert_eq!(p.same_both(&["person", "office", "add", "M3", "Town Clerk"]), 3);
-    assert_eq!(p.same(&["person", "office", "end", "M3", "town_clerk", "--json"]), 0);
+    assert_eq!(
+        p.same_both(&["person", "office", "add", "M3", "Town Clerk"]),
+        3
+    );
+    assert_eq!(
+        p.same(&["person", "office", "end", "M3", "town_clerk", "--json"]),
+        0
+    );
     let term = ["person", "term", "M7", "--from", "2027-01-05"];
     assert_eq!(p.same(&term), 0);
     assert_eq!(p.same_both(&["person", "show", "M7"]), 0);
     let leave = ["person", "leave", "M2", "--reason", "stood_down"];
     let code = p.same(&[&leave[..], &["--json"]].concat());
-    assert_eq!(code, 0, "{}", p.local(&[&leave[..], &["--json"]].concat()).stdout);
-    assert_eq!(p.same_both(&["person", "leave", "M3", "--reason", "bored"]), 3);
+    assert_eq!(
+        code,
+        0,
+        "{}",
+        p.local(&[&leave[..], &["--json"]].concat()).stdout
+    );
+    assert_eq!(
+        p.same_both(&["person", "leave", "M3", "--reason", "bored"]),
+        3
+    );
     // Fay Holt came in by the file with no term, so she cannot leave one: the same rows and
     // words both ways.
     assert_eq!(p.same_both(&["person", "leave-many", "leavers.csv"]), 3);
     assert_eq!(p.same(&["person", "leave-many", "leavers3.csv"]), 0);
     assert_eq!(p.same_both(&["person", "show", "M3"]), 0);
 
-    let fix = ["equipment", "edit", "TAB-7", "--serial", "SN-7", "--replacement-cost", "420"];
+    let fix = [
+        "equipment",
+        "edit",
+        "TAB-7",
+        "--serial",
+        "SN-7",
+        "--replacement-cost",
+        "420",
+    ];
     assert_eq!(p.same_both(&fix), 0);
     assert_eq!(p.same_both(&["equipment", "edit", "TAB-7"]), 3);
     assert_eq!(p.same_both(&["equipment", "pat-test", "TAB-7"]), 0);
@@ -528,12 +656,21 @@ fn retention_and_adoption_through_the_api() {
     assert_eq!(p.same_both(&["retention", "plan"]), 0);
     assert_eq!(p.same_both(&["retention", "purge", "--dry-run"]), 0);
     let adopt = [
-        "policy", "adopt", "--preset", "city-aup", "--effective", "2027-02-01",
+        "policy",
+        "adopt",
+        "--preset",
+        "city-aup",
+        "--effective",
+        "2027-02-01",
     ];
     p.same_data(&adopt, &["/number", "/hash", "/effective_from"]);
     assert_eq!(p.same_both(&["policy", "adopt", "--preset", "nothing"]), 4);
     assert_eq!(p.same_served(&["policy", "versions"]), 0);
     let changes = p.remote(&["policy", "changes", "--preset", "town-it-policy"]);
     assert_eq!(changes.code, 2, "{}", changes.stderr);
-    assert!(changes.stderr.contains("works only on a database"), "{}", changes.stderr);
+    assert!(
+        changes.stderr.contains("works only on a database"),
+        "{}",
+        changes.stderr
+    );
 }

@@ -3,7 +3,6 @@
 //! of them all. When the signed form comes back the reference is typed in, checked against the
 //! person and the version in force, and the signature recorded as a paper form.
 
-use steward_policy::decide::{Gate, Refusal};
 use super::acceptance::{self, Signature};
 use super::{people, policy};
 use crate::ctx::Ctx;
@@ -15,6 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use steward_policy::Citation;
+use steward_policy::decide::{Gate, Refusal};
 
 /// Everything the printed form shows.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]

@@ -116,6 +116,20 @@ fn text() -> Value {
     json!({ "type": "string" })
 }
 
+/// Characters free text may not hold (`text::free`): control characters other than line
+/// breaks and tabs, and direction controls.
+const NOT_IN_TEXT: &str = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+
+/// Free text that must say something: not blank, and within the one rule for text.
+fn written(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "pattern": format!("^[^{NOT_IN_TEXT}]*[^\\s{NOT_IN_TEXT}][^{NOT_IN_TEXT}]*$"),
+        "description": description,
+    })
+}
+
 /// A person's reference, as `PersonRef` accepts it.
 fn reference() -> Value {
     json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,32}$" })
@@ -242,7 +256,7 @@ pub(crate) fn add_equipment() -> Value {
         json!({
             "asset_tag": tag(),
             "kind": words(EquipmentKind::ALL, EquipmentKind::as_str),
-            "model": text(),
+            "model": name(),
             "serial": text(),
             "purchased_on": day(),
             "replacement_cost": {
@@ -411,7 +425,7 @@ pub(crate) fn raise_request() -> Value {
             "kind": report_kinds(),
             "person": reference(),
             "equipment": tag(),
-            "summary": text(),
+            "summary": written("What it is about, briefly"),
             "until": day(),
             "software": text(),
             "licence": text(),
@@ -439,7 +453,7 @@ fn report_kinds() -> Value {
 pub(crate) fn comment() -> Value {
     object(
         &["text"],
-        json!({ "text": text(), "internal": { "type": "boolean" } }),
+        json!({ "text": written("The comment"), "internal": { "type": "boolean" } }),
     )
 }
 
@@ -455,7 +469,10 @@ pub(crate) fn assign() -> Value {
 pub(crate) fn decision() -> Value {
     object(
         &["decision", "reason"],
-        json!({ "decision": { "type": "string", "enum": ["approve", "refuse"] }, "reason": text() }),
+        json!({
+            "decision": { "type": "string", "enum": ["approve", "refuse"] },
+            "reason": written("Why; it is recorded"),
+        }),
     )
 }
 
@@ -467,10 +484,14 @@ pub(crate) fn resolve() -> Value {
     object(
         &["outcome"],
         json!({
-            "outcome": text(),
+            "outcome": written("What was done"),
             "erasure": object(
                 &["method"],
-                json!({ "method": text(), "certificate": text(), "dispose": { "type": "boolean" } }),
+                json!({
+                    "method": written("How the data was erased"),
+                    "certificate": text(),
+                    "dispose": { "type": "boolean" },
+                }),
             ),
         }),
     )
@@ -485,7 +506,7 @@ pub(crate) fn concern() -> Value {
         &["summary"],
         json!({
             "subject": reference(),
-            "summary": text(),
+            "summary": written("What the concern is, briefly"),
             "details": text(),
             "anonymous": { "type": "boolean" },
         }),
@@ -493,11 +514,14 @@ pub(crate) fn concern() -> Value {
 }
 
 pub(crate) fn case_note() -> Value {
-    object(&["text"], json!({ "text": text() }))
+    object(&["text"], json!({ "text": written("The note") }))
 }
 
 pub(crate) fn escalate() -> Value {
-    object(&["reason"], json!({ "reason": text() }))
+    object(
+        &["reason"],
+        json!({ "reason": written("Why the case is serious enough to go on") }),
+    )
 }
 
 pub(crate) fn close_case() -> Value {
@@ -509,7 +533,7 @@ pub(crate) fn close_case() -> Value {
                 "enum": ["no_action", "advice", "restrict_software", "remove_information",
                     "withdraw_access", "replacement_charge", "disciplinary", "police"],
             },
-            "note": text(),
+            "note": written("The reasons for the outcome"),
             "equipment": tag(),
         }),
     )
@@ -534,8 +558,12 @@ fn sorts_of(path: &str) -> Option<Vec<&'static str>> {
         "/notifications" => names(&o::outbox::list::MessageSort::ALL, |s| s.as_str()),
         "/information-requests" => names(&o::info::list::InfoSort::ALL, |s| s.as_str()),
         "/findings" => names(&o::network::list::FindingSort::ALL, |s| s.as_str()),
-        "/phone-bills" => names(&steward_domain::phones::lists::BillSort::ALL, |s| s.as_str()),
-        "/phone-statements" => names(&steward_domain::phones::lists::StatementSort::ALL, |s| s.as_str()),
+        "/phone-bills" => names(&steward_domain::phones::lists::BillSort::ALL, |s| {
+            s.as_str()
+        }),
+        "/phone-statements" => names(&steward_domain::phones::lists::StatementSort::ALL, |s| {
+            s.as_str()
+        }),
         "/users" => names(o::account_list::AccountSort::ALL, |s| s.as_str()),
         "/tokens" => names(o::account_list::TokenSort::ALL, |s| s.as_str()),
         "/audit" => vec![o::audit_log::AuditSort::Seq.as_str()],
@@ -549,7 +577,9 @@ fn kinds_of(path: &str) -> Option<Value> {
     Some(match path {
         "/people" => one_of(names(steward_policy::PersonKind::ALL, |k| k.as_str())),
         "/equipment" => one_of(names(steward_policy::EquipmentKind::ALL, |k| k.as_str())),
-        "/due" => one_of(names(&steward_domain::ops::due::DueKind::ALL, |k| k.as_str())),
+        "/due" => one_of(names(&steward_domain::ops::due::DueKind::ALL, |k| {
+            k.as_str()
+        })),
         // One kind or several, separated by commas.
         "/information-requests" => json!({
             "type": "string",

@@ -1,7 +1,5 @@
 pub mod list;
 
-use steward_policy::Citation;
-use steward_policy::decide::{Gate, Refusal};
 use super::{NONE, audit, people, policy};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
@@ -11,7 +9,9 @@ use crate::records::{Acceptance, Council, Person, SignatureMethod};
 use crate::repo::{NewAcceptance, RegisterTx};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use steward_policy::Citation;
 use steward_policy::decide::{AcceptanceStatus, SignatureFacts, acceptance_status};
+use steward_policy::decide::{Gate, Refusal};
 
 /// A person's standing against the policy in force.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -118,10 +118,7 @@ pub(crate) async fn audit_verify(
         .map_err(|busy| ApiError::busy(busy.words()))?;
     let council = &caller.council;
     let name = &council.name;
-    let check = state
-        .store
-        .check_audit(council.id, [])
-        .await?;
+    let check = state.store.check_audit(council.id, []).await?;
     let report = check.chain;
     let (ok, records, problem, message) = match report.outcome {
         Ok(n) => (
