@@ -11,7 +11,7 @@ pub mod filter;
 pub(crate) mod info;
 pub(crate) mod listing;
 pub(crate) mod loan;
-mod network;
+pub(crate) mod network;
 pub(crate) mod outbox;
 pub(crate) mod person;
 mod phone;

@@ -3,11 +3,13 @@
 
 use super::calls::{Ask, seg};
 use super::register::Link;
-use crate::args::{EquipmentCmd, OfficeCmd, PersonCmd};
-use crate::cmd::{equipment, info, person};
+use crate::args::{AddressCmd, EquipmentCmd, OfficeCmd, PersonCmd, WebIdentityCmd};
+use crate::cmd::{equipment, info, network, person};
 use crate::exit;
 use serde::Deserialize;
 use serde_json::json;
+use steward_domain::network::ProxyUser;
+use steward_domain::ops::network::identities::{self, IdentityLine, ItemAddresses};
 use steward_domain::ops::people::{Leaving, PersonDetail};
 use steward_domain::ops::subject_access::SubjectAccessDocument;
 use steward_domain::{AssetTag, Equipment, OfficeHolding, Person, PersonRef, Term};
@@ -150,6 +152,7 @@ pub fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             let left: Vec<Leaving> = send_rows(link, "/people/leave", &file, csv)?;
             out.emit(&left, || person::leavers_text(&left))?;
         }
+        PersonCmd::WebIdentity(c) => return web_identity(link, c),
         PersonCmd::Export {
             reference,
             out: pdf,
@@ -222,7 +225,65 @@ pub fn items(link: &Link<'_>, cmd: EquipmentCmd) -> anyhow::Result<Option<u8>> {
                 format!("{} is now {}.\n", item.asset_tag, item.state)
             })?;
         }
+        EquipmentCmd::Address(c) => return address(link, c).map(Some),
         _ => return Ok(None),
     }
     Ok(Some(exit::OK))
+}
+
+/// The names the web proxy knows a person by, through the API.
+pub fn web_identity(link: &Link<'_>, cmd: WebIdentityCmd) -> anyhow::Result<Option<u8>> {
+    let (remote, out) = (link.remote, link.out);
+    match cmd {
+        WebIdentityCmd::Add {
+            reference,
+            username,
+        } => {
+            let user: ProxyUser = remote.send(&Ask::post(
+                person_path(&reference, "/web-identities")?,
+                Some(json!({ "username": username })),
+            ))?;
+            out.emit(&user, || network::known_text(&reference, &user, true))?;
+        }
+        WebIdentityCmd::Remove {
+            reference,
+            username,
+        } => {
+            let user: ProxyUser = remote.send(&Ask::post(
+                person_path(&reference, "/web-identities/remove")?,
+                Some(json!({ "username": username })),
+            ))?;
+            out.emit(&user, || network::known_text(&reference, &user, false))?;
+        }
+        WebIdentityCmd::List {
+            reference: Some(reference),
+        } => {
+            let line: IdentityLine =
+                remote.send(&Ask::get(person_path(&reference, "/web-identities")?))?;
+            let lines = vec![line];
+            out.emit(&lines, || network::identities_table(&lines))?;
+        }
+        // The whole council's list is read from the database; the API answers one person.
+        WebIdentityCmd::List { reference: None } => return Ok(None),
+    }
+    Ok(Some(exit::OK))
+}
+
+/// An item's network addresses, through the API.
+pub fn address(link: &Link<'_>, cmd: AddressCmd) -> anyhow::Result<u8> {
+    let (tag, addresses) = match cmd {
+        AddressCmd::Set { tag, addresses } => {
+            for a in &addresses {
+                identities::network_address(a)?;
+            }
+            (tag, addresses)
+        }
+        AddressCmd::Clear { tag } => (tag, Vec::new()),
+    };
+    let done: ItemAddresses = link.remote.send(&Ask::post(
+        item_path(&tag, "/addresses")?,
+        Some(json!({ "addresses": addresses })),
+    ))?;
+    link.out.emit(&done, || network::addresses_text(&done))?;
+    Ok(exit::OK)
 }

@@ -46,7 +46,7 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
 
 /// Why `command` is not sent to a server, in the words its refusal gives.
 fn why_local(command: &Command) -> &'static str {
-    use crate::args::{AcceptanceCmd, OutboxCmd, UserCmd};
+    use crate::args::{AcceptanceCmd, OutboxCmd, PersonCmd, UserCmd};
     match command {
         Command::Serve(_) => "it is the server, beside its own database",
         Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
@@ -87,6 +87,9 @@ fn why_local(command: &Command) -> &'static str {
         Command::Policy(PolicyCmd::Changes { .. }) => {
             "the command line cannot yet read back the API's preview (POST /policy/changes); \
              open the policy page, or run it on the database"
+        }
+        Command::Person(PersonCmd::WebIdentity(_)) => {
+            "the API answers one person's web identities; name the person"
         }
         _ => "the API has no request for it",
     }

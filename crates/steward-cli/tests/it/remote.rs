@@ -421,7 +421,7 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
         "S1",
     ];
     // The town's policy asks for no signature, whichever way the form comes in.
-    assert_eq!(p.same_both(&paper), 3);
+    assert_eq!(p.same_both(&paper), 5);
 }
 
 #[test]
@@ -648,6 +648,18 @@ fn corrections_imports_offices_and_leavers_through_the_api() {
     assert_eq!(p.same(&["equipment", "state", "TAB-7", "in_repair"]), 0);
     assert_eq!(p.same_both(&["equipment", "state", "TAB-7", "melted"]), 3);
     assert_eq!(p.same_both(&["equipment", "show", "TAB-7"]), 0);
+
+    // Who the web filter knows behind a proxy name or an address.
+    let known = ["person", "web-identity", "add", "M1", "ada.quill"];
+    assert_eq!(p.same(&known), 0);
+    assert_eq!(p.same_both(&["person", "web-identity", "list", "M1"]), 0);
+    let gone = ["person", "web-identity", "remove", "M1", "ada.quill"];
+    assert_eq!(p.same(&[&gone[..], &["--json"]].concat()), 0);
+    let set = ["equipment", "address", "set", "LAP-1", "10.0.0.5"];
+    assert_eq!(p.same_both(&set), 0);
+    let bad = ["equipment", "address", "set", "LAP-1", "not-an-address"];
+    assert_eq!(p.same_both(&bad), 3);
+    assert_eq!(p.same_both(&["equipment", "address", "clear", "LAP-1"]), 0);
 }
 
 #[test]
