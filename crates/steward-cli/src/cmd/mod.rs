@@ -14,7 +14,7 @@ pub(crate) mod loan;
 pub(crate) mod network;
 pub(crate) mod outbox;
 pub(crate) mod person;
-mod phone;
+pub(crate) mod phone;
 pub mod policy;
 pub(crate) mod report;
 pub(crate) mod request;

@@ -22,7 +22,7 @@ struct Imported {
 
 /// Sends a file's rows; the problems the server finds in them are reported against the file
 /// and its lines, as on a database.
-fn send_rows<T: serde::de::DeserializeOwned>(
+pub(super) fn send_rows<T: serde::de::DeserializeOwned>(
     link: &Link<'_>,
     path: &str,
     file: &std::path::Path,
@@ -38,7 +38,7 @@ fn send_rows<T: serde::de::DeserializeOwned>(
 
 /// A CSV file read and checked here, so that its mistakes name the file and its lines as on
 /// a database; the server checks it again.
-fn csv_file(
+pub(super) fn csv_file(
     file: &std::path::Path,
     check: impl Fn(&str, &[u8]) -> anyhow::Result<usize>,
 ) -> anyhow::Result<String> {

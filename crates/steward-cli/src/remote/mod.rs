@@ -13,6 +13,7 @@ mod client;
 mod error;
 mod info;
 mod oversight;
+mod phones;
 mod register;
 mod signatures;
 mod workflow;
@@ -90,6 +91,10 @@ fn why_local(command: &Command) -> &'static str {
         }
         Command::Person(PersonCmd::WebIdentity(_)) => {
             "the API answers one person's web identities; name the person"
+        }
+        Command::Phone(_) => {
+            "a holder's own items and marks are theirs to see and make, through their own \
+             sign-in or token (/me/phone-bills)"
         }
         _ => "the API has no request for it",
     }

@@ -34,7 +34,7 @@ pub fn answers(command: &Command) -> bool {
         Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
         Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
         Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
-        Command::Retention(_) => true,
+        Command::Retention(_) | Command::Phone(_) => true,
         _ => false,
     }
 }
@@ -57,6 +57,7 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Case(args) => super::workflow::cases(link, args).map(Some),
         Command::Foi(args) => super::info::run(link, args, false).map(Some),
         Command::Retention(c) => super::oversight::retention(link, c).map(Some),
+        Command::Phone(c) => super::phones::run(link, c),
         Command::Sar(args) => super::info::run(link, args, true).map(Some),
         _ => Ok(None),
     }

@@ -444,7 +444,7 @@ fn requests_cases_and_information_requests_through_the_api() {
         "For remote meetings",
     ];
     let (_, there) = p.same_data(&raise, &["/id", "/kind", "/state", "/handler"]);
-    assert_eq!(there["decision"]["citation"].is_null(), false, "{there}");
+    assert!(!there["decision"]["citation"].is_null(), "{there}");
     assert_eq!(p.same_served(&["request", "list", "--as", "dot"]), 0);
     assert_eq!(
         p.same_both(&["request", "list", "--as", "dot", "--state", "nonsense"]),
@@ -685,4 +685,63 @@ fn retention_and_adoption_through_the_api() {
         "{}",
         changes.stderr
     );
+}
+
+#[test]
+fn phone_lines_bills_and_statements_through_the_api() {
+    let p = Pair::new();
+    for env in [&p.here.env, &p.there.env] {
+        env.file(
+            "bill.csv",
+            "line,date,time,called,description,duration,cost\n\
+             07700 900321,2027-01-02,10:00,01632 960101,Call,4:00,0.20\n\
+             07700 900321,2027-01-03,21:00,,Text,,0.12\n",
+        );
+        env.file("bad-bill.csv", "line,date\n07700 900321,yesterday\n");
+    }
+    let phone = [
+        "equipment",
+        "add",
+        "--tag",
+        "PHN-1",
+        "--kind",
+        "mobile_phone",
+        "--model",
+        "Pixel",
+        "--cost",
+        "300",
+    ];
+    let code = p.same(&phone);
+    assert_eq!(code, 0, "{}", p.local(&phone).stderr);
+    assert_eq!(
+        p.same(&["phone", "line", "add", "PHN-1", "07700 900321"]),
+        0
+    );
+    assert_eq!(p.same_both(&["phone", "line", "add", "PHN-1", "999"]), 3);
+    assert_eq!(p.same_both(&["phone", "line", "list"]), 0);
+    let import = ["phone", "bill", "import", "bill.csv", "--period", "2027-01"];
+    assert_eq!(p.same(&import), 0);
+    let bad = [
+        "phone",
+        "bill",
+        "import",
+        "bad-bill.csv",
+        "--period",
+        "2027-01",
+    ];
+    assert_eq!(p.same_both(&bad), 3);
+    assert_eq!(p.same_served(&["phone", "bill", "list"]), 0);
+    assert_eq!(
+        p.same_both(&["phone", "bill", "list", "--month", "2027-13"]),
+        3
+    );
+    assert_eq!(p.same_served(&["phone", "bill", "show", "1"]), 0);
+    assert_eq!(p.same_both(&["phone", "bill", "show", "9"]), 4);
+    assert_eq!(p.same_both(&["phone", "statement", "list"]), 0);
+    assert_eq!(p.same_both(&["phone", "statement", "show", "9"]), 4);
+    assert_eq!(p.same(&["phone", "line", "remove", "07700 900321"]), 0);
+    assert_eq!(p.same_both(&["phone", "line", "remove", "07700 900321"]), 4);
+    assert_eq!(p.same_both(&["phone", "line", "list", "--all"]), 0);
+    let mine = p.remote(&["phone", "bill", "mine", "M1"]);
+    assert_eq!(mine.code, 2, "{}", mine.stderr);
 }
