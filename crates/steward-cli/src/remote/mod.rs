@@ -2,10 +2,12 @@
 //! the same command prints on a database: the same tables and words, the same `--json`
 //! envelope and the same exit code for the same outcome.
 //!
-//! Each command is one typed request (`calls.rs`) sent through one client (`client.rs`),
-//! whose problems map back to the failures the command has on a database (`error.rs`); the
-//! commands themselves are in `register.rs`. A command the API has no endpoint for refuses
-//! `--server` as a usage error naming itself.
+//! Each command is a request (`calls.rs`) sent through one client (`client.rs`), whose
+//! problems map back to the failures the command has on a database (`error.rs`); the commands
+//! are kept by what they act on (`register.rs`, `changes.rs`, `signatures.rs`, `workflow.rs`,
+//! `info.rs`, `phones.rs`, `oversight.rs`) and print through the same functions as on a
+//! database. A command that works only beside the database refuses `--server` as a usage
+//! error naming itself and saying why.
 
 mod calls;
 mod changes;
