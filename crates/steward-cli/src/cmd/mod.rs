@@ -1,5 +1,5 @@
 pub(crate) mod acceptance;
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod audit_files;
 pub(crate) mod audit_log;
 pub(crate) mod case;

@@ -77,9 +77,6 @@ fn why_local(command: &Command) -> &'static str {
             "checkpoints are held against the chain's own hashes, which only the database has; \
              verify an export with --file instead"
         }
-        Command::Audit(AuditCmd::Export { .. }) => {
-            "the export streams the whole chain from the database"
-        }
         Command::User(UserCmd::Create(_)) => {
             "an account is made with its password or invitation on the server's database; \
              `steward user invite` and `steward user password` work through the API"

@@ -152,8 +152,9 @@ pub fn audit(link: &Link<'_>, cmd: AuditCmd) -> anyhow::Result<Option<u8>> {
     match cmd {
         AuditCmd::Log(args) => audit_log(link, &args).map(Some),
         AuditCmd::Verify(args) => audit_verify(link, &args),
-        // A checkpoint is signed with a key kept beside the database, a heartbeat and an
-        // export are the database's own work.
+        AuditCmd::Export { out } => audit_export(link, &out).map(Some),
+        // A checkpoint is signed with a key kept beside the database, and a heartbeat is
+        // noted there on a schedule.
         _ => Ok(None),
     }
 }
@@ -198,6 +199,65 @@ fn audit_log(link: &Link<'_>, args: &AuditLogArgs) -> anyhow::Result<u8> {
             .collect();
         audit_log::rows_table(&table, next.as_deref())
     })?;
+    Ok(exit::OK)
+}
+
+/// The whole chain as JSON lines, read a page at a time in sequence order and written to a
+/// file beside `out` that takes its name only once it is whole.
+fn audit_export(link: &Link<'_>, out: &std::path::Path) -> anyhow::Result<u8> {
+    use anyhow::Context;
+    use std::io::Write;
+    use steward_domain::audit::export::ExportLine;
+    use steward_domain::audit::{TimeBuf, timestamp_text};
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        None | Some(_) => std::path::PathBuf::from("."),
+    };
+    let temp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("could not write in {}", dir.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp);
+    let mut time = TimeBuf::default();
+    let (mut written, mut head) = (0i64, 0i64);
+    let mut cursor: Option<String> = None;
+    loop {
+        let page: super::calls::ApiPage<Logged> = link.remote.send(
+            &Ask::get("/audit")
+                .with("limit", Some(MAX_LIMIT))
+                .with("cursor", cursor.take()),
+        )?;
+        for logged in &page.items {
+            let line = ExportLine::of(&logged.record, &mut time)
+                .map_err(|problem| anyhow::anyhow!("{problem}; run `steward audit verify`"))?;
+            serde_json::to_writer(&mut writer, &line)?;
+            writer.write_all(b"\n")?;
+            written += 1;
+            head = logged.record.seq;
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    // The council's name, as the words on a database give it.
+    let due: super::calls::DuePage = link.remote.send(&Ask::get("/due").with("limit", Some(1)))?;
+    let temp = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("could not write {}: {}", out.display(), e.error()))?;
+    temp.as_file().sync_all()?;
+    temp.persist(out)
+        .map_err(|e| anyhow::anyhow!("could not write {}: {}", out.display(), e.error))?;
+    // The moment the export was taken, on this machine's clock or the day `--as-of` names.
+    let now = match link.as_of {
+        Some(day) => day.and_time(chrono::NaiveTime::MIN).and_utc(),
+        None => chrono::Utc::now(),
+    };
+    let done = crate::cmd::audit::Exported {
+        file: out.display().to_string(),
+        records: written,
+        head_seq: head,
+        exported_at: timestamp_text(now),
+    };
+    done.emit(link.out, &due.council)?;
     Ok(exit::OK)
 }
 
