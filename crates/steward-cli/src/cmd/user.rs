@@ -5,7 +5,7 @@ use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
 use steward_domain::PersonRef;
-use steward_domain::auth::{INVITATION_HOURS, Password, Role, Username};
+use steward_domain::auth::{INVITATION_HOURS, Password, Role, User, Username};
 use steward_domain::ops::account_list::{
     self, AccountFilter, AccountSort, AccountStatus, UserView,
 };
@@ -69,17 +69,28 @@ async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
     let user = users::create(&mut tx, &ctx, &council, req).await?;
     tx.commit().await?;
     app.out.emit(&user, || {
-        let linked = args
-            .person
-            .as_ref()
-            .map(|p| format!(" acting as {p}"))
-            .unwrap_or_default();
-        format!(
-            "Created {} account {}{linked} in {}.\n",
-            user.role, user.username, council.name
-        )
+        created_text(&user, args.person.as_deref(), &council.name)
     })?;
     Ok(exit::OK)
+}
+
+pub(crate) fn created_text(user: &User, person: Option<&str>, council: &str) -> String {
+    let linked = person
+        .map(|p| format!(" acting as {p}"))
+        .unwrap_or_default();
+    format!(
+        "Created {} account {}{linked} in {council}.\n",
+        user.role, user.username
+    )
+}
+
+pub(crate) fn invited_account_text(user: &User, invited: &Invited, council: &str) -> String {
+    format!(
+        "Created {} account {} in {council} with no password yet.\n{}",
+        user.role,
+        user.username,
+        invited_text(invited)
+    )
 }
 
 /// What an invitation's output says: where it goes and how long its link will work.
@@ -112,13 +123,7 @@ async fn create_invited(
     tx.commit().await?;
     let body = serde_json::json!({ "user": user, "invitation": invited });
     app.out.emit(&body, || {
-        format!(
-            "Created {} account {} in {} with no password yet.\n{}",
-            user.role,
-            user.username,
-            council.name,
-            invited_text(&invited)
-        )
+        invited_account_text(&user, &invited, &council.name)
     })?;
     Ok(exit::OK)
 }

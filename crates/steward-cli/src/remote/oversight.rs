@@ -121,11 +121,63 @@ pub fn users(link: &Link<'_>, cmd: UserCmd) -> anyhow::Result<Option<u8>> {
             ))?;
             out.emit(&reset, || user::reset_text(&name))?;
         }
-        // Making an account says which council it is in and, where the server sends no
-        // mail, needs a password the API does not take from a terminal.
-        UserCmd::Create(_) => return Ok(None),
+        UserCmd::Create(args) => return user_create(link, args).map(Some),
     }
     Ok(Some(exit::OK))
+}
+
+/// An account the API made, and its invitation when its holder was invited.
+#[derive(Deserialize)]
+struct MadeUser {
+    #[serde(flatten)]
+    user: User,
+    invitation: Option<Invited>,
+}
+
+/// `user create` through the API: an invitation, or a temporary password read from standard
+/// input; the server decides which it takes (invitations where it sends email).
+fn user_create(link: &Link<'_>, args: crate::args::UserCreate) -> anyhow::Result<u8> {
+    args.username.parse::<Username>()?;
+    let role = match (&args.role, args.admin) {
+        (Some(role), _) => role.parse::<Role>()?,
+        (None, _) => Role::Admin,
+    };
+    if let Some(p) = &args.person {
+        p.parse::<steward_domain::PersonRef>()?;
+    }
+    let password = match args.invite {
+        true => None,
+        false if !args.temporary => {
+            return Err(crate::Exit {
+                code: exit::USAGE,
+                message: "with --server an account's password is always temporary, its holder \
+                          choosing their own at first sign-in: add --temporary, or --invite"
+                    .into(),
+            }
+            .into());
+        }
+        false => Some(user::password_from_stdin(args.password_stdin)?),
+    };
+    let made: MadeUser = link.remote.send(&Ask::post(
+        "/users",
+        Some(serde_json::json!({
+            "username": args.username, "role": role.as_str(), "person": args.person,
+            "password": password, "invite": args.invite, "email": args.email,
+        })),
+    ))?;
+    let due: super::calls::DuePage = link.remote.send(&Ask::get("/due").with("limit", Some(1)))?;
+    match &made.invitation {
+        Some(invited) => {
+            let body = serde_json::json!({ "user": made.user, "invitation": invited });
+            link.out.emit(&body, || {
+                user::invited_account_text(&made.user, invited, &due.council)
+            })?;
+        }
+        None => link.out.emit(&made.user, || {
+            user::created_text(&made.user, args.person.as_deref(), &due.council)
+        })?,
+    }
+    Ok(exit::OK)
 }
 
 /// An audit record as the API lists it: as stored, with its words.

@@ -140,6 +140,27 @@ impl Pair {
     }
 }
 
+/// Runs `cmd` with a password on its standard input; answers what it printed, after checking
+/// that it succeeded.
+fn with_stdin(cmd: &mut std::process::Command) -> String {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run steward");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{}\n", crate::api::PASSWORD).as_bytes())
+        .expect("write the password");
+    drop(stdin);
+    let out = child.wait_with_output().expect("run steward");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn run(env: &Env, args: &[&str], token: &str) -> Run {
     // No database to fall back on: whatever is printed came from the server.
     let out = env
@@ -419,6 +440,37 @@ fn policy_audit_accounts_reports_and_the_outbox_through_the_api() {
     );
     assert_eq!(p.same(&["user", "enable", "ada"]), 0);
     assert_eq!(p.same_both(&["user", "enable", "nobody"]), 4);
+    // A new account with a temporary password read from standard input, both ways.
+    let create = [
+        "user",
+        "create",
+        "--username",
+        "newby",
+        "--role",
+        "officer",
+        "--person",
+        "S1",
+        "--password-stdin",
+        "--temporary",
+    ];
+    let here = with_stdin(p.here.env.command().args(create).args(["--as-of", DAY]));
+    let address = p.address();
+    let there = with_stdin(
+        p.there
+            .env
+            .command()
+            .env("STEWARD_DB", "sqlite:///nonexistent/steward.db")
+            .env("STEWARD_TOKEN", &p.secret)
+            .args(create)
+            .args(["--as-of", DAY, "--server", &address]),
+    );
+    assert_eq!(here, there);
+    assert!(
+        here.starts_with("Created officer account newby acting as S1"),
+        "{here}"
+    );
+    let permanent = p.remote(&create[..create.len() - 1]);
+    assert_eq!(permanent.code, 2, "{}", permanent.stderr);
 
     // Reports, the outbox and signatures.
     for name in ["overdue", "signatures", "equipment", "requests"] {
