@@ -26,14 +26,7 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&signed, || {
-                format!(
-                    "Signed on {}. Receipt: acceptance {} of policy version hash {}.\n",
-                    signed.signed_on,
-                    signed.id,
-                    &signed.pack_hash[..12.min(signed.pack_hash.len())]
-                )
-            })?;
+            app.out.emit(&signed, || signed_text(&signed))?;
         }
         AcceptanceCmd::RecordPaper {
             reference,
@@ -114,6 +107,16 @@ pub(crate) fn table(fetched: &Fetched<PersonAcceptance>) -> String {
         ]);
     }
     t.render() + &fetched.footer()
+}
+
+/// The receipt of a typed signature.
+pub(crate) fn signed_text(signed: &steward_domain::Acceptance) -> String {
+    format!(
+        "Signed on {}. Receipt: acceptance {} of policy version hash {}.\n",
+        signed.signed_on,
+        signed.id,
+        signed.pack_hash.chars().take(12).collect::<String>()
+    )
 }
 
 pub(crate) fn paper_text(signed: &steward_domain::Acceptance) -> String {

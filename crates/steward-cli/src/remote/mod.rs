@@ -49,7 +49,7 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
 
 /// Why `command` is not sent to a server, in the words its refusal gives.
 fn why_local(command: &Command) -> &'static str {
-    use crate::args::{AcceptanceCmd, OutboxCmd, PersonCmd};
+    use crate::args::{OutboxCmd, PersonCmd};
     match command {
         Command::Serve(_) => "it is the server, beside its own database",
         Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
@@ -76,9 +76,6 @@ fn why_local(command: &Command) -> &'static str {
         Command::Audit(AuditCmd::Verify(_)) => {
             "checkpoints are held against the chain's own hashes, which only the database has; \
              verify an export with --file instead"
-        }
-        Command::Acceptance(AcceptanceCmd::Sign { .. }) => {
-            "a typed signature is the signer's own act, made in their own sign-in"
         }
         Command::Policy(PolicyCmd::Changes { .. }) => {
             "the command line cannot yet read back the API's preview (POST /policy/changes); \

@@ -57,8 +57,33 @@ pub fn run(link: &Link<'_>, cmd: AcceptanceCmd) -> anyhow::Result<Option<u8>> {
             )))?;
             acceptance::write_form(out, &form, &file)?;
         }
-        // Signing by typing one's name is the signer's own act, through their own sign-in.
-        AcceptanceCmd::Sign { .. } => return Ok(None),
+        AcceptanceCmd::Sign {
+            reference,
+            typed_name,
+        } => {
+            // A typed signature is the signer's own act: the token must be theirs.
+            reference.parse::<PersonRef>()?;
+            #[derive(serde::Deserialize)]
+            struct Me {
+                person: steward_domain::Person,
+            }
+            let me: Me = remote.send(&Ask::get("/me"))?;
+            if me.person.reference.as_str() != reference {
+                return Err(crate::Exit {
+                    code: exit::FORBIDDEN,
+                    message: format!(
+                        "only {reference} signs for themselves: with --server, use a token of \
+                         their own account"
+                    ),
+                }
+                .into());
+            }
+            let signed: Acceptance = remote.send(&Ask::post(
+                "/me/acceptance",
+                Some(serde_json::json!({ "typed_name": typed_name })),
+            ))?;
+            out.emit(&signed, || acceptance::signed_text(&signed))?;
+        }
     }
     Ok(Some(exit::OK))
 }

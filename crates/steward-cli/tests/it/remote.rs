@@ -819,3 +819,22 @@ fn phone_lines_bills_and_statements_through_the_api() {
     let mine = p.remote(&["phone", "bill", "mine", "M1"]);
     assert_eq!(mine.code, 2, "{}", mine.stderr);
 }
+
+#[test]
+fn a_typed_signature_goes_through_the_signer_s_own_token() {
+    let p = Pair::acting_as("ada", "member");
+    // The town's policy asks for no signature: refused alike, with the same reason.
+    let sign = ["acceptance", "sign", "M1", "--typed-name", "Ada Quill"];
+    assert_eq!(p.same_both(&sign), 5);
+    // Nobody signs for someone else with their own token.
+    let other = p.remote(&[
+        "acceptance",
+        "sign",
+        "M2",
+        "--typed-name",
+        "Ben Quill",
+        "--json",
+    ]);
+    assert_eq!(other.code, 8, "{}", other.stdout);
+    assert_eq!(other.json()["error"]["kind"], "forbidden");
+}
