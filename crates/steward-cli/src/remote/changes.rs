@@ -287,3 +287,28 @@ pub fn address(link: &Link<'_>, cmd: AddressCmd) -> anyhow::Result<u8> {
     link.out.emit(&done, || network::addresses_text(&done))?;
     Ok(exit::OK)
 }
+
+/// What scanning the proxy's logs found, through the API; the token's account reads it.
+pub fn findings(link: &Link<'_>, args: crate::args::FindingsArgs) -> anyhow::Result<u8> {
+    if let Some(r) = &args.person {
+        r.parse::<PersonRef>()?;
+    }
+    crate::cmd::listing::query::<steward_domain::ops::network::list::FindingSort, _>(
+        &args.list,
+        (),
+    )?;
+    let mut call =
+        super::calls::ListAt::<steward_domain::ops::network::view::FindingView>::new("/findings")
+            .with("person", args.person.as_ref())
+            .with("category", args.category.as_ref())
+            .with("from", args.from)
+            .with("to", args.to);
+    let found = super::register::fetch(&args.list, |w| {
+        call.window = w;
+        link.remote.send(&call)
+    })?;
+    found.print(link.out, ("finding", "findings"), || {
+        crate::cmd::filter::findings::table(&found)
+    })?;
+    Ok(exit::OK)
+}

@@ -35,6 +35,7 @@ pub fn answers(command: &Command) -> bool {
         Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
         Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
         Command::Retention(_) | Command::Phone(_) => true,
+        Command::Filter(crate::args::FilterCmd::Findings(_)) => true,
         _ => false,
     }
 }
@@ -58,6 +59,9 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Foi(args) => super::info::run(link, args, false).map(Some),
         Command::Retention(c) => super::oversight::retention(link, c).map(Some),
         Command::Phone(c) => super::phones::run(link, c),
+        Command::Filter(crate::args::FilterCmd::Findings(args)) => {
+            super::changes::findings(link, args).map(Some)
+        }
         Command::Sar(args) => super::info::run(link, args, true).map(Some),
         _ => Ok(None),
     }

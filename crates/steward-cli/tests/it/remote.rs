@@ -838,3 +838,18 @@ fn a_typed_signature_goes_through_the_signer_s_own_token() {
     assert_eq!(other.code, 8, "{}", other.stdout);
     assert_eq!(other.json()["error"]["kind"], "forbidden");
 }
+
+#[test]
+fn an_auditor_reads_what_scanning_found_through_the_api() {
+    let p = Pair::acting_as("audit", "auditor");
+    assert_eq!(p.same_both(&["filter", "findings", "--as", "audit"]), 0);
+    let one = [
+        "filter", "findings", "--as", "audit", "--person", "M1", "--limit", "5",
+    ];
+    assert_eq!(p.same_both(&one), 0);
+    let nobody = ["filter", "findings", "--as", "audit", "--person", "NOBODY"];
+    assert_eq!(p.same_both(&nobody), 4);
+    // Scanning reads the proxy's logs beside the database.
+    let scan = p.remote(&["filter", "scan", "access.log"]);
+    assert_eq!(scan.code, 2, "{}", scan.stderr);
+}
