@@ -26,9 +26,10 @@ pub enum DomainError {
     /// The account acting may not do this (not the office that handles it, not an approver).
     #[error("{0}")]
     Forbidden(String),
-    #[error("{0}")]
+    // Transparent, so that the problems are said once, not again as their own cause.
+    #[error(transparent)]
     Policy(#[from] steward_policy::CheckError),
-    #[error("{0}")]
+    #[error(transparent)]
     Import(#[from] crate::import::ImportErrors),
     #[error(transparent)]
     Repo(RepoError),

@@ -14,6 +14,8 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use crate::lines::limits::INDEX_FILE;
+
 const MAGIC: &[u8; 8] = b"STWFIDX1";
 const VERSION: u32 = 1;
 /// Bytes read at a time; a multiple of 8 so the checksum sees whole words until a section ends.
@@ -67,6 +69,11 @@ fn names_bytes(m: &Matcher) -> Vec<u8> {
 
 /// Writes `matcher` to `path`, replacing it only once the new file is complete.
 pub fn save(matcher: &Matcher, path: &Path) -> Result<u64, MonitorError> {
+    save_within(matcher, path, INDEX_FILE)
+}
+
+/// Writes the index unless it would be larger than `limit`, which no reader would load.
+fn save_within(matcher: &Matcher, path: &Path, limit: u64) -> Result<u64, MonitorError> {
     let tmp = path.with_extension("tmp");
     let io = |e| MonitorError::io(&tmp, e);
     let names = names_bytes(matcher);
@@ -83,6 +90,17 @@ pub fn save(matcher: &Matcher, path: &Path) -> Result<u64, MonitorError> {
         url_paths: matcher.url_paths.len() as u64,
         checksum: 0,
     };
+    let words = header.domain_slots + header.masks + header.sieve + header.url_slots;
+    let size = CHECKSUM_AT
+        + 8
+        + header.names
+        + 8 * words
+        + header.domain_arena
+        + header.url_arena
+        + header.url_paths;
+    if size > limit {
+        return Err(too_large(path, limit));
+    }
     let file = File::create(&tmp).map_err(io)?;
     let mut out = BufWriter::with_capacity(PIECE, file);
     out.write_all(MAGIC).map_err(io)?;
@@ -194,18 +212,40 @@ impl Reader<'_> {
     }
 }
 
-/// Reads an index written by [`save`].
+/// What an index larger than `limit` is told.
+fn too_large(path: &Path, limit: u64) -> MonitorError {
+    MonitorError::BadIndex {
+        path: path.to_path_buf(),
+        detail: format!(
+            ": it is larger than {}, the limit for an index file",
+            crate::lines::size(limit)
+        ),
+    }
+}
+
+/// Reads an index written by [`save`], no larger than [`INDEX_FILE`].
 pub fn load(path: &Path) -> Result<Matcher, MonitorError> {
+    load_within(path, INDEX_FILE)
+}
+
+/// Reads an index of at most `limit` bytes. Every section's length in the header is checked
+/// against what is left of the file before it is read, so nothing past the file's size is
+/// ever allocated.
+fn load_within(path: &Path, limit: u64) -> Result<Matcher, MonitorError> {
     let mut file = File::open(path).map_err(|e| MonitorError::io(path, e))?;
-    let size = file
-        .metadata()
-        .map_err(|e| MonitorError::io(path, e))?
-        .len();
+    let meta = file.metadata().map_err(|e| MonitorError::io(path, e))?;
+    let size = meta.len();
     let mut head = [0u8; CHECKSUM_AT as usize + 8];
     let bad = |detail: &str| MonitorError::BadIndex {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
+    if !meta.is_file() {
+        return Err(bad(": it is not a regular file"));
+    }
+    if size > limit {
+        return Err(too_large(path, limit));
+    }
     if size < head.len() as u64 {
         return Err(bad(" (too short)"));
     }
@@ -339,5 +379,31 @@ mod tests {
         std::fs::write(&path, b"not an index at all, but long enough to have a header........................................").unwrap();
         let err = load(&path).unwrap_err().to_string();
         assert!(err.contains("not a Steward web-filter index"), "{err}");
+    }
+
+    #[test]
+    fn an_index_over_the_byte_limit_is_neither_read_nor_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lists.idx");
+        let size = save(&sample(), &path).unwrap();
+        assert!(load_within(&path, size).is_ok());
+        let err = load_within(&path, size - 1).unwrap_err().to_string();
+        assert!(err.contains("the limit for an index file"), "{err}");
+        let other = dir.path().join("other.idx");
+        let err = save_within(&sample(), &other, size - 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("the limit for an index file"), "{err}");
+        assert!(!other.exists() && !other.with_extension("tmp").exists());
+
+        // A file past the real limit is refused from its size alone: nothing of it is read.
+        let huge = dir.path().join("huge.idx");
+        let file = std::fs::File::create(&huge).unwrap();
+        file.set_len(INDEX_FILE + 1).unwrap();
+        let err = load(&huge).unwrap_err().to_string();
+        assert!(err.contains("larger than 4 GiB"), "{err}");
+        // Nor is something that is not a file at all, however it reads.
+        let err = load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
     }
 }

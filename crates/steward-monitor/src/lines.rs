@@ -18,6 +18,9 @@ pub mod limits {
     pub const LOG_LINE: usize = 64 * 1024;
     /// The most text one access log may hold, after decompression.
     pub const LOG_FILE: u64 = 64 << 30;
+    /// The largest index `filter compile` writes and the helper and scanner read whole into
+    /// memory: checked against the file's size before anything is read.
+    pub const INDEX_FILE: u64 = 4 << 30;
 }
 
 /// How long a line and how large a whole stream may be.

@@ -270,6 +270,14 @@ pub async fn sign_policy(
                 field: "typed_name",
                 message: "There is no policy in force to sign".into(),
             }),
+            // The policy asks for no signature, or does not cover this person: its reasons,
+            // with their clauses.
+            Err(DomainError::Refused { refusals, .. }) => {
+                errors.extend(refusals.iter().map(|r| FieldError {
+                    field: "typed_name",
+                    message: sentence(&r.to_string()),
+                }))
+            }
             Err(e) => return Err(e.into()),
         }
     }

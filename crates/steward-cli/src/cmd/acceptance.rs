@@ -1,11 +1,11 @@
-use super::listing;
+use super::listing::{self, Fetched};
 use crate::app::App;
 use crate::args::AcceptanceCmd;
 use crate::exit;
 use crate::output::Table;
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
-use steward_domain::ops::acceptance::{self, Signature};
-use steward_domain::ops::acceptance_form;
+use steward_domain::ops::acceptance::{self, PersonAcceptance, Signature};
+use steward_domain::ops::acceptance_form::{self, AcceptanceForm};
 use steward_policy::decide::AcceptanceStatus;
 
 pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
@@ -26,14 +26,7 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&signed, || {
-                format!(
-                    "Signed on {}. Receipt: acceptance {} of policy version hash {}.\n",
-                    signed.signed_on,
-                    signed.id,
-                    &signed.pack_hash[..12.min(signed.pack_hash.len())]
-                )
-            })?;
+            app.out.emit(&signed, || signed_text(&signed))?;
         }
         AcceptanceCmd::RecordPaper {
             reference,
@@ -78,30 +71,12 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 }
             };
             tx.commit().await?;
-            app.out.emit(&signed, || {
-                format!(
-                    "Recorded the paper form signed on {} (acceptance {}).\n",
-                    signed.signed_on, signed.id
-                )
-            })?;
+            app.out.emit(&signed, || paper_text(&signed))?;
         }
         AcceptanceCmd::Form { person, out } => {
             let form = acceptance_form::form(&mut tx, &ctx, &council, &person.parse()?).await?;
             drop(tx);
-            let pdf = steward_web::records::pdfs::acceptance_form(&form).to_bytes();
-            std::fs::write(&out, pdf).map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("{}: the form could not be written: {e}", out.display()),
-            })?;
-            app.out.emit(&form, || {
-                format!(
-                    "Wrote the acceptance form for {} ({}) to {}; form reference {}.\n",
-                    form.name,
-                    form.person,
-                    out.display(),
-                    form.reference
-                )
-            })?;
+            write_form(&app.out, &form, &out)?;
         }
         AcceptanceCmd::List { list, outstanding } => {
             drop(tx);
@@ -112,23 +87,65 @@ pub async fn run(app: &App, cmd: AcceptanceCmd) -> anyhow::Result<u8> {
                 Ok(acceptance::list::list(&mut tx, council, &q, today).await?)
             })
             .await?;
-            fetched.print(&app.out, ("person", "people"), || {
-                let mut t = Table::new(&["REF", "NAME", "STATUS", "DETAIL", "CLAUSE"]);
-                for a in fetched.items() {
-                    let (status, detail, clause) = status_words(&a.status);
-                    t.row(vec![
-                        a.person.reference.to_string(),
-                        a.person.name.clone(),
-                        status.into(),
-                        detail,
-                        clause,
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("person", "people"), || table(&fetched))?;
         }
     }
     Ok(exit::OK)
+}
+
+/// Who has signed, as a table.
+pub(crate) fn table(fetched: &Fetched<PersonAcceptance>) -> String {
+    let mut t = Table::new(&["REF", "NAME", "STATUS", "DETAIL", "CLAUSE"]);
+    for a in fetched.items() {
+        let (status, detail, clause) = status_words(&a.status);
+        t.row(vec![
+            a.person.reference.to_string(),
+            a.person.name.clone(),
+            status.into(),
+            detail,
+            clause,
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// The receipt of a typed signature.
+pub(crate) fn signed_text(signed: &steward_domain::Acceptance) -> String {
+    format!(
+        "Signed on {}. Receipt: acceptance {} of policy version hash {}.\n",
+        signed.signed_on,
+        signed.id,
+        signed.pack_hash.chars().take(12).collect::<String>()
+    )
+}
+
+pub(crate) fn paper_text(signed: &steward_domain::Acceptance) -> String {
+    format!(
+        "Recorded the paper form signed on {} (acceptance {}).\n",
+        signed.signed_on, signed.id
+    )
+}
+
+/// Writes the form as a PDF to `out` and says so.
+pub(crate) fn write_form(
+    printer: &crate::output::Out,
+    form: &AcceptanceForm,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let pdf = steward_web::records::pdfs::acceptance_form(form).to_bytes();
+    std::fs::write(out, pdf).map_err(|e| crate::Exit {
+        code: exit::INVALID,
+        message: format!("{}: the form could not be written: {e}", out.display()),
+    })?;
+    printer.emit(form, || {
+        format!(
+            "Wrote the acceptance form for {} ({}) to {}; form reference {}.\n",
+            form.name,
+            form.person,
+            out.display(),
+            form.reference
+        )
+    })
 }
 
 /// A signature's standing as the table shows it: a word, what lies behind it, the clause.

@@ -185,24 +185,32 @@ async fn export(app: &App, council: &Council, out: &Path) -> anyhow::Result<u8> 
     temp.as_file().sync_all()?;
     temp.persist(out)
         .map_err(|e| anyhow::anyhow!("could not write {}: {}", out.display(), e.error))?;
-    #[derive(Serialize)]
-    struct Exported {
-        file: String,
-        records: i64,
-        head_seq: i64,
-        exported_at: String,
-    }
     let done = Exported {
         file: out.display().to_string(),
         records: written,
         head_seq: head,
         exported_at: timestamp_text(app.ctx().now),
     };
-    app.out.emit(&done, || {
-        format!(
-            "{} audit records of {} written to {}.\n",
-            done.records, council.name, done.file
-        )
-    })?;
+    done.emit(&app.out, &council.name)?;
     Ok(exit::OK)
+}
+
+/// What an export wrote: the file, how many records, the head it reached and when.
+#[derive(Serialize)]
+pub(crate) struct Exported {
+    pub file: String,
+    pub records: i64,
+    pub head_seq: i64,
+    pub exported_at: String,
+}
+
+impl Exported {
+    pub fn emit(&self, out: &Out, council: &str) -> anyhow::Result<()> {
+        out.emit(self, || {
+            format!(
+                "{} audit records of {council} written to {}.\n",
+                self.records, self.file
+            )
+        })
+    }
 }

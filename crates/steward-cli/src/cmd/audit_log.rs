@@ -20,7 +20,7 @@ fn invalid(message: String) -> anyhow::Error {
     .into()
 }
 
-fn filter(args: &AuditLogArgs) -> anyhow::Result<AuditLogFilter> {
+pub(crate) fn filter(args: &AuditLogArgs) -> anyhow::Result<AuditLogFilter> {
     let text = |field: &str, value: &Option<String>| {
         AuditLogFilter::text(field, value.as_deref()).map_err(|e| invalid(format!("--{e}")))
     };
@@ -83,15 +83,30 @@ async fn read(app: &App, council: &Council, args: &AuditLogArgs) -> anyhow::Resu
 }
 
 fn table(found: &Found) -> String {
+    let rows: Vec<(i64, &str, &str)> = found
+        .rows
+        .iter()
+        .map(|(r, d)| (r.seq, d.when.as_str(), d.sentence.as_str()))
+        .collect();
+    let next = found.next.as_ref().map(ToString::to_string);
+    rows_table(&rows, next.as_deref())
+}
+
+/// The records shown, each as its number, time and sentence, and where a next run starts.
+pub(crate) fn rows_table(rows: &[(i64, &str, &str)], next: Option<&str>) -> String {
     let mut t = Table::new(&["RECORD", "TIME (LONDON)", "WHAT HAPPENED"]);
-    for (r, d) in &found.rows {
-        t.row(vec![r.seq.to_string(), d.when.clone(), d.sentence.clone()]);
+    for (seq, when, sentence) in rows {
+        t.row(vec![
+            seq.to_string(),
+            when.to_string(),
+            sentence.to_string(),
+        ]);
     }
     let mut out = t.render();
-    if let Some(cursor) = &found.next {
+    if let Some(cursor) = next {
         out.push_str(&format!(
             "\n{} records shown; for the ones after them add --cursor {cursor}\n",
-            found.rows.len()
+            rows.len()
         ));
     }
     out

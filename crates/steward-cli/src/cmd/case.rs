@@ -1,14 +1,16 @@
 use crate::app::App;
 use crate::args::{CaseArgs, CaseCmd};
-use crate::cmd::listing;
+use crate::cmd::listing::{self, Fetched};
 use crate::exit;
-use crate::output::{Reply, Table};
+use crate::output::{Out, Reply, Table};
+use serde::{Deserialize, Serialize};
 use steward_domain::ops::case_list::{self, CaseFilter, CaseSort, CaseStates};
-use steward_domain::ops::cases::{self, Concern, OutcomeDetails, Raiser};
+use steward_domain::ops::cases::{self, CaseDetail, CaseView, Concern, OutcomeDetails, Raiser};
 use steward_domain::workflow::Case;
+use steward_policy::OfficeId;
 use steward_policy::model::Outcome;
 
-fn outcome(text: &str) -> anyhow::Result<Outcome> {
+pub(crate) fn outcome(text: &str) -> anyhow::Result<Outcome> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_string())).map_err(|_| {
         crate::Exit {
             code: exit::INVALID,
@@ -40,16 +42,8 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
         };
         let case = cases::raise(&mut tx, &app.ctx(), &council, Raiser::Anonymous, concern).await?;
         tx.commit().await?;
-        let words = format!(
-            "Concern raised anonymously as case {}; it goes to {}.\n",
-            case.id,
-            case.handlers
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" or ")
-        );
-        raised(app, &case, words)?;
+        let case = Raised::of(&case);
+        raised(&app.out, &case, anonymous_words(&case))?;
         return Ok(exit::OK);
     }
     let p = app
@@ -83,7 +77,12 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
             };
             let case = cases::raise(&mut tx, &ctx, &council, raiser, concern).await?;
             tx.commit().await?;
-            raised(app, &case, format!("Concern raised as case {}.\n", case.id))?;
+            let case = Raised::of(&case);
+            raised(
+                &app.out,
+                &case,
+                format!("Concern raised as case {}.\n", case.id),
+            )?;
         }
         CaseCmd::List { list, state } => {
             drop(tx);
@@ -101,51 +100,13 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
                 Ok(case_list::list(&mut tx, council, p, &q, today).await?)
             })
             .await?;
-            fetched.print(&app.out, ("case", "cases"), || {
-                let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
-                for v in fetched.items() {
-                    t.row(vec![
-                        v.case.id.to_string(),
-                        v.case.state.words().to_string(),
-                        v.subject
-                            .as_ref()
-                            .map(|s| s.reference.to_string())
-                            .unwrap_or_else(|| "-".into()),
-                        v.handler_names.join(" or "),
-                        crate::uk_time::london(v.case.created_at)
-                            .format("%Y-%m-%d")
-                            .to_string(),
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("case", "cases"), || table(&fetched))?;
             return Ok(exit::OK);
         }
         CaseCmd::Show { id } => {
             let d = cases::open(&mut tx, &ctx, &council, &p, id).await?;
             tx.commit().await?;
-            app.out.emit(&d, || {
-                let c = &d.view.case;
-                let mut out = format!(
-                    "Case {} ({}): {}\n{}\nHandled by {} (clause {}, {})\n",
-                    c.id,
-                    c.state.words(),
-                    c.summary,
-                    c.details,
-                    d.view.handler_names.join(" or "),
-                    c.clause,
-                    c.document
-                );
-                for n in &d.notes {
-                    out.push_str(&format!(
-                        "  {} {}: {}\n",
-                        n.at.format("%Y-%m-%d %H:%M"),
-                        n.actor,
-                        n.text
-                    ));
-                }
-                out
-            })?;
+            app.out.emit(&d, || detail_text(&d))?;
         }
         CaseCmd::Note { id, text } => {
             let n = cases::note(&mut tx, &ctx, &council, &p, id, &text).await?;
@@ -155,16 +116,7 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
         CaseCmd::Escalate { id, reason } => {
             let c = cases::escalate(&mut tx, &ctx, &council, &p, id, &reason).await?;
             tx.commit().await?;
-            app.out.emit(&c, || {
-                format!(
-                    "Case {id} escalated to {} (clause {}).\n",
-                    c.escalated_to
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    c.escalation_clause.clone().unwrap_or_default()
-                )
-            })?;
+            app.out.emit(&c, || escalated_text(&c))?;
         }
         CaseCmd::Close {
             id,
@@ -179,13 +131,7 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
             let closed =
                 cases::close(&mut tx, &ctx, &council, &p, id, outcome(&word)?, details).await?;
             tx.commit().await?;
-            app.out.emit(&closed, || {
-                let mut out = format!("Case {id} closed.\n");
-                for line in &closed.done {
-                    out.push_str(&format!("  {line}\n"));
-                }
-                out
-            })?;
+            app.out.emit(&closed, || closed_text(id, &closed))?;
         }
         CaseCmd::RestoreAccess { id } => {
             let w = cases::restore_access(&mut tx, &ctx, &council, &p, id).await?;
@@ -197,13 +143,122 @@ pub async fn run(app: &App, args: CaseArgs) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// A raised case: the case as `data`, and where the policy sends it as `decision`.
-fn raised(app: &App, case: &Case, words: String) -> anyhow::Result<()> {
+/// What whoever raised a concern learns: that it went, and where. The case itself is for its
+/// handlers.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Raised {
+    pub id: i64,
+    pub handlers: Vec<OfficeId>,
+    pub clause: String,
+    pub document: String,
+}
+
+impl Raised {
+    pub fn of(case: &Case) -> Raised {
+        Raised {
+            id: case.id,
+            handlers: case.handlers.clone(),
+            clause: case.clause.clone(),
+            document: case.document.clone(),
+        }
+    }
+
+    fn handler_words(&self) -> String {
+        let names: Vec<String> = self.handlers.iter().map(ToString::to_string).collect();
+        names.join(" or ")
+    }
+}
+
+pub(crate) fn anonymous_words(case: &Raised) -> String {
+    format!(
+        "Concern raised anonymously as case {}; it goes to {}.\n",
+        case.id,
+        case.handler_words()
+    )
+}
+
+/// A report of misuse by others, raised as a case.
+pub(crate) fn misuse_words(case: &Raised) -> String {
+    let citation = steward_policy::Citation {
+        clause: case.clause.clone(),
+        document: case.document.clone(),
+    };
+    format!(
+        "Report of misuse raised as case {}; it goes to {} ({citation}).\n",
+        case.id,
+        case.handler_words(),
+    )
+}
+
+/// A raised case as `data`, and where the policy sends it as `decision`.
+pub(crate) fn raised(out: &Out, case: &Raised, words: String) -> anyhow::Result<()> {
     let decision = serde_json::json!({
         "handlers": case.handlers,
         "clause": case.clause,
         "document": case.document,
     });
     let reply = Reply::new(case, words.clone()).decision(&decision)?;
-    app.out.reply(reply, || words)
+    out.reply(reply, || words)
+}
+
+pub(crate) fn table(fetched: &Fetched<CaseView>) -> String {
+    let mut t = Table::new(&["ID", "STATE", "ABOUT", "HANDLERS", "RAISED"]);
+    for v in fetched.items() {
+        t.row(vec![
+            v.case.id.to_string(),
+            v.case.state.words().to_string(),
+            v.subject
+                .as_ref()
+                .map(|s| s.reference.to_string())
+                .unwrap_or_else(|| "-".into()),
+            v.handler_names.join(" or "),
+            crate::uk_time::london(v.case.created_at)
+                .format("%Y-%m-%d")
+                .to_string(),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+pub(crate) fn detail_text(d: &CaseDetail) -> String {
+    let c = &d.view.case;
+    let mut out = format!(
+        "Case {} ({}): {}\n{}\nHandled by {} (clause {}, {})\n",
+        c.id,
+        c.state.words(),
+        c.summary,
+        c.details,
+        d.view.handler_names.join(" or "),
+        c.clause,
+        c.document
+    );
+    for n in &d.notes {
+        out.push_str(&format!(
+            "  {} {}: {}\n",
+            n.at.format("%Y-%m-%d %H:%M"),
+            n.actor,
+            n.text
+        ));
+    }
+    out
+}
+
+pub(crate) fn escalated_text(c: &Case) -> String {
+    format!(
+        "Case {} escalated to {} (clause {}).\n",
+        c.id,
+        c.escalated_to
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        c.escalation_clause.clone().unwrap_or_default()
+    )
+}
+
+pub(crate) fn closed_text(id: i64, closed: &cases::Closed) -> String {
+    let mut out = format!("Case {id} closed.\n");
+    for line in &closed.done {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
 }

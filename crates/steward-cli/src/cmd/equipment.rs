@@ -56,8 +56,13 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
         EquipmentCmd::Show { tag } => {
             let item = equipment::find(&mut tx, &council, &tag.parse()?).await?;
             let loan = tx.open_loan_of_equipment(council.id, item.id).await?;
-            let value = serde_json::json!({ "equipment": item, "open_loan": loan });
-            app.out.emit(&value, || show_text(&item, loan.as_ref()))?;
+            let value = EquipmentDetail {
+                equipment: item,
+                open_loan: loan,
+            };
+            app.out.emit(&value, || {
+                show_text(&value.equipment, value.open_loan.as_ref())
+            })?;
         }
         EquipmentCmd::Edit {
             tag,
@@ -66,43 +71,10 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             cost,
             purchased_on,
         } => {
-            let purchased_on = match purchased_on.as_deref().map(str::trim) {
-                None => None,
-                Some("") => Some(None),
-                Some(text) => Some(Some(crate::args::parse_date(text).map_err(|message| {
-                    crate::Exit {
-                        code: exit::INVALID,
-                        message,
-                    }
-                })?)),
-            };
-            let change = EquipmentEdit {
-                model,
-                serial,
-                replacement_cost: cost.as_deref().map(Pence::parse_pounds).transpose()?,
-                purchased_on,
-            };
-            if change.is_empty() {
-                return Err(crate::Exit {
-                    code: exit::INVALID,
-                    message: "say what to correct: --model, --serial, --replacement-cost or --purchased-on"
-                        .into(),
-                }
-                .into());
-            }
+            let change = edit_of(model, serial, cost.as_deref(), purchased_on.as_deref())?;
             let item = equipment::edit(&mut tx, &ctx, &council, &tag.parse()?, change).await?;
             tx.commit().await?;
-            app.out.emit(&item, || {
-                format!(
-                    "{} {} ({})\nSerial: {}\nPurchased: {}\nReplacement cost: {}\n",
-                    item.asset_tag,
-                    item.model,
-                    item.kind,
-                    opt(&item.serial),
-                    opt(&item.purchased_on),
-                    item.replacement_cost,
-                )
-            })?;
+            app.out.emit(&item, || edited_text(&item))?;
         }
         EquipmentCmd::Import { file } => {
             let name = file.display().to_string();
@@ -115,10 +87,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out
-                .emit(&serde_json::json!({ "imported": count }), || {
-                    format!("Imported {count} items.\n")
-                })?;
+            super::person::imported(&app.out, count, "items")?;
         }
         EquipmentCmd::PatTest { tag, on } => {
             let item = equipment::record_pat_test(
@@ -130,13 +99,7 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&item, || {
-                format!(
-                    "{} passed a PAT test on {}.\n",
-                    item.asset_tag,
-                    opt(&item.pat_tested_on)
-                )
-            })?;
+            app.out.emit(&item, || tested_text(&item))?;
         }
         EquipmentCmd::State { tag, state } => {
             let item = equipment::set_state(&mut tx, &ctx, &council, &tag.parse()?, state.parse()?)
@@ -154,6 +117,13 @@ pub async fn run(app: &App, cmd: EquipmentCmd) -> anyhow::Result<u8> {
 }
 
 /// What `equipment add` says it did.
+/// An item and its open loan, as `equipment show` gives them.
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct EquipmentDetail {
+    pub equipment: steward_domain::Equipment,
+    pub open_loan: Option<steward_domain::Loan>,
+}
+
 pub(crate) fn registered(item: &steward_domain::Equipment) -> String {
     format!(
         "Registered {} ({}, {}).\n",
@@ -211,5 +181,59 @@ pub(crate) fn show_text(
         if item.encrypted { "yes" } else { "no" },
         loan.map(|l| l.id.to_string())
             .unwrap_or_else(|| "none".into())
+    )
+}
+
+/// The corrections `equipment edit` was given, checked as the command checks them.
+pub(crate) fn edit_of(
+    model: Option<String>,
+    serial: Option<String>,
+    cost: Option<&str>,
+    purchased_on: Option<&str>,
+) -> anyhow::Result<EquipmentEdit> {
+    let purchased_on = match purchased_on.map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => Some(Some(crate::args::parse_date(text).map_err(|message| {
+            crate::Exit {
+                code: exit::INVALID,
+                message,
+            }
+        })?)),
+    };
+    let change = EquipmentEdit {
+        model,
+        serial,
+        replacement_cost: cost.map(Pence::parse_pounds).transpose()?,
+        purchased_on,
+    };
+    if change.is_empty() {
+        return Err(crate::Exit {
+            code: exit::INVALID,
+            message: "say what to correct: --model, --serial, --replacement-cost or --purchased-on"
+                .into(),
+        }
+        .into());
+    }
+    Ok(change)
+}
+
+pub(crate) fn edited_text(item: &steward_domain::Equipment) -> String {
+    format!(
+        "{} {} ({})\nSerial: {}\nPurchased: {}\nReplacement cost: {}\n",
+        item.asset_tag,
+        item.model,
+        item.kind,
+        opt(&item.serial),
+        opt(&item.purchased_on),
+        item.replacement_cost,
+    )
+}
+
+pub(crate) fn tested_text(item: &steward_domain::Equipment) -> String {
+    format!(
+        "{} passed a PAT test on {}.\n",
+        item.asset_tag,
+        opt(&item.pat_tested_on)
     )
 }

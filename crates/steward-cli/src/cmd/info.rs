@@ -20,7 +20,7 @@ fn usage(message: impl Into<String>) -> anyhow::Error {
     .into()
 }
 
-fn describe(v: &InfoView) -> String {
+pub(crate) fn describe(v: &InfoView) -> String {
     let r = &v.request;
     let mut out = format!(
         "{} ({}), received {} from {}\n{}\nDue by {} ({}): {}\nHandled under {}\n",
@@ -78,11 +78,7 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
         .principal(&mut tx, &council, args.acting.as_user.as_deref())
         .await?;
     let ctx = app.ctx_as(&p);
-    let kinds: &[InfoKind] = if sar {
-        &[InfoKind::Sar]
-    } else {
-        &[InfoKind::Foi, InfoKind::Eir]
-    };
+    let kinds = kinds_of(sar);
     let view = match args.command {
         InfoCmd::List { list, all } => {
             drop(tx);
@@ -97,42 +93,13 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
                 Ok(ops::list::list(&mut tx, council, p, &q, today).await?)
             })
             .await?;
-            fetched.print(&app.out, ("request", "requests"), || {
-                let mut t = Table::new(&["REF", "RECEIVED", "FROM", "DUE", "STANDING", "SUMMARY"]);
-                for v in fetched.items() {
-                    t.row(vec![
-                        v.request.reference.clone(),
-                        v.request.received_on.to_string(),
-                        v.subject
-                            .clone()
-                            .unwrap_or_else(|| v.request.requester.clone()),
-                        v.deadline.due_on.to_string(),
-                        v.deadline.standing.label().into(),
-                        v.request.summary.clone(),
-                    ]);
-                }
-                t.render() + &fetched.footer()
-            })?;
+            fetched.print(&app.out, ("request", "requests"), || table(&fetched))?;
             return Ok(exit::OK);
         }
         InfoCmd::Mine => {
             let member = p.member().map_err(|d| usage(d.0))?;
             let mine = ops::my_asks(&mut tx, &member, ctx.today).await?;
-            app.out.emit(&mine, || {
-                let mut t =
-                    Table::new(&["HELP", "REF", "ASKED", "COUNCIL DUE", "ANSWERED", "SUMMARY"]);
-                for a in &mine {
-                    t.row(vec![
-                        a.helper_id.to_string(),
-                        a.reference.clone(),
-                        a.asked_on.to_string(),
-                        a.council_due_on.to_string(),
-                        a.answered_on.map(|d| d.to_string()).unwrap_or_default(),
-                        a.summary.clone(),
-                    ]);
-                }
-                t.render()
-            })?;
+            app.out.emit(&mine, || mine_table(&mine))?;
             return Ok(exit::OK);
         }
         InfoCmd::Add {
@@ -143,12 +110,7 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
             subject,
             nation,
         } => {
-            let kind = match (sar, eir) {
-                (true, true) => return Err(usage("--eir is for `steward foi add`")),
-                (true, false) => InfoKind::Sar,
-                (false, true) => InfoKind::Eir,
-                (false, false) => InfoKind::Foi,
-            };
+            let kind = kind_to_add(sar, eir)?;
             let what = Receive {
                 kind,
                 requester,
@@ -191,9 +153,7 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
             let member = p.member().map_err(|d| usage(d.0))?;
             let ask = ops::answer_mine(&mut tx, &ctx, &council, &member, helper, &text).await?;
             tx.commit().await?;
-            app.out.emit(&ask, || {
-                format!("Recorded your answer about {}.\n", ask.reference)
-            })?;
+            app.out.emit(&ask, || answered_text(&ask))?;
             return Ok(exit::OK);
         }
         InfoCmd::Answer {
@@ -219,17 +179,78 @@ pub async fn run(app: &App, args: InfoArgs, sar: bool) -> anyhow::Result<u8> {
             outcome,
         } => ops::close(&mut tx, &ctx, &council, &p, &request, on, &outcome).await?,
     };
-    if !kinds.contains(&view.request.kind) {
-        let other = if sar { "steward foi" } else { "steward sar" };
-        return Err(usage(format!(
-            "{} is a {} request; use `{other}`",
-            view.request.reference,
-            view.request.kind.label().to_lowercase()
-        )));
-    }
+    same_kind(&view, sar)?;
     tx.commit().await?;
     app.out.emit(&view, || describe(&view))?;
     Ok(exit::OK)
+}
+
+/// The kinds `steward sar` (subject access) or `steward foi` (FOI and EIR) deals with.
+pub(crate) fn kinds_of(sar: bool) -> &'static [InfoKind] {
+    if sar {
+        &[InfoKind::Sar]
+    } else {
+        &[InfoKind::Foi, InfoKind::Eir]
+    }
+}
+
+/// The kind of request `add` records.
+pub(crate) fn kind_to_add(sar: bool, eir: bool) -> anyhow::Result<InfoKind> {
+    Ok(match (sar, eir) {
+        (true, true) => return Err(usage("--eir is for `steward foi add`")),
+        (true, false) => InfoKind::Sar,
+        (false, true) => InfoKind::Eir,
+        (false, false) => InfoKind::Foi,
+    })
+}
+
+/// A usage error when the request is of the other command's kinds.
+pub(crate) fn same_kind(view: &InfoView, sar: bool) -> anyhow::Result<()> {
+    if kinds_of(sar).contains(&view.request.kind) {
+        return Ok(());
+    }
+    let other = if sar { "steward foi" } else { "steward sar" };
+    Err(usage(format!(
+        "{} is a {} request; use `{other}`",
+        view.request.reference,
+        view.request.kind.label().to_lowercase()
+    )))
+}
+
+pub(crate) fn table(fetched: &listing::Fetched<InfoView>) -> String {
+    let mut t = Table::new(&["REF", "RECEIVED", "FROM", "DUE", "STANDING", "SUMMARY"]);
+    for v in fetched.items() {
+        t.row(vec![
+            v.request.reference.clone(),
+            v.request.received_on.to_string(),
+            v.subject
+                .clone()
+                .unwrap_or_else(|| v.request.requester.clone()),
+            v.deadline.due_on.to_string(),
+            v.deadline.standing.label().into(),
+            v.request.summary.clone(),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+pub(crate) fn mine_table(mine: &[ops::MyAsk]) -> String {
+    let mut t = Table::new(&["HELP", "REF", "ASKED", "COUNCIL DUE", "ANSWERED", "SUMMARY"]);
+    for a in mine {
+        t.row(vec![
+            a.helper_id.to_string(),
+            a.reference.clone(),
+            a.asked_on.to_string(),
+            a.council_due_on.to_string(),
+            a.answered_on.map(|d| d.to_string()).unwrap_or_default(),
+            a.summary.clone(),
+        ]);
+    }
+    t.render()
+}
+
+pub(crate) fn answered_text(ask: &ops::MyAsk) -> String {
+    format!("Recorded your answer about {}.\n", ask.reference)
 }
 
 fn unwritable(out: &Path, e: std::io::Error) -> anyhow::Error {
@@ -278,24 +299,43 @@ pub async fn export(
     if let (Some(out), Some(staged)) = (&out, staged) {
         staged.persist(out).map_err(|e| unwritable(out, e.error))?;
     }
-    app.out.emit(&doc, || {
-        let mut text = format!(
-            "Information held about {} ({}), {}\n",
-            doc.person.name, doc.person.reference, doc.produced_on
-        );
-        for s in steward_web::records::sections(&doc) {
-            text.push_str(&format!("\n{}\n", s.title));
-            if s.rows.is_empty() {
-                text.push_str(&format!("  {}\n", s.empty));
-            }
-            for row in &s.rows {
-                text.push_str(&format!("  {}\n", row.join(" | ")));
-            }
-        }
-        if let Some(out) = &out {
-            text.push_str(&format!("\nWrote the PDF to {}.\n", out.display()));
-        }
-        text
-    })?;
+    app.out.emit(&doc, || export_text(&doc, out.as_deref()))?;
     Ok(exit::OK)
+}
+
+/// The subject access document in words, and where its PDF went.
+pub(crate) fn export_text(
+    doc: &subject_access::SubjectAccessDocument,
+    out: Option<&Path>,
+) -> String {
+    let mut text = format!(
+        "Information held about {} ({}), {}\n",
+        doc.person.name, doc.person.reference, doc.produced_on
+    );
+    for s in steward_web::records::sections(doc) {
+        text.push_str(&format!("\n{}\n", s.title));
+        if s.rows.is_empty() {
+            text.push_str(&format!("  {}\n", s.empty));
+        }
+        for row in &s.rows {
+            text.push_str(&format!("  {}\n", row.join(" | ")));
+        }
+    }
+    if let Some(out) = out {
+        text.push_str(&format!("\nWrote the PDF to {}.\n", out.display()));
+    }
+    text
+}
+
+/// Writes the document's PDF to `out` whole, or not at all.
+pub(crate) fn write_pdf(
+    doc: &subject_access::SubjectAccessDocument,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let staged = stage(
+        out,
+        &steward_web::records::pdfs::subject_access(doc).to_bytes(),
+    )?;
+    staged.persist(out).map_err(|e| unwritable(out, e.error))?;
+    Ok(())
 }

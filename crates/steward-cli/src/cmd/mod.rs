@@ -1,8 +1,8 @@
-mod acceptance;
-mod audit;
-mod audit_files;
-mod audit_log;
-mod case;
+pub(crate) mod acceptance;
+pub(crate) mod audit;
+pub(crate) mod audit_files;
+pub(crate) mod audit_log;
+pub(crate) mod case;
 mod council;
 pub mod demo;
 mod directory;
@@ -12,28 +12,30 @@ pub mod filter;
 pub(crate) mod info;
 pub(crate) mod listing;
 pub(crate) mod loan;
-mod network;
-mod outbox;
+pub(crate) mod network;
+pub(crate) mod outbox;
 pub(crate) mod person;
-mod phone;
+pub(crate) mod phone;
 pub mod policy;
 mod posture;
-mod report;
-mod request;
-mod retention;
+pub(crate) mod report;
+pub(crate) mod request;
+pub(crate) mod retention;
 mod serve;
 mod sweep;
-mod token;
-mod user;
+pub(crate) mod token;
+pub(crate) mod user;
 
 use crate::app::App;
 use crate::args::{Cli, Command};
 
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
-    // Checking pack files needs no database.
+    // Checking pack files and reading presets need no database.
     let out = crate::output::Out::new(cli.global.json, &cli.global.command);
-    if let Command::Policy(crate::args::PolicyCmd::Check { files }) = &cli.command {
-        return policy::check_files(files, &out);
+    if let Command::Policy(cmd) = &cli.command
+        && let Some(done) = policy::run_offline(cmd, &out)
+    {
+        return done;
     }
     if let Command::Audit(cmd) = &cli.command
         && let Some(done) = audit::run_offline(cmd, &out)

@@ -24,12 +24,8 @@ pub async fn web_identity(
             let user =
                 identities::add_user(&mut tx, ctx, council, &reference.parse()?, &username).await?;
             tx.commit().await?;
-            app.out.emit(&user, || {
-                format!(
-                    "{reference} is known to the web proxy as {}.\n",
-                    user.username
-                )
-            })?;
+            app.out
+                .emit(&user, || known_text(&reference, &user, true))?;
         }
         WebIdentityCmd::Remove {
             reference,
@@ -39,37 +35,13 @@ pub async fn web_identity(
                 identities::remove_user(&mut tx, ctx, council, &reference.parse()?, &username)
                     .await?;
             tx.commit().await?;
-            app.out.emit(&user, || {
-                format!(
-                    "{reference} is no longer known to the web proxy as {}.\n",
-                    user.username
-                )
-            })?;
+            app.out
+                .emit(&user, || known_text(&reference, &user, false))?;
         }
         WebIdentityCmd::List { reference } => {
             let only = reference.as_deref().map(str::parse).transpose()?;
             let lines = identities::list(&mut tx, council, only.as_ref(), ctx.today).await?;
-            app.out.emit(&lines, || {
-                let mut t = Table::new(&["REF", "NAME", "PROXY USERS", "DEVICES ON LOAN TODAY"]);
-                for l in &lines {
-                    let devices: Vec<String> = l
-                        .devices
-                        .iter()
-                        .map(|d| {
-                            let addresses: Vec<String> =
-                                d.addresses.iter().map(ToString::to_string).collect();
-                            format!("{} ({})", d.asset_tag, addresses.join(", "))
-                        })
-                        .collect();
-                    t.row(vec![
-                        l.reference.to_string(),
-                        l.name.clone(),
-                        l.usernames.join(", "),
-                        devices.join("; "),
-                    ]);
-                }
-                t.render()
-            })?;
+            app.out.emit(&lines, || identities_table(&lines))?;
         }
     }
     Ok(exit::OK)
@@ -94,13 +66,49 @@ pub async fn address(
     };
     let done = identities::set_addresses(&mut tx, ctx, council, &tag.parse()?, &addresses).await?;
     tx.commit().await?;
-    app.out.emit(&done, || {
-        if done.addresses.is_empty() {
-            format!("{} has no network address.\n", done.asset_tag)
-        } else {
-            let list: Vec<String> = done.addresses.iter().map(ToString::to_string).collect();
-            format!("{} uses {}.\n", done.asset_tag, list.join(", "))
-        }
-    })?;
+    app.out.emit(&done, || addresses_text(&done))?;
     Ok(exit::OK)
+}
+
+/// A proxy user name added to a person (or taken away).
+pub(crate) fn known_text(
+    reference: &str,
+    user: &steward_domain::network::ProxyUser,
+    added: bool,
+) -> String {
+    let now = if added { "is" } else { "is no longer" };
+    format!(
+        "{reference} {now} known to the web proxy as {}.\n",
+        user.username
+    )
+}
+
+pub(crate) fn identities_table(lines: &[identities::IdentityLine]) -> String {
+    let mut t = Table::new(&["REF", "NAME", "PROXY USERS", "DEVICES ON LOAN TODAY"]);
+    for l in lines {
+        let devices: Vec<String> = l
+            .devices
+            .iter()
+            .map(|d| {
+                let addresses: Vec<String> = d.addresses.iter().map(ToString::to_string).collect();
+                format!("{} ({})", d.asset_tag, addresses.join(", "))
+            })
+            .collect();
+        t.row(vec![
+            l.reference.to_string(),
+            l.name.clone(),
+            l.usernames.join(", "),
+            devices.join("; "),
+        ]);
+    }
+    t.render()
+}
+
+pub(crate) fn addresses_text(done: &identities::ItemAddresses) -> String {
+    if done.addresses.is_empty() {
+        format!("{} has no network address.\n", done.asset_tag)
+    } else {
+        let list: Vec<String> = done.addresses.iter().map(ToString::to_string).collect();
+        format!("{} uses {}.\n", done.asset_tag, list.join(", "))
+    }
 }

@@ -9,7 +9,7 @@ use crate::output::{Table, opt};
 use chrono::{Local, Utc};
 use std::sync::Arc;
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
-use steward_domain::ops::outbox::{self, Resolution};
+use steward_domain::ops::outbox::{self, MessageDetail, Resolution};
 use steward_domain::outbox::{MessageState, OutboxMessage};
 use steward_domain::{Council, RegisterTx};
 use steward_mail::{Clock, Login, MailConfig, Smtp, Worker};
@@ -58,7 +58,7 @@ pub fn recipient(m: &OutboxMessage) -> String {
     }
 }
 
-fn table(messages: &[OutboxMessage]) -> String {
+pub(crate) fn table(messages: &[OutboxMessage]) -> String {
     let mut t = Table::new(&[
         "ID",
         "KEY",
@@ -168,29 +168,11 @@ pub async fn run(app: &App, cmd: OutboxCmd) -> anyhow::Result<u8> {
         }
         OutboxCmd::Show { id } => {
             let d = outbox::detail(&mut tx, &council, id).await?;
-            app.out.emit(&d, || {
-                let m = &d.message;
-                format!(
-                    "Message {}: {}\nKey: {}\nTo: {}\nState: {} ({} attempt{})\nMessage-ID: {}\n\
-                     Last error: {}\n\n{}",
-                    m.id,
-                    m.subject,
-                    m.key,
-                    recipient(m),
-                    m.state.label(),
-                    m.attempts,
-                    if m.attempts == 1 { "" } else { "s" },
-                    m.message_id,
-                    m.last_error.as_deref().unwrap_or("none"),
-                    d.notice.body_text
-                )
-            })?;
+            app.out.emit(&d, || show_text(&d))?;
         }
         OutboxCmd::Retry { id } => {
             let m = outbox::retry(&mut tx, &ctx, &council, id).await?;
-            app.out.emit(&m, || {
-                format!("Message {} is queued to be sent again.\n", m.id)
-            })?;
+            app.out.emit(&m, || settled_text(&m, Resolution::Resend))?;
         }
         OutboxCmd::Resolve { id, sent, .. } => {
             let resolution = if sent {
@@ -199,14 +181,38 @@ pub async fn run(app: &App, cmd: OutboxCmd) -> anyhow::Result<u8> {
                 Resolution::Resend
             };
             let m = outbox::resolve(&mut tx, &ctx, &council, id, resolution).await?;
-            app.out.emit(&m, || match resolution {
-                Resolution::Sent => format!("Message {} is recorded as sent.\n", m.id),
-                Resolution::Resend => format!("Message {} is queued to be sent again.\n", m.id),
-            })?;
+            app.out.emit(&m, || settled_text(&m, resolution))?;
         }
     }
     tx.commit().await?;
     Ok(exit::OK)
+}
+
+/// One message in full, as `outbox show` prints it.
+pub(crate) fn show_text(d: &MessageDetail) -> String {
+    let m = &d.message;
+    format!(
+        "Message {}: {}\nKey: {}\nTo: {}\nState: {} ({} attempt{})\nMessage-ID: {}\n\
+         Last error: {}\n\n{}",
+        m.id,
+        m.subject,
+        m.key,
+        recipient(m),
+        m.state.label(),
+        m.attempts,
+        if m.attempts == 1 { "" } else { "s" },
+        m.message_id,
+        m.last_error.as_deref().unwrap_or("none"),
+        d.notice.body_text
+    )
+}
+
+/// What retrying or settling a message did.
+pub(crate) fn settled_text(m: &OutboxMessage, resolution: Resolution) -> String {
+    match resolution {
+        Resolution::Sent => format!("Message {} is recorded as sent.\n", m.id),
+        Resolution::Resend => format!("Message {} is queued to be sent again.\n", m.id),
+    }
 }
 
 /// Whether the database holds any council (the serve sweep has nothing to do otherwise).

@@ -3,11 +3,13 @@ use crate::app::App;
 use crate::args::{OfficeCmd, PersonCmd};
 use crate::exit;
 use crate::output::{Table, opt};
-use steward_domain::PersonRef;
+use chrono::NaiveDate;
 use steward_domain::import::parse_people;
+use steward_domain::ops::people::Leaving;
 use steward_domain::ops::people::list::{PeopleFilter, PeopleSort, PersonListed};
 use steward_domain::ops::people::{self, AddPerson, PersonEdit};
 use steward_domain::repo::NewPerson;
+use steward_domain::{OfficeHolding, PersonRef};
 use steward_policy::{OfficeId, PersonKind, TermEndReason};
 
 pub(crate) fn office_id(text: &str) -> anyhow::Result<OfficeId> {
@@ -109,12 +111,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             }
             let person = people::edit(&mut tx, &ctx, &council, &reference.parse()?, change).await?;
             tx.commit().await?;
-            app.out.emit(&person, || {
-                let mut out = format!("{} ({}), {}\n", person.name, person.reference, person.kind);
-                out.push_str(&format!("Email: {}\n", opt(&person.email)));
-                out.push_str(&format!("Household: {}\n", opt(&person.household)));
-                out
-            })?;
+            app.out.emit(&person, || edited_text(&person))?;
         }
         PersonCmd::Import { file } => {
             let name = file.display().to_string();
@@ -127,10 +124,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out
-                .emit(&serde_json::json!({ "imported": count }), || {
-                    format!("Imported {count} people.\n")
-                })?;
+            imported(&app.out, count, "people")?;
         }
         PersonCmd::Office(OfficeCmd::Add {
             reference,
@@ -147,9 +141,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&held, || {
-                format!("{reference} holds {office} from {}.\n", held.starts)
-            })?;
+            app.out
+                .emit(&held, || holds_text(&reference, &office, &held))?;
         }
         PersonCmd::Office(OfficeCmd::End {
             reference,
@@ -166,12 +159,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&held, || {
-                format!(
-                    "{reference} no longer holds {office} after {}.\n",
-                    opt(&held.ends)
-                )
-            })?;
+            app.out
+                .emit(&held, || ended_text(&reference, &office, &held))?;
         }
         PersonCmd::Term {
             reference,
@@ -201,40 +190,7 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out.emit(&left, || {
-                let mut t = Table::new(&["REF", "NAME", "LEFT", "LOAN", "RETURN BY", "CLAUSE"]);
-                for l in &left {
-                    if l.loans.is_empty() {
-                        t.row(vec![
-                            l.person.reference.to_string(),
-                            l.person.name.clone(),
-                            l.left_on.to_string(),
-                            "-".into(),
-                            "-".into(),
-                            "-".into(),
-                        ]);
-                    }
-                    for loan in &l.loans {
-                        t.row(vec![
-                            l.person.reference.to_string(),
-                            l.person.name.clone(),
-                            l.left_on.to_string(),
-                            loan.id.to_string(),
-                            opt(&loan.leaving_by),
-                            l.citation
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_else(|| "-".into()),
-                        ]);
-                    }
-                }
-                format!(
-                    "{} people left office.
-{}",
-                    left.len(),
-                    t.render()
-                )
-            })?;
+            app.out.emit(&left, || leavers_text(&left))?;
         }
         PersonCmd::Leave {
             reference,
@@ -253,37 +209,8 @@ pub async fn run(app: &App, cmd: PersonCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&leaving, || {
-                let mut out = format!(
-                    "{} left office on {left_on} ({}).\n",
-                    leaving.person.name,
-                    reason.as_str().replace('_', " ")
-                );
-                for l in &leaving.loans {
-                    match (l.leaving_by, &leaving.citation) {
-                        (Some(by), Some(c)) => {
-                            out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id))
-                        }
-                        _ => out.push_str(&format!(
-                            "  Loan {}: the policy sets no return deadline for leavers\n",
-                            l.id
-                        )),
-                    }
-                }
-                if let (Some(c), false) = (&leaving.stop_use, leaving.loans.is_empty()) {
-                    out.push_str(&format!(
-                        "  What they hold must not be used from today ({c}).\n"
-                    ));
-                }
-                for a in &leaving.access_withdrawn {
-                    let disabled = if a.disabled { "; account disabled" } else { "" };
-                    out.push_str(&format!(
-                        "  Account {} ({}): {} session(s) ended{disabled}\n",
-                        a.username, a.role, a.sessions_ended
-                    ));
-                }
-                out
-            })?;
+            app.out
+                .emit(&leaving, || left_text(&leaving, left_on, reason))?;
         }
         PersonCmd::WebIdentity(c) => {
             return super::network::web_identity(app, tx, &ctx, &council, c).await;
@@ -351,6 +278,95 @@ pub(crate) fn detail_text(detail: &people::PersonDetail) -> String {
             l.returned_on
                 .map(|d| format!(" {} {d}", l.status(d).words().to_lowercase()))
                 .unwrap_or_default()
+        ));
+    }
+    out
+}
+
+pub(crate) fn edited_text(person: &steward_domain::Person) -> String {
+    let mut out = format!("{} ({}), {}\n", person.name, person.reference, person.kind);
+    out.push_str(&format!("Email: {}\n", opt(&person.email)));
+    out.push_str(&format!("Household: {}\n", opt(&person.household)));
+    out
+}
+
+/// What an import of a file of `what` (people, items) added.
+pub(crate) fn imported(out: &crate::output::Out, count: usize, what: &str) -> anyhow::Result<()> {
+    out.emit(&serde_json::json!({ "imported": count }), || {
+        format!("Imported {count} {what}.\n")
+    })
+}
+
+pub(crate) fn holds_text(reference: &str, office: &str, held: &OfficeHolding) -> String {
+    format!("{reference} holds {office} from {}.\n", held.starts)
+}
+
+pub(crate) fn ended_text(reference: &str, office: &str, held: &OfficeHolding) -> String {
+    format!(
+        "{reference} no longer holds {office} after {}.\n",
+        opt(&held.ends)
+    )
+}
+
+/// Many leavers at once: each, with any loan and the day it must come back by.
+pub(crate) fn leavers_text(left: &[Leaving]) -> String {
+    let mut t = Table::new(&["REF", "NAME", "LEFT", "LOAN", "RETURN BY", "CLAUSE"]);
+    for l in left {
+        if l.loans.is_empty() {
+            t.row(vec![
+                l.person.reference.to_string(),
+                l.person.name.clone(),
+                l.left_on.to_string(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ]);
+        }
+        for loan in &l.loans {
+            t.row(vec![
+                l.person.reference.to_string(),
+                l.person.name.clone(),
+                l.left_on.to_string(),
+                loan.id.to_string(),
+                opt(&loan.leaving_by),
+                l.citation
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+    }
+    format!("{} people left office.\n{}", left.len(), t.render())
+}
+
+/// One leaver: their loans to come back, and the access that ended.
+pub(crate) fn left_text(leaving: &Leaving, left_on: NaiveDate, reason: TermEndReason) -> String {
+    let mut out = format!(
+        "{} left office on {left_on} ({}).\n",
+        leaving.person.name,
+        reason.as_str().replace('_', " ")
+    );
+    for l in &leaving.loans {
+        match (l.leaving_by, &leaving.citation) {
+            (Some(by), Some(c)) => {
+                out.push_str(&format!("  Loan {}: return by {by} ({c})\n", l.id))
+            }
+            _ => out.push_str(&format!(
+                "  Loan {}: the policy sets no return deadline for leavers\n",
+                l.id
+            )),
+        }
+    }
+    if let (Some(c), false) = (&leaving.stop_use, leaving.loans.is_empty()) {
+        out.push_str(&format!(
+            "  What they hold must not be used from today ({c}).\n"
+        ));
+    }
+    for a in &leaving.access_withdrawn {
+        let disabled = if a.disabled { "; account disabled" } else { "" };
+        out.push_str(&format!(
+            "  Account {} ({}): {} session(s) ended{disabled}\n",
+            a.username, a.role, a.sessions_ended
         ));
     }
     out

@@ -8,9 +8,10 @@ use crate::output::{Table, opt};
 use std::collections::BTreeSet;
 use steward_domain::ops::people;
 use steward_domain::phones::bill::parse_bill;
+use steward_domain::phones::lines::LineView;
 use steward_domain::phones::lists::{self, BillFilter, BillSort, StatementFilter, StatementSort};
 use steward_domain::phones::statements::Payment;
-use steward_domain::phones::views::{self, StatementView, duration_text};
+use steward_domain::phones::views::{self, BillView, StatementView, duration_text};
 use steward_domain::phones::{BillPeriod, PhoneNumber, import, lines, marking, statements};
 use steward_domain::{Council, Pence};
 
@@ -37,19 +38,7 @@ async fn line(app: &App, cmd: PhoneLineCmd) -> anyhow::Result<u8> {
         }
         PhoneLineCmd::List { all } => {
             let found = lines::list(&mut tx, &council, all).await?;
-            app.out.emit(&found, || {
-                let mut t = Table::new(&["NUMBER", "PHONE", "HELD BY", "ADDED", "REMOVED"]);
-                for l in &found {
-                    t.row(vec![
-                        l.readable.clone(),
-                        l.asset_tag.to_string(),
-                        opt(&l.holder_name),
-                        l.line.added_on.to_string(),
-                        opt(&l.line.removed_on),
-                    ]);
-                }
-                t.render()
-            })?;
+            app.out.emit(&found, || lines_table(&found))?;
         }
         PhoneLineCmd::Remove { number } => {
             let number: PhoneNumber = number.parse()?;
@@ -80,21 +69,7 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
             let rows = parse_bill(&name, &data)?;
             let done = import::import(&mut tx, &ctx, &council, &name, period, rows).await?;
             tx.commit().await?;
-            app.out.emit(&done, || {
-                let mut text = format!("Imported the {} bill:\n", period.label());
-                for b in &done.bills {
-                    text.push_str(&format!(
-                        "  bill {}: {} ({}), {} items, {}; {} made while someone held it\n",
-                        b.bill.id,
-                        b.asset_tag,
-                        b.number.readable(),
-                        b.items,
-                        b.total,
-                        b.attributed
-                    ));
-                }
-                text
-            })?;
+            app.out.emit(&done, || imported_text(&done, period))?;
         }
         PhoneBillCmd::List { list, month } => {
             drop(tx);
@@ -102,75 +77,7 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
         }
         PhoneBillCmd::Show { id } => {
             let detail = views::bill_detail(&mut tx, &council, id).await?;
-            let names: Vec<(i64, String)> = detail
-                .view
-                .holders
-                .iter()
-                .map(|h| (h.person_id, h.person.to_string()))
-                .collect();
-            app.out.emit(&detail, || {
-                let v = &detail.view;
-                let mut text = format!(
-                    "Bill {} for {}: {} ({}), imported {} by {} from {}\n{} items, {}\n\n",
-                    v.bill.id,
-                    v.bill.period.label(),
-                    v.asset_tag,
-                    v.readable,
-                    v.bill.imported_on,
-                    v.bill.imported_by,
-                    v.bill.source,
-                    v.items,
-                    v.total
-                );
-                let mut t = Table::new(&[
-                    "ITEM", "DATE", "TIME", "CALLED", "WHAT", "LENGTH", "COST", "HOLDER",
-                    "PERSONAL",
-                ]);
-                for c in &detail.calls {
-                    let holder = c
-                        .person_id
-                        .and_then(|p| names.iter().find(|(id, _)| *id == p))
-                        .map(|(_, r)| r.clone());
-                    t.row(vec![
-                        c.id.to_string(),
-                        c.called_on.to_string(),
-                        opt(&c.called_at),
-                        opt(&c.called),
-                        opt(&c.description),
-                        c.duration_seconds
-                            .map(duration_text)
-                            .unwrap_or_else(|| "-".into()),
-                        c.cost.to_string(),
-                        holder.unwrap_or_else(|| "council".into()),
-                        if c.personal {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        },
-                    ]);
-                }
-                text.push_str(&t.render());
-                for h in &v.holders {
-                    text.push_str(&format!(
-                        "\n{} ({}): {} items, {}; personal {} items, {}; statement: {}",
-                        h.name,
-                        h.person,
-                        h.items,
-                        h.cost,
-                        h.personal_items,
-                        h.personal_cost,
-                        opt(&h.statement_id)
-                    ));
-                }
-                if v.council_items > 0 {
-                    text.push_str(&format!(
-                        "\nCouncil use (no one held the phone): {} items, {}",
-                        v.council_items, v.council_cost
-                    ));
-                }
-                text.push('\n');
-                text
-            })?;
+            app.out.emit(&detail, || bill_text(&detail))?;
         }
         PhoneBillCmd::Mine { reference } => {
             let person = people::find(&mut tx, &council, &reference.parse()?).await?;
@@ -239,7 +146,7 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-fn statement_text(s: &StatementView) -> String {
+pub(crate) fn statement_text(s: &StatementView) -> String {
     let mut text = format!(
         "Statement {}: {} ({}) owes {} for personal calls on the {} bill of {} ({}), issued {} \
          by {} ({}).\nPaid {}; {}.\n",
@@ -326,28 +233,7 @@ async fn bill_list(
         Ok(lists::bills(&mut tx, council, &q).await?)
     })
     .await?;
-    fetched.print(&app.out, ("bill", "bills"), || {
-        let mut t = Table::new(&[
-            "BILL", "MONTH", "LINE", "PHONE", "ITEMS", "TOTAL", "HELD BY",
-        ]);
-        for b in fetched.items() {
-            let holders: Vec<String> = b.holders.iter().map(|h| h.name.clone()).collect();
-            t.row(vec![
-                b.bill.id.to_string(),
-                b.bill.period.to_string(),
-                b.readable.clone(),
-                b.asset_tag.to_string(),
-                b.items.to_string(),
-                b.total.to_string(),
-                if holders.is_empty() {
-                    "-".into()
-                } else {
-                    holders.join(", ")
-                },
-            ]);
-        }
-        t.render() + &fetched.footer()
-    })?;
+    fetched.print(&app.out, ("bill", "bills"), || bills_table(&fetched))?;
     Ok(exit::OK)
 }
 
@@ -365,31 +251,158 @@ async fn statement_list(
     })
     .await?;
     fetched.print(&app.out, ("statement", "statements"), || {
-        let mut t = Table::new(&[
-            "STATEMENT",
-            "PERSON",
-            "MONTH",
-            "PHONE",
-            "OWED",
-            "PAID",
-            "OUTSTANDING",
-            "ISSUED",
-            "CLAUSE",
-        ]);
-        for s in fetched.items() {
-            t.row(vec![
-                s.statement.id.to_string(),
-                format!("{} ({})", s.person_name, s.person),
-                s.period.to_string(),
-                s.asset_tag.to_string(),
-                s.statement.amount.to_string(),
-                money_or_dash(s.paid, s.paid.0 > 0),
-                s.outstanding.to_string(),
-                s.statement.issued_on.to_string(),
-                s.citation.to_string(),
-            ]);
-        }
-        t.render() + &fetched.footer()
+        statements_table(&fetched)
     })?;
     Ok(exit::OK)
+}
+
+pub(crate) fn lines_table(found: &[LineView]) -> String {
+    let mut t = Table::new(&["NUMBER", "PHONE", "HELD BY", "ADDED", "REMOVED"]);
+    for l in found {
+        t.row(vec![
+            l.readable.clone(),
+            l.asset_tag.to_string(),
+            opt(&l.holder_name),
+            l.line.added_on.to_string(),
+            opt(&l.line.removed_on),
+        ]);
+    }
+    t.render()
+}
+
+pub(crate) fn imported_text(done: &import::Imported, period: BillPeriod) -> String {
+    let mut text = format!("Imported the {} bill:\n", period.label());
+    for b in &done.bills {
+        text.push_str(&format!(
+            "  bill {}: {} ({}), {} items, {}; {} made while someone held it\n",
+            b.bill.id,
+            b.asset_tag,
+            b.number.readable(),
+            b.items,
+            b.total,
+            b.attributed
+        ));
+    }
+    text
+}
+
+/// One bill with every item, whose holder it was, and each holder's share.
+pub(crate) fn bill_text(detail: &views::BillDetail) -> String {
+    let names: Vec<(i64, String)> = detail
+        .view
+        .holders
+        .iter()
+        .map(|h| (h.person_id, h.person.to_string()))
+        .collect();
+    let v = &detail.view;
+    let mut text = format!(
+        "Bill {} for {}: {} ({}), imported {} by {} from {}\n{} items, {}\n\n",
+        v.bill.id,
+        v.bill.period.label(),
+        v.asset_tag,
+        v.readable,
+        v.bill.imported_on,
+        v.bill.imported_by,
+        v.bill.source,
+        v.items,
+        v.total
+    );
+    let mut t = Table::new(&[
+        "ITEM", "DATE", "TIME", "CALLED", "WHAT", "LENGTH", "COST", "HOLDER", "PERSONAL",
+    ]);
+    for c in &detail.calls {
+        let holder = c
+            .person_id
+            .and_then(|p| names.iter().find(|(id, _)| *id == p))
+            .map(|(_, r)| r.clone());
+        t.row(vec![
+            c.id.to_string(),
+            c.called_on.to_string(),
+            opt(&c.called_at),
+            opt(&c.called),
+            opt(&c.description),
+            c.duration_seconds
+                .map(duration_text)
+                .unwrap_or_else(|| "-".into()),
+            c.cost.to_string(),
+            holder.unwrap_or_else(|| "council".into()),
+            if c.personal {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ]);
+    }
+    text.push_str(&t.render());
+    for h in &v.holders {
+        text.push_str(&format!(
+            "\n{} ({}): {} items, {}; personal {} items, {}; statement: {}",
+            h.name,
+            h.person,
+            h.items,
+            h.cost,
+            h.personal_items,
+            h.personal_cost,
+            opt(&h.statement_id)
+        ));
+    }
+    if v.council_items > 0 {
+        text.push_str(&format!(
+            "\nCouncil use (no one held the phone): {} items, {}",
+            v.council_items, v.council_cost
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+pub(crate) fn bills_table(fetched: &listing::Fetched<BillView>) -> String {
+    let mut t = Table::new(&[
+        "BILL", "MONTH", "LINE", "PHONE", "ITEMS", "TOTAL", "HELD BY",
+    ]);
+    for b in fetched.items() {
+        let holders: Vec<String> = b.holders.iter().map(|h| h.name.clone()).collect();
+        t.row(vec![
+            b.bill.id.to_string(),
+            b.bill.period.to_string(),
+            b.readable.clone(),
+            b.asset_tag.to_string(),
+            b.items.to_string(),
+            b.total.to_string(),
+            if holders.is_empty() {
+                "-".into()
+            } else {
+                holders.join(", ")
+            },
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+pub(crate) fn statements_table(fetched: &listing::Fetched<StatementView>) -> String {
+    let mut t = Table::new(&[
+        "STATEMENT",
+        "PERSON",
+        "MONTH",
+        "PHONE",
+        "OWED",
+        "PAID",
+        "OUTSTANDING",
+        "ISSUED",
+        "CLAUSE",
+    ]);
+    for s in fetched.items() {
+        t.row(vec![
+            s.statement.id.to_string(),
+            format!("{} ({})", s.person_name, s.person),
+            s.period.to_string(),
+            s.asset_tag.to_string(),
+            s.statement.amount.to_string(),
+            money_or_dash(s.paid, s.paid.0 > 0),
+            s.outstanding.to_string(),
+            s.statement.issued_on.to_string(),
+            s.citation.to_string(),
+        ]);
+    }
+    t.render() + &fetched.footer()
 }

@@ -116,9 +116,9 @@ struct Shown<'a> {
     rules: Vec<RuleLine>,
 }
 
-fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
+pub(crate) fn show(out: &Out, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
     if text {
-        return app.out.emit(
+        return out.emit(
             &serde_json::json!({ "text": loaded.acceptance_text }),
             || {
                 if loaded.acceptance_text.is_empty() {
@@ -137,7 +137,7 @@ fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
         hash: &loaded.hash,
         rules: rules(&loaded.pack),
     };
-    app.out.emit(&shown, || {
+    out.emit(&shown, || {
         let mut out = format!(
             "{} (version {}, adopted {})\n{}\n\n",
             meta.title, meta.version, meta.adopted, meta.summary
@@ -158,35 +158,14 @@ fn show(app: &App, loaded: &LoadedPack, text: bool) -> anyhow::Result<()> {
 pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
     match cmd {
         PolicyCmd::Check { files } => return check_files(&files, &app.out),
-        PolicyCmd::List => {
-            #[derive(Serialize)]
-            struct Row {
-                id: &'static str,
-                name: &'static str,
-            }
-            let rows: Vec<Row> = presets::all()
-                .iter()
-                .map(|p| Row {
-                    id: p.id,
-                    name: p.name,
-                })
-                .collect();
-            app.out.emit(&rows, || {
-                let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
-                for r in &rows {
-                    t.row(vec![r.id.into(), r.name.into()]);
-                }
-                t.render()
-            })?;
-        }
+        PolicyCmd::List => presets_list(&app.out)?,
         PolicyCmd::Show {
             source,
             version,
             text,
         } => {
             let loaded = match (source, version) {
-                (Some(s), _) if presets::find(&s).is_some() => load_preset(&s)?,
-                (Some(s), _) => load_file(Path::new(&s))?,
+                (Some(s), _) => load_source(&s)?,
                 (None, number) => {
                     let mut tx = app.begin().await?;
                     let council = app.council(&mut tx).await?;
@@ -198,32 +177,17 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
                                 .version
                         }
                     };
-                    let acceptance = stored.acceptance_text.clone();
-                    check_pack(
-                        &format!("version {}", stored.number),
-                        &stored.source,
-                        &move |_| Ok(acceptance.clone()),
-                    )?
+                    stored_pack(&stored)?
                 }
             };
-            show(app, &loaded, text)?;
+            show(&app.out, &loaded, text)?;
         }
         PolicyCmd::Adopt {
             file,
             preset,
             effective,
         } => {
-            let loaded = match (file, preset) {
-                (Some(f), None) => load_file(&f)?,
-                (None, Some(p)) => load_preset(&p)?,
-                _ => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "name a pack file or --preset ID".into(),
-                    }
-                    .into());
-                }
-            };
+            let loaded = named_pack(file.as_deref(), preset.as_deref())?;
             let ctx = app.ctx();
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
@@ -236,29 +200,15 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&version, || {
-                format!(
-                    "{} adopted {} as version {}, in force from {}.\n",
-                    council.name, version.title, version.number, version.effective_from
-                )
-            })?;
+            app.out
+                .emit(&version, || adopted_text(&council.name, &version))?;
         }
         PolicyCmd::Changes {
             file,
             preset,
             effective,
         } => {
-            let loaded = match (file, preset) {
-                (Some(f), None) => load_file(&f)?,
-                (None, Some(p)) => load_preset(&p)?,
-                _ => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "name a pack file or --preset ID".into(),
-                    }
-                    .into());
-                }
-            };
+            let loaded = named_pack(file.as_deref(), preset.as_deref())?;
             let mut tx = app.store.read().await?;
             let council = app.council(&mut tx).await?;
             let on = effective.unwrap_or(app.today());
@@ -269,49 +219,133 @@ pub async fn run(app: &App, cmd: PolicyCmd) -> anyhow::Result<u8> {
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
             let versions = policy::versions(&mut tx, &council).await?;
-            #[derive(Serialize)]
-            struct Row<'a> {
-                number: i64,
-                pack_id: &'a str,
-                title: &'a str,
-                label: &'a str,
-                effective_from: chrono::NaiveDate,
-                hash: &'a str,
-                adopted_by: &'a str,
-            }
-            let rows: Vec<Row<'_>> = versions
-                .iter()
-                .map(|v| Row {
-                    number: v.number,
-                    pack_id: &v.pack_id,
-                    title: &v.title,
-                    label: &v.label,
-                    effective_from: v.effective_from,
-                    hash: &v.hash,
-                    adopted_by: &v.adopted_by,
-                })
-                .collect();
-            app.out.emit(&rows, || {
-                let mut t = Table::new(&["VERSION", "POLICY", "LABEL", "IN FORCE FROM", "HASH"]);
-                for r in &rows {
-                    t.row(vec![
-                        r.number.to_string(),
-                        r.title.into(),
-                        r.label.into(),
-                        r.effective_from.to_string(),
-                        r.hash.chars().take(12).collect(),
-                    ]);
-                }
-                t.render()
-            })?;
+            versions_list(&app.out, &versions)?;
         }
     }
     Ok(exit::OK)
 }
 
+/// A preset by its id, else a pack file.
+fn load_source(source: &str) -> anyhow::Result<LoadedPack> {
+    match presets::find(source) {
+        Some(_) => load_preset(source),
+        None => load_file(Path::new(source)),
+    }
+}
+
+/// The policy commands that need no database: the presets, and a preset's or a file's rules.
+pub fn run_offline(cmd: &PolicyCmd, out: &Out) -> Option<anyhow::Result<u8>> {
+    let done = match cmd {
+        PolicyCmd::Check { files } => return Some(check_files(files, out)),
+        PolicyCmd::List => presets_list(out),
+        PolicyCmd::Show {
+            source: Some(source),
+            text,
+            ..
+        } => load_source(source).and_then(|loaded| show(out, &loaded, *text)),
+        _ => return None,
+    };
+    Some(done.map(|()| exit::OK))
+}
+
+/// `policy list`: the presets built in.
+fn presets_list(out: &Out) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Row {
+        id: &'static str,
+        name: &'static str,
+    }
+    let rows: Vec<Row> = presets::all()
+        .iter()
+        .map(|p| Row {
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut t = Table::new(&["PRESET", "DESCRIPTION"]);
+        for r in &rows {
+            t.row(vec![r.id.into(), r.name.into()]);
+        }
+        t.render()
+    })
+}
+
+/// The pack `policy adopt` and `policy changes` name: a file or a preset.
+pub(crate) fn named_pack(file: Option<&Path>, preset: Option<&str>) -> anyhow::Result<LoadedPack> {
+    match (file, preset) {
+        (Some(f), None) => load_file(f),
+        (None, Some(p)) => load_preset(p),
+        _ => Err(crate::Exit {
+            code: exit::USAGE,
+            message: "name a pack file or --preset ID".into(),
+        }
+        .into()),
+    }
+}
+
+pub(crate) fn adopted_text(council: &str, version: &steward_domain::PackVersion) -> String {
+    format!(
+        "{council} adopted {} as version {}, in force from {}.\n",
+        version.title, version.number, version.effective_from
+    )
+}
+
+/// An adopted version's pack, read back from its stored text.
+pub(crate) fn stored_pack(stored: &steward_domain::PackVersion) -> anyhow::Result<LoadedPack> {
+    let acceptance = stored.acceptance_text.clone();
+    Ok(check_pack(
+        &format!("version {}", stored.number),
+        &stored.source,
+        &move |_| Ok(acceptance.clone()),
+    )?)
+}
+
+/// `policy versions`: each adopted version, oldest first.
+pub(crate) fn versions_list(
+    out: &Out,
+    versions: &[steward_domain::PackVersion],
+) -> anyhow::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        number: i64,
+        pack_id: &'a str,
+        title: &'a str,
+        label: &'a str,
+        effective_from: chrono::NaiveDate,
+        hash: &'a str,
+        adopted_by: &'a str,
+    }
+    let rows: Vec<Row<'_>> = versions
+        .iter()
+        .map(|v| Row {
+            number: v.number,
+            pack_id: &v.pack_id,
+            title: &v.title,
+            label: &v.label,
+            effective_from: v.effective_from,
+            hash: &v.hash,
+            adopted_by: &v.adopted_by,
+        })
+        .collect();
+    out.emit(&rows, || {
+        let mut t = Table::new(&["VERSION", "POLICY", "LABEL", "IN FORCE FROM", "HASH"]);
+        for r in &rows {
+            t.row(vec![
+                r.number.to_string(),
+                r.title.into(),
+                r.label.into(),
+                r.effective_from.to_string(),
+                r.hash.chars().take(12).collect(),
+            ]);
+        }
+        t.render()
+    })
+}
+
 /// A preview of an adoption as people read it: what it replaces, each changed rule with its
 /// clause, and who must sign.
-fn changes_text(preview: &policy::AdoptionPreview) -> String {
+pub(crate) fn changes_text(preview: &policy::AdoptionPreview) -> String {
     let mut out = format!(
         "{} ({}), in force from {}",
         preview.title,

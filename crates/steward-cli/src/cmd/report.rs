@@ -7,7 +7,7 @@ use std::io::Write;
 use steward_domain::ops::reports::{self, Asked, Report, ReportName};
 
 /// The report as people read it: title, date, what it rests on, the chart's figures, the rows.
-fn describe(report: &Report) -> String {
+pub(crate) fn describe(report: &Report) -> String {
     let mut text = format!(
         "{} for {}, as of {}\nPolicy: {}\n",
         report.title,
@@ -80,8 +80,17 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<u8> {
     }
     let report = reports::build(&mut tx, &council, asked).await?;
     tx.commit().await?;
+    print(&app.out, &report, &args)
+}
+
+/// Writes the PDF where asked, then prints the report as CSV, words or JSON.
+pub(crate) fn print(
+    out: &crate::output::Out,
+    report: &Report,
+    args: &ReportArgs,
+) -> anyhow::Result<u8> {
     if let Some(path) = &args.pdf {
-        std::fs::write(path, steward_web::reports::pdf_bytes(&report))
+        std::fs::write(path, steward_web::reports::pdf_bytes(report))
             .map_err(|e| anyhow::anyhow!("could not write the PDF to {}: {e}", path.display()))?;
     }
     if args.csv {
@@ -97,6 +106,6 @@ pub async fn run(app: &App, args: ReportArgs) -> anyhow::Result<u8> {
         report.as_of,
         crate::output::count(report.rows.len(), "row", "rows")
     );
-    app.out.show(&report, outcome, || describe(&report))?;
+    out.show(report, outcome, || describe(report))?;
     Ok(exit::OK)
 }

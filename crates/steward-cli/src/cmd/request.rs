@@ -65,7 +65,7 @@ fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise
     ))
 }
 
-fn table(views: &[RequestView]) -> String {
+pub(crate) fn table(views: &[RequestView]) -> String {
     let mut t = Table::new(&[
         "ID", "KIND", "STATE", "FOR", "ITEM", "OFFICE", "ASSIGNED", "DUE", "LATE",
     ]);
@@ -194,26 +194,7 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
         }
         RequestCmd::Show { id } => {
             let d = requests::detail(&mut tx, &council, &p, id, app.now()).await?;
-            app.out.emit(&d, || {
-                let r = &d.view.request;
-                let mut out = format!(
-                    "Request {}: {} ({})\n{}\nHandled by {} ({})\n",
-                    r.id,
-                    r.kind.title(),
-                    r.state.words(),
-                    r.summary,
-                    r.handler_name,
-                    requests::citation(r)
-                );
-                for t in &d.tasks {
-                    let mark = if t.done_at.is_some() { "x" } else { " " };
-                    out.push_str(&format!("  [{mark}] {} {}\n", t.id, t.title));
-                }
-                for e in &d.events {
-                    out.push_str(&format!("  {} {}: {}\n", when(&e.at), e.actor, e.text));
-                }
-                out
-            })?;
+            app.out.emit(&d, || detail_text(&d))?;
         }
         RequestCmd::Comment { id, text, internal } => {
             let e = requests::comment(&mut tx, &ctx, &council, &p, id, &text, internal).await?;
@@ -228,12 +209,7 @@ pub async fn run(app: &App, args: RequestArgs) -> anyhow::Result<u8> {
                 Some(person) => person_name(app, council.id, person).await?,
                 None => String::new(),
             };
-            app.out.emit(&r, || {
-                format!(
-                    "Request {id} is assigned to {who} and {}.\n",
-                    r.state.words().to_lowercase()
-                )
-            })?;
+            app.out.emit(&r, || assigned_text(&r, &who))?;
         }
         RequestCmd::Approve { id, reason } => {
             decide(app, tx, &council, &p, id, Decision::Approve, &reason).await?;
@@ -285,15 +261,51 @@ async fn decide(
     let ctx = app.ctx_as(p);
     let d = requests::decide(&mut tx, &ctx, council, p, id, decision, reason).await?;
     tx.commit().await?;
-    app.out.emit(&d, || match &d.outcome {
-        Some(done) => format!("Request {id} is {}: {done}\n", d.request.state.words()),
-        None => format!("Recorded; request {id} still awaits other approvals.\n"),
-    })?;
+    app.out.emit(&d, || decided_text(&d))?;
     Ok(())
 }
 
+/// What a decision did: the request's new state, or that others must still decide.
+pub(crate) fn decided_text(d: &requests::Decided) -> String {
+    let id = d.request.id;
+    match &d.outcome {
+        Some(done) => format!("Request {id} is {}: {done}\n", d.request.state.words()),
+        None => format!("Recorded; request {id} still awaits other approvals.\n"),
+    }
+}
+
+pub(crate) fn assigned_text(r: &steward_domain::workflow::Request, who: &str) -> String {
+    format!(
+        "Request {} is assigned to {who} and {}.\n",
+        r.id,
+        r.state.words().to_lowercase()
+    )
+}
+
+/// One request with its follow-ups and history.
+pub(crate) fn detail_text(d: &requests::RequestDetail) -> String {
+    let r = &d.view.request;
+    let mut out = format!(
+        "Request {}: {} ({})\n{}\nHandled by {} ({})\n",
+        r.id,
+        r.kind.title(),
+        r.state.words(),
+        r.summary,
+        r.handler_name,
+        requests::citation(r)
+    );
+    for t in &d.tasks {
+        let mark = if t.done_at.is_some() { "x" } else { " " };
+        out.push_str(&format!("  [{mark}] {} {}\n", t.id, t.title));
+    }
+    for e in &d.events {
+        out.push_str(&format!("  {} {}: {}\n", when(&e.at), e.actor, e.text));
+    }
+    out
+}
+
 /// What raising a request did, in words: where it went, by when, who must agree.
-fn raised_words(raised: &requests::Raised) -> String {
+pub(crate) fn raised_words(raised: &requests::Raised) -> String {
     let r = &raised.request;
     let mut out = format!(
         "Request {}: {} sent to {} ({}).\n",
@@ -340,7 +352,7 @@ fn raised_words(raised: &requests::Raised) -> String {
 
 /// Whether `kind` is a report of someone else's misuse, which the pack routes like a request
 /// but which is handled as a breach case.
-fn is_misuse(kind: &str) -> bool {
+pub(crate) fn is_misuse(kind: &str) -> bool {
     kind.trim() == RequestKind::Report(ReportKind::MisuseByOthers).as_str()
 }
 
@@ -379,22 +391,7 @@ async fn misuse(
     };
     let case = cases::raise(&mut tx, &app.ctx_as(p), council, raiser, concern).await?;
     tx.commit().await?;
-    let handlers: Vec<String> = case.handlers.iter().map(ToString::to_string).collect();
-    let citation = steward_policy::Citation {
-        clause: case.clause.clone(),
-        document: case.document.clone(),
-    };
-    let words = format!(
-        "Report of misuse raised as case {}; it goes to {} ({citation}).\n",
-        case.id,
-        handlers.join(" or "),
-    );
-    let decision = serde_json::json!({
-        "handlers": case.handlers,
-        "clause": case.clause,
-        "document": case.document,
-    });
-    let reply = Reply::new(&case, words.clone()).decision(&decision)?;
-    app.out.reply(reply, || words)?;
+    let case = super::case::Raised::of(&case);
+    super::case::raised(&app.out, &case, super::case::misuse_words(&case))?;
     Ok(exit::OK)
 }

@@ -1,12 +1,12 @@
-use super::listing;
+use super::listing::{self, Fetched};
 use super::user::time;
 use crate::app::App;
 use crate::args::{ListArgs, TokenCmd};
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::Council;
-use steward_domain::auth::Role;
-use steward_domain::ops::account_list::{self, TokenFilter, TokenSort, TokenStatus};
+use steward_domain::auth::{ApiToken, Role};
+use steward_domain::ops::account_list::{self, TokenFilter, TokenSort, TokenStatus, TokenView};
 use steward_domain::ops::tokens::{self, CreateToken};
 
 pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
@@ -28,24 +28,12 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
             };
             let created = tokens::create(&mut tx, &ctx, &council, req).await?;
             tx.commit().await?;
-            let t = &created.token;
             let body = serde_json::json!({
-                "token": t,
+                "token": &created.token,
                 "secret": created.secret.expose(),
             });
             app.out.emit(&body, || {
-                let expiry = t
-                    .expires_on
-                    .map(|d| format!(", stops working on {d}"))
-                    .unwrap_or_default();
-                format!(
-                    "Created token {} \"{}\" for {username} ({}{expiry}).\n\
-                     Copy it now; it cannot be shown again:\n\n{}\n",
-                    t.id,
-                    t.name,
-                    t.role,
-                    created.secret.expose()
-                )
+                created_text(&created.token, &username, created.secret.expose())
             })?;
         }
         TokenCmd::List { list, status } => {
@@ -55,12 +43,69 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
         TokenCmd::Revoke { id } => {
             let token = tokens::revoke(&mut tx, &ctx, &council, id).await?;
             tx.commit().await?;
-            app.out.emit(&token, || {
-                format!("Revoked token {} \"{}\".\n", token.id, token.name)
-            })?;
+            app.out.emit(&token, || revoked_text(&token))?;
         }
     }
     Ok(exit::OK)
+}
+
+/// What `token create` prints: the secret, once.
+pub(crate) fn created_text(t: &ApiToken, username: &str, secret: &str) -> String {
+    let expiry = t
+        .expires_on
+        .map(|d| format!(", stops working on {d}"))
+        .unwrap_or_default();
+    format!(
+        "Created token {} \"{}\" for {username} ({}{expiry}).\n\
+         Copy it now; it cannot be shown again:\n\n{secret}\n",
+        t.id, t.name, t.role,
+    )
+}
+
+pub(crate) fn revoked_text(token: &ApiToken) -> String {
+    format!("Revoked token {} \"{}\".\n", token.id, token.name)
+}
+
+/// Reads `--status` of `token list`.
+pub(crate) fn status_of(status: Option<&str>) -> anyhow::Result<Option<TokenStatus>> {
+    status
+        .map(|s| s.parse::<TokenStatus>())
+        .transpose()
+        .map_err(|e| {
+            crate::Exit {
+                code: exit::INVALID,
+                message: format!("--status: {e}"),
+            }
+            .into()
+        })
+}
+
+/// `token list` as a table.
+pub(crate) fn tokens_table(fetched: &Fetched<TokenView>) -> String {
+    let mut table = Table::new(&[
+        "ID",
+        "NAME",
+        "USER",
+        "ROLE",
+        "STATUS",
+        "CREATED",
+        "LAST USED",
+        "EXPIRES",
+    ]);
+    for v in fetched.items() {
+        let t = &v.token;
+        table.row(vec![
+            t.id.to_string(),
+            t.name.clone(),
+            opt(&v.username),
+            t.role.to_string(),
+            v.status.as_str().to_string(),
+            time(&t.created_at),
+            t.last_used_at.as_ref().map(time).unwrap_or("-".into()),
+            opt(&t.expires_on),
+        ]);
+    }
+    table.render() + &fetched.footer()
 }
 
 /// `token list`: every token, or one page; never a secret.
@@ -70,13 +115,7 @@ async fn token_list(
     list: &ListArgs,
     status: Option<&str>,
 ) -> anyhow::Result<u8> {
-    let status = status
-        .map(|s| s.parse::<TokenStatus>())
-        .transpose()
-        .map_err(|e| crate::Exit {
-            code: exit::INVALID,
-            message: format!("--status: {e}"),
-        })?;
+    let status = status_of(status)?;
     let query = listing::query::<TokenSort, _>(list, TokenFilter { status })?;
     let now = app.ctx().now;
     let fetched = listing::fetch(list, query, |q| async move {
@@ -84,31 +123,6 @@ async fn token_list(
         Ok(account_list::tokens(&mut tx, council, &q, now).await?)
     })
     .await?;
-    fetched.print(&app.out, ("token", "tokens"), || {
-        let mut table = Table::new(&[
-            "ID",
-            "NAME",
-            "USER",
-            "ROLE",
-            "STATUS",
-            "CREATED",
-            "LAST USED",
-            "EXPIRES",
-        ]);
-        for v in fetched.items() {
-            let t = &v.token;
-            table.row(vec![
-                t.id.to_string(),
-                t.name.clone(),
-                opt(&v.username),
-                t.role.to_string(),
-                v.status.as_str().to_string(),
-                time(&t.created_at),
-                t.last_used_at.as_ref().map(time).unwrap_or("-".into()),
-                opt(&t.expires_on),
-            ]);
-        }
-        table.render() + &fetched.footer()
-    })?;
+    fetched.print(&app.out, ("token", "tokens"), || tokens_table(&fetched))?;
     Ok(exit::OK)
 }

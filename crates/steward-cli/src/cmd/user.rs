@@ -1,12 +1,14 @@
-use super::listing;
+use super::listing::{self, Fetched};
 use crate::app::App;
 use crate::args::{ListArgs, UserCmd, UserCreate};
 use crate::exit;
 use crate::output::{Table, opt};
 use chrono::{DateTime, Utc};
 use steward_domain::PersonRef;
-use steward_domain::auth::{ExternalId, INVITATION_HOURS, Password, Role, Username};
-use steward_domain::ops::account_list::{self, AccountFilter, AccountSort, AccountStatus};
+use steward_domain::auth::{ExternalId, INVITATION_HOURS, Password, Role, User, Username};
+use steward_domain::ops::account_list::{
+    self, AccountFilter, AccountSort, AccountStatus, UserView,
+};
 use steward_domain::ops::invitations::{self, CreateInvited, Invited};
 use steward_domain::ops::oidc;
 use steward_domain::ops::users::{self, CreateUser, PasswordChange};
@@ -68,21 +70,32 @@ async fn create(app: &App, args: UserCreate) -> anyhow::Result<u8> {
     let user = users::create(&mut tx, &ctx, &council, req).await?;
     tx.commit().await?;
     app.out.emit(&user, || {
-        let linked = args
-            .person
-            .as_ref()
-            .map(|p| format!(" acting as {p}"))
-            .unwrap_or_default();
-        format!(
-            "Created {} account {}{linked} in {}.\n",
-            user.role, user.username, council.name
-        )
+        created_text(&user, args.person.as_deref(), &council.name)
     })?;
     Ok(exit::OK)
 }
 
+pub(crate) fn created_text(user: &User, person: Option<&str>, council: &str) -> String {
+    let linked = person
+        .map(|p| format!(" acting as {p}"))
+        .unwrap_or_default();
+    format!(
+        "Created {} account {}{linked} in {council}.\n",
+        user.role, user.username
+    )
+}
+
+pub(crate) fn invited_account_text(user: &User, invited: &Invited, council: &str) -> String {
+    format!(
+        "Created {} account {} in {council} with no password yet.\n{}",
+        user.role,
+        user.username,
+        invited_text(invited)
+    )
+}
+
 /// What an invitation's output says: where it goes and how long its link will work.
-fn invited_text(invited: &Invited) -> String {
+pub(crate) fn invited_text(invited: &Invited) -> String {
     format!(
         "Queued an invitation for {} to {} <{}> (message {}). Its link works once, for \
          {INVITATION_HOURS} hours from when the outbox sends it; any earlier link no longer \
@@ -111,15 +124,60 @@ async fn create_invited(
     tx.commit().await?;
     let body = serde_json::json!({ "user": user, "invitation": invited });
     app.out.emit(&body, || {
-        format!(
-            "Created {} account {} in {} with no password yet.\n{}",
-            user.role,
-            user.username,
-            council.name,
-            invited_text(&invited)
-        )
+        invited_account_text(&user, &invited, &council.name)
     })?;
     Ok(exit::OK)
+}
+
+/// `user list` as a table.
+pub(crate) fn users_table(fetched: &Fetched<UserView>) -> String {
+    let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
+    for v in fetched.items() {
+        t.row(vec![
+            v.user.username.to_string(),
+            v.user.role.to_string(),
+            opt(&v.person),
+            v.status.label().to_lowercase(),
+            v.user
+                .last_sign_in_at
+                .as_ref()
+                .map(time)
+                .unwrap_or("-".into()),
+        ]);
+    }
+    t.render() + &fetched.footer()
+}
+
+/// The filters of `user list`.
+pub(crate) fn filter_of(role: Option<&str>, status: Option<&str>) -> anyhow::Result<AccountFilter> {
+    Ok(AccountFilter {
+        role: role.map(str::parse::<Role>).transpose()?,
+        status: status
+            .map(|s| s.parse::<AccountStatus>())
+            .transpose()
+            .map_err(|e| crate::Exit {
+                code: exit::INVALID,
+                message: format!("--status: {e}"),
+            })?,
+    })
+}
+
+pub(crate) fn disabled_text(username: &Username, done: &users::Disabled) -> String {
+    format!(
+        "Disabled {username}; {} session(s) ended.\n",
+        done.sessions_ended
+    )
+}
+
+pub(crate) fn enabled_text(username: &Username) -> String {
+    format!("{username} can sign in again.\n")
+}
+
+pub(crate) fn reset_text(username: &Username) -> String {
+    format!(
+        "Set a new password for {username}; they must choose their own at next sign-in, and \
+         any sessions of theirs have ended.\n"
+    )
 }
 
 /// `user list`: every account, or one page.
@@ -129,16 +187,7 @@ async fn list(
     role: Option<&str>,
     status: Option<&str>,
 ) -> anyhow::Result<u8> {
-    let filter = AccountFilter {
-        role: role.map(str::parse::<Role>).transpose()?,
-        status: status
-            .map(|s| s.parse::<AccountStatus>())
-            .transpose()
-            .map_err(|e| crate::Exit {
-                code: exit::INVALID,
-                message: format!("--status: {e}"),
-            })?,
-    };
+    let filter = filter_of(role, status)?;
     let query = listing::query::<AccountSort, _>(list, filter)?;
     let mut tx = app.store.read().await?;
     let council = app.council(&mut tx).await?;
@@ -149,23 +198,7 @@ async fn list(
         Ok(account_list::accounts(&mut tx, council, &q).await?)
     })
     .await?;
-    fetched.print(&app.out, ("account", "accounts"), || {
-        let mut t = Table::new(&["USERNAME", "ROLE", "PERSON", "STATUS", "LAST SIGN-IN"]);
-        for v in fetched.items() {
-            t.row(vec![
-                v.user.username.to_string(),
-                v.user.role.to_string(),
-                opt(&v.person),
-                v.status.label().to_lowercase(),
-                v.user
-                    .last_sign_in_at
-                    .as_ref()
-                    .map(time)
-                    .unwrap_or("-".into()),
-            ]);
-        }
-        t.render() + &fetched.footer()
-    })?;
+    fetched.print(&app.out, ("account", "accounts"), || users_table(&fetched))?;
     Ok(exit::OK)
 }
 
@@ -195,12 +228,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             let council = app.council(&mut tx).await?;
             let done = users::disable(&mut tx, &ctx, &council, &username).await?;
             tx.commit().await?;
-            app.out.emit(&done, || {
-                format!(
-                    "Disabled {username}; {} session(s) ended.\n",
-                    done.sessions_ended
-                )
-            })?;
+            app.out.emit(&done, || disabled_text(&username, &done))?;
         }
         UserCmd::Enable { username } => {
             let username: Username = username.parse()?;
@@ -208,8 +236,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             let council = app.council(&mut tx).await?;
             let user = users::enable(&mut tx, &ctx, &council, &username).await?;
             tx.commit().await?;
-            app.out
-                .emit(&user, || format!("{username} can sign in again.\n"))?;
+            app.out.emit(&user, || enabled_text(&username))?;
         }
         UserCmd::Password {
             username,
@@ -229,12 +256,7 @@ pub async fn run(app: &App, cmd: UserCmd) -> anyhow::Result<u8> {
             )
             .await?;
             tx.commit().await?;
-            app.out.emit(&user, || {
-                format!(
-                    "Set a new password for {username}; they must choose their own at next \
-                     sign-in, and any sessions of theirs have ended.\n"
-                )
-            })?;
+            app.out.emit(&user, || reset_text(&username))?;
         }
         UserCmd::Identity {
             username,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use std::marker::PhantomData;
 use steward_domain::listing::Total;
 
 /// A request to the API: a GET unless it has a body or is marked as a POST.
@@ -14,6 +15,10 @@ pub trait Call {
     type Reply: DeserializeOwned;
     /// Whether it is sent as a POST even without a body.
     const POST: bool = false;
+    /// Whether this request is a POST when it has no body.
+    fn is_post(&self) -> bool {
+        Self::POST
+    }
     /// The path below `/api/v1`, its segments escaped.
     fn path(&self) -> String;
     fn query(&self) -> Vec<(&'static str, String)> {
@@ -21,6 +26,118 @@ pub trait Call {
     }
     fn body(&self) -> Option<Value> {
         None
+    }
+    /// A body that is not JSON: its text and content type.
+    fn text(&self) -> Option<(&str, &'static str)> {
+        None
+    }
+}
+
+/// A request written where it is sent: its method, path, query and body, and the record it
+/// answers with.
+pub struct Ask<T> {
+    post: bool,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<Value>,
+    text: Option<(String, &'static str)>,
+    reply: PhantomData<fn() -> T>,
+}
+
+impl<T> Ask<T> {
+    pub fn get(path: impl Into<String>) -> Ask<T> {
+        Ask {
+            post: false,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            text: None,
+            reply: PhantomData,
+        }
+    }
+
+    /// A POST, with its JSON body (its `null` fields left out) or none.
+    pub fn post(path: impl Into<String>, sent: Option<Value>) -> Ask<T> {
+        Ask {
+            post: true,
+            body: sent.and_then(body),
+            ..Ask::get(path)
+        }
+    }
+
+    /// A POST of a CSV file's text.
+    pub fn post_csv(path: impl Into<String>, csv: String) -> Ask<T> {
+        Ask {
+            post: true,
+            text: Some((csv, "text/csv")),
+            ..Ask::get(path)
+        }
+    }
+
+    /// Adds `key=value` to the query where there is a value.
+    pub fn with(mut self, key: &'static str, value: Option<impl ToString>) -> Ask<T> {
+        if let Some(v) = value {
+            self.query.push((key, v.to_string()));
+        }
+        self
+    }
+}
+
+impl<T: DeserializeOwned> Call for Ask<T> {
+    type Reply = T;
+    fn is_post(&self) -> bool {
+        self.post
+    }
+    fn path(&self) -> String {
+        self.path.clone()
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.query.clone()
+    }
+    fn body(&self) -> Option<Value> {
+        self.body.clone()
+    }
+    fn text(&self) -> Option<(&str, &'static str)> {
+        self.text.as_ref().map(|(t, c)| (t.as_str(), *c))
+    }
+}
+
+/// One page of a list at `path` with its filters.
+pub struct ListAt<T> {
+    pub path: String,
+    pub filters: Vec<(&'static str, String)>,
+    pub window: Window,
+    reply: PhantomData<fn() -> T>,
+}
+
+impl<T> ListAt<T> {
+    pub fn new(path: impl Into<String>) -> ListAt<T> {
+        ListAt {
+            path: path.into(),
+            filters: Vec::new(),
+            window: Window::default(),
+            reply: PhantomData,
+        }
+    }
+
+    /// Adds the filter `key=value` where there is a value.
+    pub fn with(mut self, key: &'static str, value: Option<impl ToString>) -> ListAt<T> {
+        if let Some(v) = value {
+            self.filters.push((key, v.to_string()));
+        }
+        self
+    }
+}
+
+impl<T: DeserializeOwned> Call for ListAt<T> {
+    type Reply = ApiPage<T>;
+    fn path(&self) -> String {
+        self.path.clone()
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut q = self.window.query();
+        q.extend(self.filters.iter().cloned());
+        q
     }
 }
 
@@ -228,12 +345,7 @@ pub struct ShowEquipment {
     pub tag: String,
 }
 
-/// An item and its open loan, as `equipment show` prints it.
-#[derive(Deserialize, serde::Serialize)]
-pub struct EquipmentDetail {
-    pub equipment: steward_domain::Equipment,
-    pub open_loan: Option<steward_domain::Loan>,
-}
+pub use crate::cmd::equipment::EquipmentDetail;
 
 impl Call for ShowEquipment {
     type Reply = EquipmentDetail;

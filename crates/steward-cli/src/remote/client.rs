@@ -37,6 +37,8 @@ struct ProblemBody {
 #[derive(Deserialize)]
 struct FieldProblem {
     field: String,
+    #[serde(default)]
+    message: String,
 }
 
 impl Remote {
@@ -65,8 +67,15 @@ impl Remote {
         let url = format!("{}{}", self.base, call.path());
         let auth = format!("Bearer {}", self.token);
         let query = call.query();
-        let sent = match call.body() {
-            Some(body) => {
+        let sent = match (call.text(), call.body()) {
+            (Some((text, content_type)), _) => {
+                let mut req = self.agent.post(&url).header("Authorization", &auth);
+                for (k, v) in &query {
+                    req = req.query(k, v);
+                }
+                req.header("Content-Type", content_type).send(text)
+            }
+            (None, Some(body)) => {
                 let mut req = self.agent.post(&url).header("Authorization", &auth);
                 for (k, v) in &query {
                     req = req.query(k, v);
@@ -74,14 +83,14 @@ impl Remote {
                 req.header("Content-Type", "application/json")
                     .send(body.to_string())
             }
-            None if C::POST => {
+            (None, None) if call.is_post() => {
                 let mut req = self.agent.post(&url).header("Authorization", &auth);
                 for (k, v) in &query {
                     req = req.query(k, v);
                 }
                 req.send_empty()
             }
-            None => {
+            (None, None) => {
                 let mut req = self.agent.get(&url).header("Authorization", &auth);
                 for (k, v) in &query {
                     req = req.query(k, v);
@@ -139,6 +148,11 @@ impl Remote {
             kind: kind_of(kind, status),
             field: body.errors.first().map(|e| e.field.clone()),
             detail: body.detail,
+            errors: body
+                .errors
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect(),
         }
     }
 }

@@ -7,10 +7,10 @@ use steward_policy::decide::Refusal;
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteError {
     #[error(
-        "`steward {command}` works only on a database and cannot be sent to a server; run it \
-         without --server (and without STEWARD_SERVER)"
+        "`steward {command}` works only on a database and cannot be sent to a server: {why}; \
+         run it without --server (and without STEWARD_SERVER)"
     )]
-    LocalOnly { command: String },
+    LocalOnly { command: String, why: &'static str },
     #[error("--server: {0}")]
     BadAddress(String),
     #[error("no API token for --server: set STEWARD_TOKEN or give --token-file FILE")]
@@ -31,6 +31,8 @@ pub enum RemoteError {
         kind: FailureKind,
         detail: String,
         field: Option<String>,
+        /// Every field the server found at fault, with its explanation.
+        errors: Vec<(String, String)>,
     },
     /// The policy refused `action`, with every reason and its clause.
     #[error("{action} refused: {}", join(.refusals))]
@@ -68,6 +70,27 @@ impl RemoteError {
                 FailureKind::Internal
             }
         }
+    }
+
+    /// The problems of a file's rows, as the import on a database reports them: the server
+    /// answers each as "line N: ..." against its column.
+    pub fn rows_of(&self, file: &str) -> Option<steward_domain::import::ImportErrors> {
+        let RemoteError::Problem { errors, .. } = self else {
+            return None;
+        };
+        let mut rows = Vec::new();
+        for (field, message) in errors {
+            let (line, text) = message.strip_prefix("line ")?.split_once(": ")?;
+            rows.push(steward_domain::import::RowError {
+                line: line.parse().ok()?,
+                column: (field != "body").then(|| field.clone()),
+                message: text.to_string(),
+            });
+        }
+        (!rows.is_empty()).then(|| steward_domain::import::ImportErrors {
+            file: file.to_string(),
+            errors: rows,
+        })
     }
 
     /// The field at fault, where the server named one.

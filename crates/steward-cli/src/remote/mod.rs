@@ -2,15 +2,23 @@
 //! the same command prints on a database: the same tables and words, the same `--json`
 //! envelope and the same exit code for the same outcome.
 //!
-//! Each command is one typed request (`calls.rs`) sent through one client (`client.rs`),
-//! whose problems map back to the failures the command has on a database (`error.rs`); the
-//! commands themselves are in `register.rs`. A command the API has no endpoint for refuses
-//! `--server` as a usage error naming itself.
+//! Each command is a request (`calls.rs`) sent through one client (`client.rs`), whose
+//! problems map back to the failures the command has on a database (`error.rs`); the commands
+//! are kept by what they act on (`register.rs`, `changes.rs`, `signatures.rs`, `workflow.rs`,
+//! `info.rs`, `phones.rs`, `oversight.rs`) and print through the same functions as on a
+//! database. A command that works only beside the database refuses `--server` as a usage
+//! error naming itself and saying why.
 
 mod calls;
+mod changes;
 mod client;
 mod error;
+mod info;
+mod oversight;
+mod phones;
 mod register;
+mod signatures;
+mod workflow;
 
 pub use error::RemoteError;
 
@@ -22,8 +30,10 @@ use client::Remote;
 pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
     let global = &cli.global;
     let out = Out::new(global.json, &global.command);
+    let why = why_local(&cli.command);
     let local_only = || RemoteError::LocalOnly {
         command: global.command.clone(),
+        why,
     };
     if !register::answers(&cli.command) {
         return Err(local_only().into());
@@ -37,11 +47,69 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
     register::run(&link, cli.command)?.ok_or_else(|| local_only().into())
 }
 
+/// Why `command` is not sent to a server, in the words its refusal gives.
+fn why_local(command: &Command) -> &'static str {
+    use crate::args::{OutboxCmd, PersonCmd, UserCmd};
+    match command {
+        Command::Serve(_) => "it is the server, beside its own database",
+        Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
+        Command::Council(_) => {
+            "councils are made and listed on the database itself, before any token exists, and \
+             a token belongs to one council"
+        }
+        Command::Filter(_) => {
+            "the web filter runs beside Squid and its logs, reading the register from the \
+             database"
+        }
+        Command::Sweep(_) => {
+            "the daily sweep works through every council on the database, and a running server \
+             sweeps by itself"
+        }
+        Command::Outbox(OutboxCmd::Send(_)) => {
+            "messages are sent through the mail server with the server's own settings, and a \
+             running server sends its outbox by itself"
+        }
+        Command::Audit(AuditCmd::Checkpoint { .. } | AuditCmd::Heartbeat { .. }) => {
+            "a checkpoint is signed with a key kept beside the database, and a heartbeat is \
+             noted there on a schedule"
+        }
+        Command::Audit(AuditCmd::Verify(_)) => {
+            "checkpoints are held against the chain's own hashes, which only the database has; \
+             verify an export with --file instead"
+        }
+        Command::Policy(PolicyCmd::Changes { .. }) => {
+            "the command line cannot yet read back the API's preview (POST /policy/changes); \
+             open the policy page, or run it on the database"
+        }
+        Command::Person(PersonCmd::WebIdentity(_)) => {
+            "the API answers one person's web identities; name the person"
+        }
+        Command::Phone(_) => {
+            "a holder's own items and marks are theirs to see and make, through their own \
+             sign-in or token (/me/phone-bills)"
+        }
+        Command::User(UserCmd::Identity { .. } | UserCmd::BreakGlass { .. }) => {
+            "links to the identity provider are set on the database, where the server reads \
+             them; there is no API for them yet"
+        }
+        Command::Directory(_) => {
+            "the directory is read with secrets kept beside the server, and a running server \
+             syncs by itself"
+        }
+        Command::Posture(_) => {
+            "it is not yet sent to the API; scripts can use the API's own posture and mail \
+             requests"
+        }
+        _ => "the API has no request for it",
+    }
+}
+
 /// Whether `command` needs no register at all (checking a pack file or an exported chain,
 /// making a key, compiling filter lists), so that it runs here even with `--server`.
 pub fn needs_no_register(command: &Command) -> bool {
     match command {
-        Command::Policy(PolicyCmd::Check { .. }) => true,
+        Command::Policy(PolicyCmd::Check { .. } | PolicyCmd::List) => true,
+        Command::Policy(PolicyCmd::Show { source, .. }) => source.is_some(),
         Command::Audit(AuditCmd::Key(_)) => true,
         Command::Audit(AuditCmd::Verify(args)) => args.file.is_some(),
         Command::Filter(cmd) => !matches!(

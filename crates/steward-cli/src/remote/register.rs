@@ -27,17 +27,15 @@ pub struct Link<'a> {
 /// Whether the API answers `command`.
 pub fn answers(command: &Command) -> bool {
     match command {
-        Command::Person(c) => matches!(
-            c,
-            PersonCmd::Add(_) | PersonCmd::List { .. } | PersonCmd::Show { .. }
-        ),
-        Command::Equipment(c) => matches!(
-            c,
-            EquipmentCmd::Add(_) | EquipmentCmd::List { .. } | EquipmentCmd::Show { .. }
-        ),
+        Command::Person(_) | Command::Equipment(_) => true,
         // Every loan command has its request.
         Command::Loan(_) => true,
         Command::Due(_) => true,
+        Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
+        Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
+        Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
+        Command::Retention(_) | Command::Phone(_) => true,
+        Command::Filter(crate::args::FilterCmd::Findings(_)) => true,
         _ => false,
     }
 }
@@ -49,12 +47,28 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Equipment(c) => items(link, c),
         Command::Loan(c) => loans(link, c),
         Command::Due(args) => due_list(link, &args).map(Some),
+        Command::Token(c) => super::oversight::tokens(link, c).map(Some),
+        Command::User(c) => super::oversight::users(link, c),
+        Command::Audit(c) => super::oversight::audit(link, c),
+        Command::Policy(c) => super::oversight::policy(link, c),
+        Command::Report(args) => super::oversight::report(link, args).map(Some),
+        Command::Outbox(c) => super::oversight::outbox(link, c),
+        Command::Acceptance(c) => super::signatures::run(link, c),
+        Command::Request(args) => super::workflow::requests(link, args).map(Some),
+        Command::Case(args) => super::workflow::cases(link, args).map(Some),
+        Command::Foi(args) => super::info::run(link, args, false).map(Some),
+        Command::Retention(c) => super::oversight::retention(link, c).map(Some),
+        Command::Phone(c) => super::phones::run(link, c),
+        Command::Filter(crate::args::FilterCmd::Findings(args)) => {
+            super::changes::findings(link, args).map(Some)
+        }
+        Command::Sar(args) => super::info::run(link, args, true).map(Some),
         _ => Ok(None),
     }
 }
 
 /// Every row of a list (read a page at a time), or the one page `--limit` asks for.
-fn fetch<T>(
+pub(super) fn fetch<T>(
     list: &ListArgs,
     mut page: impl FnMut(Window) -> Result<ApiPage<T>, RemoteError>,
 ) -> anyhow::Result<Fetched<T>> {
@@ -133,7 +147,7 @@ fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             let detail = remote.send(&calls::ShowPerson { reference })?;
             out.emit(&detail, || person::detail_text(&detail))?;
         }
-        _ => return Ok(None),
+        other => return super::changes::people(link, other),
     }
     Ok(Some(exit::OK))
 }
@@ -185,7 +199,7 @@ fn items(link: &Link<'_>, cmd: EquipmentCmd) -> anyhow::Result<Option<u8>> {
                 equipment::show_text(&detail.equipment, detail.open_loan.as_ref())
             })?;
         }
-        _ => return Ok(None),
+        other => return super::changes::items(link, other),
     }
     Ok(Some(exit::OK))
 }

@@ -480,10 +480,10 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         is_problem(&r, 403);
     }
     // The officer's own commands, with optional fields left out.
-    // This policy asks for no signature, so signing is refused as invalid, naming the field.
+    // This policy asks for no signature, so signing is refused: the policy has no provision.
     let signed = api.post(&t.cy, "/me/acceptance", json!({"typed_name": "Cy Rowe"}));
-    is_problem(&signed, 422);
-    assert_eq!(signed.body["errors"][0]["field"], "policy");
+    is_problem(&signed, 409);
+    assert_eq!(signed.body["refusals"][0]["gate"], "no_provision");
     // No recall under this policy: refused, with the gate.
     let recall = api.post(&t.officer, &format!("/loans/{cy_loan}/recall"), json!({}));
     is_problem(&recall, 409);

@@ -33,6 +33,7 @@ mod outbox;
 mod phones;
 mod posture;
 pub(crate) mod records;
+mod refusals;
 mod remote;
 mod reports;
 mod retention;

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use steward_policy::Citation;
+use steward_policy::decide::{Gate, Refusal};
 
 /// Everything the printed form shows.
 #[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
@@ -102,19 +103,25 @@ pub async fn form<T: RegisterTx>(
     let person = people::find(tx, council, person).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     let Some(rule) = &active.pack.acceptance else {
-        return Err(DomainError::invalid(
-            "policy",
-            format!("{} asks for no signature", active.pack.pack.title),
-        ));
+        return Err(DomainError::Refused {
+            action: "print the form",
+            refusals: vec![Refusal {
+                gate: Gate::NoProvision,
+                message: format!("{} asks for no signature", active.pack.pack.title),
+                citation: None,
+            }],
+        });
     };
     if !active.pack.scope.kinds.contains(&person.kind) {
-        return Err(DomainError::invalid(
-            "person",
-            format!(
-                "{} is not covered by {}",
-                person.name, active.pack.pack.title
-            ),
-        ));
+        let pack = &active.pack;
+        return Err(DomainError::Refused {
+            action: "print the form",
+            refusals: vec![Refusal {
+                gate: Gate::Scope,
+                message: format!("{} is not covered by {}", person.name, pack.pack.title),
+                citation: Some(Citation::new(pack, &pack.scope.clause)),
+            }],
+        });
     }
     let v = &active.version;
     Ok(AcceptanceForm {

@@ -116,6 +116,20 @@ fn text() -> Value {
     json!({ "type": "string" })
 }
 
+/// Characters free text may not hold (`text::free`): control characters other than line
+/// breaks and tabs, and direction controls.
+const NOT_IN_TEXT: &str = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+
+/// Free text that must say something: not blank, and within the one rule for text.
+fn written(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "pattern": format!("^[^{NOT_IN_TEXT}]*[^\\s{NOT_IN_TEXT}][^{NOT_IN_TEXT}]*$"),
+        "description": description,
+    })
+}
+
 /// A person's reference, as `PersonRef` accepts it.
 fn reference() -> Value {
     json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,32}$" })
@@ -242,7 +256,7 @@ pub(crate) fn add_equipment() -> Value {
         json!({
             "asset_tag": tag(),
             "kind": words(EquipmentKind::ALL, EquipmentKind::as_str),
-            "model": text(),
+            "model": name(),
             "serial": text(),
             "purchased_on": day(),
             "replacement_cost": {
@@ -411,7 +425,7 @@ pub(crate) fn raise_request() -> Value {
             "kind": report_kinds(),
             "person": reference(),
             "equipment": tag(),
-            "summary": text(),
+            "summary": written("What it is about, briefly"),
             "until": day(),
             "software": text(),
             "licence": text(),
@@ -439,7 +453,7 @@ fn report_kinds() -> Value {
 pub(crate) fn comment() -> Value {
     object(
         &["text"],
-        json!({ "text": text(), "internal": { "type": "boolean" } }),
+        json!({ "text": written("The comment"), "internal": { "type": "boolean" } }),
     )
 }
 
@@ -455,7 +469,10 @@ pub(crate) fn assign() -> Value {
 pub(crate) fn decision() -> Value {
     object(
         &["decision", "reason"],
-        json!({ "decision": { "type": "string", "enum": ["approve", "refuse"] }, "reason": text() }),
+        json!({
+            "decision": { "type": "string", "enum": ["approve", "refuse"] },
+            "reason": written("Why; it is recorded"),
+        }),
     )
 }
 
@@ -467,10 +484,14 @@ pub(crate) fn resolve() -> Value {
     object(
         &["outcome"],
         json!({
-            "outcome": text(),
+            "outcome": written("What was done"),
             "erasure": object(
                 &["method"],
-                json!({ "method": text(), "certificate": text(), "dispose": { "type": "boolean" } }),
+                json!({
+                    "method": written("How the data was erased"),
+                    "certificate": text(),
+                    "dispose": { "type": "boolean" },
+                }),
             ),
         }),
     )
@@ -485,7 +506,7 @@ pub(crate) fn concern() -> Value {
         &["summary"],
         json!({
             "subject": reference(),
-            "summary": text(),
+            "summary": written("What the concern is, briefly"),
             "details": text(),
             "anonymous": { "type": "boolean" },
         }),
@@ -493,11 +514,14 @@ pub(crate) fn concern() -> Value {
 }
 
 pub(crate) fn case_note() -> Value {
-    object(&["text"], json!({ "text": text() }))
+    object(&["text"], json!({ "text": written("The note") }))
 }
 
 pub(crate) fn escalate() -> Value {
-    object(&["reason"], json!({ "reason": text() }))
+    object(
+        &["reason"],
+        json!({ "reason": written("Why the case is serious enough to go on") }),
+    )
 }
 
 pub(crate) fn close_case() -> Value {
@@ -510,14 +534,91 @@ pub(crate) fn close_case() -> Value {
                     "withdraw_access", "replacement_charge", "disciplinary",
                     "code_of_conduct_complaint", "police"],
             },
-            "note": text(),
+            "note": written("The reasons for the outcome"),
             "equipment": tag(),
         }),
     )
 }
 
-fn query_param(name: &str) -> Value {
+/// The words an enum's values are written as.
+fn names<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| word(*v)).collect()
+}
+
+/// The sorts the list at `path` offers, as its handler parses them.
+fn sorts_of(path: &str) -> Option<Vec<&'static str>> {
+    use steward_domain::ops as o;
+    Some(match path {
+        "/people" => names(&o::people::list::PeopleSort::ALL, |s| s.as_str()),
+        "/equipment" => names(&o::equipment::list::EquipmentSort::ALL, |s| s.as_str()),
+        "/loans" => names(&o::loans::list::LoanSort::ALL, |s| s.as_str()),
+        "/due" => names(&o::due::DueSort::ALL, |s| s.as_str()),
+        "/acceptances" => names(&o::acceptance::list::SignatureSort::ALL, |s| s.as_str()),
+        "/requests" | "/me/requests" => names(&o::requests::list::RequestSort::ALL, |s| s.as_str()),
+        "/cases" => names(&o::case_list::CaseSort::ALL, |s| s.as_str()),
+        "/notifications" => names(&o::outbox::list::MessageSort::ALL, |s| s.as_str()),
+        "/information-requests" => names(&o::info::list::InfoSort::ALL, |s| s.as_str()),
+        "/findings" => names(&o::network::list::FindingSort::ALL, |s| s.as_str()),
+        "/phone-bills" => names(&steward_domain::phones::lists::BillSort::ALL, |s| {
+            s.as_str()
+        }),
+        "/phone-statements" => names(&steward_domain::phones::lists::StatementSort::ALL, |s| {
+            s.as_str()
+        }),
+        "/users" => names(o::account_list::AccountSort::ALL, |s| s.as_str()),
+        "/tokens" => names(o::account_list::TokenSort::ALL, |s| s.as_str()),
+        "/audit" => vec![o::audit_log::AuditSort::Seq.as_str()],
+        _ => return None,
+    })
+}
+
+/// The kinds the list at `path` filters by.
+fn kinds_of(path: &str) -> Option<Value> {
+    let one_of = |values: Vec<&'static str>| json!({ "type": "string", "enum": values });
+    Some(match path {
+        "/people" => one_of(names(steward_policy::PersonKind::ALL, |k| k.as_str())),
+        "/equipment" => one_of(names(steward_policy::EquipmentKind::ALL, |k| k.as_str())),
+        "/due" => one_of(names(&steward_domain::ops::due::DueKind::ALL, |k| {
+            k.as_str()
+        })),
+        // One kind or several, separated by commas.
+        "/information-requests" => json!({
+            "type": "string",
+            "pattern": "^(foi|eir|sar)(,(foi|eir|sar))*$",
+        }),
+        _ => return None,
+    })
+}
+
+/// The states the list at `path` filters by.
+fn states_of(path: &str) -> Option<Vec<&'static str>> {
+    let mut states = match path {
+        "/requests" | "/me/requests" => {
+            let mut s = names(steward_domain::workflow::RequestState::ALL, |s| s.as_str());
+            s.extend(["open", "all"]);
+            s
+        }
+        "/cases" => vec!["open", "escalated", "closed", "all"],
+        "/notifications" => names(steward_domain::outbox::MessageState::ALL, |s| s.as_str()),
+        "/equipment" => names(steward_policy::EquipmentState::ALL, |s| s.as_str()),
+        _ => return None,
+    };
+    states.sort_unstable();
+    states.dedup();
+    Some(states)
+}
+
+fn query_param(path: &str, name: &str) -> Value {
     let (schema, description) = match name {
+        "sort" if let Some(sorts) = sorts_of(path) => (
+            json!({ "type": "string", "enum": sorts }),
+            "The order: one of the sorts this list offers",
+        ),
+        "kind" if let Some(kinds) = kinds_of(path) => (kinds, "Only records of this kind"),
+        "state" if let Some(states) = states_of(path) => (
+            json!({ "type": "string", "enum": states }),
+            "Only records in this state; open for those not yet dealt with, all for every state",
+        ),
         "limit" => (
             json!({ "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT }),
             "Items per page",
@@ -695,7 +796,7 @@ fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
             })
         })
         .collect();
-    params.extend(op.query.iter().map(|q| query_param(q)));
+    params.extend(op.query.iter().map(|q| query_param(op.path, q)));
     let mut responses = Map::new();
     if let Some(answer) = op.answer {
         let answer = answer(generator);

@@ -7,6 +7,7 @@ use crate::exit;
 use crate::output::Table;
 use steward_domain::network::FindingFilter;
 use steward_domain::ops::network::list::{self, FindingSort};
+use steward_domain::ops::network::view::FindingView;
 use steward_domain::ops::people;
 
 pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
@@ -39,31 +40,34 @@ pub fn run(args: FindingsArgs, global: &Global) -> anyhow::Result<u8> {
         })
         .await
     })?;
-    found.print(&app.out, ("finding", "findings"), || {
-        let mut t = Table::new(&[
-            "DAY", "WHO", "CATEGORY", "VISITS", "FIRST", "LAST", "REPORTED",
-        ]);
-        for f in found.items() {
-            let who = match &f.person {
-                Some(p) => format!("{} ({})", p.reference, f.identity),
-                None => format!("unknown ({})", f.identity),
-            };
-            let reported: Vec<String> = f
-                .reported
-                .iter()
-                .map(|r| format!("request {}", r.request_id))
-                .collect();
-            t.row(vec![
-                f.day.to_string(),
-                who,
-                f.category.clone(),
-                f.visits.to_string(),
-                f.first_seen.format("%H:%M:%S").to_string(),
-                f.last_seen.format("%H:%M:%S").to_string(),
-                reported.join(", "),
-            ]);
-        }
-        t.render() + &found.footer()
-    })?;
+    found.print(&app.out, ("finding", "findings"), || table(&found))?;
     Ok(exit::OK)
+}
+
+/// What scanning found, a row per identity, category and day.
+pub(crate) fn table(found: &listing::Fetched<FindingView>) -> String {
+    let mut t = Table::new(&[
+        "DAY", "WHO", "CATEGORY", "VISITS", "FIRST", "LAST", "REPORTED",
+    ]);
+    for f in found.items() {
+        let who = match &f.person {
+            Some(p) => format!("{} ({})", p.reference, f.identity),
+            None => format!("unknown ({})", f.identity),
+        };
+        let reported: Vec<String> = f
+            .reported
+            .iter()
+            .map(|r| format!("request {}", r.request_id))
+            .collect();
+        t.row(vec![
+            f.day.to_string(),
+            who,
+            f.category.clone(),
+            f.visits.to_string(),
+            f.first_seen.format("%H:%M:%S").to_string(),
+            f.last_seen.format("%H:%M:%S").to_string(),
+            reported.join(", "),
+        ]);
+    }
+    t.render() + &found.footer()
 }

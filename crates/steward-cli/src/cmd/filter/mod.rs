@@ -2,7 +2,7 @@
 //! and the log scanner read the register when given a council, and the findings always do.
 
 mod compile;
-mod findings;
+pub(crate) mod findings;
 mod register;
 mod scan;
 mod squid;

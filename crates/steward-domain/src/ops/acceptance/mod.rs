@@ -9,7 +9,9 @@ use crate::records::{Acceptance, Council, Person, SignatureMethod};
 use crate::repo::{NewAcceptance, RegisterTx};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use steward_policy::Citation;
 use steward_policy::decide::{AcceptanceStatus, SignatureFacts, acceptance_status};
+use steward_policy::decide::{Gate, Refusal};
 
 /// A person's standing against the policy in force.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -74,19 +76,25 @@ pub async fn sign<T: RegisterTx>(
     let person = people::find(tx, council, reference).await?;
     let active = policy::require(tx, council, ctx.today).await?;
     if active.pack.acceptance.is_none() {
-        return Err(DomainError::invalid(
-            "policy",
-            format!("{} asks for no signature", active.pack.pack.title),
-        ));
+        return Err(DomainError::Refused {
+            action: "sign",
+            refusals: vec![Refusal {
+                gate: Gate::NoProvision,
+                message: format!("{} asks for no signature", active.pack.pack.title),
+                citation: None,
+            }],
+        });
     }
     if !active.pack.scope.kinds.contains(&person.kind) {
-        return Err(DomainError::invalid(
-            "person",
-            format!(
-                "{} is not covered by {}",
-                person.name, active.pack.pack.title
-            ),
-        ));
+        let pack = &active.pack;
+        return Err(DomainError::Refused {
+            action: "sign",
+            refusals: vec![Refusal {
+                gate: Gate::Scope,
+                message: format!("{} is not covered by {}", person.name, pack.pack.title),
+                citation: Some(Citation::new(pack, &pack.scope.clause)),
+            }],
+        });
     }
     let (method, typed_name, recorded_by, signed_on) = match signature {
         Signature::Typed { name } => {

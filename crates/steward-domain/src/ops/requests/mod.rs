@@ -294,10 +294,14 @@ async fn store<T: WorkflowTx>(
         && let Some(max) = rule.max_length
         && max.after(ctx.today).is_some_and(|limit| *until > limit)
     {
-        return Err(DomainError::invalid(
-            "until",
-            format!("an exception may last at most {max} ({})", rule.citation),
-        ));
+        return Err(DomainError::Refused {
+            action: "raise",
+            refusals: vec![steward_policy::decide::Refusal {
+                gate: steward_policy::decide::Gate::Date,
+                message: format!("an exception may last at most {max}"),
+                citation: Some(rule.citation.clone()),
+            }],
+        });
     }
     let state = if found.approval.is_some() {
         RequestState::AwaitingApproval

@@ -66,11 +66,16 @@ pub(crate) async fn info_list(
     Q(q): Q,
 ) -> ApiResult<Json<Page<InfoView>>> {
     let on = q.as_of(caller.today)?;
+    // One kind, or several separated by commas: `foi,eir`.
     let kinds = match q.text("kind") {
-        Some(k) => vec![
-            k.parse()
-                .map_err(|e: String| ApiError::bad_field("kind", e))?,
-        ],
+        Some(k) => k
+            .split(',')
+            .map(|one| {
+                one.trim()
+                    .parse()
+                    .map_err(|e: String| ApiError::bad_field("kind", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
         None => Vec::new(),
     };
     let open = q.either("open")?;

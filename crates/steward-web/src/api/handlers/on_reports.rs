@@ -46,7 +46,7 @@ pub(crate) async fn due_report(
 pub(crate) async fn audit_log(
     Reader { caller, mut tx }: Reader,
     Q(q): Q,
-) -> ApiResult<Json<Page<steward_domain::audit::AuditRecord>>> {
+) -> ApiResult<Json<Page<LoggedRecord>>> {
     caller.principal.reader()?;
     let text = |field: &'static str| {
         AuditLogFilter::text(field, q.text(field).as_deref()).map_err(|e| {
@@ -63,19 +63,50 @@ pub(crate) async fn audit_log(
     };
     let query = q.list_query::<AuditSort, _>(filter)?;
     let page = audit_log::list(&mut tx, &caller.council, &query).await?;
-    Ok(Json(page.into()))
+    let page = audit_log::describe_page(&mut tx, &caller.council, page).await?;
+    Ok(Json(
+        page.map(|(record, said)| LoggedRecord {
+            record,
+            when: said.when,
+            sentence: said.sentence,
+        })
+        .into(),
+    ))
 }
 
+/// An audit record as stored, with what it says in words.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct LoggedRecord {
+    #[serde(flatten)]
+    record: steward_domain::audit::AuditRecord,
+    /// When it was made, on the clock in London: "9:30am, 16 May 2027".
+    when: String,
+    /// What happened: "The officer clerk lent LAP-0102 to Ada Quill (M003)".
+    sentence: String,
+}
+
+/// What checking the chain found: the same facts `steward audit verify` prints.
 #[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct Verified {
+    /// The council's short name.
+    council: String,
+    /// The council's name, as the message gives it.
+    council_name: String,
+    /// Records verified: all of them when the chain is intact, else those before the first
+    /// problem.
+    records: i64,
+    /// The last sequence number verified: everything up to and including it holds.
+    verified_through: i64,
+    /// The chain's head as the council records it.
+    head_seq: i64,
     ok: bool,
-    records: Option<i64>,
     problem: Option<steward_domain::audit::ChainProblem>,
     message: String,
 }
 
 /// Checks the council's whole chain: auditors and administrators only, one check per council
 /// at a time (429 with `Retry-After` while one runs). Dropping the request stops the check.
+/// The check streams the chain, so its memory does not grow with it.
 pub(crate) async fn audit_verify(
     State(state): State<ApiState>,
     caller: Caller,
@@ -85,21 +116,32 @@ pub(crate) async fn audit_verify(
         .checks
         .start(caller.council.id)
         .map_err(|busy| ApiError::busy(busy.words()))?;
-    let name = &caller.council.name;
-    Ok(Json(
-        match state.store.verify_audit(caller.council.id).await? {
-            Ok(n) => Verified {
-                ok: true,
-                records: Some(n),
-                problem: None,
-                message: format!("The audit trail of {name} is intact: {n} records verified."),
-            },
-            Err(problem) => Verified {
-                ok: false,
-                records: None,
-                message: format!("The audit trail of {name} has been tampered with: {problem}."),
-                problem: Some(problem),
-            },
-        },
-    ))
+    let council = &caller.council;
+    let name = &council.name;
+    let check = state.store.check_audit(council.id, []).await?;
+    let report = check.chain;
+    let (ok, records, problem, message) = match report.outcome {
+        Ok(n) => (
+            true,
+            n,
+            None,
+            format!("The audit trail of {name} is intact: {n} records verified."),
+        ),
+        Err(problem) => (
+            false,
+            report.verified_through,
+            Some(problem.clone()),
+            format!("The audit trail of {name} has been tampered with: {problem}."),
+        ),
+    };
+    Ok(Json(Verified {
+        council: council.slug.to_string(),
+        council_name: name.clone(),
+        records,
+        verified_through: report.verified_through,
+        head_seq: check.head_seq,
+        ok,
+        problem,
+        message,
+    }))
 }
