@@ -3,8 +3,10 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod mail;
 mod network;
 mod phone;
+pub use mail::*;
 pub use network::*;
 pub use phone::*;
 mod retention;
@@ -124,6 +126,9 @@ pub enum Command {
     Foi(InfoArgs),
     /// Subject access requests, with their deadlines
     Sar(InfoArgs),
+    /// Mail: forwards set on mailboxes, and the milter judging outbound mail
+    #[command(subcommand)]
+    Mail(MailCmd),
 }
 
 #[derive(Args, Debug)]

@@ -32,6 +32,13 @@ pub const CSV: Limit = Limit {
     line: steward_domain::limits::CSV_ROW,
 };
 
+/// A snapshot of mailbox forwarding: Graph's JSON (often one long line) or an Exchange CSV.
+pub const SNAPSHOT: Limit = Limit {
+    what: "a forwarding snapshot",
+    bytes: steward_domain::mail::snapshot::FILE_MAX,
+    line: steward_domain::mail::snapshot::FILE_MAX as usize,
+};
+
 /// A signing key or a public key file.
 pub const KEY: Limit = Limit {
     what: "a key file",

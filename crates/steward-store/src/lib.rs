@@ -18,6 +18,7 @@ mod info;
 mod invitations;
 mod listing;
 mod loans;
+mod mail;
 mod migrate;
 mod network;
 mod network_list;

@@ -97,6 +97,10 @@ const SQLITE: &[Migration] = &[
         version: 21,
         sql: include_str!("../migrations/sqlite/0021_request_routing.sql"),
     },
+    Migration {
+        version: 23,
+        sql: include_str!("../migrations/sqlite/0023_mail.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -183,6 +187,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 21,
         sql: include_str!("../migrations/postgres/0021_request_routing.sql"),
+    },
+    Migration {
+        version: 23,
+        sql: include_str!("../migrations/postgres/0023_mail.sql"),
     },
 ];
 

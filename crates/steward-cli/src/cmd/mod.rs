@@ -11,6 +11,7 @@ pub mod filter;
 pub(crate) mod info;
 pub(crate) mod listing;
 pub(crate) mod loan;
+mod mail;
 mod network;
 mod outbox;
 pub(crate) mod person;
@@ -65,6 +66,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(&app, args).await,
         Command::Foi(args) => info::run(&app, args, false).await,
         Command::Sar(args) => info::run(&app, args, true).await,
+        Command::Mail(c) => mail::run(&app, c).await,
     }
 }
 
