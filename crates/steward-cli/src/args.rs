@@ -3,9 +3,11 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod mail;
 mod network;
 mod phone;
 mod posture;
+pub use mail::*;
 pub use network::*;
 pub use phone::*;
 pub use posture::*;
@@ -136,6 +138,9 @@ pub enum Command {
     Foi(InfoArgs),
     /// Subject access requests, with their deadlines
     Sar(InfoArgs),
+    /// Mail: forwards set on mailboxes, and the milter judging outbound mail
+    #[command(subcommand)]
+    Mail(MailCmd),
 }
 
 #[derive(Args, Debug)]

@@ -47,6 +47,13 @@ pub const POLICY_MAP: Limit = Limit {
     line: 4 * 1024,
 };
 
+/// A snapshot of mailbox forwarding: Graph's JSON (often one long line) or an Exchange CSV.
+pub const SNAPSHOT: Limit = Limit {
+    what: "a forwarding snapshot",
+    bytes: steward_domain::mail::snapshot::FILE_MAX,
+    line: steward_domain::mail::snapshot::FILE_MAX as usize,
+};
+
 /// A signing key or a public key file.
 pub const KEY: Limit = Limit {
     what: "a key file",

@@ -12,6 +12,7 @@ pub mod import;
 pub mod info;
 pub mod limits;
 pub mod listing;
+pub mod mail;
 pub mod network;
 pub mod ops;
 pub mod outbox;

@@ -6,11 +6,13 @@
 //! speaks to the mail server), sends it, and records the outcome in a second transaction; see
 //! `steward_domain::outbox` for the states and why a message is sent at most once. An
 //! invitation's link is made as its message is claimed and written only into the email.
+//! [`milter`] judges outbound mail on the council's relay for Postfix.
 
 mod compose;
 mod config;
 mod error;
 mod links;
+pub mod milter;
 mod smtp;
 mod worker;
 

@@ -10,6 +10,7 @@ pub mod citation;
 pub mod decide;
 pub mod explain;
 pub mod information;
+pub mod mail;
 pub mod model;
 pub mod period;
 pub mod phones;

@@ -488,6 +488,19 @@ pub enum ConfidentialRoute {
     SecureRoute,
 }
 
+/// What the outbound relay does with marked mail bound for a domain that is not secure.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsafeMailAction {
+    /// Refuse it, telling the sender why.
+    #[default]
+    Reject,
+    /// Keep it in the relay's hold queue for an officer to release or delete.
+    Hold,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfidentialMail {
@@ -496,6 +509,12 @@ pub struct ConfidentialMail {
     pub route: ConfidentialRoute,
     /// Domain of the secure route, when there is one.
     pub secure_domain: Option<String>,
+    /// Further domains marked mail may go to (other councils' secure domains).
+    #[serde(default)]
+    pub secure_domains: Vec<String>,
+    /// What the relay does with marked mail to any other domain outside the council.
+    #[serde(default)]
+    pub action: UnsafeMailAction,
     pub clause: Clause,
 }
 
@@ -503,7 +522,39 @@ pub struct ConfidentialMail {
 #[serde(deny_unknown_fields)]
 pub struct Disclaimer {
     pub marking: String,
+    /// The words the relay appends to such mail; without them the relay appends nothing.
+    pub text: Option<String>,
     pub clause: Clause,
+}
+
+/// A sensitivity label, as mail carries it in its `msip_labels` header, and its marking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelMarking {
+    /// The label's name or its id (a GUID), matched without regard to case.
+    pub label: String,
+    pub level: String,
+}
+
+/// Words in a subject that mark a message, and its marking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectMarking {
+    /// Matched as whole words without regard to case ("OFFICIAL" in "[OFFICIAL] Budget").
+    pub text: String,
+    pub level: String,
+}
+
+/// The protective markings the council uses, and how a message shows its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Markings {
+    /// The levels, lowest first ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET").
+    pub levels: Vec<String>,
+    #[serde(default)]
+    pub labels: Vec<LabelMarking>,
+    #[serde(default)]
+    pub subjects: Vec<SubjectMarking>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -513,6 +564,7 @@ pub struct Mail {
     pub auto_forwarding: Option<AutoForwarding>,
     pub confidential: Option<ConfidentialMail>,
     pub disclaimer: Option<Disclaimer>,
+    pub markings: Option<Markings>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

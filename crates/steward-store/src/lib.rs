@@ -19,6 +19,7 @@ mod info;
 mod invitations;
 mod listing;
 mod loans;
+mod mail;
 mod migrate;
 mod network;
 mod network_list;

@@ -102,6 +102,10 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0022_posture.sql"),
     },
     Migration {
+        version: 23,
+        sql: include_str!("../migrations/sqlite/0023_mail.sql"),
+    },
+    Migration {
         version: 24,
         sql: include_str!("../migrations/sqlite/0024_oidc.sql"),
     },
@@ -199,6 +203,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 22,
         sql: include_str!("../migrations/postgres/0022_posture.sql"),
+    },
+    Migration {
+        version: 23,
+        sql: include_str!("../migrations/postgres/0023_mail.sql"),
     },
     Migration {
         version: 24,

@@ -1,7 +1,8 @@
 //! The server's input limits in one place (the README lists every layer's). Past these, a
 //! request is refused before anything is read into the register.
 
-/// The largest request body, API or form, except the two import pages below (413 beyond).
+/// The largest request body, API or form, except the import and snapshot pages below (413
+/// beyond).
 pub const BODY: usize = 2 << 20;
 
 /// The longest line of a text body (a policy pack or a CSV file sent to the API).
@@ -13,6 +14,10 @@ pub const IMPORT_FILE: usize = 5 << 20;
 /// The most rows a file on the import pages may hold; larger registers import with
 /// `steward person import` or `steward equipment import`.
 pub const IMPORT_ROWS: usize = 20_000;
+
+/// The largest forwarding snapshot the mail forwarding page takes; larger ones import with
+/// `steward mail forwarding import`.
+pub const FORWARDING_SNAPSHOT: usize = 16 << 20;
 
 /// The largest TLS certificate chain or private key file `serve --tls-cert`/`--tls-key` reads.
 pub const TLS_FILE: u64 = 1 << 20;

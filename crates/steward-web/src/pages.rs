@@ -322,6 +322,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/monitoring_findings.html"),
     ),
     (
+        "pages/monitoring_mail_forwards.html",
+        include_str!("../templates/pages/monitoring_mail_forwards.html"),
+    ),
+    (
         "pages/web_identities.html",
         include_str!("../templates/pages/web_identities.html"),
     ),

@@ -12,6 +12,7 @@ pub mod filter;
 pub(crate) mod info;
 pub(crate) mod listing;
 pub(crate) mod loan;
+mod mail;
 pub(crate) mod network;
 pub(crate) mod outbox;
 pub(crate) mod person;
@@ -71,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(&app, args).await,
         Command::Foi(args) => info::run(&app, args, false).await,
         Command::Sar(args) => info::run(&app, args, true).await,
+        Command::Mail(c) => mail::run(&app, c).await,
     }
 }
 

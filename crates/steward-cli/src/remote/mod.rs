@@ -96,7 +96,7 @@ fn why_local(command: &Command) -> &'static str {
             "the directory is read with secrets kept beside the server, and a running server \
              syncs by itself"
         }
-        Command::Posture(_) => {
+        Command::Mail(_) | Command::Posture(_) => {
             "it is not yet sent to the API; scripts can use the API's own posture and mail \
              requests"
         }

@@ -16,6 +16,7 @@ pub mod invitations;
 pub mod kept;
 pub mod leaving;
 pub mod loans;
+pub mod mail;
 pub mod network;
 pub mod oidc;
 pub mod outbox;

@@ -535,6 +535,64 @@ impl Checker<'_> {
         {
             self.domain(&path.key("confidential").key("secure_domain"), domain);
         }
+        if let Some(c) = &mail.confidential {
+            let at = path.key("confidential").key("secure_domains");
+            for (i, domain) in c.secure_domains.iter().enumerate() {
+                self.domain(&at.index(i), domain);
+            }
+        }
+        let Some(markings) = &mail.markings else {
+            return;
+        };
+        let at = path.key("markings");
+        if markings.levels.is_empty() {
+            self.problem(
+                &at.key("levels"),
+                "name at least one marking, lowest first, like [\"OFFICIAL\"]".to_string(),
+            );
+        }
+        let known = |level: &str| {
+            markings
+                .levels
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(level))
+        };
+        let levels = markings.levels.join(", ");
+        for (i, l) in markings.labels.iter().enumerate() {
+            if !known(&l.level) {
+                self.problem(
+                    &at.key("labels").index(i).key("level"),
+                    format!("{:?} is not one of the levels ({levels})", l.level),
+                );
+            }
+        }
+        for (i, l) in markings.subjects.iter().enumerate() {
+            if !known(&l.level) {
+                self.problem(
+                    &at.key("subjects").index(i).key("level"),
+                    format!("{:?} is not one of the levels ({levels})", l.level),
+                );
+            }
+        }
+        if let Some(marking) = mail.confidential.as_ref().and_then(|c| c.marking.as_ref())
+            && !known(marking)
+        {
+            self.problem(
+                &path.key("confidential").key("marking"),
+                format!("{marking:?} is not one of [mail.markings] levels ({levels})"),
+            );
+        }
+        if let Some(d) = &mail.disclaimer
+            && !known(&d.marking)
+        {
+            self.problem(
+                &path.key("disclaimer").key("marking"),
+                format!(
+                    "{:?} is not one of [mail.markings] levels ({levels})",
+                    d.marking
+                ),
+            );
+        }
     }
 
     fn domain(&mut self, path: &Path, domain: &str) {

@@ -5,8 +5,8 @@
 
 use crate::model::{
     Agreement, ConfidentialRoute, DutyTopic, Forwarding, OfficeHolder, OfficeId, Outcome,
-    PersonalCalls, PersonalUseAllowance, PostureCheck, RefreshOrder, ReportKind, Urgency,
-    WebAction, literal,
+    PersonalCalls, PersonalUseAllowance, PostureCheck, RefreshOrder, ReportKind, UnsafeMailAction,
+    Urgency, WebAction, literal,
 };
 use crate::period::Period;
 use crate::span::Span;
@@ -441,6 +441,7 @@ pub(crate) static MAIL: Table = fields(&[
     opt("auto_forwarding", Shape::Table(&AUTO_FORWARDING)),
     opt("confidential", Shape::Table(&CONFIDENTIAL)),
     opt("disclaimer", Shape::Table(&DISCLAIMER)),
+    opt("markings", Shape::Table(&MARKINGS)),
 ]);
 
 pub(crate) static OFFICIAL_ADDRESS: Table = fields(&[req("domains", TEXTS), req("clause", CLAUSE)]);
@@ -452,10 +453,26 @@ pub(crate) static CONFIDENTIAL: Table = fields(&[
     opt("marking", TEXT),
     req("route", one_of::<ConfidentialRoute>()),
     opt("secure_domain", TEXT),
+    opt("secure_domains", TEXTS),
+    opt("action", one_of::<UnsafeMailAction>()),
     req("clause", CLAUSE),
 ]);
 
-pub(crate) static DISCLAIMER: Table = fields(&[req("marking", FILLED), req("clause", CLAUSE)]);
+pub(crate) static DISCLAIMER: Table = fields(&[
+    req("marking", FILLED),
+    opt("text", FILLED),
+    req("clause", CLAUSE),
+]);
+
+pub(crate) static MARKINGS: Table = fields(&[
+    req("levels", TEXTS),
+    opt("labels", Shape::Tables(&LABEL_MARKING)),
+    opt("subjects", Shape::Tables(&SUBJECT_MARKING)),
+]);
+
+pub(crate) static LABEL_MARKING: Table = fields(&[req("label", FILLED), req("level", FILLED)]);
+
+pub(crate) static SUBJECT_MARKING: Table = fields(&[req("text", FILLED), req("level", FILLED)]);
 
 pub(crate) static SOFTWARE: Table = fields(&[
     req("install", Shape::Table(&SOFTWARE_INSTALL)),

@@ -187,11 +187,19 @@ clause = "11.2"
 marking = "OFFICIAL-SENSITIVE"
 route = "secure_route"
 secure_domain = "borough.gcsx.gov.uk"
+secure_domains = ["county.gcsx.gov.uk"]
+action = "hold"
 clause = "11.3"
 
 [mail.disclaimer]
 marking = "OFFICIAL"
+text = "Meant only for those it is addressed to."
 clause = "11.4"
+
+[mail.markings]
+levels = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
+labels = [{ label = "Official", level = "OFFICIAL" }]
+subjects = [{ text = "OFFICIAL-SENSITIVE", level = "OFFICIAL-SENSITIVE" }]
 
 [software]
 purchase_via = "monitoring_officer"
@@ -1012,6 +1020,15 @@ fn schema_keys_match_the_model() {
         (&schema::AUTO_FORWARDING, serde_fields::<AutoForwarding>()),
         (&schema::CONFIDENTIAL, serde_fields::<ConfidentialMail>()),
         (&schema::DISCLAIMER, serde_fields::<Disclaimer>()),
+        (&schema::MARKINGS, serde_fields::<crate::model::Markings>()),
+        (
+            &schema::LABEL_MARKING,
+            serde_fields::<crate::model::LabelMarking>(),
+        ),
+        (
+            &schema::SUBJECT_MARKING,
+            serde_fields::<crate::model::SubjectMarking>(),
+        ),
         (&schema::SOFTWARE, serde_fields::<Software>()),
         (&schema::SOFTWARE_INSTALL, serde_fields::<SoftwareInstall>()),
         (&schema::RULE_REF, serde_fields::<RuleRef>()),

@@ -299,6 +299,7 @@ pub(crate) struct Params {
     pub status: Option<String>,
     pub month: Option<String>,
     pub show: Option<String>,
+    pub outcome: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -398,6 +399,7 @@ impl Params {
             "status" => &self.status,
             "month" => &self.month,
             "show" => &self.show,
+            "outcome" => &self.outcome,
             _ => &None,
         };
         given(value).map(str::to_string)

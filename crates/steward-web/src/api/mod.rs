@@ -814,6 +814,24 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::get(
+            "/mail/forwards",
+            "The forwards set on the council's mailboxes in the latest snapshots, each with what the policy says of it and the clause; for the offices the policy names and auditors; found by the person's name or reference; sorts: mailbox, outcome",
+            Reader,
+        )
+        .query(&["outcome", "person", "limit", "cursor", "q", "sort", "dir"]),
+        h::mail_forwards,
+    )
+    .add(
+        Op::post(
+            "/mail/forwards/import",
+            "Import a snapshot of mailbox forwarding (Graph messageRules JSON, or an Exchange Get-InboxRule or Get-Mailbox CSV export); it replaces the forwards of its kind, and a snapshot with any problem imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::forwarding_import)),
+        h::mail_forwards_import,
+    )
+    .add(
+        Op::get(
             "/findings",
             "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors; found by the person's name or reference; sorts: day, category",
             Reader,

@@ -5,8 +5,10 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 
+mod mail;
 mod network;
 mod phones;
+pub(crate) use mail::*;
 pub(crate) use network::*;
 mod records;
 mod responses;

@@ -1,10 +1,12 @@
 //! The web filter's pages: the block page a browser is sent to (public), what scanning the
 //! proxy's logs found (only for the offices the policy names, and auditors), and the proxy
-//! user names and device addresses by which the filter knows people (officers).
+//! user names and device addresses by which the filter knows people (officers); and the
+//! forwards set on the council's mailboxes, with uploading a snapshot of them (`mail`).
 
 mod blocked;
 mod findings;
 mod identities;
+mod mail;
 
 use crate::AppState;
 use crate::routes::{Need, PageRoute, page};
@@ -25,6 +27,18 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/monitoring/findings",
             Reader,
             get(findings::list),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/monitoring/mail-forwards",
+            Reader,
+            get(mail::list),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/monitoring/mail-forwards",
+            Officer,
+            post(mail::upload).layer(mail::body_limit()),
         ),
         page(
             Method::GET,

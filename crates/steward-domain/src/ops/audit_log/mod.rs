@@ -56,6 +56,8 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("web_exception", "Web exception"),
     ("proxy_user", "Web proxy name"),
     ("web_scan", "Web proxy log scan"),
+    ("mail_forward_import", "Mail forwarding snapshot"),
+    ("mail_decision", "Outbound mail decision"),
     ("phone_line", "Phone line"),
     ("phone_bills", "Phone bills for a month"),
     ("phone_bill", "Phone bill"),

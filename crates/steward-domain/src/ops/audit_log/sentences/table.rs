@@ -612,6 +612,37 @@ pub static ACTIONS: &[ActionWords] = &[
             }
         )
     }),
+    words(
+        "mail_forwarding.import",
+        "Imported a snapshot of mail forwarding",
+        |s| {
+            format!(
+                "{} imported {} {} from {}, {} of them against the policy",
+                s.who(),
+                s.num("forwards").unwrap_or(0),
+                if s.num("forwards") == Some(1) {
+                    "mail forward"
+                } else {
+                    "mail forwards"
+                },
+                s.text("file_name")
+                    .unwrap_or_else(|| "a snapshot".to_string()),
+                s.num("breaches").unwrap_or(0)
+            )
+        },
+    ),
+    words(
+        "mail_decision.record",
+        "The outbound mail relay judged a message",
+        |s| {
+            let action = match s.text("action").as_deref() {
+                Some("reject") => "refused",
+                Some("hold") => "held",
+                _ => "let through",
+            };
+            format!("{} {action} a message by the mail policy", s.who())
+        },
+    ),
     // Notices and email.
     words("notice.queue", "Queued a notice", |s| {
         format!(
