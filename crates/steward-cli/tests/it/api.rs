@@ -436,6 +436,10 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/people/M1/web-identities/remove", json!({"username": "x"})),
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
         ("/posture/import/steward", json!({})),
+        (
+            "/mail/forwards/import",
+            json!({"format": "graph", "file_name": "rules.json", "content": "{\"value\": []}"}),
+        ),
         ("/retention/purge", json!({})),
         (
             "/information-requests",

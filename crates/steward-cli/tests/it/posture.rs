@@ -454,7 +454,7 @@ fn a_laptop_checking_in_after_its_holder_left_is_a_finding_in_the_county() {
         "--on",
         "2026-03-02",
         "--reason",
-        "resigned",
+        "stood_down",
         "--as-of",
         "2026-03-02",
     ]);
