@@ -958,6 +958,47 @@ pub static ACTIONS: &[ActionWords] = &[
             )
         },
     ),
+    words(
+        "directory.settings",
+        "Set how the register follows the directory",
+        |s| {
+            format!(
+                "{} set how the register follows the council's directory{}",
+                s.who(),
+                if s.after("scheduled").and_then(Value::as_bool) == Some(true) {
+                    ", synced once a day"
+                } else {
+                    ""
+                }
+            )
+        },
+    ),
+    words(
+        "directory.sync",
+        "Synced the register with the directory",
+        |s| {
+            let unreadable = s.num("unreadable").unwrap_or(0);
+            format!(
+                "{} synced the register with the council's directory: {} joined, {} changed, {} left{}",
+                s.who(),
+                s.num("joiners").unwrap_or(0),
+                s.num("movers").unwrap_or(0),
+                s.num("leavers").unwrap_or(0),
+                if unreadable > 0 {
+                    format!(", {unreadable} entries could not be read")
+                } else {
+                    String::new()
+                }
+            )
+        },
+    ),
+    words("directory.link", "Linked a person to the directory", |s| {
+        format!(
+            "{} linked {} to their entry in the council's directory",
+            s.who(),
+            s.person()
+        )
+    }),
     words("mail.configure", "Chose the mail server", |s| {
         format!(
             "{} chose the mail server {}{} for the council's notices{}",
