@@ -4,10 +4,10 @@
 
 use crate::explain::{RuleLine, rules};
 use crate::model::Pack;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How one rule differs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
@@ -26,9 +26,9 @@ impl ChangeKind {
 }
 
 /// One rule that is new, gone or worded differently, under its topic.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleChange {
-    pub topic: &'static str,
+    pub topic: String,
     pub kind: ChangeKind,
     /// The rule as the current version has it.
     pub before: Option<String>,
@@ -81,7 +81,7 @@ pub fn changes(before: Option<&Pack>, after: &Pack) -> Vec<RuleChange> {
                 .or_else(|| gone.iter().position(|g| g.text == line.text));
             let before = partner.map(|at| gone.remove(at));
             out.push(RuleChange {
-                topic,
+                topic: topic.to_string(),
                 kind: if before.is_some() {
                     ChangeKind::Changed
                 } else {
@@ -96,7 +96,7 @@ pub fn changes(before: Option<&Pack>, after: &Pack) -> Vec<RuleChange> {
             });
         }
         out.extend(gone.into_iter().map(|line| RuleChange {
-            topic,
+            topic: topic.to_string(),
             kind: ChangeKind::Removed,
             before: Some(line.text.clone()),
             after: None,
@@ -144,7 +144,10 @@ mod tests {
         let found = changes(Some(&town), &longer);
         assert_eq!(found.len(), 1, "{found:?}");
         let change = &found[0];
-        assert_eq!((change.topic, change.kind), ("Loans", ChangeKind::Changed));
+        assert_eq!(
+            (change.topic.as_str(), change.kind),
+            ("Loans", ChangeKind::Changed)
+        );
         assert_eq!(change.before.as_deref(), Some("Longest loan: 3 months"));
         assert_eq!(change.after.as_deref(), Some("Longest loan: 6 months"));
         assert_eq!(change.clause, "4.5");

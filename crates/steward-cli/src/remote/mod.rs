@@ -77,10 +77,6 @@ fn why_local(command: &Command) -> &'static str {
             "checkpoints are held against the chain's own hashes, which only the database has; \
              verify an export with --file instead"
         }
-        Command::Policy(PolicyCmd::Changes { .. }) => {
-            "the command line cannot yet read back the API's preview (POST /policy/changes); \
-             open the policy page, or run it on the database"
-        }
         Command::Person(PersonCmd::WebIdentity(_)) => {
             "the API answers one person's web identities; name the person"
         }

@@ -390,6 +390,16 @@ pub fn policy(link: &Link<'_>, cmd: PolicyCmd) -> anyhow::Result<Option<u8>> {
                 remote.send(&Ask::get("/due").with("limit", Some(1)))?;
             out.emit(&version, || policy::adopted_text(&due.council, &version))?;
         }
+        PolicyCmd::Changes {
+            file,
+            preset,
+            effective,
+        } => {
+            let body = adoption(file.as_deref(), preset.as_deref(), effective)?;
+            let preview: steward_domain::ops::policy::AdoptionPreview =
+                remote.send(&Ask::post("/policy/changes", Some(body)))?;
+            out.emit(&preview, || policy::changes_text(&preview))?;
+        }
         // Checking files, listing presets and showing a preset or file run here.
         _ => return Ok(None),
     }

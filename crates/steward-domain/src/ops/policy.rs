@@ -6,7 +6,7 @@ use crate::listing::Window;
 use crate::records::{Council, PackVersion};
 use crate::repo::{NewPackVersion, RegisterTx};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use steward_policy::changes::{RuleChange, changes};
@@ -171,7 +171,7 @@ pub async fn version<T: RegisterTx>(
 }
 
 /// What adopting a pack would change, shown before it is adopted.
-#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AdoptionPreview {
     pub title: String,
     pub label: String,

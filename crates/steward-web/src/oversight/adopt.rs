@@ -187,7 +187,7 @@ pub async fn adopt(
 
 #[derive(Serialize)]
 struct ChangeRow {
-    topic: &'static str,
+    topic: String,
     what: &'static str,
     before: Option<String>,
     after: Option<String>,
@@ -210,7 +210,7 @@ fn render_check(
         .changes
         .iter()
         .map(|c| ChangeRow {
-            topic: c.topic,
+            topic: c.topic.clone(),
             what: c.kind.words(),
             before: c.before.clone(),
             after: c.after.clone(),
