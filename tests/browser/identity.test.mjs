@@ -14,16 +14,13 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  axeViolations,
-  describeViolations,
+  checkPage,
   launchBrowser,
   newPage,
   root,
-  screenshot,
   startDemo,
 } from "./support.mjs";
 
-const WIDTHS = [390, 820, 1280];
 const SLUG = "dunmere-town";
 const SECRET_ENV = "STEWARD_BROWSER_OIDC_SECRET";
 
@@ -97,24 +94,10 @@ async function settled(page) {
   await page.waitForFunction(() => document.body.classList.contains("govuk-frontend-supported"));
 }
 
-/** Screenshots at each width, axe at each, and no sideways scrolling on the narrow ones. */
+/** The page once its scripts have run, held to what every page must be (`checkPage`). */
 async function check(opened, name) {
-  const { page, problems } = opened;
-  await settled(page);
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await screenshot(page, `identity-${name}-${width}`);
-    const violations = await axeViolations(page);
-    assert.deepEqual(
-      violations.map((v) => v.id),
-      [],
-      `axe found accessibility problems on ${page.url()} at ${width}px:\n${describeViolations(violations)}`,
-    );
-    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(scroll <= width, `${name} does not scroll sideways at ${width}px (${scroll}px)`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  assert.deepEqual(problems, [], `problems loading ${page.url()}`);
+  await settled(opened.page);
+  await checkPage(opened, `identity-${name}`);
 }
 
 async function submit(page, name) {

@@ -96,21 +96,13 @@ fn cursor_bounds(query: &AuditLogQuery) -> (Option<String>, Option<String>) {
     }
 }
 
-/// `$first, $first+1, ...` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// `column IN (...)` over `values` numbered from `first`, or a condition that is never true
 /// when there are none.
 fn within(column: &str, first: usize, n: usize) -> String {
     if n == 0 {
         "1 = 0".to_string()
     } else {
-        format!("{column} IN ({})", placeholders(first, n))
+        format!("{column} IN ({})", crate::rows::numbered_marks(first, n))
     }
 }
 

@@ -82,12 +82,6 @@ enum Arg {
     Text(String),
 }
 
-/// `IN ($3, $4)` for `n` values starting at placeholder `first`.
-fn placeholders(first: usize, n: usize) -> String {
-    let list: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
-    list.join(", ")
-}
-
 /// Adds a value and answers its placeholder number.
 fn push(args: &mut Vec<Arg>, arg: Arg) -> usize {
     args.push(arg);
@@ -113,7 +107,7 @@ async fn select_messages(
         }
         sql.push_str(&format!(
             " AND m.state IN ({})",
-            placeholders(first, filter.states.len())
+            crate::rows::numbered_marks(first, filter.states.len())
         ));
     }
     if let Some(person) = filter.person_id {
@@ -240,7 +234,7 @@ async fn update_message_if(
         "UPDATE outbox SET address = $1, state = $2, attempts = $3, next_attempt_at = $4,
              last_error = $5, claim = $6, claimed_at = $7, sent_at = $8, updated_at = $9
          WHERE council_id = $10 AND id = $11 AND state IN ({})",
-        placeholders(12, expected.len())
+        crate::rows::numbered_marks(12, expected.len())
     );
     if claim.is_some() {
         sql.push_str(&format!(" AND claim = ${}", 12 + expected.len()));

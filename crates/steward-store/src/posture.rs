@@ -2,7 +2,7 @@
 //! observations.
 
 use crate::equipment::{EQUIPMENT, equipment};
-use crate::rows::{Cols, time_text};
+use crate::rows::{Cols, numbered_marks, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -17,14 +17,6 @@ const IMPORT: &str = "id, council_id, imported_at, imported_by, format, file, ob
 const OBSERVATION: &str = "equipment_id, check_word, result, software, observed_at, source, detail";
 const SOFTWARE_WORD: &str = "software";
 const BATCH: usize = 500;
-
-/// `$2, $3, ...`: one placeholder for each of `n` values after the council.
-fn marks(n: usize) -> String {
-    (2..n + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 fn import(row: &AnyRow) -> RepoResult<PostureImport> {
     let c = Cols::new(row, "posture_imports");
@@ -165,7 +157,7 @@ impl PostureTx for StoreTx {
         let sql = format!(
             "SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND id IN ({}) \
              ORDER BY asset_tag",
-            marks(ids.len())
+            numbered_marks(2, ids.len())
         );
         let mut query = sqlx::query(&sql).bind(council_id);
         for id in ids {
@@ -192,7 +184,7 @@ impl PostureTx for StoreTx {
                AND NOT EXISTS (SELECT 1 FROM terms o WHERE o.council_id = l.council_id \
                    AND o.person_id = l.person_id AND o.ends IS NULL) \
              GROUP BY l.equipment_id",
-            marks(ids.len())
+            numbered_marks(2, ids.len())
         );
         let mut query = sqlx::query(&sql).bind(council_id);
         for id in ids {
@@ -218,8 +210,7 @@ impl PostureTx for StoreTx {
         let items = if only.is_empty() {
             String::new()
         } else {
-            let marks: Vec<String> = (2..only.len() + 2).map(|n| format!("${n}")).collect();
-            format!("AND o.equipment_id IN ({})", marks.join(", "))
+            format!("AND o.equipment_id IN ({})", numbered_marks(2, only.len()))
         };
         let sql = format!(
             "SELECT {OBSERVATION} FROM posture_observations o

@@ -198,6 +198,14 @@ pub(crate) async fn existing(
     Ok(found)
 }
 
+/// `$first, $first+1, ...`: the placeholders of `n` values in an `IN (...)` list.
+pub(crate) fn numbered_marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

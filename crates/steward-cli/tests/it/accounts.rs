@@ -45,7 +45,7 @@ pub fn create_user(env: &Env, args: &[&str], password: &str) -> Run {
 }
 
 /// A town council with one councillor, M1, serving from 2026.
-fn setup() -> Env {
+pub(crate) fn setup() -> Env {
     let env = Env::new();
     env.council("town-it-policy", "2026-01-01");
     env.ok(&[

@@ -202,24 +202,7 @@ fn outcomes_offered_depend_on_whose_breach_it_is() {
         ("H1", "employee", Some("head_of_law_and_governance")),
         ("L1", "employee", Some("line_manager")),
     ] {
-        let mut args = vec![
-            "person",
-            "add",
-            "--ref",
-            reference,
-            "--name",
-            reference,
-            "--kind",
-            kind,
-            "--term-start",
-            "2026-05-01",
-            "--as-of",
-            "2027-01-04",
-        ];
-        if let Some(office) = office {
-            args.extend_from_slice(&["--office", office]);
-        }
-        env.ok(&args);
+        env.person(reference, kind, office, "2026-05-01", "2027-01-04");
     }
     for (username, person) in [("law", "H1"), ("manager", "L1")] {
         crate::api::user(

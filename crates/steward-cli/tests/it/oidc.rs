@@ -246,22 +246,7 @@ fn sign_in_at_provider(steward: &str, sub: Option<&str>) -> Outcome {
 /// A town council with an administrator (clerk), a councillor's member account (ada) and an
 /// administrator not linked to the provider (spare).
 fn council() -> Env {
-    let env = Env::new();
-    env.council("town-it-policy", "2026-01-01");
-    env.ok(&[
-        "person",
-        "add",
-        "--ref",
-        "M1",
-        "--name",
-        "Ada Quill",
-        "--kind",
-        "councillor",
-        "--term-start",
-        "2026-01-01",
-        "--as-of",
-        "2026-01-01",
-    ]);
+    let env = crate::accounts::setup();
     for args in [
         vec!["--username", "clerk", "--admin"],
         vec!["--username", "ada", "--role", "member", "--person", "M1"],

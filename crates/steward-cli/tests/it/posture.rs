@@ -399,24 +399,7 @@ fn a_laptop_checking_in_after_its_holder_left_is_a_finding_in_the_county() {
         ("S1", "employee", Some("democratic_support_manager")),
         ("M1", "councillor", None),
     ] {
-        let mut args = vec![
-            "person",
-            "add",
-            "--ref",
-            reference,
-            "--name",
-            reference,
-            "--kind",
-            kind,
-            "--term-start",
-            "2025-05-01",
-            "--as-of",
-            "2026-01-05",
-        ];
-        if let Some(office) = office {
-            args.extend_from_slice(&["--office", office]);
-        }
-        env.ok(&args);
+        env.person(reference, kind, office, "2025-05-01", "2026-01-05");
     }
     env.ok(&[
         "acceptance",

@@ -140,6 +140,36 @@ impl Env {
             from,
         ]);
     }
+
+    /// Adds a person of `kind` (named by their reference) whose term starts on `from`, holding
+    /// `office` when given, as recorded on `as_of`.
+    pub fn person(
+        &self,
+        reference: &str,
+        kind: &str,
+        office: Option<&str>,
+        from: &str,
+        as_of: &str,
+    ) {
+        let mut args = vec![
+            "person",
+            "add",
+            "--ref",
+            reference,
+            "--name",
+            reference,
+            "--kind",
+            kind,
+            "--term-start",
+            from,
+            "--as-of",
+            as_of,
+        ];
+        if let Some(office) = office {
+            args.extend_from_slice(&["--office", office]);
+        }
+        self.ok(&args);
+    }
 }
 
 /// The `data` of a successful command's envelope, checking the envelope's shape on the way.
