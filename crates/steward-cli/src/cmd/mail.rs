@@ -5,8 +5,8 @@ use crate::args::{DecisionsArgs, ForwardFindingsArgs, ForwardingCmd, MailCmd, Mi
 use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
-use steward_domain::mail::ForwardFilter;
 use steward_domain::mail::snapshot::SnapshotFormat;
+use steward_domain::mail::{ForwardFilter, ForwardFinding, MailDecisionRecord};
 use steward_domain::ops::mail::forwarding::{self, ForwardSort};
 use steward_domain::ops::mail::milter::{self, DecisionFilter, DecisionSort};
 use steward_domain::ops::people;
@@ -27,17 +27,7 @@ pub async fn run(app: &App, cmd: MailCmd) -> anyhow::Result<u8> {
             let council = app.council(&mut tx).await?;
             let done = forwarding::import(&mut tx, &ctx, &council, format, &name, rows).await?;
             tx.commit().await?;
-            app.out.emit(&done, || {
-                let mut text = format!(
-                    "Imported {} forwards from {name} ({} from mailboxes of people in the \
-                     register, {} from others).\n",
-                    done.import.forwards, done.matched, done.unmatched
-                );
-                for (outcome, n) in &done.by_outcome {
-                    text.push_str(&format!("  {}: {n}\n", outcome.words()));
-                }
-                text
-            })?;
+            app.out.emit(&done, || imported_text(&done, &name))?;
             Ok(exit::OK)
         }
         MailCmd::Forwarding(ForwardingCmd::Findings(args)) => findings(app, args).await,
@@ -73,33 +63,7 @@ async fn findings(app: &App, args: ForwardFindingsArgs) -> anyhow::Result<u8> {
         Ok(page)
     })
     .await?;
-    found.print(&app.out, ("forward", "forwards"), || {
-        let mut t = Table::new(&["MAILBOX", "WHO", "HOW", "TO", "OUTCOME", "CLAUSE"]);
-        for f in found.items() {
-            let who = match (&f.person, &f.person_name) {
-                (Some(r), Some(n)) => format!("{n} ({r})"),
-                _ => "not in the register".to_string(),
-            };
-            let how = match &f.rule {
-                Some(rule) => format!("{} (rule {rule})", f.kind.words()),
-                None => f.kind.words().to_string(),
-            };
-            t.row(vec![
-                f.mailbox.clone(),
-                who,
-                how,
-                f.target
-                    .clone()
-                    .unwrap_or_else(|| "inside the council".into()),
-                f.outcome.words().to_string(),
-                f.citation
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            ]);
-        }
-        t.render() + &found.footer()
-    })?;
+    found.print(&app.out, ("forward", "forwards"), || forwards_table(&found))?;
     Ok(exit::OK)
 }
 
@@ -206,32 +170,79 @@ async fn decisions(app: &App, args: DecisionsArgs) -> anyhow::Result<u8> {
     })
     .await?;
     found.print(&app.out, ("decision", "decisions"), || {
-        let mut t = Table::new(&["WHEN", "FROM", "TO", "MARKING", "DECISION", "WHY"]);
-        for d in found.items() {
-            let mut decision = d.action.words().to_string();
-            if d.disclaimer {
-                decision.push_str(", disclaimer added");
-            }
-            if d.flagged {
-                decision.push_str(", flagged");
-            }
-            let why: Vec<String> = d
-                .reasons
-                .iter()
-                .map(|r| format!("{} ({})", r.message, r.citation))
-                .collect();
-            t.row(vec![
-                crate::uk_time::london(d.decided_at)
-                    .format("%d %b %Y %H:%M")
-                    .to_string(),
-                d.sender.clone(),
-                d.recipients.join(", "),
-                d.level.clone().unwrap_or_else(|| "none".into()),
-                decision,
-                why.join("; "),
-            ]);
-        }
-        t.render() + &found.footer()
+        decisions_table(&found)
     })?;
     Ok(exit::OK)
+}
+
+/// What importing a snapshot took in, naming the file as it was given.
+pub(crate) fn imported_text(done: &forwarding::Imported, name: &str) -> String {
+    let mut text = format!(
+        "Imported {} forwards from {name} ({} from mailboxes of people in the register, {} \
+         from others).\n",
+        done.import.forwards, done.matched, done.unmatched
+    );
+    for (outcome, n) in &done.by_outcome {
+        text.push_str(&format!("  {}: {n}\n", outcome.words()));
+    }
+    text
+}
+
+/// The forwards found, each with what the policy says of it and the clause.
+pub(crate) fn forwards_table(found: &listing::Fetched<ForwardFinding>) -> String {
+    let mut t = Table::new(&["MAILBOX", "WHO", "HOW", "TO", "OUTCOME", "CLAUSE"]);
+    for f in found.items() {
+        let who = match (&f.person, &f.person_name) {
+            (Some(r), Some(n)) => format!("{n} ({r})"),
+            _ => "not in the register".to_string(),
+        };
+        let how = match &f.rule {
+            Some(rule) => format!("{} (rule {rule})", f.kind.words()),
+            None => f.kind.words().to_string(),
+        };
+        t.row(vec![
+            f.mailbox.clone(),
+            who,
+            how,
+            f.target
+                .clone()
+                .unwrap_or_else(|| "inside the council".into()),
+            f.outcome.words().to_string(),
+            f.citation
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ]);
+    }
+    t.render() + &found.footer()
+}
+
+/// The milter's decisions, each with its reasons and their clauses.
+pub(crate) fn decisions_table(found: &listing::Fetched<MailDecisionRecord>) -> String {
+    let mut t = Table::new(&["WHEN", "FROM", "TO", "MARKING", "DECISION", "WHY"]);
+    for d in found.items() {
+        let mut decision = d.action.words().to_string();
+        if d.disclaimer {
+            decision.push_str(", disclaimer added");
+        }
+        if d.flagged {
+            decision.push_str(", flagged");
+        }
+        let why: Vec<String> = d
+            .reasons
+            .iter()
+            .map(|r| format!("{} ({})", r.message, r.citation))
+            .collect();
+        t.row(vec![
+            crate::uk_time::london(d.decided_at)
+                .format("%d %b %Y %H:%M")
+                .to_string(),
+            d.sender.clone(),
+            d.recipients.join(", "),
+            d.level.clone().unwrap_or_else(|| "none".into()),
+            decision,
+            why.join("; "),
+        ]);
+    }
+    t.render() + &found.footer()
 }

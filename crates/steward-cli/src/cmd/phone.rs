@@ -82,49 +82,7 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
         PhoneBillCmd::Mine { reference } => {
             let person = people::find(&mut tx, &council, &reference.parse()?).await?;
             let mine = views::mine(&mut tx, &council, person.id).await?;
-            app.out.emit(&mine, || {
-                let mut text = String::new();
-                for b in &mine {
-                    text.push_str(&format!(
-                        "Bill {}, {}, {} ({}): personal {} of {} items, {}{}\n",
-                        b.bill_id,
-                        b.period.label(),
-                        b.asset_tag,
-                        b.readable,
-                        b.personal_items,
-                        b.calls.len(),
-                        b.personal_cost,
-                        match &b.statement {
-                            Some(s) =>
-                                format!("; statement {} issued, marking closed", s.statement.id),
-                            None => String::new(),
-                        }
-                    ));
-                    let mut t =
-                        Table::new(&["ITEM", "DATE", "TIME", "CALLED", "WHAT", "COST", "PERSONAL"]);
-                    for c in &b.calls {
-                        t.row(vec![
-                            c.id.to_string(),
-                            c.called_on.to_string(),
-                            opt(&c.called_at),
-                            opt(&c.called),
-                            opt(&c.description),
-                            c.cost.to_string(),
-                            if c.personal {
-                                "yes".into()
-                            } else {
-                                "no".into()
-                            },
-                        ]);
-                    }
-                    text.push_str(&t.render());
-                    text.push('\n');
-                }
-                if mine.is_empty() {
-                    text.push_str(&format!("{} has no calls on any bill.\n", person.name));
-                }
-                text
-            })?;
+            app.out.emit(&mine, || mine_text(&mine, &person.name))?;
         }
         PhoneBillCmd::Mark {
             id,
@@ -135,15 +93,61 @@ async fn bill(app: &App, cmd: PhoneBillCmd) -> anyhow::Result<u8> {
             let chosen: BTreeSet<i64> = personal.into_iter().collect();
             let marked = marking::mark(&mut tx, &ctx, &council, holder.id, id, &chosen).await?;
             tx.commit().await?;
-            app.out.emit(&marked, || {
-                format!(
-                    "{} items on bill {id} are marked personal, costing {} ({}).\n",
-                    marked.personal_items, marked.personal_cost, marked.citation
-                )
-            })?;
+            app.out.emit(&marked, || marked_text(id, &marked))?;
         }
     }
     Ok(exit::OK)
+}
+
+/// A holder's own items on each bill, newest month first.
+pub(crate) fn mine_text(mine: &[views::MyBill], name: &str) -> String {
+    let mut text = String::new();
+    for b in mine {
+        text.push_str(&format!(
+            "Bill {}, {}, {} ({}): personal {} of {} items, {}{}\n",
+            b.bill_id,
+            b.period.label(),
+            b.asset_tag,
+            b.readable,
+            b.personal_items,
+            b.calls.len(),
+            b.personal_cost,
+            match &b.statement {
+                Some(s) => format!("; statement {} issued, marking closed", s.statement.id),
+                None => String::new(),
+            }
+        ));
+        let mut t = Table::new(&["ITEM", "DATE", "TIME", "CALLED", "WHAT", "COST", "PERSONAL"]);
+        for c in &b.calls {
+            t.row(vec![
+                c.id.to_string(),
+                c.called_on.to_string(),
+                opt(&c.called_at),
+                opt(&c.called),
+                opt(&c.description),
+                c.cost.to_string(),
+                if c.personal {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
+            ]);
+        }
+        text.push_str(&t.render());
+        text.push('\n');
+    }
+    if mine.is_empty() {
+        text.push_str(&format!("{name} has no calls on any bill.\n"));
+    }
+    text
+}
+
+/// What marking a bill's items left personal.
+pub(crate) fn marked_text(id: i64, marked: &marking::Marked) -> String {
+    format!(
+        "{} items on bill {id} are marked personal, costing {} ({}).\n",
+        marked.personal_items, marked.personal_cost, marked.citation
+    )
 }
 
 pub(crate) fn statement_text(s: &StatementView) -> String {

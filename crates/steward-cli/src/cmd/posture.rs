@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::args::PostureCmd;
 use crate::exit;
 use crate::output::Table;
-use steward_domain::ops::posture::{self, DeviceCompliance};
+use steward_domain::ops::posture::{self, DeviceCompliance, PostureImported};
 use steward_domain::posture::parse::{self, FleetMap, Format};
 
 pub async fn run(app: &App, cmd: PostureCmd) -> anyhow::Result<u8> {
@@ -14,36 +14,7 @@ pub async fn run(app: &App, cmd: PostureCmd) -> anyhow::Result<u8> {
             format,
             policy_map,
         } => {
-            let format = Format::parse(format.trim()).ok_or_else(|| crate::Exit {
-                code: exit::USAGE,
-                message: format!(
-                    "--format: '{format}' is not a format; expected one of: intune, osquery, \
-                     fleet, steward"
-                ),
-            })?;
-            let map = match (&policy_map, format) {
-                (Some(path), Format::Fleet) => {
-                    let text = crate::input::read_text(path, crate::input::POLICY_MAP)?;
-                    FleetMap::parse(&path.display().to_string(), &text)?
-                }
-                (None, Format::Fleet) => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "--policy-map: a Fleet file needs a map saying which check \
-                                  each policy verifies"
-                            .into(),
-                    }
-                    .into());
-                }
-                (Some(_), _) => {
-                    return Err(crate::Exit {
-                        code: exit::USAGE,
-                        message: "--policy-map is only for --format fleet".into(),
-                    }
-                    .into());
-                }
-                (None, _) => FleetMap::default(),
-            };
+            let (format, map) = format_and_map(&format, policy_map.as_deref())?;
             let name = file.display().to_string();
             let data = crate::input::read(&file, crate::input::POSTURE)?;
             let rows = parse::parse(format, &name, &data, &map)?;
@@ -58,30 +29,8 @@ pub async fn run(app: &App, cmd: PostureCmd) -> anyhow::Result<u8> {
             .await?;
             tx.commit().await?;
             bar.finish_and_clear();
-            app.out.emit(&done, || {
-                let i = &done.import;
-                let mut text = format!(
-                    "Imported {} observations of {} items from {} ({}); {} were new.\n",
-                    i.observations,
-                    i.devices,
-                    name,
-                    format.label(),
-                    done.new
-                );
-                if i.unmatched > 0 {
-                    text.push_str(&format!(
-                        "{} devices in the file are not in the register: {}{}\n",
-                        i.unmatched,
-                        done.unmatched_devices.join(", "),
-                        if i.unmatched as usize > done.unmatched_devices.len() {
-                            " and others"
-                        } else {
-                            ""
-                        }
-                    ));
-                }
-                text
-            })?;
+            app.out
+                .emit(&done, || imported_text(&done, &name, format))?;
             Ok(exit::OK)
         }
         PostureCmd::Findings { item, all } => {
@@ -103,7 +52,72 @@ pub async fn run(app: &App, cmd: PostureCmd) -> anyhow::Result<u8> {
     }
 }
 
-fn human(found: &[DeviceCompliance], one: bool) -> String {
+/// The format `--format` names and, for Fleet, the map `--policy-map` names, read.
+pub(crate) fn format_and_map(
+    format: &str,
+    policy_map: Option<&std::path::Path>,
+) -> anyhow::Result<(Format, FleetMap)> {
+    let format = Format::parse(format.trim()).ok_or_else(|| crate::Exit {
+        code: exit::USAGE,
+        message: format!(
+            "--format: '{format}' is not a format; expected one of: intune, osquery, fleet, \
+             steward"
+        ),
+    })?;
+    let map = match (policy_map, format) {
+        (Some(path), Format::Fleet) => {
+            let text = crate::input::read_text(path, crate::input::POLICY_MAP)?;
+            FleetMap::parse(&path.display().to_string(), &text)?
+        }
+        (None, Format::Fleet) => {
+            return Err(crate::Exit {
+                code: exit::USAGE,
+                message: "--policy-map: a Fleet file needs a map saying which check each \
+                          policy verifies"
+                    .into(),
+            }
+            .into());
+        }
+        (Some(_), _) => {
+            return Err(crate::Exit {
+                code: exit::USAGE,
+                message: "--policy-map is only for --format fleet".into(),
+            }
+            .into());
+        }
+        (None, _) => FleetMap::default(),
+    };
+    Ok((format, map))
+}
+
+/// What an import took in, naming the file as it was given.
+pub(crate) fn imported_text(done: &PostureImported, name: &str, format: Format) -> String {
+    let i = &done.import;
+    let mut text = format!(
+        "Imported {} observations of {} items from {} ({}); {} were new.\n",
+        i.observations,
+        i.devices,
+        name,
+        format.label(),
+        done.new
+    );
+    if i.unmatched > 0 {
+        text.push_str(&format!(
+            "{} devices in the file are not in the register: {}{}\n",
+            i.unmatched,
+            done.unmatched_devices.join(", "),
+            if i.unmatched as usize > done.unmatched_devices.len() {
+                " and others"
+            } else {
+                ""
+            }
+        ));
+    }
+    text
+}
+
+/// Each item's findings; with its duties one by one when `one` item was asked for.
+pub(crate) fn human(found: &[DeviceCompliance], one: bool) -> String {
     if found.is_empty() {
         return if one {
             "No source has reported on this item.\n".to_string()

@@ -65,11 +65,11 @@ impl<T> Ask<T> {
         }
     }
 
-    /// A POST of a CSV file's text.
-    pub fn post_csv(path: impl Into<String>, csv: String) -> Ask<T> {
+    /// A POST of a file's text, of the `media` type.
+    pub fn post_text(path: impl Into<String>, text: String, media: &'static str) -> Ask<T> {
         Ask {
             post: true,
-            text: Some((csv, "text/csv")),
+            text: Some((text, media)),
             ..Ask::get(path)
         }
     }

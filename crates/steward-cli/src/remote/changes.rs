@@ -20,20 +20,21 @@ struct Imported {
     imported: usize,
 }
 
-/// Sends a file's rows; the problems the server finds in them are reported against the file
-/// and its lines, as on a database.
+/// Sends a file's rows as text of the `media` type; the problems the server finds in them are
+/// reported against the file and its lines, as on a database.
 pub(super) fn send_rows<T: serde::de::DeserializeOwned>(
     link: &Link<'_>,
     path: &str,
     file: &std::path::Path,
-    csv: String,
+    text: String,
+    media: &'static str,
 ) -> anyhow::Result<T> {
-    link.remote.send(&Ask::post_csv(path, csv)).map_err(|e| {
-        match e.rows_of(&file.display().to_string()) {
+    link.remote
+        .send(&Ask::post_text(path, text, media))
+        .map_err(|e| match e.rows_of(&file.display().to_string()) {
             Some(rows) => anyhow::Error::from(rows),
             None => e.into(),
-        }
-    })
+        })
 }
 
 /// A CSV file read and checked here, so that its mistakes name the file and its lines as on
@@ -89,7 +90,7 @@ pub fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             let csv = csv_file(&file, |name, data| {
                 Ok(steward_domain::import::parse_people(name, data)?.len())
             })?;
-            let done: Imported = send_rows(link, "/people/import", &file, csv)?;
+            let done: Imported = send_rows(link, "/people/import", &file, csv, "text/csv")?;
             person::imported(out, done.imported, "people")?;
         }
         PersonCmd::Office(OfficeCmd::Add {
@@ -149,7 +150,7 @@ pub fn people(link: &Link<'_>, cmd: PersonCmd) -> anyhow::Result<Option<u8>> {
             let csv = csv_file(&file, |name, data| {
                 Ok(steward_domain::import::parse_leavers(name, data)?.len())
             })?;
-            let left: Vec<Leaving> = send_rows(link, "/people/leave", &file, csv)?;
+            let left: Vec<Leaving> = send_rows(link, "/people/leave", &file, csv, "text/csv")?;
             out.emit(&left, || person::leavers_text(&left))?;
         }
         PersonCmd::WebIdentity(c) => return web_identity(link, c),
@@ -205,7 +206,7 @@ pub fn items(link: &Link<'_>, cmd: EquipmentCmd) -> anyhow::Result<Option<u8>> {
             let csv = csv_file(&file, |name, data| {
                 Ok(steward_domain::import::parse_equipment(name, data)?.len())
             })?;
-            let done: Imported = send_rows(link, "/equipment/import", &file, csv)?;
+            let done: Imported = send_rows(link, "/equipment/import", &file, csv, "text/csv")?;
             person::imported(out, done.imported, "items")?;
         }
         EquipmentCmd::PatTest { tag, on } => {

@@ -5,13 +5,15 @@
 //! Each command is a request (`calls.rs`) sent through one client (`client.rs`), whose
 //! problems map back to the failures the command has on a database (`error.rs`); the commands
 //! are kept by what they act on (`register.rs`, `changes.rs`, `signatures.rs`, `workflow.rs`,
-//! `info.rs`, `phones.rs`, `oversight.rs`) and print through the same functions as on a
+//! `info.rs`, `phones.rs`, `devices.rs`, `decisions.rs`, `oversight.rs`) and print through the same functions as on a
 //! database. A command that works only beside the database refuses `--server` as a usage
 //! error naming itself and saying why.
 
 mod calls;
 mod changes;
 mod client;
+mod decisions;
+mod devices;
 mod error;
 mod info;
 mod oversight;
@@ -49,7 +51,7 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
 
 /// Why `command` is not sent to a server, in the words its refusal gives.
 fn why_local(command: &Command) -> &'static str {
-    use crate::args::{OutboxCmd, PersonCmd, UserCmd};
+    use crate::args::{OutboxCmd, UserCmd};
     match command {
         Command::Serve(_) => "it is the server, beside its own database",
         Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
@@ -77,13 +79,6 @@ fn why_local(command: &Command) -> &'static str {
             "checkpoints are held against the chain's own hashes, which only the database has; \
              verify an export with --file instead"
         }
-        Command::Person(PersonCmd::WebIdentity(_)) => {
-            "the API answers one person's web identities; name the person"
-        }
-        Command::Phone(_) => {
-            "a holder's own items and marks are theirs to see and make, through their own \
-             sign-in or token (/me/phone-bills)"
-        }
         Command::User(UserCmd::Identity { .. } | UserCmd::BreakGlass { .. }) => {
             "links to the identity provider are set on the database, where the server reads \
              them; there is no API for them yet"
@@ -92,9 +87,9 @@ fn why_local(command: &Command) -> &'static str {
             "the directory is read with secrets kept beside the server, and a running server \
              syncs by itself"
         }
-        Command::Mail(_) | Command::Posture(_) => {
-            "it is not yet sent to the API; scripts can use the API's own posture and mail \
-             requests"
+        Command::Mail(_) => {
+            "the milter runs beside Postfix on the council's relay, recording each decision in \
+             the database"
         }
         _ => "the API has no request for it",
     }

@@ -3,6 +3,7 @@
 use super::calls::{ApiPage, Ask, ListAt};
 use super::changes::{csv_file, send_rows};
 use super::register::{Link, fetch};
+use super::signatures::own_account;
 use crate::args::{PhoneBillCmd, PhoneCmd, PhoneLineCmd, PhoneStatementCmd};
 use crate::cmd::phone;
 use crate::exit;
@@ -10,7 +11,8 @@ use serde_json::json;
 use steward_domain::phones::import::Imported;
 use steward_domain::phones::lines::LineView;
 use steward_domain::phones::lists::{BillSort, StatementSort};
-use steward_domain::phones::views::{BillDetail, BillView, StatementView};
+use steward_domain::phones::marking::Marked;
+use steward_domain::phones::views::{BillDetail, BillView, MyBill, StatementView};
 use steward_domain::phones::{BillPeriod, PhoneLine, PhoneNumber};
 use steward_domain::{AssetTag, Pence, PersonRef};
 
@@ -29,6 +31,24 @@ fn every_line(link: &Link<'_>) -> anyhow::Result<Vec<LineView>> {
     loop {
         let page: ApiPage<LineView> = link.remote.send(
             &Ask::get("/phone-lines")
+                .with("limit", Some(steward_domain::listing::MAX_LIMIT))
+                .with("cursor", cursor.take()),
+        )?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(all),
+        }
+    }
+}
+
+/// Every bill with the token's holder's own items, a page at a time.
+fn every_bill_of_mine(link: &Link<'_>) -> anyhow::Result<Vec<MyBill>> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page: ApiPage<MyBill> = link.remote.send(
+            &Ask::get("/me/phone-bills")
                 .with("limit", Some(steward_domain::listing::MAX_LIMIT))
                 .with("cursor", cursor.take()),
         )?;
@@ -89,8 +109,13 @@ fn bills(link: &Link<'_>, cmd: PhoneBillCmd) -> anyhow::Result<Option<u8>> {
             let csv = csv_file(&file, |name, data| {
                 Ok(steward_domain::phones::bill::parse_bill(name, data)?.len())
             })?;
-            let done: Imported =
-                send_rows(link, &format!("/phone-bills/import/{month}"), &file, csv)?;
+            let done: Imported = send_rows(
+                link,
+                &format!("/phone-bills/import/{month}"),
+                &file,
+                csv,
+                "text/csv",
+            )?;
             out.emit(&done, || phone::imported_text(&done, month))?;
         }
         PhoneBillCmd::List { list, month } => {
@@ -109,9 +134,28 @@ fn bills(link: &Link<'_>, cmd: PhoneBillCmd) -> anyhow::Result<Option<u8>> {
             let detail: BillDetail = remote.send(&Ask::get(format!("/phone-bills/{id}")))?;
             out.emit(&detail, || phone::bill_text(&detail))?;
         }
-        // A holder's own items and marks are theirs to see and make, through their own
-        // sign-in or token (`/me/phone-bills`).
-        PhoneBillCmd::Mine { .. } | PhoneBillCmd::Mark { .. } => return Ok(None),
+        // A holder's own items and marks are theirs to see and make, so only with their own
+        // token (`/me/phone-bills`).
+        PhoneBillCmd::Mine { reference } => {
+            let me = own_account(link, &reference, "reads their own calls")?;
+            let mut mine = every_bill_of_mine(link)?;
+            // The API pages by bill; the holder reads the newest month first.
+            mine.sort_by(|a, b| b.period.cmp(&a.period).then(b.bill_id.cmp(&a.bill_id)));
+            out.emit(&mine, || phone::mine_text(&mine, &me.name))?;
+        }
+        PhoneBillCmd::Mark {
+            id,
+            person,
+            personal,
+        } => {
+            own_account(link, &person, "marks their own calls")?;
+            let chosen: std::collections::BTreeSet<i64> = personal.into_iter().collect();
+            let marked: Marked = remote.send(&Ask::post(
+                format!("/me/phone-bills/{id}/personal"),
+                Some(json!({ "personal": chosen })),
+            ))?;
+            out.emit(&marked, || phone::marked_text(id, &marked))?;
+        }
     }
     Ok(Some(exit::OK))
 }

@@ -34,7 +34,9 @@ pub fn answers(command: &Command) -> bool {
         Command::Token(_) | Command::User(_) | Command::Audit(_) | Command::Policy(_) => true,
         Command::Report(_) | Command::Outbox(_) | Command::Acceptance(_) => true,
         Command::Request(_) | Command::Case(_) | Command::Foi(_) | Command::Sar(_) => true,
-        Command::Retention(_) | Command::Phone(_) => true,
+        Command::Retention(_) | Command::Phone(_) | Command::Posture(_) => true,
+        // The milter runs beside Postfix; the rest of mail has its requests.
+        Command::Mail(c) => !matches!(c, crate::args::MailCmd::Milter(_)),
         Command::Filter(crate::args::FilterCmd::Findings(_)) => true,
         _ => false,
     }
@@ -63,6 +65,8 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
             super::changes::findings(link, args).map(Some)
         }
         Command::Sar(args) => super::info::run(link, args, true).map(Some),
+        Command::Posture(c) => super::devices::posture(link, c).map(Some),
+        Command::Mail(c) => super::devices::mail(link, c),
         _ => Ok(None),
     }
 }

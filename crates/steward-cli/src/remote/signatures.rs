@@ -62,22 +62,7 @@ pub fn run(link: &Link<'_>, cmd: AcceptanceCmd) -> anyhow::Result<Option<u8>> {
             typed_name,
         } => {
             // A typed signature is the signer's own act: the token must be theirs.
-            reference.parse::<PersonRef>()?;
-            #[derive(serde::Deserialize)]
-            struct Me {
-                person: steward_domain::Person,
-            }
-            let me: Me = remote.send(&Ask::get("/me"))?;
-            if me.person.reference.as_str() != reference {
-                return Err(crate::Exit {
-                    code: exit::FORBIDDEN,
-                    message: format!(
-                        "only {reference} signs for themselves: with --server, use a token of \
-                         their own account"
-                    ),
-                }
-                .into());
-            }
+            own_account(link, &reference, "signs for themselves")?;
             let signed: Acceptance = remote.send(&Ask::post(
                 "/me/acceptance",
                 Some(serde_json::json!({ "typed_name": typed_name })),
@@ -86,4 +71,29 @@ pub fn run(link: &Link<'_>, cmd: AcceptanceCmd) -> anyhow::Result<Option<u8>> {
         }
     }
     Ok(Some(exit::OK))
+}
+
+/// The person `reference` names, when the token is their own account's: what holders do for
+/// themselves (signing, marking their calls) is sent only with their own token.
+pub(super) fn own_account(
+    link: &Link<'_>,
+    reference: &str,
+    act: &str,
+) -> anyhow::Result<steward_domain::Person> {
+    reference.parse::<PersonRef>()?;
+    #[derive(serde::Deserialize)]
+    struct Me {
+        person: steward_domain::Person,
+    }
+    let me: Me = link.remote.send(&Ask::get("/me"))?;
+    if me.person.reference.as_str() != reference {
+        return Err(crate::Exit {
+            code: exit::FORBIDDEN,
+            message: format!(
+                "only {reference} {act}: with --server, use a token of their own account"
+            ),
+        }
+        .into());
+    }
+    Ok(me.person)
 }

@@ -300,4 +300,98 @@ fn postfix_with_the_milter_accepts_refuses_and_adds_the_disclaimer() {
     assert_eq!(rows[0]["level"], "OFFICIAL");
     assert_eq!(rows[1]["reasons"][0]["citation"]["clause"], "Email");
     assert!(!decisions.to_string().contains("budget"), "{decisions}");
+    the_api_lists_them_for_those_who_read_monitoring(&env);
+}
+
+/// The decisions through the API: for auditors and the offices the policy names, newest
+/// first, filtered in the list's query; nobody else's, and no other council's.
+fn the_api_lists_them_for_those_who_read_monitoring(env: &Env) {
+    use crate::api::{Server, token, user};
+    env.person(
+        "S1",
+        "employee",
+        Some("line_manager"),
+        "2027-01-04",
+        "2027-01-04",
+    );
+    user(
+        env,
+        &["--username", "lin", "--role", "officer", "--person", "S1"],
+    );
+    env.person("S2", "employee", None, "2027-01-04", "2027-01-04");
+    user(
+        env,
+        &["--username", "pat", "--role", "officer", "--person", "S2"],
+    );
+    user(env, &["--username", "aud", "--role", "auditor"]);
+    user(env, &["--username", "boss", "--admin"]);
+    env.person("M1", "councillor", None, "2027-01-04", "2027-01-04");
+    user(
+        env,
+        &["--username", "ada", "--role", "member", "--person", "M1"],
+    );
+    // Each token is made before the second council, while the database holds one.
+    let lin = token(env, "lin", "officer");
+    let aud = token(env, "aud", "auditor");
+    let others = [
+        token(env, "pat", "officer"),
+        token(env, "boss", "admin"),
+        token(env, "ada", "member"),
+    ];
+    env.ok(&[
+        "council",
+        "create",
+        "--slug",
+        "two",
+        "--name",
+        "Two",
+        "--preset",
+        "city-aup",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    user(
+        env,
+        &["--council", "two", "--username", "two", "--role", "auditor"],
+    );
+    let other = env.ok(&[
+        "token",
+        "create",
+        "--council",
+        "two",
+        "--username",
+        "two",
+        "--role",
+        "auditor",
+        "--name",
+        "t",
+    ])["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let api = Server::start(env, "2027-02-01");
+    for who in [&lin, &aud] {
+        let got = api.get(who, "/mail/decisions");
+        assert_eq!(got.status, 200, "{}", got.body);
+        let actions: Vec<&str> = got.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["accept", "reject", "accept"]);
+    }
+    let refused = api.get(&lin, "/mail/decisions?action=reject");
+    let items = refused.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", refused.body);
+    assert_eq!(api.get(&lin, "/mail/decisions?action=bounce").status, 400);
+    assert_eq!(api.get(&lin, "/mail/decisions?flagged=maybe").status, 400);
+    // An officer of no office the policy names, an administrator and a member may not.
+    for secret in &others {
+        let got = api.get(secret, "/mail/decisions");
+        assert_eq!(got.status, 403, "{}", got.body);
+    }
+    let theirs = api.get(&other, "/mail/decisions");
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    assert_eq!(theirs.body["items"], serde_json::json!([]));
 }

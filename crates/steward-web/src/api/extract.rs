@@ -300,6 +300,7 @@ pub(crate) struct Params {
     pub month: Option<String>,
     pub show: Option<String>,
     pub outcome: Option<String>,
+    pub flagged: Option<String>,
 }
 
 /// Query values; a query string that cannot be read becomes a problem detail.
@@ -337,6 +338,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Q {
             &p.status,
             &p.month,
             &p.show,
+            &p.outcome,
+            &p.flagged,
         ];
         if all
             .iter()
@@ -372,6 +375,7 @@ impl Params {
             "open" => &self.open,
             "late" => &self.late,
             "in_office" => &self.in_office,
+            "flagged" => &self.flagged,
             _ => return Ok(false),
         };
         match given(value) {

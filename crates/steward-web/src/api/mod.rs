@@ -832,6 +832,15 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::get(
+            "/mail/decisions",
+            "What the outbound milter decided about each message, newest first: accepted, refused or held, whether the disclaimer was added, and each reason with its clause; for the offices the policy names and auditors; sorts: decided, action",
+            Reader,
+        )
+        .query(&["action", "flagged", "limit", "cursor", "q", "sort", "dir"]),
+        h::mail_decisions,
+    )
+    .add(
+        Op::get(
             "/findings",
             "What scanning the web proxy's logs found, per identity, category and day; for the offices the policy names and auditors; found by the person's name or reference; sorts: day, category",
             Reader,

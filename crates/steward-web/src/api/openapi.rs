@@ -570,6 +570,8 @@ fn sorts_of(path: &str) -> Option<Vec<&'static str>> {
         "/users" => names(o::account_list::AccountSort::ALL, |s| s.as_str()),
         "/tokens" => names(o::account_list::TokenSort::ALL, |s| s.as_str()),
         "/audit" => vec![o::audit_log::AuditSort::Seq.as_str()],
+        "/mail/forwards" => names(&o::mail::forwarding::ForwardSort::ALL, |s| s.as_str()),
+        "/mail/decisions" => names(&o::mail::milter::DecisionSort::ALL, |s| s.as_str()),
         _ => return None,
     })
 }
@@ -659,6 +661,14 @@ fn query_param(path: &str, name: &str) -> Value {
             json!({ "type": "string", "enum": ["open", "overdue", "due-this-week", "all"] }),
             "Which loans: open (not yet returned), overdue, due back within 7 days (today \
              included) or all; without it, `open` decides",
+        ),
+        "action" if path == "/mail/decisions" => (
+            json!({ "type": "string", "enum": ["accept", "reject", "hold"] }),
+            "Only decisions of this action",
+        ),
+        "flagged" => (
+            json!({ "type": "boolean" }),
+            "Only messages flagged as council business sent from another domain",
         ),
         "entity" | "entity_id" | "action" | "actor" => (
             json!({ "type": "string", "maxLength": 200 }),

@@ -103,6 +103,19 @@ pub async fn record<T: MailTx>(
     Ok((stored, decision))
 }
 
+/// A page of the milter's decisions `principal` may read (on `today`'s policy): those the
+/// policy lets read monitoring, as for the forwards.
+pub async fn page<T: MailTx>(
+    tx: &mut T,
+    council: &Council,
+    principal: &crate::auth::Principal,
+    today: chrono::NaiveDate,
+    query: &DecisionQuery,
+) -> DomainResult<Listed<MailDecisionRecord>> {
+    super::access(tx, council, principal, today).await?;
+    Ok(tx.list_mail_decisions(council.id, query).await?)
+}
+
 /// A page of the milter's decisions, for the command line.
 pub async fn list<T: MailTx>(
     tx: &mut T,

@@ -1,11 +1,13 @@
-//! Mail: the forwards set on the council's mailboxes, as the latest snapshots have them, and
-//! importing a snapshot (officers).
+//! Mail: the forwards set on the council's mailboxes, as the latest snapshots have them,
+//! importing a snapshot (officers), and what the outbound milter decided.
 
 use super::*;
+use steward_domain::mail::MailDecisionRecord;
 use steward_domain::mail::snapshot::SnapshotFormat;
 use steward_domain::mail::{ForwardFilter, ForwardFinding};
 use steward_domain::ops::mail::forwarding::{self, ForwardQuery, Imported};
-use steward_policy::mail::ForwardOutcome;
+use steward_domain::ops::mail::milter::{self, DecisionFilter, DecisionQuery};
+use steward_policy::mail::{ForwardOutcome, MailAction};
 
 pub(crate) async fn mail_forwards(
     Reader { caller, mut tx }: Reader,
@@ -29,6 +31,40 @@ pub(crate) async fn mail_forwards(
     };
     let query: ForwardQuery = q.list_query(ForwardFilter { outcome, person_id })?;
     let page = forwarding::page(
+        &mut tx,
+        &caller.council,
+        &caller.principal,
+        caller.today,
+        &query,
+    )
+    .await?;
+    Ok(Json(Page::from(page)))
+}
+
+/// `GET /mail/decisions`: what the outbound milter decided, newest first unless a sort is
+/// given; for those who may read the forwards.
+pub(crate) async fn mail_decisions(
+    Reader { caller, mut tx }: Reader,
+    Q(mut q): Q,
+) -> ApiResult<Json<Page<MailDecisionRecord>>> {
+    caller.principal.reader()?;
+    let action = match q.text("action") {
+        Some(a) => Some(
+            serde_json::from_value::<MailAction>(serde_json::Value::String(a.clone())).map_err(
+                |_| ApiError::bad_field("action", format!("'{a}' is not accept, reject or hold")),
+            )?,
+        ),
+        None => None,
+    };
+    let filter = DecisionFilter {
+        action,
+        flagged: q.flag("flagged")?.then_some(true),
+    };
+    if q.sort.is_none() && q.dir.is_none() {
+        q.dir = Some("desc".into());
+    }
+    let query: DecisionQuery = q.list_query(filter)?;
+    let page = milter::page(
         &mut tx,
         &caller.council,
         &caller.principal,
