@@ -198,7 +198,7 @@ fn core_routes() -> Routes {
             "Import people from a CSV file; any bad row imports nothing",
             Officer,
         )
-        .body(BodyDoc::Csv),
+        .body(BodyDoc::Csv(openapi::people_file)),
         h::people_import,
     )
     .add(
@@ -240,7 +240,7 @@ fn core_routes() -> Routes {
             "Import equipment from a CSV file; any bad row imports nothing",
             Officer,
         )
-        .body(BodyDoc::Csv),
+        .body(BodyDoc::Csv(openapi::equipment_file)),
         h::equipment_import,
     )
     .add(
@@ -390,7 +390,7 @@ fn core_routes() -> Routes {
             "Import a month's itemised bill from CSV; any bad row imports nothing",
             Officer,
         )
-        .body(BodyDoc::Csv),
+        .body(BodyDoc::Csv(openapi::phone_bill_file)),
         h::phone_bill_import,
     )
     .add(
@@ -531,7 +531,7 @@ fn core_routes() -> Routes {
             "Many people leave office at once, from CSV (reference,left_on,reason)",
             Officer,
         )
-        .body(BodyDoc::Csv),
+        .body(BodyDoc::Csv(openapi::leavers_file)),
         h::people_leave_many,
     )
     .add(
@@ -792,7 +792,7 @@ fn core_routes() -> Routes {
             "Take in a file of device checks: format steward (CSV or JSON Lines), intune (Graph managedDevices JSON or the compliance report CSV) or osquery (its results log); any bad row imports nothing",
             Officer,
         )
-        .body(BodyDoc::Toml),
+        .body(BodyDoc::Text(openapi::posture_file)),
         h::posture_import,
     )
     .add(

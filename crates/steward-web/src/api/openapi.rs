@@ -5,9 +5,11 @@ use axum::http::Method;
 use serde_json::{Map, Value, json};
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, TermEndReason};
 
+mod files;
 mod mail;
 mod network;
 mod phones;
+pub(crate) use files::*;
 pub(crate) use mail::*;
 pub(crate) use network::*;
 mod records;
@@ -58,7 +60,10 @@ impl Access {
 pub(crate) enum BodyDoc {
     Json(fn() -> Value),
     Toml,
-    Csv,
+    /// A CSV file's text, described by its columns.
+    Csv(fn() -> Value),
+    /// A file's text as a tool wrote it (`text/plain`).
+    Text(fn() -> Value),
 }
 
 /// One documented route.
@@ -120,7 +125,7 @@ fn text() -> Value {
 
 /// Characters free text may not hold (`text::free`): control characters other than line
 /// breaks and tabs, and direction controls.
-const NOT_IN_TEXT: &str = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+const NOT_IN_TEXT: &str = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200B-\\u200F\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF";
 
 /// Free text that must say something: not blank, and within the one rule for text.
 fn written(description: &str) -> Value {
@@ -162,12 +167,14 @@ fn username() -> Value {
     json!({ "type": "string", "pattern": "^[a-z0-9._@-]{3,64}$" })
 }
 
-/// A password as the rules take it.
+/// A password as the rules take it: free text of its length (not one character repeated, not
+/// the username, not a common password).
 fn password() -> Value {
     json!({
         "type": "string",
         "minLength": steward_domain::auth::MIN_PASSWORD_CHARS,
         "maxLength": steward_domain::auth::MAX_PASSWORD_CHARS,
+        "pattern": format!("^[^{NOT_IN_TEXT}]*$"),
     })
 }
 
@@ -730,6 +737,7 @@ fn path_schema(name: &str) -> Value {
         "office" => office(),
         "username" => username(),
         "period" => json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" }),
+        "format" => json!({ "type": "string", "enum": ["steward", "intune", "osquery"] }),
         "id" | "n" | "task" => json!({ "type": "integer", "minimum": 1 }),
         _ => text(),
     }
@@ -743,6 +751,7 @@ fn path_example(name: &str) -> Value {
         "office" => json!("service_desk"),
         "username" => json!("officer"),
         "period" => json!("2027-04"),
+        "format" => json!("steward"),
         "name" => json!("overdue"),
         "id" | "n" | "task" => json!(1),
         _ => json!("1"),
@@ -846,10 +855,16 @@ fn operation(op: &Op, generator: &mut SchemaGenerator) -> Value {
                 "content": { "text/plain": { "schema": { "type": "string" } } },
             });
         }
-        Some(BodyDoc::Csv) => {
+        Some(BodyDoc::Csv(schema)) => {
             out["requestBody"] = json!({
                 "required": true,
-                "content": { "text/csv": { "schema": { "type": "string" } } },
+                "content": { "text/csv": { "schema": schema() } },
+            });
+        }
+        Some(BodyDoc::Text(schema)) => {
+            out["requestBody"] = json!({
+                "required": true,
+                "content": { "text/plain": { "schema": schema() } },
             });
         }
         None => {}
