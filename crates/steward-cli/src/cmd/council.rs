@@ -77,6 +77,16 @@ fn settings_from(args: OidcSet) -> anyhow::Result<OidcSettings> {
     )?)
 }
 
+/// The council's sign-in settings, or that everyone uses a password.
+pub(crate) fn shown_text(found: Option<&OidcSettings>, council: &str) -> String {
+    match found {
+        Some(s) => describe(s),
+        None => format!(
+            "{council} does not sign in with an identity provider; everyone uses a password.\n"
+        ),
+    }
+}
+
 /// The settings as an administrator reads them, a line each.
 pub fn describe(s: &OidcSettings) -> String {
     let mut t = Table::new(&["SETTING", "VALUE"]);
@@ -128,13 +138,8 @@ async fn run_oidc(app: &App, cmd: OidcCmd) -> anyhow::Result<u8> {
             let mut tx = app.begin().await?;
             let council = app.council(&mut tx).await?;
             let found = oidc::settings(&mut tx, &council).await?;
-            app.out.emit(&found, || match &found {
-                Some(s) => describe(s),
-                None => format!(
-                    "{} does not sign in with an identity provider; everyone uses a password.\n",
-                    council.name
-                ),
-            })?;
+            app.out
+                .emit(&found, || shown_text(found.as_ref(), &council.name))?;
         }
         OidcCmd::Clear => {
             let mut tx = app.begin().await?;

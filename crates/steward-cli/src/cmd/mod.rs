@@ -3,7 +3,7 @@ pub(crate) mod audit;
 pub(crate) mod audit_files;
 pub(crate) mod audit_log;
 pub(crate) mod case;
-mod council;
+pub(crate) mod council;
 pub mod demo;
 mod directory;
 pub(crate) mod due;

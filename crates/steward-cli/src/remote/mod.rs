@@ -51,10 +51,14 @@ pub fn run(cli: Cli, server: &str) -> anyhow::Result<u8> {
 
 /// Why `command` is not sent to a server, in the words its refusal gives.
 fn why_local(command: &Command) -> &'static str {
-    use crate::args::{OutboxCmd, UserCmd};
+    use crate::args::{CouncilCmd, OutboxCmd, UserCmd};
     match command {
         Command::Serve(_) => "it is the server, beside its own database",
         Command::Demo(_) => "it makes a database of made-up people and serves it on this machine",
+        Command::Council(CouncilCmd::Oidc(_)) => {
+            "sign-in settings name a secret kept beside the server, so they are set and cleared \
+             on its database; `council oidc show` reads them through the API"
+        }
         Command::Council(_) => {
             "councils are made and listed on the database itself, before any token exists, and \
              a token belongs to one council"

@@ -531,3 +531,19 @@ pub fn outbox(link: &Link<'_>, cmd: OutboxCmd) -> anyhow::Result<Option<u8>> {
     }
     Ok(Some(exit::OK))
 }
+
+/// How the council signs in with its identity provider, as `council oidc show` prints it on
+/// the database; an administrator's token reads it, and the secret never leaves the server.
+pub fn sign_in(link: &Link<'_>) -> anyhow::Result<u8> {
+    #[derive(serde::Deserialize)]
+    struct SignIn {
+        council: String,
+        settings: Option<steward_domain::auth::OidcSettings>,
+    }
+    let got: SignIn = link.remote.send(&Ask::get("/oidc"))?;
+    let found = got.settings;
+    link.out.emit(&found, || {
+        crate::cmd::council::shown_text(found.as_ref(), &got.council)
+    })?;
+    Ok(exit::OK)
+}

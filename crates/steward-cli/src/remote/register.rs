@@ -38,6 +38,7 @@ pub fn answers(command: &Command) -> bool {
         // The milter runs beside Postfix; the rest of mail has its requests.
         Command::Mail(c) => !matches!(c, crate::args::MailCmd::Milter(_)),
         Command::Filter(crate::args::FilterCmd::Findings(_)) => true,
+        Command::Council(crate::args::CouncilCmd::Oidc(crate::args::OidcCmd::Show)) => true,
         _ => false,
     }
 }
@@ -66,6 +67,9 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         }
         Command::Sar(args) => super::info::run(link, args, true).map(Some),
         Command::Posture(c) => super::devices::posture(link, c).map(Some),
+        Command::Council(crate::args::CouncilCmd::Oidc(crate::args::OidcCmd::Show)) => {
+            super::oversight::sign_in(link).map(Some)
+        }
         Command::Mail(c) => super::devices::mail(link, c),
         _ => Ok(None),
     }

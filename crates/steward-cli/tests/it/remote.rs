@@ -1125,3 +1125,41 @@ fn a_holder_reads_and_marks_their_own_calls_with_their_own_token() {
     let theirs = p.remote(&["phone", "bill", "mark", "1", "--person", "E1"]);
     assert_eq!(theirs.code, 8, "{}", theirs.stderr);
 }
+
+#[test]
+fn an_administrator_reads_the_sign_in_settings_but_never_the_secret() {
+    let p = Pair::acting_as("clerk", "admin");
+    let show = ["council", "oidc", "show"];
+    assert_eq!(p.same_both(&show), 0);
+    p.both(&[
+        "council",
+        "oidc",
+        "set",
+        "--issuer",
+        "https://login.example.org/tenant/v2.0",
+        "--client-id",
+        "steward-town",
+        "--secret-env",
+        "TOWN_OIDC_SECRET",
+        "--name",
+        "Town Login",
+        "--role",
+        "Steward.Admin=admin",
+    ]);
+    assert_eq!(p.same_both(&show), 0);
+    let read = p.remote(&[&show[..], &["--json"]].concat()).json();
+    assert_eq!(read["data"]["secret"]["env"], "TOWN_OIDC_SECRET", "{read}");
+    // Only administrators read them; they are set on the server's own database.
+    for (who, role) in [("dot", "officer"), ("audit", "auditor"), ("ada", "member")] {
+        let secret = token(&p.there.env, who, role);
+        assert_eq!(p.server.get(&secret, "/oidc").status, 403, "{who}");
+        assert_eq!(p.remote_with(&show, &secret).code, 8, "{who}");
+    }
+    let clear = p.remote(&["council", "oidc", "clear"]);
+    assert_eq!(clear.code, 2, "{}", clear.stderr);
+    assert!(
+        clear.stderr.contains("kept beside the server"),
+        "{}",
+        clear.stderr
+    );
+}

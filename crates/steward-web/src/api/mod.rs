@@ -691,6 +691,14 @@ fn core_routes() -> Routes {
         h::users_list,
     )
     .add(
+        Op::get(
+            "/oidc",
+            "How the council signs in with its identity provider: the issuer, client id, role mapping and where the server reads the client secret from (never the secret); null settings where everyone uses a password",
+            Admin,
+        ),
+        h::oidc_settings,
+    )
+    .add(
         Op::post(
             "/users",
             "Make an account: where the server sends email its holder is invited to choose their own password, elsewhere it gets a temporary one",

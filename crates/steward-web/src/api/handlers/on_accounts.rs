@@ -292,3 +292,25 @@ pub(crate) async fn user_reset_password(
     tx.commit().await?;
     Ok(Json(user))
 }
+
+/// How the council signs in with its identity provider, as an administrator reads it: where
+/// the client secret is read from on the server, never the secret.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct SignInSettings {
+    /// The council's name.
+    council: String,
+    /// None where everyone signs in with a password.
+    settings: Option<steward_domain::auth::OidcSettings>,
+}
+
+/// `GET /oidc`: the council's identity-provider settings (administrators).
+pub(crate) async fn oidc_settings(
+    Reader { caller, mut tx }: Reader,
+) -> ApiResult<Json<SignInSettings>> {
+    caller.principal.admin()?;
+    let settings = steward_domain::ops::oidc::settings(&mut tx, &caller.council).await?;
+    Ok(Json(SignInSettings {
+        council: caller.council.name.clone(),
+        settings,
+    }))
+}
