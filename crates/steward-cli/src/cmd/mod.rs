@@ -5,7 +5,7 @@ pub(crate) mod audit_log;
 pub(crate) mod case;
 pub(crate) mod council;
 pub mod demo;
-mod directory;
+pub(crate) mod directory;
 pub(crate) mod due;
 pub(crate) mod equipment;
 pub mod filter;

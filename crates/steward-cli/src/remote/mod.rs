@@ -88,8 +88,8 @@ fn why_local(command: &Command) -> &'static str {
              them; there is no API for them yet"
         }
         Command::Directory(_) => {
-            "the directory is read with secrets kept beside the server, and a running server \
-             syncs by itself"
+            "the directory is read and set with secrets kept beside the server, and a running \
+             server syncs by itself; `directory show` reads the settings through the API"
         }
         Command::Mail(_) => {
             "the milter runs beside Postfix on the council's relay, recording each decision in \

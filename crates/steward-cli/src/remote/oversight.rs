@@ -547,3 +547,14 @@ pub fn sign_in(link: &Link<'_>) -> anyhow::Result<u8> {
     })?;
     Ok(exit::OK)
 }
+
+/// The directory settings, as `directory show` prints them on the database; an
+/// administrator's token reads them, and secrets never leave the server.
+pub fn directory(link: &Link<'_>) -> anyhow::Result<u8> {
+    let settings: steward_domain::directory::settings::DirectorySettings =
+        link.remote.send(&Ask::get("/directory"))?;
+    link.out.show(&settings, "the directory settings", || {
+        crate::cmd::directory::describe(&settings)
+    })?;
+    Ok(exit::OK)
+}

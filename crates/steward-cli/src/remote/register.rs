@@ -39,6 +39,7 @@ pub fn answers(command: &Command) -> bool {
         Command::Mail(c) => !matches!(c, crate::args::MailCmd::Milter(_)),
         Command::Filter(crate::args::FilterCmd::Findings(_)) => true,
         Command::Council(crate::args::CouncilCmd::Oidc(crate::args::OidcCmd::Show)) => true,
+        Command::Directory(crate::args::DirectoryCmd::Show) => true,
         _ => false,
     }
 }
@@ -69,6 +70,9 @@ pub fn run(link: &Link<'_>, command: Command) -> anyhow::Result<Option<u8>> {
         Command::Posture(c) => super::devices::posture(link, c).map(Some),
         Command::Council(crate::args::CouncilCmd::Oidc(crate::args::OidcCmd::Show)) => {
             super::oversight::sign_in(link).map(Some)
+        }
+        Command::Directory(crate::args::DirectoryCmd::Show) => {
+            super::oversight::directory(link).map(Some)
         }
         Command::Mail(c) => super::devices::mail(link, c),
         _ => Ok(None),

@@ -1163,3 +1163,40 @@ fn an_administrator_reads_the_sign_in_settings_but_never_the_secret() {
         clear.stderr
     );
 }
+
+#[test]
+fn an_administrator_reads_the_directory_settings_but_never_a_secret() {
+    let p = Pair::acting_as("clerk", "admin");
+    let show = ["directory", "show"];
+    // None yet: refused alike, saying how to set them.
+    assert_eq!(p.same_both(&show), 3);
+    p.both(&[
+        "directory",
+        "set",
+        "ldap",
+        "--url",
+        "ldap://127.0.0.1:9",
+        "--base-dn",
+        "ou=people,dc=town,dc=example",
+        "--bind-dn",
+        "cn=steward,dc=town,dc=example",
+        "--password-env",
+        "TOWN_LDAP_PASSWORD",
+        "--group",
+        "cn=members,dc=town,dc=example=councillor",
+    ]);
+    assert_eq!(p.same_both(&show), 0);
+    for (who, role) in [("dot", "officer"), ("audit", "auditor"), ("ada", "member")] {
+        let secret = token(&p.there.env, who, role);
+        assert_eq!(p.server.get(&secret, "/directory").status, 403, "{who}");
+        assert_eq!(p.remote_with(&show, &secret).code, 8, "{who}");
+    }
+    // The directory is read with the secret beside the server.
+    let sync = p.remote(&["directory", "sync", "--dry-run"]);
+    assert_eq!(sync.code, 2, "{}", sync.stderr);
+    assert!(
+        sync.stderr.contains("secrets kept beside the server"),
+        "{}",
+        sync.stderr
+    );
+}

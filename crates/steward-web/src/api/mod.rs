@@ -699,6 +699,14 @@ fn core_routes() -> Routes {
         h::oidc_settings,
     )
     .add(
+        Op::get(
+            "/directory",
+            "Where the council's people are read from and how: the directory, its attributes and group mapping, whether the server syncs daily, and where it reads any secret from (never the secret)",
+            Admin,
+        ),
+        h::directory_settings,
+    )
+    .add(
         Op::post(
             "/users",
             "Make an account: where the server sends email its holder is invited to choose their own password, elsewhere it gets a temporary one",

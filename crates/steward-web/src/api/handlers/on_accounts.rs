@@ -314,3 +314,14 @@ pub(crate) async fn oidc_settings(
         settings,
     }))
 }
+
+/// `GET /directory`: where the council's people are read from and how (administrators): the
+/// source, attributes and group mapping, and where the server reads any secret from, never the
+/// secret.
+pub(crate) async fn directory_settings(
+    Reader { caller, mut tx }: Reader,
+) -> ApiResult<Json<steward_domain::directory::settings::DirectorySettings>> {
+    caller.principal.admin()?;
+    let settings = steward_domain::directory::apply::settings(&mut tx, &caller.council).await?;
+    Ok(Json(settings))
+}
