@@ -875,14 +875,18 @@ pub enum TokenCmd {
         #[arg(long)]
         username: String,
         /// What the token may do: no more than its account (admin, auditor, officer, member)
-        #[arg(long)]
-        role: String,
+        #[arg(long, required_unless_present = "scim")]
+        role: Option<String>,
         /// What the token is for
         #[arg(long)]
         name: String,
         /// The token stops working at the start of this day (UTC)
         #[arg(long, value_parser = parse_date, value_name = "DATE")]
         expires: Option<NaiveDate>,
+        /// A token for the SCIM provisioning endpoint (/scim/v2) only, with the admin role;
+        /// it does not work on the API
+        #[arg(long, conflicts_with = "role")]
+        scim: bool,
     },
     /// List tokens (never their secrets). Sorts: created (the default), name, last_used,
     /// expires; --search finds token names and their accounts' usernames

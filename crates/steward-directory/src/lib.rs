@@ -31,6 +31,10 @@ pub enum SourceError {
     Ldap { url: String, why: String },
     #[error("Microsoft Graph: {0}")]
     Graph(String),
+    #[error(
+        "the council's directory provisions by SCIM: it sends its changes to Steward, and there is nothing to read"
+    )]
+    Pushed,
     #[error("the directory sent more than {ENTRIES_MAX} entries")]
     TooMany,
     #[error("reading the directory took longer than {} minutes", READ_TIMEOUT.as_secs() / 60)]
@@ -48,6 +52,7 @@ pub async fn read(settings: &DirectorySettings) -> Result<Vec<RawEntry>, SourceE
                     .await
                     .map_err(|e| SourceError::Graph(format!("the read stopped: {e}")))?
             }
+            SourceSettings::Scim => Err(SourceError::Pushed),
         }
     };
     tokio::time::timeout(READ_TIMEOUT, reading)

@@ -91,7 +91,7 @@ pub(crate) async fn tokens_page(
     };
     let select = Frag::new(
         "t.id, t.council_id, t.name, t.role, t.created_by, t.created_at, t.last_used_at, \
-         t.revoked_at, t.expires_on, ou.username AS owner",
+         t.revoked_at, t.expires_on, t.scope, ou.username AS owner",
         Vec::new(),
     );
     let from =

@@ -34,6 +34,7 @@ mod register;
 mod retention;
 mod retention_findings;
 mod rows;
+mod scim;
 mod search;
 mod sessions;
 mod setup;

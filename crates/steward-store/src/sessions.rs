@@ -16,7 +16,7 @@ use steward_domain::{Id, RepoResult};
 const SESSION: &str =
     "id_hash, council_id, user_id, created_at, last_seen_at, ended_at, csrf_token";
 const TOKEN: &str = "id, council_id, name, role, created_by, created_at, last_used_at, \
-                     revoked_at, expires_on";
+                     revoked_at, expires_on, scope";
 
 fn session(row: &AnyRow) -> RepoResult<Session> {
     let c = Cols::new(row, "sessions");
@@ -43,6 +43,7 @@ pub(crate) fn token(row: &AnyRow) -> RepoResult<ApiToken> {
         last_used_at: c.opt_time("last_used_at")?,
         revoked_at: c.opt_time("revoked_at")?,
         expires_on: c.opt_date("expires_on")?,
+        scope: c.parsed("scope", "a token scope")?,
     })
 }
 
@@ -186,8 +187,8 @@ pub(crate) async fn insert_token(
     tx.writable()?;
     let sql = format!(
         "INSERT INTO api_tokens (council_id, token_hash, name, role, created_by, created_at,
-             expires_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TOKEN}"
+             expires_on, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TOKEN}"
     );
     let query = sqlx::query(&sql)
         .bind(council_id)
@@ -196,7 +197,8 @@ pub(crate) async fn insert_token(
         .bind(new.role.as_str())
         .bind(new.created_by)
         .bind(time_text(new.created_at))
-        .bind(opt_date_text(new.expires_on));
+        .bind(opt_date_text(new.expires_on))
+        .bind(new.scope.as_str());
     let row = tx
         .one(query, || format!("no council has id {council_id}"))
         .await?;

@@ -27,6 +27,7 @@ mod provider;
 pub mod records;
 pub mod reports;
 mod routes;
+mod scim;
 mod session;
 mod setup;
 mod start;
@@ -190,6 +191,7 @@ fn app(state: AppState) -> Router {
         .merge(routes::page_router())
         .route("/assets/{*path}", get(assets::serve))
         .nest("/api/v1", api::router(&state))
+        .nest("/scim/v2", scim::router())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(limits::BODY))
         .layer(axum::middleware::map_response_with_state(

@@ -17,6 +17,36 @@ pub enum DirectorySource {
     Ldap(LdapArgs),
     /// Microsoft Graph, for Entra ID
     Graph(GraphArgs),
+    /// SCIM provisioning: Entra ID pushes joiners, movers and leavers to /scim/v2
+    Scim(ScimArgs),
+}
+
+/// What the SCIM attributes and groups the directory pushes mean.
+#[derive(Args, Debug)]
+pub struct ScimArgs {
+    /// The SCIM attribute holding each user's lasting id
+    #[arg(long, value_name = "ATTRIBUTE", default_value = "externalId")]
+    pub id_attribute: String,
+    /// The SCIM attribute holding the person's reference in the register
+    #[arg(long, value_name = "ATTRIBUTE", default_value = "employeeNumber")]
+    pub reference_attribute: String,
+    /// The SCIM attribute holding the person's name
+    #[arg(long, value_name = "ATTRIBUTE", default_value = "displayName")]
+    pub name_attribute: String,
+    /// The SCIM attribute holding the person's email address
+    #[arg(long, value_name = "ATTRIBUTE", default_value = "emails")]
+    pub email_attribute: String,
+    /// A SCIM attribute whose value is a kind of person (userType, say)
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub kind_attribute: Option<String>,
+    /// The kind of anyone whose attribute and groups give none
+    #[arg(long, value_name = "KIND")]
+    pub default_kind: Option<String>,
+    /// A group (its object id or display name) and what its members are: GROUP=KIND,
+    /// GROUP=office:OFFICE or GROUP=KIND,office:OFFICE (repeatable); with any, only members
+    /// of these groups are in the register
+    #[arg(long = "group", value_name = "MAPPING")]
+    pub groups: Vec<String>,
 }
 
 #[derive(Args, Debug)]

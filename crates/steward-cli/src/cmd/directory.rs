@@ -39,20 +39,21 @@ fn mapping(
     attributes.name = m.name_attribute.clone();
     attributes.email = m.email_attribute.clone();
     attributes.kind = m.kind_attribute.clone();
-    let default_kind = m
-        .default_kind
-        .as_deref()
-        .map(|k| {
-            k.parse::<PersonKind>()
-                .map_err(|e| DomainError::invalid("default_kind", e.to_string()))
-        })
-        .transpose()?;
-    let groups = m
-        .groups
-        .iter()
-        .map(|g| g.parse::<GroupMapping>())
-        .collect::<Result<Vec<_>, _>>()?;
+    let default_kind = parse_kind(m.default_kind.as_deref())?;
+    let groups = parse_groups(&m.groups)?;
     Ok((attributes, default_kind, groups))
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<Option<PersonKind>, DomainError> {
+    kind.map(|k| {
+        k.parse::<PersonKind>()
+            .map_err(|e| DomainError::invalid("default_kind", e.to_string()))
+    })
+    .transpose()
+}
+
+fn parse_groups(groups: &[String]) -> Result<Vec<GroupMapping>, DomainError> {
+    groups.iter().map(|g| g.parse::<GroupMapping>()).collect()
 }
 
 async fn set(app: &App, source: DirectorySource) -> anyhow::Result<u8> {
@@ -73,6 +74,22 @@ async fn set(app: &App, source: DirectorySource) -> anyhow::Result<u8> {
                 default_kind,
                 groups,
                 scheduled: a.mapping.daily,
+            }
+        }
+        DirectorySource::Scim(s) => {
+            let attributes = Attributes {
+                external_id: s.id_attribute,
+                reference: s.reference_attribute,
+                name: s.name_attribute,
+                email: s.email_attribute,
+                kind: s.kind_attribute,
+            };
+            DirectorySettings {
+                source: SourceSettings::Scim,
+                attributes,
+                default_kind: parse_kind(s.default_kind.as_deref())?,
+                groups: parse_groups(&s.groups)?,
+                scheduled: false,
             }
         }
         DirectorySource::Graph(g) => {

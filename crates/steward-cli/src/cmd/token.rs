@@ -5,7 +5,7 @@ use crate::args::{ListArgs, TokenCmd};
 use crate::exit;
 use crate::output::{Table, opt};
 use steward_domain::Council;
-use steward_domain::auth::{ApiToken, Role};
+use steward_domain::auth::{ApiToken, Role, TokenScope};
 use steward_domain::ops::account_list::{self, TokenFilter, TokenSort, TokenStatus, TokenView};
 use steward_domain::ops::tokens::{self, CreateToken};
 
@@ -19,12 +19,15 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
             role,
             name,
             expires,
+            scim,
         } => {
+            let (role, scope) = role_and_scope(role.as_deref(), scim)?;
             let req = CreateToken {
                 username: username.parse()?,
-                role: role.parse::<Role>()?,
+                role,
                 name,
                 expires_on: expires,
+                scope,
             };
             let created = tokens::create(&mut tx, &ctx, &council, req).await?;
             tx.commit().await?;
@@ -49,16 +52,32 @@ pub async fn run(app: &App, cmd: TokenCmd) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
+/// The role and scope `token create` asks for: a SCIM token acts with the admin role.
+pub(crate) fn role_and_scope(role: Option<&str>, scim: bool) -> anyhow::Result<(Role, TokenScope)> {
+    if scim {
+        return Ok((Role::Admin, TokenScope::Scim));
+    }
+    let role = role.ok_or_else(|| crate::Exit {
+        code: exit::INVALID,
+        message: "give --role, or --scim for a provisioning token".into(),
+    })?;
+    Ok((role.parse::<Role>()?, TokenScope::Api))
+}
+
 /// What `token create` prints: the secret, once.
 pub(crate) fn created_text(t: &ApiToken, username: &str, secret: &str) -> String {
     let expiry = t
         .expires_on
         .map(|d| format!(", stops working on {d}"))
         .unwrap_or_default();
+    let what = match t.scope {
+        TokenScope::Api => t.role.to_string(),
+        TokenScope::Scim => "SCIM provisioning only".to_string(),
+    };
     format!(
-        "Created token {} \"{}\" for {username} ({}{expiry}).\n\
+        "Created token {} \"{}\" for {username} ({what}{expiry}).\n\
          Copy it now; it cannot be shown again:\n\n{secret}\n",
-        t.id, t.name, t.role,
+        t.id, t.name,
     )
 }
 
@@ -87,6 +106,7 @@ pub(crate) fn tokens_table(fetched: &Fetched<TokenView>) -> String {
         "NAME",
         "USER",
         "ROLE",
+        "FOR",
         "STATUS",
         "CREATED",
         "LAST USED",
@@ -99,6 +119,7 @@ pub(crate) fn tokens_table(fetched: &Fetched<TokenView>) -> String {
             t.name.clone(),
             opt(&v.username),
             t.role.to_string(),
+            t.scope.words().to_string(),
             v.status.as_str().to_string(),
             time(&t.created_at),
             t.last_used_at.as_ref().map(time).unwrap_or("-".into()),

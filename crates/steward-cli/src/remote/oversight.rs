@@ -32,9 +32,10 @@ pub fn tokens(link: &Link<'_>, cmd: TokenCmd) -> anyhow::Result<u8> {
             role,
             name,
             expires,
+            scim,
         } => {
             username.parse::<Username>()?;
-            role.parse::<Role>()?;
+            let (role, scope) = token::role_and_scope(role.as_deref(), scim)?;
             #[derive(Deserialize, serde::Serialize)]
             struct Made {
                 token: ApiToken,
@@ -43,7 +44,8 @@ pub fn tokens(link: &Link<'_>, cmd: TokenCmd) -> anyhow::Result<u8> {
             let made: Made = remote.send(&Ask::post(
                 "/tokens",
                 Some(serde_json::json!({
-                    "username": username, "role": role, "name": name, "expires_on": expires,
+                    "username": username, "role": role.as_str(), "name": name,
+                    "expires_on": expires, "scope": scope.as_str(),
                 })),
             ))?;
             out.emit(&made, || {

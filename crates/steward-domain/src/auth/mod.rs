@@ -41,6 +41,6 @@ pub use session::{
     ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, Session, SessionPolicy, SessionState, session_state,
 };
 pub use throttle::{SignInHistory, Throttle, ThrottlePolicy, address_key, locked_until, throttle};
-pub use token::ApiToken;
+pub use token::{ApiToken, TokenScope};
 pub use user::User;
 pub use username::Username;

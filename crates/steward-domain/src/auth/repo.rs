@@ -36,6 +36,7 @@ pub struct NewApiToken {
     pub created_by: Id,
     pub created_at: DateTime<Utc>,
     pub expires_on: Option<NaiveDate>,
+    pub scope: super::TokenScope,
 }
 
 /// Accounts, sign-in failures, sessions and API tokens, inside one transaction.

@@ -20,6 +20,51 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
     /// The token stops working at the start of this day (UTC).
     pub expires_on: Option<NaiveDate>,
+    /// Where the token works: the JSON API, or only the SCIM provisioning endpoint.
+    #[serde(default)]
+    pub scope: TokenScope,
+}
+
+/// Where a token works. Each kind opens one door only: a token the directory's provisioning
+/// service holds cannot read the register through the API, and an API token cannot provision.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// The JSON API, with the token's role.
+    #[default]
+    Api,
+    /// The SCIM provisioning endpoint (`/scim/v2`), and nothing else.
+    Scim,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Api => "api",
+            TokenScope::Scim => "scim",
+        }
+    }
+
+    /// In words, for pages and the command line.
+    pub fn words(self) -> &'static str {
+        match self {
+            TokenScope::Api => "API",
+            TokenScope::Scim => "SCIM provisioning",
+        }
+    }
+}
+
+impl std::str::FromStr for TokenScope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "api" => Ok(TokenScope::Api),
+            "scim" => Ok(TokenScope::Scim),
+            other => Err(format!("'{other}' is not a token scope: api or scim")),
+        }
+    }
 }
 
 impl ApiToken {
@@ -51,6 +96,7 @@ mod tests {
             last_used_at: None,
             revoked_at: None,
             expires_on: NaiveDate::from_ymd_opt(2027, 6, 3),
+            scope: TokenScope::Api,
         };
         assert!(token.is_live(at(2, 23)));
         assert!(!token.is_live(at(3, 0)));

@@ -180,7 +180,7 @@ async fn link<T: DirectoryTx>(
     .await
 }
 
-async fn apply<T: DirectoryTx>(
+pub(crate) async fn apply<T: DirectoryTx>(
     tx: &mut T,
     ctx: &Ctx,
     council: &Council,

@@ -12,6 +12,7 @@ pub mod apply;
 pub mod entry;
 pub mod plan;
 pub mod repo;
+pub mod scim;
 pub mod settings;
 
 pub use entry::{DirectoryEntry, ExternalId, RawEntry};

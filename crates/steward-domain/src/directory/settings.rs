@@ -86,6 +86,9 @@ pub enum SourceSettings {
         client_id: String,
         client_secret: SecretFrom,
     },
+    /// The directory pushes its changes to Steward's SCIM endpoint (`/scim/v2`), as Entra ID's
+    /// provisioning service does: there is nothing to read.
+    Scim,
 }
 
 /// Which attribute (LDAP) or property (Graph) holds each fact about a person.
@@ -117,6 +120,18 @@ impl Attributes {
             reference: "employeeId".into(),
             name: "displayName".into(),
             email: "mail".into(),
+            kind: None,
+        }
+    }
+
+    /// SCIM's attribute names for what Entra ID's provisioning sends by default: the object id
+    /// as `externalId`, the employee id as the enterprise extension's `employeeNumber`.
+    pub fn scim_defaults() -> Self {
+        Attributes {
+            external_id: "externalId".into(),
+            reference: "employeeNumber".into(),
+            name: "displayName".into(),
+            email: "emails".into(),
             kind: None,
         }
     }
@@ -264,6 +279,14 @@ impl DirectorySettings {
                     ("client_id", client_id.as_str()),
                 ]);
             }
+            SourceSettings::Scim => {
+                if self.scheduled {
+                    return Err(DomainError::invalid(
+                        "daily",
+                        "a directory that provisions by SCIM sends its own changes: there is no daily sync to run",
+                    ));
+                }
+            }
         }
         for (field, value) in values {
             if value.trim().is_empty() || value.len() > SETTING_MAX {
@@ -317,6 +340,12 @@ impl DirectorySettings {
                 out.push((
                     "Application",
                     format!("{client_id}, with the secret from {client_secret}"),
+                ));
+            }
+            SourceSettings::Scim => {
+                out.push((
+                    "Source",
+                    "Pushed to Steward by SCIM provisioning, at /scim/v2".into(),
                 ));
             }
         }

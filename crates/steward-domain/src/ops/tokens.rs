@@ -1,7 +1,7 @@
 //! API tokens: made for an account with a role no greater than its own, shown once, revoked.
 
 use super::{audit, users};
-use crate::auth::{ApiToken, AuthTx, NewApiToken, Role, TokenSecret, User, Username};
+use crate::auth::{ApiToken, AuthTx, NewApiToken, Role, TokenScope, TokenSecret, User, Username};
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::records::{Council, Id};
@@ -15,6 +15,8 @@ pub struct CreateToken {
     pub role: Role,
     pub name: String,
     pub expires_on: Option<NaiveDate>,
+    /// The JSON API, or the SCIM provisioning endpoint only.
+    pub scope: TokenScope,
 }
 
 /// A new token. `secret` is the only time the token is available: show it, then drop it.
@@ -72,6 +74,13 @@ pub async fn create<T: AuthTx>(
     if let Some(problem) = role_problem(&user, req.role) {
         return Err(DomainError::invalid("role", problem));
     }
+    // Provisioning adds people and ends their terms, as an administrator may.
+    if req.scope == TokenScope::Scim && (req.role != Role::Admin || user.role != Role::Admin) {
+        return Err(DomainError::invalid(
+            "scope",
+            "a SCIM provisioning token is made by an administrator, with the admin role",
+        ));
+    }
     let secret = TokenSecret::generate()?;
     let new = NewApiToken {
         token_hash: secret.digest(),
@@ -80,6 +89,7 @@ pub async fn create<T: AuthTx>(
         created_by: user.id,
         created_at: ctx.now,
         expires_on: req.expires_on,
+        scope: req.scope,
     };
     let token = tx.insert_token(council.id, &new).await?;
     audit(

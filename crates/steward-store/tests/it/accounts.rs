@@ -449,6 +449,7 @@ async fn sessions_failures_and_tokens_round_trip() -> TestResult {
         created_by: clerk.id,
         created_at: at(11, 0),
         expires_on: Some(day(2027, 6, 1)),
+        scope: steward_domain::auth::TokenScope::Api,
     };
     let first = tx.insert_token(c.id, &new_token("a", "export")).await?;
     let second = tx.insert_token(c.id, &new_token("b", "backup")).await?;
@@ -879,6 +880,7 @@ async fn tokens_act_with_their_role_until_revoked_or_expired() -> TestResult {
         role,
         name: format!("{user} {role}"),
         expires_on,
+        scope: steward_domain::auth::TokenScope::Api,
     };
     let today = ctx(at(9, 0));
 

@@ -299,6 +299,7 @@ async fn setup() -> Setup {
             created_by: users[*owner].1,
             created_at: day(created).and_hms_opt(8, 0, 0).unwrap().and_utc(),
             expires_on: expires.map(day),
+            scope: steward_domain::auth::TokenScope::Api,
         };
         let t = tx.insert_token(council.id, &new).await.unwrap();
         if *revoked {
@@ -317,6 +318,7 @@ async fn setup() -> Setup {
             created_by: outsider.id,
             created_at: at("2027-02-01T08:00:00Z"),
             expires_on: None,
+            scope: steward_domain::auth::TokenScope::Api,
         },
     )
     .await

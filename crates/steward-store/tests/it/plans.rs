@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use steward_domain::auth::Scope;
+use steward_domain::directory::scim::{GroupFilter, ScimTx, UserFilter};
 use steward_domain::info::{InfoKind, InfoTx};
 use steward_domain::listing::{Direction, ListQuery, Listed, SearchWords, Window};
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
@@ -321,6 +322,23 @@ async fn lists_read_in_index_order() -> TestResult {
         no_words,
         |q| tx.list_audit(c.id, &q).await?
     );
+    // SCIM's lists of the users and groups the directory pushed, filtered as Entra ID asks.
+    for filter in [
+        UserFilter::All,
+        UserFilter::UserName("ada@example.org".into()),
+        UserFilter::ExternalId("4b1c".into()),
+    ] {
+        tx.scim_users(c.id, &filter, 10, 10).await?;
+        seen.record(filter != UserFilter::All);
+    }
+    for filter in [
+        GroupFilter::All,
+        GroupFilter::DisplayName("staff".into()),
+        GroupFilter::ExternalId("9d0e".into()),
+    ] {
+        tx.scim_groups(c.id, &filter, 10, 10).await?;
+        seen.record(filter != GroupFilter::All);
+    }
     drop(tx);
 
     assert!(seen.0.len() >= 200, "{} page queries seen", seen.0.len());

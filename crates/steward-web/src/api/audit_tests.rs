@@ -41,6 +41,7 @@ async fn token(
             role,
             name: "tests".into(),
             expires_on: None,
+            scope: steward_domain::auth::TokenScope::Api,
         },
     )
     .await

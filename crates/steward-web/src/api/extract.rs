@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
-use steward_domain::auth::ApiToken;
 use steward_domain::auth::Principal;
+use steward_domain::auth::{ApiToken, TokenScope};
 use steward_domain::listing::{Cursor, Direction, ListQuery, Listed, SearchWords, Total, Window};
 use steward_domain::ops::{people, tokens};
 use steward_domain::{Council, Ctx, RegisterTx};
@@ -108,6 +108,10 @@ async fn authenticate(
     let Some((user, token, touch)) = tokens::check(&mut tx, raw, now).await? else {
         return Err(ApiError::unauthorized());
     };
+    // A provisioning token opens the SCIM endpoint and nothing else.
+    if token.scope != TokenScope::Api {
+        return Err(ApiError::unauthorized());
+    }
     let council = tx
         .council_by_id(user.council_id)
         .await

@@ -6,7 +6,7 @@
 
 #[cfg(test)]
 mod audit_tests;
-mod error;
+pub(crate) mod error;
 mod extract;
 mod handlers;
 mod openapi;

@@ -364,6 +364,11 @@ pub(crate) fn new_token() -> Value {
                 "description": "What the token is for",
             },
             "expires_on": day(),
+            "scope": {
+                "type": "string",
+                "enum": ["api", "scim"],
+                "description": "Where the token works: the API (the default), or only the SCIM provisioning endpoint (with the admin role)",
+            },
         }),
     )
 }

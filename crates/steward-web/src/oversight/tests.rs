@@ -483,6 +483,26 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     let (_, _, tokens) = get(&site, "/admin/tokens", &clerk).await;
     assert!(tokens.contains("nightly export") && !tokens.contains(&secret));
 
+    // A provisioning token is chosen like a role, and listed as what it is for.
+    let (_, _, form) = get(&site, "/admin/tokens/new", &clerk).await;
+    assert!(form.contains("SCIM provisioning only"), "{form}");
+    let (status, _, made) = post(
+        &site,
+        "/admin/tokens/new",
+        &clerk,
+        &[
+            ("csrf_token", &token),
+            ("username", "clerk"),
+            ("role", "scim"),
+            ("name", "Entra provisioning"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert!(made.contains("SCIM provisioning"), "{made}");
+    let (_, _, tokens) = get(&site, "/admin/tokens", &clerk).await;
+    assert!(tokens.contains("Entra provisioning"), "{tokens}");
+
     let (status, headers, _) = post(
         &site,
         "/admin/tokens/1/revoke",

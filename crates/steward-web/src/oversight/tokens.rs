@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::auth::{Role, Username};
+use steward_domain::auth::{Role, TokenScope, Username};
 use steward_domain::listing::Window;
 use steward_domain::ops::account_list::{self, TokenFilter, TokenQuery, TokenStatus, TokenView};
 use steward_domain::ops::tokens::{self, CreateToken};
@@ -47,6 +47,14 @@ fn status_words(v: &TokenView) -> String {
     }
 }
 
+/// The token's role, or that it only provisions.
+fn role_words(t: &steward_domain::auth::ApiToken) -> String {
+    match t.scope {
+        TokenScope::Api => t.role.label().to_string(),
+        TokenScope::Scim => TokenScope::Scim.words().to_string(),
+    }
+}
+
 fn row(council: &Council, v: &TokenView) -> Row {
     let t = &v.token;
     Row::new(vec![
@@ -56,7 +64,7 @@ fn row(council: &Council, v: &TokenView) -> Row {
             .as_ref()
             .map(|u| u.to_string())
             .unwrap_or_default(),
-        t.role.label().to_string(),
+        role_words(t),
         moment(&t.created_at),
         t.last_used_at
             .as_ref()
@@ -144,7 +152,7 @@ struct TokenDetail {
     id: Id,
     name: String,
     username: Option<String>,
-    role: &'static str,
+    role: String,
     created: String,
     last_used: Option<String>,
     status: String,
@@ -173,7 +181,7 @@ async fn render_token(
         id,
         name: v.token.name.clone(),
         username: v.username.as_ref().map(|u| u.to_string()),
-        role: v.token.role.label(),
+        role: role_words(&v.token),
         created: moment(&v.token.created_at),
         last_used: v.token.last_used_at.as_ref().map(moment),
         status: status_words(&v),
@@ -242,7 +250,12 @@ fn render_new(
         .nav("accounts");
     page.errors = errors;
     let field_errors = by_field(&page.errors);
-    let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
+    let mut roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
+    // A provisioning token is chosen like a role: it acts as an administrator, at /scim only.
+    roles.push((
+        SCIM_CHOICE,
+        "SCIM provisioning only (the directory adds and ends people)",
+    ));
     Ok(Html(state.pages.render(
         "pages/oversight_token_new.html",
         &page,
@@ -284,6 +297,9 @@ fn error(field: &'static str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// The role list's choice for a SCIM provisioning token.
+const SCIM_CHOICE: &str = "scim";
+
 fn read_new(form: &NewTokenForm) -> Result<CreateToken, Vec<FieldError>> {
     let mut errors = Vec::new();
     let username = form.username.trim().parse::<Username>().ok();
@@ -293,7 +309,10 @@ fn read_new(form: &NewTokenForm) -> Result<CreateToken, Vec<FieldError>> {
             "Enter the username of the account the token acts for",
         ));
     }
-    let role = form.role.trim().parse::<Role>().ok();
+    let (role, scope) = match form.role.trim() {
+        SCIM_CHOICE => (Some(Role::Admin), TokenScope::Scim),
+        other => (other.parse::<Role>().ok(), TokenScope::Api),
+    };
     if role.is_none() {
         errors.push(error("role", "Choose the token's role"));
     }
@@ -320,6 +339,7 @@ fn read_new(form: &NewTokenForm) -> Result<CreateToken, Vec<FieldError>> {
             role,
             name: name.to_string(),
             expires_on,
+            scope,
         }),
         _ => Err(errors),
     }
@@ -348,7 +368,7 @@ pub async fn create(
                         &page,
                         context! {
                             name => &made.token.name,
-                            role => made.token.role.as_str(),
+                            role => role_words(&made.token),
                             username => form.username.trim(),
                             secret => made.secret.expose(),
                         },

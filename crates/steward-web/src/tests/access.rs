@@ -274,6 +274,7 @@ async fn seed(store: &steward_store::Store) -> String {
             role: Role::Auditor,
             name: "nightly export".into(),
             expires_on: None,
+            scope: steward_domain::auth::TokenScope::Api,
         },
     )
     .await

@@ -95,9 +95,12 @@ pub fn role_words(role: &str) -> String {
 /// account is "the officer clerk" (or the name of the person it belongs to), the command line's
 /// default "someone using the command line", a change through the API says so.
 pub fn actor_words(actor: &str, names: &Names) -> String {
-    let (who, api) = match actor.strip_suffix(" (API)") {
-        Some(who) => (who, true),
-        None => (actor, false),
+    let (who, through) = if let Some(who) = actor.strip_suffix(" (API)") {
+        (who, Some("through the API"))
+    } else if let Some(who) = actor.strip_suffix(" (SCIM)") {
+        (who, Some("provisioning from the council's directory"))
+    } else {
+        (actor, None)
     };
     let said = match who {
         "cli" => "someone using the command line".to_string(),
@@ -111,10 +114,9 @@ pub fn actor_words(actor: &str, names: &Names) -> String {
             None => who.to_string(),
         },
     };
-    if api {
-        format!("{said}, through the API,")
-    } else {
-        said
+    match through {
+        Some(how) => format!("{said}, {how},"),
+        None => said,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Accounts, their invitations, and API tokens.
 
 use super::*;
+use steward_domain::auth::TokenScope;
 use steward_domain::ops::account_list::{
     self, AccountFilter, AccountQuery, TokenFilter, TokenQuery, TokenView, UserView,
 };
@@ -43,6 +44,7 @@ pub(crate) struct NewToken {
     role: String,
     name: String,
     expires_on: Option<String>,
+    scope: Option<String>,
 }
 
 /// A token just made: the only time its secret is shown.
@@ -63,6 +65,10 @@ pub(crate) async fn token_create(
         role: field("role", &b.role)?,
         name: b.name,
         expires_on: opt_day("expires_on", &b.expires_on)?,
+        scope: match &b.scope {
+            Some(s) => field("scope", s)?,
+            None => TokenScope::Api,
+        },
     };
     let mut tx = write(&state).await?;
     let made = tokens::create(&mut tx, &caller.ctx(), &caller.council, req).await?;

@@ -886,6 +886,14 @@ pub static ACTIONS: &[ActionWords] = &[
         )
     }),
     words("token.create", "Created an API token", |s| {
+        if s.text("scope").as_deref() == Some("scim") {
+            return format!(
+                "{} created the SCIM provisioning token “{}”{}",
+                s.who(),
+                s.text("name").unwrap_or_default(),
+                opt(", good until ", s.day("expires_on"))
+            );
+        }
         format!(
             "{} created the API token “{}”{}{}",
             s.who(),
@@ -999,6 +1007,73 @@ pub static ACTIONS: &[ActionWords] = &[
             s.person()
         )
     }),
+    words("scim.user_create", "Provisioned from the directory", |s| {
+        format!(
+            "{} provisioned the user {} from the council's directory{}",
+            s.who(),
+            s.text("user_name").unwrap_or_default(),
+            if s.after("active").and_then(Value::as_bool) == Some(false) {
+                ", not active"
+            } else {
+                ""
+            }
+        )
+    }),
+    words("scim.user_update", "Updated from the directory", |s| {
+        let active = |v: Option<&Value>| v.and_then(Value::as_bool);
+        format!(
+            "{} updated the user {} from the council's directory{}",
+            s.who(),
+            s.text("user_name").unwrap_or_default(),
+            match (active(s.before("active")), active(s.after("active"))) {
+                (Some(true), Some(false)) => ", which is no longer active",
+                (Some(false), Some(true)) => ", which is active again",
+                _ => "",
+            }
+        )
+    }),
+    words("scim.user_remove", "Removed by the directory", |s| {
+        format!(
+            "{} removed the user {} as the council's directory asked; the person stays in the register",
+            s.who(),
+            s.text("user_name").unwrap_or_default()
+        )
+    }),
+    words(
+        "scim.group_create",
+        "Provisioned a group from the directory",
+        |s| {
+            format!(
+                "{} provisioned the group {} from the council's directory, with {} members",
+                s.who(),
+                s.text("display_name").unwrap_or_default(),
+                s.num("members").unwrap_or(0)
+            )
+        },
+    ),
+    words(
+        "scim.group_update",
+        "Updated a group from the directory",
+        |s| {
+            format!(
+                "{} updated the group {} from the council's directory: {} members",
+                s.who(),
+                s.text("display_name").unwrap_or_default(),
+                s.num("members").unwrap_or(0)
+            )
+        },
+    ),
+    words(
+        "scim.group_remove",
+        "Removed a group by the directory",
+        |s| {
+            format!(
+                "{} removed the group {} as the council's directory asked",
+                s.who(),
+                s.text("display_name").unwrap_or_default()
+            )
+        },
+    ),
     words("mail.configure", "Chose the mail server", |s| {
         format!(
             "{} chose the mail server {}{} for the council's notices{}",
