@@ -113,6 +113,10 @@ const SQLITE: &[Migration] = &[
         version: 25,
         sql: include_str!("../migrations/sqlite/0025_directory.sql"),
     },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -215,6 +219,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 25,
         sql: include_str!("../migrations/postgres/0025_directory.sql"),
+    },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
     },
 ];
 

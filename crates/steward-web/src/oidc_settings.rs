@@ -222,6 +222,7 @@ pub async fn save(
     let mut tx = state.store.begin().await?;
     oidc::set(&mut tx, &signed.ctx(), &signed.council, settings).await?;
     tx.commit().await?;
+    crate::provider::forget_provider(&state, &signed.council).await;
     Ok(Redirect::to(&format!(
         "/councils/{}/admin/sign-in?done=saved",
         signed.council.slug
@@ -241,6 +242,7 @@ pub async fn clear(
     let mut tx = state.store.begin().await?;
     oidc::clear(&mut tx, &signed.ctx(), &signed.council).await?;
     tx.commit().await?;
+    crate::provider::forget_provider(&state, &signed.council).await;
     Ok(Redirect::to(&format!(
         "/councils/{}/admin/sign-in?done=cleared",
         signed.council.slug

@@ -47,6 +47,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/provider_refused.html"),
     ),
     (
+        "pages/provider_busy.html",
+        include_str!("../templates/pages/provider_busy.html"),
+    ),
+    (
         "pages/signed_out.html",
         include_str!("../templates/pages/signed_out.html"),
     ),

@@ -2,6 +2,7 @@
 //! connections, for every role.
 
 mod access;
+mod provider;
 mod setup;
 
 use super::*;

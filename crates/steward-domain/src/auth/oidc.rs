@@ -456,6 +456,9 @@ pub struct OidcAttempt {
     pub pkce_verifier: String,
     /// The council page to go to afterwards.
     pub next: Option<String>,
+    /// The client's address as the password throttle files it ([`super::address_key`]),
+    /// which the limit on starts counts against.
+    pub address: String,
     pub created_at: DateTime<Utc>,
 }
 
