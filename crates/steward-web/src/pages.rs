@@ -201,6 +201,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/oversight_token.html"),
     ),
     (
+        "pages/oversight_identity.html",
+        include_str!("../templates/pages/oversight_identity.html"),
+    ),
+    (
         "pages/oversight_account.html",
         include_str!("../templates/pages/oversight_account.html"),
     ),

@@ -2,6 +2,7 @@
 //! connections, for every role.
 
 mod access;
+mod identity;
 mod provider;
 mod setup;
 
