@@ -216,7 +216,7 @@ fn done_sentence(done: Option<&str>) -> Option<&'static str> {
             "The password has been reset. Every session of the account has ended, and its holder must choose their own password at the next sign-in.",
         ),
         Some("linked") => Some(
-            "The identity is linked. Signing in with the council's identity provider as it reaches this account.",
+            "The identity is linked: signing in with the council's identity provider as that identity reaches this account.",
         ),
         Some("unlinked") => Some(
             "The identity is unlinked. The account can no longer be reached by signing in with the identity provider.",
