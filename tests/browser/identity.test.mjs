@@ -9,15 +9,13 @@
 // `scripts/assets` and `scripts/prerequisites` (which installs oidc-provider-mock).
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   checkPage,
   launchBrowser,
   newPage,
-  root,
   startDemo,
 } from "./support.mjs";
 
@@ -68,12 +66,6 @@ async function startProvider() {
     });
   });
   return { child, url: `http://127.0.0.1:${port}` };
-}
-
-function steward(...args) {
-  return execFileSync(join(root, "target/debug/steward"), ["--db", server.db, "--council", SLUG, ...args], {
-    encoding: "utf8",
-  });
 }
 
 before(async () => {
@@ -150,20 +142,44 @@ test("an administrator sets the provider, and people sign in through its page", 
   await page.getByLabel("Variable name or file path").fill(SECRET_ENV);
   await page.getByLabel("Which values give which Steward role").fill("Steward.Admin=admin");
   await page.getByLabel("The provider's subject identifier").check();
-  const refused = await submit(page, "Save the settings");
+  const refused = await submit(page, "Continue");
   assert.equal(refused.status(), 400);
   const summary = page.locator(".govuk-error-summary a");
   assert.match(await summary.first().innerText(), /https:\/\//);
   assert.equal(await summary.first().getAttribute("href"), "#issuer");
   await check(opened, "settings-error");
   await page.getByLabel("Issuer address").fill(issuer);
+  await submit(page, "Continue");
+  // The settings in words before they are saved.
+  assert.equal(await page.locator("h1").innerText(), "Check the sign-in settings");
+  assert.match(await page.locator("#answers").innerText(), /Steward\.Admin gives Administrator/);
+  await check(opened, "settings-check");
   await submit(page, "Save the settings");
   assert.match(await page.locator(".govuk-notification-banner").innerText(), /saved/);
   await check(opened, "settings-saved");
-  await context.close();
 
-  // The administrator's account is linked to the person's identity at the provider.
-  steward("user", "identity", admin.username, "--subject", "clerk-sub");
+  // The administrator links their account to their identity at the provider, from the
+  // account's page: a mistake against its field, then the answers checked, then linked.
+  await page.goto(new URL(`/councils/${SLUG}/admin/accounts/${admin.username}`, server.url).href);
+  await page.getByRole("link", { name: "Link the identity at the provider" }).click();
+  await page.waitForURL(`**/admin/accounts/${admin.username}/identity`);
+  await check(opened, "link");
+  assert.ok(await page.getByLabel("The provider's subject identifier").isChecked(), "the council's kind of identity is chosen");
+  await page.getByRole("textbox", { name: "Subject identifier" }).fill("clerk sub");
+  const wrong = await submit(page, "Continue");
+  assert.equal(wrong.status(), 400);
+  assert.equal(await summary.first().getAttribute("href"), "#subject");
+  await check(opened, "link-error");
+  await page.getByRole("textbox", { name: "Subject identifier" }).fill("clerk-sub");
+  await submit(page, "Continue");
+  assert.equal(await page.locator("h1").innerText(), "Check the identity to link");
+  assert.match(await page.locator("#answers").innerText(), /clerk-sub/);
+  await check(opened, "link-check");
+  await submit(page, "Link the identity");
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /identity is linked/);
+  assert.match(await page.locator("main").innerText(), /Subject clerk-sub/);
+  await check(opened, "account-linked");
+  await context.close();
 
   // Signing in through the provider's page lands on the start page.
   const person = await withoutInternet(await newPage(browser));
@@ -191,4 +207,24 @@ test("an administrator sets the provider, and people sign in through its page", 
   assert.match(await stranger.page.locator("main").innerText(), /no role in Steward/);
   await check(stranger, "refused");
   await stranger.context.close();
+
+  // Unlinking is checked before it is done, and then the provider no longer reaches the
+  // account.
+  const again = await newPage(browser);
+  await again.page.goto(new URL(`/councils/${SLUG}/sign-in`, server.url).href);
+  await again.page.getByLabel("Username").fill(admin.username);
+  await again.page.getByLabel("Password").fill(admin.password);
+  await submit(again.page, "Sign in");
+  await again.page.goto(new URL(`/councils/${SLUG}/admin/accounts/${admin.username}/identity`, server.url).href);
+  await submit(again.page, "Unlink the identity");
+  assert.equal(await again.page.locator("h1").innerText(), "Check before unlinking the identity");
+  await check(again, "unlink-check");
+  await submit(again.page, "Unlink the identity");
+  assert.match(await again.page.locator(".govuk-notification-banner").innerText(), /identity is unlinked/);
+  await again.context.close();
+  const unlinked = await withoutInternet(await newPage(browser));
+  const gone = await signInAtProvider(unlinked, "clerk-sub");
+  assert.equal(gone?.status(), 403);
+  assert.match(await unlinked.page.locator("main").innerText(), /not linked to a Steward account/);
+  await unlinked.context.close();
 });

@@ -5,7 +5,7 @@ use crate::{account_lists, invitations, oidc, sessions, users};
 use chrono::{DateTime, Utc};
 use steward_domain::auth::{
     AccountSignIn, ApiToken, AuthTx, ExternalId, HashedPassword, Invitation, NewApiToken, NewUser,
-    OidcAttempt, OidcSettings, Session, User, Username,
+    OidcAttempt, OidcSettings, OpenAttempts, Session, User, Username,
 };
 use steward_domain::listing::Listed;
 use steward_domain::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
@@ -247,6 +247,14 @@ impl AuthTx for StoreTx {
         state_hash: &str,
     ) -> RepoResult<Option<OidcAttempt>> {
         oidc::take_attempt(self, council_id, state_hash).await
+    }
+
+    async fn open_oidc_attempts(
+        &mut self,
+        council_id: Id,
+        address: Option<&str>,
+    ) -> RepoResult<OpenAttempts> {
+        oidc::open_attempts(self, council_id, address).await
     }
 
     async fn delete_oidc_attempts_before(

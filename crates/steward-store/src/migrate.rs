@@ -117,6 +117,10 @@ const SQLITE: &[Migration] = &[
         version: 26,
         sql: include_str!("../migrations/sqlite/0026_scim.sql"),
     },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -223,6 +227,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 26,
         sql: include_str!("../migrations/postgres/0026_scim.sql"),
+    },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
     },
 ];
 

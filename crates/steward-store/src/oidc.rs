@@ -6,8 +6,8 @@ use crate::tx::StoreTx;
 use crate::users;
 use chrono::{DateTime, Utc};
 use steward_domain::auth::{
-    AccountKey, AccountSignIn, ExternalId, Issuer, OidcAttempt, OidcSettings, RoleClaim,
-    SecretSource, User,
+    AccountKey, AccountSignIn, ExternalId, Issuer, OidcAttempt, OidcSettings, OpenAttempts,
+    RoleClaim, SecretSource, User,
 };
 use steward_domain::{Id, RepoError, RepoResult};
 
@@ -148,14 +148,15 @@ pub(crate) async fn insert_attempt(
     tx.writable()?;
     let query = sqlx::query(
         "INSERT INTO oidc_attempts (council_id, state_hash, nonce, pkce_verifier, next_path,
-             created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+             address, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(council_id)
     .bind(a.state_hash.as_str())
     .bind(a.nonce.as_str())
     .bind(a.pkce_verifier.as_str())
     .bind(a.next.as_deref())
+    .bind(a.address.as_str())
     .bind(time_text(a.created_at));
     tx.exec(query).await.map(|_| ())
 }
@@ -168,7 +169,7 @@ pub(crate) async fn take_attempt(
     tx.writable()?;
     let query = sqlx::query(
         "DELETE FROM oidc_attempts WHERE council_id = $1 AND state_hash = $2
-         RETURNING nonce, pkce_verifier, next_path, created_at",
+         RETURNING nonce, pkce_verifier, next_path, address, created_at",
     )
     .bind(council_id)
     .bind(state_hash);
@@ -181,6 +182,7 @@ pub(crate) async fn take_attempt(
         nonce: c.text("nonce")?,
         pkce_verifier: c.text("pkce_verifier")?,
         next: c.opt_text("next_path")?,
+        address: c.text("address")?,
         created_at: c.time("created_at")?,
     }))
 }
@@ -195,4 +197,31 @@ pub(crate) async fn delete_attempts_before(
         .bind(council_id)
         .bind(time_text(before));
     tx.exec(query).await.map(|_| ())
+}
+
+/// The council's open attempts (or those from one address): how many, and the oldest's start.
+pub(crate) async fn open_attempts(
+    tx: &mut StoreTx,
+    council_id: Id,
+    address: Option<&str>,
+) -> RepoResult<OpenAttempts> {
+    let query = match address {
+        Some(address) => sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oidc_attempts
+             WHERE council_id = $1 AND address = $2",
+        )
+        .bind(council_id)
+        .bind(address.to_string()),
+        None => sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oidc_attempts
+             WHERE council_id = $1",
+        )
+        .bind(council_id),
+    };
+    let row = tx.one(query, || "a count gave no row".to_string()).await?;
+    let c = Cols::new(&row, "oidc_attempts");
+    Ok(OpenAttempts {
+        count: u64::try_from(c.int("n")?).unwrap_or(0),
+        oldest: c.opt_time("oldest")?,
+    })
 }

@@ -98,6 +98,10 @@ struct AppState {
     sends_mail: bool,
     /// The proxies whose forwarding headers say who the client is (`--trusted-proxy`).
     proxies: Arc<TrustedProxies>,
+    /// The councils' identity providers' discovery documents and keys, kept a while.
+    providers: Arc<provider::Providers>,
+    /// How many sign-ins at an identity provider may be open at once.
+    start_limits: steward_domain::auth::StartLimits,
 }
 
 #[cfg(test)]
@@ -118,6 +122,8 @@ impl AppState {
             checks: Arc::default(),
             sends_mail,
             proxies: Arc::default(),
+            providers: Arc::default(),
+            start_limits: Default::default(),
         }
     }
 
@@ -182,6 +188,8 @@ fn router_with_assets(
         checks: Arc::default(),
         sends_mail: serving.sends_mail,
         proxies: Arc::new(serving.proxies.clone()),
+        providers: Arc::default(),
+        start_limits: Default::default(),
     }))
 }
 

@@ -1,7 +1,9 @@
 //! The administrator's page for signing in with the council's identity provider: the settings
-//! form (every field checked by the domain's parsers, errors against their fields) and
-//! removing the settings. Both go through `ops::oidc`, which audits them.
+//! form (every field checked by the domain's parsers, errors against their fields), shown in
+//! words to check before they are saved, and removing the settings. Both go through
+//! `ops::oidc`, which audits them.
 
+use crate::check_answers::{self, CheckAnswers, Kept, Step, answer, kept};
 use crate::client::Client;
 use crate::pages::{FieldError, Page, by_field, sentence};
 use crate::provider::return_address;
@@ -40,6 +42,10 @@ pub struct SettingsForm {
     role_map: String,
     #[serde(default)]
     passwords_off: String,
+    #[serde(default, skip_serializing)]
+    confirm: String,
+    #[serde(default, skip_serializing)]
+    change: String,
 }
 
 impl SettingsForm {
@@ -59,6 +65,7 @@ impl SettingsForm {
                 .collect::<Vec<_>>()
                 .join("\n"),
             passwords_off: if s.passwords_off { "yes" } else { "" }.to_string(),
+            ..SettingsForm::default()
         }
     }
 
@@ -132,6 +139,87 @@ impl SettingsForm {
             errors
         })
     }
+}
+
+/// The fields as typed, sent again with each step.
+fn kept_fields(form: &SettingsForm) -> Vec<Kept> {
+    vec![
+        kept("provider_name", &form.provider_name),
+        kept("issuer", &form.issuer),
+        kept("client_id", &form.client_id),
+        kept("secret_source", &form.secret_source),
+        kept("secret_name", &form.secret_name),
+        kept("role_claim", &form.role_claim),
+        kept("account_key", &form.account_key),
+        kept("role_map", &form.role_map),
+        kept("passwords_off", &form.passwords_off),
+    ]
+}
+
+/// The settings in words, and what saving them does.
+fn check_page(
+    state: &AppState,
+    signed: &SignedIn,
+    form: &SettingsForm,
+    s: &OidcSettings,
+) -> Result<Response, WebError> {
+    let roles = s
+        .role_map
+        .iter()
+        .map(|m| format!("{} gives {}", m.value, m.role.label()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut happens = vec![format!(
+        "People whose Steward account is linked to their identity at {} can sign in with it, \
+         taking the role their {} give at each sign-in.",
+        s.provider_name,
+        match s.role_claim {
+            RoleClaim::Roles => "app roles",
+            RoleClaim::Groups => "groups",
+        }
+    )];
+    happens.push(if s.passwords_off {
+        "Passwords stop working, except for administrators' break-glass accounts.".to_string()
+    } else {
+        "Passwords keep working alongside the provider.".to_string()
+    });
+    let slug = &signed.council.slug;
+    let check = CheckAnswers {
+        title: "Check the sign-in settings",
+        nav: "oversight",
+        answers: vec![
+            answer("Name on the sign-in button", &s.provider_name),
+            answer("Issuer address", s.issuer.as_str()),
+            answer("Application (client) ID", &s.client_id),
+            answer("Client secret read from", s.secret.describe()),
+            answer("Roles", roles),
+            answer(
+                "Accounts linked by",
+                match s.account_key {
+                    AccountKey::TenantObject => "Entra ID directory and object IDs",
+                    AccountKey::Subject => "The provider's subject identifier",
+                },
+            ),
+            answer(
+                "Passwords",
+                if s.passwords_off {
+                    "Switched off"
+                } else {
+                    "Still work"
+                },
+            ),
+        ],
+        happens,
+        action: format!("/councils/{slug}/admin/sign-in"),
+        kept: kept_fields(form),
+        change_href: None,
+        button: "Save the settings",
+        warning: s
+            .passwords_off
+            .then_some("Check a break-glass administrator can still sign in with a password."),
+        cancel_href: format!("/councils/{slug}/admin/sign-in"),
+    };
+    check_answers::render(state, signed, &check)
 }
 
 /// Files a domain error against the form's field.
@@ -209,19 +297,33 @@ pub async fn save(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<Response, WebError> {
     signed.principal.admin()?;
-    let settings = match form.settings() {
+    let step = Step::of(&form.confirm, &form.change);
+    let checked = match step {
+        Step::Change => Err(Vec::new()),
+        _ => form.settings(),
+    };
+    let settings = match checked {
         Ok(s) => s,
         Err(errors) => {
             let mut tx = state.store.read().await?;
             let configured = oidc::settings(&mut tx, &signed.council).await?.is_some();
             tx.commit().await?;
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
             let html = render(&state, &signed, &client, &form, configured, None, errors)?;
-            return Ok((StatusCode::BAD_REQUEST, html).into_response());
+            return Ok((status, html).into_response());
         }
     };
+    if step == Step::Check {
+        return check_page(&state, &signed, &form, &settings);
+    }
     let mut tx = state.store.begin().await?;
     oidc::set(&mut tx, &signed.ctx(), &signed.council, settings).await?;
     tx.commit().await?;
+    crate::provider::forget_provider(&state, &signed.council).await;
     Ok(Redirect::to(&format!(
         "/councils/{}/admin/sign-in?done=saved",
         signed.council.slug
@@ -241,6 +343,7 @@ pub async fn clear(
     let mut tx = state.store.begin().await?;
     oidc::clear(&mut tx, &signed.ctx(), &signed.council).await?;
     tx.commit().await?;
+    crate::provider::forget_provider(&state, &signed.council).await;
     Ok(Redirect::to(&format!(
         "/councils/{}/admin/sign-in?done=cleared",
         signed.council.slug

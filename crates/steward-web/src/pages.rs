@@ -47,6 +47,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/provider_refused.html"),
     ),
     (
+        "pages/provider_busy.html",
+        include_str!("../templates/pages/provider_busy.html"),
+    ),
+    (
         "pages/signed_out.html",
         include_str!("../templates/pages/signed_out.html"),
     ),
@@ -195,6 +199,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/oversight_token.html",
         include_str!("../templates/pages/oversight_token.html"),
+    ),
+    (
+        "pages/oversight_identity.html",
+        include_str!("../templates/pages/oversight_identity.html"),
     ),
     (
         "pages/oversight_account.html",

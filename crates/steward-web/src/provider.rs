@@ -12,7 +12,14 @@
 //!
 //! Every request to the provider goes through [`fetch`]: no redirects followed (the addresses
 //! come from the discovery document, so following one could reach an address inside the
-//! council's network), timeouts, and answers read no further than [`PROVIDER_ANSWER`].
+//! council's network), timeouts, and answers read no further than [`PROVIDER_ANSWER`]. The
+//! discovery document and keys are kept a while per council ([`cache`]).
+//!
+//! Starting is limited: an attempt is filed before anything is fetched, and only while the
+//! client's address and the council have fewer open than [`StartLimits`] allows; otherwise the
+//! page says when to try again (429).
+
+mod cache;
 
 use crate::account::find_council;
 use crate::client::Client;
@@ -32,19 +39,20 @@ use openidconnect::core::{
 };
 use openidconnect::reqwest;
 use openidconnect::{
-    AdditionalClaims, AsyncHttpClient, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, HttpRequest,
-    HttpResponse, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    ProviderMetadataWithLogout, RedirectUrl, StandardErrorResponse, StandardTokenResponse,
-    TokenResponse,
+    AdditionalClaims, AsyncHttpClient, AuthorizationCode, ClaimsVerificationError, ClientId,
+    ClientSecret, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    HttpRequest, HttpResponse, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl, SignatureVerificationError,
+    StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 use steward_domain::auth::{
-    OidcAttempt, OidcSettings, Principal, ProviderClaims, RoleClaim, SecretSource,
-    constant_time_eq, digest,
+    OidcAttempt, OidcSettings, Principal, ProviderClaims, RoleClaim, SecretSource, StartLimited,
+    address_key, constant_time_eq, digest,
 };
 use steward_domain::ops::{oidc, people, sessions};
 use steward_domain::{Council, CouncilSlug};
@@ -172,13 +180,36 @@ fn unavailable(settings: &OidcSettings, cause: impl std::fmt::Display) -> WebErr
     )
 }
 
-async fn discover(settings: &OidcSettings) -> Result<ProviderMetadataWithLogout, WebError> {
+/// The provider's discovery document and keys, as each council last fetched them.
+pub type Providers = cache::Kept<ProviderMetadataWithLogout>;
+
+/// Fetches the discovery document and, from the address it names, the provider's keys.
+async fn fetch_metadata(settings: &OidcSettings) -> Result<ProviderMetadataWithLogout, WebError> {
     let issuer = IssuerUrl::new(settings.issuer.as_str().to_string())
         .map_err(|e| unavailable(settings, e))?;
     let client = http().map_err(|e| unavailable(settings, e))?;
     ProviderMetadataWithLogout::discover_async(issuer, &client)
         .await
         .map_err(|e| unavailable(settings, error_chain(&e)))
+}
+
+/// The council's provider's discovery document and keys, kept or fetched.
+async fn discover(
+    state: &AppState,
+    council: &Council,
+    settings: &OidcSettings,
+) -> Result<Arc<ProviderMetadataWithLogout>, WebError> {
+    state
+        .providers
+        .get(council.id, settings.issuer.as_str(), (state.now)(), || {
+            fetch_metadata(settings)
+        })
+        .await
+}
+
+/// Forgets the council's kept discovery document and keys, as its settings have changed.
+pub async fn forget_provider(state: &AppState, council: &Council) {
+    state.providers.forget(council.id).await;
 }
 
 /// An error and its sources on one line, for the log.
@@ -268,7 +299,8 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Sends the browser to the provider's sign-in page.
+/// Sends the browser to the provider's sign-in page, once the attempt is filed within the
+/// limits.
 pub async fn start(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -278,35 +310,78 @@ pub async fn start(
     let council = find_council(&state, &slug).await?;
     let settings = settings_of(&state, &council).await?;
     let next = q.next.as_deref().and_then(|n| safe_next(&council, n));
-    let metadata = discover(&settings).await?;
-    let oidc_client = OidcClient::from_provider_metadata(
-        metadata,
-        ClientId::new(settings.client_id.clone()),
-        None,
-    )
-    .set_redirect_uri(redirect_url(&client, &council)?);
+    let redirect = redirect_url(&client, &council)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, csrf, nonce) = oidc_client
-        .authorize_url(
-            CoreAuthenticationFlow::AuthorizationCode,
-            CsrfToken::new_random,
-            Nonce::new_random,
-        )
-        .set_pkce_challenge(challenge)
-        .url();
+    let csrf = CsrfToken::new_random();
+    let nonce = Nonce::new_random();
     let attempt = OidcAttempt {
         state_hash: digest(csrf.secret()),
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.secret().clone(),
         next,
+        address: address_key(client.address),
         created_at: (state.now)(),
     };
+    // Filed before the provider is asked anything, so a flood of starts costs no fetches.
     let mut tx = state.store.begin().await?;
-    oidc::begin_attempt(&mut tx, &council, &attempt).await?;
+    let filed = oidc::begin_attempt(&mut tx, &council, &attempt, &state.start_limits).await?;
     tx.commit().await?;
+    if let Err(limited) = filed {
+        return too_many(&state, &council, limited);
+    }
+    let metadata = discover(&state, &council, &settings).await?;
+    let oidc_client = OidcClient::from_provider_metadata(
+        (*metadata).clone(),
+        ClientId::new(settings.client_id.clone()),
+        None,
+    )
+    .set_redirect_uri(redirect);
+    let cookie = attempt_cookie(&council, csrf.secret())?;
+    let (url, _, _) = oidc_client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            move || csrf,
+            move || nonce,
+        )
+        .set_pkce_challenge(challenge)
+        .url();
     Ok((
-        AppendHeaders([(header::SET_COOKIE, attempt_cookie(&council, csrf.secret())?)]),
+        AppendHeaders([(header::SET_COOKIE, cookie)]),
         Redirect::to(url.as_str()),
+    )
+        .into_response())
+}
+
+/// The page when no more sign-ins may start for now, saying when one may.
+fn too_many(
+    state: &AppState,
+    council: &Council,
+    limited: StartLimited,
+) -> Result<Response, WebError> {
+    let until = limited.until();
+    let reason = match limited {
+        StartLimited::Address { .. } => format!(
+            "Too many sign-ins have been started from your address in the last ten minutes. \
+             Try again after {}.",
+            steward_policy::uktime::local_moment(until)
+        ),
+        StartLimited::Council { .. } => format!(
+            "Too many sign-ins to this council are under way. Try again after {}.",
+            steward_policy::uktime::local_moment(until)
+        ),
+    };
+    let heading = "Too many sign-ins";
+    let page = Page::new(heading).council(council);
+    let html = state.pages.render(
+        "pages/provider_busy.html",
+        &page,
+        context! { heading, reason, sign_in => sign_in_path(council) },
+    )?;
+    let wait = (until - (state.now)()).num_seconds().max(1);
+    Ok((
+        StatusCode::TOO_MANY_REQUESTS,
+        AppendHeaders([(header::RETRY_AFTER, HeaderValue::from(wait))]),
+        Html(html),
     )
         .into_response())
 }
@@ -399,13 +474,14 @@ pub async fn finish(
     let secret = read_secret(&settings.secret)
         .await
         .map_err(|why| unavailable(&settings, why))?;
-    let metadata = discover(&settings).await?;
+    let metadata = discover(&state, &council, &settings).await?;
+    let redirect = redirect_url(&client, &council)?;
     let oidc_client = OidcClient::from_provider_metadata(
-        metadata,
+        (*metadata).clone(),
         ClientId::new(settings.client_id.clone()),
-        Some(secret),
+        Some(secret.clone()),
     )
-    .set_redirect_uri(redirect_url(&client, &council)?);
+    .set_redirect_uri(redirect.clone());
     let http = http().map_err(|e| unavailable(&settings, e))?;
     let tokens = oidc_client
         .exchange_code(AuthorizationCode::new(code))
@@ -418,7 +494,30 @@ pub async fn finish(
         return Err(unavailable(&settings, "the token answer held no ID token"));
     };
     let nonce = Nonce::new(attempt.nonce.clone());
-    let claims = match id_token.claims(&oidc_client.id_token_verifier(), &nonce) {
+    let mut checked = id_token
+        .claims(&oidc_client.id_token_verifier(), &nonce)
+        .cloned();
+    // A key the kept set lacks: the provider may have published a new one since it was
+    // fetched, so fetch once more and check again.
+    if let Err(ClaimsVerificationError::SignatureVerification(
+        SignatureVerificationError::NoMatchingKey,
+    )) = &checked
+    {
+        let fresh = state
+            .providers
+            .refetch(council.id, settings.issuer.as_str(), now, &metadata, || {
+                fetch_metadata(&settings)
+            })
+            .await?;
+        let again = OidcClient::from_provider_metadata(
+            (*fresh).clone(),
+            ClientId::new(settings.client_id.clone()),
+            Some(secret),
+        )
+        .set_redirect_uri(redirect);
+        checked = id_token.claims(&again.id_token_verifier(), &nonce).cloned();
+    }
+    let claims = match checked {
         Ok(claims) => claims,
         Err(e) => {
             tracing::warn!(issuer = %settings.issuer, cause = %error_chain(&e), "an ID token was refused");
@@ -497,7 +596,7 @@ pub async fn signed_out(
     let mut end_session = None;
     if let Some(settings) = settings {
         // Without the provider's answer the page still says the Steward session has ended.
-        if let Ok(metadata) = discover(&settings).await
+        if let Ok(metadata) = discover(&state, &council, &settings).await
             && let Some(url) = &metadata.additional_metadata().end_session_endpoint
         {
             let mut url = url.url().clone();

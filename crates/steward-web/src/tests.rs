@@ -2,6 +2,8 @@
 //! connections, for every role.
 
 mod access;
+mod identity;
+mod provider;
 mod setup;
 
 use super::*;

@@ -7,7 +7,9 @@
 //!   own sign-out;
 //! * against `oidc_forger.py`, a provider that spoils its ID tokens on request: a tampered
 //!   token, a wrong nonce, a wrong audience and an expired token are all refused, while its
-//!   good token (keyed on Entra ID's tenant and object ids) signs in.
+//!   good token (keyed on Entra ID's tenant and object ids) signs in; and the provider's
+//!   discovery document and keys are fetched once for many sign-ins, and once more when the
+//!   provider signs with a new key.
 
 use crate::accounts::create_user;
 use crate::serve::send;
@@ -506,4 +508,36 @@ fn spoiled_id_tokens_are_refused() {
     env.ok(&["user", "identity", "clerk", "--clear"]);
     env.ok(&["user", "identity", "clerk", "--subject", "forged-subject"]);
     sign_in_at_provider(&server.addr, None).refused(403, "is not linked to a Steward account");
+}
+
+#[test]
+fn the_provider_is_asked_for_its_keys_once_and_again_when_it_rotates_them() {
+    let provider = forger();
+    let env = council();
+    let issuer = format!("http://{}", provider.addr);
+    set_provider(&env, &issuer, &["--account-key", "tenant-object"]);
+    env.ok(&[
+        "user", "identity", "clerk", "--tenant", "tenant-1", "--object", "object-1",
+    ]);
+    let server = steward(&env);
+    let counts = || {
+        let (status, body) = send(&provider.addr, "GET", "/counts", "", "");
+        assert_eq!(status, 200, "{body}");
+        let json = body.split("\r\n\r\n").nth(1).expect("a body");
+        let counts: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        (counts["discovery"].as_u64(), counts["jwks"].as_u64())
+    };
+    for _ in 0..3 {
+        sign_in_at_provider(&server.addr, None).session();
+    }
+    assert_eq!(counts(), (Some(1), Some(1)), "three sign-ins, one fetch");
+
+    // The provider signs with a new key: the token names a key Steward has not seen, so it
+    // fetches once more, and the sign-in goes ahead.
+    let (status, _) = send(&provider.addr, "GET", "/mode?rotate=1", "", "");
+    assert_eq!(status, 200);
+    sign_in_at_provider(&server.addr, None).session();
+    assert_eq!(counts(), (Some(2), Some(2)));
+    sign_in_at_provider(&server.addr, None).session();
+    assert_eq!(counts(), (Some(2), Some(2)), "the new keys are kept");
 }

@@ -15,6 +15,10 @@ before answering. `GET /mode?set=MODE` chooses what the next ID tokens are:
     expired      expired ten minutes ago
 
 Tokens carry `roles` (set with `GET /mode?roles=A,B`) and Entra ID's `tid` and `oid`.
+
+`GET /mode?rotate=1` replaces the signing key with a new one under a new key id, as a provider
+rotating its keys does; `GET /counts` answers how many times the discovery document and the
+key set have been fetched.
 """
 
 import base64
@@ -31,7 +35,8 @@ from joserfc.jwk import RSAKey
 PORT = int(sys.argv[1])
 ISSUER = f"http://127.0.0.1:{PORT}"
 KEY = RSAKey.generate_key(2048, parameters={"kid": "forger-1"})
-STATE = {"mode": "good", "roles": ["Steward.Admin"], "codes": {}}
+STATE = {"mode": "good", "roles": ["Steward.Admin"], "codes": {}, "key": KEY, "kid": "forger-1"}
+COUNTS = {"discovery": 0, "jwks": 0}
 
 
 def b64url(data: bytes) -> str:
@@ -52,7 +57,7 @@ def id_token(client_id: str, nonce: str) -> str:
         "tid": "tenant-1",
         "oid": "object-1",
     }
-    token = jwt.encode({"alg": "RS256", "kid": "forger-1"}, claims, KEY)
+    token = jwt.encode({"alg": "RS256", "kid": STATE["kid"]}, claims, STATE["key"])
     if mode == "tampered":
         head, _, sig = token.split(".")
         claims["roles"] = ["Steward.Admin", "Extra"]
@@ -80,6 +85,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
         if url.path == "/.well-known/openid-configuration":
+            COUNTS["discovery"] += 1
             self.answer(200, {
                 "issuer": ISSUER,
                 "authorization_endpoint": f"{ISSUER}/authorize",
@@ -90,12 +96,19 @@ class Handler(BaseHTTPRequestHandler):
                 "id_token_signing_alg_values_supported": ["RS256"],
             })
         elif url.path == "/jwks":
-            self.answer(200, {"keys": [KEY.as_dict(private=False)]})
+            COUNTS["jwks"] += 1
+            self.answer(200, {"keys": [STATE["key"].as_dict(private=False)]})
+        elif url.path == "/counts":
+            self.answer(200, COUNTS)
         elif url.path == "/mode":
             if "set" in q:
                 STATE["mode"] = q["set"]
             if "roles" in q:
                 STATE["roles"] = [r for r in q["roles"].split(",") if r]
+            if "rotate" in q:
+                kid = f"forger-{int(STATE['kid'].split('-')[1]) + 1}"
+                STATE["key"] = RSAKey.generate_key(2048, parameters={"kid": kid})
+                STATE["kid"] = kid
             self.answer(200, {"mode": STATE["mode"], "roles": STATE["roles"]})
         elif url.path == "/authorize":
             code = b64url(hashlib.sha256(q["state"].encode()).digest())

@@ -16,6 +16,7 @@ mod role;
 mod scope;
 mod secret;
 mod session;
+mod start_limit;
 mod throttle;
 mod token;
 mod user;
@@ -40,6 +41,7 @@ pub use secret::{SessionSecret, TOKEN_PREFIX, TokenSecret, constant_time_eq, dig
 pub use session::{
     ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, Session, SessionPolicy, SessionState, session_state,
 };
+pub use start_limit::{OpenAttempts, StartLimited, StartLimits, may_start};
 pub use throttle::{SignInHistory, Throttle, ThrottlePolicy, address_key, locked_until, throttle};
 pub use token::{ApiToken, TokenScope};
 pub use user::User;

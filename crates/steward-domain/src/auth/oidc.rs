@@ -374,6 +374,12 @@ fn id_part(field: &str, value: &str) -> DomainResult<String> {
 }
 
 impl ExternalId {
+    /// Checks one part (`tenant`, `object` or `subject`) on its own, so that a form can say
+    /// what is wrong with each of its fields.
+    pub fn check_part(field: &str, value: &str) -> DomainResult<()> {
+        id_part(field, value).map(|_| ())
+    }
+
     /// The provider's `sub`.
     pub fn subject(sub: &str) -> DomainResult<ExternalId> {
         Ok(ExternalId(format!("subject:{}", id_part("subject", sub)?)))
@@ -456,6 +462,9 @@ pub struct OidcAttempt {
     pub pkce_verifier: String,
     /// The council page to go to afterwards.
     pub next: Option<String>,
+    /// The client's address as the password throttle files it ([`super::address_key`]),
+    /// which the limit on starts counts against.
+    pub address: String,
     pub created_at: DateTime<Utc>,
 }
 

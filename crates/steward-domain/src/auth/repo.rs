@@ -6,6 +6,7 @@ use super::invitation::Invitation;
 use super::oidc::{AccountSignIn, ExternalId, OidcAttempt, OidcSettings};
 use super::role::Role;
 use super::session::Session;
+use super::start_limit::OpenAttempts;
 use super::token::ApiToken;
 use super::user::User;
 use super::username::Username;
@@ -250,6 +251,13 @@ pub trait AuthTx: RegisterTx {
         council_id: Id,
         state_hash: &str,
     ) -> impl Future<Output = RepoResult<Option<OidcAttempt>>> + Send;
+    /// How many of the council's attempts are open, and when the oldest began: all of them,
+    /// or with `address`, those started from it.
+    fn open_oidc_attempts(
+        &mut self,
+        council_id: Id,
+        address: Option<&str>,
+    ) -> impl Future<Output = RepoResult<OpenAttempts>> + Send;
     /// Removes the council's attempts begun before `before`.
     fn delete_oidc_attempts_before(
         &mut self,

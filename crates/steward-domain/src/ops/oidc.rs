@@ -12,7 +12,7 @@ use super::users;
 use super::{NONE, audit};
 use crate::auth::{
     AccountKey, AccountSignIn, AuthTx, ExternalId, OidcAttempt, OidcSettings, ProviderClaims, Role,
-    User, Username,
+    StartLimited, StartLimits, User, Username, may_start,
 };
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
@@ -183,19 +183,27 @@ pub async fn password_allowed<T: AuthTx>(tx: &mut T, user: &User) -> DomainResul
         .break_glass)
 }
 
-/// Records a sign-in at the provider just begun, and forgets the council's stale ones.
+/// Records a sign-in at the provider just begun, unless too many are open from its address
+/// or in the council ([`StartLimits`]); the council's expired attempts are cleared first, so
+/// only open ones count and the table holds no more than the limits allow.
 pub async fn begin_attempt<T: AuthTx>(
     tx: &mut T,
     council: &Council,
     attempt: &OidcAttempt,
-) -> DomainResult<()> {
-    tx.delete_oidc_attempts_before(
-        council.id,
-        attempt.created_at - crate::auth::ATTEMPT_LIFETIME,
-    )
-    .await?;
+    limits: &StartLimits,
+) -> DomainResult<Result<(), StartLimited>> {
+    let now = attempt.created_at;
+    tx.delete_oidc_attempts_before(council.id, now - crate::auth::ATTEMPT_LIFETIME)
+        .await?;
+    let from_address = tx
+        .open_oidc_attempts(council.id, Some(&attempt.address))
+        .await?;
+    let in_council = tx.open_oidc_attempts(council.id, None).await?;
+    if let Err(limited) = may_start(limits, from_address, in_council, now) {
+        return Ok(Err(limited));
+    }
     tx.insert_oidc_attempt(council.id, attempt).await?;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// The attempt whose `state` has this digest, used up; `None` when there is none or it is

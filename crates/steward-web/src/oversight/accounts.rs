@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use steward_domain::auth::{Invitation, InvitationState, Role, Username};
+use steward_domain::auth::{AuthTx, Invitation, InvitationState, Role, Username};
 use steward_domain::listing::Window;
 use steward_domain::ops::account_list::{
     self, AccountFilter, AccountQuery, AccountStatus, UserView,
@@ -170,6 +170,8 @@ struct AccountView {
     last_sign_in: Option<String>,
     invitation: Option<String>,
     yourself: bool,
+    /// The identity at the provider the account is linked to, in words.
+    identity: Option<String>,
 }
 
 /// Where the account's latest invitation stands, in a sentence.
@@ -213,6 +215,12 @@ fn done_sentence(done: Option<&str>) -> Option<&'static str> {
         Some("reset") => Some(
             "The password has been reset. Every session of the account has ended, and its holder must choose their own password at the next sign-in.",
         ),
+        Some("linked") => Some(
+            "The identity is linked: signing in with the council's identity provider as that identity reaches this account.",
+        ),
+        Some("unlinked") => Some(
+            "The identity is unlinked. The account can no longer be reached by signing in with the identity provider.",
+        ),
         Some("invited") => Some(
             "An invitation to choose a password is queued. Its link works once, for 72 hours from when it is sent; any earlier link no longer works.",
         ),
@@ -233,6 +241,10 @@ pub(super) async fn render_account(
         other => other?,
     };
     let latest = invitations::latest_of(&mut tx, &found.user).await?;
+    let how = tx
+        .account_sign_in(signed.council.id, found.user.id)
+        .await
+        .map_err(DomainError::from)?;
     drop(tx);
     let user = &found.user;
     let view = AccountView {
@@ -247,6 +259,7 @@ pub(super) async fn render_account(
         last_sign_in: user.last_sign_in_at.as_ref().map(moment),
         invitation: latest.as_ref().map(|i| invitation_words(i, signed.now)),
         yourself: user.username == signed.principal.user.username,
+        identity: how.external.as_ref().map(|e| e.describe()),
     };
     let status = if errors.is_empty() {
         StatusCode::OK

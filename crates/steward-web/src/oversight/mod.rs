@@ -11,6 +11,7 @@ mod audit;
 mod audit_csv;
 mod audit_query;
 mod directory;
+mod identity;
 mod policy;
 mod tokens;
 
@@ -102,6 +103,21 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/admin/accounts/{username}/invite",
             Admin,
             post(accounts::invite),
+        ),
+        get_page(
+            "/councils/{slug}/admin/accounts/{username}/identity",
+            Admin,
+            get(identity::page),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/{username}/identity",
+            Admin,
+            post(identity::link),
+        ),
+        post_page(
+            "/councils/{slug}/admin/accounts/{username}/identity/unlink",
+            Admin,
+            post(identity::unlink),
         ),
         get_page("/councils/{slug}/admin/tokens", Admin, get(tokens::list)),
         get_page(
