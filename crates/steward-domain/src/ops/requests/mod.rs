@@ -23,7 +23,9 @@ use crate::records::{Council, Equipment, Loan, Person};
 use crate::workflow::*;
 use serde::{Deserialize, Serialize};
 use steward_policy::model::ReportKind;
-use steward_policy::requests::{RequestFacts, Route, instead_words, route};
+use steward_policy::requests::{
+    RequestFacts, Route, instead_words, posture_exception_route, route,
+};
 use steward_policy::workdays::{WorkingHours, uk_to_utc};
 use steward_policy::{Citation, EquipmentKind, Pack};
 
@@ -63,6 +65,7 @@ pub fn needs_item(kind: ReportKind) -> bool {
             | ReportKind::LoanExtension
             | ReportKind::Erasure
             | ReportKind::PhoneEvaluation
+            | ReportKind::PostureException
     )
 }
 
@@ -77,6 +80,7 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             | (ReportKind::LostOrStolen, D::Loss { .. })
             | (ReportKind::AccidentalAccess, D::Visit { .. } | D::None)
             | (ReportKind::Erasure, D::Erasure { .. })
+            | (ReportKind::PostureException, D::PostureException { .. })
     ) || (!matches!(
         kind,
         ReportKind::LoanExtension
@@ -85,6 +89,7 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             | ReportKind::LostOrStolen
             | ReportKind::Erasure
             | ReportKind::AccidentalAccess
+            | ReportKind::PostureException
     ) && *details == D::None);
     if !fits {
         return Err(DomainError::invalid(
@@ -127,6 +132,10 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             }
             Ok(())
         }
+        D::PostureException { until, .. } if *until < ctx.today => Err(DomainError::invalid(
+            "until",
+            "the last day the duty may be off cannot be in the past",
+        )),
         D::Extension { until } if *until <= ctx.today => Err(DomainError::invalid(
             "until",
             "a longer loan must run to a day after today",
@@ -278,7 +287,15 @@ async fn store<T: WorkflowTx>(
         requester: s.requester.as_ref().map(|p| p.kind),
         equipment: s.item.as_ref().map(|i| i.kind),
     };
-    let found = route(&active.pack, &facts).map_err(|r| DomainError::Refused {
+    // A posture exception goes to whoever the pack lets authorise that duty off.
+    let found = match &req.details {
+        RequestDetails::PostureException { check, .. } => match check.duty() {
+            Some(duty) => posture_exception_route(&active.pack, duty, facts.equipment),
+            None => route(&active.pack, &facts),
+        },
+        _ => route(&active.pack, &facts),
+    }
+    .map_err(|r| DomainError::Refused {
         action: "request",
         refusals: vec![r],
     })?;
