@@ -276,7 +276,7 @@ fn a_forward_the_city_forbids_opens_a_case_and_the_borough_allows_it() {
     assert_eq!(found.len(), 3, "{keys:?}");
     assert!(keys.iter().any(|k| k.ends_with(":case")), "{keys:?}");
     for f in &found {
-        assert_eq!(f["citation"]["document"].is_string(), true);
+        assert!(f["citation"]["document"].is_string());
     }
     let to_owner = found
         .iter()
