@@ -559,4 +559,46 @@ mod tests {
         ));
         assert_eq!(article(EquipmentKind::Accessory), "an accessory");
     }
+
+    #[test]
+    fn only_the_town_offers_a_duty_off_and_its_form_needs_the_duty_and_a_day() {
+        let load = |id: &str| presets::load(presets::find(id).unwrap()).unwrap().pack;
+        let town = load("town-it-policy");
+        let duties = exception_duties(&town);
+        assert_eq!(duties.len(), 1);
+        assert_eq!(duties[0].value, "antivirus");
+        assert!(duties[0].hint.contains("Town Clerk"), "{}", duties[0].hint);
+        assert!(exception_duties(&borough()).is_empty());
+        let offered = |pack: &Pack| {
+            for_anyone(pack)
+                .iter()
+                .any(|k| k.value == "posture_exception")
+        };
+        assert!(offered(&town));
+        assert!(!offered(&borough()));
+
+        let now = chrono::Utc::now();
+        let mut errors = Vec::new();
+        let form = DetailsForm::default();
+        assert!(details(ReportKind::PostureException, &form, now, &mut errors).is_none());
+        let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(named, ["duty", "until"]);
+        let form = DetailsForm {
+            duty: "antivirus".into(),
+            until: "05/01/2027".into(),
+            ..DetailsForm::default()
+        };
+        let mut errors = Vec::new();
+        let read = details(ReportKind::PostureException, &form, now, &mut errors);
+        assert!(
+            matches!(
+                read,
+                Some(RequestDetails::PostureException {
+                    check: CheckWord::Antivirus,
+                    ..
+                })
+            ),
+            "{errors:?}"
+        );
+    }
 }
