@@ -1050,7 +1050,7 @@ pub struct RaiseArgs {
     /// fault, security_problem, virus, compromised_login, lost_or_stolen, accidental_access,
     /// misuse_by_others (opens a breach case), offensive_content, software_install,
     /// web_exception, third_party_access, loan_extension, training, accessibility,
-    /// phone_evaluation or erasure
+    /// phone_evaluation, erasure or posture_exception
     #[arg(long)]
     pub kind: String,
     /// Officers: the person it is for (leave out for the council itself)
@@ -1086,6 +1086,10 @@ pub struct RaiseArgs {
     /// An erasure ends in disposal
     #[arg(long)]
     pub dispose: bool,
+    /// The security duty to be off for a posture exception (antivirus, firewall, ...);
+    /// `--until` gives its last day
+    #[arg(long)]
+    pub duty: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -332,6 +332,17 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
             format!("Device check: {}", variant(&p.check)),
             &p.clause,
         );
+        if let Some(e) = &p.exception {
+            push(
+                "Security",
+                format!(
+                    "{} may authorise the {} check to be off for a device until a date",
+                    pack.office_name(&e.approver),
+                    variant(&p.check)
+                ),
+                &e.clause,
+            );
+        }
     }
     if let Some(c) = &pack.check_in {
         push(

@@ -633,6 +633,18 @@ pub struct PostureDuty {
     #[serde(default)]
     pub kinds: Vec<EquipmentKind>,
     pub clause: Clause,
+    /// The office that may authorise the duty to be off for a device, where the document
+    /// allows that at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<PostureException>,
+}
+
+/// Who may authorise a posture duty to be off for a device, and the clause that says so.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostureException {
+    pub approver: OfficeId,
+    pub clause: Clause,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -654,6 +666,7 @@ pub enum ReportKind {
     Accessibility,
     PhoneEvaluation,
     Erasure,
+    PostureException,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -228,9 +228,10 @@ impl Finding {
         };
         match &self.excepted {
             Some(e) => format!(
-                "{what}; the {} authorised this until {}",
+                "{what}; authorised off by the {} until {} ({})",
                 e.authorised_by,
-                long_date(e.until)
+                long_date(e.until),
+                e.citation.clause
             ),
             None => what,
         }

@@ -15,7 +15,8 @@
 use crate::citation::Citation;
 use crate::decide::{Gate, Refusal};
 use crate::model::{
-    Agreement, Clause, OfficeId, Pack, ReportKind, ReportingDefault, ReportingDuty, Urgency,
+    Agreement, Clause, OfficeId, Pack, PostureCheck, PostureDuty, PostureException, ReportKind,
+    ReportingDefault, ReportingDuty, Urgency,
 };
 use crate::period::Period;
 use crate::span::Span;
@@ -122,6 +123,7 @@ pub fn kind_words(kind: ReportKind) -> &'static str {
         ReportKind::Accessibility => "accessibility needs",
         ReportKind::PhoneEvaluation => "a phone evaluation",
         ReportKind::Erasure => "erasure or disposal of equipment or media",
+        ReportKind::PostureException => "a security duty switched off for a device",
     }
 }
 
@@ -201,13 +203,82 @@ fn approval(
                     .as_ref()
                     .map(|by| rule(pack, vec![by.clone()], Agreement::Any, &ev.clause))
             }),
+        ReportKind::PostureException => posture_exceptions(pack, facts.equipment)
+            .next()
+            .map(|(_, e)| rule(pack, vec![e.approver.clone()], Agreement::Any, &e.clause)),
         _ => None,
     };
     governing.or(own)
 }
 
+/// The posture duties the pack lets an office authorise off, for items of `kind` (any kind
+/// when none is given), with who may authorise each.
+fn posture_exceptions(
+    pack: &Pack,
+    kind: Option<EquipmentKind>,
+) -> impl Iterator<Item = (&PostureDuty, &PostureException)> {
+    pack.posture.iter().filter_map(move |d| {
+        let fits = d.kinds.is_empty() || kind.is_none_or(|k| d.kinds.contains(&k));
+        d.exception.as_ref().filter(|_| fits).map(|e| (d, e))
+    })
+}
+
+/// Where a request to switch `check` off for an item of `kind` goes: the office the duty
+/// names to authorise it, or a refusal citing the duty when the policy allows no exception.
+pub fn posture_exception_route(
+    pack: &Pack,
+    check: PostureCheck,
+    kind: Option<EquipmentKind>,
+) -> Result<Route, Refusal> {
+    let duties: Vec<&PostureDuty> = pack
+        .posture
+        .iter()
+        .filter(|d| d.check == check)
+        .filter(|d| d.kinds.is_empty() || kind.is_none_or(|k| d.kinds.contains(&k)))
+        .collect();
+    let Some(duty) = duties.first() else {
+        return Err(Refusal {
+            gate: Gate::NoProvision,
+            message: "The policy sets no such duty for this equipment".into(),
+            citation: None,
+        });
+    };
+    let Some(exception) = duties.iter().find_map(|d| d.exception.as_ref()) else {
+        return Err(Refusal {
+            gate: Gate::NoProvision,
+            message: "The policy lets no one authorise this duty to be off".into(),
+            citation: Some(Citation::new(pack, &duty.clause)),
+        });
+    };
+    let approval = rule(
+        pack,
+        vec![exception.approver.clone()],
+        Agreement::Any,
+        &exception.clause,
+    );
+    let times = pack.response_times.clone().unwrap_or_default();
+    Ok(Route {
+        handler: exception.approver.clone(),
+        handler_name: pack.office_name(&exception.approver),
+        urgency: Urgency::Routine,
+        respond_within: times.for_urgency(Urgency::Routine),
+        citation: approval.citation.clone(),
+        approval: Some(approval),
+        routing: Routing::Named,
+    })
+}
+
 /// Where a request goes and who must agree to it, or why the policy does not provide for it.
 pub fn route(pack: &Pack, facts: &RequestFacts) -> Result<Route, Refusal> {
+    if facts.kind == ReportKind::PostureException
+        && posture_exceptions(pack, facts.equipment).next().is_none()
+    {
+        return Err(Refusal {
+            gate: Gate::NoProvision,
+            message: "The policy lets no one authorise a security duty to be off".into(),
+            citation: None,
+        });
+    }
     if facts.kind == ReportKind::SoftwareInstall
         && let Some(s) = &pack.software
         && !s.install.allowed
@@ -269,7 +340,7 @@ pub fn always_received(kind: ReportKind) -> bool {
 }
 
 /// Where a report goes that no entry of the pack covers: its default, else the administrators.
-fn unnamed_route(pack: &Pack) -> Route {
+pub fn unnamed_route(pack: &Pack) -> Route {
     let times = pack.response_times.clone().unwrap_or_default();
     match &pack.reporting_default {
         Some(ReportingDefault {

@@ -224,6 +224,21 @@ impl MailTx for StoreTx {
             .await
     }
 
+    async fn breaching_forwards(&mut self, council_id: Id) -> RepoResult<Vec<ForwardFinding>> {
+        let query = sqlx::query(
+            "SELECT f.id, f.council_id, f.import_id, f.mailbox, f.person_id, f.source, f.rule,
+                    f.kind, f.target, f.keeps_copy, f.outcome, f.message, f.clause, f.document,
+                    p.reference AS person_ref, p.name AS person_name
+             FROM mail_forwards f
+             LEFT JOIN people p ON p.council_id = f.council_id AND p.id = f.person_id
+             WHERE f.council_id = $1 AND f.outcome = $2
+             ORDER BY f.id",
+        )
+        .bind(council_id)
+        .bind(word(&steward_policy::mail::ForwardOutcome::Breach));
+        self.all(query).await?.iter().map(forward).collect()
+    }
+
     async fn insert_mail_decision(
         &mut self,
         council_id: Id,

@@ -121,6 +121,10 @@ const SQLITE: &[Migration] = &[
         version: 28,
         sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
     },
+    Migration {
+        version: 27,
+        sql: include_str!("../migrations/sqlite/0027_posture_exceptions.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -231,6 +235,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 28,
         sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
+    },
+    Migration {
+        version: 27,
+        sql: include_str!("../migrations/postgres/0027_posture_exceptions.sql"),
     },
 ];
 

@@ -51,6 +51,7 @@ fn raise_of(args: RaiseArgs, app: &App) -> anyhow::Result<(Option<String>, Raise
         address: args.address,
         at: None,
         dispose: Some(args.dispose),
+        duty: args.duty,
     };
     let details = fields.into_details(kind, app.today(), app.now())?;
     let equipment = args.equipment.as_deref().map(str::parse).transpose()?;

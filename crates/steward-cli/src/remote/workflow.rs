@@ -170,7 +170,7 @@ fn raise_request(link: &Link<'_>, args: RaiseArgs) -> anyhow::Result<Raised> {
         "licence": args.licence, "host": args.host, "stolen": args.stolen,
         "noticed_on": args.noticed_on, "place": args.place,
         "police_reference": args.police_reference, "address": args.address,
-        "dispose": args.dispose,
+        "dispose": args.dispose, "duty": args.duty,
     });
     match link
         .remote

@@ -34,6 +34,7 @@ mod oidc;
 mod outbox;
 mod phones;
 mod posture;
+mod posture_flow;
 pub(crate) mod records;
 mod refusals;
 mod remote;

@@ -41,6 +41,12 @@ pub trait MailTx: RegisterTx {
         council_id: Id,
         query: &ForwardQuery,
     ) -> impl Future<Output = RepoResult<Listed<ForwardFinding>>> + Send;
+    /// Every forward of the latest snapshots the pack's rule forbids, in one statement: what
+    /// the daily sweep tells people about.
+    fn breaching_forwards(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<ForwardFinding>>> + Send;
     /// Records what the milter decided about one message.
     fn insert_mail_decision(
         &mut self,

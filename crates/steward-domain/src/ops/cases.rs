@@ -677,3 +677,52 @@ pub async fn handlers_for<T: WorkflowTx>(
         .collect();
     Ok((names, route.citation))
 }
+
+/// Opens the case a serious monitoring finding calls for, routed by the pack's `[breaches]`
+/// for the kind of person it is about. None when the pack routes no case for them.
+pub async fn open_from_monitoring<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    subject_id: Option<i64>,
+    summary: &str,
+    details: &str,
+) -> DomainResult<Option<Case>> {
+    let subject = match subject_id {
+        Some(id) => tx.person(council.id, id).await?,
+        None => None,
+    };
+    let active = policy::require(tx, council, ctx.today).await?;
+    let Ok(route) = case_route(&active.pack, subject.as_ref().map(|p| p.kind)) else {
+        return Ok(None);
+    };
+    let new = NewCase {
+        subject_id: subject.as_ref().map(|p| p.id),
+        reporter_id: None,
+        source: CaseSource::Monitoring,
+        summary: summary.to_string(),
+        details: details.to_string(),
+        handlers: route.handlers.clone(),
+        clause: route.citation.clause.clone(),
+        document: route.citation.document.clone(),
+        created_at: ctx.now,
+    };
+    let case = tx.insert_case(council.id, &new).await?;
+    let trail = serde_json::json!({
+        "handlers": case.handlers,
+        "source": case.source,
+        "clause": case.clause,
+    });
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "case.raise",
+        "case",
+        case.id,
+        super::NONE,
+        Some(&trail),
+    )
+    .await?;
+    Ok(Some(case))
+}

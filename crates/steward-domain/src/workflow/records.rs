@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use steward_policy::model::{Outcome, ReportKind, Urgency};
+use steward_policy::posture::CheckWord;
 use steward_policy::requests::{ApprovalRule, Routing};
 use steward_policy::{EquipmentState, OfficeId};
 
@@ -32,6 +33,7 @@ impl RequestKind {
         ReportKind::PhoneEvaluation,
         ReportKind::Erasure,
         ReportKind::MisuseByOthers,
+        ReportKind::PostureException,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +56,7 @@ impl RequestKind {
                 ReportKind::Accessibility => "accessibility",
                 ReportKind::PhoneEvaluation => "phone_evaluation",
                 ReportKind::Erasure => "erasure",
+                ReportKind::PostureException => "posture_exception",
             },
         }
     }
@@ -79,6 +82,7 @@ impl RequestKind {
                 ReportKind::Accessibility => "Accessibility needs",
                 ReportKind::PhoneEvaluation => "Phone evaluation",
                 ReportKind::Erasure => "Erasure or disposal",
+                ReportKind::PostureException => "Security duty switched off",
             },
         }
     }
@@ -286,6 +290,11 @@ pub enum RequestDetails {
     Recall {
         return_by: NaiveDate,
     },
+    /// A security duty of the pack to be off for the item, until this day (inclusive).
+    PostureException {
+        check: CheckWord,
+        until: NaiveDate,
+    },
 }
 
 /// A report or request and where it stands.
@@ -418,6 +427,23 @@ pub struct AuthorisedSoftware {
     pub authorised_on: NaiveDate,
     pub request_id: Id,
     pub clause: String,
+}
+
+/// A security duty an office authorised to be off for one item until a day (inclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PostureExceptionGrant {
+    pub id: Id,
+    pub council_id: Id,
+    pub equipment_id: Id,
+    pub check: CheckWord,
+    pub until: NaiveDate,
+    /// The office that authorised it, and its name on the day.
+    pub office: OfficeId,
+    pub office_name: String,
+    pub authorised_on: NaiveDate,
+    pub request_id: Id,
+    pub clause: String,
+    pub document: String,
 }
 
 /// A recorded wipe of an item's data.

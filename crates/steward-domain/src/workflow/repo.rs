@@ -163,6 +163,18 @@ pub trait WorkflowTx: crate::auth::AuthTx {
         equipment_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<AuthorisedSoftware>>> + Send;
 
+    fn insert_posture_exception(
+        &mut self,
+        grant: &PostureExceptionGrant,
+    ) -> impl Future<Output = RepoResult<PostureExceptionGrant>> + Send;
+    /// The council's posture exceptions still in force on `today` (until that day or later),
+    /// read at once.
+    fn posture_exceptions(
+        &mut self,
+        council_id: Id,
+        today: chrono::NaiveDate,
+    ) -> impl Future<Output = RepoResult<Vec<PostureExceptionGrant>>> + Send;
+
     fn insert_erasure(
         &mut self,
         erasure: &Erasure,

@@ -499,7 +499,11 @@ pub(crate) static POSTURE_DUTY: Table = fields(&[
     req("check", one_of::<PostureCheck>()),
     opt("kinds", EQUIPMENT_KINDS),
     req("clause", CLAUSE),
+    opt("exception", Shape::Table(&POSTURE_EXCEPTION)),
 ]);
+
+pub(crate) static POSTURE_EXCEPTION: Table =
+    fields(&[req("approver", SIGNER), req("clause", CLAUSE)]);
 
 pub(crate) static CHECK_IN: Table = fields(&[req("max_age", PERIOD), req("clause", CLAUSE)]);
 

@@ -221,6 +221,7 @@ clause = "12.3"
 check = "antivirus"
 kinds = ["laptop"]
 clause = "13.1"
+exception = { approver = "monitoring_officer", clause = "13.1" }
 
 [check_in]
 max_age = "14 days"
@@ -1034,6 +1035,10 @@ fn schema_keys_match_the_model() {
         (&schema::RULE_REF, serde_fields::<RuleRef>()),
         (&schema::SOFTWARE_COPIES, serde_fields::<SoftwareCopies>()),
         (&schema::POSTURE_DUTY, serde_fields::<PostureDuty>()),
+        (
+            &schema::POSTURE_EXCEPTION,
+            serde_fields::<crate::model::PostureException>(),
+        ),
         (&schema::CHECK_IN, serde_fields::<CheckIn>()),
         (&schema::REPORTING_DUTY, serde_fields::<ReportingDuty>()),
         (
@@ -1159,6 +1164,7 @@ fn schema_office_references_are_the_office_fields() {
         ("loans.extension.approvers", true),
         ("loans.recall.by", true),
         ("monitoring.visible_to", false),
+        ("posture.exception.approver", true),
         ("refresh.priority_offices", false),
         ("reporting.approval.by", true),
         ("reporting.report_to", false),
@@ -1317,4 +1323,26 @@ fn the_reporting_default_must_name_an_office_of_the_pack() {
     assert_eq!(default.report_to.as_str(), "service_desk");
     assert_eq!(default.urgency, Urgency::Routine);
     assert_eq!(default.clause.0, "9");
+}
+
+#[test]
+fn a_posture_exception_must_name_an_office_that_exists() {
+    let source = with_minimal(
+        "[[offices]]\nid = \"town_clerk\"\nname = \"Town Clerk\"\nholder = \"officer\"\nclause = \"1\"\n\n\
+         [[posture]]\ncheck = \"antivirus\"\nclause = \"2.2\"\n\
+         exception = { approver = \"town_clerc\", clause = \"2.2\" }\n",
+    );
+    assert_eq!(
+        problems(&source),
+        [format!(
+            "{}:26 posture[0].exception.approver: no office `town_clerc` in [[offices]]; \
+             offices are: town_clerk",
+            EXTRA_FROM + 9
+        )]
+    );
+    let good = source.replace("town_clerc", "town_clerk");
+    let pack = load(&good).pack;
+    let exception = pack.posture[0].exception.as_ref().unwrap();
+    assert_eq!(exception.approver.as_str(), "town_clerk");
+    assert_eq!(exception.clause.0, "2.2");
 }

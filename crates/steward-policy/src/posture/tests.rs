@@ -95,7 +95,7 @@ fn the_town_clerks_exception_covers_antivirus_until_its_date() {
     assert!(!f.is_breach());
     assert!(
         f.sentence()
-            .contains("Town Clerk authorised this until 10 March 2026")
+            .contains("authorised off by the Town Clerk until 10 March 2026 (2.2)")
     );
     assert!(j.findings.iter().all(|f| !f.is_breach()), "{j:?}");
 

@@ -259,3 +259,30 @@ fn which_presets_leave_a_held_kind_without_a_route() {
     assert_eq!(unrouted("county-members-policy").len(), 6);
     assert_eq!(unrouted("city-aup").len(), 10);
 }
+
+#[test]
+fn only_the_town_lets_an_office_authorise_antivirus_off() {
+    let town = pack("town-it-policy");
+    let r = posture_exception_route(&town, PostureCheck::Antivirus, Some(EquipmentKind::Laptop))
+        .unwrap();
+    assert_eq!(r.handler.as_str(), "town_clerk");
+    let approval = r.approval.unwrap();
+    assert_eq!(approval.approvers, [OfficeId("town_clerk".into())]);
+    assert_eq!(approval.citation.clause, "2.2");
+    assert!(route(&town, &facts(ReportKind::PostureException, None)).is_ok());
+    // The password duty has no exception in the town's policy.
+    let refused = posture_exception_route(&town, PostureCheck::PasswordOrPin, None).unwrap_err();
+    assert_eq!(refused.citation.unwrap().clause, "2.2");
+    for id in [
+        "city-members-code",
+        "borough-members-protocol",
+        "county-members-policy",
+    ] {
+        let other = pack(id);
+        let refused =
+            posture_exception_route(&other, PostureCheck::Antivirus, Some(EquipmentKind::Laptop))
+                .unwrap_err();
+        assert!(refused.citation.is_some(), "{id}");
+        assert!(route(&other, &facts(ReportKind::PostureException, None)).is_err());
+    }
+}

@@ -123,6 +123,68 @@ pub(crate) async fn software_of(
     rows.iter().map(software).collect()
 }
 
+const POSTURE_EXCEPTION: &str = "id, council_id, equipment_id, check_word, until_day, office, \
+    office_name, authorised_on, request_id, clause, document";
+
+fn posture_exception(row: &AnyRow) -> RepoResult<PostureExceptionGrant> {
+    let c = Cols::new(row, "posture_exceptions");
+    Ok(PostureExceptionGrant {
+        id: c.int("id")?,
+        council_id: c.int("council_id")?,
+        equipment_id: c.int("equipment_id")?,
+        check: c.word("check_word")?,
+        until: c.date("until_day")?,
+        office: steward_policy::OfficeId(c.text("office")?),
+        office_name: c.text("office_name")?,
+        authorised_on: c.date("authorised_on")?,
+        request_id: c.int("request_id")?,
+        clause: c.text("clause")?,
+        document: c.text("document")?,
+    })
+}
+
+pub(crate) async fn insert_posture_exception(
+    tx: &mut StoreTx,
+    g: &PostureExceptionGrant,
+) -> RepoResult<PostureExceptionGrant> {
+    tx.writable()?;
+    let sql = format!(
+        "INSERT INTO posture_exceptions (council_id, equipment_id, check_word, until_day,
+             office, office_name, authorised_on, request_id, clause, document)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {POSTURE_EXCEPTION}"
+    );
+    let query = sqlx::query(&sql)
+        .bind(g.council_id)
+        .bind(g.equipment_id)
+        .bind(word(&g.check))
+        .bind(date_text(g.until))
+        .bind(g.office.as_str().to_string())
+        .bind(g.office_name.as_str())
+        .bind(date_text(g.authorised_on))
+        .bind(g.request_id)
+        .bind(g.clause.as_str())
+        .bind(g.document.as_str());
+    let row = tx
+        .one(query, || "the exception was not stored".into())
+        .await?;
+    posture_exception(&row)
+}
+
+pub(crate) async fn posture_exceptions(
+    tx: &mut StoreTx,
+    council_id: Id,
+    today: chrono::NaiveDate,
+) -> RepoResult<Vec<PostureExceptionGrant>> {
+    let sql = format!(
+        "SELECT {POSTURE_EXCEPTION} FROM posture_exceptions
+         WHERE council_id = $1 AND until_day >= $2 ORDER BY equipment_id, id"
+    );
+    let rows = tx
+        .all(sqlx::query(&sql).bind(council_id).bind(date_text(today)))
+        .await?;
+    rows.iter().map(posture_exception).collect()
+}
+
 pub(crate) async fn insert_erasure(tx: &mut StoreTx, e: &Erasure) -> RepoResult<Erasure> {
     tx.writable()?;
     let sql = format!(

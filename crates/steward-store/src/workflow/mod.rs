@@ -137,6 +137,21 @@ impl WorkflowTx for StoreTx {
         grants::software_of(self, council_id, equipment_id).await
     }
 
+    async fn insert_posture_exception(
+        &mut self,
+        grant: &PostureExceptionGrant,
+    ) -> RepoResult<PostureExceptionGrant> {
+        grants::insert_posture_exception(self, grant).await
+    }
+
+    async fn posture_exceptions(
+        &mut self,
+        council_id: Id,
+        today: chrono::NaiveDate,
+    ) -> RepoResult<Vec<PostureExceptionGrant>> {
+        grants::posture_exceptions(self, council_id, today).await
+    }
+
     async fn insert_erasure(&mut self, erasure: &Erasure) -> RepoResult<Erasure> {
         grants::insert_erasure(self, erasure).await
     }

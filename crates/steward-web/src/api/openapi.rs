@@ -451,8 +451,19 @@ pub(crate) fn raise_request() -> Value {
             "address": text(),
             "at": { "type": "string", "format": "date-time" },
             "dispose": { "type": "boolean" },
+            "duty": posture_duties(),
         }),
     )
+}
+
+/// The security duties a posture exception may ask to be off.
+fn posture_duties() -> Value {
+    let words: Vec<&str> = steward_policy::posture::CheckWord::ALL
+        .iter()
+        .filter(|c| c.duty().is_some())
+        .map(|c| c.word())
+        .collect();
+    json!({ "type": "string", "enum": words })
 }
 
 /// Every kind of request a caller may raise; recalls go through a loan instead.

@@ -9,6 +9,7 @@ use steward_domain::ops::requests::needs_item;
 use steward_domain::workflow::{RequestDetails, RequestKind};
 use steward_policy::decide::Refusal;
 use steward_policy::model::{Agreement, ReportKind};
+use steward_policy::posture::CheckWord;
 use steward_policy::requests::{RequestFacts, Route, Routing, route, unnamed_words};
 use steward_policy::{EquipmentKind, Pack, PersonKind};
 
@@ -251,6 +252,9 @@ pub struct DetailsForm {
     pub licence: String,
     #[serde(default)]
     pub dispose: String,
+    /// The security duty to be off, for a posture exception.
+    #[serde(default)]
+    pub duty: String,
 }
 
 /// The fields a domain error may name, which are also the form's field ids.
@@ -267,7 +271,40 @@ pub const FIELDS: &[&str] = &[
     "software",
     "licence",
     "dispose",
+    "duty",
 ];
+
+/// One duty the pack lets an office authorise off, as a radio button.
+#[derive(Clone, Debug, Serialize)]
+pub struct DutyChoice {
+    pub value: &'static str,
+    pub text: &'static str,
+    pub hint: String,
+}
+
+/// The duties the pack lets an office authorise off, each with who may and the clause.
+pub fn exception_duties(pack: &Pack) -> Vec<DutyChoice> {
+    let mut out: Vec<DutyChoice> = Vec::new();
+    for duty in &pack.posture {
+        let Some(exception) = &duty.exception else {
+            continue;
+        };
+        let check = CheckWord::of_duty(duty.check);
+        if out.iter().any(|c| c.value == check.word()) {
+            continue;
+        }
+        out.push(DutyChoice {
+            value: check.word(),
+            text: check.label(),
+            hint: format!(
+                "Authorised by the {} ({})",
+                pack.office_name(&exception.approver),
+                steward_policy::Citation::new(pack, &exception.clause)
+            ),
+        });
+    }
+    out
+}
 
 fn optional(text: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
@@ -346,6 +383,19 @@ pub fn details(
             required_date(errors, "until", &form.until, "the day you need it until")
                 .map(|until| RequestDetails::Extension { until })
         }
+        ReportKind::PostureException => {
+            let check = CheckWord::parse(form.duty.trim()).filter(|c| c.duty().is_some());
+            if check.is_none() {
+                errors.push(error("duty", "Choose the duty to be switched off"));
+            }
+            let until = required_date(errors, "until", &form.until, "the last day it may be off");
+            match (check, until) {
+                (Some(check), Some(until)) => {
+                    Some(RequestDetails::PostureException { check, until })
+                }
+                _ => None,
+            }
+        }
         ReportKind::Erasure => match form.dispose.as_str() {
             "dispose" => Some(RequestDetails::Erasure { dispose: true }),
             "reuse" => Some(RequestDetails::Erasure { dispose: false }),
@@ -374,6 +424,7 @@ pub fn summary_label(kind: ReportKind) -> &'static str {
         ReportKind::LoanExtension => "Why you need it for longer",
         ReportKind::WebException => "Why you need the website for council work",
         ReportKind::SoftwareInstall => "What you need the software for",
+        ReportKind::PostureException => "Why the duty must be off",
         ReportKind::Training | ReportKind::Accessibility => "What you need",
         _ => "Describe the problem",
     }
@@ -507,5 +558,47 @@ mod tests {
             }
         ));
         assert_eq!(article(EquipmentKind::Accessory), "an accessory");
+    }
+
+    #[test]
+    fn only_the_town_offers_a_duty_off_and_its_form_needs_the_duty_and_a_day() {
+        let load = |id: &str| presets::load(presets::find(id).unwrap()).unwrap().pack;
+        let town = load("town-it-policy");
+        let duties = exception_duties(&town);
+        assert_eq!(duties.len(), 1);
+        assert_eq!(duties[0].value, "antivirus");
+        assert!(duties[0].hint.contains("Town Clerk"), "{}", duties[0].hint);
+        assert!(exception_duties(&borough()).is_empty());
+        let offered = |pack: &Pack| {
+            for_anyone(pack)
+                .iter()
+                .any(|k| k.value == "posture_exception")
+        };
+        assert!(offered(&town));
+        assert!(!offered(&borough()));
+
+        let now = chrono::Utc::now();
+        let mut errors = Vec::new();
+        let form = DetailsForm::default();
+        assert!(details(ReportKind::PostureException, &form, now, &mut errors).is_none());
+        let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(named, ["duty", "until"]);
+        let form = DetailsForm {
+            duty: "antivirus".into(),
+            until: "05/01/2027".into(),
+            ..DetailsForm::default()
+        };
+        let mut errors = Vec::new();
+        let read = details(ReportKind::PostureException, &form, now, &mut errors);
+        assert!(
+            matches!(
+                read,
+                Some(RequestDetails::PostureException {
+                    check: CheckWord::Antivirus,
+                    ..
+                })
+            ),
+            "{errors:?}"
+        );
     }
 }

@@ -145,6 +145,7 @@ async fn render(
                 hint => &c.hint,
                 needs_item => requests::needs_item(k),
                 summary_label => kinds::summary_label(k),
+                duties => Serde(active.as_ref().map(|a| kinds::exception_duties(&a.pack)).unwrap_or_default()),
             }
         })
     });

@@ -113,6 +113,10 @@ fn details(details: &RequestDetails) -> Vec<Fact> {
             .into(),
         )],
         RequestDetails::Recall { return_by } => vec![fact("Return by", long_date(*return_by))],
+        RequestDetails::PostureException { check, until } => vec![
+            fact("Duty to be off", check.label().into()),
+            fact("Until", long_date(*until)),
+        ],
     }
 }
 

@@ -310,7 +310,22 @@ async fn judge_items<T: PostureTx>(
     if let Some(id) = always {
         by_item.entry(id).or_default();
     }
-    let exceptions: Vec<DutyException> = Vec::new();
+    let mut exceptions: HashMap<Id, Vec<DutyException>> = HashMap::new();
+    for g in tx.posture_exceptions(council.id, ctx.today).await? {
+        exceptions
+            .entry(g.equipment_id)
+            .or_default()
+            .push(DutyException {
+                check: g.check,
+                until: g.until,
+                authorised_by: g.office_name,
+                citation: steward_policy::Citation {
+                    clause: g.clause,
+                    document: g.document,
+                },
+            });
+    }
+    let no_exceptions = Vec::new();
     let ids: Vec<Id> = by_item.keys().copied().collect();
     let leavers: HashMap<Id, chrono::NaiveDate> = tx
         .held_by_leavers(council.id, &ids)
@@ -343,7 +358,7 @@ async fn judge_items<T: PostureTx>(
                 observed: &checks,
                 installed: &installed,
                 authorised: authorised.get(&id).unwrap_or(&no_names),
-                exceptions: &exceptions,
+                exceptions: exceptions.get(&id).unwrap_or(&no_exceptions),
                 left_office: leavers.get(&id).copied(),
             },
             ctx.now,

@@ -220,6 +220,55 @@ pub(super) async fn on_approved<T: WorkflowTx>(
                 steward_policy::long_date(*until)
             ))
         }
+        RequestDetails::PostureException { check, until } => {
+            let equipment_id = request.equipment_id.ok_or_else(|| {
+                DomainError::invalid("equipment", "this request is about no item")
+            })?;
+            let office = request
+                .approval
+                .as_ref()
+                .and_then(|a| a.approvers.first().cloned())
+                .unwrap_or_else(|| request.handler.clone());
+            let office_name = super::super::policy::in_force(tx, council, ctx.today)
+                .await?
+                .map(|active| active.pack.office_name(&office))
+                .unwrap_or_else(|| request.handler_name.clone());
+            let (clause, document) = match &request.approval {
+                Some(a) => (a.citation.clause.clone(), a.citation.document.clone()),
+                None => (request.clause.clone(), request.document.clone()),
+            };
+            let stored = tx
+                .insert_posture_exception(&PostureExceptionGrant {
+                    id: 0,
+                    council_id: council.id,
+                    equipment_id,
+                    check: *check,
+                    until: *until,
+                    office,
+                    office_name,
+                    authorised_on: ctx.today,
+                    request_id: request.id,
+                    clause,
+                    document,
+                })
+                .await?;
+            audit(
+                tx,
+                ctx,
+                council.id,
+                "posture_exception.grant",
+                "equipment",
+                equipment_id,
+                super::super::NONE,
+                Some(&stored),
+            )
+            .await?;
+            Ok(format!(
+                "{} may be off on the item until the end of {}.",
+                check.label(),
+                steward_policy::long_date(*until)
+            ))
+        }
         _ => Ok("Approved.".into()),
     }
 }

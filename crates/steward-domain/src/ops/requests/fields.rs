@@ -8,6 +8,7 @@ use crate::workflow::RequestDetails;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use steward_policy::model::ReportKind;
+use steward_policy::posture::CheckWord;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct DetailFields {
@@ -26,6 +27,8 @@ pub struct DetailFields {
     pub at: Option<String>,
     /// An erasure ends in disposal rather than reuse.
     pub dispose: Option<bool>,
+    /// The security duty to be off, for a posture exception ("antivirus").
+    pub duty: Option<String>,
 }
 
 fn text(v: &Option<String>) -> Option<String> {
@@ -43,6 +46,32 @@ fn day(field: &str, v: &Option<String>) -> DomainResult<Option<NaiveDate>> {
 
 fn required_day(field: &str, v: &Option<String>, what: &str) -> DomainResult<NaiveDate> {
     day(field, v)?.ok_or_else(|| DomainError::invalid(field, format!("give {what}")))
+}
+
+/// A duty of the pack's vocabulary, by its word.
+fn duty(v: &Option<String>) -> DomainResult<CheckWord> {
+    let words: Vec<&str> = CheckWord::ALL
+        .iter()
+        .filter(|c| c.duty().is_some())
+        .map(|c| c.word())
+        .collect();
+    let word = text(v).ok_or_else(|| {
+        DomainError::invalid(
+            "duty",
+            format!("say which duty is to be off: {}", words.join(", ")),
+        )
+    })?;
+    CheckWord::parse(&word)
+        .filter(|c| c.duty().is_some())
+        .ok_or_else(|| {
+            DomainError::invalid(
+                "duty",
+                format!(
+                    "'{word}' is not a security duty; use one of: {}",
+                    words.join(", ")
+                ),
+            )
+        })
 }
 
 impl DetailFields {
@@ -88,6 +117,10 @@ impl DetailFields {
                     },
                 },
                 None => RequestDetails::None,
+            },
+            ReportKind::PostureException => RequestDetails::PostureException {
+                check: duty(&self.duty)?,
+                until: required_day("until", &self.until, "the last day the duty may be off")?,
             },
             ReportKind::Erasure => RequestDetails::Erasure {
                 dispose: self.dispose.unwrap_or(false),

@@ -23,7 +23,9 @@ use crate::records::{Council, Equipment, Loan, Person};
 use crate::workflow::*;
 use serde::{Deserialize, Serialize};
 use steward_policy::model::ReportKind;
-use steward_policy::requests::{RequestFacts, Route, instead_words, route};
+use steward_policy::requests::{
+    RequestFacts, Route, instead_words, posture_exception_route, route,
+};
 use steward_policy::workdays::{WorkingHours, uk_to_utc};
 use steward_policy::{Citation, EquipmentKind, Pack};
 
@@ -63,6 +65,7 @@ pub fn needs_item(kind: ReportKind) -> bool {
             | ReportKind::LoanExtension
             | ReportKind::Erasure
             | ReportKind::PhoneEvaluation
+            | ReportKind::PostureException
     )
 }
 
@@ -77,6 +80,7 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             | (ReportKind::LostOrStolen, D::Loss { .. })
             | (ReportKind::AccidentalAccess, D::Visit { .. } | D::None)
             | (ReportKind::Erasure, D::Erasure { .. })
+            | (ReportKind::PostureException, D::PostureException { .. })
     ) || (!matches!(
         kind,
         ReportKind::LoanExtension
@@ -85,6 +89,7 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             | ReportKind::LostOrStolen
             | ReportKind::Erasure
             | ReportKind::AccidentalAccess
+            | ReportKind::PostureException
     ) && *details == D::None);
     if !fits {
         return Err(DomainError::invalid(
@@ -127,6 +132,10 @@ fn check_details(kind: ReportKind, details: &RequestDetails, ctx: &Ctx) -> Domai
             }
             Ok(())
         }
+        D::PostureException { until, .. } if *until < ctx.today => Err(DomainError::invalid(
+            "until",
+            "the last day the duty may be off cannot be in the past",
+        )),
         D::Extension { until } if *until <= ctx.today => Err(DomainError::invalid(
             "until",
             "a longer loan must run to a day after today",
@@ -278,7 +287,15 @@ async fn store<T: WorkflowTx>(
         requester: s.requester.as_ref().map(|p| p.kind),
         equipment: s.item.as_ref().map(|i| i.kind),
     };
-    let found = route(&active.pack, &facts).map_err(|r| DomainError::Refused {
+    // A posture exception goes to whoever the pack lets authorise that duty off.
+    let found = match &req.details {
+        RequestDetails::PostureException { check, .. } => match check.duty() {
+            Some(duty) => posture_exception_route(&active.pack, duty, facts.equipment),
+            None => route(&active.pack, &facts),
+        },
+        _ => route(&active.pack, &facts),
+    }
+    .map_err(|r| DomainError::Refused {
         action: "request",
         refusals: vec![r],
     })?;
@@ -551,4 +568,82 @@ fn wipeable(kind: EquipmentKind) -> bool {
         kind,
         EquipmentKind::Laptop | EquipmentKind::Tablet | EquipmentKind::MobilePhone
     )
+}
+
+/// Opens the request a monitoring finding makes for the office the pack names to receive
+/// security problems (or, naming none, the office receiving what nothing else covers): the
+/// office's queue entry for a device or mailbox that breaks a duty. About `person_id`'s
+/// `equipment_id` when they are known.
+pub async fn open_security_report<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    equipment_id: Option<crate::records::Id>,
+    person_id: Option<crate::records::Id>,
+    summary: &str,
+) -> DomainResult<Request> {
+    let active = policy::require(tx, council, ctx.today).await?;
+    let item = match equipment_id {
+        Some(id) => tx.equipment_by_id(council.id, id).await?,
+        None => None,
+    };
+    let holder = match person_id {
+        Some(id) => tx.person(council.id, id).await?,
+        None => None,
+    };
+    let found = security_route(
+        &active.pack,
+        holder.as_ref().map(|p| p.kind),
+        item.as_ref().map(|i| i.kind),
+    );
+    let new = NewRequest {
+        kind: RequestKind::Report(ReportKind::SecurityProblem),
+        state: RequestState::Open,
+        requester_id: holder.as_ref().map(|p| p.id),
+        raised_by: ctx.actor.clone(),
+        equipment_id: item.as_ref().map(|i| i.id),
+        loan_id: None,
+        summary: summary.to_string(),
+        details: RequestDetails::None,
+        handler: found.handler.clone(),
+        handler_name: found.handler_name.clone(),
+        clause: found.citation.clause.clone(),
+        document: found.citation.document.clone(),
+        urgency: found.urgency,
+        due_at: found
+            .respond_within
+            .map(|w| WorkingHours::of(&active.pack).due(ctx.now, w)),
+        approval: None,
+        created_at: ctx.now,
+        routing: found.routing,
+    };
+    let request = tx.insert_request(council.id, &new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "request.raise",
+        "request",
+        request.id,
+        super::NONE,
+        Some(&request),
+    )
+    .await?;
+    Ok(request)
+}
+
+/// Where a security problem about a person of `requester` kind and an item of `equipment`
+/// kind goes: the pack's `[[reporting]] kind = "security_problem"` entry, else the office
+/// receiving what nothing else covers, else the council's administrators.
+pub fn security_route(
+    pack: &Pack,
+    requester: Option<steward_policy::PersonKind>,
+    equipment: Option<EquipmentKind>,
+) -> Route {
+    let facts = RequestFacts {
+        kind: ReportKind::SecurityProblem,
+        requester,
+        equipment,
+    };
+    route(pack, &facts).unwrap_or_else(|_| steward_policy::requests::unnamed_route(pack))
 }

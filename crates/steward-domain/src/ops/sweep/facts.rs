@@ -9,7 +9,7 @@ use crate::ops::due::{DueSet, DueTx, build};
 use crate::ops::loans::LoanView;
 use crate::ops::policy::ActivePack;
 use crate::records::{Council, Id};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use steward_policy::{Citation, Clause};
 
@@ -17,6 +17,8 @@ use steward_policy::{Citation, Clause};
 pub struct Day {
     pub council: Council,
     pub today: NaiveDate,
+    /// The moment the sweep runs: device checks go stale by it.
+    pub now: DateTime<Utc>,
     pub active: ActivePack,
     /// Open loans with names and the date each must be back by, newest first.
     pub loans: Vec<LoanView>,
@@ -35,6 +37,7 @@ impl Day {
         tx: &mut T,
         council: &Council,
         today: NaiveDate,
+        now: DateTime<Utc>,
         active: ActivePack,
     ) -> DomainResult<Day> {
         let facts = DueFacts::gather(tx, council.id, today).await?;
@@ -58,6 +61,7 @@ impl Day {
         Ok(Day {
             council: council.clone(),
             today,
+            now,
             active,
             loans,
             due,

@@ -17,14 +17,17 @@
 mod daily;
 mod evaluations;
 mod facts;
+mod forwards;
 mod late;
 mod overdue;
 mod pat;
+mod posture;
 mod recalls;
 mod refresh;
 mod returns;
 mod review;
 mod route;
+mod security;
 mod signatures;
 mod stop_use;
 
@@ -36,8 +39,10 @@ use super::outbox::{self, Audience};
 use super::{loans, policy};
 use crate::ctx::Ctx;
 use crate::error::DomainResult;
+use crate::mail::MailTx;
 use crate::outbox::{Letter, MessageState, OutboxTx};
 use crate::phones::PhoneTx;
+use crate::posture::PostureTx;
 use crate::records::{Charge, Council, Id};
 use crate::retention::RetentionTx;
 use crate::workflow::WorkflowTx;
@@ -49,8 +54,11 @@ use steward_policy::Citation;
 
 /// The storage the sweep needs: the batched facts of what is due, the outbox, accounts for
 /// the officers fallback, and what retention purges after the notices are filed.
-pub trait SweepTx: OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx {}
-impl<T: OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx> SweepTx for T {}
+pub trait SweepTx:
+    OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx + PostureTx + MailTx
+{
+}
+impl<T: OutboxTx + WorkflowTx + PhoneTx + RetentionTx + DueTx + PostureTx + MailTx> SweepTx for T {}
 
 /// What a source hands back.
 pub type Found<'a> = Pin<Box<dyn Future<Output = DomainResult<Vec<Finding>>> + Send + 'a>>;
@@ -76,6 +84,8 @@ pub fn sources<T: SweepTx + 'static>() -> Vec<Box<dyn Source<T>>> {
         Box::new(refresh::Refresh),
         Box::new(evaluations::Evaluations),
         Box::new(late::LateRequests),
+        Box::new(posture::Posture),
+        Box::new(forwards::Forwards),
     ]
 }
 
@@ -87,6 +97,18 @@ pub enum Action {
     RaiseCharge { loan_id: Id },
     /// Open a request for a phone's evaluation, for the office the policy names.
     OpenEvaluation { loan_id: Id, due: NaiveDate },
+    /// Open a request in the queue of the office that receives security problems.
+    OpenSecurityReport {
+        equipment_id: Option<Id>,
+        person_id: Option<Id>,
+        summary: String,
+    },
+    /// Open a breach case for the handlers the pack's `[breaches]` names.
+    OpenCase {
+        subject_id: Option<Id>,
+        summary: String,
+        details: String,
+    },
 }
 
 /// One thing that needs telling.
@@ -198,7 +220,7 @@ async fn sweep<T: SweepTx + 'static>(
         "{} (version {})",
         active.pack.pack.title, active.version.number
     ));
-    let day = Day::gather(tx, council, ctx.today, active).await?;
+    let day = Day::gather(tx, council, ctx.today, ctx.now, active).await?;
     for source in sources::<T>() {
         for finding in source.find(tx, &day).await? {
             let entry = settle(tx, ctx, &day, finding, dry).await?;
@@ -331,6 +353,36 @@ async fn settle<T: SweepTx>(
         }
         Some(Action::OpenEvaluation { loan_id, due }) => {
             super::requests::open_evaluation(tx, ctx, &day.council, loan_id, due).await?;
+        }
+        Some(Action::OpenSecurityReport {
+            equipment_id,
+            person_id,
+            summary,
+        }) => {
+            super::requests::open_security_report(
+                tx,
+                ctx,
+                &day.council,
+                equipment_id,
+                person_id,
+                &summary,
+            )
+            .await?;
+        }
+        Some(Action::OpenCase {
+            subject_id,
+            summary,
+            details,
+        }) => {
+            super::cases::open_from_monitoring(
+                tx,
+                ctx,
+                &day.council,
+                subject_id,
+                &summary,
+                &details,
+            )
+            .await?;
         }
         None => {}
     }

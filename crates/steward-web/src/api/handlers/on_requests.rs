@@ -88,6 +88,7 @@ pub(crate) struct RaiseBody {
     address: Option<String>,
     at: Option<String>,
     dispose: Option<bool>,
+    duty: Option<String>,
 }
 
 fn raise_args(b: RaiseBody, caller: &Caller) -> ApiResult<(Option<PersonRef>, Raise)> {
@@ -114,6 +115,7 @@ fn raise_args(b: RaiseBody, caller: &Caller) -> ApiResult<(Option<PersonRef>, Ra
         address: b.address,
         at: b.at,
         dispose: b.dispose,
+        duty: b.duty,
     };
     let details = fields.into_details(kind, caller.today, caller.now)?;
     Ok((

@@ -197,6 +197,26 @@ pub static ACTIONS: &[ActionWords] = &[
             opt(" for request ", s.num("request_id").map(|n| n.to_string()))
         )
     }),
+    words(
+        "posture_exception.grant",
+        "Authorised a security duty off",
+        |s| {
+            let duty = s
+                .text("check")
+                .and_then(|w| steward_policy::posture::CheckWord::parse(&w))
+                .map(|c| format!("\u{201c}{}\u{201d}", c.label()))
+                .unwrap_or_else(|| "a security duty".to_string());
+            format!(
+                "{} recorded the {}'s authorisation for {} to go without {duty}{}{}",
+                s.who(),
+                s.text("office_name")
+                    .unwrap_or_else(|| "approving office".to_string()),
+                s.item().unwrap_or_else(|| "an item".to_string()),
+                opt(" until ", s.text("until").as_deref().and_then(day_words)),
+                opt(" for request ", s.num("request_id").map(|n| n.to_string()))
+            )
+        },
+    ),
     // Loans and charges.
     words("loan.issue", "Lent equipment", |s| {
         format!(
