@@ -45,7 +45,7 @@ fn formats() -> Vec<minijinja::Value> {
             let (text, hint) = match f {
                 Format::Steward => (
                     "Steward's own format",
-                    "A CSV file with a heading row, or JSON Lines, with device, check, result and observed_at",
+                    "A CSV file with a heading row, or JSON Lines: each line a device, a check, its result and when it was made",
                 ),
                 Format::Intune => (
                     "Microsoft Intune",
