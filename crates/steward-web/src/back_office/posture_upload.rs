@@ -37,6 +37,16 @@ pub(super) fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max((MAX_BYTES + FLEET_MAP) / 3 * 4 + 1024 * 1024)
 }
 
+/// A format as the officer knows it.
+fn format_words(format: Format) -> &'static str {
+    match format {
+        Format::Steward => "Steward's own format",
+        Format::Intune => "Microsoft Intune",
+        Format::Osquery => "osquery",
+        Format::Fleet => "Fleet",
+    }
+}
+
 /// Each format with what the officer knows it as.
 fn formats() -> Vec<minijinja::Value> {
     Format::ALL
@@ -44,19 +54,19 @@ fn formats() -> Vec<minijinja::Value> {
         .map(|f| {
             let (text, hint) = match f {
                 Format::Steward => (
-                    "Steward's own format",
+                    format_words(*f),
                     "A CSV file with a heading row, or JSON Lines: each line a device, a check, its result and when it was made",
                 ),
                 Format::Intune => (
-                    "Microsoft Intune",
+                    format_words(*f),
                     "The managed devices saved from Microsoft Graph as JSON, or the device compliance report exported as CSV",
                 ),
                 Format::Osquery => (
-                    "osquery",
+                    format_words(*f),
                     "The results log of Steward's query pack, one result a line",
                 ),
                 Format::Fleet => (
-                    "Fleet",
+                    format_words(*f),
                     "The hosts with their policy results, as JSON, with a map of Fleet's policy names to checks",
                 ),
             };
@@ -133,7 +143,7 @@ fn render(state: &AppState, signed: &SignedIn, view: View) -> Result<Response, W
     let check = view.check.as_ref().map(|(kept, done)| {
         context! {
             format => kept.format.word(),
-            format_text => kept.format.label(),
+            format_text => format_words(kept.format),
             name => &kept.name,
             data => STANDARD.encode(&kept.data),
             map_name => &kept.map_name,

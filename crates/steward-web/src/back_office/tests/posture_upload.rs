@@ -98,7 +98,7 @@ async fn device_checks_are_checked_then_imported_as_they_were_checked() {
         html.contains("Check the device checks before importing them"),
         "{html}"
     );
-    assert!(html.contains("2 (2 new;"), "{html}");
+    assert!(html.contains("2, all new to the register"), "{html}");
     assert!(html.contains("<li>DESK-99</li>"), "{html}");
     assert_eq!(observations(&site).await, 0);
     let kept: Vec<(&str, String)> = ["kept_format", "file_name", "data", "map_name", "map"]
