@@ -23,7 +23,7 @@ import {
 const AS_OF = "2027-05-20";
 const BOROUGH = "fenwold-borough";
 const TOWN = "dunmere-town";
-const REPORTS = ["overdue", "signatures", "refresh", "requests", "equipment", "findings"];
+const REPORTS = ["overdue", "signatures", "refresh", "requests", "equipment", "findings", "compliance"];
 const ARTEFACTS = join(root, "target/screenshots");
 
 let server;

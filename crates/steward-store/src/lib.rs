@@ -30,6 +30,7 @@ mod people;
 mod phones;
 mod policy;
 mod posture;
+mod posture_counts;
 mod register;
 mod retention;
 mod retention_findings;

@@ -252,6 +252,15 @@ impl PostureTx for StoreTx {
             .collect()
     }
 
+    async fn standing_counts(
+        &mut self,
+        council_id: Id,
+        ends: &[PeriodEnd],
+        duties: &[DutyOfKind],
+    ) -> RepoResult<Vec<StandingCount>> {
+        crate::posture_counts::standing_counts(self, council_id, ends, duties).await
+    }
+
     async fn all_authorised_software(
         &mut self,
         council_id: Id,

@@ -15,6 +15,13 @@ pub const IMPORT_FILE: usize = 5 << 20;
 /// `steward person import` or `steward equipment import`.
 pub const IMPORT_ROWS: usize = 20_000;
 
+/// The largest file of device checks the compliance upload page takes (and its Fleet policy
+/// map); larger exports import with `steward posture import`.
+pub const POSTURE_UPLOAD: usize = 8 << 20;
+
+/// The largest Fleet policy map the compliance upload page takes.
+pub const FLEET_MAP: usize = 256 << 10;
+
 /// The largest forwarding snapshot the mail forwarding page takes; larger ones import with
 /// `steward mail forwarding import`.
 pub const FORWARDING_SNAPSHOT: usize = 16 << 20;

@@ -101,6 +101,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/office_import.html"),
     ),
     (
+        "pages/posture_upload.html",
+        include_str!("../templates/pages/posture_upload.html"),
+    ),
+    (
         "pages/office_equipment.html",
         include_str!("../templates/pages/office_equipment.html"),
     ),

@@ -14,12 +14,13 @@ pub enum RetentionCmd {
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
-    /// overdue, signatures, refresh, requests, equipment or findings
+    /// overdue, signatures, refresh, requests, equipment, findings or compliance
     pub name: String,
     /// findings: the account that reads them (an office the policy names, or an auditor)
     #[command(flatten)]
     pub acting: super::Acting,
-    /// findings: the first day (default: twelve months before --as-of); --as-of is the last
+    /// findings and compliance: the first day (default: twelve months before --as-of for
+    /// findings, twelve weeks for compliance); --as-of is the last
     #[arg(long, value_parser = super::parse_date, value_name = "DATE")]
     pub from: Option<chrono::NaiveDate>,
     /// Print the rows as CSV instead of a table (or JSON)

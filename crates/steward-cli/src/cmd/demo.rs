@@ -18,6 +18,7 @@ use steward_policy::{
 use steward_store::{Store, StoreTx};
 
 mod county;
+mod devices;
 pub use county::DemoSize;
 mod phones;
 mod records;
@@ -379,6 +380,7 @@ async fn seed_council(
     seed_workflow(store, actor, today, &c, &members).await?;
     web::seed(store, actor, today, &c, &pack, &member).await?;
     records::seed(store, today, &c, &pack, &member).await?;
+    devices::seed(store, actor, today, &c, &pack).await?;
     // The county council can be grown to a county's size, to measure the pages at scale.
     if preset_id == COUNTY_PRESET {
         let authoriser = pack

@@ -13,6 +13,7 @@ mod checkpoints;
 mod city;
 mod city_aup;
 mod cli;
+mod compliance_report;
 mod contract;
 mod corrections;
 mod county;

@@ -57,3 +57,72 @@ pub struct StoredObservation {
     pub source: String,
     pub detail: String,
 }
+
+/// How an item stood against a duty at a moment, worst last: an item's standing over all its
+/// duties is the greatest of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Standing {
+    /// The latest check passed.
+    Compliant,
+    /// The latest check could not tell, or no source has reported this check.
+    Unknown,
+    /// The latest check failed.
+    Failing,
+    /// The device had not checked in within the pack's `[check_in] max_age`.
+    Stale,
+    /// No source had reported on the device at all.
+    NotReported,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 5] = [
+        Standing::Compliant,
+        Standing::Unknown,
+        Standing::Failing,
+        Standing::Stale,
+        Standing::NotReported,
+    ];
+
+    /// The number the store ranks standings by.
+    pub fn rank(self) -> i64 {
+        match self {
+            Standing::Compliant => 0,
+            Standing::Unknown => 1,
+            Standing::Failing => 2,
+            Standing::Stale => 3,
+            Standing::NotReported => 4,
+        }
+    }
+
+    pub fn of_rank(rank: i64) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|s| s.rank() == rank)
+    }
+}
+
+/// The moment a period's figures are taken at, and from when a device that last reported
+/// counts as checked in recently enough (none when the pack sets no check-in age).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeriodEnd {
+    pub ends_at: DateTime<Utc>,
+    pub fresh_from: Option<DateTime<Utc>>,
+}
+
+/// A duty of the pack (by its place in the pack's `[[posture]]` list) as it applies to one
+/// kind of item: the check that verifies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DutyOfKind {
+    pub kind: steward_policy::EquipmentKind,
+    pub check: CheckWord,
+    pub duty: usize,
+}
+
+/// How many items in service stood one way against one duty (or, with no duty, over all their
+/// duties) at the end of one period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StandingCount {
+    /// The period's place in the list asked for.
+    pub period: usize,
+    pub duty: Option<usize>,
+    pub standing: Standing,
+    pub items: i64,
+}

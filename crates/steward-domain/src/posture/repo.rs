@@ -62,6 +62,16 @@ pub trait PostureTx: WorkflowTx {
         council_id: Id,
         ids: &[Id],
     ) -> impl Future<Output = RepoResult<Vec<(Id, chrono::NaiveDate)>>> + Send;
+    /// For each period end, how the items in service (not disposed of, lost or stolen) of
+    /// each kind a duty covers stood against it, counted by duty and standing, and by each
+    /// item's worst standing over its duties; computed in one statement from the stored
+    /// observations, whatever the number of items.
+    fn standing_counts(
+        &mut self,
+        council_id: Id,
+        ends: &[PeriodEnd],
+        duties: &[DutyOfKind],
+    ) -> impl Future<Output = RepoResult<Vec<StandingCount>>> + Send;
     /// Every item's authorised software, read at once.
     fn all_authorised_software(
         &mut self,

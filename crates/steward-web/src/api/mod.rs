@@ -867,7 +867,7 @@ fn core_routes() -> Routes {
     .add(
         Op::get(
             "/reports/{name}",
-            "A report's rows, columns and chart figures: overdue, signatures, refresh, requests, equipment or findings (monitoring findings over time, from `from` to `as_of`; only for the offices the policy names and auditors)",
+            "A report's rows, columns and chart figures: overdue, signatures, refresh, requests, equipment, compliance (device compliance by day or week and duty, from `from` to `as_of`, at most a year) or findings (monitoring findings over time, from `from` to `as_of`; only for the offices the policy names and auditors)",
             Reader,
         )
         .query(&["as_of", "from"]),

@@ -92,6 +92,7 @@ pub async fn page(
             items => Serde(&lines),
             next,
             first => after.is_some().then(|| format!("{b}/compliance")),
+            may_upload => super::may_change(&signed.principal),
         },
     )?;
     Ok(Html(html).into_response())

@@ -98,7 +98,7 @@ impl Register {
     }
 }
 
-fn thousands(n: usize) -> String {
+pub(super) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -241,7 +241,7 @@ async fn run(
 
 /// One problem of the file as the page lists it.
 #[derive(Serialize)]
-struct Problem {
+pub(super) struct Problem {
     line: u64,
     column: Option<String>,
     message: Vec<Piece>,
@@ -289,7 +289,7 @@ fn pieces(message: &str) -> Vec<Piece> {
     out
 }
 
-fn problems(errors: &ImportErrors) -> Vec<Problem> {
+pub(super) fn problems(errors: &ImportErrors) -> Vec<Problem> {
     errors
         .errors
         .iter()

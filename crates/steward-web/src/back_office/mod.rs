@@ -12,6 +12,7 @@ mod loans;
 mod offices;
 mod people;
 mod phones;
+mod posture_upload;
 mod signatures;
 
 pub use phones::pages as phone_pages;
@@ -83,6 +84,18 @@ pub fn pages() -> Vec<PageRoute> {
             "/councils/{slug}/compliance",
             Reader,
             get(compliance::page),
+        ),
+        page(
+            Method::GET,
+            "/councils/{slug}/compliance/upload",
+            Reader,
+            get(posture_upload::form),
+        ),
+        page(
+            Method::POST,
+            "/councils/{slug}/compliance/upload",
+            Officer,
+            post(posture_upload::post).layer(posture_upload::body_limit()),
         ),
         page(
             Method::GET,

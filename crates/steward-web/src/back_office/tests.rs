@@ -1098,3 +1098,5 @@ async fn a_name_that_reverses_the_text_after_it_is_refused_by_the_form() {
     assert!(html.contains("U+202E"), "{html}");
     assert_eq!(person_named(&site, "M1").await.as_deref(), Some("Flo Hart"));
 }
+
+mod posture_upload;

@@ -232,8 +232,13 @@ impl Flow {
             .fold(0.0_f64, f64::max)
             .max(f64::MIN_POSITIVE);
         let row = 16.0;
+        let figures_line = 12.0;
         for bar in bars {
-            self.need(row);
+            let bar_end = MARGIN + label_width + (bar.total().max(0.0) / max) as f32 * span;
+            // Figures that would run past the margin beside the bar go on a line under it.
+            let below = bar_end + 4.0 + width(&bar.text, 9.0, true) > MARGIN + Self::usable();
+            let extra = if below { figures_line } else { 0.0 };
+            self.need(row + extra);
             self.y -= row;
             let y = self.y;
             let label = wrap(&bar.label, 9.0, false, label_width - 6.0)
@@ -253,7 +258,12 @@ impl Flow {
             if bar.total() <= 0.0 {
                 page.rect(x, y, 0.5, 11.0, None, true);
             }
-            page.text(x + 4.0, y + 3.0, 9.0, Font::Bold, &bar.text);
+            if below {
+                page.text(MARGIN + label_width, y - 9.0, 9.0, Font::Bold, &bar.text);
+            } else {
+                page.text(x + 4.0, y + 3.0, 9.0, Font::Bold, &bar.text);
+            }
+            self.y -= extra;
         }
         self.gap(10.0);
     }

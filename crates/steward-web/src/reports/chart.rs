@@ -5,7 +5,7 @@
 //! Policy allows no inline style).
 
 use std::fmt::Write as _;
-use steward_domain::ops::reports::Chart;
+use steward_domain::ops::reports::{Chart, ChartGroup};
 
 const WIDTH: f64 = 680.0;
 const LABEL: f64 = 190.0;
@@ -14,6 +14,22 @@ const ROW: f64 = 30.0;
 const BAR: f64 = 18.0;
 const TOP: f64 = 8.0;
 const INK: &str = "#0b0c0c";
+/// A generous width of one character of the bold figures, to tell whether they fit.
+const CHAR: f64 = 7.8;
+/// The extra height of a bar whose figures go on the line under it.
+const LINE: f64 = 18.0;
+
+/// How long a group's bar is, at `max` to the full width.
+fn bar_length(group: &ChartGroup, max: f64) -> f64 {
+    group.values.iter().map(|v| (*v).max(0) as f64).sum::<f64>() / max * BARS
+}
+
+/// Whether a group's figures would run past the chart's edge beside its bar, and so go on
+/// the line under it.
+fn figures_below(group: &ChartGroup, max: f64) -> bool {
+    let text = group.texts.join(", ").chars().count() as f64 * CHAR;
+    LABEL + bar_length(group, max) + 6.0 + text > WIDTH
+}
 
 /// One fill per series, told apart by shape: solid, diagonal lines, dots, crossed lines.
 fn pattern(id: &str, series: usize) -> String {
@@ -59,7 +75,6 @@ pub fn svg(chart: &Chart, id: &str) -> String {
     let series = chart.series.len().max(1);
     let keyed = series > 1;
     let key_height = if keyed { ROW } else { 0.0 };
-    let height = TOP + key_height + ROW * chart.groups.len().max(1) as f64 + TOP;
     let max = chart
         .groups
         .iter()
@@ -67,6 +82,18 @@ pub fn svg(chart: &Chart, id: &str) -> String {
         .max()
         .unwrap_or(0)
         .max(1) as f64;
+    let rows: f64 = chart
+        .groups
+        .iter()
+        .map(|g| {
+            if figures_below(g, max) {
+                ROW + LINE
+            } else {
+                ROW
+            }
+        })
+        .sum();
+    let height = TOP + key_height + rows.max(ROW) + TOP;
     let title = escape(&chart.title);
     let desc = escape(&summary(chart));
     let mut out = String::new();
@@ -122,14 +149,17 @@ pub fn svg(chart: &Chart, id: &str) -> String {
             }
             x += length;
         }
+        let (text_x, text_y, step) = if figures_below(group, max) {
+            (LABEL, y + BAR + LINE - 2.0, ROW + LINE)
+        } else {
+            (x + 6.0, y + BAR - 4.0, ROW)
+        };
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{}" font-weight="bold">{}</text></g>"#,
-            x + 6.0,
-            y + BAR - 4.0,
+            r#"<text x="{text_x:.1}" y="{text_y}" font-weight="bold">{}</text></g>"#,
             escape(&group.texts.join(", "))
         );
-        y += ROW;
+        y += step;
     }
     out.push_str("</svg>");
     out
@@ -138,7 +168,6 @@ pub fn svg(chart: &Chart, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use steward_domain::ops::reports::ChartGroup;
 
     fn chart(series: &[&str]) -> Chart {
         Chart {
@@ -178,6 +207,36 @@ mod tests {
             );
         }
         assert!(!svg.contains("<extension>"), "text is escaped");
+    }
+
+    #[test]
+    fn figures_too_long_for_beside_the_bar_go_under_it() {
+        let mut long = chart(&["Met", "Late", "Open"]);
+        long.groups[0].texts = vec![
+            "8 compliant".into(),
+            "1 failing".into(),
+            "3 unknown".into(),
+            "1 out of date".into(),
+        ];
+        let drawn = svg(&long, "long");
+        // Under the key, the first bar's figures start under it, at the bars' left edge, and
+        // the chart is a line taller.
+        assert!(
+            drawn.contains(&format!(
+                r#"<text x="{LABEL:.1}" y="{}""#,
+                TOP + ROW + BAR + LINE - 2.0
+            )),
+            "{drawn}"
+        );
+        assert!(drawn.contains(&format!(
+            "viewBox=\"0 0 {WIDTH} {}\"",
+            TOP + 3.0 * ROW + LINE + TOP
+        )));
+        let short = svg(&chart(&["Met", "Late", "Open"]), "short");
+        assert!(short.contains(&format!(
+            "viewBox=\"0 0 {WIDTH} {}\"",
+            TOP + 3.0 * ROW + TOP
+        )));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use serde::Serialize;
 use steward_domain::ops::reports::{Report, ReportName};
 
 /// Each report's address, written out so the route table holds static paths.
-const PATHS: [(ReportName, &str, &str, &str); 6] = [
+const PATHS: [(ReportName, &str, &str, &str); 7] = [
     (
         ReportName::Overdue,
         "/councils/{slug}/reports/overdue",
@@ -60,6 +60,12 @@ const PATHS: [(ReportName, &str, &str, &str); 6] = [
         "/councils/{slug}/reports/findings",
         "/councils/{slug}/reports/findings/csv",
         "/councils/{slug}/reports/findings/pdf",
+    ),
+    (
+        ReportName::Compliance,
+        "/councils/{slug}/reports/compliance",
+        "/councils/{slug}/reports/compliance/csv",
+        "/councils/{slug}/reports/compliance/pdf",
     ),
 ];
 

@@ -1,5 +1,5 @@
-//! One report's page, CSV or PDF, as of a day the reader may choose; the findings report also
-//! over a range of days whose first day they may choose.
+//! One report's page, CSV or PDF, as of a day the reader may choose; the reports over time
+//! (monitoring findings, device compliance) also over a range of days whose first day they may choose.
 
 use super::{Format, chart, download, pdf};
 use crate::pages::{FieldError, Page, by_field};
@@ -62,7 +62,7 @@ pub(super) async fn show(
         .nav("oversight");
     let asked_day = day(q.as_of.as_deref(), "as_of", format, &mut page)?;
     let today = asked_day.unwrap_or(signed.today);
-    let mut from = match name.is_monitoring() {
+    let mut from = match name.is_ranged() {
         true => day(q.from.as_deref(), "from", format, &mut page)?,
         false => None,
     };
@@ -75,6 +75,20 @@ pub(super) async fn show(
         page.errors.push(FieldError {
             field: "from",
             message: "The first day must be on or before the report's date".into(),
+        });
+        from = None;
+    }
+    if let (Some(first), Some(longest)) = (from, name.longest())
+        && (today - first).num_days() >= longest
+    {
+        if !matches!(format, Format::Html) {
+            return Err(WebError::bad_request(
+                "The range may be at most a year long",
+            ));
+        }
+        page.errors.push(FieldError {
+            field: "from",
+            message: "The range may be at most a year long; choose a later first day".into(),
         });
         from = None;
     }
@@ -117,7 +131,7 @@ pub(super) async fn show(
     };
     let as_of_text =
         typed(&q.as_of, "as_of").unwrap_or_else(|| today.format(DAY_FORMAT).to_string());
-    let first = from.unwrap_or_else(|| reports::findings::default_from(today));
+    let first = from.unwrap_or_else(|| name.default_from(today));
     let from_text = typed(&q.from, "from").unwrap_or_else(|| first.format(DAY_FORMAT).to_string());
     let mut query = Vec::new();
     if ok && asked_day.is_some() {
@@ -145,7 +159,7 @@ pub(super) async fn show(
             action => &base,
             csv => format!("{base}/csv{query}"),
             pdf => format!("{base}/pdf{query}"),
-            ranged => name.is_monitoring(),
+            ranged => name.is_ranged(),
             as_of_text,
             from_text,
             field_errors,

@@ -2,6 +2,7 @@
 //! same figures, and the clauses the figures rest on. The web pages, the API and the command
 //! line all show these rows, so a report reads the same wherever it is taken from.
 
+pub mod compliance;
 mod equipment;
 pub mod findings;
 mod overdue;
@@ -15,6 +16,7 @@ use crate::auth::Principal;
 use crate::error::{DomainError, DomainResult};
 use crate::network::NetworkTx;
 use crate::phones::PhoneTx;
+use crate::posture::PostureTx;
 use crate::records::Council;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -22,8 +24,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The storage the reports read.
-pub trait ReportTx: PhoneTx + NetworkTx + DueTx {}
-impl<T: PhoneTx + NetworkTx + DueTx> ReportTx for T {}
+pub trait ReportTx: PhoneTx + NetworkTx + DueTx + PostureTx {}
+impl<T: PhoneTx + NetworkTx + DueTx + PostureTx> ReportTx for T {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -34,16 +36,18 @@ pub enum ReportName {
     Requests,
     Equipment,
     Findings,
+    Compliance,
 }
 
 impl ReportName {
-    pub const ALL: [ReportName; 6] = [
+    pub const ALL: [ReportName; 7] = [
         ReportName::Overdue,
         ReportName::Signatures,
         ReportName::Refresh,
         ReportName::Requests,
         ReportName::Equipment,
         ReportName::Findings,
+        ReportName::Compliance,
     ];
 
     /// The name in addresses, file names and on the command line.
@@ -55,6 +59,7 @@ impl ReportName {
             ReportName::Requests => "requests",
             ReportName::Equipment => "equipment",
             ReportName::Findings => "findings",
+            ReportName::Compliance => "compliance",
         }
     }
 
@@ -66,6 +71,7 @@ impl ReportName {
             ReportName::Requests => "Requests against their response times",
             ReportName::Equipment => "Equipment by state and age",
             ReportName::Findings => "Monitoring findings over time",
+            ReportName::Compliance => "Device compliance over time",
         }
     }
 
@@ -88,12 +94,36 @@ impl ReportName {
             ReportName::Findings => {
                 "Visits the web filter's logs showed, and how many people made them, by week or month and category."
             }
+            ReportName::Compliance => {
+                "How many items in service were compliant, failing, unknown or out of date against each device duty, by day or week."
+            }
         }
     }
 
     /// Whether only the offices the policy names for monitoring, and auditors, may read it.
     pub fn is_monitoring(self) -> bool {
         self == ReportName::Findings
+    }
+
+    /// Whether the report covers a range of days, whose first day the reader may choose.
+    pub fn is_ranged(self) -> bool {
+        matches!(self, ReportName::Findings | ReportName::Compliance)
+    }
+
+    /// The most days a ranged report covers, when it is limited.
+    pub fn longest(self) -> Option<i64> {
+        match self {
+            ReportName::Compliance => Some(compliance::LONGEST),
+            _ => None,
+        }
+    }
+
+    /// The first day of a ranged report's range when none is chosen.
+    pub fn default_from(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            ReportName::Compliance => compliance::default_from(today),
+            _ => findings::default_from(today),
+        }
     }
 }
 
@@ -263,7 +293,7 @@ pub struct Asked<'a> {
     pub name: ReportName,
     /// The last day, and the day the report is as of.
     pub today: NaiveDate,
-    /// The first day, for a report over a range (findings); its default otherwise.
+    /// The first day, for a report over a range (findings, compliance); its default otherwise.
     pub from: Option<NaiveDate>,
     /// Who reads it. `None` is the command line acting with the database's own authority,
     /// which monitoring findings never open to: someone must say which account reads them.
@@ -334,6 +364,9 @@ pub async fn build<T: ReportTx>(
         ReportName::Requests => requests::build(tx, council, today).await?,
         ReportName::Equipment => equipment::build(tx, council, today).await?,
         ReportName::Findings => findings::build(tx, council, today, from, active.as_ref()).await?,
+        ReportName::Compliance => {
+            compliance::build(tx, council, today, from, active.as_ref()).await?
+        }
     };
     report.policy = active.map(|a| format!("{} (version {})", a.pack.pack.title, a.version.number));
     Ok(report)
