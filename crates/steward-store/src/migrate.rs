@@ -118,12 +118,12 @@ const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0026_scim.sql"),
     },
     Migration {
-        version: 28,
-        sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
-    },
-    Migration {
         version: 27,
         sql: include_str!("../migrations/sqlite/0027_posture_exceptions.sql"),
+    },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
     },
 ];
 
@@ -233,12 +233,12 @@ const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0026_scim.sql"),
     },
     Migration {
-        version: 28,
-        sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
-    },
-    Migration {
         version: 27,
         sql: include_str!("../migrations/postgres/0027_posture_exceptions.sql"),
+    },
+    Migration {
+        version: 28,
+        sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
     },
 ];
 
