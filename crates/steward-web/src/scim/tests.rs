@@ -662,4 +662,10 @@ async fn only_the_councils_own_scim_token_opens_scim_and_it_opens_nothing_else()
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = send(&site, Method::GET, "/api/v1/people", &site.api, None).await;
     assert_eq!(r.status, StatusCode::OK);
+    // SCIM is described by its RFC schemas at /scim/v2/Schemas, not by the API's document.
+    let doc = send(&site, Method::GET, "/api/v1/openapi.json", "", None).await;
+    let paths = doc.body["paths"].as_object().unwrap();
+    assert!(!paths.is_empty() && paths.keys().all(|p| !p.to_lowercase().contains("scim")));
+    let schemas = send(&site, Method::GET, "/scim/v2/Schemas", &site.scim, None).await;
+    assert_eq!(schemas.body["totalResults"], 3, "{}", schemas.body);
 }
