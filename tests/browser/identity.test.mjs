@@ -2,7 +2,9 @@
 // the provider on its page, a person presses "Sign in with …", signs in on a real OpenID
 // provider's page (oidc-provider-mock, run on loopback) and lands in Steward; someone the
 // council has given no role is refused with a page saying so; signing out offers the
-// provider's sign-out. Steward's pages are checked by axe-core and photographed at a phone's, a
+// provider's sign-out. The administrator checks the settings and each identity link in words
+// before they are saved, links and unlinks an account on its page, and a flood of sign-ins
+// from one address meets the "Too many sign-ins" page. Steward's pages are checked by axe-core and photographed at a phone's, a
 // tablet's and a desktop's width.
 //
 // Run with `node --test tests/browser/identity.test.mjs` after `cargo build -p steward-cli`,
@@ -227,4 +229,17 @@ test("an administrator sets the provider, and people sign in through its page", 
   assert.equal(gone?.status(), 403);
   assert.match(await unlinked.page.locator("main").innerText(), /not linked to a Steward account/);
   await unlinked.context.close();
+
+  // A flood of starts from one address is stopped with a page saying when to try again.
+  const start = new URL(`/councils/${SLUG}/sign-in/provider`, server.url).href;
+  for (let i = 0; i < 20; i += 1) {
+    await fetch(start, { redirect: "manual" });
+  }
+  const flooded = await newPage(browser);
+  const busy = await flooded.page.goto(start);
+  assert.equal(busy?.status(), 429);
+  assert.equal(await flooded.page.locator("h1").innerText(), "Too many sign-ins");
+  assert.match(await flooded.page.locator("main").innerText(), /Try again after/);
+  await check(flooded, "too-many");
+  await flooded.context.close();
 });

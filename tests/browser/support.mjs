@@ -155,9 +155,9 @@ export async function newPage(browser, options = {}) {
   const problems = [];
   page.on("pageerror", (err) => problems.push(`script error: ${err.message}`));
   page.on("console", (msg) => {
-    // A page answered with 400, 403 or 404 on purpose is not a problem; anything else logged as an
+    // A page answered with 400, 403, 404 or 429 on purpose is not a problem; anything else logged as an
     // error is.
-    if (msg.type() === "error" && !/^Failed to load resource: .* (400|403|404)/.test(msg.text())) {
+    if (msg.type() === "error" && !/^Failed to load resource: .* (400|403|404|429)/.test(msg.text())) {
       problems.push(`console error: ${msg.text()}`);
     }
   });
