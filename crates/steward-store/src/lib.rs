@@ -32,6 +32,7 @@ mod policy;
 mod posture;
 mod register;
 mod retention;
+mod retention_devices_mail;
 mod retention_findings;
 mod rows;
 mod search;

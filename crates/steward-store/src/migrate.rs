@@ -113,6 +113,10 @@ const SQLITE: &[Migration] = &[
         version: 25,
         sql: include_str!("../migrations/sqlite/0025_directory.sql"),
     },
+    Migration {
+        version: 30,
+        sql: include_str!("../migrations/sqlite/0030_posture_mail_retention.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -215,6 +219,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 25,
         sql: include_str!("../migrations/postgres/0025_directory.sql"),
+    },
+    Migration {
+        version: 30,
+        sql: include_str!("../migrations/postgres/0030_posture_mail_retention.sql"),
     },
 ];
 

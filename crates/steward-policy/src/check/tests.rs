@@ -200,6 +200,7 @@ clause = "11.4"
 levels = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
 labels = [{ label = "Official", level = "OFFICIAL" }]
 subjects = [{ text = "OFFICIAL-SENSITIVE", level = "OFFICIAL-SENSITIVE" }]
+clause = "11.4"
 
 [software]
 purchase_via = "monitoring_officer"
