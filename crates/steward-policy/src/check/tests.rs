@@ -1319,3 +1319,18 @@ fn the_reporting_default_must_name_an_office_of_the_pack() {
     assert_eq!(default.urgency, Urgency::Routine);
     assert_eq!(default.clause.0, "9");
 }
+
+#[test]
+fn markings_need_a_clause_to_be_cited_by() {
+    let markings = "[mail.markings]\nlevels = [\"OFFICIAL\"]\n";
+    let found = problems(&with_minimal(markings));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("mail.markings") && p.contains("protective_marking")),
+        "{found:?}"
+    );
+    let cited = format!("{markings}clause = \"11\"\n");
+    let found = problems(&with_minimal(&cited));
+    assert!(!found.iter().any(|p| p.contains("markings")), "{found:?}");
+}
