@@ -45,6 +45,43 @@ fn offices(pack: &Pack, ids: &[OfficeId]) -> String {
     offices_joined(pack, ids, " and ")
 }
 
+/// Where the pack sets out its protective markings: `[mail.markings] clause`, or else its
+/// protective marking duty (the pack check asks for one of them).
+fn markings_clause<'a>(pack: &'a Pack, markings: &'a Markings) -> Option<&'a Clause> {
+    markings.clause.as_ref().or_else(|| {
+        pack.duties
+            .iter()
+            .find(|d| d.topic == DutyTopic::ProtectiveMarking)
+            .map(|d| &d.clause)
+    })
+}
+
+/// `[mail.markings]` in sentences: the levels, then how labels and subjects mark a message.
+fn markings_lines(k: &Markings) -> Vec<String> {
+    let mut out = vec![format!(
+        "Protective markings, lowest first: {}; the outbound relay takes the highest a \
+         message shows",
+        k.levels.join(", ")
+    )];
+    if !k.labels.is_empty() {
+        let each: Vec<String> = k
+            .labels
+            .iter()
+            .map(|l| format!("\"{}\" as {}", l.label, l.level))
+            .collect();
+        out.push(format!("Sensitivity labels mark mail: {}", each.join(", ")));
+    }
+    if !k.subjects.is_empty() {
+        let each: Vec<String> = k
+            .subjects
+            .iter()
+            .map(|l| format!("\"{}\" as {}", l.text, l.level))
+            .collect();
+        out.push(format!("Words in a subject mark mail: {}", each.join(", ")));
+    }
+    out
+}
+
 /// Every rule of the pack, in the order the sections appear in the format.
 pub fn rules(pack: &Pack) -> Vec<RuleLine> {
     let mut out = Vec::new();
@@ -309,21 +346,47 @@ pub fn rules(pack: &Pack) -> Vec<RuleLine> {
                 .as_deref()
                 .map(|m| format!("{m} and above"))
                 .unwrap_or_else(|| "Confidential".into());
+            let mut domains: Vec<&str> = c.secure_domain.iter().map(String::as_str).collect();
+            domains.extend(c.secure_domains.iter().map(String::as_str));
+            let secure = if domains.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", domains.join(", "))
+            };
+            let relay = match c.action {
+                UnsafeMailAction::Reject => "refuses",
+                UnsafeMailAction::Hold => "holds for an officer",
+            };
             push(
                 "Mail",
-                format!("{what} mail leaving the council is {route}"),
+                format!(
+                    "{what} mail leaving the council is {route}{secure}; the outbound relay \
+                     {relay} such mail to any other domain outside the council"
+                ),
                 &c.clause,
             );
         }
         if let Some(d) = &m.disclaimer {
+            let appended = if d.text.is_some() {
+                ", which the outbound relay appends"
+            } else {
+                ""
+            };
             push(
                 "Mail",
                 format!(
-                    "{} external mail carries the council's disclaimer",
+                    "{} external mail carries the council's disclaimer{appended}",
                     d.marking
                 ),
                 &d.clause,
             );
+        }
+        if let Some(k) = &m.markings
+            && let Some(clause) = markings_clause(pack, k)
+        {
+            for text in markings_lines(k) {
+                push("Mail", text, clause);
+            }
         }
     }
     for p in &pack.posture {
@@ -511,5 +574,49 @@ mod tests {
                 .iter()
                 .any(|l| l.topic == "Breaches" && l.text.contains("Head of Law and Governance"))
         );
+    }
+
+    /// The markings and the relay's mail rules are shown in words, each with the clause that
+    /// sets it: the city's markings cite its protective marking duty.
+    #[test]
+    fn mail_markings_and_rules_are_shown_with_their_clauses() {
+        let preset = crate::presets::find("city-aup").unwrap();
+        let pack = crate::presets::load(preset).unwrap().pack;
+        let mail: Vec<RuleLine> = rules(&pack)
+            .into_iter()
+            .filter(|l| l.topic == "Mail")
+            .collect();
+        let line = |start: &str| {
+            mail.iter()
+                .find(|l| l.text.starts_with(start))
+                .unwrap_or_else(|| panic!("no line starting {start:?} in {mail:?}"))
+        };
+        let levels = line("Protective markings, lowest first: OFFICIAL, OFFICIAL-SENSITIVE");
+        assert_eq!(
+            levels.citation.clause,
+            "Government Connect & Information Protection"
+        );
+        assert!(
+            line("Sensitivity labels mark mail")
+                .text
+                .contains("\"Official Sensitive\" as OFFICIAL-SENSITIVE")
+        );
+        assert!(
+            line("Words in a subject mark mail")
+                .text
+                .contains("\"TOP SECRET\" as TOP SECRET")
+        );
+        let confidential = line("OFFICIAL and above mail leaving the council");
+        assert!(confidential.text.contains("city.gcsx.example.gov.uk"));
+        assert!(confidential.text.contains("refuses"));
+        assert_eq!(confidential.citation.clause, "Email");
+        assert!(
+            line("OFFICIAL external mail carries")
+                .text
+                .contains("appends")
+        );
+        for l in &mail {
+            assert!(!l.text.contains('_'), "{:?}", l.text);
+        }
     }
 }

@@ -555,6 +555,9 @@ pub struct Markings {
     pub labels: Vec<LabelMarking>,
     #[serde(default)]
     pub subjects: Vec<SubjectMarking>,
+    /// Where the policy sets out its markings; without it, the pack's `protective_marking`
+    /// duty is cited.
+    pub clause: Option<Clause>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -896,6 +899,12 @@ pub struct Retention {
     pub sessions: Option<Keep>,
     /// What scanning the web proxy's logs found, counted from the day of the visits.
     pub monitoring_findings: Option<Keep>,
+    /// Device check results (and installed software lists), counted from the day observed.
+    pub device_checks: Option<Keep>,
+    /// The forwards a mailbox snapshot found, counted from the day the snapshot was imported.
+    pub mail_forwards: Option<Keep>,
+    /// The outbound milter's decisions about messages, counted from the day of the message.
+    pub mail_decisions: Option<Keep>,
 }
 
 /// One kind of record's retention period.

@@ -30,16 +30,22 @@ pub enum RecordKind {
     Notices,
     Sessions,
     MonitoringFindings,
+    DeviceChecks,
+    MailForwards,
+    MailDecisions,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 9] = [
         RecordKind::ClosedRequests,
         RecordKind::ClosedCases,
         RecordKind::Leavers,
         RecordKind::Notices,
         RecordKind::Sessions,
         RecordKind::MonitoringFindings,
+        RecordKind::DeviceChecks,
+        RecordKind::MailForwards,
+        RecordKind::MailDecisions,
     ];
 
     /// The pack's key for the kind.
@@ -51,6 +57,9 @@ impl RecordKind {
             RecordKind::Notices => "notices",
             RecordKind::Sessions => "sessions",
             RecordKind::MonitoringFindings => "monitoring_findings",
+            RecordKind::DeviceChecks => "device_checks",
+            RecordKind::MailForwards => "mail_forwards",
+            RecordKind::MailDecisions => "mail_decisions",
         }
     }
 
@@ -63,6 +72,9 @@ impl RecordKind {
             RecordKind::Notices => "Notices and their email messages",
             RecordKind::Sessions => "Sessions, failed sign-ins and invitations",
             RecordKind::MonitoringFindings => "Web monitoring findings",
+            RecordKind::DeviceChecks => "Device check results",
+            RecordKind::MailForwards => "Mail forwarding rules found in mailboxes",
+            RecordKind::MailDecisions => "Outbound mail decisions",
         }
     }
 
@@ -74,6 +86,9 @@ impl RecordKind {
             RecordKind::Notices => "they were filed",
             RecordKind::Sessions => "they were last used, or an invitation was used or ran out",
             RecordKind::MonitoringFindings => "the day of the visits",
+            RecordKind::DeviceChecks => "the day the device was checked",
+            RecordKind::MailForwards => "the snapshot that found them was imported",
+            RecordKind::MailDecisions => "the day the message was sent",
         }
     }
 
@@ -86,6 +101,9 @@ impl RecordKind {
             RecordKind::Notices => r.notices.as_ref(),
             RecordKind::Sessions => r.sessions.as_ref(),
             RecordKind::MonitoringFindings => r.monitoring_findings.as_ref(),
+            RecordKind::DeviceChecks => r.device_checks.as_ref(),
+            RecordKind::MailForwards => r.mail_forwards.as_ref(),
+            RecordKind::MailDecisions => r.mail_decisions.as_ref(),
         }
     }
 }

@@ -33,6 +33,7 @@ mod posture;
 mod posture_counts;
 mod register;
 mod retention;
+mod retention_devices_mail;
 mod retention_findings;
 mod rows;
 mod scim;

@@ -296,4 +296,39 @@ impl MailTx for StoreTx {
         sql.fetch(self, &query.window, query.direction, decision)
             .await
     }
+
+    async fn forwards_of_person(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+    ) -> RepoResult<Vec<ForwardFinding>> {
+        let sql = "SELECT f.id, f.council_id, f.import_id, f.mailbox, f.person_id, f.source, \
+             f.rule, f.kind, f.target, f.keeps_copy, f.outcome, f.message, f.clause, f.document, \
+             p.reference AS person_ref, p.name AS person_name \
+             FROM mail_forwards f LEFT JOIN people p \
+               ON p.council_id = f.council_id AND p.id = f.person_id \
+             WHERE f.council_id = $1 AND f.person_id = $2 ORDER BY f.id";
+        let query = sqlx::query(sql).bind(council_id).bind(person_id);
+        self.all(query).await?.iter().map(forward).collect()
+    }
+
+    async fn decisions_sent_by(
+        &mut self,
+        council_id: Id,
+        senders: &[String],
+    ) -> RepoResult<Vec<MailDecisionRecord>> {
+        if senders.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {DECISION} FROM mail_decisions WHERE council_id = $1 AND sender IN ({}) \
+             ORDER BY decided_at DESC, id DESC",
+            crate::rows::numbered_marks(2, senders.len())
+        );
+        let mut query = sqlx::query(&sql).bind(council_id);
+        for s in senders {
+            query = query.bind(s.clone());
+        }
+        self.all(query).await?.iter().map(decision).collect()
+    }
 }

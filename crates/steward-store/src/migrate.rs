@@ -125,6 +125,10 @@ const SQLITE: &[Migration] = &[
         version: 28,
         sql: include_str!("../migrations/sqlite/0028_oidc_attempt_limits.sql"),
     },
+    Migration {
+        version: 30,
+        sql: include_str!("../migrations/sqlite/0030_posture_mail_retention.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -239,6 +243,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 28,
         sql: include_str!("../migrations/postgres/0028_oidc_attempt_limits.sql"),
+    },
+    Migration {
+        version: 30,
+        sql: include_str!("../migrations/postgres/0030_posture_mail_retention.sql"),
     },
 ];
 

@@ -72,6 +72,31 @@ fn finding(row: &AnyRow) -> RepoResult<WebFinding> {
 }
 
 impl NetworkTx for StoreTx {
+    async fn terms_of_people(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+    ) -> RepoResult<Vec<(steward_domain::records::Term, String)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT t.id, t.person_id, t.starts, t.ends, t.end_reason, p.reference \
+                 FROM terms t JOIN people p ON p.council_id = t.council_id AND p.id = t.person_id \
+                 WHERE t.council_id = $1 AND t.person_id IN ({}) ORDER BY t.person_id, t.starts",
+                crate::rows::numbered_marks(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(council_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in self.all(query).await? {
+                let reference = crate::rows::Cols::new(&row, "people").text("reference")?;
+                out.push((crate::people::term(&row)?, reference));
+            }
+        }
+        Ok(out)
+    }
+
     async fn insert_proxy_user(
         &mut self,
         council_id: Id,

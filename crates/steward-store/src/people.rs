@@ -29,7 +29,7 @@ pub(crate) fn person(row: &AnyRow) -> RepoResult<Person> {
     })
 }
 
-fn term(row: &AnyRow) -> RepoResult<Term> {
+pub(crate) fn term(row: &AnyRow) -> RepoResult<Term> {
     let c = Cols::new(row, "terms");
     Ok(Term {
         id: c.int("id")?,

@@ -261,19 +261,69 @@ impl PostureTx for StoreTx {
         crate::posture_counts::standing_counts(self, council_id, ends, duties).await
     }
 
-    async fn all_authorised_software(
+    async fn authorised_software_of(
         &mut self,
         council_id: Id,
+        ids: &[Id],
     ) -> RepoResult<Vec<AuthorisedSoftware>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(BATCH) {
+            let sql = format!(
+                "SELECT {} FROM authorised_software \
+                 WHERE council_id = $1 AND equipment_id IN ({}) ORDER BY equipment_id, id",
+                crate::workflow::grants::SOFTWARE,
+                numbered_marks(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(council_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in self.all(query).await? {
+                out.push(crate::workflow::grants::software(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn check_tallies(
+        &mut self,
+        council_id: Id,
+        equipment_id: Id,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> RepoResult<Vec<CheckTally>> {
+        // Programs are counted once each, whatever their result word says.
         let sql = format!(
-            "SELECT {} FROM authorised_software WHERE council_id = $1 ORDER BY equipment_id, id",
-            crate::workflow::grants::SOFTWARE
+            "SELECT check_word, CASE WHEN check_word = '{SOFTWARE_WORD}' THEN '' ELSE result END \
+                 AS result, COUNT(DISTINCT CASE WHEN check_word = '{SOFTWARE_WORD}' \
+                 THEN software ELSE CAST(id AS TEXT) END) AS n, \
+                 MIN(observed_at) AS first, MAX(observed_at) AS last \
+             FROM posture_observations \
+             WHERE council_id = $1 AND equipment_id = $2 AND observed_at >= $3 \
+               AND observed_at < $4 \
+             GROUP BY check_word, CASE WHEN check_word = '{SOFTWARE_WORD}' THEN '' ELSE result END \
+             ORDER BY check_word, result"
         );
-        let query = sqlx::query(&sql).bind(council_id);
+        // An open loan runs to the end of time: "9999" sorts after every stored time.
+        let to = to.map(time_text).unwrap_or_else(|| "9999".to_string());
+        let query = sqlx::query(&sql)
+            .bind(council_id)
+            .bind(equipment_id)
+            .bind(time_text(from))
+            .bind(to);
         self.all(query)
             .await?
             .iter()
-            .map(crate::workflow::grants::software)
+            .map(|row| {
+                let c = Cols::new(row, "posture_observations");
+                Ok(CheckTally {
+                    check: c.text("check_word")?,
+                    result: c.text("result")?,
+                    count: c.int("n")?,
+                    first: c.time("first")?,
+                    last: c.time("last")?,
+                })
+            })
             .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! The domain's retention interface, `RetentionTx`: ended records of each kind, the audit
 //! records about one, and purging one.
 
+use crate::retention_devices_mail as devices_mail;
 use crate::retention_findings;
 use crate::rows::{Cols, date_text, parse_time};
 use crate::tx::StoreTx;
@@ -29,6 +30,9 @@ impl RetentionTx for StoreTx {
             RecordKind::Notices => notices(self, council_id).await?,
             RecordKind::Sessions => sessions(self, council_id).await?,
             RecordKind::MonitoringFindings => retention_findings::days(self, council_id).await?,
+            RecordKind::DeviceChecks => devices_mail::device_days(self, council_id).await?,
+            RecordKind::MailForwards => devices_mail::forward_imports(self, council_id).await?,
+            RecordKind::MailDecisions => devices_mail::decision_days(self, council_id).await?,
         };
         records.sort_by(|a, b| a.ended.cmp(&b.ended).then_with(|| a.key.cmp(&b.key)));
         Ok(records)
@@ -59,6 +63,9 @@ impl RetentionTx for StoreTx {
             // Sign-in records name the account and the time, which the chain keeps.
             RecordKind::Sessions => return Ok(Vec::new()),
             RecordKind::MonitoringFindings => retention_findings::AUDIT_ABOUT,
+            RecordKind::DeviceChecks => devices_mail::DEVICE_AUDIT_ABOUT,
+            RecordKind::MailForwards => devices_mail::FORWARD_AUDIT_ABOUT,
+            RecordKind::MailDecisions => devices_mail::DECISION_AUDIT_ABOUT,
         };
         let sql =
             format!("SELECT seq FROM audit_events WHERE {LIVE_AUDIT} AND {about} ORDER BY seq");
@@ -115,6 +122,15 @@ impl RetentionTx for StoreTx {
             }
             RecordKind::MonitoringFindings => {
                 return retention_findings::purge_day(self, council_id, key).await;
+            }
+            RecordKind::DeviceChecks => {
+                return devices_mail::purge_device_day(self, council_id, key).await;
+            }
+            RecordKind::MailForwards => {
+                return devices_mail::purge_forwards(self, council_id, key).await;
+            }
+            RecordKind::MailDecisions => {
+                return devices_mail::purge_decision_day(self, council_id, key).await;
             }
         };
         let last = statements.len().saturating_sub(1);

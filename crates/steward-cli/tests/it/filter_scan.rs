@@ -294,3 +294,82 @@ fn the_subject_access_document_holds_the_persons_web_findings_and_no_one_elses()
     let text = doc.to_string();
     assert!(!text.contains("pat"), "another person's visits: {text}");
 }
+
+/// The county's clause 27: equipment stops being used when its holder leaves office. A scan
+/// flags web use by a councillor after their term ended, citing the clause; use on the last
+/// day of the term, and use by someone still in office, is not flagged.
+#[test]
+fn web_use_after_leaving_office_is_flagged_with_the_clause() {
+    let env = Env::new();
+    lists(&env);
+    env.council("county-members-policy", "2026-04-01");
+    person(&env, "M1", "Ada Quill", "councillor", &[]);
+    person(&env, "M2", "Bo Stay", "councillor", &[]);
+    for (who, name) in [("M1", "ada.quill"), ("M2", "bo.stay")] {
+        env.ok(&[
+            "person",
+            "web-identity",
+            "add",
+            who,
+            name,
+            "--as-of",
+            "2027-01-04",
+        ]);
+    }
+    env.ok(&[
+        "person",
+        "leave",
+        "M1",
+        "--on",
+        "2027-06-09",
+        "--reason",
+        "disqualified",
+        "--as-of",
+        "2027-06-09",
+    ]);
+    // 1812535200 is 2027-06-09T10:00:00Z, the last day of M1's term; a day later she had left.
+    let mut log = String::new();
+    for (at, who) in [
+        (1_812_535_200, "ada.quill"),
+        (1_812_621_600, "ada.quill"),
+        (1_812_621_660, "ada.quill"),
+        (1_812_621_720, "bo.stay"),
+    ] {
+        log.push_str(&format!(
+            "{at}.000 10 10.9.9.9 TCP_MISS/200 65 GET http://bet.example/ {who} HIER_DIRECT/1.2.3.4 text/html\n"
+        ));
+    }
+    let file = env.file("access.log", &log);
+    let done = scan(&env, &file);
+    let flagged = done["recorded"]["after_leaving"].as_array().unwrap();
+    assert_eq!(flagged.len(), 1, "{done}");
+    assert_eq!(flagged[0]["person"], "M1");
+    assert_eq!(flagged[0]["day"], "2027-06-10");
+    assert_eq!(flagged[0]["visits"], 2);
+    assert_eq!(flagged[0]["citation"]["clause"], "27");
+    let says = flagged[0]["says"].as_str().unwrap();
+    assert!(
+        says.contains("after leaving office on 9 June 2027") && says.contains("clause 27"),
+        "{says}"
+    );
+    // The audit record of the scan counts it; the words on the command line say it.
+    let scans = env.ok(&["audit", "log", "--entity", "web_scan", "--limit", "10"]);
+    assert!(scans.to_string().contains("after_leaving"), "{scans}");
+    let dir = env.dir.path().join("lists");
+    let human = env.run(&[
+        "filter",
+        "scan",
+        file.to_str().unwrap(),
+        "--lists",
+        dir.to_str().unwrap(),
+        "--council",
+        "test-council",
+        "--as-of",
+        "2027-06-11",
+    ]);
+    assert!(
+        human.stdout.contains("M1 used the web on 10 June 2027"),
+        "{}",
+        human.stdout
+    );
+}

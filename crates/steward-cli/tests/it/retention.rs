@@ -350,7 +350,7 @@ fn a_policy_without_retention_keeps_everything() {
     env.council("city-members-code", "2027-01-04");
     let plan = env.ok(&["retention", "plan", "--as-of", "2040-01-01"]);
     assert!(plan["kinds"].as_array().unwrap().is_empty());
-    assert_eq!(plan["not_set"].as_array().unwrap().len(), 6);
+    assert_eq!(plan["not_set"].as_array().unwrap().len(), 9);
     let done = env.ok(&["retention", "purge", "--as-of", "2040-01-01"]);
     assert_eq!(done["audit_erased"], 0);
     assert_eq!(env.ok(&["audit", "verify"])["ok"], true);

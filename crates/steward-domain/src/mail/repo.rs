@@ -56,6 +56,18 @@ pub trait MailTx: RegisterTx {
         outbound: &steward_policy::mail::Outbound,
         decision: &steward_policy::mail::MailDecision,
     ) -> impl Future<Output = RepoResult<MailDecisionRecord>> + Send;
+    /// The forwards of the latest snapshots on one person's mailbox.
+    fn forwards_of_person(
+        &mut self,
+        council_id: Id,
+        person_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<ForwardFinding>>> + Send;
+    /// The milter's decisions about messages one of `senders` sent, newest first.
+    fn decisions_sent_by(
+        &mut self,
+        council_id: Id,
+        senders: &[String],
+    ) -> impl Future<Output = RepoResult<Vec<MailDecisionRecord>>> + Send;
     /// A page of the milter's decisions, newest first by default.
     fn list_mail_decisions(
         &mut self,

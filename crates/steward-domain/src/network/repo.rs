@@ -73,6 +73,13 @@ pub trait NetworkTx: WorkflowTx {
         finding: &NewFinding,
     ) -> impl Future<Output = RepoResult<WebFinding>> + Send;
     /// The council's findings that pass `filter`, newest day first.
+    /// Every term of these people, with their reference, read together (a few hundred
+    /// people to a statement), for judging a scan's findings against who had left.
+    fn terms_of_people(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+    ) -> impl Future<Output = RepoResult<Vec<(crate::records::Term, String)>>> + Send;
     fn web_findings(
         &mut self,
         council_id: Id,

@@ -126,3 +126,15 @@ pub struct StandingCount {
     pub standing: Standing,
     pub items: i64,
 }
+
+/// How often one check came back with one result on one item over a while, for a summary
+/// (`check` is a check word of the pack, or `software` for installed programs, when `result`
+/// counts the programs listed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckTally {
+    pub check: String,
+    pub result: String,
+    pub count: i64,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+}

@@ -72,9 +72,20 @@ pub trait PostureTx: WorkflowTx {
         ends: &[PeriodEnd],
         duties: &[DutyOfKind],
     ) -> impl Future<Output = RepoResult<Vec<StandingCount>>> + Send;
-    /// Every item's authorised software, read at once.
-    fn all_authorised_software(
+    /// Each check's results on one item observed from `from` until `to` (open when `None`),
+    /// counted by result, for a person's subject access document.
+    fn check_tallies(
         &mut self,
         council_id: Id,
+        equipment_id: Id,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = RepoResult<Vec<CheckTally>>> + Send;
+    /// The authorised software of these items, read together (a few hundred items to a
+    /// statement), so a page of the compliance list costs what the page holds.
+    fn authorised_software_of(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
     ) -> impl Future<Output = RepoResult<Vec<AuthorisedSoftware>>> + Send;
 }

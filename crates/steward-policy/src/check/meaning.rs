@@ -8,8 +8,8 @@ use super::Finding;
 use super::source::{Lines, Path, exists, span_of};
 use super::structure::Reference;
 use crate::model::{
-    Acceptance, Breaches, CheckIn, EquipmentRule, Loans, Mail, Monitoring, OfficeHolder, OfficeId,
-    PersonalUse, Retention, Scope, Web, Window,
+    Acceptance, Breaches, CheckIn, Duty, DutyTopic, EquipmentRule, Loans, Mail, Monitoring,
+    OfficeHolder, OfficeId, PersonalUse, Retention, Scope, Web, Window,
 };
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -64,7 +64,10 @@ pub(crate) fn check(
         c.web(&web, &top.key("web"));
     }
     if let Some(mail) = section::<Mail>(readable, "mail") {
-        c.mail(&mail, &top.key("mail"));
+        let marking_duty = entries::<Duty>(readable, "duties")
+            .iter()
+            .any(|(_, d)| d.topic == DutyTopic::ProtectiveMarking);
+        c.mail(&mail, &top.key("mail"), marking_duty);
     }
     if let Some(breaches) = section::<Breaches>(readable, "breaches") {
         c.breaches(&breaches, &top.key("breaches"));
@@ -419,6 +422,9 @@ impl Checker<'_> {
             ("notices", &retention.notices),
             ("sessions", &retention.sessions),
             ("monitoring_findings", &retention.monitoring_findings),
+            ("device_checks", &retention.device_checks),
+            ("mail_forwards", &retention.mail_forwards),
+            ("mail_decisions", &retention.mail_decisions),
         ];
         for (key, keep) in kinds {
             if let Some(keep) = keep
@@ -521,7 +527,7 @@ impl Checker<'_> {
         }
     }
 
-    fn mail(&mut self, mail: &Mail, path: &Path) {
+    fn mail(&mut self, mail: &Mail, path: &Path, marking_duty: bool) {
         if let Some(official) = &mail.official_address {
             let at = path.key("official_address").key("domains");
             for (i, domain) in official.domains.iter().enumerate() {
@@ -549,6 +555,14 @@ impl Checker<'_> {
             self.problem(
                 &at.key("levels"),
                 "name at least one marking, lowest first, like [\"OFFICIAL\"]".to_string(),
+            );
+        }
+        if markings.clause.is_none() && !marking_duty {
+            self.problem(
+                &at,
+                "say which clause sets out the markings: give this section a clause, or the \
+                 pack a protective_marking duty"
+                    .to_string(),
             );
         }
         let known = |level: &str| {

@@ -468,6 +468,7 @@ pub(crate) static MARKINGS: Table = fields(&[
     req("levels", TEXTS),
     opt("labels", Shape::Tables(&LABEL_MARKING)),
     opt("subjects", Shape::Tables(&SUBJECT_MARKING)),
+    opt("clause", CLAUSE),
 ]);
 
 pub(crate) static LABEL_MARKING: Table = fields(&[req("label", FILLED), req("level", FILLED)]);
@@ -593,6 +594,9 @@ pub(crate) static RETENTION: Table = fields(&[
     opt("notices", Shape::Table(&KEEP)),
     opt("sessions", Shape::Table(&KEEP)),
     opt("monitoring_findings", Shape::Table(&KEEP)),
+    opt("device_checks", Shape::Table(&KEEP)),
+    opt("mail_forwards", Shape::Table(&KEEP)),
+    opt("mail_decisions", Shape::Table(&KEEP)),
 ]);
 
 pub(crate) static KEEP: Table = fields(&[req("keep", PERIOD), req("clause", CLAUSE)]);

@@ -200,6 +200,7 @@ clause = "11.4"
 levels = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
 labels = [{ label = "Official", level = "OFFICIAL" }]
 subjects = [{ text = "OFFICIAL-SENSITIVE", level = "OFFICIAL-SENSITIVE" }]
+clause = "11.4"
 
 [software]
 purchase_via = "monitoring_officer"
@@ -1345,4 +1346,19 @@ fn a_posture_exception_must_name_an_office_that_exists() {
     let exception = pack.posture[0].exception.as_ref().unwrap();
     assert_eq!(exception.approver.as_str(), "town_clerk");
     assert_eq!(exception.clause.0, "2.2");
+}
+
+#[test]
+fn markings_need_a_clause_to_be_cited_by() {
+    let markings = "[mail.markings]\nlevels = [\"OFFICIAL\"]\n";
+    let found = problems(&with_minimal(markings));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("mail.markings") && p.contains("protective_marking")),
+        "{found:?}"
+    );
+    let cited = format!("{markings}clause = \"11\"\n");
+    let found = problems(&with_minimal(&cited));
+    assert!(!found.iter().any(|p| p.contains("markings")), "{found:?}");
 }

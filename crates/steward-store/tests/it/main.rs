@@ -8,6 +8,7 @@ mod admin_lists;
 mod audit_log;
 mod corrections;
 mod council_scoped;
+mod devices_mail;
 mod directory;
 mod due;
 mod lists;

@@ -8,20 +8,29 @@ use steward_domain::auth::Scope;
 use steward_domain::directory::scim::{GroupFilter, ScimTx, UserFilter};
 use steward_domain::info::{InfoKind, InfoTx};
 use steward_domain::listing::{Direction, ListQuery, Listed, SearchWords, Window};
+use steward_domain::mail::ForwardFilter;
+use steward_domain::mail::MailTx;
+use steward_domain::mail::snapshot::{ForwardKind, ForwardRow, ForwardSource, SnapshotFormat};
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
 use steward_domain::ops::audit_log::{AuditLogFilter, AuditSort};
 use steward_domain::ops::case_list::{CaseFilter, CaseSort, CaseStates};
 use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentSort};
 use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
+use steward_domain::ops::mail::forwarding::{self, ForwardSort};
+use steward_domain::ops::mail::milter::{self, DecisionFilter, DecisionSort};
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
 use steward_domain::ops::people::list::{PeopleFilter, PeopleSort};
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
-use steward_domain::ops::{acceptance, council, people};
+use steward_domain::ops::{acceptance, council, people, posture};
 use steward_domain::outbox::{MessageState, OutboxTx};
+use steward_domain::posture::PostureTx;
+use steward_domain::posture::parse::{Format, Observation, Seen as Observed};
 use steward_domain::repo::{NewEquipment, NewLoan, NewPerson};
 use steward_domain::workflow::WorkflowTx;
 use steward_domain::{Ctx, Pence, RegisterTx};
+use steward_policy::mail::{ForwardOutcome, MailAction, Outbound};
+use steward_policy::posture::{CheckResult, CheckWord};
 use steward_policy::{EquipmentKind, EquipmentState, OfficeId, PersonKind, presets};
 use steward_store::testing::{TestDb, statements};
 use steward_store::{Backend, Store};
@@ -139,6 +148,70 @@ async fn seed(store: &Store) -> Result<steward_domain::Council, Box<dyn std::err
     Ok(c)
 }
 
+/// Device checks on every item, a snapshot's forwards and the relay's decisions, enough of
+/// each for a second page.
+async fn seed_devices_and_mail(
+    store: &Store,
+    c: &steward_domain::Council,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let ctx = Ctx::new("test", now(), day());
+    let mut tx = store.begin().await?;
+    let rows = (0..30)
+        .map(|i| Observation {
+            line: i + 2,
+            device: format!("SN{i:05}"),
+            seen: Observed::Check {
+                check: CheckWord::ScreenLock,
+                result: CheckResult::Pass,
+            },
+            observed_at: now(),
+            source: "intune".into(),
+            detail: String::new(),
+        })
+        .collect();
+    posture::import(
+        &mut tx,
+        &ctx,
+        c,
+        "checks.csv",
+        Format::Steward,
+        rows,
+        |_| {},
+    )
+    .await?;
+    let forwards = (0..15)
+        .map(|i| ForwardRow {
+            line: i + 2,
+            mailbox: format!("member{i}@dunmere.example"),
+            source: ForwardSource::InboxRule,
+            rule: Some("Home".into()),
+            kind: ForwardKind::Forward,
+            target: Some(format!("m{i}@home.example")),
+            keeps_copy: None,
+        })
+        .collect();
+    forwarding::import(
+        &mut tx,
+        &ctx,
+        c,
+        SnapshotFormat::Exchange,
+        "rules.csv",
+        forwards,
+    )
+    .await?;
+    for i in 0..15 {
+        let sent = Outbound {
+            sender: format!("member{i}@dunmere.example"),
+            recipients: vec!["someone@other.example".into()],
+            labels: Vec::new(),
+            subject: None,
+        };
+        milter::record(&mut tx, &ctx, c, None, &sent).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn now() -> DateTime<Utc> {
     day().and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
 }
@@ -182,6 +255,7 @@ async fn lists_read_in_index_order() -> TestResult {
     statements::listen();
     let store = db.open().await?;
     let c = seed(&store).await?;
+    seed_devices_and_mail(&store, &c).await?;
     statements::take();
 
     let words = ["", "ada qu"];
@@ -338,6 +412,36 @@ async fn lists_read_in_index_order() -> TestResult {
     ] {
         tx.scim_groups(c.id, &filter, 10, 10).await?;
         seen.record(filter != GroupFilter::All);
+    }
+    let forward_filters = [
+        ForwardFilter::default(),
+        ForwardFilter {
+            outcome: Some(ForwardOutcome::NoRule),
+            person_id: None,
+        },
+    ];
+    walk!(seen, ForwardSort::ALL, forward_filters, words, |q| tx
+        .list_forwards(c.id, &q)
+        .await?);
+    let decision_filters = [
+        DecisionFilter::default(),
+        DecisionFilter {
+            action: Some(MailAction::Accept),
+            flagged: None,
+        },
+        DecisionFilter {
+            action: None,
+            flagged: Some(false),
+        },
+    ];
+    walk!(seen, DecisionSort::ALL, decision_filters, no_words, |q| tx
+        .list_mail_decisions(c.id, &q)
+        .await?);
+    // The compliance page: reported items by asset tag, the first page and the next.
+    for after in [None, Some("LAP-0009")] {
+        let ids = tx.reported_items(c.id, after, 11).await?;
+        assert!(!ids.is_empty());
+        seen.record(false);
     }
     drop(tx);
 

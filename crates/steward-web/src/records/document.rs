@@ -234,6 +234,7 @@ pub fn sections(doc: &SubjectAccessDocument) -> Vec<Section> {
         web,
         "",
     ));
+    out.extend(devices_and_mail(doc));
     out.push(section(
         "The audit trail's records about you",
         &["Record", "When", "What", "By"],
@@ -244,4 +245,74 @@ pub fn sections(doc: &SubjectAccessDocument) -> Vec<Section> {
         "No audit records name this person.",
     ));
     out
+}
+
+/// Device checks on items lent to the person, forwards on their mailbox and the relay's
+/// decisions on mail they sent; times in UK local time.
+fn devices_and_mail(doc: &SubjectAccessDocument) -> Vec<Section> {
+    let local = |t: DateTime<Utc>| {
+        steward_policy::uktime::uk_local(t)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    vec![
+        section(
+            "Device checks on equipment lent to you",
+            &["Item", "Lent", "Returned", "What the checks found"],
+            doc.device_checks
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.asset_tag.clone(),
+                        long_date(d.lent_from),
+                        day(d.lent_until),
+                        d.summary.join("; "),
+                    ]
+                })
+                .collect(),
+            "No device checks are recorded on equipment lent to you.",
+        ),
+        section(
+            "Forwarding found on your mailbox",
+            &[
+                "Mailbox",
+                "Rule",
+                "What it does",
+                "Where to",
+                "What the policy says",
+            ],
+            doc.mail_forwards
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.mailbox.clone(),
+                        f.rule.clone().unwrap_or_default(),
+                        f.kind.clone(),
+                        f.target
+                            .clone()
+                            .unwrap_or_else(|| "inside the council".into()),
+                        f.judged.clone(),
+                    ]
+                })
+                .collect(),
+            "No forwarding is recorded on your mailbox.",
+        ),
+        section(
+            "Mail you sent, as the outbound relay judged it",
+            &["When", "To", "Marking", "Outcome", "Why"],
+            doc.mail_sent
+                .iter()
+                .map(|m| {
+                    vec![
+                        local(m.at),
+                        m.recipients.clone(),
+                        m.marking.clone().unwrap_or_else(|| "none".into()),
+                        m.outcome.clone(),
+                        m.reasons.join("; "),
+                    ]
+                })
+                .collect(),
+            "No decisions about mail you sent are recorded.",
+        ),
+    ]
 }

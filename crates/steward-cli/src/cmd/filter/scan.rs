@@ -145,6 +145,9 @@ pub fn run(args: ScanArgs, global: &Global) -> anyhow::Result<u8> {
             r.unknown,
             r.cases.len()
         );
+        for flagged in &r.after_leaving {
+            println!("{}", crate::terminal::lines(&flagged.says));
+        }
         if r.expired > 0 {
             println!(
                 "{} findings not recorded: their day is past the policy's retention period",

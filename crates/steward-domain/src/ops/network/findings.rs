@@ -6,6 +6,7 @@
 //! monitoring findings are not recorded: that day's findings were, or are about to be,
 //! purged, and scanning an old log again must not bring them back.
 
+use super::after_leaving::UseAfterLeaving;
 use super::directory::Directory;
 use super::threshold;
 use crate::ctx::Ctx;
@@ -39,6 +40,9 @@ pub struct Recorded {
     /// Findings not recorded because their day is past the retention period.
     #[serde(default)]
     pub expired: i64,
+    /// Days of web use by people who had left office, when the pack says use stops then.
+    #[serde(default)]
+    pub after_leaving: Vec<UseAfterLeaving>,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -50,6 +54,7 @@ struct ScanAudit<'a> {
     unknown: i64,
     cases: &'a [Id],
     expired: i64,
+    after_leaving: usize,
 }
 
 /// Records the findings of scanning `files`, resolving each identity to the person behind it
@@ -112,6 +117,7 @@ pub async fn record<T: NetworkTx>(
     let cells = stored.len() as i64;
     tx.set_web_scan_cells(council.id, scan.id, cells).await?;
     let cases = threshold::open_cases(tx, ctx, council, &active.pack, &stored).await?;
+    let after_leaving = super::after_leaving::flag(tx, council, &active.pack, &stored).await?;
     let scan = WebScan { cells, ..scan };
     audit(
         tx,
@@ -129,6 +135,7 @@ pub async fn record<T: NetworkTx>(
             unknown,
             cases: &cases,
             expired,
+            after_leaving: after_leaving.len(),
         }),
     )
     .await?;
@@ -138,5 +145,6 @@ pub async fn record<T: NetworkTx>(
         unknown,
         cases,
         expired,
+        after_leaving,
     })
 }

@@ -3,6 +3,7 @@
 //! the findings of scanning the proxy's logs, with the cases a threshold opens (`findings`,
 //! `threshold`), who may read them (`view`) and their list (`list`).
 
+pub mod after_leaving;
 pub mod directory;
 pub mod findings;
 pub mod identities;

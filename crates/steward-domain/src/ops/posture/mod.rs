@@ -21,6 +21,7 @@ use steward_policy::EquipmentKind;
 use steward_policy::posture::{
     self, Device, DutyException, DutyStanding, Finding, Judgement, Observed as Checked,
 };
+use steward_policy::retention::{self, Ended, RecordKind, Verdict};
 
 /// How many observations are stored to a statement, and how often progress is reported.
 const BATCH: usize = 500;
@@ -33,6 +34,10 @@ pub struct PostureImported {
     pub new: u64,
     /// Up to twenty of the devices the register does not know, as the file names them.
     pub unmatched_devices: Vec<String>,
+    /// Checks not taken in because their day is past the pack's retention period for device
+    /// checks: they were, or are about to be, purged, and an old file must not bring them back.
+    #[serde(default)]
+    pub expired: u64,
 }
 
 /// The audit record of an import: counts, never what was installed.
@@ -44,6 +49,7 @@ struct ImportAudit<'a> {
     new: u64,
     devices: i64,
     unmatched: i64,
+    expired: u64,
 }
 
 /// Takes in `rows` (already parsed from `file` in `format`). Nothing is written unless the
@@ -75,6 +81,23 @@ pub async fn import<T: PostureTx>(
         }
         .into());
     }
+    let keep = match policy::in_force(tx, council, ctx.today).await? {
+        Some(active) => retention::rule(&active.pack, RecordKind::DeviceChecks),
+        None => None,
+    };
+    let past_keeping = |at: DateTime<Utc>| {
+        keep.as_ref().is_some_and(|rule| {
+            let ended = Ended {
+                ended: at.date_naive(),
+                held_by: None,
+            };
+            matches!(
+                retention::decide(rule, &ended, ctx.today),
+                Verdict::Due { .. }
+            )
+        })
+    };
+    let mut expired = 0;
     let items = tx.equipment_list(council.id).await?;
     let matcher = Matcher::new(&items);
     let mut unmatched: BTreeSet<String> = BTreeSet::new();
@@ -86,6 +109,10 @@ pub async fn import<T: PostureTx>(
             continue;
         };
         devices.insert(item);
+        if past_keeping(row.observed_at) {
+            expired += 1;
+            continue;
+        }
         news.push(NewObservation {
             equipment_id: item,
             observed: match row.seen {
@@ -138,6 +165,7 @@ pub async fn import<T: PostureTx>(
             new,
             devices: device_count,
             unmatched: unmatched_count,
+            expired,
         }),
     )
     .await?;
@@ -145,6 +173,7 @@ pub async fn import<T: PostureTx>(
         import,
         new,
         unmatched_devices: unmatched.into_iter().take(20).collect(),
+        expired,
     })
 }
 
@@ -299,10 +328,6 @@ async fn judge_items<T: PostureTx>(
     items: HashMap<Id, Equipment>,
     always: Option<Id>,
 ) -> DomainResult<Vec<DeviceCompliance>> {
-    let mut authorised: HashMap<Id, Vec<String>> = HashMap::new();
-    for a in tx.all_authorised_software(council.id).await? {
-        authorised.entry(a.equipment_id).or_default().push(a.name);
-    }
     let mut by_item: BTreeMap<Id, Vec<StoredObservation>> = BTreeMap::new();
     for o in latest {
         by_item.entry(o.equipment_id).or_default().push(o);
@@ -327,6 +352,10 @@ async fn judge_items<T: PostureTx>(
     }
     let no_exceptions = Vec::new();
     let ids: Vec<Id> = by_item.keys().copied().collect();
+    let mut authorised: HashMap<Id, Vec<String>> = HashMap::new();
+    for a in tx.authorised_software_of(council.id, &ids).await? {
+        authorised.entry(a.equipment_id).or_default().push(a.name);
+    }
     let leavers: HashMap<Id, chrono::NaiveDate> = tx
         .held_by_leavers(council.id, &ids)
         .await?

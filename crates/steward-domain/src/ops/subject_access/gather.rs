@@ -150,6 +150,15 @@ pub struct SubjectAccessDocument {
     /// The names the web proxy knows the person by.
     pub web_names: Vec<String>,
     pub web_findings: Vec<WebFindingEntry>,
+    /// What device checks found on items while they were lent to the person.
+    #[serde(default)]
+    pub device_checks: Vec<super::DeviceCheckEntry>,
+    /// Forwards found on the person's mailbox in the latest snapshots.
+    #[serde(default)]
+    pub mail_forwards: Vec<super::ForwardEntry>,
+    /// What the outbound relay decided about mail the person sent.
+    #[serde(default)]
+    pub mail_sent: Vec<super::MailSentEntry>,
     pub audit: Vec<AuditEntry>,
     /// How other people's data was treated, in words.
     pub redaction: String,
@@ -184,8 +193,22 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         .collect();
 
     let mut loans = Vec::new();
+    let mut device_checks = Vec::new();
     for loan in tx.loans_of_person(council.id, person.id).await? {
         let item = tx.equipment_by_id(council.id, loan.equipment_id).await?;
+        if let Some(i) = &item
+            && let Some(entry) = super::devices_mail::device_checks(
+                tx,
+                council,
+                i.id,
+                i.asset_tag.as_str(),
+                loan.issued_on,
+                loan.returned_on,
+            )
+            .await?
+        {
+            device_checks.push(entry);
+        }
         let charges = tx
             .charges(council.id, loan.id)
             .await?
@@ -378,6 +401,9 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         })
         .collect();
 
+    let mail_forwards = super::devices_mail::forwards(tx, council, &person).await?;
+    let mail_sent = super::devices_mail::mail_sent(tx, council, &person).await?;
+
     let filter = AuditFilter {
         entity: Some("person".into()),
         entity_id: Some(person.reference.to_string()),
@@ -411,6 +437,9 @@ pub(super) async fn gather<T: SubjectAccessTx>(
         information_requests,
         web_names,
         web_findings,
+        device_checks,
+        mail_forwards,
+        mail_sent,
         audit,
         redaction: format!(
             "Other people's names, and what they wrote, are shown as \"{REDACTED}\"; the office \

@@ -3,8 +3,11 @@
 //! requests (or an administrator); producing one is recorded in the audit trail by who and
 //! for whom, never with the data.
 
+mod devices_mail;
 mod gather;
 mod redact;
+
+pub use devices_mail::{DeviceCheckEntry, ForwardEntry, MailSentEntry};
 
 pub use gather::*;
 pub use redact::REDACTED;
@@ -16,18 +19,26 @@ use crate::error::DomainResult;
 use crate::ids::PersonRef;
 use crate::info::InfoTx;
 use crate::info::access;
+use crate::mail::MailTx;
 use crate::network::NetworkTx;
 use crate::ops::info::denied;
 use crate::ops::{NONE, audit, people, policy};
 use crate::outbox::OutboxTx;
 use crate::phones::PhoneTx;
+use crate::posture::PostureTx;
 use crate::records::Council;
 use crate::workflow::WorkflowTx;
 use steward_policy::information::info_route;
 
 /// Everything the transaction must reach to gather the document.
-pub trait SubjectAccessTx: InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx {}
-impl<T: InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx> SubjectAccessTx for T {}
+pub trait SubjectAccessTx:
+    InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx + PostureTx + MailTx
+{
+}
+impl<T: InfoTx + WorkflowTx + NetworkTx + PhoneTx + OutboxTx + AuthTx + PostureTx + MailTx>
+    SubjectAccessTx for T
+{
+}
 
 /// Produces the document for `person`, as of `ctx.today`.
 pub async fn produce<T: SubjectAccessTx>(

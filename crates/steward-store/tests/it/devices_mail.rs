@@ -1,0 +1,243 @@
+//! Device checks and mail records under the town preset's retention (a year of each): a
+//! person's subject access document shows them in words, and the purge a year on deletes
+//! them, erases the audit data about them and records one purge a kind, on the backend
+//! STEWARD_TEST_BACKEND selects.
+
+use super::workflow::{ctx, day, town};
+use chrono::{TimeZone, Utc};
+use steward_domain::RegisterTx;
+use steward_domain::mail::MailTx;
+use steward_domain::mail::snapshot::{ForwardKind, ForwardRow, ForwardSource, SnapshotFormat};
+use steward_domain::ops::mail::{forwarding, milter};
+use steward_domain::ops::{people, posture, retention, subject_access};
+use steward_domain::posture::PostureTx;
+use steward_domain::posture::parse::{Format, Observation, Seen};
+use steward_domain::repo::{NewLoan, NewPerson};
+use steward_policy::PersonKind;
+use steward_policy::mail::Outbound;
+use steward_policy::posture::{CheckResult, CheckWord};
+use steward_policy::retention::RecordKind;
+
+fn check(line: u64, device: &str, check: CheckWord, result: CheckResult, d: u32) -> Observation {
+    Observation {
+        line,
+        device: device.into(),
+        seen: Seen::Check { check, result },
+        observed_at: Utc.with_ymd_and_hms(2027, 3, d, 9, 0, 0).unwrap(),
+        source: "intune".into(),
+        detail: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn device_checks_and_mail_records_are_shown_to_their_subject_and_purged_in_time() {
+    let t = town(
+        "town-it-policy",
+        &[("S1", "Dot Clerk", PersonKind::Employee, &["town_clerk"])],
+    )
+    .await;
+    let c = ctx("2027-03-01");
+    let mut tx = t.store.begin().await.unwrap();
+    let add = people::AddPerson {
+        person: NewPerson {
+            reference: "M1".parse().unwrap(),
+            name: "Ada Quill".into(),
+            kind: PersonKind::Councillor,
+            email: Some("Ada.Quill@town.example".into()),
+            household: None,
+        },
+        term_start: Some(day("2026-05-07")),
+        term_end: None,
+        offices: Vec::new(),
+    };
+    people::add(&mut tx, &c, &t.council, add).await.unwrap();
+    let ada = tx
+        .person_by_ref(t.council.id, &"M1".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let lap = tx
+        .equipment_by_tag(t.council.id, &"LAP-1".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let version = tx
+        .pack_version_in_force(t.council.id, c.today)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.insert_loan(
+        t.council.id,
+        &NewLoan {
+            equipment_id: lap.id,
+            person_id: ada.id,
+            issued_on: day("2027-03-01"),
+            due_on: None,
+            due_clause: None,
+            pack_version_id: version.id,
+        },
+    )
+    .await
+    .unwrap();
+    let c = ctx("2027-03-06");
+    let rows = vec![
+        check(2, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, 2),
+        check(3, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, 3),
+        check(4, "LAP-1", CheckWord::ScreenLock, CheckResult::Fail, 5),
+    ];
+    posture::import(
+        &mut tx,
+        &c,
+        &t.council,
+        "checks.csv",
+        Format::Steward,
+        rows,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let forward = ForwardRow {
+        line: 2,
+        mailbox: "ada.quill@town.example".into(),
+        source: ForwardSource::InboxRule,
+        rule: Some("Home".into()),
+        kind: ForwardKind::Forward,
+        target: Some("ada@home.example".into()),
+        keeps_copy: None,
+    };
+    forwarding::import(
+        &mut tx,
+        &c,
+        &t.council,
+        SnapshotFormat::Exchange,
+        "rules.csv",
+        vec![forward],
+    )
+    .await
+    .unwrap();
+    let sent = Outbound {
+        sender: "Ada.Quill@town.example".into(),
+        recipients: vec!["bo@other.example".into(), "cy@other.example".into()],
+        labels: Vec::new(),
+        subject: Some("Never stored".into()),
+    };
+    milter::record(&mut tx, &c, &t.council, Some("4F2A"), &sent)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // The subject access document shows all three, in words, without the subject.
+    let clerk = t.principal("S1", "2027-03-06").await;
+    let mut tx = t.store.begin().await.unwrap();
+    let doc = subject_access::produce(&mut tx, &c, &t.council, &clerk, &"M1".parse().unwrap())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(doc.device_checks.len(), 1, "{:?}", doc.device_checks);
+    assert_eq!(doc.device_checks[0].asset_tag, "LAP-1");
+    assert_eq!(
+        doc.device_checks[0].summary,
+        ["Screen lock: passed twice, failed once, 2 March 2027 to 5 March 2027"]
+    );
+    assert_eq!(doc.mail_forwards.len(), 1);
+    assert_eq!(
+        doc.mail_forwards[0].target.as_deref(),
+        Some("ada@home.example")
+    );
+    assert_eq!(doc.mail_sent.len(), 1);
+    assert_eq!(doc.mail_sent[0].recipients, "2 recipients at other.example");
+    assert_eq!(doc.mail_sent[0].outcome, "Sent");
+    let json = serde_json::to_string(&doc).unwrap();
+    assert!(
+        !json.contains("Never stored") && !json.contains("bo@other"),
+        "{json}"
+    );
+
+    // Within the year nothing is due; a year and a day on, all three kinds are.
+    let mut tx = t.store.begin().await.unwrap();
+    let early = retention::plan(&mut tx, &ctx("2028-03-01"), &t.council)
+        .await
+        .unwrap();
+    drop(tx);
+    for kind in [
+        RecordKind::DeviceChecks,
+        RecordKind::MailForwards,
+        RecordKind::MailDecisions,
+    ] {
+        let k = early.kinds.iter().find(|k| k.kind == kind).unwrap();
+        assert!(k.due.is_empty(), "{kind}: {:?}", k.due);
+        assert!(k.kept > 0, "{kind}");
+        assert_eq!(k.citation.clause, "2.1");
+    }
+    let later = ctx("2028-03-07");
+    let mut tx = t.store.begin().await.unwrap();
+    let done = retention::purge(&mut tx, &later, &t.council).await.unwrap();
+    tx.commit().await.unwrap();
+    let purged = |kind: RecordKind| done.kinds.iter().find(|k| k.kind == kind).unwrap().purged;
+    assert_eq!(purged(RecordKind::DeviceChecks), 3, "{:?}", done.kinds);
+    assert_eq!(purged(RecordKind::MailForwards), 1);
+    assert_eq!(purged(RecordKind::MailDecisions), 1);
+
+    let mut tx = t.store.read().await.unwrap();
+    assert!(
+        tx.check_tallies(t.council.id, lap.id, Utc.timestamp_opt(0, 0).unwrap(), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        tx.forwards_of_person(t.council.id, ada.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let senders = ["Ada.Quill@town.example".to_string()];
+    assert!(
+        tx.decisions_sent_by(t.council.id, &senders)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The audit records about them lost their data; one purge record per kind says so.
+    let filter = steward_domain::repo::AuditFilter::default();
+    let records = tx.audit_records(t.council.id, &filter).await.unwrap();
+    for entity in ["posture_import", "mail_forward_import", "mail_decision"] {
+        let about: Vec<_> = records.iter().filter(|r| r.entity == entity).collect();
+        assert!(!about.is_empty(), "{entity}");
+        assert!(
+            about.iter().all(|r| r.erased_on.is_some()),
+            "{entity} keeps its data"
+        );
+    }
+    let purges = records
+        .iter()
+        .filter(|r| r.action == "retention.purge")
+        .count();
+    assert_eq!(purges, 3);
+    drop(tx);
+
+    // A second purge finds nothing; an old file imported again brings nothing back.
+    let mut tx = t.store.begin().await.unwrap();
+    let again = retention::purge(&mut tx, &later, &t.council).await.unwrap();
+    assert_eq!(again.due_count(), 0);
+    let rows = vec![check(
+        2,
+        "LAP-1",
+        CheckWord::ScreenLock,
+        CheckResult::Pass,
+        2,
+    )];
+    let back = posture::import(
+        &mut tx,
+        &later,
+        &t.council,
+        "checks.csv",
+        Format::Steward,
+        rows,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((back.new, back.expired), (0, 1));
+    tx.commit().await.unwrap();
+}
