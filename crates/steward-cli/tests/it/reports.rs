@@ -248,7 +248,7 @@ fn the_api_gives_the_same_rows_and_the_retention_plan_to_administrators() {
     is_problem(&api.get(&auditor, "/retention"), 403);
     let plan = api.get(&admin, "/retention");
     assert_eq!(plan.status, 200, "{}", plan.body);
-    assert_eq!(plan.body["not_set"].as_array().unwrap().len(), 6);
+    assert_eq!(plan.body["not_set"].as_array().unwrap().len(), 9);
     let done = api.post(&admin, "/retention/purge", serde_json::json!({}));
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.body["purged"], true);

@@ -299,6 +299,18 @@ clause = "18"
 keep = "1 year"
 clause = "18"
 
+[retention.device_checks]
+keep = "1 year"
+clause = "18"
+
+[retention.mail_forwards]
+keep = "1 year"
+clause = "18"
+
+[retention.mail_decisions]
+keep = "1 year"
+clause = "18"
+
 [information_requests]
 handlers = ["monitoring_officer"]
 nation = "scotland"
