@@ -1,7 +1,8 @@
 // The monitoring pages in a real browser, on the demo's device checks and forwarding snapshot:
 // the compliance page, uploading device checks (a file with a bad line is refused with an error
 // summary linked to the file field and its problems by line; a good one is checked, then
-// imported), the mail forwarding page, the directory settings and the report of device
+// imported), the mail forwarding page and uploading a snapshot to it (refused by line, then
+// checked, then imported), the directory settings and the report of device
 // compliance over time. Every page is checked by checkPage (axe-core, internals, sideways
 // overflow at a phone's and an iPad's width, screenshots).
 //
@@ -142,4 +143,50 @@ test("an auditor reads mail forwarding and an administrator the directory settin
   await signIn(admin.page, BOROUGH, "admin");
   await open(admin, `/councils/${BOROUGH}/admin/directory`, "monitoring-directory");
   await admin.context.close();
+});
+
+test("an officer checks a forwarding snapshot before importing it", async () => {
+  // Runs last: the snapshot replaces the demo's inbox rules that the test before reads.
+  const opened = await newPage(browser);
+  const { page } = opened;
+  await signIn(page, BOROUGH, "officer");
+  const path = `/councils/${BOROUGH}/monitoring/mail-forwards`;
+  await open(opened, path, "monitoring-mail-upload");
+
+  const send = async (format, name, text) => {
+    await page.getByLabel(format).check();
+    await page.getByLabel("Snapshot file").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(text) });
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Upload and check" }).click()]);
+    await settled(page);
+  };
+
+  // A bad line: an error summary linked to the file field, and the problem by its line.
+  await send("Exchange PowerShell export", "mailboxes.csv", "PrimarySmtpAddress,ForwardingSmtpAddress\nbrowser@fenwold.example.gov.uk,not an address\n");
+  assert.match(await page.title(), /^Error: /);
+  const refused = opened.problems.findIndex((p) => p.startsWith("400 for "));
+  if (refused >= 0) opened.problems.splice(refused, 1);
+  const summary = page.locator(".govuk-error-summary");
+  assert.match(await summary.innerText(), /mailboxes\.csv has problems/);
+  assert.match(await page.locator("#problems + div table").innerText(), /Line 2/);
+  await checkPage(opened, "monitoring-mail-upload-bad");
+  await summary.locator('a[href="#file"]').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), "file");
+
+  // A good snapshot is checked first: what it holds, with nothing imported yet.
+  const rules = JSON.stringify({
+    "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('browser%40fenwold.example.gov.uk')/mailFolders('inbox')/messageRules",
+    value: [{ id: "AQAAAJ5dZqB=", displayName: "Copy to my own address", sequence: 1, isEnabled: true, conditions: {}, actions: { forwardTo: [{ emailAddress: { name: "Me", address: "checked.forward@mail.example.com" } }], stopProcessingRules: true } }],
+  });
+  await send("Microsoft Graph inbox rules", "rules.json", rules);
+  assert.equal(await page.locator("h1").innerText(), "Check the snapshot before importing it");
+  const check = await page.locator("main").innerText();
+  assert.match(check, /Mailboxes that forward mail\s+1/);
+  assert.match(check, /Forwards that break the policy\s+0/);
+  await checkPage(opened, "monitoring-mail-check");
+  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Confirm and import" }).click()]);
+  await settled(page);
+  assert.match(await page.locator(".govuk-notification-banner").innerText(), /1 forwards imported from rules\.json/);
+  assert.match(await page.locator("main").innerText(), /checked\.forward@mail\.example\.com/);
+  await checkPage(opened, "monitoring-mail-imported");
+  await page.context().close();
 });

@@ -7,6 +7,7 @@ use crate::search;
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 use steward_domain::listing::Listed;
 use steward_domain::mail::snapshot::{ForwardSource, SnapshotFormat};
 use steward_domain::mail::*;
@@ -19,7 +20,7 @@ use steward_policy::mail::{MailDecision, Outbound};
 const IMPORT: &str =
     "id, council_id, imported_at, imported_by, file_name, format, forwards, breaches";
 
-/// Forwards one multi-row insert takes (fourteen values each).
+/// Forwards one multi-row insert takes (fifteen values each).
 const INSERT_BATCH: usize = 60;
 
 /// Forwards lists count no further.
@@ -65,6 +66,7 @@ fn forward(row: &AnyRow) -> RepoResult<ForwardFinding> {
         outcome: c.word("outcome")?,
         message: c.text("message")?,
         citation,
+        since_import: c.opt_int("since_import")?,
     })
 }
 
@@ -86,6 +88,55 @@ fn decision(row: &AnyRow) -> RepoResult<MailDecisionRecord> {
         flagged: c.flag("flagged")?,
         reasons: c.json("reasons")?,
     })
+}
+
+/// What makes a forward the same one from one snapshot to the next.
+fn forward_key(source: &str, mailbox: &str, target: Option<&str>) -> (String, String, String) {
+    (
+        source.to_string(),
+        mailbox.to_lowercase(),
+        target.unwrap_or_default().to_lowercase(),
+    )
+}
+
+/// The forwards of `sources` the latest snapshots hold, each with the snapshot it was first
+/// seen in: a forward the next snapshot holds again keeps it.
+async fn standing_since(
+    tx: &mut StoreTx,
+    council_id: Id,
+    sources: &[ForwardSource],
+) -> RepoResult<HashMap<(String, String, String), Option<Id>>> {
+    let mut out = HashMap::new();
+    if sources.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT source, mailbox, target, since_import FROM mail_forwards \
+         WHERE council_id = $1 AND source IN ({})",
+        crate::rows::numbered_marks(2, sources.len())
+    );
+    let mut query = sqlx::query(&sql).bind(council_id);
+    for source in sources {
+        query = query.bind(source.as_str());
+    }
+    for row in tx.all(query).await? {
+        let c = Cols::new(&row, "mail_forwards");
+        let key = forward_key(
+            &c.text("source")?,
+            &c.text("mailbox")?,
+            c.opt_text("target")?.as_deref(),
+        );
+        let since = c.opt_int("since_import")?;
+        // Of two rows for one forward, the earlier beginning holds.
+        out.entry(key)
+            .and_modify(|held: &mut Option<Id>| {
+                if since.is_none() || since < *held {
+                    *held = since;
+                }
+            })
+            .or_insert(since);
+    }
+    Ok(out)
 }
 
 impl MailTx for StoreTx {
@@ -124,6 +175,7 @@ impl MailTx for StoreTx {
         breaches: i64,
     ) -> RepoResult<()> {
         self.writable()?;
+        let before = standing_since(self, council_id, sources).await?;
         for source in sources {
             let query =
                 sqlx::query("DELETE FROM mail_forwards WHERE council_id = $1 AND source = $2")
@@ -134,9 +186,10 @@ impl MailTx for StoreTx {
         for chunk in forwards.chunks(INSERT_BATCH) {
             let sql = format!(
                 "INSERT INTO mail_forwards (council_id, import_id, line, mailbox, person_id,
-                     source, rule, kind, target, keeps_copy, outcome, message, clause, document)
+                     source, rule, kind, target, keeps_copy, outcome, message, clause, document,
+                     since_import)
                  VALUES {}",
-                crate::people::placeholders(chunk.len(), 14)
+                crate::people::placeholders(chunk.len(), 15)
             );
             let mut query = sqlx::query(&sql);
             for f in chunk {
@@ -154,7 +207,17 @@ impl MailTx for StoreTx {
                     .bind(word(&f.outcome))
                     .bind(f.message.clone())
                     .bind(f.citation.as_ref().map(|c| c.clause.clone()))
-                    .bind(f.citation.as_ref().map(|c| c.document.clone()));
+                    .bind(f.citation.as_ref().map(|c| c.document.clone()))
+                    .bind(
+                        match before.get(&forward_key(
+                            f.source.as_str(),
+                            &f.mailbox,
+                            f.target.as_deref(),
+                        )) {
+                            Some(since) => *since,
+                            None => Some(import_id),
+                        },
+                    );
             }
             self.exec(query).await?;
         }
@@ -196,7 +259,7 @@ impl MailTx for StoreTx {
         let select = crate::listing::Frag::new(
             "f.id, f.council_id, f.import_id, f.mailbox, f.person_id, f.source, f.rule, f.kind, \
              f.target, f.keeps_copy, f.outcome, f.message, f.clause, f.document, \
-             p.reference AS person_ref, p.name AS person_name",
+             f.since_import, p.reference AS person_ref, p.name AS person_name",
             Vec::new(),
         );
         let mut sql = ListSql::new(
@@ -228,7 +291,7 @@ impl MailTx for StoreTx {
         let query = sqlx::query(
             "SELECT f.id, f.council_id, f.import_id, f.mailbox, f.person_id, f.source, f.rule,
                     f.kind, f.target, f.keeps_copy, f.outcome, f.message, f.clause, f.document,
-                    p.reference AS person_ref, p.name AS person_name
+                    f.since_import, p.reference AS person_ref, p.name AS person_name
              FROM mail_forwards f
              LEFT JOIN people p ON p.council_id = f.council_id AND p.id = f.person_id
              WHERE f.council_id = $1 AND f.outcome = $2
@@ -304,7 +367,7 @@ impl MailTx for StoreTx {
     ) -> RepoResult<Vec<ForwardFinding>> {
         let sql = "SELECT f.id, f.council_id, f.import_id, f.mailbox, f.person_id, f.source, \
              f.rule, f.kind, f.target, f.keeps_copy, f.outcome, f.message, f.clause, f.document, \
-             p.reference AS person_ref, p.name AS person_name \
+             f.since_import, p.reference AS person_ref, p.name AS person_name \
              FROM mail_forwards f LEFT JOIN people p \
                ON p.council_id = f.council_id AND p.id = f.person_id \
              WHERE f.council_id = $1 AND f.person_id = $2 ORDER BY f.id";

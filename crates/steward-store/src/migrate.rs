@@ -129,6 +129,10 @@ const SQLITE: &[Migration] = &[
         version: 30,
         sql: include_str!("../migrations/sqlite/0030_posture_mail_retention.sql"),
     },
+    Migration {
+        version: 32,
+        sql: include_str!("../migrations/sqlite/0032_forward_since.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -247,6 +251,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 30,
         sql: include_str!("../migrations/postgres/0030_posture_mail_retention.sql"),
+    },
+    Migration {
+        version: 32,
+        sql: include_str!("../migrations/postgres/0032_forward_since.sql"),
     },
 ];
 

@@ -273,6 +273,31 @@ impl OutboxTx for StoreTx {
         notice_where(self, council_id, "notice_key", Arg::Text(key.to_string())).await
     }
 
+    async fn notice_keys_starting(
+        &mut self,
+        council_id: Id,
+        prefix: &str,
+    ) -> RepoResult<Vec<String>> {
+        let escaped: String = prefix
+            .chars()
+            .flat_map(|c| match c {
+                '!' | '%' | '_' => vec!['!', c],
+                _ => vec![c],
+            })
+            .collect();
+        let query = sqlx::query(
+            "SELECT notice_key FROM notices \
+             WHERE council_id = $1 AND notice_key LIKE $2 ESCAPE '!' ORDER BY notice_key",
+        )
+        .bind(council_id)
+        .bind(format!("{escaped}%"));
+        self.all(query)
+            .await?
+            .iter()
+            .map(|row| crate::rows::Cols::new(row, "notices").text("notice_key"))
+            .collect()
+    }
+
     async fn notice(&mut self, council_id: Id, id: Id) -> RepoResult<Option<Notice>> {
         notice_where(self, council_id, "id", Arg::Int(id)).await
     }

@@ -229,6 +229,49 @@ impl PostureTx for StoreTx {
         self.all(query).await?.iter().map(observation).collect()
     }
 
+    async fn check_episodes(&mut self, council_id: Id) -> RepoResult<Vec<CheckEpisode>> {
+        // Per item and check: when it last passed, and when it first did not; the spell is
+        // the observations that did not pass after the last pass.
+        let sql = format!(
+            "WITH passed AS (
+                 SELECT equipment_id, check_word, MAX(observed_at) AS at
+                 FROM posture_observations
+                 WHERE council_id = $1 AND check_word <> '{SOFTWARE_WORD}' AND result = 'pass'
+                 GROUP BY equipment_id, check_word),
+             first_bad AS (
+                 SELECT equipment_id, check_word, MIN(observed_at) AS at
+                 FROM posture_observations
+                 WHERE council_id = $1 AND check_word <> '{SOFTWARE_WORD}' AND result <> 'pass'
+                 GROUP BY equipment_id, check_word)
+             SELECT o.equipment_id, o.check_word, MIN(o.observed_at) AS since,
+                    MAX(p.at) AS passed_at, MAX(f.at) AS first_bad_at
+             FROM posture_observations o
+             LEFT JOIN passed p
+               ON p.equipment_id = o.equipment_id AND p.check_word = o.check_word
+             JOIN first_bad f
+               ON f.equipment_id = o.equipment_id AND f.check_word = o.check_word
+             WHERE o.council_id = $1 AND o.check_word <> '{SOFTWARE_WORD}'
+               AND o.result <> 'pass' AND (p.at IS NULL OR o.observed_at > p.at)
+             GROUP BY o.equipment_id, o.check_word
+             ORDER BY o.equipment_id, o.check_word"
+        );
+        let query = sqlx::query(&sql).bind(council_id);
+        let mut out = Vec::new();
+        for row in self.all(query).await? {
+            let c = Cols::new(&row, "posture_observations");
+            let passed = c.opt_time("passed_at")?;
+            let first_bad = c.time("first_bad_at")?;
+            out.push(CheckEpisode {
+                equipment_id: c.int("equipment_id")?,
+                check: c.text("check_word")?,
+                since: c.time("since")?,
+                after_pass: passed.is_some(),
+                returned: passed.is_some_and(|at| first_bad < at),
+            });
+        }
+        Ok(out)
+    }
+
     async fn reported_items(
         &mut self,
         council_id: Id,

@@ -338,6 +338,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/pages/monitoring_mail_forwards.html"),
     ),
     (
+        "pages/monitoring_mail_forwards_check.html",
+        include_str!("../templates/pages/monitoring_mail_forwards_check.html"),
+    ),
+    (
         "pages/web_identities.html",
         include_str!("../templates/pages/web_identities.html"),
     ),

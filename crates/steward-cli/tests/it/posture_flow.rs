@@ -313,3 +313,135 @@ fn a_forward_the_city_forbids_opens_a_case_and_the_borough_allows_it() {
         0
     );
 }
+
+fn import_checks(env: &Env, name: &str, rows: &str, day: &str) {
+    let csv = env.file(
+        name,
+        &format!("device,check,result,observed_at,source,detail\n{rows}"),
+    );
+    env.ok(&[
+        "posture",
+        "import",
+        csv.to_str().unwrap(),
+        "--format",
+        "steward",
+        "--as-of",
+        day,
+    ]);
+}
+
+fn cases(env: &Env) -> Vec<Value> {
+    env.ok(&["case", "list", "--state", "all", "--as", "audit"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn antivirus_off_again_after_being_put_right_is_filed_again_and_opens_a_case() {
+    let env = setup("town-it-policy", true);
+    let first = of_source(&sweep(&env, DAY), "posture");
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(cases(&env).is_empty());
+    // Put right: nothing new is filed while it passes.
+    import_checks(
+        &env,
+        "pass.csv",
+        "PF3LK9QZ,antivirus,pass,2026-03-11T08:00:00Z,council script,\n",
+        "2026-03-11",
+    );
+    assert!(of_source(&sweep(&env, "2026-03-11"), "posture").is_empty());
+    // It fails again: a new finding, with a new notice, and a case under [breaches].
+    import_checks(
+        &env,
+        "again.csv",
+        "PF3LK9QZ,antivirus,fail,2026-03-12T08:00:00Z,council script,turned off\n",
+        "2026-03-12",
+    );
+    let again = of_source(&sweep(&env, "2026-03-12"), "posture");
+    let keys: Vec<&str> = again.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(again.len(), 3, "{keys:?}");
+    assert!(again.iter().all(|f| f["outcome"] == "queued"), "{again:?}");
+    assert!(
+        keys.iter().all(|k| !first.iter().any(|f| f["key"] == *k)),
+        "{keys:?}"
+    );
+    assert!(keys.iter().any(|k| k.ends_with(":case")), "{keys:?}");
+    assert_eq!(security_requests(&env).len(), 2);
+    let opened = cases(&env);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    let case = opened[0].to_string();
+    assert!(
+        case.contains("failed again after being put right"),
+        "{case}"
+    );
+    assert!(case.contains("clause 2.2"), "{case}");
+    assert_eq!(opened[0]["source"], "monitoring");
+    // The same spell, checked again later, keeps its key: nothing more is filed.
+    import_checks(
+        &env,
+        "still.csv",
+        "PF3LK9QZ,antivirus,fail,2026-03-13T08:00:00Z,council script,still off\n",
+        "2026-03-13",
+    );
+    let still = of_source(&sweep(&env, "2026-03-13"), "posture");
+    let still_keys: Vec<&str> = still.iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(still_keys, keys);
+    assert!(still.iter().all(|f| f["outcome"] == "already_queued"));
+    assert_eq!(cases(&env).len(), 1);
+}
+
+const NO_RULES: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('ada%40council.example.gov.uk')/mailFolders('inbox')/messageRules",
+  "value": []
+}"#;
+
+fn import_rules(env: &Env, name: &str, json: &str, day: &str) {
+    let file = env.file(name, json);
+    env.ok(&[
+        "mail",
+        "forwarding",
+        "import",
+        file.to_str().unwrap(),
+        "--format",
+        "graph",
+        "--as-of",
+        day,
+    ]);
+}
+
+#[test]
+fn a_forward_removed_and_set_again_is_a_new_finding_and_a_repeated_breach() {
+    let env = forwarding("city-aup");
+    let first = of_source(&sweep(&env, DAY), "forwarding");
+    assert_eq!(first.len(), 3, "{first:?}");
+    // The next snapshot still holds it: the same finding, filed already.
+    import_rules(&env, "same.json", GRAPH, "2026-03-11");
+    let same = of_source(&sweep(&env, "2026-03-11"), "forwarding");
+    assert!(
+        same.iter().all(|f| f["outcome"] == "already_queued"),
+        "{same:?}"
+    );
+    assert_eq!(
+        same.iter().map(|f| &f["key"]).collect::<Vec<_>>(),
+        first.iter().map(|f| &f["key"]).collect::<Vec<_>>()
+    );
+    // Removed, then set again.
+    import_rules(&env, "none.json", NO_RULES, "2026-03-12");
+    assert!(of_source(&sweep(&env, "2026-03-12"), "forwarding").is_empty());
+    import_rules(&env, "back.json", GRAPH, "2026-03-13");
+    let back = of_source(&sweep(&env, "2026-03-13"), "forwarding");
+    assert_eq!(back.len(), 3, "{back:?}");
+    assert!(back.iter().all(|f| f["outcome"] == "queued"), "{back:?}");
+    let opened = cases(&env);
+    assert_eq!(opened.len(), 2, "{opened:?}");
+    assert!(
+        opened
+            .iter()
+            .any(|c| c.to_string().contains("failed again after being put right")),
+        "{opened:?}"
+    );
+    let again = of_source(&sweep(&env, "2026-03-14"), "forwarding");
+    assert!(again.iter().all(|f| f["outcome"] == "already_queued"));
+    assert_eq!(cases(&env).len(), 2);
+}

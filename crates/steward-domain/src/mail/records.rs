@@ -61,6 +61,10 @@ pub struct ForwardFinding {
     /// What the outcome means, in words.
     pub message: String,
     pub citation: Option<Citation>,
+    /// The snapshot this forward was first seen in without a break; none when it was already
+    /// present before that was recorded.
+    #[serde(default)]
+    pub since_import: Option<Id>,
 }
 
 /// Which forwards to list; every field narrows.

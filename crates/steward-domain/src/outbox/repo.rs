@@ -22,6 +22,13 @@ pub trait OutboxTx: RegisterTx {
         council_id: Id,
         key: &str,
     ) -> impl Future<Output = RepoResult<Option<Notice>>> + Send;
+    /// The keys of the notices filed under keys that begin with `prefix`, in one statement:
+    /// what the sweep has already told about one source's findings.
+    fn notice_keys_starting(
+        &mut self,
+        council_id: Id,
+        prefix: &str,
+    ) -> impl Future<Output = RepoResult<Vec<String>>> + Send;
     fn notice(
         &mut self,
         council_id: Id,

@@ -138,3 +138,19 @@ pub struct CheckTally {
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
 }
+
+/// The spell of failure one check of one item is in: its latest observation did not pass.
+/// It begins at the first observation that did not pass after the latest one that did, so it
+/// stays the same while the failure lasts and a failure that comes back begins a new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckEpisode {
+    pub equipment_id: Id,
+    /// The check's word, as stored.
+    pub check: String,
+    pub since: DateTime<Utc>,
+    /// The check passed at some time before the spell began.
+    pub after_pass: bool,
+    /// The check had failed (or could not tell) before it last passed: the failure came back
+    /// after being put right.
+    pub returned: bool,
+}

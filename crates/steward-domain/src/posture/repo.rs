@@ -42,6 +42,12 @@ pub trait PostureTx: WorkflowTx {
         council_id: Id,
         only: &[Id],
     ) -> impl Future<Output = RepoResult<Vec<StoredObservation>>> + Send;
+    /// The spell of failure each check of each item is in, for every check whose latest
+    /// observation did not pass; computed in one statement from the stored observations.
+    fn check_episodes(
+        &mut self,
+        council_id: Id,
+    ) -> impl Future<Output = RepoResult<Vec<CheckEpisode>>> + Send;
     /// A page of the items some source has reported on, by asset tag after `after`.
     fn reported_items(
         &mut self,

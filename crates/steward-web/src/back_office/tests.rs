@@ -1099,4 +1099,5 @@ async fn a_name_that_reverses_the_text_after_it_is_refused_by_the_form() {
     assert_eq!(person_named(&site, "M1").await.as_deref(), Some("Flo Hart"));
 }
 
+mod mail_upload;
 mod posture_upload;

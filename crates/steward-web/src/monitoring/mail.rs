@@ -1,9 +1,10 @@
 //! Mail forwarding: the forwards set on the council's mailboxes in the latest snapshots, each
 //! with what the policy says of it and the clause, filtered by outcome and person and paged in
-//! the database; and uploading a snapshot (officers). Only the offices the pack's
+//! the database; and uploading a snapshot (officers), checked first (see `mail_check`). Only the offices the pack's
 //! `[monitoring] visible_to` names see the list, and auditors; the domain refuses everyone
 //! else.
 
+use super::mail_check;
 use crate::back_office::{base, error, may_change, office_page};
 use crate::listing::{Column, ListQuery, Listing, Row, column, plain_column};
 use crate::pages::{FieldError, by_field};
@@ -208,65 +209,26 @@ pub async fn list(
     render(&state, &signed, tx, params, Outcome::default()).await
 }
 
-/// Imports the uploaded snapshot, then shows the list with what happened.
+/// Checks the uploaded snapshot and shows what it holds; on confirmation imports the
+/// snapshot kept in the check, then shows the list with what happened.
 pub async fn upload(
     State(state): State<AppState>,
     signed: SignedIn,
     fields: CsrfFields,
 ) -> Result<Response, WebError> {
     signed.principal.officer()?;
-    let format = fields.text("format").parse::<SnapshotFormat>();
-    let file = fields.get("file").filter(|f| !f.value.is_empty());
     let mut done = Outcome::default();
-    match (format, file) {
-        (Err(_), _) => done
-            .errors
-            .push(error("format", "Choose where the snapshot comes from")),
-        (_, None) => done
-            .errors
-            .push(error("file", "Choose a snapshot file to upload")),
-        (Ok(_), Some(f)) if f.value.len() > MAX_BYTES => done.errors.push(error(
-            "file",
-            "The file is larger than 16 MB; import it with the command line",
-        )),
-        (Ok(format), Some(f)) => {
-            let name = f
-                .file_name
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| "the file".into());
-            match forwarding::parse(format, &name, &f.value) {
-                Err(problems) => {
-                    done.errors.push(error(
-                        "file",
-                        format!("{name} has problems, listed below; nothing was imported"),
-                    ));
-                    done.problems = Some(problems);
-                }
-                Ok(rows) => {
-                    let mut tx = state.store.begin().await?;
-                    match forwarding::import(
-                        &mut tx,
-                        &signed.ctx(),
-                        &signed.council,
-                        format,
-                        &name,
-                        rows,
-                    )
-                    .await
-                    {
-                        Ok(imported) => {
-                            tx.commit().await?;
-                            done.imported = Some(format!(
-                                "{} forwards imported from {name}; {} break the rule.",
-                                imported.import.forwards, imported.import.breaches
-                            ));
-                        }
-                        Err(e) => {
-                            done.errors = crate::back_office::form_errors(e, &["file"], "file")?;
-                        }
-                    }
-                }
+    let snapshot = match mail_check::kept(&signed, &fields) {
+        Err(e) => Err(vec![e]),
+        Ok(Some(kept)) => Ok(kept),
+        Ok(None) => chosen(&fields),
+    };
+    match snapshot {
+        Err(errors) => done.errors = errors,
+        Ok(kept) => {
+            let confirm = !fields.text("data").is_empty() && fields.text("confirm") == "yes";
+            if let Some(page) = check_or_import(&state, &signed, &kept, confirm, &mut done).await? {
+                return Ok(page);
             }
         }
     }
@@ -276,4 +238,91 @@ pub async fn upload(
         list: ListQuery::default(),
     };
     render(&state, &signed, tx, params, done).await
+}
+
+/// The snapshot just uploaded, or every problem with the form.
+fn chosen(fields: &CsrfFields) -> Result<mail_check::Kept, Vec<FieldError>> {
+    let format = fields.text("format").parse::<SnapshotFormat>();
+    let file = fields.get("file").filter(|f| !f.value.is_empty());
+    let mut errors = Vec::new();
+    if format.is_err() {
+        errors.push(error("format", "Choose where the snapshot comes from"));
+    }
+    match file {
+        None => errors.push(error("file", "Choose a snapshot file to upload")),
+        Some(f) if f.value.len() > MAX_BYTES => errors.push(error(
+            "file",
+            "The file is larger than 16 MB; import it with the command line",
+        )),
+        Some(_) => {}
+    }
+    match (format, file) {
+        (Ok(format), Some(f)) if errors.is_empty() => Ok(mail_check::Kept {
+            format,
+            name: f
+                .file_name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| "the file".into()),
+            data: f.value.clone(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Reads the snapshot and runs the import: on confirmation it is committed (and `done` says
+/// so); otherwise it is dropped and the check page is the answer. Problems go in `done`.
+async fn check_or_import(
+    state: &AppState,
+    signed: &SignedIn,
+    kept: &mail_check::Kept,
+    confirm: bool,
+    done: &mut Outcome,
+) -> Result<Option<Response>, WebError> {
+    let name = &kept.name;
+    let rows = match forwarding::parse(kept.format, name, &kept.data) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            done.errors.push(error(
+                "file",
+                format!("{name} has problems, listed below; nothing was imported"),
+            ));
+            done.problems = Some(problems);
+            return Ok(None);
+        }
+    };
+    let mailboxes = rows
+        .iter()
+        .map(|r| r.mailbox.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    // The import runs in full both times: the check drops its transaction, so it counts
+    // exactly what the import would store; the confirmation commits it.
+    let mut tx = state.store.begin().await?;
+    let imported = forwarding::import(
+        &mut tx,
+        &signed.ctx(),
+        &signed.council,
+        kept.format,
+        name,
+        rows,
+    )
+    .await;
+    let imported = match imported {
+        Ok(imported) => imported,
+        Err(e) => {
+            done.errors = crate::back_office::form_errors(e, &["file"], "file")?;
+            return Ok(None);
+        }
+    };
+    if !confirm {
+        drop(tx);
+        return mail_check::render(state, signed, kept, mailboxes, &imported).map(Some);
+    }
+    tx.commit().await?;
+    done.imported = Some(format!(
+        "{} forwards imported from {name}; {} break the rule.",
+        imported.import.forwards, imported.import.breaches
+    ));
+    Ok(None)
 }

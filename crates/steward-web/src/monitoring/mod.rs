@@ -7,6 +7,7 @@ mod blocked;
 mod findings;
 mod identities;
 mod mail;
+mod mail_check;
 
 use crate::AppState;
 use crate::routes::{Need, PageRoute, page};

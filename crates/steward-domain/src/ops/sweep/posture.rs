@@ -2,12 +2,18 @@
 //! exception covers is told to the item's holder and queued for the office that receives
 //! security problems; a device used after its holder left office (where the pack says
 //! equipment stops being used at once) also opens a breach case.
+//!
+//! A failing check is keyed by its spell of failure (see [`CheckEpisode`]): while it lasts the
+//! finding is filed once; once the check passes and then fails again, the return is a new
+//! finding, and a repeated failure, so it also opens a breach case under the pack's
+//! `[breaches]`. A check that has never passed keeps the key it always had.
 
 use super::security::{Breach, file};
 use super::{Day, Finding, Found, Source, SweepTx};
 use crate::ctx::Ctx;
 use crate::error::DomainResult;
 use crate::ops::posture::{DeviceCompliance, findings};
+use crate::posture::CheckEpisode;
 use crate::records::Id;
 use std::collections::HashMap;
 use steward_policy::posture::{Finding as Judged, Problem};
@@ -44,14 +50,40 @@ async fn scan<T: SweepTx>(tx: &mut T, day: &Day) -> DomainResult<Vec<Finding>> {
         .iter()
         .map(|v| (v.loan.equipment_id, v.loan.person_id))
         .collect();
+    let episodes: HashMap<(Id, String), CheckEpisode> = tx
+        .check_episodes(day.council.id)
+        .await?
+        .into_iter()
+        .map(|e| ((e.equipment_id, e.check.clone()), e))
+        .collect();
     let mut out = Vec::new();
     for device in &judged {
         for f in device.findings.iter().filter(|f| f.finding.is_breach()) {
-            let breach = breach_of(device, &f.finding, f.says.clone(), &holders);
+            let episode = checked(&f.finding.problem)
+                .and_then(|word| episodes.get(&(device.equipment_id, word.to_string())));
+            let breach = breach_of(device, &f.finding, f.says.clone(), &holders, episode);
             out.extend(file(day, &people, breach));
         }
     }
     Ok(out)
+}
+
+/// The check a finding is about, when it is about one check's result.
+fn checked(problem: &Problem) -> Option<&'static str> {
+    match problem {
+        Problem::Failing { check, .. } | Problem::Unknown { check, .. } => Some(check.word()),
+        _ => None,
+    }
+}
+
+/// The finding's key: the check's spell of failure is part of it once the check has passed
+/// before, so a failure that comes back is filed again.
+fn key_of(device: &DeviceCompliance, finding: &Judged, episode: Option<&CheckEpisode>) -> String {
+    let base = format!("posture:item-{}:{}", device.equipment_id, finding.key());
+    match episode.filter(|e| e.after_pass) {
+        Some(e) => format!("{base}:since-{}", e.since.format("%Y%m%dT%H%M%S%.6fZ")),
+        None => base,
+    }
 }
 
 fn breach_of(
@@ -59,7 +91,9 @@ fn breach_of(
     finding: &Judged,
     says: String,
     holders: &HashMap<Id, Id>,
+    episode: Option<&CheckEpisode>,
 ) -> Breach {
+    let repeated = episode.is_some_and(|e| e.returned);
     let tag = device.asset_tag.as_str();
     let to_do = match &finding.problem {
         Problem::Failing { check, .. } | Problem::Unknown { check, .. } => format!(
@@ -76,13 +110,18 @@ fn breach_of(
     };
     Breach {
         source: "posture",
-        key: format!("posture:item-{}:{}", device.equipment_id, finding.key()),
+        key: key_of(device, finding, episode),
         about: format!("{} {tag}", super::facts::kind_words(device.kind)),
-        what: says,
+        what: if repeated {
+            format!("{}. {}", says.trim_end_matches('.'), super::security::AGAIN)
+        } else {
+            says
+        },
         to_do,
         citation: finding.citation.clone(),
         person_id: holders.get(&device.equipment_id).copied(),
         equipment: Some((device.equipment_id, device.kind)),
-        serious: matches!(finding.problem, Problem::UsedAfterLeaving { .. }),
+        serious: repeated || matches!(finding.problem, Problem::UsedAfterLeaving { .. }),
+        repeated,
     }
 }

@@ -3,6 +3,9 @@
 //! the office the pack names to receive security problems, with a notice to that office; and,
 //! when the pack makes the finding serious, a breach case for the handlers its `[breaches]`
 //! names. Each has its own key under the finding's, so the sweep files each once.
+//!
+//! A finding that comes back after being put right is a repeated failure: the pack's
+//! `[breaches]` covers repeated failures as well as serious ones, so it opens a case too.
 
 use super::{Action, Day, Finding};
 use crate::ops::outbox::Audience;
@@ -13,6 +16,9 @@ use std::collections::HashMap;
 use steward_policy::cases::case_route;
 use steward_policy::requests::Routing;
 use steward_policy::{Citation, EquipmentKind};
+
+/// What a repeated failure adds to what is wrong.
+pub(crate) const AGAIN: &str = "It has failed again after being put right";
 
 /// One thing a source found wrong.
 pub(crate) struct Breach {
@@ -29,8 +35,10 @@ pub(crate) struct Breach {
     /// Whom it concerns: the item's holder or the mailbox's owner.
     pub person_id: Option<Id>,
     pub equipment: Option<(Id, EquipmentKind)>,
-    /// The pack makes it serious: a case is opened.
+    /// The pack makes it serious, or it came back: a case is opened.
     pub serious: bool,
+    /// It came back after being put right.
+    pub repeated: bool,
 }
 
 /// The findings `breach` files.
@@ -124,8 +132,13 @@ pub(crate) fn file(day: &Day, people: &HashMap<Id, Person>, breach: Breach) -> V
                 citation: case.citation.clone(),
                 paragraphs: vec![
                     format!("{summary} ({}).", breach.citation),
-                    "The policy treats this as a breach; the case is in your cases list."
-                        .to_string(),
+                    if breach.repeated {
+                        "It came back after being put right, so the policy treats it as a \
+                         breach; the case is in your cases list."
+                    } else {
+                        "The policy treats this as a breach; the case is in your cases list."
+                    }
+                    .to_string(),
                 ],
                 council: day.council.name.clone(),
             },
