@@ -437,6 +437,10 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
         ("/posture/import/steward", json!({})),
         (
+            "/posture/import/fleet",
+            json!({"results": "[]", "policy_map": "A = antivirus\n"}),
+        ),
+        (
             "/mail/forwards/import",
             json!({"format": "graph", "file_name": "rules.json", "content": "{\"value\": []}"}),
         ),

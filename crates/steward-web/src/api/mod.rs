@@ -804,6 +804,15 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::post(
+            "/posture/import/fleet",
+            "Take in Fleet's host results (the answer of its hosts endpoint with policies) and the map saying which check each of the council's Fleet policies verifies; any bad host imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::fleet_import)),
+        h::posture_import_fleet,
+    )
+    .add(
+        Op::post(
             "/posture/import/{format}",
             "Take in a file of device checks: format steward (CSV or JSON Lines), intune (Graph managedDevices JSON or the compliance report CSV) or osquery (its results log); any bad row imports nothing",
             Officer,
