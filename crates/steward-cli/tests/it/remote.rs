@@ -727,10 +727,17 @@ fn corrections_imports_offices_and_leavers_through_the_api() {
     let known = ["person", "web-identity", "add", "M1", "ada.quill"];
     assert_eq!(p.same(&known), 0);
     assert_eq!(p.same_both(&["person", "web-identity", "list", "M1"]), 0);
+    // Everyone the filter knows, whole or a page at a time, the same both ways.
+    assert_eq!(p.same_both(&["person", "web-identity", "list"]), 0);
+    let page = ["person", "web-identity", "list", "--limit", "1"];
+    assert_eq!(p.same_both(&page), 0);
+    let one_and_list = ["person", "web-identity", "list", "M1", "--limit", "1"];
+    assert_eq!(p.same_both(&one_and_list), 2);
     let gone = ["person", "web-identity", "remove", "M1", "ada.quill"];
     assert_eq!(p.same(&[&gone[..], &["--json"]].concat()), 0);
     let set = ["equipment", "address", "set", "LAP-1", "10.0.0.5"];
     assert_eq!(p.same_both(&set), 0);
+    assert_eq!(p.same_both(&["person", "web-identity", "list"]), 0);
     let bad = ["equipment", "address", "set", "LAP-1", "not-an-address"];
     assert_eq!(p.same_both(&bad), 3);
     assert_eq!(p.same_both(&["equipment", "address", "clear", "LAP-1"]), 0);
