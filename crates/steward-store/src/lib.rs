@@ -15,6 +15,7 @@ mod directory;
 mod due;
 mod equipment;
 mod error;
+mod identity_list;
 mod info;
 mod invitations;
 mod listing;

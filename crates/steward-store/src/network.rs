@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use std::net::IpAddr;
 use steward_domain::listing::Listed;
 use steward_domain::network::*;
+use steward_domain::ops::network::identities::{IdentityLine, IdentityQuery};
 use steward_domain::ops::network::list::FindingQuery;
 use steward_domain::workflow::{Request, RequestKind};
 use steward_domain::{Id, RepoResult};
@@ -281,6 +282,15 @@ impl NetworkTx for StoreTx {
             self.exec(same_cell).await?;
         }
         finding(&row)
+    }
+
+    async fn list_web_identities(
+        &mut self,
+        council_id: Id,
+        query: &IdentityQuery,
+        day: NaiveDate,
+    ) -> RepoResult<Listed<IdentityLine>> {
+        crate::identity_list::identities_page(self, council_id, query, day).await
     }
 
     async fn list_web_findings(

@@ -15,10 +15,13 @@ pub enum WebIdentityCmd {
     },
     /// Forget one of a person's proxy user names
     Remove { reference: String, username: String },
-    /// Who the web filter recognises today: proxy user names, and addresses of devices on loan
+    /// Who the web filter recognises today: proxy user names, and addresses of devices on loan.
+    /// Without a person, everyone it knows, by reference; --search finds names and references
     List {
         /// Only this person
         reference: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
     },
 }
 

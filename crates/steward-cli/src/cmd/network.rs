@@ -3,9 +3,10 @@
 
 use crate::app::App;
 use crate::args::{AddressCmd, WebIdentityCmd};
+use crate::cmd::listing;
 use crate::exit;
 use crate::output::Table;
-use steward_domain::ops::network::identities;
+use steward_domain::ops::network::identities::{self, IdentitySort};
 use steward_domain::{Council, Ctx};
 use steward_store::StoreTx;
 
@@ -38,10 +39,29 @@ pub async fn web_identity(
             app.out
                 .emit(&user, || known_text(&reference, &user, false))?;
         }
-        WebIdentityCmd::List { reference } => {
-            let only = reference.as_deref().map(str::parse).transpose()?;
-            let lines = identities::list(&mut tx, council, only.as_ref(), ctx.today).await?;
+        WebIdentityCmd::List {
+            reference: Some(reference),
+            list,
+        } => {
+            one_person_only(&list)?;
+            let lines = identities::list(&mut tx, council, &reference.parse()?, ctx.today).await?;
             app.out.emit(&lines, || identities_table(&lines))?;
+        }
+        WebIdentityCmd::List {
+            reference: None,
+            list,
+        } => {
+            drop(tx);
+            let query = listing::query::<IdentitySort, _>(&list, ())?;
+            let today = ctx.today;
+            let fetched = listing::fetch(&list, query, |q| async move {
+                let mut tx = app.store.read().await?;
+                Ok(identities::page(&mut tx, council, &q, today).await?)
+            })
+            .await?;
+            fetched.print(&app.out, ("person", "people"), || {
+                identities_table(fetched.items()) + &fetched.footer()
+            })?;
         }
     }
     Ok(exit::OK)
@@ -81,6 +101,21 @@ pub(crate) fn known_text(
         "{reference} {now} known to the web proxy as {}.\n",
         user.username
     )
+}
+
+/// The list's options are for everyone's list; one person's line is one line.
+pub(crate) fn one_person_only(list: &crate::args::ListArgs) -> anyhow::Result<()> {
+    let listing = list.search.is_some() || list.sort.is_some() || list.desc || list.limit.is_some();
+    if listing {
+        return Err(crate::Exit {
+            code: exit::USAGE,
+            message: "--search, --sort, --desc and --limit list everyone; leave them out with \
+                      a person's reference"
+                .into(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 pub(crate) fn identities_table(lines: &[identities::IdentityLine]) -> String {

@@ -254,6 +254,24 @@ impl Call for ListPeople {
     }
 }
 
+/// Everyone the web filter knows, a page at a time.
+pub struct ListIdentities {
+    pub window: Window,
+    pub as_of: Option<NaiveDate>,
+}
+
+impl Call for ListIdentities {
+    type Reply = ApiPage<steward_domain::ops::network::identities::IdentityLine>;
+    fn path(&self) -> String {
+        "/web-identities".into()
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut q = self.window.query();
+        day(&mut q, self.as_of);
+        q
+    }
+}
+
 pub struct AddPerson {
     pub reference: String,
     pub name: String,

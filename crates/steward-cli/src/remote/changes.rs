@@ -9,7 +9,7 @@ use crate::exit;
 use serde::Deserialize;
 use serde_json::json;
 use steward_domain::network::ProxyUser;
-use steward_domain::ops::network::identities::{self, IdentityLine, ItemAddresses};
+use steward_domain::ops::network::identities::{self, IdentityLine, IdentitySort, ItemAddresses};
 use steward_domain::ops::people::{Leaving, PersonDetail};
 use steward_domain::ops::subject_access::SubjectAccessDocument;
 use steward_domain::{AssetTag, Equipment, OfficeHolding, Person, PersonRef, Term};
@@ -258,14 +258,31 @@ pub fn web_identity(link: &Link<'_>, cmd: WebIdentityCmd) -> anyhow::Result<Opti
         }
         WebIdentityCmd::List {
             reference: Some(reference),
+            list,
         } => {
+            network::one_person_only(&list)?;
             let line: IdentityLine =
                 remote.send(&Ask::get(person_path(&reference, "/web-identities")?))?;
             let lines = vec![line];
             out.emit(&lines, || network::identities_table(&lines))?;
         }
-        // The whole council's list is read from the database; the API answers one person.
-        WebIdentityCmd::List { reference: None } => return Ok(None),
+        WebIdentityCmd::List {
+            reference: None,
+            list,
+        } => {
+            crate::cmd::listing::query::<IdentitySort, _>(&list, ())?;
+            let mut call = super::calls::ListIdentities {
+                window: super::calls::Window::default(),
+                as_of: link.as_of,
+            };
+            let fetched = super::register::fetch(&list, |w| {
+                call.window = w;
+                remote.send(&call)
+            })?;
+            fetched.print(out, ("person", "people"), || {
+                network::identities_table(fetched.items()) + &fetched.footer()
+            })?;
+        }
     }
     Ok(Some(exit::OK))
 }

@@ -26,23 +26,27 @@ pub fn posture(link: &Link<'_>, cmd: PostureCmd) -> anyhow::Result<u8> {
             policy_map,
         } => {
             let (format, map) = posture::format_and_map(&format, policy_map.as_deref())?;
-            if format == Format::Fleet {
-                return Err(crate::Exit {
-                    code: exit::USAGE,
-                    message: "--format fleet: the API takes steward, intune and osquery files; \
-                              a Fleet file is read with its policy map on the server's \
-                              machine, so run it there without --server"
-                        .into(),
-                }
-                .into());
-            }
             let name = file.display().to_string();
             // Read and checked here first, so that a mistake names this file and its lines.
             let data = crate::input::read(&file, crate::input::POSTURE)?;
             parse::parse(format, &name, &data, &map)?;
             let text = utf8(&name, data)?;
-            let path = format!("/posture/import/{}", format.word());
-            let done: PostureImported = send_rows(link, &path, &file, text, "text/plain")?;
+            let done: PostureImported = match policy_map.filter(|_| format == Format::Fleet) {
+                Some(map_file) => {
+                    let map_text = crate::input::read_text(&map_file, crate::input::POLICY_MAP)?;
+                    let body = json!({ "results": text, "policy_map": map_text });
+                    link.remote
+                        .send(&Ask::post("/posture/import/fleet", Some(body)))
+                        .map_err(|e| match e.rows_of(&name) {
+                            Some(rows) => anyhow::Error::from(rows),
+                            None => e.into(),
+                        })?
+                }
+                None => {
+                    let path = format!("/posture/import/{}", format.word());
+                    send_rows(link, &path, &file, text, "text/plain")?
+                }
+            };
             link.out
                 .emit(&done, || posture::imported_text(&done, &name, format))?;
         }

@@ -354,6 +354,11 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         let r = api.get(&t.auditor, path);
         assert_eq!(r.status, 200, "GET {path}: {}", r.body);
     }
+    // Who the web filter knows is for officers, as each person's own identities are.
+    is_problem(&api.get(&t.auditor, "/web-identities"), 403);
+    is_problem(&api.get(&t.cy, "/web-identities"), 403);
+    let known = api.get(&t.officer, "/web-identities?limit=5");
+    assert_eq!(known.status, 200, "{}", known.body);
     let posts = [
         (
             "/people",
@@ -436,6 +441,10 @@ fn officers_lend_members_see_their_own_and_auditors_only_read() {
         ("/people/M1/web-identities/remove", json!({"username": "x"})),
         ("/equipment/LAP-1/addresses", json!({"addresses": []})),
         ("/posture/import/steward", json!({})),
+        (
+            "/posture/import/fleet",
+            json!({"results": "[]", "policy_map": "A = antivirus\n"}),
+        ),
         (
             "/mail/forwards/import",
             json!({"format": "graph", "file_name": "rules.json", "content": "{\"value\": []}"}),

@@ -157,6 +157,22 @@ fn scanning_records_once_and_a_threshold_opens_one_case() {
     );
     assert_eq!(added.status, 201, "{}", added.body);
     assert_eq!(added.body["username"], "pat.desk");
+    // Everyone the filter knows, a page at a time by reference; the policy's offices do not
+    // matter here, only being an officer.
+    let first = api.get(&lin, "/web-identities?limit=1");
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["items"][0]["reference"], "M1", "{}", first.body);
+    assert_eq!(first.body["items"][0]["usernames"][0], "ada.quill");
+    let cursor = first.body["next_cursor"].as_str().expect("a next page");
+    let next = api.get(&lin, &format!("/web-identities?limit=1&cursor={cursor}"));
+    assert_eq!(next.status, 200, "{}", next.body);
+    assert_eq!(next.body["items"][0]["reference"], "S2", "{}", next.body);
+    assert!(next.body["next_cursor"].is_null(), "{}", next.body);
+    assert_eq!(
+        api.get(&token(&env, "ada", "member"), "/web-identities")
+            .status,
+        403
+    );
     let set = api.post(
         &lin,
         "/equipment/LAP-1/addresses",

@@ -3,7 +3,7 @@
 
 use crate::api::{Server, is_problem, token, user};
 use crate::support::Env;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -350,7 +350,23 @@ fn the_api_takes_in_device_checks_and_answers_compliance() {
         "device,check,result,observed_at\nPF3LK9QZ,virus,pass,2026-03-09T08:00:00Z\n",
     );
     is_problem(&bad, 422);
-    is_problem(&api.post_csv(&officer, "/posture/import/fleet", &csv), 400);
+    // Fleet results come with their policy map, as JSON; a map that names no check is refused
+    // by its field, and results without a map are not taken as a file of another format.
+    is_problem(&api.post_csv(&officer, "/posture/import/fleet", &csv), 415);
+    let results = std::fs::read_to_string(fixture("fleet-hosts.json")).unwrap();
+    let map = std::fs::read_to_string(fixture("fleet-policies.map")).unwrap();
+    let by = |map: &str| json!({"results": results, "policy_map": map});
+    is_problem(&api.post(&auditor, "/posture/import/fleet", by(&map)), 403);
+    let odd = api.post(&officer, "/posture/import/fleet", by("Antivirus = virus\n"));
+    is_problem(&odd, 422);
+    assert_eq!(odd.body["errors"][0]["field"], "policy_map", "{}", odd.body);
+    let fleet = api.post(&officer, "/posture/import/fleet", by(&map));
+    assert_eq!(fleet.status, 201, "{}", fleet.body);
+    assert!(
+        fleet.body["import"]["observations"].as_u64().unwrap() > 0,
+        "{}",
+        fleet.body
+    );
 
     let one = api.get(&auditor, "/equipment/LAP-0042/posture");
     assert_eq!(one.status, 200, "{}", one.body);

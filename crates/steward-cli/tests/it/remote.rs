@@ -727,10 +727,17 @@ fn corrections_imports_offices_and_leavers_through_the_api() {
     let known = ["person", "web-identity", "add", "M1", "ada.quill"];
     assert_eq!(p.same(&known), 0);
     assert_eq!(p.same_both(&["person", "web-identity", "list", "M1"]), 0);
+    // Everyone the filter knows, whole or a page at a time, the same both ways.
+    assert_eq!(p.same_both(&["person", "web-identity", "list"]), 0);
+    let page = ["person", "web-identity", "list", "--limit", "1"];
+    assert_eq!(p.same_both(&page), 0);
+    let one_and_list = ["person", "web-identity", "list", "M1", "--limit", "1"];
+    assert_eq!(p.same_both(&one_and_list), 2);
     let gone = ["person", "web-identity", "remove", "M1", "ada.quill"];
     assert_eq!(p.same(&[&gone[..], &["--json"]].concat()), 0);
     let set = ["equipment", "address", "set", "LAP-1", "10.0.0.5"];
     assert_eq!(p.same_both(&set), 0);
+    assert_eq!(p.same_both(&["person", "web-identity", "list"]), 0);
     let bad = ["equipment", "address", "set", "LAP-1", "not-an-address"];
     assert_eq!(p.same_both(&bad), 3);
     assert_eq!(p.same_both(&["equipment", "address", "clear", "LAP-1"]), 0);
@@ -925,6 +932,16 @@ fn device_checks_go_in_and_findings_come_back_through_the_api() {
              LAP-2,firewall,pass,2099-01-04T08:00:00Z\n",
         );
         env.file("map.txt", "Antivirus healthy = antivirus\n");
+        env.file("odd.txt", "Antivirus healthy = virus\n");
+        env.file(
+            "fleet.json",
+            r#"{"hosts": [{"hostname": "LAP-1", "seen_time": "2027-01-04T09:00:00Z",
+                "policies": [{"name": "Antivirus healthy", "response": "pass"}]}]}"#,
+        );
+        env.file(
+            "fleet-bad.json",
+            r#"{"hosts": [{"hostname": "LAP-1", "seen_time": "yesterday", "policies": []}]}"#,
+        );
     }
     let import = ["posture", "import", "checks.csv", "--format", "steward"];
     assert_eq!(p.same(&import), 0);
@@ -957,22 +974,23 @@ fn device_checks_go_in_and_findings_come_back_through_the_api() {
     assert_eq!(p.same_both(&["posture", "findings", "--item", "LAP-2"]), 0);
     assert_eq!(p.same_both(&["posture", "findings", "--item", "LAP-99"]), 4);
 
-    // Fleet results are read with their policy map beside the database.
-    let fleet = p.remote(&[
+    // Fleet results go with their policy map: the same answer both ways, and a map naming an
+    // unknown check is refused before anything is sent.
+    let fleet = [
         "posture",
         "import",
-        "checks.csv",
+        "fleet.json",
         "--format",
         "fleet",
         "--policy-map",
         "map.txt",
-    ]);
-    assert_eq!(fleet.code, 2, "{}", fleet.stderr);
-    assert!(
-        fleet.stderr.contains("without --server"),
-        "{}",
-        fleet.stderr
-    );
+    ];
+    assert_eq!(p.same(&fleet), 0);
+    p.same_data(&fleet, &["/import/observations", "/import/devices", "/new"]);
+    let odd_map = [&fleet[..6], &["odd.txt"]].concat();
+    assert_eq!(p.same_both(&odd_map), 3);
+    let bad_host = [&["posture", "import", "fleet-bad.json"], &fleet[3..]].concat();
+    assert_eq!(p.same_both(&bad_host), 3);
 }
 
 const RULES: &str = r#"{

@@ -2,6 +2,7 @@
 
 use super::records::*;
 use crate::listing::Listed;
+use crate::ops::network::identities::{IdentityLine, IdentityQuery};
 use crate::ops::network::list::FindingQuery;
 use crate::records::Id;
 use crate::repo::RepoResult;
@@ -85,6 +86,15 @@ pub trait NetworkTx: WorkflowTx {
         council_id: Id,
         filter: &FindingFilter,
     ) -> impl Future<Output = RepoResult<Vec<WebFinding>>> + Send;
+
+    /// A page of the people the filter would recognise on `day`, by reference: those with a
+    /// proxy user name or a device with addresses on loan to them that day.
+    fn list_web_identities(
+        &mut self,
+        council_id: Id,
+        query: &IdentityQuery,
+        day: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Listed<IdentityLine>>> + Send;
 
     /// A page of the council's findings, one per identity, category and day.
     fn list_web_findings(

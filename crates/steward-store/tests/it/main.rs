@@ -17,5 +17,6 @@ mod picking;
 mod plans;
 mod reporting;
 mod store;
+mod web_identities;
 mod workflow;
 mod workflow_lists;

@@ -11,6 +11,7 @@ use steward_domain::listing::{Direction, ListQuery, Listed, SearchWords, Window}
 use steward_domain::mail::ForwardFilter;
 use steward_domain::mail::MailTx;
 use steward_domain::mail::snapshot::{ForwardKind, ForwardRow, ForwardSource, SnapshotFormat};
+use steward_domain::network::NetworkTx;
 use steward_domain::ops::acceptance::list::{SignatureFilter, SignatureSort};
 use steward_domain::ops::audit_log::{AuditLogFilter, AuditSort};
 use steward_domain::ops::case_list::{CaseFilter, CaseSort, CaseStates};
@@ -19,6 +20,7 @@ use steward_domain::ops::info::list::{InfoFilter, InfoSort};
 use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
 use steward_domain::ops::mail::forwarding::{self, ForwardSort};
 use steward_domain::ops::mail::milter::{self, DecisionFilter, DecisionSort};
+use steward_domain::ops::network::identities::IdentitySort;
 use steward_domain::ops::outbox::list::{MessageListFilter, MessageSort};
 use steward_domain::ops::people::list::{PeopleFilter, PeopleSort};
 use steward_domain::ops::requests::list::{Assigned, RequestFilter, RequestSort, StateChoice};
@@ -297,6 +299,9 @@ async fn lists_read_in_index_order() -> TestResult {
         .collect();
     walk!(seen, LoanSort::ALL, loan_filters, words, |q| tx
         .list_loans(c.id, &q, day(), None)
+        .await?);
+    walk!(seen, IdentitySort::ALL, [()], words, |q| tx
+        .list_web_identities(c.id, &q, day())
         .await?);
     walk!(
         seen,

@@ -769,6 +769,15 @@ fn core_routes() -> Routes {
     )
     .add(
         Op::get(
+            "/web-identities",
+            "Everyone the web filter would recognise on the day, by reference: people with a proxy user name or a device with network addresses on loan to them, with those names and devices",
+            Officer,
+        )
+        .query(&["limit", "cursor", "q", "sort", "dir", "as_of"]),
+        h::web_identities_list,
+    )
+    .add(
+        Op::get(
             "/people/{ref}/web-identities",
             "The names the web proxy knows a person by, and devices on loan to them today with their addresses",
             Officer,
@@ -801,6 +810,15 @@ fn core_routes() -> Routes {
         )
         .body(BodyDoc::Json(openapi::equipment_addresses)),
         h::equipment_addresses_set,
+    )
+    .add(
+        Op::post(
+            "/posture/import/fleet",
+            "Take in Fleet's host results (the answer of its hosts endpoint with policies) and the map saying which check each of the council's Fleet policies verifies; any bad host imports nothing",
+            Officer,
+        )
+        .body(BodyDoc::Json(openapi::fleet_import)),
+        h::posture_import_fleet,
     )
     .add(
         Op::post(

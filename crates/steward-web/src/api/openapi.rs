@@ -584,6 +584,7 @@ fn sorts_of(path: &str) -> Option<Vec<&'static str>> {
         "/notifications" => names(&o::outbox::list::MessageSort::ALL, |s| s.as_str()),
         "/information-requests" => names(&o::info::list::InfoSort::ALL, |s| s.as_str()),
         "/findings" => names(&o::network::list::FindingSort::ALL, |s| s.as_str()),
+        "/web-identities" => names(&o::network::identities::IdentitySort::ALL, |s| s.as_str()),
         "/phone-bills" => names(&steward_domain::phones::lists::BillSort::ALL, |s| {
             s.as_str()
         }),

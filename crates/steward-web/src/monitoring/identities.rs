@@ -53,7 +53,7 @@ async fn render(
     let mut tx = state.store.read().await?;
     let person = people::find(&mut tx, &signed.council, reference).await?;
     let users = identities::users_of(&mut tx, &signed.council, person.id).await?;
-    let lines = identities::list(&mut tx, &signed.council, Some(reference), signed.today).await?;
+    let lines = identities::list(&mut tx, &signed.council, reference, signed.today).await?;
     drop(tx);
     let devices: Vec<String> = lines
         .iter()

@@ -3,6 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::{DomainError, DomainResult};
 use crate::ids::{AssetTag, PersonRef};
+use crate::listing::{ListQuery, Listed};
 use crate::network::{EquipmentAddress, NetworkTx, ProxyUser};
 use crate::ops::{NONE, audit, equipment, people};
 use crate::records::{Council, Id};
@@ -258,45 +259,78 @@ pub struct IdentityLine {
     pub devices: Vec<ItemAddresses>,
 }
 
-/// Who the filter would recognise on `day`: people with a proxy user name or a device with an
-/// address on loan to them. Only `person` when given.
+/// The one order of the identities list: by the person's reference.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentitySort {
+    #[default]
+    Reference,
+}
+
+impl IdentitySort {
+    pub const ALL: [IdentitySort; 1] = [IdentitySort::Reference];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentitySort::Reference => "reference",
+        }
+    }
+}
+
+impl std::str::FromStr for IdentitySort {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        IdentitySort::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| "sort web identities by reference".to_string())
+    }
+}
+
+pub type IdentityQuery = ListQuery<IdentitySort>;
+
+/// A page of everyone the filter would recognise on `day`: people with a proxy user name or
+/// a device with an address on loan to them, by reference, paged in the database.
+pub async fn page<T: NetworkTx>(
+    tx: &mut T,
+    council: &Council,
+    query: &IdentityQuery,
+    day: chrono::NaiveDate,
+) -> DomainResult<Listed<IdentityLine>> {
+    Ok(tx.list_web_identities(council.id, query, day).await?)
+}
+
+/// Who the filter would recognise as `person` on `day`: their proxy user names and the
+/// devices with addresses on loan to them (none of either is still a line).
 pub async fn list<T: NetworkTx>(
     tx: &mut T,
     council: &Council,
-    person: Option<&PersonRef>,
+    person: &PersonRef,
     day: chrono::NaiveDate,
 ) -> DomainResult<Vec<IdentityLine>> {
-    let only = match person {
-        Some(r) => Some(people::find(tx, council, r).await?.id),
-        None => None,
-    };
+    let p = people::find(tx, council, person).await?;
     let directory = super::directory::Directory::load(tx, council).await?;
-    let mut out = Vec::new();
-    for p in tx.people(council.id).await? {
-        if only.is_some_and(|id| id != p.id) {
-            continue;
-        }
-        let usernames = directory.usernames_of(p.id);
-        let mut devices = Vec::new();
-        for (equipment_id, addresses) in directory.devices_of(p.id, day) {
-            let tag = tx
-                .equipment_by_id(council.id, equipment_id)
-                .await?
-                .map(|e| e.asset_tag)
-                .ok_or_else(|| DomainError::not_found("equipment", equipment_id))?;
-            devices.push(ItemAddresses {
-                asset_tag: tag,
-                addresses,
-            });
-        }
-        if only.is_some() || !usernames.is_empty() || !devices.is_empty() {
-            out.push(IdentityLine {
-                reference: p.reference,
-                name: p.name,
-                usernames,
-                devices,
-            });
-        }
+    let usernames = directory.usernames_of(p.id);
+    let mut devices = Vec::new();
+    // Only this person's items: a handful, each read by id.
+    for (equipment_id, addresses) in directory.devices_of(p.id, day) {
+        let tag = tx
+            .equipment_by_id(council.id, equipment_id)
+            .await?
+            .map(|e| e.asset_tag)
+            .ok_or_else(|| DomainError::not_found("equipment", equipment_id))?;
+        devices.push(ItemAddresses {
+            asset_tag: tag,
+            addresses,
+        });
     }
-    Ok(out)
+    Ok(vec![IdentityLine {
+        reference: p.reference,
+        name: p.name,
+        usernames,
+        devices,
+    }])
 }

@@ -3,9 +3,22 @@
 
 use super::*;
 use steward_domain::network::{FindingFilter, ProxyUser};
-use steward_domain::ops::network::identities::{self, IdentityLine, ItemAddresses};
+use steward_domain::ops::network::identities::{self, IdentityLine, IdentitySort, ItemAddresses};
 use steward_domain::ops::network::list::{self, FindingQuery};
 use steward_domain::ops::network::view::FindingView;
+
+/// `GET /web-identities`: everyone the filter would recognise on the day, by reference, a
+/// page at a time (paged in the database).
+pub(crate) async fn web_identities_list(
+    Reader { caller, mut tx }: Reader,
+    Q(q): Q,
+) -> ApiResult<Json<Page<IdentityLine>>> {
+    caller.principal.officer()?;
+    let query = q.list_query::<IdentitySort, _>(())?;
+    let on = q.as_of(caller.today)?;
+    let page = identities::page(&mut tx, &caller.council, &query, on).await?;
+    Ok(Json(page.into()))
+}
 
 pub(crate) async fn web_identities(
     Reader { caller, mut tx }: Reader,
@@ -13,7 +26,7 @@ pub(crate) async fn web_identities(
 ) -> ApiResult<Json<IdentityLine>> {
     caller.principal.officer()?;
     let reference = path_ref(&reference)?;
-    let lines = identities::list(&mut tx, &caller.council, Some(&reference), caller.today).await?;
+    let lines = identities::list(&mut tx, &caller.council, &reference, caller.today).await?;
     lines
         .into_iter()
         .next()

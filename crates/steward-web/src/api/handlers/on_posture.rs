@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::api::extract::Params;
+use crate::limits::{FLEET_MAP, POSTURE_UPLOAD};
 use axum::body::Bytes;
 use steward_domain::ops::posture::{self, DeviceCompliance, PostureImported};
 use steward_domain::posture::parse::{self, FleetMap, Format};
@@ -9,8 +10,11 @@ use steward_domain::posture::parse::{self, FleetMap, Format};
 /// What a file uploaded through the API is called in its record and in row errors.
 const UPLOAD: &str = "API upload";
 
-/// `POST /posture/import/{format}`: the file as the body. Fleet files need the policy map,
-/// which the command line and the upload page take; the API reads the other three formats.
+/// What a Fleet policy map sent through the API is called where it is read.
+const MAP: &str = "policy map";
+
+/// `POST /posture/import/{format}`: the file as the body, for the formats that need nothing
+/// beside it; Fleet results come with their policy map to `POST /posture/import/fleet`.
 pub(crate) async fn posture_import(
     State(state): State<ApiState>,
     caller: Caller,
@@ -18,26 +22,76 @@ pub(crate) async fn posture_import(
     body: Bytes,
 ) -> ApiResult<Created<PostureImported>> {
     caller.principal.officer()?;
-    let format = match Format::parse(&format) {
-        Some(Format::Fleet) => {
-            return Err(ApiError::bad_field(
-                "format",
-                "Fleet results need a map of policy names to checks; import them with \
-                 `steward posture import --format fleet --policy-map FILE`",
-            ));
-        }
-        Some(f) => f,
-        None => {
-            return Err(ApiError::bad_field(
-                "format",
-                "expected one of: steward, intune, osquery",
-            ));
-        }
+    let Some(format) = Format::parse(&format).filter(|f| *f != Format::Fleet) else {
+        return Err(ApiError::bad_field(
+            "format",
+            "expected one of: steward, intune, osquery (Fleet results go to \
+             /posture/import/fleet with their policy map)",
+        ));
     };
     let rows = parse::parse(format, UPLOAD, &body, &FleetMap::default())
         .map_err(steward_domain::DomainError::from)?;
     drop(body);
-    let mut tx = write(&state).await?;
+    import(&state, &caller, format, rows).await
+}
+
+/// Fleet's host results and the map saying which check each of the council's policies is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FleetImport {
+    results: String,
+    policy_map: String,
+}
+
+/// `POST /posture/import/fleet`: Fleet's results with their policy map, each held to the
+/// upload page's limits.
+pub(crate) async fn posture_import_fleet(
+    State(state): State<ApiState>,
+    caller: Caller,
+    Body(b): Body<FleetImport>,
+) -> ApiResult<Created<PostureImported>> {
+    caller.principal.officer()?;
+    if b.results.len() > POSTURE_UPLOAD {
+        return Err(ApiError::invalid(
+            "results",
+            format!("the results are over {POSTURE_UPLOAD} bytes"),
+        ));
+    }
+    if b.policy_map.len() > FLEET_MAP {
+        return Err(ApiError::invalid(
+            "policy_map",
+            format!("the policy map is over {FLEET_MAP} bytes"),
+        ));
+    }
+    let map = FleetMap::parse(MAP, &b.policy_map).map_err(|e| {
+        let lines: Vec<String> = e
+            .errors
+            .iter()
+            .map(|r| format!("line {}: {}", r.line, r.message))
+            .collect();
+        ApiError::invalid("policy_map", lines.join("; "))
+    })?;
+    if map.is_empty() {
+        return Err(ApiError::invalid(
+            "policy_map",
+            "the policy map names no policy; write lines like \
+             \"Antivirus healthy (Windows) = antivirus\"",
+        ));
+    }
+    let rows = parse::parse(Format::Fleet, UPLOAD, b.results.as_bytes(), &map)
+        .map_err(steward_domain::DomainError::from)?;
+    drop(b);
+    import(&state, &caller, Format::Fleet, rows).await
+}
+
+/// Records checks already read, in one transaction with their audit record.
+async fn import(
+    state: &ApiState,
+    caller: &Caller,
+    format: Format,
+    rows: Vec<parse::Observation>,
+) -> ApiResult<Created<PostureImported>> {
+    let mut tx = write(state).await?;
     let done = posture::import(
         &mut tx,
         &caller.ctx(),

@@ -111,6 +111,38 @@ pub(crate) fn posture_file() -> Value {
     )
 }
 
+/// Fleet's results with their policy map, each as text. The pattern describes a small answer
+/// of Fleet's hosts endpoint; real answers carry more fields, which are passed over.
+pub(crate) fn fleet_import() -> Value {
+    let checks: Vec<&str> = CheckWord::ALL.iter().map(|c| c.word()).collect();
+    let host = format!(
+        "\\{{\"hostname\": \"[A-Z]{{3}}-[0-9]{{4}}\", \"seen_time\": \"{DAY}T0[0-9]:[0-5][0-9]:[0-5][0-9]Z\", \
+         \"policies\": \\[\\{{\"name\": \"Policy [A-C]\", \"response\": \"(pass|fail|)\"\\}}\\]\\}}"
+    );
+    json!({
+        "type": "object",
+        "required": ["results", "policy_map"],
+        "additionalProperties": false,
+        "properties": {
+            "results": {
+                "type": "string",
+                "maxLength": BODY,
+                "pattern": format!("^\\{{\"hosts\": \\[{host}(, {host}){{0,3}}\\]\\}}$"),
+                "description": "Fleet's hosts with their policy results, as its REST API gives them (GET /api/v1/fleet/hosts?populate_policies=true): {\"hosts\": [...]}, {\"host\": {...}} or a bare list. Hosts the register does not know are counted, not stored",
+                "example": "{\"hosts\": [{\"hostname\": \"LAP-0100\", \"seen_time\": \"2027-01-04T08:10:05Z\", \"policies\": [{\"name\": \"Policy A\", \"response\": \"pass\"}]}]}",
+            },
+            "policy_map": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": crate::limits::FLEET_MAP,
+                "pattern": format!("^(Policy [A-C] = {}\\n){{1,3}}$", either(&checks)),
+                "description": "Which check each Fleet policy verifies, a line each: the policy's name, =, then the check; blank lines and lines starting # are passed over",
+                "example": "Policy A = antivirus\n",
+            },
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +178,14 @@ mod tests {
             &FleetMap::default(),
         );
         assert_eq!(checks.unwrap().len(), 1);
+        let fleet = fleet_import();
+        let map = fleet["properties"]["policy_map"]["example"]
+            .as_str()
+            .unwrap();
+        let map = FleetMap::parse("m", map).unwrap();
+        let results = example(fleet["properties"]["results"].clone());
+        let checks = parse::parse(Format::Fleet, "f", &results, &map).unwrap();
+        // The host's check-in and its one mapped policy.
+        assert_eq!(checks.len(), 2);
     }
 }
