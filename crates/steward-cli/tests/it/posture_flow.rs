@@ -445,3 +445,55 @@ fn a_forward_removed_and_set_again_is_a_new_finding_and_a_repeated_breach() {
     assert!(again.iter().all(|f| f["outcome"] == "already_queued"));
     assert_eq!(cases(&env).len(), 2);
 }
+
+/// Keys of one source's findings that are about a device gone silent.
+fn stale_keys(report: &Value) -> Vec<String> {
+    of_source(report, "posture")
+        .iter()
+        .filter_map(|f| f["key"].as_str())
+        .filter(|k| k.contains(":stale:"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_device_silent_again_after_checking_in_is_filed_again() {
+    // The town's policy wants a check-in at least every 14 days (2.2).
+    let env = setup("town-it-policy", true);
+    assert!(stale_keys(&sweep(&env, DAY)).is_empty());
+    let silent = sweep(&env, "2026-03-30");
+    let first = stale_keys(&silent);
+    assert_eq!(first.len(), 2, "{silent}");
+    // Still silent the next day: the same spell, nothing more is filed.
+    let next = sweep(&env, "2026-03-31");
+    assert_eq!(stale_keys(&next), first);
+    assert!(
+        of_source(&next, "posture")
+            .iter()
+            .filter(|f| f["key"].as_str().is_some_and(|k| k.contains(":stale:")))
+            .all(|f| f["outcome"] == "already_queued"),
+        "{next}"
+    );
+    // It checks in, then falls silent again: a new spell, told anew.
+    import_checks(
+        &env,
+        "back.csv",
+        "PF3LK9QZ,antivirus,pass,2026-04-01T08:00:00Z,council script,\n",
+        "2026-04-01",
+    );
+    assert!(stale_keys(&sweep(&env, "2026-04-01")).is_empty());
+    let again = sweep(&env, "2026-04-20");
+    let keys = stale_keys(&again);
+    assert_eq!(keys.len(), 2, "{again}");
+    assert!(
+        keys.iter().all(|k| !first.contains(k)),
+        "{keys:?} {first:?}"
+    );
+    assert!(
+        of_source(&again, "posture")
+            .iter()
+            .filter(|f| f["key"].as_str().is_some_and(|k| k.contains(":stale:")))
+            .all(|f| f["outcome"] == "queued"),
+        "{again}"
+    );
+}

@@ -6,7 +6,8 @@
 //! A failing check is keyed by its spell of failure (see [`CheckEpisode`]): while it lasts the
 //! finding is filed once; once the check passes and then fails again, the return is a new
 //! finding, and a repeated failure, so it also opens a breach case under the pack's
-//! `[breaches]`. A check that has never passed keeps the key it always had.
+//! `[breaches]`. A check that has never passed keeps the key it always had. A device that
+//! stops checking in is keyed by its last check-in, so each silence is filed once.
 
 use super::security::{Breach, file};
 use super::{Day, Finding, Found, Source, SweepTx};
@@ -78,13 +79,20 @@ fn checked(problem: &Problem) -> Option<&'static str> {
 
 /// The finding's key: the check's spell of failure is part of it once the check has passed
 /// before, so a failure that comes back is filed again.
+/// A stale device's spell is told by its last check-in: while it stays silent that time stays
+/// the same, and once it checks in and falls silent again the new spell is filed anew.
 fn key_of(device: &DeviceCompliance, finding: &Judged, episode: Option<&CheckEpisode>) -> String {
     let base = format!("posture:item-{}:{}", device.equipment_id, finding.key());
+    if let Problem::Stale { last_seen, .. } = &finding.problem {
+        return format!("{base}:last-{}", last_seen.format(SPELL_TIME));
+    }
     match episode.filter(|e| e.after_pass) {
-        Some(e) => format!("{base}:since-{}", e.since.format("%Y%m%dT%H%M%S%.6fZ")),
+        Some(e) => format!("{base}:since-{}", e.since.format(SPELL_TIME)),
         None => base,
     }
 }
+
+const SPELL_TIME: &str = "%Y%m%dT%H%M%S%.6fZ";
 
 fn breach_of(
     device: &DeviceCompliance,
