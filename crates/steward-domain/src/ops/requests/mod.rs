@@ -346,18 +346,7 @@ async fn store<T: WorkflowTx>(
         created_at: ctx.now,
         routing: found.routing,
     };
-    let request = tx.insert_request(council.id, &new).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "request.raise",
-        "request",
-        request.id,
-        super::NONE,
-        Some(&request),
-    )
-    .await?;
+    let request = insert_raised(tx, ctx, council, &new).await?;
     // Where nothing in the policy names a receiver, the history says so in the same words
     // the person raising it was shown.
     let sent = instead_words(&facts, &found)
@@ -431,18 +420,7 @@ pub async fn record_recall<T: WorkflowTx>(
         created_at: ctx.now,
         routing: found.routing,
     };
-    let request = tx.insert_request(council.id, &new).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "request.raise",
-        "request",
-        request.id,
-        super::NONE,
-        Some(&request),
-    )
-    .await?;
+    let request = insert_raised(tx, ctx, council, &new).await?;
     Ok(Some(request))
 }
 
@@ -511,18 +489,7 @@ pub async fn open_evaluation<T: WorkflowTx>(
         created_at: ctx.now,
         routing: found.routing,
     };
-    let request = tx.insert_request(council.id, &new).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "request.raise",
-        "request",
-        request.id,
-        super::NONE,
-        Some(&request),
-    )
-    .await?;
+    let request = insert_raised(tx, ctx, council, &new).await?;
     Ok(Some(request))
 }
 
@@ -617,18 +584,7 @@ pub async fn open_security_report<T: WorkflowTx>(
         created_at: ctx.now,
         routing: found.routing,
     };
-    let request = tx.insert_request(council.id, &new).await?;
-    audit(
-        tx,
-        ctx,
-        council.id,
-        "request.raise",
-        "request",
-        request.id,
-        super::NONE,
-        Some(&request),
-    )
-    .await?;
+    let request = insert_raised(tx, ctx, council, &new).await?;
     Ok(request)
 }
 
@@ -646,4 +602,26 @@ pub fn security_route(
         equipment,
     };
     route(pack, &facts).unwrap_or_else(|_| steward_policy::requests::unnamed_route(pack))
+}
+
+/// Files a new request with its `request.raise` audit record, in the caller's transaction.
+async fn insert_raised<T: WorkflowTx>(
+    tx: &mut T,
+    ctx: &Ctx,
+    council: &Council,
+    new: &NewRequest,
+) -> DomainResult<Request> {
+    let request = tx.insert_request(council.id, new).await?;
+    audit(
+        tx,
+        ctx,
+        council.id,
+        "request.raise",
+        "request",
+        request.id,
+        super::NONE,
+        Some(&request),
+    )
+    .await?;
+    Ok(request)
 }
