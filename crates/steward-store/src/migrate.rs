@@ -133,6 +133,10 @@ const SQLITE: &[Migration] = &[
         version: 32,
         sql: include_str!("../migrations/sqlite/0032_forward_since.sql"),
     },
+    Migration {
+        version: 33,
+        sql: include_str!("../migrations/sqlite/0033_loans_by_item.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -255,6 +259,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 32,
         sql: include_str!("../migrations/postgres/0032_forward_since.sql"),
+    },
+    Migration {
+        version: 33,
+        sql: include_str!("../migrations/postgres/0033_loans_by_item.sql"),
     },
 ];
 
