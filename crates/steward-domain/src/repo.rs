@@ -129,6 +129,13 @@ pub trait RegisterTx: Send {
         council_id: Id,
         on: NaiveDate,
     ) -> impl Future<Output = RepoResult<Option<PackVersion>>> + Send;
+    /// The title of the version in force on `on`, without its text: for lists that name the
+    /// policy and need nothing else of it.
+    fn pack_title_in_force(
+        &mut self,
+        council_id: Id,
+        on: NaiveDate,
+    ) -> impl Future<Output = RepoResult<Option<String>>> + Send;
     /// All versions, oldest first.
     fn pack_versions(
         &mut self,

@@ -2,11 +2,10 @@
 
 use crate::error::{StoreError, repo_error};
 use crate::open::{Backend, Store};
-use crate::rows::{Cols, date_text, time_text};
+use crate::rows::{Cols, RowRef, date_text, time_text};
 use crate::tx::{ChainHead, StoreTx};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
-use sqlx::any::AnyRow;
 use steward_domain::audit::{AuditHead, AuditRecord, ChainProblem, ChainReport, ChainVerifier};
 use steward_domain::repo::AuditFilter;
 use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
@@ -14,7 +13,8 @@ use steward_domain::{AuditEvent, Id, RepoError, RepoResult};
 pub(crate) const RECORD: &str = "council_id, seq, at, actor, action, entity, entity_id, before_data, \
                       after_data, data_digest, prev_hash, hash, erased_on";
 
-pub(crate) fn record(row: &AnyRow) -> RepoResult<AuditRecord> {
+pub(crate) fn record<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<AuditRecord> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "audit_events");
     Ok(AuditRecord {
         council_id: c.int("council_id")?,

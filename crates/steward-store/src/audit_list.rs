@@ -76,7 +76,8 @@ pub(crate) async fn list_page(
     } else {
         sql.count_at_most(COUNT_CAP);
     }
-    sql.fetch(tx, &query.window, query.direction, record).await
+    sql.fetch(tx, &query.window, query.direction, |row| record(row))
+        .await
 }
 
 /// The time a page's cursor holds, as the lowest or the highest time the page can reach.

@@ -1,10 +1,9 @@
 //! The council's equipment.
 
 use crate::listing::{Frag, KeyKind, ListSql};
-use crate::rows::{Cols, flag_int, opt_date_text};
+use crate::rows::{Cols, RowRef, flag_int, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
-use sqlx::any::AnyRow;
 use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::equipment::list::{
     EquipmentListed, EquipmentQuery, EquipmentSort, Holder,
@@ -15,7 +14,8 @@ use steward_domain::{AssetTag, Equipment, Id, Pence, RepoResult};
 pub(crate) const EQUIPMENT: &str = "id, council_id, asset_tag, kind, model, serial, purchased_on, \
                          replacement_cost, pat_tested_on, encrypted, state";
 
-pub(crate) fn equipment(row: &AnyRow) -> RepoResult<Equipment> {
+pub(crate) fn equipment<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Equipment> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "equipment");
     Ok(Equipment {
         id: c.int("id")?,
@@ -169,7 +169,8 @@ const LISTED_FROM: &str = "equipment e \
      AND l.returned_on IS NULL \
      LEFT JOIN people p ON p.council_id = l.council_id AND p.id = l.person_id";
 
-fn holder(row: &AnyRow) -> RepoResult<Option<Holder>> {
+fn holder<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Option<Holder>> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "equipment");
     let Some(loan_id) = c.opt_int("holder_loan")? else {
         return Ok(None);

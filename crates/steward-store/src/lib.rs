@@ -27,6 +27,7 @@ mod network_list;
 mod oidc;
 mod open;
 mod outbox;
+mod packed;
 mod people;
 mod phones;
 mod policy;

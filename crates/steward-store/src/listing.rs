@@ -6,9 +6,9 @@
 //! statements whatever the register's size: a count of the matching rows (capped where a list
 //! can be long) and the page itself, `LIMIT` one more than asked to learn whether more follow.
 
-use crate::rows::Cols;
+use crate::packed::{self, Page};
+use crate::rows::{Cols, RowRef};
 use crate::tx::{Query, StoreTx};
-use sqlx::any::AnyRow;
 use steward_domain::listing::{
     Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
 };
@@ -321,6 +321,33 @@ impl ListSql {
         self.count(tx).await
     }
 
+    /// Runs a page's statement, packed into one JSON value where its columns all have names
+    /// (see `packed.rs`), else row by row.
+    async fn page(&self, tx: &mut StoreTx, statement: &Statement, order: &str) -> RepoResult<Page> {
+        let Some(mut names) = packed::output_names(self.select.sql()) else {
+            debug_assert!(
+                false,
+                "a list's columns need plain names: {}",
+                self.select.sql()
+            );
+            let rows = tx.all(bound(&statement.sql, &statement.args)).await?;
+            return Ok(Page::Rows(rows));
+        };
+        names.extend([SORT_ALIAS.to_string(), ID_ALIAS.to_string()]);
+        let sql = packed::wrap(
+            tx.backend(),
+            &statement.sql,
+            &names,
+            SORT_ALIAS,
+            ID_ALIAS,
+            order,
+        );
+        let row = tx
+            .one(bound(&sql, &statement.args), || "a page gave no row".into())
+            .await?;
+        Page::unpack(&Cols::new(&row, "list").text("page")?, &names)
+    }
+
     /// The page `window` asks for, in `direction`, with the count of every matching row.
     /// `read` turns each row into the list's item.
     pub(crate) async fn fetch<T>(
@@ -328,7 +355,7 @@ impl ListSql {
         tx: &mut StoreTx,
         window: &Window,
         direction: Direction,
-        read: impl Fn(&AnyRow) -> RepoResult<T>,
+        read: impl Fn(RowRef<'_>) -> RepoResult<T>,
     ) -> RepoResult<Listed<T>> {
         let total = match self.known_total {
             Some(total) => total,
@@ -374,13 +401,13 @@ impl ListSql {
             format!("{} {order}, {} {order}", self.sort, self.id)
         };
         statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
-        let mut rows = tx.all(bound(&statement.sql, &statement.args)).await?;
+        let mut rows = self.page(tx, &statement, order).await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         if backwards {
             rows.reverse();
         }
-        let key_of = |row: &AnyRow| -> RepoResult<(SortValue, i64)> {
+        let key_of = |row: RowRef<'_>| -> RepoResult<(SortValue, i64)> {
             let c = Cols::new(row, "list");
             let value = match self.kind {
                 KeyKind::Text => SortValue::Text(c.text(SORT_ALIAS)?),
@@ -405,7 +432,10 @@ impl ListSql {
         } else {
             start
         };
-        let next = match (rows_after, rows.last()) {
+        let next = match (
+            rows_after,
+            rows.len().checked_sub(1).and_then(|i| rows.row(i)),
+        ) {
             (true, Some(last)) => {
                 let (value, id) = key_of(last)?;
                 Some(Cursor {
@@ -417,7 +447,7 @@ impl ListSql {
             }
             _ => None,
         };
-        let previous = match (rows_before, rows.first()) {
+        let previous = match (rows_before, rows.row(0)) {
             (true, Some(first)) => {
                 let (value, id) = key_of(first)?;
                 Some(Cursor {
@@ -429,7 +459,7 @@ impl ListSql {
             }
             _ => None,
         };
-        let items = rows.iter().map(read).collect::<RepoResult<Vec<T>>>()?;
+        let items = rows.rows().map(read).collect::<RepoResult<Vec<T>>>()?;
         Ok(Listed {
             items,
             total,

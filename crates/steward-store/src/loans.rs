@@ -1,7 +1,7 @@
 //! Loans of equipment, their extensions and the charges raised against them.
 
 use crate::listing::{Frag, KeyKind, ListSql};
-use crate::rows::{Cols, date_text, opt_date_text};
+use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
@@ -21,7 +21,8 @@ pub(crate) const CHARGE: &str = "id, loan_id, amount, raised_on, clause";
 /// Newest first: the order people read a history of loans in.
 const NEWEST_FIRST: &str = "ORDER BY issued_on DESC, id DESC";
 
-pub(crate) fn loan(row: &AnyRow) -> RepoResult<Loan> {
+pub(crate) fn loan<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Loan> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "loans");
     Ok(Loan {
         id: c.int("id")?,

@@ -2,7 +2,7 @@
 //! and the forwards list, paged in SQL.
 
 use crate::listing::{KeyKind, ListSql};
-use crate::rows::{Cols, flag_int, json_text, time_text, word};
+use crate::rows::{Cols, RowRef, flag_int, json_text, time_text, word};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
@@ -40,7 +40,8 @@ fn import(row: &AnyRow) -> RepoResult<ForwardImport> {
     })
 }
 
-fn forward(row: &AnyRow) -> RepoResult<ForwardFinding> {
+fn forward<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<ForwardFinding> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "mail_forwards");
     let citation = match (c.opt_text("clause")?, c.opt_text("document")?) {
         (Some(clause), Some(document)) => Some(Citation { clause, document }),
@@ -73,7 +74,8 @@ fn forward(row: &AnyRow) -> RepoResult<ForwardFinding> {
 const DECISION: &str = "id, council_id, decided_at, queue_id, sender, recipients, level, action, \
                         disclaimer, flagged, reasons";
 
-fn decision(row: &AnyRow) -> RepoResult<MailDecisionRecord> {
+fn decision<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<MailDecisionRecord> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "mail_decisions");
     Ok(MailDecisionRecord {
         id: c.int("id")?,
@@ -283,7 +285,7 @@ impl MailTx for StoreTx {
             &[(search::PERSON, "f.person_id")],
         );
         sql.count_at_most(COUNT_CAP);
-        sql.fetch(self, &query.window, query.direction, forward)
+        sql.fetch(self, &query.window, query.direction, |row| forward(row))
             .await
     }
 
@@ -356,7 +358,7 @@ impl MailTx for StoreTx {
             sql.eq("d.flagged", flag_int(flagged));
         }
         sql.count_at_most(COUNT_CAP);
-        sql.fetch(self, &query.window, query.direction, decision)
+        sql.fetch(self, &query.window, query.direction, |row| decision(row))
             .await
     }
 

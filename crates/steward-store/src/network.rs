@@ -1,7 +1,7 @@
 //! The domain's `NetworkTx` for a store transaction: proxy user names, equipment addresses,
 //! scans and their findings, and the cases findings opened.
 
-use crate::rows::{Cols, date_text, json_text, time_text};
+use crate::rows::{Cols, RowRef, date_text, json_text, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -19,7 +19,8 @@ const SCAN: &str = "id, council_id, scanned_at, scanned_by, files, lines, cells"
 const FINDING: &str = "id, council_id, scan_id, source, identity, person_id, category, day, \
                        visits, first_seen, last_seen, samples";
 
-fn user(row: &AnyRow) -> RepoResult<ProxyUser> {
+fn user<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<ProxyUser> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "proxy_users");
     Ok(ProxyUser {
         id: c.int("id")?,

@@ -1,7 +1,7 @@
 //! Notices and the outbox: the domain's `OutboxTx` for a store transaction.
 
 use crate::listing::{Arg as ListArg, Frag, KeyKind, ListSql, bound};
-use crate::rows::{Cols, date_text, opt_time_text, time_text};
+use crate::rows::{Cols, RowRef, date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::listing::Listed;
@@ -47,7 +47,8 @@ fn notice(row: &AnyRow) -> RepoResult<Notice> {
     })
 }
 
-fn message(row: &AnyRow) -> RepoResult<OutboxMessage> {
+fn message<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<OutboxMessage> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "outbox");
     Ok(OutboxMessage {
         id: c.int("id")?,
@@ -372,6 +373,9 @@ async fn message_page(
         kind,
         "m.id",
     );
+    // Every message has its one notice, and at most one person and one account; no
+    // condition names them, so the count reads the outbox alone.
+    sql.count_from("outbox m");
     sql.eq("m.council_id", council_id);
     if let Some(state) = query.filter.state {
         sql.eq("m.state", state.as_str());
@@ -389,7 +393,8 @@ async fn message_page(
         Some("m.id"),
     );
     sql.count_at_most(COUNT_CAP);
-    sql.fetch(tx, &query.window, query.direction, message).await
+    sql.fetch(tx, &query.window, query.direction, |row| message(row))
+        .await
 }
 
 async fn count_by_state(

@@ -1,7 +1,7 @@
 //! People, their terms and the offices they hold.
 
 use crate::listing::{Frag, KeyKind, ListSql};
-use crate::rows::{Cols, date_text, opt_date_text};
+use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
@@ -16,7 +16,8 @@ pub(crate) const PERSON: &str = "id, council_id, reference, name, kind, email, h
 const TERM: &str = "id, person_id, starts, ends, end_reason";
 const OFFICE: &str = "id, person_id, office, starts, ends";
 
-pub(crate) fn person(row: &AnyRow) -> RepoResult<Person> {
+pub(crate) fn person<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Person> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "people");
     Ok(Person {
         id: c.int("id")?,

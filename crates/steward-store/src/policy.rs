@@ -173,6 +173,24 @@ pub(crate) async fn pack_version_in_force(
         .transpose()
 }
 
+pub(crate) async fn pack_title_in_force(
+    tx: &mut StoreTx,
+    council_id: Id,
+    on: NaiveDate,
+) -> RepoResult<Option<String>> {
+    let query = sqlx::query(
+        "SELECT title FROM pack_versions WHERE council_id = $1 AND effective_from <= $2
+         ORDER BY effective_from DESC, number DESC LIMIT 1",
+    )
+    .bind(council_id)
+    .bind(date_text(on));
+    tx.optional(query)
+        .await?
+        .as_ref()
+        .map(|row| Cols::new(row, "pack_versions").text("title"))
+        .transpose()
+}
+
 pub(crate) async fn pack_versions(
     tx: &mut StoreTx,
     council_id: Id,

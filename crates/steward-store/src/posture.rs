@@ -206,20 +206,34 @@ impl PostureTx for StoreTx {
         only: &[Id],
     ) -> RepoResult<Vec<StoredObservation>> {
         // A check's latest row, and every program of a source's latest list: the rows whose
-        // time is the latest for their item and check word (and, for software, source).
+        // time is the latest for their item and check word (and, for software, source). The
+        // latest times are found once per group, then their rows joined, rather than each of
+        // an item's past rows looking up its group's latest: months of daily checks made
+        // that thousands of look-ups a page.
         let items = if only.is_empty() {
             String::new()
         } else {
-            format!("AND o.equipment_id IN ({})", numbered_marks(2, only.len()))
+            format!("AND equipment_id IN ({})", numbered_marks(2, only.len()))
         };
+        let columns = OBSERVATION
+            .split(", ")
+            .map(|c| format!("o.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT {OBSERVATION} FROM posture_observations o
-             WHERE o.council_id = $1 {items}
-               AND o.observed_at = (
-                   SELECT MAX(p.observed_at) FROM posture_observations p
-                   WHERE p.council_id = $1 AND p.equipment_id = o.equipment_id
-                     AND p.check_word = o.check_word
-                     AND (o.check_word <> '{SOFTWARE_WORD}' OR p.source = o.source))
+            "WITH latest AS (
+                 SELECT equipment_id, check_word,
+                        CASE WHEN check_word = '{SOFTWARE_WORD}' THEN source ELSE '' END
+                            AS of_source,
+                        MAX(observed_at) AS at
+                 FROM posture_observations
+                 WHERE council_id = $1 {items}
+                 GROUP BY equipment_id, check_word, of_source)
+             SELECT {columns} FROM latest l
+             JOIN posture_observations o
+               ON o.council_id = $1 AND o.equipment_id = l.equipment_id
+              AND o.check_word = l.check_word AND o.observed_at = l.at
+              AND (l.check_word <> '{SOFTWARE_WORD}' OR o.source = l.of_source)
              ORDER BY o.equipment_id, o.check_word, o.software"
         );
         let mut query = sqlx::query(&sql).bind(council_id);

@@ -47,6 +47,14 @@ impl RegisterTx for StoreTx {
         policy::pack_version_in_force(self, council_id, on).await
     }
 
+    async fn pack_title_in_force(
+        &mut self,
+        council_id: Id,
+        on: NaiveDate,
+    ) -> RepoResult<Option<String>> {
+        policy::pack_title_in_force(self, council_id, on).await
+    }
+
     async fn pack_versions(&mut self, council_id: Id) -> RepoResult<Vec<PackVersion>> {
         policy::pack_versions(self, council_id).await
     }

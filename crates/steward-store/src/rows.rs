@@ -4,8 +4,10 @@
 //! value itself may be personal data.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 use std::str::FromStr;
 use steward_domain::audit::timestamp_text;
 use steward_domain::{RepoError, RepoResult};
@@ -34,15 +36,43 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, DATE_FORMAT).ok()
 }
 
+/// One row: as the database driver hands it over, or one row of a page the database packed
+/// into a single JSON value (see `listing.rs`), whose values are read by the same names.
+#[derive(Clone, Copy)]
+pub(crate) enum RowRef<'r> {
+    Db(&'r AnyRow),
+    Packed {
+        names: &'r HashMap<String, usize>,
+        values: &'r [Value],
+    },
+}
+
+impl<'r> From<&'r AnyRow> for RowRef<'r> {
+    fn from(row: &'r AnyRow) -> RowRef<'r> {
+        RowRef::Db(row)
+    }
+}
+
 /// The columns of one row of one table.
 pub(crate) struct Cols<'r> {
-    row: &'r AnyRow,
+    row: RowRef<'r>,
     table: &'static str,
 }
 
 impl<'r> Cols<'r> {
-    pub(crate) fn new(row: &'r AnyRow, table: &'static str) -> Self {
-        Cols { row, table }
+    pub(crate) fn new(row: impl Into<RowRef<'r>>, table: &'static str) -> Self {
+        Cols {
+            row: row.into(),
+            table,
+        }
+    }
+
+    /// A packed row's value by name; `None` when the page has no such column.
+    fn packed(&self, col: &str) -> Option<&'r Value> {
+        match self.row {
+            RowRef::Packed { names, values } => names.get(col).and_then(|&i| values.get(i)),
+            RowRef::Db(_) => None,
+        }
     }
 
     fn bad(&self, col: &str, what: &str) -> RepoError {
@@ -50,27 +80,36 @@ impl<'r> Cols<'r> {
     }
 
     pub(crate) fn int(&self, col: &str) -> RepoResult<i64> {
-        self.row
-            .try_get::<i64, _>(col)
-            .map_err(|_| self.bad(col, "a whole number"))
+        self.opt_int(col)?
+            .ok_or_else(|| self.bad(col, "a whole number"))
     }
 
     pub(crate) fn opt_int(&self, col: &str) -> RepoResult<Option<i64>> {
-        self.row
-            .try_get::<Option<i64>, _>(col)
-            .map_err(|_| self.bad(col, "a whole number"))
+        let read = match self.row {
+            RowRef::Db(row) => row.try_get::<Option<i64>, _>(col).ok(),
+            RowRef::Packed { .. } => match self.packed(col) {
+                Some(Value::Null) => Some(None),
+                Some(Value::Number(n)) => n.as_i64().map(Some),
+                _ => None,
+            },
+        };
+        read.ok_or_else(|| self.bad(col, "a whole number"))
     }
 
     pub(crate) fn text(&self, col: &str) -> RepoResult<String> {
-        self.row
-            .try_get::<String, _>(col)
-            .map_err(|_| self.bad(col, "text"))
+        self.opt_text(col)?.ok_or_else(|| self.bad(col, "text"))
     }
 
     pub(crate) fn opt_text(&self, col: &str) -> RepoResult<Option<String>> {
-        self.row
-            .try_get::<Option<String>, _>(col)
-            .map_err(|_| self.bad(col, "text"))
+        let read = match self.row {
+            RowRef::Db(row) => row.try_get::<Option<String>, _>(col).ok(),
+            RowRef::Packed { .. } => match self.packed(col) {
+                Some(Value::Null) => Some(None),
+                Some(Value::String(text)) => Some(Some(text.clone())),
+                _ => None,
+            },
+        };
+        read.ok_or_else(|| self.bad(col, "text"))
     }
 
     /// A value stored as its text form, parsed back with `FromStr`.

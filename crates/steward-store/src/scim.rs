@@ -2,10 +2,9 @@
 //! the register's view of the people they touch.
 
 use crate::people::{PERSON, person};
-use crate::rows::{Cols, date_text, numbered_marks};
+use crate::rows::{Cols, RowRef, date_text, numbered_marks};
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
-use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, BTreeSet};
 use steward_domain::directory::scim::{
     GroupFilter, Membership, ScimGroup, ScimTx, ScimUser, UserFilter,
@@ -24,7 +23,8 @@ fn external_id(c: &Cols<'_>, col: &str) -> RepoResult<ExternalId> {
     ExternalId::parse(&c.text(col)?).map_err(|why| RepoError::Corrupt(format!("{col}: {why}")))
 }
 
-fn user(row: &AnyRow) -> RepoResult<ScimUser> {
+fn user<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<ScimUser> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "scim_users");
     Ok(ScimUser {
         id: external_id(&c, "external_id")?,

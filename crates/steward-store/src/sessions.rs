@@ -6,7 +6,7 @@
 //! the session or token in its council: no query on a council's tables goes without the
 //! council, which is what lets a distributed database send it to one shard.
 
-use crate::rows::{Cols, opt_date_text, opt_time_text, time_text};
+use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -31,7 +31,8 @@ fn session(row: &AnyRow) -> RepoResult<Session> {
     })
 }
 
-pub(crate) fn token(row: &AnyRow) -> RepoResult<ApiToken> {
+pub(crate) fn token<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<ApiToken> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "api_tokens");
     Ok(ApiToken {
         id: c.int("id")?,

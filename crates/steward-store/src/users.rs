@@ -1,6 +1,6 @@
 //! Accounts and failed sign-ins.
 
-use crate::rows::{Cols, flag_int, opt_time_text, time_text};
+use crate::rows::{Cols, RowRef, flag_int, opt_time_text, time_text};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
@@ -11,7 +11,8 @@ use steward_domain::{Id, RepoResult};
 const USER: &str = "id, council_id, username, role, person_id, must_change_password, disabled, \
                     created_at, password_changed_at, last_sign_in_at";
 
-pub(crate) fn user(row: &AnyRow) -> RepoResult<User> {
+pub(crate) fn user<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<User> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "users");
     Ok(User {
         id: c.int("id")?,

@@ -1,6 +1,6 @@
 //! Information requests, their pauses and helpers as rows.
 
-use crate::rows::{Cols, date_text, json_text, opt_date_text, time_text, word};
+use crate::rows::{Cols, RowRef, date_text, json_text, opt_date_text, time_text, word};
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
@@ -16,7 +16,8 @@ const HELPER: &str = "id, request_id, person_id, asked_on, answered_on, answer";
 pub(super) const HELPER_COLUMNS: &str =
     "h.id, h.request_id, h.person_id, h.asked_on, h.answered_on, h.answer";
 
-pub(super) fn request(row: &AnyRow) -> RepoResult<InfoRequest> {
+pub(super) fn request<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<InfoRequest> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "information_requests");
     Ok(InfoRequest {
         id: c.int("id")?,

@@ -1,6 +1,6 @@
 //! Phone bills and the items on them.
 
-use crate::rows::{Cols, date_text, flag_int};
+use crate::rows::{Cols, RowRef, date_text, flag_int};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::phones::repo::{NewPhoneBill, NewPhoneCall};
@@ -14,7 +14,8 @@ const CALL: &str = "id, council_id, bill_id, called_on, called_at, called, descr
 const IN_ORDER: &str = "ORDER BY called_on, COALESCE(called_at, ''), id";
 const TIME_FORMAT: &str = "%H:%M:%S";
 
-pub(super) fn bill(row: &AnyRow) -> RepoResult<PhoneBill> {
+pub(super) fn bill<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<PhoneBill> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "phone_bills");
     Ok(PhoneBill {
         id: c.int("id")?,

@@ -4,10 +4,9 @@
 
 use super::statements::payment;
 use crate::listing::{Arg, Frag, KeyKind, ListSql, bound};
-use crate::rows::Cols;
+use crate::rows::{Cols, RowRef};
 use crate::search;
 use crate::tx::StoreTx;
-use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 use steward_domain::listing::Listed;
 use steward_domain::phones::lists::{BillQuery, BillSort, StatementQuery, StatementSort};
@@ -173,7 +172,8 @@ const STATEMENT_FROM: &str = "phone_statements s \
 const PAID: &str = "COALESCE((SELECT CAST(SUM(pp.amount) AS BIGINT) FROM phone_payments pp \
      WHERE pp.council_id = s.council_id AND pp.statement_id = s.id), 0)";
 
-fn statement_row(row: &AnyRow) -> RepoResult<StatementView> {
+fn statement_row<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<StatementView> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "phone_statements");
     let statement = super::statements::statement(row)?;
     let paid = Pence(c.int("paid")?);
@@ -229,7 +229,7 @@ pub(crate) async fn statements_page(
         ],
     );
     let page = sql
-        .fetch(tx, &query.window, query.direction, statement_row)
+        .fetch(tx, &query.window, query.direction, |row| statement_row(row))
         .await?;
     let ids: Vec<Id> = page.items.iter().map(|v| v.statement.id).collect();
     let mut paid = payments_of(tx, council_id, &ids).await?;

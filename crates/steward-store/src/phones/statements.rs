@@ -1,6 +1,6 @@
 //! Statements of what a holder owes for personal calls, and the payments made against them.
 
-use crate::rows::{Cols, date_text};
+use crate::rows::{Cols, RowRef, date_text};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::phones::repo::{NewPhonePayment, NewPhoneStatement};
@@ -12,7 +12,7 @@ pub(crate) const STATEMENT: &str =
 pub(super) const PAYMENT: &str =
     "id, council_id, statement_id, amount, paid_on, reference, recorded_by";
 
-pub(crate) fn statement(row: &AnyRow) -> RepoResult<PhoneStatement> {
+pub(crate) fn statement<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<PhoneStatement> {
     let c = Cols::new(row, "phone_statements");
     Ok(PhoneStatement {
         id: c.int("id")?,

@@ -1,7 +1,9 @@
 //! Breach cases, their notes, and what their outcomes recorded: withdrawn access and
 //! restrictions on items.
 
-use crate::rows::{Cols, date_text, json_text, opt_date_text, opt_time_text, time_text, word};
+use crate::rows::{
+    Cols, RowRef, date_text, json_text, opt_date_text, opt_time_text, time_text, word,
+};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -16,7 +18,8 @@ const WITHDRAWAL: &str =
     "id, council_id, person_id, case_id, from_date, clause, document, lifted_on";
 const RESTRICTION: &str = "id, council_id, equipment_id, case_id, outcome, note, on_date, clause";
 
-pub(super) fn case(row: &AnyRow) -> RepoResult<Case> {
+pub(super) fn case<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Case> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "cases");
     Ok(Case {
         id: c.int("id")?,

@@ -4,11 +4,10 @@
 use super::cases::{CASE, case};
 use super::requests::{REQUEST, request};
 use crate::listing::{Arg, Frag, KeyKind, ListSql};
-use crate::rows::{Cols, time_text};
+use crate::rows::{Cols, RowRef, time_text};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
 use steward_domain::auth::Scope;
 use steward_domain::listing::Listed;
 use steward_domain::ops::case_list::{CaseQuery, CaseSort, CaseStates};
@@ -95,7 +94,7 @@ fn open_states(column: &str) -> Frag {
     Frag::new(format!("{column} IN ({})", marks(open.len())), open)
 }
 
-fn brief(row: &AnyRow, prefix: &str) -> RepoResult<Option<PersonBrief>> {
+fn brief(row: RowRef<'_>, prefix: &str) -> RepoResult<Option<PersonBrief>> {
     let c = Cols::new(row, "requests");
     let reference = c.opt_text(&format!("{prefix}_reference"))?;
     let name = c.opt_text(&format!("{prefix}_name"))?;

@@ -1,6 +1,6 @@
 //! Requests, their history, approvals and follow-ups.
 
-use crate::rows::{Cols, flag_int, json_text, opt_time_text, time_text, word};
+use crate::rows::{Cols, RowRef, flag_int, json_text, opt_time_text, time_text, word};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
@@ -13,7 +13,8 @@ const EVENT: &str = "id, request_id, at, actor, kind, text, internal";
 const APPROVAL: &str = "id, request_id, office, person_id, decision, reason, at";
 const TASK: &str = "id, request_id, title, done_at, done_by, note";
 
-pub(crate) fn request(row: &AnyRow) -> RepoResult<Request> {
+pub(crate) fn request<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Request> {
+    let row: RowRef<'r> = row.into();
     let c = Cols::new(row, "requests");
     Ok(Request {
         id: c.int("id")?,

@@ -50,7 +50,9 @@ fn problems(plan: &[String], narrowed: bool) -> Vec<String> {
     plan.iter()
         .filter(|line| {
             (!narrowed && line.contains("USE TEMP B-TREE FOR ORDER BY"))
-                || (line.starts_with("SCAN ") && !line.contains(" USING "))
+                // A page handed over as one JSON value scans and orders its own rows (the
+                // inner statement's LIMIT), never a table.
+                || (line.starts_with("SCAN ") && !line.contains(" USING ") && *line != "SCAN page_rows")
         })
         .cloned()
         .collect()

@@ -2,7 +2,6 @@
 //! reference or the item's tag or serial, sorted and paged in the database with the names a
 //! person needs to read each row.
 
-use super::policy;
 use crate::error::DomainResult;
 use crate::ids::{AssetTag, PersonRef};
 use crate::listing::{ListQuery, Listed};
@@ -174,9 +173,9 @@ pub async fn list<T: RegisterTx>(
     query: &LoanQuery,
     today: NaiveDate,
 ) -> DomainResult<Listed<LoanListed>> {
-    let document = policy::in_force(tx, council, today)
+    let document = tx
+        .pack_title_in_force(council.id, today)
         .await?
-        .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let rows = tx.list_loans(council.id, query, today, None).await?;
     Ok(rows.map(|r| r.listed(&document, today)))
@@ -193,9 +192,9 @@ pub async fn list_kept<T: DueTx>(
     query: &LoanQuery,
     today: NaiveDate,
 ) -> DomainResult<Listed<LoanListed>> {
-    let document = policy::in_force(tx, council, today)
+    let document = tx
+        .pack_title_in_force(council.id, today)
         .await?
-        .map(|a| a.pack.pack.title.clone())
         .unwrap_or_default();
     let whole = query.search.is_empty()
         && query.filter.person.is_none()

@@ -1,0 +1,204 @@
+//! A list's page handed over by the database as one JSON value rather than row by row.
+//!
+//! Each row the driver hands over costs a copy of every value into the driver's own form and,
+//! on SQLite, a hop between the connection's thread and the request's; for a page of 50 rows
+//! of 20 columns that was most of a list's time. Wrapped as `json_group_array` (SQLite) or
+//! `json_agg` (PostgreSQL) over the same statement, the page crosses once and its values are
+//! read by the same column names through [`RowRef::Packed`]. The statement inside is the one a
+//! row-by-row read would run, so its plan and its index are unchanged.
+
+use crate::open::Backend;
+use crate::rows::RowRef;
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use steward_domain::{RepoError, RepoResult};
+
+/// The names a `SELECT` list gives its columns: each item's alias, or the column it names.
+/// `None` when an item is an expression without an alias, or two items share a name: such a
+/// list is read row by row.
+pub(crate) fn output_names(select: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for item in top_level_items(select) {
+        let item = item.trim();
+        let name = match find_alias(item) {
+            Some(alias) => alias,
+            None => item.rsplit('.').next().unwrap_or(item),
+        };
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain || names.iter().any(|n| n == name) {
+            return None;
+        }
+        names.push(name.to_string());
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// The items of a select list, split at the commas outside brackets and quotes.
+fn top_level_items(select: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0usize);
+    for (i, c) in select.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                items.push(&select[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&select[start..]);
+    items
+}
+
+/// The alias after the last top-level ` AS ` of one item.
+fn find_alias(item: &str) -> Option<&str> {
+    let upper = item.to_ascii_uppercase();
+    let at = upper.rfind(" AS ")?;
+    // An `AS` inside brackets (a `CAST(x AS TEXT)`) is not the item's alias.
+    let depth: i32 = item[..at]
+        .chars()
+        .map(|c| match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        })
+        .sum();
+    (depth == 0).then(|| item[at + 4..].trim())
+}
+
+/// `inner`, a page's statement ending in its ORDER BY and LIMIT, wrapped so that the page comes
+/// back as one JSON array of rows, each an array of `names`' values in order. The aggregate
+/// orders the rows itself (`sort` then `id`, the inner statement's own order): neither
+/// database promises to keep a subquery's order through an aggregate.
+pub(crate) fn wrap(
+    backend: Backend,
+    inner: &str,
+    names: &[String],
+    sort: &str,
+    id: &str,
+    order: &str,
+) -> String {
+    let columns = names
+        .iter()
+        .map(|n| format!("page_rows.{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let by = format!("page_rows.{sort} {order}, page_rows.{id} {order}");
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT json_group_array(json_array({columns}) ORDER BY {by}) AS page \
+             FROM ({inner}) page_rows"
+        ),
+        Backend::Postgres => format!(
+            "SELECT COALESCE(json_agg(json_build_array({columns}) ORDER BY {by}), '[]')::text \
+             AS page FROM ({inner}) page_rows"
+        ),
+    }
+}
+
+/// The rows of a page: as the driver handed them over, or unpacked from one JSON value.
+pub(crate) enum Page {
+    Rows(Vec<AnyRow>),
+    Packed {
+        names: HashMap<String, usize>,
+        rows: Vec<Vec<Value>>,
+    },
+}
+
+impl Page {
+    /// Unpacks the JSON text [`wrap`]'s statement returns; every row must hold every column.
+    pub(crate) fn unpack(text: &str, names: &[String]) -> RepoResult<Page> {
+        let corrupt = || RepoError::Corrupt("a list's page did not read back".into());
+        let rows: Vec<Vec<Value>> = serde_json::from_str(text).map_err(|_| corrupt())?;
+        if rows.iter().any(|row| row.len() != names.len()) {
+            return Err(corrupt());
+        }
+        let names = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        Ok(Page::Packed { names, rows })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Page::Rows(rows) => rows.len(),
+            Page::Packed { rows, .. } => rows.len(),
+        }
+    }
+
+    pub(crate) fn truncate(&mut self, len: usize) {
+        match self {
+            Page::Rows(rows) => rows.truncate(len),
+            Page::Packed { rows, .. } => rows.truncate(len),
+        }
+    }
+
+    pub(crate) fn reverse(&mut self) {
+        match self {
+            Page::Rows(rows) => rows.reverse(),
+            Page::Packed { rows, .. } => rows.reverse(),
+        }
+    }
+
+    pub(crate) fn row(&self, i: usize) -> Option<RowRef<'_>> {
+        match self {
+            Page::Rows(rows) => rows.get(i).map(RowRef::Db),
+            Page::Packed { names, rows } => {
+                rows.get(i).map(|values| RowRef::Packed { names, values })
+            }
+        }
+    }
+
+    pub(crate) fn rows(&self) -> impl Iterator<Item = RowRef<'_>> {
+        (0..self.len()).filter_map(|i| self.row(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_aliases_and_columns() {
+        assert_eq!(
+            output_names("l.id, p.name AS person_name, COALESCE(a, b) AS k, CAST(x AS TEXT) AS t"),
+            Some(vec![
+                "id".to_string(),
+                "person_name".into(),
+                "k".into(),
+                "t".into()
+            ])
+        );
+        assert_eq!(
+            output_names("seq,\n at, actor"),
+            Some(vec!["seq".to_string(), "at".into(), "actor".into()])
+        );
+    }
+
+    #[test]
+    fn unnamed_expressions_and_repeated_names_are_read_row_by_row() {
+        assert_eq!(output_names("l.id, COUNT(*)"), None);
+        assert_eq!(output_names("l.id, p.id"), None);
+        assert_eq!(
+            output_names("'a, b' AS x, y"),
+            Some(vec!["x".into(), "y".into()])
+        );
+    }
+
+    #[test]
+    fn a_row_short_of_a_column_is_refused() {
+        let names = vec!["a".to_string(), "b".into()];
+        assert!(Page::unpack("[[1, \"x\"], [2]]", &names).is_err());
+        assert!(Page::unpack("not json", &names).is_err());
+        assert_eq!(Page::unpack("[]", &names).map(|p| p.len()).ok(), Some(0));
+    }
+}
