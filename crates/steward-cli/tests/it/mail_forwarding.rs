@@ -42,11 +42,10 @@ fn findings(env: &Env, extra: &[&str]) -> Vec<Value> {
     env.ok(&args).as_array().cloned().unwrap_or_default()
 }
 
-#[test]
-fn a_forward_to_a_personal_address_breaks_the_city_rule() {
-    let env = setup("city-aup");
-    let file = env.file("rules.json", GRAPH);
-    let done = env.ok(&[
+/// Imports a snapshot of Microsoft Graph's inbox rules as of `day`, and answers the import.
+pub(crate) fn import_graph(env: &Env, name: &str, json: &str, day: &str) -> Value {
+    let file = env.file(name, json);
+    env.ok(&[
         "mail",
         "forwarding",
         "import",
@@ -54,8 +53,14 @@ fn a_forward_to_a_personal_address_breaks_the_city_rule() {
         "--format",
         "graph",
         "--as-of",
-        "2027-02-01",
-    ]);
+        day,
+    ])
+}
+
+#[test]
+fn a_forward_to_a_personal_address_breaks_the_city_rule() {
+    let env = setup("city-aup");
+    let done = import_graph(&env, "rules.json", GRAPH, "2027-02-01");
     assert_eq!(done["import"]["breaches"], 1, "{done}");
     assert_eq!(done["matched"], 1);
     let rows = findings(&env, &[]);
@@ -84,17 +89,7 @@ fn a_forward_to_a_personal_address_breaks_the_city_rule() {
 #[test]
 fn the_borough_allows_it_with_its_controls() {
     let env = setup("borough-members-protocol");
-    let file = env.file("rules.json", GRAPH);
-    env.ok(&[
-        "mail",
-        "forwarding",
-        "import",
-        file.to_str().unwrap(),
-        "--format",
-        "graph",
-        "--as-of",
-        "2027-02-01",
-    ]);
+    import_graph(&env, "rules.json", GRAPH, "2027-02-01");
     let rows = findings(&env, &[]);
     assert_eq!(rows[0]["outcome"], "allowed_with_controls", "{rows:?}");
     assert_eq!(rows[0]["citation"]["clause"], "1.4");
@@ -103,17 +98,7 @@ fn the_borough_allows_it_with_its_controls() {
 #[test]
 fn a_snapshot_replaces_its_kind_and_a_bad_one_imports_nothing() {
     let env = setup("city-aup");
-    let graph = env.file("rules.json", GRAPH);
-    env.ok(&[
-        "mail",
-        "forwarding",
-        "import",
-        graph.to_str().unwrap(),
-        "--format",
-        "graph",
-        "--as-of",
-        "2027-02-01",
-    ]);
+    import_graph(&env, "rules.json", GRAPH, "2027-02-01");
     let mailboxes = env.file("mailboxes.csv", MAILBOXES);
     let done = env.ok(&[
         "mail",

@@ -4,6 +4,7 @@
 //! 2.2), turns the finding into one that needs nobody to act.
 
 use crate::api::user;
+use crate::mail_forwarding::import_graph;
 use crate::support::Env;
 use serde_json::Value;
 
@@ -253,17 +254,7 @@ const GRAPH: &str = r#"{
 
 fn forwarding(preset: &str) -> Env {
     let env = setup(preset, false);
-    let file = env.file("rules.json", GRAPH);
-    env.ok(&[
-        "mail",
-        "forwarding",
-        "import",
-        file.to_str().unwrap(),
-        "--format",
-        "graph",
-        "--as-of",
-        DAY,
-    ]);
+    import_graph(&env, "rules.json", GRAPH, DAY);
     env
 }
 
@@ -396,27 +387,13 @@ const NO_RULES: &str = r#"{
   "value": []
 }"#;
 
-fn import_rules(env: &Env, name: &str, json: &str, day: &str) {
-    let file = env.file(name, json);
-    env.ok(&[
-        "mail",
-        "forwarding",
-        "import",
-        file.to_str().unwrap(),
-        "--format",
-        "graph",
-        "--as-of",
-        day,
-    ]);
-}
-
 #[test]
 fn a_forward_removed_and_set_again_is_a_new_finding_and_a_repeated_breach() {
     let env = forwarding("city-aup");
     let first = of_source(&sweep(&env, DAY), "forwarding");
     assert_eq!(first.len(), 3, "{first:?}");
     // The next snapshot still holds it: the same finding, filed already.
-    import_rules(&env, "same.json", GRAPH, "2026-03-11");
+    import_graph(&env, "same.json", GRAPH, "2026-03-11");
     let same = of_source(&sweep(&env, "2026-03-11"), "forwarding");
     assert!(
         same.iter().all(|f| f["outcome"] == "already_queued"),
@@ -427,9 +404,9 @@ fn a_forward_removed_and_set_again_is_a_new_finding_and_a_repeated_breach() {
         first.iter().map(|f| &f["key"]).collect::<Vec<_>>()
     );
     // Removed, then set again.
-    import_rules(&env, "none.json", NO_RULES, "2026-03-12");
+    import_graph(&env, "none.json", NO_RULES, "2026-03-12");
     assert!(of_source(&sweep(&env, "2026-03-12"), "forwarding").is_empty());
-    import_rules(&env, "back.json", GRAPH, "2026-03-13");
+    import_graph(&env, "back.json", GRAPH, "2026-03-13");
     let back = of_source(&sweep(&env, "2026-03-13"), "forwarding");
     assert_eq!(back.len(), 3, "{back:?}");
     assert!(back.iter().all(|f| f["outcome"] == "queued"), "{back:?}");
