@@ -1,6 +1,6 @@
 //! People, their terms and the offices they hold.
 
-use crate::listing::{Frag, KeyKind, ListSql};
+use crate::listing::{Arg, Frag, KeyKind, ListSql};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
@@ -276,24 +276,28 @@ pub(crate) async fn offices(
 
 /// Whether a term of the person `p` covers `day`.
 pub(crate) fn in_office(day: NaiveDate) -> Frag {
-    let day = date_text(day);
     Frag::new(
-        "EXISTS (SELECT 1 FROM terms t WHERE t.council_id = p.council_id AND t.person_id = p.id \
-         AND t.starts <= ? AND (t.ends IS NULL OR t.ends >= ?))",
-        vec![day.clone().into(), day.into()],
+        format!("EXISTS (SELECT 1 FROM terms t WHERE {TERM_COVERS})"),
+        day_twice(day),
     )
+}
+
+/// A term `t` of the person `p` that covers the day given twice.
+const TERM_COVERS: &str = "t.council_id = p.council_id AND t.person_id = p.id \
+                           AND t.starts <= ? AND (t.ends IS NULL OR t.ends >= ?)";
+
+fn day_twice(day: NaiveDate) -> Vec<Arg> {
+    let day = date_text(day);
+    vec![day.clone().into(), day.into()]
 }
 
 /// 1 when a term of the person `p` covers `day`, else 0: a column of a list. It is a scalar
 /// look-up rather than `EXISTS`, which PostgreSQL's planner, counting every person the page
 /// is cut from, answered by reading every term into a hash before the page's 50 rows.
 fn in_office_flag(day: NaiveDate) -> Frag {
-    let day = date_text(day);
     Frag::new(
-        "COALESCE((SELECT 1 FROM terms t WHERE t.council_id = p.council_id \
-         AND t.person_id = p.id AND t.starts <= ? AND (t.ends IS NULL OR t.ends >= ?) \
-         LIMIT 1), 0) AS in_office",
-        vec![day.clone().into(), day.into()],
+        format!("COALESCE((SELECT 1 FROM terms t WHERE {TERM_COVERS} LIMIT 1), 0) AS in_office"),
+        day_twice(day),
     )
 }
 

@@ -156,15 +156,16 @@ pub(crate) async fn insert_pack_version(
     pack_version(&row)
 }
 
+/// The version in force on a day: the latest adopted whose effective date has come.
+const IN_FORCE: &str = "WHERE council_id = $1 AND effective_from <= $2 \
+                        ORDER BY effective_from DESC, number DESC LIMIT 1";
+
 pub(crate) async fn pack_version_in_force(
     tx: &mut StoreTx,
     council_id: Id,
     on: NaiveDate,
 ) -> RepoResult<Option<PackVersion>> {
-    let sql = format!(
-        "SELECT {PACK} FROM pack_versions WHERE council_id = $1 AND effective_from <= $2
-         ORDER BY effective_from DESC, number DESC LIMIT 1"
-    );
+    let sql = format!("SELECT {PACK} FROM pack_versions {IN_FORCE}");
     let query = sqlx::query(&sql).bind(council_id).bind(date_text(on));
     tx.optional(query)
         .await?
@@ -178,12 +179,8 @@ pub(crate) async fn pack_title_in_force(
     council_id: Id,
     on: NaiveDate,
 ) -> RepoResult<Option<String>> {
-    let query = sqlx::query(
-        "SELECT title FROM pack_versions WHERE council_id = $1 AND effective_from <= $2
-         ORDER BY effective_from DESC, number DESC LIMIT 1",
-    )
-    .bind(council_id)
-    .bind(date_text(on));
+    let sql = format!("SELECT title FROM pack_versions {IN_FORCE}");
+    let query = sqlx::query(&sql).bind(council_id).bind(date_text(on));
     tx.optional(query)
         .await?
         .as_ref()
