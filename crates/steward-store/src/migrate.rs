@@ -137,6 +137,10 @@ const SQLITE: &[Migration] = &[
         version: 33,
         sql: include_str!("../migrations/sqlite/0033_loans_by_item.sql"),
     },
+    Migration {
+        version: 34,
+        sql: include_str!("../migrations/sqlite/0034_reporting_items.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -263,6 +267,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 33,
         sql: include_str!("../migrations/postgres/0033_loans_by_item.sql"),
+    },
+    Migration {
+        version: 34,
+        sql: include_str!("../migrations/postgres/0034_reporting_items.sql"),
     },
 ];
 

@@ -57,6 +57,41 @@ fn observation(row: &AnyRow) -> RepoResult<StoredObservation> {
     })
 }
 
+/// Marks the items of a batch of observations as reporting, those not marked already.
+async fn mark_reporting(
+    tx: &mut StoreTx,
+    council_id: Id,
+    batch: &[NewObservation],
+) -> RepoResult<()> {
+    let mut ids: Vec<Id> = batch.iter().map(|o| o.equipment_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let sql = format!(
+        "UPDATE equipment SET reports_posture = 1 \
+         WHERE council_id = $1 AND reports_posture = 0 AND id IN ({})",
+        numbered_marks(2, ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(council_id);
+    for id in ids {
+        query = query.bind(id);
+    }
+    tx.exec(query).await?;
+    Ok(())
+}
+
+/// Unmarks the items whose last observation retention has deleted.
+pub(crate) async fn unmark_silent(tx: &mut StoreTx, council_id: Id) -> RepoResult<()> {
+    let query = sqlx::query(
+        "UPDATE equipment SET reports_posture = 0 \
+         WHERE council_id = $1 AND reports_posture = 1 \
+           AND NOT EXISTS (SELECT 1 FROM posture_observations o \
+                           WHERE o.council_id = $1 AND o.equipment_id = equipment.id)",
+    )
+    .bind(council_id);
+    tx.exec(query).await?;
+    Ok(())
+}
+
 impl PostureTx for StoreTx {
     async fn insert_posture_import(
         &mut self,
@@ -146,6 +181,7 @@ impl PostureTx for StoreTx {
                     .bind(o.detail.clone());
             }
             new += self.exec(query).await?;
+            mark_reporting(self, council_id, chunk).await?;
         }
         Ok(new)
     }
@@ -155,8 +191,10 @@ impl PostureTx for StoreTx {
             return Ok(Vec::new());
         }
         let sql = format!(
+            // In id order: ordered by tag, SQLite walked the council's tag index for a
+            // handful of ids. The page is put in tag order after judging.
             "SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND id IN ({}) \
-             ORDER BY asset_tag",
+             ORDER BY id",
             numbered_marks(2, ids.len())
         );
         let mut query = sqlx::query(&sql).bind(council_id);
@@ -209,7 +247,8 @@ impl PostureTx for StoreTx {
         // time is the latest for their item and check word (and, for software, source). The
         // latest times are found once per group, then their rows joined, rather than each of
         // an item's past rows looking up its group's latest: months of daily checks made
-        // that thousands of look-ups a page.
+        // that thousands of look-ups a page. The cross join keeps SQLite to that order (it
+        // otherwise read every observation of the council and looked each up in the groups).
         let items = if only.is_empty() {
             String::new()
         } else {
@@ -230,8 +269,8 @@ impl PostureTx for StoreTx {
                  WHERE council_id = $1 {items}
                  GROUP BY equipment_id, check_word, of_source)
              SELECT {columns} FROM latest l
-             JOIN posture_observations o
-               ON o.council_id = $1 AND o.equipment_id = l.equipment_id
+             CROSS JOIN posture_observations o
+             WHERE o.council_id = $1 AND o.equipment_id = l.equipment_id
               AND o.check_word = l.check_word AND o.observed_at = l.at
               AND (l.check_word <> '{SOFTWARE_WORD}' OR o.source = l.of_source)
              ORDER BY o.equipment_id, o.check_word, o.software"
@@ -292,11 +331,11 @@ impl PostureTx for StoreTx {
         after: Option<&str>,
         limit: i64,
     ) -> RepoResult<Vec<Id>> {
+        // `reports_posture` has its own index in tag order, so a page reads its own rows
+        // however few of the register's items report.
         let query = sqlx::query(
             "SELECT e.id FROM equipment e
-             WHERE e.council_id = $1 AND e.asset_tag > $2
-               AND EXISTS (SELECT 1 FROM posture_observations o
-                           WHERE o.council_id = $1 AND o.equipment_id = e.id)
+             WHERE e.council_id = $1 AND e.reports_posture = 1 AND e.asset_tag > $2
              ORDER BY e.asset_tag LIMIT $3",
         )
         .bind(council_id)

@@ -154,7 +154,8 @@ pub(crate) async fn purge_device_day(
         key,
         what,
     )
-    .await
+    .await?;
+    crate::posture::unmark_silent(tx, council_id).await
 }
 
 pub(crate) async fn purge_decision_day(

@@ -113,6 +113,9 @@ pub async fn run(app: &App, args: SweepArgs) -> anyhow::Result<u8> {
         sweep::run(&mut tx, &ctx, &council).await?
     };
     tx.commit().await?;
+    app.store
+        .analyze_after(report.queued, steward_store::Store::SWEEP_TABLES)
+        .await?;
     app.out.emit(&report, || describe(&report))?;
     Ok(exit::OK)
 }

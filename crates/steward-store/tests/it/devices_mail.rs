@@ -134,6 +134,11 @@ async fn device_checks_and_mail_records_are_shown_to_their_subject_and_purged_in
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(doc.device_checks.len(), 1, "{:?}", doc.device_checks);
+    // The item is on the compliance list while it has checks, and off it once they are purged.
+    let mut tx = t.store.read().await.unwrap();
+    let reporting = tx.reported_items(t.council.id, None, 10).await.unwrap();
+    assert_eq!(reporting, [lap.id]);
+    drop(tx);
     assert_eq!(doc.device_checks[0].asset_tag, "LAP-1");
     assert_eq!(
         doc.device_checks[0].summary,
@@ -181,6 +186,12 @@ async fn device_checks_and_mail_records_are_shown_to_their_subject_and_purged_in
     let mut tx = t.store.read().await.unwrap();
     assert!(
         tx.check_tallies(t.council.id, lap.id, Utc.timestamp_opt(0, 0).unwrap(), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        tx.reported_items(t.council.id, None, 10)
             .await
             .unwrap()
             .is_empty()

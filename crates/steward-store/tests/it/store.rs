@@ -183,6 +183,30 @@ async fn two_processes_may_create_the_schema_at_once() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn many_rows_added_at_once_bring_postgres_statistics_up_to_date() -> TestResult {
+    let (_db, store) = setup().await?;
+    let analysed = "SELECT COUNT(*) FROM pg_stat_user_tables \
+                    WHERE relname IN ('notices', 'outbox') AND last_analyze IS NOT NULL";
+    store
+        .analyze_after(Store::MANY_ROWS - 1, Store::SWEEP_TABLES)
+        .await?;
+    if store.backend() == Backend::Postgres {
+        assert_eq!(
+            count(&store, analysed).await?,
+            0,
+            "a few rows leave them be"
+        );
+    }
+    store
+        .analyze_after(Store::MANY_ROWS, Store::SWEEP_TABLES)
+        .await?;
+    if store.backend() == Backend::Postgres {
+        assert_eq!(count(&store, analysed).await?, 2);
+    }
+    Ok(())
+}
+
 #[test]
 fn the_blocking_constructor_makes_a_usable_database() -> TestResult {
     let db = TestDb::new_blocking();
