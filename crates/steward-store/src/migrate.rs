@@ -141,6 +141,10 @@ const SQLITE: &[Migration] = &[
         version: 34,
         sql: include_str!("../migrations/sqlite/0034_reporting_items.sql"),
     },
+    Migration {
+        version: 35,
+        sql: include_str!("../migrations/sqlite/0035_latest_observations.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -271,6 +275,10 @@ const POSTGRES: &[Migration] = &[
     Migration {
         version: 34,
         sql: include_str!("../migrations/postgres/0034_reporting_items.sql"),
+    },
+    Migration {
+        version: 35,
+        sql: include_str!("../migrations/postgres/0035_latest_observations.sql"),
     },
 ];
 

@@ -57,25 +57,41 @@ fn observation(row: &AnyRow) -> RepoResult<StoredObservation> {
     })
 }
 
-/// Marks the items of a batch of observations as reporting, those not marked already.
-async fn mark_reporting(
-    tx: &mut StoreTx,
-    council_id: Id,
-    batch: &[NewObservation],
-) -> RepoResult<()> {
-    let mut ids: Vec<Id> = batch.iter().map(|o| o.equipment_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let sql = format!(
-        "UPDATE equipment SET reports_posture = 1 \
-         WHERE council_id = $1 AND reports_posture = 0 AND id IN ({})",
-        numbered_marks(2, ids.len())
-    );
-    let mut query = sqlx::query(&sql).bind(council_id);
-    for id in ids {
-        query = query.bind(id);
+/// Whether a stored observation newer than the row being updated exists for its item and
+/// check, or for software, its item and source.
+const NEWER: &str = "EXISTS (SELECT 1 FROM posture_observations x \
+     WHERE x.council_id = posture_observations.council_id \
+       AND x.equipment_id = posture_observations.equipment_id \
+       AND x.check_word = posture_observations.check_word \
+       AND (posture_observations.check_word <> 'software' \
+            OR x.source = posture_observations.source) \
+       AND x.observed_at > posture_observations.observed_at)";
+
+/// After an import's rows are in: the latest rows of its items that its rows have overtaken
+/// lose their mark, then its own rows that nothing overtakes gain it (an old file imported
+/// late adds history only), and its items are marked as reporting. Only rows already marked
+/// or just added can change: adding rows never makes an older row the latest.
+async fn mark_latest(tx: &mut StoreTx, council_id: Id, import_id: Id) -> RepoResult<()> {
+    let items = "SELECT i.equipment_id FROM posture_observations i \
+                 WHERE i.council_id = $1 AND i.import_id = $2";
+    let statements = [
+        format!(
+            "UPDATE posture_observations SET latest = 0 \
+             WHERE council_id = $1 AND latest = 1 AND equipment_id IN ({items}) AND {NEWER}"
+        ),
+        format!(
+            "UPDATE posture_observations SET latest = 1 \
+             WHERE council_id = $1 AND import_id = $2 AND latest = 0 AND NOT {NEWER}"
+        ),
+        format!(
+            "UPDATE equipment SET reports_posture = 1 \
+             WHERE council_id = $1 AND reports_posture = 0 AND id IN ({items})"
+        ),
+    ];
+    for sql in &statements {
+        tx.exec(sqlx::query(sql).bind(council_id).bind(import_id))
+            .await?;
     }
-    tx.exec(query).await?;
     Ok(())
 }
 
@@ -120,7 +136,7 @@ impl PostureTx for StoreTx {
         import(&row)
     }
 
-    async fn set_posture_import_counts(
+    async fn finish_posture_import(
         &mut self,
         council_id: Id,
         import_id: Id,
@@ -141,7 +157,8 @@ impl PostureTx for StoreTx {
         self.exec_one(query, || {
             format!("no import of device checks has id {import_id}")
         })
-        .await
+        .await?;
+        mark_latest(self, council_id, import_id).await
     }
 
     async fn insert_observations(
@@ -181,7 +198,6 @@ impl PostureTx for StoreTx {
                     .bind(o.detail.clone());
             }
             new += self.exec(query).await?;
-            mark_reporting(self, council_id, chunk).await?;
         }
         Ok(new)
     }
@@ -243,37 +259,16 @@ impl PostureTx for StoreTx {
         council_id: Id,
         only: &[Id],
     ) -> RepoResult<Vec<StoredObservation>> {
-        // A check's latest row, and every program of a source's latest list: the rows whose
-        // time is the latest for their item and check word (and, for software, source). The
-        // latest times are found once per group, then their rows joined, rather than each of
-        // an item's past rows looking up its group's latest: months of daily checks made
-        // that thousands of look-ups a page. The cross join keeps SQLite to that order (it
-        // otherwise read every observation of the council and looked each up in the groups).
+        // The rows marked latest by their imports (`mark_latest`), from their own index.
         let items = if only.is_empty() {
             String::new()
         } else {
             format!("AND equipment_id IN ({})", numbered_marks(2, only.len()))
         };
-        let columns = OBSERVATION
-            .split(", ")
-            .map(|c| format!("o.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
-            "WITH latest AS (
-                 SELECT equipment_id, check_word,
-                        CASE WHEN check_word = '{SOFTWARE_WORD}' THEN source ELSE '' END
-                            AS of_source,
-                        MAX(observed_at) AS at
-                 FROM posture_observations
-                 WHERE council_id = $1 {items}
-                 GROUP BY equipment_id, check_word, of_source)
-             SELECT {columns} FROM latest l
-             CROSS JOIN posture_observations o
-             WHERE o.council_id = $1 AND o.equipment_id = l.equipment_id
-              AND o.check_word = l.check_word AND o.observed_at = l.at
-              AND (l.check_word <> '{SOFTWARE_WORD}' OR o.source = l.of_source)
-             ORDER BY o.equipment_id, o.check_word, o.software"
+            "SELECT {OBSERVATION} FROM posture_observations \
+             WHERE council_id = $1 AND latest = 1 {items} \
+             ORDER BY equipment_id, check_word, software"
         );
         let mut query = sqlx::query(&sql).bind(council_id);
         for id in only {

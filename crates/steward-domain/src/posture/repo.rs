@@ -18,8 +18,10 @@ pub trait PostureTx: WorkflowTx {
         format: &str,
         file: &str,
     ) -> impl Future<Output = RepoResult<PostureImport>> + Send;
-    /// Records the import's counts once its observations are in.
-    fn set_posture_import_counts(
+    /// Closes an import once its observations are in: records its counts, and marks which
+    /// stored observations are now the latest of their item and check (or source's list of
+    /// programs) and which items report at all, which the compliance list reads.
+    fn finish_posture_import(
         &mut self,
         council_id: Id,
         import_id: Id,

@@ -4,14 +4,14 @@
 //! STEWARD_TEST_BACKEND selects.
 
 use super::workflow::{ctx, day, town};
-use chrono::{TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 use steward_domain::RegisterTx;
 use steward_domain::mail::MailTx;
 use steward_domain::mail::snapshot::{ForwardKind, ForwardRow, ForwardSource, SnapshotFormat};
 use steward_domain::ops::mail::{forwarding, milter};
 use steward_domain::ops::{people, posture, retention, subject_access};
-use steward_domain::posture::PostureTx;
 use steward_domain::posture::parse::{Format, Observation, Seen};
+use steward_domain::posture::{Observed, PostureTx};
 use steward_domain::repo::{NewLoan, NewPerson};
 use steward_policy::PersonKind;
 use steward_policy::mail::Outbound;
@@ -251,4 +251,96 @@ async fn device_checks_and_mail_records_are_shown_to_their_subject_and_purged_in
     .unwrap();
     assert_eq!((back.new, back.expired), (0, 1));
     tx.commit().await.unwrap();
+}
+
+fn program(line: u64, name: &str, source: &str, d: u32) -> Observation {
+    Observation {
+        seen: Seen::Software { name: name.into() },
+        source: source.into(),
+        ..check(line, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, d)
+    }
+}
+
+#[tokio::test]
+async fn each_check_and_each_sources_programs_are_judged_from_their_latest_import() {
+    let t = town(
+        "town-it-policy",
+        &[("S1", "Dot Clerk", PersonKind::Employee, &["town_clerk"])],
+    )
+    .await;
+    let c = ctx("2027-03-20");
+    let files = [
+        // The first file; then a newer one overtaking part of it; then an old one, late.
+        vec![
+            check(2, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, 2),
+            check(3, "LAP-1", CheckWord::Antivirus, CheckResult::Fail, 2),
+            program(4, "Word", "intune", 2),
+            program(5, "Excel", "intune", 2),
+        ],
+        vec![
+            check(2, "LAP-1", CheckWord::ScreenLock, CheckResult::Fail, 5),
+            check(3, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, 4),
+            program(4, "Word", "intune", 5),
+        ],
+        vec![
+            check(2, "LAP-1", CheckWord::ScreenLock, CheckResult::Pass, 1),
+            check(3, "LAP-1", CheckWord::Antivirus, CheckResult::Pass, 1),
+            program(4, "Chrome", "osquery", 1),
+        ],
+    ];
+    for (i, rows) in files.into_iter().enumerate() {
+        let mut tx = t.store.begin().await.unwrap();
+        let file = format!("checks-{i}.csv");
+        posture::import(
+            &mut tx,
+            &c,
+            &t.council,
+            &file,
+            Format::Steward,
+            rows,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut tx = t.store.read().await.unwrap();
+    let lap = tx
+        .equipment_by_tag(t.council.id, &"LAP-1".parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut latest: Vec<(String, u32, String)> = tx
+        .latest_observations(t.council.id, &[lap.id])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            let what = match o.observed {
+                Observed::Check { check, result } => format!("{} {}", check.word(), result.word()),
+                Observed::Software { name } => name,
+            };
+            (what, o.observed_at.day(), o.source)
+        })
+        .collect();
+    latest.sort();
+    let expected = [
+        ("Chrome", 1, "osquery"),
+        ("Word", 5, "intune"),
+        ("antivirus fail", 2, "intune"),
+        ("screen_lock fail", 5, "intune"),
+    ];
+    let expected: Vec<(String, u32, String)> = expected
+        .iter()
+        .map(|(w, d, s)| (w.to_string(), *d, s.to_string()))
+        .collect();
+    assert_eq!(latest, expected);
+    // The whole council's latest rows are the same ones.
+    assert_eq!(
+        tx.latest_observations(t.council.id, &[])
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
 }

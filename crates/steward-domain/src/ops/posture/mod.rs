@@ -136,7 +136,7 @@ pub async fn import<T: PostureTx>(
     }
     let observations = news.len() as i64;
     let (device_count, unmatched_count) = (devices.len() as i64, unmatched.len() as i64);
-    tx.set_posture_import_counts(
+    tx.finish_posture_import(
         council.id,
         import.id,
         observations,
