@@ -115,13 +115,7 @@ impl Store {
     /// looks empty to the planner, and a list joining loans to items can take seconds. SQLite's
     /// planner needs neither for the register's queries.
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres {
-            sqlx::raw_sql("VACUUM ANALYZE")
-                .execute(&self.pool)
-                .await
-                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
-        }
-        Ok(())
+        self.postgres_only("VACUUM ANALYZE").await
     }
 
     /// The underlying pool, for diagnostics and tests. Register changes belong in a
@@ -130,37 +124,31 @@ impl Store {
         &self.pool
     }
 
-    /// How many rows one change adds before the planner's statistics are refreshed after it.
-    pub const MANY_ROWS: usize = 100;
-
-    /// The tables the daily sweep adds rows to.
-    pub const SWEEP_TABLES: &'static [&'static str] = &["notices", "outbox"];
+    /// How many notices one sweep queues before the planner's statistics are refreshed.
+    pub const MANY_NOTICES: usize = 100;
 
     /// Brings the database's statistics up to date after loading much at once (a demo, a
     /// large import), so that PostgreSQL's planner chooses the indexes the lists are built for
     /// before its own background analysis gets round to it. SQLite plans by the schema alone.
     pub async fn analyze(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres {
-            sqlx::raw_sql("ANALYZE")
-                .execute(&self.pool)
-                .await
-                .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;
+        self.postgres_only("ANALYZE").await
+    }
+
+    /// After a sweep that queued `queued` notices, when they are many, gathers PostgreSQL's
+    /// statistics for the tables it adds to: a sweep that queues hundreds of notices into an
+    /// outbox the planner last saw empty would otherwise have the notifications list planned
+    /// for an empty table (a scan of every notice per message) until autovacuum comes round.
+    pub async fn analyze_after_sweep(&self, queued: usize) -> Result<(), StoreError> {
+        if queued >= Self::MANY_NOTICES {
+            self.postgres_only("ANALYZE notices, outbox").await?;
         }
         Ok(())
     }
 
-    /// Gathers PostgreSQL's statistics for `tables` after one change that added `rows` rows
-    /// to them, when they are many: a daily sweep that queues hundreds of notices into an
-    /// outbox the planner last saw empty would otherwise have the notifications list planned
-    /// for an empty table (a scan of every notice per message) until autovacuum comes round.
-    pub async fn analyze_after(
-        &self,
-        rows: usize,
-        tables: &[&'static str],
-    ) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres && rows >= Self::MANY_ROWS && !tables.is_empty() {
-            let sql = format!("ANALYZE {}", tables.join(", "));
-            sqlx::raw_sql(&sql)
+    /// Runs a statement of PostgreSQL's upkeep; SQLite has none to run.
+    async fn postgres_only(&self, sql: &'static str) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql(sql)
                 .execute(&self.pool)
                 .await
                 .map_err(|e| StoreError::Repo(crate::error::repo_error(e)))?;

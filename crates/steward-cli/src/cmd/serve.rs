@@ -192,6 +192,6 @@ async fn sweep_all(store: &Store, ctx: &Ctx) -> anyhow::Result<usize> {
             }
         }
     }
-    store.analyze_after(queued, Store::SWEEP_TABLES).await?;
+    store.analyze_after_sweep(queued).await?;
     Ok(queued)
 }

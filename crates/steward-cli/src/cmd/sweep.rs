@@ -113,9 +113,7 @@ pub async fn run(app: &App, args: SweepArgs) -> anyhow::Result<u8> {
         sweep::run(&mut tx, &ctx, &council).await?
     };
     tx.commit().await?;
-    app.store
-        .analyze_after(report.queued, steward_store::Store::SWEEP_TABLES)
-        .await?;
+    app.store.analyze_after_sweep(report.queued).await?;
     app.out.emit(&report, || describe(&report))?;
     Ok(exit::OK)
 }
