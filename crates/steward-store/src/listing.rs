@@ -2,13 +2,15 @@
 //! and cuts its page in the database with the same keyset rules.
 //!
 //! A list names its tables, its columns, an SQL expression to sort by (one an index exists for,
-//! never NULL) and the row's unique id as a tie-break. [`ListSql::fetch`] then runs two
-//! statements whatever the register's size: a count of the matching rows (capped where a list
-//! can be long) and the page itself, `LIMIT` one more than asked to learn whether more follow.
+//! never NULL) and the row's unique id as a tie-break. [`ListSql::fetch`] then runs one
+//! statement whatever the register's size: a count of the matching rows (capped where a list
+//! can be long, left out where the count is kept) beside the page itself, `LIMIT` one more
+//! than asked to learn whether more follow.
 
 use crate::packed::{self, Page};
 use crate::rows::{Cols, RowRef};
 use crate::tx::{Query, StoreTx};
+use sqlx::any::AnyRow;
 use steward_domain::listing::{
     Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
 };
@@ -291,8 +293,9 @@ impl ListSql {
         }
     }
 
-    async fn count(&self, tx: &mut StoreTx) -> RepoResult<Total> {
-        let mut statement = Statement::new();
+    /// Writes the count's statement: `n`, the number of matching rows (up to the cap's one
+    /// more).
+    fn count_into(&self, statement: &mut Statement) {
         let from = self.count_from.as_deref().unwrap_or(&self.from);
         match self.count_cap {
             Some(_) => statement.text(&format!(
@@ -300,20 +303,30 @@ impl ListSql {
             )),
             None => statement.text(&format!("SELECT COUNT(*) AS n FROM {from}")),
         };
-        self.where_clause(&mut statement, None);
+        self.where_clause(statement, None);
         if let Some(cap) = self.count_cap {
             statement.text(&format!(" LIMIT {}) capped", cap + 1));
         }
+    }
+
+    /// The total a count's `n` stands for.
+    fn counted(&self, row: &AnyRow) -> RepoResult<Total> {
+        let n = u64::try_from(Cols::new(row, "list").int("n")?).unwrap_or(0);
+        Ok(match self.count_cap {
+            Some(cap) if n > cap => Total::AtLeast(cap),
+            _ => Total::Exactly(n),
+        })
+    }
+
+    async fn count(&self, tx: &mut StoreTx) -> RepoResult<Total> {
+        let mut statement = Statement::new();
+        self.count_into(&mut statement);
         let row = tx
             .one(bound(&statement.sql, &statement.args), || {
                 "a count gave no row".into()
             })
             .await?;
-        let n = u64::try_from(Cols::new(&row, "list").int("n")?).unwrap_or(0);
-        Ok(match self.count_cap {
-            Some(cap) if n > cap => Total::AtLeast(cap),
-            _ => Total::Exactly(n),
-        })
+        self.counted(&row)
     }
 
     /// Only the count of the matching rows, for a figure shown without the rows.
@@ -321,31 +334,72 @@ impl ListSql {
         self.count(tx).await
     }
 
-    /// Runs a page's statement, packed into one JSON value where its columns all have names
-    /// (see `packed.rs`), else row by row.
-    async fn page(&self, tx: &mut StoreTx, statement: &Statement, order: &str) -> RepoResult<Page> {
+    /// Writes the page's own statement: the columns, the sort key and id under the builder's
+    /// aliases, the conditions and `keyset`, the order and one more row than `limit`.
+    fn page_into(&self, statement: &mut Statement, keyset: Option<&Frag>, order: &str, limit: u64) {
+        statement.text("SELECT ").frag(&self.select).text(&format!(
+            ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM {}",
+            self.sort, self.id, self.from
+        ));
+        self.where_clause(statement, keyset);
+        let order_by = if self.sort == self.id {
+            format!("{} {order}", self.sort)
+        } else {
+            format!("{} {order}, {} {order}", self.sort, self.id)
+        };
+        statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
+    }
+
+    /// The count (unless known) and the page, in one statement where the page's columns all
+    /// have names: the page packed into one JSON value (see `packed.rs`) and the count beside
+    /// it, so a list costs one round trip to the database. Else row by row, after a count.
+    async fn page(
+        &self,
+        tx: &mut StoreTx,
+        keyset: Option<&Frag>,
+        order: &str,
+        limit: u64,
+    ) -> RepoResult<(Total, Page)> {
         let Some(mut names) = packed::output_names(self.select.sql()) else {
             debug_assert!(
                 false,
                 "a list's columns need plain names: {}",
                 self.select.sql()
             );
+            let total = match self.known_total {
+                Some(total) => total,
+                None => self.count(tx).await?,
+            };
+            let mut statement = Statement::new();
+            self.page_into(&mut statement, keyset, order, limit);
             let rows = tx.all(bound(&statement.sql, &statement.args)).await?;
-            return Ok(Page::Rows(rows));
+            return Ok((total, Page::Rows(rows)));
         };
         names.extend([SORT_ALIAS.to_string(), ID_ALIAS.to_string()]);
-        let sql = packed::wrap(
-            tx.backend(),
-            &statement.sql,
-            &names,
-            SORT_ALIAS,
-            ID_ALIAS,
-            order,
-        );
+        let (head, tail) = packed::wrapping(tx.backend(), &names, SORT_ALIAS, ID_ALIAS, order);
+        let mut statement = Statement::new();
+        if self.known_total.is_none() {
+            statement.text("SELECT (");
+            self.count_into(&mut statement);
+            statement.text(") AS n, (");
+        }
+        statement.text(&head);
+        self.page_into(&mut statement, keyset, order, limit);
+        statement.text(tail);
+        if self.known_total.is_none() {
+            statement.text(") AS page");
+        }
         let row = tx
-            .one(bound(&sql, &statement.args), || "a page gave no row".into())
+            .one(bound(&statement.sql, &statement.args), || {
+                "a page gave no row".into()
+            })
             .await?;
-        Page::unpack(&Cols::new(&row, "list").text("page")?, &names)
+        let total = match self.known_total {
+            Some(total) => total,
+            None => self.counted(&row)?,
+        };
+        let page = Page::unpack(&Cols::new(&row, "list").text("page")?, &names)?;
+        Ok((total, page))
     }
 
     /// The page `window` asks for, in `direction`, with the count of every matching row.
@@ -357,10 +411,6 @@ impl ListSql {
         direction: Direction,
         read: impl Fn(RowRef<'_>) -> RepoResult<T>,
     ) -> RepoResult<Listed<T>> {
-        let total = match self.known_total {
-            Some(total) => total,
-            None => self.count(tx).await?,
-        };
         let limit = u64::from(window.limit());
         // Reading backwards (towards the start of the list) runs the order the other way and
         // turns the rows round afterwards.
@@ -389,19 +439,7 @@ impl ListSql {
             None => None,
         };
         let order = if ascending { "ASC" } else { "DESC" };
-        let mut statement = Statement::new();
-        statement.text("SELECT ").frag(&self.select).text(&format!(
-            ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM {}",
-            self.sort, self.id, self.from
-        ));
-        self.where_clause(&mut statement, keyset.as_ref());
-        let order_by = if self.sort == self.id {
-            format!("{} {order}", self.sort)
-        } else {
-            format!("{} {order}, {} {order}", self.sort, self.id)
-        };
-        statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
-        let mut rows = self.page(tx, &statement, order).await?;
+        let (total, mut rows) = self.page(tx, keyset.as_ref(), order, limit).await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         if backwards {

@@ -73,34 +73,33 @@ fn find_alias(item: &str) -> Option<&str> {
     (depth == 0).then(|| item[at + 4..].trim())
 }
 
-/// `inner`, a page's statement ending in its ORDER BY and LIMIT, wrapped so that the page comes
-/// back as one JSON array of rows, each an array of `names`' values in order. The aggregate
-/// orders the rows itself (`sort` then `id`, the inner statement's own order): neither
-/// database promises to keep a subquery's order through an aggregate.
-pub(crate) fn wrap(
+/// What goes before and after `inner`, a page's statement ending in its ORDER BY and LIMIT,
+/// so that the page comes back as one JSON array of rows, each an array of `names`' values in
+/// order. The aggregate orders the rows itself (`sort` then `id`, the inner statement's own
+/// order): neither database promises to keep a subquery's order through an aggregate.
+pub(crate) fn wrapping(
     backend: Backend,
-    inner: &str,
     names: &[String],
     sort: &str,
     id: &str,
     order: &str,
-) -> String {
+) -> (String, &'static str) {
     let columns = names
         .iter()
         .map(|n| format!("page_rows.{n}"))
         .collect::<Vec<_>>()
         .join(", ");
     let by = format!("page_rows.{sort} {order}, page_rows.{id} {order}");
-    match backend {
-        Backend::Sqlite => format!(
-            "SELECT json_group_array(json_array({columns}) ORDER BY {by}) AS page \
-             FROM ({inner}) page_rows"
-        ),
+    let head = match backend {
+        Backend::Sqlite => {
+            format!("SELECT json_group_array(json_array({columns}) ORDER BY {by}) AS page FROM (")
+        }
         Backend::Postgres => format!(
             "SELECT COALESCE(json_agg(json_build_array({columns}) ORDER BY {by}), '[]')::text \
-             AS page FROM ({inner}) page_rows"
+             AS page FROM ("
         ),
-    }
+    };
+    (head, ") page_rows")
 }
 
 /// The rows of a page: as the driver handed them over, or unpacked from one JSON value.

@@ -167,12 +167,14 @@ pub async fn names_for<T: RegisterTx>(
 
 /// Each record of a page in words.
 pub fn describe(records: &[AuditRecord], names: &Names) -> Vec<Described> {
-    records.iter().map(|r| describe_one(r, names)).collect()
+    records
+        .iter()
+        .map(|r| describe_one(r, &sentences::Data::of(r), names))
+        .collect()
 }
 
-fn describe_one(record: &AuditRecord, names: &Names) -> Described {
-    let data = sentences::Data::of(record);
-    let mut sentence = sentences::sentence(record, &data, names);
+fn describe_one(record: &AuditRecord, data: &sentences::Data, names: &Names) -> Described {
+    let mut sentence = sentences::sentence(record, data, names);
     if let Some(day) = record.erased_on {
         sentence.push_str(&format!(
             " The details were erased on {} under the retention rules.",
@@ -184,7 +186,7 @@ fn describe_one(record: &AuditRecord, names: &Names) -> Described {
         when: uk_moment(record.at),
         label: action_label(&record.action),
         sentence,
-        changes: changes(&data, names),
+        changes: changes(data, names),
         erased: record.erased_on.is_some(),
     }
 }
@@ -195,8 +197,16 @@ pub async fn describe_page<T: RegisterTx>(
     council: &Council,
     page: Listed<AuditRecord>,
 ) -> DomainResult<Listed<(AuditRecord, Described)>> {
-    let names = names_for(tx, council, &page.items).await?;
-    let described = describe(&page.items, &names);
+    // Each record's data is parsed once, for the names it mentions and for its words.
+    let data: Vec<sentences::Data> = page.items.iter().map(sentences::Data::of).collect();
+    let keys = NameKeys::of_parsed(page.items.iter().zip(&data));
+    let names = tx.audit_names(council.id, &keys).await?;
+    let described = page
+        .items
+        .iter()
+        .zip(&data)
+        .map(|(record, data)| describe_one(record, data, &names))
+        .collect::<Vec<_>>();
     Ok(Listed {
         items: page.items.into_iter().zip(described).collect(),
         total: page.total,

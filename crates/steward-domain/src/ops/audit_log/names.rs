@@ -2,6 +2,7 @@
 //! for a whole page at once: [`NameKeys::of`] gathers every id the page's records mention, the
 //! store answers them in one query per kind, and the sentences read [`Names`].
 
+use super::sentences::Data;
 use crate::audit::AuditRecord;
 use crate::records::Id;
 use serde_json::Value;
@@ -28,8 +29,16 @@ pub struct NameKeys {
 
 impl NameKeys {
     pub fn of(records: &[AuditRecord]) -> NameKeys {
+        let data: Vec<Data> = records.iter().map(Data::of).collect();
+        NameKeys::of_parsed(records.iter().zip(&data))
+    }
+
+    /// As [`NameKeys::of`], from records whose data is already parsed.
+    pub(crate) fn of_parsed<'a>(
+        records: impl Iterator<Item = (&'a AuditRecord, &'a Data)>,
+    ) -> NameKeys {
         let mut keys = NameKeys::default();
-        for record in records {
+        for (record, data) in records {
             let actor = record.actor.strip_suffix(" (API)").unwrap_or(&record.actor);
             keys.usernames.insert(actor.to_string());
             match record.entity.as_str() {
@@ -41,10 +50,8 @@ impl NameKeys {
                 }
                 _ => {}
             }
-            for text in [&record.before, &record.after].into_iter().flatten() {
-                if let Ok(value) = serde_json::from_str::<Value>(text) {
-                    keys.gather(&value);
-                }
+            for value in [&data.before, &data.after].into_iter().flatten() {
+                keys.gather(value);
             }
         }
         keys
