@@ -14,8 +14,9 @@ use steward_domain::ops::network::list::{FindingQuery, FindingSort};
 use steward_domain::workflow::{Request, RequestKind};
 use steward_domain::{Id, RepoResult};
 
-/// Findings lists count no further: a year of scanning a county's proxy runs long.
-const COUNT_CAP: u64 = 10_000;
+/// Findings lists count no further: a year of scanning a county's proxy runs long, and a
+/// page should cost the same in its first week and its last.
+const COUNT_CAP: u64 = 1_000;
 
 /// How many addresses a summed finding shows.
 const SAMPLES: usize = 3;

@@ -353,8 +353,9 @@ impl OutboxTx for StoreTx {
     }
 }
 
-/// Outbox lists count no further: the outbox only grows.
-const COUNT_CAP: u64 = 10_000;
+/// Outbox lists count no further, so that a page costs the same however long the outbox has
+/// grown (it only grows until retention), and a page says "of more than 1,000".
+const COUNT_CAP: u64 = 1_000;
 
 async fn message_page(
     tx: &mut StoreTx,
