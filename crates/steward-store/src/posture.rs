@@ -59,13 +59,17 @@ fn observation(row: &AnyRow) -> RepoResult<StoredObservation> {
 
 /// Whether a stored observation newer than the row being updated exists for its item and
 /// check, or for software, its item and source.
-const NEWER: &str = "EXISTS (SELECT 1 FROM posture_observations x \
-     WHERE x.council_id = posture_observations.council_id \
-       AND x.equipment_id = posture_observations.equipment_id \
-       AND x.check_word = posture_observations.check_word \
-       AND (posture_observations.check_word <> 'software' \
-            OR x.source = posture_observations.source) \
-       AND x.observed_at > posture_observations.observed_at)";
+fn newer() -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM posture_observations x \
+         WHERE x.council_id = posture_observations.council_id \
+           AND x.equipment_id = posture_observations.equipment_id \
+           AND x.check_word = posture_observations.check_word \
+           AND (posture_observations.check_word <> '{SOFTWARE_WORD}' \
+                OR x.source = posture_observations.source) \
+           AND x.observed_at > posture_observations.observed_at)"
+    )
+}
 
 /// After an import's rows are in: the latest rows of its items that its rows have overtaken
 /// lose their mark, then its own rows that nothing overtakes gain it (an old file imported
@@ -74,14 +78,15 @@ const NEWER: &str = "EXISTS (SELECT 1 FROM posture_observations x \
 async fn mark_latest(tx: &mut StoreTx, council_id: Id, import_id: Id) -> RepoResult<()> {
     let items = "SELECT i.equipment_id FROM posture_observations i \
                  WHERE i.council_id = $1 AND i.import_id = $2";
+    let newer = newer();
     let statements = [
         format!(
             "UPDATE posture_observations SET latest = 0 \
-             WHERE council_id = $1 AND latest = 1 AND equipment_id IN ({items}) AND {NEWER}"
+             WHERE council_id = $1 AND latest = 1 AND equipment_id IN ({items}) AND {newer}"
         ),
         format!(
             "UPDATE posture_observations SET latest = 1 \
-             WHERE council_id = $1 AND import_id = $2 AND latest = 0 AND NOT {NEWER}"
+             WHERE council_id = $1 AND import_id = $2 AND latest = 0 AND NOT {newer}"
         ),
         format!(
             "UPDATE equipment SET reports_posture = 1 \

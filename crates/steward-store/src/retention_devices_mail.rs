@@ -155,6 +155,9 @@ pub(crate) async fn purge_device_day(
         what,
     )
     .await?;
+    // Days are purged oldest first (`ended_records` sorts them), so a deleted latest check
+    // never leaves an older one of its item behind to take its place: an item either keeps
+    // newer checks or has none left, and then stops reporting.
     crate::posture::unmark_silent(tx, council_id).await
 }
 
