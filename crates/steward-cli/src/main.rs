@@ -15,6 +15,12 @@ use std::io::Write;
 use std::process::ExitCode;
 use steward_domain::{DomainError, ErrorKind};
 
+/// A page is built from many small strings and values freed together when it is sent: with
+/// sixty-four requests at once, glibc's allocator spent a fifth of the server's time in its
+/// own bookkeeping, which mimalloc's per-thread pages avoid.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes scripts can rely on.
 pub mod exit {
     pub const OK: u8 = 0;

@@ -2,7 +2,8 @@
 //! time.
 
 use crate::audit::{RECORD, head_seq, record};
-use crate::listing::{Arg, Frag, KeyKind, ListSql, bound};
+use crate::listing::{Arg, Frag, KeyKind, ListSql};
+use crate::packed::{Lookups, Page};
 use crate::rows::{Cols, time_text};
 use crate::tx::StoreTx;
 use std::collections::BTreeSet;
@@ -97,13 +98,13 @@ fn cursor_bounds(query: &AuditLogQuery) -> (Option<String>, Option<String>) {
     }
 }
 
-/// `column IN (...)` over `values` numbered from `first`, or a condition that is never true
-/// when there are none.
-fn within(column: &str, first: usize, n: usize) -> String {
+/// `column IN (?, ...)` over `n` values, or a condition that is never true when there are
+/// none.
+fn within(column: &str, n: usize) -> String {
     if n == 0 {
         "1 = 0".to_string()
     } else {
-        format!("{column} IN ({})", crate::rows::numbered_marks(first, n))
+        format!("{column} IN ({})", vec!["?"; n].join(", "))
     }
 }
 
@@ -115,83 +116,100 @@ fn texts(values: &BTreeSet<String>) -> Vec<Arg> {
     values.iter().map(|v| Arg::Text(v.clone())).collect()
 }
 
-/// Runs `sql` with the council's id first and `args` after it.
-async fn rows(
-    tx: &mut StoreTx,
-    sql: &str,
-    council_id: Id,
-    args: Vec<Arg>,
-) -> RepoResult<Vec<sqlx::any::AnyRow>> {
+/// The council's id, then `args`.
+fn of_council(council_id: Id, args: Vec<Arg>) -> Vec<Arg> {
     let mut all = vec![Arg::Int(council_id)];
     all.extend(args);
-    tx.all(bound(sql, &all)).await
+    all
 }
 
-/// The names behind `keys`: at most four queries, whatever the page holds.
+/// The names behind `keys`, every kind read in one statement whatever the page holds.
 pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> RepoResult<Names> {
-    let mut names = Names::default();
-    if !keys.person_ids.is_empty() || !keys.person_refs.is_empty() {
-        let (ids, refs) = (keys.person_ids.len(), keys.person_refs.len());
+    let mut lookups = Lookups::default();
+    let people = if keys.person_ids.is_empty() && keys.person_refs.is_empty() {
+        None
+    } else {
         // Two look-ups, each by its own index: with an OR between them SQLite would read
         // every person of the council through the council's index instead.
-        let sql = format!(
-            "SELECT id, name, reference FROM people WHERE council_id = $1 AND {} \
-             UNION ALL SELECT id, name, reference FROM people WHERE council_id = $1 AND {}",
-            within("id", 2, ids),
-            within("reference", 2 + ids, refs)
+        let mut args = of_council(council_id, ints(&keys.person_ids));
+        args.extend(of_council(council_id, texts(&keys.person_refs)));
+        let rest = format!(
+            "FROM people WHERE council_id = ? AND {} \
+             UNION ALL SELECT id, name, reference FROM people WHERE council_id = ? AND {}",
+            within("id", keys.person_ids.len()),
+            within("reference", keys.person_refs.len())
         );
-        let mut args = ints(&keys.person_ids);
-        args.extend(texts(&keys.person_refs));
-        for row in rows(tx, &sql, council_id, args).await? {
-            let c = Cols::new(&row, "people");
-            let (name, reference) = (c.text("name")?, c.text("reference")?);
-            names.people_by_ref.insert(reference.clone(), name.clone());
-            names.people.insert(c.int("id")?, (name, reference));
-        }
-    }
-    if !keys.equipment_ids.is_empty() {
-        let sql = format!(
-            // Ordered by id, so that SQLite looks each item up by its key rather than
-            // reading the council's items through a covering index.
-            "SELECT id, asset_tag FROM equipment WHERE council_id = $1 AND {} ORDER BY id",
-            within("id", 2, keys.equipment_ids.len())
+        Some(lookups.add("id, name, reference", Frag::new(rest, args), "")?)
+    };
+    let equipment = if keys.equipment_ids.is_empty() {
+        None
+    } else {
+        // Ordered by id, so that SQLite looks each item up by its key rather than reading
+        // the council's items through a covering index.
+        let rest = format!(
+            "FROM equipment WHERE council_id = ? AND {} ORDER BY id",
+            within("id", keys.equipment_ids.len())
         );
-        for row in rows(tx, &sql, council_id, ints(&keys.equipment_ids)).await? {
-            let c = Cols::new(&row, "equipment");
-            names.equipment.insert(c.int("id")?, c.text("asset_tag")?);
-        }
-    }
-    if !keys.user_ids.is_empty() || !keys.usernames.is_empty() {
-        let (ids, users) = (keys.user_ids.len(), keys.usernames.len());
-        let sql = format!(
-            "SELECT u.id, u.username, u.role, p.name FROM users u \
-             LEFT JOIN people p ON p.council_id = u.council_id AND p.id = u.person_id \
-             WHERE u.council_id = $1 AND ({} OR {})",
-            within("u.id", 2, ids),
-            within("u.username", 2 + ids, users)
+        let args = of_council(council_id, ints(&keys.equipment_ids));
+        Some(lookups.add("id, asset_tag", Frag::new(rest, args), "")?)
+    };
+    let users = if keys.user_ids.is_empty() && keys.usernames.is_empty() {
+        None
+    } else {
+        let rest = format!(
+            "FROM users u LEFT JOIN people p ON p.council_id = u.council_id AND p.id = u.person_id \
+             WHERE u.council_id = ? AND ({} OR {})",
+            within("u.id", keys.user_ids.len()),
+            within("u.username", keys.usernames.len())
         );
-        let mut args = ints(&keys.user_ids);
+        let mut args = of_council(council_id, ints(&keys.user_ids));
         args.extend(texts(&keys.usernames));
-        for row in rows(tx, &sql, council_id, args).await? {
-            let c = Cols::new(&row, "users");
-            let username = c.text("username")?;
-            names.users.insert(c.int("id")?, username.clone());
-            let user = UserName {
-                role: c.text("role")?,
-                person_name: c.opt_text("name")?,
-            };
-            names.accounts.insert(username, user);
-        }
-    }
-    if !keys.pack_version_ids.is_empty() {
-        let sql = format!(
-            "SELECT id, number FROM pack_versions WHERE council_id = $1 AND {}",
-            within("id", 2, keys.pack_version_ids.len())
+        Some(lookups.add(
+            "u.id, u.username, u.role, p.name",
+            Frag::new(rest, args),
+            "",
+        )?)
+    };
+    let versions = if keys.pack_version_ids.is_empty() {
+        None
+    } else {
+        let rest = format!(
+            "FROM pack_versions WHERE council_id = ? AND {}",
+            within("id", keys.pack_version_ids.len())
         );
-        for row in rows(tx, &sql, council_id, ints(&keys.pack_version_ids)).await? {
-            let c = Cols::new(&row, "pack_versions");
-            names.pack_versions.insert(c.int("id")?, c.int("number")?);
-        }
+        let args = of_council(council_id, ints(&keys.pack_version_ids));
+        Some(lookups.add("id, number", Frag::new(rest, args), "")?)
+    };
+    let pages = lookups.run(tx).await?;
+    let page = |at: Option<usize>| {
+        at.and_then(|i| pages.get(i))
+            .into_iter()
+            .flat_map(Page::rows)
+    };
+    let mut names = Names::default();
+    for row in page(people) {
+        let c = Cols::new(row, "people");
+        let (name, reference) = (c.text("name")?, c.text("reference")?);
+        names.people_by_ref.insert(reference.clone(), name.clone());
+        names.people.insert(c.int("id")?, (name, reference));
+    }
+    for row in page(equipment) {
+        let c = Cols::new(row, "equipment");
+        names.equipment.insert(c.int("id")?, c.text("asset_tag")?);
+    }
+    for row in page(users) {
+        let c = Cols::new(row, "users");
+        let username = c.text("username")?;
+        names.users.insert(c.int("id")?, username.clone());
+        let user = UserName {
+            role: c.text("role")?,
+            person_name: c.opt_text("name")?,
+        };
+        names.accounts.insert(username, user);
+    }
+    for row in page(versions) {
+        let c = Cols::new(row, "pack_versions");
+        names.pack_versions.insert(c.int("id")?, c.int("number")?);
     }
     Ok(names)
 }

@@ -96,25 +96,25 @@ impl Frag {
 }
 
 /// Puts pieces together into one statement with numbered placeholders and their values.
-struct Statement {
-    sql: String,
-    args: Vec<Arg>,
+pub(crate) struct Statement {
+    pub(crate) sql: String,
+    pub(crate) args: Vec<Arg>,
 }
 
 impl Statement {
-    fn new() -> Statement {
+    pub(crate) fn new() -> Statement {
         Statement {
             sql: String::new(),
             args: Vec::new(),
         }
     }
 
-    fn text(&mut self, text: &str) -> &mut Statement {
+    pub(crate) fn text(&mut self, text: &str) -> &mut Statement {
         self.sql.push_str(text);
         self
     }
 
-    fn frag(&mut self, frag: &Frag) -> &mut Statement {
+    pub(crate) fn frag(&mut self, frag: &Frag) -> &mut Statement {
         let mut values = frag.args.iter();
         for c in frag.sql.chars() {
             if c == '?' {

@@ -7,8 +7,10 @@
 //! read by the same column names through [`RowRef::Packed`]. The statement inside is the one a
 //! row-by-row read would run, so its plan and its index are unchanged.
 
+use crate::listing::{Frag, Statement, bound};
 use crate::open::Backend;
-use crate::rows::RowRef;
+use crate::rows::{Cols, RowRef};
+use crate::tx::StoreTx;
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -160,6 +162,81 @@ impl Page {
     pub(crate) fn rows(&self) -> impl Iterator<Item = RowRef<'_>> {
         (0..self.len()).filter_map(|i| self.row(i))
     }
+}
+
+/// Several look-ups one page needs, answered in one statement: each is a whole `SELECT` whose
+/// columns have plain names, and comes back packed as a list's page does. On SQLite every
+/// statement is a round trip to the connection's own thread; a page that needs five small
+/// look-ups pays for one.
+#[derive(Default)]
+pub(crate) struct Lookups {
+    parts: Vec<(Vec<String>, Frag, String)>,
+}
+
+impl Lookups {
+    /// Adds the look-up `SELECT {columns} {rest}` (`rest` from its `FROM` on, with `?` for its
+    /// values), its rows in the order of `order` (columns of `columns`, each optionally
+    /// followed by DESC), and answers where its page will be in [`Lookups::run`]'s answer.
+    pub(crate) fn add(&mut self, columns: &str, rest: Frag, order: &str) -> RepoResult<usize> {
+        let names = output_names(columns).ok_or_else(|| {
+            RepoError::Backend(format!("a look-up's columns need plain names: {columns}"))
+        })?;
+        let inner = Frag::new(
+            format!("SELECT {columns} {}", rest.sql()),
+            rest.args().to_vec(),
+        );
+        self.parts.push((names, inner, order.to_string()));
+        Ok(self.parts.len() - 1)
+    }
+
+    /// Runs every look-up in one statement; their pages in the order they were added.
+    pub(crate) async fn run(self, tx: &mut StoreTx) -> RepoResult<Vec<Page>> {
+        if self.parts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let backend = tx.backend();
+        let mut statement = Statement::new();
+        statement.text("SELECT ");
+        for (i, (names, inner, order)) in self.parts.iter().enumerate() {
+            let columns = prefixed(names.iter().map(String::as_str));
+            let by = if order.is_empty() {
+                String::new()
+            } else {
+                format!(" ORDER BY {}", prefixed(order.split(',').map(str::trim)))
+            };
+            let aggregate = match backend {
+                Backend::Sqlite => format!("json_group_array(json_array({columns}){by})"),
+                Backend::Postgres => {
+                    format!("COALESCE(json_agg(json_build_array({columns}){by}), '[]')::text")
+                }
+            };
+            if i > 0 {
+                statement.text(", ");
+            }
+            statement.text(&format!("(SELECT {aggregate} FROM ("));
+            statement.frag(inner);
+            statement.text(&format!(") look_up) AS part_{i}"));
+        }
+        let row = tx
+            .one(bound(&statement.sql, &statement.args), || {
+                "a page's look-ups gave no row".into()
+            })
+            .await?;
+        let c = Cols::new(&row, "look-ups");
+        self.parts
+            .iter()
+            .enumerate()
+            .map(|(i, (names, _, _))| Page::unpack(&c.text(&format!("part_{i}"))?, names))
+            .collect()
+    }
+}
+
+/// `look_up.a, look_up.b DESC` for `a`, `b DESC`.
+fn prefixed<'a>(columns: impl Iterator<Item = &'a str>) -> String {
+    columns
+        .map(|c| format!("look_up.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 //! observations.
 
 use crate::equipment::{EQUIPMENT, equipment};
-use crate::rows::{Cols, numbered_marks, time_text};
+use crate::listing::{Arg, Frag};
+use crate::packed::Lookups;
+use crate::rows::{Cols, RowRef, date_text, numbered_marks, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use steward_domain::posture::*;
-use steward_domain::records::Equipment;
 use steward_domain::workflow::AuthorisedSoftware;
 use steward_domain::{Id, RepoError, RepoResult};
 use steward_policy::posture::{CheckResult, CheckWord};
@@ -16,6 +17,17 @@ const IMPORT: &str = "id, council_id, imported_at, imported_by, format, file, ob
                       devices, unmatched";
 const OBSERVATION: &str = "equipment_id, check_word, result, software, observed_at, source, detail";
 const SOFTWARE_WORD: &str = "software";
+
+// The items of a list held by someone who has left office, and the day their last term ended.
+// A loan gets its leaving deadline when its borrower leaves; a later term (someone coming
+// back) ends the deadline's meaning, so a term still open means no leaver.
+const LEAVERS_FROM: &str = "FROM loans l \
+     JOIN terms t ON t.council_id = l.council_id AND t.person_id = l.person_id \
+     WHERE l.council_id = ? AND l.returned_on IS NULL AND l.leaving_by IS NOT NULL \
+       AND l.equipment_id IN";
+const LEAVERS_TAIL: &str = "AND NOT EXISTS (SELECT 1 FROM terms o WHERE o.council_id = l.council_id \
+       AND o.person_id = l.person_id AND o.ends IS NULL) \
+     GROUP BY l.equipment_id";
 const BATCH: usize = 500;
 
 fn import(row: &AnyRow) -> RepoResult<PostureImport> {
@@ -33,7 +45,7 @@ fn import(row: &AnyRow) -> RepoResult<PostureImport> {
     })
 }
 
-fn observation(row: &AnyRow) -> RepoResult<StoredObservation> {
+fn observation<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<StoredObservation> {
     let c = Cols::new(row, "posture_observations");
     let word = c.text("check_word")?;
     let observed = if word == SOFTWARE_WORD {
@@ -207,22 +219,103 @@ impl PostureTx for StoreTx {
         Ok(new)
     }
 
-    async fn posture_items(&mut self, council_id: Id, ids: &[Id]) -> RepoResult<Vec<Equipment>> {
+    async fn posture_facts(
+        &mut self,
+        council_id: Id,
+        ids: &[Id],
+        today: NaiveDate,
+    ) -> RepoResult<PostureFacts> {
         if ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(PostureFacts::default());
         }
-        let sql = format!(
-            // In id order: ordered by tag, SQLite walked the council's tag index for a
-            // handful of ids. The page is put in tag order after judging.
-            "SELECT {EQUIPMENT} FROM equipment WHERE council_id = $1 AND id IN ({}) \
-             ORDER BY id",
-            numbered_marks(2, ids.len())
-        );
-        let mut query = sqlx::query(&sql).bind(council_id);
-        for id in ids {
-            query = query.bind(*id);
+        let marks = vec!["?"; ids.len()].join(", ");
+        let among = |args: &[Arg]| -> Vec<Arg> {
+            let mut all = vec![Arg::Int(council_id)];
+            all.extend(ids.iter().map(|id| Arg::Int(*id)));
+            all.extend_from_slice(args);
+            all
+        };
+        let mut lookups = Lookups::default();
+        let items = lookups.add(
+            EQUIPMENT,
+            Frag::new(
+                format!("FROM equipment WHERE council_id = ? AND id IN ({marks})"),
+                among(&[]),
+            ),
+            "id",
+        )?;
+        let latest = lookups.add(
+            OBSERVATION,
+            Frag::new(
+                format!(
+                    "FROM posture_observations \
+                     WHERE council_id = ? AND equipment_id IN ({marks}) AND latest = 1"
+                ),
+                among(&[]),
+            ),
+            "equipment_id, check_word, software",
+        )?;
+        let exceptions = lookups.add(
+            crate::workflow::grants::POSTURE_EXCEPTION,
+            Frag::new(
+                format!(
+                    "FROM posture_exceptions \
+                     WHERE council_id = ? AND equipment_id IN ({marks}) AND until_day >= ?"
+                ),
+                among(&[date_text(today).into()]),
+            ),
+            "equipment_id, id",
+        )?;
+        let authorised = lookups.add(
+            crate::workflow::grants::SOFTWARE,
+            Frag::new(
+                format!(
+                    "FROM authorised_software WHERE council_id = ? AND equipment_id IN ({marks})"
+                ),
+                among(&[]),
+            ),
+            "equipment_id, id",
+        )?;
+        let leavers = lookups.add(
+            "l.equipment_id, MAX(t.ends) AS left_on",
+            Frag::new(
+                format!("{LEAVERS_FROM} ({marks}) {LEAVERS_TAIL}"),
+                among(&[]),
+            ),
+            "equipment_id",
+        )?;
+        let pages = lookups.run(self).await?;
+        let page = |i: usize| {
+            pages
+                .get(i)
+                .ok_or_else(|| RepoError::Backend("a look-up went unanswered".into()))
+        };
+        let mut facts = PostureFacts {
+            items: page(items)?
+                .rows()
+                .map(equipment)
+                .collect::<RepoResult<_>>()?,
+            latest: page(latest)?
+                .rows()
+                .map(observation)
+                .collect::<RepoResult<_>>()?,
+            exceptions: page(exceptions)?
+                .rows()
+                .map(crate::workflow::grants::posture_exception)
+                .collect::<RepoResult<_>>()?,
+            authorised: page(authorised)?
+                .rows()
+                .map(crate::workflow::grants::software)
+                .collect::<RepoResult<_>>()?,
+            leavers: Vec::new(),
+        };
+        for row in page(leavers)?.rows() {
+            let c = Cols::new(row, "loans");
+            if let Some(left_on) = c.opt_date("left_on")? {
+                facts.leavers.push((c.int("equipment_id")?, left_on));
+            }
         }
-        self.all(query).await?.iter().map(equipment).collect()
+        Ok(facts)
     }
 
     async fn held_by_leavers(
@@ -233,16 +326,9 @@ impl PostureTx for StoreTx {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // A loan gets its leaving deadline when its borrower leaves; a later term (someone
-        // coming back) ends the deadline's meaning, so a term still open means no leaver.
         let sql = format!(
-            "SELECT l.equipment_id, MAX(t.ends) AS left_on FROM loans l \
-             JOIN terms t ON t.council_id = l.council_id AND t.person_id = l.person_id \
-             WHERE l.council_id = $1 AND l.returned_on IS NULL AND l.leaving_by IS NOT NULL \
-               AND l.equipment_id IN ({}) \
-               AND NOT EXISTS (SELECT 1 FROM terms o WHERE o.council_id = l.council_id \
-                   AND o.person_id = l.person_id AND o.ends IS NULL) \
-             GROUP BY l.equipment_id",
+            "SELECT l.equipment_id, MAX(t.ends) AS left_on {} ({}) {LEAVERS_TAIL}",
+            LEAVERS_FROM.replacen('?', "$1", 1),
             numbered_marks(2, ids.len())
         );
         let mut query = sqlx::query(&sql).bind(council_id);

@@ -25,6 +25,21 @@ pub struct PostureImport {
     pub unmatched: i64,
 }
 
+/// What judging some items against the policy needs to know of them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PostureFacts {
+    /// The items themselves.
+    pub items: Vec<crate::records::Equipment>,
+    /// Their latest observations (as [`super::PostureTx::latest_observations`]).
+    pub latest: Vec<StoredObservation>,
+    /// The exceptions to device checks granted for them that run to the day or later.
+    pub exceptions: Vec<crate::workflow::PostureExceptionGrant>,
+    /// The software authorised on them.
+    pub authorised: Vec<crate::workflow::AuthorisedSoftware>,
+    /// Those still held by someone who has left office, with the day their last term ended.
+    pub leavers: Vec<(Id, chrono::NaiveDate)>,
+}
+
 /// What an observation is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]

@@ -57,12 +57,14 @@ pub trait PostureTx: WorkflowTx {
         after: Option<&str>,
         limit: i64,
     ) -> impl Future<Output = RepoResult<Vec<Id>>> + Send;
-    /// The items with these ids, in one statement.
-    fn posture_items(
+    /// Everything judging the items `ids` needs (a page of the compliance list: a few
+    /// hundred at most), read together in one statement: see [`PostureFacts`].
+    fn posture_facts(
         &mut self,
         council_id: Id,
         ids: &[Id],
-    ) -> impl Future<Output = RepoResult<Vec<crate::records::Equipment>>> + Send;
+        today: chrono::NaiveDate,
+    ) -> impl Future<Output = RepoResult<PostureFacts>> + Send;
     /// For each of these items still held by someone who has left office, the day their
     /// last term ended.
     fn held_by_leavers(

@@ -1,7 +1,7 @@
 //! What approved requests granted and what was recorded against items: web exceptions,
 //! authorised software, erasures.
 
-use crate::rows::{Cols, date_text, time_text, word};
+use crate::rows::{Cols, RowRef, date_text, time_text, word};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::workflow::*;
@@ -27,7 +27,7 @@ fn exception(row: &AnyRow) -> RepoResult<WebException> {
     })
 }
 
-pub(crate) fn software(row: &AnyRow) -> RepoResult<AuthorisedSoftware> {
+pub(crate) fn software<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<AuthorisedSoftware> {
     let c = Cols::new(row, "authorised_software");
     Ok(AuthorisedSoftware {
         id: c.int("id")?,
@@ -123,10 +123,12 @@ pub(crate) async fn software_of(
     rows.iter().map(software).collect()
 }
 
-const POSTURE_EXCEPTION: &str = "id, council_id, equipment_id, check_word, until_day, office, \
+pub(crate) const POSTURE_EXCEPTION: &str = "id, council_id, equipment_id, check_word, until_day, office, \
     office_name, authorised_on, request_id, clause, document";
 
-fn posture_exception(row: &AnyRow) -> RepoResult<PostureExceptionGrant> {
+pub(crate) fn posture_exception<'r>(
+    row: impl Into<RowRef<'r>>,
+) -> RepoResult<PostureExceptionGrant> {
     let c = Cols::new(row, "posture_exceptions");
     Ok(PostureExceptionGrant {
         id: c.int("id")?,

@@ -1,5 +1,6 @@
 //! The audit trail: filtered and paged in the database, newest first, each record told in
-//! words with its data as recorded behind "Technical details"; as CSV; and verified end to end.
+//! words (the record as stored, with its codes, data and hash, is in the CSV and the API); as
+//! CSV; and verified end to end.
 
 use super::at;
 use super::audit_query::AuditForm;
@@ -14,32 +15,9 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
-use steward_domain::audit::{AuditRecord, ChainProblem, timestamp_text};
+use steward_domain::audit::{AuditRecord, ChainProblem};
 use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::audit_log::{self, ENTITIES, FieldChange, actions_by_label, uk_moment};
-
-/// A record's data as auditors read it: the stored JSON, indented.
-fn pretty(json: Option<&str>) -> Option<String> {
-    json.map(|text| {
-        serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| text.to_string())
-    })
-}
-
-/// The record as stored, for the "Technical details" disclosure.
-#[derive(Serialize)]
-struct Technical {
-    action: String,
-    entity: String,
-    entity_id: String,
-    actor: String,
-    at: String,
-    hash: String,
-    before: Option<String>,
-    after: Option<String>,
-}
 
 #[derive(Serialize)]
 struct Shown {
@@ -50,7 +28,6 @@ struct Shown {
     changes: Vec<FieldChange>,
     any_before: bool,
     any_after: bool,
-    technical: Technical,
 }
 
 fn shown(r: AuditRecord, d: audit_log::Described) -> Shown {
@@ -62,16 +39,6 @@ fn shown(r: AuditRecord, d: audit_log::Described) -> Shown {
         label: d.label,
         sentence: d.sentence,
         changes: d.changes,
-        technical: Technical {
-            before: pretty(r.before.as_deref()),
-            after: pretty(r.after.as_deref()),
-            at: timestamp_text(r.at),
-            action: r.action,
-            entity: r.entity,
-            entity_id: r.entity_id,
-            actor: r.actor,
-            hash: r.hash,
-        },
     }
 }
 

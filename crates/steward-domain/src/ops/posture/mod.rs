@@ -12,7 +12,9 @@ use crate::error::{DomainError, DomainResult};
 use crate::ids::AssetTag;
 use crate::ops::{NONE, audit, policy};
 use crate::posture::parse::{Format, Observation, Seen};
-use crate::posture::{NewObservation, Observed, PostureImport, PostureTx, StoredObservation};
+use crate::posture::{
+    NewObservation, Observed, PostureFacts, PostureImport, PostureTx, StoredObservation,
+};
 use crate::records::{Council, Equipment, Id};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -261,27 +263,33 @@ pub async fn findings<T: PostureTx>(
         ),
         None => None,
     };
-    let ids: Vec<Id> = only.iter().map(|e| e.id).collect();
-    let latest = tx.latest_observations(council.id, &ids).await?;
-    let items: HashMap<Id, Equipment> = match &only {
-        Some(e) => HashMap::from([(e.id, e.clone())]),
-        None => tx
-            .equipment_list(council.id)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect(),
+    let only_ids: Vec<Id> = only.iter().map(|e| e.id).collect();
+    let latest = tx.latest_observations(council.id, &only_ids).await?;
+    let items = match only {
+        Some(e) => vec![e],
+        None => tx.equipment_list(council.id).await?,
     };
-    judge_items(
-        tx,
-        ctx,
-        council,
-        &active.pack,
-        latest,
+    // Every item reported on, however many: the look-ups go a few hundred items at a time.
+    let ids: Vec<Id> = latest
+        .iter()
+        .map(|o| o.equipment_id)
+        .chain(only_ids.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let facts = PostureFacts {
         items,
-        only.as_ref().map(|e| e.id),
-    )
-    .await
+        latest,
+        exceptions: tx.posture_exceptions(council.id, ctx.today).await?,
+        authorised: tx.authorised_software_of(council.id, &ids).await?,
+        leavers: tx.held_by_leavers(council.id, &ids).await?,
+    };
+    Ok(judge_items(
+        ctx,
+        &active.pack,
+        facts,
+        only_ids.first().copied(),
+    ))
 }
 
 /// A page of the items some source has reported on, in asset tag order after `after`, each
@@ -302,14 +310,8 @@ pub async fn page<T: PostureTx>(
     if ids.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let latest = tx.latest_observations(council.id, &ids).await?;
-    let items: HashMap<Id, Equipment> = tx
-        .posture_items(council.id, &ids)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
-    let judged = judge_items(tx, ctx, council, &active.pack, latest, items, None).await?;
+    let facts = tx.posture_facts(council.id, &ids, ctx.today).await?;
+    let judged = judge_items(ctx, &active.pack, facts, None);
     let next = if more {
         judged.last().map(|d| d.asset_tag.clone())
     } else {
@@ -319,24 +321,22 @@ pub async fn page<T: PostureTx>(
 }
 
 /// Judges each item's latest observations; `always` is an item listed even with none.
-async fn judge_items<T: PostureTx>(
-    tx: &mut T,
+fn judge_items(
     ctx: &Ctx,
-    council: &Council,
     pack: &steward_policy::Pack,
-    latest: Vec<StoredObservation>,
-    items: HashMap<Id, Equipment>,
+    facts: PostureFacts,
     always: Option<Id>,
-) -> DomainResult<Vec<DeviceCompliance>> {
+) -> Vec<DeviceCompliance> {
+    let items: HashMap<Id, Equipment> = facts.items.into_iter().map(|e| (e.id, e)).collect();
     let mut by_item: BTreeMap<Id, Vec<StoredObservation>> = BTreeMap::new();
-    for o in latest {
+    for o in facts.latest {
         by_item.entry(o.equipment_id).or_default().push(o);
     }
     if let Some(id) = always {
         by_item.entry(id).or_default();
     }
     let mut exceptions: HashMap<Id, Vec<DutyException>> = HashMap::new();
-    for g in tx.posture_exceptions(council.id, ctx.today).await? {
+    for g in facts.exceptions {
         exceptions
             .entry(g.equipment_id)
             .or_default()
@@ -351,16 +351,11 @@ async fn judge_items<T: PostureTx>(
             });
     }
     let no_exceptions = Vec::new();
-    let ids: Vec<Id> = by_item.keys().copied().collect();
     let mut authorised: HashMap<Id, Vec<String>> = HashMap::new();
-    for a in tx.authorised_software_of(council.id, &ids).await? {
+    for a in facts.authorised {
         authorised.entry(a.equipment_id).or_default().push(a.name);
     }
-    let leavers: HashMap<Id, chrono::NaiveDate> = tx
-        .held_by_leavers(council.id, &ids)
-        .await?
-        .into_iter()
-        .collect();
+    let leavers: HashMap<Id, chrono::NaiveDate> = facts.leavers.into_iter().collect();
     let mut out = Vec::new();
     for (id, observations) in by_item {
         let Some(equipment) = items.get(&id) else {
@@ -411,5 +406,5 @@ async fn judge_items<T: PostureTx>(
         });
     }
     out.sort_by(|a, b| a.asset_tag.as_str().cmp(b.asset_tag.as_str()));
-    Ok(out)
+    out
 }
