@@ -3,7 +3,7 @@
 
 use crate::equipment::{EQUIPMENT, equipment};
 use crate::listing::{Arg, Frag};
-use crate::packed::Lookups;
+use crate::packed::{Lookups, Page};
 use crate::rows::{Cols, RowRef, date_text, numbered_marks, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -125,6 +125,73 @@ pub(crate) async fn unmark_silent(tx: &mut StoreTx, council_id: Id) -> RepoResul
     Ok(())
 }
 
+/// The look-ups of `posture_facts`, in the order [`read_facts`] reads them: the items, their
+/// latest observations, exceptions running to `today` or later, authorised software, and
+/// leavers' holdings.
+fn facts_lookups(council_id: Id, ids: &[Id], today: NaiveDate) -> RepoResult<Lookups> {
+    let marks = vec!["?"; ids.len()].join(", ");
+    let among = |extra: Option<Arg>| -> Vec<Arg> {
+        let mut all = vec![Arg::Int(council_id)];
+        all.extend(ids.iter().map(|id| Arg::Int(*id)));
+        all.extend(extra);
+        all
+    };
+    let of_items =
+        |table: &str| format!("FROM {table} WHERE council_id = ? AND equipment_id IN ({marks})");
+    let mut lookups = Lookups::default();
+    let items = format!("FROM equipment WHERE council_id = ? AND id IN ({marks})");
+    lookups.add(EQUIPMENT, Frag::new(items, among(None)), "id")?;
+    let latest = format!("{} AND latest = 1", of_items("posture_observations"));
+    let by_check = "equipment_id, check_word, software";
+    lookups.add(OBSERVATION, Frag::new(latest, among(None)), by_check)?;
+    let running = format!("{} AND until_day >= ?", of_items("posture_exceptions"));
+    let until = Some(date_text(today).into());
+    lookups.add(
+        crate::workflow::grants::POSTURE_EXCEPTION,
+        Frag::new(running, among(until)),
+        "equipment_id, id",
+    )?;
+    lookups.add(
+        crate::workflow::grants::SOFTWARE,
+        Frag::new(of_items("authorised_software"), among(None)),
+        "equipment_id, id",
+    )?;
+    let leavers = format!("{LEAVERS_FROM} ({marks}) {LEAVERS_TAIL}");
+    lookups.add(
+        "l.equipment_id, MAX(t.ends) AS left_on",
+        Frag::new(leavers, among(None)),
+        "equipment_id",
+    )?;
+    Ok(lookups)
+}
+
+/// The facts from the pages of [`facts_lookups`].
+fn read_facts(pages: &[Page]) -> RepoResult<PostureFacts> {
+    let [items, latest, exceptions, authorised, leavers] = pages else {
+        return Err(RepoError::Backend("a look-up went unanswered".into()));
+    };
+    let mut facts = PostureFacts {
+        items: items.rows().map(equipment).collect::<RepoResult<_>>()?,
+        latest: latest.rows().map(observation).collect::<RepoResult<_>>()?,
+        exceptions: exceptions
+            .rows()
+            .map(crate::workflow::grants::posture_exception)
+            .collect::<RepoResult<_>>()?,
+        authorised: authorised
+            .rows()
+            .map(crate::workflow::grants::software)
+            .collect::<RepoResult<_>>()?,
+        leavers: Vec::new(),
+    };
+    for row in leavers.rows() {
+        let c = Cols::new(row, "loans");
+        if let Some(left_on) = c.opt_date("left_on")? {
+            facts.leavers.push((c.int("equipment_id")?, left_on));
+        }
+    }
+    Ok(facts)
+}
+
 impl PostureTx for StoreTx {
     async fn insert_posture_import(
         &mut self,
@@ -228,94 +295,8 @@ impl PostureTx for StoreTx {
         if ids.is_empty() {
             return Ok(PostureFacts::default());
         }
-        let marks = vec!["?"; ids.len()].join(", ");
-        let among = |args: &[Arg]| -> Vec<Arg> {
-            let mut all = vec![Arg::Int(council_id)];
-            all.extend(ids.iter().map(|id| Arg::Int(*id)));
-            all.extend_from_slice(args);
-            all
-        };
-        let mut lookups = Lookups::default();
-        let items = lookups.add(
-            EQUIPMENT,
-            Frag::new(
-                format!("FROM equipment WHERE council_id = ? AND id IN ({marks})"),
-                among(&[]),
-            ),
-            "id",
-        )?;
-        let latest = lookups.add(
-            OBSERVATION,
-            Frag::new(
-                format!(
-                    "FROM posture_observations \
-                     WHERE council_id = ? AND equipment_id IN ({marks}) AND latest = 1"
-                ),
-                among(&[]),
-            ),
-            "equipment_id, check_word, software",
-        )?;
-        let exceptions = lookups.add(
-            crate::workflow::grants::POSTURE_EXCEPTION,
-            Frag::new(
-                format!(
-                    "FROM posture_exceptions \
-                     WHERE council_id = ? AND equipment_id IN ({marks}) AND until_day >= ?"
-                ),
-                among(&[date_text(today).into()]),
-            ),
-            "equipment_id, id",
-        )?;
-        let authorised = lookups.add(
-            crate::workflow::grants::SOFTWARE,
-            Frag::new(
-                format!(
-                    "FROM authorised_software WHERE council_id = ? AND equipment_id IN ({marks})"
-                ),
-                among(&[]),
-            ),
-            "equipment_id, id",
-        )?;
-        let leavers = lookups.add(
-            "l.equipment_id, MAX(t.ends) AS left_on",
-            Frag::new(
-                format!("{LEAVERS_FROM} ({marks}) {LEAVERS_TAIL}"),
-                among(&[]),
-            ),
-            "equipment_id",
-        )?;
-        let pages = lookups.run(self).await?;
-        let page = |i: usize| {
-            pages
-                .get(i)
-                .ok_or_else(|| RepoError::Backend("a look-up went unanswered".into()))
-        };
-        let mut facts = PostureFacts {
-            items: page(items)?
-                .rows()
-                .map(equipment)
-                .collect::<RepoResult<_>>()?,
-            latest: page(latest)?
-                .rows()
-                .map(observation)
-                .collect::<RepoResult<_>>()?,
-            exceptions: page(exceptions)?
-                .rows()
-                .map(crate::workflow::grants::posture_exception)
-                .collect::<RepoResult<_>>()?,
-            authorised: page(authorised)?
-                .rows()
-                .map(crate::workflow::grants::software)
-                .collect::<RepoResult<_>>()?,
-            leavers: Vec::new(),
-        };
-        for row in page(leavers)?.rows() {
-            let c = Cols::new(row, "loans");
-            if let Some(left_on) = c.opt_date("left_on")? {
-                facts.leavers.push((c.int("equipment_id")?, left_on));
-            }
-        }
-        Ok(facts)
+        let pages = facts_lookups(council_id, ids, today)?.run(self).await?;
+        read_facts(&pages)
     }
 
     async fn held_by_leavers(

@@ -357,7 +357,8 @@ async fn an_administrator_adopts_a_version_and_the_trail_records_it() {
     // The adoption is in the trail, which still verifies.
     let (_, _, log) = get(&site, "/audit?entity=policy&id=2", &clerk).await;
     assert!(
-        log.contains("<code>policy.adopt</code>") && log.contains("The only record that matches"),
+        log.contains(r#"card__title">Adopted a policy version"#)
+            && log.contains("The only record that matches"),
         "{log}"
     );
     let (_, _, verified) = get(&site, "/audit/verify", &clerk).await;
@@ -610,10 +611,10 @@ async fn accounts_and_tokens_are_managed_by_administrators_only() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, _, log) = get(&site, "/audit?entity=user&id=ivy", &audrey).await;
     assert!(
-        log.contains("<code>user.create</code>")
-            && log.contains("<code>user.disable</code>")
-            && log.contains("<code>user.password_reset</code>")
-            && !log.contains("<code>user.enable</code>"),
+        log.contains(r#"card__title">Created an account"#)
+            && log.contains(r#"card__title">Disabled an account"#)
+            && log.contains(r#"card__title">Reset a password"#)
+            && !log.contains(r#"card__title">Enabled an account"#),
         "{log}"
     );
 }
