@@ -4,7 +4,7 @@
 use crate::audit::{RECORD, head_seq, record};
 use crate::listing::{Arg, Frag, KeyKind, ListSql};
 use crate::packed::{Lookups, Page};
-use crate::rows::{Cols, time_text};
+use crate::rows::{Cols, RowRef, time_text};
 use crate::tx::StoreTx;
 use std::collections::BTreeSet;
 use steward_domain::audit::AuditRecord;
@@ -123,6 +123,27 @@ fn of_council(council_id: Id, args: Vec<Arg>) -> Vec<Arg> {
     all
 }
 
+/// Adds the look-up of `columns` of the council's rows of `table` with these ids, in id order
+/// so that SQLite looks each up by its key rather than reading the council's rows through a
+/// covering index; none when there are no ids.
+fn by_ids(
+    lookups: &mut Lookups,
+    council_id: Id,
+    table: &str,
+    columns: &str,
+    ids: &BTreeSet<Id>,
+) -> RepoResult<Option<usize>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let rest = format!(
+        "FROM {table} WHERE council_id = ? AND {} ORDER BY id",
+        within("id", ids.len())
+    );
+    let args = of_council(council_id, ints(ids));
+    lookups.add(columns, Frag::new(rest, args), "").map(Some)
+}
+
 /// The names behind `keys`, every kind read in one statement whatever the page holds.
 pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> RepoResult<Names> {
     let mut lookups = Lookups::default();
@@ -141,18 +162,13 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
         );
         Some(lookups.add("id, name, reference", Frag::new(rest, args), "")?)
     };
-    let equipment = if keys.equipment_ids.is_empty() {
-        None
-    } else {
-        // Ordered by id, so that SQLite looks each item up by its key rather than reading
-        // the council's items through a covering index.
-        let rest = format!(
-            "FROM equipment WHERE council_id = ? AND {} ORDER BY id",
-            within("id", keys.equipment_ids.len())
-        );
-        let args = of_council(council_id, ints(&keys.equipment_ids));
-        Some(lookups.add("id, asset_tag", Frag::new(rest, args), "")?)
-    };
+    let equipment = by_ids(
+        &mut lookups,
+        council_id,
+        "equipment",
+        "id, asset_tag",
+        &keys.equipment_ids,
+    )?;
     let users = if keys.user_ids.is_empty() && keys.usernames.is_empty() {
         None
     } else {
@@ -164,40 +180,41 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
         );
         let mut args = of_council(council_id, ints(&keys.user_ids));
         args.extend(texts(&keys.usernames));
-        Some(lookups.add(
-            "u.id, u.username, u.role, p.name",
-            Frag::new(rest, args),
-            "",
-        )?)
+        let columns = "u.id, u.username, u.role, p.name";
+        Some(lookups.add(columns, Frag::new(rest, args), "")?)
     };
-    let versions = if keys.pack_version_ids.is_empty() {
-        None
-    } else {
-        let rest = format!(
-            "FROM pack_versions WHERE council_id = ? AND {}",
-            within("id", keys.pack_version_ids.len())
-        );
-        let args = of_council(council_id, ints(&keys.pack_version_ids));
-        Some(lookups.add("id, number", Frag::new(rest, args), "")?)
-    };
+    let versions = by_ids(
+        &mut lookups,
+        council_id,
+        "pack_versions",
+        "id, number",
+        &keys.pack_version_ids,
+    )?;
     let pages = lookups.run(tx).await?;
-    let page = |at: Option<usize>| {
-        at.and_then(|i| pages.get(i))
-            .into_iter()
-            .flat_map(Page::rows)
-    };
+    let part = |at: Option<usize>| at.and_then(|i| pages.get(i));
+    read_names([part(people), part(equipment), part(users), part(versions)])
+}
+
+/// The rows of a look-up's page, none when it was not asked.
+fn rows(page: Option<&Page>) -> impl Iterator<Item = RowRef<'_>> {
+    page.into_iter().flat_map(Page::rows)
+}
+
+/// The names from the pages of [`names`]' look-ups: people, items, accounts and policy
+/// versions, each absent when nothing on the page mentioned one.
+fn read_names([people, equipment, users, versions]: [Option<&Page>; 4]) -> RepoResult<Names> {
     let mut names = Names::default();
-    for row in page(people) {
+    for row in rows(people) {
         let c = Cols::new(row, "people");
         let (name, reference) = (c.text("name")?, c.text("reference")?);
         names.people_by_ref.insert(reference.clone(), name.clone());
         names.people.insert(c.int("id")?, (name, reference));
     }
-    for row in page(equipment) {
+    for row in rows(equipment) {
         let c = Cols::new(row, "equipment");
         names.equipment.insert(c.int("id")?, c.text("asset_tag")?);
     }
-    for row in page(users) {
+    for row in rows(users) {
         let c = Cols::new(row, "users");
         let username = c.text("username")?;
         names.users.insert(c.int("id")?, username.clone());
@@ -207,7 +224,7 @@ pub(crate) async fn names(tx: &mut StoreTx, council_id: Id, keys: &NameKeys) -> 
         };
         names.accounts.insert(username, user);
     }
-    for row in page(versions) {
+    for row in rows(versions) {
         let c = Cols::new(row, "pack_versions");
         names.pack_versions.insert(c.int("id")?, c.int("number")?);
     }
