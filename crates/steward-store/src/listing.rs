@@ -7,6 +7,7 @@
 //! can be long, left out where the count is kept) beside the page itself, `LIMIT` one more
 //! than asked to learn whether more follow.
 
+use crate::open::Backend;
 use crate::packed::{self, Page};
 use crate::rows::{Cols, RowRef};
 use crate::tx::{Query, StoreTx};
@@ -51,6 +52,17 @@ pub(crate) fn bound<'q>(sql: &'q str, args: &[Arg]) -> Query<'q> {
         };
     }
     query
+}
+
+/// A value written into a statement's text rather than bound to a placeholder: for a value a
+/// good plan turns on, such as the day a date range is taken on or the kinds of person a list
+/// keeps. A plan made once for every call (`StoreTx::plan_once`) cannot see bound values and
+/// takes a range to keep a third of the rows whatever the day; it sees a written one. Only for
+/// values the store makes itself (a formatted date, a fixed word), never a user's text, and
+/// never with a `?`, which [`Statement::frag`] would number.
+pub(crate) fn literal(text: &str) -> String {
+    debug_assert!(!text.contains('?'), "a literal holds a placeholder: {text}");
+    format!("'{}'", text.replace('\'', "''").replace('?', ""))
 }
 
 /// Whether a list's sort expression gives text or whole numbers.
@@ -146,6 +158,9 @@ pub(crate) struct ListSql {
     /// The count, when the caller knows it already (kept from an earlier count of the same
     /// register), so that the page is read without counting.
     known_total: Option<Total>,
+    /// Whether the page's statement is dear enough to plan that PostgreSQL should plan it once
+    /// per connection (see [`ListSql::plan_once`]).
+    plan_once: bool,
 }
 
 impl ListSql {
@@ -162,6 +177,7 @@ impl ListSql {
             count_cap: None,
             count_from: None,
             known_total: None,
+            plan_once: false,
         }
     }
 
@@ -170,6 +186,17 @@ impl ListSql {
     /// whose conditions name only `from`'s tables, so the count need not read the joins.
     pub(crate) fn count_from(&mut self, from: &str) -> &mut ListSql {
         self.count_from = Some(from.to_string());
+        self.plan_once = true;
+        self
+    }
+
+    /// Has PostgreSQL plan the page once per connection and reuse the plan
+    /// (`StoreTx::plan_once`), for a page whose statement costs more to plan than to run:
+    /// one that joins tables ([`ListSql::count_from`] lists) or looks words up
+    /// ([`ListSql::search`]), or the signatures list's sub-selects. It costs a round trip,
+    /// more than planning a one-table page saves, so other lists are planned each call.
+    pub(crate) fn plan_once(&mut self) -> &mut ListSql {
+        self.plan_once = true;
         self
     }
 
@@ -216,6 +243,9 @@ impl ListSql {
         targets: &[(&str, &str)],
         number: Option<&str>,
     ) -> &mut ListSql {
+        if !words.is_empty() {
+            self.plan_once = true;
+        }
         for word in words.words() {
             let mut alternatives = Vec::new();
             let mut args = Vec::new();
@@ -259,6 +289,9 @@ impl ListSql {
         words: &SearchWords,
         targets: &[(&str, &str)],
     ) -> &mut ListSql {
+        if !words.is_empty() {
+            self.plan_once = true;
+        }
         for word in words.words() {
             let mut alternatives = Vec::new();
             let mut args = Vec::new();
@@ -336,18 +369,59 @@ impl ListSql {
 
     /// Writes the page's own statement: the columns, the sort key and id under the builder's
     /// aliases, the conditions and `keyset`, the order and one more row than `limit`.
-    fn page_into(&self, statement: &mut Statement, keyset: Option<&Frag>, order: &str, limit: u64) {
+    fn page_into(
+        &self,
+        statement: &mut Statement,
+        backend: Backend,
+        keyset: Option<&Frag>,
+        order: &str,
+        limit: u64,
+    ) {
         statement.text("SELECT ").frag(&self.select).text(&format!(
-            ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM {}",
-            self.sort, self.id, self.from
+            ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM ",
+            self.sort, self.id
         ));
-        self.where_clause(statement, keyset);
         let order_by = if self.sort == self.id {
             format!("{} {order}", self.sort)
         } else {
             format!("{} {order}, {} {order}", self.sort, self.id)
         };
-        statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
+        match self.joined_to_page(backend) {
+            // The page's rows are cut from the one table first and only they are joined: a
+            // plan made once for every council (`StoreTx::plan_once`) then has a page's worth
+            // of rows to look up, whatever the council's size.
+            Some((table, alias, joins)) => {
+                statement.text(&format!("(SELECT {alias}.* FROM {table} {alias}"));
+                self.where_clause(statement, keyset);
+                statement.text(&format!(
+                    " ORDER BY {order_by} LIMIT {}) {alias}{joins} ORDER BY {order_by}",
+                    limit + 1
+                ));
+            }
+            None => {
+                statement.text(&self.from);
+                self.where_clause(statement, keyset);
+                statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
+            }
+        }
+    }
+
+    /// For a list whose joins only bring columns ([`ListSql::count_from`]), on PostgreSQL: the
+    /// counted table, its alias and the joins after it. SQLite's planner already walks the
+    /// table's index and looks each row's joins up as it goes.
+    fn joined_to_page(&self, backend: Backend) -> Option<(&str, &str, &str)> {
+        if backend != Backend::Postgres {
+            return None;
+        }
+        let counted = self.count_from.as_deref()?;
+        let joins = self.from.strip_prefix(counted)?;
+        let mut words = counted.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(table), Some(alias), None) if !joins.trim().is_empty() => {
+                Some((table, alias, joins))
+            }
+            _ => None,
+        }
     }
 
     /// The count (unless known) and the page, in one statement where the page's columns all
@@ -360,6 +434,9 @@ impl ListSql {
         order: &str,
         limit: u64,
     ) -> RepoResult<(Total, Page)> {
+        if self.plan_once {
+            tx.plan_once().await?;
+        }
         let Some(mut names) = packed::output_names(self.select.sql()) else {
             debug_assert!(
                 false,
@@ -371,7 +448,7 @@ impl ListSql {
                 None => self.count(tx).await?,
             };
             let mut statement = Statement::new();
-            self.page_into(&mut statement, keyset, order, limit);
+            self.page_into(&mut statement, tx.backend(), keyset, order, limit);
             let rows = tx.all(bound(&statement.sql, &statement.args)).await?;
             return Ok((total, Page::Rows(rows)));
         };
@@ -384,7 +461,7 @@ impl ListSql {
             statement.text(") AS n, (");
         }
         statement.text(&head);
-        self.page_into(&mut statement, keyset, order, limit);
+        self.page_into(&mut statement, tx.backend(), keyset, order, limit);
         statement.text(tail);
         if self.known_total.is_none() {
             statement.text(") AS page");
@@ -505,5 +582,47 @@ impl ListSql {
             next,
             previous,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_is_quoted_with_its_quotes_doubled() {
+        assert_eq!(literal("2026-12-01"), "'2026-12-01'");
+        assert_eq!(literal("co_opted_member"), "'co_opted_member'");
+        assert_eq!(literal("o'brien"), "'o''brien'");
+    }
+
+    #[test]
+    fn a_page_of_joined_rows_is_cut_before_its_joins_on_postgres_only() {
+        let mut sql = ListSql::new(
+            Frag::new("e.id, p.name", Vec::new()),
+            "equipment e LEFT JOIN people p ON p.id = e.holder",
+            "e.asset_tag",
+            KeyKind::Text,
+            "e.id",
+        );
+        sql.count_from("equipment e");
+        sql.eq("e.council_id", 7);
+        let mut pg = Statement::new();
+        sql.page_into(&mut pg, Backend::Postgres, None, "ASC", 10);
+        assert_eq!(
+            pg.sql,
+            "SELECT e.id, p.name, e.asset_tag AS list_sort_key, e.id AS list_row_id FROM \
+             (SELECT e.* FROM equipment e WHERE e.council_id = $1 \
+             ORDER BY e.asset_tag ASC, e.id ASC LIMIT 11) e \
+             LEFT JOIN people p ON p.id = e.holder ORDER BY e.asset_tag ASC, e.id ASC"
+        );
+        let mut lite = Statement::new();
+        sql.page_into(&mut lite, Backend::Sqlite, None, "ASC", 10);
+        assert_eq!(
+            lite.sql,
+            "SELECT e.id, p.name, e.asset_tag AS list_sort_key, e.id AS list_row_id FROM \
+             equipment e LEFT JOIN people p ON p.id = e.holder WHERE e.council_id = $1 \
+             ORDER BY e.asset_tag ASC, e.id ASC LIMIT 11"
+        );
     }
 }

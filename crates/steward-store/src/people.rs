@@ -1,6 +1,6 @@
 //! People, their terms and the offices they hold.
 
-use crate::listing::{Arg, Frag, KeyKind, ListSql};
+use crate::listing::{Arg, Frag, KeyKind, ListSql, literal};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
@@ -274,11 +274,16 @@ pub(crate) async fn offices(
     tx.all(query).await?.iter().map(office).collect()
 }
 
-/// Whether a term of the person `p` covers `day`.
+/// Whether a term of the person `p` covers `day`: a condition of a list, with the day written
+/// in (see [`literal`]) so that the plan sees it keeps nearly every person.
 pub(crate) fn in_office(day: NaiveDate) -> Frag {
+    let day = literal(&date_text(day));
     Frag::new(
-        format!("EXISTS (SELECT 1 FROM terms t WHERE {TERM_COVERS})"),
-        day_twice(day),
+        format!(
+            "EXISTS (SELECT 1 FROM terms t WHERE t.council_id = p.council_id \
+             AND t.person_id = p.id AND t.starts <= {day} AND (t.ends IS NULL OR t.ends >= {day}))"
+        ),
+        Vec::new(),
     )
 }
 

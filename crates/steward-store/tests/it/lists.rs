@@ -12,13 +12,14 @@ use steward_domain::ops::acceptance::list::{
 };
 use steward_domain::ops::equipment::list::{EquipmentFilter, EquipmentSort};
 use steward_domain::ops::loans::list::{LoanFilter, LoanShow, LoanSort};
+use steward_domain::ops::people::list::{PeopleFilter, PeopleQuery, PeopleSort};
 use steward_domain::ops::{acceptance, council, policy};
 use steward_domain::repo::{NewAcceptance, NewEquipment, NewLoan, NewPerson};
 use steward_domain::*;
 use steward_policy::signatures::Outstanding;
 use steward_policy::{EquipmentKind, EquipmentState, PersonKind, presets};
 use steward_store::testing::TestDb;
-use steward_store::{Store, StoreTx};
+use steward_store::{Backend, Store, StoreTx};
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -362,6 +363,50 @@ impl Register {
             }
         })
         .await
+    }
+}
+
+/// On PostgreSQL a read transaction's joined lists run by plans made once per connection
+/// (planning a joined page cost more than running it), a one-table list is planned each call
+/// (the setting would cost more than it saves), and a transaction that writes plans each call.
+#[tokio::test]
+async fn reading_joined_lists_keeps_their_plans_and_writing_plans_each_call() {
+    let r = register().await;
+    let q = query(
+        EquipmentSort::Tag,
+        Direction::Ascending,
+        EquipmentFilter::default(),
+        "",
+    );
+    let people: PeopleQuery = query(
+        PeopleSort::Name,
+        Direction::Ascending,
+        PeopleFilter::default(),
+        "",
+    );
+    let mut tx = r.store.read().await.unwrap();
+    tx.list_people(r.council.id, &people, day(TODAY), None)
+        .await
+        .unwrap();
+    let before = tx.postgres_setting("plan_cache_mode").await.unwrap();
+    tx.list_equipment(r.council.id, &q, None).await.unwrap();
+    let after = tx.postgres_setting("plan_cache_mode").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = r.store.begin().await.unwrap();
+    tx.list_equipment(r.council.id, &q, None).await.unwrap();
+    let writing = tx.postgres_setting("plan_cache_mode").await.unwrap();
+    tx.rollback().await.unwrap();
+    let mut tx = r.store.read().await.unwrap();
+    let next = tx.postgres_setting("plan_cache_mode").await.unwrap();
+    match r.store.backend() {
+        Backend::Postgres => {
+            let auto = Some("auto".to_string());
+            assert_eq!(before, auto, "after a one-table list");
+            assert_eq!(after.as_deref(), Some("force_generic_plan"));
+            assert_eq!(writing, auto, "a transaction that writes");
+            assert_eq!(next, auto, "the setting ends with its transaction");
+        }
+        Backend::Sqlite => assert_eq!((before, after, writing, next), (None, None, None, None)),
     }
 }
 
