@@ -9,8 +9,9 @@
 
 use crate::open::Backend;
 use crate::packed::{self, Page};
-use crate::rows::{Cols, RowRef};
+use crate::rows::{Cols, RowRef, date_text};
 use crate::tx::{Query, StoreTx};
+use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use steward_domain::listing::{
     Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
@@ -58,11 +59,16 @@ pub(crate) fn bound<'q>(sql: &'q str, args: &[Arg]) -> Query<'q> {
 /// good plan turns on, such as the day a date range is taken on or the kinds of person a list
 /// keeps. A plan made once for every call (`StoreTx::plan_once`) cannot see bound values and
 /// takes a range to keep a third of the rows whatever the day; it sees a written one. Only for
-/// values the store makes itself (a formatted date, a fixed word), never a user's text, and
-/// never with a `?`, which [`Statement::frag`] would number.
-pub(crate) fn literal(text: &str) -> String {
-    debug_assert!(!text.contains('?'), "a literal holds a placeholder: {text}");
-    format!("'{}'", text.replace('\'', "''").replace('?', ""))
+/// the store's own fixed words (a kind's name), never a user's text; a `?` in it would be
+/// numbered as a placeholder by [`Statement::frag`] and the statement would fail.
+pub(crate) fn literal(word: &'static str) -> String {
+    debug_assert!(!word.contains('?'), "a literal holds a placeholder: {word}");
+    format!("'{}'", word.replace('\'', "''"))
+}
+
+/// A day written into a statement's text, as [`literal`] writes a word.
+pub(crate) fn day_literal(day: NaiveDate) -> String {
+    format!("'{}'", date_text(day))
 }
 
 /// Whether a list's sort expression gives text or whole numbers.
@@ -591,7 +597,8 @@ mod tests {
 
     #[test]
     fn a_literal_is_quoted_with_its_quotes_doubled() {
-        assert_eq!(literal("2026-12-01"), "'2026-12-01'");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(day_literal(day), "'2026-12-01'");
         assert_eq!(literal("co_opted_member"), "'co_opted_member'");
         assert_eq!(literal("o'brien"), "'o''brien'");
     }

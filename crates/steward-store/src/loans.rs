@@ -1,6 +1,6 @@
 //! Loans of equipment, their extensions and the charges raised against them.
 
-use crate::listing::{Frag, KeyKind, ListSql, literal};
+use crate::listing::{Frag, KeyKind, ListSql, day_literal};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
@@ -302,7 +302,7 @@ const LISTED_FROM: &str = "loans l \
 /// The days are written into the statement: they keep a few of thousands of open loans, which
 /// a plan sees only when it sees the day, and then finds by the return-by index.
 fn shown(show: LoanShow, today: NaiveDate) -> Option<Frag> {
-    let day = literal(&date_text(today));
+    let day = day_literal(today);
     let condition = match show {
         LoanShow::Open => "l.returned_on IS NULL".to_string(),
         LoanShow::Overdue => format!("l.returned_on IS NULL AND l.return_by < {day}"),
@@ -310,7 +310,7 @@ fn shown(show: LoanShow, today: NaiveDate) -> Option<Frag> {
             let last = today
                 .checked_add_days(chrono::Days::new(WEEK_DAYS - 1))
                 .unwrap_or(today);
-            let last = literal(&date_text(last));
+            let last = day_literal(last);
             format!("l.returned_on IS NULL AND l.return_by >= {day} AND l.return_by <= {last}")
         }
         LoanShow::All => return None,

@@ -1,6 +1,6 @@
 //! People, their terms and the offices they hold.
 
-use crate::listing::{Arg, Frag, KeyKind, ListSql, literal};
+use crate::listing::{Arg, Frag, KeyKind, ListSql, day_literal};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
@@ -275,21 +275,22 @@ pub(crate) async fn offices(
 }
 
 /// Whether a term of the person `p` covers `day`: a condition of a list, with the day written
-/// in (see [`literal`]) so that the plan sees it keeps nearly every person.
+/// in (see [`crate::listing::literal`]) so that the plan sees it keeps nearly every person.
 pub(crate) fn in_office(day: NaiveDate) -> Frag {
-    let day = literal(&date_text(day));
+    let covers = term_covers(&day_literal(day));
     Frag::new(
-        format!(
-            "EXISTS (SELECT 1 FROM terms t WHERE t.council_id = p.council_id \
-             AND t.person_id = p.id AND t.starts <= {day} AND (t.ends IS NULL OR t.ends >= {day}))"
-        ),
+        format!("EXISTS (SELECT 1 FROM terms t WHERE {covers})"),
         Vec::new(),
     )
 }
 
-/// A term `t` of the person `p` that covers the day given twice.
-const TERM_COVERS: &str = "t.council_id = p.council_id AND t.person_id = p.id \
-                           AND t.starts <= ? AND (t.ends IS NULL OR t.ends >= ?)";
+/// A term `t` of the person `p` that covers the day `day` (a literal, or `?` to bind it).
+fn term_covers(day: &str) -> String {
+    format!(
+        "t.council_id = p.council_id AND t.person_id = p.id \
+         AND t.starts <= {day} AND (t.ends IS NULL OR t.ends >= {day})"
+    )
+}
 
 fn day_twice(day: NaiveDate) -> Vec<Arg> {
     let day = date_text(day);
@@ -300,8 +301,9 @@ fn day_twice(day: NaiveDate) -> Vec<Arg> {
 /// look-up rather than `EXISTS`, which PostgreSQL's planner, counting every person the page
 /// is cut from, answered by reading every term into a hash before the page's 50 rows.
 fn in_office_flag(day: NaiveDate) -> Frag {
+    let covers = term_covers("?");
     Frag::new(
-        format!("COALESCE((SELECT 1 FROM terms t WHERE {TERM_COVERS} LIMIT 1), 0) AS in_office"),
+        format!("COALESCE((SELECT 1 FROM terms t WHERE {covers} LIMIT 1), 0) AS in_office"),
         day_twice(day),
     )
 }

@@ -1,11 +1,12 @@
 //! The signatures list: the people a policy covers, each with the dates of their latest
 //! signatures, read in one statement however many there are. The policy decides each row.
 
-use crate::listing::{Arg, Frag, KeyKind, ListSql, literal};
+use crate::listing::{Arg, Frag, KeyKind, ListSql, day_literal, literal};
 use crate::people::{in_office, person};
 use crate::rows::{Cols, date_text};
 use crate::search;
 use crate::tx::StoreTx;
+use chrono::NaiveDate;
 use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::acceptance::list::{
     SignatureListRow, SignatureQuery, SignatureScope, SignatureSort,
@@ -37,18 +38,15 @@ fn latest_signature(on: &str, hash: Option<&str>) -> Frag {
 /// (or of any version) dated from `good_from` to the day. Written as NOT EXISTS so that
 /// PostgreSQL can answer it for every person at once, rather than a person at a time.
 /// The days are written in (see [`literal`]).
-fn no_good_signature(on: &str, hash: &str, rule: Outstanding) -> Frag {
+fn no_good_signature(on: NaiveDate, hash: &str, rule: Outstanding) -> Frag {
     let mut args: Vec<Arg> = Vec::new();
     let mut sql = format!(
         "NOT EXISTS (SELECT 1 FROM acceptances a WHERE a.council_id = p.council_id \
          AND a.person_id = p.id AND a.signed_on <= {}",
-        literal(on)
+        day_literal(on)
     );
     if let Some(from) = rule.good_from {
-        sql.push_str(&format!(
-            " AND a.signed_on >= {}",
-            literal(&date_text(from))
-        ));
+        sql.push_str(&format!(" AND a.signed_on >= {}", day_literal(from)));
     }
     if rule.of_version_only {
         sql.push_str(" AND a.pack_hash = ?");
@@ -98,7 +96,7 @@ fn list_sql(council_id: Id, query: &SignatureQuery, scope: &SignatureScope) -> L
     if query.filter.outstanding {
         sql.and(match scope.outstanding {
             None => Frag::new("1 = 0", Vec::new()),
-            Some(rule) => no_good_signature(&on, &scope.hash, rule),
+            Some(rule) => no_good_signature(scope.on, &scope.hash, rule),
         });
     }
     sql.search(council_id, &query.search, &[(search::PERSON, "p.id")]);
