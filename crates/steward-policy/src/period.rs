@@ -176,9 +176,26 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
-/// A date as people write it in the UK: "16 May 2027".
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as people write it in the UK: "16 May 2027". Written out directly rather than
+/// through a format string, which is read afresh on every call: lists show dozens a page.
 pub fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+    let month = MONTH_NAMES[date.month0() as usize];
+    format!("{} {month} {}", date.day(), date.year())
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
@@ -256,6 +273,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn long_dates_read_as_written_out(date in any_date()) {
+            prop_assert_eq!(long_date(date), date.format("%-d %B %Y").to_string());
+        }
+
         #[test]
         fn months_never_skip_a_month(date in any_date(), n in 0u32..120) {
             let later = Period::months(n).after(date).unwrap();

@@ -41,7 +41,7 @@ pub(crate) async fn list_page(
         kind,
         "seq",
     );
-    sql.eq("council_id", council_id);
+    sql.eq("council_id", council_id).rows_on_postgres();
     if let Some(entity) = &f.entity {
         sql.eq("entity", entity.as_str());
     }

@@ -8,7 +8,7 @@
 //! than asked to learn whether more follow.
 
 use crate::open::Backend;
-use crate::packed::{self, Page};
+use crate::packed::{self, By, Page};
 use crate::rows::{Cols, RowRef, date_text};
 use crate::tx::{Query, StoreTx};
 use chrono::NaiveDate;
@@ -167,6 +167,9 @@ pub(crate) struct ListSql {
     /// Whether the page's statement is dear enough to plan that PostgreSQL should plan it once
     /// per connection (see [`ListSql::plan_once`]).
     plan_once: bool,
+    /// Whether PostgreSQL hands the page over row by row rather than packed (see
+    /// [`ListSql::rows_on_postgres`]).
+    rows_on_postgres: bool,
 }
 
 impl ListSql {
@@ -184,6 +187,7 @@ impl ListSql {
             count_from: None,
             known_total: None,
             plan_once: false,
+            rows_on_postgres: false,
         }
     }
 
@@ -203,6 +207,16 @@ impl ListSql {
     /// more than planning a one-table page saves, so other lists are planned each call.
     pub(crate) fn plan_once(&mut self) -> &mut ListSql {
         self.plan_once = true;
+        self
+    }
+
+    /// Has PostgreSQL hand the page over row by row, for rows that carry long text: packed,
+    /// every character of it is escaped into the JSON value by the database and read back out
+    /// of it by the server, which for the audit log's stored data (35 kB a page) cost more
+    /// than the rows themselves. SQLite still packs such a page: its rows each cost a round
+    /// trip between threads.
+    pub(crate) fn rows_on_postgres(&mut self) -> &mut ListSql {
+        self.rows_on_postgres = true;
         self
     }
 
@@ -443,12 +457,14 @@ impl ListSql {
         if self.plan_once {
             tx.plan_once().await?;
         }
-        let Some(mut names) = packed::output_names(self.select.sql()) else {
-            debug_assert!(
-                false,
-                "a list's columns need plain names: {}",
-                self.select.sql()
-            );
+        let by_rows = self.rows_on_postgres && tx.backend() == Backend::Postgres;
+        let names = packed::output_names(self.select.sql());
+        debug_assert!(
+            names.is_some(),
+            "a list's columns need plain names: {}",
+            self.select.sql()
+        );
+        let Some(mut names) = names.filter(|_| !by_rows) else {
             let total = match self.known_total {
                 Some(total) => total,
                 None => self.count(tx).await?,
@@ -459,7 +475,12 @@ impl ListSql {
             return Ok((total, Page::Rows(rows)));
         };
         names.extend([SORT_ALIAS.to_string(), ID_ALIAS.to_string()]);
-        let (head, tail) = packed::wrapping(tx.backend(), &names, SORT_ALIAS, ID_ALIAS, order);
+        let descending = order == "DESC";
+        let by = [SORT_ALIAS, ID_ALIAS].map(|column| By {
+            column: column.to_string(),
+            descending,
+        });
+        let (head, tail) = packed::wrapping(tx.backend(), &names, &by);
         let mut statement = Statement::new();
         if self.known_total.is_none() {
             statement.text("SELECT (");
@@ -481,7 +502,8 @@ impl ListSql {
             Some(total) => total,
             None => self.counted(&row)?,
         };
-        let page = Page::unpack(&Cols::new(&row, "list").text("page")?, &names)?;
+        let text = Cols::new(&row, "list").text("page")?;
+        let page = Page::unpack(&text, &names, tx.backend(), &by)?;
         Ok((total, page))
     }
 

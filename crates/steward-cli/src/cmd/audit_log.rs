@@ -9,7 +9,7 @@ use steward_domain::Council;
 use steward_domain::audit::AuditRecord;
 use steward_domain::listing::{Cursor, Direction, MAX_LIMIT, SearchWords, Window};
 use steward_domain::ops::audit_log::{
-    self, AuditLogFilter, AuditLogQuery, AuditSort, Described, london_day_end, london_day_start,
+    self, AuditLogFilter, AuditLogQuery, AuditSort, Said, london_day_end, london_day_start,
 };
 
 fn invalid(message: String) -> anyhow::Error {
@@ -40,7 +40,7 @@ pub(crate) fn filter(args: &AuditLogArgs) -> anyhow::Result<AuditLogFilter> {
 
 /// What one run found: the records, each in words, and where the next run would start.
 struct Found {
-    rows: Vec<(AuditRecord, Described)>,
+    rows: Vec<(AuditRecord, Said)>,
     next: Option<Cursor>,
 }
 
@@ -72,7 +72,7 @@ async fn read(app: &App, council: &Council, args: &AuditLogArgs) -> anyhow::Resu
         let mut tx = app.store.read().await?;
         let page = audit_log::list(&mut tx, council, &query).await?;
         let next = page.next.clone();
-        let page = audit_log::describe_page(&mut tx, council, page).await?;
+        let page = audit_log::say_page(&mut tx, council, page).await?;
         tx.commit().await?;
         rows.extend(page.items);
         match next {

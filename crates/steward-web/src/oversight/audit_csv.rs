@@ -12,7 +12,7 @@ use futures_util::stream;
 use steward_domain::Council;
 use steward_domain::audit::{AuditRecord, timestamp_text};
 use steward_domain::listing::{Cursor, Direction};
-use steward_domain::ops::audit_log::{self, AuditLogFilter, Described};
+use steward_domain::ops::audit_log::{self, AuditLogFilter, Said};
 
 pub const HEADINGS: [&str; 12] = [
     "Record",
@@ -30,7 +30,7 @@ pub const HEADINGS: [&str; 12] = [
 ];
 
 /// One record's cells.
-pub fn cells(r: &AuditRecord, d: &Described) -> [String; 12] {
+pub fn cells(r: &AuditRecord, d: &Said) -> [String; 12] {
     [
         r.seq.to_string(),
         d.when.clone(),
@@ -50,7 +50,7 @@ pub fn cells(r: &AuditRecord, d: &Described) -> [String; 12] {
 /// Lines of CSV text for `rows`, with the headings first when asked.
 pub fn csv_lines<'a>(
     headings: bool,
-    rows: impl IntoIterator<Item = (&'a AuditRecord, &'a Described)>,
+    rows: impl IntoIterator<Item = (&'a AuditRecord, &'a Said)>,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     if headings {
@@ -83,7 +83,7 @@ async fn batch(
     let mut tx = state.store.read().await?;
     let page = audit_log::list(&mut tx, council, &query).await?;
     let next = page.next.clone();
-    let page = audit_log::describe_page(&mut tx, council, page).await?;
+    let page = audit_log::say_page(&mut tx, council, page).await?;
     tx.commit().await?;
     let text = csv_lines(from.is_none(), page.items.iter().map(|(r, d)| (r, d)))
         .map_err(|_| WebError::internal("the CSV download could not be written"))?;

@@ -173,7 +173,19 @@ pub fn describe(records: &[AuditRecord], names: &Names) -> Vec<Described> {
         .collect()
 }
 
-fn describe_one(record: &AuditRecord, data: &sentences::Data, names: &Names) -> Described {
+/// One record in words without its fields: what a list of records, the API and a download
+/// show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    /// "9:30am, 16 May 2027", on the clock in London.
+    pub when: String,
+    /// "Signed in".
+    pub label: String,
+    /// "The officer clerk lent LAP-0102 to Ada Quill (M003), due back 16 May 2027."
+    pub sentence: String,
+}
+
+fn say_one(record: &AuditRecord, data: &sentences::Data, names: &Names) -> Said {
     let mut sentence = sentences::sentence(record, data, names);
     if let Some(day) = record.erased_on {
         sentence.push_str(&format!(
@@ -181,39 +193,73 @@ fn describe_one(record: &AuditRecord, data: &sentences::Data, names: &Names) -> 
             steward_policy::long_date(day)
         ));
     }
-    Described {
-        seq: record.seq,
+    Said {
         when: uk_moment(record.at),
         label: action_label(&record.action),
+        sentence,
+    }
+}
+
+fn describe_one(record: &AuditRecord, data: &sentences::Data, names: &Names) -> Described {
+    let Said {
+        when,
+        label,
+        sentence,
+    } = say_one(record, data, names);
+    Described {
+        seq: record.seq,
+        when,
+        label,
         sentence,
         changes: changes(data, names),
         erased: record.erased_on.is_some(),
     }
 }
 
-/// Every page of a listing described, with one batch of name look-ups per page.
-pub async fn describe_page<T: RegisterTx>(
+/// Every record of a page in words, by `word` from its parsed data and the page's names, with
+/// one batch of name look-ups per page.
+async fn word_page<T: RegisterTx, W>(
     tx: &mut T,
     council: &Council,
     page: Listed<AuditRecord>,
-) -> DomainResult<Listed<(AuditRecord, Described)>> {
+    word: impl Fn(&AuditRecord, &sentences::Data, &Names) -> W,
+) -> DomainResult<Listed<(AuditRecord, W)>> {
     // Each record's data is parsed once, for the names it mentions and for its words.
     let data: Vec<sentences::Data> = page.items.iter().map(sentences::Data::of).collect();
     let keys = NameKeys::of_parsed(page.items.iter().zip(&data));
     let names = tx.audit_names(council.id, &keys).await?;
-    let described = page
+    let worded = page
         .items
         .iter()
         .zip(&data)
-        .map(|(record, data)| describe_one(record, data, &names))
+        .map(|(record, data)| word(record, data, &names))
         .collect::<Vec<_>>();
     Ok(Listed {
-        items: page.items.into_iter().zip(described).collect(),
+        items: page.items.into_iter().zip(worded).collect(),
         total: page.total,
         first_index: page.first_index,
         next: page.next,
         previous: page.previous,
     })
+}
+
+/// Every record of a page described, fields and all, as the audit page shows them.
+pub async fn describe_page<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    page: Listed<AuditRecord>,
+) -> DomainResult<Listed<(AuditRecord, Described)>> {
+    word_page(tx, council, page, describe_one).await
+}
+
+/// Every record of a page as its time, label and sentence: the API, the CLI and the CSV
+/// download, which carry the record's stored data beside it rather than its fields in words.
+pub async fn say_page<T: RegisterTx>(
+    tx: &mut T,
+    council: &Council,
+    page: Listed<AuditRecord>,
+) -> DomainResult<Listed<(AuditRecord, Said)>> {
+    word_page(tx, council, page, say_one).await
 }
 
 #[cfg(test)]

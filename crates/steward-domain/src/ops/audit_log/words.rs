@@ -3,14 +3,17 @@
 
 use super::names::Names;
 use crate::ids::Pence;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use steward_policy::long_date;
 use steward_policy::uktime::{is_summer_time, uk_local};
 
 /// "9:30am, 16 May 2027": the moment on the clock in London.
 pub fn uk_moment(at: DateTime<Utc>) -> String {
     let local = uk_local(at);
-    format!("{}, {}", local.format("%-I:%M%P"), long_date(local.date()))
+    let (afternoon, hour) = local.hour12();
+    let half = if afternoon { "pm" } else { "am" };
+    let minute = local.minute();
+    format!("{hour}:{minute:02}{half}, {}", long_date(local.date()))
 }
 
 /// The moment a day starts on the clock in London.
@@ -48,6 +51,16 @@ pub fn code_words(code: &str) -> String {
         Some((_, words)) => (*words).to_string(),
         None => code.replace(['_', '.'], " "),
     }
+}
+
+/// The noun with its article, as it is said: "an employee", "a councillor".
+pub fn with_article(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    let article = if vowel { "an" } else { "a" };
+    format!("{article} {noun}")
 }
 
 /// The text with its first letter in capitals, for the start of a sentence.
@@ -133,6 +146,8 @@ mod tests {
         assert_eq!(uk_moment(winter), "1:05pm, 1 December 2027");
         let late = Utc.with_ymd_and_hms(2027, 6, 30, 23, 15, 0).unwrap();
         assert_eq!(uk_moment(late), "12:15am, 1 July 2027");
+        let noon = Utc.with_ymd_and_hms(2027, 1, 4, 12, 0, 0).unwrap();
+        assert_eq!(uk_moment(noon), "12:00pm, 4 January 2027");
         assert_eq!(
             moment_words("2027-05-16T08:30:00.000000Z").as_deref(),
             Some("9:30am, 16 May 2027")
@@ -178,6 +193,12 @@ mod tests {
     fn codes_dates_and_money_read_as_words() {
         assert_eq!(code_words("not_re_elected"), "not re-elected");
         assert_eq!(code_words("in_stock"), "in stock");
+        assert_eq!(with_article("employee"), "an employee");
+        assert_eq!(with_article("councillor"), "a councillor");
+        assert_eq!(
+            with_article(&code_words("co_opted_member")),
+            "a co-opted member"
+        );
         assert_eq!(day_words("2027-05-16").as_deref(), Some("16 May 2027"));
         assert_eq!(day_words("soon"), None);
         assert_eq!(money_words(89_900), "£899.00");

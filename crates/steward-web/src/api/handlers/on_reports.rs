@@ -63,7 +63,7 @@ pub(crate) async fn audit_log(
     };
     let query = q.list_query::<AuditSort, _>(filter)?;
     let page = audit_log::list(&mut tx, &caller.council, &query).await?;
-    let page = audit_log::describe_page(&mut tx, &caller.council, page).await?;
+    let page = audit_log::say_page(&mut tx, &caller.council, page).await?;
     Ok(Json(
         page.map(|(record, said)| LoggedRecord {
             record,

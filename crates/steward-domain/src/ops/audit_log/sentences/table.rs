@@ -1,7 +1,7 @@
 //! The table of actions and their words, in the order of the kinds of record they concern.
 
 use super::{ActionWords, Say, opt};
-use crate::ops::audit_log::words::{code_words, day_words, moment_words, role_words};
+use crate::ops::audit_log::words::{code_words, day_words, moment_words, role_words, with_article};
 use serde_json::Value;
 
 const fn words(
@@ -20,7 +20,10 @@ pub static ACTIONS: &[ActionWords] = &[
             "{} added {} to the register{}",
             s.who(),
             s.person(),
-            opt(" as a ", s.text("kind").map(|k| code_words(&k)))
+            opt(
+                " as ",
+                s.text("kind").map(|k| with_article(&code_words(&k)))
+            )
         )
     }),
     words("person.edit", "Corrected a person's details", |s| {
