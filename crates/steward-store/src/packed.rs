@@ -77,7 +77,7 @@ fn find_alias(item: &str) -> Option<&str> {
 }
 
 /// One column a packed page's rows are ordered by.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct By {
     pub column: String,
     pub descending: bool,
@@ -113,8 +113,8 @@ impl By {
 
 /// The aggregate that packs the rows of `table` (an alias), each an array of `names`' values,
 /// into one JSON array ordered by `by`. PostgreSQL orders them itself, by the column's
-/// collation. SQLite would copy every packed row into a temporary index to order them, a
-/// third of a page's time for wide rows; its rows are ordered after unpacking instead
+/// collation. SQLite would copy every packed row into a temporary index to order them (a
+/// quarter of the audit page's statement); its rows are ordered after unpacking instead
 /// ([`Page::unpack`]), by the rule its binary collation compares by. Neither database
 /// promises to keep a subquery's order through an aggregate, so the order is always made.
 fn aggregate(backend: Backend, names: &[String], table: &str, by: &[By]) -> String {
@@ -264,7 +264,7 @@ impl Page {
 /// look-ups pays for one.
 #[derive(Default)]
 pub(crate) struct Lookups {
-    parts: Vec<(Vec<String>, Frag, String)>,
+    parts: Vec<(Vec<String>, Frag, Vec<By>)>,
 }
 
 impl Lookups {
@@ -279,7 +279,7 @@ impl Lookups {
             format!("SELECT {columns} {}", rest.sql()),
             rest.args().to_vec(),
         );
-        self.parts.push((names, inner, order.to_string()));
+        self.parts.push((names, inner, By::list(order)));
         Ok(self.parts.len() - 1)
     }
 
@@ -292,7 +292,7 @@ impl Lookups {
         let mut statement = Statement::new();
         statement.text("SELECT ");
         for (i, (names, inner, order)) in self.parts.iter().enumerate() {
-            let aggregate = aggregate(backend, names, "look_up", &By::list(order));
+            let aggregate = aggregate(backend, names, "look_up", order);
             if i > 0 {
                 statement.text(", ");
             }
@@ -310,12 +310,7 @@ impl Lookups {
             .iter()
             .enumerate()
             .map(|(i, (names, _, order))| {
-                Page::unpack(
-                    &c.text(&format!("part_{i}"))?,
-                    names,
-                    backend,
-                    &By::list(order),
-                )
+                Page::unpack(&c.text(&format!("part_{i}"))?, names, backend, order)
             })
             .collect()
     }
