@@ -101,6 +101,14 @@ impl AuthTx for StoreTx {
         sessions::session_by_hash(self, id_hash).await
     }
 
+    async fn council_session(
+        &mut self,
+        council_id: Id,
+        id_hash: &str,
+    ) -> RepoResult<Option<(Session, User)>> {
+        sessions::council_session(self, council_id, id_hash).await
+    }
+
     async fn touch_session(
         &mut self,
         council_id: Id,

@@ -8,9 +8,10 @@
 
 use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
+use crate::users::{self, USER_OF};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use steward_domain::auth::{ApiToken, NewApiToken, Session};
+use steward_domain::auth::{ApiToken, NewApiToken, Session, User};
 use steward_domain::{Id, RepoResult};
 
 const SESSION: &str =
@@ -124,6 +125,39 @@ pub(crate) async fn session_by_hash(
     let query = sqlx::query(&sql).bind(council_id).bind(id_hash);
     tx.optional(query).await?.as_ref().map(session).transpose()
 }
+
+/// A council's session joined to its account (the foreign key makes the account exist): one
+/// statement where a look-up by digest, the session and the account take three.
+pub(crate) async fn council_session(
+    tx: &mut StoreTx,
+    council_id: Id,
+    id_hash: &str,
+) -> RepoResult<Option<(Session, User)>> {
+    let sql = format!(
+        "SELECT {SESSION_AS}, {USER_OF} FROM sessions s \
+         JOIN users u ON u.council_id = s.council_id AND u.id = s.user_id \
+         WHERE s.council_id = $1 AND s.id_hash = $2"
+    );
+    let query = sqlx::query(&sql).bind(council_id).bind(id_hash);
+    let Some(row) = tx.optional(query).await? else {
+        return Ok(None);
+    };
+    let c = Cols::new(&row, "sessions");
+    let session = Session {
+        id_hash: c.text("id_hash")?,
+        council_id: c.int("council_id")?,
+        user_id: c.int("user_id")?,
+        created_at: c.time("session_created_at")?,
+        last_seen_at: c.time("last_seen_at")?,
+        ended_at: c.opt_time("ended_at")?,
+        csrf_token: c.text("csrf_token")?,
+    };
+    Ok(Some((session, users::user(&row)?)))
+}
+
+/// The session's columns beside an account's: those the two share are renamed.
+const SESSION_AS: &str = "s.id_hash, s.user_id, s.created_at AS session_created_at, \
+                          s.last_seen_at, s.ended_at, s.csrf_token";
 
 fn no_session() -> String {
     "no such session".to_string()

@@ -247,9 +247,10 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
     let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Err(to_sign_in);
     };
-    let check = sessions::check_session(&mut tx, &raw, now, &SessionPolicy::default())
-        .await
-        .map_err(reject)?;
+    let check =
+        sessions::check_council_session(&mut tx, council.id, &raw, now, &SessionPolicy::default())
+            .await
+            .map_err(reject)?;
     let (user, session, touch) = match check {
         SessionCheck::Unknown => return Err(to_sign_in),
         SessionCheck::Stale { session, action } => {
@@ -267,9 +268,6 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
             touch,
         } => (user, session, touch),
     };
-    if session.council_id != council.id {
-        return Err(to_sign_in);
-    }
     let offices = match user.person_id {
         Some(person) => people::offices_on(&mut tx, council.id, person, today)
             .await

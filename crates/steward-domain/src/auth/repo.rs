@@ -116,6 +116,13 @@ pub trait AuthTx: RegisterTx {
         &mut self,
         id_hash: &str,
     ) -> impl Future<Output = RepoResult<Option<Session>>> + Send;
+    /// A session of the council, with the account it signs in, read together: a page names its
+    /// council, so the look-up by digest alone is not needed.
+    fn council_session(
+        &mut self,
+        council_id: Id,
+        id_hash: &str,
+    ) -> impl Future<Output = RepoResult<Option<(Session, User)>>> + Send;
     fn touch_session(
         &mut self,
         council_id: Id,

@@ -8,7 +8,7 @@ use crate::auth::{
 };
 use crate::ctx::Ctx;
 use crate::error::DomainResult;
-use crate::records::Council;
+use crate::records::{Council, Id};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::net::IpAddr;
 
@@ -313,32 +313,61 @@ pub async fn check_session<T: AuthTx>(
     let Some(session) = tx.session(&secret.digest()).await? else {
         return Ok(SessionCheck::Unknown);
     };
+    let user = match session_state(&session, now, policy) {
+        SessionState::Active => tx.user(session.council_id, session.user_id).await?,
+        _ => None,
+    };
+    Ok(judge_session(session, user, now, policy))
+}
+
+/// [`check_session`] for a page of the council `council_id`: a session of another council is
+/// unknown here. The session and its account are read together.
+pub async fn check_council_session<T: AuthTx>(
+    tx: &mut T,
+    council_id: Id,
+    raw_session_id: &str,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> DomainResult<SessionCheck> {
+    let Some(secret) = SessionSecret::parse(raw_session_id) else {
+        return Ok(SessionCheck::Unknown);
+    };
+    match tx.council_session(council_id, &secret.digest()).await? {
+        Some((session, user)) => Ok(judge_session(session, Some(user), now, policy)),
+        None => Ok(SessionCheck::Unknown),
+    }
+}
+
+/// What a session found is worth at `now`, with its account (if it still has one).
+fn judge_session(
+    session: Session,
+    user: Option<User>,
+    now: DateTime<Utc>,
+    policy: &SessionPolicy,
+) -> SessionCheck {
     match session_state(&session, now, policy) {
-        SessionState::Ended => return Ok(SessionCheck::Unknown),
+        SessionState::Ended => return SessionCheck::Unknown,
         SessionState::IdleExpired | SessionState::AbsoluteExpired => {
-            return Ok(SessionCheck::Stale {
+            return SessionCheck::Stale {
                 session,
                 action: "session.expire",
-            });
+            };
         }
         SessionState::Active => {}
     }
-    let user = tx
-        .user(session.council_id, session.user_id)
-        .await?
-        .filter(|u| u.council_id == session.council_id);
-    let Some(user) = user.filter(|u| !u.disabled) else {
-        return Ok(SessionCheck::Stale {
+    let user = user.filter(|u| u.council_id == session.council_id && !u.disabled);
+    let Some(user) = user else {
+        return SessionCheck::Stale {
             session,
             action: "session.end",
-        });
+        };
     };
     let touch = now - session.last_seen_at >= TOUCH_EVERY;
-    Ok(SessionCheck::Good {
+    SessionCheck::Good {
         user,
         session,
         touch,
-    })
+    }
 }
 
 /// Ends a session [`check_session`] found stale, recording why, unless another request ended
