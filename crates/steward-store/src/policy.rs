@@ -5,6 +5,8 @@ use crate::rows::{Cols, date_text, time_text};
 use crate::tx::StoreTx;
 use chrono::{NaiveDate, Utc};
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use steward_domain::repo::{NewAcceptance, NewPackVersion};
 use steward_domain::{
     Acceptance, Council, CouncilSlug, Id, PackVersion, RepoError, RepoResult, SignatureMethod,
@@ -13,6 +15,36 @@ use steward_domain::{
 const COUNCIL: &str = "id, slug, name";
 const PACK: &str = "id, council_id, number, pack_id, title, label, hash, source, \
                     acceptance_text, effective_from, adopted_at, adopted_by";
+/// [`PACK`] but the two texts, which the version in force has read once per process.
+const PACK_HEAD: &str = "id, council_id, number, pack_id, title, label, hash, effective_from, \
+                         adopted_at, adopted_by";
+
+/// A version's source and acceptance text, by its hash.
+type Texts = Arc<(String, String)>;
+
+/// The texts of versions already read, by the version's hash. The hash is taken over both
+/// texts, so one hash is one pair of texts whichever database it came from. Most pages read
+/// the version in force, and its texts are nearly all of its size: kilobytes that PostgreSQL
+/// would otherwise unpack from its out-of-line storage and send on every request.
+static TEXTS: OnceLock<Mutex<HashMap<String, Texts>>> = OnceLock::new();
+
+/// Distinct versions whose texts are kept; a process serving many councils keeps their
+/// current ones.
+const TEXTS_KEPT: usize = 256;
+
+fn known_texts(hash: &str) -> Option<Texts> {
+    let known = TEXTS.get_or_init(Mutex::default).lock().ok()?;
+    known.get(hash).cloned()
+}
+
+fn remember_texts(hash: String, texts: Texts) {
+    if let Ok(mut known) = TEXTS.get_or_init(Mutex::default).lock() {
+        if known.len() >= TEXTS_KEPT {
+            known.clear();
+        }
+        known.insert(hash, texts);
+    }
+}
 const ACCEPTANCE: &str = "id, person_id, pack_version_id, pack_hash, signed_on, recorded_at, \
                           method, typed_name, recorded_by";
 
@@ -27,6 +59,16 @@ fn council(row: &AnyRow) -> RepoResult<Council> {
 
 fn pack_version(row: &AnyRow) -> RepoResult<PackVersion> {
     let c = Cols::new(row, "pack_versions");
+    let texts = (c.text("source")?, c.text("acceptance_text")?);
+    version_with(row, texts)
+}
+
+/// The version in `row`, read by [`PACK_HEAD`] or [`PACK`], with its two texts.
+fn version_with(
+    row: &AnyRow,
+    (source, acceptance_text): (String, String),
+) -> RepoResult<PackVersion> {
+    let c = Cols::new(row, "pack_versions");
     Ok(PackVersion {
         id: c.int("id")?,
         council_id: c.int("council_id")?,
@@ -35,8 +77,8 @@ fn pack_version(row: &AnyRow) -> RepoResult<PackVersion> {
         title: c.text("title")?,
         label: c.text("label")?,
         hash: c.text("hash")?,
-        source: c.text("source")?,
-        acceptance_text: c.text("acceptance_text")?,
+        source,
+        acceptance_text,
         effective_from: c.date("effective_from")?,
         adopted_at: c.time("adopted_at")?,
         adopted_by: c.text("adopted_by")?,
@@ -165,13 +207,31 @@ pub(crate) async fn pack_version_in_force(
     council_id: Id,
     on: NaiveDate,
 ) -> RepoResult<Option<PackVersion>> {
-    let sql = format!("SELECT {PACK} FROM pack_versions {IN_FORCE}");
+    let sql = format!("SELECT {PACK_HEAD} FROM pack_versions {IN_FORCE}");
     let query = sqlx::query(&sql).bind(council_id).bind(date_text(on));
-    tx.optional(query)
-        .await?
-        .as_ref()
-        .map(pack_version)
-        .transpose()
+    let Some(row) = tx.optional(query).await? else {
+        return Ok(None);
+    };
+    let c = Cols::new(&row, "pack_versions");
+    let hash = c.text("hash")?;
+    let texts = match known_texts(&hash) {
+        Some(texts) => texts,
+        None => {
+            let query = sqlx::query(
+                "SELECT source, acceptance_text FROM pack_versions WHERE council_id = $1 AND id = $2",
+            )
+            .bind(council_id)
+            .bind(c.int("id")?);
+            let found = tx
+                .one(query, || "the policy version in force has gone".into())
+                .await?;
+            let t = Cols::new(&found, "pack_versions");
+            let texts = Arc::new((t.text("source")?, t.text("acceptance_text")?));
+            remember_texts(hash, texts.clone());
+            texts
+        }
+    };
+    version_with(&row, (texts.0.clone(), texts.1.clone())).map(Some)
 }
 
 pub(crate) async fn pack_title_in_force(

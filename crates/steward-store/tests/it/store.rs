@@ -233,6 +233,48 @@ async fn unsupported_addresses_are_refused() {
     }
 }
 
+/// The version in force comes back whole however often it is read, and for each council its
+/// own row, though both councils' texts (one hash) are read from the database once.
+#[tokio::test]
+async fn the_version_in_force_is_read_whole_every_time() -> TestResult {
+    let (_db, store) = setup().await?;
+    let mut tx = store.begin().await?;
+    let c = council(&mut tx, "ashbury").await?;
+    let other = council(&mut tx, "brockley").await?;
+    let mine = tx.insert_pack_version(c.id, &new_pack("v1")).await?;
+    let later = NewPackVersion {
+        hash: "cd".repeat(32),
+        source: "[pack]\nid = \"y\"\n".into(),
+        acceptance_text: String::new(),
+        effective_from: day(2027, 6, 1),
+        ..new_pack("v2")
+    };
+    let next = tx.insert_pack_version(c.id, &later).await?;
+    let theirs = tx.insert_pack_version(other.id, &new_pack("b1")).await?;
+    tx.commit().await?;
+
+    let mut tx = store.read().await?;
+    for _ in 0..2 {
+        assert_eq!(
+            tx.pack_version_in_force(c.id, day(2027, 5, 20)).await?,
+            Some(mine.clone())
+        );
+        assert_eq!(
+            tx.pack_version_in_force(c.id, day(2027, 6, 1)).await?,
+            Some(next.clone())
+        );
+        assert_eq!(
+            tx.pack_version_in_force(other.id, day(2027, 6, 1)).await?,
+            Some(theirs.clone())
+        );
+        assert_eq!(
+            tx.pack_version_in_force(c.id, day(2027, 4, 30)).await?,
+            None
+        );
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn councils_and_policy_versions_round_trip() -> TestResult {
     let (_db, store) = setup().await?;

@@ -11,7 +11,8 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use steward_domain::AssetTag;
-use steward_domain::ops::{policy, posture};
+use steward_domain::DomainError;
+use steward_domain::ops::posture;
 
 /// Items on one page.
 const PAGE: usize = 50;
@@ -42,41 +43,38 @@ pub async fn page(
     signed.principal.reader()?;
     let after: Option<AssetTag> = params.after.as_deref().and_then(|t| t.parse().ok());
     let b = base(&signed);
-    let (lines, next) = if policy::in_force(&mut tx, &signed.council, signed.today)
-        .await?
-        .is_some()
+    // With no policy in force there is nothing to judge against: the page says so.
+    let (found, next) = match posture::page(
+        &mut tx,
+        &signed.ctx(),
+        &signed.council,
+        after.as_ref(),
+        PAGE,
+    )
+    .await
     {
-        let (found, next) = posture::page(
-            &mut tx,
-            &signed.ctx(),
-            &signed.council,
-            after.as_ref(),
-            PAGE,
-        )
-        .await?;
-        let lines: Vec<ItemLine> = found
-            .iter()
-            .map(|d| ItemLine {
-                tag: d.asset_tag.to_string(),
-                model: d.model.clone(),
-                kind: super::equipment::words(d.kind.as_str()),
-                last_seen: d
-                    .last_seen
-                    .map(steward_policy::uktime::local_moment)
-                    .unwrap_or_default(),
-                findings: d
-                    .findings
-                    .iter()
-                    .filter(|f| f.finding.is_breach())
-                    .map(|f| format!("{} ({})", f.says, f.cites))
-                    .collect(),
-                excepted: d.findings.len() - d.breaches(),
-            })
-            .collect();
-        (lines, next)
-    } else {
-        (Vec::new(), None)
+        Err(DomainError::NoPolicy { .. }) => (Vec::new(), None),
+        other => other?,
     };
+    let lines: Vec<ItemLine> = found
+        .iter()
+        .map(|d| ItemLine {
+            tag: d.asset_tag.to_string(),
+            model: d.model.clone(),
+            kind: super::equipment::words(d.kind.as_str()),
+            last_seen: d
+                .last_seen
+                .map(steward_policy::uktime::local_moment)
+                .unwrap_or_default(),
+            findings: d
+                .findings
+                .iter()
+                .filter(|f| f.finding.is_breach())
+                .map(|f| format!("{} ({})", f.says, f.cites))
+                .collect(),
+            excepted: d.findings.len() - d.breaches(),
+        })
+        .collect();
     drop(tx);
     let page = office_page("Device compliance", &signed, "equipment");
     let next = next.map(|t| {
