@@ -3,7 +3,7 @@
 //! character of the text is escaped first, so raw HTML in a policy shows as text.
 
 /// Escapes text for HTML content and attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

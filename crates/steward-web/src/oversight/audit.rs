@@ -5,6 +5,7 @@
 use super::at;
 use super::audit_query::AuditForm;
 use crate::listing::thousands;
+use crate::markdown::escape;
 use crate::pages::{Page, by_field};
 use crate::session::Reading;
 use crate::session::SignedIn;
@@ -13,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
-use minijinja::value::Serde;
+use minijinja::value::{Serde, Value};
 use serde::Serialize;
 use steward_domain::audit::{AuditRecord, ChainProblem};
 use steward_domain::listing::{Listed, Total};
@@ -62,10 +63,26 @@ fn range(page: &Listed<impl Sized>) -> Option<String> {
     })
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
+/// A select's options, the one whose value is `chosen` selected, written out here rather than
+/// by a loop in the template: the log offers well over a hundred kinds of change, and the
+/// template engine took longer over them than over the records shown.
+fn options<'a>(choices: impl IntoIterator<Item = (&'a str, &'a str)>, chosen: &str) -> Value {
+    let mut html = String::new();
+    for (value, label) in choices {
+        let selected = if value == chosen { " selected" } else { "" };
+        for part in [
+            "<option value=\"",
+            &escape(value),
+            "\"",
+            selected,
+            ">",
+            &escape(label),
+            "</option>",
+        ] {
+            html.push_str(part);
+        }
+    }
+    Value::from_safe_string(html)
 }
 
 /// The audit log: the filter form, one page of records in words, links to the pages either
@@ -123,14 +140,8 @@ pub async fn log(
         }
         None => (Vec::new(), None, None, None, false),
     };
-    let entities: Vec<Choice> = ENTITIES
-        .iter()
-        .map(|(value, label)| Choice { value, label })
-        .collect();
-    let actions: Vec<Choice> = actions_by_label()
-        .into_iter()
-        .map(|(value, label)| Choice { value, label })
-        .collect();
+    let entities = options(ENTITIES.iter().copied(), form.entity.trim());
+    let actions = options(actions_by_label(), form.action.trim());
     let csv = format!("{base}?{}", form.link(&[("format", "csv")]));
     let field_errors = by_field(&page.errors);
     let status = if page.errors.is_empty() {
@@ -151,8 +162,8 @@ pub async fn log(
                 to => form.to.trim(),
                 oldest => form.oldest_first(),
             },
-            entities => Serde(&entities),
-            actions => Serde(&actions),
+            entities,
+            actions,
             field_errors,
             searched => page.errors.is_empty(),
             any,

@@ -685,6 +685,17 @@ async fn the_audit_log_reads_in_words_and_pages_by_cursor_both_ways() {
         signins.contains("Records 1 to 25 of 30 records"),
         "{signins}"
     );
+    // The filter shows what was chosen, and only that.
+    assert!(
+        signins.contains(r#"<option value="session.start" selected>"#),
+        "{signins}"
+    );
+    assert_eq!(signins.matches(" selected>").count(), 3, "{signins}");
+    let (_, _, people) = get(&site, "/audit?entity=person", &audrey).await;
+    assert!(
+        people.contains(r#"<option value="person" selected>"#),
+        "{people}"
+    );
     let (status, _, bad) = get(&site, "/audit?action=warp.engage", &audrey).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(bad.contains(r##"<a href="#action">"##), "{bad}");
