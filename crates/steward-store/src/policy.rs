@@ -18,6 +18,8 @@ const PACK: &str = "id, council_id, number, pack_id, title, label, hash, source,
 /// [`PACK`] but the two texts, which the version in force has read once per process.
 const PACK_HEAD: &str = "id, council_id, number, pack_id, title, label, hash, effective_from, \
                          adopted_at, adopted_by";
+const ACCEPTANCE: &str = "id, person_id, pack_version_id, pack_hash, signed_on, recorded_at, \
+                          method, typed_name, recorded_by";
 
 /// A version's source and acceptance text, by its hash.
 type Texts = Arc<(String, String)>;
@@ -45,8 +47,6 @@ fn remember_texts(hash: String, texts: Texts) {
         known.insert(hash, texts);
     }
 }
-const ACCEPTANCE: &str = "id, person_id, pack_version_id, pack_hash, signed_on, recorded_at, \
-                          method, typed_name, recorded_by";
 
 fn council(row: &AnyRow) -> RepoResult<Council> {
     let c = Cols::new(row, "councils");
