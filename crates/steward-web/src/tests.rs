@@ -245,6 +245,18 @@ async fn due_page_names_the_council_in_title_and_navigation() {
 }
 
 #[tokio::test]
+async fn the_compliance_page_without_a_policy_in_force_lists_nothing() {
+    let site = site().await;
+    let me = sign_in(&site, "audrey").await;
+    let (status, _, html) = get_as(&site, "/councils/dunmere-town/compliance", &me).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("No device management tool has reported on any item yet."),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn a_bad_date_is_shown_through_the_error_summary_and_the_field() {
     let site = site().await;
     let me = sign_in(&site, "clerk").await;
