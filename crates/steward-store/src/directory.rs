@@ -2,7 +2,7 @@
 //! people and their directory entries, and the register as a sync sees it.
 
 use crate::people::{PERSON, person};
-use crate::rows::{Cols, date_text, time_text};
+use crate::rows::{Cols, date_text, qualified, time_text};
 use crate::tx::StoreTx;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,12 +49,12 @@ impl DirectoryTx for StoreTx {
         council_id: Id,
         day: NaiveDate,
     ) -> RepoResult<Vec<Registered>> {
-        let columns: Vec<String> = PERSON.split(", ").map(|c| format!("p.{c}")).collect();
+        let columns = qualified(PERSON, "p");
         let sql = format!(
             "SELECT {}, l.external_id FROM people p
              LEFT JOIN directory_links l ON l.council_id = p.council_id AND l.person_id = p.id
              WHERE p.council_id = $1 ORDER BY p.id",
-            columns.join(", ")
+            columns
         );
         let rows = self.all(sqlx::query(&sql).bind(council_id)).await?;
         let day = date_text(day);

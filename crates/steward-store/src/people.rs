@@ -1,7 +1,7 @@
 //! People, their terms and the offices they hold.
 
 use crate::listing::{Arg, Frag, KeyKind, ListSql, day_literal};
-use crate::rows::{Cols, RowRef, date_text, opt_date_text};
+use crate::rows::{Cols, RowRef, date_text, opt_date_text, qualified};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
@@ -140,14 +140,14 @@ pub(crate) async fn holding(
         return Ok(Vec::new());
     }
     let marks: Vec<String> = (0..offices.len()).map(|i| format!("${}", i + 3)).collect();
-    let columns: Vec<String> = PERSON.split(", ").map(|c| format!("p.{c}")).collect();
+    let columns = qualified(PERSON, "p");
     let sql = format!(
         "SELECT DISTINCT {cols} FROM office_holdings h
          JOIN people p ON p.council_id = h.council_id AND p.id = h.person_id
          WHERE h.council_id = $1 AND h.starts <= $2 AND (h.ends IS NULL OR h.ends >= $2)
            AND h.office IN ({marks})
          ORDER BY p.name, p.id",
-        cols = columns.join(", "),
+        cols = columns,
         marks = marks.join(", ")
     );
     let mut query = sqlx::query(&sql).bind(council_id).bind(date_text(day));

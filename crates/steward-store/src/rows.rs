@@ -237,6 +237,16 @@ pub(crate) async fn existing(
     Ok(found)
 }
 
+/// A list of a table's columns ("id, name") named through the alias a statement gives the
+/// table ("p.id, p.name"), for statements that join it to another.
+pub(crate) fn qualified(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `$first, $first+1, ...`: the placeholders of `n` values in an `IN (...)` list.
 pub(crate) fn numbered_marks(first: usize, n: usize) -> String {
     (first..first + n)
@@ -248,6 +258,15 @@ pub(crate) fn numbered_marks(first: usize, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_are_named_through_an_alias() {
+        assert_eq!(
+            qualified("id, council_id, name", "p"),
+            "p.id, p.council_id, p.name"
+        );
+        assert_eq!(qualified("id", "u"), "u.id");
+    }
 
     #[test]
     fn dates_and_times_round_trip_as_text() {

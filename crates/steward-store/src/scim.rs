@@ -2,7 +2,7 @@
 //! the register's view of the people they touch.
 
 use crate::people::{PERSON, person};
-use crate::rows::{Cols, RowRef, date_text, numbered_marks};
+use crate::rows::{Cols, RowRef, date_text, numbered_marks, qualified};
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -342,7 +342,7 @@ impl ScimTx for StoreTx {
         ids: &[ExternalId],
         references: &[PersonRef],
     ) -> RepoResult<Vec<Registered>> {
-        let columns: Vec<String> = PERSON.split(", ").map(|c| format!("p.{c}")).collect();
+        let columns = qualified(PERSON, "p");
         let mut rows = Vec::new();
         let mut seen = BTreeSet::new();
         let keys: Vec<(&str, &str)> = ids
@@ -362,7 +362,7 @@ impl ScimTx for StoreTx {
                      LEFT JOIN directory_links l ON l.council_id = p.council_id
                          AND l.person_id = p.id
                      WHERE p.council_id = $1 AND {column} IN ({})",
-                    columns.join(", "),
+                    columns,
                     numbered_marks(2, chunk.len())
                 );
                 let mut query = sqlx::query(&sql).bind(council_id);

@@ -6,9 +6,9 @@
 //! the session or token in its council: no query on a council's tables goes without the
 //! council, which is what lets a distributed database send it to one shard.
 
-use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, time_text};
+use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, qualified, time_text};
 use crate::tx::StoreTx;
-use crate::users::{self, USER_OF};
+use crate::users::{self, USER};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use steward_domain::auth::{ApiToken, NewApiToken, Session, User};
@@ -20,12 +20,18 @@ const TOKEN: &str = "id, council_id, name, role, created_by, created_at, last_us
                      revoked_at, expires_on, scope";
 
 fn session(row: &AnyRow) -> RepoResult<Session> {
+    session_with(row, "created_at")
+}
+
+/// A session read from `row`, its start in the column `created`: a statement that joins the
+/// session to its account renames it, as the account has a `created_at` too.
+fn session_with(row: &AnyRow, created: &str) -> RepoResult<Session> {
     let c = Cols::new(row, "sessions");
     Ok(Session {
         id_hash: c.text("id_hash")?,
         council_id: c.int("council_id")?,
         user_id: c.int("user_id")?,
-        created_at: c.time("created_at")?,
+        created_at: c.time(created)?,
         last_seen_at: c.time("last_seen_at")?,
         ended_at: c.opt_time("ended_at")?,
         csrf_token: c.text("csrf_token")?,
@@ -134,30 +140,22 @@ pub(crate) async fn council_session(
     id_hash: &str,
 ) -> RepoResult<Option<(Session, User)>> {
     let sql = format!(
-        "SELECT {SESSION_AS}, {USER_OF} FROM sessions s \
+        "SELECT s.id_hash, s.user_id, s.created_at AS session_created_at, s.last_seen_at, \
+         s.ended_at, s.csrf_token, {} FROM sessions s \
          JOIN users u ON u.council_id = s.council_id AND u.id = s.user_id \
-         WHERE s.council_id = $1 AND s.id_hash = $2"
+         WHERE s.council_id = $1 AND s.id_hash = $2",
+        qualified(USER, "u")
     );
     let query = sqlx::query(&sql).bind(council_id).bind(id_hash);
     let Some(row) = tx.optional(query).await? else {
         return Ok(None);
     };
-    let c = Cols::new(&row, "sessions");
-    let session = Session {
-        id_hash: c.text("id_hash")?,
-        council_id: c.int("council_id")?,
-        user_id: c.int("user_id")?,
-        created_at: c.time("session_created_at")?,
-        last_seen_at: c.time("last_seen_at")?,
-        ended_at: c.opt_time("ended_at")?,
-        csrf_token: c.text("csrf_token")?,
-    };
-    Ok(Some((session, users::user(&row)?)))
+    // The account's `council_id` is the session's (the join says so).
+    Ok(Some((
+        session_with(&row, "session_created_at")?,
+        users::user(&row)?,
+    )))
 }
-
-/// The session's columns beside an account's: those the two share are renamed.
-const SESSION_AS: &str = "s.id_hash, s.user_id, s.created_at AS session_created_at, \
-                          s.last_seen_at, s.ended_at, s.csrf_token";
 
 fn no_session() -> String {
     "no such session".to_string()

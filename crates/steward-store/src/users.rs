@@ -8,12 +8,8 @@ use sqlx::any::AnyRow;
 use steward_domain::auth::{HashedPassword, NewUser, User, Username};
 use steward_domain::{Id, RepoResult};
 
-const USER: &str = "id, council_id, username, role, person_id, must_change_password, disabled, \
+pub(crate) const USER: &str = "id, council_id, username, role, person_id, must_change_password, disabled, \
                     created_at, password_changed_at, last_sign_in_at";
-/// [`USER`] of an account joined as `u`.
-pub(crate) const USER_OF: &str = "u.id, u.council_id, u.username, u.role, u.person_id, \
-                                  u.must_change_password, u.disabled, u.created_at, \
-                                  u.password_changed_at, u.last_sign_in_at";
 
 pub(crate) fn user<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<User> {
     let row: RowRef<'r> = row.into();
