@@ -1,7 +1,7 @@
 //! The audit log paged in the database, and the names its records mention, read a page at a
 //! time.
 
-use crate::audit::{RECORD, head_seq, record};
+use crate::audit::{RECORD, record};
 use crate::listing::{Arg, Frag, KeyKind, ListSql};
 use crate::packed::{Lookups, Page};
 use crate::rows::{Cols, RowRef, time_text};
@@ -71,9 +71,19 @@ pub(crate) async fn list_page(
     }
     if *f == AuditLogFilter::default() {
         // Records are numbered from 1 without gaps and never deleted (the database refuses
-        // it; erasure keeps the record), so the head's sequence number is the count.
-        let head = head_seq(tx, council_id).await?.unwrap_or(0);
-        sql.known_total(Some(Total::Exactly(u64::try_from(head).unwrap_or(0))));
+        // it; erasure keeps the record), so the head's sequence number is the count. A
+        // transaction that has appended holds the head in memory until it commits; any other
+        // reads it in the page's statement (a council without records has no head: MAX over
+        // no row gives NULL, taken as 0).
+        match tx.held_head(council_id) {
+            Some(head) => {
+                sql.known_total(Some(Total::Exactly(u64::try_from(head.seq).unwrap_or(0))))
+            }
+            None => sql.count_by(Frag::new(
+                "SELECT COALESCE(MAX(seq), 0) AS n FROM audit_heads WHERE council_id = ?",
+                vec![Arg::Int(council_id)],
+            )),
+        };
     } else {
         sql.count_at_most(COUNT_CAP);
     }

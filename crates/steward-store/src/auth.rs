@@ -5,7 +5,7 @@ use crate::{account_lists, invitations, oidc, sessions, users};
 use chrono::{DateTime, Utc};
 use steward_domain::auth::{
     AccountSignIn, ApiToken, AuthTx, ExternalId, HashedPassword, Invitation, NewApiToken, NewUser,
-    OidcAttempt, OidcSettings, OpenAttempts, Session, User, Username,
+    OidcAttempt, OidcSettings, OpenAttempts, PageSession, Session, User, Username,
 };
 use steward_domain::listing::Listed;
 use steward_domain::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
@@ -101,12 +101,12 @@ impl AuthTx for StoreTx {
         sessions::session_by_hash(self, id_hash).await
     }
 
-    async fn council_session(
+    async fn page_session(
         &mut self,
         council_id: Id,
         id_hash: &str,
-    ) -> RepoResult<Option<(Session, User)>> {
-        sessions::council_session(self, council_id, id_hash).await
+    ) -> RepoResult<Option<PageSession>> {
+        sessions::page_session(self, council_id, id_hash).await
     }
 
     async fn touch_session(

@@ -164,6 +164,9 @@ pub(crate) struct ListSql {
     /// The count, when the caller knows it already (kept from an earlier count of the same
     /// register), so that the page is read without counting.
     known_total: Option<Total>,
+    /// A statement giving the count as `n` without reading the rows, for a list whose count is
+    /// kept elsewhere (see [`ListSql::count_by`]).
+    count_by: Option<Frag>,
     /// Whether the page's statement is dear enough to plan that PostgreSQL should plan it once
     /// per connection (see [`ListSql::plan_once`]).
     plan_once: bool,
@@ -186,6 +189,7 @@ impl ListSql {
             count_cap: None,
             count_from: None,
             known_total: None,
+            count_by: None,
             plan_once: false,
             rows_on_postgres: false,
         }
@@ -234,6 +238,14 @@ impl ListSql {
     /// Takes `total` as the count of the matching rows instead of counting them, when given.
     pub(crate) fn known_total(&mut self, total: Option<Total>) -> &mut ListSql {
         self.known_total = total;
+        self
+    }
+
+    /// Counts with `count`, a statement that gives the number of matching rows as `n` from
+    /// where it is kept, rather than by reading them: it travels in the page's statement, as a
+    /// count does, where the page is packed.
+    pub(crate) fn count_by(&mut self, count: Frag) -> &mut ListSql {
+        self.count_by = Some(count);
         self
     }
 
@@ -349,6 +361,10 @@ impl ListSql {
     /// Writes the count's statement: `n`, the number of matching rows (up to the cap's one
     /// more).
     fn count_into(&self, statement: &mut Statement) {
+        if let Some(count) = &self.count_by {
+            statement.frag(count);
+            return;
+        }
         let from = self.count_from.as_deref().unwrap_or(&self.from);
         match self.count_cap {
             Some(_) => statement.text(&format!(

@@ -6,13 +6,15 @@
 //! the session or token in its council: no query on a council's tables goes without the
 //! council, which is what lets a distributed database send it to one shard.
 
-use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, qualified, time_text};
+use crate::rows::{Cols, RowRef, opt_date_text, opt_time_text, parse_date, qualified, time_text};
 use crate::tx::StoreTx;
 use crate::users::{self, USER};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use steward_domain::auth::{ApiToken, NewApiToken, Session, User};
-use steward_domain::{Id, RepoResult};
+use steward_domain::auth::{ApiToken, NewApiToken, PageSession, Session};
+use steward_domain::records::OfficeHolding;
+use steward_domain::{Id, RepoError, RepoResult};
+use steward_policy::OfficeId;
 
 const SESSION: &str =
     "id_hash, council_id, user_id, created_at, last_seen_at, ended_at, csrf_token";
@@ -132,16 +134,25 @@ pub(crate) async fn session_by_hash(
     tx.optional(query).await?.as_ref().map(session).transpose()
 }
 
-/// A council's session joined to its account (the foreign key makes the account exist): one
-/// statement where a look-up by digest, the session and the account take three.
-pub(crate) async fn council_session(
+/// The council's session filed under `id_hash`, with the account it signs in (the foreign key
+/// makes it exist) and every office the account's person has held, in one statement: a page
+/// would otherwise read the session and then the offices before its own statements. Every
+/// table is read within the council, so a distributed database sends it to one shard.
+pub(crate) async fn page_session(
     tx: &mut StoreTx,
     council_id: Id,
     id_hash: &str,
-) -> RepoResult<Option<(Session, User)>> {
+) -> RepoResult<Option<PageSession>> {
+    // The holdings travel as one text, "id|office|starts|ends" joined by ";": an office is a
+    // lower-case identifier and the days are ISO dates, so neither separator can occur.
     let sql = format!(
         "SELECT s.id_hash, s.user_id, s.created_at AS session_created_at, s.last_seen_at, \
-         s.ended_at, s.csrf_token, {} FROM sessions s \
+         s.ended_at, s.csrf_token, {}, \
+         (SELECT string_agg(CAST(o.id AS TEXT) || '|' || o.office || '|' || o.starts || '|' \
+                 || COALESCE(o.ends, ''), ';') \
+            FROM office_holdings o \
+           WHERE o.council_id = $1 AND o.person_id = u.person_id) AS holdings \
+         FROM sessions s \
          JOIN users u ON u.council_id = s.council_id AND u.id = s.user_id \
          WHERE s.council_id = $1 AND s.id_hash = $2",
         qualified(USER, "u")
@@ -151,10 +162,52 @@ pub(crate) async fn council_session(
         return Ok(None);
     };
     // The account's `council_id` is the session's (the join says so).
-    Ok(Some((
-        session_with(&row, "session_created_at")?,
-        users::user(&row)?,
-    )))
+    let user = users::user(&row)?;
+    let packed = Cols::new(&row, "office_holdings").opt_text("holdings")?;
+    let offices = match (user.person_id, packed) {
+        (Some(person), Some(packed)) => holdings(person, &packed)?,
+        _ => Vec::new(),
+    };
+    Ok(Some(PageSession {
+        session: session_with(&row, "session_created_at")?,
+        user,
+        offices,
+    }))
+}
+
+/// The office holdings of `person` packed by [`page_session`].
+fn holdings(person: Id, packed: &str) -> RepoResult<Vec<OfficeHolding>> {
+    let corrupt = || RepoError::Corrupt("office_holdings holds a malformed holding".into());
+    packed
+        .split(';')
+        .map(|one| {
+            let mut parts = one.split('|');
+            let (Some(id), Some(office), Some(starts), Some(ends), None) = (
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+            ) else {
+                return Err(corrupt());
+            };
+            if !OfficeId::is_well_formed(office) {
+                return Err(corrupt());
+            }
+            let day = |text: &str| parse_date(text).ok_or_else(corrupt);
+            Ok(OfficeHolding {
+                id: id.parse().map_err(|_| corrupt())?,
+                person_id: person,
+                office: OfficeId(office.to_string()),
+                starts: day(starts)?,
+                ends: if ends.is_empty() {
+                    None
+                } else {
+                    Some(day(ends)?)
+                },
+            })
+        })
+        .collect()
 }
 
 fn no_session() -> String {

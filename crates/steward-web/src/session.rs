@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use std::net::IpAddr;
 use steward_domain::auth::{Principal, Session, SessionPolicy, constant_time_eq, random_text};
 use steward_domain::ops::sessions::SessionCheck;
-use steward_domain::ops::{council, people, sessions};
+use steward_domain::ops::{council, sessions};
 use steward_domain::{Council, CouncilSlug, Ctx};
 use steward_store::StoreTx;
 
@@ -234,25 +234,30 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
     // a short transaction of their own, never the page's.
     let mut tx = state.store.read().await.map_err(reject)?;
     let council = council::find(&mut tx, &slug).await.map_err(reject)?;
+    let raw = cookie(&parts.headers, SESSION_COOKIE);
+    let visit = sessions::check_page_visit(
+        &mut tx,
+        council.id,
+        raw.as_deref(),
+        (now, today),
+        &SessionPolicy::default(),
+    )
+    .await
+    .map_err(reject)?;
     // A page asked for by link comes back after signing in; a form posted cannot.
-    let to_sign_in = if parts.method == axum::http::Method::GET {
-        let asked = parts
-            .uri
-            .path_and_query()
-            .map_or(parts.uri.path(), |p| p.as_str());
-        Redirect::to(&sign_in_returning(&council, asked)).into_response()
-    } else {
-        Redirect::to(&sign_in_path(&council)).into_response()
+    let to_sign_in = || {
+        if parts.method == axum::http::Method::GET {
+            let asked = parts
+                .uri
+                .path_and_query()
+                .map_or(parts.uri.path(), |p| p.as_str());
+            Redirect::to(&sign_in_returning(&council, asked)).into_response()
+        } else {
+            Redirect::to(&sign_in_path(&council)).into_response()
+        }
     };
-    let Some(raw) = cookie(&parts.headers, SESSION_COOKIE) else {
-        return Err(to_sign_in);
-    };
-    let check =
-        sessions::check_council_session(&mut tx, council.id, &raw, now, &SessionPolicy::default())
-            .await
-            .map_err(reject)?;
-    let (user, session, touch) = match check {
-        SessionCheck::Unknown => return Err(to_sign_in),
+    let (user, session, touch) = match visit.check {
+        SessionCheck::Unknown => return Err(to_sign_in()),
         SessionCheck::Stale { session, action } => {
             drop(tx);
             let mut write = state.store.begin().await.map_err(reject)?;
@@ -260,7 +265,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
                 .await
                 .map_err(reject)?;
             write.commit().await.map_err(reject)?;
-            return Err(to_sign_in);
+            return Err(to_sign_in());
         }
         SessionCheck::Good {
             user,
@@ -268,12 +273,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticat
             touch,
         } => (user, session, touch),
     };
-    let offices = match user.person_id {
-        Some(person) => people::offices_on(&mut tx, council.id, person, today)
-            .await
-            .map_err(reject)?,
-        None => Vec::new(),
-    };
+    let offices = visit.offices;
     let role = user.role;
     let principal = Principal::new(user, role, offices);
     if principal.user.must_change_password {

@@ -34,7 +34,7 @@ pub use oidc::{
     SecretSource,
 };
 pub use password::{COMMON_PASSWORDS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password};
-pub use repo::{AuthTx, NewApiToken, NewUser};
+pub use repo::{AuthTx, NewApiToken, NewUser, PageSession};
 pub use role::Role;
 pub use scope::Scope;
 pub use secret::{SessionSecret, TOKEN_PREFIX, TokenSecret, constant_time_eq, digest, random_text};

@@ -12,10 +12,19 @@ use super::user::User;
 use super::username::Username;
 use crate::listing::Listed;
 use crate::ops::account_list::{AccountQuery, TokenQuery, TokenView, UserView};
-use crate::records::Id;
+use crate::records::{Id, OfficeHolding};
 use crate::repo::{RegisterTx, RepoResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
+
+/// What [`AuthTx::page_session`] reads: a session with its account and the offices the
+/// account's person has held (empty without a person), whatever their dates.
+#[derive(Clone, Debug)]
+pub struct PageSession {
+    pub session: Session,
+    pub user: User,
+    pub offices: Vec<OfficeHolding>,
+}
 
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -116,13 +125,14 @@ pub trait AuthTx: RegisterTx {
         &mut self,
         id_hash: &str,
     ) -> impl Future<Output = RepoResult<Option<Session>>> + Send;
-    /// A session of the council, with the account it signs in, read together: a page names its
+    /// A page's visitor read together: the council's session filed under `id_hash`, the
+    /// account it signs in and every office the account's person has held. A page names its
     /// council, so the look-up by digest alone is not needed.
-    fn council_session(
+    fn page_session(
         &mut self,
         council_id: Id,
         id_hash: &str,
-    ) -> impl Future<Output = RepoResult<Option<(Session, User)>>> + Send;
+    ) -> impl Future<Output = RepoResult<Option<PageSession>>> + Send;
     fn touch_session(
         &mut self,
         council_id: Id,

@@ -9,7 +9,7 @@ use crate::auth::{
 use crate::ctx::Ctx;
 use crate::error::DomainResult;
 use crate::records::{Council, Id};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use std::net::IpAddr;
 
 /// A successful sign-in: the account, its new session, and the session id to give the
@@ -320,22 +320,44 @@ pub async fn check_session<T: AuthTx>(
     Ok(judge_session(session, user, now, policy))
 }
 
-/// [`check_session`] for a page of the council `council_id`: a session of another council is
-/// unknown here. The session and its account are read together.
-pub async fn check_council_session<T: AuthTx>(
+/// A visitor to a page of one council: what their session is worth there, and the offices
+/// their person holds on the day (none unless the session is good).
+#[derive(Debug)]
+pub struct PageVisit {
+    pub check: SessionCheck,
+    pub offices: Vec<steward_policy::OfficeId>,
+}
+
+/// [`check_session`] for a page of the council `council_id`, with the offices read in the same
+/// statement as the session and its account: a session of another council is unknown here.
+pub async fn check_page_visit<T: AuthTx>(
     tx: &mut T,
     council_id: Id,
-    raw_session_id: &str,
-    now: DateTime<Utc>,
+    raw_session_id: Option<&str>,
+    (now, today): (DateTime<Utc>, NaiveDate),
     policy: &SessionPolicy,
-) -> DomainResult<SessionCheck> {
-    let Some(secret) = SessionSecret::parse(raw_session_id) else {
-        return Ok(SessionCheck::Unknown);
+) -> DomainResult<PageVisit> {
+    let found = match raw_session_id.and_then(SessionSecret::parse) {
+        Some(secret) => tx.page_session(council_id, &secret.digest()).await?,
+        None => None,
     };
-    match tx.council_session(council_id, &secret.digest()).await? {
-        Some((session, user)) => Ok(judge_session(session, Some(user), now, policy)),
-        None => Ok(SessionCheck::Unknown),
-    }
+    let Some(found) = found else {
+        return Ok(PageVisit {
+            check: SessionCheck::Unknown,
+            offices: Vec::new(),
+        });
+    };
+    let check = judge_session(found.session, Some(found.user), now, policy);
+    let offices = match check {
+        SessionCheck::Good { .. } => found
+            .offices
+            .into_iter()
+            .filter(|h| h.covers(today))
+            .map(|h| h.office)
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(PageVisit { check, offices })
 }
 
 /// What a session found is worth at `now`, with its account (if it still has one).

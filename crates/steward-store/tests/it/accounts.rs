@@ -560,6 +560,83 @@ async fn a_database_made_before_accounts_gains_them_on_open() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_page_reads_its_visitor_with_the_account_and_offices_in_one_go() -> TestResult {
+    let (_db, store) = setup().await?;
+    let c = council(&store, "dunmere").await?;
+    let other = council(&store, "fenwold").await?;
+    let member = create_user(&store, &c, "member", Role::Member, Some("M1")).await?;
+    create_user(&store, &c, "clerk", Role::Admin, None).await?;
+    let person = member.person_id.ok_or("the member has no person")?;
+    let mut tx = store.begin().await?;
+    let office = |name: &str| steward_policy::OfficeId(name.to_string());
+    let chair = tx
+        .insert_office(
+            c.id,
+            person,
+            &office("chair"),
+            day(2026, 5, 7),
+            Some(day(2026, 12, 31)),
+        )
+        .await?;
+    let leader = tx
+        .insert_office(c.id, person, &office("group_leader"), day(2027, 1, 1), None)
+        .await?;
+    tx.commit().await?;
+    let raw = |outcome: Result<SignedIn, SignInError>| match outcome {
+        Ok(signed) => Ok(signed.secret.expose().to_string()),
+        Err(err) => Err(format!("signing in failed: {err}")),
+    };
+    let member_raw = raw(sign_in(&store, &c, "member", PASSWORD, "192.0.2.1", at(9, 0)).await?)?;
+    let clerk_raw = raw(sign_in(&store, &c, "clerk", PASSWORD, "192.0.2.1", at(9, 0)).await?)?;
+
+    let mut tx = store.read().await?;
+    let found = tx
+        .page_session(c.id, &digest(&member_raw))
+        .await?
+        .ok_or("the session was not found")?;
+    assert_eq!(Some(found.user), tx.user(c.id, member.id).await?);
+    assert_eq!(
+        Some(found.session.clone()),
+        tx.session(&digest(&member_raw)).await?
+    );
+    let mut offices = found.offices;
+    offices.sort_by_key(|h| h.id);
+    assert_eq!(offices, vec![chair, leader]);
+    // Another council does not find the session; nor does a made-up digest.
+    assert!(
+        tx.page_session(other.id, &digest(&member_raw))
+            .await?
+            .is_none()
+    );
+    assert!(tx.page_session(c.id, &digest("none")).await?.is_none());
+    // An account without a person holds no office.
+    let clerk = tx
+        .page_session(c.id, &digest(&clerk_raw))
+        .await?
+        .ok_or("the clerk's session was not found")?;
+    assert!(clerk.offices.is_empty());
+
+    // The visit keeps the offices held on the day.
+    let policy = SessionPolicy::default();
+    let (now, today, last_year) = (at(9, 5), day(2027, 5, 4), day(2026, 6, 1));
+    let member_cookie = Some(member_raw.as_str());
+    let visit =
+        sessions::check_page_visit(&mut tx, c.id, member_cookie, (now, today), &policy).await?;
+    assert!(matches!(visit.check, sessions::SessionCheck::Good { .. }));
+    assert_eq!(visit.offices, vec![office("group_leader")]);
+    let visit =
+        sessions::check_page_visit(&mut tx, c.id, member_cookie, (now, last_year), &policy).await?;
+    assert_eq!(visit.offices, vec![office("chair")]);
+    for cookie in [None, Some("not a session"), member_cookie] {
+        let visit =
+            sessions::check_page_visit(&mut tx, other.id, cookie, (now, today), &policy).await?;
+        assert!(matches!(visit.check, sessions::SessionCheck::Unknown));
+        assert!(visit.offices.is_empty());
+    }
+    Ok(())
+}
+
+#[tokio::test]
 async fn signing_in_starts_a_session_that_times_out() -> TestResult {
     let (_db, store) = setup().await?;
     let c = council(&store, "dunmere").await?;
