@@ -363,3 +363,55 @@ pub(crate) async fn touch_token(
             .bind(council_id);
     tx.exec_one(query, || format!("no token has id {id}")).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn packed_holdings_are_read_back_and_a_malformed_one_is_refused() {
+        let read = holdings(
+            7,
+            "3|chair|2026-05-07|2026-12-31;9|group_leader|2027-01-01|",
+        )
+        .unwrap();
+        assert_eq!(
+            read,
+            vec![
+                OfficeHolding {
+                    id: 3,
+                    person_id: 7,
+                    office: OfficeId("chair".into()),
+                    starts: day(2026, 5, 7),
+                    ends: Some(day(2026, 12, 31)),
+                },
+                OfficeHolding {
+                    id: 9,
+                    person_id: 7,
+                    office: OfficeId("group_leader".into()),
+                    starts: day(2027, 1, 1),
+                    ends: None,
+                },
+            ]
+        );
+        for bad in [
+            "",
+            "3|chair|2026-05-07",
+            "3|chair|2026-05-07||extra",
+            "x|chair|2026-05-07|",
+            "3|Chair|2026-05-07|",
+            "3|chair|7 May 2026|",
+            "3|chair|2026-05-07|never",
+        ] {
+            assert!(
+                matches!(holdings(7, bad), Err(RepoError::Corrupt(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}
