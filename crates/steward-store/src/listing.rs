@@ -81,6 +81,8 @@ pub(crate) enum KeyKind {
 /// Column aliases the builder adds to each row; a list's own columns must not use them.
 const SORT_ALIAS: &str = "list_sort_key";
 const ID_ALIAS: &str = "list_row_id";
+/// The name a searched list's matching rows go by (see [`ListSql::matched_once`]).
+const MATCHED: &str = "matched";
 
 /// A piece of SQL with `?` where each of its values goes, in order. Pieces are numbered
 /// (`$1`, `$2`...) only when a statement is put together, so a statement binds exactly the
@@ -173,6 +175,8 @@ pub(crate) struct ListSql {
     /// Whether PostgreSQL hands the page over row by row rather than packed (see
     /// [`ListSql::rows_on_postgres`]).
     rows_on_postgres: bool,
+    /// Whether a condition looks words up (see [`ListSql::search`]).
+    searched: bool,
 }
 
 impl ListSql {
@@ -192,6 +196,7 @@ impl ListSql {
             count_by: None,
             plan_once: false,
             rows_on_postgres: false,
+            searched: false,
         }
     }
 
@@ -277,6 +282,7 @@ impl ListSql {
     ) -> &mut ListSql {
         if !words.is_empty() {
             self.plan_once = true;
+            self.searched = true;
         }
         for word in words.words() {
             let mut alternatives = Vec::new();
@@ -323,6 +329,7 @@ impl ListSql {
     ) -> &mut ListSql {
         if !words.is_empty() {
             self.plan_once = true;
+            self.searched = true;
         }
         for word in words.words() {
             let mut alternatives = Vec::new();
@@ -356,6 +363,58 @@ impl ListSql {
             statement.text(if i == 0 { " WHERE " } else { " AND " });
             statement.frag(condition);
         }
+    }
+
+    /// The conditions and `keyset`, or `keyset` alone for rows already filtered.
+    fn filter(&self, statement: &mut Statement, keyset: Option<&Frag>, filtered: bool) {
+        match (filtered, keyset) {
+            (false, _) => self.where_clause(statement, keyset),
+            (true, Some(keyset)) => {
+                statement.text(" WHERE ").frag(keyset);
+            }
+            (true, None) => {}
+        }
+    }
+
+    /// For a searched list on PostgreSQL that counts the rows it pages, over one table: that
+    /// table and its alias. Its matching rows are then found once, into [`MATCHED`], and
+    /// counted and paged from there: counted beside the page, each looked its words up and
+    /// read every match (the page to sort them, the count to count them), twice the work for
+    /// a surname a hundred people share. SQLite looks the words up cheaply enough either way.
+    fn matched_once(&self, backend: Backend) -> Option<(&str, &str)> {
+        if backend != Backend::Postgres
+            || !self.searched
+            || self.known_total.is_some()
+            || self.count_by.is_some()
+        {
+            return None;
+        }
+        let counted = self.count_from.as_deref().unwrap_or(&self.from);
+        let mut words = counted.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(table), Some(alias), None) => Some((table, alias)),
+            _ => None,
+        }
+    }
+
+    /// Writes `WITH matched AS (...)`: the rows of `table` the conditions keep.
+    fn matched_into(&self, statement: &mut Statement, table: &str, alias: &str) {
+        statement.text(&format!(
+            "WITH {MATCHED} AS MATERIALIZED (SELECT {alias}.* FROM {table} {alias}"
+        ));
+        self.where_clause(statement, None);
+        statement.text(") ");
+    }
+
+    /// The count of the rows in [`MATCHED`], up to the cap's one more.
+    fn matched_count_into(&self, statement: &mut Statement) {
+        statement.text(&match self.count_cap {
+            Some(cap) => format!(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {MATCHED} LIMIT {}) capped",
+                cap + 1
+            ),
+            None => format!("SELECT COUNT(*) AS n FROM {MATCHED}"),
+        });
     }
 
     /// Writes the count's statement: `n`, the number of matching rows (up to the cap's one
@@ -413,6 +472,20 @@ impl ListSql {
         order: &str,
         limit: u64,
     ) {
+        self.page_from(statement, backend, keyset, order, limit, None);
+    }
+
+    /// As [`ListSql::page_into`], and when `matched` names the alias of the counted table,
+    /// the page reads its rows from [`MATCHED`] (already filtered) instead of that table.
+    fn page_from(
+        &self,
+        statement: &mut Statement,
+        backend: Backend,
+        keyset: Option<&Frag>,
+        order: &str,
+        limit: u64,
+        matched: Option<&str>,
+    ) {
         statement.text("SELECT ").frag(&self.select).text(&format!(
             ", {} AS {SORT_ALIAS}, {} AS {ID_ALIAS} FROM ",
             self.sort, self.id
@@ -427,16 +500,20 @@ impl ListSql {
             // plan made once for every council (`StoreTx::plan_once`) then has a page's worth
             // of rows to look up, whatever the council's size.
             Some((table, alias, joins)) => {
+                let table = if matched.is_some() { MATCHED } else { table };
                 statement.text(&format!("(SELECT {alias}.* FROM {table} {alias}"));
-                self.where_clause(statement, keyset);
+                self.filter(statement, keyset, matched.is_some());
                 statement.text(&format!(
                     " ORDER BY {order_by} LIMIT {}) {alias}{joins} ORDER BY {order_by}",
                     limit + 1
                 ));
             }
             None => {
-                statement.text(&self.from);
-                self.where_clause(statement, keyset);
+                match matched {
+                    Some(alias) => statement.text(&format!("{MATCHED} {alias}")),
+                    None => statement.text(&self.from),
+                };
+                self.filter(statement, keyset, matched.is_some());
                 statement.text(&format!(" ORDER BY {order_by} LIMIT {}", limit + 1));
             }
         }
@@ -498,13 +575,21 @@ impl ListSql {
         });
         let (head, tail) = packed::wrapping(tx.backend(), &names, &by);
         let mut statement = Statement::new();
+        let matched = self.matched_once(tx.backend());
+        if let Some((table, alias)) = matched {
+            self.matched_into(&mut statement, table, alias);
+        }
         if self.known_total.is_none() {
             statement.text("SELECT (");
-            self.count_into(&mut statement);
+            match matched {
+                Some(_) => self.matched_count_into(&mut statement),
+                None => self.count_into(&mut statement),
+            }
             statement.text(") AS n, (");
         }
         statement.text(&head);
-        self.page_into(&mut statement, tx.backend(), keyset, order, limit);
+        let from = matched.map(|(_, alias)| alias);
+        self.page_from(&mut statement, tx.backend(), keyset, order, limit, from);
         statement.text(tail);
         if self.known_total.is_none() {
             statement.text(") AS page");
@@ -669,5 +754,49 @@ mod tests {
              equipment e LEFT JOIN people p ON p.id = e.holder WHERE e.council_id = $1 \
              ORDER BY e.asset_tag ASC, e.id ASC LIMIT 11"
         );
+    }
+
+    #[test]
+    fn a_searched_list_finds_its_rows_once_on_postgres_and_pages_them_after_the_cursor() {
+        let mut sql = ListSql::new(
+            Frag::new("p.id, p.name", Vec::new()),
+            "people p",
+            "p.reference",
+            KeyKind::Text,
+            "p.id",
+        );
+        sql.eq("p.council_id", 7);
+        sql.search(7, &SearchWords::parse("whit"), &[("person", "p.id")]);
+        assert_eq!(sql.matched_once(Backend::Sqlite), None);
+        assert_eq!(sql.matched_once(Backend::Postgres), Some(("people", "p")));
+        let mut pg = Statement::new();
+        sql.matched_into(&mut pg, "people", "p");
+        sql.matched_count_into(&mut pg);
+        let keyset = Frag::new(
+            "(p.reference, p.id) > (?, ?)",
+            vec![Arg::from("C1"), 3.into()],
+        );
+        sql.page_from(
+            &mut pg,
+            Backend::Postgres,
+            Some(&keyset),
+            "ASC",
+            25,
+            Some("p"),
+        );
+        assert_eq!(
+            pg.sql,
+            "WITH matched AS MATERIALIZED (SELECT p.* FROM people p WHERE p.council_id = $1 \
+             AND (p.id IN (SELECT entity_id FROM search_words WHERE council_id = $2 \
+             AND entity = $3 AND word >= $4 AND word < $5))) \
+             SELECT COUNT(*) AS n FROM matched\
+             SELECT p.id, p.name, p.reference AS list_sort_key, p.id AS list_row_id \
+             FROM matched p WHERE (p.reference, p.id) > ($6, $7) \
+             ORDER BY p.reference ASC, p.id ASC LIMIT 26"
+        );
+        assert_eq!(pg.args.len(), 7);
+        // A count already known, or a list not searched, reads its table as before.
+        sql.known_total(Some(Total::Exactly(3)));
+        assert_eq!(sql.matched_once(Backend::Postgres), None);
     }
 }

@@ -14,7 +14,6 @@ use crate::tx::StoreTx;
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use steward_domain::{RepoError, RepoResult};
 
 /// The names a `SELECT` list gives its columns: each item's alias, or the column it names.
@@ -172,7 +171,7 @@ fn sqlite_order(a: &Value, b: &Value) -> Ordering {
 pub(crate) enum Page {
     Rows(Vec<AnyRow>),
     Packed {
-        names: HashMap<String, usize>,
+        names: Vec<String>,
         rows: Vec<Vec<Value>>,
     },
 }
@@ -215,12 +214,10 @@ impl Page {
                     .unwrap_or(Ordering::Equal)
             });
         }
-        let names = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
-        Ok(Page::Packed { names, rows })
+        Ok(Page::Packed {
+            names: names.to_vec(),
+            rows,
+        })
     }
 
     pub(crate) fn len(&self) -> usize {

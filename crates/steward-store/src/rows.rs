@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 use std::str::FromStr;
 use steward_domain::audit::timestamp_text;
 use steward_domain::{RepoError, RepoResult};
@@ -42,7 +41,7 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
 pub(crate) enum RowRef<'r> {
     Db(&'r AnyRow),
     Packed {
-        names: &'r HashMap<String, usize>,
+        names: &'r [String],
         values: &'r [Value],
     },
 }
@@ -67,10 +66,14 @@ impl<'r> Cols<'r> {
         }
     }
 
-    /// A packed row's value by name; `None` when the page has no such column.
+    /// A packed row's value by name; `None` when the page has no such column. A page has a
+    /// score of columns at most: a scan of their names is quicker than hashing the name.
     fn packed(&self, col: &str) -> Option<&'r Value> {
         match self.row {
-            RowRef::Packed { names, values } => names.get(col).and_then(|&i| values.get(i)),
+            RowRef::Packed { names, values } => names
+                .iter()
+                .position(|n| n == col)
+                .and_then(|i| values.get(i)),
             RowRef::Db(_) => None,
         }
     }
@@ -101,45 +104,55 @@ impl<'r> Cols<'r> {
     }
 
     pub(crate) fn opt_text(&self, col: &str) -> RepoResult<Option<String>> {
+        Ok(self.opt_str(col)?.map(str::to_string))
+    }
+
+    /// Text borrowed from the row, for values parsed into something else: a time, a date or
+    /// a word read without a copy of their text first.
+    fn opt_str(&self, col: &str) -> RepoResult<Option<&'r str>> {
         let read = match self.row {
-            RowRef::Db(row) => row.try_get::<Option<String>, _>(col).ok(),
+            RowRef::Db(row) => row.try_get::<Option<&'r str>, _>(col).ok(),
             RowRef::Packed { .. } => match self.packed(col) {
                 Some(Value::Null) => Some(None),
-                Some(Value::String(text)) => Some(Some(text.clone())),
+                Some(Value::String(text)) => Some(Some(text.as_str())),
                 _ => None,
             },
         };
         read.ok_or_else(|| self.bad(col, "text"))
     }
 
+    fn str(&self, col: &str) -> RepoResult<&'r str> {
+        self.opt_str(col)?.ok_or_else(|| self.bad(col, "text"))
+    }
+
     /// A value stored as its text form, parsed back with `FromStr`.
     pub(crate) fn parsed<T: FromStr>(&self, col: &str, what: &str) -> RepoResult<T> {
-        self.text(col)?.parse().map_err(|_| self.bad(col, what))
+        self.str(col)?.parse().map_err(|_| self.bad(col, what))
     }
 
     pub(crate) fn opt_parsed<T: FromStr>(&self, col: &str, what: &str) -> RepoResult<Option<T>> {
-        self.opt_text(col)?
+        self.opt_str(col)?
             .map(|text| text.parse().map_err(|_| self.bad(col, what)))
             .transpose()
     }
 
     pub(crate) fn date(&self, col: &str) -> RepoResult<NaiveDate> {
-        parse_date(&self.text(col)?).ok_or_else(|| self.bad(col, "a date"))
+        parse_date(self.str(col)?).ok_or_else(|| self.bad(col, "a date"))
     }
 
     pub(crate) fn opt_date(&self, col: &str) -> RepoResult<Option<NaiveDate>> {
-        self.opt_text(col)?
-            .map(|text| parse_date(&text).ok_or_else(|| self.bad(col, "a date")))
+        self.opt_str(col)?
+            .map(|text| parse_date(text).ok_or_else(|| self.bad(col, "a date")))
             .transpose()
     }
 
     pub(crate) fn time(&self, col: &str) -> RepoResult<DateTime<Utc>> {
-        parse_time(&self.text(col)?).ok_or_else(|| self.bad(col, "a timestamp"))
+        parse_time(self.str(col)?).ok_or_else(|| self.bad(col, "a timestamp"))
     }
 
     pub(crate) fn opt_time(&self, col: &str) -> RepoResult<Option<DateTime<Utc>>> {
-        self.opt_text(col)?
-            .map(|text| parse_time(&text).ok_or_else(|| self.bad(col, "a timestamp")))
+        self.opt_str(col)?
+            .map(|text| parse_time(text).ok_or_else(|| self.bad(col, "a timestamp")))
             .transpose()
     }
 
@@ -154,19 +167,15 @@ impl<'r> Cols<'r> {
 
     /// A word of a serde vocabulary (`"open"`, `"awaiting_approval"`), stored bare.
     pub(crate) fn word<T: serde::de::DeserializeOwned>(&self, col: &str) -> RepoResult<T> {
-        serde_json::from_value(serde_json::Value::String(self.text(col)?))
-            .map_err(|_| self.bad(col, "a known word"))
+        bare_word(self.str(col)?).ok_or_else(|| self.bad(col, "a known word"))
     }
 
     pub(crate) fn opt_word<T: serde::de::DeserializeOwned>(
         &self,
         col: &str,
     ) -> RepoResult<Option<T>> {
-        self.opt_text(col)?
-            .map(|text| {
-                serde_json::from_value(serde_json::Value::String(text))
-                    .map_err(|_| self.bad(col, "a known word"))
-            })
+        self.opt_str(col)?
+            .map(|text| bare_word(text).ok_or_else(|| self.bad(col, "a known word")))
             .transpose()
     }
 
@@ -174,15 +183,24 @@ impl<'r> Cols<'r> {
         &self,
         col: &str,
     ) -> RepoResult<Option<T>> {
-        self.opt_text(col)?
-            .map(|text| serde_json::from_str(&text).map_err(|_| self.bad(col, "valid JSON")))
+        self.opt_str(col)?
+            .map(|text| serde_json::from_str(text).map_err(|_| self.bad(col, "valid JSON")))
             .transpose()
     }
 
     /// JSON text, e.g. the approvals of an extension.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, col: &str) -> RepoResult<T> {
-        serde_json::from_str(&self.text(col)?).map_err(|_| self.bad(col, "valid JSON"))
+        serde_json::from_str(self.str(col)?).map_err(|_| self.bad(col, "valid JSON"))
     }
+}
+
+/// A word of a serde vocabulary read from its bare text, as serde reads the same word inside
+/// JSON, without making a JSON value of it first.
+fn bare_word<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    use serde::de::IntoDeserializer;
+    let words: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        text.into_deserializer();
+    T::deserialize(words).ok()
 }
 
 /// The bare word serde writes for a unit variant: `RequestState::InProgress` as `in_progress`.
