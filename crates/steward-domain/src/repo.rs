@@ -7,6 +7,7 @@ use crate::listing::{Listed, Total};
 use crate::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
 use crate::ops::audit_log::{AuditLogQuery, NameKeys, Names};
 use crate::ops::equipment::list::{EquipmentListed, EquipmentQuery};
+use crate::ops::kept::KeptCount;
 use crate::ops::loans::list::{LoanQuery, LoanRow};
 use crate::ops::people::list::{PeopleQuery, PersonListed};
 use crate::records::*;
@@ -184,15 +185,8 @@ pub trait RegisterTx: Send {
         council_id: Id,
         query: &PeopleQuery,
         on: NaiveDate,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> impl Future<Output = RepoResult<Listed<PersonListed>>> + Send;
-    /// How many people `query` finds on `on`, without reading them.
-    fn count_people(
-        &mut self,
-        council_id: Id,
-        query: &PeopleQuery,
-        on: NaiveDate,
-    ) -> impl Future<Output = RepoResult<Total>> + Send;
     fn household_members(
         &mut self,
         council_id: Id,
@@ -290,20 +284,14 @@ pub trait RegisterTx: Send {
         &mut self,
         council_id: Id,
     ) -> impl Future<Output = RepoResult<Vec<Equipment>>> + Send;
-    /// A page of the equipment list, each item with whoever holds it on an open loan;
-    /// `counted` is the count of the whole list when the caller knows it.
+    /// A page of the equipment list, each item with whoever holds it on an open loan; its
+    /// count taken from `kept` when kept for the register's state (see [`KeptCount`]).
     fn list_equipment(
         &mut self,
         council_id: Id,
         query: &EquipmentQuery,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> impl Future<Output = RepoResult<Listed<EquipmentListed>>> + Send;
-    /// How many items `query` finds, without reading them.
-    fn count_equipment(
-        &mut self,
-        council_id: Id,
-        query: &EquipmentQuery,
-    ) -> impl Future<Output = RepoResult<Total>> + Send;
 
     // Loans.
     fn insert_loan(
@@ -326,21 +314,14 @@ pub trait RegisterTx: Send {
     ) -> impl Future<Output = RepoResult<Vec<Loan>>> + Send;
     /// A page of the loans list, with each loan's borrower and item; `today` decides which
     /// are overdue or due this week.
-    /// `counted` is the count of the whole list when the caller knows it.
+    /// Its count is taken from `kept` when kept for the register's state (see [`KeptCount`]).
     fn list_loans(
         &mut self,
         council_id: Id,
         query: &LoanQuery,
         today: NaiveDate,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> impl Future<Output = RepoResult<Listed<LoanRow>>> + Send;
-    /// How many loans `query` finds on `today`, without reading them.
-    fn count_loans(
-        &mut self,
-        council_id: Id,
-        query: &LoanQuery,
-        today: NaiveDate,
-    ) -> impl Future<Output = RepoResult<Total>> + Send;
     fn loans_of_person(
         &mut self,
         council_id: Id,

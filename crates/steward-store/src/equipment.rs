@@ -1,13 +1,14 @@
 //! The council's equipment.
 
-use crate::listing::{Frag, KeyKind, ListSql};
+use crate::listing::{Frag, Kept, KeyKind, ListSql};
 use crate::rows::{Cols, RowRef, flag_int, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
-use steward_domain::listing::{Listed, Total};
+use steward_domain::listing::Listed;
 use steward_domain::ops::equipment::list::{
     EquipmentListed, EquipmentQuery, EquipmentSort, Holder,
 };
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::repo::NewEquipment;
 use steward_domain::{AssetTag, Equipment, Id, Pence, RepoResult};
 
@@ -182,26 +183,17 @@ fn holder<'r>(row: impl Into<RowRef<'r>>) -> RepoResult<Option<Holder>> {
     }))
 }
 
-/// A page of the equipment list. Each sort's expression is the one its index is built on.
-/// How many items the equipment list `query` asks for holds, without reading them.
-pub(crate) async fn count(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &EquipmentQuery,
-) -> RepoResult<Total> {
-    list_sql(council_id, query).total(tx).await
-}
-
-/// A page of the equipment list; counted unless `counted` gives the count.
+/// A page of the equipment list, each sort's expression the one its index is built on; counted,
+/// or its count taken from `kept` (see `ListSql::fetch_kept`).
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &EquipmentQuery,
-    counted: Option<Total>,
+    kept: Option<KeptCount<'_>>,
 ) -> RepoResult<Listed<EquipmentListed>> {
-    let mut sql = list_sql(council_id, query);
-    sql.known_total(counted);
-    sql.fetch(tx, &query.window, query.direction, |row| {
+    let sql = list_sql(council_id, query);
+    let kept = kept.map(|count| Kept { council_id, count });
+    sql.fetch_kept(tx, &query.window, query.direction, kept, |row| {
         Ok(EquipmentListed {
             equipment: equipment(row)?,
             holder: holder(row)?,

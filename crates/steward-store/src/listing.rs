@@ -16,6 +16,8 @@ use sqlx::any::AnyRow;
 use steward_domain::listing::{
     Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
 };
+use steward_domain::ops::due::repo::DueKey;
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::{RepoError, RepoResult};
 
 /// A value bound to a placeholder.
@@ -148,6 +150,36 @@ impl Statement {
         }
         self
     }
+}
+
+/// A count kept for the register's state, and the council whose register it is.
+#[derive(Clone, Copy)]
+pub(crate) struct Kept<'a> {
+    pub council_id: i64,
+    pub count: KeptCount<'a>,
+}
+
+/// Writes the register's key (see `due.rs`) as two columns, `key_head` and `key_version`.
+fn key_into(statement: &mut Statement, kept: &Kept<'_>) {
+    let day = date_text(kept.count.day);
+    statement.frag(&Frag::new(
+        "(SELECT h.seq FROM audit_heads h WHERE h.council_id = ?) AS key_head, \
+         (SELECT v.id FROM pack_versions v WHERE v.council_id = ? AND v.effective_from <= ? \
+         ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS key_version",
+        vec![
+            Arg::Int(kept.council_id),
+            Arg::Int(kept.council_id),
+            Arg::Text(day),
+        ],
+    ));
+}
+
+fn read_key(row: &AnyRow) -> RepoResult<DueKey> {
+    let c = Cols::new(row, "audit_heads");
+    Ok(DueKey {
+        head: c.int("key_head")?,
+        version_id: c.opt_int("key_version")?,
+    })
 }
 
 /// One list's SQL, built up condition by condition.
@@ -546,11 +578,14 @@ impl ListSql {
         keyset: Option<&Frag>,
         order: &str,
         limit: u64,
+        kept: Option<Kept<'_>>,
     ) -> RepoResult<(Total, Page)> {
         if self.plan_once {
             tx.plan_once().await?;
         }
+        // A kept count is used only where the page's statement can carry the register's key.
         let by_rows = self.rows_on_postgres && tx.backend() == Backend::Postgres;
+        let kept = kept.filter(|_| self.known_total.is_none() && !by_rows);
         let names = packed::output_names(self.select.sql());
         debug_assert!(
             names.is_some(),
@@ -575,11 +610,16 @@ impl ListSql {
         });
         let (head, tail) = packed::wrapping(tx.backend(), &names, &by);
         let mut statement = Statement::new();
-        let matched = self.matched_once(tx.backend());
+        let matched = self.matched_once(tx.backend()).filter(|_| kept.is_none());
         if let Some((table, alias)) = matched {
             self.matched_into(&mut statement, table, alias);
         }
-        if self.known_total.is_none() {
+        let counting = self.known_total.is_none();
+        if let Some(kept) = &kept {
+            statement.text("SELECT ");
+            key_into(&mut statement, kept);
+            statement.text(", (");
+        } else if counting {
             statement.text("SELECT (");
             match matched {
                 Some(_) => self.matched_count_into(&mut statement),
@@ -591,7 +631,7 @@ impl ListSql {
         let from = matched.map(|(_, alias)| alias);
         self.page_from(&mut statement, tx.backend(), keyset, order, limit, from);
         statement.text(tail);
-        if self.known_total.is_none() {
+        if counting {
             statement.text(") AS page");
         }
         let row = tx
@@ -599,12 +639,23 @@ impl ListSql {
                 "a page gave no row".into()
             })
             .await?;
-        let total = match self.known_total {
-            Some(total) => total,
-            None => self.counted(&row)?,
-        };
         let text = Cols::new(&row, "list").text("page")?;
         let page = Page::unpack(&text, &names, tx.backend(), &by)?;
+        let total = match (self.known_total, kept) {
+            (Some(total), _) => total,
+            (None, Some(kept)) => {
+                let key = kept.count.key(kept.council_id, read_key(&row)?);
+                match kept.count.counts.get(&key) {
+                    Some(total) => total,
+                    None => {
+                        let total = self.count(tx).await?;
+                        kept.count.counts.put(key, total);
+                        total
+                    }
+                }
+            }
+            (None, None) => self.counted(&row)?,
+        };
         Ok((total, page))
     }
 
@@ -615,6 +666,20 @@ impl ListSql {
         tx: &mut StoreTx,
         window: &Window,
         direction: Direction,
+        read: impl Fn(RowRef<'_>) -> RepoResult<T>,
+    ) -> RepoResult<Listed<T>> {
+        self.fetch_kept(tx, window, direction, None, read).await
+    }
+
+    /// As [`ListSql::fetch`], with the count `kept` holds for the register's state when it
+    /// holds one: the page's statement reads the register's key in place of counting, and
+    /// the rows are counted (and the count kept) only when no count is kept for that key.
+    pub(crate) async fn fetch_kept<T>(
+        self,
+        tx: &mut StoreTx,
+        window: &Window,
+        direction: Direction,
+        kept: Option<Kept<'_>>,
         read: impl Fn(RowRef<'_>) -> RepoResult<T>,
     ) -> RepoResult<Listed<T>> {
         let limit = u64::from(window.limit());
@@ -645,7 +710,7 @@ impl ListSql {
             None => None,
         };
         let order = if ascending { "ASC" } else { "DESC" };
-        let (total, mut rows) = self.page(tx, keyset.as_ref(), order, limit).await?;
+        let (total, mut rows) = self.page(tx, keyset.as_ref(), order, limit, kept).await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
         if backwards {

@@ -1,12 +1,13 @@
 //! Loans of equipment, their extensions and the charges raised against them.
 
-use crate::listing::{Frag, KeyKind, ListSql, day_literal};
+use crate::listing::{Frag, Kept, KeyKind, ListSql, day_literal};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
-use steward_domain::listing::{Listed, Total};
+use steward_domain::listing::Listed;
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::ops::loans::list::{LoanQuery, LoanRow, LoanShow, LoanSort, WEEK_DAYS};
 use steward_domain::repo::NewLoan;
 use steward_domain::{Approval, Charge, Extension, Id, Loan, Pence, RepoError, RepoResult};
@@ -364,27 +365,18 @@ fn list_sql(council_id: Id, query: &LoanQuery, today: NaiveDate) -> ListSql {
     sql
 }
 
-/// How many loans the list would hold, without reading them.
-pub(crate) async fn count(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &LoanQuery,
-    today: NaiveDate,
-) -> RepoResult<Total> {
-    list_sql(council_id, query, today).total(tx).await
-}
-
-/// A page of the loans list; counted unless `counted` gives the count.
+/// A page of the loans list, each sort's expression the one its index is built on; counted,
+/// or its count taken from `kept` (see `ListSql::fetch_kept`).
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &LoanQuery,
     today: NaiveDate,
-    counted: Option<Total>,
+    kept: Option<KeptCount<'_>>,
 ) -> RepoResult<Listed<LoanRow>> {
-    let mut sql = list_sql(council_id, query, today);
-    sql.known_total(counted);
-    sql.fetch(tx, &query.window, query.direction, |row| {
+    let sql = list_sql(council_id, query, today);
+    let kept = kept.map(|count| Kept { council_id, count });
+    sql.fetch_kept(tx, &query.window, query.direction, kept, |row| {
         let c = Cols::new(row, "loans");
         Ok(LoanRow {
             loan: loan(row)?,

@@ -1,10 +1,11 @@
 //! Notices and the outbox: the domain's `OutboxTx` for a store transaction.
 
-use crate::listing::{Arg as ListArg, Frag, KeyKind, ListSql, bound};
+use crate::listing::{Arg as ListArg, Frag, Kept, KeyKind, ListSql, bound};
 use crate::rows::{Cols, RowRef, date_text, opt_time_text, time_text};
 use crate::tx::StoreTx;
 use sqlx::any::AnyRow;
 use steward_domain::listing::Listed;
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::ops::outbox::list::{MessageQuery, MessageSort};
 use steward_domain::outbox::{
     MessageFilter, MessageState, NewMessage, NewNotice, Notice, OutboxMessage, OutboxTx,
@@ -331,8 +332,14 @@ impl OutboxTx for StoreTx {
         &mut self,
         council_id: Id,
         query: &MessageQuery,
+        kept: Option<KeptCount<'_>>,
     ) -> RepoResult<Listed<OutboxMessage>> {
-        message_page(self, council_id, query).await
+        let kept = kept.map(|count| Kept { council_id, count });
+        message_list(council_id, query)
+            .fetch_kept(self, &query.window, query.direction, kept, |row| {
+                message(row)
+            })
+            .await
     }
 
     async fn count_messages(
@@ -357,11 +364,8 @@ impl OutboxTx for StoreTx {
 /// grown (it only grows until retention), and a page says "of more than 1,000".
 const COUNT_CAP: u64 = 1_000;
 
-async fn message_page(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &MessageQuery,
-) -> RepoResult<Listed<OutboxMessage>> {
+/// The outbox list's statement, filtered, searched and sorted as `query` asks.
+fn message_list(council_id: Id, query: &MessageQuery) -> ListSql {
     let (sort, kind) = match query.sort {
         MessageSort::Queued => ("m.created_at", KeyKind::Text),
         MessageSort::State => ("m.state", KeyKind::Text),
@@ -394,8 +398,7 @@ async fn message_page(
         Some("m.id"),
     );
     sql.count_at_most(COUNT_CAP);
-    sql.fetch(tx, &query.window, query.direction, |row| message(row))
-        .await
+    sql
 }
 
 async fn count_by_state(

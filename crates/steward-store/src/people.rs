@@ -1,12 +1,13 @@
 //! People, their terms and the offices they hold.
 
-use crate::listing::{Arg, Frag, KeyKind, ListSql, day_literal};
+use crate::listing::{Arg, Frag, Kept, KeyKind, ListSql, day_literal};
 use crate::rows::{Cols, RowRef, date_text, opt_date_text, qualified};
 use crate::search;
 use crate::tx::StoreTx;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
-use steward_domain::listing::{Listed, Total};
+use steward_domain::listing::Listed;
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::ops::people::list::{PeopleQuery, PeopleSort, PersonListed};
 use steward_domain::repo::NewPerson;
 use steward_domain::{Id, OfficeHolding, Person, PersonRef, RepoError, RepoResult, Term};
@@ -308,28 +309,18 @@ fn in_office_flag(day: NaiveDate) -> Frag {
     )
 }
 
-/// A page of the people list. Each sort's expression is the one its index is built on.
-/// How many people the list `query` asks for holds on `on`, without reading them.
-pub(crate) async fn count(
-    tx: &mut StoreTx,
-    council_id: Id,
-    query: &PeopleQuery,
-    on: NaiveDate,
-) -> RepoResult<Total> {
-    list_sql(council_id, query, on).total(tx).await
-}
-
-/// A page of the people list; counted unless `counted` gives the count.
+/// A page of the people list, each sort's expression the one its index is built on; counted,
+/// or its count taken from `kept` (see `ListSql::fetch_kept`).
 pub(crate) async fn list_page(
     tx: &mut StoreTx,
     council_id: Id,
     query: &PeopleQuery,
     on: NaiveDate,
-    counted: Option<Total>,
+    kept: Option<KeptCount<'_>>,
 ) -> RepoResult<Listed<PersonListed>> {
-    let mut sql = list_sql(council_id, query, on);
-    sql.known_total(counted);
-    sql.fetch(tx, &query.window, query.direction, |row| {
+    let sql = list_sql(council_id, query, on);
+    let kept = kept.map(|count| Kept { council_id, count });
+    sql.fetch_kept(tx, &query.window, query.direction, kept, |row| {
         Ok(PersonListed {
             person: person(row)?,
             in_office: Cols::new(row, "people").int("in_office")? == 1,

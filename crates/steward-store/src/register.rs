@@ -7,6 +7,7 @@ use steward_domain::audit::{AuditHead, AuditRecord};
 use steward_domain::listing::{Listed, Total};
 use steward_domain::ops::acceptance::list::{SignatureListRow, SignatureQuery, SignatureScope};
 use steward_domain::ops::equipment::list::{EquipmentListed, EquipmentQuery};
+use steward_domain::ops::kept::KeptCount;
 use steward_domain::ops::loans::list::{LoanQuery, LoanRow};
 use steward_domain::repo::{
     AuditFilter, NewAcceptance, NewEquipment, NewLoan, NewPackVersion, NewPerson,
@@ -112,19 +113,10 @@ impl RegisterTx for StoreTx {
         council_id: Id,
         query: &steward_domain::ops::people::list::PeopleQuery,
         on: NaiveDate,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> RepoResult<steward_domain::listing::Listed<steward_domain::ops::people::list::PersonListed>>
     {
-        people::list_page(self, council_id, query, on, counted).await
-    }
-
-    async fn count_people(
-        &mut self,
-        council_id: Id,
-        query: &steward_domain::ops::people::list::PeopleQuery,
-        on: NaiveDate,
-    ) -> RepoResult<Total> {
-        people::count(self, council_id, query, on).await
+        people::list_page(self, council_id, query, on, kept).await
     }
 
     async fn household_members(
@@ -248,17 +240,9 @@ impl RegisterTx for StoreTx {
         &mut self,
         council_id: Id,
         query: &EquipmentQuery,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> RepoResult<Listed<EquipmentListed>> {
-        equipment::list_page(self, council_id, query, counted).await
-    }
-
-    async fn count_equipment(
-        &mut self,
-        council_id: Id,
-        query: &EquipmentQuery,
-    ) -> RepoResult<Total> {
-        equipment::count(self, council_id, query).await
+        equipment::list_page(self, council_id, query, kept).await
     }
 
     async fn insert_loan(&mut self, council_id: Id, new: &NewLoan) -> RepoResult<Loan> {
@@ -282,18 +266,9 @@ impl RegisterTx for StoreTx {
         council_id: Id,
         query: &LoanQuery,
         today: NaiveDate,
-        counted: Option<Total>,
+        kept: Option<KeptCount<'_>>,
     ) -> RepoResult<Listed<LoanRow>> {
-        loans::list_page(self, council_id, query, today, counted).await
-    }
-
-    async fn count_loans(
-        &mut self,
-        council_id: Id,
-        query: &LoanQuery,
-        today: NaiveDate,
-    ) -> RepoResult<Total> {
-        loans::count(self, council_id, query, today).await
+        loans::list_page(self, council_id, query, today, kept).await
     }
 
     async fn loans_of_person(&mut self, council_id: Id, person_id: Id) -> RepoResult<Vec<Loan>> {

@@ -150,8 +150,9 @@ pub async fn list(
         .await;
     }
     let mut tx = page_tx;
-    let page = outbox::list::list(&mut tx, council, principal, &query).await?;
-    let attention = outbox::list::attention(&mut tx, council).await?;
+    let (counts, today) = (&state.counts, signed.today);
+    let page = outbox::list::list_kept(&mut tx, counts, council, principal, &query, today).await?;
+    let attention = outbox::list::attention_kept(&mut tx, counts, council, today).await?;
     drop(tx);
     let action = at(council, "");
     let chosen_state = chosen.map(|s| s.as_str()).unwrap_or_default();

@@ -11,6 +11,7 @@
 use super::due::cache::CacheKey;
 use super::due::repo::DueKey;
 use crate::listing::Total;
+use crate::outbox::MessageState;
 use crate::records::Id;
 use chrono::NaiveDate;
 use std::sync::Mutex;
@@ -44,6 +45,13 @@ pub enum Counted {
         kind: Option<EquipmentKind>,
         state: Option<EquipmentState>,
     },
+    /// Every message in the outbox, up to the list's cap. A sender claiming a message changes
+    /// its state without an audit record, so only counts no claim can move are kept: this
+    /// one, and those of the states that wait for an officer.
+    Messages,
+    /// Messages in a state that waits for an officer (failed, uncertain, no address): each
+    /// is entered, and left, by an audited change.
+    MessagesIn(MessageState),
 }
 
 /// What a kept count stands for: the figure, the council, the day, the audit head and the
@@ -65,6 +73,23 @@ impl CountKey {
                 version_id: key.version_id,
             },
         }
+    }
+}
+
+/// A list's count to be taken from `counts` when kept for the register's state on `day`: the
+/// store reads the register's key in the page's own statement, and counts (and keeps the
+/// count) only when it is not kept.
+#[derive(Clone, Copy)]
+pub struct KeptCount<'a> {
+    pub counts: &'a KeptCounts,
+    pub counted: Counted,
+    pub day: NaiveDate,
+}
+
+impl KeptCount<'_> {
+    /// The key the count is kept under, once the register's key is read.
+    pub fn key(&self, council_id: Id, at: DueKey) -> CountKey {
+        CountKey::new(self.counted, council_id, self.day, at)
     }
 }
 

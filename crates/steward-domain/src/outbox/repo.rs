@@ -3,6 +3,7 @@
 
 use super::records::{MessageFilter, MessageState, NewMessage, NewNotice, Notice, OutboxMessage};
 use crate::listing::Listed;
+use crate::ops::kept::KeptCount;
 use crate::ops::outbox::list::MessageQuery;
 use crate::records::Id;
 use crate::repo::{RegisterTx, RepoResult};
@@ -51,11 +52,13 @@ pub trait OutboxTx: RegisterTx {
         council_id: Id,
         filter: &MessageFilter,
     ) -> impl Future<Output = RepoResult<Vec<OutboxMessage>>> + Send;
-    /// A page of the council's messages.
+    /// A page of the council's messages, counted, or with the count `kept` holds for the
+    /// register's state (counted and kept when it holds none).
     fn list_messages(
         &mut self,
         council_id: Id,
         query: &MessageQuery,
+        kept: Option<KeptCount<'_>>,
     ) -> impl Future<Output = RepoResult<Listed<OutboxMessage>>> + Send;
     /// How many of the council's messages are in each of `states`.
     fn count_messages(

@@ -396,7 +396,7 @@ async fn lists_read_in_index_order() -> TestResult {
             },
         ],
         words,
-        |q| tx.list_messages(c.id, &q).await?
+        |q| tx.list_messages(c.id, &q, None).await?
     );
     walk!(
         seen,

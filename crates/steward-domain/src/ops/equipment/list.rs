@@ -5,7 +5,7 @@ use crate::error::DomainResult;
 use crate::ids::PersonRef;
 use crate::listing::{ListQuery, Listed};
 use crate::ops::due::DueTx;
-use crate::ops::kept::{CountKey, Counted, KeptCounts};
+use crate::ops::kept::{Counted, KeptCount, KeptCounts};
 use crate::records::{Council, Equipment, Id};
 use crate::repo::RegisterTx;
 use chrono::NaiveDate;
@@ -103,23 +103,13 @@ pub async fn list_kept<T: DueTx>(
     query: &EquipmentQuery,
     today: NaiveDate,
 ) -> DomainResult<Listed<EquipmentListed>> {
-    let counted = if query.search.is_empty() {
-        let counted = Counted::Equipment {
+    let kept = query.search.is_empty().then_some(KeptCount {
+        counts: kept,
+        counted: Counted::Equipment {
             kind: query.filter.kind,
             state: query.filter.state,
-        };
-        let key = CountKey::new(
-            counted,
-            council.id,
-            today,
-            tx.due_key(council.id, today).await?,
-        );
-        Some(
-            kept.get_or(key, tx.count_equipment(council.id, query))
-                .await?,
-        )
-    } else {
-        None
-    };
-    Ok(tx.list_equipment(council.id, query, counted).await?)
+        },
+        day: today,
+    });
+    Ok(tx.list_equipment(council.id, query, kept).await?)
 }

@@ -6,7 +6,7 @@ use crate::error::DomainResult;
 use crate::ids::{AssetTag, PersonRef};
 use crate::listing::{ListQuery, Listed};
 use crate::ops::due::DueTx;
-use crate::ops::kept::{CountKey, Counted, KeptCounts};
+use crate::ops::kept::{Counted, KeptCount, KeptCounts};
 use crate::records::{Council, Id, Loan, LoanStatus, ReturnGround};
 use crate::repo::RegisterTx;
 use chrono::NaiveDate;
@@ -199,26 +199,17 @@ pub async fn list_kept<T: DueTx>(
     let whole = query.search.is_empty()
         && query.filter.person.is_none()
         && query.filter.equipment.is_none();
-    let counted = if whole {
-        let counted = match query.filter.show {
-            LoanShow::Open => Counted::LoansOpen,
-            LoanShow::Overdue => Counted::LoansOverdue,
-            LoanShow::DueThisWeek => Counted::LoansDueThisWeek,
-            LoanShow::All => Counted::LoansAll,
-        };
-        let key = CountKey::new(
-            counted,
-            council.id,
-            today,
-            tx.due_key(council.id, today).await?,
-        );
-        Some(
-            kept.get_or(key, tx.count_loans(council.id, query, today))
-                .await?,
-        )
-    } else {
-        None
+    let counted = match query.filter.show {
+        LoanShow::Open => Counted::LoansOpen,
+        LoanShow::Overdue => Counted::LoansOverdue,
+        LoanShow::DueThisWeek => Counted::LoansDueThisWeek,
+        LoanShow::All => Counted::LoansAll,
     };
-    let rows = tx.list_loans(council.id, query, today, counted).await?;
+    let kept = whole.then_some(KeptCount {
+        counts: kept,
+        counted,
+        day: today,
+    });
+    let rows = tx.list_loans(council.id, query, today, kept).await?;
     Ok(rows.map(|r| r.listed(&document, today)))
 }

@@ -4,9 +4,12 @@
 
 use crate::auth::Principal;
 use crate::error::DomainResult;
-use crate::listing::{ListQuery, Listed};
+use crate::listing::{ListQuery, Listed, Total};
+use crate::ops::due::repo::DueTx;
+use crate::ops::kept::{CountKey, Counted, KeptCount, KeptCounts};
 use crate::outbox::{MessageState, OutboxMessage, OutboxTx};
 use crate::records::{Council, Id};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -82,7 +85,32 @@ pub async fn list<T: OutboxTx>(
         (Err(_), Ok(member)) => Some(member.person_id),
         (Err(_), Err(_)) => return Ok(Listed::empty()),
     };
-    Ok(tx.list_messages(council.id, &query).await?)
+    Ok(tx.list_messages(council.id, &query, None).await?)
+}
+
+/// As [`list`], with the count of a reader's whole, unsearched list taken from `counts` while
+/// the register has not changed since it was counted (see [`crate::ops::kept`]), and counted
+/// and kept otherwise. The page's rows are read as always.
+pub async fn list_kept<T: OutboxTx>(
+    tx: &mut T,
+    counts: &KeptCounts,
+    council: &Council,
+    principal: &Principal,
+    query: &MessageQuery,
+    today: NaiveDate,
+) -> DomainResult<Listed<OutboxMessage>> {
+    let whole = principal.reader().is_ok()
+        && query.search.is_empty()
+        && query.filter == MessageListFilter::default();
+    if !whole {
+        return list(tx, council, principal, query).await;
+    }
+    let kept = KeptCount {
+        counts,
+        counted: Counted::Messages,
+        day: today,
+    };
+    Ok(tx.list_messages(council.id, query, Some(kept)).await?)
 }
 
 /// A page of every message: for the command line, which reads the database itself.
@@ -93,21 +121,19 @@ pub async fn list_all<T: OutboxTx>(
 ) -> DomainResult<Listed<OutboxMessage>> {
     let mut query = query.clone();
     query.filter.person_id = None;
-    Ok(tx.list_messages(council.id, &query).await?)
+    Ok(tx.list_messages(council.id, &query, None).await?)
 }
+
+/// The states whose messages wait for an officer.
+const WAITING: [MessageState; 3] = [
+    MessageState::Uncertain,
+    MessageState::Failed,
+    MessageState::NoAddress,
+];
 
 /// How many messages wait for an officer, counted in one statement.
 pub async fn attention<T: OutboxTx>(tx: &mut T, council: &Council) -> DomainResult<Attention> {
-    let counts = tx
-        .count_messages(
-            council.id,
-            &[
-                MessageState::Uncertain,
-                MessageState::Failed,
-                MessageState::NoAddress,
-            ],
-        )
-        .await?;
+    let counts = tx.count_messages(council.id, &WAITING).await?;
     let of = |s: MessageState| {
         counts
             .iter()
@@ -119,4 +145,34 @@ pub async fn attention<T: OutboxTx>(tx: &mut T, council: &Council) -> DomainResu
         failed: of(MessageState::Failed),
         no_address: of(MessageState::NoAddress),
     })
+}
+
+/// As [`attention`], its figures taken from `kept` while the register has not changed since
+/// they were counted: every change into or out of these states is audited.
+pub async fn attention_kept<T: OutboxTx + DueTx>(
+    tx: &mut T,
+    kept: &KeptCounts,
+    council: &Council,
+    today: NaiveDate,
+) -> DomainResult<Attention> {
+    let at = tx.due_key(council.id, today).await?;
+    let key = |state| CountKey::new(Counted::MessagesIn(state), council.id, today, at);
+    let held: Vec<Option<Total>> = WAITING.iter().map(|&s| kept.get(&key(s))).collect();
+    let of = |i: usize| match held[i] {
+        Some(Total::Exactly(n) | Total::AtLeast(n)) => Some(n),
+        None => None,
+    };
+    if let (Some(uncertain), Some(failed), Some(no_address)) = (of(0), of(1), of(2)) {
+        return Ok(Attention {
+            uncertain,
+            failed,
+            no_address,
+        });
+    }
+    let counted = attention(tx, council).await?;
+    let figures = [counted.uncertain, counted.failed, counted.no_address];
+    for (state, n) in WAITING.into_iter().zip(figures) {
+        kept.put(key(state), Total::Exactly(n));
+    }
+    Ok(counted)
 }

@@ -4,7 +4,7 @@
 use crate::error::DomainResult;
 use crate::listing::{ListQuery, Listed};
 use crate::ops::due::DueTx;
-use crate::ops::kept::{CountKey, Counted, KeptCounts};
+use crate::ops::kept::{Counted, KeptCount, KeptCounts};
 use crate::records::{Council, Person};
 use crate::repo::RegisterTx;
 use chrono::NaiveDate;
@@ -85,18 +85,13 @@ pub async fn list_kept<T: DueTx>(
     query: &PeopleQuery,
     on: NaiveDate,
 ) -> DomainResult<Listed<PersonListed>> {
-    let counted = if query.search.is_empty() {
-        let counted = Counted::People {
+    let kept = query.search.is_empty().then_some(KeptCount {
+        counts: kept,
+        counted: Counted::People {
             kind: query.filter.kind,
             in_office: query.filter.in_office,
-        };
-        let key = CountKey::new(counted, council.id, on, tx.due_key(council.id, on).await?);
-        Some(
-            kept.get_or(key, tx.count_people(council.id, query, on))
-                .await?,
-        )
-    } else {
-        None
-    };
-    Ok(tx.list_people(council.id, query, on, counted).await?)
+        },
+        day: on,
+    });
+    Ok(tx.list_people(council.id, query, on, kept).await?)
 }

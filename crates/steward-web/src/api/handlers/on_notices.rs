@@ -14,6 +14,7 @@ fn own_only(caller: &Caller) -> ApiResult<Option<Id>> {
 }
 
 pub(crate) async fn notifications_list(
+    State(state): State<ApiState>,
     Reader { caller, mut tx }: Reader,
     Q(q): Q,
 ) -> ApiResult<Json<Page<OutboxMessage>>> {
@@ -30,7 +31,16 @@ pub(crate) async fn notifications_list(
         person_id: None,
     };
     let query = q.list_query::<MessageSort, _>(filter)?;
-    let page = outbox::list::list(&mut tx, &caller.council, &caller.principal, &query).await?;
+    let (council, principal) = (&caller.council, &caller.principal);
+    let page = outbox::list::list_kept(
+        &mut tx,
+        &state.counts,
+        council,
+        principal,
+        &query,
+        caller.today,
+    )
+    .await?;
     Ok(Json(page.into()))
 }
 
