@@ -495,20 +495,9 @@ impl ListSql {
     }
 
     /// Writes the page's own statement: the columns, the sort key and id under the builder's
-    /// aliases, the conditions and `keyset`, the order and one more row than `limit`.
-    fn page_into(
-        &self,
-        statement: &mut Statement,
-        backend: Backend,
-        keyset: Option<&Frag>,
-        order: &str,
-        limit: u64,
-    ) {
-        self.page_from(statement, backend, keyset, order, limit, None);
-    }
-
-    /// As [`ListSql::page_into`], and when `matched` names the alias of the counted table,
-    /// the page reads its rows from [`MATCHED`] (already filtered) instead of that table.
+    /// aliases, the conditions and `keyset`, the order and one more row than `limit`. When
+    /// `matched` names the alias of the counted table, the page reads its rows from
+    /// [`MATCHED`] (already filtered) instead of that table.
     fn page_from(
         &self,
         statement: &mut Statement,
@@ -598,7 +587,7 @@ impl ListSql {
                 None => self.count(tx).await?,
             };
             let mut statement = Statement::new();
-            self.page_into(&mut statement, tx.backend(), keyset, order, limit);
+            self.page_from(&mut statement, tx.backend(), keyset, order, limit, None);
             let rows = tx.all(bound(&statement.sql, &statement.args)).await?;
             return Ok((total, Page::Rows(rows)));
         };
@@ -783,6 +772,11 @@ impl ListSql {
 mod tests {
     use super::*;
 
+    /// A list sorted by a text column.
+    fn text_list(select: &str, from: &str, sort: &str, id: &str) -> ListSql {
+        ListSql::new(Frag::new(select, Vec::new()), from, sort, KeyKind::Text, id)
+    }
+
     #[test]
     fn a_literal_is_quoted_with_its_quotes_doubled() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
@@ -793,17 +787,16 @@ mod tests {
 
     #[test]
     fn a_page_of_joined_rows_is_cut_before_its_joins_on_postgres_only() {
-        let mut sql = ListSql::new(
-            Frag::new("e.id, p.name", Vec::new()),
+        let mut sql = text_list(
+            "e.id, p.name",
             "equipment e LEFT JOIN people p ON p.id = e.holder",
             "e.asset_tag",
-            KeyKind::Text,
             "e.id",
         );
         sql.count_from("equipment e");
         sql.eq("e.council_id", 7);
         let mut pg = Statement::new();
-        sql.page_into(&mut pg, Backend::Postgres, None, "ASC", 10);
+        sql.page_from(&mut pg, Backend::Postgres, None, "ASC", 10, None);
         assert_eq!(
             pg.sql,
             "SELECT e.id, p.name, e.asset_tag AS list_sort_key, e.id AS list_row_id FROM \
@@ -812,7 +805,7 @@ mod tests {
              LEFT JOIN people p ON p.id = e.holder ORDER BY e.asset_tag ASC, e.id ASC"
         );
         let mut lite = Statement::new();
-        sql.page_into(&mut lite, Backend::Sqlite, None, "ASC", 10);
+        sql.page_from(&mut lite, Backend::Sqlite, None, "ASC", 10, None);
         assert_eq!(
             lite.sql,
             "SELECT e.id, p.name, e.asset_tag AS list_sort_key, e.id AS list_row_id FROM \
@@ -823,13 +816,7 @@ mod tests {
 
     #[test]
     fn a_searched_list_finds_its_rows_once_on_postgres_and_pages_them_after_the_cursor() {
-        let mut sql = ListSql::new(
-            Frag::new("p.id, p.name", Vec::new()),
-            "people p",
-            "p.reference",
-            KeyKind::Text,
-            "p.id",
-        );
+        let mut sql = text_list("p.id, p.name", "people p", "p.reference", "p.id");
         sql.eq("p.council_id", 7);
         sql.search(7, &SearchWords::parse("whit"), &[("person", "p.id")]);
         assert_eq!(sql.matched_once(Backend::Sqlite), None);
