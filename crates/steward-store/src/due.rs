@@ -2,7 +2,7 @@
 //! counts in one statement.
 
 use crate::error::{StoreError, repo_error};
-use crate::listing::{Arg, bound};
+use crate::listing::{Arg, Frag, Statement, bound};
 use crate::open::Store;
 use crate::rows::{Cols, date_text, time_text, word};
 use crate::tx::StoreTx;
@@ -55,21 +55,39 @@ fn owed(row: &AnyRow) -> RepoResult<OwedRow> {
     })
 }
 
-/// The audit head and the policy version in force on day `$2`.
-const KEY: &str = "SELECT h.seq,
-        (SELECT v.id FROM pack_versions v
-         WHERE v.council_id = h.council_id AND v.effective_from <= $2
-         ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS version_id
-    FROM audit_heads h WHERE h.council_id = $1";
+/// The register's key (see `ops::due::cache`) as two columns: `key_head`, the council's audit
+/// head, and `key_version`, the policy version in force on `on`. Read by a statement of its
+/// own, or beside a kept list's page (`ListSql::fetch_kept`).
+pub(crate) fn key_columns(council_id: Id, on: NaiveDate) -> Frag {
+    Frag::new(
+        "(SELECT h.seq FROM audit_heads h WHERE h.council_id = ?) AS key_head, \
+         (SELECT v.id FROM pack_versions v WHERE v.council_id = ? AND v.effective_from <= ? \
+         ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS key_version",
+        vec![
+            Arg::Int(council_id),
+            Arg::Int(council_id),
+            Arg::Text(date_text(on)),
+        ],
+    )
+}
 
-fn key(row: Option<AnyRow>, council_id: Id) -> RepoResult<DueKey> {
-    let row =
-        row.ok_or_else(|| RepoError::Backend(format!("council {council_id} has no audit head")))?;
-    let c = Cols::new(&row, "audit_heads");
+/// The key [`key_columns`] wrote into `row`.
+pub(crate) fn read_key(row: &AnyRow, council_id: Id) -> RepoResult<DueKey> {
+    let c = Cols::new(row, "audit_heads");
+    let head = c
+        .opt_int("key_head")?
+        .ok_or_else(|| RepoError::Backend(format!("council {council_id} has no audit head")))?;
     Ok(DueKey {
-        head: c.int("seq")?,
-        version_id: c.opt_int("version_id")?,
+        head,
+        version_id: c.opt_int("key_version")?,
     })
+}
+
+/// The statement that reads the register's key alone.
+fn key_statement(council_id: Id, on: NaiveDate) -> Statement {
+    let mut statement = Statement::new();
+    statement.text("SELECT ").frag(&key_columns(council_id, on));
+    statement
 }
 
 /// Single reads that need no transaction of their own: a page whose report is kept needs only
@@ -78,13 +96,12 @@ impl Store {
     /// The key of the council's due report on `on` (see `ops::due::cache`). A report computed
     /// after a miss reads the key again in its own read transaction.
     pub async fn due_key(&self, council_id: Id, on: NaiveDate) -> Result<DueKey, StoreError> {
-        let row = sqlx::query(KEY)
-            .bind(council_id)
-            .bind(date_text(on))
-            .fetch_optional(&self.pool)
+        let statement = key_statement(council_id, on);
+        let row = bound(&statement.sql, &statement.args)
+            .fetch_one(&self.pool)
             .await
             .map_err(repo_error)?;
-        Ok(key(row, council_id)?)
+        Ok(read_key(&row, council_id)?)
     }
 
     /// The start page's counts of requests, cases and notifications.
@@ -116,8 +133,13 @@ fn counts(row: &AnyRow) -> RepoResult<WorkCounts> {
 
 impl DueTx for StoreTx {
     async fn due_key(&mut self, council_id: Id, on: NaiveDate) -> RepoResult<DueKey> {
-        let query = sqlx::query(KEY).bind(council_id).bind(date_text(on));
-        key(self.optional(query).await?, council_id)
+        let statement = key_statement(council_id, on);
+        let row = self
+            .one(bound(&statement.sql, &statement.args), || {
+                "the register's key gave no row".into()
+            })
+            .await?;
+        read_key(&row, council_id)
     }
 
     async fn open_loan_rows(&mut self, council_id: Id) -> RepoResult<Vec<OpenLoanRow>> {

@@ -16,7 +16,6 @@ use sqlx::any::AnyRow;
 use steward_domain::listing::{
     Cursor, Direction, Listed, SearchWords, SortValue, Total, Toward, Window, prefix_end,
 };
-use steward_domain::ops::due::repo::DueKey;
 use steward_domain::ops::kept::KeptCount;
 use steward_domain::{RepoError, RepoResult};
 
@@ -157,29 +156,6 @@ impl Statement {
 pub(crate) struct Kept<'a> {
     pub council_id: i64,
     pub count: KeptCount<'a>,
-}
-
-/// Writes the register's key (see `due.rs`) as two columns, `key_head` and `key_version`.
-fn key_into(statement: &mut Statement, kept: &Kept<'_>) {
-    let day = date_text(kept.count.day);
-    statement.frag(&Frag::new(
-        "(SELECT h.seq FROM audit_heads h WHERE h.council_id = ?) AS key_head, \
-         (SELECT v.id FROM pack_versions v WHERE v.council_id = ? AND v.effective_from <= ? \
-         ORDER BY v.effective_from DESC, v.number DESC LIMIT 1) AS key_version",
-        vec![
-            Arg::Int(kept.council_id),
-            Arg::Int(kept.council_id),
-            Arg::Text(day),
-        ],
-    ));
-}
-
-fn read_key(row: &AnyRow) -> RepoResult<DueKey> {
-    let c = Cols::new(row, "audit_heads");
-    Ok(DueKey {
-        head: c.int("key_head")?,
-        version_id: c.opt_int("key_version")?,
-    })
 }
 
 /// One list's SQL, built up condition by condition.
@@ -606,7 +582,7 @@ impl ListSql {
         let counting = self.known_total.is_none();
         if let Some(kept) = &kept {
             statement.text("SELECT ");
-            key_into(&mut statement, kept);
+            statement.frag(&crate::due::key_columns(kept.council_id, kept.count.day));
             statement.text(", (");
         } else if counting {
             statement.text("SELECT (");
@@ -633,7 +609,8 @@ impl ListSql {
         let total = match (self.known_total, kept) {
             (Some(total), _) => total,
             (None, Some(kept)) => {
-                let key = kept.count.key(kept.council_id, read_key(&row)?);
+                let at = crate::due::read_key(&row, kept.council_id)?;
+                let key = kept.count.key(kept.council_id, at);
                 match kept.count.counts.get(&key) {
                     Some(total) => total,
                     None => {

@@ -4,7 +4,6 @@
 use crate::error::DomainResult;
 use crate::ids::PersonRef;
 use crate::listing::{ListQuery, Listed};
-use crate::ops::due::DueTx;
 use crate::ops::kept::{Counted, KeptCount, KeptCounts};
 use crate::records::{Council, Equipment, Id};
 use crate::repo::RegisterTx;
@@ -96,7 +95,7 @@ pub async fn list<T: RegisterTx>(
 /// As [`list`], with the count of an unsearched list taken from `kept` while the register
 /// has not changed since it was counted (the key's day is `today`, which the list does not
 /// depend on but the key names), and counted and kept otherwise.
-pub async fn list_kept<T: DueTx>(
+pub async fn list_kept<T: RegisterTx>(
     tx: &mut T,
     kept: &KeptCounts,
     council: &Council,

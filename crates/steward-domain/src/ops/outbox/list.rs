@@ -157,12 +157,9 @@ pub async fn attention_kept<T: OutboxTx + DueTx>(
 ) -> DomainResult<Attention> {
     let at = tx.due_key(council.id, today).await?;
     let key = |state| CountKey::new(Counted::MessagesIn(state), council.id, today, at);
-    let held: Vec<Option<Total>> = WAITING.iter().map(|&s| kept.get(&key(s))).collect();
-    let of = |i: usize| match held[i] {
-        Some(Total::Exactly(n) | Total::AtLeast(n)) => Some(n),
-        None => None,
-    };
-    if let (Some(uncertain), Some(failed), Some(no_address)) = (of(0), of(1), of(2)) {
+    if let [Some(uncertain), Some(failed), Some(no_address)] =
+        WAITING.map(|state| kept.get(&key(state)).map(Total::value))
+    {
         return Ok(Attention {
             uncertain,
             failed,

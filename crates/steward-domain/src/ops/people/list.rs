@@ -3,7 +3,6 @@
 
 use crate::error::DomainResult;
 use crate::listing::{ListQuery, Listed};
-use crate::ops::due::DueTx;
 use crate::ops::kept::{Counted, KeptCount, KeptCounts};
 use crate::records::{Council, Person};
 use crate::repo::RegisterTx;
@@ -78,7 +77,7 @@ pub async fn list<T: RegisterTx>(
 /// As [`list`], with the count of an unsearched list taken from `kept` while the register
 /// has not changed since it was counted, and counted and kept otherwise. The page's rows are
 /// read as always, one keyset page in the database.
-pub async fn list_kept<T: DueTx>(
+pub async fn list_kept<T: RegisterTx>(
     tx: &mut T,
     kept: &KeptCounts,
     council: &Council,
